@@ -1,0 +1,31 @@
+# Compiler launcher, warnings and sanitizers shared by every target.
+
+find_program(VOIPSIM_CCACHE ccache)
+if(VOIPSIM_CCACHE)
+  set(CMAKE_CXX_COMPILER_LAUNCHER "${VOIPSIM_CCACHE}")
+endif()
+
+add_compile_options(-Wall -Wextra)
+
+if(VOIPSIM_SANITIZE STREQUAL "address")
+  set(VOIPSIM_SANITIZER_FLAGS -fsanitize=address,undefined -fno-sanitize-recover=undefined
+                              -fno-omit-frame-pointer)
+elseif(VOIPSIM_SANITIZE STREQUAL "thread")
+  set(VOIPSIM_SANITIZER_FLAGS -fsanitize=thread -fno-omit-frame-pointer)
+elseif(NOT VOIPSIM_SANITIZE STREQUAL "")
+  message(FATAL_ERROR "VOIPSIM_SANITIZE must be empty, 'address' or 'thread', not '${VOIPSIM_SANITIZE}'")
+endif()
+if(VOIPSIM_SANITIZER_FLAGS)
+  add_compile_options(${VOIPSIM_SANITIZER_FLAGS})
+  add_link_options(${VOIPSIM_SANITIZER_FLAGS})
+endif()
+
+# Declares a part's library target voipsim_<part> with the alias voipsim::<part>.
+# Includes start at the part folder: "net/server.hpp", "core/clock.hpp".
+function(voipsim_library part)
+  cmake_parse_arguments(ARG "" "" "SOURCES;PUBLIC_DEPS;PRIVATE_DEPS" ${ARGN})
+  add_library(voipsim_${part} ${ARG_SOURCES})
+  add_library(voipsim::${part} ALIAS voipsim_${part})
+  target_include_directories(voipsim_${part} PUBLIC "${PROJECT_SOURCE_DIR}/src" "${PROJECT_SOURCE_DIR}")
+  target_link_libraries(voipsim_${part} PUBLIC ${ARG_PUBLIC_DEPS} PRIVATE ${ARG_PRIVATE_DEPS})
+endfunction()
