@@ -1,0 +1,115 @@
+#include "core/encoding.hpp"
+
+#include <array>
+#include <cstdint>
+
+namespace core {
+namespace {
+
+constexpr std::string_view kHexLower = "0123456789abcdef";
+constexpr std::string_view kHexUpper = "0123456789ABCDEF";
+constexpr std::string_view kBase64Url =
+    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+
+int hex_value(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+
+constexpr std::array<std::int8_t, 256> make_base64url_table() {
+  std::array<std::int8_t, 256> table{};
+  for (auto& v : table)
+    v = -1;
+  for (std::size_t i = 0; i < kBase64Url.size(); ++i)
+    table[static_cast<unsigned char>(kBase64Url[i])] = static_cast<std::int8_t>(i);
+  return table;
+}
+constexpr auto kBase64UrlTable = make_base64url_table();
+
+} // namespace
+
+std::string hex_encode(std::string_view bytes, LetterCase letters) {
+  const std::string_view digits = letters == LetterCase::Lower ? kHexLower : kHexUpper;
+  std::string out;
+  out.reserve(bytes.size() * 2);
+  for (unsigned char b : bytes) {
+    out.push_back(digits[b >> 4]);
+    out.push_back(digits[b & 0x0f]);
+  }
+  return out;
+}
+
+bool is_hex(std::string_view text) {
+  for (char c : text)
+    if (hex_value(c) < 0) return false;
+  return true;
+}
+
+Result<std::string> hex_decode(std::string_view text) {
+  if (text.size() % 2 != 0)
+    return fail(Errc::InvalidEncoding, "hex text has an odd number of digits");
+  std::string out;
+  out.reserve(text.size() / 2);
+  for (std::size_t i = 0; i < text.size(); i += 2) {
+    const int hi = hex_value(text[i]);
+    const int lo = hex_value(text[i + 1]);
+    if (hi < 0 || lo < 0)
+      return fail(Errc::InvalidEncoding,
+                  "not a hex digit at offset " + std::to_string(hi < 0 ? i : i + 1));
+    out.push_back(static_cast<char>((hi << 4) | lo));
+  }
+  return out;
+}
+
+std::string base64url_encode(std::string_view bytes) {
+  std::string out;
+  out.reserve((bytes.size() * 4 + 2) / 3);
+  std::size_t i = 0;
+  for (; i + 3 <= bytes.size(); i += 3) {
+    const std::uint32_t n = (std::uint32_t(std::uint8_t(bytes[i])) << 16) |
+                            (std::uint32_t(std::uint8_t(bytes[i + 1])) << 8) |
+                            std::uint8_t(bytes[i + 2]);
+    out.push_back(kBase64Url[(n >> 18) & 63]);
+    out.push_back(kBase64Url[(n >> 12) & 63]);
+    out.push_back(kBase64Url[(n >> 6) & 63]);
+    out.push_back(kBase64Url[n & 63]);
+  }
+  const std::size_t rest = bytes.size() - i;
+  if (rest > 0) {
+    std::uint32_t n = std::uint32_t(std::uint8_t(bytes[i])) << 16;
+    if (rest == 2) n |= std::uint32_t(std::uint8_t(bytes[i + 1])) << 8;
+    out.push_back(kBase64Url[(n >> 18) & 63]);
+    out.push_back(kBase64Url[(n >> 12) & 63]);
+    if (rest == 2) out.push_back(kBase64Url[(n >> 6) & 63]);
+  }
+  return out;
+}
+
+Result<std::string> base64url_decode(std::string_view text) {
+  if (text.size() % 4 == 1)
+    return fail(Errc::InvalidEncoding, "base64url text has an impossible length");
+  std::string out;
+  out.reserve(text.size() * 3 / 4);
+  std::uint32_t acc = 0;
+  int bits = 0;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const std::int8_t v = kBase64UrlTable[static_cast<unsigned char>(text[i])];
+    if (v < 0)
+      return fail(Errc::InvalidEncoding,
+                  "not a base64url character at offset " + std::to_string(i));
+    acc = (acc << 6) | std::uint32_t(v);
+    bits += 6;
+    if (bits >= 8) {
+      bits -= 8;
+      out.push_back(static_cast<char>((acc >> bits) & 0xff));
+    }
+  }
+  // Leftover bits must be zero, or two texts would decode to the same bytes (RFC 4648 §3.5).
+  if (bits > 0 && (acc & ((1u << bits) - 1)) != 0)
+    return fail(Errc::InvalidEncoding, "base64url text has non-zero trailing bits");
+  return out;
+}
+
+} // namespace core

@@ -1,0 +1,59 @@
+#include "core/uuid.hpp"
+
+#include <cstring>
+
+namespace core {
+namespace {
+constexpr std::array<std::size_t, 4> kDashPositions = {8, 13, 18, 23};
+}
+
+std::string Uuid::to_string(LetterCase letters) const {
+  const std::string hex = hex_encode(
+      std::string_view(reinterpret_cast<const char*>(bytes.data()), bytes.size()), letters);
+  std::string out;
+  out.reserve(36);
+  std::size_t from = 0;
+  for (std::size_t length : {8, 4, 4, 4, 12}) {
+    if (from != 0) out.push_back('-');
+    out.append(hex, from, length);
+    from += length;
+  }
+  return out;
+}
+
+std::optional<Uuid> Uuid::parse(std::string_view text) {
+  if (text.size() != 36) return std::nullopt;
+  std::string digits;
+  digits.reserve(32);
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const bool dash_here = i == kDashPositions[0] || i == kDashPositions[1] ||
+                           i == kDashPositions[2] || i == kDashPositions[3];
+    if (dash_here != (text[i] == '-')) return std::nullopt;
+    if (!dash_here) digits.push_back(text[i]);
+  }
+  auto decoded = hex_decode(digits);
+  if (!decoded) return std::nullopt;
+  Uuid uuid;
+  std::memcpy(uuid.bytes.data(), decoded->data(), uuid.bytes.size());
+  return uuid;
+}
+
+UuidGenerator UuidGenerator::from_entropy() {
+  std::random_device device;
+  const std::uint64_t seed = (std::uint64_t(device()) << 32) | device();
+  return UuidGenerator(seed);
+}
+
+Uuid UuidGenerator::next() {
+  Uuid uuid;
+  for (std::size_t i = 0; i < uuid.bytes.size(); i += 8) {
+    const std::uint64_t word = engine_();
+    for (std::size_t b = 0; b < 8; ++b)
+      uuid.bytes[i + b] = std::uint8_t(word >> (8 * b));
+  }
+  uuid.bytes[6] = std::uint8_t((uuid.bytes[6] & 0x0f) | 0x40); // version 4
+  uuid.bytes[8] = std::uint8_t((uuid.bytes[8] & 0x3f) | 0x80); // RFC 4122 variant
+  return uuid;
+}
+
+} // namespace core

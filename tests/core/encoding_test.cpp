@@ -1,0 +1,53 @@
+#include "core/encoding.hpp"
+
+#include <gtest/gtest.h>
+
+namespace {
+
+struct Vector {
+  std::string bytes;
+  std::string base64url;
+};
+
+// RFC 4648 §10 vectors, without padding, plus the two url-safe characters.
+const Vector kVectors[] = {
+    {"", ""},           {"f", "Zg"},          {"fo", "Zm8"},          {"foo", "Zm9v"},
+    {"foob", "Zm9vYg"}, {"fooba", "Zm9vYmE"}, {"foobar", "Zm9vYmFy"}, {"\xfb\xff", "-_8"},
+};
+
+TEST(Base64Url, EncodesAndDecodesRfc4648Vectors) {
+  for (const auto& v : kVectors) {
+    EXPECT_EQ(core::base64url_encode(v.bytes), v.base64url) << v.bytes;
+    auto decoded = core::base64url_decode(v.base64url);
+    ASSERT_TRUE(decoded) << v.base64url;
+    EXPECT_EQ(*decoded, v.bytes);
+  }
+}
+
+TEST(Base64Url, RejectsWhatJwtForbids) {
+  for (const char* bad : {"Zg==", "Zm9v+", "Zm9v/", "Z", "Zh", "a b"}) {
+    auto decoded = core::base64url_decode(bad);
+    ASSERT_FALSE(decoded) << bad;
+    EXPECT_EQ(decoded.error().code, core::Errc::InvalidEncoding);
+  }
+}
+
+TEST(Hex, RoundTripsAndAcceptsBothCases) {
+  const std::string bytes("\x00\x01\xab\xff", 4);
+  EXPECT_EQ(core::hex_encode(bytes), "0001abff");
+  EXPECT_EQ(core::hex_encode(bytes, core::LetterCase::Upper), "0001ABFF");
+  EXPECT_EQ(core::hex_decode("0001ABff").value(), bytes);
+  EXPECT_TRUE(core::is_hex("0123456789abcdefABCDEF"));
+  EXPECT_FALSE(core::is_hex("12g4"));
+}
+
+TEST(Hex, RejectsOddLengthAndNonHexWithPosition) {
+  auto odd = core::hex_decode("abc");
+  ASSERT_FALSE(odd);
+  EXPECT_NE(odd.error().detail.find("odd"), std::string::npos);
+  auto bad = core::hex_decode("00zz");
+  ASSERT_FALSE(bad);
+  EXPECT_NE(bad.error().detail.find("offset 2"), std::string::npos);
+}
+
+} // namespace
