@@ -1,0 +1,414 @@
+#include "net/h2_session.hpp"
+
+#include "net/error.hpp"
+
+#include <array>
+#include <charconv>
+#include <cstring>
+#include <unordered_map>
+#include <vector>
+
+#include <nghttp2/nghttp2.h>
+
+namespace net {
+namespace {
+
+using Side = H2Session::Side;
+
+// Per-stream state. The server receives `request` and sends `response`; the client the reverse.
+struct StreamData {
+  Request request;
+  Response response;
+  std::size_t send_offset = 0;
+  std::size_t header_bytes = 0;
+  bool responded = false;       // server: a response was submitted
+  bool refused = false;         // body over the limit: ignore the rest
+  std::array<char, 4> status{}; // server: the :status text, borrowed by nghttp2 until sent
+};
+
+std::string_view view(const std::uint8_t* p, std::size_t n) {
+  return {reinterpret_cast<const char*>(p), n};
+}
+
+// Names and values are sent exactly as given (nghttp2 would lower-case copied names), and not
+// copied: they live in the StreamData until the stream closes.
+nghttp2_nv borrowed_nv(std::string_view name, std::string_view value) {
+  return {reinterpret_cast<std::uint8_t*>(const_cast<char*>(name.data())),
+          reinterpret_cast<std::uint8_t*>(const_cast<char*>(value.data())), name.size(),
+          value.size(), NGHTTP2_NV_FLAG_NO_COPY_NAME | NGHTTP2_NV_FLAG_NO_COPY_VALUE};
+}
+
+} // namespace
+
+struct H2Session::Impl {
+  Impl(Side s, H2SessionHandler& h, std::size_t max_body)
+      : side(s), handler(h), max_body_size(max_body) {}
+  ~Impl() {
+    if (session) nghttp2_session_del(session);
+  }
+
+  Side side;
+  H2SessionHandler& handler;
+  std::size_t max_body_size;
+  std::uint32_t max_header_list_size = 0;
+  nghttp2_session* session = nullptr;
+  bool remote_settings_received = false;
+  // Owns every open stream's data; nghttp2's stream user data points into it.
+  std::unordered_map<std::int32_t, std::unique_ptr<StreamData>> streams;
+
+  StreamData* stream(std::int32_t id) const {
+    return static_cast<StreamData*>(nghttp2_session_get_stream_user_data(session, id));
+  }
+
+  StreamData& open_stream(std::int32_t id, std::unique_ptr<StreamData> data) {
+    StreamData& ref = *data;
+    streams[id] = std::move(data);
+    nghttp2_session_set_stream_user_data(session, id, &ref);
+    return ref;
+  }
+
+  core::Result<void> submit_response(std::int32_t id, StreamData& data, Response&& response) {
+    if (data.responded) return core::fail(Errc::ProtocolError, "stream already answered");
+    data.response = std::move(response);
+    data.send_offset = 0;
+    data.responded = true;
+
+    if (data.response.status < 100 || data.response.status > 999) data.response.status = 500;
+    const auto end = std::to_chars(data.status.data(), data.status.data() + data.status.size(),
+                                   data.response.status)
+                         .ptr;
+    std::vector<nghttp2_nv> nva;
+    nva.reserve(1 + data.response.headers.size());
+    nva.push_back(
+        borrowed_nv(":status", {data.status.data(), std::size_t(end - data.status.data())}));
+    for (const auto& h : data.response.headers)
+      nva.push_back(borrowed_nv(h.name, h.value));
+
+    nghttp2_data_provider body{};
+    body.source.ptr = &data;
+    body.read_callback = read_body;
+    const int rv = nghttp2_submit_response(session, id, nva.data(), nva.size(),
+                                           data.response.body.empty() ? nullptr : &body);
+    if (rv != 0) {
+      data.responded = false;
+      return core::fail(make_nghttp2_error(rv), "nghttp2_submit_response");
+    }
+    return {};
+  }
+
+  // --- nghttp2 callbacks: noexcept, no exception may cross into C ---------------------------
+
+  static Impl& self(void* user) { return *static_cast<Impl*>(user); }
+
+  static ssize_t read_body(nghttp2_session*, std::int32_t, std::uint8_t* buf, std::size_t length,
+                           std::uint32_t* flags, nghttp2_data_source* source, void* user) noexcept {
+    auto& data = *static_cast<StreamData*>(source->ptr);
+    const std::string& body =
+        self(user).side == Side::Server ? data.response.body : data.request.body;
+    const std::size_t n = std::min(length, body.size() - data.send_offset);
+    std::memcpy(buf, body.data() + data.send_offset, n);
+    data.send_offset += n;
+    if (data.send_offset == body.size()) *flags |= NGHTTP2_DATA_FLAG_EOF;
+    return static_cast<ssize_t>(n);
+  }
+
+  static int on_begin_headers(nghttp2_session*, const nghttp2_frame* frame, void* user) noexcept {
+    auto& s = self(user);
+    if (s.side != Side::Server || frame->hd.type != NGHTTP2_HEADERS ||
+        frame->headers.cat != NGHTTP2_HCAT_REQUEST)
+      return 0;
+    try {
+      s.open_stream(frame->hd.stream_id, std::make_unique<StreamData>());
+    } catch (...) {
+      return NGHTTP2_ERR_TEMPORAL_CALLBACK_FAILURE; // resets just this stream
+    }
+    return 0;
+  }
+
+  static int on_header(nghttp2_session*, const nghttp2_frame* frame, const std::uint8_t* name,
+                       std::size_t namelen, const std::uint8_t* value, std::size_t valuelen,
+                       std::uint8_t, void* user) noexcept {
+    auto& s = self(user);
+    if (frame->hd.type != NGHTTP2_HEADERS) return 0;
+    StreamData* data = s.stream(frame->hd.stream_id);
+    if (!data) return 0;
+    // RFC 9113 §6.5.2 counts 32 bytes of overhead per field.
+    data->header_bytes += namelen + valuelen + 32;
+    if (data->header_bytes > s.max_header_list_size) return NGHTTP2_ERR_TEMPORAL_CALLBACK_FAILURE;
+    const std::string_view n = view(name, namelen);
+    const std::string_view v = view(value, valuelen);
+    try {
+      if (s.side == Side::Server) {
+        Request& r = data->request;
+        if (n == ":method")
+          r.method = v;
+        else if (n == ":path")
+          r.path = v;
+        else if (n == ":authority")
+          r.authority = v;
+        else if (n == ":scheme")
+          r.scheme = v;
+        else if (n.empty() || n[0] != ':')
+          r.headers.push_back({std::string(n), std::string(v)});
+      } else if (n == ":status") {
+        int status = 0;
+        std::from_chars(v.data(), v.data() + v.size(), status);
+        data->response.status = status;
+      } else {
+        data->response.headers.push_back({std::string(n), std::string(v)});
+      }
+    } catch (...) {
+      return NGHTTP2_ERR_TEMPORAL_CALLBACK_FAILURE;
+    }
+    return 0;
+  }
+
+  static int on_data_chunk(nghttp2_session* session, std::uint8_t, std::int32_t id,
+                           const std::uint8_t* bytes, std::size_t len, void* user) noexcept {
+    auto& s = self(user);
+    StreamData* data = s.stream(id);
+    if (!data || data->refused) return 0;
+    std::string& body = s.side == Side::Server ? data->request.body : data->response.body;
+    if (body.size() + len > s.max_body_size) {
+      data->refused = true;
+      std::string().swap(body);
+      if (s.side == Side::Server) {
+        // 413 now; the rest of the body is read and dropped (on_frame_send then resets).
+        if (!s.submit_response(id, *data, Response{413, {}, {}}))
+          nghttp2_submit_rst_stream(session, NGHTTP2_FLAG_NONE, id, NGHTTP2_INTERNAL_ERROR);
+      } else {
+        nghttp2_submit_rst_stream(session, NGHTTP2_FLAG_NONE, id, NGHTTP2_CANCEL);
+        s.handler.on_body_too_large(id);
+      }
+      return 0;
+    }
+    try {
+      body.append(reinterpret_cast<const char*>(bytes), len);
+    } catch (...) {
+      return NGHTTP2_ERR_TEMPORAL_CALLBACK_FAILURE;
+    }
+    return 0;
+  }
+
+  static int on_frame_recv(nghttp2_session*, const nghttp2_frame* frame, void* user) noexcept {
+    auto& s = self(user);
+    switch (frame->hd.type) {
+    case NGHTTP2_HEADERS:
+    case NGHTTP2_DATA: {
+      StreamData* data = s.stream(frame->hd.stream_id);
+      if (!data) break;
+      if (frame->hd.flags & NGHTTP2_FLAG_END_STREAM) {
+        if (data->refused) break;
+        if (s.side == Side::Server)
+          s.handler.on_request(frame->hd.stream_id, std::move(data->request));
+        else
+          s.handler.on_response(frame->hd.stream_id, std::move(data->response));
+      } else if (s.side == Side::Client && frame->hd.type == NGHTTP2_HEADERS &&
+                 data->response.status < 200) {
+        data->response = Response{0, {}, {}}; // an interim (1xx) response: wait for the final one
+      }
+      break;
+    }
+    case NGHTTP2_SETTINGS:
+      if (!(frame->hd.flags & NGHTTP2_FLAG_ACK)) {
+        s.remote_settings_received = true;
+        s.handler.on_remote_settings();
+      }
+      break;
+    case NGHTTP2_GOAWAY:
+      s.handler.on_goaway(frame->goaway.last_stream_id, frame->goaway.error_code,
+                          view(frame->goaway.opaque_data, frame->goaway.opaque_data_len));
+      break;
+    case NGHTTP2_PING:
+      if (frame->hd.flags & NGHTTP2_FLAG_ACK) s.handler.on_ping_ack();
+      break;
+    default:
+      break;
+    }
+    return 0;
+  }
+
+  static int on_frame_send(nghttp2_session* session, const nghttp2_frame* frame,
+                           void* user) noexcept {
+    auto& s = self(user);
+    // A refused request got its complete 413; tell the client to stop sending the body
+    // (RFC 9113 §8.1: RST_STREAM NO_ERROR after a complete response).
+    if (s.side == Side::Server && frame->hd.type == NGHTTP2_HEADERS &&
+        (frame->hd.flags & NGHTTP2_FLAG_END_STREAM)) {
+      const StreamData* data = s.stream(frame->hd.stream_id);
+      if (data && data->refused &&
+          nghttp2_session_get_stream_remote_close(session, frame->hd.stream_id) == 0)
+        nghttp2_submit_rst_stream(session, NGHTTP2_FLAG_NONE, frame->hd.stream_id,
+                                  NGHTTP2_NO_ERROR);
+    }
+    return 0;
+  }
+
+  static int on_stream_close(nghttp2_session*, std::int32_t id, std::uint32_t error_code,
+                             void* user) noexcept {
+    auto& s = self(user);
+    const auto it = s.streams.find(id);
+    if (it == s.streams.end()) return 0;
+    s.handler.on_stream_close(id, error_code);
+    s.streams.erase(it);
+    return 0;
+  }
+};
+
+H2Session::H2Session(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+H2Session::~H2Session() = default;
+
+core::Result<std::unique_ptr<H2Session>>
+H2Session::create(Side side, const H2SessionOptions& options, H2SessionHandler& handler) {
+  auto impl = std::make_unique<Impl>(side, handler, options.max_body_size);
+  impl->max_header_list_size = options.settings.max_header_list_size;
+
+  nghttp2_session_callbacks* callbacks = nullptr;
+  if (int rv = nghttp2_session_callbacks_new(&callbacks); rv != 0)
+    return core::fail(make_nghttp2_error(rv), "nghttp2_session_callbacks_new");
+  nghttp2_session_callbacks_set_on_begin_headers_callback(callbacks, Impl::on_begin_headers);
+  nghttp2_session_callbacks_set_on_header_callback(callbacks, Impl::on_header);
+  nghttp2_session_callbacks_set_on_data_chunk_recv_callback(callbacks, Impl::on_data_chunk);
+  nghttp2_session_callbacks_set_on_frame_recv_callback(callbacks, Impl::on_frame_recv);
+  nghttp2_session_callbacks_set_on_frame_send_callback(callbacks, Impl::on_frame_send);
+  nghttp2_session_callbacks_set_on_stream_close_callback(callbacks, Impl::on_stream_close);
+
+  nghttp2_option* option = nullptr;
+  if (int rv = nghttp2_option_new(&option); rv != 0) {
+    nghttp2_session_callbacks_del(callbacks);
+    return core::fail(make_nghttp2_error(rv), "nghttp2_option_new");
+  }
+  // Until the peer's SETTINGS arrive, assume it accepts as many streams as we would.
+  nghttp2_option_set_peer_max_concurrent_streams(option, options.settings.max_concurrent_streams);
+
+  const int rv = side == Side::Server
+                     ? nghttp2_session_server_new2(&impl->session, callbacks, impl.get(), option)
+                     : nghttp2_session_client_new2(&impl->session, callbacks, impl.get(), option);
+  nghttp2_option_del(option);
+  nghttp2_session_callbacks_del(callbacks);
+  if (rv != 0) return core::fail(make_nghttp2_error(rv), "nghttp2_session_new");
+
+  auto session = std::unique_ptr<H2Session>(new H2Session(std::move(impl)));
+  if (auto r = session->submit_settings(options.settings); !r) return core::Unexpected(r.error());
+  if (options.settings.connection_window_size > NGHTTP2_INITIAL_CONNECTION_WINDOW_SIZE) {
+    const int wrv = nghttp2_session_set_local_window_size(
+        session->impl_->session, NGHTTP2_FLAG_NONE, 0,
+        static_cast<std::int32_t>(options.settings.connection_window_size));
+    if (wrv != 0) return core::fail(make_nghttp2_error(wrv), "connection window size");
+  }
+  return session;
+}
+
+core::Result<void> H2Session::feed(std::span<const std::uint8_t> bytes) {
+  const ssize_t n = nghttp2_session_mem_recv(impl_->session, bytes.data(), bytes.size());
+  if (n < 0) return core::fail(make_nghttp2_error(static_cast<int>(n)), "nghttp2_session_mem_recv");
+  return {};
+}
+
+core::Result<void> H2Session::pull(std::string& out, std::size_t limit) {
+  while (out.size() < limit) {
+    const std::uint8_t* data = nullptr;
+    const ssize_t n = nghttp2_session_mem_send(impl_->session, &data);
+    if (n < 0)
+      return core::fail(make_nghttp2_error(static_cast<int>(n)), "nghttp2_session_mem_send");
+    if (n == 0) break;
+    out.append(reinterpret_cast<const char*>(data), static_cast<std::size_t>(n));
+  }
+  return {};
+}
+
+bool H2Session::want_read() const {
+  return nghttp2_session_want_read(impl_->session) != 0;
+}
+bool H2Session::want_write() const {
+  return nghttp2_session_want_write(impl_->session) != 0;
+}
+
+core::Result<std::int32_t> H2Session::submit_request(Request&& request) {
+  // nghttp2 would accept the request and fail it later; say so now (RFC 9113 §6.8).
+  if (!nghttp2_session_check_request_allowed(impl_->session))
+    return core::fail(Errc::GoAway, "no new streams after GOAWAY");
+  auto data = std::make_unique<StreamData>();
+  data->request = std::move(request);
+  const Request& r = data->request;
+
+  std::vector<nghttp2_nv> nva;
+  nva.reserve(4 + r.headers.size());
+  nva.push_back(borrowed_nv(":method", r.method));
+  nva.push_back(borrowed_nv(":scheme", r.scheme));
+  nva.push_back(borrowed_nv(":authority", r.authority));
+  nva.push_back(borrowed_nv(":path", r.path));
+  for (const auto& h : r.headers)
+    nva.push_back(borrowed_nv(h.name, h.value));
+
+  nghttp2_data_provider body{};
+  body.source.ptr = data.get();
+  body.read_callback = Impl::read_body;
+  const std::int32_t id = nghttp2_submit_request(impl_->session, nullptr, nva.data(), nva.size(),
+                                                 r.body.empty() ? nullptr : &body, data.get());
+  if (id < 0) return core::fail(make_nghttp2_error(id), "nghttp2_submit_request");
+  impl_->streams[id] = std::move(data);
+  return id;
+}
+
+core::Result<void> H2Session::submit_response(std::int32_t stream_id, Response&& response) {
+  StreamData* data = impl_->stream(stream_id);
+  if (!data)
+    return core::fail(Errc::StreamReset, "stream " + std::to_string(stream_id) + " is closed");
+  return impl_->submit_response(stream_id, *data, std::move(response));
+}
+
+bool H2Session::stream_open(std::int32_t stream_id) const {
+  return impl_->stream(stream_id) != nullptr;
+}
+
+void H2Session::submit_rst_stream(std::int32_t stream_id, std::uint32_t error_code) {
+  nghttp2_submit_rst_stream(impl_->session, NGHTTP2_FLAG_NONE, stream_id, error_code);
+}
+
+core::Result<void> H2Session::submit_settings(const H2Settings& s) {
+  std::vector<nghttp2_settings_entry> iv = {
+      {NGHTTP2_SETTINGS_HEADER_TABLE_SIZE, s.header_table_size},
+      {NGHTTP2_SETTINGS_MAX_CONCURRENT_STREAMS, s.max_concurrent_streams},
+      {NGHTTP2_SETTINGS_INITIAL_WINDOW_SIZE, s.initial_window_size},
+      {NGHTTP2_SETTINGS_MAX_FRAME_SIZE, s.max_frame_size},
+      {NGHTTP2_SETTINGS_MAX_HEADER_LIST_SIZE, s.max_header_list_size},
+  };
+  if (impl_->side == Side::Client) iv.push_back({NGHTTP2_SETTINGS_ENABLE_PUSH, 0});
+  impl_->max_header_list_size = s.max_header_list_size;
+  const int rv = nghttp2_submit_settings(impl_->session, NGHTTP2_FLAG_NONE, iv.data(), iv.size());
+  if (rv != 0) return core::fail(make_nghttp2_error(rv), "SETTINGS values out of range");
+  return {};
+}
+
+void H2Session::submit_ping() {
+  const std::array<std::uint8_t, 8> opaque{'v', 'o', 'i', 'p', 's', 'i', 'm', 0};
+  nghttp2_submit_ping(impl_->session, NGHTTP2_FLAG_NONE, opaque.data());
+}
+
+void H2Session::submit_shutdown_notice() {
+  nghttp2_submit_shutdown_notice(impl_->session);
+}
+
+void H2Session::submit_goaway(std::uint32_t error_code, std::string_view debug_data,
+                              std::int32_t last_stream_id) {
+  if (last_stream_id < 0) last_stream_id = nghttp2_session_get_last_proc_stream_id(impl_->session);
+  nghttp2_submit_goaway(impl_->session, NGHTTP2_FLAG_NONE, last_stream_id, error_code,
+                        reinterpret_cast<const std::uint8_t*>(debug_data.data()),
+                        debug_data.size());
+}
+
+std::int32_t H2Session::last_processed_stream_id() const {
+  return nghttp2_session_get_last_proc_stream_id(impl_->session);
+}
+
+std::uint32_t H2Session::remote_max_concurrent_streams() const {
+  return nghttp2_session_get_remote_settings(impl_->session,
+                                             NGHTTP2_SETTINGS_MAX_CONCURRENT_STREAMS);
+}
+
+bool H2Session::remote_settings_received() const {
+  return impl_->remote_settings_received;
+}
+
+} // namespace net

@@ -1,0 +1,248 @@
+#include "net/server_connection.hpp"
+
+#include "net/error.hpp"
+
+#include <type_traits>
+
+#include <nghttp2/nghttp2.h>
+
+namespace net {
+namespace {
+
+namespace asio = boost::asio;
+
+template <class Stream>
+class ServerConnection final : public H2Connection<Stream>, public detail::ConnectionCore {
+  using Base = H2Connection<Stream>;
+
+public:
+  ServerConnection(asio::io_context& io, Stream stream, std::shared_ptr<ServerRuntime> runtime,
+                   std::size_t slot, PeerInfo peer)
+      : Base(io, std::move(stream), runtime->options.write_high_water),
+        runtime_(std::move(runtime)), slot_(*runtime_->slots[slot]), peer_info_(std::move(peer)),
+        settings_(runtime_->options.settings) {}
+
+  void start() {
+    slot_.connections.emplace(peer_info_.connection_id, weak_core());
+    runtime_->connection_opened();
+    if (runtime_->shutting_down.load()) {
+      this->close_now({});
+      return;
+    }
+    if constexpr (std::is_same_v<Stream, TlsStream>) {
+      this->arm_timer(runtime_->options.handshake_timeout);
+      this->stream_.async_handshake(
+          asio::ssl::stream_base::server,
+          [self = shared()](const boost::system::error_code& ec) { self->on_handshake(ec); });
+    } else {
+      start_serving();
+    }
+  }
+
+  // --- ConnectionCore: callable from any thread ---------------------------------------------
+
+  bool respond(std::int32_t stream_id, Response&& response) override {
+    if (this->on_own_thread()) return respond_here(stream_id, std::move(response));
+    asio::post(this->executor(), [self = shared(), stream_id, r = std::move(response)]() mutable {
+      self->respond_here(stream_id, std::move(r));
+    });
+    return true;
+  }
+
+  void close_with_goaway(std::uint32_t error_code, std::string debug_data,
+                         std::int32_t last_stream_id) override {
+    if (!this->on_own_thread()) {
+      asio::post(this->executor(), [self = shared(), error_code, d = std::move(debug_data),
+                                    last_stream_id]() mutable {
+        self->close_with_goaway(error_code, std::move(d), last_stream_id);
+      });
+      return;
+    }
+    if (!this->open() || !handler_) return;
+    this->session_->submit_goaway(error_code, debug_data, last_stream_id);
+    phase_ = Phase::Draining;
+    this->close_after_flush();
+  }
+
+  void set_max_concurrent_streams(std::uint32_t max_streams) override {
+    if (!this->on_own_thread()) {
+      asio::post(this->executor(),
+                 [self = shared(), max_streams] { self->set_max_concurrent_streams(max_streams); });
+      return;
+    }
+    if (!this->open() || !handler_) return;
+    settings_.max_concurrent_streams = max_streams;
+    if (this->session_->submit_settings(settings_)) this->schedule_write();
+  }
+
+  void begin_shutdown() override {
+    if (!handler_) { // still in the TLS handshake: nothing to finish
+      this->close_now({});
+      return;
+    }
+    if (phase_ != Phase::Serving) return;
+    this->session_->submit_shutdown_notice();
+    this->session_->submit_ping(); // its ACK proves the client has seen the notice
+    phase_ = Phase::ShutdownNotice;
+    this->arm_timer(runtime_->options.shutdown_grace);
+    this->schedule_write();
+  }
+
+  void force_close() override { this->close_now({}); }
+
+private:
+  enum class Phase { Handshake, Serving, ShutdownNotice, Draining };
+
+  std::shared_ptr<ServerConnection> shared() {
+    return std::static_pointer_cast<ServerConnection>(this->shared_from_this());
+  }
+  std::weak_ptr<detail::ConnectionCore> weak_core() {
+    return std::static_pointer_cast<detail::ConnectionCore>(shared());
+  }
+
+  void on_handshake(const boost::system::error_code& ec) {
+    if (this->closed()) return;
+    if (ec) {
+      runtime_->handshake_failures.fetch_add(1, std::memory_order_relaxed);
+      this->close_now(ec);
+      return;
+    }
+    if constexpr (std::is_same_v<Stream, TlsStream>) {
+      SSL* ssl = this->stream_.native_handle();
+      describe_tls_peer(ssl, peer_info_);
+      // The context refuses older versions and non-h2 ALPN already; re-check after the
+      // handshake so a misconfigured context cannot slip through (RFC 9113 §9.2).
+      const bool alpn_ok = peer_info_.alpn.empty() || peer_info_.alpn == "h2";
+      if (SSL_version(ssl) < TLS1_2_VERSION || !alpn_ok) {
+        runtime_->handshake_failures.fetch_add(1, std::memory_order_relaxed);
+        this->close_now(make_error_code(Errc::NotHttp2));
+        return;
+      }
+    }
+    start_serving();
+  }
+
+  void start_serving() {
+    peer_ = std::make_shared<const PeerInfo>(peer_info_);
+    try {
+      handler_ = runtime_->options.handler(*peer_, ConnectionHandle(weak_core()));
+    } catch (...) {
+      handler_.reset(); // a factory that throws refuses the connection, like one returning null
+    }
+    if (!handler_) {
+      this->close_now(make_error_code(Errc::InvalidOptions));
+      return;
+    }
+    phase_ = Phase::Serving;
+    H2SessionOptions session_options{settings_, runtime_->options.max_request_body};
+    if (auto started = this->start_session(H2Session::Side::Server, session_options); !started) {
+      this->close_now(started.error().code);
+      return;
+    }
+    this->arm_timer(runtime_->options.idle_timeout);
+  }
+
+  bool respond_here(std::int32_t stream_id, Response&& response) {
+    if (!this->open() || !handler_ ||
+        !this->session_->submit_response(stream_id, std::move(response))) {
+      slot_.late_responses.fetch_add(1, std::memory_order_relaxed);
+      return false;
+    }
+    this->schedule_write();
+    return true;
+  }
+
+  void send_final_goaway() {
+    this->session_->submit_goaway(NGHTTP2_NO_ERROR,
+                                  handler_->goaway_debug_data(GoawayCause::Shutdown));
+    phase_ = Phase::Draining;
+    this->arm_timer(runtime_->options.shutdown_timeout);
+    this->schedule_write();
+  }
+
+  // --- H2SessionHandler ----------------------------------------------------------------------
+
+  void on_request(std::int32_t stream_id, Request&& request) override {
+    slot_.requests.fetch_add(1, std::memory_order_relaxed);
+    request.peer = peer_;
+    try {
+      handler_->on_request(std::move(request), Responder(weak_core(), stream_id));
+    } catch (...) {
+      slot_.handler_exceptions.fetch_add(1, std::memory_order_relaxed);
+      respond_here(stream_id, Response{500, {}, {}});
+    }
+  }
+
+  void on_ping_ack() override {
+    if (phase_ == Phase::ShutdownNotice) send_final_goaway();
+  }
+
+  // --- H2Connection --------------------------------------------------------------------------
+
+  void on_deadline() override {
+    switch (phase_) {
+    case Phase::Handshake:
+      runtime_->handshake_failures.fetch_add(1, std::memory_order_relaxed);
+      this->close_now(make_error_code(Errc::Timeout));
+      return;
+    case Phase::Serving: {
+      const auto idle = std::chrono::steady_clock::now() - this->last_read();
+      if (idle < runtime_->options.idle_timeout) {
+        this->arm_timer(runtime_->options.idle_timeout - idle);
+        return;
+      }
+      this->session_->submit_goaway(NGHTTP2_NO_ERROR,
+                                    handler_->goaway_debug_data(GoawayCause::IdleTimeout));
+      phase_ = Phase::Draining;
+      this->arm_timer(runtime_->options.shutdown_timeout);
+      this->schedule_write();
+      return;
+    }
+    case Phase::ShutdownNotice:
+      send_final_goaway();
+      return;
+    case Phase::Draining:
+      this->close_now(make_error_code(Errc::Timeout));
+      return;
+    }
+  }
+
+  void on_closed(std::error_code) override {
+    slot_.connections.erase(peer_info_.connection_id);
+    if (handler_) {
+      try {
+        handler_->on_connection_closed();
+      } catch (...) {
+        slot_.handler_exceptions.fetch_add(1, std::memory_order_relaxed);
+      }
+    }
+    runtime_->connection_closed();
+  }
+
+  std::shared_ptr<ServerRuntime> runtime_;
+  ServerRuntime::Slot& slot_;
+  PeerInfo peer_info_;
+  std::shared_ptr<const PeerInfo> peer_;
+  std::shared_ptr<Handler> handler_;
+  H2Settings settings_;
+  Phase phase_ = Phase::Handshake;
+};
+
+} // namespace
+
+void start_server_connection(asio::io_context& io, Tcp::socket socket,
+                             std::shared_ptr<ServerRuntime> runtime, std::size_t slot,
+                             PeerInfo peer) {
+  if (runtime->tls) {
+    TlsStream stream(std::move(socket), *runtime->tls);
+    std::make_shared<ServerConnection<TlsStream>>(io, std::move(stream), std::move(runtime), slot,
+                                                  std::move(peer))
+        ->start();
+  } else {
+    std::make_shared<ServerConnection<TcpStream>>(io, std::move(socket), std::move(runtime), slot,
+                                                  std::move(peer))
+        ->start();
+  }
+}
+
+} // namespace net

@@ -1,0 +1,33 @@
+#pragma once
+// TLS settings for listeners and clients. Plain values; the contexts are built once per listener
+// or client from these (net/tls_context.cpp). Every listener and client uses TLS 1.2 or later.
+
+#include <string>
+#include <vector>
+
+namespace net {
+
+enum class ClientCertMode {
+  None,    // do not ask for a client certificate
+  Request, // ask; a certificate that is sent must chain to client_ca_file
+  Require, // a certificate chaining to client_ca_file is mandatory
+};
+
+struct TlsServerConfig {
+  std::string certificate_chain_file; // PEM: the server certificate, then its intermediates
+  std::string private_key_file;       // PEM
+  ClientCertMode client_certificates = ClientCertMode::None;
+  std::string client_ca_file; // PEM trust anchors for client certificates
+};
+
+struct TlsClientConfig {
+  std::string ca_file;          // PEM trust anchors for the server; empty: the system store
+  std::string certificate_file; // optional client certificate chain (PEM)
+  std::string private_key_file; // its key (PEM); required with certificate_file
+  // Name for SNI and for checking the server certificate; empty: the client's host.
+  std::string server_name;
+  // Offered via ALPN. Empty offers no ALPN at all, as some APNs clients do (spec §2).
+  std::vector<std::string> alpn = {"h2"};
+};
+
+} // namespace net

@@ -1,0 +1,221 @@
+#include "net/error.hpp"
+#include "net/h2_session.hpp"
+#include "net/session_pair.hpp"
+
+#include <gtest/gtest.h>
+#include <nghttp2/nghttp2.h>
+
+namespace {
+
+using net_test::SessionPair;
+
+std::string pattern(std::size_t size, char seed) {
+  std::string s(size, '\0');
+  for (std::size_t i = 0; i < size; ++i)
+    s[i] = static_cast<char>(seed + (i * 31) % 251);
+  return s;
+}
+
+TEST(H2Session, RequestAndResponseRoundTripWithHeadersInOrder) {
+  SessionPair pair;
+  net::Headers headers{{"apns-topic", "com.example.app.voip"},
+                       {"x-dup", "first"},
+                       {"apns-push-type", "voip"},
+                       {"x-dup", "second"}};
+  auto id =
+      pair.client->submit_request(SessionPair::request("POST", "/3/device/abcd", headers, "{}"));
+  ASSERT_TRUE(id);
+  ASSERT_TRUE(pair.pump());
+
+  ASSERT_EQ(pair.server_events.requests.size(), 1u);
+  const auto& [stream, req] = pair.server_events.requests[0];
+  EXPECT_EQ(stream, *id);
+  EXPECT_EQ(req.method, "POST");
+  EXPECT_EQ(req.scheme, "https");
+  EXPECT_EQ(req.authority, "api.sandbox.push.apple.com");
+  EXPECT_EQ(req.path, "/3/device/abcd");
+  ASSERT_EQ(req.headers.size(), 4u);
+  for (std::size_t i = 0; i < headers.size(); ++i) {
+    EXPECT_EQ(req.headers[i].name, headers[i].name);
+    EXPECT_EQ(req.headers[i].value, headers[i].value);
+  }
+  EXPECT_EQ(net::count_header(req.headers, "x-dup"), 2u);
+  EXPECT_EQ(req.body, "{}");
+
+  ASSERT_TRUE(pair.server->submit_response(
+      stream, net::Response{400, {{"apns-id", "X"}}, R"({"reason":"BadTopic"})"}));
+  ASSERT_TRUE(pair.pump());
+  ASSERT_EQ(pair.client_events.responses.size(), 1u);
+  const auto& res = pair.client_events.responses[0].second;
+  EXPECT_EQ(res.status, 400);
+  ASSERT_NE(net::find_header(res.headers, "apns-id"), nullptr);
+  EXPECT_EQ(*net::find_header(res.headers, "apns-id"), "X");
+  EXPECT_EQ(res.body, R"({"reason":"BadTopic"})");
+  EXPECT_EQ(pair.client_events.closed,
+            (std::vector<std::pair<std::int32_t, std::uint32_t>>{{*id, 0}}));
+  EXPECT_FALSE(pair.server->stream_open(stream));
+}
+
+TEST(H2Session, MegabyteBodiesCrossTheFlowControlWindows) {
+  SessionPair pair; // default 65535-byte windows: 1 MiB needs many WINDOW_UPDATEs
+  const std::string up = pattern(1 << 20, 'a');
+  const std::string down = pattern((1 << 20) + 7, 'z');
+  auto id = pair.client->submit_request(SessionPair::request("POST", "/upload", {}, up));
+  ASSERT_TRUE(id);
+  ASSERT_TRUE(pair.pump());
+  ASSERT_EQ(pair.server_events.requests.size(), 1u);
+  EXPECT_TRUE(pair.server_events.requests[0].second.body == up);
+  ASSERT_TRUE(pair.server->submit_response(*id, net::Response{200, {}, down}));
+  ASSERT_TRUE(pair.pump());
+  ASSERT_EQ(pair.client_events.responses.size(), 1u);
+  EXPECT_TRUE(pair.client_events.responses[0].second.body == down);
+}
+
+TEST(H2Session, RequestBodyOverTheLimitGets413WithoutReachingTheHandler) {
+  net::H2SessionOptions server_options;
+  server_options.max_body_size = 1000;
+  SessionPair pair({}, server_options);
+  auto id =
+      pair.client->submit_request(SessionPair::request("POST", "/big", {}, pattern(200000, 'b')));
+  ASSERT_TRUE(id);
+  ASSERT_TRUE(pair.pump());
+  EXPECT_TRUE(pair.server_events.requests.empty());
+  ASSERT_EQ(pair.client_events.responses.size(), 1u);
+  EXPECT_EQ(pair.client_events.responses[0].second.status, 413);
+  ASSERT_EQ(pair.client_events.closed.size(), 1u);
+  EXPECT_EQ(pair.client_events.closed[0].second, NGHTTP2_NO_ERROR);
+}
+
+TEST(H2Session, ResponseBodyOverTheLimitIsReportedAndCancelled) {
+  net::H2SessionOptions client_options;
+  client_options.max_body_size = 1000;
+  SessionPair pair(client_options, {});
+  auto id = pair.client->submit_request(SessionPair::request("GET", "/big"));
+  ASSERT_TRUE(pair.pump());
+  ASSERT_TRUE(pair.server->submit_response(*id, net::Response{200, {}, pattern(5000, 'c')}));
+  ASSERT_TRUE(pair.pump());
+  EXPECT_TRUE(pair.client_events.responses.empty());
+  EXPECT_EQ(pair.client_events.too_large, std::vector<std::int32_t>{*id});
+  ASSERT_EQ(pair.client_events.closed.size(), 1u);
+}
+
+TEST(H2Session, UpperCaseHeaderNameResetsTheStream) {
+  SessionPair pair; // RFC 9113 §8.2.1: a malformed request is a stream error PROTOCOL_ERROR
+  auto id = pair.client->submit_request(
+      SessionPair::request("POST", "/3/device/abcd", {{"Apns-Topic", "com.example"}}, "{}"));
+  ASSERT_TRUE(id);
+  ASSERT_TRUE(pair.pump());
+  EXPECT_TRUE(pair.server_events.requests.empty());
+  EXPECT_EQ(pair.client_events.closed,
+            (std::vector<std::pair<std::int32_t, std::uint32_t>>{{*id, NGHTTP2_PROTOCOL_ERROR}}));
+}
+
+TEST(H2Session, HeaderListOverTheAdvertisedLimitResetsTheStream) {
+  net::H2SessionOptions server_options;
+  server_options.settings.max_header_list_size = 8000;
+  SessionPair pair({}, server_options);
+  auto id = pair.client->submit_request(SessionPair::request(
+      "POST", "/x", {{"authorization", "bearer " + std::string(9000, 'j')}}, "{}"));
+  ASSERT_TRUE(pair.pump());
+  EXPECT_TRUE(pair.server_events.requests.empty());
+  ASSERT_EQ(pair.client_events.closed.size(), 1u);
+  EXPECT_EQ(pair.client_events.closed[0].first, *id);
+  EXPECT_NE(pair.client_events.closed[0].second, NGHTTP2_NO_ERROR);
+}
+
+TEST(H2Session, AdvertisesSettingsAndUpdatesThemLater) {
+  net::H2SessionOptions server_options;
+  server_options.settings.max_concurrent_streams = 1;
+  SessionPair pair({}, server_options);
+  ASSERT_TRUE(pair.pump());
+  EXPECT_TRUE(pair.client->remote_settings_received());
+  EXPECT_EQ(pair.client->remote_max_concurrent_streams(), 1u);
+  EXPECT_EQ(pair.client_events.settings, 1);
+
+  server_options.settings.max_concurrent_streams = 1000;
+  ASSERT_TRUE(pair.server->submit_settings(server_options.settings));
+  ASSERT_TRUE(pair.pump());
+  EXPECT_EQ(pair.client->remote_max_concurrent_streams(), 1000u);
+  EXPECT_EQ(pair.client_events.settings, 2);
+}
+
+TEST(H2Session, GoawayCarriesDebugDataAndStopsNewStreams) {
+  SessionPair pair;
+  auto id = pair.client->submit_request(SessionPair::request("POST", "/3/device/aa", {}, "{}"));
+  ASSERT_TRUE(pair.pump());
+  pair.server->submit_goaway(NGHTTP2_NO_ERROR, R"({"reason":"BadCertificateEnvironment"})", 0);
+  ASSERT_TRUE(pair.pump());
+  ASSERT_EQ(pair.client_events.goaways.size(), 1u);
+  EXPECT_EQ(pair.client_events.goaways[0].last_stream_id, 0);
+  EXPECT_EQ(pair.client_events.goaways[0].error_code, NGHTTP2_NO_ERROR);
+  EXPECT_EQ(pair.client_events.goaways[0].debug, R"({"reason":"BadCertificateEnvironment"})");
+  // Stream 1 is above last-stream-id 0: nghttp2 closes it as refused, i.e. unprocessed.
+  EXPECT_EQ(pair.client_events.closed,
+            (std::vector<std::pair<std::int32_t, std::uint32_t>>{{*id, NGHTTP2_REFUSED_STREAM}}));
+  auto refused =
+      pair.client->submit_request(SessionPair::request("POST", "/3/device/bb", {}, "{}"));
+  ASSERT_FALSE(refused);
+  EXPECT_EQ(refused.error().code, net::Errc::GoAway);
+}
+
+TEST(H2Session, ShutdownNoticeThenFinalGoawayWithTheLastProcessedStream) {
+  SessionPair pair;
+  auto id = pair.client->submit_request(SessionPair::request("GET", "/"));
+  ASSERT_TRUE(pair.pump());
+  pair.server->submit_shutdown_notice();
+  ASSERT_TRUE(pair.pump());
+  pair.server->submit_goaway(NGHTTP2_NO_ERROR, "");
+  ASSERT_TRUE(pair.pump());
+  ASSERT_EQ(pair.client_events.goaways.size(), 2u);
+  EXPECT_EQ(pair.client_events.goaways[0].last_stream_id, (1u << 31) - 1);
+  EXPECT_EQ(pair.client_events.goaways[1].last_stream_id, *id);
+  // The stream at or below last-stream-id still gets its answer.
+  ASSERT_TRUE(pair.server->submit_response(*id, net::Response{200, {}, {}}));
+  ASSERT_TRUE(pair.pump());
+  ASSERT_EQ(pair.client_events.responses.size(), 1u);
+  EXPECT_FALSE(pair.server->want_read() || pair.server->want_write());
+}
+
+TEST(H2Session, PingIsAcknowledged) {
+  SessionPair pair;
+  pair.client->submit_ping();
+  ASSERT_TRUE(pair.pump());
+  EXPECT_EQ(pair.client_events.ping_acks, 1);
+}
+
+TEST(H2Session, AnswerToAClosedOrAnsweredStreamFails) {
+  SessionPair pair;
+  auto id = pair.client->submit_request(SessionPair::request("GET", "/"));
+  ASSERT_TRUE(pair.pump());
+  ASSERT_TRUE(pair.server->submit_response(*id, net::Response{200, {}, "x"}));
+  auto twice = pair.server->submit_response(*id, net::Response{500, {}, {}});
+  EXPECT_FALSE(twice);
+  ASSERT_TRUE(pair.pump());
+  auto closed = pair.server->submit_response(*id, net::Response{200, {}, {}});
+  ASSERT_FALSE(closed);
+  EXPECT_EQ(closed.error().code, net::Errc::StreamReset);
+}
+
+TEST(H2Session, ClientResetCancelsTheServerStream) {
+  SessionPair pair;
+  auto id = pair.client->submit_request(SessionPair::request("GET", "/slow"));
+  ASSERT_TRUE(pair.pump());
+  pair.client->submit_rst_stream(*id, NGHTTP2_CANCEL);
+  ASSERT_TRUE(pair.pump());
+  EXPECT_FALSE(pair.server->stream_open(*id));
+  EXPECT_EQ(pair.server_events.closed,
+            (std::vector<std::pair<std::int32_t, std::uint32_t>>{{*id, NGHTTP2_CANCEL}}));
+}
+
+TEST(H2Session, BadPrefaceIsFatal) {
+  net_test::Recorder events;
+  auto server = net::H2Session::create(net::H2Session::Side::Server, {}, events);
+  ASSERT_TRUE(server);
+  const std::string http1 = "GET / HTTP/1.1\r\nHost: x\r\n\r\n";
+  auto fed = (*server)->feed({reinterpret_cast<const std::uint8_t*>(http1.data()), http1.size()});
+  ASSERT_FALSE(fed);
+  EXPECT_EQ(fed.error().code.category(), net::nghttp2_category());
+  EXPECT_TRUE(events.requests.empty());
+}
+
+} // namespace
