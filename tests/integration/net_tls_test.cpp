@@ -1,0 +1,129 @@
+// TLS policy of the listener (spec §2) and of our client: TLS >= 1.2, ALPN h2 or nothing,
+// certificate and name checks.
+
+#include "integration/test_server.hpp"
+#include "net/error.hpp"
+#include "support/child_process.hpp"
+#include "support/test_pki.hpp"
+#include "support/wait.hpp"
+
+#include <gtest/gtest.h>
+
+namespace integration {
+namespace {
+
+using namespace std::chrono_literals;
+using support::run_process;
+
+net::ServerOptions echo_over_tls(net::ClientCertMode mode = net::ClientCertMode::None) {
+  auto o = tls_server_options(mode);
+  o.handler = echo_handler();
+  return o;
+}
+
+net::Request get(const std::string& path) {
+  net::Request r;
+  r.method = "GET";
+  r.path = path;
+  return r;
+}
+
+TEST(TlsPolicy, AnAlpnOfferWithoutH2IsRefusedWithAFatalAlert) {
+  TestServer server(echo_over_tls());
+  const auto& pki = support::TestPki::get();
+  // curl --http1.1 offers only "http/1.1"; APNs has no HTTP/1.1 fallback.
+  const auto r = run_process(
+      {"curl", "-sS", "--http1.1", "--cacert", pki.ca_cert, server.url("https", "/")}, 30s);
+  EXPECT_NE(r.exit_code, 0) << r.describe();
+  EXPECT_NE(r.output.find("no application protocol"), std::string::npos) << r.describe();
+  EXPECT_EQ(server.server().stats().requests, 0u);
+}
+
+TEST(TlsPolicy, AClientOfferingNoAlpnIsServedHttp2) {
+  TestServer server(echo_over_tls());
+  net::IoThreads io;
+  auto options = client_options(server.port(), true);
+  options.tls->alpn.clear();
+  net::Client client(io, options);
+  auto future = client.submit(get("/no-alpn"));
+  auto result = support::get_within(future);
+  ASSERT_TRUE(result.has_value());
+  ASSERT_TRUE(*result) << result->error().message;
+  EXPECT_EQ((*result)->status, 200);
+  EXPECT_EQ(*net::find_header((*result)->headers, "x-alpn"), "");
+}
+
+TEST(TlsPolicy, Tls11HandshakeIsRefusedByTheServer) {
+  TestServer server(echo_over_tls());
+  // SECLEVEL=0 lets the client really offer TLS 1.1, so the refusal is the server's.
+  const auto r =
+      run_process({"openssl", "s_client", "-connect", "127.0.0.1:" + std::to_string(server.port()),
+                   "-tls1_1", "-cipher", "DEFAULT@SECLEVEL=0"},
+                  30s, "Q\n");
+  EXPECT_NE(r.exit_code, 0) << r.describe();
+  EXPECT_NE(r.output.find("protocol version"), std::string::npos) << r.describe();
+  EXPECT_EQ(server.server().stats().handshake_failures, 1u);
+}
+
+TEST(TlsPolicy, OurClientPresentsItsCertificateWhenRequired) {
+  TestServer server(echo_over_tls(net::ClientCertMode::Require));
+  const auto& pki = support::TestPki::get();
+  net::IoThreads io;
+  auto options = client_options(server.port(), true);
+  options.tls->certificate_file = pki.client_cert;
+  options.tls->private_key_file = pki.client_key;
+  net::Client client(io, options);
+  auto future = client.submit(get("/"));
+  auto result = support::get_within(future);
+  ASSERT_TRUE(result.has_value());
+  ASSERT_TRUE(*result) << result->error().message;
+  EXPECT_EQ(*net::find_header((*result)->headers, "x-client-subject"),
+            "CN=voipsim test client,O=voipsim");
+  EXPECT_EQ(*net::find_header((*result)->headers, "x-alpn"), "h2");
+}
+
+TEST(TlsPolicy, OurClientRefusesAServerFromAnotherCa) {
+  TestServer server(echo_over_tls());
+  net::IoThreads io;
+  auto options = client_options(server.port(), true);
+  options.tls->ca_file = support::TestPki::get().other_ca_cert;
+  net::Client client(io, options);
+  auto future = client.submit(get("/"));
+  auto result = support::get_within(future);
+  ASSERT_TRUE(result.has_value());
+  ASSERT_FALSE(*result);
+  EXPECT_EQ(result->error().code, net::Errc::TlsFailed);
+  EXPECT_TRUE(result->error().retryable);
+  EXPECT_NE(result->error().message.find("certificate verify failed"), std::string::npos)
+      << result->error().message;
+}
+
+TEST(TlsPolicy, OurClientChecksTheServerName) {
+  TestServer server(echo_over_tls());
+  net::IoThreads io;
+  auto options = client_options(server.port(), true);
+  options.tls->server_name = "api.push.apple.com"; // not in the test certificate's SANs
+  net::Client client(io, options);
+  auto future = client.submit(get("/"));
+  auto result = support::get_within(future);
+  ASSERT_TRUE(result.has_value());
+  ASSERT_FALSE(*result);
+  EXPECT_EQ(result->error().code, net::Errc::TlsFailed);
+  EXPECT_NE(result->error().message.find("hostname mismatch"), std::string::npos)
+      << result->error().message;
+}
+
+TEST(TlsPolicy, ListenerWithMissingCertificateFailsToStartWithTheFileName) {
+  net::ServerOptions o;
+  o.tls = net::TlsServerConfig{"/nonexistent/server.pem", "/nonexistent/server.key",
+                               net::ClientCertMode::None, ""};
+  o.handler = echo_handler();
+  net::Server server(o);
+  auto started = server.start();
+  ASSERT_FALSE(started);
+  EXPECT_EQ(started.error().code, net::Errc::InvalidOptions);
+  EXPECT_NE(started.error().message().find("/nonexistent/server.pem"), std::string::npos);
+}
+
+} // namespace
+} // namespace integration
