@@ -97,6 +97,9 @@ struct ServerOptions {
   // Longest wait for in-flight streams after the final GOAWAY; then connections are cut.
   std::chrono::milliseconds shutdown_timeout{10'000};
   HandlerFactory handler;
+  // Called on the I/O thread when a TLS handshake fails or times out, with the reason (e.g.
+  // "peer did not return a certificate", "unsupported protocol"). Optional.
+  std::function<void(const PeerInfo& peer, const std::string& reason)> on_handshake_failure;
 };
 
 struct ServerStats {

@@ -101,25 +101,37 @@ private:
   }
 
   void on_handshake(const boost::system::error_code& ec) {
-    if (this->closed()) return;
-    if (ec) {
-      runtime_->handshake_failures.fetch_add(1, std::memory_order_relaxed);
-      this->close_now(ec);
-      return;
-    }
     if constexpr (std::is_same_v<Stream, TlsStream>) {
       SSL* ssl = this->stream_.native_handle();
+      // Reported even when shutdown closed the socket meanwhile: the verdict was already in.
+      if (ec && ec != asio::error::operation_aborted) {
+        handshake_failed(describe_tls_failure(ssl, ec));
+        this->close_now(ec);
+        return;
+      }
+      if (this->closed()) return;
       describe_tls_peer(ssl, peer_info_);
       // The context refuses older versions and non-h2 ALPN already; re-check after the
       // handshake so a misconfigured context cannot slip through (RFC 9113 §9.2).
       const bool alpn_ok = peer_info_.alpn.empty() || peer_info_.alpn == "h2";
       if (SSL_version(ssl) < TLS1_2_VERSION || !alpn_ok) {
-        runtime_->handshake_failures.fetch_add(1, std::memory_order_relaxed);
+        handshake_failed("negotiated " + peer_info_.tls_version + " with ALPN '" + peer_info_.alpn +
+                         "'");
         this->close_now(make_error_code(Errc::NotHttp2));
         return;
       }
+      start_serving();
     }
-    start_serving();
+  }
+
+  void handshake_failed(const std::string& reason) {
+    runtime_->handshake_failures.fetch_add(1, std::memory_order_relaxed);
+    if (!runtime_->options.on_handshake_failure) return;
+    try {
+      runtime_->options.on_handshake_failure(peer_info_, reason);
+    } catch (...) {
+      slot_.handler_exceptions.fetch_add(1, std::memory_order_relaxed);
+    }
   }
 
   void start_serving() {
@@ -182,7 +194,8 @@ private:
   void on_deadline() override {
     switch (phase_) {
     case Phase::Handshake:
-      runtime_->handshake_failures.fetch_add(1, std::memory_order_relaxed);
+      handshake_failed("no TLS handshake within " +
+                       std::to_string(runtime_->options.handshake_timeout.count()) + " ms");
       this->close_now(make_error_code(Errc::Timeout));
       return;
     case Phase::Serving: {

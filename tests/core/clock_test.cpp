@@ -82,10 +82,11 @@ TEST(SystemClock, CancelPreventsTheCallback) {
   core::SystemClock clock;
   std::atomic<bool> cancelled_ran{false};
   std::promise<void> later;
-  const auto id = clock.schedule_after(1ms, [&] { cancelled_ran = true; });
-  clock.cancel(id);
-  // A timer due after the cancelled one: once it ran, the cancelled one would have too.
-  clock.schedule_after(20ms, [&] { later.set_value(); });
+  // Far enough out that cancel() surely comes first, even on a slow sanitizer build.
+  const auto id = clock.schedule_after(200ms, [&] { cancelled_ran = true; });
+  EXPECT_TRUE(clock.cancel(id));
+  // Due after the cancelled one: had cancel() not removed it, it would have run by now.
+  clock.schedule_after(400ms, [&] { later.set_value(); });
   auto future = later.get_future();
   ASSERT_EQ(future.wait_for(support::kEventTimeout), std::future_status::ready);
   EXPECT_FALSE(cancelled_ran);

@@ -41,16 +41,6 @@ struct GoawayLog {
   }
 };
 
-net::ResponseResult wait(std::future<net::ResponseResult>& future) {
-  auto result = support::get_within(future);
-  if (!result) {
-    ADD_FAILURE() << "request did not finish in time";
-    return core::Unexpected(
-        net::RequestError{make_error_code(net::Errc::Timeout), "test timeout", false, 0});
-  }
-  return std::move(*result);
-}
-
 TEST(Lifecycle, ShutdownFinishesInFlightRequestsAndRefusesTheRestRetryably) {
   HeldRequests held;
   net::ServerOptions options;
@@ -76,7 +66,7 @@ TEST(Lifecycle, ShutdownFinishesInFlightRequestsAndRefusesTheRestRetryably) {
   held.release_all();
 
   for (int i = 0; i < 30; ++i) {
-    auto result = wait(futures[i]);
+    auto result = await(futures[i]);
     if (i < 10) {
       ASSERT_TRUE(result) << i << ": " << result.error().message;
       EXPECT_EQ(result->status, 200);
@@ -89,7 +79,7 @@ TEST(Lifecycle, ShutdownFinishesInFlightRequestsAndRefusesTheRestRetryably) {
   }
 
   auto after = client.submit(post("/after"));
-  auto refused = wait(after);
+  auto refused = await(after);
   ASSERT_FALSE(refused);
   EXPECT_EQ(refused.error().code, net::Errc::ConnectFailed) << refused.error().message;
   EXPECT_TRUE(refused.error().retryable);
@@ -119,7 +109,7 @@ TEST(Lifecycle, IdleConnectionGetsGoawayWithTheHandlersReason) {
   client_opts.on_goaway = goaways.hook();
   net::Client client(io, client_opts);
   auto first = client.submit(post("/once"));
-  ASSERT_TRUE(wait(first));
+  ASSERT_TRUE(await(first));
   ASSERT_TRUE(goaways.wait_for(1));
   EXPECT_EQ(goaways.frames[0].debug_data, R"({"reason":"IdleTimeout"})");
   EXPECT_EQ(goaways.frames[0].error_code, NGHTTP2_NO_ERROR);
@@ -147,7 +137,7 @@ TEST(Lifecycle, HandlerCanCloseTheConnectionWithGoawayBeforeAnyStream) {
 
   for (int attempt = 0; attempt < 2; ++attempt) { // the second submit opens a new connection
     auto future = client.submit(post("/3/device/aa"));
-    auto result = wait(future);
+    auto result = await(future);
     ASSERT_FALSE(result);
     EXPECT_EQ(result.error().code, net::Errc::GoAway);
     EXPECT_TRUE(result.error().retryable);
@@ -189,7 +179,7 @@ TEST(Lifecycle, HandlerRaisesMaxConcurrentStreamsMidConnection) {
   ASSERT_TRUE(held.wait_for(20)) << "only " << held.size() << " requests arrived concurrently";
   held.release_all();
   for (auto& f : futures)
-    EXPECT_TRUE(wait(f));
+    EXPECT_TRUE(await(f));
 }
 
 TEST(Lifecycle, HandlerExceptionBecomes500) {
@@ -200,7 +190,7 @@ TEST(Lifecycle, HandlerExceptionBecomes500) {
   net::IoThreads io;
   net::Client client(io, client_options(server.port(), false));
   auto future = client.submit(post("/"));
-  auto result = wait(future);
+  auto result = await(future);
   ASSERT_TRUE(result);
   EXPECT_EQ(result->status, 500);
   EXPECT_EQ(server.server().stats().handler_exceptions, 1u);
@@ -215,10 +205,10 @@ TEST(Lifecycle, OversizedRequestBodyGets413WithoutReachingTheHandler) {
   net::Client client(io, client_options(server.port(), false));
   auto big = client.submit(post("/big", body_for(1, 100'000)));
   auto small = client.submit(post("/small", body_for(2, 4096)));
-  auto big_result = wait(big);
+  auto big_result = await(big);
   ASSERT_TRUE(big_result) << big_result.error().message;
   EXPECT_EQ(big_result->status, 413);
-  auto small_result = wait(small);
+  auto small_result = await(small);
   ASSERT_TRUE(small_result);
   EXPECT_EQ(small_result->status, 200);
   EXPECT_EQ(server.server().stats().requests, 1u);
@@ -235,7 +225,7 @@ TEST(Lifecycle, TimedOutRequestIsNotRetryableAndItsLateAnswerIsDropped) {
   net::Client client(io, client_opts);
 
   auto slow = client.submit(post("/slow"));
-  auto timed_out = wait(slow);
+  auto timed_out = await(slow);
   ASSERT_FALSE(timed_out);
   EXPECT_EQ(timed_out.error().code, net::Errc::Timeout);
   EXPECT_FALSE(timed_out.error().retryable); // the server may have acted on it
@@ -244,7 +234,7 @@ TEST(Lifecycle, TimedOutRequestIsNotRetryableAndItsLateAnswerIsDropped) {
   auto next = client.submit(post("/next"));
   ASSERT_TRUE(held.wait_for(2));
   held.release_all();
-  auto next_result = wait(next);
+  auto next_result = await(next);
   ASSERT_TRUE(next_result) << next_result.error().message;
   EXPECT_EQ(next_result->body, "/next");
   EXPECT_EQ(server.server().stats().late_responses, 1u);
@@ -261,7 +251,7 @@ TEST(Lifecycle, ConnectFailureIsRetryable) {
   net::IoThreads io;
   net::Client client(io, client_options(port, false));
   auto future = client.submit(post("/"));
-  auto result = wait(future);
+  auto result = await(future);
   ASSERT_FALSE(result);
   EXPECT_EQ(result.error().code, net::Errc::ConnectFailed);
   EXPECT_TRUE(result.error().retryable);
@@ -283,12 +273,12 @@ TEST(Lifecycle, ClientCloseLetsInFlightFinishAndReconnectsOnNextSubmit) {
   client.close();
   held.release_all();
   for (auto& f : futures)
-    EXPECT_TRUE(wait(f));
+    EXPECT_TRUE(await(f));
 
   auto again = client.submit(post("/again"));
   ASSERT_TRUE(held.wait_for(1));
   held.release_all();
-  EXPECT_TRUE(wait(again));
+  EXPECT_TRUE(await(again));
   EXPECT_EQ(server.server().stats().connections_accepted, 2u);
 }
 

@@ -46,15 +46,21 @@ TEST(TlsPolicy, AClientOfferingNoAlpnIsServedHttp2) {
   options.tls->alpn.clear();
   net::Client client(io, options);
   auto future = client.submit(get("/no-alpn"));
-  auto result = support::get_within(future);
-  ASSERT_TRUE(result.has_value());
-  ASSERT_TRUE(*result) << result->error().message;
-  EXPECT_EQ((*result)->status, 200);
-  EXPECT_EQ(*net::find_header((*result)->headers, "x-alpn"), "");
+  auto result = await(future);
+  ASSERT_TRUE(result) << result.error().message;
+  EXPECT_EQ(result->status, 200);
+  EXPECT_EQ(*net::find_header(result->headers, "x-alpn"), "");
 }
 
 TEST(TlsPolicy, Tls11HandshakeIsRefusedByTheServer) {
-  TestServer server(echo_over_tls());
+  support::Counter refused;
+  std::string reason;
+  auto options = echo_over_tls();
+  options.on_handshake_failure = [&](const net::PeerInfo&, const std::string& why) {
+    reason = why;
+    refused.add();
+  };
+  TestServer server(options);
   // SECLEVEL=0 lets the client really offer TLS 1.1, so the refusal is the server's.
   const auto r =
       run_process({"openssl", "s_client", "-connect", "127.0.0.1:" + std::to_string(server.port()),
@@ -62,6 +68,8 @@ TEST(TlsPolicy, Tls11HandshakeIsRefusedByTheServer) {
                   30s, "Q\n");
   EXPECT_NE(r.exit_code, 0) << r.describe();
   EXPECT_NE(r.output.find("protocol version"), std::string::npos) << r.describe();
+  ASSERT_TRUE(refused.wait_for_at_least(1));
+  EXPECT_NE(reason.find("unsupported protocol"), std::string::npos) << reason;
   EXPECT_EQ(server.server().stats().handshake_failures, 1u);
 }
 
@@ -74,12 +82,11 @@ TEST(TlsPolicy, OurClientPresentsItsCertificateWhenRequired) {
   options.tls->private_key_file = pki.client_key;
   net::Client client(io, options);
   auto future = client.submit(get("/"));
-  auto result = support::get_within(future);
-  ASSERT_TRUE(result.has_value());
-  ASSERT_TRUE(*result) << result->error().message;
-  EXPECT_EQ(*net::find_header((*result)->headers, "x-client-subject"),
+  auto result = await(future);
+  ASSERT_TRUE(result) << result.error().message;
+  EXPECT_EQ(*net::find_header(result->headers, "x-client-subject"),
             "CN=voipsim test client,O=voipsim");
-  EXPECT_EQ(*net::find_header((*result)->headers, "x-alpn"), "h2");
+  EXPECT_EQ(*net::find_header(result->headers, "x-alpn"), "h2");
 }
 
 TEST(TlsPolicy, OurClientRefusesAServerFromAnotherCa) {
@@ -89,13 +96,12 @@ TEST(TlsPolicy, OurClientRefusesAServerFromAnotherCa) {
   options.tls->ca_file = support::TestPki::get().other_ca_cert;
   net::Client client(io, options);
   auto future = client.submit(get("/"));
-  auto result = support::get_within(future);
-  ASSERT_TRUE(result.has_value());
-  ASSERT_FALSE(*result);
-  EXPECT_EQ(result->error().code, net::Errc::TlsFailed);
-  EXPECT_TRUE(result->error().retryable);
-  EXPECT_NE(result->error().message.find("certificate verify failed"), std::string::npos)
-      << result->error().message;
+  auto result = await(future);
+  ASSERT_FALSE(result);
+  EXPECT_EQ(result.error().code, net::Errc::TlsFailed);
+  EXPECT_TRUE(result.error().retryable);
+  EXPECT_NE(result.error().message.find("certificate verify failed"), std::string::npos)
+      << result.error().message;
 }
 
 TEST(TlsPolicy, OurClientChecksTheServerName) {
@@ -105,12 +111,11 @@ TEST(TlsPolicy, OurClientChecksTheServerName) {
   options.tls->server_name = "api.push.apple.com"; // not in the test certificate's SANs
   net::Client client(io, options);
   auto future = client.submit(get("/"));
-  auto result = support::get_within(future);
-  ASSERT_TRUE(result.has_value());
-  ASSERT_FALSE(*result);
-  EXPECT_EQ(result->error().code, net::Errc::TlsFailed);
-  EXPECT_NE(result->error().message.find("hostname mismatch"), std::string::npos)
-      << result->error().message;
+  auto result = await(future);
+  ASSERT_FALSE(result);
+  EXPECT_EQ(result.error().code, net::Errc::TlsFailed);
+  EXPECT_NE(result.error().message.find("hostname mismatch"), std::string::npos)
+      << result.error().message;
 }
 
 TEST(TlsPolicy, ListenerWithMissingCertificateFailsToStartWithTheFileName) {

@@ -1,9 +1,12 @@
 #include "integration/test_server.hpp"
 
+#include "net/error.hpp"
 #include "support/test_pki.hpp"
 #include "support/wait.hpp"
 
 #include <stdexcept>
+
+#include <gtest/gtest.h>
 
 namespace integration {
 
@@ -123,6 +126,15 @@ void WorkerResponder::run() {
     echo(std::move(request), std::move(responder));
     lock.lock();
   }
+}
+
+net::ResponseResult await(std::future<net::ResponseResult>& future) {
+  if (future.wait_for(support::kEventTimeout) != std::future_status::ready) {
+    ADD_FAILURE() << "request did not finish within " << support::kEventTimeout.count() << " s";
+    return core::Unexpected(
+        net::RequestError{make_error_code(net::Errc::Timeout), "test timeout", false, 0});
+  }
+  return future.get();
 }
 
 std::string body_for(std::size_t i, std::size_t size) {

@@ -8,6 +8,7 @@
 #include <condition_variable>
 #include <deque>
 #include <functional>
+#include <future>
 #include <mutex>
 #include <string>
 #include <thread>
@@ -72,6 +73,10 @@ private:
   bool stopping_ = false;
   std::thread thread_;
 };
+
+// The request's outcome, waiting at most support::kEventTimeout; a test failure and a Timeout
+// error when it takes longer.
+net::ResponseResult await(std::future<net::ResponseResult>& future);
 
 // Deterministic body for request number `i` of `size` bytes.
 std::string body_for(std::size_t i, std::size_t size);
