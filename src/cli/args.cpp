@@ -1,0 +1,71 @@
+#include "cli/args.hpp"
+
+#include <algorithm>
+#include <charconv>
+
+namespace cli {
+
+std::optional<Args> Args::parse(const std::vector<std::string>& words,
+                                const std::vector<std::string>& value_options,
+                                const std::vector<std::string>& flags, std::string& error) {
+  auto known = [](const std::vector<std::string>& list, const std::string& name) {
+    return std::find(list.begin(), list.end(), name) != list.end();
+  };
+  Args args;
+  for (std::size_t i = 0; i < words.size(); ++i) {
+    const std::string& word = words[i];
+    if (word.rfind("--", 0) != 0 || word == "--") {
+      args.positional_.push_back(word);
+      continue;
+    }
+    std::string name = word.substr(2);
+    std::optional<std::string> value;
+    if (const auto eq = name.find('='); eq != std::string::npos) {
+      value = name.substr(eq + 1);
+      name.resize(eq);
+    }
+    if (known(flags, name)) {
+      if (value) {
+        error = "--" + name + " takes no value";
+        return std::nullopt;
+      }
+      args.values_[name] = "true";
+    } else if (known(value_options, name)) {
+      if (!value) {
+        if (i + 1 >= words.size()) {
+          error = "--" + name + " needs a value";
+          return std::nullopt;
+        }
+        value = words[++i];
+      }
+      args.values_[name] = *value;
+    } else {
+      error = "unknown option --" + name;
+      return std::nullopt;
+    }
+  }
+  return args;
+}
+
+std::string Args::get(const std::string& name, const std::string& fallback) const {
+  const auto it = values_.find(name);
+  return it == values_.end() ? fallback : it->second;
+}
+
+std::optional<std::uint64_t> Args::number(const std::string& name, std::uint64_t fallback,
+                                          std::uint64_t min, std::uint64_t max,
+                                          std::string& error) const {
+  const auto it = values_.find(name);
+  if (it == values_.end()) return fallback;
+  std::uint64_t value = 0;
+  const auto& text = it->second;
+  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (ec != std::errc() || end != text.data() + text.size() || value < min || value > max) {
+    error = "--" + name + " must be a whole number from " + std::to_string(min) + " to " +
+            std::to_string(max) + ", not '" + text + "'";
+    return std::nullopt;
+  }
+  return value;
+}
+
+} // namespace cli

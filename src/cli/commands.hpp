@@ -1,0 +1,17 @@
+#pragma once
+// The subcommands of `voipsim`. Each parses its own flags, calls the libraries, prints, and
+// returns the process exit status: 0 success, 1 the job failed, 2 bad usage.
+
+#include <string>
+#include <vector>
+
+namespace cli {
+
+inline constexpr int kExitOk = 0;
+inline constexpr int kExitFailed = 1;
+inline constexpr int kExitUsage = 2;
+
+int selftest(const std::vector<std::string>& args);
+extern const char* const kSelftestHelp;
+
+} // namespace cli

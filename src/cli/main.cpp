@@ -1,0 +1,92 @@
+// voipsim: one executable, one subcommand per job. Thin: parsing and printing only.
+
+#include "cli/commands.hpp"
+
+#include <cstring>
+#include <iostream>
+#include <string>
+#include <vector>
+
+namespace {
+
+constexpr const char* kHelp =
+    R"(voipsim )" VOIPSIM_VERSION R"( - a local simulator of the iOS VoIP-push path:
+a mock of Apple's APNs HTTP/2 provider API, a simulated iPhone and the IM push backend.
+
+Usage:
+  voipsim <command> [options]
+  voipsim help <command>        help for one command
+  voipsim --help | --version
+
+Commands:
+  selftest   Check the HTTP/2 transport on loopback: an in-process server and client
+             exchange requests and every answer is verified.
+
+Planned (not in this build yet): demo, run, mock-apns, pipeline, device, certs.
+
+Exit status: 0 success, 1 the command ran and failed, 2 bad usage.
+)";
+
+struct Command {
+  const char* name;
+  int (*run)(const std::vector<std::string>&);
+  const char* const* help;
+};
+
+const Command kCommands[] = {
+    {"selftest", cli::selftest, &cli::kSelftestHelp},
+};
+
+const Command* find(const std::string& name) {
+  for (const auto& c : kCommands)
+    if (name == c.name) return &c;
+  return nullptr;
+}
+
+int unknown(const std::string& name) {
+  std::cerr << "voipsim: unknown command '" << name << "'. Run 'voipsim --help' for the list.\n";
+  return cli::kExitUsage;
+}
+
+} // namespace
+
+int main(int argc, char** argv) {
+  std::vector<std::string> args(argv + 1, argv + argc);
+  if (args.empty()) {
+    std::cerr << kHelp;
+    return cli::kExitUsage;
+  }
+  const std::string first = args.front();
+  if (first == "--help" || first == "-h") {
+    std::cout << kHelp;
+    return cli::kExitOk;
+  }
+  if (first == "--version") {
+    std::cout << "voipsim " VOIPSIM_VERSION "\n";
+    return cli::kExitOk;
+  }
+  if (first == "help") {
+    if (args.size() < 2) {
+      std::cout << kHelp;
+      return cli::kExitOk;
+    }
+    const Command* c = find(args[1]);
+    if (!c) return unknown(args[1]);
+    std::cout << *c->help;
+    return cli::kExitOk;
+  }
+  const Command* c = find(first);
+  if (!c) return unknown(first);
+  args.erase(args.begin());
+  for (const auto& a : args)
+    if (a == "--help" || a == "-h") {
+      std::cout << *c->help;
+      return cli::kExitOk;
+    }
+  try {
+    return c->run(args);
+  } catch (const std::exception& e) {
+    std::cerr << "voipsim " << first << ": " << e.what() << "\n";
+    return cli::kExitFailed;
+  }
+}
