@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# Configures and builds one configuration: build/ (plain), build-address/ (ASan+UBSan) or
+# build-thread/ (TSan). Used by demo.sh and test.sh; prints the build directory last.
+#
+# usage: scripts/build.sh [--sanitize address|thread]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+sanitize=""
+while [[ $# -gt 0 ]]; do
+  case "$1" in
+    --sanitize) sanitize=$2; shift 2 ;;
+    --sanitize=*) sanitize=${1#*=}; shift ;;
+    *) echo "build.sh: unknown option $1" >&2; exit 2 ;;
+  esac
+done
+case "$sanitize" in ""|address|thread) ;; *) echo "build.sh: --sanitize takes address or thread" >&2; exit 2 ;; esac
+
+dir=build${sanitize:+-$sanitize}
+cmake -S . -B "$dir" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DVOIPSIM_SANITIZE="$sanitize" >/dev/null
+cmake --build "$dir" -j2 >&2
+echo "$dir"
