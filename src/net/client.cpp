@@ -23,42 +23,63 @@ struct Client::Impl {
   }
 
   void submit(PendingRequest&& request) {
-    if (setup_error) {
-      RequestError error{make_error_code(Errc::InvalidOptions), *setup_error, false, 0};
+    if (destroyed || setup_error) {
+      RequestError error =
+          destroyed ? RequestError{make_error_code(Errc::Cancelled), "client destroyed", true, 0}
+                    : RequestError{make_error_code(Errc::InvalidOptions), *setup_error, false, 0};
       request.done(core::Unexpected(std::move(error)));
       return;
     }
-    if (!connection || !connection->accepting())
+    if (!connection || !connection->accepting()) {
+      if (connection) retired.push_back(connection);
+      std::erase_if(retired, [](const auto& weak) { return weak.expired(); });
       connection = start_client_connection(io, options, tls);
+    }
     connection->enqueue(std::move(request));
+  }
+
+  // Ends every request of every connection this client opened; later submits fail.
+  void destroy() {
+    destroyed = true;
+    for (auto& weak : retired)
+      if (auto c = weak.lock()) c->cancel_all();
+    retired.clear();
+    if (connection) connection->cancel_all();
+    connection.reset();
   }
 
   asio::io_context& io;
   ClientOptions options;
   std::shared_ptr<SslContext> tls;
   std::optional<std::string> setup_error; // TLS files that did not load: every request fails
-  std::shared_ptr<ClientConnectionBase> connection;
+  std::shared_ptr<ClientConnectionBase> connection; // takes new requests
+  // Earlier connections still finishing requests (after GOAWAY or close()).
+  std::vector<std::weak_ptr<ClientConnectionBase>> retired;
+  bool destroyed = false;
 };
 
 Client::Client(IoThreads& io, ClientOptions options)
     : impl_(std::make_shared<Impl>(io.context(io.next_index()), std::move(options))) {}
 
 Client::~Client() {
-  auto cancel = [impl = impl_] {
-    if (impl->connection) impl->connection->cancel_all();
-    impl->connection.reset();
-  };
   if (impl_->io.get_executor().running_in_this_thread()) {
-    cancel();
+    impl_->destroy();
     return;
   }
-  // Wait, so that every callback has run before the client is gone.
-  std::promise<void> done;
-  asio::post(impl_->io, [&done, cancel] {
-    cancel();
-    done.set_value();
+  // Wait, so that every callback has run before the client is gone. If the I/O threads were
+  // stopped first (the owner broke the contract) nothing runs there any more: end it here.
+  auto done = std::make_shared<std::promise<void>>();
+  auto finished = done->get_future();
+  asio::post(impl_->io, [impl = impl_, done] {
+    impl->destroy();
+    done->set_value();
   });
-  done.get_future().wait();
+  while (finished.wait_for(std::chrono::milliseconds(100)) != std::future_status::ready) {
+    if (impl_->io.stopped()) {
+      impl_->destroy();
+      break;
+    }
+  }
 }
 
 void Client::submit(Request request, ResponseCallback done) {

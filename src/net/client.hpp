@@ -62,7 +62,8 @@ class Client {
 public:
   // `io` must outlive the client.
   Client(IoThreads& io, ClientOptions options);
-  // Fails every pending request with Cancelled (waiting for those callbacks) and closes.
+  // Fails every pending request with Cancelled, on every connection the client opened, and
+  // waits for those callbacks. Call it from a thread that is not another client's I/O thread.
   ~Client();
   Client(const Client&) = delete;
   Client& operator=(const Client&) = delete;

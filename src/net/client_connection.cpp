@@ -37,7 +37,9 @@ public:
                             });
   }
 
-  bool accepting() const override { return phase_ == Phase::Connecting || phase_ == Phase::Ready; }
+  bool accepting() const override {
+    return (phase_ == Phase::Connecting || phase_ == Phase::Ready) && !this->winding_down();
+  }
 
   void enqueue(PendingRequest&& request) override {
     if (!accepting()) {
@@ -179,8 +181,16 @@ private:
       if (it == pending_.end()) continue; // timed out while queued
       auto id = this->session_->submit_request(std::move(it->second.request));
       if (!id) {
-        fail(seq, Errc::GoAway, id.error().message(), true);
-        continue;
+        // No new streams on this connection (GOAWAY, or stream ids used up). Nothing queued
+        // was sent; later submits go to a new connection.
+        const Errc code = id.error().code == Errc::GoAway ? Errc::GoAway : Errc::ConnectionClosed;
+        const std::string why = "connection takes no new streams: " + id.error().message();
+        phase_ = Phase::Draining;
+        fail(seq, code, why, true);
+        fail_queued(code, why);
+        close_when_idle_ = true;
+        close_if_idle();
+        break;
       }
       it->second.stream_id = *id;
       active_.emplace(*id, seq);
@@ -237,7 +247,7 @@ private:
   void close_if_idle() {
     if (!close_when_idle_ || !active_.empty() || !this->open()) return;
     close_when_idle_ = false;
-    this->session_->submit_goaway(NGHTTP2_NO_ERROR, {});
+    (void)this->session_->submit_goaway(NGHTTP2_NO_ERROR, {}); // last processed id: always valid
     this->close_after_flush();
   }
 

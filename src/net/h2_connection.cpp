@@ -125,7 +125,13 @@ void H2Connection<Stream>::on_read(const boost::system::error_code& ec, std::siz
 template <class Stream>
 void H2Connection<Stream>::do_write() {
   if (writing_ || in_session_ || state_ != State::Open) return;
-  if (auto pulled = session_->pull(write_buffer_, write_high_water_); !pulled) {
+  // nghttp2 runs callbacks inside mem_send too (a stream closes once its RST_STREAM or
+  // END_STREAM is sent), and those may ask for a write: that must not pull re-entrantly.
+  in_session_ = true;
+  auto pulled = session_->pull(write_buffer_, write_high_water_);
+  in_session_ = false;
+  if (state_ != State::Open) return;
+  if (!pulled) {
     close_now(pulled.error().code);
     return;
   }
@@ -168,13 +174,22 @@ void H2Connection<Stream>::begin_close() {
   state_ = State::Closing;
   arm_timer(kLinger);
   if constexpr (kIsTls<Stream>) {
+    // Whatever close_notify yields (OpenSSL fails it when application data follows), the raw
+    // socket is then half-closed and drained like a plain one, so the peer gets our last
+    // frames rather than a RST.
     stream_.async_shutdown(
-        [self = self()](const boost::system::error_code&) { self->close_now({}); });
+        [self = self()](const boost::system::error_code&) { self->half_close(); });
   } else {
-    boost::system::error_code ignored;
-    socket().shutdown(Tcp::socket::shutdown_send, ignored);
-    drain();
+    half_close();
   }
+}
+
+template <class Stream>
+void H2Connection<Stream>::half_close() {
+  if (state_ != State::Closing) return;
+  boost::system::error_code ignored;
+  socket().shutdown(Tcp::socket::shutdown_send, ignored);
+  drain();
 }
 
 template <class Stream>

@@ -55,6 +55,10 @@ protected:
   void arm_timer(std::chrono::steady_clock::duration after);
   void cancel_timer();
   bool open() const { return state_ == State::Open; }
+  // Closing, closed, or about to close once the output is flushed.
+  bool winding_down() const {
+    return close_after_flush_ || state_ == State::Closing || state_ == State::Closed;
+  }
   bool closed() const { return state_ == State::Closed; }
   std::chrono::steady_clock::time_point last_read() const { return last_read_; }
   Tcp::socket& socket() {
@@ -81,6 +85,7 @@ private:
   void on_write(const boost::system::error_code& ec);
   void maybe_close();
   void begin_close();
+  void half_close();
   void drain();
   void on_timer(const boost::system::error_code& ec);
 

@@ -2,6 +2,7 @@
 
 #include "net/error.hpp"
 
+#include <algorithm>
 #include <array>
 #include <charconv>
 #include <cstring>
@@ -32,6 +33,8 @@ std::string_view view(const std::uint8_t* p, std::size_t n) {
 
 // Names and values are sent exactly as given (nghttp2 would lower-case copied names), and not
 // copied: they live in the StreamData until the stream closes.
+constexpr std::array<std::uint8_t, 8> kPingData{'v', 'o', 'i', 'p', 's', 'i', 'm', 0};
+
 nghttp2_nv borrowed_nv(std::string_view name, std::string_view value) {
   return {reinterpret_cast<std::uint8_t*>(const_cast<char*>(name.data())),
           reinterpret_cast<std::uint8_t*>(const_cast<char*>(value.data())), name.size(),
@@ -220,7 +223,9 @@ struct H2Session::Impl {
                           view(frame->goaway.opaque_data, frame->goaway.opaque_data_len));
       break;
     case NGHTTP2_PING:
-      if (frame->hd.flags & NGHTTP2_FLAG_ACK) s.handler.on_ping_ack();
+      if ((frame->hd.flags & NGHTTP2_FLAG_ACK) &&
+          std::equal(kPingData.begin(), kPingData.end(), frame->ping.opaque_data))
+        s.handler.on_ping_ack();
       break;
     default:
       break;
@@ -231,6 +236,10 @@ struct H2Session::Impl {
   static int on_frame_send(nghttp2_session* session, const nghttp2_frame* frame,
                            void* user) noexcept {
     auto& s = self(user);
+    if (frame->hd.type == NGHTTP2_GOAWAY) {
+      s.handler.on_goaway_sent(frame->goaway.last_stream_id);
+      return 0;
+    }
     // A refused request got its complete 413; tell the client to stop sending the body
     // (RFC 9113 §8.1: RST_STREAM NO_ERROR after a complete response).
     if (s.side == Side::Server && frame->hd.type == NGHTTP2_HEADERS &&
@@ -382,20 +391,23 @@ core::Result<void> H2Session::submit_settings(const H2Settings& s) {
 }
 
 void H2Session::submit_ping() {
-  const std::array<std::uint8_t, 8> opaque{'v', 'o', 'i', 'p', 's', 'i', 'm', 0};
-  nghttp2_submit_ping(impl_->session, NGHTTP2_FLAG_NONE, opaque.data());
+  nghttp2_submit_ping(impl_->session, NGHTTP2_FLAG_NONE, kPingData.data());
 }
 
 void H2Session::submit_shutdown_notice() {
   nghttp2_submit_shutdown_notice(impl_->session);
 }
 
-void H2Session::submit_goaway(std::uint32_t error_code, std::string_view debug_data,
-                              std::int32_t last_stream_id) {
+core::Result<void> H2Session::submit_goaway(std::uint32_t error_code, std::string_view debug_data,
+                                            std::int32_t last_stream_id) {
   if (last_stream_id < 0) last_stream_id = nghttp2_session_get_last_proc_stream_id(impl_->session);
-  nghttp2_submit_goaway(impl_->session, NGHTTP2_FLAG_NONE, last_stream_id, error_code,
-                        reinterpret_cast<const std::uint8_t*>(debug_data.data()),
-                        debug_data.size());
+  const int rv = nghttp2_submit_goaway(
+      impl_->session, NGHTTP2_FLAG_NONE, last_stream_id, error_code,
+      reinterpret_cast<const std::uint8_t*>(debug_data.data()), debug_data.size());
+  if (rv != 0)
+    return core::fail(make_nghttp2_error(rv),
+                      "GOAWAY with last-stream-id " + std::to_string(last_stream_id));
+  return {};
 }
 
 std::int32_t H2Session::last_processed_stream_id() const {

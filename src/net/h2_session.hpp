@@ -31,7 +31,10 @@ public:
   virtual void on_remote_settings() {}
   virtual void on_goaway(std::int32_t /*last_stream_id*/, std::uint32_t /*error_code*/,
                          std::string_view /*debug_data*/) {}
+  // The ACK of a PING this side sent (another peer's PING ACK is ignored).
   virtual void on_ping_ack() {}
+  // A GOAWAY this side submitted has been handed over for sending.
+  virtual void on_goaway_sent(std::int32_t /*last_stream_id*/) {}
   // Client side: a response body passed max_body_size; the stream is being reset (CANCEL).
   virtual void on_body_too_large(std::int32_t /*stream_id*/) {}
 };
@@ -75,8 +78,9 @@ public:
   // First step of a graceful shutdown (RFC 9113 §6.8): GOAWAY with the maximum stream id.
   void submit_shutdown_notice();
   // GOAWAY naming `last_stream_id`, or the last stream this side processed when negative.
-  void submit_goaway(std::uint32_t error_code, std::string_view debug_data,
-                     std::int32_t last_stream_id = -1);
+  // Fails for an id the peer could not have opened (e.g. an even one from a client).
+  core::Result<void> submit_goaway(std::uint32_t error_code, std::string_view debug_data,
+                                   std::int32_t last_stream_id = -1);
 
   std::int32_t last_processed_stream_id() const;
   std::uint32_t remote_max_concurrent_streams() const;

@@ -12,7 +12,7 @@ namespace asio = boost::asio;
 
 struct IoThreads::Impl {
   struct Slot {
-    asio::io_context context{1}; // concurrency hint 1: one thread runs it, no internal locking
+    asio::io_context context{1}; // concurrency hint: exactly one thread runs it
     std::optional<asio::executor_work_guard<asio::io_context::executor_type>> work;
     std::thread thread;
   };

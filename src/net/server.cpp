@@ -6,6 +6,7 @@
 #include "net/server_connection.hpp"
 #include "net/server_runtime.hpp"
 
+#include <algorithm>
 #include <thread>
 
 namespace net {
@@ -43,15 +44,18 @@ HandlerFactory handle_each(std::function<void(Request&&, Responder)> handle) {
 struct Server::Impl {
   explicit Impl(ServerOptions options) : runtime(std::make_shared<ServerRuntime>()) {
     runtime->options = std::move(options);
+    for (std::size_t i = 0; i < std::max<std::size_t>(1, runtime->options.threads); ++i)
+      runtime->slots.push_back(std::make_unique<ServerRuntime::Slot>());
   }
 
   std::shared_ptr<ServerRuntime> runtime;
   std::unique_ptr<IoThreads> threads;
-  std::unique_ptr<Tcp::acceptor> acceptor; // used on thread 0 only
+  std::unique_ptr<Tcp::acceptor> acceptor;          // used on thread 0 only
+  std::unique_ptr<asio::steady_timer> accept_retry; // thread 0 only
   std::uint16_t port = 0;
   std::uint64_t next_connection_id = 1; // acceptor thread only
-  std::mutex lifecycle;                 // start/stop against each other
-  bool started = false;
+  std::mutex lifecycle; // start() and stop() against each other; never held while waiting
+  std::atomic<bool> started{false}; // set last in start(): threads and acceptor exist
   bool stopped = false;
 
   core::Result<Tcp::endpoint> resolve() const {
@@ -70,15 +74,27 @@ struct Server::Impl {
 
   void do_accept() {
     const std::size_t slot = threads->next_index();
-    acceptor->async_accept(threads->context(slot),
-                           [this, slot](const boost::system::error_code& ec, Tcp::socket socket) {
-                             if (ec == asio::error::operation_aborted || !acceptor->is_open())
-                               return;
-                             if (!ec) hand_over(slot, std::move(socket));
-                             // Other errors (e.g. EMFILE) concern one connection attempt; keep
-                             // accepting.
-                             do_accept();
-                           });
+    acceptor->async_accept(threads->context(slot), [this, slot](const boost::system::error_code& ec,
+                                                                Tcp::socket socket) {
+      if (ec == asio::error::operation_aborted || !acceptor->is_open()) return;
+      if (!ec) {
+        hand_over(slot, std::move(socket));
+        do_accept();
+        return;
+      }
+      // Out of descriptors or memory (EMFILE, ENFILE, ENOBUFS): the listening socket stays
+      // readable, so retrying at once would spin. Other errors concern one attempt.
+      const bool exhausted = ec == asio::error::no_descriptors ||
+                             ec == asio::error::no_buffer_space || ec == asio::error::no_memory;
+      if (!exhausted) {
+        do_accept();
+        return;
+      }
+      accept_retry->expires_after(std::chrono::milliseconds(100));
+      accept_retry->async_wait([this](const boost::system::error_code& wait_ec) {
+        if (!wait_ec && acceptor->is_open()) do_accept();
+      });
+    });
   }
 
   void hand_over(std::size_t slot, Tcp::socket socket) {
@@ -120,7 +136,8 @@ Server::~Server() {
 
 core::Result<void> Server::start() {
   std::lock_guard lock(impl_->lifecycle);
-  if (impl_->started) return core::fail(Errc::InvalidOptions, "server already started");
+  if (impl_->started || impl_->stopped)
+    return core::fail(Errc::InvalidOptions, "a server starts once");
   auto& rt = *impl_->runtime;
   const auto& o = rt.options;
   if (!o.handler) return core::fail(Errc::InvalidOptions, "ServerOptions::handler is not set");
@@ -137,8 +154,6 @@ core::Result<void> Server::start() {
   if (!endpoint) return core::Unexpected(endpoint.error());
 
   impl_->threads = std::make_unique<IoThreads>(o.threads);
-  for (std::size_t i = 0; i < o.threads; ++i)
-    rt.slots.push_back(std::make_unique<ServerRuntime::Slot>());
   auto acceptor = std::make_unique<Tcp::acceptor>(impl_->threads->context(0));
   boost::system::error_code ec;
   const std::string where = o.host + ":" + std::to_string(o.port);
@@ -152,6 +167,7 @@ core::Result<void> Server::start() {
   }
   impl_->port = acceptor->local_endpoint().port();
   impl_->acceptor = std::move(acceptor);
+  impl_->accept_retry = std::make_unique<asio::steady_timer>(impl_->threads->context(0));
   impl_->started = true;
   asio::post(impl_->threads->context(0), [impl = impl_.get()] { impl->do_accept(); });
   return {};
@@ -162,31 +178,35 @@ std::uint16_t Server::port() const {
 }
 
 void Server::shutdown() {
-  std::lock_guard lock(impl_->lifecycle);
+  // Lock-free, so a handler may call it while another thread is inside stop().
   if (!impl_->started || impl_->runtime->shutting_down.exchange(true)) return;
   asio::post(impl_->threads->context(0), [impl = impl_.get()] {
     boost::system::error_code ignored;
     impl->acceptor->close(ignored);
+    impl->accept_retry->cancel();
   });
   impl_->for_each_connection(&detail::ConnectionCore::begin_shutdown);
 }
 
 void Server::stop() {
+  {
+    std::lock_guard lock(impl_->lifecycle);
+    if (!impl_->started || impl_->stopped) return;
+    impl_->stopped = true;
+  }
   shutdown();
-  std::lock_guard lock(impl_->lifecycle);
-  if (!impl_->started || impl_->stopped) return;
-  impl_->stopped = true;
   const auto& o = impl_->runtime->options;
   // Each connection bounds its own shutdown (grace, then drain timeout, then linger); the
-  // extra second covers the linger before the last socket is closed.
+  // extra seconds cover the linger before the last socket is closed.
   const auto deadline = std::chrono::steady_clock::now() + o.shutdown_grace + o.shutdown_timeout +
                         std::chrono::seconds(2);
   if (!impl_->runtime->wait_all_closed(deadline)) {
     impl_->for_each_connection(&detail::ConnectionCore::force_close);
     impl_->runtime->wait_all_closed(std::chrono::steady_clock::now() + std::chrono::seconds(2));
   }
-  // The acceptor belongs to thread 0's context: destroy it after the threads are joined.
+  // The acceptor and timer belong to thread 0's context: destroy them after the join.
   impl_->threads->stop();
+  impl_->accept_retry.reset();
   impl_->acceptor.reset();
 }
 

@@ -22,7 +22,8 @@ class ConnectionCore;
 }
 
 // Answers one request. Cheap to copy; holds only a weak reference to the connection, so it
-// may outlive it. Thread-safe.
+// may outlive it. Thread-safe; after Server::stop() returns it does nothing, but a call must
+// not race with the Server's destructor.
 class Responder {
 public:
   Responder(std::weak_ptr<detail::ConnectionCore> connection, std::int32_t stream_id)
@@ -42,7 +43,7 @@ private:
 
 // Control over one connection for its handler (APNs closes connections with a reason and
 // raises MAX_CONCURRENT_STREAMS after the first valid provider token). Thread-safe; does
-// nothing once the connection is gone.
+// nothing once the connection is gone, nor before the HandlerFactory has returned.
 class ConnectionHandle {
 public:
   explicit ConnectionHandle(std::weak_ptr<detail::ConnectionCore> connection)
@@ -129,7 +130,8 @@ public:
   // finish; then the connection closes.
   void shutdown();
   // shutdown(), waits for every connection to close (cutting those still open after
-  // shutdown_timeout) and joins the I/O threads. Idempotent; never call from a handler.
+  // shutdown_timeout) and joins the I/O threads. Idempotent; never call from a handler
+  // (shutdown() is fine there).
   void stop();
 
   ServerStats stats() const;

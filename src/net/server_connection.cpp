@@ -59,8 +59,11 @@ public:
       return;
     }
     if (!this->open() || !handler_) return;
-    this->session_->submit_goaway(error_code, debug_data, last_stream_id);
+    // An id the client could not have opened is refused by nghttp2: name the last processed one.
+    if (!this->session_->submit_goaway(error_code, debug_data, last_stream_id))
+      (void)this->session_->submit_goaway(error_code, debug_data);
     phase_ = Phase::Draining;
+    this->arm_timer(runtime_->options.shutdown_timeout); // a peer that stops reading
     this->close_after_flush();
   }
 
@@ -80,9 +83,8 @@ public:
       this->close_now({});
       return;
     }
-    if (phase_ != Phase::Serving) return;
-    this->session_->submit_shutdown_notice();
-    this->session_->submit_ping(); // its ACK proves the client has seen the notice
+    if (phase_ != Phase::Serving || !this->open()) return;
+    this->session_->submit_shutdown_notice(); // on_goaway_sent() follows it with a PING
     phase_ = Phase::ShutdownNotice;
     this->arm_timer(runtime_->options.shutdown_grace);
     this->schedule_write();
@@ -164,9 +166,18 @@ private:
     return true;
   }
 
+  // The handler's GOAWAY text; a handler that throws gets an empty one.
+  std::string debug_data_for(GoawayCause cause) {
+    try {
+      return handler_->goaway_debug_data(cause);
+    } catch (...) {
+      slot_.handler_exceptions.fetch_add(1, std::memory_order_relaxed);
+      return {};
+    }
+  }
+
   void send_final_goaway() {
-    this->session_->submit_goaway(NGHTTP2_NO_ERROR,
-                                  handler_->goaway_debug_data(GoawayCause::Shutdown));
+    (void)this->session_->submit_goaway(NGHTTP2_NO_ERROR, debug_data_for(GoawayCause::Shutdown));
     phase_ = Phase::Draining;
     this->arm_timer(runtime_->options.shutdown_timeout);
     this->schedule_write();
@@ -185,8 +196,16 @@ private:
     }
   }
 
+  // PING only once the notice is on its way: nghttp2 sends PING ahead of queued GOAWAYs, and
+  // the ACK must prove the client has seen the notice (RFC 9113 §6.8).
+  void on_goaway_sent(std::int32_t) override {
+    if (phase_ != Phase::ShutdownNotice || notice_pinged_) return;
+    notice_pinged_ = true;
+    this->session_->submit_ping();
+  }
+
   void on_ping_ack() override {
-    if (phase_ == Phase::ShutdownNotice) send_final_goaway();
+    if (phase_ == Phase::ShutdownNotice && notice_pinged_) send_final_goaway();
   }
 
   // --- H2Connection --------------------------------------------------------------------------
@@ -204,8 +223,8 @@ private:
         this->arm_timer(runtime_->options.idle_timeout - idle);
         return;
       }
-      this->session_->submit_goaway(NGHTTP2_NO_ERROR,
-                                    handler_->goaway_debug_data(GoawayCause::IdleTimeout));
+      (void)this->session_->submit_goaway(NGHTTP2_NO_ERROR,
+                                          debug_data_for(GoawayCause::IdleTimeout));
       phase_ = Phase::Draining;
       this->arm_timer(runtime_->options.shutdown_timeout);
       this->schedule_write();
@@ -239,6 +258,7 @@ private:
   std::shared_ptr<Handler> handler_;
   H2Settings settings_;
   Phase phase_ = Phase::Handshake;
+  bool notice_pinged_ = false;
 };
 
 } // namespace

@@ -35,10 +35,17 @@ core::Unexpected<core::Error> tls_error(const boost::system::error_code& ec,
   return core::fail(Errc::InvalidOptions, what + ": " + ec.message());
 }
 
+// TLS 1.2 suites HTTP/2 allows (RFC 9113 §9.2.2: ephemeral key exchange, AEAD only). TLS 1.3
+// suites all qualify and are configured separately by OpenSSL.
+constexpr const char* kTls12Ciphers =
+    "ECDHE-ECDSA-AES128-GCM-SHA256:ECDHE-RSA-AES128-GCM-SHA256:ECDHE-ECDSA-AES256-GCM-SHA384:"
+    "ECDHE-RSA-AES256-GCM-SHA384:ECDHE-ECDSA-CHACHA20-POLY1305:ECDHE-RSA-CHACHA20-POLY1305";
+
 std::shared_ptr<SslContext> new_context(SslContext::method method) {
   auto ctx = std::make_shared<SslContext>(method);
   ctx->set_options(SslContext::default_workarounds | SslContext::no_compression);
   SSL_CTX_set_min_proto_version(ctx->native_handle(), TLS1_2_VERSION);
+  SSL_CTX_set_cipher_list(ctx->native_handle(), kTls12Ciphers);
   return ctx;
 }
 

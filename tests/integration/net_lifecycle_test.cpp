@@ -45,6 +45,7 @@ TEST(Lifecycle, ShutdownFinishesInFlightRequestsAndRefusesTheRestRetryably) {
   HeldRequests held;
   net::ServerOptions options;
   options.settings.max_concurrent_streams = 10;
+  options.shutdown_grace = std::chrono::seconds(60); // only the PING's answer can end the notice
   options.handler = held.handler();
   TestServer server(options);
 
@@ -238,6 +239,43 @@ TEST(Lifecycle, TimedOutRequestIsNotRetryableAndItsLateAnswerIsDropped) {
   ASSERT_TRUE(next_result) << next_result.error().message;
   EXPECT_EQ(next_result->body, "/next");
   EXPECT_EQ(server.server().stats().late_responses, 1u);
+}
+
+// Timed-out streams are reset from inside nghttp2's send path, which frees slots for queued
+// requests while output is being pulled: every request must still end exactly once. Fast
+// requests pace the submissions, so deadlines are staggered and the queue is never empty.
+TEST(Lifecycle, TimeoutsWhileRequestsQueueEndEachRequestOnce) {
+  net::ServerOptions options;
+  options.settings.max_concurrent_streams = 4;
+  options.handler = net::handle_each([](net::Request&& request, net::Responder responder) {
+    if (request.path == "/fast") responder.respond(net::Response{200, {}, {}}); // /slow: never
+  });
+  TestServer server(options);
+  net::IoThreads io;
+  auto client_opts = client_options(server.port(), false);
+  client_opts.request_timeout = 30ms;
+  net::Client client(io, client_opts);
+
+  constexpr int kRounds = 300;
+  support::Counter ended;
+  std::atomic<int> submitted{0};
+  std::atomic<int> slow_timeouts{0};
+  std::function<void()> next_round = [&] {
+    if (submitted.fetch_add(1) >= kRounds) return;
+    client.submit(post("/slow"), [&](net::ResponseResult result) {
+      if (!result && result.error().code == net::Errc::Timeout) ++slow_timeouts;
+      ended.add();
+    });
+    client.submit(post("/fast"), [&](net::ResponseResult) {
+      ended.add();
+      next_round();
+    });
+  };
+  for (int i = 0; i < 6; ++i)
+    next_round();
+  ASSERT_TRUE(ended.wait_for_at_least(2 * kRounds)) << ended.value() << " ended";
+  EXPECT_EQ(ended.value(), 2 * kRounds);
+  EXPECT_EQ(slow_timeouts.load(), kRounds);
 }
 
 TEST(Lifecycle, ConnectFailureIsRetryable) {

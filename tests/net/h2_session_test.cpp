@@ -143,8 +143,10 @@ TEST(H2Session, GoawayCarriesDebugDataAndStopsNewStreams) {
   SessionPair pair;
   auto id = pair.client->submit_request(SessionPair::request("POST", "/3/device/aa", {}, "{}"));
   ASSERT_TRUE(pair.pump());
-  pair.server->submit_goaway(NGHTTP2_NO_ERROR, R"({"reason":"BadCertificateEnvironment"})", 0);
+  ASSERT_TRUE(
+      pair.server->submit_goaway(NGHTTP2_NO_ERROR, R"({"reason":"BadCertificateEnvironment"})", 0));
   ASSERT_TRUE(pair.pump());
+  EXPECT_EQ(pair.server_events.goaways_sent, std::vector<std::int32_t>{0});
   ASSERT_EQ(pair.client_events.goaways.size(), 1u);
   EXPECT_EQ(pair.client_events.goaways[0].last_stream_id, 0);
   EXPECT_EQ(pair.client_events.goaways[0].error_code, NGHTTP2_NO_ERROR);
@@ -164,7 +166,7 @@ TEST(H2Session, ShutdownNoticeThenFinalGoawayWithTheLastProcessedStream) {
   ASSERT_TRUE(pair.pump());
   pair.server->submit_shutdown_notice();
   ASSERT_TRUE(pair.pump());
-  pair.server->submit_goaway(NGHTTP2_NO_ERROR, "");
+  ASSERT_TRUE(pair.server->submit_goaway(NGHTTP2_NO_ERROR, ""));
   ASSERT_TRUE(pair.pump());
   ASSERT_EQ(pair.client_events.goaways.size(), 2u);
   EXPECT_EQ(pair.client_events.goaways[0].last_stream_id, (1u << 31) - 1);
@@ -174,6 +176,15 @@ TEST(H2Session, ShutdownNoticeThenFinalGoawayWithTheLastProcessedStream) {
   ASSERT_TRUE(pair.pump());
   ASSERT_EQ(pair.client_events.responses.size(), 1u);
   EXPECT_FALSE(pair.server->want_read() || pair.server->want_write());
+}
+
+TEST(H2Session, GoawayNamingAStreamThePeerCouldNotOpenIsRefused) {
+  SessionPair pair;
+  ASSERT_TRUE(pair.pump());
+  // Client streams are odd; 2 would be a server push stream, which this server never opened.
+  auto refused = pair.server->submit_goaway(NGHTTP2_NO_ERROR, "", 2);
+  ASSERT_FALSE(refused);
+  EXPECT_NE(refused.error().message().find("last-stream-id 2"), std::string::npos);
 }
 
 TEST(H2Session, PingIsAcknowledged) {
