@@ -12,6 +12,9 @@ if(VOIPSIM_SANITIZE STREQUAL "address")
                               -fno-omit-frame-pointer)
 elseif(VOIPSIM_SANITIZE STREQUAL "thread")
   set(VOIPSIM_SANITIZER_FLAGS -fsanitize=thread -fno-omit-frame-pointer)
+  # Asio's handler fences are std::atomic_thread_fence, which TSan does not model; g++ says so
+  # for every handler type. TSan still sees Asio's mutexes, which is what orders our handlers.
+  add_compile_options(-Wno-tsan)
 elseif(NOT VOIPSIM_SANITIZE STREQUAL "")
   message(FATAL_ERROR "VOIPSIM_SANITIZE must be empty, 'address' or 'thread', not '${VOIPSIM_SANITIZE}'")
 endif()

@@ -77,9 +77,10 @@ int selftest(const std::vector<std::string>& words) {
   net::ServerOptions server_options;
   server_options.threads = *threads;
   server_options.settings.max_concurrent_streams = static_cast<std::uint32_t>(*streams);
-  server_options.handler = net::handle_each([](net::Request&& request, net::Responder responder) {
-    responder.respond(net::Response{200, {}, std::move(request.body)});
-  });
+  server_options.handler =
+      net::handle_each([](net::Request&& request, const net::Responder& responder) {
+        responder.respond(net::Response{200, {}, std::move(request.body)});
+      });
   net::Server server(server_options);
   if (auto started = server.start(); !started) {
     std::cerr << "voipsim selftest: server did not start: " << started.error().message() << "\n";

@@ -37,8 +37,11 @@ public:
   using value_type = T;
   using error_type = E;
 
+  // The requires clause keeps this from hiding the copy and move constructors; clang-tidy 14
+  // does not read it.
   template <class U = T>
-  requires std::is_constructible_v<T, U&&> Result(U&& value)
+  requires(!std::is_same_v<std::remove_cvref_t<U>, Result> && std::is_constructible_v<T, U&&>)
+      Result(U&& value) // NOLINT(bugprone-forwarding-reference-overload)
       : state_(std::in_place_index<0>, std::forward<U>(value)) {}
   template <class G>
   Result(Unexpected<G> unexpected)

@@ -44,8 +44,8 @@ struct ClientOptions {
   std::optional<TlsClientConfig> tls; // unset: cleartext h2c with prior knowledge
   std::string authority;              // :authority; empty: "host:port"
   H2Settings settings;                // what this client advertises
-  std::size_t max_response_body = 8u << 20;
-  std::size_t write_high_water = 64 * 1024;
+  std::size_t max_response_body = std::size_t{8} << 20;
+  std::size_t write_high_water = std::size_t{64} << 10;
   std::size_t max_queued_requests = 100'000;         // beyond this, submit fails with QueueFull
   std::chrono::milliseconds connect_timeout{10'000}; // TCP connect + TLS handshake
   std::chrono::milliseconds request_timeout{30'000}; // from submit to response; 0: none

@@ -198,7 +198,7 @@ private:
     this->schedule_write();
   }
 
-  void finish(std::uint64_t seq, ResponseResult result) {
+  void finish(std::uint64_t seq, ResponseResult&& result) {
     auto node = pending_.extract(seq);
     if (node.empty()) return;
     if (node.mapped().stream_id != 0) active_.erase(node.mapped().stream_id);
@@ -404,9 +404,9 @@ private:
 
 } // namespace
 
-std::shared_ptr<ClientConnectionBase> start_client_connection(asio::io_context& io,
-                                                              const ClientOptions& options,
-                                                              std::shared_ptr<SslContext> tls) {
+std::shared_ptr<ClientConnectionBase>
+start_client_connection(asio::io_context& io, const ClientOptions& options,
+                        const std::shared_ptr<SslContext>& tls) {
   if (tls) {
     auto c = std::make_shared<ClientConnection<TlsStream>>(io, TlsStream(io, *tls), options);
     c->start();

@@ -29,8 +29,8 @@ public:
 };
 
 // Starts connecting; call on `io`'s thread.
-std::shared_ptr<ClientConnectionBase> start_client_connection(boost::asio::io_context& io,
-                                                              const ClientOptions& options,
-                                                              std::shared_ptr<SslContext> tls);
+std::shared_ptr<ClientConnectionBase>
+start_client_connection(boost::asio::io_context& io, const ClientOptions& options,
+                        const std::shared_ptr<SslContext>& tls);
 
 } // namespace net

@@ -12,7 +12,7 @@ namespace {
 // How long a closing connection waits for the peer's close_notify or FIN.
 constexpr auto kLinger = std::chrono::seconds(1);
 // Big enough to take a full DATA frame plus headers in one read.
-constexpr std::size_t kReadBufferSize = 32 * 1024;
+constexpr std::size_t kReadBufferSize = std::size_t{32} << 10;
 
 template <class Stream>
 constexpr bool kIsTls = std::is_same_v<Stream, TlsStream>;

@@ -109,6 +109,7 @@ struct H2Session::Impl {
     const std::string& body =
         self(user).side == Side::Server ? data.response.body : data.request.body;
     const std::size_t n = std::min(length, body.size() - data.send_offset);
+    // NOLINTNEXTLINE(bugprone-not-null-terminated-result): bytes, not a C string
     std::memcpy(buf, body.data() + data.send_offset, n);
     data.send_offset += n;
     if (data.send_offset == body.size()) *flags |= NGHTTP2_DATA_FLAG_EOF;

@@ -40,8 +40,8 @@ public:
 };
 
 struct H2SessionOptions {
-  H2Settings settings;                  // what this side advertises
-  std::size_t max_body_size = 8u << 20; // larger received bodies are refused (413 / reset)
+  H2Settings settings;                              // what this side advertises
+  std::size_t max_body_size = std::size_t{8} << 20; // larger received bodies: 413 / reset
 };
 
 class H2Session {

@@ -38,7 +38,7 @@ HandlerFactory handle_each(std::function<void(Request&&, Responder)> handle) {
     std::function<void(Request&&, Responder)> fn;
   };
   auto shared = std::make_shared<Shared>(std::move(handle));
-  return [shared](const PeerInfo&, ConnectionHandle) { return shared; };
+  return [shared](const PeerInfo&, const ConnectionHandle&) { return shared; };
 }
 
 struct Server::Impl {

@@ -84,15 +84,15 @@ using HandlerFactory =
 HandlerFactory handle_each(std::function<void(Request&&, Responder)> handle);
 
 struct ServerOptions {
-  std::string host = "127.0.0.1";           // address or name to listen on
-  std::uint16_t port = 0;                   // 0: pick a free port; Server::port() reports it
-  std::size_t threads = 1;                  // I/O threads; connections are spread over them
-  std::optional<TlsServerConfig> tls;       // unset: cleartext h2c with prior knowledge
-  H2Settings settings;                      // advertised in the initial SETTINGS
-  std::size_t max_request_body = 8u << 20;  // larger bodies get 413 without reaching the handler
-  std::size_t write_high_water = 64 * 1024; // bytes gathered per socket write
-  std::chrono::milliseconds handshake_timeout{10'000}; // TLS handshake
-  std::chrono::milliseconds idle_timeout{3'600'000};   // nothing received: GOAWAY and close
+  std::string host = "127.0.0.1";     // address or name to listen on
+  std::uint16_t port = 0;             // 0: pick a free port; Server::port() reports it
+  std::size_t threads = 1;            // I/O threads; connections are spread over them
+  std::optional<TlsServerConfig> tls; // unset: cleartext h2c with prior knowledge
+  H2Settings settings;                // advertised in the initial SETTINGS
+  std::size_t max_request_body = std::size_t{8} << 20;  // larger: 413, handler not called
+  std::size_t write_high_water = std::size_t{64} << 10; // bytes gathered per socket write
+  std::chrono::milliseconds handshake_timeout{10'000};  // TLS handshake
+  std::chrono::milliseconds idle_timeout{3'600'000};    // nothing received: GOAWAY and close
   // Between the shutdown notice and the final GOAWAY when the client does not answer our PING.
   std::chrono::milliseconds shutdown_grace{2'000};
   // Longest wait for in-flight streams after the final GOAWAY; then connections are cut.
