@@ -1,0 +1,258 @@
+#include "pki/credential_set.hpp"
+
+#include "pki/certificate_authority.hpp"
+#include "pki/classify.hpp"
+#include "pki/error.hpp"
+#include "pki/keys.hpp"
+#include "pki/pkcs12.hpp"
+
+#include <cerrno>
+#include <cstring>
+
+#include <fcntl.h>
+#include <nlohmann/json.hpp>
+#include <sys/stat.h>
+#include <unistd.h>
+
+namespace pki {
+namespace {
+
+using std::chrono::hours;
+
+constexpr CertificateKind kProviderKinds[] = {
+    CertificateKind::ApnsDevelopment, CertificateKind::ApnsProduction,
+    CertificateKind::ApplePushServices, CertificateKind::VoipServices};
+
+std::string kind_description(CertificateKind kind) {
+  switch (kind) {
+  case CertificateKind::ApnsDevelopment:
+    return "legacy APNs development certificate (sandbox only)";
+  case CertificateKind::ApnsProduction:
+    return "legacy APNs production certificate (production only)";
+  case CertificateKind::ApplePushServices:
+    return "Apple Push Services certificate (both environments; topics app, .voip, .complication)";
+  case CertificateKind::VoipServices:
+    return "VoIP Services certificate (both environments; topic <bundle>.voip): the one the IM "
+           "console takes";
+  default:
+    return "client certificate";
+  }
+}
+
+// Adds name.pem, name.key and, with a password, name.p12 for one issued certificate.
+core::Result<void> add_provider_files(std::vector<CredentialFile>& files, const std::string& name,
+                                      const std::string& what, const IssuedCertificate& issued,
+                                      const std::string& chain_pem, const std::string* password) {
+  files.push_back({name + ".pem", name + "-certificate", what, issued.certificate_pem, false});
+  files.push_back({name + ".key", name + "-key", "private key of " + name + ".pem (PKCS#8 PEM)",
+                   issued.private_key_pem, true});
+  if (!password) return {};
+  auto p12 =
+      make_pkcs12({issued.certificate_pem, issued.private_key_pem, {chain_pem}, name}, *password);
+  if (!p12) return core::Unexpected(p12.error());
+  files.push_back({name + ".p12", name + "-p12",
+                   name + ".pem with its key and the WWDR certificate, "
+                          "protected by the --p12-password",
+                   std::move(*p12), true});
+  return {};
+}
+
+nlohmann::json certificate_details(const std::string& pem) {
+  nlohmann::json details;
+  auto id = read_provider_identity(pem);
+  if (!id) return details;
+  std::vector<std::string> environments;
+  if (id->development) environments.emplace_back("development");
+  if (id->production) environments.emplace_back("production");
+  details = {{"kind", std::string(kind_name(id->kind))},
+             {"subject_common_name", id->common_name},
+             {"subject_uid", id->uid},
+             {"environments", environments},
+             {"topics", id->topics},
+             {"not_before", core::unix_seconds(id->not_before)},
+             {"not_after", core::unix_seconds(id->not_after)}};
+  return details;
+}
+
+core::Result<void> write_file(const std::filesystem::path& path, const std::string& contents,
+                              bool secret) {
+  const mode_t mode = secret ? 0600 : 0644;
+  const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode);
+  if (fd < 0)
+    return core::fail(std::error_code(errno, std::generic_category()),
+                      "cannot write " + path.string());
+  // An existing file keeps its old mode through O_TRUNC: set ours before any byte lands.
+  bool ok = ::fchmod(fd, mode) == 0;
+  std::size_t done = 0;
+  while (ok && done < contents.size()) {
+    const ssize_t n = ::write(fd, contents.data() + done, contents.size() - done);
+    if (n < 0 && errno == EINTR) continue;
+    ok = n > 0;
+    if (ok) done += static_cast<std::size_t>(n);
+  }
+  const int saved = errno;
+  ok = (::close(fd) == 0) && ok;
+  if (!ok)
+    return core::fail(std::error_code(saved, std::generic_category()),
+                      "cannot write " + path.string());
+  return {};
+}
+
+} // namespace
+
+core::Result<std::vector<CredentialFile>> make_credential_set(const CredentialSetOptions& o) {
+  if (o.key_id.size() != 10)
+    return core::fail(Errc::InvalidInput, "key id '" + o.key_id + "' must be 10 characters");
+  if (o.p12_password.empty())
+    return core::fail(Errc::InvalidInput,
+                      "a .p12 password is required: the IM console refuses .p12 files without one");
+  const core::TimePoint from = o.now - hours(1);
+  const core::TimePoint until = o.now + o.validity;
+
+  auto root = CertificateAuthority::create_root(
+      {"voipsim Fake Apple Root CA", "voipsim (not Apple Inc.)", "test only", "US"}, from,
+      until + hours(24));
+  if (!root) return core::Unexpected(root.error());
+  auto wwdr =
+      root->issue_intermediate({"Apple Worldwide Developer Relations Certification Authority",
+                                "voipsim (not Apple Inc.)", "G4", "US"},
+                               from, until + hours(24));
+  if (!wwdr) return core::Unexpected(wwdr.error());
+  auto server = root->issue_server(default_server_names(), from, until);
+  if (!server) return core::Unexpected(server.error());
+
+  std::vector<CredentialFile> files{
+      {"root-ca.pem", "root-ca-certificate",
+       "fake Apple root CA: trust it for the mock's server certificate", root->certificate_pem(),
+       false},
+      {"root-ca.key", "root-ca-key", "private key of root-ca.pem", root->private_key_pem(), true},
+      {"wwdr-ca.pem", "wwdr-ca-certificate",
+       "fake Apple WWDR intermediate CA: issues the provider certificates", wwdr->certificate_pem(),
+       false},
+      {"wwdr-ca.key", "wwdr-ca-key", "private key of wwdr-ca.pem", wwdr->private_key_pem(), true},
+      {"ca-bundle.pem", "ca-bundle",
+       "root and WWDR CA together: the mock's --client-ca and the clients' --ca",
+       root->certificate_pem() + wwdr->certificate_pem(), false},
+      {"server.pem", "server-certificate",
+       "the mock's TLS certificate: localhost, 127.0.0.1, ::1 and Apple's APNs host names",
+       server->certificate_pem, false},
+      {"server.key", "server-key", "private key of server.pem", server->private_key_pem, true},
+  };
+
+  for (CertificateKind kind : kProviderKinds) {
+    auto issued =
+        wwdr->issue_provider({kind, o.bundle_id, o.team_id, "voipsim Example Inc.", from, until});
+    if (!issued) return core::Unexpected(issued.error());
+    const std::string name(kind_name(kind));
+    if (auto added = add_provider_files(files, name, kind_description(kind), *issued,
+                                        wwdr->certificate_pem(), &o.p12_password);
+        !added)
+      return core::Unexpected(added.error());
+    if (kind == CertificateKind::VoipServices) {
+      auto bare = make_pkcs12(
+          {issued->certificate_pem, issued->private_key_pem, {wwdr->certificate_pem()}, name}, "");
+      if (!bare) return core::Unexpected(bare.error());
+      files.push_back(
+          {"voip-services-no-password.p12", "voip-services-p12-without-password",
+           "voip-services.p12 exported with an empty password: the IM console must refuse it "
+           "(P12_PASSWORD_REQUIRED)",
+           std::move(*bare), true});
+    }
+  }
+
+  auto expired =
+      wwdr->issue_provider({CertificateKind::VoipServices, o.bundle_id, o.team_id,
+                            "voipsim Example Inc.", o.now - hours(24 * 400), o.now - hours(24)});
+  if (!expired) return core::Unexpected(expired.error());
+  if (auto added =
+          add_provider_files(files, "voip-services-expired",
+                             "VoIP Services certificate that expired a day before generation "
+                             "(CERT_EXPIRED at the console, refused by the mock)",
+                             *expired, wwdr->certificate_pem(), &o.p12_password);
+      !added)
+    return core::Unexpected(added.error());
+
+  auto plain = wwdr->issue_provider(
+      {CertificateKind::PlainClient, o.bundle_id, o.team_id, "voipsim Example Inc.", from, until});
+  if (!plain) return core::Unexpected(plain.error());
+  if (auto added = add_provider_files(files, "plain-client",
+                                      "client certificate from the WWDR CA without Apple's fields "
+                                      "(APNs answers 403 BadCertificate)",
+                                      *plain, wwdr->certificate_pem(), nullptr);
+      !added)
+    return core::Unexpected(added.error());
+
+  auto p8 = generate_private_key(KeyType::EcP256);
+  if (!p8) return core::Unexpected(p8.error());
+  auto p8_public = public_key_pem_of(*p8);
+  if (!p8_public) return core::Unexpected(p8_public.error());
+  const std::string auth_key = "AuthKey_" + o.key_id;
+  files.push_back({auth_key + ".p8", "provider-token-key",
+                   "provider token signing key (EC P-256, PKCS#8 PEM) for key id " + o.key_id +
+                       ", team " + o.team_id,
+                   std::move(*p8), true});
+  files.push_back({auth_key + ".pub.pem", "provider-token-public-key",
+                   "public half of " + auth_key + ".p8: register it with the mock",
+                   std::move(*p8_public), false});
+  return files;
+}
+
+std::string credential_manifest(const std::vector<CredentialFile>& files,
+                                const CredentialSetOptions& o) {
+  nlohmann::json list = nlohmann::json::array();
+  for (const auto& f : files) {
+    nlohmann::json entry = {
+        {"file", f.name}, {"role", f.role}, {"description", f.description}, {"secret", f.secret}};
+    // Provider certificates are described by what they contain; CAs and the server's are not
+    // Apple-shaped, so they get no details.
+    if (f.contents.starts_with("-----BEGIN CERTIFICATE-----")) {
+      auto details = certificate_details(f.contents);
+      if (!details.empty()) entry["certificate"] = details;
+    }
+    list.push_back(std::move(entry));
+  }
+  const nlohmann::json manifest = {{"generator", "voipsim certs"},
+                                   {"bundle_id", o.bundle_id},
+                                   {"team_id", o.team_id},
+                                   {"key_id", o.key_id},
+                                   {"generated_at", core::unix_seconds(o.now)},
+                                   {"files", list}};
+  return manifest.dump(2) + "\n";
+}
+
+core::Result<std::vector<std::filesystem::path>>
+write_credential_set(const std::vector<CredentialFile>& files, const std::string& manifest,
+                     const std::filesystem::path& dir, bool force) {
+  std::vector<std::pair<std::filesystem::path, const std::string*>> targets;
+  std::vector<bool> secret;
+  for (const auto& f : files) {
+    targets.emplace_back(dir / f.name, &f.contents);
+    secret.push_back(f.secret);
+  }
+  targets.emplace_back(dir / "manifest.json", &manifest);
+  secret.push_back(false);
+
+  if (!force) {
+    std::string existing;
+    for (const auto& [path, contents] : targets) {
+      std::error_code ec;
+      if (std::filesystem::exists(path, ec))
+        existing += (existing.empty() ? "" : ", ") + path.filename().string();
+    }
+    if (!existing.empty())
+      return core::fail(Errc::InvalidInput, "refusing to overwrite " + existing + " in " +
+                                                dir.string() + " (use --force to replace them)");
+  }
+  std::error_code ec;
+  std::filesystem::create_directories(dir, ec);
+  if (ec) return core::fail(ec, "cannot create " + dir.string());
+  std::vector<std::filesystem::path> written;
+  for (std::size_t i = 0; i < targets.size(); ++i) {
+    if (auto ok = write_file(targets[i].first, *targets[i].second, secret[i]); !ok)
+      return core::Unexpected(ok.error());
+    written.push_back(targets[i].first);
+  }
+  return written;
+}
+
+} // namespace pki

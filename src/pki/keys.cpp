@@ -1,0 +1,40 @@
+#include "pki/keys.hpp"
+
+#include "pki/openssl_util.hpp"
+
+#include <openssl/core_names.h>
+#include <openssl/ec.h>
+
+namespace pki {
+
+using detail::PkeyPtr;
+
+core::Result<std::string> generate_private_key(KeyType type) {
+  PkeyPtr key(type == KeyType::EcP256 ? EVP_EC_gen("P-256") : EVP_RSA_gen(2048));
+  if (!key) return detail::fail(Errc::CryptoFailure, "key generation failed");
+  return detail::private_key_pem(key.get());
+}
+
+core::Result<std::string> public_key_pem_of(std::string_view key_pem) {
+  auto key = detail::parse_public_key(key_pem);
+  if (!key) return core::Unexpected(key.error());
+  return detail::public_key_pem(key->get());
+}
+
+core::Result<PublicKey> PublicKey::from_pem(std::string_view pem) {
+  auto key = detail::parse_public_key(pem);
+  if (!key) return core::Unexpected(key.error());
+  return PublicKey(std::shared_ptr<evp_pkey_st>(key->release(), EVP_PKEY_free));
+}
+
+bool PublicKey::is_ec_p256() const {
+  if (!key_ || EVP_PKEY_get_base_id(key_.get()) != EVP_PKEY_EC) return false;
+  char group[64] = {};
+  std::size_t len = 0;
+  if (EVP_PKEY_get_utf8_string_param(key_.get(), OSSL_PKEY_PARAM_GROUP_NAME, group, sizeof group,
+                                     &len) != 1)
+    return false;
+  return std::string_view(group, len) == "prime256v1";
+}
+
+} // namespace pki

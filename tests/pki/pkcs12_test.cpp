@@ -1,0 +1,104 @@
+#include "pki/error.hpp"
+#include "pki/pkcs12.hpp"
+#include "pki/test_ca.hpp"
+#include "support/child_process.hpp"
+#include "support/temp_dir.hpp"
+
+#include <fstream>
+#include <iterator>
+
+#include <gtest/gtest.h>
+
+namespace {
+
+using namespace std::chrono_literals;
+using pki_test::TestCa;
+
+pki::Pkcs12Contents voip_contents() {
+  const auto issued = TestCa::get().issue(pki::CertificateKind::VoipServices);
+  return {issued.certificate_pem,
+          issued.private_key_pem,
+          {TestCa::get().wwdr.certificate_pem()},
+          "voip-services"};
+}
+
+TEST(Pkcs12, RoundTripsCertificateKeyChainAndName) {
+  const auto contents = voip_contents();
+  auto der = pki::make_pkcs12(contents, "s3cret");
+  ASSERT_TRUE(der) << der.error().message();
+  auto read = pki::read_pkcs12(*der, "s3cret");
+  ASSERT_TRUE(read) << read.error().message();
+  EXPECT_EQ(read->certificate_pem, contents.certificate_pem);
+  ASSERT_EQ(read->chain_pems.size(), 1u);
+  EXPECT_EQ(read->chain_pems[0], contents.chain_pems[0]);
+  EXPECT_EQ(read->friendly_name, "voip-services");
+  EXPECT_FALSE(read->private_key_pem.empty());
+}
+
+TEST(Pkcs12, WrongPasswordIsToldApartFromDamage) {
+  auto der = pki::make_pkcs12(voip_contents(), "s3cret").value();
+  auto wrong = pki::read_pkcs12(der, "guess");
+  ASSERT_FALSE(wrong);
+  EXPECT_EQ(wrong.error().code, pki::Errc::WrongPassword);
+  auto empty = pki::read_pkcs12(der, "");
+  ASSERT_FALSE(empty);
+  EXPECT_EQ(empty.error().code, pki::Errc::WrongPassword);
+  auto damaged = pki::read_pkcs12(der.substr(0, der.size() / 2), "s3cret");
+  ASSERT_FALSE(damaged);
+  EXPECT_EQ(damaged.error().code, pki::Errc::Malformed);
+  EXPECT_EQ(pki::read_pkcs12("not a p12", "x").error().code, pki::Errc::Malformed);
+}
+
+TEST(Pkcs12, EmptyPasswordFileOpensWithTheEmptyPassword) { // the console's "no password" case
+  auto der = pki::make_pkcs12(voip_contents(), "").value();
+  EXPECT_TRUE(pki::read_pkcs12(der, ""));
+  auto with_password = pki::read_pkcs12(der, "s3cret");
+  ASSERT_FALSE(with_password);
+  EXPECT_EQ(with_password.error().code, pki::Errc::WrongPassword);
+}
+
+TEST(Pkcs12, KeyMustMatchCertificate) {
+  auto contents = voip_contents();
+  contents.private_key_pem =
+      TestCa::get().issue(pki::CertificateKind::VoipServices).private_key_pem;
+  auto der = pki::make_pkcs12(contents, "x");
+  ASSERT_FALSE(der);
+  EXPECT_EQ(der.error().code, pki::Errc::InvalidInput);
+}
+
+std::string read_file(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+}
+
+TEST(Pkcs12, InteroperatesWithTheOpensslTool) {
+  support::TempDir dir;
+  const auto contents = voip_contents();
+  const std::string ours = dir.write("ours.p12", pki::make_pkcs12(contents, "s3cret").value());
+  auto info = support::run_process(
+      {"openssl", "pkcs12", "-info", "-in", ours, "-passin", "pass:s3cret", "-nokeys"}, 30s);
+  ASSERT_EQ(info.exit_code, 0) << info.describe();
+  EXPECT_NE(info.output.find("VoIP Services: com.example.imapp"), std::string::npos)
+      << info.describe();
+
+  // A .p12 the tool makes, with and without the private key.
+  const std::string cert = dir.write("cert.pem", contents.certificate_pem);
+  const std::string key = dir.write("key.pem", contents.private_key_pem);
+  auto made = support::run_process({"openssl", "pkcs12", "-export", "-in", cert, "-inkey", key,
+                                    "-out", dir.file("theirs.p12"), "-passout", "pass:pw"},
+                                   30s);
+  ASSERT_EQ(made.exit_code, 0) << made.describe();
+  auto theirs = pki::read_pkcs12(read_file(dir.file("theirs.p12")), "pw");
+  ASSERT_TRUE(theirs) << theirs.error().message();
+  EXPECT_EQ(theirs->certificate_pem, contents.certificate_pem);
+
+  auto no_key = support::run_process({"openssl", "pkcs12", "-export", "-nokeys", "-in", cert,
+                                      "-out", dir.file("nokey.p12"), "-passout", "pass:pw"},
+                                     30s);
+  ASSERT_EQ(no_key.exit_code, 0) << no_key.describe();
+  auto keyless = pki::read_pkcs12(read_file(dir.file("nokey.p12")), "pw");
+  ASSERT_FALSE(keyless);
+  EXPECT_EQ(keyless.error().code, pki::Errc::NoPrivateKey);
+}
+
+} // namespace
