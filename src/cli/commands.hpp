@@ -13,5 +13,7 @@ inline constexpr int kExitUsage = 2;
 
 int selftest(const std::vector<std::string>& args);
 extern const char* const kSelftestHelp;
+int certs(const std::vector<std::string>& args);
+extern const char* const kCertsHelp;
 
 } // namespace cli

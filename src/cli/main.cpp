@@ -19,10 +19,12 @@ Usage:
   voipsim --help | --version
 
 Commands:
+  certs      Write a fake Apple push PKI for one app: CAs, the mock's server certificate,
+             provider certificates of each kind (.pem, .key, .p12), a .p8 token key.
   selftest   Check the HTTP/2 transport on loopback: an in-process server and client
              exchange requests and every answer is verified.
 
-Planned (not in this build yet): demo, run, mock-apns, pipeline, device, certs.
+Planned (not in this build yet): demo, run, mock-apns, pipeline, device.
 
 Exit status: 0 success, 1 the command ran and failed, 2 bad usage.
 )";
@@ -34,6 +36,7 @@ struct Command {
 };
 
 const Command kCommands[] = {
+    {"certs", cli::certs, &cli::kCertsHelp},
     {"selftest", cli::selftest, &cli::kSelftestHelp},
 };
 

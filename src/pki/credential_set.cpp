@@ -233,15 +233,19 @@ write_credential_set(const std::vector<CredentialFile>& files, const std::string
   secret.push_back(false);
 
   if (!force) {
-    std::string existing;
+    std::vector<std::string> existing;
     for (const auto& [path, contents] : targets) {
       std::error_code ec;
-      if (std::filesystem::exists(path, ec))
-        existing += (existing.empty() ? "" : ", ") + path.filename().string();
+      if (std::filesystem::exists(path, ec)) existing.push_back(path.filename().string());
     }
-    if (!existing.empty())
-      return core::fail(Errc::InvalidInput, "refusing to overwrite " + existing + " in " +
+    if (!existing.empty()) {
+      std::string names;
+      for (std::size_t i = 0; i < existing.size() && i < 3; ++i)
+        names += (i ? ", " : "") + existing[i];
+      if (existing.size() > 3) names += " and " + std::to_string(existing.size() - 3) + " more";
+      return core::fail(Errc::InvalidInput, "refusing to overwrite " + names + " in " +
                                                 dir.string() + " (use --force to replace them)");
+    }
   }
   std::error_code ec;
   std::filesystem::create_directories(dir, ec);

@@ -1,0 +1,98 @@
+// The voipsim executable as a user runs it: help, exit statuses, and each command's output.
+
+#include "support/child_process.hpp"
+#include "support/temp_dir.hpp"
+
+#include <filesystem>
+
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+namespace {
+
+using namespace std::chrono_literals;
+
+support::ProcessResult voipsim(std::vector<std::string> args) {
+  args.insert(args.begin(), VOIPSIM_BINARY);
+  return support::run_process(args, 120s);
+}
+
+TEST(Cli, HelpVersionAndUsageErrors) {
+  const auto help = voipsim({"--help"});
+  EXPECT_EQ(help.exit_code, 0) << help.describe();
+  for (const char* command : {"certs", "selftest"})
+    EXPECT_NE(help.output.find(command), std::string::npos);
+  const auto version = voipsim({"--version"});
+  EXPECT_EQ(version.exit_code, 0);
+  EXPECT_EQ(version.output.rfind("voipsim ", 0), 0u) << version.output;
+  EXPECT_EQ(voipsim({}).exit_code, 2);
+  const auto unknown = voipsim({"frobnicate"});
+  EXPECT_EQ(unknown.exit_code, 2);
+  EXPECT_NE(unknown.output.find("unknown command 'frobnicate'"), std::string::npos)
+      << unknown.describe();
+  const auto bad_flag = voipsim({"selftest", "--requests", "lots"});
+  EXPECT_EQ(bad_flag.exit_code, 2);
+  EXPECT_NE(bad_flag.output.find("--requests must be a whole number"), std::string::npos)
+      << bad_flag.describe();
+}
+
+TEST(Cli, SelftestReportsForPeopleAndMachines) {
+  const auto text = voipsim({"selftest", "--requests", "300", "--connections", "2"});
+  ASSERT_EQ(text.exit_code, 0) << text.describe();
+  EXPECT_NE(text.output.find("300 of 300 requests answered correctly"), std::string::npos)
+      << text.describe();
+  EXPECT_NE(text.output.find("result: PASS"), std::string::npos);
+
+  const auto json = voipsim({"selftest", "--requests", "300", "--body-bytes", "5000", "--json"});
+  ASSERT_EQ(json.exit_code, 0) << json.describe();
+  const auto summary = nlohmann::json::parse(json.output);
+  EXPECT_EQ(summary.at("ok"), 300);
+  EXPECT_EQ(summary.at("failed"), 0);
+  EXPECT_EQ(summary.at("pass"), true);
+}
+
+TEST(Cli, CertsWritesTheSetAndRefusesToOverwrite) {
+  support::TempDir dir;
+  const std::string out = dir.file("pki");
+  const std::vector<std::string> args = {
+      "certs",      "--out",    out,          "--bundle-id",    "com.example.imapp", "--team-id",
+      "TEAMA12345", "--key-id", "KB00000001", "--p12-password", "cli-test-pw"};
+  const auto first = voipsim(args);
+  ASSERT_EQ(first.exit_code, 0) << first.describe();
+  EXPECT_NE(first.output.find("wrote 28 files"), std::string::npos) << first.describe();
+  for (const char* file :
+       {"voip-services.p12", "AuthKey_KB00000001.p8", "ca-bundle.pem", "manifest.json"})
+    EXPECT_TRUE(std::filesystem::exists(out + "/" + file)) << file;
+
+  const auto again = voipsim(args);
+  EXPECT_EQ(again.exit_code, 1);
+  EXPECT_NE(again.output.find("--force"), std::string::npos) << again.describe();
+  auto forced = args;
+  forced.push_back("--force");
+  EXPECT_EQ(voipsim(forced).exit_code, 0);
+
+  const auto missing = voipsim({"certs", "--out", out});
+  EXPECT_EQ(missing.exit_code, 2);
+  EXPECT_NE(missing.output.find("--bundle-id is required"), std::string::npos)
+      << missing.describe();
+}
+
+TEST(Cli, CertsHelpExplainsEveryFileItWrites) {
+  const auto help = voipsim({"help", "certs"});
+  ASSERT_EQ(help.exit_code, 0);
+  support::TempDir dir;
+  const auto run =
+      voipsim({"certs", "--out", dir.file("x"), "--bundle-id", "a.b", "--team-id", "TEAMA12345",
+               "--key-id", "KB00000001", "--p12-password", "p", "--json"});
+  ASSERT_EQ(run.exit_code, 0) << run.describe();
+  for (const auto& entry : nlohmann::json::parse(run.output).at("files")) {
+    std::string name = entry.at("file");
+    // The help groups a file's variants: "voip-services.*", "server.pem / .key", "AuthKey_<KEY>".
+    const std::string stem = name.substr(0, name.find('.'));
+    const std::string shown = stem.rfind("AuthKey_", 0) == 0 ? "AuthKey_<KEY>" : stem;
+    EXPECT_NE(help.output.find(shown), std::string::npos)
+        << name << " is not explained in 'voipsim help certs'";
+  }
+}
+
+} // namespace
