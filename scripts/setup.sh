@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs the Debian 12 packages voipsim needs to build, test and benchmark.
 # Idempotent and silent when everything is already there; run as root (or with sudo).
+# usage: scripts/setup.sh [--fuzz]
 set -euo pipefail
 
 packages=(
@@ -8,6 +9,9 @@ packages=(
   libnghttp2-dev libboost-dev libssl-dev nlohmann-json3-dev libgtest-dev libgmock-dev
   openssl curl nghttp2-client nghttp2-server procps
 )
+
+# --fuzz adds what tests/fuzz/run.sh needs: clang and its libFuzzer runtime.
+[[ "${1:-}" == --fuzz ]] && packages+=(clang libclang-rt-14-dev)
 
 missing=()
 for p in "${packages[@]}"; do

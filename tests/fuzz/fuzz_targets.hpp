@@ -1,0 +1,17 @@
+#pragma once
+// Fuzz targets as plain functions: libFuzzer calls them through LLVMFuzzerTestOneInput in the
+// clang build (tests/fuzz/run.sh), and corpus_test.cpp feeds them their seed corpora in every
+// normal build, so the seeds run under the sanitizer builds too.
+
+#include <cstddef>
+#include <cstdint>
+
+namespace fuzz {
+
+// parse_provider_token, ProviderTokenVerifier::verify and check_token_time on one input.
+int provider_token(const std::uint8_t* data, std::size_t size);
+// classify_certificate, read_provider_identity, the Apple extension decoders and the DER
+// signature parser on one input (PEM or DER).
+int certificate(const std::uint8_t* data, std::size_t size);
+
+} // namespace fuzz

@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# Runs one libFuzzer target for a bounded time and prints its exec count.
+#
+# usage: tests/fuzz/run.sh provider_token|certificate [SECONDS]   (default 60)
+#
+# Builds with clang in build-fuzz/ (ASan+UBSan, coverage for libFuzzer), starts from the seeds
+# (checked-in text for provider_token; certificates made on the spot for certificate), keeps the
+# grown corpus in build-fuzz/corpus/TARGET and any crashing input in build-fuzz/findings/TARGET.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+
+target=${1:-}
+seconds=${2:-60}
+case "$target" in provider_token|certificate) ;; *) sed -n '2,9p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;; esac
+
+scripts/setup.sh --fuzz
+CC=clang CXX=clang++ cmake -S . -B build-fuzz -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DVOIPSIM_FUZZ=ON \
+  -DVOIPSIM_BUILD_TESTS=OFF -DVOIPSIM_BUILD_BENCH=OFF >/dev/null
+cmake --build build-fuzz --target "fuzz_$target" fuzz_seed_certificates -j2 >/dev/null
+
+corpus=build-fuzz/corpus/$target findings=build-fuzz/findings/$target
+mkdir -p "$corpus" "$findings"
+if [[ "$target" == certificate ]]; then
+  build-fuzz/bin/fuzz_seed_certificates "$corpus" >/dev/null
+else
+  cp tests/fuzz/corpus/"$target"/* "$corpus"/
+fi
+
+log=build-fuzz/fuzz_$target.log
+set +e
+build-fuzz/bin/"fuzz_$target" -max_total_time="$seconds" -print_final_stats=1 -artifact_prefix="$findings/" \
+  "$corpus" >"$log" 2>&1
+status=$?
+set -e
+runs=$(grep -o 'stat::number_of_executed_units: *[0-9]*' "$log" | grep -o '[0-9]*$' || echo "?")
+if [[ $status -eq 0 ]]; then
+  echo "fuzz_$target: $runs runs in $seconds s, no findings (corpus: $(ls "$corpus" | wc -l) inputs)"
+else
+  echo "fuzz_$target: FINDING after $runs runs; input saved in $findings/; log: $log" >&2
+  tail -40 "$log" >&2
+  exit 1
+fi
