@@ -1,14 +1,19 @@
-// `voipsim selftest`: the HTTP/2 transport checked end to end on loopback.
+// `voipsim selftest`: the HTTP/2 transport checked end to end on loopback, optionally over TLS
+// with the PKI `voipsim certs` writes.
 
 #include "cli/args.hpp"
 #include "cli/commands.hpp"
 #include "net/client.hpp"
 #include "net/server.hpp"
+#include "pki/classify.hpp"
 
 #include <chrono>
 #include <condition_variable>
 #include <cstdio>
+#include <filesystem>
+#include <fstream>
 #include <iostream>
+#include <iterator>
 #include <mutex>
 
 #include <nlohmann/json.hpp>
@@ -18,10 +23,15 @@ namespace cli {
 
 const char* const kSelftestHelp = R"(Usage: voipsim selftest [options]
 
-Starts an HTTP/2 server (cleartext h2c) on 127.0.0.1 with an ephemeral port and sends it
-requests from voipsim's own HTTP/2 client, all multiplexed over a few connections. The server
-echoes each body; every answer is checked byte for byte. Use it to see that the transport works
-on this machine. It is not a benchmark: see bench/README.md for measured speed.
+Starts an HTTP/2 server on 127.0.0.1 with an ephemeral port and sends it requests from
+voipsim's own HTTP/2 client, multiplexed over a few connections. The server echoes each body;
+every answer is checked byte for byte. Use it to see that the transport works on this machine.
+It is not a benchmark: see bench/README.md for measured speed.
+
+Without --tls-dir it speaks cleartext h2c. With --tls-dir DIR (a directory written by
+'voipsim certs') it runs the way the mock will: TLS with ALPN h2, the server presenting
+DIR/server.pem, the client checking it as api.sandbox.push.apple.com against DIR/ca-bundle.pem
+and presenting DIR/voip-services.pem, which the server requires and classifies like APNs.
 
 Options:
   --requests N      requests to send in total (default 10000)
@@ -29,6 +39,7 @@ Options:
   --streams N       MAX_CONCURRENT_STREAMS the server advertises (default 100)
   --body-bytes N    request body size in bytes, echoed back (default 1024, at most 8388608)
   --threads N       server I/O threads (default 1)
+  --tls-dir DIR     use TLS with the certificates in DIR (see above)
   --json            print the summary as one JSON object on stdout
   -h, --help        show this help
 
@@ -44,6 +55,7 @@ struct Tally {
   std::uint64_t done = 0;
   std::uint64_t ok = 0;
   std::vector<std::string> problems; // the first few, for the report
+  std::string client_identity;       // what the server read from the client certificate
 };
 
 std::string body_for(std::uint64_t i, std::size_t size) {
@@ -53,18 +65,51 @@ std::string body_for(std::uint64_t i, std::size_t size) {
   return body;
 }
 
+std::string read_file(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+}
+
+// "VoIP Services for com.example.imapp (development, production), topics com.example.imapp.voip"
+std::string describe(const pki::ProviderIdentity& id) {
+  std::string text = std::string(pki::kind_name(id.kind)) + " for " + id.bundle_id + " (";
+  text +=
+      id.development ? (id.production ? "development, production" : "development") : "production";
+  text += "), topics";
+  for (const auto& t : id.topics)
+    text += " " + t;
+  return text;
+}
+
+// Echoes bodies; on TLS, classifies the client certificate once per connection, as APNs does.
+net::HandlerFactory echo_and_classify(std::shared_ptr<const pki::TrustStore> trust, Tally& tally) {
+  auto echo = net::handle_each([](net::Request&& request, const net::Responder& responder) {
+    responder.respond(net::Response{200, {}, std::move(request.body)});
+  });
+  return [echo, trust, &tally](const net::PeerInfo& peer, net::ConnectionHandle connection) {
+    if (trust) {
+      auto id =
+          pki::classify_certificate(peer.client_certificate_der, *trust, core::SystemClock().now());
+      std::lock_guard lock(tally.mutex);
+      tally.client_identity = id ? describe(*id) : "rejected: " + id.error().message();
+    }
+    return echo(peer, std::move(connection));
+  };
+}
+
 } // namespace
 
 int selftest(const std::vector<std::string>& words) {
   std::string error;
-  const auto args = Args::parse(
-      words, {"requests", "connections", "streams", "body-bytes", "threads"}, {"json"}, error);
+  const auto args =
+      Args::parse(words, {"requests", "connections", "streams", "body-bytes", "threads", "tls-dir"},
+                  {"json"}, error);
   std::optional<std::uint64_t> requests, connections, streams, body_bytes, threads;
   if (args) {
     requests = args->number("requests", 10'000, 1, 10'000'000, error);
     connections = args->number("connections", 1, 1, 64, error);
     streams = args->number("streams", 100, 1, 100'000, error);
-    body_bytes = args->number("body-bytes", 1024, 0, 8u << 20, error);
+    body_bytes = args->number("body-bytes", 1024, 0, std::uint64_t{8} << 20, error);
     threads = args->number("threads", 1, 1, 64, error);
   }
   if (!error.empty() || !args->positional().empty()) {
@@ -73,14 +118,31 @@ int selftest(const std::vector<std::string>& words) {
     return kExitUsage;
   }
   const bool json = args->has("json");
+  const std::string tls_dir = args->get("tls-dir", "");
+  Tally tally;
 
   net::ServerOptions server_options;
   server_options.threads = *threads;
   server_options.settings.max_concurrent_streams = static_cast<std::uint32_t>(*streams);
-  server_options.handler =
-      net::handle_each([](net::Request&& request, const net::Responder& responder) {
-        responder.respond(net::Response{200, {}, std::move(request.body)});
-      });
+  std::shared_ptr<const pki::TrustStore> trust;
+  if (!tls_dir.empty()) {
+    const std::string bundle = tls_dir + "/ca-bundle.pem";
+    std::error_code ec;
+    const bool present = std::filesystem::exists(bundle, ec);
+    auto store = pki::TrustStore::from_pem(present ? read_file(bundle) : std::string());
+    if (!store) {
+      std::cerr << "voipsim selftest: cannot use " << bundle << ": "
+                << (present ? store.error().message() : "no such file")
+                << "\nWrite the directory with 'voipsim certs --out " << tls_dir
+                << " ...' first.\n";
+      return kExitFailed;
+    }
+    trust = std::make_shared<const pki::TrustStore>(std::move(*store));
+    server_options.tls =
+        net::TlsServerConfig{tls_dir + "/server.pem", tls_dir + "/server.key",
+                             net::ClientCertMode::Require, tls_dir + "/ca-bundle.pem"};
+  }
+  server_options.handler = echo_and_classify(trust, tally);
   net::Server server(server_options);
   if (auto started = server.start(); !started) {
     std::cerr << "voipsim selftest: server did not start: " << started.error().message() << "\n";
@@ -94,10 +156,17 @@ int selftest(const std::vector<std::string>& words) {
     o.port = server.port();
     o.request_timeout = std::chrono::minutes(5);
     o.max_queued_requests = *requests;
+    if (!tls_dir.empty()) {
+      net::TlsClientConfig t;
+      t.ca_file = tls_dir + "/ca-bundle.pem";
+      t.certificate_file = tls_dir + "/voip-services.pem";
+      t.private_key_file = tls_dir + "/voip-services.key";
+      t.server_name = "api.sandbox.push.apple.com";
+      o.tls = t;
+    }
     clients.push_back(std::make_unique<net::Client>(io, o));
   }
 
-  Tally tally;
   const auto started_at = std::chrono::steady_clock::now();
   for (std::uint64_t i = 0; i < *requests; ++i) {
     net::Request r;
@@ -140,9 +209,10 @@ int selftest(const std::vector<std::string>& words) {
   server.stop();
 
   const bool pass = tally.ok == *requests;
+  const std::string transport = tls_dir.empty() ? "h2c" : "h2 over TLS";
   if (json) {
     nlohmann::json out = {{"command", "selftest"},
-                          {"transport", "h2c"},
+                          {"transport", transport},
                           {"requests", *requests},
                           {"ok", tally.ok},
                           {"failed", *requests - tally.ok},
@@ -152,12 +222,17 @@ int selftest(const std::vector<std::string>& words) {
                           {"seconds", seconds},
                           {"problems", tally.problems},
                           {"pass", pass}};
+    if (!tls_dir.empty()) out["client_certificate"] = tally.client_identity;
     std::cout << out.dump() << "\n";
   } else {
-    std::printf("voipsim selftest: HTTP/2 (h2c) on 127.0.0.1:%u, %llu connection(s), %llu streams, "
+    std::printf("voipsim selftest: HTTP/2 (%s) on 127.0.0.1:%u, %llu connection(s), %llu streams, "
                 "%llu-byte bodies\n",
-                server.port(), (unsigned long long)*connections, (unsigned long long)*streams,
-                (unsigned long long)*body_bytes);
+                transport.c_str(), server.port(), (unsigned long long)*connections,
+                (unsigned long long)*streams, (unsigned long long)*body_bytes);
+    if (!tls_dir.empty()) {
+      std::printf("  server certificate: verified as api.sandbox.push.apple.com\n");
+      std::printf("  client certificate: %s\n", tally.client_identity.c_str());
+    }
     std::printf("  %llu of %llu requests answered correctly in %.2f s (%.0f requests/s)\n",
                 (unsigned long long)tally.ok, (unsigned long long)*requests, seconds,
                 seconds > 0 ? double(*requests) / seconds : 0.0);

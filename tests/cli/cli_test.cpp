@@ -51,6 +51,31 @@ TEST(Cli, SelftestReportsForPeopleAndMachines) {
   EXPECT_EQ(summary.at("pass"), true);
 }
 
+TEST(Cli, SelftestOverTlsWithTheCertsItWrote) {
+  support::TempDir dir;
+  const std::string pki = dir.file("pki");
+  ASSERT_EQ(voipsim({"certs", "--out", pki, "--bundle-id", "com.example.imapp", "--team-id",
+                     "TEAMA12345", "--key-id", "KB00000001", "--p12-password", "pw"})
+                .exit_code,
+            0);
+  const auto r = voipsim({"selftest", "--tls-dir", pki, "--requests", "200"});
+  ASSERT_EQ(r.exit_code, 0) << r.describe();
+  EXPECT_NE(r.output.find("h2 over TLS"), std::string::npos) << r.describe();
+  EXPECT_NE(r.output.find("server certificate: verified as api.sandbox.push.apple.com"),
+            std::string::npos);
+  EXPECT_NE(
+      r.output.find(
+          "client certificate: voip-services for com.example.imapp (development, production), "
+          "topics com.example.imapp.voip"),
+      std::string::npos)
+      << r.describe();
+
+  const auto missing = voipsim({"selftest", "--tls-dir", dir.file("nothing-here")});
+  EXPECT_EQ(missing.exit_code, 1);
+  EXPECT_NE(missing.output.find("no such file"), std::string::npos) << missing.describe();
+  EXPECT_NE(missing.output.find("voipsim certs --out"), std::string::npos) << missing.describe();
+}
+
 TEST(Cli, CertsWritesTheSetAndRefusesToOverwrite) {
   support::TempDir dir;
   const std::string out = dir.file("pki");
