@@ -5,6 +5,7 @@
 #include "pki/credential_set.hpp"
 #include "pki/error.hpp"
 
+#include <fstream>
 #include <iomanip>
 #include <iostream>
 
@@ -12,7 +13,8 @@ namespace cli {
 
 const char* const kCertsHelp =
     R"(Usage: voipsim certs --out DIR --bundle-id ID --team-id TEAM --key-id KEY
-                     --p12-password PASSWORD [--days N] [--now UNIX_SECONDS] [--force]
+                     (--p12-password PASSWORD | --p12-password-file FILE)
+                     [--days N] [--now UNIX_SECONDS] [--force] [--json]
 
 Writes a complete, fake Apple push PKI for one app into DIR, plus manifest.json describing
 every file (role, and for provider certificates: kind, environments, topics, validity).
@@ -22,8 +24,9 @@ Options:
   --out DIR             directory to write (created if missing)
   --bundle-id ID        the app's bundle id, e.g. com.example.imapp
   --team-id TEAM        10-character team id (upper-case letters and digits), the subject OU
-  --key-id KEY          10-character key id of the provider token key
-  --p12-password PASS   password of every .p12 except voip-services-no-password.p12
+  --key-id KEY          10-character key id of the provider token key  --p12-password PASS   password of every .p12 except voip-services-no-password.p12
+  --p12-password-file F read the password from the first line of F instead (keeps it out of
+                        the process list and the shell history)
   --days N              validity of the certificates in days (default 365)
   --now UNIX_SECONDS    issue as if at this time (default: the current time)
   --force               replace files that already exist (otherwise nothing is written)
@@ -52,21 +55,52 @@ Exit status: 0 written, 1 could not generate or write (nothing is half-written o
 2 bad usage.
 )";
 
+namespace {
+
+// The latest time an X.509 certificate can state (RFC 5280 GeneralizedTime 99991231235959Z).
+constexpr std::uint64_t kLastCertificateSecond = 253402300799;
+
+std::optional<std::string> first_line_of(const std::string& path) {
+  std::ifstream in(path);
+  std::string line;
+  if (!in || !std::getline(in, line)) return std::nullopt;
+  if (!line.empty() && line.back() == '\r') line.pop_back();
+  return line;
+}
+
+} // namespace
+
 int certs(const std::vector<std::string>& words) {
   std::string error;
-  const auto args =
-      Args::parse(words, {"out", "bundle-id", "team-id", "key-id", "p12-password", "days", "now"},
-                  {"force", "json"}, error);
+  const auto args = Args::parse(
+      words,
+      {"out", "bundle-id", "team-id", "key-id", "p12-password", "p12-password-file", "days", "now"},
+      {"force", "json"}, error);
   std::optional<std::uint64_t> days, now;
+  std::string password;
   if (args) {
-    for (const char* required : {"out", "bundle-id", "team-id", "key-id", "p12-password"})
+    for (const char* required : {"out", "bundle-id", "team-id", "key-id"})
       if (error.empty() && !args->has(required))
         error = std::string("--") + required + " is required";
+    if (error.empty() && args->has("p12-password") == args->has("p12-password-file"))
+      error = "give the .p12 password with exactly one of --p12-password and --p12-password-file";
+    if (error.empty() && args->has("p12-password-file")) {
+      const auto line = first_line_of(args->get("p12-password-file", ""));
+      if (!line)
+        error = "cannot read a password from " + args->get("p12-password-file", "");
+      else
+        password = *line;
+    } else if (error.empty()) {
+      password = args->get("p12-password", "");
+    }
     if (error.empty()) days = args->number("days", 365, 1, 36500, error);
     if (error.empty())
       now = args->number("now",
                          static_cast<std::uint64_t>(core::unix_seconds(core::SystemClock().now())),
-                         0, 253402300799, error);
+                         0, kLastCertificateSecond, error);
+    // The CAs outlive the certificates by a day: all of it must fit before year 10000.
+    if (error.empty() && *now + (*days + 1) * 86400 > kLastCertificateSecond)
+      error = "--now plus --days reaches past the year 9999, which certificates cannot express";
     if (error.empty() && !args->positional().empty())
       error = "unexpected argument '" + args->positional().front() + "'";
   }
@@ -79,7 +113,7 @@ int certs(const std::vector<std::string>& words) {
   options.bundle_id = args->get("bundle-id", "");
   options.team_id = args->get("team-id", "");
   options.key_id = args->get("key-id", "");
-  options.p12_password = args->get("p12-password", "");
+  options.p12_password = password;
   options.now = core::from_unix_seconds(static_cast<std::int64_t>(*now));
   options.validity = std::chrono::hours(24 * static_cast<std::int64_t>(*days));
 

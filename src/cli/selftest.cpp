@@ -56,6 +56,7 @@ struct Tally {
   std::uint64_t ok = 0;
   std::vector<std::string> problems; // the first few, for the report
   std::string client_identity;       // what the server read from the client certificate
+  bool client_rejected = false;      // the server would refuse it the way APNs does
 };
 
 std::string body_for(std::uint64_t i, std::size_t size) {
@@ -73,8 +74,12 @@ std::string read_file(const std::string& path) {
 // "VoIP Services for com.example.imapp (development, production), topics com.example.imapp.voip"
 std::string describe(const pki::ProviderIdentity& id) {
   std::string text = std::string(pki::kind_name(id.kind)) + " for " + id.bundle_id + " (";
-  text +=
-      id.development ? (id.production ? "development, production" : "development") : "production";
+  if (id.development && id.production)
+    text += "development, production";
+  else if (id.development || id.production)
+    text += id.development ? "development" : "production";
+  else
+    text += "no environment";
   text += "), topics";
   for (const auto& t : id.topics)
     text += " " + t;
@@ -92,6 +97,7 @@ net::HandlerFactory echo_and_classify(std::shared_ptr<const pki::TrustStore> tru
           pki::classify_certificate(peer.client_certificate_der, *trust, core::SystemClock().now());
       std::lock_guard lock(tally.mutex);
       tally.client_identity = id ? describe(*id) : "rejected: " + id.error().message();
+      tally.client_rejected = !id;
     }
     return echo(peer, std::move(connection));
   };
@@ -112,6 +118,9 @@ int selftest(const std::vector<std::string>& words) {
     body_bytes = args->number("body-bytes", 1024, 0, std::uint64_t{8} << 20, error);
     threads = args->number("threads", 1, 1, 64, error);
   }
+  // Every body is made before sending: keep that within reason.
+  if (error.empty() && args && *requests * *body_bytes > (std::uint64_t{1} << 30))
+    error = "--requests times --body-bytes must stay within 1 GiB";
   if (!error.empty() || !args->positional().empty()) {
     if (error.empty()) error = "unexpected argument '" + args->positional().front() + "'";
     std::cerr << "voipsim selftest: " << error << "\nRun 'voipsim selftest --help' for usage.\n";
@@ -208,7 +217,7 @@ int selftest(const std::vector<std::string>& words) {
   clients.clear();
   server.stop();
 
-  const bool pass = tally.ok == *requests;
+  const bool pass = tally.ok == *requests && !tally.client_rejected;
   const std::string transport = tls_dir.empty() ? "h2c" : "h2 over TLS";
   if (json) {
     nlohmann::json out = {{"command", "selftest"},

@@ -16,6 +16,13 @@ std::string hex_encode(std::string_view bytes, LetterCase letters = LetterCase::
 Result<std::string> hex_decode(std::string_view text);
 bool is_hex(std::string_view text);
 
+// True when `text` is well-formed UTF-8 (no overlong forms, surrogates or values past U+10FFFF).
+bool is_valid_utf8(std::string_view text);
+
+// `text` made safe to put in a message or log line: bytes outside printable ASCII become '?',
+// and anything past `max` bytes is cut and marked with "...". For values a client sent.
+std::string printable(std::string_view text, std::size_t max = 64);
+
 // RFC 4648 §5 alphabet, no '=' padding (JWT form).
 std::string base64url_encode(std::string_view bytes);
 // Rejects padding, characters outside the alphabet and impossible lengths (4n+1).

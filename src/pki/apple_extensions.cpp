@@ -1,6 +1,9 @@
 #include "pki/apple_extensions.hpp"
 
+#include "core/encoding.hpp"
 #include "pki/openssl_util.hpp"
+
+#include <algorithm>
 
 #include <openssl/asn1.h>
 
@@ -75,9 +78,17 @@ std::string string_of(const ASN1_STRING* s) {
                      static_cast<std::size_t>(ASN1_STRING_length(s)));
 }
 
+// Topics are bundle ids with suffixes: never empty, UTF-8, no control characters.
+bool acceptable_topic(const std::string& topic) {
+  if (topic.empty() || !core::is_valid_utf8(topic)) return false;
+  return std::none_of(topic.begin(), topic.end(),
+                      [](char c) { return static_cast<unsigned char>(c) < 0x20; });
+}
+
 } // namespace
 
 core::Result<std::string> encode_topics_extension(const std::vector<TopicEntry>& topics) {
+  const detail::ErrorQueueGuard clean_error_queue;
   SequencePtr outer(sk_ASN1_TYPE_new_null());
   if (!outer) return detail::fail(Errc::CryptoFailure, "out of memory");
   for (const auto& entry : topics) {
@@ -91,6 +102,7 @@ core::Result<std::string> encode_topics_extension(const std::vector<TopicEntry>&
 }
 
 core::Result<std::vector<TopicEntry>> decode_topics_extension(std::string_view der) {
+  const detail::ErrorQueueGuard clean_error_queue;
   if (der.size() > kMaxExtensionBytes)
     return core::fail(Errc::Malformed, "topics extension too large");
   const SequencePtr outer = parse_sequence(der);
@@ -103,7 +115,12 @@ core::Result<std::vector<TopicEntry>> decode_topics_extension(std::string_view d
   for (int i = 0; i < n; ++i) {
     const ASN1_TYPE* element = sk_ASN1_TYPE_value(outer.get(), i);
     if (element->type == V_ASN1_UTF8STRING) {
-      topics.push_back({string_of(element->value.utf8string), {}});
+      std::string topic = string_of(element->value.utf8string);
+      if (!acceptable_topic(topic))
+        return core::fail(Errc::Malformed, "topics extension: topic " +
+                                               std::to_string(topics.size()) +
+                                               " is empty, not UTF-8 or has control characters");
+      topics.push_back({std::move(topic), {}});
       continue;
     }
     // The type of the topic before it: SEQUENCE { UTF8String type }.
@@ -127,6 +144,7 @@ std::string der_null() {
 }
 
 core::Result<std::string> der_utf8_string(std::string_view text) {
+  const detail::ErrorQueueGuard clean_error_queue;
   TypePtr t = utf8_element(text);
   unsigned char* der = nullptr;
   const int len = t ? i2d_ASN1_TYPE(t.get(), &der) : 0;
@@ -137,9 +155,11 @@ core::Result<std::string> der_utf8_string(std::string_view text) {
 }
 
 core::Result<std::string> decode_utf8_string(std::string_view der) {
+  const detail::ErrorQueueGuard clean_error_queue;
   const auto* p = reinterpret_cast<const unsigned char*>(der.data());
   TypePtr t(d2i_ASN1_TYPE(nullptr, &p, static_cast<long>(der.size())));
-  if (!t || t->type != V_ASN1_UTF8STRING) {
+  const bool whole = p == reinterpret_cast<const unsigned char*>(der.data()) + der.size();
+  if (!t || !whole || t->type != V_ASN1_UTF8STRING) {
     detail::take_openssl_errors();
     return core::fail(Errc::Malformed, "extension value is not a UTF8String");
   }

@@ -1,6 +1,21 @@
 #include "pki/certificate.hpp"
 
+#include <algorithm>
+#include <cctype>
+
 namespace pki {
+
+bool is_apple_id(std::string_view id) {
+  return id.size() == 10 && std::all_of(id.begin(), id.end(), [](unsigned char c) {
+           return std::isdigit(c) || std::isupper(c);
+         });
+}
+
+bool is_bundle_id(std::string_view id) {
+  return !id.empty() && id.size() <= 155 && std::all_of(id.begin(), id.end(), [](unsigned char c) {
+    return std::isalnum(c) || c == '.' || c == '-';
+  });
+}
 
 std::string_view kind_name(CertificateKind kind) {
   switch (kind) {

@@ -19,6 +19,11 @@ enum class CertificateKind {
   Other,             // read back only: Apple fields, but a subject CN of no kind above
 };
 
+// Apple's team ids and key ids: exactly 10 upper-case letters or digits.
+bool is_apple_id(std::string_view id);
+// A bundle id as the portal accepts it: letters, digits, '.' and '-', at most 155 characters.
+bool is_bundle_id(std::string_view id);
+
 // Stable lower-case name for files, manifests and messages ("voip-services").
 std::string_view kind_name(CertificateKind kind);
 // The subject CN before the bundle id ("VoIP Services: "); empty for PlainClient and Other.

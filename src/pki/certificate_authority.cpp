@@ -110,18 +110,6 @@ core::Result<IssuedCertificate> issue(const Blueprint& bp, X509* issuer_cert,
   return IssuedCertificate{detail::certificate_pem(cert.get()), std::move(*key_pem)};
 }
 
-bool valid_bundle_id(std::string_view id) {
-  return !id.empty() && id.size() <= 155 && std::all_of(id.begin(), id.end(), [](unsigned char c) {
-    return std::isalnum(c) || c == '.' || c == '-';
-  });
-}
-
-bool valid_team_id(std::string_view id) {
-  return id.size() == 10 && std::all_of(id.begin(), id.end(), [](unsigned char c) {
-           return std::isdigit(c) || std::isupper(c);
-         });
-}
-
 // The Apple extensions of each kind (spec §7.2; fixtures C_DEV, C_PROD, C_UNIV, C_VOIP).
 core::Result<std::vector<CustomExtension>> apple_extensions(CertificateKind kind,
                                                             const std::string& bundle) {
@@ -165,6 +153,7 @@ std::vector<std::pair<int, std::string>> ca_extensions(bool root) {
 core::Result<CertificateAuthority> CertificateAuthority::create_root(const Subject& subject,
                                                                      core::TimePoint not_before,
                                                                      core::TimePoint not_after) {
+  const detail::ErrorQueueGuard clean_error_queue;
   Blueprint bp{{{"CN", subject.common_name},
                 {"OU", subject.organizational_unit},
                 {"O", subject.organization},
@@ -182,6 +171,7 @@ core::Result<CertificateAuthority> CertificateAuthority::create_root(const Subje
 
 core::Result<CertificateAuthority> CertificateAuthority::load(std::string certificate_pem,
                                                               std::string private_key_pem) {
+  const detail::ErrorQueueGuard clean_error_queue;
   auto cert = detail::parse_certificate(certificate_pem);
   if (!cert) return core::Unexpected(cert.error());
   auto key = detail::parse_private_key(private_key_pem);
@@ -194,6 +184,7 @@ core::Result<CertificateAuthority> CertificateAuthority::load(std::string certif
 core::Result<CertificateAuthority>
 CertificateAuthority::issue_intermediate(const Subject& subject, core::TimePoint not_before,
                                          core::TimePoint not_after) const {
+  const detail::ErrorQueueGuard clean_error_queue;
   auto cert = detail::parse_certificate(certificate_pem_);
   auto key = detail::parse_private_key(private_key_pem_);
   if (!cert || !key) return core::fail(Errc::CryptoFailure, "CA material no longer parses");
@@ -214,13 +205,14 @@ CertificateAuthority::issue_intermediate(const Subject& subject, core::TimePoint
 
 core::Result<IssuedCertificate>
 CertificateAuthority::issue_provider(const ProviderCertificateSpec& spec) const {
+  const detail::ErrorQueueGuard clean_error_queue;
   if (spec.kind == CertificateKind::Other)
     return core::fail(Errc::InvalidInput, "kind 'other' is only a classification result");
-  if (!valid_bundle_id(spec.bundle_id))
+  if (!is_bundle_id(spec.bundle_id))
     return core::fail(Errc::InvalidInput,
                       "bundle id '" + spec.bundle_id + "' must be letters, digits, '.' and '-'");
   const bool apple = spec.kind != CertificateKind::PlainClient;
-  if (apple && !valid_team_id(spec.team_id))
+  if (apple && !is_apple_id(spec.team_id))
     return core::fail(Errc::InvalidInput,
                       "team id '" + spec.team_id + "' must be 10 upper-case letters or digits");
   auto custom = apple_extensions(spec.kind, spec.bundle_id);
@@ -257,6 +249,7 @@ CertificateAuthority::issue_provider(const ProviderCertificateSpec& spec) const 
 core::Result<IssuedCertificate>
 CertificateAuthority::issue_server(const std::vector<std::string>& names,
                                    core::TimePoint not_before, core::TimePoint not_after) const {
+  const detail::ErrorQueueGuard clean_error_queue;
   if (names.empty())
     return core::fail(Errc::InvalidInput, "a server certificate needs at least one name");
   std::string san;

@@ -71,10 +71,13 @@ core::Result<ProviderIdentity> read_fields(X509* cert) {
     if (!entries) return core::Unexpected(entries.error());
     for (auto& e : *entries)
       id.topics.push_back(std::move(e.topic));
+    if (id.topics.empty()) return core::fail(Errc::Malformed, "topics extension lists no topic");
   } else if (auto voip = extension_value(cert, kOidVoipTopics)) {
     auto text = decode_utf8_string(*voip);
     if (!text) return core::Unexpected(text.error());
     id.topics = split_topic_list(*text);
+    if (id.topics.empty())
+      return core::fail(Errc::Malformed, "VoIP topics extension lists no topic");
   } else if (!id.uid.empty()) {
     id.topics = {id.uid};
   }
@@ -96,16 +99,23 @@ core::Unexpected<core::Error> verify_failure(int error, const std::string& commo
 } // namespace
 
 core::Result<TrustStore> TrustStore::from_pem(std::string_view pem_bundle) {
+  const detail::ErrorQueueGuard clean_error_queue;
   std::shared_ptr<x509_store_st> store(X509_STORE_new(), X509_STORE_free);
   if (!store) return detail::fail(Errc::CryptoFailure, "out of memory");
   auto bio = detail::memory_bio(pem_bundle);
   int added = 0;
+  if (!bio) return core::fail(Errc::Malformed, "CA bundle larger than 1 MiB");
   while (X509Ptr cert{PEM_read_bio_X509(bio.get(), nullptr, nullptr, nullptr)}) {
     if (X509_STORE_add_cert(store.get(), cert.get()) != 1)
       return detail::fail(Errc::CryptoFailure, "cannot add CA certificate");
     ++added;
   }
-  detail::take_openssl_errors(); // the read that ends the loop queues "no start line"
+  // The read that ends the loop queues "no start line"; anything else is a damaged certificate,
+  // and a half-loaded bundle would trust less than the file says.
+  const unsigned long last = ERR_peek_last_error();
+  if (last != 0 && ERR_GET_REASON(last) != PEM_R_NO_START_LINE)
+    return detail::fail(Errc::Malformed, "certificate " + std::to_string(added + 1) +
+                                             " of the CA bundle is damaged");
   if (added == 0) return core::fail(Errc::Malformed, "no PEM certificate in the CA bundle");
   X509_STORE_set_flags(store.get(), X509_V_FLAG_PARTIAL_CHAIN);
   return TrustStore(std::move(store));
@@ -113,6 +123,7 @@ core::Result<TrustStore> TrustStore::from_pem(std::string_view pem_bundle) {
 
 core::Result<ProviderIdentity> classify_certificate(std::string_view certificate,
                                                     const TrustStore& trust, core::TimePoint now) {
+  const detail::ErrorQueueGuard clean_error_queue;
   auto cert = detail::parse_certificate(certificate);
   if (!cert) return core::Unexpected(cert.error());
   X509_NAME* subject = X509_get_subject_name(cert->get());
@@ -132,12 +143,14 @@ core::Result<ProviderIdentity> classify_certificate(std::string_view certificate
 }
 
 core::Result<std::string> certificate_pem_to_der(std::string_view pem) {
+  const detail::ErrorQueueGuard clean_error_queue;
   auto cert = detail::parse_certificate(pem);
   if (!cert) return core::Unexpected(cert.error());
   return detail::certificate_der(cert->get());
 }
 
 core::Result<ProviderIdentity> read_provider_identity(std::string_view certificate) {
+  const detail::ErrorQueueGuard clean_error_queue;
   auto cert = detail::parse_certificate(certificate);
   if (!cert) return core::Unexpected(cert.error());
   return read_fields(cert->get());

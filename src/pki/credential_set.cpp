@@ -1,5 +1,6 @@
 #include "pki/credential_set.hpp"
 
+#include "core/encoding.hpp"
 #include "pki/certificate_authority.hpp"
 #include "pki/classify.hpp"
 #include "pki/error.hpp"
@@ -74,26 +75,30 @@ nlohmann::json certificate_details(const std::string& pem) {
   return details;
 }
 
+// Creates `path` (replacing it only with `replace`), never following a symlink. Secrets are
+// 0600 from the first byte even when an older, wider file is replaced; public files get 0644
+// less the umask.
 core::Result<void> write_file(const std::filesystem::path& path, const std::string& contents,
-                              bool secret) {
-  const mode_t mode = secret ? 0600 : 0644;
-  const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode);
+                              bool secret, bool replace) {
+  const int flags = O_WRONLY | O_CREAT | O_CLOEXEC | O_NOFOLLOW | (replace ? O_TRUNC : O_EXCL);
+  const int fd = ::open(path.c_str(), flags, secret ? 0600 : 0644);
   if (fd < 0)
     return core::fail(std::error_code(errno, std::generic_category()),
                       "cannot write " + path.string());
-  // An existing file keeps its old mode through O_TRUNC: set ours before any byte lands.
-  bool ok = ::fchmod(fd, mode) == 0;
-  std::size_t done = 0;
-  while (ok && done < contents.size()) {
+  int error = 0;
+  if (secret && ::fchmod(fd, 0600) != 0) error = errno;
+  for (std::size_t done = 0; error == 0 && done < contents.size();) {
     const ssize_t n = ::write(fd, contents.data() + done, contents.size() - done);
-    if (n < 0 && errno == EINTR) continue;
-    ok = n > 0;
-    if (ok) done += static_cast<std::size_t>(n);
+    if (n > 0)
+      done += static_cast<std::size_t>(n);
+    else if (n < 0 && errno != EINTR)
+      error = errno;
+    else if (n == 0)
+      error = EIO;
   }
-  const int saved = errno;
-  ok = (::close(fd) == 0) && ok;
-  if (!ok)
-    return core::fail(std::error_code(saved, std::generic_category()),
+  if (::close(fd) != 0 && error == 0) error = errno;
+  if (error != 0)
+    return core::fail(std::error_code(error, std::generic_category()),
                       "cannot write " + path.string());
   return {};
 }
@@ -101,8 +106,16 @@ core::Result<void> write_file(const std::filesystem::path& path, const std::stri
 } // namespace
 
 core::Result<std::vector<CredentialFile>> make_credential_set(const CredentialSetOptions& o) {
-  if (o.key_id.size() != 10)
-    return core::fail(Errc::InvalidInput, "key id '" + o.key_id + "' must be 10 characters");
+  // Checked before any key is generated, and so before anything could be written.
+  if (!is_bundle_id(o.bundle_id))
+    return core::fail(Errc::InvalidInput, "bundle id '" + core::printable(o.bundle_id) +
+                                              "' must be letters, digits, '.' and '-'");
+  if (!is_apple_id(o.team_id))
+    return core::fail(Errc::InvalidInput, "team id '" + core::printable(o.team_id) +
+                                              "' must be 10 upper-case letters or digits");
+  if (!is_apple_id(o.key_id))
+    return core::fail(Errc::InvalidInput, "key id '" + core::printable(o.key_id) +
+                                              "' must be 10 upper-case letters or digits");
   if (o.p12_password.empty())
     return core::fail(Errc::InvalidInput,
                       "a .p12 password is required: the IM console refuses .p12 files without one");
@@ -217,7 +230,7 @@ std::string credential_manifest(const std::vector<CredentialFile>& files,
                                    {"key_id", o.key_id},
                                    {"generated_at", core::unix_seconds(o.now)},
                                    {"files", list}};
-  return manifest.dump(2) + "\n";
+  return manifest.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
 }
 
 core::Result<std::vector<std::filesystem::path>>
@@ -252,8 +265,14 @@ write_credential_set(const std::vector<CredentialFile>& files, const std::string
   if (ec) return core::fail(ec, "cannot create " + dir.string());
   std::vector<std::filesystem::path> written;
   for (std::size_t i = 0; i < targets.size(); ++i) {
-    if (auto ok = write_file(targets[i].first, *targets[i].second, secret[i]); !ok)
+    if (auto ok = write_file(targets[i].first, *targets[i].second, secret[i], force); !ok) {
+      // Without --force every file here is ours: take them back rather than leave half a set
+      // that the next run would refuse to overwrite.
+      if (!force)
+        for (const auto& path : written)
+          std::filesystem::remove(path, ec);
       return core::Unexpected(ok.error());
+    }
     written.push_back(targets[i].first);
   }
   return written;

@@ -26,6 +26,8 @@ public:
       return "certificate not issued by the configured CA";
     case Errc::WrongPassword:
       return "wrong PKCS#12 password";
+    case Errc::NoPassword:
+      return "PKCS#12 file has no password";
     case Errc::NoPrivateKey:
       return "PKCS#12 holds no private key";
     case Errc::NoCertificate:

@@ -17,6 +17,7 @@ enum class Errc {
   UntrustedIssuer, // does not chain to the configured CA
   // PKCS#12
   WrongPassword, // the password does not open the .p12
+  NoPassword,    // the .p12 opens without a password (the console must refuse it)
   NoPrivateKey,  // the .p12 holds no private key
   NoCertificate, // the .p12 holds no certificate
   // Provider tokens (JWT)

@@ -22,6 +22,7 @@ bool digest_verify(EVP_PKEY* key, std::string_view data, std::string_view der) {
 } // namespace
 
 core::Result<std::string> ecdsa_der_to_jose(std::string_view der) {
+  const detail::ErrorQueueGuard clean_error_queue;
   const auto* p = reinterpret_cast<const unsigned char*>(der.data());
   detail::EcdsaSigPtr sig(d2i_ECDSA_SIG(nullptr, &p, static_cast<long>(der.size())));
   if (!sig || p != reinterpret_cast<const unsigned char*>(der.data()) + der.size())
@@ -35,6 +36,7 @@ core::Result<std::string> ecdsa_der_to_jose(std::string_view der) {
 }
 
 core::Result<std::string> ecdsa_jose_to_der(std::string_view jose) {
+  const detail::ErrorQueueGuard clean_error_queue;
   if (jose.size() != 2 * kCoordinateBytes)
     return core::fail(Errc::Malformed,
                       "a JOSE ES256 signature is 64 bytes, not " + std::to_string(jose.size()));
@@ -55,6 +57,7 @@ core::Result<std::string> ecdsa_jose_to_der(std::string_view jose) {
 }
 
 core::Result<std::string> es256_sign(std::string_view private_key_pem, std::string_view data) {
+  const detail::ErrorQueueGuard clean_error_queue;
   auto key = detail::parse_private_key(private_key_pem);
   if (!key) return core::Unexpected(key.error());
   auto public_key = PublicKey::from_pem(private_key_pem);
@@ -75,6 +78,7 @@ core::Result<std::string> es256_sign(std::string_view private_key_pem, std::stri
 }
 
 bool es256_verify(const PublicKey& key, std::string_view data, std::string_view signature) {
+  const detail::ErrorQueueGuard clean_error_queue;
   if (!key.native()) return false;
   if (signature.size() == 2 * kCoordinateBytes) {
     auto der = ecdsa_jose_to_der(signature);

@@ -25,7 +25,17 @@ core::Unexpected<core::Error> fail(Errc code, std::string what) {
   return core::fail(code, std::move(what));
 }
 
+namespace {
+// Passed instead of a null callback: OpenSSL's default asks for a passphrase on the terminal,
+// which would block the thread on an encrypted key. We never decrypt PEM keys.
+int no_passphrase(char*, int, int, void*) {
+  return -1;
+}
+} // namespace
+
 BioPtr memory_bio(std::string_view bytes) {
+  if (bytes.size() > kMaxInputBytes) return nullptr;
+  // An empty buffer with length 0 is fine; a negative length would make OpenSSL use strlen.
   return BioPtr(BIO_new_mem_buf(bytes.data(), static_cast<int>(bytes.size())));
 }
 
@@ -36,38 +46,38 @@ std::string bio_text(BIO* bio) {
 }
 
 core::Result<X509Ptr> parse_certificate(std::string_view pem_or_der) {
-  if (pem_or_der.size() > (1u << 20))
-    return core::fail(Errc::Malformed, "certificate larger than 1 MiB");
   auto bio = memory_bio(pem_or_der);
+  if (!bio) return core::fail(Errc::Malformed, "certificate larger than 1 MiB");
   X509Ptr cert;
   if (pem_or_der.find("-----BEGIN") != std::string_view::npos) {
-    cert.reset(PEM_read_bio_X509(bio.get(), nullptr, nullptr, nullptr));
+    cert.reset(PEM_read_bio_X509(bio.get(), nullptr, no_passphrase, nullptr));
   } else {
     const auto* p = reinterpret_cast<const unsigned char*>(pem_or_der.data());
     cert.reset(d2i_X509(nullptr, &p, static_cast<long>(pem_or_der.size())));
   }
   if (!cert) return fail(Errc::Malformed, "not an X.509 certificate");
-  ERR_clear_error();
   return cert;
 }
 
 core::Result<PkeyPtr> parse_private_key(std::string_view pem) {
   auto bio = memory_bio(pem);
-  PkeyPtr key(PEM_read_bio_PrivateKey(bio.get(), nullptr, nullptr, nullptr));
-  if (!key) return fail(Errc::Malformed, "not a PEM private key");
+  if (!bio) return core::fail(Errc::Malformed, "key larger than 1 MiB");
+  PkeyPtr key(PEM_read_bio_PrivateKey(bio.get(), nullptr, no_passphrase, nullptr));
+  if (!key) return fail(Errc::Malformed, "not an unencrypted PEM private key");
   return key;
 }
 
 core::Result<PkeyPtr> parse_public_key(std::string_view pem) {
   auto bio = memory_bio(pem);
-  PkeyPtr key(PEM_read_bio_PUBKEY(bio.get(), nullptr, nullptr, nullptr));
+  if (!bio) return core::fail(Errc::Malformed, "key larger than 1 MiB");
+  PkeyPtr key(PEM_read_bio_PUBKEY(bio.get(), nullptr, no_passphrase, nullptr));
   if (!key) {
     // A private key PEM carries its public half too.
     ERR_clear_error();
     auto again = memory_bio(pem);
-    key.reset(PEM_read_bio_PrivateKey(again.get(), nullptr, nullptr, nullptr));
+    key.reset(PEM_read_bio_PrivateKey(again.get(), nullptr, no_passphrase, nullptr));
   }
-  if (!key) return fail(Errc::Malformed, "not a PEM public or private key");
+  if (!key) return fail(Errc::Malformed, "not a PEM public key or unencrypted private key");
   return key;
 }
 

@@ -11,6 +11,7 @@
 #include <string_view>
 
 #include <openssl/bio.h>
+#include <openssl/err.h>
 #include <openssl/evp.h>
 #include <openssl/pkcs12.h>
 #include <openssl/x509.h>
@@ -38,11 +39,26 @@ using PkeyCtxPtr = std::unique_ptr<EVP_PKEY_CTX, Deleter<EVP_PKEY_CTX_free>>;
 using BnPtr = std::unique_ptr<BIGNUM, Deleter<BN_free>>;
 using EcdsaSigPtr = std::unique_ptr<ECDSA_SIG, Deleter<ECDSA_SIG_free>>;
 
+// Inputs larger than this are refused before any parsing (certificates, keys, bundles, .p12).
+inline constexpr std::size_t kMaxInputBytes = std::size_t{1} << 20;
+
+// Leaves the thread's OpenSSL error queue empty on the way out, whatever happened inside: pki
+// runs on I/O threads, where a stale error could be taken for a TLS failure. One at the top of
+// each public entry point; failures read the queue into their message before it is cleared.
+class ErrorQueueGuard {
+public:
+  ErrorQueueGuard() { ERR_clear_error(); }
+  ~ErrorQueueGuard() { ERR_clear_error(); }
+  ErrorQueueGuard(const ErrorQueueGuard&) = delete;
+  ErrorQueueGuard& operator=(const ErrorQueueGuard&) = delete;
+};
+
 // Drains OpenSSL's error queue into "reason; reason" (empty when nothing is queued).
 std::string take_openssl_errors();
 // A failure with `what` plus whatever OpenSSL queued.
 core::Unexpected<core::Error> fail(Errc code, std::string what);
 
+// A read-only BIO over `bytes`; null when `bytes` is over kMaxInputBytes or memory is short.
 BioPtr memory_bio(std::string_view bytes);
 std::string bio_text(BIO* bio);
 

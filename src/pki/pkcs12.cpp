@@ -2,6 +2,8 @@
 
 #include "pki/openssl_util.hpp"
 
+#include <optional>
+
 #include <openssl/pem.h>
 
 namespace pki {
@@ -12,11 +14,37 @@ struct CertStackDeleter {
 };
 using CertStackPtr = std::unique_ptr<STACK_OF(X509), CertStackDeleter>;
 
-constexpr std::size_t kMaxP12Bytes = 1 << 20;
+// Keychain and OpenSSL use 1 to 2048 rounds; a million is generous and still quick.
+constexpr long kMaxMacIterations = 1'000'000;
+
+// Whether the MAC verifies with `password`; an empty one is tried both ways OpenSSL encodes it.
+bool mac_verifies(PKCS12* p12, const std::string& password) {
+  if (password.empty())
+    return PKCS12_verify_mac(p12, nullptr, 0) == 1 || PKCS12_verify_mac(p12, "", 0) == 1;
+  return PKCS12_verify_mac(p12, password.c_str(), static_cast<int>(password.size())) == 1;
+}
+
+struct Parsed {
+  detail::PkeyPtr key;
+  detail::X509Ptr cert;
+  CertStackPtr ca;
+};
+
+// PKCS12_parse with ownership; nullopt when it fails (e.g. bags that do not decrypt).
+std::optional<Parsed> parse(PKCS12* p12, const std::string& password) {
+  EVP_PKEY* key = nullptr;
+  X509* cert = nullptr;
+  STACK_OF(X509)* ca = nullptr;
+  const bool ok = PKCS12_parse(p12, password.c_str(), &key, &cert, &ca) == 1;
+  Parsed parsed{detail::PkeyPtr(key), detail::X509Ptr(cert), CertStackPtr(ca)};
+  if (!ok) return std::nullopt;
+  return parsed;
+}
 
 } // namespace
 
 core::Result<std::string> make_pkcs12(const Pkcs12Contents& contents, std::string_view password) {
+  const detail::ErrorQueueGuard clean_error_queue;
   auto cert = detail::parse_certificate(contents.certificate_pem);
   if (!cert) return core::Unexpected(cert.error());
   auto key = detail::parse_private_key(contents.private_key_pem);
@@ -46,42 +74,54 @@ core::Result<std::string> make_pkcs12(const Pkcs12Contents& contents, std::strin
 }
 
 core::Result<Pkcs12Contents> read_pkcs12(std::string_view der, std::string_view password) {
-  if (der.size() > kMaxP12Bytes)
+  const detail::ErrorQueueGuard clean_error_queue;
+  if (der.size() > detail::kMaxInputBytes)
     return core::fail(Errc::Malformed, "PKCS#12 file larger than 1 MiB");
   const auto* p = reinterpret_cast<const unsigned char*>(der.data());
   detail::P12Ptr p12(d2i_PKCS12(nullptr, &p, static_cast<long>(der.size())));
   if (!p12) return detail::fail(Errc::Malformed, "not a PKCS#12 file");
-  const std::string pass(password);
-  // PKCS12_parse treats an empty password as "no password or the empty one"; check the MAC
-  // first so that a wrong password is told apart from a damaged file.
-  if (PKCS12_mac_present(p12.get()) == 1) {
-    const bool ok = pass.empty() ? (PKCS12_verify_mac(p12.get(), nullptr, 0) == 1 ||
-                                    PKCS12_verify_mac(p12.get(), "", 0) == 1)
-                                 : PKCS12_verify_mac(p12.get(), pass.c_str(),
-                                                     static_cast<int>(pass.size())) == 1;
-    if (!ok) {
-      detail::take_openssl_errors();
-      return core::fail(Errc::WrongPassword, "the password does not open this PKCS#12 file");
-    }
+
+  const bool has_mac = PKCS12_mac_present(p12.get()) == 1;
+  if (has_mac) {
+    // The file sets its own key-derivation cost; an upload must not tie up a core for hours.
+    const ASN1_INTEGER* iterations = nullptr;
+    PKCS12_get0_mac(nullptr, nullptr, nullptr, &iterations, p12.get());
+    const long n = iterations ? ASN1_INTEGER_get(iterations) : 1;
+    if (n < 1 || n > kMaxMacIterations)
+      return core::fail(Errc::Malformed, "PKCS#12 MAC iteration count " + std::to_string(n) +
+                                             " is outside 1.." + std::to_string(kMaxMacIterations));
   }
-  EVP_PKEY* key = nullptr;
-  X509* cert = nullptr;
-  STACK_OF(X509)* ca = nullptr;
-  if (PKCS12_parse(p12.get(), pass.c_str(), &key, &cert, &ca) != 1)
+  const std::string pass(password);
+  const bool opens_without_password =
+      has_mac ? mac_verifies(p12.get(), "") : parse(p12.get(), "").has_value();
+  if (!pass.empty() && opens_without_password)
+    return core::fail(Errc::NoPassword, "the PKCS#12 file opens without a password");
+  if (has_mac && !mac_verifies(p12.get(), pass))
+    return core::fail(Errc::WrongPassword, "the password does not open this PKCS#12 file");
+
+  auto parsed = parse(p12.get(), pass);
+  if (!parsed) {
+    // Without a MAC a wrong password only shows as undecryptable contents.
+    if (!has_mac)
+      return core::fail(Errc::WrongPassword,
+                        "the password does not open this PKCS#12 file (or it is damaged)");
     return detail::fail(Errc::Malformed, "cannot read the PKCS#12 contents");
-  detail::PkeyPtr key_owner(key);
-  detail::X509Ptr cert_owner(cert);
-  CertStackPtr ca_owner(ca);
+  }
   // Key first: without one, OpenSSL may file the certificate under the CA list instead.
-  if (!key) return core::fail(Errc::NoPrivateKey, "the PKCS#12 file holds no private key");
-  if (!cert) return core::fail(Errc::NoCertificate, "the PKCS#12 file holds no certificate");
+  if (!parsed->key) return core::fail(Errc::NoPrivateKey, "the PKCS#12 file holds no private key");
+  if (!parsed->cert)
+    return core::fail(Errc::NoCertificate, "the PKCS#12 file holds no certificate");
+  if (X509_check_private_key(parsed->cert.get(), parsed->key.get()) != 1)
+    return core::fail(Errc::Malformed,
+                      "the private key in the PKCS#12 file does not belong to its certificate");
+
   Pkcs12Contents contents;
-  contents.certificate_pem = detail::certificate_pem(cert);
-  contents.private_key_pem = detail::private_key_pem(key);
-  for (int i = 0; ca && i < sk_X509_num(ca); ++i)
-    contents.chain_pems.push_back(detail::certificate_pem(sk_X509_value(ca, i)));
+  contents.certificate_pem = detail::certificate_pem(parsed->cert.get());
+  contents.private_key_pem = detail::private_key_pem(parsed->key.get());
+  for (int i = 0; parsed->ca && i < sk_X509_num(parsed->ca.get()); ++i)
+    contents.chain_pems.push_back(detail::certificate_pem(sk_X509_value(parsed->ca.get(), i)));
   int alias_len = 0;
-  if (const unsigned char* alias = X509_alias_get0(cert, &alias_len))
+  if (const unsigned char* alias = X509_alias_get0(parsed->cert.get(), &alias_len))
     contents.friendly_name.assign(reinterpret_cast<const char*>(alias),
                                   static_cast<std::size_t>(alias_len));
   return contents;

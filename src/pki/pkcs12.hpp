@@ -22,7 +22,10 @@ struct Pkcs12Contents {
 // password" and the console must refuse it (spec im-voip-flow.md, Note 2).
 core::Result<std::string> make_pkcs12(const Pkcs12Contents& contents, std::string_view password);
 
-// Opens a .p12. Errors: Malformed, WrongPassword, NoCertificate, NoPrivateKey.
+// Opens a .p12. Errors: Malformed (damaged, a key that is not the certificate's, or a key
+// derivation cost beyond reason), NoPassword (given a password, but the file opens without one:
+// empty password, or no MAC and no encryption), WrongPassword, NoPrivateKey, NoCertificate.
+// With an empty `password` a password-less file opens normally.
 core::Result<Pkcs12Contents> read_pkcs12(std::string_view der, std::string_view password);
 
 } // namespace pki

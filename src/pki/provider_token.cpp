@@ -3,6 +3,7 @@
 #include "core/encoding.hpp"
 #include "pki/error.hpp"
 #include "pki/es256.hpp"
+#include "pki/openssl_util.hpp"
 
 #include <nlohmann/json.hpp>
 
@@ -34,8 +35,11 @@ const std::string* string_field(const nlohmann::json& object, const char* name) 
 core::Result<std::string> make_provider_token(std::string_view private_key_pem,
                                               std::string_view key_id, std::string_view team_id,
                                               core::TimePoint issued_at) {
-  if (key_id.empty() || team_id.empty())
-    return core::fail(Errc::InvalidInput, "key id and team id are required");
+  // Apple's ids are 10 upper-case letters or digits; anything printable is allowed here so tests
+  // can make odd tokens, but not what JSON could not carry.
+  if (key_id.empty() || team_id.empty() || core::printable(key_id, key_id.size()) != key_id ||
+      core::printable(team_id, team_id.size()) != team_id)
+    return core::fail(Errc::InvalidInput, "key id and team id must be non-empty printable ASCII");
   const nlohmann::json header = {{"alg", "ES256"}, {"kid", std::string(key_id)}};
   const nlohmann::json claims = {{"iss", std::string(team_id)},
                                  {"iat", core::unix_seconds(issued_at)}};
@@ -87,19 +91,22 @@ core::Result<void> check_token_time(std::int64_t issued_at, core::TimePoint now,
   const std::int64_t now_s = core::unix_seconds(now);
   // Compared as differences in 128 bits: iat may be anything a client sends.
   const __int128 age = static_cast<__int128>(now_s) - issued_at;
+  // For messages only: an absurd iat is reported as "more than a year".
+  auto seconds = [](__int128 s) {
+    return s > 366 * 86400 ? std::string("more than a year")
+                           : std::to_string(static_cast<long long>(s)) + " s";
+  };
   if (age > rules.max_age.count())
-    return core::fail(Errc::TokenExpired, "issued " + std::to_string(static_cast<long long>(age)) +
-                                              " s ago; tokens are valid for " +
+    return core::fail(Errc::TokenExpired, "issued " + seconds(age) + " ago; tokens are valid for " +
                                               std::to_string(rules.max_age.count()) + " s");
   if (-age > rules.max_future_skew.count())
-    return core::fail(Errc::TokenIssuedInFuture, "issued " +
-                                                     std::to_string(static_cast<long long>(-age)) +
-                                                     " s in the future");
+    return core::fail(Errc::TokenIssuedInFuture, "issued " + seconds(-age) + " in the future");
   return {};
 }
 
 core::Result<void> ProviderTokenVerifier::add_key(std::string key_id, std::string team_id,
                                                   std::string_view public_key_pem) {
+  const detail::ErrorQueueGuard clean_error_queue;
   auto key = PublicKey::from_pem(public_key_pem);
   if (!key) return core::Unexpected(key.error());
   if (!key->is_ec_p256()) return core::fail(Errc::InvalidInput, "provider token keys are EC P-256");
@@ -109,21 +116,23 @@ core::Result<void> ProviderTokenVerifier::add_key(std::string key_id, std::strin
 
 core::Result<ProviderToken> ProviderTokenVerifier::verify(std::string_view jwt,
                                                           core::TimePoint now) const {
+  const detail::ErrorQueueGuard clean_error_queue;
   auto token = parse_provider_token(jwt);
   if (!token) return token;
   if (token->algorithm != "ES256")
-    return core::fail(Errc::TokenWrongAlgorithm,
-                      "alg is '" + token->algorithm + "'; APNs accepts only ES256");
+    return core::fail(Errc::TokenWrongAlgorithm, "alg is '" + core::printable(token->algorithm) +
+                                                     "'; APNs accepts only ES256");
   const auto key = keys_.find(token->key_id);
   if (key == keys_.end())
-    return core::fail(Errc::TokenUnknownKeyId, "no key with id '" + token->key_id + "'");
+    return core::fail(Errc::TokenUnknownKeyId,
+                      "no key with id '" + core::printable(token->key_id) + "'");
   if (!es256_verify(key->second.public_key, token->signing_input, token->signature))
-    return core::fail(Errc::TokenBadSignature,
-                      "signature does not verify with key '" + token->key_id + "'");
+    return core::fail(Errc::TokenBadSignature, "signature does not verify with key '" +
+                                                   core::printable(token->key_id) + "'");
   if (token->team_id != key->second.team_id)
-    return core::fail(Errc::TokenTeamMismatch, "iss '" + token->team_id + "' but key '" +
-                                                   token->key_id + "' belongs to team '" +
-                                                   key->second.team_id + "'");
+    return core::fail(Errc::TokenTeamMismatch,
+                      "iss '" + core::printable(token->team_id) + "' but key '" + token->key_id +
+                          "' belongs to team '" + key->second.team_id + "'");
   if (auto time = check_token_time(token->issued_at, now, rules_); !time)
     return core::Unexpected(time.error());
   return token;

@@ -76,6 +76,46 @@ TEST(Cli, SelftestOverTlsWithTheCertsItWrote) {
   EXPECT_NE(missing.output.find("voipsim certs --out"), std::string::npos) << missing.describe();
 }
 
+TEST(Cli, SelftestFailsWhenTheServerWouldRefuseTheClientCertificate) {
+  support::TempDir dir;
+  const std::string pki = dir.file("pki");
+  ASSERT_EQ(voipsim({"certs", "--out", pki, "--bundle-id", "com.example.imapp", "--team-id",
+                     "TEAMA12345", "--key-id", "KB00000001", "--p12-password", "pw"})
+                .exit_code,
+            0);
+  // Present the WWDR-issued certificate without Apple's fields instead of the VoIP one.
+  std::filesystem::copy_file(pki + "/plain-client.pem", pki + "/voip-services.pem",
+                             std::filesystem::copy_options::overwrite_existing);
+  std::filesystem::copy_file(pki + "/plain-client.key", pki + "/voip-services.key",
+                             std::filesystem::copy_options::overwrite_existing);
+  const auto r = voipsim({"selftest", "--tls-dir", pki, "--requests", "20"});
+  EXPECT_EQ(r.exit_code, 1) << r.describe();
+  EXPECT_NE(r.output.find("client certificate: rejected"), std::string::npos) << r.describe();
+  EXPECT_NE(r.output.find("result: FAIL"), std::string::npos) << r.describe();
+}
+
+TEST(Cli, CertsTakesThePasswordFromAFileAndRefusesImpossibleDates) {
+  support::TempDir dir;
+  const std::string password_file = dir.write("pw.txt", "from-a-file\n");
+  const std::vector<std::string> base = {
+      "certs",     "--out",      dir.file("pki"), "--bundle-id", "com.example.imapp",
+      "--team-id", "TEAMA12345", "--key-id",      "KB00000001"};
+  auto with_file = base;
+  with_file.insert(with_file.end(), {"--p12-password-file", password_file, "--json"});
+  const auto ok = voipsim(with_file);
+  ASSERT_EQ(ok.exit_code, 0) << ok.describe();
+  EXPECT_EQ(ok.output.find("from-a-file"), std::string::npos) << "the password must not be printed";
+
+  auto both = base;
+  both.insert(both.end(), {"--p12-password", "x", "--p12-password-file", password_file});
+  EXPECT_EQ(voipsim(both).exit_code, 2);
+  auto far = base;
+  far.insert(far.end(), {"--p12-password", "x", "--now", "253402300000", "--force"});
+  const auto refused = voipsim(far);
+  EXPECT_EQ(refused.exit_code, 2) << refused.describe();
+  EXPECT_NE(refused.output.find("year 9999"), std::string::npos) << refused.describe();
+}
+
 TEST(Cli, CertsWritesTheSetAndRefusesToOverwrite) {
   support::TempDir dir;
   const std::string out = dir.file("pki");
@@ -110,7 +150,9 @@ TEST(Cli, CertsHelpExplainsEveryFileItWrites) {
       voipsim({"certs", "--out", dir.file("x"), "--bundle-id", "a.b", "--team-id", "TEAMA12345",
                "--key-id", "KB00000001", "--p12-password", "p", "--json"});
   ASSERT_EQ(run.exit_code, 0) << run.describe();
-  for (const auto& entry : nlohmann::json::parse(run.output).at("files")) {
+  const auto manifest =
+      nlohmann::json::parse(run.output); // kept: a range-for over a temporary dangles
+  for (const auto& entry : manifest.at("files")) {
     std::string name = entry.at("file");
     // The help groups a file's variants: "voip-services.*", "server.pem / .key", "AuthKey_<KEY>".
     const std::string stem = name.substr(0, name.find('.'));

@@ -50,4 +50,19 @@ TEST(Hex, RejectsOddLengthAndNonHexWithPosition) {
   EXPECT_NE(bad.error().detail.find("offset 2"), std::string::npos);
 }
 
+TEST(Utf8, AcceptsWellFormedAndRejectsTheRest) {
+  EXPECT_TRUE(core::is_valid_utf8(""));
+  EXPECT_TRUE(core::is_valid_utf8("com.example.imapp.voip"));
+  EXPECT_TRUE(core::is_valid_utf8("caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x93\x9e")); // é € 📞
+  for (const char* bad :
+       {"\xc3", "\xc0\xaf", "\xe0\x80\xaf", "\xed\xa0\x80", "\xf4\x90\x80\x80", "\xff", "a\x80"})
+    EXPECT_FALSE(core::is_valid_utf8(bad)) << core::hex_encode(bad);
+}
+
+TEST(Printable, ReplacesBytesOutsidePrintableAsciiAndCuts) {
+  EXPECT_EQ(core::printable("KB00000001"), "KB00000001");
+  EXPECT_EQ(core::printable(std::string("a\nb\0c\xff", 6)), "a?b?c?");
+  EXPECT_EQ(core::printable(std::string(100, 'x'), 5), "xxxxx...");
+}
+
 } // namespace

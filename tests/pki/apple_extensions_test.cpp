@@ -1,3 +1,4 @@
+#include "core/encoding.hpp"
 #include "pki/apple_extensions.hpp"
 #include "pki/error.hpp"
 #include "support/child_process.hpp"
@@ -64,6 +65,16 @@ TEST(TopicsExtension, RejectsWhatIsNotTheLayout) {
   EXPECT_FALSE(type_first);
 }
 
+TEST(TopicsExtension, RejectsTopicsNoPushCouldUse) {
+  const std::vector<std::string> topics = {"", "com.example\nvoip", "com.\xff"};
+  for (const auto& topic : topics) {
+    auto der = pki::encode_topics_extension({{topic, "app"}}).value();
+    auto decoded = pki::decode_topics_extension(der);
+    ASSERT_FALSE(decoded) << core::printable(topic);
+    EXPECT_EQ(decoded.error().code, pki::Errc::Malformed);
+  }
+}
+
 TEST(TopicsExtension, EmptyListRoundTrips) {
   auto der = pki::encode_topics_extension({});
   ASSERT_TRUE(der);
@@ -77,6 +88,7 @@ TEST(Utf8Extension, RoundTripsAndRejectsOtherTypes) {
   ASSERT_TRUE(der);
   EXPECT_EQ(pki::decode_utf8_string(*der).value(), "com.example.imapp.voip");
   EXPECT_FALSE(pki::decode_utf8_string(pki::der_null()));
+  EXPECT_FALSE(pki::decode_utf8_string(*der + "x")) << "trailing bytes";
   EXPECT_EQ(pki::der_null(), std::string("\x05\x00", 2));
 }
 

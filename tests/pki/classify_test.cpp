@@ -2,7 +2,13 @@
 
 #include "pki/classify.hpp"
 #include "pki/error.hpp"
+#include "pki/provider_token.hpp"
 #include "pki/test_ca.hpp"
+#include "support/child_process.hpp"
+#include "support/temp_dir.hpp"
+
+#include <fstream>
+#include <iterator>
 
 #include <gtest/gtest.h>
 
@@ -128,6 +134,37 @@ pki::ProviderCertificateSpec spec(CertificateKind kind, std::string bundle, std:
                                   core::TimePoint until = kNow + hours(1)) {
   return {kind,  std::move(bundle),   std::move(team), "Example Inc.", from,
           until, pki::KeyType::EcP256};
+}
+
+TEST(TrustStore, RefusesABundleWithADamagedCertificate) {
+  std::string bundle = TestCa::get().bundle_pem();
+  const auto second = bundle.find("-----BEGIN CERTIFICATE-----", 10);
+  bundle[second + 40] =
+      bundle[second + 40] == 'A' ? 'B' : 'A'; // inside the second certificate's base64
+  bundle[second + 41] = '*';
+  auto store = pki::TrustStore::from_pem(bundle);
+  ASSERT_FALSE(store);
+  EXPECT_EQ(store.error().code, pki::Errc::Malformed);
+  EXPECT_NE(store.error().message().find("certificate 2"), std::string::npos)
+      << store.error().message();
+}
+
+TEST(Keys, AnEncryptedKeyIsRefusedWithoutAskingForAPassphrase) {
+  // OpenSSL's default would prompt on the terminal and block the thread.
+  support::TempDir dir;
+  const auto r = support::run_process({"openssl", "genpkey", "-algorithm", "EC", "-pkeyopt",
+                                       "ec_paramgen_curve:P-256", "-aes256", "-pass", "pass:secret",
+                                       "-out", dir.file("enc.pem")},
+                                      std::chrono::seconds(30));
+  ASSERT_EQ(r.exit_code, 0) << r.describe();
+  std::ifstream in(dir.file("enc.pem"));
+  const std::string pem((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  ASSERT_NE(pem.find("ENCRYPTED PRIVATE KEY"), std::string::npos);
+  auto key = pki::PublicKey::from_pem(pem);
+  ASSERT_FALSE(key);
+  EXPECT_EQ(key.error().code, pki::Errc::Malformed);
+  pki::ProviderTokenVerifier verifier;
+  EXPECT_FALSE(verifier.add_key("KB00000001", "TEAMA12345", pem));
 }
 
 TEST(CertificateAuthority, RefusesSpecsItCannotHonour) {

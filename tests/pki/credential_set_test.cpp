@@ -204,15 +204,32 @@ TEST(CredentialSet, RefusesToOverwriteWithoutForce) {
   EXPECT_TRUE(pki::write_credential_set(set.files, set.manifest, other.path(), true));
 }
 
+TEST(CredentialSet, AFailedWriteLeavesNothingBehind) {
+  const auto& set = WrittenSet::get();
+  support::TempDir dir;
+  // A dangling symlink where a later file goes: not "existing", but never written through.
+  std::filesystem::create_symlink(dir.file("elsewhere"), dir.file("AuthKey_KB00000001.p8"));
+  auto written = pki::write_credential_set(set.files, set.manifest, dir.path(), false);
+  ASSERT_FALSE(written);
+  EXPECT_NE(written.error().message().find("AuthKey_KB00000001.p8"), std::string::npos)
+      << written.error().message();
+  EXPECT_FALSE(std::filesystem::exists(dir.file("elsewhere"))) << "wrote through the symlink";
+  EXPECT_FALSE(std::filesystem::exists(dir.file("root-ca.pem"))) << "left a half-written set";
+}
+
 TEST(CredentialSet, RequiresAPasswordAndATenCharacterKeyId) {
   auto options = kOptions;
   options.p12_password.clear();
   auto no_password = pki::make_credential_set(options);
   ASSERT_FALSE(no_password);
   EXPECT_NE(no_password.error().message().find("password"), std::string::npos);
-  options = kOptions;
-  options.key_id = "short";
-  EXPECT_FALSE(pki::make_credential_set(options));
+  for (const char* bad : {"short", "ABC/DEF123", "kb00000001"}) {
+    options = kOptions;
+    options.key_id = bad;
+    auto refused = pki::make_credential_set(options);
+    ASSERT_FALSE(refused) << bad;
+    EXPECT_EQ(refused.error().code, pki::Errc::InvalidInput);
+  }
 }
 
 } // namespace

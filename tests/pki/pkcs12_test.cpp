@@ -49,12 +49,13 @@ TEST(Pkcs12, WrongPasswordIsToldApartFromDamage) {
   EXPECT_EQ(pki::read_pkcs12("not a p12", "x").error().code, pki::Errc::Malformed);
 }
 
-TEST(Pkcs12, EmptyPasswordFileOpensWithTheEmptyPassword) { // the console's "no password" case
+TEST(Pkcs12, EmptyPasswordFileIsToldApartFromAWrongPassword) { // the console's "no password" case
   auto der = pki::make_pkcs12(voip_contents(), "").value();
   EXPECT_TRUE(pki::read_pkcs12(der, ""));
+  // Whatever password the owner types, the file itself has none (P12_PASSWORD_REQUIRED).
   auto with_password = pki::read_pkcs12(der, "s3cret");
   ASSERT_FALSE(with_password);
-  EXPECT_EQ(with_password.error().code, pki::Errc::WrongPassword);
+  EXPECT_EQ(with_password.error().code, pki::Errc::NoPassword);
 }
 
 TEST(Pkcs12, KeyMustMatchCertificate) {
@@ -99,6 +100,41 @@ TEST(Pkcs12, InteroperatesWithTheOpensslTool) {
   auto keyless = pki::read_pkcs12(read_file(dir.file("nokey.p12")), "pw");
   ASSERT_FALSE(keyless);
   EXPECT_EQ(keyless.error().code, pki::Errc::NoPrivateKey);
+}
+
+TEST(Pkcs12, UnprotectedFileWithoutMacHasNoPassword) {
+  support::TempDir dir;
+  const auto contents = voip_contents();
+  const std::string cert = dir.write("cert.pem", contents.certificate_pem);
+  const std::string key = dir.write("key.pem", contents.private_key_pem);
+  // No MAC and no encryption: it "opens" with any password, so it has none.
+  auto made = support::run_process({"openssl", "pkcs12", "-export", "-in", cert, "-inkey", key,
+                                    "-nomac", "-keypbe", "NONE", "-certpbe", "NONE", "-out",
+                                    dir.file("bare.p12"), "-passout", "pass:anything"},
+                                   30s);
+  ASSERT_EQ(made.exit_code, 0) << made.describe();
+  const std::string der = read_file(dir.file("bare.p12"));
+  auto typed = pki::read_pkcs12(der, "anything");
+  ASSERT_FALSE(typed);
+  EXPECT_EQ(typed.error().code, pki::Errc::NoPassword);
+  EXPECT_TRUE(pki::read_pkcs12(der, ""));
+}
+
+TEST(Pkcs12, RefusesAnAbsurdKeyDerivationCostBeforePayingIt) {
+  support::TempDir dir;
+  const auto contents = voip_contents();
+  const std::string cert = dir.write("cert.pem", contents.certificate_pem);
+  const std::string key = dir.write("key.pem", contents.private_key_pem);
+  auto made =
+      support::run_process({"openssl", "pkcs12", "-export", "-in", cert, "-inkey", key, "-iter",
+                            "1000001", "-out", dir.file("slow.p12"), "-passout", "pass:pw"},
+                           120s);
+  ASSERT_EQ(made.exit_code, 0) << made.describe();
+  auto read = pki::read_pkcs12(read_file(dir.file("slow.p12")), "pw");
+  ASSERT_FALSE(read);
+  EXPECT_EQ(read.error().code, pki::Errc::Malformed);
+  EXPECT_NE(read.error().message().find("iteration count 1000001"), std::string::npos)
+      << read.error().message();
 }
 
 } // namespace
