@@ -87,7 +87,8 @@ std::string describe(const pki::ProviderIdentity& id) {
 }
 
 // Echoes bodies; on TLS, classifies the client certificate once per connection, as APNs does.
-net::HandlerFactory echo_and_classify(std::shared_ptr<const pki::TrustStore> trust, Tally& tally) {
+net::HandlerFactory echo_and_classify(const std::shared_ptr<const pki::TrustStore>& trust,
+                                      Tally& tally) {
   auto echo = net::handle_each([](net::Request&& request, const net::Responder& responder) {
     responder.respond(net::Response{200, {}, std::move(request.body)});
   });

@@ -93,8 +93,8 @@ core::Result<void> check_token_time(std::int64_t issued_at, core::TimePoint now,
   const __int128 age = static_cast<__int128>(now_s) - issued_at;
   // For messages only: an absurd iat is reported as "more than a year".
   auto seconds = [](__int128 s) {
-    return s > 366 * 86400 ? std::string("more than a year")
-                           : std::to_string(static_cast<long long>(s)) + " s";
+    return s > __int128{366} * 86400 ? std::string("more than a year")
+                                     : std::to_string(static_cast<long long>(s)) + " s";
   };
   if (age > rules.max_age.count())
     return core::fail(Errc::TokenExpired, "issued " + seconds(age) + " ago; tokens are valid for " +
