@@ -148,22 +148,37 @@ std::vector<std::pair<int, std::string>> ca_extensions(bool root) {
           {NID_authority_key_identifier, "keyid:always"}};
 }
 
+// A CA's own certificate: self-signed root, or intermediate that may sign no further CAs.
+Blueprint ca_blueprint(const Subject& subject, core::TimePoint not_before,
+                       core::TimePoint not_after, bool root) {
+  return Blueprint{{{"CN", subject.common_name},
+                    {"OU", subject.organizational_unit},
+                    {"O", subject.organization},
+                    {"C", subject.country}},
+                   KeyType::EcP256,
+                   not_before,
+                   not_after,
+                   ca_extensions(root),
+                   {}};
+}
+
+// Issues `bp` signed by the CA whose PEM material is given (the class keeps only text).
+core::Result<IssuedCertificate> issue_signed_by(const Blueprint& bp,
+                                                const std::string& ca_certificate_pem,
+                                                const std::string& ca_private_key_pem) {
+  auto cert = detail::parse_certificate(ca_certificate_pem);
+  auto key = detail::parse_private_key(ca_private_key_pem);
+  if (!cert || !key) return core::fail(Errc::CryptoFailure, "CA material no longer parses");
+  return issue(bp, cert->get(), key->get());
+}
+
 } // namespace
 
 core::Result<CertificateAuthority> CertificateAuthority::create_root(const Subject& subject,
                                                                      core::TimePoint not_before,
                                                                      core::TimePoint not_after) {
   const detail::ErrorQueueGuard clean_error_queue;
-  Blueprint bp{{{"CN", subject.common_name},
-                {"OU", subject.organizational_unit},
-                {"O", subject.organization},
-                {"C", subject.country}},
-               KeyType::EcP256,
-               not_before,
-               not_after,
-               ca_extensions(true),
-               {}};
-  auto issued = issue(bp, nullptr, nullptr);
+  auto issued = issue(ca_blueprint(subject, not_before, not_after, true), nullptr, nullptr);
   if (!issued) return core::Unexpected(issued.error());
   return CertificateAuthority(std::move(issued->certificate_pem),
                               std::move(issued->private_key_pem));
@@ -185,19 +200,8 @@ core::Result<CertificateAuthority>
 CertificateAuthority::issue_intermediate(const Subject& subject, core::TimePoint not_before,
                                          core::TimePoint not_after) const {
   const detail::ErrorQueueGuard clean_error_queue;
-  auto cert = detail::parse_certificate(certificate_pem_);
-  auto key = detail::parse_private_key(private_key_pem_);
-  if (!cert || !key) return core::fail(Errc::CryptoFailure, "CA material no longer parses");
-  Blueprint bp{{{"CN", subject.common_name},
-                {"OU", subject.organizational_unit},
-                {"O", subject.organization},
-                {"C", subject.country}},
-               KeyType::EcP256,
-               not_before,
-               not_after,
-               ca_extensions(false),
-               {}};
-  auto issued = issue(bp, cert->get(), key->get());
+  auto issued = issue_signed_by(ca_blueprint(subject, not_before, not_after, false),
+                                certificate_pem_, private_key_pem_);
   if (!issued) return core::Unexpected(issued.error());
   return CertificateAuthority(std::move(issued->certificate_pem),
                               std::move(issued->private_key_pem));
@@ -240,10 +244,7 @@ CertificateAuthority::issue_provider(const ProviderCertificateSpec& spec) const 
                  {NID_authority_key_identifier, "keyid:always"}};
   bp.custom = std::move(*custom);
 
-  auto cert = detail::parse_certificate(certificate_pem_);
-  auto key = detail::parse_private_key(private_key_pem_);
-  if (!cert || !key) return core::fail(Errc::CryptoFailure, "CA material no longer parses");
-  return issue(bp, cert->get(), key->get());
+  return issue_signed_by(bp, certificate_pem_, private_key_pem_);
 }
 
 core::Result<IssuedCertificate>
@@ -275,10 +276,7 @@ CertificateAuthority::issue_server(const std::vector<std::string>& names,
                 {NID_subject_key_identifier, "hash"},
                 {NID_authority_key_identifier, "keyid:always"}},
                {}};
-  auto cert = detail::parse_certificate(certificate_pem_);
-  auto key = detail::parse_private_key(private_key_pem_);
-  if (!cert || !key) return core::fail(Errc::CryptoFailure, "CA material no longer parses");
-  return issue(bp, cert->get(), key->get());
+  return issue_signed_by(bp, certificate_pem_, private_key_pem_);
 }
 
 std::vector<std::string> default_server_names() {

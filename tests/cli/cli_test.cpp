@@ -17,6 +17,15 @@ support::ProcessResult voipsim(std::vector<std::string> args) {
   return support::run_process(args, 120s);
 }
 
+// `voipsim certs` into DIR/pki; the directory's path. Fails the calling test if it cannot.
+std::string write_pki(const support::TempDir& dir) {
+  const std::string pki = dir.file("pki");
+  const auto r = voipsim({"certs", "--out", pki, "--bundle-id", "com.example.imapp", "--team-id",
+                          "TEAMA12345", "--key-id", "KB00000001", "--p12-password", "pw"});
+  EXPECT_EQ(r.exit_code, 0) << r.describe();
+  return pki;
+}
+
 TEST(Cli, HelpVersionAndUsageErrors) {
   const auto help = voipsim({"--help"});
   EXPECT_EQ(help.exit_code, 0) << help.describe();
@@ -53,11 +62,7 @@ TEST(Cli, SelftestReportsForPeopleAndMachines) {
 
 TEST(Cli, SelftestOverTlsWithTheCertsItWrote) {
   support::TempDir dir;
-  const std::string pki = dir.file("pki");
-  ASSERT_EQ(voipsim({"certs", "--out", pki, "--bundle-id", "com.example.imapp", "--team-id",
-                     "TEAMA12345", "--key-id", "KB00000001", "--p12-password", "pw"})
-                .exit_code,
-            0);
+  const std::string pki = write_pki(dir);
   const auto r = voipsim({"selftest", "--tls-dir", pki, "--requests", "200"});
   ASSERT_EQ(r.exit_code, 0) << r.describe();
   EXPECT_NE(r.output.find("h2 over TLS"), std::string::npos) << r.describe();
@@ -78,11 +83,7 @@ TEST(Cli, SelftestOverTlsWithTheCertsItWrote) {
 
 TEST(Cli, SelftestFailsWhenTheServerWouldRefuseTheClientCertificate) {
   support::TempDir dir;
-  const std::string pki = dir.file("pki");
-  ASSERT_EQ(voipsim({"certs", "--out", pki, "--bundle-id", "com.example.imapp", "--team-id",
-                     "TEAMA12345", "--key-id", "KB00000001", "--p12-password", "pw"})
-                .exit_code,
-            0);
+  const std::string pki = write_pki(dir);
   // Present the WWDR-issued certificate without Apple's fields instead of the VoIP one.
   std::filesystem::copy_file(pki + "/plain-client.pem", pki + "/voip-services.pem",
                              std::filesystem::copy_options::overwrite_existing);
