@@ -411,10 +411,6 @@ core::Result<void> H2Session::submit_goaway(std::uint32_t error_code, std::strin
   return {};
 }
 
-std::int32_t H2Session::last_processed_stream_id() const {
-  return nghttp2_session_get_last_proc_stream_id(impl_->session);
-}
-
 std::uint32_t H2Session::remote_max_concurrent_streams() const {
   return nghttp2_session_get_remote_settings(impl_->session,
                                              NGHTTP2_SETTINGS_MAX_CONCURRENT_STREAMS);

@@ -81,8 +81,6 @@ public:
   // Fails for an id the peer could not have opened (e.g. an even one from a client).
   core::Result<void> submit_goaway(std::uint32_t error_code, std::string_view debug_data,
                                    std::int32_t last_stream_id = -1);
-
-  std::int32_t last_processed_stream_id() const;
   std::uint32_t remote_max_concurrent_streams() const;
   bool remote_settings_received() const;
 

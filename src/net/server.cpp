@@ -53,7 +53,6 @@ struct Server::Impl {
   std::unique_ptr<Tcp::acceptor> acceptor;          // used on thread 0 only
   std::unique_ptr<asio::steady_timer> accept_retry; // thread 0 only
   std::uint16_t port = 0;
-  std::uint64_t next_connection_id = 1; // acceptor thread only
   std::mutex lifecycle; // start() and stop() against each other; never held while waiting
   std::atomic<bool> started{false}; // set last in start(): threads and acceptor exist
   bool stopped = false;
@@ -97,12 +96,13 @@ struct Server::Impl {
     });
   }
 
-  void hand_over(std::size_t slot, Tcp::socket socket) {
-    runtime->connections_accepted.fetch_add(1, std::memory_order_relaxed);
+  void hand_over(std::size_t slot, Tcp::socket socket) { // Ids count accepted connections from 1.
+    const std::uint64_t id =
+        runtime->connections_accepted.fetch_add(1, std::memory_order_relaxed) + 1;
     boost::system::error_code ec;
     socket.set_option(Tcp::no_delay(true), ec); // small frames must not wait for Nagle
     PeerInfo peer;
-    peer.connection_id = next_connection_id++;
+    peer.connection_id = id;
     const auto remote = socket.remote_endpoint(ec);
     if (!ec) {
       peer.remote_address = remote.address().to_string();

@@ -21,9 +21,9 @@ public:
       : Base(io, std::move(stream), runtime->options.write_high_water),
         runtime_(std::move(runtime)), slot_(*runtime_->slots[slot]), peer_info_(std::move(peer)),
         settings_(runtime_->options.settings) {}
-
   void start() {
-    slot_.connections.emplace(peer_info_.connection_id, weak_core());
+    self_ = std::static_pointer_cast<detail::ConnectionCore>(shared());
+    slot_.connections.emplace(peer_info_.connection_id, self_);
     runtime_->connection_opened();
     if (runtime_->shutting_down.load()) {
       this->close_now({});
@@ -98,9 +98,6 @@ private:
   std::shared_ptr<ServerConnection> shared() {
     return std::static_pointer_cast<ServerConnection>(this->shared_from_this());
   }
-  std::weak_ptr<detail::ConnectionCore> weak_core() {
-    return std::static_pointer_cast<detail::ConnectionCore>(shared());
-  }
 
   void on_handshake(const boost::system::error_code& ec) {
     if constexpr (std::is_same_v<Stream, TlsStream>) {
@@ -139,7 +136,7 @@ private:
   void start_serving() {
     peer_ = std::make_shared<const PeerInfo>(peer_info_);
     try {
-      handler_ = runtime_->options.handler(*peer_, ConnectionHandle(weak_core()));
+      handler_ = runtime_->options.handler(*peer_, ConnectionHandle(self_));
     } catch (...) {
       handler_.reset(); // a factory that throws refuses the connection, like one returning null
     }
@@ -189,7 +186,7 @@ private:
     slot_.requests.fetch_add(1, std::memory_order_relaxed);
     request.peer = peer_;
     try {
-      handler_->on_request(std::move(request), Responder(weak_core(), stream_id));
+      handler_->on_request(std::move(request), Responder(self_, stream_id));
     } catch (...) {
       slot_.handler_exceptions.fetch_add(1, std::memory_order_relaxed);
       respond_here(stream_id, Response{500, {}, {}});
@@ -253,6 +250,8 @@ private:
 
   std::shared_ptr<ServerRuntime> runtime_;
   ServerRuntime::Slot& slot_;
+  // What Responder and ConnectionHandle hold; made once in start(), not per request.
+  std::weak_ptr<detail::ConnectionCore> self_;
   PeerInfo peer_info_;
   std::shared_ptr<const PeerInfo> peer_;
   std::shared_ptr<Handler> handler_;

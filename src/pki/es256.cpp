@@ -60,8 +60,7 @@ core::Result<std::string> es256_sign(std::string_view private_key_pem, std::stri
   const detail::ErrorQueueGuard clean_error_queue;
   auto key = detail::parse_private_key(private_key_pem);
   if (!key) return core::Unexpected(key.error());
-  auto public_key = PublicKey::from_pem(private_key_pem);
-  if (!public_key || !public_key->is_ec_p256())
+  if (!detail::is_ec_p256(key->get()))
     return core::fail(Errc::InvalidInput, "ES256 needs an EC P-256 key");
   detail::MdCtxPtr ctx(EVP_MD_CTX_new());
   std::size_t len = 0;

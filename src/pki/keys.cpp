@@ -2,7 +2,6 @@
 
 #include "pki/openssl_util.hpp"
 
-#include <openssl/core_names.h>
 #include <openssl/ec.h>
 
 namespace pki {
@@ -32,13 +31,7 @@ core::Result<PublicKey> PublicKey::from_pem(std::string_view pem) {
 
 bool PublicKey::is_ec_p256() const {
   const detail::ErrorQueueGuard clean_error_queue;
-  if (!key_ || EVP_PKEY_get_base_id(key_.get()) != EVP_PKEY_EC) return false;
-  char group[64] = {};
-  std::size_t len = 0;
-  if (EVP_PKEY_get_utf8_string_param(key_.get(), OSSL_PKEY_PARAM_GROUP_NAME, group, sizeof group,
-                                     &len) != 1)
-    return false;
-  return std::string_view(group, len) == "prime256v1";
+  return detail::is_ec_p256(key_.get());
 }
 
 } // namespace pki

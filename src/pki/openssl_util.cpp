@@ -1,5 +1,6 @@
 #include "pki/openssl_util.hpp"
 
+#include <openssl/core_names.h>
 #include <openssl/err.h>
 #include <openssl/pem.h>
 
@@ -112,6 +113,16 @@ core::TimePoint to_time_point(const ASN1_TIME* t) {
   struct tm parts {};
   if (!t || ASN1_TIME_to_tm(t, &parts) != 1) return {};
   return core::from_unix_seconds(static_cast<std::int64_t>(timegm(&parts)));
+}
+
+bool is_ec_p256(EVP_PKEY* key) {
+  if (!key || EVP_PKEY_get_base_id(key) != EVP_PKEY_EC) return false;
+  char group[64] = {};
+  std::size_t len = 0;
+  if (EVP_PKEY_get_utf8_string_param(key, OSSL_PKEY_PARAM_GROUP_NAME, group, sizeof group, &len) !=
+      1)
+    return false;
+  return std::string_view(group, len) == "prime256v1";
 }
 
 } // namespace pki::detail

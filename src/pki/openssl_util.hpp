@@ -71,5 +71,7 @@ std::string private_key_pem(EVP_PKEY* key); // PKCS#8, unencrypted
 std::string public_key_pem(EVP_PKEY* key);  // SubjectPublicKeyInfo
 
 core::TimePoint to_time_point(const ASN1_TIME* t);
+// An EC key on P-256 (prime256v1), the only curve ES256 allows.
+bool is_ec_p256(EVP_PKEY* key);
 
 } // namespace pki::detail

@@ -5,10 +5,9 @@
 #include "pki/classify.hpp"
 #include "pki/credential_set.hpp"
 #include "pki/provider_token.hpp"
+#include "support/temp_dir.hpp"
 
 #include <filesystem>
-#include <fstream>
-#include <iterator>
 
 #include <gtest/gtest.h>
 
@@ -24,8 +23,7 @@ std::vector<std::string> checked_in(const std::string& target) {
   std::vector<std::string> seeds;
   for (const auto& entry :
        std::filesystem::directory_iterator(std::string(VOIPSIM_FUZZ_CORPUS) + "/" + target)) {
-    std::ifstream in(entry.path(), std::ios::binary);
-    seeds.emplace_back(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+    seeds.push_back(support::read_file(entry.path().string()));
   }
   return seeds;
 }

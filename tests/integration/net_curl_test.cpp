@@ -7,9 +7,6 @@
 #include "support/test_pki.hpp"
 #include "support/wait.hpp"
 
-#include <fstream>
-#include <iterator>
-
 #include <gtest/gtest.h>
 
 namespace integration {
@@ -138,9 +135,7 @@ TEST_F(RealClients, CurlUploadsAndDownloadsOneMebibyte) {
                               "@" + in, "-o", out, server.url("https", "/upload")},
                              60s);
   ASSERT_EQ(r.exit_code, 0) << r.describe();
-  std::ifstream echoed(out, std::ios::binary);
-  const std::string received((std::istreambuf_iterator<char>(echoed)),
-                             std::istreambuf_iterator<char>());
+  const std::string received = support::read_file(out);
   EXPECT_EQ(received.size(), body.size());
   EXPECT_TRUE(received == body);
 }

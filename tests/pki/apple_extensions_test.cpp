@@ -4,9 +4,6 @@
 #include "support/child_process.hpp"
 #include "support/temp_dir.hpp"
 
-#include <fstream>
-#include <iterator>
-
 #include <gtest/gtest.h>
 
 namespace {
@@ -33,9 +30,7 @@ t.5 = SEQWRAP,UTF8String:complication
   const auto r = support::run_process(
       {"openssl", "asn1parse", "-genconf", conf, "-out", dir.file("topics.der"), "-noout"}, 30s);
   ASSERT_EQ(r.exit_code, 0) << r.describe();
-  std::ifstream in(dir.file("topics.der"), std::ios::binary);
-  const std::string expected((std::istreambuf_iterator<char>(in)),
-                             std::istreambuf_iterator<char>());
+  const std::string expected = support::read_file(dir.file("topics.der"));
 
   auto ours = pki::encode_topics_extension(kUniversalTopics);
   ASSERT_TRUE(ours) << ours.error().message();

@@ -7,9 +7,6 @@
 #include "support/child_process.hpp"
 #include "support/temp_dir.hpp"
 
-#include <fstream>
-#include <iterator>
-
 #include <gtest/gtest.h>
 
 namespace {
@@ -157,8 +154,7 @@ TEST(Keys, AnEncryptedKeyIsRefusedWithoutAskingForAPassphrase) {
                                        "-out", dir.file("enc.pem")},
                                       std::chrono::seconds(30));
   ASSERT_EQ(r.exit_code, 0) << r.describe();
-  std::ifstream in(dir.file("enc.pem"));
-  const std::string pem((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  const std::string pem = support::read_file(dir.file("enc.pem"));
   ASSERT_NE(pem.find("ENCRYPTED PRIVATE KEY"), std::string::npos);
   auto key = pki::PublicKey::from_pem(pem);
   ASSERT_FALSE(key);

@@ -9,8 +9,6 @@
 #include "support/child_process.hpp"
 #include "support/temp_dir.hpp"
 
-#include <fstream>
-
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 #include <sys/stat.h>
@@ -196,9 +194,7 @@ TEST(CredentialSet, RefusesToOverwriteWithoutForce) {
   support::TempDir other;
   other.write("server.pem", "precious");
   EXPECT_FALSE(pki::write_credential_set(set.files, set.manifest, other.path(), false));
-  std::ifstream kept(other.file("server.pem"));
-  std::string content((std::istreambuf_iterator<char>(kept)), std::istreambuf_iterator<char>());
-  EXPECT_EQ(content, "precious");
+  EXPECT_EQ(support::read_file(other.file("server.pem")), "precious");
   EXPECT_FALSE(std::filesystem::exists(other.file("manifest.json")))
       << "nothing may be written on refusal";
   EXPECT_TRUE(pki::write_credential_set(set.files, set.manifest, other.path(), true));

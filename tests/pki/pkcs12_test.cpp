@@ -4,9 +4,6 @@
 #include "support/child_process.hpp"
 #include "support/temp_dir.hpp"
 
-#include <fstream>
-#include <iterator>
-
 #include <gtest/gtest.h>
 
 namespace {
@@ -67,11 +64,6 @@ TEST(Pkcs12, KeyMustMatchCertificate) {
   EXPECT_EQ(der.error().code, pki::Errc::InvalidInput);
 }
 
-std::string read_file(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
-}
-
 TEST(Pkcs12, InteroperatesWithTheOpensslTool) {
   support::TempDir dir;
   const auto contents = voip_contents();
@@ -89,7 +81,7 @@ TEST(Pkcs12, InteroperatesWithTheOpensslTool) {
                                     "-out", dir.file("theirs.p12"), "-passout", "pass:pw"},
                                    30s);
   ASSERT_EQ(made.exit_code, 0) << made.describe();
-  auto theirs = pki::read_pkcs12(read_file(dir.file("theirs.p12")), "pw");
+  auto theirs = pki::read_pkcs12(support::read_file(dir.file("theirs.p12")), "pw");
   ASSERT_TRUE(theirs) << theirs.error().message();
   EXPECT_EQ(theirs->certificate_pem, contents.certificate_pem);
 
@@ -97,7 +89,7 @@ TEST(Pkcs12, InteroperatesWithTheOpensslTool) {
                                       "-out", dir.file("nokey.p12"), "-passout", "pass:pw"},
                                      30s);
   ASSERT_EQ(no_key.exit_code, 0) << no_key.describe();
-  auto keyless = pki::read_pkcs12(read_file(dir.file("nokey.p12")), "pw");
+  auto keyless = pki::read_pkcs12(support::read_file(dir.file("nokey.p12")), "pw");
   ASSERT_FALSE(keyless);
   EXPECT_EQ(keyless.error().code, pki::Errc::NoPrivateKey);
 }
@@ -113,7 +105,7 @@ TEST(Pkcs12, UnprotectedFileWithoutMacHasNoPassword) {
                                     dir.file("bare.p12"), "-passout", "pass:anything"},
                                    30s);
   ASSERT_EQ(made.exit_code, 0) << made.describe();
-  const std::string der = read_file(dir.file("bare.p12"));
+  const std::string der = support::read_file(dir.file("bare.p12"));
   auto typed = pki::read_pkcs12(der, "anything");
   ASSERT_FALSE(typed);
   EXPECT_EQ(typed.error().code, pki::Errc::NoPassword);
@@ -130,7 +122,7 @@ TEST(Pkcs12, RefusesAnAbsurdKeyDerivationCostBeforePayingIt) {
                             "1000001", "-out", dir.file("slow.p12"), "-passout", "pass:pw"},
                            120s);
   ASSERT_EQ(made.exit_code, 0) << made.describe();
-  auto read = pki::read_pkcs12(read_file(dir.file("slow.p12")), "pw");
+  auto read = pki::read_pkcs12(support::read_file(dir.file("slow.p12")), "pw");
   ASSERT_FALSE(read);
   EXPECT_EQ(read.error().code, pki::Errc::Malformed);
   EXPECT_NE(read.error().message().find("iteration count 1000001"), std::string::npos)

@@ -9,9 +9,6 @@
 #include "support/child_process.hpp"
 #include "support/temp_dir.hpp"
 
-#include <fstream>
-#include <iterator>
-
 #include <gtest/gtest.h>
 #include <openssl/hmac.h>
 
@@ -24,11 +21,6 @@ using pki_test::kNow;
 constexpr const char* kKeyId = "KB00000001";
 constexpr const char* kTeam = "TEAMA12345";
 const std::int64_t kNowS = core::unix_seconds(kNow);
-
-std::string read_file(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
-}
 
 // DER SEQUENCE{INTEGER r, INTEGER s} to r||s, written here so the test does not trust ours.
 std::string der_to_jose(const std::string& der) {
@@ -58,7 +50,7 @@ protected:
                                          "ec_paramgen_curve:P-256", "-out", dir.file("AuthKey.p8")},
                                         30s);
     ASSERT_EQ(r.exit_code, 0) << r.describe();
-    p8 = read_file(dir.file("AuthKey.p8"));
+    p8 = support::read_file(dir.file("AuthKey.p8"));
     ASSERT_TRUE(verifier.add_key(kKeyId, kTeam, p8));
   }
 
@@ -69,7 +61,7 @@ protected:
                                          dir.file("AuthKey.p8"), "-out", dir.file("sig.der"), in},
                                         30s);
     EXPECT_EQ(r.exit_code, 0) << r.describe();
-    return read_file(dir.file("sig.der"));
+    return support::read_file(dir.file("sig.der"));
   }
 
   std::string token(std::int64_t iat = kNowS - 60, const std::string& kid = kKeyId,

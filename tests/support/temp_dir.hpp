@@ -6,6 +6,9 @@
 
 namespace support {
 
+// The whole file at `path` as bytes; empty when it cannot be read.
+std::string read_file(const std::string& path);
+
 class TempDir {
 public:
   TempDir();
