@@ -267,8 +267,9 @@ TEST(Lifecycle, TimeoutsWhileRequestsQueueEndEachRequestOnce) {
       ended.add();
     });
     client.submit(post("/fast"), [&](net::ResponseResult) {
-      ended.add();
+      // Submit first: the last add() lets the test end and destroy next_round.
       next_round();
+      ended.add();
     });
   };
   for (int i = 0; i < 6; ++i)
