@@ -59,4 +59,11 @@ TEST(FuzzCorpus, CertificateSeeds) {
     EXPECT_EQ(run(fuzz::certificate, s), 0);
 }
 
+TEST(FuzzCorpus, PushRequestSeeds) {
+  auto seeds = checked_in("push_request");
+  ASSERT_GE(seeds.size(), 5u);
+  for (const auto& s : seeds)
+    EXPECT_EQ(run(fuzz::push_request, s), 0);
+}
+
 } // namespace

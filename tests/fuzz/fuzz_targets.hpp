@@ -13,5 +13,8 @@ int provider_token(const std::uint8_t* data, std::size_t size);
 // classify_certificate, read_provider_identity, the Apple extension decoders and the DER
 // signature parser on one input (PEM or DER).
 int certificate(const std::uint8_t* data, std::size_t size);
+// mock_apns::validate on the requests of one input (see push_request_fuzz.cpp for the format),
+// on a token and a certificate connection, in both environments.
+int push_request(const std::uint8_t* data, std::size_t size);
 
 } // namespace fuzz

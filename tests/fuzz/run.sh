@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs one libFuzzer target for a bounded time and prints its exec count.
 #
-# usage: tests/fuzz/run.sh provider_token|certificate [SECONDS]   (default 60)
+# usage: tests/fuzz/run.sh provider_token|certificate|push_request [SECONDS]   (default 60)
 #
 # Builds with clang in build-fuzz/ (ASan+UBSan, coverage for libFuzzer), starts from the seeds
 # (checked-in text for provider_token; certificates made on the spot for certificate), keeps the
@@ -11,7 +11,7 @@ cd "$(dirname "$0")/../.."
 
 target=${1:-}
 seconds=${2:-60}
-case "$target" in provider_token|certificate) ;; *) sed -n '2,9p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;; esac
+case "$target" in provider_token|certificate|push_request) ;; *) sed -n '2,9p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;; esac
 
 scripts/setup.sh --fuzz
 CC=clang CXX=clang++ cmake -S . -B build-fuzz -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DVOIPSIM_FUZZ=ON \

@@ -1,0 +1,67 @@
+#pragma once
+// Faults a test injects (issue #4, spec §10): the next N matching requests answered with a given
+// reason, delayed, or followed by a GOAWAY. Thread-safe; with no rule set, checking costs one
+// atomic load.
+#include "core/result.hpp"
+#include "mock_apns/reason.hpp"
+
+#include <atomic>
+#include <chrono>
+#include <cstdint>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace mock_apns {
+
+enum class FaultScope { Any, Token, Topic, Team };
+std::string_view fault_scope_name(FaultScope scope); // "any" / "token" / "topic" / "team"
+std::optional<FaultScope> parse_fault_scope(std::string_view text);
+
+struct FaultRule {
+  FaultScope scope = FaultScope::Any;
+  std::string match;            // the token (any case), topic or team id; unused for Any
+  std::uint64_t skip = 0;       // matching requests let through untouched before the rule applies
+  std::int64_t count = 1;       // requests it applies to; negative: every one from then on
+  std::optional<Reason> reason; // answer with this reason instead of validating further
+  std::chrono::milliseconds latency{0}; // delay the answer
+  // After answering, close the connection with GOAWAY {"reason": ...}. A Shutdown reason
+  // implies GOAWAY Shutdown (spec V71).
+  std::optional<Reason> goaway;
+};
+
+struct FaultHit {
+  std::uint64_t rule_id = 0;
+  std::optional<Reason> reason;
+  std::chrono::milliseconds latency{0};
+  std::optional<Reason> goaway;
+};
+
+struct ListedFault {
+  std::uint64_t id = 0;
+  FaultRule rule;
+  std::uint64_t applied = 0; // requests it has answered so far
+};
+
+class Faults {
+public:
+  // Returns the rule's id. InvalidArgument when it would do nothing or lacks its match value.
+  core::Result<std::uint64_t> add(FaultRule rule);
+  bool remove(std::uint64_t id);
+  void clear();
+  std::vector<ListedFault> list() const;
+
+  // The first rule matching the request consumes one use and says what to do.
+  std::optional<FaultHit> take(std::string_view token, std::string_view topic,
+                               std::string_view team);
+
+private:
+  mutable std::mutex mutex_;
+  std::vector<ListedFault> rules_;
+  std::uint64_t next_id_ = 1;
+  std::atomic<bool> any_{false};
+};
+
+} // namespace mock_apns

@@ -1,0 +1,555 @@
+#include "mock_apns/validate.hpp"
+
+#include "core/uuid.hpp"
+#include "mock_apns/faults.hpp"
+#include "mock_apns/provider_keys.hpp"
+#include "mock_apns/rate_limiter.hpp"
+#include "mock_apns/settings.hpp"
+#include "mock_apns/token_registry.hpp"
+#include "pki/es256.hpp"
+#include "pki/provider_token.hpp"
+
+#include <algorithm>
+#include <cctype>
+#include <charconv>
+
+#include <nlohmann/json.hpp>
+
+namespace mock_apns {
+namespace {
+
+constexpr std::string_view kPathPrefix = "/3/device/";
+constexpr std::size_t kMaxCollapseIdBytes = 64;
+
+std::string shown(std::string_view text) {
+  constexpr std::size_t kShown = 80;
+  std::string out = "\"";
+  out += text.substr(0, kShown);
+  out += text.size() > kShown ? "...\"" : "\"";
+  return out;
+}
+
+std::string host_of(Environment env) {
+  return env == Environment::Sandbox ? "sandbox (api.sandbox.push.apple.com)"
+                                     : "production (api.push.apple.com)";
+}
+
+// One step of the precedence chain: the verdict so far, rejected on the first failed check.
+class Checker {
+public:
+  Checker(const PushRequest& request, ConnectionAuth& auth, const ValidationContext& ctx)
+      : request_(request), auth_(auth), ctx_(ctx), settings_(*ctx.settings) {}
+
+  Verdict run() {
+    if (certificate_environment_goaway()) {
+      return std::move(verdict_);
+    }
+    (void)(method() && path() && duplicates() && apns_id() && authentication() && topic() &&
+           push_type() && priority() && expiration() && collapse_id() && body() && device_token() &&
+           rate() && faults());
+    return std::move(verdict_);
+  }
+
+private:
+  // Accepted requests keep their warnings for the journal.
+  void warn(std::string_view warning) {
+    verdict_.cause += verdict_.cause.empty() ? "" : "; ";
+    verdict_.cause += warning;
+  }
+
+  bool reject(Reason reason, std::string cause) {
+    verdict_.reason = reason;
+    verdict_.status = reason_status(reason);
+    verdict_.cause = std::move(cause);
+    return false;
+  }
+
+  const RequestField* field(std::string_view name) const {
+    for (const RequestField& f : request_.fields) {
+      if (f.name == name) {
+        return &f;
+      }
+    }
+    return nullptr;
+  }
+
+  bool environment_allowed(const pki::ProviderIdentity& id) const {
+    return ctx_.environment == Environment::Sandbox ? id.development : id.production;
+  }
+
+  // APNs refuses a certificate of the wrong environment for the whole connection, before any
+  // stream is processed (spec §3.4, V61/V62); perStreamCertEnvErrors answers per stream instead.
+  bool certificate_environment_goaway() {
+    const pki::ProviderIdentity* id = auth_.identity();
+    if (settings_.per_stream_cert_env_errors || id == nullptr || environment_allowed(*id)) {
+      return false;
+    }
+    verdict_.goaway_instead_of_response = true;
+    return !reject(Reason::BadCertificateEnvironment, certificate_environment_cause(*id));
+  }
+
+  std::string certificate_environment_cause(const pki::ProviderIdentity& id) const {
+    return "certificate \"" + id.common_name + "\" is valid only for " +
+           (id.development ? "the sandbox" : "production") + ", but it connected to the " +
+           host_of(ctx_.environment) + " listener; connect to the other host or use an " +
+           "\"Apple Push Services\" (Sandbox & Production) certificate";
+  }
+
+  bool method() {
+    if (request_.method == "POST") {
+      return true;
+    }
+    return reject(Reason::MethodNotAllowed,
+                  "method " + shown(request_.method) + ": APNs accepts only POST");
+  }
+
+  bool path() {
+    if (!request_.path.starts_with(kPathPrefix)) {
+      return reject(Reason::BadPath, "path " + shown(request_.path) +
+                                         " does not start with /3/device/; send POST "
+                                         "/3/device/<device token>");
+    }
+    verdict_.token = request_.path.substr(kPathPrefix.size());
+    if (verdict_.token.empty()) {
+      return reject(Reason::MissingDeviceToken,
+                    "path /3/device/ has no device token after it; append the hex token");
+    }
+    return true;
+  }
+
+  bool duplicates() {
+    const auto& fields = request_.fields;
+    for (std::size_t i = 0; i < fields.size(); ++i) {
+      for (std::size_t j = i + 1; j < fields.size(); ++j) {
+        if (fields[i].name == fields[j].name) {
+          return reject(Reason::DuplicateHeaders, "header " + shown(fields[i].name) +
+                                                      " appears more than once; send it once");
+        }
+      }
+    }
+    return true;
+  }
+
+  bool apns_id() {
+    const RequestField* id = field("apns-id");
+    if (id == nullptr) {
+      return true;
+    }
+    if (!core::Uuid::parse(id->value)) {
+      return reject(Reason::BadMessageId,
+                    "apns-id " + shown(id->value) +
+                        " is not a UUID (8-4-4-4-12 hex digits); fix it or leave it out");
+    }
+    verdict_.apns_id = id->value;
+    return true;
+  }
+
+  bool authentication() {
+    if (!auth_.uses_certificate()) {
+      return provider_token();
+    }
+    const pki::ProviderIdentity* id = auth_.identity();
+    if (id == nullptr) {
+      return reject(Reason::BadCertificate,
+                    "client certificate not accepted: " + auth_.certificate_problem() +
+                        "; use an APNs certificate issued for the app");
+    }
+    if (!environment_allowed(*id)) {
+      return reject(Reason::BadCertificateEnvironment, certificate_environment_cause(*id));
+    }
+    return true;
+  }
+
+  bool provider_token() {
+    const RequestField* header = field("authorization");
+    std::string_view value = header ? header->value : std::string_view{};
+    const std::size_t space = value.find(' ');
+    std::string_view scheme = value.substr(0, space);
+    std::string_view jwt =
+        space == std::string_view::npos ? std::string_view{} : value.substr(space);
+    while (!jwt.empty() && jwt.front() == ' ') {
+      jwt.remove_prefix(1);
+    }
+    // Apple writes "bearer"; the scheme word is taken case-insensitively (spec §4.2).
+    constexpr std::string_view kBearer = "bearer";
+    const bool bearer =
+        std::equal(scheme.begin(), scheme.end(), kBearer.begin(), kBearer.end(),
+                   [](char a, char b) { return std::tolower(static_cast<unsigned char>(a)) == b; });
+    if (!bearer || jwt.empty()) {
+      return reject(Reason::MissingProviderToken,
+                    header == nullptr ? "no client certificate and no authorization header; send "
+                                        "\"authorization: bearer <provider token JWT>\""
+                                      : "authorization header is not \"bearer <JWT>\"");
+    }
+    TokenBinding* bound = auth_.binding ? &*auth_.binding : nullptr;
+    if (bound != nullptr && jwt == bound->current_jwt) {
+      return reused_token(*bound);
+    }
+    return new_token(jwt, bound);
+  }
+
+  bool reused_token(TokenBinding& bound) {
+    if (bound.current_key->revoked()) {
+      return reject(Reason::InvalidProviderToken,
+                    "key " + bound.current_key->spec().key_id +
+                        " was revoked; sign with another key and open a new connection");
+    }
+    if (!token_time_ok(bound.current_issued_at)) {
+      return false;
+    }
+    verdict_.team_id = bound.team_id;
+    return true;
+  }
+
+  bool token_time_ok(std::int64_t issued_at) {
+    const pki::TokenTimeRules rules{settings_.token_max_age, settings_.token_max_future_skew};
+    auto checked = pki::check_token_time(issued_at, ctx_.now, rules);
+    if (checked) {
+      return true;
+    }
+    const std::int64_t age = core::unix_seconds(ctx_.now) - issued_at;
+    if (age > 0) {
+      return reject(Reason::ExpiredProviderToken,
+                    "provider token was issued " + std::to_string(age) +
+                        " s ago (iat), more than the 3600 s allowed; make a new one at least "
+                        "every 60 minutes");
+    }
+    return reject(Reason::InvalidProviderToken, "provider token iat is " + std::to_string(-age) +
+                                                    " s in the future; check the provider's clock");
+  }
+
+  bool new_token(std::string_view jwt, TokenBinding* bound) {
+    auto parsed = pki::parse_provider_token(jwt);
+    if (!parsed) {
+      return reject(Reason::InvalidProviderToken,
+                    "provider token is not a JWT APNs can read: " + parsed.error().message());
+    }
+    if (parsed->algorithm != "ES256") {
+      return reject(Reason::InvalidProviderToken, "provider token alg is " +
+                                                      shown(parsed->algorithm) +
+                                                      "; APNs accepts only ES256");
+    }
+    std::shared_ptr<const ProviderKey> key = ctx_.keys->find(parsed->key_id);
+    if (key == nullptr) {
+      return reject(Reason::InvalidProviderToken,
+                    "provider token kid " + shown(parsed->key_id) +
+                        " is not a key this mock knows; register the key (.p8) first");
+    }
+    if (key->revoked()) {
+      return reject(Reason::InvalidProviderToken,
+                    "key " + parsed->key_id + " was revoked; sign with another key");
+    }
+    if (parsed->team_id != key->spec().team_id) {
+      return reject(Reason::InvalidProviderToken, "provider token iss " + shown(parsed->team_id) +
+                                                      " is not the team of key " + parsed->key_id +
+                                                      " (" + key->spec().team_id + ")");
+    }
+    if (!pki::es256_verify(key->public_key(), parsed->signing_input, parsed->signature)) {
+      return reject(Reason::InvalidProviderToken,
+                    "provider token signature does not verify with key " + parsed->key_id +
+                        "; sign with that key's .p8 (ES256)");
+    }
+    if (!token_time_ok(parsed->issued_at)) {
+      return false;
+    }
+    if (bound != nullptr && parsed->team_id != bound->team_id) {
+      return reject(Reason::InvalidProviderToken,
+                    "this connection is bound to team " + bound->team_id +
+                        " by its first push; a token of team " + parsed->team_id +
+                        " needs its own connection");
+    }
+    if (!key->allows(ctx_.environment)) {
+      return reject(Reason::BadEnvironmentKeyIdInToken,
+                    "key " + parsed->key_id + " is restricted to " +
+                        (ctx_.environment == Environment::Sandbox ? "production" : "the sandbox") +
+                        ", but the request came to the " + host_of(ctx_.environment) +
+                        " listener; use a key for this environment");
+    }
+    if (bound == nullptr) {
+      auth_.binding = TokenBinding{
+          parsed->team_id,   key,     key, ctx_.keys->bundles_of(parsed->team_id), std::string(jwt),
+          parsed->issued_at, ctx_.now};
+      verdict_.raise_stream_limit = true;
+      verdict_.team_id = auth_.binding->team_id;
+      return true;
+    }
+    if (!related(*bound->first_key, *key)) {
+      return reject(Reason::UnrelatedKeyIdInToken,
+                    "this connection was bound to key " + bound->first_key->spec().key_id + " (" +
+                        std::string(key_kind_name(bound->first_key->spec().kind)) +
+                        " key) by its first push; key " + parsed->key_id +
+                        " is not related to it; open a new connection for it");
+    }
+    const auto since = ctx_.now - bound->jwt_first_seen;
+    if (since < settings_.token_refresh_interval) {
+      return reject(
+          Reason::TooManyProviderTokenUpdates,
+          "a new provider token " +
+              std::to_string(std::chrono::duration_cast<std::chrono::seconds>(since).count()) +
+              " s after the previous one on this connection; reuse a token for at "
+              "least 20 minutes (do not make one per request)");
+    }
+    bound->current_key = key;
+    bound->current_jwt.assign(jwt);
+    bound->current_issued_at = parsed->issued_at;
+    bound->jwt_first_seen = ctx_.now;
+    verdict_.team_id = bound->team_id;
+    return true;
+  }
+
+  // Spec §6.4: after a team-scoped key, any team-scoped key of the team; after a topic-specific
+  // key K, only K and its related key.
+  static bool related(const ProviderKey& first, const ProviderKey& next) {
+    const auto& a = first.spec();
+    const auto& b = next.spec();
+    if (a.kind == KeyKind::TeamScoped) {
+      return b.kind == KeyKind::TeamScoped;
+    }
+    return b.key_id == a.key_id || b.key_id == a.related_key_id || b.related_key_id == a.key_id;
+  }
+
+  bool topic() {
+    const RequestField* header = field("apns-topic");
+    if (auth_.uses_certificate()) {
+      return certificate_topic(header);
+    }
+    if (header == nullptr) {
+      return reject(Reason::MissingTopic,
+                    "apns-topic is required with provider tokens; send \"<bundle id>.voip\" for "
+                    "VoIP pushes");
+    }
+    verdict_.topic = header->value;
+    const TopicParts parts = split_topic(verdict_.topic);
+    const TokenBinding& bound = *auth_.binding;
+    if (!bound.bundles->contains(parts.bundle_id)) {
+      const bool added_later = ctx_.keys->bundles_of(bound.team_id)->contains(parts.bundle_id);
+      return reject(Reason::TopicDisallowed,
+                    added_later
+                        ? "bundle " + shown(parts.bundle_id) + " joined team " + bound.team_id +
+                              " after this connection was bound; open a new connection"
+                        : "topic " + shown(verdict_.topic) + " is not an app of team " +
+                              bound.team_id + " (the provider token's team)");
+    }
+    if (!bound.current_key->serves_bundle(parts.bundle_id)) {
+      return reject(Reason::TopicDisallowed,
+                    "key " + bound.current_key->spec().key_id + " is restricted to other apps; " +
+                        shown(parts.bundle_id) + " is not associated with it");
+    }
+    return true;
+  }
+
+  // Spec §7.4: exactly the topics the certificate lists; a single one is the default.
+  bool certificate_topic(const RequestField* header) {
+    const auto& topics = auth_.identity()->topics;
+    if (header == nullptr) {
+      if (topics.size() != 1) {
+        return reject(Reason::MissingTopic, "certificate allows " + std::to_string(topics.size()) +
+                                                " topics, so apns-topic is required");
+      }
+      verdict_.topic = topics.front();
+      return true;
+    }
+    verdict_.topic = header->value;
+    if (std::find(topics.begin(), topics.end(), verdict_.topic) == topics.end()) {
+      std::string allowed;
+      for (const auto& t : topics) {
+        allowed += (allowed.empty() ? "" : ", ") + t;
+      }
+      return reject(Reason::BadTopic, "topic " + shown(verdict_.topic) +
+                                          " is not one the client certificate allows (" + allowed +
+                                          ")");
+    }
+    return true;
+  }
+
+  bool push_type() {
+    const RequestField* header = field("apns-push-type");
+    const TopicParts parts = split_topic(verdict_.topic);
+    if (header == nullptr) {
+      verdict_.push_type = infer_push_type(verdict_.topic);
+      verdict_.push_type_inferred = true;
+      warn("apns-push-type missing; taken as " + std::string(push_type_name(verdict_.push_type)) +
+           " from the topic. Apple asks for it on every push");
+      return true;
+    }
+    auto type = parse_push_type(header->value);
+    if (!type) {
+      return reject(Reason::InvalidPushType,
+                    "apns-push-type " + shown(header->value) +
+                        " is not a push type (alert, background, voip, ...)");
+    }
+    if (parts.suffix_type && *parts.suffix_type != *type) {
+      return reject(Reason::InvalidPushType,
+                    "apns-push-type " + std::string(header->value) + " cannot go to topic " +
+                        shown(verdict_.topic) + ", which takes " +
+                        std::string(push_type_name(*parts.suffix_type)) + " pushes");
+    }
+    verdict_.push_type = *type;
+    return true;
+  }
+
+  bool priority() {
+    const RequestField* header = field("apns-priority");
+    if (header != nullptr) {
+      const std::string_view v = header->value;
+      if (v == "10") {
+        verdict_.priority = 10;
+      } else if (v == "5") {
+        verdict_.priority = 5;
+      } else if (v == "1") {
+        verdict_.priority = 1;
+      } else {
+        return reject(Reason::BadPriority, "apns-priority " + shown(v) + " is not 10, 5 or 1");
+      }
+    }
+    if (verdict_.push_type == PushType::Background && verdict_.priority == 10) {
+      return reject(Reason::BadPriority, "background pushes must use apns-priority 5");
+    }
+    return true;
+  }
+
+  bool expiration() {
+    const RequestField* header = field("apns-expiration");
+    if (header == nullptr) {
+      return true;
+    }
+    const std::string_view v = header->value;
+    std::int64_t seconds = 0;
+    const auto [end, ec] = std::from_chars(v.data(), v.data() + v.size(), seconds);
+    if (v.empty() || v.front() == '-' || v.front() == '+' || ec != std::errc() ||
+        end != v.data() + v.size()) {
+      return reject(Reason::BadExpirationDate,
+                    "apns-expiration " + shown(v) +
+                        " is not a UNIX time in seconds (0: deliver once, do not store)");
+    }
+    verdict_.expiration = seconds;
+    return true;
+  }
+
+  bool collapse_id() {
+    const RequestField* header = field("apns-collapse-id");
+    if (header == nullptr) {
+      return true;
+    }
+    if (header->value.size() > kMaxCollapseIdBytes) {
+      return reject(Reason::BadCollapseId, "apns-collapse-id is " +
+                                               std::to_string(header->value.size()) +
+                                               " bytes; at most 64 are allowed");
+    }
+    verdict_.collapse_id = header->value;
+    return true;
+  }
+
+  bool body() {
+    const std::string_view body = request_.body;
+    if (body.empty()) {
+      return reject(Reason::PayloadEmpty, "the request has no body; send the JSON payload");
+    }
+    const std::size_t limit = payload_limit(verdict_.push_type);
+    if (body.size() > limit) {
+      return reject(Reason::PayloadTooLarge, std::string(push_type_name(verdict_.push_type)) +
+                                                 " payload is " + std::to_string(body.size()) +
+                                                 " bytes; at most " + std::to_string(limit) +
+                                                 " are allowed");
+    }
+    const auto first = body.find_first_not_of(" \t\r\n");
+    const bool object = first != std::string_view::npos && body[first] == '{' &&
+                        nlohmann::json::accept(body.begin(), body.end());
+    if (!object) {
+      if (settings_.strict_json) {
+        return reject(Reason::BadPayload,
+                      "body is not a JSON object (mock-only reason: strictJson is on)");
+      }
+      verdict_.invalid_payload = true;
+      warn("body is not a JSON object; accepted, but the device drops it");
+    }
+    return true;
+  }
+
+  bool device_token() {
+    const std::string_view token = verdict_.token;
+    if (!is_well_formed_token(token, settings_.token_syntax)) {
+      return reject(Reason::BadDeviceToken,
+                    "device token " + shown(token) + " is not " +
+                        std::to_string(settings_.token_syntax.min_hex) + "-" +
+                        std::to_string(settings_.token_syntax.max_hex) +
+                        " hex digits (even count); send the token the app received, hex-encoded");
+    }
+    const TokenMatch match = ctx_.tokens->match(token, verdict_.topic);
+    if (!match.found) {
+      if (!settings_.strict_tokens) {
+        return true;
+      }
+      return reject(Reason::BadDeviceToken,
+                    "device token is unknown to the " + host_of(ctx_.environment) +
+                        " listener (strict registry); register it, or check the environment");
+    }
+    if (match.environment != ctx_.environment) {
+      return reject(Reason::BadDeviceToken,
+                    "token was issued in the " + std::string(environment_name(match.environment)) +
+                        ", request came to the " + host_of(ctx_.environment) +
+                        " listener; send it to the host of the app's aps-environment");
+    }
+    if (!match.topic_matches) {
+      const auto record = ctx_.tokens->find(token);
+      return reject(Reason::DeviceTokenNotForTopic,
+                    "token belongs to topic " + shown(record ? record->topic : "?") +
+                        ", request was for " + shown(verdict_.topic) +
+                        " (VoIP tokens need <bundle>.voip, alert tokens the bare bundle id)");
+    }
+    const bool unregistered =
+        match.state == TokenState::Unregistered &&
+        core::unix_millis(ctx_.now) >= match.timestamp_ms + settings_.unregister_delay.count();
+    if (unregistered || match.state == TokenState::Expired) {
+      verdict_.timestamp_ms = match.timestamp_ms;
+      return reject(unregistered ? Reason::Unregistered : Reason::ExpiredToken,
+                    unregistered ? "token is no longer registered (app uninstalled or token "
+                                   "replaced); stop sending to it"
+                                 : "token has expired; wait for the app to report a new one");
+    }
+    return true;
+  }
+
+  bool rate() {
+    if (ctx_.rate == nullptr ||
+        ctx_.rate->allow(verdict_.token, ctx_.now, settings_.per_token_burst,
+                         settings_.per_token_window)) {
+      return true;
+    }
+    return reject(Reason::TooManyRequests,
+                  "more than " + std::to_string(settings_.per_token_burst) +
+                      " requests to this token within " +
+                      std::to_string(settings_.per_token_window.count()) + " s; slow down");
+  }
+
+  bool faults() {
+    if (ctx_.faults == nullptr) {
+      return true;
+    }
+    auto hit = ctx_.faults->take(verdict_.token, verdict_.topic, verdict_.team_id);
+    if (!hit) {
+      return true;
+    }
+    verdict_.fault_rule = hit->rule_id;
+    verdict_.delay = hit->latency;
+    verdict_.goaway_after_response = hit->goaway;
+    if (hit->reason) {
+      return reject(*hit->reason, "injected fault #" + std::to_string(hit->rule_id));
+    }
+    return true;
+  }
+
+  const PushRequest& request_;
+  ConnectionAuth& auth_;
+  const ValidationContext& ctx_;
+  const Settings& settings_;
+  Verdict verdict_;
+};
+
+} // namespace
+
+Verdict validate(const PushRequest& request, ConnectionAuth& auth, const ValidationContext& ctx) {
+  return Checker(request, auth, ctx).run();
+}
+
+} // namespace mock_apns
