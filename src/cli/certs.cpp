@@ -24,7 +24,8 @@ Options:
   --out DIR             directory to write (created if missing)
   --bundle-id ID        the app's bundle id, e.g. com.example.imapp
   --team-id TEAM        10-character team id (upper-case letters and digits), the subject OU
-  --key-id KEY          10-character key id of the provider token key  --p12-password PASS   password of every .p12 except voip-services-no-password.p12
+  --key-id KEY          10-character key id of the provider token key
+  --p12-password PASS   password of every .p12 except voip-services-no-password.p12
   --p12-password-file F read the password from the first line of F instead (keeps it out of
                         the process list and the shell history)
   --days N              validity of the certificates in days (default 365)

@@ -146,6 +146,11 @@ TEST(Cli, CertsWritesTheSetAndRefusesToOverwrite) {
 TEST(Cli, CertsHelpExplainsEveryFileItWrites) {
   const auto help = voipsim({"help", "certs"});
   ASSERT_EQ(help.exit_code, 0);
+  for (const char* option : {"--out", "--bundle-id", "--team-id", "--key-id", "--p12-password ",
+                             "--p12-password-file", "--days", "--now", "--force", "--json"}) {
+    EXPECT_NE(help.output.find(std::string("\n  ") + option), std::string::npos)
+        << option << " does not start its own line in 'voipsim help certs'";
+  }
   support::TempDir dir;
   const auto run =
       voipsim({"certs", "--out", dir.file("x"), "--bundle-id", "a.b", "--team-id", "TEAMA12345",
