@@ -41,6 +41,10 @@ public:
       : request_(request), auth_(auth), ctx_(ctx), settings_(*ctx.settings) {}
 
   Verdict run() {
+    // Echoed on every answer, errors found before the apns-id step included (spec §5.2).
+    if (const RequestField* id = field("apns-id"); id != nullptr && core::Uuid::parse(id->value)) {
+      verdict_.apns_id = id->value;
+    }
     if (certificate_environment_goaway()) {
       return std::move(verdict_);
     }
@@ -140,7 +144,6 @@ private:
                     "apns-id " + shown(id->value) +
                         " is not a UUID (8-4-4-4-12 hex digits); fix it or leave it out");
     }
-    verdict_.apns_id = id->value;
     return true;
   }
 
@@ -368,7 +371,7 @@ private:
     if (header == nullptr) {
       verdict_.push_type = infer_push_type(verdict_.topic);
       verdict_.push_type_inferred = true;
-      warn("apns-push-type missing; taken as " + std::string(push_type_name(verdict_.push_type)) +
+      warn("apns-push-type missing; taken as " + std::string(push_type_name(*verdict_.push_type)) +
            " from the topic. Apple asks for it on every push");
       return true;
     }
@@ -445,9 +448,9 @@ private:
     if (body.empty()) {
       return reject(Reason::PayloadEmpty, "the request has no body; send the JSON payload");
     }
-    const std::size_t limit = payload_limit(verdict_.push_type);
+    const std::size_t limit = payload_limit(*verdict_.push_type);
     if (body.size() > limit) {
-      return reject(Reason::PayloadTooLarge, std::string(push_type_name(verdict_.push_type)) +
+      return reject(Reason::PayloadTooLarge, std::string(push_type_name(*verdict_.push_type)) +
                                                  " payload is " + std::to_string(body.size()) +
                                                  " bytes; at most " + std::to_string(limit) +
                                                  " are allowed");

@@ -56,11 +56,11 @@ struct Verdict {
   std::string cause;
 
   // The request as far as validation read it (views into the request).
-  std::string_view apns_id; // valid request apns-id to echo; empty: generate one
+  std::string_view apns_id; // the request's apns-id when valid, to echo; empty: generate one
   std::string_view token;
-  std::string_view topic; // the effective topic (a certificate's default when absent)
-  PushType push_type = PushType::Alert;
-  bool push_type_inferred = false; // apns-push-type absent (spec V28)
+  std::string_view topic;            // the effective topic (a certificate's default when absent)
+  std::optional<PushType> push_type; // set once the push-type step ran
+  bool push_type_inferred = false;   // apns-push-type absent (spec V28)
   int priority = 10;
   std::optional<std::int64_t> expiration; // apns-expiration, seconds; absent: store per policy
   std::string_view collapse_id;

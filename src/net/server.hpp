@@ -43,7 +43,8 @@ private:
 
 // Control over one connection for its handler (APNs closes connections with a reason and
 // raises MAX_CONCURRENT_STREAMS after the first valid provider token). Thread-safe; does
-// nothing once the connection is gone, nor before the HandlerFactory has returned.
+// nothing once the connection is gone; from inside the HandlerFactory only
+// set_max_concurrent_streams has an effect.
 class ConnectionHandle {
 public:
   explicit ConnectionHandle(std::weak_ptr<detail::ConnectionCore> connection)
@@ -53,7 +54,8 @@ public:
   // processed), reads nothing more and closes once it is written.
   void close_with_goaway(std::uint32_t error_code, std::string debug_data,
                          std::int32_t last_stream_id = -1) const;
-  // Advertises a new SETTINGS_MAX_CONCURRENT_STREAMS.
+  // Advertises a new SETTINGS_MAX_CONCURRENT_STREAMS. Called from the HandlerFactory, it sets
+  // the value of the connection's initial SETTINGS instead.
   void set_max_concurrent_streams(std::uint32_t max_streams) const;
 
 private:

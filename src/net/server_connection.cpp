@@ -73,8 +73,11 @@ public:
                  [self = shared(), max_streams] { self->set_max_concurrent_streams(max_streams); });
       return;
     }
-    if (!this->open() || !handler_) return;
+    if (!this->open()) return;
     settings_.max_concurrent_streams = max_streams;
+    // From inside the HandlerFactory the session has not started: the value goes into the
+    // initial SETTINGS (APNs advertises 1 on token connections from the start, spec §3.2).
+    if (!handler_) return;
     if (this->session_->submit_settings(settings_)) this->schedule_write();
   }
 

@@ -1,4 +1,5 @@
 // Every request-level vector of spec §11.2 through the pure validation function.
+#include "core/uuid.hpp"
 #include "mock_apns/faults.hpp"
 #include "mock_apns/rate_limiter.hpp"
 #include "mock_apns/validate.hpp"
@@ -86,6 +87,11 @@ TEST_P(SpecVectorTest, ValidationGivesTheSpecifiedVerdict) {
   EXPECT_EQ(verdict.goaway_instead_of_response, want.goaway);
   if (!verdict.accepted()) {
     EXPECT_FALSE(verdict.cause.empty()) << "every rejection explains itself in the journal";
+  }
+  for (const auto& [name, value] : vector.steps.back().request.headers) {
+    if (name == "apns-id" && core::Uuid::parse(value)) {
+      EXPECT_EQ(verdict.apns_id, value) << "a valid apns-id is echoed on every answer";
+    }
   }
   if (want.push_type) {
     EXPECT_EQ(verdict.push_type, *want.push_type);

@@ -1,0 +1,218 @@
+#include "mock_apns/apns_connection.hpp"
+
+#include <vector>
+
+namespace mock_apns {
+namespace {
+
+constexpr std::uint32_t kNoError = 0; // HTTP/2 NO_ERROR: APNs' policy closes use it (spec §3.4)
+
+// Per-connection generators from one seed: the same seed and connection order give the same ids.
+core::UuidGenerator id_generator(std::uint64_t seed, std::uint64_t connection_id) {
+  return seed == 0 ? core::UuidGenerator::from_entropy()
+                   : core::UuidGenerator(seed * 0x9E3779B97F4A7C15ULL + connection_id);
+}
+
+ConnectionAuth classify(const MockState& state, const net::PeerInfo& peer) {
+  if (!peer.has_client_certificate) {
+    return ConnectionAuth::token_based();
+  }
+  if (!state.trust) {
+    return ConnectionAuth::certificate_based(
+        core::fail(core::Errc::InvalidArgument, "the mock has no client CA configured"));
+  }
+  return ConnectionAuth::certificate_based(
+      pki::classify_certificate(peer.client_certificate_der, *state.trust, state.clock->now()));
+}
+
+} // namespace
+
+std::string reason_json(Reason reason, ReasonSpelling spelling) {
+  std::string json = R"({"reason":")";
+  json += reason_text(reason, spelling);
+  json += R"("})";
+  return json;
+}
+
+ApnsConnection::ApnsConnection(std::shared_ptr<MockState> state, Environment environment,
+                               const net::PeerInfo& peer, net::ConnectionHandle connection)
+    : state_(std::move(state)), environment_(environment), connection_id_(peer.connection_id),
+      connection_(std::move(connection)), auth_(classify(*state_, peer)),
+      ids_(id_generator(state_->seed, peer.connection_id)) {
+  // Token connections may open one stream until a provider token is accepted (spec §3.2).
+  connection_.set_max_concurrent_streams(
+      auth_.uses_certificate() ? state_->settings.max_concurrent_streams : 1);
+}
+
+void ApnsConnection::on_request(net::Request&& request, net::Responder responder) {
+  // Reused per thread: the field views cost no allocation per request.
+  thread_local std::vector<RequestField> fields;
+  fields.clear();
+  for (const net::Header& header : request.headers) {
+    fields.push_back({header.name, header.value});
+  }
+  const MockState& state = *state_;
+  const ValidationContext ctx{environment_,  &state.settings, &state.tokens,     &state.keys,
+                              &state_->rate, &state_->faults, state.clock->now()};
+  const Verdict verdict =
+      validate({request.method, request.path, fields, request.body}, auth_, ctx);
+  const ReasonSpelling spelling = state.settings.env_key_reason_spelling;
+
+  if (verdict.goaway_instead_of_response) {
+    // None of the client's streams is processed: last-stream-id 0 (spec §3.4, V61).
+    record(request, verdict, "", "");
+    connection_.close_with_goaway(kNoError, reason_json(*verdict.reason, spelling), 0);
+    return;
+  }
+  const std::string apns_id = verdict.apns_id.empty()
+                                  ? ids_.next().to_string(core::LetterCase::Upper)
+                                  : std::string(verdict.apns_id);
+  const std::string unique_id =
+      environment_ == Environment::Sandbox ? ids_.next().to_string() : std::string();
+  if (verdict.raise_stream_limit) {
+    connection_.set_max_concurrent_streams(state.settings.max_concurrent_streams);
+  }
+  throttle_after(verdict);
+  net::Response response = make_response(verdict, apns_id, unique_id);
+  record(request, verdict, apns_id, unique_id);
+
+  std::optional<std::string> goaway;
+  if (verdict.goaway_after_response) {
+    goaway = reason_json(*verdict.goaway_after_response, spelling);
+  }
+  auto answer = [responder, connection = connection_, goaway,
+                 response = std::move(response)]() mutable {
+    responder.respond(std::move(response));
+    if (goaway) {
+      connection.close_with_goaway(kNoError, *goaway);
+    }
+  };
+  if (verdict.delay.count() <= 0) {
+    answer();
+    return;
+  }
+  state.clock->schedule_after(verdict.delay,
+                              [state = state_, answer = std::move(answer)]() mutable {
+                                std::lock_guard lock(state->delayed_mutex);
+                                if (state->accepting_delayed) {
+                                  answer();
+                                }
+                              });
+}
+
+net::Response ApnsConnection::make_response(const Verdict& verdict, const std::string& apns_id,
+                                            const std::string& unique_id) const {
+  net::Response response;
+  response.status = verdict.status;
+  if (!verdict.accepted()) {
+    // Spec §5.3: HEADERS (:status, content-type, apns-id), then the JSON body.
+    response.headers.push_back({"content-type", "application/json"});
+    response.body = R"({"reason":")";
+    response.body += reason_text(*verdict.reason, state_->settings.env_key_reason_spelling);
+    response.body += '"';
+    if (verdict.timestamp_ms) {
+      response.body += R"(,"timestamp":)" + std::to_string(*verdict.timestamp_ms);
+    }
+    response.body += '}';
+  }
+  response.headers.push_back({"apns-id", apns_id});
+  if (!unique_id.empty()) {
+    response.headers.push_back({"apns-unique-id", unique_id});
+  }
+  return response;
+}
+
+void ApnsConnection::record(const net::Request& request, const Verdict& verdict,
+                            const std::string& apns_id, const std::string& unique_id) {
+  JournalEntry entry;
+  entry.time = state_->clock->now();
+  entry.environment = environment_;
+  entry.connection_id = connection_id_;
+  entry.auth = auth_description();
+  entry.method = request.method;
+  entry.path = request.path;
+  entry.apns_id = apns_id;
+  entry.token = verdict.token;
+  entry.topic = verdict.topic;
+  entry.push_type = verdict.push_type;
+  entry.status = verdict.status;
+  entry.reason = verdict.reason;
+  entry.timestamp_ms = verdict.timestamp_ms;
+  entry.cause = verdict.cause;
+  entry.payload_bytes = request.body.size();
+  entry.goaway = verdict.goaway_instead_of_response;
+  const std::uint64_t sequence = state_->journal.append(std::move(entry));
+  if (!verdict.accepted()) {
+    return;
+  }
+  Delivery delivery;
+  delivery.sequence = sequence;
+  delivery.apns_id = apns_id;
+  delivery.unique_id = unique_id;
+  delivery.environment = environment_;
+  delivery.token = verdict.token;
+  for (char& c : delivery.token) {
+    c = static_cast<char>(c >= 'A' && c <= 'F' ? c - 'A' + 'a' : c);
+  }
+  delivery.topic = verdict.topic;
+  delivery.push_type = *verdict.push_type;
+  delivery.priority = verdict.priority;
+  delivery.expiration = verdict.expiration;
+  delivery.collapse_id = verdict.collapse_id;
+  delivery.payload = request.body;
+  delivery.invalid_payload = verdict.invalid_payload;
+  delivery.received_at = state_->clock->now();
+  state_->deliveries.publish(delivery);
+}
+
+// Spec §3.2, optional: one stream after a non-410 4xx, back to normal after a 200; GOAWAY after
+// too many consecutive errors.
+void ApnsConnection::throttle_after(const Verdict& verdict) {
+  const Settings& settings = state_->settings;
+  if (!settings.error_throttling) {
+    return;
+  }
+  if (verdict.accepted()) {
+    consecutive_errors_ = consecutive_bad_tokens_ = 0;
+    if (throttled_) {
+      throttled_ = false;
+      connection_.set_max_concurrent_streams(settings.max_concurrent_streams);
+    }
+    return;
+  }
+  if (verdict.status < 400 || verdict.status >= 500 || verdict.status == 410) {
+    return;
+  }
+  ++consecutive_errors_;
+  consecutive_bad_tokens_ =
+      verdict.reason == Reason::BadDeviceToken ? consecutive_bad_tokens_ + 1 : 0;
+  if (!throttled_) {
+    throttled_ = true;
+    connection_.set_max_concurrent_streams(1);
+  }
+  if (consecutive_errors_ >= settings.error_budget ||
+      consecutive_bad_tokens_ >= settings.bad_device_token_budget) {
+    connection_.close_with_goaway(kNoError,
+                                  reason_json(*verdict.reason, settings.env_key_reason_spelling));
+  }
+}
+
+std::string ApnsConnection::auth_description() const {
+  if (auth_.uses_certificate()) {
+    return auth_.identity() ? "certificate \"" + auth_.identity()->common_name + "\""
+                            : "refused certificate";
+  }
+  if (auth_.binding) {
+    return "token " + auth_.binding->current_key->spec().key_id + " (team " +
+           auth_.binding->team_id + ")";
+  }
+  return "token (none accepted yet)";
+}
+
+std::string ApnsConnection::goaway_debug_data(net::GoawayCause cause) {
+  return reason_json(cause == net::GoawayCause::IdleTimeout ? Reason::IdleTimeout
+                                                            : Reason::Shutdown,
+                     state_->settings.env_key_reason_spelling);
+}
+
+} // namespace mock_apns

@@ -1,0 +1,46 @@
+#pragma once
+// One provider connection to the mock: its auth state (spec §6.4, §7), the validation of each
+// request, the APNs-shaped response, journal entry and delivery. Runs on the connection's I/O
+// thread (net::Handler).
+#include "core/uuid.hpp"
+#include "mock_apns/connection_auth.hpp"
+#include "mock_apns/mock_state.hpp"
+#include "mock_apns/validate.hpp"
+#include "net/server.hpp"
+
+#include <memory>
+
+namespace mock_apns {
+
+class ApnsConnection final : public net::Handler {
+public:
+  // Classifies the client certificate, if any, and picks the initial MAX_CONCURRENT_STREAMS.
+  ApnsConnection(std::shared_ptr<MockState> state, Environment environment,
+                 const net::PeerInfo& peer, net::ConnectionHandle connection);
+
+  void on_request(net::Request&& request, net::Responder responder) override;
+  std::string goaway_debug_data(net::GoawayCause cause) override;
+
+private:
+  net::Response make_response(const Verdict& verdict, const std::string& apns_id,
+                              const std::string& unique_id) const;
+  void record(const net::Request& request, const Verdict& verdict, const std::string& apns_id,
+              const std::string& unique_id);
+  void throttle_after(const Verdict& verdict);
+  std::string auth_description() const;
+
+  std::shared_ptr<MockState> state_;
+  Environment environment_;
+  std::uint64_t connection_id_;
+  net::ConnectionHandle connection_;
+  ConnectionAuth auth_;
+  core::UuidGenerator ids_;
+  std::uint32_t consecutive_errors_ = 0;
+  std::uint32_t consecutive_bad_tokens_ = 0;
+  bool throttled_ = false;
+};
+
+// The compact JSON APNs puts in GOAWAY debug data and error bodies: {"reason":"..."}.
+std::string reason_json(Reason reason, ReasonSpelling spelling);
+
+} // namespace mock_apns

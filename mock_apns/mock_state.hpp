@@ -1,0 +1,43 @@
+#pragma once
+// What every connection of one mock shares: settings, registries, journal, bus, clock. Owned by
+// mock_apns::Server; connections hold a shared_ptr, so a late timer never sees it destroyed.
+#include "core/clock.hpp"
+#include "mock_apns/delivery.hpp"
+#include "mock_apns/faults.hpp"
+#include "mock_apns/journal.hpp"
+#include "mock_apns/provider_keys.hpp"
+#include "mock_apns/rate_limiter.hpp"
+#include "mock_apns/settings.hpp"
+#include "mock_apns/token_registry.hpp"
+#include "pki/classify.hpp"
+
+#include <atomic>
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <optional>
+
+namespace mock_apns {
+
+struct MockState {
+  MockState(Settings s, std::size_t journal_capacity) : settings(s), journal(journal_capacity) {}
+
+  Settings settings;
+  core::Clock* clock = nullptr;
+  std::unique_ptr<core::Clock> own_clock; // the system clock when none was given
+  std::optional<pki::TrustStore> trust;   // for client certificates
+  std::uint64_t seed = 0;
+  TokenRegistry tokens;
+  ProviderKeys keys;
+  RateLimiter rate;
+  Faults faults;
+  Journal journal;
+  DeliveryBus deliveries;
+
+  // Delayed answers (fault latency) run on the clock's thread; once the server stops they must
+  // not touch a connection whose server is being destroyed.
+  std::mutex delayed_mutex;
+  bool accepting_delayed = true;
+};
+
+} // namespace mock_apns

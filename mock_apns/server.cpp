@@ -1,0 +1,177 @@
+#include "mock_apns/server.hpp"
+
+#include "core/error.hpp"
+#include "mock_apns/apns_connection.hpp"
+#include "mock_apns/mock_state.hpp"
+#include "net/server.hpp"
+
+#include <fstream>
+#include <random>
+#include <sstream>
+
+namespace mock_apns {
+namespace {
+
+core::Result<std::string> read_text_file(const std::string& path, const char* what) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    return core::fail(core::Errc::InvalidArgument,
+                      std::string("cannot read the ") + what + " file " + path);
+  }
+  std::ostringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+} // namespace
+
+struct Server::Impl {
+  explicit Impl(ServerOptions o)
+      : options(std::move(o)),
+        state(std::make_shared<MockState>(options.settings, options.journal_capacity)) {
+    if (options.clock == nullptr) {
+      state->own_clock = std::make_unique<core::SystemClock>();
+      state->clock = state->own_clock.get();
+    } else {
+      state->clock = options.clock;
+    }
+    state->seed = options.seed != 0 ? options.seed : std::random_device{}() | 1ULL;
+  }
+
+  net::ServerOptions listener_options(Environment env, std::uint16_t port) {
+    net::ServerOptions o;
+    o.host = options.host;
+    o.port = port;
+    o.threads = options.threads;
+    const Settings& s = state->settings;
+    o.settings.header_table_size = s.header_table_size;
+    o.settings.max_concurrent_streams = s.max_concurrent_streams;
+    o.settings.initial_window_size = s.initial_window_size;
+    o.settings.max_frame_size = s.max_frame_size;
+    o.settings.max_header_list_size = s.max_header_list_size;
+    o.idle_timeout = s.connection_idle_timeout;
+    // Bodies over the largest APNs limit still reach validation, which answers
+    // PayloadTooLarge itself (spec §4.4); far larger ones are cut off by the transport.
+    o.max_request_body = std::size_t{64} << 10;
+    net::TlsServerConfig tls;
+    tls.certificate_chain_file = options.certificate_chain_file;
+    tls.private_key_file = options.private_key_file;
+    tls.client_ca_file = options.client_ca_file;
+    tls.client_certificates = !options.certificate_auth ? net::ClientCertMode::None
+                              : options.token_auth      ? net::ClientCertMode::Request
+                                                        : net::ClientCertMode::Require;
+    o.tls = tls;
+    o.handler = [state = state, env](const net::PeerInfo& peer, net::ConnectionHandle handle) {
+      return std::make_shared<ApnsConnection>(state, env, peer, std::move(handle));
+    };
+    return o;
+  }
+
+  ServerOptions options;
+  std::shared_ptr<MockState> state;
+  std::unique_ptr<net::Server> sandbox;
+  std::unique_ptr<net::Server> production;
+  bool stopped = false;
+};
+
+Server::Server(ServerOptions options) : impl_(std::make_unique<Impl>(std::move(options))) {}
+
+Server::~Server() {
+  stop();
+}
+
+core::Result<void> Server::start() {
+  const ServerOptions& o = impl_->options;
+  if (!o.certificate_auth && !o.token_auth) {
+    return core::fail(core::Errc::InvalidArgument,
+                      "at least one of certificate and token authentication must be on");
+  }
+  if (o.certificate_chain_file.empty() || o.private_key_file.empty()) {
+    return core::fail(core::Errc::InvalidArgument,
+                      "the mock needs its TLS certificate and key (server.pem, server.key)");
+  }
+  if (o.certificate_auth) {
+    if (o.client_ca_file.empty()) {
+      return core::fail(core::Errc::InvalidArgument,
+                        "certificate auth needs the CA bundle provider certificates chain to "
+                        "(ca-bundle.pem)");
+    }
+    auto pem = read_text_file(o.client_ca_file, "client CA");
+    if (!pem) {
+      return core::fail(pem.error().code, pem.error().detail);
+    }
+    auto trust = pki::TrustStore::from_pem(*pem);
+    if (!trust) {
+      return core::fail(trust.error().code, o.client_ca_file + ": " + trust.error().message());
+    }
+    impl_->state->trust = std::move(*trust);
+  }
+  impl_->sandbox =
+      std::make_unique<net::Server>(impl_->listener_options(Environment::Sandbox, o.sandbox_port));
+  impl_->production = std::make_unique<net::Server>(
+      impl_->listener_options(Environment::Production, o.production_port));
+  if (auto started = impl_->sandbox->start(); !started) {
+    return core::fail(started.error().code, "sandbox listener: " + started.error().message());
+  }
+  if (auto started = impl_->production->start(); !started) {
+    impl_->sandbox->stop();
+    return core::fail(started.error().code, "production listener: " + started.error().message());
+  }
+  return {};
+}
+
+void Server::stop() {
+  if (impl_->stopped) {
+    return;
+  }
+  impl_->stopped = true;
+  {
+    std::lock_guard lock(impl_->state->delayed_mutex);
+    impl_->state->accepting_delayed = false;
+  }
+  for (auto* listener : {impl_->sandbox.get(), impl_->production.get()}) {
+    if (listener != nullptr) {
+      listener->shutdown();
+    }
+  }
+  for (auto* listener : {impl_->sandbox.get(), impl_->production.get()}) {
+    if (listener != nullptr) {
+      listener->stop();
+    }
+  }
+}
+
+std::uint16_t Server::port(Environment env) const {
+  const auto& listener = env == Environment::Sandbox ? impl_->sandbox : impl_->production;
+  return listener ? listener->port() : 0;
+}
+
+const Settings& Server::settings() const {
+  return impl_->state->settings;
+}
+core::Clock& Server::clock() {
+  return *impl_->state->clock;
+}
+TokenRegistry& Server::tokens() {
+  return impl_->state->tokens;
+}
+ProviderKeys& Server::keys() {
+  return impl_->state->keys;
+}
+Faults& Server::faults() {
+  return impl_->state->faults;
+}
+Journal& Server::journal() {
+  return impl_->state->journal;
+}
+DeliveryBus& Server::deliveries() {
+  return impl_->state->deliveries;
+}
+
+void Server::reset_state() {
+  impl_->state->rate.clear();
+  impl_->state->faults.clear();
+  impl_->state->journal.clear();
+}
+
+} // namespace mock_apns

@@ -1,0 +1,67 @@
+#pragma once
+// The APNs mock as a running server: a sandbox and a production listener (spec §1), each HTTP/2
+// over TLS, answering as APNs does, publishing accepted pushes and journaling every request.
+// Start it in-process on ephemeral ports from a test, or through `voipsim mock-apns`.
+#include "core/clock.hpp"
+#include "core/result.hpp"
+#include "mock_apns/delivery.hpp"
+#include "mock_apns/faults.hpp"
+#include "mock_apns/journal.hpp"
+#include "mock_apns/provider_keys.hpp"
+#include "mock_apns/settings.hpp"
+#include "mock_apns/token_registry.hpp"
+
+#include <cstdint>
+#include <memory>
+#include <string>
+
+namespace mock_apns {
+
+struct ServerOptions {
+  std::string host = "127.0.0.1";
+  std::uint16_t sandbox_port = 0;     // 0: pick a free port
+  std::uint16_t production_port = 0;  // 0: pick a free port
+  std::string certificate_chain_file; // the mock's TLS certificate (PEM), e.g. server.pem
+  std::string private_key_file;       // its key
+  std::string client_ca_file;         // CAs provider certificates must chain to, e.g. ca-bundle.pem
+  bool certificate_auth = true;       // ask for client certificates (spec §7)
+  bool token_auth = true;             // serve connections without one (spec §6)
+  Settings settings;
+  core::Clock* clock = nullptr; // null: the system clock; must outlive the server
+  std::size_t threads = 1;      // I/O threads per listener
+  std::uint64_t seed = 0;       // generated apns-ids repeat for the same seed; 0: random
+  std::size_t journal_capacity = 100'000;
+};
+
+// Thread-safe. The registries may be changed while it runs.
+class Server {
+public:
+  explicit Server(ServerOptions options);
+  ~Server();
+  Server(const Server&) = delete;
+  Server& operator=(const Server&) = delete;
+
+  // Checks the options, loads the certificates, binds both listeners.
+  core::Result<void> start();
+  // Graceful: GOAWAY {"reason":"Shutdown"}, in-flight requests finish. Idempotent.
+  void stop();
+
+  std::uint16_t port(Environment env) const;
+  const Settings& settings() const;
+  core::Clock& clock();
+
+  TokenRegistry& tokens();
+  ProviderKeys& keys();
+  Faults& faults();
+  Journal& journal();
+  DeliveryBus& deliveries();
+  // Forgets tokens' rate windows, faults and the journal (keys and tokens stay).
+  void reset_state();
+
+  struct Impl;
+
+private:
+  std::unique_ptr<Impl> impl_;
+};
+
+} // namespace mock_apns
