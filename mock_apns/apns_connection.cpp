@@ -45,6 +45,7 @@ ApnsConnection::ApnsConnection(std::shared_ptr<MockState> state, Environment env
 }
 
 void ApnsConnection::on_request(net::Request&& request, net::Responder responder) {
+  const auto started = std::chrono::steady_clock::now();
   // Reused per thread: the field views cost no allocation per request.
   thread_local std::vector<RequestField> fields;
   fields.clear();
@@ -80,9 +81,10 @@ void ApnsConnection::on_request(net::Request&& request, net::Responder responder
   if (verdict.goaway_after_response) {
     goaway = reason_json(*verdict.goaway_after_response, spelling);
   }
-  auto answer = [responder, connection = connection_, goaway,
+  auto answer = [responder, connection = connection_, goaway, started, state = state_,
                  response = std::move(response)]() mutable {
     responder.respond(std::move(response));
+    state->latency.observe(std::chrono::steady_clock::now() - started);
     if (goaway) {
       connection.close_with_goaway(kNoError, *goaway);
     }

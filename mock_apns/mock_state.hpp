@@ -3,8 +3,10 @@
 // mock_apns::Server; connections hold a shared_ptr, so a late timer never sees it destroyed.
 #include "core/clock.hpp"
 #include "mock_apns/delivery.hpp"
+#include "mock_apns/delivery_feed.hpp"
 #include "mock_apns/faults.hpp"
 #include "mock_apns/journal.hpp"
+#include "mock_apns/metrics.hpp"
 #include "mock_apns/provider_keys.hpp"
 #include "mock_apns/rate_limiter.hpp"
 #include "mock_apns/settings.hpp"
@@ -33,6 +35,8 @@ struct MockState {
   Faults faults;
   Journal journal;
   DeliveryBus deliveries;
+  DeliveryFeed feed; // what the admin API streams; subscribed to `deliveries`
+  LatencyHistogram latency;
 
   // Delayed answers (fault latency) run on the clock's thread; once the server stops they must
   // not touch a connection whose server is being destroyed.

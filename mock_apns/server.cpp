@@ -36,6 +36,7 @@ struct Server::Impl {
       state->clock = options.clock;
     }
     state->seed = options.seed != 0 ? options.seed : std::random_device{}() | 1ULL;
+    state->deliveries.subscribe([feed = &state->feed](const Delivery& d) { feed->push(d); });
   }
 
   net::ServerOptions listener_options(Environment env, std::uint16_t port) {
@@ -166,6 +167,17 @@ Journal& Server::journal() {
 }
 DeliveryBus& Server::deliveries() {
   return impl_->state->deliveries;
+}
+DeliveryFeed& Server::feed() {
+  return impl_->state->feed;
+}
+const LatencyHistogram& Server::latency() const {
+  return impl_->state->latency;
+}
+
+net::ServerStats Server::listener_stats(Environment env) const {
+  const auto& listener = env == Environment::Sandbox ? impl_->sandbox : impl_->production;
+  return listener ? listener->stats() : net::ServerStats{};
 }
 
 void Server::reset_state() {

@@ -5,11 +5,14 @@
 #include "core/clock.hpp"
 #include "core/result.hpp"
 #include "mock_apns/delivery.hpp"
+#include "mock_apns/delivery_feed.hpp"
 #include "mock_apns/faults.hpp"
 #include "mock_apns/journal.hpp"
+#include "mock_apns/metrics.hpp"
 #include "mock_apns/provider_keys.hpp"
 #include "mock_apns/settings.hpp"
 #include "mock_apns/token_registry.hpp"
+#include "net/server.hpp"
 
 #include <cstdint>
 #include <memory>
@@ -55,6 +58,9 @@ public:
   Faults& faults();
   Journal& journal();
   DeliveryBus& deliveries();
+  DeliveryFeed& feed(); // recent deliveries, for consumers in other processes
+  const LatencyHistogram& latency() const;
+  net::ServerStats listener_stats(Environment env) const;
   // Forgets tokens' rate windows, faults and the journal (keys and tokens stay).
   void reset_state();
 

@@ -16,4 +16,7 @@ extern const char* const kSelftestHelp;
 int certs(const std::vector<std::string>& args);
 extern const char* const kCertsHelp;
 
+int mock_apns(const std::vector<std::string>& args);
+extern const char* const kMockApnsHelp;
+
 } // namespace cli

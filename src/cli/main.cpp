@@ -21,10 +21,12 @@ Usage:
 Commands:
   certs      Write a fake Apple push PKI for one app: CAs, the mock's server certificate,
              provider certificates of each kind (.pem, .key, .p12), a .p8 token key.
+  mock-apns  Run the APNs mock: sandbox and production HTTP/2 listeners answering as APNs does,
+             plus an admin API (tokens, keys, journal, verify, faults, deliveries, metrics).
   selftest   Check the HTTP/2 transport on loopback: an in-process server and client
              exchange requests and every answer is verified.
 
-Planned (not in this build yet): demo, run, mock-apns, pipeline, device.
+Planned (not in this build yet): demo, run, pipeline, device.
 
 Exit status: 0 success, 1 the command ran and failed, 2 bad usage.
 )";
@@ -37,6 +39,7 @@ struct Command {
 
 const Command kCommands[] = {
     {"certs", cli::certs, &cli::kCertsHelp},
+    {"mock-apns", cli::mock_apns, &cli::kMockApnsHelp},
     {"selftest", cli::selftest, &cli::kSelftestHelp},
 };
 

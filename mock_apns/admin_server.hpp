@@ -1,0 +1,41 @@
+#pragma once
+// The admin API's transport: HTTP/1.1 on a loopback port (plain, so `curl` works without flags),
+// one I/O thread, a body limit on every request. Routing is handle_admin_request(); this adds
+// the waiting of GET /v1/deliveries?wait_ms= and the server-sent events of
+// GET /v1/deliveries/stream.
+#include "core/result.hpp"
+
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <string>
+
+namespace mock_apns {
+
+class Server;
+
+struct AdminServerOptions {
+  std::string host = "127.0.0.1";
+  std::uint16_t port = 0;                         // 0: pick a free port
+  std::size_t body_limit = std::size_t{64} << 20; // larger bodies: 413
+};
+
+// start() once; stop() (or the destructor) closes every session. `mock` must outlive it.
+class AdminServer {
+public:
+  AdminServer(Server& mock, AdminServerOptions options);
+  ~AdminServer();
+  AdminServer(const AdminServer&) = delete;
+  AdminServer& operator=(const AdminServer&) = delete;
+
+  core::Result<void> start();
+  void stop();
+  std::uint16_t port() const;
+
+  struct Impl;
+
+private:
+  std::shared_ptr<Impl> impl_;
+};
+
+} // namespace mock_apns

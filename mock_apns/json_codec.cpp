@@ -1,0 +1,381 @@
+#include "mock_apns/json_codec.hpp"
+
+#include "core/error.hpp"
+
+#include <chrono>
+#include <functional>
+
+#include <nlohmann/json.hpp>
+
+namespace mock_apns {
+namespace {
+
+using nlohmann::json;
+
+core::Unexpected<core::Error> bad(std::string what) {
+  return core::fail(core::Errc::InvalidArgument, std::move(what));
+}
+
+// Field readers: absent keeps the default; a present field of the wrong type is an error.
+template <typename T>
+core::Result<void> read(const json& object, const char* name, T& out) {
+  const auto found = object.find(name);
+  if (found == object.end() || found->is_null()) {
+    return {};
+  }
+  if constexpr (std::is_same_v<T, std::string>) {
+    if (!found->is_string()) return bad(std::string("\"") + name + "\" must be a string");
+  } else if constexpr (std::is_same_v<T, bool>) {
+    if (!found->is_boolean()) return bad(std::string("\"") + name + "\" must be true or false");
+  } else if constexpr (std::is_integral_v<T>) {
+    if (!found->is_number_integer()) return bad(std::string("\"") + name + "\" must be an integer");
+    if constexpr (std::is_unsigned_v<T>) {
+      if (found->get<std::int64_t>() < 0)
+        return bad(std::string("\"") + name + "\" must not be negative");
+    }
+  } else if constexpr (std::is_same_v<T, std::vector<std::string>>) {
+    if (!found->is_array()) return bad(std::string("\"") + name + "\" must be an array of strings");
+    for (const auto& item : *found) {
+      if (!item.is_string())
+        return bad(std::string("\"") + name + "\" must be an array of strings");
+    }
+  }
+  out = found->get<T>();
+  return {};
+}
+
+// The error of a failed step, for a function returning another Result type.
+core::Unexpected<core::Error> error_of(const core::Result<void>& failed) {
+  return core::Unexpected<core::Error>(failed.error());
+}
+
+core::Result<void> require_object(const json& j, const char* what) {
+  if (!j.is_object()) return bad(std::string(what) + " must be a JSON object");
+  return {};
+}
+
+json time_ms(core::TimePoint t) {
+  return core::unix_millis(t);
+}
+
+} // namespace
+
+core::Result<TokenRecord> token_record_from_json(const json& j) {
+  if (auto r = require_object(j, "a token record"); !r) return error_of(r);
+  TokenRecord record;
+  std::string environment, state = "active";
+  if (auto r = read(j, "token", record.token); !r) return error_of(r);
+  if (auto r = read(j, "environment", environment); !r) return error_of(r);
+  if (auto r = read(j, "topic", record.topic); !r) return error_of(r);
+  if (auto r = read(j, "state", state); !r) return error_of(r);
+  if (auto r = read(j, "timestamp", record.timestamp_ms); !r) return error_of(r);
+  if (record.token.empty()) return bad("\"token\" is required (hex)");
+  if (record.topic.empty()) return bad("\"topic\" is required, e.g. com.example.app.voip");
+  const auto env = parse_environment(environment);
+  if (!env) return bad("\"environment\" must be \"sandbox\" or \"production\"");
+  record.environment = *env;
+  const auto parsed_state = parse_token_state(state);
+  if (!parsed_state) return bad("\"state\" must be \"active\", \"unregistered\" or \"expired\"");
+  record.state = *parsed_state;
+  return record;
+}
+
+json to_json(const TokenRecord& r) {
+  return {{"token", r.token},
+          {"environment", environment_name(r.environment)},
+          {"topic", r.topic},
+          {"state", token_state_name(r.state)},
+          {"timestamp", r.timestamp_ms}};
+}
+
+core::Result<std::vector<TokenRecord>> parse_token_records(std::string_view text) {
+  const json parsed = json::parse(text, nullptr, false);
+  if (parsed.is_discarded()) return bad("not valid JSON");
+  std::vector<TokenRecord> records;
+  const bool many = parsed.is_array();
+  const json& items = many ? parsed : json::array({parsed});
+  for (std::size_t i = 0; i < items.size(); ++i) {
+    auto record = token_record_from_json(items[i]);
+    if (!record) {
+      return bad((many ? "record " + std::to_string(i) + ": " : std::string()) +
+                 record.error().detail);
+    }
+    records.push_back(std::move(*record));
+  }
+  return records;
+}
+
+core::Result<ProviderKeySpec> key_spec_from_json(const json& j) {
+  if (auto r = require_object(j, "a key"); !r) return error_of(r);
+  ProviderKeySpec spec;
+  std::string kind = "team";
+  std::vector<std::string> environments = {"sandbox", "production"};
+  if (auto r = read(j, "key_id", spec.key_id); !r) return error_of(r);
+  if (auto r = read(j, "team_id", spec.team_id); !r) return error_of(r);
+  if (auto r = read(j, "kind", kind); !r) return error_of(r);
+  if (auto r = read(j, "environments", environments); !r) return error_of(r);
+  if (auto r = read(j, "bundle_ids", spec.bundle_ids); !r) return error_of(r);
+  if (auto r = read(j, "related_key_id", spec.related_key_id); !r) return error_of(r);
+  if (auto r = read(j, "public_key_pem", spec.public_key_pem); !r) return error_of(r);
+  if (auto r = read(j, "revoked", spec.revoked); !r) return error_of(r);
+  if (kind != "team" && kind != "topic") return bad("\"kind\" must be \"team\" or \"topic\"");
+  spec.kind = kind == "team" ? KeyKind::TeamScoped : KeyKind::TopicSpecific;
+  spec.sandbox = spec.production = false;
+  for (const auto& env : environments) {
+    const auto parsed = parse_environment(env);
+    if (!parsed)
+      return bad("\"environments\" holds \"" + env + "\"; use sandbox and/or production");
+    (*parsed == Environment::Sandbox ? spec.sandbox : spec.production) = true;
+  }
+  if (spec.public_key_pem.empty())
+    return bad("\"public_key_pem\" is required (the .p8 or its public key)");
+  return spec;
+}
+
+json to_json(const ProviderKey& key) {
+  const auto& s = key.spec();
+  json environments = json::array();
+  if (s.sandbox) environments.push_back("sandbox");
+  if (s.production) environments.push_back("production");
+  return {{"key_id", s.key_id},
+          {"team_id", s.team_id},
+          {"kind", key_kind_name(s.kind)},
+          {"environments", environments},
+          {"bundle_ids", s.bundle_ids},
+          {"related_key_id", s.related_key_id},
+          {"revoked", key.revoked()}};
+}
+
+core::Result<FaultRule> fault_rule_from_json(const json& j) {
+  if (auto r = require_object(j, "a fault"); !r) return error_of(r);
+  FaultRule rule;
+  std::string scope = "any", reason, goaway;
+  std::int64_t latency_ms = 0;
+  if (auto r = read(j, "scope", scope); !r) return error_of(r);
+  if (auto r = read(j, "match", rule.match); !r) return error_of(r);
+  if (auto r = read(j, "skip", rule.skip); !r) return error_of(r);
+  if (auto r = read(j, "count", rule.count); !r) return error_of(r);
+  if (auto r = read(j, "reason", reason); !r) return error_of(r);
+  if (auto r = read(j, "latency_ms", latency_ms); !r) return error_of(r);
+  if (auto r = read(j, "goaway", goaway); !r) return error_of(r);
+  const auto parsed_scope = parse_fault_scope(scope);
+  if (!parsed_scope) return bad("\"scope\" must be any, token, topic or team");
+  rule.scope = *parsed_scope;
+  if (!reason.empty()) {
+    rule.reason = parse_reason(reason);
+    if (!rule.reason) return bad("\"reason\" \"" + reason + "\" is not an APNs reason");
+  }
+  if (!goaway.empty()) {
+    rule.goaway = parse_reason(goaway);
+    if (!rule.goaway) return bad("\"goaway\" \"" + goaway + "\" is not an APNs reason");
+  }
+  if (latency_ms < 0) return bad("\"latency_ms\" must not be negative");
+  rule.latency = std::chrono::milliseconds(latency_ms);
+  return rule;
+}
+
+json to_json(const ListedFault& f) {
+  json j = {{"id", f.id},
+            {"scope", fault_scope_name(f.rule.scope)},
+            {"match", f.rule.match},
+            {"skip", f.rule.skip},
+            {"count", f.rule.count},
+            {"latency_ms", f.rule.latency.count()},
+            {"applied", f.applied}};
+  if (f.rule.reason) j["reason"] = reason_text(*f.rule.reason);
+  if (f.rule.goaway) j["goaway"] = reason_text(*f.rule.goaway);
+  return j;
+}
+
+core::Result<JournalFilter> journal_filter_from_json(const json& j) {
+  if (auto r = require_object(j, "a journal filter"); !r) return error_of(r);
+  JournalFilter f;
+  std::string environment, push_type, reason, token, topic;
+  std::int64_t since = -1, until = -1, status = -1;
+  if (auto r = read(j, "environment", environment); !r) return error_of(r);
+  if (auto r = read(j, "token", token); !r) return error_of(r);
+  if (auto r = read(j, "topic", topic); !r) return error_of(r);
+  if (auto r = read(j, "push_type", push_type); !r) return error_of(r);
+  if (auto r = read(j, "status", status); !r) return error_of(r);
+  if (auto r = read(j, "reason", reason); !r) return error_of(r);
+  if (auto r = read(j, "accepted", f.accepted_only); !r) return error_of(r);
+  if (auto r = read(j, "since_ms", since); !r) return error_of(r);
+  if (auto r = read(j, "until_ms", until); !r) return error_of(r);
+  if (!environment.empty()) {
+    f.environment = parse_environment(environment);
+    if (!f.environment) return bad("\"environment\" must be sandbox or production");
+  }
+  if (!push_type.empty()) {
+    f.push_type = parse_push_type(push_type);
+    if (!f.push_type) return bad("\"push_type\" \"" + push_type + "\" is not a push type");
+  }
+  if (!reason.empty()) {
+    f.reason = parse_reason(reason);
+    if (!f.reason) return bad("\"reason\" \"" + reason + "\" is not an APNs reason");
+  }
+  if (!token.empty()) f.token = token;
+  if (!topic.empty()) f.topic = topic;
+  if (status >= 0) f.status = static_cast<int>(status);
+  if (since >= 0) f.since = core::TimePoint(std::chrono::milliseconds(since));
+  if (until >= 0) f.until = core::TimePoint(std::chrono::milliseconds(until));
+  return f;
+}
+
+json to_json(const JournalEntry& e) {
+  json j = {{"sequence", e.sequence},
+            {"time_ms", time_ms(e.time)},
+            {"environment", environment_name(e.environment)},
+            {"connection", e.connection_id},
+            {"auth", e.auth},
+            {"method", e.method},
+            {"path", e.path},
+            {"apns_id", e.apns_id},
+            {"token", e.token},
+            {"topic", e.topic},
+            {"status", e.status},
+            {"payload_bytes", e.payload_bytes},
+            {"cause", e.cause}};
+  j["push_type"] = e.push_type ? json(push_type_name(*e.push_type)) : json(nullptr);
+  j["reason"] = e.reason ? json(reason_text(*e.reason)) : json(nullptr);
+  if (e.timestamp_ms) j["timestamp"] = *e.timestamp_ms;
+  if (e.goaway) j["goaway"] = true;
+  return j;
+}
+
+json to_json(const JournalCounters& c) {
+  return {{"requests", c.requests},
+          {"accepted", c.accepted},
+          {"by_reason", c.by_reason},
+          {"dropped_from_ring", c.dropped}};
+}
+
+json to_json(const Delivery& d) {
+  json j = {{"sequence", d.sequence},
+            {"apns_id", d.apns_id},
+            {"environment", environment_name(d.environment)},
+            {"token", d.token},
+            {"topic", d.topic},
+            {"push_type", push_type_name(d.push_type)},
+            {"priority", d.priority},
+            {"collapse_id", d.collapse_id},
+            {"payload", d.payload},
+            {"invalid_payload", d.invalid_payload},
+            {"received_at_ms", time_ms(d.received_at)}};
+  if (!d.unique_id.empty()) j["unique_id"] = d.unique_id;
+  j["expiration"] = d.expiration ? json(*d.expiration) : json(nullptr);
+  return j;
+}
+
+namespace {
+
+// One row per switch: its spec name, how to read it and how to show it.
+struct SettingField {
+  const char* name;
+  std::function<core::Result<void>(const json&, Settings&)> read;
+  std::function<json(const Settings&)> show;
+};
+
+template <typename T>
+SettingField plain(const char* name, T Settings::*member) {
+  return {name, [name, member](const json& j, Settings& s) { return read(j, name, s.*member); },
+          [member](const Settings& s) { return json(s.*member); }};
+}
+
+template <typename Rep, typename Period>
+SettingField seconds(const char* name, std::chrono::duration<Rep, Period> Settings::*member) {
+  return {name,
+          [name, member](const json& j, Settings& s) -> core::Result<void> {
+            const auto& v = j.at(name);
+            if (!v.is_number() || v.get<double>() < 0)
+              return bad(std::string("\"") + name + "\" must be a number of seconds (>= 0)");
+            s.*member = std::chrono::duration_cast<std::chrono::duration<Rep, Period>>(
+                std::chrono::duration<double>(v.get<double>()));
+            return {};
+          },
+          [member](const Settings& s) {
+            return json(std::chrono::duration<double>(s.*member).count());
+          }};
+}
+
+const std::vector<SettingField>& setting_fields() {
+  static const std::vector<SettingField> fields = {
+      plain("strictTokens", &Settings::strict_tokens),
+      {"tokenMinHex",
+       [](const json& j, Settings& s) { return read(j, "tokenMinHex", s.token_syntax.min_hex); },
+       [](const Settings& s) { return json(s.token_syntax.min_hex); }},
+      {"tokenMaxHex",
+       [](const json& j, Settings& s) { return read(j, "tokenMaxHex", s.token_syntax.max_hex); },
+       [](const Settings& s) { return json(s.token_syntax.max_hex); }},
+      seconds("unregisterDelay", &Settings::unregister_delay),
+      {"envKeyReasonSpelling",
+       [](const json& j, Settings& s) -> core::Result<void> {
+         const auto& v = j.at("envKeyReasonSpelling");
+         if (v == "observed")
+           s.env_key_reason_spelling = ReasonSpelling::Observed;
+         else if (v == "documented")
+           s.env_key_reason_spelling = ReasonSpelling::Documented;
+         else
+           return bad("\"envKeyReasonSpelling\" must be \"observed\" or \"documented\"");
+         return {};
+       },
+       [](const Settings& s) {
+         return json(s.env_key_reason_spelling == ReasonSpelling::Observed ? "observed"
+                                                                           : "documented");
+       }},
+      plain("perStreamCertEnvErrors", &Settings::per_stream_cert_env_errors),
+      plain("strictJson", &Settings::strict_json),
+      seconds("tokenMaxAge", &Settings::token_max_age),
+      seconds("tokenMaxFutureSkew", &Settings::token_max_future_skew),
+      seconds("tokenRefreshInterval", &Settings::token_refresh_interval),
+      plain("perTokenBurst", &Settings::per_token_burst),
+      seconds("perTokenWindow", &Settings::per_token_window),
+      plain("maxConcurrentStreams", &Settings::max_concurrent_streams),
+      plain("headerTableSize", &Settings::header_table_size),
+      plain("initialWindowSize", &Settings::initial_window_size),
+      plain("maxFrameSize", &Settings::max_frame_size),
+      plain("maxHeaderListSize", &Settings::max_header_list_size),
+      plain("errorThrottling", &Settings::error_throttling),
+      plain("errorBudget", &Settings::error_budget),
+      plain("badDeviceTokenBudget", &Settings::bad_device_token_budget),
+      seconds("streamIdleTimeout", &Settings::stream_idle_timeout),
+      seconds("connectionIdleTimeout", &Settings::connection_idle_timeout),
+      seconds("zeroExpiryGrace", &Settings::zero_expiry_grace),
+  };
+  return fields;
+}
+
+} // namespace
+
+core::Result<void> apply_settings_json(const json& j, Settings& settings) {
+  if (auto r = require_object(j, "the settings"); !r) return r;
+  Settings updated = settings;
+  for (const auto& [name, value] : j.items()) {
+    const auto& fields = setting_fields();
+    const auto field = std::find_if(fields.begin(), fields.end(),
+                                    [&](const SettingField& f) { return name == f.name; });
+    if (field == fields.end()) {
+      std::string known;
+      for (const auto& f : fields)
+        known += (known.empty() ? "" : ", ") + std::string(f.name);
+      return bad("unknown setting \"" + name + "\"; known: " + known);
+    }
+    if (auto r = field->read(j, updated); !r) return r;
+  }
+  if (updated.token_syntax.min_hex > updated.token_syntax.max_hex) {
+    return bad("\"tokenMinHex\" is larger than \"tokenMaxHex\"");
+  }
+  if (updated.max_concurrent_streams == 0)
+    return bad("\"maxConcurrentStreams\" must be at least 1");
+  settings = updated;
+  return {};
+}
+
+json to_json(const Settings& settings) {
+  json j = json::object();
+  for (const auto& field : setting_fields()) {
+    j[field.name] = field.show(settings);
+  }
+  return j;
+}
+
+} // namespace mock_apns

@@ -1,0 +1,48 @@
+#pragma once
+// The mock's values as JSON, one shape each, shared by the admin API, the CLI's --tokens file
+// and the config file. Parsing never throws: errors are values naming the field.
+#include "core/result.hpp"
+#include "mock_apns/delivery.hpp"
+#include "mock_apns/faults.hpp"
+#include "mock_apns/journal.hpp"
+#include "mock_apns/provider_keys.hpp"
+#include "mock_apns/settings.hpp"
+#include "mock_apns/token_registry.hpp"
+
+#include <string_view>
+#include <vector>
+
+#include <nlohmann/json_fwd.hpp>
+
+namespace mock_apns {
+
+// {"token":"<hex>","environment":"sandbox|production","topic":"<bundle>[.voip]",
+//  "state":"active|unregistered|expired","timestamp":<ms>} (issue #4); `state` defaults to
+// active, `timestamp` to 0.
+core::Result<TokenRecord> token_record_from_json(const nlohmann::json& json);
+nlohmann::json to_json(const TokenRecord& record);
+// One record or an array of them, as text (a --tokens file or a POST body).
+core::Result<std::vector<TokenRecord>> parse_token_records(std::string_view text);
+
+// {"key_id","team_id","kind":"team|topic","environments":["sandbox","production"],
+//  "bundle_ids":[...],"related_key_id","public_key_pem","revoked"}
+core::Result<ProviderKeySpec> key_spec_from_json(const nlohmann::json& json);
+nlohmann::json to_json(const ProviderKey& key);
+
+// {"scope":"any|token|topic|team","match","skip","count","reason","latency_ms","goaway"}
+core::Result<FaultRule> fault_rule_from_json(const nlohmann::json& json);
+nlohmann::json to_json(const ListedFault& fault);
+
+// Query parameters or a JSON object with: environment, token, topic, push_type, status, reason,
+// accepted, since_ms, until_ms.
+core::Result<JournalFilter> journal_filter_from_json(const nlohmann::json& json);
+nlohmann::json to_json(const JournalEntry& entry);
+nlohmann::json to_json(const JournalCounters& counters);
+nlohmann::json to_json(const Delivery& delivery);
+
+// The spec §10 switches by their spec names (envKeyReasonSpelling, perStreamCertEnvErrors,
+// strictJson, perTokenBurst, ...); unknown keys are an error naming them.
+core::Result<void> apply_settings_json(const nlohmann::json& json, Settings& settings);
+nlohmann::json to_json(const Settings& settings);
+
+} // namespace mock_apns

@@ -1,0 +1,34 @@
+#pragma once
+// A folder written by `voipsim certs` as the mock uses it: its CA bundle to trust provider
+// certificates, its server certificate, and its provider token key and team (issue #4, --pki).
+#include "core/clock.hpp"
+#include "core/result.hpp"
+#include "mock_apns/provider_keys.hpp"
+
+#include <filesystem>
+#include <string>
+
+namespace mock_apns {
+
+struct PkiDir {
+  std::filesystem::path dir;
+  std::string server_certificate_file; // server.pem
+  std::string server_key_file;         // server.key
+  std::string ca_bundle_file;          // ca-bundle.pem
+  std::string bundle_id;               // the app the set was made for
+  std::string team_id;
+  ProviderKeySpec key; // the .p8's public half, a team key valid in both environments
+};
+
+// Reads manifest.json and the files it names; errors say which file is missing or wrong.
+core::Result<PkiDir> load_pki_dir(const std::filesystem::path& dir);
+
+// Writes a fresh set into `dir` (for com.example.imapp, team TEAMA12345, key KB00000001, the
+// .p12 files protected by `p12_password`) and loads it.
+core::Result<PkiDir> make_pki_dir(const std::filesystem::path& dir, core::TimePoint now,
+                                  const std::string& p12_password);
+
+// Registers the key and the team's bundle id with a running or starting mock.
+core::Result<void> register_pki_dir(const PkiDir& pki, ProviderKeys& keys);
+
+} // namespace mock_apns

@@ -1,0 +1,276 @@
+// voipsim mock-apns: the APNs mock as a standalone server for test suites in any language.
+#include "cli/args.hpp"
+#include "cli/commands.hpp"
+#include "mock_apns/admin_server.hpp"
+#include "mock_apns/json_codec.hpp"
+#include "mock_apns/pki_dir.hpp"
+#include "mock_apns/server.hpp"
+
+#include <csignal>
+#include <cstdlib>
+#include <fstream>
+#include <iostream>
+#include <sstream>
+
+#include <nlohmann/json.hpp>
+#include <pthread.h>
+
+namespace cli {
+
+const char* const kMockApnsHelp =
+    R"(Usage: voipsim mock-apns [--sandbox HOST:PORT] [--production HOST:PORT] [--admin HOST:PORT]
+                         [--pki DIR] [--auth cert,token] [--strict | --permissive]
+                         [--tokens FILE] [--config FILE] [--seed N] [--threads N]
+                         [--journal-size N] [--per-token-burst N] [--unregister-delay SECONDS]
+
+Runs a local mock of Apple's APNs provider API (HTTP/2 over TLS): a sandbox and a production
+listener that answer exactly as APNs does (spec/apns-provider-api.md), and an admin API (plain
+HTTP/1.1, JSON) to seed tokens and keys, read the journal, verify, inject faults and follow
+deliveries. With no flags it makes its own PKI in a temporary folder and picks free ports.
+
+When ready it prints one JSON line to stdout:
+  {"event":"ready","sandbox":"127.0.0.1:P1","production":"127.0.0.1:P2","admin":"127.0.0.1:P3","pki":"DIR"}
+Point an APNs client at the sandbox or production address with DIR/ca-bundle.pem as its CA
+(the server certificate also names api.sandbox.push.apple.com and api.push.apple.com), and
+either a provider certificate from DIR (certificate auth) or a JWT signed with DIR's .p8 key
+(token auth). SIGINT or SIGTERM shuts down gracefully (GOAWAY {"reason":"Shutdown"}) and prints
+{"event":"stopped",...} with the request counters.
+
+Options:
+  --sandbox HOST:PORT      sandbox listener (default 127.0.0.1:0, a free port)
+  --production HOST:PORT   production listener (default 127.0.0.1:0)
+  --admin HOST:PORT        admin API (default 127.0.0.1:0); keep it on loopback
+  --pki DIR                a folder written by 'voipsim certs': the mock trusts its CA bundle,
+                           serves its server certificate and knows its provider token key
+                           (default: a fresh one in a temporary folder, removed on exit; its
+                           .p12 password is "voipsim")
+  --auth cert,token        which auth modes to serve (default both): "cert" alone requires a
+                           client certificate, "token" alone asks for none
+  --strict                 unknown device tokens answer 400 BadDeviceToken (default)
+  --permissive             any well-formed device token is accepted
+  --tokens FILE            token records to load: a JSON array of
+                           {"token":"<hex>","environment":"sandbox|production",
+                            "topic":"<bundle>[.voip]","state":"active|unregistered|expired",
+                            "timestamp":<ms>}
+  --config FILE            JSON object of settings by their spec names (spec §10), e.g.
+                           {"perTokenBurst":0,"envKeyReasonSpelling":"documented",
+                            "perStreamCertEnvErrors":true,"strictJson":true,
+                            "connectionIdleTimeout":3600}; durations are in seconds.
+                           GET /v1/settings on the admin API lists every one with its value.
+  --seed N                 generated apns-ids repeat for the same seed (default: random)
+  --threads N              I/O threads per listener (default 1)
+  --journal-size N         requests kept in the journal ring (default 100000)
+  --per-token-burst N      requests per token per window before 429 TooManyRequests
+                           (default 20; 0 turns the limit off, e.g. for benchmarks)
+  --unregister-delay S     seconds an unregistered token still gets 200 (default 0)
+  -h, --help               show this help
+
+Exit status: 0 stopped by a signal, 1 could not start (busy port, unreadable files),
+2 bad usage.
+)";
+
+namespace {
+
+struct HostPort {
+  std::string host;
+  std::uint16_t port = 0;
+};
+
+std::optional<HostPort> parse_host_port(const std::string& text, std::string& error,
+                                        const std::string& flag) {
+  const auto colon = text.rfind(':');
+  std::string host = colon == std::string::npos ? "" : text.substr(0, colon);
+  const std::string port = colon == std::string::npos ? text : text.substr(colon + 1);
+  if (host.size() >= 2 && host.front() == '[' && host.back() == ']') {
+    host = host.substr(1, host.size() - 2);
+  }
+  char* end = nullptr;
+  const unsigned long value = std::strtoul(port.c_str(), &end, 10);
+  if (colon == std::string::npos || port.empty() || *end != '\0' || value > 65535) {
+    error = "--" + flag + " needs HOST:PORT (e.g. 127.0.0.1:2197, port 0 for a free one), got '" +
+            text + "'";
+    return std::nullopt;
+  }
+  return HostPort{host.empty() ? "127.0.0.1" : host, static_cast<std::uint16_t>(value)};
+}
+
+std::optional<std::string> read_whole(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return std::nullopt;
+  std::ostringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+std::string address(const std::string& host, std::uint16_t port) {
+  return (host.find(':') != std::string::npos ? "[" + host + "]" : host) + ":" +
+         std::to_string(port);
+}
+
+// A fresh folder under $TMPDIR for the default PKI.
+std::optional<std::filesystem::path> make_temp_dir() {
+  const char* base = std::getenv("TMPDIR");
+  std::string pattern = std::string(base && *base ? base : "/tmp") + "/voipsim-mock-apns-XXXXXX";
+  if (mkdtemp(pattern.data()) == nullptr) return std::nullopt;
+  return std::filesystem::path(pattern);
+}
+
+int fail(const std::string& message, int status) {
+  std::cerr << "voipsim mock-apns: " << message << "\n";
+  if (status == kExitUsage) std::cerr << "Run 'voipsim mock-apns --help' for usage.\n";
+  return status;
+}
+
+} // namespace
+
+int mock_apns(const std::vector<std::string>& words) {
+  std::string error;
+  const auto args =
+      Args::parse(words,
+                  {"sandbox", "production", "admin", "pki", "auth", "tokens", "config", "seed",
+                   "threads", "journal-size", "per-token-burst", "unregister-delay"},
+                  {"strict", "permissive"}, error);
+  if (!args) return fail(error, kExitUsage);
+  if (!args->positional().empty()) {
+    return fail("unexpected argument '" + args->positional().front() + "'", kExitUsage);
+  }
+  std::optional<HostPort> sandbox, production, admin;
+  sandbox = parse_host_port(args->get("sandbox", "127.0.0.1:0"), error, "sandbox");
+  if (sandbox)
+    production = parse_host_port(args->get("production", "127.0.0.1:0"), error, "production");
+  if (production) admin = parse_host_port(args->get("admin", "127.0.0.1:0"), error, "admin");
+  if (!admin) return fail(error, kExitUsage);
+
+  mock_apns::ServerOptions options;
+  options.host = sandbox->host;
+  options.sandbox_port = sandbox->port;
+  options.production_port = production->port;
+  if (sandbox->host != production->host) {
+    return fail("--sandbox and --production must use the same host", kExitUsage);
+  }
+  const std::string auth = args->get("auth", "cert,token");
+  options.certificate_auth = auth.find("cert") != std::string::npos;
+  options.token_auth = auth.find("token") != std::string::npos;
+  if (auth != "cert" && auth != "token" && auth != "cert,token" && auth != "token,cert") {
+    return fail("--auth takes cert, token or cert,token; got '" + auth + "'", kExitUsage);
+  }
+  if (args->has("strict") && args->has("permissive")) {
+    return fail("--strict and --permissive exclude each other", kExitUsage);
+  }
+  if (args->has("config")) {
+    const auto text = read_whole(args->get("config", ""));
+    if (!text) return fail("cannot read --config " + args->get("config", ""), kExitFailed);
+    const auto json = nlohmann::json::parse(*text, nullptr, false);
+    if (json.is_discarded())
+      return fail(args->get("config", "") + " is not valid JSON", kExitUsage);
+    if (auto applied = mock_apns::apply_settings_json(json, options.settings); !applied) {
+      return fail(args->get("config", "") + ": " + applied.error().detail, kExitUsage);
+    }
+  }
+  if (args->has("permissive")) options.settings.strict_tokens = false;
+  if (args->has("strict")) options.settings.strict_tokens = true;
+  const auto seed = args->number("seed", 0, 0, UINT64_MAX, error);
+  const auto threads = seed ? args->number("threads", 1, 1, 64, error) : std::nullopt;
+  const auto journal_size =
+      threads ? args->number("journal-size", 100'000, 1, 100'000'000, error) : std::nullopt;
+  const auto burst =
+      journal_size
+          ? args->number("per-token-burst", options.settings.per_token_burst, 0, UINT32_MAX, error)
+          : std::nullopt;
+  const auto delay =
+      burst ? args->number("unregister-delay", 0, 0, 365ULL * 86400, error) : std::nullopt;
+  if (!delay) return fail(error, kExitUsage);
+  options.seed = *seed;
+  options.threads = *threads;
+  options.journal_capacity = *journal_size;
+  options.settings.per_token_burst = static_cast<std::uint32_t>(*burst);
+  if (args->has("unregister-delay"))
+    options.settings.unregister_delay = std::chrono::seconds(*delay);
+
+  std::vector<mock_apns::TokenRecord> tokens;
+  if (args->has("tokens")) {
+    const auto text = read_whole(args->get("tokens", ""));
+    if (!text) return fail("cannot read --tokens " + args->get("tokens", ""), kExitFailed);
+    auto parsed = mock_apns::parse_token_records(*text);
+    if (!parsed) return fail(args->get("tokens", "") + ": " + parsed.error().detail, kExitUsage);
+    tokens = std::move(*parsed);
+  }
+
+  // Signals are taken by sigwait below; every thread started from here on inherits the mask.
+  sigset_t stop_signals;
+  sigemptyset(&stop_signals);
+  sigaddset(&stop_signals, SIGINT);
+  sigaddset(&stop_signals, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
+
+  std::optional<std::filesystem::path> temporary_pki;
+  core::Result<mock_apns::PkiDir> pki = core::fail(core::Errc::InvalidArgument, "");
+  if (args->has("pki")) {
+    pki = mock_apns::load_pki_dir(args->get("pki", ""));
+  } else {
+    temporary_pki = make_temp_dir();
+    if (!temporary_pki) return fail("cannot create a temporary folder for the PKI", kExitFailed);
+    pki = mock_apns::make_pki_dir(*temporary_pki, core::SystemClock().now(), "voipsim");
+  }
+  auto remove_temporary_pki = [&] {
+    std::error_code ignored;
+    if (temporary_pki) std::filesystem::remove_all(*temporary_pki, ignored);
+  };
+  if (!pki) {
+    remove_temporary_pki();
+    return fail("--pki: " + pki.error().message(), kExitFailed);
+  }
+  options.certificate_chain_file = pki->server_certificate_file;
+  options.private_key_file = pki->server_key_file;
+  options.client_ca_file = pki->ca_bundle_file;
+
+  mock_apns::Server server(options);
+  if (auto registered = mock_apns::register_pki_dir(*pki, server.keys()); !registered) {
+    remove_temporary_pki();
+    return fail("--pki: " + registered.error().message(), kExitFailed);
+  }
+  for (std::size_t i = 0; i < tokens.size(); ++i) {
+    if (auto put = server.tokens().put(tokens[i]); !put) {
+      remove_temporary_pki();
+      return fail("--tokens record " + std::to_string(i) + ": " + put.error().detail, kExitUsage);
+    }
+  }
+  if (auto started = server.start(); !started) {
+    remove_temporary_pki();
+    return fail(started.error().message(), kExitFailed);
+  }
+  mock_apns::AdminServer admin_server(server, {admin->host, admin->port});
+  if (auto started = admin_server.start(); !started) {
+    server.stop();
+    remove_temporary_pki();
+    return fail(started.error().message(), kExitFailed);
+  }
+  std::cout << nlohmann::ordered_json{{"event", "ready"},
+                                      {"sandbox",
+                                       address(options.host,
+                                               server.port(mock_apns::Environment::Sandbox))},
+                                      {"production",
+                                       address(options.host,
+                                               server.port(mock_apns::Environment::Production))},
+                                      {"admin", address(admin->host, admin_server.port())},
+                                      {"pki", pki->dir.string()}}
+                   .dump()
+            << std::endl;
+
+  int signal = 0;
+  sigwait(&stop_signals, &signal);
+  admin_server.stop();
+  server.stop();
+  const auto counters = server.journal().counters();
+  std::cout << nlohmann::ordered_json{{"event", "stopped"},
+                                      {"signal", signal == SIGINT ? "SIGINT" : "SIGTERM"},
+                                      {"requests", counters.requests},
+                                      {"accepted", counters.accepted},
+                                      {"by_reason", counters.by_reason}}
+                   .dump()
+            << std::endl;
+  remove_temporary_pki();
+  return kExitOk;
+}
+
+} // namespace cli
