@@ -190,6 +190,18 @@ bool BackgroundProcess::wait_for_output(std::string_view needle,
   }) && reader_->output.find(needle) != std::string::npos;
 }
 
+std::optional<int> BackgroundProcess::wait_for_exit(std::chrono::milliseconds timeout) {
+  std::unique_lock lock(reader_->mutex);
+  if (!reader_->changed.wait_for(lock, timeout, [&] { return reader_->ended; })) {
+    return std::nullopt;
+  }
+  lock.unlock();
+  if (pid_ <= 0) return exit_code_;
+  exit_code_ = wait_exit(pid_); // the output closes at exit: this does not block for long
+  pid_ = -1;
+  return exit_code_;
+}
+
 std::string BackgroundProcess::output() const {
   std::lock_guard lock(reader_->mutex);
   return reader_->output;

@@ -5,6 +5,7 @@
 #include <chrono>
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -38,6 +39,9 @@ public:
 
   // Waits until the output contains `needle`; false on timeout or exit.
   bool wait_for_output(std::string_view needle, std::chrono::milliseconds timeout);
+  // Waits until the process has closed its output and exited; its exit code (-1 when killed
+  // by a signal), or nullopt when it is still running after `timeout`.
+  std::optional<int> wait_for_exit(std::chrono::milliseconds timeout);
   // TCP ports the process is listening on, read from /proc.
   std::vector<std::uint16_t> listening_ports() const;
   std::string output() const;
@@ -45,7 +49,8 @@ public:
 
 private:
   struct Reader;
-  pid_t pid_ = -1;
+  pid_t pid_ = -1; // -1 once reaped
+  int exit_code_ = -1;
   std::unique_ptr<Reader> reader_;
 };
 

@@ -1,0 +1,124 @@
+// `voipsim mock-apns` as a test suite in another language runs it: start, read the ready line,
+// push with curl, ask the admin API, stop with a signal; and its usage errors.
+#include "support/child_process.hpp"
+#include "support/temp_dir.hpp"
+
+#include <csignal>
+#include <filesystem>
+
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+namespace {
+
+using namespace std::chrono_literals;
+using nlohmann::json;
+
+constexpr const char* kToken = "db3582a31936a10992dcb438c512d71a0ca642b9b58c4fb2357f8c055043eaf6";
+
+support::ProcessResult voipsim(std::vector<std::string> args) {
+  args.insert(args.begin(), VOIPSIM_BINARY);
+  return support::run_process(args, 120s);
+}
+
+// The first line of `output` that is a JSON object with "event": `event`.
+json event_line(const std::string& output, const std::string& event) {
+  std::size_t at = 0;
+  while (at < output.size()) {
+    const auto end = output.find('\n', at);
+    const auto line = json::parse(output.substr(at, end - at), nullptr, false);
+    if (line.is_object() && line.value("event", "") == event) return line;
+    if (end == std::string::npos) break;
+    at = end + 1;
+  }
+  return json();
+}
+
+std::string port_of(const std::string& address) {
+  return address.substr(address.rfind(':') + 1);
+}
+
+TEST(MockApnsCli, ServesAPushFromReadyLineToSignal) {
+  ASSERT_FALSE(support::find_program("curl").empty()) << "curl is missing: run scripts/setup.sh";
+  support::TempDir dir;
+  const std::string tokens = dir.write(
+      "tokens.json",
+      json::array(
+          {{{"token", kToken}, {"environment", "sandbox"}, {"topic", "com.example.imapp.voip"}}})
+          .dump());
+  support::BackgroundProcess mock({VOIPSIM_BINARY, "mock-apns", "--tokens", tokens, "--seed", "7"});
+  ASSERT_TRUE(mock.wait_for_output("\"event\":\"ready\"", 60s)) << mock.output();
+  const json ready = event_line(mock.output(), "ready");
+  ASSERT_TRUE(ready.is_object()) << mock.output();
+  const std::string pki = ready["pki"];
+  for (const char* file : {"ca-bundle.pem", "voip-services.pem", "AuthKey_KB00000001.p8"}) {
+    EXPECT_TRUE(std::filesystem::exists(pki + "/" + file)) << file;
+  }
+  const std::string port = port_of(ready["sandbox"]);
+  const auto pushed = support::run_process(
+      {"curl", "-sS", "--http2", "--cacert", pki + "/ca-bundle.pem", "--cert",
+       pki + "/voip-services.pem", "--key", pki + "/voip-services.key", "--resolve",
+       "api.sandbox.push.apple.com:" + port + ":127.0.0.1", "-H", "apns-push-type: voip", "-w",
+       "%{http_code}", "--data-binary", R"({"aps":{}})",
+       "https://api.sandbox.push.apple.com:" + port + "/3/device/" + kToken},
+      30s);
+  EXPECT_EQ(pushed.output, "200") << pushed.describe();
+  const auto journal = support::run_process(
+      {"curl", "-sS", "http://" + ready["admin"].get<std::string>() + "/v1/journal"}, 30s);
+  const auto entries = json::parse(journal.output, nullptr, false);
+  ASSERT_TRUE(entries.is_object()) << journal.describe();
+  ASSERT_EQ(entries["entries"].size(), 1u);
+  EXPECT_EQ(entries["entries"][0]["auth"], "certificate \"VoIP Services: com.example.imapp\"");
+
+  const pid_t pid = mock.pid();
+  ASSERT_EQ(kill(pid, SIGTERM), 0);
+  ASSERT_TRUE(mock.wait_for_output("\"event\":\"stopped\"", 30s)) << mock.output();
+  EXPECT_EQ(event_line(mock.output(), "stopped")["accepted"], 1);
+  // The folder it made for itself goes with it; wait for the exit that follows the line.
+  EXPECT_EQ(mock.wait_for_exit(30s), 0) << mock.output();
+  EXPECT_FALSE(std::filesystem::exists(pki)) << "temporary PKI left behind";
+}
+
+TEST(MockApnsCli, UsageErrorsAndStartFailuresSayWhatIsWrong) {
+  const auto auth = voipsim({"mock-apns", "--auth", "password"});
+  EXPECT_EQ(auth.exit_code, 2);
+  EXPECT_NE(auth.output.find("--auth takes cert, token or cert,token"), std::string::npos)
+      << auth.describe();
+  const auto address = voipsim({"mock-apns", "--sandbox", "localhost"});
+  EXPECT_EQ(address.exit_code, 2);
+  EXPECT_NE(address.output.find("HOST:PORT"), std::string::npos) << address.describe();
+  const auto pki = voipsim({"mock-apns", "--pki", "/nonexistent/pki"});
+  EXPECT_EQ(pki.exit_code, 1);
+  EXPECT_NE(pki.output.find("manifest.json"), std::string::npos) << pki.describe();
+  support::TempDir dir;
+  const auto tokens =
+      voipsim({"mock-apns", "--tokens", dir.write("t.json", R"([{"token":"ab"}])")});
+  EXPECT_EQ(tokens.exit_code, 2);
+  EXPECT_NE(tokens.output.find("record 0"), std::string::npos) << tokens.describe();
+  const auto config =
+      voipsim({"mock-apns", "--config", dir.write("c.json", R"({"perTokenBrust":0})")});
+  EXPECT_EQ(config.exit_code, 2);
+  EXPECT_NE(config.output.find("unknown setting \"perTokenBrust\""), std::string::npos)
+      << config.describe();
+}
+
+TEST(MockApnsCli, ABusyPortIsAStartFailure) {
+  support::BackgroundProcess first({VOIPSIM_BINARY, "mock-apns"});
+  ASSERT_TRUE(first.wait_for_output("\"event\":\"ready\"", 60s)) << first.output();
+  const std::string taken = event_line(first.output(), "ready")["sandbox"];
+  const auto second = voipsim({"mock-apns", "--sandbox", taken});
+  EXPECT_EQ(second.exit_code, 1) << second.describe();
+  EXPECT_NE(second.output.find("sandbox listener"), std::string::npos) << second.describe();
+}
+
+TEST(MockApnsCli, HelpListsEveryOption) {
+  const auto help = voipsim({"help", "mock-apns"});
+  ASSERT_EQ(help.exit_code, 0);
+  for (const char* option : {"--sandbox", "--production", "--admin", "--pki", "--auth", "--strict",
+                             "--permissive", "--tokens", "--config", "--seed", "--threads",
+                             "--journal-size", "--per-token-burst", "--unregister-delay"}) {
+    EXPECT_NE(help.output.find(std::string("\n  ") + option), std::string::npos) << option;
+  }
+}
+
+} // namespace

@@ -1,0 +1,217 @@
+// The admin API of a running mock, driven with curl as a user's script would: tokens, keys,
+// journal and verify, faults, deliveries (long-poll and event stream), metrics, bad input.
+#include "integration/mock_fixture.hpp"
+#include "mock_apns/admin_server.hpp"
+#include "support/child_process.hpp"
+#include "support/temp_dir.hpp"
+#include "support/wait.hpp"
+
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+namespace integration {
+namespace {
+
+using namespace std::chrono_literals;
+using mock_apns::Environment;
+using nlohmann::json;
+
+constexpr const char* kToken = "aa3582a31936a10992dcb438c512d71a0ca642b9b58c4fb2357f8c055043eaf6";
+
+struct HttpResult {
+  int status = 0;
+  std::string body;
+  json parsed() const { return json::parse(body, nullptr, false); }
+};
+
+class AdminApi : public ::testing::Test {
+protected:
+  void SetUp() override {
+    ASSERT_FALSE(support::find_program("curl").empty()) << "curl is missing: run scripts/setup.sh";
+    ASSERT_TRUE(admin_.start());
+  }
+  void TearDown() override { admin_.stop(); }
+
+  std::string url(const std::string& path) const {
+    return "http://127.0.0.1:" + std::to_string(admin_.port()) + path;
+  }
+
+  HttpResult call(const std::string& method, const std::string& path,
+                  const std::string& body = "") {
+    std::vector<std::string> argv = {"curl",           "-sS",    "-X", method, "-w",
+                                     "\n%{http_code}", url(path)};
+    if (!body.empty()) {
+      argv.insert(argv.end(), {"-H", "content-type: application/json", "--data-binary", body});
+    }
+    const auto run = support::run_process(argv, 30s);
+    EXPECT_EQ(run.exit_code, 0) << run.describe();
+    const auto newline = run.output.rfind('\n');
+    return {std::atoi(run.output.c_str() + newline + 1), run.output.substr(0, newline)};
+  }
+
+  // One VoIP push to `token` with the §11.1 universal certificate, over curl --http2.
+  HttpResult push(const std::string& token) {
+    const WirePki& pki = WirePki::get();
+    const auto run =
+        support::run_process({"curl",
+                              "-sS",
+                              "--http2",
+                              "--cacert",
+                              pki.ca_bundle,
+                              "--cert",
+                              pki.cert_file("C_UNIV"),
+                              "--key",
+                              pki.key_file("C_UNIV"),
+                              "--resolve",
+                              mock_.curl_resolve(Environment::Sandbox),
+                              "-H",
+                              "apns-push-type: voip",
+                              "-H",
+                              "apns-topic: com.example.imapp.voip",
+                              "-w",
+                              "\n%{http_code}",
+                              "--data-binary",
+                              R"({"aps":{}})",
+                              mock_.origin(Environment::Sandbox) + "/3/device/" + token},
+                             30s);
+    EXPECT_EQ(run.exit_code, 0) << run.describe();
+    const auto newline = run.output.rfind('\n');
+    return {std::atoi(run.output.c_str() + newline + 1), run.output.substr(0, newline)};
+  }
+
+  std::string add_token_body(const std::string& state = "active") const {
+    return json{{"token", kToken},
+                {"environment", "sandbox"},
+                {"topic", "com.example.imapp.voip"},
+                {"state", state},
+                {"timestamp", 0}}
+        .dump();
+  }
+
+  MockFixture mock_;
+  mock_apns::AdminServer admin_{mock_.server(), {}};
+};
+
+TEST_F(AdminApi, TokensAddedListedUnregisteredAndDeletedChangeWhatAPushGets) {
+  EXPECT_EQ(push(kToken).status, 400) << "unknown token in strict mode";
+  const auto added = call("POST", "/v1/tokens", "[" + add_token_body() + "]");
+  ASSERT_EQ(added.status, 200) << added.body;
+  EXPECT_EQ(added.parsed()["added"], 1);
+  EXPECT_EQ(call("GET", std::string("/v1/tokens/") + kToken).parsed()["topic"],
+            "com.example.imapp.voip");
+  EXPECT_EQ(push(kToken).status, 200);
+
+  const auto unregistered = call("POST", std::string("/v1/tokens/") + kToken + "/unregister",
+                                 R"({"timestamp":1767225000000})");
+  ASSERT_EQ(unregistered.status, 200) << unregistered.body;
+  const auto gone = push(kToken);
+  EXPECT_EQ(gone.status, 410);
+  EXPECT_EQ(json::parse(gone.body),
+            json::parse(R"({"reason":"Unregistered","timestamp":1767225000000})"));
+
+  EXPECT_EQ(call("DELETE", std::string("/v1/tokens/") + kToken).status, 200);
+  EXPECT_EQ(call("GET", std::string("/v1/tokens/") + kToken).status, 404);
+  const auto listed = call("GET", "/v1/tokens?limit=100").parsed();
+  EXPECT_EQ(listed["total"], 6) << "the six §11.1 fixtures remain";
+}
+
+TEST_F(AdminApi, BadInputGetsAClearErrorAndChangesNothing) {
+  const auto not_json = call("POST", "/v1/tokens", "{nope");
+  EXPECT_EQ(not_json.status, 400);
+  EXPECT_NE(not_json.parsed()["error"].get<std::string>().find("JSON"), std::string::npos);
+  const auto bad_env =
+      call("POST", "/v1/tokens", R"({"token":"abcd","environment":"staging","topic":"a.b"})");
+  EXPECT_EQ(bad_env.status, 400);
+  EXPECT_NE(bad_env.body.find("environment"), std::string::npos) << bad_env.body;
+  EXPECT_EQ(call("GET", "/v1/nothing").status, 404);
+  EXPECT_EQ(call("POST", "/v1/faults", R"({"scope":"token"})").status, 400);
+  EXPECT_EQ(call("POST", "/v1/faults", R"({"reason":"NoSuchReason"})").status, 400);
+  EXPECT_EQ(call("GET", "/v1/tokens?limit=1000").parsed()["total"], 6);
+  EXPECT_EQ(call("GET", "/v1/health").parsed()["status"], "ok");
+}
+
+TEST_F(AdminApi, FaultsAnswerTheNextRequestsAndThenStop) {
+  ASSERT_EQ(call("POST", "/v1/tokens", add_token_body()).status, 200);
+  const auto fault = call(
+      "POST", "/v1/faults",
+      json{{"scope", "token"}, {"match", kToken}, {"count", 2}, {"reason", "ServiceUnavailable"}}
+          .dump());
+  ASSERT_EQ(fault.status, 200) << fault.body;
+  EXPECT_EQ(call("GET", "/v1/faults").parsed()["faults"].size(), 1u);
+  EXPECT_EQ(push(kToken).status, 503);
+  EXPECT_EQ(push(kToken).status, 503);
+  EXPECT_EQ(push(kToken).status, 200) << "the fault was used up";
+  EXPECT_TRUE(call("GET", "/v1/faults").parsed()["faults"].empty());
+}
+
+TEST_F(AdminApi, JournalQueriesAndVerifyExplainsAFailedExpectation) {
+  ASSERT_EQ(call("POST", "/v1/tokens", add_token_body()).status, 200);
+  EXPECT_EQ(push(kToken).status, 200);
+  EXPECT_EQ(push("db3582a3").status, 400);
+  const auto journal = call("GET", std::string("/v1/journal?token=") + kToken).parsed();
+  ASSERT_EQ(journal["entries"].size(), 1u);
+  EXPECT_EQ(journal["entries"][0]["status"], 200);
+  EXPECT_EQ(journal["counters"]["requests"], 2);
+  const auto rejected = call("GET", "/v1/journal?reason=BadDeviceToken").parsed();
+  ASSERT_EQ(rejected["entries"].size(), 1u);
+  EXPECT_NE(rejected["entries"][0]["cause"].get<std::string>().find("hex"), std::string::npos)
+      << "every rejection carries its cause";
+
+  const auto ok = call("POST", "/v1/journal/verify",
+                       json{{"token", kToken}, {"accepted", true}, {"exactly", 1}}.dump());
+  EXPECT_EQ(ok.status, 200) << ok.body;
+  const auto failed = call("POST", "/v1/journal/verify",
+                           json{{"token", kToken}, {"push_type", "alert"}, {"at_least", 1}}.dump());
+  EXPECT_EQ(failed.status, 417);
+  const std::string message = failed.parsed()["message"];
+  EXPECT_NE(message.find("found 0"), std::string::npos) << message;
+  EXPECT_NE(message.find("differs in: push-type"), std::string::npos) << message;
+}
+
+TEST_F(AdminApi, DeliveriesArriveByLongPollAndEventStream) {
+  ASSERT_EQ(call("POST", "/v1/tokens", add_token_body()).status, 200);
+  support::BackgroundProcess stream({"curl", "-sN", url("/v1/deliveries/stream?after=0")});
+  auto poll = std::async(std::launch::async,
+                         [&] { return call("GET", "/v1/deliveries?after=0&wait_ms=20000"); });
+  // The long-poll is parked until the push (its own timeout is far beyond kEventTimeout).
+  support::Counter published;
+  const auto id = mock_.server().deliveries().subscribe([&](const auto&) { published.add(); });
+  EXPECT_EQ(push(kToken).status, 200);
+  ASSERT_TRUE(published.wait_for_at_least(1));
+  mock_.server().deliveries().unsubscribe(id);
+  const auto polled = support::get_within(poll);
+  ASSERT_TRUE(polled);
+  const auto deliveries = polled->parsed()["deliveries"];
+  ASSERT_EQ(deliveries.size(), 1u) << polled->body;
+  EXPECT_EQ(deliveries[0]["token"], kToken);
+  EXPECT_EQ(deliveries[0]["push_type"], "voip");
+  EXPECT_EQ(deliveries[0]["payload"], R"({"aps":{}})");
+  EXPECT_TRUE(stream.wait_for_output("event: delivery", support::kEventTimeout)) << stream.output();
+  EXPECT_NE(stream.output().find(kToken), std::string::npos);
+}
+
+TEST_F(AdminApi, MetricsCountRequestsByReasonInPrometheusFormat) {
+  EXPECT_EQ(push("db3582a3").status, 400);
+  const auto metrics = call("GET", "/metrics");
+  EXPECT_EQ(metrics.status, 200);
+  EXPECT_NE(metrics.body.find("apns_requests_total{reason=\"BadDeviceToken\"} 1"),
+            std::string::npos)
+      << metrics.body;
+  EXPECT_NE(metrics.body.find("# TYPE apns_request_duration_seconds histogram"), std::string::npos);
+  EXPECT_NE(metrics.body.find("apns_connections_accepted_total{environment=\"sandbox\"} 1"),
+            std::string::npos)
+      << metrics.body;
+}
+
+TEST_F(AdminApi, ResetForgetsJournalAndFaultsButKeepsTokens) {
+  ASSERT_EQ(call("POST", "/v1/faults", R"({"reason":"InternalServerError","count":-1})").status,
+            200);
+  EXPECT_EQ(push("db3582a3").status, 400);
+  ASSERT_EQ(call("POST", "/v1/reset").status, 200);
+  EXPECT_TRUE(call("GET", "/v1/journal").parsed()["entries"].empty());
+  EXPECT_TRUE(call("GET", "/v1/faults").parsed()["faults"].empty());
+  EXPECT_EQ(call("GET", "/v1/tokens").parsed()["total"], 6);
+}
+
+} // namespace
+} // namespace integration
