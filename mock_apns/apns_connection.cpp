@@ -70,9 +70,6 @@ void ApnsConnection::on_request(net::Request&& request, net::Responder responder
                                   : std::string(verdict.apns_id);
   const std::string unique_id =
       environment_ == Environment::Sandbox ? ids_.next().to_string() : std::string();
-  if (verdict.raise_stream_limit) {
-    connection_.set_max_concurrent_streams(state.settings.max_concurrent_streams);
-  }
   throttle_after(verdict);
   net::Response response = make_response(verdict, apns_id, unique_id);
   record(request, verdict, apns_id, unique_id);
@@ -81,10 +78,16 @@ void ApnsConnection::on_request(net::Request&& request, net::Responder responder
   if (verdict.goaway_after_response) {
     goaway = reason_json(*verdict.goaway_after_response, spelling);
   }
-  auto answer = [responder, connection = connection_, goaway, started, state = state_,
+  // After the answer: the limit is raised once the first valid token was answered (spec V72).
+  const std::uint32_t raise_to =
+      verdict.raise_stream_limit ? state.settings.max_concurrent_streams : 0;
+  auto answer = [responder, connection = connection_, goaway, started, raise_to, state = state_,
                  response = std::move(response)]() mutable {
     responder.respond(std::move(response));
     state->latency.observe(std::chrono::steady_clock::now() - started);
+    if (raise_to != 0) {
+      connection.set_max_concurrent_streams(raise_to);
+    }
     if (goaway) {
       connection.close_with_goaway(kNoError, *goaway);
     }

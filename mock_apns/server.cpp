@@ -126,20 +126,20 @@ void Server::stop() {
     return;
   }
   impl_->stopped = true;
-  {
-    std::lock_guard lock(impl_->state->delayed_mutex);
-    impl_->state->accepting_delayed = false;
-  }
   for (auto* listener : {impl_->sandbox.get(), impl_->production.get()}) {
     if (listener != nullptr) {
       listener->shutdown();
     }
   }
+  // Delayed answers (fault latency) may still finish their streams until the listeners are
+  // stopped; after that they must not touch them.
   for (auto* listener : {impl_->sandbox.get(), impl_->production.get()}) {
     if (listener != nullptr) {
       listener->stop();
     }
   }
+  std::lock_guard lock(impl_->state->delayed_mutex);
+  impl_->state->accepting_delayed = false;
 }
 
 std::uint16_t Server::port(Environment env) const {

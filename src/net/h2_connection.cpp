@@ -129,6 +129,8 @@ void H2Connection<Stream>::do_write() {
   // END_STREAM is sent), and those may ask for a write: that must not pull re-entrantly.
   in_session_ = true;
   auto pulled = session_->pull(write_buffer_, write_high_water_);
+  if (pulled && submit_after_pull() && write_buffer_.empty())
+    pulled = session_->pull(write_buffer_, write_high_water_);
   in_session_ = false;
   if (state_ != State::Open) return;
   if (!pulled) {

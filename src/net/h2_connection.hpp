@@ -69,6 +69,10 @@ protected:
   }
 
   virtual void on_deadline() = 0;
+  // Called after each pull from the session: frames submitted here go out after the ones
+  // just pulled (nghttp2 would otherwise send SETTINGS ahead of queued responses). True when
+  // it submitted something.
+  virtual bool submit_after_pull() { return false; }
   // The socket is closed. `cause` is empty when we closed on purpose.
   virtual void on_closed(std::error_code cause) = 0;
 

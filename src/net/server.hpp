@@ -54,8 +54,9 @@ public:
   // processed), reads nothing more and closes once it is written.
   void close_with_goaway(std::uint32_t error_code, std::string debug_data,
                          std::int32_t last_stream_id = -1) const;
-  // Advertises a new SETTINGS_MAX_CONCURRENT_STREAMS. Called from the HandlerFactory, it sets
-  // the value of the connection's initial SETTINGS instead.
+  // Advertises a new SETTINGS_MAX_CONCURRENT_STREAMS, after the frames already submitted (a
+  // response given just before goes out first). Called from the HandlerFactory, it sets the
+  // value of the connection's initial SETTINGS instead.
   void set_max_concurrent_streams(std::uint32_t max_streams) const;
 
 private:

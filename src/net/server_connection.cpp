@@ -73,12 +73,23 @@ public:
                  [self = shared(), max_streams] { self->set_max_concurrent_streams(max_streams); });
       return;
     }
-    if (!this->open()) return;
-    settings_.max_concurrent_streams = max_streams;
     // From inside the HandlerFactory the session has not started: the value goes into the
     // initial SETTINGS (APNs advertises 1 on token connections from the start, spec §3.2).
-    if (!handler_) return;
-    if (this->session_->submit_settings(settings_)) this->schedule_write();
+    if (!handler_) {
+      settings_.max_concurrent_streams = max_streams;
+      return;
+    }
+    if (!this->open()) return;
+    settings_.max_concurrent_streams = max_streams;
+    // Behind the responses already submitted: APNs raises the limit after answering (V72).
+    settings_pending_ = true;
+    this->schedule_write();
+  }
+
+  bool submit_after_pull() override {
+    if (!settings_pending_) return false;
+    settings_pending_ = false;
+    return static_cast<bool>(this->session_->submit_settings(settings_));
   }
 
   void begin_shutdown() override {
@@ -259,6 +270,7 @@ private:
   std::shared_ptr<const PeerInfo> peer_;
   std::shared_ptr<Handler> handler_;
   H2Settings settings_;
+  bool settings_pending_ = false; // a SETTINGS change waiting for the next pull
   Phase phase_ = Phase::Handshake;
   bool notice_pinged_ = false;
 };

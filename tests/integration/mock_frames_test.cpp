@@ -1,0 +1,280 @@
+// The frame-level vectors of spec §11.2 (V68, V71–V78) and broken HTTP/2 against a running mock:
+// nghttp shows the SETTINGS frames, openssl s_client carries raw frames and refused handshakes,
+// our client offers no ALPN and watches for GOAWAY.
+#include "integration/mock_fixture.hpp"
+#include "integration/test_server.hpp"
+#include "net/client.hpp"
+#include "support/child_process.hpp"
+#include "support/temp_dir.hpp"
+#include "support/wait.hpp"
+
+#include <gtest/gtest.h>
+
+namespace integration {
+namespace {
+
+using namespace std::chrono_literals;
+using mock_apns::Environment;
+using mock_apns_test::SpecWorld;
+
+constexpr const char* kVoipToken = mock_apns_test::T_VOIP_SBX;
+
+std::string port_text(MockFixture& mock, Environment env) {
+  return std::to_string(mock.port(env));
+}
+
+// nghttp -nv with request R (spec §11.1) `times` times on one connection: every frame it sends
+// and receives, as text.
+support::ProcessResult nghttp_r(MockFixture& mock, const std::string& certificate = "",
+                                int times = 1) {
+  support::TempDir dir;
+  const auto& world = SpecWorld::get();
+  std::vector<std::string> argv = {"nghttp", "-nv",
+                                   "-H",     ":authority: api.sandbox.push.apple.com",
+                                   "-H",     "apns-push-type: voip",
+                                   "-H",     "apns-topic: com.example.imapp.voip",
+                                   "-d",     dir.write("body", R"({"aps":{},"call":"x"})")};
+  if (certificate.empty()) {
+    argv.insert(argv.end(), {"-H", "authorization: bearer " + world.jwt({})});
+  } else {
+    argv.insert(argv.end(), {"--cert=" + WirePki::get().cert_file(certificate),
+                             "--key=" + WirePki::get().key_file(certificate)});
+  }
+  std::string token = kVoipToken;
+  for (int i = 0; i < times; ++i) {
+    argv.push_back("https://127.0.0.1:" + port_text(mock, Environment::Sandbox) + "/3/device/" +
+                   token);
+    // nghttp requests each URI once; the same token in upper case is another URI (spec §8:
+    // tokens compare case-insensitively).
+    for (char& c : token)
+      c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  }
+  return support::run_process(argv, 30s);
+}
+
+// The text of the n-th (0-based) "recv SETTINGS frame" nghttp printed, up to the next frame.
+std::string received_settings(const std::string& output, int n) {
+  std::size_t at = 0;
+  for (int i = 0; i <= n; ++i) {
+    at = output.find("recv SETTINGS frame <length=", at == 0 ? 0 : at + 1);
+    if (at == std::string::npos) return "";
+  }
+  const auto end = output.find("frame <", at + 30);
+  return output.substr(at, end == std::string::npos ? std::string::npos : end - at);
+}
+
+class MockFrames : public ::testing::Test {
+protected:
+  void SetUp() override {
+    for (const char* tool : {"curl", "nghttp", "openssl"}) {
+      ASSERT_FALSE(support::find_program(tool).empty())
+          << tool << " is missing: run scripts/setup.sh";
+    }
+  }
+};
+
+// V72: a token connection starts with one stream and gets the configured value after a 200.
+TEST_F(MockFrames, V72_TokenConnectionStartsWithOneStreamThenGetsTheConfiguredLimit) {
+  MockFixture mock;
+  // Two requests: nghttp holds the second until the limit allows it, and stays to see the
+  // SETTINGS that raises it.
+  const auto r = nghttp_r(mock, "", 2);
+  ASSERT_EQ(r.exit_code, 0) << r.describe();
+  const std::string first = received_settings(r.output, 0);
+  for (const char* setting :
+       {"SETTINGS_HEADER_TABLE_SIZE(0x01):4096", "SETTINGS_MAX_CONCURRENT_STREAMS(0x03):1]",
+        "SETTINGS_INITIAL_WINDOW_SIZE(0x04):65535", "SETTINGS_MAX_FRAME_SIZE(0x05):16384",
+        "SETTINGS_MAX_HEADER_LIST_SIZE(0x06):8000"}) {
+    EXPECT_NE(first.find(setting), std::string::npos) << setting << " not in\n" << first;
+  }
+  EXPECT_NE(r.output.find(":status: 200"), std::string::npos) << r.output;
+  const auto raised = r.output.find("SETTINGS_MAX_CONCURRENT_STREAMS(0x03):1000]");
+  ASSERT_NE(raised, std::string::npos) << "no SETTINGS raising the limit:\n" << r.output;
+  EXPECT_GT(raised, r.output.find(":status: 200")) << "raised only after the first valid token\n"
+                                                   << r.output;
+}
+
+// V73: certificate connections get the configured value at once. V75: nghttp sends PRIORITY
+// frames before its request (its default dependency tree); they are ignored.
+TEST_F(MockFrames, V73_V75_CertificateConnectionGetsTheFullLimitAndPriorityIsIgnored) {
+  MockFixture mock;
+  const auto r = nghttp_r(mock, "C_UNIV");
+  ASSERT_EQ(r.exit_code, 0) << r.describe();
+  EXPECT_NE(received_settings(r.output, 0).find("SETTINGS_MAX_CONCURRENT_STREAMS(0x03):1000]"),
+            std::string::npos)
+      << r.output;
+  EXPECT_NE(r.output.find("send PRIORITY frame"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find(":status: 200"), std::string::npos) << r.output;
+}
+
+// Raw frames over TLS with openssl s_client: the preface, an empty SETTINGS, `frames`, and a
+// GOAWAY so that the server finishes and closes. Returns everything s_client printed.
+support::ProcessResult raw_frames(MockFixture& mock, const std::string& frames) {
+  std::string input = "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n";
+  input += std::string("\x00\x00\x00\x04\x00\x00\x00\x00\x00", 9); // SETTINGS
+  input += frames;
+  input += std::string("\x00\x00\x08\x07\x00\x00\x00\x00\x00", 9) + std::string(8, '\0'); // GOAWAY
+  return support::run_process({"openssl", "s_client", "-quiet", "-alpn", "h2", "-connect",
+                               "127.0.0.1:" + port_text(mock, Environment::Sandbox)},
+                              30s, input);
+}
+
+// V74: PING is answered with PING+ACK carrying the same 8 bytes.
+TEST_F(MockFrames, V74_PingIsAcknowledgedWithTheSameBytes) {
+  MockFixture mock;
+  const std::string opaque = "voipsim!";
+  const auto r = raw_frames(mock, std::string("\x00\x00\x08\x06\x00\x00\x00\x00\x00", 9) + opaque);
+  const std::string ack = std::string("\x00\x00\x08\x06\x01\x00\x00\x00\x00", 9) + opaque;
+  EXPECT_NE(r.output.find(ack), std::string::npos) << r.describe();
+}
+
+// Broken HTTP/2 (issue #4 acceptance 3): a frame on the wrong stream, a frame of a size over
+// SETTINGS_MAX_FRAME_SIZE, and a header list far over the limit each end only that connection;
+// the mock carries on serving.
+TEST_F(MockFrames, BrokenHttp2EndsThatConnectionAndTheMockCarriesOn) {
+  MockFixture mock;
+  const std::string data_on_stream_0("\x00\x00\x01\x00\x00\x00\x00\x00\x00x", 10);
+  const std::string oversized("\x00\x80\x00\x00\x00\x00\x00\x00\x01", 9); // 32 KiB DATA
+  const std::string garbage = "\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff";
+  for (const std::string& frames : {data_on_stream_0, oversized, garbage}) {
+    const auto r = raw_frames(mock, frames + std::string(40'000, 'x'));
+    EXPECT_FALSE(r.timed_out) << r.describe();
+  }
+  const auto& pki = WirePki::get();
+  const auto big_header = support::run_process(
+      {"curl", "-sS", "--http2", "--cacert", pki.ca_bundle, "--resolve",
+       mock.curl_resolve(Environment::Sandbox), "-H", "x-big: " + std::string(20'000, 'b'),
+       "--data-binary", "{}", "-w", "%{http_code}",
+       mock.origin(Environment::Sandbox) + "/3/device/" + kVoipToken},
+      30s);
+  EXPECT_NE(big_header.output, "200") << big_header.describe();
+  const auto after = nghttp_r(mock, "C_UNIV");
+  EXPECT_NE(after.output.find(":status: 200"), std::string::npos) << after.describe();
+}
+
+// V76: TLS 1.1 is refused by the mock (SECLEVEL=0 makes the client really offer it).
+TEST_F(MockFrames, V76_Tls11IsRefused) {
+  MockFixture mock;
+  const auto r = support::run_process({"openssl", "s_client", "-connect",
+                                       "127.0.0.1:" + port_text(mock, Environment::Sandbox),
+                                       "-tls1_1", "-cipher", "DEFAULT@SECLEVEL=0"},
+                                      30s, "Q\n");
+  EXPECT_NE(r.exit_code, 0) << r.describe();
+  EXPECT_NE(r.output.find("protocol version"), std::string::npos) << r.describe();
+}
+
+// V77: an ALPN offer without h2 fails the handshake: no HTTP/1.1 fallback.
+TEST_F(MockFrames, V77_AlpnWithoutH2FailsTheHandshake) {
+  MockFixture mock;
+  const auto r = support::run_process(
+      {"curl", "-sS", "--http1.1", "--cacert", WirePki::get().ca_bundle, "--resolve",
+       mock.curl_resolve(Environment::Sandbox), mock.origin(Environment::Sandbox) + "/"},
+      30s);
+  EXPECT_NE(r.exit_code, 0) << r.describe();
+  EXPECT_NE(r.output.find("no application protocol"), std::string::npos) << r.describe();
+  EXPECT_TRUE(mock.server().journal().query({}).empty());
+}
+
+// A client of our own on one connection to the sandbox, reporting GOAWAY frames.
+class Connection {
+public:
+  Connection(MockFixture& mock, std::vector<std::string> alpn = {"h2"}) {
+    net::ClientOptions o;
+    o.port = mock.port(Environment::Sandbox);
+    o.authority = "api.sandbox.push.apple.com";
+    net::TlsClientConfig tls;
+    tls.ca_file = WirePki::get().ca_bundle;
+    tls.server_name = "api.sandbox.push.apple.com";
+    tls.alpn = std::move(alpn);
+    o.tls = tls;
+    o.on_goaway = [this](const net::GoawayInfo& info) {
+      if (info.debug_data.empty()) return; // a shutdown notice; the final GOAWAY follows
+      goaway_ = info;
+      goaways_.add();
+    };
+    client_ = std::make_unique<net::Client>(io_, o);
+  }
+  net::ResponseResult send_r() {
+    net::Request r;
+    r.method = "POST";
+    r.path = std::string("/3/device/") + kVoipToken;
+    r.headers = {{"authorization", "bearer " + SpecWorld::get().jwt({})},
+                 {"apns-push-type", "voip"},
+                 {"apns-topic", "com.example.imapp.voip"}};
+    r.body = R"({"aps":{},"call":"x"})";
+    auto future = client_->submit(std::move(r));
+    return await(future);
+  }
+  // Waits for the first GOAWAY with debug data: NO_ERROR and {"reason":"<reason>"} expected.
+  void expect_goaway(const std::string& reason) {
+    ASSERT_TRUE(goaways_.wait_for_at_least(1)) << "no GOAWAY with a reason";
+    EXPECT_EQ(goaway_.error_code, 0u);
+    EXPECT_EQ(goaway_.debug_data, R"({"reason":")" + reason + R"("})");
+  }
+
+private:
+  net::IoThreads io_{1};
+  support::Counter goaways_;
+  net::GoawayInfo goaway_; // written before goaways_ counts it
+  std::unique_ptr<net::Client> client_;
+};
+
+// V78: a client offering no ALPN at all is served HTTP/2.
+TEST_F(MockFrames, V78_NoAlpnIsServedHttp2) {
+  MockFixture mock;
+  Connection connection(mock, {});
+  const auto result = connection.send_r();
+  ASSERT_TRUE(result) << result.error().message;
+  EXPECT_EQ(result->status, 200);
+}
+
+// V68: an idle connection is closed with GOAWAY NO_ERROR {"reason":"IdleTimeout"} (a short
+// timeout here; the default is 3600 s).
+TEST_F(MockFrames, V68_IdleConnectionGetsGoawayIdleTimeout) {
+  MockFixture mock([](mock_apns::ServerOptions& o) {
+    o.settings.connection_idle_timeout = std::chrono::milliseconds(300);
+  });
+  Connection connection(mock);
+  ASSERT_EQ(connection.send_r()->status, 200);
+  connection.expect_goaway("IdleTimeout");
+}
+
+// V71: the Shutdown fault answers 503 Shutdown, then GOAWAY {"reason":"Shutdown"}.
+TEST_F(MockFrames, V71_ShutdownFaultAnswersThenSendsGoaway) {
+  MockFixture mock;
+  mock_apns::FaultRule rule;
+  rule.reason = mock_apns::Reason::Shutdown;
+  ASSERT_TRUE(mock.server().faults().add(rule));
+  Connection connection(mock);
+  const auto result = connection.send_r();
+  ASSERT_TRUE(result) << result.error().message;
+  EXPECT_EQ(result->status, 503);
+  EXPECT_EQ(result->body, R"({"reason":"Shutdown"})");
+  connection.expect_goaway("Shutdown");
+}
+
+// Graceful stop with a request in flight (held by a latency fault on the virtual clock): the
+// client gets GOAWAY {"reason":"Shutdown"}, the held request is still answered, then the mock
+// closes (spec §3.4, §5.4 Shutdown).
+TEST_F(MockFrames, StoppingTheMockSendsGoawayShutdownAndFinishesInFlightRequests) {
+  MockFixture mock;
+  mock_apns::FaultRule hold;
+  hold.latency = std::chrono::seconds(5);
+  ASSERT_TRUE(mock.server().faults().add(hold));
+  support::Counter accepted;
+  mock.server().deliveries().subscribe([&](const auto&) { accepted.add(); });
+  Connection connection(mock);
+  auto in_flight = std::async(std::launch::async, [&] { return connection.send_r(); });
+  ASSERT_TRUE(accepted.wait_for_at_least(1)) << "the request reached validation";
+  auto stopped = std::async(std::launch::async, [&] { mock.server().stop(); });
+  connection.expect_goaway("Shutdown");
+  mock.clock().advance(std::chrono::seconds(5)); // releases the held answer
+  const auto result = support::get_within(in_flight);
+  ASSERT_TRUE(result);
+  ASSERT_TRUE(*result) << result->error().message;
+  EXPECT_EQ((*result)->status, 200);
+  EXPECT_EQ(stopped.wait_for(support::kEventTimeout), std::future_status::ready);
+}
+
+} // namespace
+} // namespace integration
