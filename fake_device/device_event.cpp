@@ -1,0 +1,63 @@
+#include "fake_device/device_event.hpp"
+
+namespace fake_device {
+
+std::string_view to_string(DeviceEventKind kind) {
+  switch (kind) {
+  case DeviceEventKind::AppInstalled:
+    return "app_installed";
+  case DeviceEventKind::AppUninstalled:
+    return "app_uninstalled";
+  case DeviceEventKind::AppStateChanged:
+    return "app_state_changed";
+  case DeviceEventKind::PresenceChanged:
+    return "presence_changed";
+  case DeviceEventKind::ReachabilityChanged:
+    return "reachability_changed";
+  case DeviceEventKind::RegistryCreated:
+    return "registry_created";
+  case DeviceEventKind::TokenIssued:
+    return "token_issued";
+  case DeviceEventKind::TokenInvalidated:
+    return "token_invalidated";
+  case DeviceEventKind::TokenUnregistered:
+    return "token_unregistered";
+  case DeviceEventKind::PushArrived:
+    return "push_arrived";
+  case DeviceEventKind::PushDropped:
+    return "push_dropped";
+  case DeviceEventKind::BlockedDrop:
+    return "blocked_drop";
+  case DeviceEventKind::AppLaunched:
+    return "app_launched";
+  case DeviceEventKind::AppWoken:
+    return "app_woken";
+  case DeviceEventKind::DelegateCalled:
+    return "delegate_called";
+  case DeviceEventKind::CallReported:
+    return "call_reported";
+  case DeviceEventKind::CallShown:
+    return "call_shown";
+  case DeviceEventKind::CallRejected:
+    return "call_rejected";
+  case DeviceEventKind::CallAnswered:
+    return "call_answered";
+  case DeviceEventKind::CallEnded:
+    return "call_ended";
+  case DeviceEventKind::CompletionCalled:
+    return "completion_called";
+  case DeviceEventKind::AssertionReleased:
+    return "assertion_released";
+  case DeviceEventKind::AppKilled:
+    return "app_killed";
+  case DeviceEventKind::AppCrashed:
+    return "app_crashed";
+  case DeviceEventKind::AlertDelivered:
+    return "alert_delivered";
+  case DeviceEventKind::Log:
+    return "log";
+  }
+  return "unknown";
+}
+
+} // namespace fake_device
