@@ -3,6 +3,8 @@
 #include "core/encoding.hpp"
 #include "fake_device/error.hpp"
 
+#include <algorithm>
+
 #include <nlohmann/json.hpp>
 
 namespace fake_device {
@@ -14,6 +16,35 @@ core::Unexpected<core::Error> invalid(std::string why) {
   return core::fail(Errc::InvalidApnsFile, std::move(why));
 }
 
+// Deepest nesting of arrays and objects, counted outside strings. Serialising the payload back
+// recurses once per level, so a deep file is refused before it can exhaust the stack.
+std::size_t nesting_depth(std::string_view text) {
+  std::size_t depth = 0;
+  std::size_t deepest = 0;
+  bool in_string = false;
+  bool escaped = false;
+  for (const char c : text) {
+    if (in_string) {
+      if (escaped) {
+        escaped = false;
+      } else if (c == '\\') {
+        escaped = true;
+      } else if (c == '"') {
+        in_string = false;
+      }
+      continue;
+    }
+    if (c == '"') {
+      in_string = true;
+    } else if (c == '[' || c == '{') {
+      deepest = std::max(deepest, ++depth);
+    } else if ((c == ']' || c == '}') && depth > 0) {
+      --depth;
+    }
+  }
+  return deepest;
+}
+
 } // namespace
 
 core::Result<ApnsFile> parse_apns_file(std::string_view text) {
@@ -22,6 +53,9 @@ core::Result<ApnsFile> parse_apns_file(std::string_view text) {
                    std::to_string(kMaxApnsFileSize) + " accepted");
   }
   if (!core::is_valid_utf8(text)) return invalid("file is not UTF-8 text");
+  if (nesting_depth(text) > kMaxApnsFileDepth) {
+    return invalid("JSON nested deeper than " + std::to_string(kMaxApnsFileDepth) + " levels");
+  }
   // ordered_json keeps the payload's keys in the file's order; no exceptions on bad input.
   auto document = nlohmann::ordered_json::parse(text, nullptr, /*allow_exceptions=*/false);
   if (document.is_discarded()) return invalid("file is not valid JSON");

@@ -24,6 +24,8 @@ inline constexpr std::size_t kMaxVoipPayload = 5120;
 inline constexpr std::size_t kMaxAlertPayload = 4096;
 // Anything bigger cannot hold a payload within the limits plus the target key.
 inline constexpr std::size_t kMaxApnsFileSize = 64 * 1024;
+// Far beyond any real payload; keeps the parser's work and stack bounded.
+inline constexpr std::size_t kMaxApnsFileDepth = 64;
 
 // Parses a .apns file's text. Xcode has no VoIP variant; here a target bundle ending in ".voip"
 // (the VoIP topic, pushkit-callkit.md §2.2) makes it a VoIP push to the app without the suffix.
