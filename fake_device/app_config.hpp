@@ -7,6 +7,7 @@
 #include "fake_device/ios_version.hpp"
 #include "fake_device/token_authority.hpp"
 
+#include <cstdint>
 #include <optional>
 #include <string>
 
@@ -41,6 +42,13 @@ struct CallKitBehaviour {
   static CallKitBehaviour failing(IncomingCallError e) { return {Kind::Immediate, {}, e, true}; }
 };
 
+// When the app calls setVOIP (im-voip-flow.md §3.2).
+enum class TokenReporting {
+  AfterLogin,  // after every login and on every didUpdate while logged in: the seed's advice
+  OnTokenOnly, // only from didUpdate, even before login, never retried (Note 5's bug)
+  Never,
+};
+
 struct AppConfig {
   std::string bundle_id = "com.example.imapp";
   ApsEnvironment environment = ApsEnvironment::Development; // aps-environment when signed
@@ -52,6 +60,11 @@ struct AppConfig {
   bool implements_metadata_delegate = false; // iOS 26.4 delegate with mustReport (§5)
   RegistryCreation registry = RegistryCreation::AtLaunch;
   CallKitBehaviour callkit;
+  // The console certificate ID the app reports with its token (certIdDev / certIdProd).
+  std::int64_t certificate_id = 1001;
+  TokenReporting token_reporting = TokenReporting::AfterLogin;
+  // FAQ 2a‴'s bug: the UIApplication (alert) token is reported through setVOIP.
+  bool reports_alert_token_as_voip = false;
 };
 
 } // namespace fake_device

@@ -233,6 +233,7 @@ void Device::update_presence(AppRecord& app) {
   if (now == app.presence) return;
   app.presence = now;
   emit(DeviceEventKind::PresenceChanged, app.config.bundle_id, std::string(to_string(now)));
+  if (im_server_) im_server_->presence_changed(config_.device_id, app.config.bundle_id, now);
 }
 
 bool Device::is_strict(const AppRecord& app) const {
@@ -282,6 +283,7 @@ core::Result<void> Device::login(std::string_view bundle_id) {
   if (app.config.registry == RegistryCreation::AfterLogin && !app.registry_created) {
     create_registry(app);
   }
+  on_logged_in(app);
   return {};
 }
 
@@ -326,6 +328,7 @@ core::Result<void> Device::register_remote_notifications(std::string_view bundle
   app.alert_token = *token;
   emit(DeviceEventKind::TokenIssued, app.config.bundle_id,
        describe_token(PushKind::Alert, app.config.environment, *token));
+  if (app.config.reports_alert_token_as_voip) on_token_changed(app);
   return {};
 }
 
@@ -336,6 +339,7 @@ core::Result<void> Device::remove_voip_registration(std::string_view bundle_id) 
   app.registration = RegistrationState::Unregistered;
   if (auto token = std::exchange(app.voip_token, std::nullopt)) {
     retire_token(app.config.bundle_id, *token, PushKind::Voip);
+    on_token_changed(app);
   }
   return {};
 }
@@ -378,6 +382,7 @@ void Device::create_registry(AppRecord& app) {
     // [sim] didInvalidatePushTokenFor(.voIP) once, never didUpdate (§1; FAQ 1).
     app.registration = RegistrationState::Invalidated;
     emit(DeviceEventKind::TokenInvalidated, bundle, "voip: no aps-environment entitlement");
+    on_token_changed(app);
     return;
   }
   if (app.voip_token) {
@@ -391,17 +396,61 @@ void Device::create_registry(AppRecord& app) {
     // §2.3: a registration failure arrives as didInvalidatePushTokenFor(.voIP).
     app.registration = RegistrationState::Invalidated;
     emit(DeviceEventKind::TokenInvalidated, bundle, "voip: " + token.error().message());
+    on_token_changed(app);
     return;
   }
   app.voip_token = *token;
   app.registration = RegistrationState::Issued;
   emit(DeviceEventKind::TokenIssued, bundle,
        describe_token(PushKind::Voip, app.config.environment, *token));
+  on_token_changed(app);
 }
 
 void Device::retire_token(const std::string& bundle_id, const std::string& token, PushKind kind) {
   authority_.invalidate(token, clock_.now());
   emit(DeviceEventKind::TokenUnregistered, bundle_id, std::string(to_string(kind)) + " " + token);
+}
+
+// --- IM SDK: setVOIP --------------------------------------------------------------------------
+
+void Device::on_token_changed(AppRecord& app) {
+  switch (app.config.token_reporting) {
+  case TokenReporting::AfterLogin:
+    // §3.2: re-report on every new credential, but only with a session to report into.
+    if (app.logged_in && is_running(app.process)) report_token(app);
+    break;
+  case TokenReporting::OnTokenOnly:
+    report_token(app);
+    break;
+  case TokenReporting::Never:
+    break;
+  }
+}
+
+void Device::on_logged_in(AppRecord& app) {
+  // §3.2: "after every successful login with the latest token"; a token that came before
+  // login was kept for this moment.
+  if (app.config.token_reporting == TokenReporting::AfterLogin) report_token(app);
+}
+
+void Device::report_token(AppRecord& app) {
+  const auto& token = app.config.reports_alert_token_as_voip ? app.alert_token : app.voip_token;
+  // A null report removes a registration (§3.2); with none made there is nothing to remove,
+  // which keeps FAQ 1's "the app never calls setVOIP".
+  if (!token && !app.reported_token) return;
+  if (!im_server_) return;
+  const VoipTokenReport report{config_.device_id, app.config.bundle_id, token,
+                               app.config.certificate_id};
+  const std::string what = "certificate " + std::to_string(report.certificate_id) + " token " +
+                           (token ? *token : std::string("null"));
+  auto result = im_server_->set_voip(report);
+  if (!result) {
+    emit(DeviceEventKind::TokenReportFailed, app.config.bundle_id,
+         what + ": " + result.error().message());
+    return;
+  }
+  app.reported_token = token;
+  emit(DeviceEventKind::TokenReported, app.config.bundle_id, what);
 }
 
 core::Result<void> Device::rotate_token(std::string_view bundle_id) {
@@ -418,12 +467,14 @@ core::Result<void> Device::rotate_token(std::string_view bundle_id) {
     app.registration = RegistrationState::Invalidated;
     emit(DeviceEventKind::TokenInvalidated, app.config.bundle_id,
          "voip: " + token.error().message());
+    on_token_changed(app);
     return core::Unexpected(token.error());
   }
   app.voip_token = *token;
   app.registration = RegistrationState::Issued;
   emit(DeviceEventKind::TokenIssued, app.config.bundle_id,
        describe_token(PushKind::Voip, app.config.environment, *token));
+  on_token_changed(app);
   return {};
 }
 

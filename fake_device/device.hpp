@@ -15,6 +15,7 @@
 #include "fake_device/app_state.hpp"
 #include "fake_device/device_config.hpp"
 #include "fake_device/device_records.hpp"
+#include "fake_device/im_server.hpp"
 #include "fake_device/journal.hpp"
 #include "fake_device/push.hpp"
 #include "fake_device/reachability.hpp"
@@ -88,6 +89,10 @@ public:
   // nullptr to remove. Not owned.
   void set_reachability_listener(ReachabilityListener* listener) { listener_ = listener; }
 
+  // --- IM backend ----------------------------------------------------------------------------
+  // Where the app's IM SDK reports tokens and presence; nullptr for none. Not owned.
+  void set_im_server(ImServer* server) { im_server_ = server; }
+
   // --- Pushes --------------------------------------------------------------------------------
   // Entry point for the mock's delivery records (§3, §7.4 "Push arrival").
   Delivery deliver(const Push& push);
@@ -131,6 +136,10 @@ private:
   void maybe_create_registry(AppRecord& app, bool foreground_launch);
   void create_registry(AppRecord& app);
   void retire_token(const std::string& bundle_id, const std::string& token, PushKind kind);
+  // The IM SDK's setVOIP, when the app's TokenReporting says so.
+  void on_token_changed(AppRecord& app);
+  void on_logged_in(AppRecord& app);
+  void report_token(AppRecord& app);
 
   // Push handling (device_push.cpp).
   void handle_voip(AppRecord& app, const Push& push, const std::string& payload_text);
@@ -148,6 +157,7 @@ private:
   core::UuidGenerator uuids_;
   Reachability reachability_ = Reachability::Online;
   ReachabilityListener* listener_ = nullptr;
+  ImServer* im_server_ = nullptr;
 
   std::map<std::string, AppRecord, std::less<>> apps_;
   std::map<std::string, int, std::less<>> kill_counts_; // survives reboots, not uninstall

@@ -54,6 +54,10 @@ std::string_view to_string(DeviceEventKind kind) {
     return "app_crashed";
   case DeviceEventKind::AlertDelivered:
     return "alert_delivered";
+  case DeviceEventKind::TokenReported:
+    return "token_reported";
+  case DeviceEventKind::TokenReportFailed:
+    return "token_report_failed";
   case DeviceEventKind::Log:
     return "log";
   }

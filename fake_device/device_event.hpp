@@ -36,6 +36,8 @@ enum class DeviceEventKind {
   AppKilled,         // killed for not reporting; detail: the crash record
   AppCrashed,        // crashed for another reason (CallKit not linked)
   AlertDelivered,    // a non-VoIP push reached the app
+  TokenReported,     // setVOIP succeeded; detail: certificate ID and token (or "null")
+  TokenReportFailed, // setVOIP failed; detail: the error
   Log,               // an exact system log line (§4.4)
 };
 
@@ -47,8 +49,11 @@ struct DeviceEvent {
   std::string bundle_id; // empty for device-wide events
   std::string apns_id;   // the push this belongs to; empty when none
   std::string call_uuid; // the call this belongs to; empty when none
-  int code = 0;          // CallKit error code, kill count, ... as the kind defines
-  std::string detail;    // human-readable; for Log the exact line
+  // CallRejected: the CallKit error code; CallEnded: the CXCallEndedReason raw value;
+  // AppKilled, BlockedDrop: the kill count after it; DelegateCalled: 1 if the push must be
+  // reported to CallKit, else 0. Otherwise 0.
+  int code = 0;
+  std::string detail; // human-readable; for Log the exact line
 };
 
 } // namespace fake_device

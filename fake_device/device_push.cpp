@@ -105,6 +105,9 @@ Delivery Device::deliver(const Push& push) {
 }
 
 void Device::handle_voip(AppRecord& app, const Push& push, const std::string& payload_text) {
+  // Finished handlings are only looked up by timers that already ran or were cancelled, and no
+  // reference into the map is live here, so this is the place to keep it small.
+  std::erase_if(handlings_, [](const auto& entry) { return entry.second.finished; });
   const std::string bundle = app.config.bundle_id;
   const std::string& apns_id = push.apns_id;
   const bool strict = is_strict(app);

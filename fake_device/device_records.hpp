@@ -27,6 +27,7 @@ struct AppRecord {
   bool kicked = false;
   ImPresence presence = ImPresence::LoggedOut;
   std::optional<core::TimePoint> last_reported_call_at;
+  std::optional<std::string> reported_token; // last token setVOIP accepted
 };
 
 struct CallRecord {
