@@ -23,7 +23,7 @@ inline constexpr std::string_view kSimulatorTargetBundleKey = "Simulator Target 
 inline constexpr std::size_t kMaxVoipPayload = 5120;
 inline constexpr std::size_t kMaxAlertPayload = 4096;
 // Anything bigger cannot hold a payload within the limits plus the target key.
-inline constexpr std::size_t kMaxApnsFileSize = 64 * 1024;
+inline constexpr std::size_t kMaxApnsFileSize = std::size_t{64} * 1024;
 // Far beyond any real payload; keeps the parser's work and stack bounded.
 inline constexpr std::size_t kMaxApnsFileDepth = 64;
 

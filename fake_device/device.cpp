@@ -101,7 +101,7 @@ core::Result<void> Device::uninstall(std::string_view bundle_id) {
       retire_token(bundle, token, kind);
     } else {
       schedule(config_.uninstall_invalidate_delay,
-               [this, bundle, token, kind] { retire_token(bundle, token, kind); });
+               [this, bundle, token = token, kind = kind] { retire_token(bundle, token, kind); });
     }
   }
   return {};

@@ -9,6 +9,7 @@ struct IosVersion {
   int major = 17;
   int minor = 0;
 
+  // NOLINTNEXTLINE(modernize-use-nullptr): clang-tidy 14 misreads the defaulted <=>.
   friend auto operator<=>(const IosVersion&, const IosVersion&) = default;
 };
 

@@ -22,7 +22,7 @@ protected:
   DeviceTest() : device_(clock_, authority_, DeviceConfig{}) {}
 
   // Installs `config`, launches it, makes it register, logs in; leaves it in the foreground.
-  void install_and_register(AppConfig config = {}) {
+  void install_and_register(const AppConfig& config = {}) {
     ASSERT_TRUE(device_.install(config));
     ASSERT_TRUE(device_.launch(config.bundle_id));
     if (config.registry == RegistryCreation::AfterConsent) {
@@ -31,7 +31,7 @@ protected:
     ASSERT_TRUE(device_.login(config.bundle_id));
   }
 
-  void install_in_background(AppConfig config = {}) {
+  void install_in_background(const AppConfig& config = {}) {
     install_and_register(config);
     ASSERT_TRUE(device_.press_home(config.bundle_id));
   }
