@@ -35,11 +35,15 @@ struct CallKitBehaviour {
   std::optional<IncomingCallError> fail_with;
   // false: noCompletion, PushKit's completion() is never called.
   bool calls_completion = true;
+  // false: the app fails CXAnswerCallAction (e.g. no server connection) (§7.4 CallKit 2).
+  bool fulfils_answer = true;
 
   static CallKitBehaviour immediate() { return {}; }
-  static CallKitBehaviour after(core::Duration d) { return {Kind::AfterDelay, d, {}, true}; }
-  static CallKitBehaviour never() { return {Kind::Never, {}, {}, true}; }
-  static CallKitBehaviour failing(IncomingCallError e) { return {Kind::Immediate, {}, e, true}; }
+  static CallKitBehaviour after(core::Duration d) { return {Kind::AfterDelay, d, {}, true, true}; }
+  static CallKitBehaviour never() { return {Kind::Never, {}, {}, true, true}; }
+  static CallKitBehaviour failing(IncomingCallError e) {
+    return {Kind::Immediate, {}, e, true, true};
+  }
 };
 
 // When the app calls setVOIP (im-voip-flow.md §3.2).

@@ -494,10 +494,15 @@ core::Result<void> Device::answer(std::string_view call_uuid) {
   if (call.state != CallState::Ringing) {
     return core::fail(Errc::InvalidState, "answer: call is " + std::string(to_string(call.state)));
   }
-  cancel_timer(call.ring_timer);
-  // §7.4 CallKit 2: CXAnswerCallAction, which the simulated app fulfils at once.
+  cancel_timer(std::exchange(call.ring_timer, 0));
+  // §7.4 CallKit 2: CXAnswerCallAction, which the simulated app fulfils (or fails) at once.
+  call.state = CallState::Answered;
+  const auto* app = find_app(call.bundle_id);
+  const bool fulfils = app && is_running(app->process) && app->config.callkit.fulfils_answer;
+  emit(DeviceEventKind::CallAnswered, call.bundle_id, fulfils ? "fulfilled" : "failed",
+       call.apns_id, it->first);
+  if (!fulfils) return end_call(call_uuid, CallEndedReason::Failed);
   call.state = CallState::Connected;
-  emit(DeviceEventKind::CallAnswered, call.bundle_id, "connected", call.apns_id, it->first);
   return {};
 }
 

@@ -29,7 +29,7 @@ enum class DeviceEventKind {
   CallReported,      // reportNewIncomingCall called
   CallShown,         // CallKit allowed the call: incoming-call UI up
   CallRejected,      // CallKit refused the call: not shown; code = error code
-  CallAnswered,
+  CallAnswered,      // CXAnswerCallAction; detail: "fulfilled" or "failed"
   CallEnded,         // detail: the CXCallEndedReason
   CompletionCalled,  // PushKit completion() called
   AssertionReleased, // the wake-up assertion ran out without completion(); app suspended

@@ -119,6 +119,17 @@ TEST_F(DeviceTest, CallKit2_AnswerConnectsTheCall) {
   EXPECT_FALSE(device_.answer(call));
 }
 
+TEST_F(DeviceTest, CallKit2_FailedAnswerActionEndsTheCallFailed) {
+  AppConfig app;
+  app.callkit.fulfils_answer = false;
+  install_in_background(app);
+  const auto call = call_for(send_voip());
+  ASSERT_TRUE(device_.answer(call));
+  EXPECT_EQ(device_.call_state(call), CallState::Ended);
+  EXPECT_EQ(device_.call_ended_reason(call), CallEndedReason::Failed);
+  EXPECT_EQ(device_.journal().last(DeviceEventKind::CallAnswered)->detail, "failed");
+}
+
 TEST_F(DeviceTest, CallKit3_DeclineEndsTheCall) {
   install_in_background();
   const auto call = call_for(send_voip());
