@@ -107,6 +107,24 @@ core::Result<void> Device::uninstall(std::string_view bundle_id) {
   return {};
 }
 
+core::Result<void> Device::update(AppConfig config) {
+  auto found = require_app(config.bundle_id);
+  if (!found) return core::Unexpected(found.error());
+  AppRecord& app = **found;
+  if (is_running(app.process)) stop_process(app, ProcessState::NotRunning, CallEndedReason::Failed);
+  if (config.environment != app.config.environment) {
+    // A token belongs to one environment (§2.2); the old one is left to the authority, since
+    // whether iOS retires it is unconfirmed.
+    app.voip_token.reset();
+    app.alert_token.reset();
+    app.registration = RegistrationState::Unregistered;
+  }
+  app.config = std::move(config);
+  emit(DeviceEventKind::AppInstalled, app.config.bundle_id,
+       "update; aps-environment " + std::string(to_string(app.config.environment)));
+  return {};
+}
+
 core::Result<void> Device::set_callkit_behaviour(std::string_view bundle_id,
                                                  CallKitBehaviour behaviour) {
   auto found = require_app(bundle_id);

@@ -52,6 +52,10 @@ public:
   // Retires the app's tokens (after config().uninstall_invalidate_delay) and forgets its kill
   // count (§4.3 "Reset", §7.4 Registration 4).
   core::Result<void> uninstall(std::string_view bundle_id);
+  // Runs a new build over the installed one, as Xcode does: the process ends, data (consent,
+  // login, kill count) stays. A build for the other aps-environment gets new tokens at its next
+  // registration (§2.3 "Switching the build between development and production signing").
+  core::Result<void> update(AppConfig app);
   // The delegate's behaviour for the pushes that arrive from now on.
   core::Result<void> set_callkit_behaviour(std::string_view bundle_id, CallKitBehaviour behaviour);
 

@@ -1,5 +1,7 @@
 #include "fake_device/device_event.hpp"
 
+#include <nlohmann/json.hpp>
+
 namespace fake_device {
 
 std::string_view to_string(DeviceEventKind kind) {
@@ -62,6 +64,19 @@ std::string_view to_string(DeviceEventKind kind) {
     return "log";
   }
   return "unknown";
+}
+
+std::string to_json_line(const DeviceEvent& event) {
+  nlohmann::ordered_json line;
+  line["ts"] = core::unix_millis(event.at);
+  line["kind"] = std::string(to_string(event.kind));
+  if (!event.bundle_id.empty()) line["bundleId"] = event.bundle_id;
+  if (!event.apns_id.empty()) line["apnsId"] = event.apns_id;
+  if (!event.call_uuid.empty()) line["callUuid"] = event.call_uuid;
+  if (event.code != 0) line["code"] = event.code;
+  if (!event.detail.empty()) line["detail"] = event.detail;
+  // Details may quote bytes a sender chose; replace what is not UTF-8 rather than throw.
+  return line.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace);
 }
 
 } // namespace fake_device

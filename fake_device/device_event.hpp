@@ -43,6 +43,11 @@ enum class DeviceEventKind {
 
 std::string_view to_string(DeviceEventKind kind);
 
+struct DeviceEvent;
+// One JSON object on one line: {"ts":<unix ms>,"kind":..,"bundleId":..,"apnsId":..,
+// "callUuid":..,"code":..,"detail":..}; empty strings are left out. For `voipsim device`.
+std::string to_json_line(const DeviceEvent& event);
+
 struct DeviceEvent {
   core::TimePoint at{};
   DeviceEventKind kind = DeviceEventKind::Log;

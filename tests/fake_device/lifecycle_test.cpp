@@ -153,6 +153,21 @@ TEST_F(DeviceTest, Journal_EventsCarryTheVirtualTime) {
   EXPECT_EQ(to_string(events.front().kind), "app_installed");
 }
 
+TEST(DeviceEventJson, OneObjectPerLineWithoutEmptyFields) {
+  DeviceEvent event;
+  event.at = core::from_unix_seconds(1'767'225'600);
+  event.kind = DeviceEventKind::CallRejected;
+  event.bundle_id = kBundle;
+  event.apns_id = "0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0";
+  event.code = 3;
+  event.detail = "dnd \"quoted\"\n\xff";
+  EXPECT_EQ(to_json_line(event),
+            R"({"ts":1767225600000,"kind":"call_rejected","bundleId":"com.example.imapp",)"
+            R"("apnsId":"0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0","code":3,)"
+            R"("detail":"dnd \"quoted\"\n)"
+            "\xEF\xBF\xBD\"}"); // U+FFFD for the byte that is not UTF-8
+}
+
 TEST_F(DeviceTest, Device_DestroyedWithPendingTimersLeavesNoneBehind) {
   const auto before = clock_.pending_timers();
   {

@@ -120,6 +120,24 @@ TEST_F(DeviceTest, Section2_2_TokensAreDeterministicForASeed) {
   EXPECT_NE(*ta, *tc);
 }
 
+TEST_F(DeviceTest, Section2_3_SwitchingSigningEnvironmentGivesADifferentToken) {
+  install_and_register();
+  const auto dev_token = *device_.voip_token(kBundle);
+  AppConfig prod;
+  prod.environment = ApsEnvironment::Production;
+  ASSERT_TRUE(device_.update(prod));
+  EXPECT_EQ(device_.process_state(kBundle), ProcessState::NotRunning);
+  ASSERT_TRUE(device_.launch(kBundle));
+  const auto prod_token = device_.voip_token(kBundle);
+  ASSERT_TRUE(prod_token);
+  EXPECT_NE(*prod_token, dev_token);
+  EXPECT_EQ(authority_.find(*prod_token)->request.environment, ApsEnvironment::Production);
+  // The same environment again keeps the token.
+  ASSERT_TRUE(device_.update(prod));
+  ASSERT_TRUE(device_.launch(kBundle));
+  EXPECT_EQ(device_.voip_token(kBundle), prod_token);
+}
+
 TEST_F(DeviceTest, Registration2_RotateTokenRetiresTheOldOne) {
   install_and_register();
   const auto old_token = *device_.voip_token(kBundle);
