@@ -6,6 +6,7 @@
 #include <vector>
 
 namespace fake_device {
+
 Device::Device(core::Clock& clock, TokenAuthority& authority, DeviceConfig config)
     : clock_(clock), authority_(authority), config_(std::move(config)), uuids_(config_.seed) {}
 
