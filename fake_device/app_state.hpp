@@ -1,0 +1,35 @@
+#pragma once
+// The states an app moves through on the device: process P, PushKit registration R and the
+// IM SDK's presence (pushkit-callkit.md §7.3; im-voip-flow.md §4.3 "Presence model").
+
+#include <string_view>
+
+namespace fake_device {
+
+enum class ProcessState {
+  NotInstalled,
+  NotRunning, // installed, never launched since install or boot
+  Foreground,
+  Background,
+  Suspended,
+  TerminatedByUser,   // swiped away in the app switcher
+  TerminatedBySystem, // killed: CallKit rule, crash, memory, power off
+};
+
+// True for the states in which the process exists.
+constexpr bool is_running(ProcessState state) {
+  return state == ProcessState::Foreground || state == ProcessState::Background ||
+         state == ProcessState::Suspended;
+}
+
+enum class RegistrationState { Unregistered, Requested, Issued, Invalidated };
+
+// What the IM server sees of this installation (im-voip-flow.md §4.3): only Background and
+// Disconnected get offline (VoIP) pushes.
+enum class ImPresence { LoggedOut, Foreground, Background, Disconnected, Kicked };
+
+std::string_view to_string(ProcessState state);
+std::string_view to_string(RegistrationState state);
+std::string_view to_string(ImPresence presence);
+
+} // namespace fake_device

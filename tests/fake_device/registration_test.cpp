@@ -1,0 +1,249 @@
+// pushkit-callkit.md §1, §2 and §7.4 "Registration": when a token is issued, what it looks like,
+// and when it changes or dies.
+
+#include "core/encoding.hpp"
+#include "fake_device/device_fixture.hpp"
+#include "fake_device/error.hpp"
+#include "fake_device/log_lines.hpp"
+
+namespace fake_device::testing {
+namespace {
+
+TEST_F(DeviceTest, Registration1_TokenIssuedAtLaunchForBundleEnvironmentAndKind) {
+  ASSERT_TRUE(device_.install({}));
+  EXPECT_EQ(device_.registration_state(kBundle), RegistrationState::Unregistered);
+  ASSERT_TRUE(device_.launch(kBundle));
+  EXPECT_EQ(device_.registration_state(kBundle), RegistrationState::Issued);
+  const auto token = device_.voip_token(kBundle);
+  ASSERT_TRUE(token);
+  // §2.2 "Encoding": 32 bytes, 64 hex characters.
+  EXPECT_EQ(token->size(), 64u);
+  EXPECT_TRUE(core::is_hex(*token));
+  const auto* record = authority_.find(*token);
+  ASSERT_NE(record, nullptr);
+  EXPECT_TRUE(record->active);
+  EXPECT_EQ(record->request.bundle_id, kBundle);
+  EXPECT_EQ(record->request.environment, ApsEnvironment::Development);
+  EXPECT_EQ(record->request.kind, PushKind::Voip);
+  EXPECT_EQ(record->request.device_id, device_.config().device_id);
+  EXPECT_EQ(device_.journal().count(DeviceEventKind::RegistryCreated), 1u);
+  EXPECT_EQ(device_.journal().count(DeviceEventKind::TokenIssued), 1u);
+}
+
+TEST_F(DeviceTest, Registration1_D17_NoPushCapabilityMeansNoTokenAndAnInvalidation) {
+  AppConfig app;
+  app.push_notifications_capability = false;
+  ASSERT_TRUE(device_.install(app));
+  ASSERT_TRUE(device_.launch(kBundle));
+  EXPECT_EQ(device_.registration_state(kBundle), RegistrationState::Invalidated);
+  EXPECT_FALSE(device_.voip_token(kBundle));
+  EXPECT_EQ(device_.journal().count(DeviceEventKind::TokenIssued), 0u);
+  EXPECT_EQ(device_.journal().count(DeviceEventKind::TokenInvalidated), 1u);
+  EXPECT_TRUE(authority_.issued().empty());
+  // §1: no push token of any kind.
+  EXPECT_FALSE(device_.register_remote_notifications(kBundle));
+  EXPECT_FALSE(device_.alert_token(kBundle));
+}
+
+TEST_F(DeviceTest, Registration1_D16_CallKitNotLinkedCrashesWithTheLinkMessage) {
+  AppConfig app;
+  app.callkit_linked = false;
+  ASSERT_TRUE(device_.install(app));
+  ASSERT_TRUE(device_.launch(kBundle));
+  EXPECT_TRUE(device_.journal().logged(log_lines::kCallKitNotLinked));
+  EXPECT_EQ(device_.journal().count(DeviceEventKind::AppCrashed), 1u);
+  EXPECT_EQ(device_.process_state(kBundle), ProcessState::TerminatedBySystem);
+  EXPECT_FALSE(device_.voip_token(kBundle));
+}
+
+TEST_F(DeviceTest, Registration1_CallKitNotLinkedIsFineForPreIos13Sdk) {
+  AppConfig app;
+  app.callkit_linked = false;
+  app.linked_sdk = {12, 4};
+  ASSERT_TRUE(device_.install(app));
+  ASSERT_TRUE(device_.launch(kBundle));
+  EXPECT_FALSE(device_.journal().logged(log_lines::kCallKitNotLinked));
+  EXPECT_TRUE(device_.voip_token(kBundle));
+}
+
+TEST_F(DeviceTest, Registration1_AuthorityFailureIsAnInvalidation) {
+  ASSERT_TRUE(device_.install({}));
+  authority_.fail_next_issue();
+  ASSERT_TRUE(device_.launch(kBundle));
+  EXPECT_EQ(device_.registration_state(kBundle), RegistrationState::Invalidated);
+  EXPECT_EQ(device_.journal().count(DeviceEventKind::TokenInvalidated), 1u);
+}
+
+TEST_F(DeviceTest, Registration_TokenKeptAcrossLaunchesOfTheSameInstall) {
+  install_and_register();
+  const auto token = device_.voip_token(kBundle);
+  ASSERT_TRUE(device_.swipe_away(kBundle));
+  ASSERT_TRUE(device_.launch(kBundle));
+  EXPECT_EQ(device_.voip_token(kBundle), token);
+  EXPECT_EQ(authority_.issued().size(), 1u);
+}
+
+TEST_F(DeviceTest, Section2_2_VoipTokenDiffersFromAlertToken) {
+  install_and_register();
+  ASSERT_TRUE(device_.register_remote_notifications(kBundle));
+  const auto voip = device_.voip_token(kBundle);
+  const auto alert = device_.alert_token(kBundle);
+  ASSERT_TRUE(voip && alert);
+  EXPECT_NE(*voip, *alert);
+  EXPECT_EQ(authority_.find(*alert)->request.kind, PushKind::Alert);
+  EXPECT_EQ(topic_for(kBundle, PushKind::Alert), kBundle);
+  EXPECT_EQ(topic_for(kBundle, PushKind::Voip), std::string(kBundle) + ".voip");
+}
+
+TEST_F(DeviceTest, Section2_2_TokenChangesWithEnvironment) {
+  AppConfig dev;
+  install_and_register(dev);
+  const auto dev_token = *device_.voip_token(kBundle);
+  ASSERT_TRUE(device_.uninstall(kBundle));
+  AppConfig prod;
+  prod.environment = ApsEnvironment::Production;
+  install_and_register(prod);
+  const auto prod_token = *device_.voip_token(kBundle);
+  EXPECT_NE(dev_token, prod_token);
+  EXPECT_EQ(authority_.find(dev_token)->request.environment, ApsEnvironment::Development);
+  EXPECT_EQ(authority_.find(prod_token)->request.environment, ApsEnvironment::Production);
+}
+
+TEST_F(DeviceTest, Section2_2_TokensAreDeterministicForASeed) {
+  FakeTokenAuthority a(5), b(5), c(6);
+  const TokenRequest request{"d", kBundle, ApsEnvironment::Development, PushKind::Voip};
+  const auto ta = a.issue(request);
+  const auto tb = b.issue(request);
+  const auto tc = c.issue(request);
+  ASSERT_TRUE(ta && tb && tc);
+  EXPECT_EQ(*ta, *tb);
+  EXPECT_NE(*ta, *tc);
+}
+
+TEST_F(DeviceTest, Section2_3_SwitchingSigningEnvironmentGivesADifferentToken) {
+  install_and_register();
+  const auto dev_token = *device_.voip_token(kBundle);
+  AppConfig prod;
+  prod.environment = ApsEnvironment::Production;
+  ASSERT_TRUE(device_.update(prod));
+  EXPECT_EQ(device_.process_state(kBundle), ProcessState::NotRunning);
+  ASSERT_TRUE(device_.launch(kBundle));
+  const auto prod_token = device_.voip_token(kBundle);
+  ASSERT_TRUE(prod_token);
+  EXPECT_NE(*prod_token, dev_token);
+  EXPECT_EQ(authority_.find(*prod_token)->request.environment, ApsEnvironment::Production);
+  // The same environment again keeps the token.
+  ASSERT_TRUE(device_.update(prod));
+  ASSERT_TRUE(device_.launch(kBundle));
+  EXPECT_EQ(device_.voip_token(kBundle), prod_token);
+}
+
+TEST_F(DeviceTest, Registration2_RotateTokenRetiresTheOldOne) {
+  install_and_register();
+  const auto old_token = *device_.voip_token(kBundle);
+  clock_.advance(5s);
+  ASSERT_TRUE(device_.rotate_token(kBundle));
+  const auto new_token = *device_.voip_token(kBundle);
+  EXPECT_NE(old_token, new_token);
+  EXPECT_FALSE(authority_.find(old_token)->active);
+  EXPECT_EQ(authority_.find(old_token)->unregistered_at, clock_.now());
+  EXPECT_TRUE(authority_.find(new_token)->active);
+  EXPECT_EQ(device_.journal().count(DeviceEventKind::TokenIssued), 2u);
+}
+
+TEST_F(DeviceTest, Registration2_ResetApsIdentityRotatesEveryAppsVoipToken) {
+  install_and_register();
+  AppConfig other;
+  other.bundle_id = "com.example.other";
+  install_and_register(other);
+  const auto a = *device_.voip_token(kBundle);
+  const auto b = *device_.voip_token(other.bundle_id);
+  device_.reset_aps_identity();
+  EXPECT_NE(*device_.voip_token(kBundle), a);
+  EXPECT_NE(*device_.voip_token(other.bundle_id), b);
+  EXPECT_FALSE(authority_.find(a)->active);
+  EXPECT_FALSE(authority_.find(b)->active);
+}
+
+TEST_F(DeviceTest, Registration3_RemovingVoipFromDesiredTypesUnregistersTheToken) {
+  install_and_register();
+  const auto token = *device_.voip_token(kBundle);
+  ASSERT_TRUE(device_.remove_voip_registration(kBundle));
+  EXPECT_EQ(device_.registration_state(kBundle), RegistrationState::Unregistered);
+  EXPECT_FALSE(device_.voip_token(kBundle));
+  EXPECT_FALSE(authority_.find(token)->active);
+}
+
+TEST_F(DeviceTest, Registration4_UninstallUnregistersTokensAtThatTime) {
+  install_and_register();
+  ASSERT_TRUE(device_.register_remote_notifications(kBundle));
+  const auto voip = *device_.voip_token(kBundle);
+  const auto alert = *device_.alert_token(kBundle);
+  clock_.advance(1h);
+  const auto t = clock_.now();
+  ASSERT_TRUE(device_.uninstall(kBundle));
+  EXPECT_EQ(device_.process_state(kBundle), ProcessState::NotInstalled);
+  EXPECT_EQ(authority_.find(voip)->unregistered_at, t);
+  EXPECT_EQ(authority_.find(alert)->unregistered_at, t);
+}
+
+TEST_F(DeviceTest, Registration4_UninstallInvalidationCanBeDelayedLikeNightlyReconciliation) {
+  device_.config().uninstall_invalidate_delay = 6h;
+  install_and_register();
+  const auto voip = *device_.voip_token(kBundle);
+  ASSERT_TRUE(device_.uninstall(kBundle));
+  clock_.advance(5h);
+  EXPECT_TRUE(authority_.find(voip)->active);
+  clock_.advance(1h);
+  EXPECT_FALSE(authority_.find(voip)->active);
+  EXPECT_EQ(authority_.find(voip)->unregistered_at, clock_.now());
+}
+
+TEST_F(DeviceTest, Registration4_ReinstallIssuesANewToken) {
+  install_and_register();
+  const auto old_token = *device_.voip_token(kBundle);
+  ASSERT_TRUE(device_.uninstall(kBundle));
+  install_and_register();
+  EXPECT_NE(*device_.voip_token(kBundle), old_token);
+  EXPECT_FALSE(authority_.find(old_token)->active);
+}
+
+// §2.1 / §7.2: when the registry is created decides when the token arrives.
+TEST_F(DeviceTest, Section2_1_RegistryAfterConsentWaitsForConsent) {
+  AppConfig app;
+  app.registry = RegistryCreation::AfterConsent;
+  ASSERT_TRUE(device_.install(app));
+  ASSERT_TRUE(device_.launch(kBundle));
+  EXPECT_FALSE(device_.voip_token(kBundle));
+  ASSERT_TRUE(device_.give_consent(kBundle));
+  EXPECT_TRUE(device_.voip_token(kBundle));
+}
+
+TEST_F(DeviceTest, Section2_1_RegistryAfterLoginWaitsForLogin) {
+  AppConfig app;
+  app.registry = RegistryCreation::AfterLogin;
+  ASSERT_TRUE(device_.install(app));
+  ASSERT_TRUE(device_.launch(kBundle));
+  EXPECT_FALSE(device_.voip_token(kBundle));
+  ASSERT_TRUE(device_.login(kBundle));
+  EXPECT_TRUE(device_.voip_token(kBundle));
+}
+
+TEST_F(DeviceTest, Section2_1_RegistryNeverMeansNoToken) {
+  AppConfig app;
+  app.registry = RegistryCreation::Never;
+  install_and_register(app);
+  EXPECT_FALSE(device_.voip_token(kBundle));
+  EXPECT_EQ(device_.journal().count(DeviceEventKind::RegistryCreated), 0u);
+}
+
+TEST_F(DeviceTest, Install_TwiceIsAnError) {
+  ASSERT_TRUE(device_.install({}));
+  const auto again = device_.install({});
+  ASSERT_FALSE(again);
+  EXPECT_EQ(again.error().code, Errc::AlreadyInstalled);
+  EXPECT_EQ(device_.uninstall("com.example.missing").error().code, Errc::UnknownApp);
+}
+
+} // namespace
+} // namespace fake_device::testing
