@@ -80,13 +80,26 @@ std::pair<std::string, std::string> split_item(std::string_view path, std::strin
 
 AdminResponse endpoints() {
   return reply(200, {{"endpoints",
-                      {"GET /v1/health", "GET /v1/settings", "GET|POST|DELETE /v1/tokens",
-                       "GET|DELETE /v1/tokens/<token>", "POST /v1/tokens/<token>/unregister",
-                       "GET|POST /v1/keys", "POST /v1/keys/<id>/revoke", "DELETE /v1/keys/<id>",
-                       "GET /v1/teams", "POST /v1/teams/<team>/bundles", "GET /v1/journal",
-                       "POST /v1/journal/verify", "GET|POST|DELETE /v1/faults",
-                       "DELETE /v1/faults/<id>", "GET /v1/deliveries?after=N&wait_ms=M",
-                       "GET /v1/deliveries/stream?after=N", "POST /v1/reset", "GET /metrics"}}});
+                      {"GET /v1/health",
+                       "GET /v1/settings",
+                       "GET|POST|DELETE /v1/tokens",
+                       "GET|DELETE /v1/tokens/<token>",
+                       "POST /v1/tokens/<token>/unregister",
+                       "POST /v1/tokens/<token>/reachability",
+                       "GET /v1/tokens/<token>/held",
+                       "GET|POST /v1/keys",
+                       "POST /v1/keys/<id>/revoke",
+                       "DELETE /v1/keys/<id>",
+                       "GET /v1/teams",
+                       "POST /v1/teams/<team>/bundles",
+                       "GET /v1/journal",
+                       "POST /v1/journal/verify",
+                       "GET|POST|DELETE /v1/faults",
+                       "DELETE /v1/faults/<id>",
+                       "GET /v1/deliveries?after=N&wait_ms=M",
+                       "GET /v1/deliveries/stream?after=N",
+                       "POST /v1/reset",
+                       "GET /metrics"}}});
 }
 
 AdminResponse health(Server& mock) {
@@ -135,6 +148,23 @@ AdminResponse tokens(const AdminRequest& r, const AdminTarget& t, Server& mock) 
   if (action.empty() && r.method == "DELETE") {
     return mock.tokens().erase(token) ? reply(200, {{"deleted", 1}})
                                       : error(404, "token " + token + " is not registered");
+  }
+  if (action == "reachability" && r.method == "POST") {
+    AdminResponse failure;
+    const auto body = body_json(r, failure);
+    if (!body) return failure;
+    if (!body->contains("reachable") || !(*body)["reachable"].is_boolean())
+      return error(400, "send {\"reachable\": true|false} (false: airplane mode or powered off)");
+    const bool reachable = (*body)["reachable"].get<bool>();
+    const std::size_t released = mock.set_reachable(token, reachable);
+    return reply(200, {{"token", token}, {"reachable", reachable}, {"released", released}});
+  }
+  if (action == "held" && r.method == "GET") {
+    json list = json::array();
+    for (const auto& d : mock.held().held(token))
+      list.push_back(to_json(d));
+    return reply(200,
+                 {{"token", token}, {"reachable", mock.held().reachable(token)}, {"held", list}});
   }
   if (action == "unregister" && r.method == "POST") {
     AdminResponse failure;
@@ -339,6 +369,13 @@ AdminResponse metrics(Server& mock) {
     out << "apns_tls_handshake_failures_total{environment=\"" << environment_name(env) << "\"} "
         << mock.listener_stats(env).handshake_failures << "\n";
   }
+  const HeldCounters held = mock.held().counters();
+  out << "# HELP apns_held_pushes_total Store and forward for unreachable devices, by outcome.\n"
+      << "# TYPE apns_held_pushes_total counter\n"
+      << "apns_held_pushes_total{outcome=\"held\"} " << held.held << "\n"
+      << "apns_held_pushes_total{outcome=\"replaced\"} " << held.replaced << "\n"
+      << "apns_held_pushes_total{outcome=\"released\"} " << held.released << "\n"
+      << "apns_held_pushes_total{outcome=\"expired\"} " << held.expired << "\n";
   out << "# HELP apns_tokens Device tokens in the registry.\n# TYPE apns_tokens gauge\n"
       << "apns_tokens " << mock.tokens().size() << "\n";
   return {200, "text/plain; version=0.0.4", out.str()};

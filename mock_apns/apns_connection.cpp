@@ -167,7 +167,9 @@ void ApnsConnection::record(const net::Request& request, const Verdict& verdict,
   delivery.payload = request.body;
   delivery.invalid_payload = verdict.invalid_payload;
   delivery.received_at = state_->clock->now();
-  state_->deliveries.publish(delivery);
+  if (state_->held.offer(delivery, state_->settings.zero_expiry_grace)) {
+    state_->deliveries.publish(delivery);
+  }
 }
 
 // Spec §3.2, optional: one stream after a non-410 4xx, back to normal after a 200; GOAWAY after

@@ -5,6 +5,7 @@
 #include "mock_apns/delivery.hpp"
 #include "mock_apns/delivery_feed.hpp"
 #include "mock_apns/faults.hpp"
+#include "mock_apns/held_pushes.hpp"
 #include "mock_apns/journal.hpp"
 #include "mock_apns/metrics.hpp"
 #include "mock_apns/provider_keys.hpp"
@@ -35,6 +36,7 @@ struct MockState {
   Faults faults;
   Journal journal;
   DeliveryBus deliveries;
+  HeldPushes held;   // store and forward for unreachable devices (spec §9)
   DeliveryFeed feed; // what the admin API streams; subscribed to `deliveries`
   LatencyHistogram latency;
 

@@ -180,6 +180,18 @@ net::ServerStats Server::listener_stats(Environment env) const {
   return listener ? listener->stats() : net::ServerStats{};
 }
 
+std::size_t Server::set_reachable(std::string_view token, bool reachable) {
+  const auto released = impl_->state->held.set_reachable(token, reachable, clock().now());
+  for (const Delivery& delivery : released) {
+    impl_->state->deliveries.publish(delivery);
+  }
+  return released.size();
+}
+
+const HeldPushes& Server::held() const {
+  return impl_->state->held;
+}
+
 void Server::reset_state() {
   impl_->state->rate.clear();
   impl_->state->faults.clear();

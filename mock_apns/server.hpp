@@ -7,6 +7,7 @@
 #include "mock_apns/delivery.hpp"
 #include "mock_apns/delivery_feed.hpp"
 #include "mock_apns/faults.hpp"
+#include "mock_apns/held_pushes.hpp"
 #include "mock_apns/journal.hpp"
 #include "mock_apns/metrics.hpp"
 #include "mock_apns/provider_keys.hpp"
@@ -61,6 +62,11 @@ public:
   DeliveryFeed& feed(); // recent deliveries, for consumers in other processes
   const LatencyHistogram& latency() const;
   net::ServerStats listener_stats(Environment env) const;
+  // The device that owns `token` went offline or came back (spec §9): while it is offline,
+  // accepted pushes for it are kept instead of published; coming back publishes those still
+  // valid. Returns how many were published.
+  std::size_t set_reachable(std::string_view token, bool reachable);
+  const HeldPushes& held() const;
   // Forgets tokens' rate windows, faults and the journal (keys and tokens stay).
   void reset_state();
 

@@ -190,6 +190,28 @@ TEST_F(AdminApi, DeliveriesArriveByLongPollAndEventStream) {
   EXPECT_NE(stream.output().find(kToken), std::string::npos);
 }
 
+// Store and forward (spec §9): an offline device's pushes are accepted (200) but kept, the latest
+// per topic, and published when the device is back.
+TEST_F(AdminApi, PushesToAnUnreachableDeviceAreHeldAndDeliveredOnReconnect) {
+  ASSERT_EQ(call("POST", "/v1/tokens", add_token_body()).status, 200);
+  const std::string token_path = std::string("/v1/tokens/") + kToken;
+  ASSERT_EQ(call("POST", token_path + "/reachability", R"({"reachable":false})").status, 200);
+  EXPECT_EQ(push(kToken).status, 200) << "APNs accepts; delivery is later";
+  EXPECT_EQ(push(kToken).status, 200);
+  EXPECT_EQ(call("GET", "/v1/deliveries?after=0").parsed()["deliveries"].size(), 0u);
+  const auto held = call("GET", token_path + "/held").parsed();
+  EXPECT_EQ(held["reachable"], false);
+  ASSERT_EQ(held["held"].size(), 1u) << "only the latest is kept";
+  const auto back = call("POST", token_path + "/reachability", R"({"reachable":true})");
+  EXPECT_EQ(back.parsed()["released"], 1) << back.body;
+  const auto delivered = call("GET", "/v1/deliveries?after=0").parsed()["deliveries"];
+  ASSERT_EQ(delivered.size(), 1u);
+  EXPECT_EQ(delivered[0]["apns_id"], held["held"][0]["apns_id"]);
+  EXPECT_NE(call("GET", "/metrics").body.find("apns_held_pushes_total{outcome=\"replaced\"} 1"),
+            std::string::npos);
+  EXPECT_EQ(call("POST", token_path + "/reachability", R"({"online":true})").status, 400);
+}
+
 TEST_F(AdminApi, MetricsCountRequestsByReasonInPrometheusFormat) {
   EXPECT_EQ(push("db3582a3").status, 400);
   const auto metrics = call("GET", "/metrics");

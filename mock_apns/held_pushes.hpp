@@ -1,0 +1,57 @@
+#pragma once
+// Store and forward (spec §9): while a device is unreachable (airplane mode, powered off) APNs
+// keeps at most one notification per (token, topic), the latest, until its apns-expiration, or
+// for `zero_expiry_grace` when the expiration is 0 or past, or for 30 days when absent; on
+// reconnect it delivers what is still valid. The device side says when it goes on and offline.
+// Thread-safe.
+#include "core/clock.hpp"
+#include "mock_apns/delivery.hpp"
+
+#include <atomic>
+#include <chrono>
+#include <cstdint>
+#include <map>
+#include <mutex>
+#include <set>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace mock_apns {
+
+struct HeldCounters {
+  std::uint64_t held = 0;     // pushes kept for an unreachable device
+  std::uint64_t replaced = 0; // kept ones replaced by a later push to the same token and topic
+  std::uint64_t released = 0; // delivered on reconnect
+  std::uint64_t expired = 0;  // dropped because they expired before the device came back
+};
+
+class HeldPushes {
+public:
+  // True when `delivery` may go to the device now; otherwise it is kept (or replaces the one
+  // kept for its token and topic).
+  bool offer(const Delivery& delivery, std::chrono::milliseconds zero_expiry_grace);
+  // Marks the device of `token` reachable or not. Going reachable returns the kept pushes still
+  // valid at `now`, oldest first, and forgets the rest.
+  std::vector<Delivery> set_reachable(std::string_view token, bool reachable, core::TimePoint now);
+  bool reachable(std::string_view token) const;
+  std::vector<Delivery> held(std::string_view token) const;
+  HeldCounters counters() const;
+  void clear();
+
+private:
+  struct Kept {
+    Delivery delivery;
+    core::TimePoint deadline;
+  };
+  static std::string lower(std::string_view token);
+
+  mutable std::mutex mutex_;
+  std::atomic<bool> any_unreachable_{false}; // lets offer() skip the lock while all are online
+  std::set<std::string, std::less<>> unreachable_;           // lower-case tokens
+  std::map<std::pair<std::string, std::string>, Kept> kept_; // (token, topic)
+  HeldCounters counters_;
+};
+
+} // namespace mock_apns
