@@ -61,18 +61,25 @@ void ApnsConnection::on_request(net::Request&& request, net::Responder responder
 
   if (verdict.goaway_instead_of_response) {
     // None of the client's streams is processed: last-stream-id 0 (spec §3.4, V61).
-    record(request, verdict, "", "");
+    apns_id_.clear();
+    unique_id_.clear();
+    record(request, verdict);
     connection_.close_with_goaway(kNoError, reason_json(*verdict.reason, spelling), 0);
     return;
   }
-  const std::string apns_id = verdict.apns_id.empty()
-                                  ? ids_.next().to_string(core::LetterCase::Upper)
-                                  : std::string(verdict.apns_id);
-  const std::string unique_id =
-      environment_ == Environment::Sandbox ? ids_.next().to_string() : std::string();
+  if (verdict.apns_id.empty()) {
+    ids_.next().write_to(apns_id_, core::LetterCase::Upper);
+  } else {
+    apns_id_.assign(verdict.apns_id);
+  }
+  if (environment_ == Environment::Sandbox) {
+    ids_.next().write_to(unique_id_);
+  } else {
+    unique_id_.clear();
+  }
   throttle_after(verdict);
-  net::Response response = make_response(verdict, apns_id, unique_id);
-  record(request, verdict, apns_id, unique_id);
+  net::Response response = make_response(verdict);
+  record(request, verdict);
 
   std::optional<std::string> goaway;
   if (verdict.goaway_after_response) {
@@ -105,10 +112,10 @@ void ApnsConnection::on_request(net::Request&& request, net::Responder responder
                               });
 }
 
-net::Response ApnsConnection::make_response(const Verdict& verdict, const std::string& apns_id,
-                                            const std::string& unique_id) const {
+net::Response ApnsConnection::make_response(const Verdict& verdict) const {
   net::Response response;
   response.status = verdict.status;
+  response.headers.reserve(3);
   if (!verdict.accepted()) {
     // Spec §5.3: HEADERS (:status, content-type, apns-id), then the JSON body.
     response.headers.push_back({"content-type", "application/json"});
@@ -120,53 +127,59 @@ net::Response ApnsConnection::make_response(const Verdict& verdict, const std::s
     }
     response.body += '}';
   }
-  response.headers.push_back({"apns-id", apns_id});
-  if (!unique_id.empty()) {
-    response.headers.push_back({"apns-unique-id", unique_id});
+  response.headers.push_back({"apns-id", apns_id_});
+  if (!unique_id_.empty()) {
+    response.headers.push_back({"apns-unique-id", unique_id_});
   }
   return response;
 }
 
-void ApnsConnection::record(const net::Request& request, const Verdict& verdict,
-                            const std::string& apns_id, const std::string& unique_id) {
-  JournalEntry entry;
+// The journal entry and delivery are members reused from request to request: assigning into
+// their strings keeps the buffers, so a steady load allocates nothing here.
+void ApnsConnection::record(const net::Request& request, const Verdict& verdict) {
+  JournalEntry& entry = entry_;
   entry.time = state_->clock->now();
   entry.environment = environment_;
   entry.connection_id = connection_id_;
-  entry.auth = auth_description();
-  entry.method = request.method;
-  entry.path = request.path;
-  entry.apns_id = apns_id;
-  entry.token = verdict.token;
-  entry.topic = verdict.topic;
+  entry.auth.assign(auth_description());
+  entry.method.assign(request.method);
+  // The path says nothing the token does not, unless the request was refused for it.
+  if (verdict.accepted()) {
+    entry.path.clear();
+  } else {
+    entry.path.assign(request.path);
+  }
+  entry.apns_id.assign(apns_id_);
+  entry.token.assign(verdict.token);
+  entry.topic.assign(verdict.topic);
   entry.push_type = verdict.push_type;
   entry.status = verdict.status;
   entry.reason = verdict.reason;
   entry.timestamp_ms = verdict.timestamp_ms;
-  entry.cause = verdict.cause;
+  entry.cause.assign(verdict.cause);
   entry.payload_bytes = request.body.size();
   entry.goaway = verdict.goaway_instead_of_response;
-  const std::uint64_t sequence = state_->journal.append(std::move(entry));
+  const std::uint64_t sequence = state_->journal.append(entry);
   if (!verdict.accepted()) {
     return;
   }
-  Delivery delivery;
+  Delivery& delivery = delivery_;
   delivery.sequence = sequence;
-  delivery.apns_id = apns_id;
-  delivery.unique_id = unique_id;
+  delivery.apns_id.assign(apns_id_);
+  delivery.unique_id.assign(unique_id_);
   delivery.environment = environment_;
-  delivery.token = verdict.token;
+  delivery.token.assign(verdict.token);
   for (char& c : delivery.token) {
     c = static_cast<char>(c >= 'A' && c <= 'F' ? c - 'A' + 'a' : c);
   }
-  delivery.topic = verdict.topic;
+  delivery.topic.assign(verdict.topic);
   delivery.push_type = *verdict.push_type;
   delivery.priority = verdict.priority;
   delivery.expiration = verdict.expiration;
-  delivery.collapse_id = verdict.collapse_id;
-  delivery.payload = request.body;
+  delivery.collapse_id.assign(verdict.collapse_id);
+  delivery.payload.assign(request.body);
   delivery.invalid_payload = verdict.invalid_payload;
-  delivery.received_at = state_->clock->now();
+  delivery.received_at = entry.time;
   if (state_->held.offer(delivery, state_->settings.zero_expiry_grace)) {
     state_->deliveries.publish(delivery);
   }
@@ -204,16 +217,22 @@ void ApnsConnection::throttle_after(const Verdict& verdict) {
   }
 }
 
-std::string ApnsConnection::auth_description() const {
+// Rebuilt only when the connection's key changes.
+const std::string& ApnsConnection::auth_description() {
+  const ProviderKey* key = auth_.binding ? auth_.binding->current_key.get() : nullptr;
+  if (!auth_text_.empty() && key == described_key_) {
+    return auth_text_;
+  }
+  described_key_ = key;
   if (auth_.uses_certificate()) {
-    return auth_.identity() ? "certificate \"" + auth_.identity()->common_name + "\""
-                            : "refused certificate";
+    auth_text_ = auth_.identity() ? "certificate \"" + auth_.identity()->common_name + "\""
+                                  : "refused certificate: " + auth_.certificate_problem();
+  } else if (key != nullptr) {
+    auth_text_ = "token " + key->spec().key_id + " (team " + auth_.binding->team_id + ")";
+  } else {
+    auth_text_ = "token (none accepted yet)";
   }
-  if (auth_.binding) {
-    return "token " + auth_.binding->current_key->spec().key_id + " (team " +
-           auth_.binding->team_id + ")";
-  }
-  return "token (none accepted yet)";
+  return auth_text_;
 }
 
 std::string ApnsConnection::goaway_debug_data(net::GoawayCause cause) {

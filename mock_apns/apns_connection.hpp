@@ -22,12 +22,10 @@ public:
   std::string goaway_debug_data(net::GoawayCause cause) override;
 
 private:
-  net::Response make_response(const Verdict& verdict, const std::string& apns_id,
-                              const std::string& unique_id) const;
-  void record(const net::Request& request, const Verdict& verdict, const std::string& apns_id,
-              const std::string& unique_id);
+  net::Response make_response(const Verdict& verdict) const;
+  void record(const net::Request& request, const Verdict& verdict);
   void throttle_after(const Verdict& verdict);
-  std::string auth_description() const;
+  const std::string& auth_description();
 
   std::shared_ptr<MockState> state_;
   Environment environment_;
@@ -38,6 +36,13 @@ private:
   std::uint32_t consecutive_errors_ = 0;
   std::uint32_t consecutive_bad_tokens_ = 0;
   bool throttled_ = false;
+  // Per request, reused so their buffers are (spec §5.2: apns-id, apns-unique-id).
+  std::string apns_id_;
+  std::string unique_id_;
+  JournalEntry entry_;
+  Delivery delivery_;
+  std::string auth_text_;
+  const ProviderKey* described_key_ = nullptr;
 };
 
 // The compact JSON APNs puts in GOAWAY debug data and error bodies: {"reason":"..."}.

@@ -1,14 +1,21 @@
 #include "mock_apns/delivery_feed.hpp"
 
+#include <algorithm>
+
 namespace mock_apns {
+
+DeliveryFeed::DeliveryFeed(std::size_t capacity)
+    : capacity_(std::max<std::size_t>(capacity, 1)), ring_(capacity_) {}
 
 void DeliveryFeed::push(const Delivery& delivery) {
   std::map<std::uint64_t, std::function<void()>> waiters;
   {
     std::lock_guard lock(mutex_);
-    ring_.emplace_back(++last_, delivery);
-    if (ring_.size() > capacity_) {
-      ring_.pop_front();
+    auto& slot = ring_[++last_ % capacity_];
+    slot.first = last_;
+    slot.second = delivery;
+    if (waiters_.empty()) {
+      return;
     }
     waiters.swap(waiters_);
   }
@@ -21,13 +28,10 @@ std::vector<std::pair<std::uint64_t, Delivery>> DeliveryFeed::since(std::uint64_
                                                                     std::size_t limit) const {
   std::lock_guard lock(mutex_);
   std::vector<std::pair<std::uint64_t, Delivery>> out;
-  for (const auto& entry : ring_) {
-    if (entry.first > after) {
-      out.push_back(entry);
-      if (out.size() >= limit) {
-        break;
-      }
-    }
+  const std::uint64_t oldest = last_ >= capacity_ ? last_ - capacity_ + 1 : 1;
+  for (std::uint64_t cursor = std::max(after + 1, oldest); cursor <= last_ && out.size() < limit;
+       ++cursor) {
+    out.push_back(ring_[cursor % capacity_]);
   }
   return out;
 }

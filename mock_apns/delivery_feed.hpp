@@ -5,7 +5,6 @@
 #include "mock_apns/delivery.hpp"
 
 #include <cstdint>
-#include <deque>
 #include <functional>
 #include <map>
 #include <mutex>
@@ -16,7 +15,7 @@ namespace mock_apns {
 
 class DeliveryFeed {
 public:
-  explicit DeliveryFeed(std::size_t capacity = 10'000) : capacity_(capacity) {}
+  explicit DeliveryFeed(std::size_t capacity = 10'000);
 
   void push(const Delivery& delivery);
   // Deliveries with a cursor above `after`, oldest first, at most `limit`.
@@ -31,7 +30,9 @@ public:
 private:
   std::size_t capacity_;
   mutable std::mutex mutex_;
-  std::deque<std::pair<std::uint64_t, Delivery>> ring_;
+  // ring_[cursor % capacity] holds cursor's delivery; slots are overwritten in place, reusing
+  // their string buffers.
+  std::vector<std::pair<std::uint64_t, Delivery>> ring_;
   std::uint64_t last_ = 0;
   std::map<std::uint64_t, std::function<void()>> waiters_;
   std::uint64_t next_waiter_ = 1;

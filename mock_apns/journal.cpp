@@ -66,9 +66,8 @@ Journal::Journal(std::size_t capacity)
 
 Journal::~Journal() = default;
 
-std::uint64_t Journal::append(JournalEntry entry) {
+std::uint64_t Journal::append(const JournalEntry& entry) {
   const std::uint64_t sequence = next_.fetch_add(1, std::memory_order_relaxed);
-  entry.sequence = sequence;
   if (entry.reason) {
     by_reason_[static_cast<std::size_t>(*entry.reason)].fetch_add(1, std::memory_order_relaxed);
   } else {
@@ -78,7 +77,8 @@ std::uint64_t Journal::append(JournalEntry entry) {
   std::lock_guard lock(stripes_[index % kStripes]);
   // A slower writer of an older sequence must not overwrite a newer entry.
   if (slots_[index].entry.sequence < sequence) {
-    slots_[index].entry = std::move(entry);
+    slots_[index].entry = entry; // copy-assignment keeps the slot's string capacity
+    slots_[index].entry.sequence = sequence;
   }
   return sequence;
 }

@@ -83,7 +83,9 @@ public:
   Journal(const Journal&) = delete;
   Journal& operator=(const Journal&) = delete;
 
-  std::uint64_t append(JournalEntry entry); // returns the entry's sequence number
+  // Copies `entry` into the ring (reusing the replaced entry's string buffers, so a steady load
+  // allocates nothing) and returns its sequence number.
+  std::uint64_t append(const JournalEntry& entry);
   // Matching entries still in the ring, oldest first, at most `limit` (the newest ones).
   std::vector<JournalEntry> query(const JournalFilter& filter, std::size_t limit = 1000) const;
   Verification verify(const JournalFilter& filter, CountExpectation expected) const;

@@ -8,17 +8,20 @@ constexpr std::array<std::size_t, 4> kDashPositions = {8, 13, 18, 23};
 }
 
 std::string Uuid::to_string(LetterCase letters) const {
-  const std::string hex = hex_encode(
-      std::string_view(reinterpret_cast<const char*>(bytes.data()), bytes.size()), letters);
   std::string out;
-  out.reserve(36);
-  std::size_t from = 0;
-  for (std::size_t length : {8, 4, 4, 4, 12}) {
-    if (from != 0) out.push_back('-');
-    out.append(hex, from, length);
-    from += length;
-  }
+  write_to(out, letters);
   return out;
+}
+
+void Uuid::write_to(std::string& out, LetterCase letters) const {
+  const char* digits = letters == LetterCase::Upper ? "0123456789ABCDEF" : "0123456789abcdef";
+  out.resize(36);
+  std::size_t at = 0;
+  for (std::size_t i = 0; i < bytes.size(); ++i) {
+    if (i == 4 || i == 6 || i == 8 || i == 10) out[at++] = '-';
+    out[at++] = digits[bytes[i] >> 4];
+    out[at++] = digits[bytes[i] & 0xF];
+  }
 }
 
 std::optional<Uuid> Uuid::parse(std::string_view text) {

@@ -17,6 +17,8 @@ struct Uuid {
   std::array<std::uint8_t, 16> bytes{};
 
   std::string to_string(LetterCase letters = LetterCase::Lower) const;
+  // The same 36 characters into `out`, reusing its buffer (no allocation once it has room).
+  void write_to(std::string& out, LetterCase letters = LetterCase::Lower) const;
   // Canonical 36-character form, either letter case; nullopt for anything else.
   static std::optional<Uuid> parse(std::string_view text);
 

@@ -23,32 +23,19 @@ std::string port_text(MockFixture& mock, Environment env) {
   return std::to_string(mock.port(env));
 }
 
-// nghttp -nv with request R (spec §11.1) `times` times on one connection: every frame it sends
-// and receives, as text.
-support::ProcessResult nghttp_r(MockFixture& mock, const std::string& certificate = "",
-                                int times = 1) {
+// nghttp -nv with request R (spec §11.1) on a connection with `certificate`: every frame it
+// sends and receives, as text.
+support::ProcessResult nghttp_r(MockFixture& mock, const std::string& certificate) {
   support::TempDir dir;
-  const auto& world = SpecWorld::get();
   std::vector<std::string> argv = {"nghttp", "-nv",
                                    "-H",     ":authority: api.sandbox.push.apple.com",
                                    "-H",     "apns-push-type: voip",
                                    "-H",     "apns-topic: com.example.imapp.voip",
                                    "-d",     dir.write("body", R"({"aps":{},"call":"x"})")};
-  if (certificate.empty()) {
-    argv.insert(argv.end(), {"-H", "authorization: bearer " + world.jwt({})});
-  } else {
-    argv.insert(argv.end(), {"--cert=" + WirePki::get().cert_file(certificate),
-                             "--key=" + WirePki::get().key_file(certificate)});
-  }
-  std::string token = kVoipToken;
-  for (int i = 0; i < times; ++i) {
-    argv.push_back("https://127.0.0.1:" + port_text(mock, Environment::Sandbox) + "/3/device/" +
-                   token);
-    // nghttp requests each URI once; the same token in upper case is another URI (spec §8:
-    // tokens compare case-insensitively).
-    for (char& c : token)
-      c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-  }
+  argv.insert(argv.end(), {"--cert=" + WirePki::get().cert_file(certificate),
+                           "--key=" + WirePki::get().key_file(certificate)});
+  argv.push_back("https://127.0.0.1:" + port_text(mock, Environment::Sandbox) + "/3/device/" +
+                 kVoipToken);
   return support::run_process(argv, 30s);
 }
 
@@ -73,25 +60,91 @@ protected:
   }
 };
 
-// V72: a token connection starts with one stream and gets the configured value after a 200.
-TEST_F(MockFrames, V72_TokenConnectionStartsWithOneStreamThenGetsTheConfiguredLimit) {
-  MockFixture mock;
-  // Two requests: nghttp holds the second until the limit allows it, and stays to see the
-  // SETTINGS that raises it.
-  const auto r = nghttp_r(mock, "", 2);
-  ASSERT_EQ(r.exit_code, 0) << r.describe();
-  const std::string first = received_settings(r.output, 0);
-  for (const char* setting :
-       {"SETTINGS_HEADER_TABLE_SIZE(0x01):4096", "SETTINGS_MAX_CONCURRENT_STREAMS(0x03):1]",
-        "SETTINGS_INITIAL_WINDOW_SIZE(0x04):65535", "SETTINGS_MAX_FRAME_SIZE(0x05):16384",
-        "SETTINGS_MAX_HEADER_LIST_SIZE(0x06):8000"}) {
-    EXPECT_NE(first.find(setting), std::string::npos) << setting << " not in\n" << first;
+// Raw frames over TLS with openssl s_client: the preface, an empty SETTINGS, `frames`, and
+// (unless `goaway` is false) a GOAWAY so that the server finishes and closes. Returns everything
+// s_client printed.
+support::ProcessResult raw_frames(MockFixture& mock, const std::string& frames,
+                                  bool goaway = true) {
+  std::string input = "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n";
+  input += std::string("\x00\x00\x00\x04\x00\x00\x00\x00\x00", 9); // SETTINGS
+  input += frames;
+  if (goaway) {
+    input += std::string("\x00\x00\x08\x07\x00\x00\x00\x00\x00", 9) + std::string(8, '\0');
   }
-  EXPECT_NE(r.output.find(":status: 200"), std::string::npos) << r.output;
-  const auto raised = r.output.find("SETTINGS_MAX_CONCURRENT_STREAMS(0x03):1000]");
-  ASSERT_NE(raised, std::string::npos) << "no SETTINGS raising the limit:\n" << r.output;
-  EXPECT_GT(raised, r.output.find(":status: 200")) << "raised only after the first valid token\n"
-                                                   << r.output;
+  return support::run_process({"openssl", "s_client", "-quiet", "-alpn", "h2", "-connect",
+                               "127.0.0.1:" + port_text(mock, Environment::Sandbox)},
+                              30s, input);
+}
+
+// Frame bytes for raw-frame tests: a 9-byte header then the payload (RFC 9113 §4.1).
+std::string frame(std::uint8_t type, std::uint8_t flags, std::uint32_t stream,
+                  const std::string& payload) {
+  std::string out;
+  const auto size = static_cast<std::uint32_t>(payload.size());
+  for (int shift : {16, 8, 0})
+    out += static_cast<char>((size >> shift) & 0xFF);
+  out += static_cast<char>(type);
+  out += static_cast<char>(flags);
+  for (int shift : {24, 16, 8, 0})
+    out += static_cast<char>((stream >> shift) & 0xFF);
+  return out + payload;
+}
+
+// HPACK integer with a 7-bit prefix (RFC 7541 §5.1), H bit 0: a plain string length.
+std::string hpack_length(std::size_t n) {
+  if (n < 127) return std::string(1, static_cast<char>(n));
+  std::string out(1, '\x7f');
+  for (n -= 127; n >= 128; n /= 128)
+    out += static_cast<char>(n % 128 + 128);
+  return out + static_cast<char>(n);
+}
+
+// Request R as HEADERS (literal fields without indexing, RFC 7541 §6.2.2) and DATA frames.
+std::string raw_request_r(std::uint32_t stream) {
+  const std::vector<std::pair<std::string, std::string>> fields = {
+      {":method", "POST"},
+      {":scheme", "https"},
+      {":authority", "api.sandbox.push.apple.com"},
+      {":path", std::string("/3/device/") + kVoipToken},
+      {"authorization", "bearer " + SpecWorld::get().jwt({})},
+      {"apns-push-type", "voip"},
+      {"apns-topic", "com.example.imapp.voip"}};
+  std::string block;
+  for (const auto& [name, value] : fields) {
+    block += '\0' + hpack_length(name.size()) + name + hpack_length(value.size()) + value;
+  }
+  return frame(0x1, 0x4, stream, block) + frame(0x0, 0x1, stream, R"({"aps":{},"call":"x"})");
+}
+
+// V72: a token connection starts with one stream and gets the configured value after its first
+// 200. Raw frames, so that the order of SETTINGS and response on the wire is visible.
+TEST_F(MockFrames, V72_TokenConnectionStartsWithOneStreamThenGetsTheConfiguredLimit) {
+  // The idle timeout ends the connection (and s_client) once everything was answered.
+  MockFixture mock([](mock_apns::ServerOptions& o) {
+    o.settings.connection_idle_timeout = std::chrono::milliseconds(500);
+  });
+  const auto r = raw_frames(mock, raw_request_r(1), /*goaway=*/false);
+  const std::string& out = r.output;
+  const auto setting = [](std::uint16_t id, std::uint32_t value) {
+    std::string s = {static_cast<char>(id >> 8), static_cast<char>(id & 0xFF)};
+    for (int shift : {24, 16, 8, 0})
+      s += static_cast<char>((value >> shift) & 0xFF);
+    return s;
+  };
+  const auto initial = out.find(setting(0x3, 1));
+  ASSERT_NE(initial, std::string::npos) << "initial SETTINGS without MAX_CONCURRENT_STREAMS=1";
+  for (const auto& [id, value] : std::vector<std::pair<std::uint16_t, std::uint32_t>>{
+           {0x1, 4096}, {0x4, 65535}, {0x5, 16384}, {0x6, 8000}}) {
+    EXPECT_NE(out.find(setting(id, value)), std::string::npos) << "setting " << id;
+  }
+  // The response: HEADERS with END_STREAM|END_HEADERS on stream 1.
+  const auto response = out.find(std::string("\x01\x05\x00\x00\x00\x01", 6));
+  ASSERT_NE(response, std::string::npos) << "no 200 on stream 1";
+  const auto raised = out.find(setting(0x3, 1000));
+  ASSERT_NE(raised, std::string::npos) << "no SETTINGS raising the limit";
+  EXPECT_LT(initial, response);
+  EXPECT_GT(raised, response) << "raised only after the first valid token was answered";
+  EXPECT_NE(out.find(R"({"reason":"IdleTimeout"})"), std::string::npos);
 }
 
 // V73: certificate connections get the configured value at once. V75: nghttp sends PRIORITY
@@ -105,18 +158,6 @@ TEST_F(MockFrames, V73_V75_CertificateConnectionGetsTheFullLimitAndPriorityIsIgn
       << r.output;
   EXPECT_NE(r.output.find("send PRIORITY frame"), std::string::npos) << r.output;
   EXPECT_NE(r.output.find(":status: 200"), std::string::npos) << r.output;
-}
-
-// Raw frames over TLS with openssl s_client: the preface, an empty SETTINGS, `frames`, and a
-// GOAWAY so that the server finishes and closes. Returns everything s_client printed.
-support::ProcessResult raw_frames(MockFixture& mock, const std::string& frames) {
-  std::string input = "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n";
-  input += std::string("\x00\x00\x00\x04\x00\x00\x00\x00\x00", 9); // SETTINGS
-  input += frames;
-  input += std::string("\x00\x00\x08\x07\x00\x00\x00\x00\x00", 9) + std::string(8, '\0'); // GOAWAY
-  return support::run_process({"openssl", "s_client", "-quiet", "-alpn", "h2", "-connect",
-                               "127.0.0.1:" + port_text(mock, Environment::Sandbox)},
-                              30s, input);
 }
 
 // V74: PING is answered with PING+ACK carrying the same 8 bytes.
