@@ -1,5 +1,6 @@
 #include "mock_apns/apns_connection.hpp"
 
+#include <algorithm>
 #include <vector>
 
 namespace mock_apns {
@@ -45,6 +46,59 @@ ApnsConnection::ApnsConnection(std::shared_ptr<MockState> state, Environment env
 }
 
 void ApnsConnection::on_request(net::Request&& request, net::Responder responder) {
+  forget_started(responder.stream_id());
+  answer(std::move(request), std::move(responder), false);
+}
+
+void ApnsConnection::on_request_too_large(net::Request&& head, net::Responder responder) {
+  forget_started(responder.stream_id());
+  answer(std::move(head), std::move(responder), true);
+}
+
+void ApnsConnection::on_request_started(const net::Request& head, net::Responder responder) {
+  Started entry;
+  entry.stream_id = responder.stream_id();
+  if (const std::string* id = net::find_header(head.headers, "apns-id");
+      id != nullptr && core::Uuid::parse(*id)) {
+    std::copy(id->begin(), id->end(), entry.apns_id.begin());
+    entry.has_apns_id = true;
+  }
+  started_.push_back(entry);
+}
+
+void ApnsConnection::forget_started(std::int32_t stream_id) {
+  std::erase_if(started_, [&](const Started& s) { return s.stream_id == stream_id; });
+}
+
+// Spec §3.5 (mock rule): HEADERS without the body's END_STREAM for streamIdleTimeout → 400
+// IdleTimeout on that stream.
+void ApnsConnection::on_request_idle(net::Responder responder) {
+  const auto found = std::find_if(started_.begin(), started_.end(), [&](const Started& s) {
+    return s.stream_id == responder.stream_id();
+  });
+  if (found != started_.end() && found->has_apns_id) {
+    apns_id_.assign(found->apns_id.data(), found->apns_id.size());
+  } else {
+    ids_.next().write_to(apns_id_, core::LetterCase::Upper);
+  }
+  forget_started(responder.stream_id());
+  if (environment_ == Environment::Sandbox) {
+    ids_.next().write_to(unique_id_);
+  } else {
+    unique_id_.clear();
+  }
+  Verdict verdict;
+  verdict.reason = Reason::IdleTimeout;
+  verdict.status = reason_status(Reason::IdleTimeout);
+  verdict.cause = "the request body did not end within streamIdleTimeout (" +
+                  std::to_string(state_->settings.stream_idle_timeout.count()) +
+                  " ms) after its HEADERS; send HEADERS and DATA without pausing";
+  net::Request none;
+  record(none, verdict);
+  responder.respond(make_response(verdict));
+}
+
+void ApnsConnection::answer(net::Request&& request, net::Responder responder, bool body_too_large) {
   const auto started = std::chrono::steady_clock::now();
   // Reused per thread: the field views cost no allocation per request.
   thread_local std::vector<RequestField> fields;
@@ -56,7 +110,7 @@ void ApnsConnection::on_request(net::Request&& request, net::Responder responder
   const ValidationContext ctx{environment_,  &state.settings, &state.tokens,     &state.keys,
                               &state_->rate, &state_->faults, state.clock->now()};
   const Verdict verdict =
-      validate({request.method, request.path, fields, request.body}, auth_, ctx);
+      validate({request.method, request.path, fields, request.body, body_too_large}, auth_, ctx);
   const ReasonSpelling spelling = state.settings.env_key_reason_spelling;
 
   if (verdict.goaway_instead_of_response) {

@@ -51,6 +51,7 @@ struct Server::Impl {
     o.settings.max_frame_size = s.max_frame_size;
     o.settings.max_header_list_size = s.max_header_list_size;
     o.idle_timeout = s.connection_idle_timeout;
+    o.stream_idle_timeout = s.stream_idle_timeout;
     // Bodies over the largest APNs limit still reach validation, which answers
     // PayloadTooLarge itself (spec §4.4); far larger ones are cut off by the transport.
     o.max_request_body = std::size_t{64} << 10;

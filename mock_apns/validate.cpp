@@ -445,10 +445,16 @@ private:
 
   bool body() {
     const std::string_view body = request_.body;
-    if (body.empty()) {
+    if (body.empty() && !request_.body_too_large) {
       return reject(Reason::PayloadEmpty, "the request has no body; send the JSON payload");
     }
     const std::size_t limit = payload_limit(*verdict_.push_type);
+    if (request_.body_too_large) {
+      return reject(Reason::PayloadTooLarge, std::string(push_type_name(*verdict_.push_type)) +
+                                                 " payload is far over the limit of " +
+                                                 std::to_string(limit) +
+                                                 " bytes (the mock stopped reading it)");
+    }
     if (body.size() > limit) {
       return reject(Reason::PayloadTooLarge, std::string(push_type_name(*verdict_.push_type)) +
                                                  " payload is " + std::to_string(body.size()) +

@@ -33,6 +33,7 @@ struct PushRequest {
   std::string_view path;
   std::span<const RequestField> fields; // regular fields in arrival order, duplicates kept
   std::string_view body;
+  bool body_too_large = false; // the transport stopped reading a body far over every limit
 };
 
 // Everything validation reads besides the request. `rate` and `faults` are consumed (one count

@@ -177,9 +177,8 @@ struct H2Session::Impl {
       data->refused = true;
       std::string().swap(body);
       if (s.side == Side::Server) {
-        // 413 now; the rest of the body is read and dropped (on_frame_send then resets).
-        if (!s.submit_response(id, *data, Response{413, {}, {}}))
-          nghttp2_submit_rst_stream(session, NGHTTP2_FLAG_NONE, id, NGHTTP2_INTERNAL_ERROR);
+        // The handler answers now; the rest of the body is read and dropped.
+        s.handler.on_request_too_large(id, std::move(data->request));
       } else {
         nghttp2_submit_rst_stream(session, NGHTTP2_FLAG_NONE, id, NGHTTP2_CANCEL);
         s.handler.on_body_too_large(id);
@@ -207,6 +206,8 @@ struct H2Session::Impl {
           s.handler.on_request(frame->hd.stream_id, std::move(data->request));
         else
           s.handler.on_response(frame->hd.stream_id, std::move(data->response));
+      } else if (s.side == Side::Server && frame->hd.type == NGHTTP2_HEADERS && !data->refused) {
+        s.handler.on_request_started(frame->hd.stream_id, data->request);
       } else if (s.side == Side::Client && frame->hd.type == NGHTTP2_HEADERS &&
                  data->response.status < 200) {
         data->response = Response{0, {}, {}}; // an interim (1xx) response: wait for the final one
@@ -241,16 +242,13 @@ struct H2Session::Impl {
       s.handler.on_goaway_sent(frame->goaway.last_stream_id);
       return 0;
     }
-    // A refused request got its complete 413; tell the client to stop sending the body
-    // (RFC 9113 §8.1: RST_STREAM NO_ERROR after a complete response).
-    if (s.side == Side::Server && frame->hd.type == NGHTTP2_HEADERS &&
-        (frame->hd.flags & NGHTTP2_FLAG_END_STREAM)) {
-      const StreamData* data = s.stream(frame->hd.stream_id);
-      if (data && data->refused &&
-          nghttp2_session_get_stream_remote_close(session, frame->hd.stream_id) == 0)
-        nghttp2_submit_rst_stream(session, NGHTTP2_FLAG_NONE, frame->hd.stream_id,
-                                  NGHTTP2_NO_ERROR);
-    }
+    // A response completed before its request (a refused body, a stream idle timeout): tell
+    // the client to stop sending (RFC 9113 §8.1: RST_STREAM NO_ERROR after the response).
+    if (s.side == Side::Server &&
+        (frame->hd.type == NGHTTP2_HEADERS || frame->hd.type == NGHTTP2_DATA) &&
+        (frame->hd.flags & NGHTTP2_FLAG_END_STREAM) && s.stream(frame->hd.stream_id) &&
+        nghttp2_session_get_stream_remote_close(session, frame->hd.stream_id) == 0)
+      nghttp2_submit_rst_stream(session, NGHTTP2_FLAG_NONE, frame->hd.stream_id, NGHTTP2_NO_ERROR);
     return 0;
   }
 

@@ -23,6 +23,11 @@ public:
   virtual ~H2SessionHandler() = default;
   // Server side: a request arrived whole (END_STREAM seen). `request.peer` is unset.
   virtual void on_request(std::int32_t /*stream_id*/, Request&& /*request*/) {}
+  // Server side: HEADERS arrived without END_STREAM; `head` has no body yet.
+  virtual void on_request_started(std::int32_t /*stream_id*/, const Request& /*head*/) {}
+  // Server side: the request body passed max_body_size. `head` has the headers and an empty
+  // body; the rest of the body is read and dropped. The stream waits for a response.
+  virtual void on_request_too_large(std::int32_t /*stream_id*/, Request&& /*head*/) {}
   // Client side: a final response arrived whole.
   virtual void on_response(std::int32_t /*stream_id*/, Response&& /*response*/) {}
   // A stream closed; error_code is the HTTP/2 code (0 = NO_ERROR) of a reset, if any.
@@ -41,7 +46,7 @@ public:
 
 struct H2SessionOptions {
   H2Settings settings;                              // what this side advertises
-  std::size_t max_body_size = std::size_t{8} << 20; // larger received bodies: 413 / reset
+  std::size_t max_body_size = std::size_t{8} << 20; // larger: on_request_too_large / reset
 };
 
 class H2Session {

@@ -29,6 +29,14 @@ void ConnectionHandle::set_max_concurrent_streams(std::uint32_t max_streams) con
   if (auto connection = connection_.lock()) connection->set_max_concurrent_streams(max_streams);
 }
 
+void Handler::on_request_too_large(Request&& /*head*/, Responder responder) {
+  responder.respond(Response{413, {}, {}});
+}
+
+void Handler::on_request_idle(Responder responder) {
+  responder.respond(Response{408, {}, {}});
+}
+
 HandlerFactory handle_each(std::function<void(Request&&, Responder)> handle) {
   struct Shared final : Handler {
     explicit Shared(std::function<void(Request&&, Responder)> f) : fn(std::move(f)) {}

@@ -72,6 +72,15 @@ public:
   // A complete request. Must not block; answer through `responder` now or later. An
   // exception becomes a 500 response.
   virtual void on_request(Request&& request, Responder responder) = 0;
+  // HEADERS arrived without END_STREAM: the body follows, and on_request() once it is whole
+  // (unless it gets too large). `head` has no body. For per-stream timeouts; default: nothing.
+  virtual void on_request_started(const Request& /*head*/, Responder /*responder*/) {}
+  // The body passed ServerOptions::max_request_body: `head` has the headers and an empty body,
+  // the rest of the body is discarded. Default: 413 with no body.
+  virtual void on_request_too_large(Request&& head, Responder responder);
+  // A request started (on_request_started) was not complete within
+  // ServerOptions::stream_idle_timeout; a later on_request for it is not made. Default: 408.
+  virtual void on_request_idle(Responder responder);
   // Debug data for the GOAWAY the server sends when it closes the connection itself.
   virtual std::string goaway_debug_data(GoawayCause /*cause*/) { return {}; }
   // The connection is closed; nothing else is called after this.
@@ -92,10 +101,13 @@ struct ServerOptions {
   std::size_t threads = 1;            // I/O threads; connections are spread over them
   std::optional<TlsServerConfig> tls; // unset: cleartext h2c with prior knowledge
   H2Settings settings;                // advertised in the initial SETTINGS
-  std::size_t max_request_body = std::size_t{8} << 20;  // larger: 413, handler not called
+  std::size_t max_request_body = std::size_t{8} << 20;  // larger: Handler::on_request_too_large
   std::size_t write_high_water = std::size_t{64} << 10; // bytes gathered per socket write
   std::chrono::milliseconds handshake_timeout{10'000};  // TLS handshake
   std::chrono::milliseconds idle_timeout{3'600'000};    // nothing received: GOAWAY and close
+  // A request whose body is not complete this long after its HEADERS: Handler::on_request_idle.
+  // 0: wait forever.
+  std::chrono::milliseconds stream_idle_timeout{0};
   // Between the shutdown notice and the final GOAWAY when the client does not answer our PING.
   std::chrono::milliseconds shutdown_grace{2'000};
   // Longest wait for in-flight streams after the final GOAWAY; then connections are cut.

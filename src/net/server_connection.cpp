@@ -2,7 +2,9 @@
 
 #include "net/error.hpp"
 
+#include <algorithm>
 #include <type_traits>
+#include <vector>
 
 #include <nghttp2/nghttp2.h>
 
@@ -20,7 +22,7 @@ public:
                    std::size_t slot, PeerInfo peer)
       : Base(io, std::move(stream), runtime->options.write_high_water),
         runtime_(std::move(runtime)), slot_(*runtime_->slots[slot]), peer_info_(std::move(peer)),
-        settings_(runtime_->options.settings) {}
+        settings_(runtime_->options.settings), stream_timer_(io) {}
   void start() {
     self_ = std::static_pointer_cast<detail::ConnectionCore>(shared());
     slot_.connections.emplace(peer_info_.connection_id, self_);
@@ -197,10 +199,77 @@ private:
   // --- H2SessionHandler ----------------------------------------------------------------------
 
   void on_request(std::int32_t stream_id, Request&& request) override {
+    if (!forget_incomplete(stream_id) && idle_answered(stream_id)) return;
     slot_.requests.fetch_add(1, std::memory_order_relaxed);
     request.peer = peer_;
+    guarded(stream_id,
+            [&] { handler_->on_request(std::move(request), Responder(self_, stream_id)); });
+  }
+
+  void on_request_started(std::int32_t stream_id, const Request& head) override {
+    if (runtime_->options.stream_idle_timeout.count() > 0) {
+      incomplete_.emplace_back(stream_id, std::chrono::steady_clock::now() +
+                                              runtime_->options.stream_idle_timeout);
+      if (!stream_timer_armed_) arm_stream_timer();
+    }
+    guarded(stream_id, [&] { handler_->on_request_started(head, Responder(self_, stream_id)); });
+  }
+
+  void on_request_too_large(std::int32_t stream_id, Request&& head) override {
+    if (!forget_incomplete(stream_id) && idle_answered(stream_id)) return;
+    slot_.requests.fetch_add(1, std::memory_order_relaxed);
+    head.peer = peer_;
+    guarded(stream_id,
+            [&] { handler_->on_request_too_large(std::move(head), Responder(self_, stream_id)); });
+  }
+
+  void on_stream_close(std::int32_t stream_id, std::uint32_t) override {
+    forget_incomplete(stream_id);
+    std::erase(idle_answered_, stream_id);
+  }
+
+  // --- stream idle timeout: streams whose HEADERS came without END_STREAM, in deadline order
+  // (a constant timeout keeps insertion order sorted), and one timer for the earliest.
+
+  bool forget_incomplete(std::int32_t stream_id) {
+    const auto it = std::find_if(incomplete_.begin(), incomplete_.end(),
+                                 [&](const auto& entry) { return entry.first == stream_id; });
+    if (it == incomplete_.end()) return false;
+    incomplete_.erase(it);
+    return true;
+  }
+
+  // True for a stream already answered by on_request_idle: its late completion is dropped.
+  bool idle_answered(std::int32_t stream_id) const {
+    return std::find(idle_answered_.begin(), idle_answered_.end(), stream_id) !=
+           idle_answered_.end();
+  }
+
+  void arm_stream_timer() {
+    stream_timer_armed_ = true;
+    stream_timer_.expires_at(incomplete_.front().second);
+    stream_timer_.async_wait(
+        [self = shared()](const boost::system::error_code& ec) { self->on_stream_timer(ec); });
+  }
+
+  void on_stream_timer(const boost::system::error_code& ec) {
+    stream_timer_armed_ = false;
+    if (ec || !this->open() || !handler_) return;
+    const auto now = std::chrono::steady_clock::now();
+    while (!incomplete_.empty() && incomplete_.front().second <= now) {
+      const std::int32_t stream_id = incomplete_.front().first;
+      incomplete_.erase(incomplete_.begin());
+      idle_answered_.push_back(stream_id);
+      guarded(stream_id, [&] { handler_->on_request_idle(Responder(self_, stream_id)); });
+    }
+    if (!incomplete_.empty()) arm_stream_timer();
+  }
+
+  // Runs a handler call; an exception becomes a 500 on the stream (Handler's contract).
+  template <class Call>
+  void guarded(std::int32_t stream_id, Call&& call) {
     try {
-      handler_->on_request(std::move(request), Responder(self_, stream_id));
+      call();
     } catch (...) {
       slot_.handler_exceptions.fetch_add(1, std::memory_order_relaxed);
       respond_here(stream_id, Response{500, {}, {}});
@@ -251,6 +320,7 @@ private:
   }
 
   void on_closed(std::error_code) override {
+    stream_timer_.cancel();
     slot_.connections.erase(peer_info_.connection_id);
     if (handler_) {
       try {
@@ -271,6 +341,10 @@ private:
   std::shared_ptr<Handler> handler_;
   H2Settings settings_;
   bool settings_pending_ = false; // a SETTINGS change waiting for the next pull
+  std::vector<std::pair<std::int32_t, std::chrono::steady_clock::time_point>> incomplete_;
+  std::vector<std::int32_t> idle_answered_; // open streams answered by on_request_idle
+  asio::steady_timer stream_timer_;
+  bool stream_timer_armed_ = false;
   Phase phase_ = Phase::Handshake;
   bool notice_pinged_ = false;
 };

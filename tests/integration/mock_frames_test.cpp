@@ -63,17 +63,26 @@ protected:
 // Raw frames over TLS with openssl s_client: the preface, an empty SETTINGS, `frames`, and
 // (unless `goaway` is false) a GOAWAY so that the server finishes and closes. Returns everything
 // s_client printed.
-support::ProcessResult raw_frames(MockFixture& mock, const std::string& frames,
-                                  bool goaway = true) {
+support::ProcessResult raw_frames(MockFixture& mock, const std::string& frames, bool goaway = true,
+                                  const std::string& certificate = "") {
   std::string input = "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n";
   input += std::string("\x00\x00\x00\x04\x00\x00\x00\x00\x00", 9); // SETTINGS
   input += frames;
   if (goaway) {
     input += std::string("\x00\x00\x08\x07\x00\x00\x00\x00\x00", 9) + std::string(8, '\0');
   }
-  return support::run_process({"openssl", "s_client", "-quiet", "-alpn", "h2", "-connect",
-                               "127.0.0.1:" + port_text(mock, Environment::Sandbox)},
-                              30s, input);
+  std::vector<std::string> argv = {"openssl",
+                                   "s_client",
+                                   "-quiet",
+                                   "-alpn",
+                                   "h2",
+                                   "-connect",
+                                   "127.0.0.1:" + port_text(mock, Environment::Sandbox)};
+  if (!certificate.empty()) {
+    argv.insert(argv.end(), {"-cert", WirePki::get().cert_file(certificate), "-key",
+                             WirePki::get().key_file(certificate)});
+  }
+  return support::run_process(argv, 30s, input);
 }
 
 // Frame bytes for raw-frame tests: a 9-byte header then the payload (RFC 9113 §4.1).
@@ -99,8 +108,9 @@ std::string hpack_length(std::size_t n) {
   return out + static_cast<char>(n);
 }
 
-// Request R as HEADERS (literal fields without indexing, RFC 7541 §6.2.2) and DATA frames.
-std::string raw_request_r(std::uint32_t stream) {
+// Request R as HEADERS (literal fields without indexing, RFC 7541 §6.2.2) and DATA frames;
+// without the DATA frame when `with_body` is false.
+std::string raw_request_r(std::uint32_t stream, bool with_body = true) {
   const std::vector<std::pair<std::string, std::string>> fields = {
       {":method", "POST"},
       {":scheme", "https"},
@@ -108,12 +118,62 @@ std::string raw_request_r(std::uint32_t stream) {
       {":path", std::string("/3/device/") + kVoipToken},
       {"authorization", "bearer " + SpecWorld::get().jwt({})},
       {"apns-push-type", "voip"},
-      {"apns-topic", "com.example.imapp.voip"}};
+      {"apns-topic", "com.example.imapp.voip"},
+      {"apns-id", mock_apns_test::kDefaultApnsId}};
   std::string block;
   for (const auto& [name, value] : fields) {
     block += '\0' + hpack_length(name.size()) + name + hpack_length(value.size()) + value;
   }
-  return frame(0x1, 0x4, stream, block) + frame(0x0, 0x1, stream, R"({"aps":{},"call":"x"})");
+  const std::string headers = frame(0x1, 0x4, stream, block);
+  return with_body ? headers + frame(0x0, 0x1, stream, R"({"aps":{},"call":"x"})") : headers;
+}
+
+// V67: HEADERS without END_STREAM and no DATA: 400 IdleTimeout on that stream once
+// streamIdleTimeout passes (short here; the default is 10 s); the connection goes on serving.
+TEST_F(MockFrames, V67_AStreamWhoseBodyNeverComesGets400IdleTimeout) {
+  MockFixture mock([](mock_apns::ServerOptions& o) {
+    o.settings.stream_idle_timeout = std::chrono::milliseconds(200);
+    o.settings.connection_idle_timeout = std::chrono::milliseconds(1500);
+  });
+  // A certificate connection: a token connection allows one stream until its first 200.
+  const auto r =
+      raw_frames(mock, raw_request_r(1, false) + raw_request_r(3), /*goaway=*/false, "C_UNIV");
+  const std::string& out = r.output;
+  // Stream 3 (complete) is answered 200 at once; stream 1 gets its error body later.
+  const auto ok_3 = out.find(std::string("\x01\x05\x00\x00\x00\x03", 6));
+  const auto idle_body =
+      out.find(std::string("\x00\x01\x00\x00\x00\x01") + R"({"reason":"IdleTimeout"})");
+  ASSERT_NE(ok_3, std::string::npos) << "stream 3 not answered 200";
+  ASSERT_NE(idle_body, std::string::npos) << "no IdleTimeout body on stream 1";
+  EXPECT_LT(ok_3, idle_body);
+  const auto journal = mock.server().journal().query({});
+  ASSERT_EQ(journal.size(), 2u);
+  EXPECT_EQ(journal[1].reason, mock_apns::Reason::IdleTimeout);
+  EXPECT_EQ(journal[1].apns_id, mock_apns_test::kDefaultApnsId) << "the HEADERS' apns-id is echoed";
+}
+
+// A body far over every APNs limit (beyond what the transport reads) still gets an APNs-shaped
+// 413: the apns-id echoed and {"reason":"PayloadTooLarge"}, then RST_STREAM NO_ERROR to stop
+// the upload. (nghttp, because curl 7.88 reports that RST_STREAM as an error.)
+TEST_F(MockFrames, AHugeBodyGetsAnApnsShapedPayloadTooLarge) {
+  MockFixture mock;
+  support::TempDir dir;
+  const auto& pki = WirePki::get();
+  const auto r = support::run_process(
+      {"nghttp", "-v", "--cert=" + pki.cert_file("C_UNIV"), "--key=" + pki.key_file("C_UNIV"), "-H",
+       "apns-push-type: voip", "-H", "apns-topic: com.example.imapp.voip", "-H",
+       std::string("apns-id: ") + mock_apns_test::kDefaultApnsId, "-d",
+       dir.write("body", "{\"p\":\"" + std::string(200'000, 'x') + "\"}"),
+       "https://127.0.0.1:" + port_text(mock, Environment::Sandbox) + "/3/device/" + kVoipToken},
+      30s);
+  for (const std::string& expected :
+       {std::string(":status: 413"), std::string("apns-id: ") + mock_apns_test::kDefaultApnsId,
+        std::string(R"({"reason":"PayloadTooLarge"})"), std::string("error_code=NO_ERROR")}) {
+    EXPECT_NE(r.output.find(expected), std::string::npos) << expected << "\n" << r.describe();
+  }
+  const auto journal = mock.server().journal().query({});
+  ASSERT_EQ(journal.size(), 1u);
+  EXPECT_EQ(journal[0].reason, mock_apns::Reason::PayloadTooLarge);
 }
 
 // V72: a token connection starts with one stream and gets the configured value after its first
@@ -241,7 +301,8 @@ public:
     r.path = std::string("/3/device/") + kVoipToken;
     r.headers = {{"authorization", "bearer " + SpecWorld::get().jwt({})},
                  {"apns-push-type", "voip"},
-                 {"apns-topic", "com.example.imapp.voip"}};
+                 {"apns-topic", "com.example.imapp.voip"},
+                 {"apns-id", mock_apns_test::kDefaultApnsId}};
     r.body = R"({"aps":{},"call":"x"})";
     auto future = client_->submit(std::move(r));
     return await(future);

@@ -71,7 +71,7 @@ TEST(H2Session, MegabyteBodiesCrossTheFlowControlWindows) {
   EXPECT_TRUE(pair.client_events.responses[0].second.body == down);
 }
 
-TEST(H2Session, RequestBodyOverTheLimitGets413WithoutReachingTheHandler) {
+TEST(H2Session, RequestBodyOverTheLimitIsHandedOverHeadOnlyAndItsAnswerEndsTheStream) {
   net::H2SessionOptions server_options;
   server_options.max_body_size = 1000;
   SessionPair pair({}, server_options);
@@ -80,6 +80,14 @@ TEST(H2Session, RequestBodyOverTheLimitGets413WithoutReachingTheHandler) {
   ASSERT_TRUE(id);
   ASSERT_TRUE(pair.pump());
   EXPECT_TRUE(pair.server_events.requests.empty());
+  ASSERT_EQ(pair.server_events.requests_too_large.size(), 1u);
+  const auto& [stream, head] = pair.server_events.requests_too_large[0];
+  EXPECT_EQ(head.path, "/big");
+  EXPECT_TRUE(head.body.empty());
+  EXPECT_EQ(pair.server_events.started, std::vector<std::int32_t>{stream});
+  // Answered before the client finished sending: RST_STREAM NO_ERROR follows the response.
+  ASSERT_TRUE(pair.server->submit_response(stream, net::Response{413, {}, {}}));
+  ASSERT_TRUE(pair.pump());
   ASSERT_EQ(pair.client_events.responses.size(), 1u);
   EXPECT_EQ(pair.client_events.responses[0].second.status, 413);
   ASSERT_EQ(pair.client_events.closed.size(), 1u);

@@ -22,6 +22,8 @@ struct Recorder final : net::H2SessionHandler {
   std::vector<std::pair<std::int32_t, std::uint32_t>> closed;
   std::vector<Goaway> goaways;
   std::vector<std::int32_t> too_large;
+  std::vector<std::pair<std::int32_t, net::Request>> requests_too_large; // server: body over limit
+  std::vector<std::int32_t> started; // server: HEADERS without END_STREAM
   std::vector<std::int32_t> goaways_sent;
   int settings = 0;
   int ping_acks = 0;
@@ -41,6 +43,10 @@ struct Recorder final : net::H2SessionHandler {
   }
   void on_ping_ack() override { ++ping_acks; }
   void on_body_too_large(std::int32_t id) override { too_large.push_back(id); }
+  void on_request_too_large(std::int32_t id, net::Request&& head) override {
+    requests_too_large.emplace_back(id, std::move(head));
+  }
+  void on_request_started(std::int32_t id, const net::Request&) override { started.push_back(id); }
   void on_goaway_sent(std::int32_t last) override { goaways_sent.push_back(last); }
 };
 
