@@ -17,7 +17,7 @@ constexpr std::size_t kDefaultLimit = 1000;
 constexpr std::uint64_t kMaxWaitMs = 60'000;
 
 AdminResponse reply(int status, const json& body) {
-  return {status, "application/json", body.dump() + "\n"};
+  return {status, "application/json", json_text(body) + "\n"};
 }
 AdminResponse error(int status, const std::string& message) {
   return reply(status, {{"error", message}});
@@ -72,6 +72,7 @@ std::optional<json> body_json(const AdminRequest& r, AdminResponse& failure) {
 
 // /v1/tokens/<token>[/<action>] → {token, action}
 std::pair<std::string, std::string> split_item(std::string_view path, std::string_view prefix) {
+  if (path.size() <= prefix.size()) return {"", ""}; // "/v1/teams" has no item
   std::string_view rest = path.substr(prefix.size());
   const auto slash = rest.find('/');
   if (slash == std::string_view::npos) return {std::string(rest), ""};
@@ -179,7 +180,9 @@ AdminResponse tokens(const AdminRequest& r, const AdminTarget& t, Server& mock) 
     if (!mock.tokens().set_state(token, TokenState::Unregistered, timestamp)) {
       return error(404, "token " + token + " is not registered");
     }
-    return reply(200, to_json(*mock.tokens().find(token)));
+    const auto record = mock.tokens().find(token);
+    return record ? reply(200, to_json(*record))
+                  : error(409, "token " + token + " was deleted meanwhile");
   }
   return not_found(r);
 }
@@ -199,16 +202,20 @@ AdminResponse keys(const AdminRequest& r, const AdminTarget& t, Server& mock) {
       auto spec = key_spec_from_json(*body);
       if (!spec) return error(400, spec.error().detail);
       const std::string id = spec->key_id;
-      if (auto added = mock.keys().add(std::move(*spec)); !added)
+      if (auto added = mock.keys().add(std::move(*spec)); !added) {
         return error(400, added.error().detail);
-      return reply(200, to_json(*mock.keys().find(id)));
+      }
+      const auto key = mock.keys().find(id); // null if removed meanwhile by another client
+      return key ? reply(200, to_json(*key)) : error(409, "key " + id + " was removed meanwhile");
     }
     return not_found(r);
   }
   const auto [id, action] = split_item(t.path, "/v1/keys/");
   if (action == "revoke" && r.method == "POST") {
-    return mock.keys().revoke(id) ? reply(200, to_json(*mock.keys().find(id)))
-                                  : error(404, "no key " + id);
+    const auto key = mock.keys().find(id);
+    if (!key) return error(404, "no key " + id);
+    key->revoke();
+    return reply(200, to_json(*key));
   }
   if (action.empty() && r.method == "DELETE") {
     return mock.keys().remove(id) ? reply(200, {{"deleted", 1}}) : error(404, "no key " + id);

@@ -97,10 +97,9 @@ private:
           false);
     }
     if (ec) {
-      return send(
-          {400, "application/json",
-           nlohmann::json({{"error", "malformed HTTP request: " + ec.message()}}).dump() + "\n"},
-          false);
+      return send({400, "application/json",
+                   json_text({{"error", "malformed HTTP request: " + ec.message()}}) + "\n"},
+                  false);
     }
     request_ = parser_->release();
     const AdminRequest request{std::string(request_.method_string()),
@@ -124,8 +123,7 @@ private:
       response = handle_admin_request(request, server_->mock);
     } catch (const std::exception& e) { // a bug, not the client's fault: say so, keep serving
       response = {500, "application/json",
-                  nlohmann::json({{"error", std::string("internal error: ") + e.what()}}).dump() +
-                      "\n"};
+                  json_text({{"error", std::string("internal error: ") + e.what()}}) + "\n"};
     }
     send(std::move(response), request_.keep_alive());
   }
@@ -203,7 +201,8 @@ private:
     for (const auto& [cursor, delivery] : batch) {
       nlohmann::json j = to_json(delivery);
       j["cursor"] = cursor;
-      *text += "id: " + std::to_string(cursor) + "\nevent: delivery\ndata: " + j.dump() + "\n\n";
+      *text +=
+          "id: " + std::to_string(cursor) + "\nevent: delivery\ndata: " + json_text(j) + "\n\n";
       cursor_ = cursor;
     }
     write_events(std::move(text));
@@ -269,7 +268,16 @@ core::Result<void> AdminServer::start() {
   }
   impl_->started = true;
   impl_->do_accept();
-  impl_->thread = std::thread([impl = impl_] { impl->io.run(); });
+  impl_->thread = std::thread([impl = impl_] {
+    // A handler that throws must not end the admin API: Asio lets run() resume after it.
+    for (;;) {
+      try {
+        impl->io.run();
+        return;
+      } catch (...) {
+      }
+    }
+  });
   return {};
 }
 

@@ -8,10 +8,12 @@ namespace {
 
 constexpr std::uint32_t kNoError = 0; // HTTP/2 NO_ERROR: APNs' policy closes use it (spec §3.4)
 
-// Per-connection generators from one seed: the same seed and connection order give the same ids.
-core::UuidGenerator id_generator(std::uint64_t seed, std::uint64_t connection_id) {
-  return seed == 0 ? core::UuidGenerator::from_entropy()
-                   : core::UuidGenerator(seed * 0x9E3779B97F4A7C15ULL + connection_id);
+// Per-connection generators from one seed: the same seed and connection order give the same
+// ids. Both listeners number their connections from 1, so the environment is mixed in too.
+core::UuidGenerator id_generator(std::uint64_t seed, Environment environment,
+                                 std::uint64_t connection_id) {
+  const std::uint64_t listener = environment == Environment::Sandbox ? 0 : 1;
+  return core::UuidGenerator((seed * 2 + listener) * 0x9E3779B97F4A7C15ULL + connection_id);
 }
 
 ConnectionAuth classify(const MockState& state, const net::PeerInfo& peer) {
@@ -39,7 +41,7 @@ ApnsConnection::ApnsConnection(std::shared_ptr<MockState> state, Environment env
                                const net::PeerInfo& peer, net::ConnectionHandle connection)
     : state_(std::move(state)), environment_(environment), connection_id_(peer.connection_id),
       connection_(std::move(connection)), auth_(classify(*state_, peer)),
-      ids_(id_generator(state_->seed, peer.connection_id)) {
+      ids_(id_generator(state_->seed, environment, peer.connection_id)) {
   // Token connections may open one stream until a provider token is accepted (spec §3.2).
   connection_.set_max_concurrent_streams(
       auth_.uses_certificate() ? state_->settings.max_concurrent_streams : 1);
@@ -142,10 +144,11 @@ void ApnsConnection::answer(net::Request&& request, net::Responder responder, bo
   // After the answer: the limit is raised once the first valid token was answered (spec V72).
   const std::uint32_t raise_to =
       verdict.raise_stream_limit ? state.settings.max_concurrent_streams : 0;
-  auto answer = [responder, connection = connection_, goaway, started, raise_to, state = state_,
-                 response = std::move(response)]() mutable {
+  // Holds no reference to the state: run now, or by the delay timer while it holds one.
+  auto answer = [responder, connection = connection_, goaway, started, raise_to,
+                 latency = &state_->latency, response = std::move(response)]() mutable {
     responder.respond(std::move(response));
-    state->latency.observe(std::chrono::steady_clock::now() - started);
+    latency->observe(std::chrono::steady_clock::now() - started);
     if (raise_to != 0) {
       connection.set_max_concurrent_streams(raise_to);
     }
@@ -157,13 +160,18 @@ void ApnsConnection::answer(net::Request&& request, net::Responder responder, bo
     answer();
     return;
   }
-  state.clock->schedule_after(verdict.delay,
-                              [state = state_, answer = std::move(answer)]() mutable {
-                                std::lock_guard lock(state->delayed_mutex);
-                                if (state->accepting_delayed) {
-                                  answer();
-                                }
-                              });
+  // The timer holds the state weakly: a pending delay must not keep a stopped mock alive.
+  state.clock->schedule_after(verdict.delay, [weak = std::weak_ptr<MockState>(state_),
+                                              answer = std::move(answer)]() mutable {
+    const auto state = weak.lock();
+    if (!state) {
+      return;
+    }
+    std::lock_guard lock(state->delayed_mutex);
+    if (state->accepting_delayed) {
+      answer();
+    }
+  });
 }
 
 net::Response ApnsConnection::make_response(const Verdict& verdict) const {

@@ -1,8 +1,8 @@
 #pragma once
 // The hand-off from the mock to whoever plays the device (spec §10, "Delivery hand-off"): every
 // accepted notification is published to the subscribers, in process (fake_device) or through the
-// admin API's stream. Thread-safe; subscribers run on the publishing I/O thread and must not
-// block.
+// admin API's stream. Thread-safe; subscribers run on the publishing I/O thread, must not block
+// and must not subscribe or unsubscribe from inside the call (the bus holds its lock).
 #include "core/clock.hpp"
 #include "mock_apns/push_type.hpp"
 

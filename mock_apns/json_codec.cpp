@@ -1,9 +1,12 @@
 #include "mock_apns/json_codec.hpp"
 
+#include "core/encoding.hpp"
 #include "core/error.hpp"
 
+#include <algorithm>
 #include <chrono>
 #include <functional>
+#include <initializer_list>
 
 #include <nlohmann/json.hpp>
 
@@ -49,8 +52,19 @@ core::Unexpected<core::Error> error_of(const core::Result<void>& failed) {
   return core::Unexpected<core::Error>(failed.error());
 }
 
-core::Result<void> require_object(const json& j, const char* what) {
+// An object with no key outside `known`: a misspelt field must not be silently ignored (a
+// verify filter with a typo would match every request).
+core::Result<void> require_object(const json& j, const char* what,
+                                  std::initializer_list<std::string_view> known) {
   if (!j.is_object()) return bad(std::string(what) + " must be a JSON object");
+  for (const auto& [key, value] : j.items()) {
+    if (std::find(known.begin(), known.end(), key) == known.end()) {
+      std::string names;
+      for (auto name : known)
+        names += (names.empty() ? "" : ", ") + std::string(name);
+      return bad(std::string(what) + ": unknown field \"" + key + "\"; known: " + names);
+    }
+  }
   return {};
 }
 
@@ -60,8 +74,15 @@ json time_ms(core::TimePoint t) {
 
 } // namespace
 
+std::string json_text(const json& j) {
+  return j.dump(-1, ' ', false, json::error_handler_t::replace);
+}
+
 core::Result<TokenRecord> token_record_from_json(const json& j) {
-  if (auto r = require_object(j, "a token record"); !r) return error_of(r);
+  if (auto r = require_object(j, "a token record",
+                              {"token", "environment", "topic", "state", "timestamp"});
+      !r)
+    return error_of(r);
   TokenRecord record;
   std::string environment, state = "active";
   if (auto r = read(j, "token", record.token); !r) return error_of(r);
@@ -106,7 +127,11 @@ core::Result<std::vector<TokenRecord>> parse_token_records(std::string_view text
 }
 
 core::Result<ProviderKeySpec> key_spec_from_json(const json& j) {
-  if (auto r = require_object(j, "a key"); !r) return error_of(r);
+  if (auto r = require_object(j, "a key",
+                              {"key_id", "team_id", "kind", "environments", "bundle_ids",
+                               "related_key_id", "public_key_pem", "revoked"});
+      !r)
+    return error_of(r);
   ProviderKeySpec spec;
   std::string kind = "team";
   std::vector<std::string> environments = {"sandbox", "production"};
@@ -147,7 +172,10 @@ json to_json(const ProviderKey& key) {
 }
 
 core::Result<FaultRule> fault_rule_from_json(const json& j) {
-  if (auto r = require_object(j, "a fault"); !r) return error_of(r);
+  if (auto r = require_object(
+          j, "a fault", {"scope", "match", "skip", "count", "reason", "latency_ms", "goaway"});
+      !r)
+    return error_of(r);
   FaultRule rule;
   std::string scope = "any", reason, goaway;
   std::int64_t latency_ms = 0;
@@ -161,6 +189,10 @@ core::Result<FaultRule> fault_rule_from_json(const json& j) {
   const auto parsed_scope = parse_fault_scope(scope);
   if (!parsed_scope) return bad("\"scope\" must be any, token, topic or team");
   rule.scope = *parsed_scope;
+  if (rule.scope == FaultScope::Any && !rule.match.empty()) {
+    return bad("\"match\" needs a \"scope\" (token, topic or team); without one the fault hits "
+               "every request");
+  }
   if (!reason.empty()) {
     rule.reason = parse_reason(reason);
     if (!rule.reason) return bad("\"reason\" \"" + reason + "\" is not an APNs reason");
@@ -188,7 +220,11 @@ json to_json(const ListedFault& f) {
 }
 
 core::Result<JournalFilter> journal_filter_from_json(const json& j) {
-  if (auto r = require_object(j, "a journal filter"); !r) return error_of(r);
+  if (auto r = require_object(j, "a journal filter",
+                              {"environment", "token", "topic", "push_type", "status", "reason",
+                               "accepted", "since_ms", "until_ms"});
+      !r)
+    return error_of(r);
   JournalFilter f;
   std::string environment, push_type, reason, token, topic;
   std::int64_t since = -1, until = -1, status = -1;
@@ -258,10 +294,12 @@ json to_json(const Delivery& d) {
             {"push_type", push_type_name(d.push_type)},
             {"priority", d.priority},
             {"collapse_id", d.collapse_id},
-            {"payload", d.payload},
+            {"payload", core::is_valid_utf8(d.payload) ? json(d.payload) : json(nullptr)},
             {"invalid_payload", d.invalid_payload},
             {"received_at_ms", time_ms(d.received_at)}};
   if (!d.unique_id.empty()) j["unique_id"] = d.unique_id;
+  // A body that is not UTF-8 (gzip, say, which Apple forbids) cannot be a JSON string.
+  if (!core::is_valid_utf8(d.payload)) j["payload_base64url"] = core::base64url_encode(d.payload);
   j["expiration"] = d.expiration ? json(*d.expiration) : json(nullptr);
   return j;
 }
@@ -347,7 +385,7 @@ const std::vector<SettingField>& setting_fields() {
 } // namespace
 
 core::Result<void> apply_settings_json(const json& j, Settings& settings) {
-  if (auto r = require_object(j, "the settings"); !r) return r;
+  if (!j.is_object()) return bad("the settings must be a JSON object");
   Settings updated = settings;
   for (const auto& [name, value] : j.items()) {
     const auto& fields = setting_fields();

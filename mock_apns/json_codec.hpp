@@ -40,6 +40,10 @@ nlohmann::json to_json(const JournalEntry& entry);
 nlohmann::json to_json(const JournalCounters& counters);
 nlohmann::json to_json(const Delivery& delivery);
 
+// Compact JSON text that never throws: bytes that are not UTF-8 (a client may send any) become
+// U+FFFD. Every JSON the mock serves goes through here.
+std::string json_text(const nlohmann::json& json);
+
 // The spec §10 switches by their spec names (envKeyReasonSpelling, perStreamCertEnvErrors,
 // strictJson, perTokenBurst, ...); unknown keys are an error naming them.
 core::Result<void> apply_settings_json(const nlohmann::json& json, Settings& settings);

@@ -26,9 +26,8 @@ struct MockState {
   MockState(Settings s, std::size_t journal_capacity) : settings(s), journal(journal_capacity) {}
 
   Settings settings;
-  core::Clock* clock = nullptr;
-  std::unique_ptr<core::Clock> own_clock; // the system clock when none was given
-  std::optional<pki::TrustStore> trust;   // for client certificates
+  core::Clock* clock = nullptr; // outlives the state's users (owned by the Server or its user)
+  std::optional<pki::TrustStore> trust; // for client certificates
   std::uint64_t seed = 0;
   TokenRegistry tokens;
   ProviderKeys keys;

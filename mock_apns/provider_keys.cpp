@@ -57,9 +57,14 @@ core::Result<void> ProviderKeys::add(ProviderKeySpec spec) {
     return core::fail(core::Errc::InvalidArgument,
                       "key " + spec.key_id + " is not an EC P-256 key (APNs signs with ES256)");
   }
-  auto key = std::make_shared<ProviderKey>(std::move(spec), std::move(*public_key));
   std::unique_lock lock(mutex_);
-  keys_.insert_or_assign(key->spec().key_id, std::move(key));
+  auto existing = keys_.find(spec.key_id);
+  auto flag = existing != keys_.end() ? existing->second->revocation_flag()
+                                      : std::make_shared<std::atomic<bool>>(false);
+  flag->store(spec.revoked, std::memory_order_relaxed);
+  std::string id = spec.key_id;
+  keys_.insert_or_assign(
+      std::move(id), std::make_shared<ProviderKey>(std::move(spec), std::move(*public_key), flag));
   return {};
 }
 
@@ -79,6 +84,7 @@ bool ProviderKeys::remove(std::string_view key_id) {
   if (found == keys_.end()) {
     return false;
   }
+  found->second->revoke();
   keys_.erase(found);
   return true;
 }
@@ -134,6 +140,9 @@ std::map<std::string, TeamBundles> ProviderKeys::teams() const {
 
 void ProviderKeys::clear() {
   std::unique_lock lock(mutex_);
+  for (auto& [id, key] : keys_) {
+    key->revoke(); // connections bound to them must not go on using them
+  }
   keys_.clear();
   teams_.clear();
 }

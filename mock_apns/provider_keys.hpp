@@ -33,16 +33,20 @@ struct ProviderKeySpec {
   bool revoked = false;
 };
 
-// A registered key. Immutable but for `revoked`, which may flip while connections use it.
+// A registered key. Immutable but for `revoked`, which may flip while connections use it. The
+// flag belongs to the key id: a key re-added under the same id shares it, and removing a key
+// sets it, so connections bound to an older copy see revocations too.
 class ProviderKey {
 public:
-  ProviderKey(ProviderKeySpec spec, pki::PublicKey public_key)
-      : spec_(std::move(spec)), public_key_(std::move(public_key)), revoked_(spec_.revoked) {}
+  ProviderKey(ProviderKeySpec spec, pki::PublicKey public_key,
+              std::shared_ptr<std::atomic<bool>> revoked)
+      : spec_(std::move(spec)), public_key_(std::move(public_key)), revoked_(std::move(revoked)) {}
 
   const ProviderKeySpec& spec() const { return spec_; }
   const pki::PublicKey& public_key() const { return public_key_; }
-  bool revoked() const { return revoked_.load(std::memory_order_relaxed); }
-  void revoke() { revoked_.store(true, std::memory_order_relaxed); }
+  bool revoked() const { return revoked_->load(std::memory_order_relaxed); }
+  void revoke() { revoked_->store(true, std::memory_order_relaxed); }
+  const std::shared_ptr<std::atomic<bool>>& revocation_flag() const { return revoked_; }
   bool allows(Environment env) const {
     return env == Environment::Sandbox ? spec_.sandbox : spec_.production;
   }
@@ -52,7 +56,7 @@ public:
 private:
   ProviderKeySpec spec_;
   pki::PublicKey public_key_;
-  std::atomic<bool> revoked_;
+  std::shared_ptr<std::atomic<bool>> revoked_;
 };
 
 // The bundle ids of one team at one moment: what a connection binds to (spec §6.4).
@@ -63,6 +67,7 @@ public:
   // Adds or replaces a key. InvalidArgument says which field is wrong.
   core::Result<void> add(ProviderKeySpec spec);
   bool revoke(std::string_view key_id);
+  // Forgets the key; connections that used it get InvalidProviderToken from then on.
   bool remove(std::string_view key_id);
   std::shared_ptr<ProviderKey> find(std::string_view key_id) const;
   std::vector<std::shared_ptr<ProviderKey>> list() const;

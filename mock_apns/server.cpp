@@ -30,11 +30,9 @@ struct Server::Impl {
       : options(std::move(o)),
         state(std::make_shared<MockState>(options.settings, options.journal_capacity)) {
     if (options.clock == nullptr) {
-      state->own_clock = std::make_unique<core::SystemClock>();
-      state->clock = state->own_clock.get();
-    } else {
-      state->clock = options.clock;
+      own_clock = std::make_unique<core::SystemClock>();
     }
+    state->clock = options.clock != nullptr ? options.clock : own_clock.get();
     state->seed = options.seed != 0 ? options.seed : std::random_device{}() | 1ULL;
     state->deliveries.subscribe([feed = &state->feed](const Delivery& d) { feed->push(d); });
   }
@@ -70,6 +68,9 @@ struct Server::Impl {
   }
 
   ServerOptions options;
+  // The system clock when none was given. Declared first, destroyed last: its timer thread
+  // is joined only after everything that schedules on it is gone.
+  std::unique_ptr<core::Clock> own_clock;
   std::shared_ptr<MockState> state;
   std::unique_ptr<net::Server> sandbox;
   std::unique_ptr<net::Server> production;

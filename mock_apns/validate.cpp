@@ -1,17 +1,20 @@
 #include "mock_apns/validate.hpp"
 
+#include "core/encoding.hpp"
 #include "core/uuid.hpp"
 #include "mock_apns/faults.hpp"
 #include "mock_apns/provider_keys.hpp"
 #include "mock_apns/rate_limiter.hpp"
 #include "mock_apns/settings.hpp"
 #include "mock_apns/token_registry.hpp"
+#include "pki/error.hpp"
 #include "pki/es256.hpp"
 #include "pki/provider_token.hpp"
 
 #include <algorithm>
 #include <cctype>
 #include <charconv>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
@@ -21,12 +24,10 @@ namespace {
 constexpr std::string_view kPathPrefix = "/3/device/";
 constexpr std::size_t kMaxCollapseIdBytes = 64;
 
+// A client's value quoted for a cause: printable ASCII only (a header may carry any byte, and
+// the journal is served as JSON), at most 80 characters.
 std::string shown(std::string_view text) {
-  constexpr std::size_t kShown = 80;
-  std::string out = "\"";
-  out += text.substr(0, kShown);
-  out += text.size() > kShown ? "...\"" : "\"";
-  return out;
+  return "\"" + core::printable(text, 80) + "\"";
 }
 
 std::string host_of(Environment env) {
@@ -123,6 +124,23 @@ private:
 
   bool duplicates() {
     const auto& fields = request_.fields;
+    // A few dozen fields at most in practice; a hostile client may send thousands (the header
+    // list is bounded only by the transport), so beyond a handful compare sorted names.
+    constexpr std::size_t kPairwise = 32;
+    if (fields.size() > kPairwise) {
+      std::vector<std::string_view> names;
+      names.reserve(fields.size());
+      for (const RequestField& f : fields) {
+        names.push_back(f.name);
+      }
+      std::sort(names.begin(), names.end());
+      const auto twice = std::adjacent_find(names.begin(), names.end());
+      if (twice != names.end()) {
+        return reject(Reason::DuplicateHeaders,
+                      "header " + shown(*twice) + " appears more than once; send it once");
+      }
+      return true;
+    }
     for (std::size_t i = 0; i < fields.size(); ++i) {
       for (std::size_t j = i + 1; j < fields.size(); ++j) {
         if (fields[i].name == fields[j].name) {
@@ -210,15 +228,12 @@ private:
     if (checked) {
       return true;
     }
-    const std::int64_t age = core::unix_seconds(ctx_.now) - issued_at;
-    if (age > 0) {
-      return reject(Reason::ExpiredProviderToken,
-                    "provider token was issued " + std::to_string(age) +
-                        " s ago (iat), more than the 3600 s allowed; make a new one at least "
-                        "every 60 minutes");
+    if (checked.error().code == pki::Errc::TokenExpired) {
+      return reject(Reason::ExpiredProviderToken, "provider token " + checked.error().detail +
+                                                      "; make a new one at least every 60 minutes");
     }
-    return reject(Reason::InvalidProviderToken, "provider token iat is " + std::to_string(-age) +
-                                                    " s in the future; check the provider's clock");
+    return reject(Reason::InvalidProviderToken,
+                  "provider token " + checked.error().detail + "; check the provider's clock");
   }
 
   bool new_token(std::string_view jwt, TokenBinding* bound) {
@@ -316,7 +331,7 @@ private:
     if (auth_.uses_certificate()) {
       return certificate_topic(header);
     }
-    if (header == nullptr) {
+    if (header == nullptr || header->value.empty()) {
       return reject(Reason::MissingTopic,
                     "apns-topic is required with provider tokens; send \"<bundle id>.voip\" for "
                     "VoIP pushes");
@@ -326,12 +341,19 @@ private:
     const TokenBinding& bound = *auth_.binding;
     if (!bound.bundles->contains(parts.bundle_id)) {
       const bool added_later = ctx_.keys->bundles_of(bound.team_id)->contains(parts.bundle_id);
-      return reject(Reason::TopicDisallowed,
-                    added_later
-                        ? "bundle " + shown(parts.bundle_id) + " joined team " + bound.team_id +
-                              " after this connection was bound; open a new connection"
-                        : "topic " + shown(verdict_.topic) + " is not an app of team " +
-                              bound.team_id + " (the provider token's team)");
+      std::string cause;
+      if (added_later) {
+        cause = "bundle " + shown(parts.bundle_id) + " joined team " + bound.team_id +
+                " after this connection was bound; open a new connection";
+      } else if (bound.bundles->empty()) {
+        cause = "team " + bound.team_id + " has no bundle ids registered with the mock; add " +
+                shown(parts.bundle_id) + " (admin API: POST /v1/teams/" + bound.team_id +
+                "/bundles)";
+      } else {
+        cause = "topic " + shown(verdict_.topic) + " is not an app of team " + bound.team_id +
+                " (the provider token's team)";
+      }
+      return reject(Reason::TopicDisallowed, cause);
     }
     if (!bound.current_key->serves_bundle(parts.bundle_id)) {
       return reject(Reason::TopicDisallowed,
@@ -388,6 +410,17 @@ private:
                         std::string(push_type_name(*parts.suffix_type)) + " pushes");
     }
     verdict_.push_type = *type;
+    // Spec §7.4 rule 4: types whose topics certificates never list need that topic listed.
+    const std::string_view suffix = topic_suffix(*type);
+    if (auth_.uses_certificate() && !suffix.empty() && !parts.suffix_type) {
+      const std::string needed = std::string(parts.bundle_id) + std::string(suffix);
+      const auto& topics = auth_.identity()->topics;
+      if (std::find(topics.begin(), topics.end(), needed) == topics.end()) {
+        return reject(Reason::BadTopic, std::string(push_type_name(*type)) + " pushes need topic " +
+                                            shown(needed) +
+                                            ", which the client certificate does not allow");
+      }
+    }
     return true;
   }
 
@@ -406,7 +439,8 @@ private:
       }
     }
     if (verdict_.push_type == PushType::Background && verdict_.priority == 10) {
-      return reject(Reason::BadPriority, "background pushes must use apns-priority 5");
+      return reject(Reason::BadPriority,
+                    "background pushes must use apns-priority 5 (an absent header means 10)");
     }
     return true;
   }
@@ -508,7 +542,9 @@ private:
     }
     const bool unregistered =
         match.state == TokenState::Unregistered &&
-        core::unix_millis(ctx_.now) >= match.timestamp_ms + settings_.unregister_delay.count();
+        // 128 bits: an admin may set any timestamp.
+        static_cast<__int128>(core::unix_millis(ctx_.now)) >=
+            static_cast<__int128>(match.timestamp_ms) + settings_.unregister_delay.count();
     if (unregistered || match.state == TokenState::Expired) {
       verdict_.timestamp_ms = match.timestamp_ms;
       return reject(unregistered ? Reason::Unregistered : Reason::ExpiredToken,
@@ -535,7 +571,10 @@ private:
     if (ctx_.faults == nullptr) {
       return true;
     }
-    auto hit = ctx_.faults->take(verdict_.token, verdict_.topic, verdict_.team_id);
+    const std::string_view team = auth_.uses_certificate() && auth_.identity()
+                                      ? std::string_view(auth_.identity()->team_id)
+                                      : verdict_.team_id;
+    auto hit = ctx_.faults->take(verdict_.token, verdict_.topic, team);
     if (!hit) {
       return true;
     }
@@ -543,6 +582,9 @@ private:
     verdict_.delay = hit->latency;
     verdict_.goaway_after_response = hit->goaway;
     if (hit->reason) {
+      if (reason_status(*hit->reason) == 410) { // a 410 always carries its timestamp (§5.3)
+        verdict_.timestamp_ms = core::unix_millis(ctx_.now);
+      }
       return reject(*hit->reason, "injected fault #" + std::to_string(hit->rule_id));
     }
     return true;

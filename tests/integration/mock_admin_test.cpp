@@ -130,6 +130,61 @@ TEST_F(AdminApi, BadInputGetsAClearErrorAndChangesNothing) {
   EXPECT_EQ(call("GET", "/v1/health").parsed()["status"], "ok");
 }
 
+TEST_F(AdminApi, MisspeltFieldsAndShortPathsAreErrorsNotSilentDefaults) {
+  const auto typo = call("POST", "/v1/journal/verify", R"({"topc":"a.b","exactly":0})");
+  EXPECT_EQ(typo.status, 400);
+  EXPECT_NE(typo.parsed()["error"].get<std::string>().find("unknown field \"topc\""),
+            std::string::npos)
+      << typo.body;
+  EXPECT_EQ(call("GET", "/v1/journal?tokn=ab").status, 400);
+  EXPECT_EQ(call("POST", "/v1/faults", R"({"match":"aabb","reason":"Unregistered"})").status, 400)
+      << "a match without a scope would hit every request";
+  EXPECT_EQ(call("POST", "/v1/teams").status, 404);
+  EXPECT_EQ(call("DELETE", "/v1/keys").status, 404);
+}
+
+// A body that is not UTF-8 (Apple forbids compression, a client may still send gzip) is
+// accepted as an invalid payload; the journal, deliveries and the event stream keep working.
+TEST_F(AdminApi, ABinaryPayloadIsServedAsBase64AndBreaksNothing) {
+  ASSERT_EQ(call("POST", "/v1/tokens", add_token_body()).status, 200);
+  support::BackgroundProcess stream({"curl", "-sN", url("/v1/deliveries/stream?after=0")});
+  const WirePki& pki = WirePki::get();
+  support::TempDir dir;
+  const auto pushed =
+      support::run_process({"curl",
+                            "-sS",
+                            "--http2",
+                            "--cacert",
+                            pki.ca_bundle,
+                            "--cert",
+                            pki.cert_file("C_UNIV"),
+                            "--key",
+                            pki.key_file("C_UNIV"),
+                            "--resolve",
+                            mock_.curl_resolve(Environment::Sandbox),
+                            "-H",
+                            "apns-push-type: voip",
+                            "-H",
+                            "apns-topic: com.example.imapp.voip",
+                            "-w",
+                            "%{http_code}",
+                            "--data-binary",
+                            "@" + dir.write("gz", std::string("\x1f\x8b\x08\xff\xfe", 5)),
+                            mock_.origin(Environment::Sandbox) + "/3/device/" + kToken},
+                           30s);
+  EXPECT_EQ(pushed.output, "200") << pushed.describe();
+  const auto deliveries = call("GET", "/v1/deliveries?after=0");
+  ASSERT_EQ(deliveries.status, 200) << deliveries.body;
+  const auto d = deliveries.parsed()["deliveries"][0];
+  EXPECT_TRUE(d["payload"].is_null());
+  EXPECT_EQ(d["payload_base64url"], "H4sI__4");
+  EXPECT_EQ(d["invalid_payload"], true);
+  EXPECT_EQ(call("GET", "/v1/journal").status, 200);
+  EXPECT_TRUE(stream.wait_for_output("payload_base64url", support::kEventTimeout))
+      << stream.output();
+  EXPECT_EQ(call("GET", "/v1/health").status, 200);
+}
+
 TEST_F(AdminApi, FaultsAnswerTheNextRequestsAndThenStop) {
   ASSERT_EQ(call("POST", "/v1/tokens", add_token_body()).status, 200);
   const auto fault = call(
