@@ -49,31 +49,26 @@ protected:
     return {std::atoi(run.output.c_str() + newline + 1), run.output.substr(0, newline)};
   }
 
-  // One VoIP push to `token` with the §11.1 universal certificate, over curl --http2.
-  HttpResult push(const std::string& token) {
+  // One VoIP push of `body` to `token` with the §11.1 universal certificate, over curl --http2.
+  HttpResult push(const std::string& token, const std::string& body = R"({"aps":{}})") {
     const WirePki& pki = WirePki::get();
-    const auto run =
-        support::run_process({"curl",
-                              "-sS",
-                              "--http2",
-                              "--cacert",
-                              pki.ca_bundle,
-                              "--cert",
-                              pki.cert_file("C_UNIV"),
-                              "--key",
-                              pki.key_file("C_UNIV"),
-                              "--resolve",
-                              mock_.curl_resolve(Environment::Sandbox),
-                              "-H",
-                              "apns-push-type: voip",
-                              "-H",
-                              "apns-topic: com.example.imapp.voip",
-                              "-w",
-                              "\n%{http_code}",
-                              "--data-binary",
-                              R"({"aps":{}})",
-                              mock_.origin(Environment::Sandbox) + "/3/device/" + token},
-                             30s);
+    support::TempDir dir;
+    std::vector<std::string> argv = {"curl",
+                                     "-sS",
+                                     "--http2",
+                                     "--cacert",
+                                     pki.ca_bundle,
+                                     "--cert",
+                                     pki.cert_file("C_UNIV"),
+                                     "--key",
+                                     pki.key_file("C_UNIV"),
+                                     "--resolve",
+                                     mock_.curl_resolve(Environment::Sandbox)};
+    argv.insert(argv.end(),
+                {"-H", "apns-push-type: voip", "-H", "apns-topic: com.example.imapp.voip", "-w",
+                 "\n%{http_code}", "--data-binary", "@" + dir.write("body", body),
+                 mock_.origin(Environment::Sandbox) + "/3/device/" + token});
+    const auto run = support::run_process(argv, 30s);
     EXPECT_EQ(run.exit_code, 0) << run.describe();
     const auto newline = run.output.rfind('\n');
     return {std::atoi(run.output.c_str() + newline + 1), run.output.substr(0, newline)};
@@ -148,31 +143,7 @@ TEST_F(AdminApi, MisspeltFieldsAndShortPathsAreErrorsNotSilentDefaults) {
 TEST_F(AdminApi, ABinaryPayloadIsServedAsBase64AndBreaksNothing) {
   ASSERT_EQ(call("POST", "/v1/tokens", add_token_body()).status, 200);
   support::BackgroundProcess stream({"curl", "-sN", url("/v1/deliveries/stream?after=0")});
-  const WirePki& pki = WirePki::get();
-  support::TempDir dir;
-  const auto pushed =
-      support::run_process({"curl",
-                            "-sS",
-                            "--http2",
-                            "--cacert",
-                            pki.ca_bundle,
-                            "--cert",
-                            pki.cert_file("C_UNIV"),
-                            "--key",
-                            pki.key_file("C_UNIV"),
-                            "--resolve",
-                            mock_.curl_resolve(Environment::Sandbox),
-                            "-H",
-                            "apns-push-type: voip",
-                            "-H",
-                            "apns-topic: com.example.imapp.voip",
-                            "-w",
-                            "%{http_code}",
-                            "--data-binary",
-                            "@" + dir.write("gz", std::string("\x1f\x8b\x08\xff\xfe", 5)),
-                            mock_.origin(Environment::Sandbox) + "/3/device/" + kToken},
-                           30s);
-  EXPECT_EQ(pushed.output, "200") << pushed.describe();
+  EXPECT_EQ(push(kToken, std::string("\x1f\x8b\x08\xff\xfe", 5)).status, 200);
   const auto deliveries = call("GET", "/v1/deliveries?after=0");
   ASSERT_EQ(deliveries.status, 200) << deliveries.body;
   const auto d = deliveries.parsed()["deliveries"][0];
