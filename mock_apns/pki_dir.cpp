@@ -62,9 +62,9 @@ core::Result<PkiDir> load_pki_dir(const std::filesystem::path& dir) {
 }
 
 core::Result<PkiDir> make_pki_dir(const std::filesystem::path& dir, core::TimePoint now,
-                                  const std::string& p12_password) {
-  pki::CredentialSetOptions options{"com.example.imapp", "TEAMA12345", "KB00000001", p12_password,
-                                    now};
+                                  const std::string& p12_password, std::chrono::hours validity) {
+  pki::CredentialSetOptions options{"com.example.imapp", "TEAMA12345", "KB00000001",
+                                    p12_password,        now,          validity};
   auto files = pki::make_credential_set(options);
   if (!files) {
     return core::fail(files.error().code, files.error().detail);

@@ -5,6 +5,7 @@
 #include "core/result.hpp"
 #include "mock_apns/provider_keys.hpp"
 
+#include <chrono>
 #include <filesystem>
 #include <string>
 
@@ -24,9 +25,11 @@ struct PkiDir {
 core::Result<PkiDir> load_pki_dir(const std::filesystem::path& dir);
 
 // Writes a fresh set into `dir` (for com.example.imapp, team TEAMA12345, key KB00000001, the
-// .p12 files protected by `p12_password`) and loads it.
+// .p12 files protected by `p12_password`), valid from an hour before `now` for `validity`, and
+// loads it.
 core::Result<PkiDir> make_pki_dir(const std::filesystem::path& dir, core::TimePoint now,
-                                  const std::string& p12_password);
+                                  const std::string& p12_password,
+                                  std::chrono::hours validity = std::chrono::hours(24 * 365));
 
 // Registers the key and the team's bundle id with a running or starting mock.
 core::Result<void> register_pki_dir(const PkiDir& pki, ProviderKeys& keys);
