@@ -192,13 +192,27 @@ struct Locator {
 
 } // namespace
 
-// 64-digit tokens live in an open-addressing index over chunked entries (slots hold entry
-// index + 1, 0 = empty; erase moves the last entry into the hole). Other lengths are rare and
-// go to a plain map.
+// 64-digit tokens live in an open-addressing index over chunked entries; erase moves the last
+// entry into the hole. Other lengths are rare and go to a plain map.
+//
+// A slot holds the entry index + 1 in its low 32 bits (0 = empty) and a tag of the key's hash
+// in its high 32 bits: a probe compares tags and touches an entry (a likely cache miss) only
+// when the tag matches.
+using Slot = std::uint64_t;
+constexpr std::uint32_t index_of(Slot slot) {
+  return static_cast<std::uint32_t>(slot);
+}
+constexpr std::uint32_t tag_of(std::size_t hash) {
+  return static_cast<std::uint32_t>(hash >> 16);
+}
+constexpr Slot make_slot(std::uint32_t index, std::size_t hash) {
+  return (static_cast<Slot>(tag_of(hash)) << 32) | index;
+}
+
 struct TokenRegistry::Shard {
   mutable std::shared_mutex mutex;
   TopicTable topics;
-  std::vector<std::uint32_t> slots;
+  std::vector<Slot> slots;
   ChunkedEntries entries;
   std::unordered_map<std::string, Value, StringHash, std::equal_to<>> long_tokens;
 
@@ -206,9 +220,11 @@ struct TokenRegistry::Shard {
 
   // The slot holding `key`, or the empty slot where it would go. Requires slots non-empty.
   std::size_t probe(const ShortKey& key, std::size_t hash) const {
+    const std::uint32_t tag = tag_of(hash);
     for (std::size_t pos = hash & mask();; pos = (pos + 1) & mask()) {
-      const std::uint32_t slot = slots[pos];
-      if (slot == 0 || entries[slot - 1].key == key) {
+      const Slot slot = slots[pos];
+      if (index_of(slot) == 0 || (static_cast<std::uint32_t>(slot >> 32) == tag &&
+                                  entries[index_of(slot) - 1].key == key)) {
         return pos;
       }
     }
@@ -218,19 +234,20 @@ struct TokenRegistry::Shard {
     if (slots.empty()) {
       return nullptr;
     }
-    const std::uint32_t slot = slots[probe(key, hash)];
-    return slot == 0 ? nullptr : &entries[slot - 1].value;
+    const std::uint32_t index = index_of(slots[probe(key, hash)]);
+    return index == 0 ? nullptr : &entries[index - 1].value;
   }
   Value* find_short(const ShortKey& key, std::size_t hash) {
     return const_cast<Value*>(std::as_const(*this).find_short(key, hash));
   }
 
   void grow() {
-    std::vector<std::uint32_t> old = std::move(slots);
+    std::vector<Slot> old = std::move(slots);
     slots.assign(old.empty() ? 64 : old.size() * 2, 0);
-    for (std::uint32_t slot : old) {
-      if (slot != 0) {
-        slots[probe(entries[slot - 1].key, hash_key(entries[slot - 1].key))] = slot;
+    for (Slot slot : old) {
+      if (index_of(slot) != 0) {
+        const ShortKey& key = entries[index_of(slot) - 1].key;
+        slots[probe(key, hash_key(key))] = slot;
       }
     }
   }
@@ -240,12 +257,12 @@ struct TokenRegistry::Shard {
       grow();
     }
     const std::size_t pos = probe(key, hash);
-    if (slots[pos] != 0) {
-      entries[slots[pos] - 1].value = value;
+    if (index_of(slots[pos]) != 0) {
+      entries[index_of(slots[pos]) - 1].value = value;
       return;
     }
     entries.push_back({key, value});
-    slots[pos] = static_cast<std::uint32_t>(entries.size());
+    slots[pos] = make_slot(static_cast<std::uint32_t>(entries.size()), hash);
   }
 
   bool erase_short(const ShortKey& key, std::size_t hash) {
@@ -253,13 +270,14 @@ struct TokenRegistry::Shard {
       return false;
     }
     std::size_t hole = probe(key, hash);
-    const std::uint32_t removed = slots[hole];
+    const std::uint32_t removed = index_of(slots[hole]);
     if (removed == 0) {
       return false;
     }
     // Backward-shift deletion keeps every probe chain unbroken without tombstones.
-    for (std::size_t next = (hole + 1) & mask(); slots[next] != 0; next = (next + 1) & mask()) {
-      const std::size_t home = hash_key(entries[slots[next] - 1].key) & mask();
+    for (std::size_t next = (hole + 1) & mask(); index_of(slots[next]) != 0;
+         next = (next + 1) & mask()) {
+      const std::size_t home = hash_key(entries[index_of(slots[next]) - 1].key) & mask();
       if (((next - home) & mask()) >= ((next - hole) & mask())) {
         slots[hole] = slots[next];
         hole = next;
@@ -269,7 +287,9 @@ struct TokenRegistry::Shard {
     const auto last = static_cast<std::uint32_t>(entries.size());
     if (removed != last) {
       entries[removed - 1] = entries[last - 1];
-      slots[probe(entries[removed - 1].key, hash_key(entries[removed - 1].key))] = removed;
+      const ShortKey& moved = entries[removed - 1].key;
+      const std::size_t moved_hash = hash_key(moved);
+      slots[probe(moved, moved_hash)] = make_slot(removed, moved_hash);
     }
     entries.pop_back();
     return true;

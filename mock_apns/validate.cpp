@@ -12,6 +12,7 @@
 #include "pki/provider_token.hpp"
 
 #include <algorithm>
+#include <array>
 #include <cctype>
 #include <charconv>
 #include <vector>
@@ -39,11 +40,13 @@ std::string host_of(Environment env) {
 class Checker {
 public:
   Checker(const PushRequest& request, ConnectionAuth& auth, const ValidationContext& ctx)
-      : request_(request), auth_(auth), ctx_(ctx), settings_(*ctx.settings) {}
+      : request_(request), auth_(auth), ctx_(ctx), settings_(*ctx.settings) {
+    classify_fields();
+  }
 
   Verdict run() {
     // Echoed on every answer, errors found before the apns-id step included (spec §5.2).
-    if (const RequestField* id = field("apns-id"); id != nullptr && core::Uuid::parse(id->value)) {
+    if (const RequestField* id = field(ApnsId); id != nullptr && core::Uuid::parse(id->value)) {
       verdict_.apns_id = id->value;
     }
     if (certificate_environment_goaway()) {
@@ -69,14 +72,44 @@ private:
     return false;
   }
 
-  const RequestField* field(std::string_view name) const {
+  // The APNs fields, found in one pass (each validation step reads one); names in lower case,
+  // as HTTP/2 delivers them.
+  enum Known { Authorization, ApnsId, PushType_, Topic, Priority, Expiration, CollapseId, kKnown };
+
+  static int known_index(std::string_view name) {
+    switch (name.size()) {
+    case 7:
+      return name == "apns-id" ? ApnsId : -1;
+    case 10:
+      return name == "apns-topic" ? Topic : -1;
+    case 13:
+      return name == "authorization" ? Authorization : name == "apns-priority" ? Priority : -1;
+    case 14:
+      return name == "apns-push-type" ? PushType_ : -1;
+    case 15:
+      return name == "apns-expiration" ? Expiration : -1;
+    case 16:
+      return name == "apns-collapse-id" ? CollapseId : -1;
+    default:
+      return -1;
+    }
+  }
+
+  void classify_fields() {
     for (const RequestField& f : request_.fields) {
-      if (f.name == name) {
-        return &f;
+      const int index = known_index(f.name);
+      if (index < 0) {
+        continue;
+      }
+      if (known_[index] == nullptr) {
+        known_[index] = &f;
+      } else if (repeated_known_ == nullptr) {
+        repeated_known_ = &f;
       }
     }
-    return nullptr;
   }
+
+  const RequestField* field(Known which) const { return known_[which]; }
 
   bool environment_allowed(const pki::ProviderIdentity& id) const {
     return ctx_.environment == Environment::Sandbox ? id.development : id.production;
@@ -123,37 +156,55 @@ private:
   }
 
   bool duplicates() {
-    const auto& fields = request_.fields;
-    // A few dozen fields at most in practice; a hostile client may send thousands (the header
-    // list is bounded only by the transport), so beyond a handful compare sorted names.
-    constexpr std::size_t kPairwise = 32;
-    if (fields.size() > kPairwise) {
-      std::vector<std::string_view> names;
-      names.reserve(fields.size());
-      for (const RequestField& f : fields) {
-        names.push_back(f.name);
-      }
-      std::sort(names.begin(), names.end());
-      const auto twice = std::adjacent_find(names.begin(), names.end());
-      if (twice != names.end()) {
-        return reject(Reason::DuplicateHeaders,
-                      "header " + shown(*twice) + " appears more than once; send it once");
-      }
-      return true;
+    if (repeated_known_ != nullptr) {
+      return reject(Reason::DuplicateHeaders, "header " + shown(repeated_known_->name) +
+                                                  " appears more than once; send it once");
     }
-    for (std::size_t i = 0; i < fields.size(); ++i) {
-      for (std::size_t j = i + 1; j < fields.size(); ++j) {
-        if (fields[i].name == fields[j].name) {
-          return reject(Reason::DuplicateHeaders, "header " + shown(fields[i].name) +
-                                                      " appears more than once; send it once");
+    // The other names (user-agent, content-type, ...) are few in practice; a hostile client may
+    // send thousands (bounded only by the transport), so beyond a handful compare sorted names.
+    constexpr std::size_t kPairwise = 32;
+    std::array<std::string_view, kPairwise> few;
+    std::vector<std::string_view> many;
+    std::size_t count = 0;
+    for (const RequestField& f : request_.fields) {
+      if (known_index(f.name) >= 0) {
+        continue;
+      }
+      if (count < kPairwise) {
+        few[count] = f.name;
+      } else {
+        if (many.empty()) {
+          many.assign(few.begin(), few.end());
+        }
+        many.push_back(f.name);
+      }
+      ++count;
+    }
+    std::string_view twice;
+    if (many.empty()) {
+      for (std::size_t i = 0; i < count && twice.empty(); ++i) {
+        for (std::size_t j = i + 1; j < count; ++j) {
+          if (few[i] == few[j]) {
+            twice = few[i];
+            break;
+          }
         }
       }
+    } else {
+      std::sort(many.begin(), many.end());
+      if (const auto it = std::adjacent_find(many.begin(), many.end()); it != many.end()) {
+        twice = *it;
+      }
+    }
+    if (!twice.empty()) {
+      return reject(Reason::DuplicateHeaders,
+                    "header " + shown(twice) + " appears more than once; send it once");
     }
     return true;
   }
 
   bool apns_id() {
-    const RequestField* id = field("apns-id");
+    const RequestField* id = field(ApnsId);
     if (id == nullptr) {
       return true;
     }
@@ -182,7 +233,7 @@ private:
   }
 
   bool provider_token() {
-    const RequestField* header = field("authorization");
+    const RequestField* header = field(Authorization);
     std::string_view value = header ? header->value : std::string_view{};
     const std::size_t space = value.find(' ');
     std::string_view scheme = value.substr(0, space);
@@ -327,7 +378,7 @@ private:
   }
 
   bool topic() {
-    const RequestField* header = field("apns-topic");
+    const RequestField* header = field(Topic);
     if (auth_.uses_certificate()) {
       return certificate_topic(header);
     }
@@ -388,7 +439,7 @@ private:
   }
 
   bool push_type() {
-    const RequestField* header = field("apns-push-type");
+    const RequestField* header = field(PushType_);
     const TopicParts parts = split_topic(verdict_.topic);
     if (header == nullptr) {
       verdict_.push_type = infer_push_type(verdict_.topic);
@@ -425,7 +476,7 @@ private:
   }
 
   bool priority() {
-    const RequestField* header = field("apns-priority");
+    const RequestField* header = field(Priority);
     if (header != nullptr) {
       const std::string_view v = header->value;
       if (v == "10") {
@@ -446,7 +497,7 @@ private:
   }
 
   bool expiration() {
-    const RequestField* header = field("apns-expiration");
+    const RequestField* header = field(Expiration);
     if (header == nullptr) {
       return true;
     }
@@ -464,7 +515,7 @@ private:
   }
 
   bool collapse_id() {
-    const RequestField* header = field("apns-collapse-id");
+    const RequestField* header = field(CollapseId);
     if (header == nullptr) {
       return true;
     }
@@ -590,6 +641,8 @@ private:
     return true;
   }
 
+  std::array<const RequestField*, kKnown> known_{};
+  const RequestField* repeated_known_ = nullptr; // the second occurrence of an APNs field
   const PushRequest& request_;
   ConnectionAuth& auth_;
   const ValidationContext& ctx_;

@@ -6,7 +6,6 @@
 #include <array>
 #include <charconv>
 #include <cstring>
-#include <unordered_map>
 #include <vector>
 
 #include <nghttp2/nghttp2.h>
@@ -56,18 +55,36 @@ struct H2Session::Impl {
   std::uint32_t max_header_list_size = 0;
   nghttp2_session* session = nullptr;
   bool remote_settings_received = false;
-  // Owns every open stream's data; nghttp2's stream user data points into it.
-  std::unordered_map<std::int32_t, std::unique_ptr<StreamData>> streams;
+  // Every StreamData this session made; nghttp2's stream user data points at the open ones,
+  // `spare` holds closed ones for reuse, so a stream costs no allocation of its own.
+  std::vector<std::unique_ptr<StreamData>> all_streams;
+  std::vector<StreamData*> spare;
 
   StreamData* stream(std::int32_t id) const {
     return static_cast<StreamData*>(nghttp2_session_get_stream_user_data(session, id));
   }
 
-  StreamData& open_stream(std::int32_t id, std::unique_ptr<StreamData> data) {
-    StreamData& ref = *data;
-    streams[id] = std::move(data);
-    nghttp2_session_set_stream_user_data(session, id, &ref);
-    return ref;
+  StreamData& take_spare() {
+    if (spare.empty()) {
+      all_streams.push_back(std::make_unique<StreamData>());
+      spare.push_back(all_streams.back().get());
+    }
+    StreamData& data = *spare.back();
+    spare.pop_back();
+    return data;
+  }
+
+  StreamData& open_stream(std::int32_t id) {
+    StreamData& data = take_spare();
+    data.request.headers.reserve(16); // a typical request's fields, in one allocation
+    nghttp2_session_set_stream_user_data(session, id, &data);
+    return data;
+  }
+
+  void close_stream(std::int32_t id, StreamData& data) {
+    nghttp2_session_set_stream_user_data(session, id, nullptr);
+    data = StreamData{};
+    spare.push_back(&data);
   }
 
   core::Result<void> submit_response(std::int32_t id, StreamData& data, Response&& response) {
@@ -122,7 +139,7 @@ struct H2Session::Impl {
         frame->headers.cat != NGHTTP2_HCAT_REQUEST)
       return 0;
     try {
-      s.open_stream(frame->hd.stream_id, std::make_unique<StreamData>());
+      s.open_stream(frame->hd.stream_id);
     } catch (...) {
       return NGHTTP2_ERR_TEMPORAL_CALLBACK_FAILURE; // resets just this stream
     }
@@ -255,10 +272,10 @@ struct H2Session::Impl {
   static int on_stream_close(nghttp2_session*, std::int32_t id, std::uint32_t error_code,
                              void* user) noexcept {
     auto& s = self(user);
-    const auto it = s.streams.find(id);
-    if (it == s.streams.end()) return 0;
+    StreamData* data = s.stream(id);
+    if (!data) return 0;
     s.handler.on_stream_close(id, error_code);
-    s.streams.erase(it);
+    s.close_stream(id, *data);
     return 0;
   }
 };
@@ -336,9 +353,9 @@ core::Result<std::int32_t> H2Session::submit_request(Request&& request) {
   // nghttp2 would accept the request and fail it later; say so now (RFC 9113 §6.8).
   if (!nghttp2_session_check_request_allowed(impl_->session))
     return core::fail(Errc::GoAway, "no new streams after GOAWAY");
-  auto data = std::make_unique<StreamData>();
-  data->request = std::move(request);
-  const Request& r = data->request;
+  StreamData& data = impl_->take_spare();
+  data.request = std::move(request);
+  const Request& r = data.request;
 
   std::vector<nghttp2_nv> nva;
   nva.reserve(4 + r.headers.size());
@@ -350,12 +367,15 @@ core::Result<std::int32_t> H2Session::submit_request(Request&& request) {
     nva.push_back(borrowed_nv(h.name, h.value));
 
   nghttp2_data_provider body{};
-  body.source.ptr = data.get();
+  body.source.ptr = &data;
   body.read_callback = Impl::read_body;
   const std::int32_t id = nghttp2_submit_request(impl_->session, nullptr, nva.data(), nva.size(),
-                                                 r.body.empty() ? nullptr : &body, data.get());
-  if (id < 0) return core::fail(make_nghttp2_error(id), "nghttp2_submit_request");
-  impl_->streams[id] = std::move(data);
+                                                 r.body.empty() ? nullptr : &body, &data);
+  if (id < 0) {
+    data = StreamData{};
+    impl_->spare.push_back(&data);
+    return core::fail(make_nghttp2_error(id), "nghttp2_submit_request");
+  }
   return id;
 }
 
