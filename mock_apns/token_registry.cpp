@@ -34,17 +34,22 @@ struct ShortEntry {
   Value value;
 };
 
+// Digit values by byte, 0xFF for anything else: tokens are parsed on every request.
+constexpr std::array<std::uint8_t, 256> kHexValue = [] {
+  std::array<std::uint8_t, 256> table{};
+  table.fill(0xFF);
+  for (int c = 0; c < 10; ++c)
+    table['0' + c] = static_cast<std::uint8_t>(c);
+  for (int c = 0; c < 6; ++c) {
+    table['a' + c] = static_cast<std::uint8_t>(10 + c);
+    table['A' + c] = static_cast<std::uint8_t>(10 + c);
+  }
+  return table;
+}();
+
 int hex_digit(char c) {
-  if (c >= '0' && c <= '9') {
-    return c - '0';
-  }
-  if (c >= 'a' && c <= 'f') {
-    return c - 'a' + 10;
-  }
-  if (c >= 'A' && c <= 'F') {
-    return c - 'A' + 10;
-  }
-  return -1;
+  const std::uint8_t value = kHexValue[static_cast<unsigned char>(c)];
+  return value == 0xFF ? -1 : value;
 }
 
 bool is_hex(std::string_view text) {
@@ -60,15 +65,14 @@ bool decode_short(std::string_view hex, ShortKey& key) {
   if (hex.size() != kShortHex) {
     return false;
   }
+  std::uint8_t invalid = 0; // any 0xFF digit sets the high bit: one check at the end
   for (std::size_t i = 0; i < key.size(); ++i) {
-    const int high = hex_digit(hex[2 * i]);
-    const int low = hex_digit(hex[2 * i + 1]);
-    if (high < 0 || low < 0) {
-      return false;
-    }
-    key[i] = static_cast<std::uint8_t>(high << 4 | low);
+    const std::uint8_t high = kHexValue[static_cast<unsigned char>(hex[2 * i])];
+    const std::uint8_t low = kHexValue[static_cast<unsigned char>(hex[2 * i + 1])];
+    invalid |= high | low;
+    key[i] = static_cast<std::uint8_t>(high << 4 | (low & 0xF));
   }
-  return true;
+  return (invalid & 0x80) == 0;
 }
 
 std::string encode_short(const ShortKey& key) {

@@ -46,7 +46,9 @@ public:
 
   Verdict run() {
     // Echoed on every answer, errors found before the apns-id step included (spec §5.2).
-    if (const RequestField* id = field(ApnsId); id != nullptr && core::Uuid::parse(id->value)) {
+    const RequestField* id = field(ApnsId);
+    apns_id_valid_ = id != nullptr && core::Uuid::parse(id->value).has_value();
+    if (apns_id_valid_) {
       verdict_.apns_id = id->value;
     }
     if (certificate_environment_goaway()) {
@@ -208,7 +210,7 @@ private:
     if (id == nullptr) {
       return true;
     }
-    if (!core::Uuid::parse(id->value)) {
+    if (!apns_id_valid_) {
       return reject(Reason::BadMessageId,
                     "apns-id " + shown(id->value) +
                         " is not a UUID (8-4-4-4-12 hex digits); fix it or leave it out");
@@ -643,6 +645,7 @@ private:
 
   std::array<const RequestField*, kKnown> known_{};
   const RequestField* repeated_known_ = nullptr; // the second occurrence of an APNs field
+  bool apns_id_valid_ = false;
   const PushRequest& request_;
   ConnectionAuth& auth_;
   const ValidationContext& ctx_;

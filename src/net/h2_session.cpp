@@ -34,6 +34,10 @@ std::string_view view(const std::uint8_t* p, std::size_t n) {
 // copied: they live in the StreamData until the stream closes.
 constexpr std::array<std::uint8_t, 8> kPingData{'v', 'o', 'i', 'p', 's', 'i', 'm', 0};
 
+// Response field values at least this long are sent without HPACK indexing (RFC 7541 §6.2.2):
+// in practice they are ids unique to one response (apns-id, apns-unique-id).
+constexpr std::size_t kNeverIndexFrom = 32;
+
 nghttp2_nv borrowed_nv(std::string_view name, std::string_view value) {
   return {reinterpret_cast<std::uint8_t*>(const_cast<char*>(name.data())),
           reinterpret_cast<std::uint8_t*>(const_cast<char*>(value.data())), name.size(),
@@ -97,17 +101,28 @@ struct H2Session::Impl {
     const auto end = std::to_chars(data.status.data(), data.status.data() + data.status.size(),
                                    data.response.status)
                          .ptr;
-    std::vector<nghttp2_nv> nva;
-    nva.reserve(1 + data.response.headers.size());
-    nva.push_back(
-        borrowed_nv(":status", {data.status.data(), std::size_t(end - data.status.data())}));
-    for (const auto& h : data.response.headers)
-      nva.push_back(borrowed_nv(h.name, h.value));
+    // A response's few fields on the stack; a long list in a vector.
+    constexpr std::size_t kInline = 16;
+    std::array<nghttp2_nv, kInline> inline_nva;
+    std::vector<nghttp2_nv> heap_nva;
+    const std::size_t count = 1 + data.response.headers.size();
+    nghttp2_nv* nva = inline_nva.data();
+    if (count > kInline) {
+      heap_nva.resize(count);
+      nva = heap_nva.data();
+    }
+    nva[0] = borrowed_nv(":status", {data.status.data(), std::size_t(end - data.status.data())});
+    for (std::size_t i = 1; i < count; ++i) {
+      const Header& h = data.response.headers[i - 1];
+      nva[i] = borrowed_nv(h.name, h.value);
+      // A value met once (an id) would only push useful entries out of the peer's table.
+      if (h.value.size() >= kNeverIndexFrom) nva[i].flags |= NGHTTP2_NV_FLAG_NO_INDEX;
+    }
 
     nghttp2_data_provider body{};
     body.source.ptr = &data;
     body.read_callback = read_body;
-    const int rv = nghttp2_submit_response(session, id, nva.data(), nva.size(),
+    const int rv = nghttp2_submit_response(session, id, nva, count,
                                            data.response.body.empty() ? nullptr : &body);
     if (rv != 0) {
       data.responded = false;
