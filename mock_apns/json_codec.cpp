@@ -387,7 +387,8 @@ const std::vector<SettingField>& setting_fields() {
 core::Result<void> apply_settings_json(const json& j, Settings& settings) {
   if (!j.is_object()) return bad("the settings must be a JSON object");
   Settings updated = settings;
-  for (const auto& [name, value] : j.items()) {
+  for (const auto& item : j.items()) {
+    const std::string& name = item.key(); // not a structured binding: lambdas capture it
     const auto& fields = setting_fields();
     const auto field = std::find_if(fields.begin(), fields.end(),
                                     [&](const SettingField& f) { return name == f.name; });

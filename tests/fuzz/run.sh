@@ -16,7 +16,12 @@ case "$target" in provider_token|certificate|push_request) ;; *) sed -n '2,9p' "
 scripts/setup.sh --fuzz
 CC=clang CXX=clang++ cmake -S . -B build-fuzz -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DVOIPSIM_FUZZ=ON \
   -DVOIPSIM_BUILD_TESTS=OFF -DVOIPSIM_BUILD_BENCH=OFF >/dev/null
-cmake --build build-fuzz --target "fuzz_$target" fuzz_seed_certificates -j2 >/dev/null
+mkdir -p build-fuzz
+if ! cmake --build build-fuzz --target "fuzz_$target" fuzz_seed_certificates -j2 >build-fuzz/build.log 2>&1; then
+  echo "fuzz_$target: the clang build failed; last lines of build-fuzz/build.log:" >&2
+  grep -E "error|FAILED" build-fuzz/build.log | head -20 >&2
+  exit 1
+fi
 
 corpus=build-fuzz/corpus/$target findings=build-fuzz/findings/$target
 mkdir -p "$corpus" "$findings"
