@@ -135,7 +135,7 @@ void Device::set_process(AppRecord& app, ProcessState to) {
 }
 
 void Device::start_process(AppRecord& app, bool foreground) {
-  ++app.generation;
+  app.generation = ++generations_; // device-wide: a reinstall never repeats one
   app.registry_created = false;
   set_process(app, foreground ? ProcessState::Foreground : ProcessState::Background);
   maybe_create_registry(app, foreground);
@@ -160,7 +160,7 @@ void Device::stop_process(AppRecord& app, ProcessState to, CallEndedReason call_
     handling.finished = true;
     cancel_timer(handling.assertion_timer);
   }
-  ++app.generation;
+  app.generation = ++generations_; // device-wide: a reinstall never repeats one
   app.registry_created = false;
   set_process(app, to);
 }

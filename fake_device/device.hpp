@@ -168,6 +168,7 @@ private:
   std::map<std::string, CallRecord, std::less<>> calls_;
   std::map<std::uint64_t, PushHandling> handlings_;
   std::uint64_t next_handling_ = 1;
+  std::uint64_t generations_ = 0;         // source of AppRecord::generation
   std::set<core::Clock::TimerId> timers_; // pending, cancelled when the device goes away
 };
 

@@ -16,7 +16,8 @@ namespace fake_device {
 struct AppRecord {
   AppConfig config;
   ProcessState process = ProcessState::NotRunning;
-  // Bumped at every process start, so work scheduled for a process that died is ignored.
+  // A new device-wide value at every process start and stop, so work scheduled for a process
+  // that died (even of an earlier install) is ignored.
   std::uint64_t generation = 0;
   bool registry_created = false; // by the current process
   RegistrationState registration = RegistrationState::Unregistered;

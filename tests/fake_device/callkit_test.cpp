@@ -127,6 +127,7 @@ TEST_F(DeviceTest, CallKit2_FailedAnswerActionEndsTheCallFailed) {
   ASSERT_TRUE(device_.answer(call));
   EXPECT_EQ(device_.call_state(call), CallState::Ended);
   EXPECT_EQ(device_.call_ended_reason(call), CallEndedReason::Failed);
+  ASSERT_NE(device_.journal().last(DeviceEventKind::CallAnswered), nullptr);
   EXPECT_EQ(device_.journal().last(DeviceEventKind::CallAnswered)->detail, "failed");
 }
 
@@ -157,6 +158,7 @@ TEST_F(DeviceTest, CallKit5_AppEndsTheCallWithAReason) {
   ASSERT_TRUE(device_.answer(call));
   ASSERT_TRUE(device_.end_call(call, CallEndedReason::RemoteEnded));
   EXPECT_EQ(device_.call_ended_reason(call), CallEndedReason::RemoteEnded);
+  ASSERT_NE(device_.journal().last(DeviceEventKind::CallEnded), nullptr);
   EXPECT_EQ(device_.journal().last(DeviceEventKind::CallEnded)->code, 2);
   EXPECT_EQ(device_.end_call(call, CallEndedReason::Failed).error().code, Errc::InvalidState);
   EXPECT_EQ(device_.answer("nope").error().code, Errc::UnknownCall);
@@ -179,6 +181,20 @@ TEST_F(DeviceTest, CallKit_DelayedReportForAnExemptPushStillRings) {
   EXPECT_TRUE(has(DeviceEventKind::CallShown, id));
   EXPECT_TRUE(has(DeviceEventKind::CompletionCalled, id));
   EXPECT_FALSE(has(DeviceEventKind::AppKilled, id));
+}
+
+// A report scheduled by a process must never surface in a later install of the app: the
+// generation that guards it is device-wide, so a reinstall does not repeat it.
+TEST_F(DeviceTest, CallKit_ADelayedReportDiesWithTheInstallThatScheduledIt) {
+  AppConfig app;
+  app.callkit = CallKitBehaviour::after(500ms);
+  install_and_register(app);
+  const auto id = send_voip();
+  ASSERT_TRUE(device_.uninstall(kBundle));
+  install_and_register(app);
+  clock_.advance(500ms);
+  EXPECT_FALSE(has(DeviceEventKind::CallReported, id));
+  EXPECT_FALSE(has(DeviceEventKind::CallShown, id));
 }
 
 } // namespace

@@ -139,6 +139,7 @@ TEST_F(DeviceTest, D06_BlockedAppInForegroundGetsThePayloadAndIsNotKilled) {
   const auto id = send_voip();
   EXPECT_TRUE(device_.journal().logged(log_lines::blocked_foreground(kBundle)));
   EXPECT_TRUE(has(DeviceEventKind::DelegateCalled, id));
+  ASSERT_NE(device_.journal().last(DeviceEventKind::DelegateCalled), nullptr);
   EXPECT_EQ(device_.journal().last(DeviceEventKind::DelegateCalled)->code, 0); // mustReport
   EXPECT_FALSE(has(DeviceEventKind::AppKilled, id));
   EXPECT_EQ(device_.kill_count(kBundle), 3);
@@ -252,6 +253,7 @@ TEST_F(DeviceTest, D13_BlockedHandleRejectsWithCode4) {
   device_.config().blocked_handles.insert("alice");
   install_in_background();
   const auto id = send_voip();
+  ASSERT_NE(device_.journal().last(DeviceEventKind::CallRejected), nullptr);
   EXPECT_EQ(device_.journal().last(DeviceEventKind::CallRejected)->code, 4);
   EXPECT_FALSE(has(DeviceEventKind::CallShown, id));
   EXPECT_FALSE(has(DeviceEventKind::AppKilled, id));
@@ -264,6 +266,7 @@ TEST_F(DeviceTest, D14_SameCallUuidTwiceRejectsWithCode2) {
   EXPECT_TRUE(has(DeviceEventKind::CallShown, first));
   EXPECT_EQ(call_for(first), "6f1b2d3c-4b5a-4978-8796-a5b4c3d2e1f0");
   const auto second = send_voip(kBundle, payload);
+  ASSERT_NE(device_.journal().last(DeviceEventKind::CallRejected), nullptr);
   EXPECT_EQ(device_.journal().last(DeviceEventKind::CallRejected)->code, 2);
   EXPECT_FALSE(has(DeviceEventKind::AppKilled, second));
   // The first call is untouched.
@@ -274,6 +277,7 @@ TEST_F(DeviceTest, Section6_2_InjectedCallKitFailureStillCountsAsAReport) {
   install_in_background(with_behaviour(
       CallKitBehaviour::failing(IncomingCallError::FilteredBySensitiveParticipants)));
   const auto id = send_voip();
+  ASSERT_NE(device_.journal().last(DeviceEventKind::CallRejected), nullptr);
   EXPECT_EQ(device_.journal().last(DeviceEventKind::CallRejected)->code, 7);
   EXPECT_FALSE(has(DeviceEventKind::AppKilled, id));
   EXPECT_TRUE(has(DeviceEventKind::CompletionCalled, id));
