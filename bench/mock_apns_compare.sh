@@ -35,7 +35,7 @@ trap cleanup EXIT
 
 # The mock, on CPU 0: it writes its PKI, uris.txt and jwt.txt, then prints its port.
 mkdir "$work/mock"
-taskset -c 0 "$mock_bin" --dir "$work/mock" --tokens "$tokens" --uris 1000 >"$work/mock.log" 2>&1 &
+taskset -c 0 "$mock_bin" --dir "$work/mock" --tokens "$tokens" --uris 1000 ${MOCK_ARGS:-} >"$work/mock.log" 2>&1 &
 mock_pid=$!; pids+=("$mock_pid")
 for _ in $(seq 1 600); do grep -q '^listening on' "$work/mock.log" && break; sleep 0.1; done
 grep -q '^listening on' "$work/mock.log" || { echo "the mock did not start:" >&2; cat "$work/mock.log" >&2; exit 1; }

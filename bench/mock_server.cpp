@@ -20,7 +20,7 @@ namespace {
 int usage() {
   std::fprintf(stderr,
                "usage: voipsim-bench-mock --dir DIR [--tokens N] [--uris K] [--threads N] "
-               "[--memory-only]\n"
+               "[--journal N] [--memory-only]\n"
                "Makes a PKI in DIR, loads N sandbox VoIP tokens (default 1000000) into a strict\n"
                "registry, writes DIR/uris.txt (K request URIs over those tokens, default 1000)\n"
                "and DIR/jwt.txt (a provider token for the PKI's key), starts the mock with the\n"
@@ -60,7 +60,7 @@ long rss_kib() {
 
 int main(int argc, char** argv) {
   std::string dir;
-  std::uint64_t tokens = 1'000'000, uris = 1000, threads = 1;
+  std::uint64_t tokens = 1'000'000, uris = 1000, threads = 1, journal = 10'000;
   bool memory_only = false;
   for (int i = 1; i < argc; ++i) {
     const std::string flag = argv[i];
@@ -78,6 +78,8 @@ int main(int argc, char** argv) {
       uris = std::strtoull(value.c_str(), nullptr, 10);
     else if (flag == "--threads")
       threads = std::strtoull(value.c_str(), nullptr, 10);
+    else if (flag == "--journal")
+      journal = std::strtoull(value.c_str(), nullptr, 10);
     else
       return usage();
   }
@@ -87,6 +89,7 @@ int main(int argc, char** argv) {
   options.settings.per_token_burst = 0; // h2load hits the same tokens thousands of times
   options.threads = threads;
   options.seed = 1;
+  options.journal_capacity = journal;
   std::optional<mock_apns::PkiDir> pki;
   if (!memory_only) {
     auto made = mock_apns::make_pki_dir(dir, core::SystemClock().now(), "bench");

@@ -15,7 +15,7 @@ namespace mock_apns {
 
 class DeliveryFeed {
 public:
-  explicit DeliveryFeed(std::size_t capacity = 10'000);
+  explicit DeliveryFeed(std::size_t capacity = 4096);
 
   void push(const Delivery& delivery);
   // Deliveries with a cursor above `after`, oldest first, at most `limit`.

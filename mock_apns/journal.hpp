@@ -78,7 +78,7 @@ struct JournalCounters {
 
 class Journal {
 public:
-  explicit Journal(std::size_t capacity = 100'000);
+  explicit Journal(std::size_t capacity = 10'000);
   ~Journal();
   Journal(const Journal&) = delete;
   Journal& operator=(const Journal&) = delete;

@@ -23,7 +23,8 @@
 namespace mock_apns {
 
 struct MockState {
-  MockState(Settings s, std::size_t journal_capacity) : settings(s), journal(journal_capacity) {}
+  MockState(Settings s, std::size_t journal_capacity, std::size_t feed_capacity)
+      : settings(s), journal(journal_capacity), feed(feed_capacity) {}
 
   Settings settings;
   core::Clock* clock = nullptr; // outlives the state's users (owned by the Server or its user)

@@ -28,7 +28,8 @@ core::Result<std::string> read_text_file(const std::string& path, const char* wh
 struct Server::Impl {
   explicit Impl(ServerOptions o)
       : options(std::move(o)),
-        state(std::make_shared<MockState>(options.settings, options.journal_capacity)) {
+        state(std::make_shared<MockState>(options.settings, options.journal_capacity,
+                                          options.delivery_feed_capacity)) {
     if (options.clock == nullptr) {
       own_clock = std::make_unique<core::SystemClock>();
     }

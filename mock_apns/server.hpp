@@ -34,7 +34,10 @@ struct ServerOptions {
   core::Clock* clock = nullptr; // null: the system clock; must outlive the server
   std::size_t threads = 1;      // I/O threads per listener
   std::uint64_t seed = 0;       // generated apns-ids repeat for the same seed; 0: random
-  std::size_t journal_capacity = 100'000;
+  // Requests kept in the journal ring (counters are exact beyond it). Both rings are written
+  // on every push: larger ones cost cache misses per request (bench/README.md).
+  std::size_t journal_capacity = 10'000;
+  std::size_t delivery_feed_capacity = 4096; // recent deliveries for the admin API's consumers
 };
 
 // Thread-safe. The registries may be changed while it runs.

@@ -59,7 +59,8 @@ Options:
                            GET /v1/settings on the admin API lists every one with its value.
   --seed N                 generated apns-ids repeat for the same seed (default: random)
   --threads N              I/O threads per listener (default 1)
-  --journal-size N         requests kept in the journal ring (default 100000)
+  --journal-size N         requests kept in the journal ring (default 10000; the counters
+                           in /metrics and the journal stay exact beyond it)
   --per-token-burst N      requests per token per window before 429 TooManyRequests
                            (default 20; 0 turns the limit off, e.g. for benchmarks)
   --unregister-delay S     seconds an unregistered token still gets 200 (default 0)
@@ -172,7 +173,7 @@ int mock_apns(const std::vector<std::string>& words) {
   const auto seed = args->number("seed", 0, 0, UINT64_MAX, error);
   const auto threads = seed ? args->number("threads", 1, 1, 64, error) : std::nullopt;
   const auto journal_size =
-      threads ? args->number("journal-size", 100'000, 1, 100'000'000, error) : std::nullopt;
+      threads ? args->number("journal-size", 10'000, 1, 100'000'000, error) : std::nullopt;
   const auto burst =
       journal_size
           ? args->number("per-token-burst", options.settings.per_token_burst, 0, UINT32_MAX, error)
