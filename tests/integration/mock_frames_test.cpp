@@ -295,10 +295,11 @@ public:
     };
     client_ = std::make_unique<net::Client>(io_, o);
   }
-  net::ResponseResult send_r() {
+  // Request R, to `token` (spec §11.1's T_VOIP_SBX by default).
+  net::ResponseResult send_r(const std::string& token = kVoipToken) {
     net::Request r;
     r.method = "POST";
-    r.path = std::string("/3/device/") + kVoipToken;
+    r.path = "/3/device/" + token;
     r.headers = {{"authorization", "bearer " + SpecWorld::get().jwt({})},
                  {"apns-push-type", "voip"},
                  {"apns-topic", "com.example.imapp.voip"},
@@ -339,6 +340,31 @@ TEST_F(MockFrames, V68_IdleConnectionGetsGoawayIdleTimeout) {
   Connection connection(mock);
   ASSERT_EQ(connection.send_r()->status, 200);
   connection.expect_goaway("IdleTimeout");
+}
+
+// Error throttling (spec §3.2, a setting): after errorBudget consecutive non-410 4xx answers
+// the connection is closed with GOAWAY carrying the last reason; a 200 resets the count.
+TEST_F(MockFrames, ErrorThrottlingClosesAConnectionAfterItsErrorBudget) {
+  MockFixture mock([](mock_apns::ServerOptions& o) {
+    o.settings.error_throttling = true;
+    o.settings.error_budget = 3;
+  });
+  Connection connection(mock);
+  // Each answer must arrive: an early GOAWAY would fail the requests after it.
+  const auto status_of = [&](const std::string& token) {
+    const auto result = connection.send_r(token);
+    return result ? result->status : -1;
+  };
+  EXPECT_EQ(status_of("db3582a3"), 400);
+  EXPECT_EQ(status_of("db3582a3"), 400);
+  EXPECT_EQ(status_of(kVoipToken), 200) << "a 200 starts the count again";
+  EXPECT_EQ(status_of(mock_apns_test::T_UNREG_SBX), 410) << "410 is no error";
+  // Still the first connection: no GOAWAY made the client reconnect so far.
+  EXPECT_EQ(mock.server().listener_stats(Environment::Sandbox).connections_accepted, 1u);
+  for (int i = 0; i < 3; ++i) {
+    EXPECT_EQ(status_of("db3582a3"), 400) << "error " << i + 1;
+  }
+  connection.expect_goaway("BadDeviceToken");
 }
 
 // V71: the Shutdown fault answers 503 Shutdown, then GOAWAY {"reason":"Shutdown"}.
