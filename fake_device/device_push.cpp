@@ -5,6 +5,8 @@
 #include "fake_device/error.hpp"
 #include "fake_device/log_lines.hpp"
 
+#include <algorithm>
+#include <cctype>
 #include <chrono>
 
 #include <nlohmann/json.hpp>
@@ -69,13 +71,21 @@ Delivery Device::deliver(const Push& push) {
   if (!reachable()) return Delivery::Unreachable;
   AppRecord* app = nullptr;
   PushKind kind = PushKind::Alert;
+  // Tokens compare case-insensitively (apns-provider-api.md §8): a sender may upper-case them.
+  const auto same_token = [&](const std::optional<std::string>& mine) {
+    return mine && std::equal(mine->begin(), mine->end(), push.token.begin(), push.token.end(),
+                              [](char a, char b) {
+                                return std::tolower(static_cast<unsigned char>(a)) ==
+                                       std::tolower(static_cast<unsigned char>(b));
+                              });
+  };
   for (auto& [bundle, candidate] : apps_) {
-    if (candidate.voip_token == push.token) {
+    if (same_token(candidate.voip_token)) {
       app = &candidate;
       kind = PushKind::Voip;
       break;
     }
-    if (candidate.alert_token == push.token) {
+    if (same_token(candidate.alert_token)) {
       app = &candidate;
       break;
     }

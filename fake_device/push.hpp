@@ -1,6 +1,6 @@
 #pragma once
 // What the device receives: the mock's delivery record for one accepted request
-// (apns-provider-api.md §9 "Delivery hand-off"), or a push injected from a .apns file.
+// (apns-provider-api.md §10 "Delivery hand-off"), or a push injected from a .apns file.
 
 #include "core/clock.hpp"
 #include "fake_device/token_authority.hpp"

@@ -408,5 +408,15 @@ TEST_F(DeviceTest, Section3_LockedDeviceShowsTheFullScreenCallUi) {
   EXPECT_NE(shown->detail.find("lock screen"), std::string::npos);
 }
 
+// apns-provider-api.md §8: tokens compare case-insensitively; a sender may upper-case them.
+TEST_F(DeviceTest, Delivery_ATokenInUpperCaseReachesItsApp) {
+  install_and_register();
+  Push push = voip_push();
+  for (char& c : push.token)
+    c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  ASSERT_EQ(device_.deliver(push), Delivery::Delivered);
+  EXPECT_EQ(device_.journal().count(DeviceEventKind::DelegateCalled), 1u);
+}
+
 } // namespace
 } // namespace fake_device::testing
