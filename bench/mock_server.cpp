@@ -4,13 +4,11 @@
 
 #include "mock_apns/pki_dir.hpp"
 #include "mock_apns/server.hpp"
-#include "pki/provider_token.hpp"
 
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
 #include <optional>
-#include <sstream>
 #include <string>
 
 #include <signal.h>
@@ -117,11 +115,7 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "voipsim-bench-mock: %s\n", registered.error().message().c_str());
     return 1;
   }
-  std::ifstream p8(dir + "/AuthKey_" + pki->key.key_id + ".p8");
-  std::stringstream key;
-  key << p8.rdbuf();
-  auto jwt =
-      pki::make_provider_token(key.str(), pki->key.key_id, pki->team_id, core::SystemClock().now());
+  auto jwt = mock_apns::provider_token(*pki, core::SystemClock().now());
   if (!jwt) {
     std::fprintf(stderr, "voipsim-bench-mock: %s\n", jwt.error().message().c_str());
     return 1;

@@ -1,12 +1,12 @@
 // Device: what happens to a push once it reaches the phone (pushkit-callkit.md §3, §4, §7.4
 // "Push arrival" and "CallKit" 1).
 
+#include "core/encoding.hpp"
 #include "fake_device/device.hpp"
 #include "fake_device/error.hpp"
 #include "fake_device/log_lines.hpp"
 
 #include <algorithm>
-#include <cctype>
 #include <chrono>
 
 #include <nlohmann/json.hpp>
@@ -73,11 +73,7 @@ Delivery Device::deliver(const Push& push) {
   PushKind kind = PushKind::Alert;
   // Tokens compare case-insensitively (apns-provider-api.md §8): a sender may upper-case them.
   const auto same_token = [&](const std::optional<std::string>& mine) {
-    return mine && std::equal(mine->begin(), mine->end(), push.token.begin(), push.token.end(),
-                              [](char a, char b) {
-                                return std::tolower(static_cast<unsigned char>(a)) ==
-                                       std::tolower(static_cast<unsigned char>(b));
-                              });
+    return mine && core::equal_ignoring_case(*mine, push.token);
   };
   for (auto& [bundle, candidate] : apps_) {
     if (same_token(candidate.voip_token)) {

@@ -1,5 +1,7 @@
 #include "mock_apns/apns_connection.hpp"
 
+#include "core/encoding.hpp"
+
 #include <algorithm>
 #include <vector>
 
@@ -231,8 +233,8 @@ void ApnsConnection::record(const net::Request& request, const Verdict& verdict)
   delivery.unique_id.assign(unique_id_);
   delivery.environment = environment_;
   delivery.token.assign(verdict.token);
-  for (char& c : delivery.token) {
-    c = static_cast<char>(c >= 'A' && c <= 'F' ? c - 'A' + 'a' : c);
+  for (char& c : delivery.token) { // stored and delivered in lower case (spec §8)
+    c = core::to_lower_ascii(c);
   }
   delivery.topic.assign(verdict.topic);
   delivery.push_type = *verdict.push_type;

@@ -1,5 +1,6 @@
 #include "mock_apns/faults.hpp"
 
+#include "core/encoding.hpp"
 #include "core/error.hpp"
 
 #include <algorithm>
@@ -7,22 +8,13 @@
 namespace mock_apns {
 namespace {
 
-bool equal_ignoring_case(std::string_view a, std::string_view b) {
-  return std::equal(a.begin(), a.end(), b.begin(), b.end(), [](char x, char y) {
-    auto fold = [](char c) {
-      return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
-    };
-    return fold(x) == fold(y);
-  });
-}
-
 bool matches(const FaultRule& rule, std::string_view token, std::string_view topic,
              std::string_view team) {
   switch (rule.scope) {
   case FaultScope::Any:
     return true;
   case FaultScope::Token:
-    return equal_ignoring_case(rule.match, token);
+    return core::equal_ignoring_case(rule.match, token);
   case FaultScope::Topic:
     return rule.match == topic;
   case FaultScope::Team:

@@ -1,5 +1,7 @@
 #include "mock_apns/held_pushes.hpp"
 
+#include "core/encoding.hpp"
+
 #include <algorithm>
 
 namespace mock_apns {
@@ -22,24 +24,16 @@ core::TimePoint deadline_of(const Delivery& d, std::chrono::milliseconds zero_ex
 
 } // namespace
 
-std::string HeldPushes::lower(std::string_view token) {
-  std::string out(token);
-  std::transform(out.begin(), out.end(), out.begin(), [](char c) {
-    return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
-  });
-  return out;
-}
-
 bool HeldPushes::offer(const Delivery& delivery, std::chrono::milliseconds zero_expiry_grace) {
   if (!any_unreachable_.load(std::memory_order_acquire)) {
     return true;
   }
   std::lock_guard lock(mutex_);
-  if (!unreachable_.contains(lower(delivery.token))) {
+  if (!unreachable_.contains(core::to_lower_ascii(delivery.token))) {
     return true;
   }
   auto [kept, inserted] =
-      kept_.insert_or_assign({lower(delivery.token), delivery.topic},
+      kept_.insert_or_assign({core::to_lower_ascii(delivery.token), delivery.topic},
                              Kept{delivery, deadline_of(delivery, zero_expiry_grace)});
   ++counters_.held;
   if (!inserted) {
@@ -51,7 +45,7 @@ bool HeldPushes::offer(const Delivery& delivery, std::chrono::milliseconds zero_
 std::vector<Delivery> HeldPushes::set_reachable(std::string_view token, bool reachable,
                                                 core::TimePoint now) {
   std::lock_guard lock(mutex_);
-  const std::string key = lower(token);
+  const std::string key = core::to_lower_ascii(token);
   if (!reachable) {
     unreachable_.insert(key);
     any_unreachable_.store(true, std::memory_order_release);
@@ -76,12 +70,12 @@ std::vector<Delivery> HeldPushes::set_reachable(std::string_view token, bool rea
 
 bool HeldPushes::reachable(std::string_view token) const {
   std::lock_guard lock(mutex_);
-  return !unreachable_.contains(lower(token));
+  return !unreachable_.contains(core::to_lower_ascii(token));
 }
 
 std::vector<Delivery> HeldPushes::held(std::string_view token) const {
   std::lock_guard lock(mutex_);
-  const std::string key = lower(token);
+  const std::string key = core::to_lower_ascii(token);
   std::vector<Delivery> out;
   for (auto it = kept_.lower_bound({key, ""}); it != kept_.end() && it->first.first == key; ++it) {
     out.push_back(it->second.delivery);

@@ -45,7 +45,6 @@ private:
     Delivery delivery;
     core::TimePoint deadline;
   };
-  static std::string lower(std::string_view token);
 
   mutable std::mutex mutex_;
   std::atomic<bool> any_unreachable_{false}; // lets offer() skip the lock while all are online

@@ -1,16 +1,12 @@
 #include "mock_apns/journal.hpp"
 
+#include "core/encoding.hpp"
+
 #include <algorithm>
 #include <sstream>
 
 namespace mock_apns {
 namespace {
-
-bool same_token(const std::string& a, const std::string& b) {
-  return std::equal(a.begin(), a.end(), b.begin(), b.end(), [](char x, char y) {
-    return (x | 0x20) == (y | 0x20); // hex digits and letters only
-  });
-}
 
 std::string describe(const JournalEntry& e) {
   std::ostringstream out;
@@ -47,7 +43,7 @@ std::string describe(const JournalFilter& f) {
 std::vector<std::string> mismatches(const JournalEntry& e, const JournalFilter& f) {
   std::vector<std::string> out;
   if (f.environment && e.environment != *f.environment) out.emplace_back("environment");
-  if (f.token && !same_token(e.token, *f.token)) out.emplace_back("token");
+  if (f.token && !core::equal_ignoring_case(e.token, *f.token)) out.emplace_back("token");
   if (f.topic && e.topic != *f.topic) out.emplace_back("topic");
   if (f.push_type && e.push_type != f.push_type) out.emplace_back("push-type");
   if (f.status && e.status != *f.status) out.emplace_back("status");

@@ -2,7 +2,9 @@
 
 #include "core/error.hpp"
 #include "pki/credential_set.hpp"
+#include "pki/provider_token.hpp"
 
+#include <cstdlib>
 #include <fstream>
 #include <sstream>
 
@@ -75,6 +77,30 @@ core::Result<PkiDir> make_pki_dir(const std::filesystem::path& dir, core::TimePo
     return core::fail(written.error().code, written.error().detail);
   }
   return load_pki_dir(dir);
+}
+
+core::Result<PkiDir> make_temporary_pki_dir(core::TimePoint now, const std::string& p12_password,
+                                            std::chrono::hours validity) {
+  const char* base = std::getenv("TMPDIR");
+  std::string pattern = std::string(base && *base ? base : "/tmp") + "/voipsim-mock-XXXXXX";
+  if (mkdtemp(pattern.data()) == nullptr) {
+    return core::fail(core::Errc::InvalidArgument,
+                      "cannot create a temporary folder like " + pattern);
+  }
+  auto pki = make_pki_dir(pattern, now, p12_password, validity);
+  if (!pki) {
+    std::error_code ignored;
+    std::filesystem::remove_all(pattern, ignored);
+  }
+  return pki;
+}
+
+core::Result<std::string> provider_token(const PkiDir& pki, core::TimePoint issued_at) {
+  auto key = read_file(pki.dir / ("AuthKey_" + pki.key.key_id + ".p8"));
+  if (!key) {
+    return core::fail(key.error().code, key.error().detail);
+  }
+  return pki::make_provider_token(*key, pki.key.key_id, pki.team_id, issued_at);
 }
 
 core::Result<void> register_pki_dir(const PkiDir& pki, ProviderKeys& keys) {

@@ -31,6 +31,15 @@ core::Result<PkiDir> make_pki_dir(const std::filesystem::path& dir, core::TimePo
                                   const std::string& p12_password,
                                   std::chrono::hours validity = std::chrono::hours(24 * 365));
 
+// make_pki_dir into a fresh folder under $TMPDIR (voipsim-mock-XXXXXX); the caller removes
+// `dir` when done.
+core::Result<PkiDir> make_temporary_pki_dir(core::TimePoint now, const std::string& p12_password,
+                                            std::chrono::hours validity = std::chrono::hours(24 *
+                                                                                             365));
+
+// A provider token (JWT) signed with the folder's .p8 key, issued at `issued_at`.
+core::Result<std::string> provider_token(const PkiDir& pki, core::TimePoint issued_at);
+
 // Registers the key and the team's bundle id with a running or starting mock.
 core::Result<void> register_pki_dir(const PkiDir& pki, ProviderKeys& keys);
 

@@ -1,5 +1,7 @@
 #include "mock_apns/rate_limiter.hpp"
 
+#include "core/encoding.hpp"
+
 #include <functional>
 #include <mutex>
 #include <string>
@@ -46,8 +48,7 @@ bool RateLimiter::allow(std::string_view token, core::TimePoint now, std::uint32
     token = token.substr(0, sizeof folded);
   }
   for (std::size_t i = 0; i < token.size(); ++i) {
-    const char c = token[i];
-    folded[i] = (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
+    folded[i] = core::to_lower_ascii(token[i]);
   }
   const std::string_view key(folded, token.size());
   Shard& shard = shards_[StringHash{}(key) % kShards];

@@ -1,5 +1,6 @@
 #include "mock_apns/token_registry.hpp"
 
+#include "core/encoding.hpp"
 #include "core/error.hpp"
 
 #include <array>
@@ -34,45 +35,18 @@ struct ShortEntry {
   Value value;
 };
 
-// Digit values by byte, 0xFF for anything else: tokens are parsed on every request.
-constexpr std::array<std::uint8_t, 256> kHexValue = [] {
-  std::array<std::uint8_t, 256> table{};
-  table.fill(0xFF);
-  for (int c = 0; c < 10; ++c)
-    table['0' + c] = static_cast<std::uint8_t>(c);
-  for (int c = 0; c < 6; ++c) {
-    table['a' + c] = static_cast<std::uint8_t>(10 + c);
-    table['A' + c] = static_cast<std::uint8_t>(10 + c);
-  }
-  return table;
-}();
-
-int hex_digit(char c) {
-  const std::uint8_t value = kHexValue[static_cast<unsigned char>(c)];
-  return value == 0xFF ? -1 : value;
-}
-
-bool is_hex(std::string_view text) {
-  for (char c : text) {
-    if (hex_digit(c) < 0) {
-      return false;
-    }
-  }
-  return true;
-}
-
 bool decode_short(std::string_view hex, ShortKey& key) {
   if (hex.size() != kShortHex) {
     return false;
   }
-  std::uint8_t invalid = 0; // any 0xFF digit sets the high bit: one check at the end
+  int invalid = 0; // any -1 digit makes it negative: one check at the end
   for (std::size_t i = 0; i < key.size(); ++i) {
-    const std::uint8_t high = kHexValue[static_cast<unsigned char>(hex[2 * i])];
-    const std::uint8_t low = kHexValue[static_cast<unsigned char>(hex[2 * i + 1])];
+    const int high = core::hex_value(hex[2 * i]);
+    const int low = core::hex_value(hex[2 * i + 1]);
     invalid |= high | low;
     key[i] = static_cast<std::uint8_t>(high << 4 | (low & 0xF));
   }
-  return (invalid & 0x80) == 0;
+  return invalid >= 0;
 }
 
 std::string encode_short(const ShortKey& key) {
@@ -83,16 +57,6 @@ std::string encode_short(const ShortKey& key) {
     hex[2 * i + 1] = kDigits[key[i] & 0xF];
   }
   return hex;
-}
-
-std::string lower(std::string_view text) {
-  std::string out(text);
-  for (char& c : out) {
-    if (c >= 'A' && c <= 'Z') {
-      c = static_cast<char>(c - 'A' + 'a');
-    }
-  }
-  return out;
 }
 
 std::size_t hash_bytes(std::string_view bytes) {
@@ -180,7 +144,7 @@ std::optional<TokenState> parse_token_state(std::string_view text) {
 
 bool is_well_formed_token(std::string_view token, const TokenSyntax& syntax) {
   return token.size() % 2 == 0 && token.size() >= syntax.min_hex &&
-         token.size() <= syntax.max_hex && is_hex(token);
+         token.size() <= syntax.max_hex && core::is_hex(token);
 }
 
 namespace {
@@ -339,7 +303,7 @@ Locator locate(std::string_view token) {
   if (where.is_short) {
     where.hash = hash_key(where.key);
   } else {
-    where.long_token = lower(token);
+    where.long_token = core::to_lower_ascii(token);
     where.hash = hash_bytes(where.long_token);
   }
   where.shard = where.hash >> (sizeof(std::size_t) * 8 - kShardBits);
@@ -353,7 +317,7 @@ TokenRegistry::~TokenRegistry() = default;
 
 core::Result<void> TokenRegistry::put(const TokenRecord& record) {
   if (record.token.empty() || record.token.size() % 2 != 0 || record.token.size() > kMaxHex ||
-      !is_hex(record.token)) {
+      !core::is_hex(record.token)) {
     return core::fail(core::Errc::InvalidArgument,
                       "token must be an even number (2 to 400) of hex digits, got \"" +
                           record.token.substr(0, 80) + "\"");

@@ -13,7 +13,6 @@
 
 #include <algorithm>
 #include <array>
-#include <cctype>
 #include <charconv>
 #include <vector>
 
@@ -246,9 +245,7 @@ private:
     }
     // Apple writes "bearer"; the scheme word is taken case-insensitively (spec §4.2).
     constexpr std::string_view kBearer = "bearer";
-    const bool bearer =
-        std::equal(scheme.begin(), scheme.end(), kBearer.begin(), kBearer.end(),
-                   [](char a, char b) { return std::tolower(static_cast<unsigned char>(a)) == b; });
+    const bool bearer = core::equal_ignoring_case(scheme, kBearer);
     if (!bearer || jwt.empty()) {
       return reject(Reason::MissingProviderToken,
                     header == nullptr ? "no client certificate and no authorization header; send "

@@ -1,36 +1,17 @@
 #include "mock_apns/testing/mock_apns_test.hpp"
 
-#include "pki/provider_token.hpp"
-
-#include <cstdlib>
-#include <fstream>
-#include <sstream>
 #include <stdexcept>
 
 namespace mock_apns::testing {
-namespace {
-
-std::filesystem::path make_temp_dir() {
-  const char* base = std::getenv("TMPDIR");
-  std::string pattern = std::string(base && *base ? base : "/tmp") + "/voipsim-mock-XXXXXX";
-  if (mkdtemp(pattern.data()) == nullptr) {
-    throw std::runtime_error("cannot create a temporary folder under " + pattern);
-  }
-  return pattern;
-}
-
-} // namespace
-
-ScopedMockApns::ScopedMockApns(ServerOptions options) : dir_(make_temp_dir()) {
+ScopedMockApns::ScopedMockApns(ServerOptions options) {
   // Valid both at the mock's clock (classification) and at the real time (TLS handshakes).
   const core::TimePoint real = std::chrono::system_clock::now();
   const core::TimePoint mock = options.clock != nullptr ? options.clock->now() : real;
   const auto span =
       std::chrono::duration_cast<std::chrono::hours>(std::max(mock, real) - std::min(mock, real));
-  auto pki = make_pki_dir(dir_ / "pki", std::min(mock, real), "voipsim",
-                          span + std::chrono::hours(24 * 365));
+  auto pki =
+      make_temporary_pki_dir(std::min(mock, real), "voipsim", span + std::chrono::hours(24 * 365));
   if (!pki) {
-    std::filesystem::remove_all(dir_);
     throw std::runtime_error("mock PKI: " + pki.error().message());
   }
   pki_ = std::move(*pki);
@@ -42,7 +23,7 @@ ScopedMockApns::ScopedMockApns(ServerOptions options) : dir_(make_temp_dir()) {
   auto started = registered ? server_->start() : registered;
   if (!started) {
     server_.reset();
-    std::filesystem::remove_all(dir_);
+    std::filesystem::remove_all(pki_.dir);
     throw std::runtime_error("mock APNs did not start: " + started.error().message());
   }
 }
@@ -50,7 +31,7 @@ ScopedMockApns::ScopedMockApns(ServerOptions options) : dir_(make_temp_dir()) {
 ScopedMockApns::~ScopedMockApns() {
   server_->stop();
   std::error_code ignored;
-  std::filesystem::remove_all(dir_, ignored);
+  std::filesystem::remove_all(pki_.dir, ignored);
 }
 
 std::string ScopedMockApns::url(Environment env) const {
@@ -70,11 +51,7 @@ std::string ScopedMockApns::key_file(const std::string& stem) const {
 }
 
 std::string ScopedMockApns::provider_token() const {
-  std::ifstream p8(pki_.dir / ("AuthKey_" + pki_.key.key_id + ".p8"));
-  std::stringstream key;
-  key << p8.rdbuf();
-  auto jwt =
-      pki::make_provider_token(key.str(), pki_.key.key_id, pki_.team_id, server_->clock().now());
+  auto jwt = mock_apns::provider_token(pki_, server_->clock().now());
   if (!jwt) {
     throw std::runtime_error("provider token: " + jwt.error().message());
   }

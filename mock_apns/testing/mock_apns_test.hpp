@@ -49,7 +49,6 @@ public:
   ::testing::AssertionResult received(const JournalFilter& filter, CountExpectation expected) const;
 
 private:
-  std::filesystem::path dir_;
   PkiDir pki_;
   std::unique_ptr<Server> server_;
 };

@@ -108,14 +108,6 @@ std::string address(const std::string& host, std::uint16_t port) {
          std::to_string(port);
 }
 
-// A fresh folder under $TMPDIR for the default PKI.
-std::optional<std::filesystem::path> make_temp_dir() {
-  const char* base = std::getenv("TMPDIR");
-  std::string pattern = std::string(base && *base ? base : "/tmp") + "/voipsim-mock-apns-XXXXXX";
-  if (mkdtemp(pattern.data()) == nullptr) return std::nullopt;
-  return std::filesystem::path(pattern);
-}
-
 int fail(const std::string& message, int status) {
   std::cerr << "voipsim mock-apns: " << message << "\n";
   if (status == kExitUsage) std::cerr << "Run 'voipsim mock-apns --help' for usage.\n";
@@ -209,9 +201,8 @@ int mock_apns(const std::vector<std::string>& words) {
   if (args->has("pki")) {
     pki = mock_apns::load_pki_dir(args->get("pki", ""));
   } else {
-    temporary_pki = make_temp_dir();
-    if (!temporary_pki) return fail("cannot create a temporary folder for the PKI", kExitFailed);
-    pki = mock_apns::make_pki_dir(*temporary_pki, core::SystemClock().now(), "voipsim");
+    pki = mock_apns::make_temporary_pki_dir(core::SystemClock().now(), "voipsim");
+    if (pki) temporary_pki = pki->dir;
   }
   auto remove_temporary_pki = [&] {
     std::error_code ignored;

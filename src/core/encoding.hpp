@@ -15,6 +15,15 @@ std::string hex_encode(std::string_view bytes, LetterCase letters = LetterCase::
 // Accepts either letter case; fails on odd length or a non-hex character.
 Result<std::string> hex_decode(std::string_view text);
 bool is_hex(std::string_view text);
+// The value of one hex digit (either case), or -1. Table-driven: device tokens and apns-ids are
+// parsed on every request.
+int hex_value(char c);
+
+// ASCII letter case, for names and hex tokens compared case-insensitively (APNs device tokens,
+// spec apns-provider-api.md §8); other bytes are left alone.
+char to_lower_ascii(char c);
+std::string to_lower_ascii(std::string_view text);
+bool equal_ignoring_case(std::string_view a, std::string_view b);
 
 // True when `text` is well-formed UTF-8 (no overlong forms, surrogates or values past U+10FFFF).
 bool is_valid_utf8(std::string_view text);

@@ -27,12 +27,6 @@ void Uuid::write_to(std::string& out, LetterCase letters) const {
 std::optional<Uuid> Uuid::parse(std::string_view text) {
   if (text.size() != 36) return std::nullopt;
   // Without allocating: APNs mocks parse one per request (apns-id).
-  auto digit = [](char c) -> int {
-    if (c >= '0' && c <= '9') return c - '0';
-    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-    return -1;
-  };
   Uuid uuid;
   std::size_t nibble = 0;
   for (std::size_t i = 0; i < text.size(); ++i) {
@@ -40,7 +34,7 @@ std::optional<Uuid> Uuid::parse(std::string_view text) {
                            i == kDashPositions[2] || i == kDashPositions[3];
     if (dash_here != (text[i] == '-')) return std::nullopt;
     if (dash_here) continue;
-    const int value = digit(text[i]);
+    const int value = hex_value(text[i]);
     if (value < 0) return std::nullopt;
     auto& byte = uuid.bytes[nibble / 2];
     byte = static_cast<std::uint8_t>(nibble % 2 == 0 ? value << 4 : byte | value);
