@@ -32,7 +32,7 @@ namespace fake_device {
 
 // What deliver() did with a push: the device took it (whatever happened next is in the
 // journal), or it is unreachable and the sender must hold the push.
-enum class Delivery { Delivered, Unreachable };
+enum class DeliverResult { Delivered, Unreachable };
 
 class Device {
 public:
@@ -46,6 +46,10 @@ public:
   DeviceConfig& config() { return config_; }
   const DeviceConfig& config() const { return config_; }
   const Journal& journal() const { return journal_; }
+  // Called with every journal event as it is recorded; nullptr to stop.
+  void set_event_observer(std::function<void(const DeviceEvent&)> observer) {
+    journal_.set_observer(std::move(observer));
+  }
 
   // --- Apps ----------------------------------------------------------------------------------
   core::Result<void> install(AppConfig app);
@@ -99,7 +103,7 @@ public:
 
   // --- Pushes --------------------------------------------------------------------------------
   // Entry point for the mock's delivery records (§3, §7.4 "Push arrival").
-  Delivery deliver(const Push& push);
+  DeliverResult deliver(const Push& push);
   // A .apns file's push, addressed to the app's current token of that kind; returns the
   // generated apns-id. Fails for an unknown app, a missing token or an unreachable device.
   core::Result<std::string> inject(const ApnsFile& file);

@@ -66,9 +66,9 @@ CallInfo read_call_info(const std::string& payload, core::UuidGenerator& uuids) 
 
 } // namespace
 
-Delivery Device::deliver(const Push& push) {
+DeliverResult Device::deliver(const Push& push) {
   // §7.4 "Push arrival" 1: while unreachable the sender holds the push, not the device.
-  if (!reachable()) return Delivery::Unreachable;
+  if (!reachable()) return DeliverResult::Unreachable;
   AppRecord* app = nullptr;
   PushKind kind = PushKind::Alert;
   // Tokens compare case-insensitively (apns-provider-api.md §8): a sender may upper-case them.
@@ -93,21 +93,21 @@ Delivery Device::deliver(const Push& push) {
        push.apns_id);
   if (!app) {
     emit(DeviceEventKind::PushDropped, bundle, "no installed app holds this token", push.apns_id);
-    return Delivery::Delivered;
+    return DeliverResult::Delivered;
   }
   const auto doc = nlohmann::json::parse(push.payload, nullptr, /*allow_exceptions=*/false);
   if (doc.is_discarded() || !doc.is_object()) {
     // apns-provider-api.md §5: the mock accepts a non-object body; the device drops it.
     log_line(bundle, log_lines::kInvalidPayload, push.apns_id);
     emit(DeviceEventKind::PushDropped, bundle, "invalid payload", push.apns_id);
-    return Delivery::Delivered;
+    return DeliverResult::Delivered;
   }
   if (kind == PushKind::Alert) {
     emit(DeviceEventKind::AlertDelivered, bundle, {}, push.apns_id);
-    return Delivery::Delivered;
+    return DeliverResult::Delivered;
   }
   handle_voip(*app, push, push.payload);
-  return Delivery::Delivered;
+  return DeliverResult::Delivered;
 }
 
 void Device::handle_voip(AppRecord& app, const Push& push, const std::string& payload_text) {

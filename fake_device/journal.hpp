@@ -5,6 +5,7 @@
 #include "fake_device/device_event.hpp"
 
 #include <cstddef>
+#include <functional>
 #include <string_view>
 #include <vector>
 
@@ -12,7 +13,15 @@ namespace fake_device {
 
 class Journal {
 public:
-  void record(DeviceEvent event) { events_.push_back(std::move(event)); }
+  void record(DeviceEvent event) {
+    events_.push_back(std::move(event));
+    if (observer_) observer_(events_.back());
+  }
+  // Told of every event as it is recorded, on the device's thread (`voipsim device` prints
+  // them as they happen).
+  void set_observer(std::function<void(const DeviceEvent&)> observer) {
+    observer_ = std::move(observer);
+  }
 
   const std::vector<DeviceEvent>& events() const { return events_; }
   std::vector<DeviceEvent> of_kind(DeviceEventKind kind) const;
@@ -30,6 +39,7 @@ public:
 
 private:
   std::vector<DeviceEvent> events_;
+  std::function<void(const DeviceEvent&)> observer_;
 };
 
 } // namespace fake_device

@@ -51,7 +51,7 @@ protected:
   // Delivers a VoIP push and returns its apns-id.
   std::string send_voip(const std::string& bundle = kBundle, std::string payload = {}) {
     const Push push = voip_push(bundle, std::move(payload));
-    EXPECT_EQ(device_.deliver(push), Delivery::Delivered);
+    EXPECT_EQ(device_.deliver(push), DeliverResult::Delivered);
     return push.apns_id;
   }
 

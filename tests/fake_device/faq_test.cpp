@@ -277,7 +277,7 @@ TEST_F(FaqTest, Note8_AppUninstalledTokenUnregisteredAtThatTime) {
   // A push that still reaches the device finds no app.
   Push push = voip_push();
   push.token = token;
-  EXPECT_EQ(device_.deliver(push), Delivery::Delivered);
+  EXPECT_EQ(device_.deliver(push), DeliverResult::Delivered);
   EXPECT_TRUE(has(DeviceEventKind::PushDropped, push.apns_id));
 }
 

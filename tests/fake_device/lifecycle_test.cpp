@@ -124,7 +124,7 @@ TEST_F(DeviceTest, Reachability_ListenerMayDeliverHeldPushesOnReconnect) {
     std::optional<Push> held;
     void on_reachability_changed(std::string_view, Reachability, Reachability to) override {
       if (to == Reachability::Online && held) {
-        EXPECT_EQ(device->deliver(*held), Delivery::Delivered);
+        EXPECT_EQ(device->deliver(*held), DeliverResult::Delivered);
         held.reset();
       }
     }
@@ -133,7 +133,7 @@ TEST_F(DeviceTest, Reachability_ListenerMayDeliverHeldPushesOnReconnect) {
   device_.set_reachability_listener(&holder);
   device_.set_reachability(Reachability::AirplaneMode);
   const Push push = voip_push();
-  ASSERT_EQ(device_.deliver(push), Delivery::Unreachable);
+  ASSERT_EQ(device_.deliver(push), DeliverResult::Unreachable);
   holder.held = push;
   clock_.advance(1min);
   device_.set_reachability(Reachability::Online);
@@ -179,7 +179,7 @@ TEST_F(DeviceTest, Device_DestroyedWithPendingTimersLeavesNoneBehind) {
     push.apns_id = uuid_text();
     push.token = *other.voip_token(kBundle);
     push.payload = R"({"sender":"alice"})";
-    ASSERT_EQ(other.deliver(push), Delivery::Delivered);
+    ASSERT_EQ(other.deliver(push), DeliverResult::Delivered);
     EXPECT_GT(clock_.pending_timers(), before); // ring timeout
   }
   EXPECT_EQ(clock_.pending_timers(), before);

@@ -359,10 +359,10 @@ TEST_F(DeviceTest, Step1_UnreachableDeviceRefusesDeliverySoTheSenderHoldsIt) {
   install_in_background();
   device_.set_reachability(Reachability::AirplaneMode);
   const Push push = voip_push();
-  EXPECT_EQ(device_.deliver(push), Delivery::Unreachable);
+  EXPECT_EQ(device_.deliver(push), DeliverResult::Unreachable);
   EXPECT_TRUE(device_.journal().for_push(push.apns_id).empty());
   device_.set_reachability(Reachability::Online);
-  EXPECT_EQ(device_.deliver(push), Delivery::Delivered);
+  EXPECT_EQ(device_.deliver(push), DeliverResult::Delivered);
   EXPECT_TRUE(has(DeviceEventKind::CallShown, push.apns_id));
 }
 
@@ -370,7 +370,7 @@ TEST_F(DeviceTest, Delivery_TokenHeldByNoAppIsDropped) {
   install_in_background();
   Push push = voip_push();
   push.token = std::string(64, 'a');
-  EXPECT_EQ(device_.deliver(push), Delivery::Delivered);
+  EXPECT_EQ(device_.deliver(push), DeliverResult::Delivered);
   EXPECT_TRUE(has(DeviceEventKind::PushArrived, push.apns_id));
   EXPECT_TRUE(has(DeviceEventKind::PushDropped, push.apns_id));
 }
@@ -393,7 +393,7 @@ TEST_F(DeviceTest, Delivery_AlertTokenGetsAnAlertNotPushKit) {
   push.topic = kBundle;
   push.push_type = "alert";
   push.payload = R"({"aps":{"alert":"hi"}})";
-  EXPECT_EQ(device_.deliver(push), Delivery::Delivered);
+  EXPECT_EQ(device_.deliver(push), DeliverResult::Delivered);
   EXPECT_TRUE(has(DeviceEventKind::AlertDelivered, push.apns_id));
   EXPECT_FALSE(has(DeviceEventKind::DelegateCalled, push.apns_id));
 }
@@ -414,7 +414,7 @@ TEST_F(DeviceTest, Delivery_ATokenInUpperCaseReachesItsApp) {
   Push push = voip_push();
   for (char& c : push.token)
     c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-  ASSERT_EQ(device_.deliver(push), Delivery::Delivered);
+  ASSERT_EQ(device_.deliver(push), DeliverResult::Delivered);
   EXPECT_EQ(device_.journal().count(DeviceEventKind::DelegateCalled), 1u);
 }
 
