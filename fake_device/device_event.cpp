@@ -68,11 +68,12 @@ std::string_view to_string(DeviceEventKind kind) {
 
 std::string to_json_line(const DeviceEvent& event) {
   nlohmann::ordered_json line;
+  line["event"] = "device"; // beside voipsim device's ready, command and warning lines
   line["ts"] = core::unix_millis(event.at);
   line["kind"] = std::string(to_string(event.kind));
-  if (!event.bundle_id.empty()) line["bundleId"] = event.bundle_id;
-  if (!event.apns_id.empty()) line["apnsId"] = event.apns_id;
-  if (!event.call_uuid.empty()) line["callUuid"] = event.call_uuid;
+  if (!event.bundle_id.empty()) line["bundle_id"] = event.bundle_id;
+  if (!event.apns_id.empty()) line["apns_id"] = event.apns_id;
+  if (!event.call_uuid.empty()) line["call_uuid"] = event.call_uuid;
   if (event.code != 0) line["code"] = event.code;
   if (!event.detail.empty()) line["detail"] = event.detail;
   // Details may quote bytes a sender chose; replace what is not UTF-8 rather than throw.

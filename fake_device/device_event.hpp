@@ -44,8 +44,9 @@ enum class DeviceEventKind {
 std::string_view to_string(DeviceEventKind kind);
 
 struct DeviceEvent;
-// One JSON object on one line: {"ts":<unix ms>,"kind":..,"bundleId":..,"apnsId":..,
-// "callUuid":..,"code":..,"detail":..}; empty strings are left out. For `voipsim device`.
+// One JSON object on one line: {"event":"device","ts":<unix ms>,"kind":..,"bundle_id":..,
+// "apns_id":..,"call_uuid":..,"code":..,"detail":..}; empty strings are left out. Field names
+// as in the mock's admin API. For `voipsim device`.
 std::string to_json_line(const DeviceEvent& event);
 
 struct DeviceEvent {

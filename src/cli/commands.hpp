@@ -19,4 +19,7 @@ extern const char* const kCertsHelp;
 int mock_apns(const std::vector<std::string>& args);
 extern const char* const kMockApnsHelp;
 
+int device(const std::vector<std::string>& args);
+extern const char* const kDeviceHelp;
+
 } // namespace cli

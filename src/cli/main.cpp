@@ -21,12 +21,15 @@ Usage:
 Commands:
   certs      Write a fake Apple push PKI for one app: CAs, the mock's server certificate,
              provider certificates of each kind (.pem, .key, .p12), a .p8 token key.
+  device     Run a simulated iPhone against a running mock: the app registers for VoIP
+             pushes, pushes the mock accepts arrive, iOS's CallKit rules apply; events as JSON
+             lines, commands (home, kill, answer, ...) on stdin.
   mock-apns  Run the APNs mock: sandbox and production HTTP/2 listeners answering as APNs does,
              plus an admin API (tokens, keys, journal, verify, faults, deliveries, metrics).
   selftest   Check the HTTP/2 transport on loopback: an in-process server and client
              exchange requests and every answer is verified.
 
-Planned (not in this build yet): demo, run, pipeline, device.
+Planned (not in this build yet): demo, run, pipeline.
 
 Exit status: 0 success, 1 the command ran and failed, 2 bad usage.
 )";
@@ -39,6 +42,7 @@ struct Command {
 
 const Command kCommands[] = {
     {"certs", cli::certs, &cli::kCertsHelp},
+    {"device", cli::device, &cli::kDeviceHelp},
     {"mock-apns", cli::mock_apns, &cli::kMockApnsHelp},
     {"selftest", cli::selftest, &cli::kSelftestHelp},
 };

@@ -1,5 +1,6 @@
 // `voipsim mock-apns` as a test suite in another language runs it: start, read the ready line,
 // push with curl, ask the admin API, stop with a signal; and its usage errors.
+#include "cli_support.hpp"
 #include "support/child_process.hpp"
 #include "support/temp_dir.hpp"
 
@@ -16,27 +17,9 @@ using nlohmann::json;
 
 constexpr const char* kToken = "db3582a31936a10992dcb438c512d71a0ca642b9b58c4fb2357f8c055043eaf6";
 
-support::ProcessResult voipsim(std::vector<std::string> args) {
-  args.insert(args.begin(), VOIPSIM_BINARY);
-  return support::run_process(args, 120s);
-}
-
-// The first line of `output` that is a JSON object with "event": `event`.
-json event_line(const std::string& output, const std::string& event) {
-  std::size_t at = 0;
-  while (at < output.size()) {
-    const auto end = output.find('\n', at);
-    const auto line = json::parse(output.substr(at, end - at), nullptr, false);
-    if (line.is_object() && line.value("event", "") == event) return line;
-    if (end == std::string::npos) break;
-    at = end + 1;
-  }
-  return json();
-}
-
-std::string port_of(const std::string& address) {
-  return address.substr(address.rfind(':') + 1);
-}
+using cli_test::event_line;
+using cli_test::port_of;
+using cli_test::voipsim;
 
 TEST(MockApnsCli, ServesAPushFromReadyLineToSignal) {
   ASSERT_FALSE(support::find_program("curl").empty()) << "curl is missing: run scripts/setup.sh";

@@ -162,8 +162,9 @@ TEST(DeviceEventJson, OneObjectPerLineWithoutEmptyFields) {
   event.code = 3;
   event.detail = "dnd \"quoted\"\n\xff";
   EXPECT_EQ(to_json_line(event),
-            R"({"ts":1767225600000,"kind":"call_rejected","bundleId":"com.example.imapp",)"
-            R"("apnsId":"0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0","code":3,)"
+            R"({"event":"device","ts":1767225600000,"kind":"call_rejected",)"
+            R"("bundle_id":"com.example.imapp","apns_id":"0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0",)"
+            R"("code":3,)"
             R"("detail":"dnd \"quoted\"\n)"
             "\xEF\xBF\xBD\"}"); // U+FFFD for the byte that is not UTF-8
 }

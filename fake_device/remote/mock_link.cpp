@@ -1,0 +1,107 @@
+#include "fake_device/remote/mock_link.hpp"
+
+#include "core/encoding.hpp"
+
+#include <nlohmann/json.hpp>
+
+namespace fake_device::remote {
+
+namespace {
+
+using nlohmann::json;
+constexpr std::chrono::milliseconds kTimeout{5000};
+
+std::uint64_t seed_of(std::uint64_t seed) {
+  if (seed != 0) return seed;
+  std::random_device entropy;
+  return (std::uint64_t{entropy()} << 32) ^ entropy();
+}
+
+} // namespace
+
+MockLink::MockLink(net::HttpEndpoint admin, std::uint64_t seed)
+    : admin_(std::move(admin)), engine_(seed_of(seed)) {}
+
+core::Result<std::string> MockLink::post(const std::string& target, const std::string& body) const {
+  auto reply = net::http1_request(admin_, "POST", target, body, kTimeout);
+  if (!reply) return core::Unexpected(reply.error());
+  if (reply->status != 200) {
+    return core::fail(core::Errc::InvalidArgument, "POST " + admin_.url() + target + " answered " +
+                                                       std::to_string(reply->status) + ": " +
+                                                       reply->body);
+  }
+  return std::move(reply->body);
+}
+
+void MockLink::report(const std::string& message) const {
+  if (on_error_) on_error_(message);
+}
+
+core::Result<void> MockLink::check(std::uint64_t& next_cursor) const {
+  auto reply = net::http1_request(admin_, "GET", "/v1/health", {}, kTimeout);
+  if (!reply) {
+    return core::fail(reply.error().code, "the mock's admin API at " + admin_.url() +
+                                              " does not answer: " + reply.error().message());
+  }
+  const json health = json::parse(reply->body, nullptr, false);
+  if (reply->status != 200 || !health.is_object() || health.value("status", "") != "ok" ||
+      !health.contains("deliveries") || !health["deliveries"].is_number_unsigned()) {
+    return core::fail(core::Errc::InvalidArgument,
+                      admin_.url() + "/v1/health is not a voipsim mock's (status " +
+                          std::to_string(reply->status) + ")");
+  }
+  next_cursor = health["deliveries"].get<std::uint64_t>();
+  return {};
+}
+
+core::Result<std::string> MockLink::issue(const TokenRequest& request) {
+  std::string bytes(32, '\0');
+  for (auto& byte : bytes)
+    byte = static_cast<char>(engine_());
+  const std::string token = core::hex_encode(bytes);
+  const json record = {{"token", token},
+                       {"environment", request.environment == ApsEnvironment::Development
+                                           ? "sandbox"
+                                           : "production"},
+                       {"topic", topic_for(request.bundle_id, request.kind)}};
+  if (auto posted = post("/v1/tokens", record.dump()); !posted)
+    return core::Unexpected(posted.error());
+  std::lock_guard lock(mutex_);
+  issued_.insert(token);
+  return token;
+}
+
+void MockLink::invalidate(std::string_view token_hex, core::TimePoint at) {
+  const json body = {{"timestamp", core::unix_millis(at)}};
+  if (auto posted = post("/v1/tokens/" + std::string(token_hex) + "/unregister", body.dump());
+      !posted) {
+    report("could not retire token " + std::string(token_hex) + ": " + posted.error().message());
+  }
+  std::lock_guard lock(mutex_);
+  retired_.insert(core::to_lower_ascii(token_hex));
+}
+
+void MockLink::on_reachability_changed(std::string_view, Reachability, Reachability to) {
+  std::vector<std::string> live;
+  {
+    std::lock_guard lock(mutex_);
+    for (const auto& token : issued_)
+      if (!retired_.contains(token)) live.push_back(token);
+  }
+  const json body = {{"reachable", to == Reachability::Online}};
+  for (const auto& token : live) {
+    if (auto posted = post("/v1/tokens/" + token + "/reachability", body.dump()); !posted) {
+      report("could not tell the mock that token " + token + " is " + std::string(to_string(to)) +
+             ": " + posted.error().message());
+    }
+  }
+}
+
+bool MockLink::issued(std::string_view token_hex) const {
+  // Issued in lower case; a sender may address it in upper case (apns-provider-api.md §8).
+  const std::string lower = core::to_lower_ascii(token_hex);
+  std::lock_guard lock(mutex_);
+  return issued_.contains(lower);
+}
+
+} // namespace fake_device::remote

@@ -1,0 +1,333 @@
+// voipsim device: the simulated iPhone as its own process, linked to a standalone mock APNs (and
+// optionally a pipeline) over their JSON APIs. Thin: flags, wiring, printing.
+#include "cli/args.hpp"
+#include "cli/commands.hpp"
+#include "fake_device/device_event.hpp"
+#include "fake_device/remote/delivery_follower.hpp"
+#include "fake_device/remote/device_commands.hpp"
+#include "fake_device/remote/device_runner.hpp"
+#include "fake_device/remote/mock_link.hpp"
+#include "fake_device/remote/pipeline_link.hpp"
+
+#include <csignal>
+#include <iostream>
+#include <mutex>
+#include <optional>
+
+#include <nlohmann/json.hpp>
+#include <poll.h>
+#include <pthread.h>
+#include <sys/signalfd.h>
+#include <unistd.h>
+
+namespace cli {
+
+namespace {
+const std::string kDeviceHelpText =
+    std::string(
+        R"(Usage: voipsim device --mock-admin URL [--pipeline URL] [--app BUNDLE]
+                      [--env development|production] [--ios VERSION] [--linked-sdk VERSION]
+                      [--no-voip-background] [--no-push-capability] [--no-consent]
+                      [--callkit immediate|never|delay:MS|fail:NAME|no-completion]
+                      [--user ID] [--no-login] [--certificate-id N]
+                      [--start foreground|background|not-running] [--device-id ID] [--seed N]
+
+Runs one simulated iPhone with one app (spec/pushkit-callkit.md) against a running
+'voipsim mock-apns': the app registers with PushKit, the VoIP token is issued at the mock for
+the app's bundle id and environment, and every push the mock accepts for that token is
+delivered to the device, which applies iOS's rules (wake or launch the app, the CallKit report,
+kills and penalties) and prints what happened. With --pipeline the app's IM SDK reports its
+token (setVOIP) and its presence to that 'voipsim pipeline'.
+
+At start the app is installed, given privacy consent, launched, logged in as --user, and then
+left as --start says (default background: the user pressed Home, so the IM SDK is offline and
+calls arrive by VoIP push). Then it prints one JSON line:
+  {"event":"ready","device_id":"iphone-1","bundle_id":"...","environment":"development",
+   "voip_token":"<64 hex>"|null,"mock_admin":"http://..."}
+and from then on one JSON line per device event, as it happens:
+  {"event":"device","ts":<unix ms>,"kind":"call_reported","bundle_id":..,"apns_id":..,
+   "call_uuid":..,"code":..,"detail":..}
+(kinds: app_state_changed, token_issued, push_arrived, app_launched, delegate_called,
+call_reported, call_shown, call_rejected, app_killed, log, ...). Problems reaching the mock or
+the pipeline print {"event":"warning","message":..}; the device keeps going.
+
+Commands, one per line on stdin (each answered by {"event":"command","command":..,"ok":..}):
+)") +
+    fake_device::remote::kDeviceCommandsHelp +
+    R"(  quit                                           stop, as SIGTERM does
+
+Options:
+  --mock-admin URL       the mock's admin API, http://HOST:PORT (its ready line's "admin")
+  --pipeline URL         the pipeline's API, http://HOST:PORT (default: no IM backend)
+  --app BUNDLE           the app's bundle id (default com.example.imapp)
+  --env ENV              its aps-environment: development (sandbox) or production
+  --ios VERSION          the device's iOS version (default 17)
+  --linked-sdk VERSION   the SDK the app was built with (default: the --ios version)
+  --no-voip-background   the app lacks UIBackgroundModes voip
+  --no-push-capability   the app lacks the Push Notifications capability: no token arrives
+  --no-consent           the user has not accepted the privacy policy
+  --callkit BEHAVIOUR    immediate (default): report the call inside the delegate; never;
+                         delay:MS after the delegate returned; fail:NAME CallKit refuses with
+                         that incoming-call error (e.g. fail:filteredByDoNotDisturb);
+                         no-completion: report but never call PushKit's completion
+  --user ID              the IM account the app logs in as (default user-1)
+  --no-login             stay logged out
+  --certificate-id N     the console certificate ID the app reports with its token (1001)
+  --start STATE          foreground, background (default) or not-running
+  --device-id ID         the installation's name in events and reports (default iphone-1)
+  --seed N               tokens and call UUIDs repeat for the same seed (default: random)
+  -h, --help             show this help
+
+SIGINT, SIGTERM or 'quit' stop the device and print {"event":"stopped"}. Exit status: 0
+stopped, 1 could not start (mock unreachable, the app could not be set up), 2 bad usage.
+)";
+} // namespace
+
+const char* const kDeviceHelp = kDeviceHelpText.c_str();
+
+namespace {
+
+using nlohmann::ordered_json;
+using namespace fake_device;
+
+// stdout is shared by the device's thread, the follower's and the main one: whole lines only.
+class LinePrinter {
+public:
+  void print(const std::string& line) {
+    std::lock_guard lock(mutex_);
+    std::cout << line << std::endl;
+  }
+  void print(const ordered_json& j) {
+    print(j.dump(-1, ' ', false, ordered_json::error_handler_t::replace));
+  }
+  void warning(const std::string& message) {
+    print(ordered_json{{"event", "warning"}, {"message", message}});
+  }
+
+private:
+  std::mutex mutex_;
+};
+
+int fail(const std::string& message, int status) {
+  std::cerr << "voipsim device: " << message << "\n";
+  if (status == kExitUsage) std::cerr << "Run 'voipsim device --help' for usage.\n";
+  return status;
+}
+
+struct Options {
+  net::HttpEndpoint admin;
+  std::optional<net::HttpEndpoint> pipeline;
+  AppConfig app;
+  DeviceConfig device;
+  std::string user = "user-1";
+  bool consent = true;
+  bool login = true;
+  std::string start = "background";
+  std::uint64_t seed = 0;
+};
+
+// Every flag checked before anything starts; `error` says which one and why.
+std::optional<Options> options_of(const Args& args, std::string& error) {
+  Options o;
+  if (!args.has("mock-admin")) {
+    error = "--mock-admin URL is required (the admin address 'voipsim mock-apns' prints)";
+    return std::nullopt;
+  }
+  auto admin = net::parse_http_endpoint(args.get("mock-admin", ""));
+  if (!admin) return error = "--mock-admin: " + admin.error().detail, std::nullopt;
+  o.admin = *admin;
+  if (args.has("pipeline")) {
+    auto pipeline = net::parse_http_endpoint(args.get("pipeline", ""));
+    if (!pipeline) return error = "--pipeline: " + pipeline.error().detail, std::nullopt;
+    o.pipeline = *pipeline;
+  }
+  o.app.bundle_id = args.get("app", o.app.bundle_id);
+  if (o.app.bundle_id.empty()) return error = "--app needs a bundle id", std::nullopt;
+  const std::string env = args.get("env", "development");
+  if (env != "development" && env != "production")
+    return error = "--env takes development or production, got '" + env + "'", std::nullopt;
+  o.app.environment =
+      env == "development" ? ApsEnvironment::Development : ApsEnvironment::Production;
+  auto ios = remote::parse_ios_version(args.get("ios", "17"));
+  if (!ios) return error = "--ios: " + ios.error().detail, std::nullopt;
+  o.device.ios = *ios;
+  auto sdk = remote::parse_ios_version(args.get("linked-sdk", args.get("ios", "17")));
+  if (!sdk) return error = "--linked-sdk: " + sdk.error().detail, std::nullopt;
+  o.app.linked_sdk = *sdk;
+  o.app.voip_background_mode = !args.has("no-voip-background");
+  o.app.push_notifications_capability = !args.has("no-push-capability");
+  auto callkit = remote::parse_callkit_behaviour(args.get("callkit", "immediate"));
+  if (!callkit) return error = "--callkit: " + callkit.error().detail, std::nullopt;
+  o.app.callkit = *callkit;
+  o.user = args.get("user", o.user);
+  if (o.user.empty()) return error = "--user needs an account name", std::nullopt;
+  o.consent = !args.has("no-consent");
+  o.login = !args.has("no-login");
+  const auto certificate = args.number("certificate-id", 1001, 1, INT64_MAX, error);
+  if (!certificate) return std::nullopt;
+  o.app.certificate_id = static_cast<std::int64_t>(*certificate);
+  o.start = args.get("start", o.start);
+  if (o.start != "foreground" && o.start != "background" && o.start != "not-running") {
+    return error = "--start takes foreground, background or not-running, got '" + o.start + "'",
+           std::nullopt;
+  }
+  o.device.device_id = args.get("device-id", o.device.device_id);
+  const auto seed = args.number("seed", 0, 0, UINT64_MAX, error);
+  if (!seed) return std::nullopt;
+  o.seed = *seed;
+  o.device.seed = o.seed != 0 ? o.seed : std::random_device()();
+  return o;
+}
+
+// Install, consent, launch, login, then the --start state. Steps the app's configuration makes
+// fail on a real phone (no token without the capability) are events, not errors; only a step
+// the device refuses outright stops the start.
+core::Result<void> set_up(Device& device, const Options& o) {
+  const std::string& bundle = o.app.bundle_id;
+  if (auto r = device.install(o.app); !r) return r;
+  if (o.consent) {
+    if (auto r = device.give_consent(bundle); !r) return r;
+  }
+  if (auto r = device.launch(bundle); !r) return r;
+  if (o.login) {
+    if (auto r = device.login(bundle); !r) return r;
+  }
+  if (o.start == "background") return device.press_home(bundle);
+  if (o.start == "not-running") return device.swipe_away(bundle);
+  return {};
+}
+
+std::string trimmed(std::string line) {
+  while (!line.empty() && (line.back() == '\r' || line.back() == ' '))
+    line.pop_back();
+  return line;
+}
+
+} // namespace
+
+int device(const std::vector<std::string>& words) {
+  std::string error;
+  const auto args =
+      Args::parse(words,
+                  {"mock-admin", "pipeline", "app", "env", "ios", "linked-sdk", "callkit", "user",
+                   "certificate-id", "start", "device-id", "seed"},
+                  {"no-voip-background", "no-push-capability", "no-consent", "no-login"}, error);
+  if (!args) return fail(error, kExitUsage);
+  if (!args->positional().empty())
+    return fail("unexpected argument '" + args->positional().front() + "'", kExitUsage);
+  const auto options = options_of(*args, error);
+  if (!options) return fail(error, kExitUsage);
+
+  // Signals are read from a signalfd in the loop below; threads started from here inherit the
+  // mask, so none of them is interrupted.
+  sigset_t stop_signals;
+  sigemptyset(&stop_signals);
+  sigaddset(&stop_signals, SIGINT);
+  sigaddset(&stop_signals, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
+  const int signals = signalfd(-1, &stop_signals, SFD_CLOEXEC);
+  if (signals < 0) return fail("signalfd failed", kExitFailed);
+
+  LinePrinter out;
+  remote::MockLink link(options->admin, options->seed);
+  link.set_error_handler([&out](const std::string& m) { out.warning(m); });
+  std::uint64_t cursor = 0;
+  if (auto checked = link.check(cursor); !checked) {
+    close(signals);
+    return fail(checked.error().detail + " (is 'voipsim mock-apns' running there?)", kExitFailed);
+  }
+  std::optional<remote::PipelineLink> pipeline;
+  if (options->pipeline) {
+    pipeline.emplace(*options->pipeline, options->user);
+    pipeline->set_error_handler([&out](const std::string& m) { out.warning(m); });
+  }
+
+  remote::DeviceRunner runner(link, options->device);
+  runner.call([&](Device& d) {
+    d.set_event_observer([&out](const DeviceEvent& e) { out.print(to_json_line(e)); });
+    d.set_reachability_listener(&link);
+    if (pipeline) d.set_im_server(&*pipeline);
+  });
+  // Started before the app registers, so no push to its first token can be missed.
+  remote::DeliveryFollower follower(options->admin, cursor,
+                                    {[&link](std::string_view token) { return link.issued(token); },
+                                     [&runner, &out](Push push) {
+                                       runner.post([&out, push = std::move(push)](Device& d) {
+                                         if (d.deliver(push) == DeliverResult::Unreachable) {
+                                           out.warning("push " + push.apns_id +
+                                                       " came from the mock while the device is "
+                                                       "unreachable; the device did not take it");
+                                         }
+                                       });
+                                     },
+                                     [&out](const std::string& m) { out.warning(m); }});
+
+  const std::string bundle = options->app.bundle_id;
+  const auto setup = runner.call([&](Device& d) { return set_up(d, *options); });
+  if (!setup) {
+    close(signals);
+    return fail("could not set up " + bundle + ": " + setup.error().message(), kExitFailed);
+  }
+  const auto token = runner.call([&](Device& d) { return d.voip_token(bundle); });
+  out.print(ordered_json{{"event", "ready"},
+                         {"device_id", options->device.device_id},
+                         {"bundle_id", bundle},
+                         {"environment", to_string(options->app.environment)},
+                         {"voip_token", token ? ordered_json(*token) : ordered_json(nullptr)},
+                         {"mock_admin", options->admin.url()}});
+
+  std::string stopped_by;
+  std::string pending;
+  bool stdin_open = true;
+  for (bool running = true; running;) {
+    pollfd fds[2] = {{signals, POLLIN, 0}, {STDIN_FILENO, POLLIN, 0}};
+    if (poll(fds, stdin_open ? 2 : 1, -1) < 0) continue; // EINTR
+    if (fds[0].revents & POLLIN) {
+      signalfd_siginfo info{};
+      if (read(signals, &info, sizeof info) == sizeof info)
+        stopped_by = info.ssi_signo == SIGINT ? "SIGINT" : "SIGTERM";
+      break;
+    }
+    if (!stdin_open || !(fds[1].revents & (POLLIN | POLLHUP))) continue;
+    char buffer[4096];
+    const ssize_t n = read(STDIN_FILENO, buffer, sizeof buffer);
+    if (n <= 0) {
+      stdin_open = false; // no more commands; run until a signal
+      continue;
+    }
+    pending.append(buffer, static_cast<std::size_t>(n));
+    for (auto newline = pending.find('\n'); newline != std::string::npos;
+         newline = pending.find('\n')) {
+      const std::string line = trimmed(pending.substr(0, newline));
+      pending.erase(0, newline + 1);
+      if (line.empty()) continue;
+      ordered_json reply{{"event", "command"}, {"command", line}};
+      if (line == "quit") {
+        running = false;
+        stopped_by = "quit";
+        reply["ok"] = true;
+        out.print(reply);
+        break;
+      }
+      if (line == "help") {
+        reply["ok"] = true;
+        reply["help"] = remote::kDeviceCommandsHelp;
+        out.print(reply);
+        continue;
+      }
+      auto action = remote::parse_device_command(line, options->app);
+      auto done = action ? runner.call([&](Device& d) { return (*action)(d); })
+                         : core::Result<void>(core::Unexpected(action.error()));
+      reply["ok"] = done.has_value();
+      if (!done) reply["error"] = done.error().detail;
+      out.print(reply);
+    }
+  }
+  follower.stop();
+  runner.call([](Device& d) { d.set_event_observer(nullptr); });
+  close(signals);
+  out.print(ordered_json{{"event", "stopped"}, {"by", stopped_by}});
+  return kExitOk;
+}
+
+} // namespace cli

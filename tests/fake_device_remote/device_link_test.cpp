@@ -1,0 +1,247 @@
+// The device's links to a standalone mock, against a real mock_apns::Server and its admin API on
+// loopback: tokens issued at the mock, retired there, reachability holding pushes, and a push
+// sent with curl reaching the device's CallKit.
+#include "fake_device/remote/delivery_follower.hpp"
+#include "fake_device/remote/device_runner.hpp"
+#include "fake_device/remote/mock_link.hpp"
+#include "mock_apns/admin_server.hpp"
+#include "mock_apns/testing/mock_apns_test.hpp"
+#include "support/curl_push.hpp"
+#include "support/wait.hpp"
+
+#include <condition_variable>
+#include <mutex>
+#include <optional>
+
+#include <gtest/gtest.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+namespace fake_device::remote {
+namespace {
+
+using namespace std::chrono_literals;
+constexpr const char* kBundle = "com.example.imapp";
+
+// A mock with its admin API, as `voipsim mock-apns` runs them.
+class LinkedMock {
+public:
+  LinkedMock() : admin_(mock_.server(), {"127.0.0.1", 0}) {
+    if (auto started = admin_.start(); !started)
+      throw std::runtime_error(started.error().message());
+  }
+  mock_apns::Server& server() { return mock_.server(); }
+  net::HttpEndpoint admin() const { return {"127.0.0.1", admin_.port()}; }
+
+  // Sends a VoIP push with curl and a VoIP Services certificate; the apns-id answered with 200,
+  // or "" (the failure is reported).
+  std::string push_with_curl(const std::string& token) {
+    const auto result = support::curl_push(
+        {.url = mock_.url(mock_apns::Environment::Sandbox) + "/3/device/" + token,
+         .ca_file = mock_.ca_file(),
+         .certificate_file = mock_.certificate_file("voip-services"),
+         .key_file = mock_.key_file("voip-services"),
+         .topic = std::string(kBundle) + ".voip",
+         .extra_args = {}});
+    const auto apns_id = support::accepted_apns_id(result);
+    if (!apns_id) ADD_FAILURE() << result.describe();
+    return apns_id.value_or("");
+  }
+
+private:
+  mock_apns::testing::ScopedMockApns mock_;
+  mock_apns::AdminServer admin_;
+};
+
+// Device events as they happen on the device's thread, for a test thread to wait on.
+class EventLog {
+public:
+  void add(const DeviceEvent& event) {
+    std::lock_guard lock(mutex_);
+    events_.push_back(event);
+    changed_.notify_all();
+  }
+  std::optional<DeviceEvent> wait_for(DeviceEventKind kind, const std::string& apns_id) {
+    std::unique_lock lock(mutex_);
+    std::optional<DeviceEvent> found;
+    changed_.wait_for(lock, support::kEventTimeout, [&] {
+      for (const auto& e : events_)
+        if (e.kind == kind && e.apns_id == apns_id) return (found = e), true;
+      return false;
+    });
+    return found;
+  }
+  std::size_t count(DeviceEventKind kind) {
+    std::lock_guard lock(mutex_);
+    return std::count_if(events_.begin(), events_.end(),
+                         [&](const DeviceEvent& e) { return e.kind == kind; });
+  }
+
+private:
+  std::mutex mutex_;
+  std::condition_variable changed_;
+  std::vector<DeviceEvent> events_;
+};
+
+TEST(MockLink, IssuesTokensTheMockKnowsByEnvironmentAndKind) {
+  LinkedMock mock;
+  MockLink link(mock.admin(), 5);
+  std::uint64_t cursor = 99;
+  ASSERT_TRUE(link.check(cursor));
+  EXPECT_EQ(cursor, 0u);
+  const auto voip = link.issue({"iphone-1", kBundle, ApsEnvironment::Development, PushKind::Voip});
+  const auto alert = link.issue({"iphone-1", kBundle, ApsEnvironment::Production, PushKind::Alert});
+  ASSERT_TRUE(voip) << voip.error().message();
+  ASSERT_TRUE(alert) << alert.error().message();
+  EXPECT_EQ(voip->size(), 64u);
+  EXPECT_NE(*voip, *alert);
+  const auto voip_record = mock.server().tokens().find(*voip);
+  ASSERT_TRUE(voip_record);
+  EXPECT_EQ(voip_record->environment, mock_apns::Environment::Sandbox);
+  EXPECT_EQ(voip_record->topic, "com.example.imapp.voip");
+  const auto alert_record = mock.server().tokens().find(*alert);
+  ASSERT_TRUE(alert_record);
+  EXPECT_EQ(alert_record->environment, mock_apns::Environment::Production);
+  EXPECT_EQ(alert_record->topic, "com.example.imapp");
+  EXPECT_TRUE(link.issued(*voip));
+  std::string upper = *voip;
+  for (auto& c : upper)
+    c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  EXPECT_TRUE(link.issued(upper)); // senders may write tokens in upper case
+  EXPECT_FALSE(link.issued(std::string(64, 'a')));
+}
+
+TEST(MockLink, InvalidatedTokenIsUnregisteredAtTheMockFromThatTime) {
+  LinkedMock mock;
+  MockLink link(mock.admin(), 5);
+  const auto token = link.issue({"iphone-1", kBundle, ApsEnvironment::Development, PushKind::Voip});
+  ASSERT_TRUE(token);
+  const auto at = core::from_unix_seconds(1'800'000'000);
+  link.invalidate(*token, at);
+  const auto record = mock.server().tokens().find(*token);
+  ASSERT_TRUE(record);
+  EXPECT_EQ(record->state, mock_apns::TokenState::Unregistered);
+  EXPECT_EQ(record->timestamp_ms, core::unix_millis(at));
+}
+
+TEST(MockLink, ReachabilityOfTheDeviceIsThatOfItsLiveTokens) {
+  LinkedMock mock;
+  MockLink link(mock.admin(), 5);
+  const auto token = link.issue({"iphone-1", kBundle, ApsEnvironment::Development, PushKind::Voip});
+  ASSERT_TRUE(token);
+  link.on_reachability_changed("iphone-1", Reachability::Online, Reachability::AirplaneMode);
+  EXPECT_FALSE(mock.server().held().reachable(*token));
+  link.on_reachability_changed("iphone-1", Reachability::AirplaneMode, Reachability::Online);
+  EXPECT_TRUE(mock.server().held().reachable(*token));
+}
+
+// A TCP socket bound to an ephemeral loopback port; `port` gets the port.
+int bound_socket(std::uint16_t& port) {
+  const int s = socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in address{};
+  address.sin_family = AF_INET;
+  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  socklen_t length = sizeof address;
+  if (s < 0 || bind(s, reinterpret_cast<sockaddr*>(&address), sizeof address) != 0 ||
+      getsockname(s, reinterpret_cast<sockaddr*>(&address), &length) != 0)
+    throw std::runtime_error("cannot bind a loopback socket");
+  port = ntohs(address.sin_port);
+  return s;
+}
+
+TEST(MockLink, UnreachableMockIsAClearError) {
+  std::uint16_t port = 0;
+  close(bound_socket(port)); // a port nothing listens on
+  MockLink link({"127.0.0.1", port}, 5);
+  std::uint64_t cursor = 0;
+  const auto checked = link.check(cursor);
+  ASSERT_FALSE(checked);
+  EXPECT_NE(checked.error().detail.find("does not answer"), std::string::npos)
+      << checked.error().detail;
+  const auto issued =
+      link.issue({"iphone-1", kBundle, ApsEnvironment::Development, PushKind::Voip});
+  EXPECT_FALSE(issued);
+}
+
+TEST(HttpClient, SilentServerTimesOut) {
+  std::uint16_t port = 0;
+  const int s = bound_socket(port);
+  ASSERT_EQ(listen(s, 1), 0); // connections wait in the backlog; nothing ever answers
+  const auto reply = net::http1_request({"127.0.0.1", port}, "GET", "/", {}, 200ms);
+  close(s);
+  ASSERT_FALSE(reply);
+  EXPECT_NE(reply.error().detail.find("no answer within 200 ms"), std::string::npos)
+      << reply.error().detail;
+}
+
+// The whole device process in-process: runner, link, follower, and pushes sent with curl.
+class RemoteDeviceTest : public ::testing::Test {
+protected:
+  RemoteDeviceTest() : link_(mock_.admin(), 11) {
+    std::uint64_t cursor = 0;
+    if (auto checked = link_.check(cursor); !checked)
+      throw std::runtime_error(checked.error().message());
+    runner_.emplace(link_, DeviceConfig{});
+    runner_->call([this](Device& d) {
+      d.set_event_observer([this](const DeviceEvent& e) { events_.add(e); });
+      d.set_reachability_listener(&link_);
+    });
+    follower_.emplace(mock_.admin(), cursor,
+                      DeliveryFollower::Handlers{
+                          [this](std::string_view token) { return link_.issued(token); },
+                          [this](Push push) {
+                            runner_->post([push = std::move(push)](Device& d) { d.deliver(push); });
+                          },
+                          [](const std::string& m) { ADD_FAILURE() << m; }});
+  }
+  ~RemoteDeviceTest() override {
+    follower_.reset(); // before the runner it posts to
+    runner_.reset();
+  }
+
+  std::string install_in_background() {
+    const auto token = runner_->call([](Device& d) -> std::optional<std::string> {
+      AppConfig app;
+      if (!d.install(app) || !d.launch(kBundle) || !d.login(kBundle) || !d.press_home(kBundle))
+        return std::nullopt;
+      return d.voip_token(kBundle);
+    });
+    EXPECT_TRUE(token);
+    return token.value_or("");
+  }
+
+  LinkedMock mock_;
+  MockLink link_;
+  EventLog events_;
+  std::optional<DeviceRunner> runner_;
+  std::optional<DeliveryFollower> follower_;
+};
+
+TEST_F(RemoteDeviceTest, CurlPushRingsTheRemoteDevice) {
+  const std::string token = install_in_background();
+  ASSERT_FALSE(token.empty());
+  const std::string apns_id = mock_.push_with_curl(token);
+  ASSERT_FALSE(apns_id.empty());
+  EXPECT_TRUE(events_.wait_for(DeviceEventKind::PushArrived, apns_id));
+  const auto reported = events_.wait_for(DeviceEventKind::CallReported, apns_id);
+  ASSERT_TRUE(reported);
+  EXPECT_TRUE(events_.wait_for(DeviceEventKind::CallShown, apns_id));
+  EXPECT_FALSE(reported->call_uuid.empty());
+}
+
+TEST_F(RemoteDeviceTest, PushSentInAirplaneModeArrivesWhenBackOnline) {
+  const std::string token = install_in_background();
+  ASSERT_FALSE(token.empty());
+  runner_->call([](Device& d) { d.set_reachability(Reachability::AirplaneMode); });
+  const std::string apns_id = mock_.push_with_curl(token);
+  ASSERT_FALSE(apns_id.empty());
+  // Held at the mock, not delivered: the journal says 200, the device has nothing.
+  EXPECT_EQ(mock_.server().held().held(token).size(), 1u);
+  EXPECT_EQ(events_.count(DeviceEventKind::PushArrived), 0u);
+  runner_->call([](Device& d) { d.set_reachability(Reachability::Online); });
+  EXPECT_TRUE(events_.wait_for(DeviceEventKind::CallShown, apns_id));
+}
+
+} // namespace
+} // namespace fake_device::remote
