@@ -63,6 +63,9 @@ struct H2Session::Impl {
   // `spare` holds closed ones for reuse, so a stream costs no allocation of its own.
   std::vector<std::unique_ptr<StreamData>> all_streams;
   std::vector<StreamData*> spare;
+  // Header fields of closed requests, their strings' buffers kept: a request's fields are
+  // assigned into them rather than allocated (a JWT, a path and a dozen names per push).
+  std::vector<Header> spare_headers;
 
   StreamData* stream(std::int32_t id) const {
     return static_cast<StreamData*>(nghttp2_session_get_stream_user_data(session, id));
@@ -87,8 +90,43 @@ struct H2Session::Impl {
 
   void close_stream(std::int32_t id, StreamData& data) {
     nghttp2_session_set_stream_user_data(session, id, nullptr);
-    data = StreamData{};
+    recycle(data);
     spare.push_back(&data);
+  }
+
+  // Clears `data` for its next stream but keeps the request's buffers (a handler that moved
+  // the request away leaves nothing to keep).
+  void recycle(StreamData& data) {
+    Request& r = data.request;
+    constexpr std::size_t kLargestKept = 1024; // an odd huge field is not worth keeping
+    for (Header& h : r.headers) {
+      if (h.name.capacity() + h.value.capacity() <= kLargestKept)
+        spare_headers.push_back(std::move(h));
+    }
+    r.headers.clear();
+    r.method.clear();
+    r.scheme.clear();
+    r.authority.clear();
+    r.path.clear();
+    r.body.clear();
+    r.peer.reset();
+    data.response = Response{};
+    data.send_offset = 0;
+    data.header_bytes = 0;
+    data.responded = false;
+    data.refused = false;
+    data.status = {};
+  }
+
+  void add_request_header(Request& r, std::string_view name, std::string_view value) {
+    if (spare_headers.empty()) {
+      r.headers.push_back({std::string(name), std::string(value)});
+      return;
+    }
+    Header& h = r.headers.emplace_back(std::move(spare_headers.back()));
+    spare_headers.pop_back();
+    h.name.assign(name);
+    h.value.assign(value);
   }
 
   core::Result<void> submit_response(std::int32_t id, StreamData& data, Response&& response) {
@@ -185,7 +223,7 @@ struct H2Session::Impl {
         else if (n == ":scheme")
           r.scheme = v;
         else if (n.empty() || n[0] != ':')
-          r.headers.push_back({std::string(n), std::string(v)});
+          s.add_request_header(r, n, v);
       } else if (n == ":status") {
         int status = 0;
         std::from_chars(v.data(), v.data() + v.size(), status);
@@ -387,7 +425,7 @@ core::Result<std::int32_t> H2Session::submit_request(Request&& request) {
   const std::int32_t id = nghttp2_submit_request(impl_->session, nullptr, nva.data(), nva.size(),
                                                  r.body.empty() ? nullptr : &body, &data);
   if (id < 0) {
-    data = StreamData{};
+    impl_->recycle(data);
     impl_->spare.push_back(&data);
     return core::fail(make_nghttp2_error(id), "nghttp2_submit_request");
   }
