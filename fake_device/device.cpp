@@ -246,11 +246,9 @@ void Device::update_presence(AppRecord& app) {
 }
 
 bool Device::is_strict(const AppRecord& app) const {
-  // §5: the CallKit rule applies to apps linked against the iOS 13 SDK or later; §1: the
-  // unrestricted-voip entitlement exempts only older builds, which are not strict anyway. An
-  // iOS 12 system predates the rule whatever the app was linked with.
-  constexpr IosVersion kStrictFrom{13, 0};
-  return app.config.linked_sdk >= kStrictFrom && config_.ios >= kStrictFrom;
+  // §5: "strict policy iff linkedSdk >= 13", whatever iOS the device runs; §1: the
+  // unrestricted-voip entitlement exempts only older builds, which are not strict anyway.
+  return app.config.linked_sdk >= IosVersion{13, 0};
 }
 
 bool Device::has_active_call(std::string_view bundle_id) const {

@@ -311,10 +311,17 @@ TEST_F(DeviceTest, D18_PreIos13SdkIsNotKilledAndGetsA30SecondAssertion) {
   EXPECT_EQ(device_.kill_count(kBundle), 0);
 }
 
-TEST_F(DeviceTest, Section5_Ios12DeviceDoesNotEnforceTheRule) {
+// §5: "strict policy iff linkedSdk >= 13"; the iOS version the device runs plays no part (D18
+// covers the other direction: an old SDK on a new iOS is not strict).
+TEST_F(DeviceTest, Section5_StrictPolicyFollowsTheLinkedSdkEvenOnAnIos12Device) {
   device_.config().ios = {12, 5};
-  install_in_background(with_behaviour(CallKitBehaviour::never()));
-  EXPECT_FALSE(has(DeviceEventKind::AppKilled, send_voip()));
+  install_in_background(with_behaviour(CallKitBehaviour::never())); // linked against SDK 17
+  const auto id = send_voip();
+  const auto* delegate = device_.journal().last(DeviceEventKind::DelegateCalled);
+  ASSERT_NE(delegate, nullptr);
+  EXPECT_EQ(delegate->code, 1); // mustReport
+  EXPECT_TRUE(has(DeviceEventKind::AppKilled, id));
+  EXPECT_EQ(device_.kill_count(kBundle), 1);
 }
 
 TEST_F(DeviceTest, Step9_NoCompletionReleasesTheAssertionAfterSevenSecondsAndSuspends) {
