@@ -90,7 +90,8 @@ void Device::create_registry(AppRecord& app) {
   if (!app.config.callkit_linked && app.config.linked_sdk >= IosVersion{13, 0}) {
     log_line(bundle, log_lines::kCallKitNotLinked);
     emit(DeviceEventKind::AppCrashed, bundle, "+[PKPushRegistry _assertIfCallKitNotLinked]");
-    stop_process(app, ProcessState::TerminatedBySystem, CallEndedReason::Failed);
+    // P=Crashed, transient: §7.3 moves it on to NotRunning.
+    stop_process(app, ProcessState::NotRunning, CallEndedReason::Failed);
     return;
   }
   if (!app.config.push_notifications_capability) {

@@ -73,7 +73,8 @@ TEST_F(DeviceTest, D03_NoReportKillsTheAppWithBothLogLinesAndTheCrashRecord) {
   EXPECT_EQ(killed->detail, log_lines::kCrashUnhandledPush);
   EXPECT_EQ(killed->code, 1);
   EXPECT_EQ(device_.kill_count(kBundle), 1);
-  EXPECT_EQ(device_.process_state(kBundle), ProcessState::TerminatedBySystem);
+  // §7.4 step 9: P=NotRunning.
+  EXPECT_EQ(device_.process_state(kBundle), ProcessState::NotRunning);
   EXPECT_FALSE(has(DeviceEventKind::CompletionCalled, id));
 }
 
@@ -227,6 +228,8 @@ TEST_F(DeviceTest, D11_RegistryBehindLoginMeansFrontboardKillAfterSevenSeconds) 
   EXPECT_EQ(killed->detail, log_lines::kCrashFrontboard);
   EXPECT_EQ(killed->at - start, 7s);
   EXPECT_EQ(device_.kill_count(kBundle), 1);
+  // §7.4 step 7: P=NotRunning.
+  EXPECT_EQ(device_.process_state(kBundle), ProcessState::NotRunning);
 }
 
 TEST_F(DeviceTest, D12_DoNotDisturbRejectsTheCallWithCode3WithoutKilling) {

@@ -52,7 +52,8 @@ TEST_F(DeviceTest, Registration1_D16_CallKitNotLinkedCrashesWithTheLinkMessage) 
   ASSERT_TRUE(device_.launch(kBundle));
   EXPECT_TRUE(device_.journal().logged(log_lines::kCallKitNotLinked));
   EXPECT_EQ(device_.journal().count(DeviceEventKind::AppCrashed), 1u);
-  EXPECT_EQ(device_.process_state(kBundle), ProcessState::TerminatedBySystem);
+  // §7.4 Registration 1: P=Crashed, which §7.3 makes transient: the app ends NotRunning.
+  EXPECT_EQ(device_.process_state(kBundle), ProcessState::NotRunning);
   EXPECT_FALSE(device_.voip_token(kBundle));
 }
 
