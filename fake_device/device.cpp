@@ -162,6 +162,8 @@ void Device::stop_process(AppRecord& app, ProcessState to, CallEndedReason call_
   }
   app.generation = ++generations_; // device-wide: a reinstall never repeats one
   app.registry_created = false;
+  // §4.2: the 7 s grace window is PushKit's memory inside this process.
+  app.last_reported_call_at.reset();
   set_process(app, to);
 }
 

@@ -27,8 +27,8 @@ struct AppRecord {
   bool logged_in = false; // the IM account session, kept across launches until logout
   bool kicked = false;
   ImPresence presence = ImPresence::LoggedOut;
-  std::optional<core::TimePoint> last_reported_call_at;
-  std::optional<std::string> reported_token; // last token setVOIP accepted
+  std::optional<core::TimePoint> last_reported_call_at; // by the current process (§4.2)
+  std::optional<std::string> reported_token;            // last token setVOIP accepted
 };
 
 struct CallRecord {

@@ -210,6 +210,19 @@ TEST_F(DeviceTest, D10_GraceWindowCanBeSwitchedOff) {
   EXPECT_TRUE(has(DeviceEventKind::AppKilled, send_voip()));
 }
 
+// §4.2: the grace window is kept by PushKit inside the app's process; a process launched for
+// the next push has never reported a call, so the push must be reported again.
+TEST_F(DeviceTest, D10_GraceWindowDoesNotSurviveTheProcess) {
+  install_in_background();
+  send_voip(); // reported now
+  ASSERT_TRUE(device_.swipe_away(kBundle));
+  ASSERT_TRUE(device_.set_callkit_behaviour(kBundle, CallKitBehaviour::never()));
+  clock_.advance(5s);
+  const auto id = send_voip();
+  EXPECT_TRUE(has(DeviceEventKind::AppLaunched, id));
+  EXPECT_TRUE(has(DeviceEventKind::AppKilled, id));
+}
+
 TEST_F(DeviceTest, D11_RegistryBehindLoginMeansFrontboardKillAfterSevenSeconds) {
   AppConfig app;
   app.registry = RegistryCreation::AfterLogin;
