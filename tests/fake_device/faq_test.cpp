@@ -3,11 +3,8 @@
 // iPhone on iOS 17 with an app linked against SDK >= 13. Console-, pipeline- and mock-only cases
 // (Notes 2, 3, 4, 7) have no device side: the device sees nothing.
 
-#include "fake_device/device_fixture.hpp"
 #include "fake_device/log_lines.hpp"
-
-#include <map>
-#include <vector>
+#include "fake_device/recording_im_server.hpp"
 
 namespace fake_device::testing {
 namespace {
@@ -15,38 +12,7 @@ namespace {
 constexpr std::int64_t kCertIdDev = 1001;
 constexpr std::int64_t kCertIdProd = 1002;
 
-// The pipeline's setVOIP and presence, as far as the device can observe them: reports are
-// refused with 6014 (ERR_SDK_NOT_LOGGED_IN) unless the installation is logged in.
-class RecordingImServer final : public ImServer {
-public:
-  core::Result<void> set_voip(const VoipTokenReport& report) override {
-    const auto it = presence.find(report.bundle_id);
-    if (it == presence.end() || it->second == ImPresence::LoggedOut ||
-        it->second == ImPresence::Kicked) {
-      refused.push_back(report);
-      return core::fail(std::error_code(6014, std::generic_category()), "ERR_SDK_NOT_LOGGED_IN");
-    }
-    accepted.push_back(report);
-    return {};
-  }
-  void presence_changed(std::string_view, std::string_view bundle_id, ImPresence now) override {
-    presence[std::string(bundle_id)] = now;
-    history.push_back(now);
-  }
-
-  std::vector<VoipTokenReport> accepted;
-  std::vector<VoipTokenReport> refused;
-  std::map<std::string, ImPresence> presence;
-  std::vector<ImPresence> history;
-};
-
-class FaqTest : public DeviceTest {
-protected:
-  FaqTest() { device_.set_im_server(&server_); }
-  ~FaqTest() override { device_.set_im_server(nullptr); }
-
-  RecordingImServer server_;
-};
+class FaqTest : public ImServerDeviceTest {};
 
 TEST_F(FaqTest, FAQ1_NoPushCapabilityNoTokenAndNoSetVoip) {
   AppConfig app;
