@@ -142,7 +142,9 @@ private:
 
   // PushKit registration (§7.4 Registration).
   void maybe_create_registry(AppRecord& app, bool foreground_launch);
-  void create_registry(AppRecord& app);
+  // True when the delegate was told of a new token or an invalidation, which runs the app's
+  // token reporting.
+  bool create_registry(AppRecord& app);
   void retire_token(const std::string& bundle_id, const std::string& token, PushKind kind);
   // The IM SDK's setVOIP, when the app's TokenReporting says so.
   void on_token_changed(AppRecord& app);

@@ -5,6 +5,7 @@
 #include "fake_device/device_fixture.hpp"
 #include "fake_device/error.hpp"
 #include "fake_device/log_lines.hpp"
+#include "fake_device/recording_im_server.hpp"
 
 namespace fake_device::testing {
 namespace {
@@ -150,6 +151,47 @@ TEST_F(DeviceTest, Registration2_RotateTokenRetiresTheOldOne) {
   EXPECT_EQ(authority_.find(old_token)->unregistered_at, clock_.now());
   EXPECT_TRUE(authority_.find(new_token)->active);
   EXPECT_EQ(device_.journal().count(DeviceEventKind::TokenIssued), 2u);
+}
+
+// The app's side of a new token: setVOIP (im-voip-flow.md §3.2) as the IM server sees it.
+class SetVoipTest : public ImServerDeviceTest {};
+
+// §2.3 / §7.4 Registration 2: the app hears of a token rotated while it was not running through
+// didUpdate once its next process creates the registry; logged in, it reports it (§3.2).
+TEST_F(SetVoipTest, Registration2_TokenRotatedWhileNotRunningIsReportedAtTheNextLaunch) {
+  install_and_register();
+  ASSERT_EQ(server_.accepted.size(), 1u);
+  ASSERT_TRUE(device_.swipe_away(kBundle));
+  ASSERT_TRUE(device_.rotate_token(kBundle));
+  const auto rotated = device_.voip_token(kBundle);
+  ASSERT_TRUE(rotated);
+  EXPECT_EQ(device_.registration_state(kBundle), RegistrationState::Requested);
+  EXPECT_EQ(server_.accepted.size(), 1u); // no process to call setVOIP
+  // A VoIP push to the new token launches the app, which creates its registry at launch.
+  const auto id = send_voip();
+  EXPECT_TRUE(has(DeviceEventKind::AppLaunched, id));
+  EXPECT_EQ(device_.registration_state(kBundle), RegistrationState::Issued);
+  ASSERT_EQ(server_.accepted.size(), 2u);
+  EXPECT_EQ(server_.accepted[1].token_hex, rotated);
+  // Told once: the next launch hands the same token back without another report.
+  ASSERT_TRUE(device_.swipe_away(kBundle));
+  ASSERT_TRUE(device_.launch(kBundle));
+  EXPECT_EQ(server_.accepted.size(), 2u);
+}
+
+// A process that is not running cannot call setVOIP, even for an app that reports from didUpdate
+// alone (Note 5's habit): it reports once it runs and its registry hands over the new token.
+TEST_F(SetVoipTest, Registration2_OnTokenOnlyAppReportsARotatedTokenOnlyOnceItRuns) {
+  AppConfig app;
+  app.token_reporting = TokenReporting::OnTokenOnly;
+  install_and_register(app);
+  ASSERT_TRUE(device_.swipe_away(kBundle));
+  const auto reports_before = server_.accepted.size() + server_.refused.size();
+  ASSERT_TRUE(device_.rotate_token(kBundle));
+  EXPECT_EQ(server_.accepted.size() + server_.refused.size(), reports_before);
+  ASSERT_TRUE(device_.launch(kBundle));
+  ASSERT_FALSE(server_.accepted.empty());
+  EXPECT_EQ(server_.accepted.back().token_hex, device_.voip_token(kBundle));
 }
 
 TEST_F(DeviceTest, Registration2_ResetApsIdentityRotatesEveryAppsVoipToken) {
