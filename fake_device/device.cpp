@@ -289,10 +289,11 @@ core::Result<void> Device::login(std::string_view bundle_id) {
   app.logged_in = true;
   app.kicked = false;
   update_presence(app);
-  if (app.config.registry == RegistryCreation::AfterLogin && !app.registry_created) {
-    create_registry(app);
-  }
-  on_logged_in(app);
+  // A registry created by this login hands the app its token through didUpdate, which the app
+  // reports as logged in; reporting again for the login would call setVOIP twice.
+  const bool token_news = app.config.registry == RegistryCreation::AfterLogin &&
+                          !app.registry_created && create_registry(app);
+  if (!token_news) on_logged_in(app);
   return {};
 }
 

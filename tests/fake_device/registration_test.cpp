@@ -194,6 +194,24 @@ TEST_F(SetVoipTest, Registration2_OnTokenOnlyAppReportsARotatedTokenOnlyOnceItRu
   EXPECT_EQ(server_.accepted.back().token_hex, device_.voip_token(kBundle));
 }
 
+// im-voip-flow.md §3.2: one setVOIP per login, with the latest token. A registry kept behind the
+// login screen (§2.1) is created by the login and hands over that token in the same step.
+TEST_F(SetVoipTest, Section3_2_LoginThatCreatesTheRegistryReportsTheTokenOnce) {
+  AppConfig app;
+  app.registry = RegistryCreation::AfterLogin;
+  install_and_register(app);
+  ASSERT_EQ(server_.accepted.size(), 1u);
+  EXPECT_EQ(server_.accepted[0].token_hex, device_.voip_token(kBundle));
+  EXPECT_EQ(device_.journal().count(DeviceEventKind::TokenReported), 1u);
+  // After a logout, the next login in a new process reports the cached token, again once.
+  ASSERT_TRUE(device_.logout(kBundle));
+  ASSERT_TRUE(device_.swipe_away(kBundle));
+  ASSERT_TRUE(device_.launch(kBundle));
+  ASSERT_TRUE(device_.login(kBundle));
+  ASSERT_EQ(server_.accepted.size(), 2u);
+  EXPECT_EQ(server_.accepted[1].token_hex, device_.voip_token(kBundle));
+}
+
 TEST_F(DeviceTest, Registration2_ResetApsIdentityRotatesEveryAppsVoipToken) {
   install_and_register();
   AppConfig other;
