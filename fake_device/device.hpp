@@ -84,7 +84,9 @@ public:
 
   // --- System events -------------------------------------------------------------------------
   core::Result<void> rotate_token(std::string_view bundle_id); // §2.3, §7.4 Registration 2
-  void reset_aps_identity();                                   // every app's VoIP token
+  // A new APNs identity for one environment: rotates the VoIP token of every app signed for it
+  // (§2.3, §7.4 Registration 2).
+  void reset_aps_identity(ApsEnvironment environment);
 
   // --- The user at the incoming-call UI ------------------------------------------------------
   core::Result<void> answer(std::string_view call_uuid);

@@ -210,10 +210,11 @@ core::Result<void> Device::rotate_token(std::string_view bundle_id) {
   return {};
 }
 
-void Device::reset_aps_identity() {
-  // §2.3: a new device identity drops every app's VoIP token and requests new ones.
+void Device::reset_aps_identity(ApsEnvironment environment) {
+  // §2.3: callservicesd keeps one APS connection per environment; a new identity drops every
+  // app's VoIP token "for that environment" and requests new ones.
   for (auto& [bundle, app] : apps_) {
-    if (app.voip_token) (void)rotate_token(bundle);
+    if (app.config.environment == environment && app.voip_token) (void)rotate_token(bundle);
   }
 }
 

@@ -212,18 +212,30 @@ TEST_F(SetVoipTest, Section3_2_LoginThatCreatesTheRegistryReportsTheTokenOnce) {
   EXPECT_EQ(server_.accepted[1].token_hex, device_.voip_token(kBundle));
 }
 
-TEST_F(DeviceTest, Registration2_ResetApsIdentityRotatesEveryAppsVoipToken) {
+// §2.3: a new APNs identity drops every app's VoIP token "for that environment"; apps signed for
+// the other environment keep theirs.
+TEST_F(DeviceTest, Registration2_ResetApsIdentityRotatesTheVoipTokensOfThatEnvironmentOnly) {
   install_and_register();
   AppConfig other;
   other.bundle_id = "com.example.other";
   install_and_register(other);
+  AppConfig production;
+  production.bundle_id = "com.example.store";
+  production.environment = ApsEnvironment::Production;
+  install_and_register(production);
   const auto a = *device_.voip_token(kBundle);
   const auto b = *device_.voip_token(other.bundle_id);
-  device_.reset_aps_identity();
+  const auto p = *device_.voip_token(production.bundle_id);
+  device_.reset_aps_identity(ApsEnvironment::Development);
   EXPECT_NE(*device_.voip_token(kBundle), a);
   EXPECT_NE(*device_.voip_token(other.bundle_id), b);
   EXPECT_FALSE(authority_.find(a)->active);
   EXPECT_FALSE(authority_.find(b)->active);
+  EXPECT_EQ(*device_.voip_token(production.bundle_id), p);
+  EXPECT_TRUE(authority_.find(p)->active);
+  device_.reset_aps_identity(ApsEnvironment::Production);
+  EXPECT_NE(*device_.voip_token(production.bundle_id), p);
+  EXPECT_FALSE(authority_.find(p)->active);
 }
 
 TEST_F(DeviceTest, Registration3_RemovingVoipFromDesiredTypesUnregistersTheToken) {
