@@ -136,12 +136,18 @@ TEST_F(DeviceTest, D06_BlockedAppInForegroundGetsThePayloadAndIsNotKilled) {
     send_voip();
     clock_.advance(1min);
   }
+  // Without the general foreground exemption (D08), only §7.4 step 3's "deliver with
+  // mustReport=false" for a blocked foreground app keeps it alive.
+  device_.config().foreground_exempt = false;
   ASSERT_TRUE(device_.launch(kBundle));
   const auto id = send_voip();
   EXPECT_TRUE(device_.journal().logged(log_lines::blocked_foreground(kBundle)));
   EXPECT_TRUE(has(DeviceEventKind::DelegateCalled, id));
-  ASSERT_NE(device_.journal().last(DeviceEventKind::DelegateCalled), nullptr);
-  EXPECT_EQ(device_.journal().last(DeviceEventKind::DelegateCalled)->code, 0); // mustReport
+  const auto* delegate = device_.journal().last(DeviceEventKind::DelegateCalled);
+  ASSERT_NE(delegate, nullptr);
+  EXPECT_EQ(delegate->apns_id, id);
+  EXPECT_EQ(delegate->code, 0); // mustReport
+  EXPECT_NE(delegate->detail.find("blocked app in the foreground"), std::string::npos);
   EXPECT_FALSE(has(DeviceEventKind::AppKilled, id));
   EXPECT_EQ(device_.kill_count(kBundle), 3);
 }
