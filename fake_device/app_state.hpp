@@ -8,12 +8,14 @@ namespace fake_device {
 
 enum class ProcessState {
   NotInstalled,
-  NotRunning, // installed, never launched since install or boot
+  // Installed, no process: never launched since install or boot, powered off, or killed or
+  // crashed by the system (§7.4 steps 7 and 9, Registration 1; the journal says why).
+  NotRunning,
   Foreground,
   Background,
   Suspended,
   TerminatedByUser,   // swiped away in the app switcher
-  TerminatedBySystem, // killed: CallKit rule, crash, memory, power off
+  TerminatedBySystem, // ended by the system for its own reasons, e.g. memory (terminate())
 };
 
 // True for the states in which the process exists.

@@ -162,6 +162,8 @@ void Device::stop_process(AppRecord& app, ProcessState to, CallEndedReason call_
   }
   app.generation = ++generations_; // device-wide: a reinstall never repeats one
   app.registry_created = false;
+  // §4.2: the 7 s grace window is PushKit's memory inside this process.
+  app.last_reported_call_at.reset();
   set_process(app, to);
 }
 
@@ -246,11 +248,9 @@ void Device::update_presence(AppRecord& app) {
 }
 
 bool Device::is_strict(const AppRecord& app) const {
-  // §5: the CallKit rule applies to apps linked against the iOS 13 SDK or later; §1: the
-  // unrestricted-voip entitlement exempts only older builds, which are not strict anyway. An
-  // iOS 12 system predates the rule whatever the app was linked with.
-  constexpr IosVersion kStrictFrom{13, 0};
-  return app.config.linked_sdk >= kStrictFrom && config_.ios >= kStrictFrom;
+  // §5: "strict policy iff linkedSdk >= 13", whatever iOS the device runs; §1: the
+  // unrestricted-voip entitlement exempts only older builds, which are not strict anyway.
+  return app.config.linked_sdk >= IosVersion{13, 0};
 }
 
 bool Device::has_active_call(std::string_view bundle_id) const {
@@ -289,10 +289,11 @@ core::Result<void> Device::login(std::string_view bundle_id) {
   app.logged_in = true;
   app.kicked = false;
   update_presence(app);
-  if (app.config.registry == RegistryCreation::AfterLogin && !app.registry_created) {
-    create_registry(app);
-  }
-  on_logged_in(app);
+  // A registry created by this login hands the app its token through didUpdate, which the app
+  // reports as logged in; reporting again for the login would call setVOIP twice.
+  const bool token_news = app.config.registry == RegistryCreation::AfterLogin &&
+                          !app.registry_created && create_registry(app);
+  if (!token_news) on_logged_in(app);
   return {};
 }
 
@@ -300,6 +301,8 @@ core::Result<void> Device::logout(std::string_view bundle_id) {
   auto found = require_app(bundle_id);
   if (!found) return core::Unexpected(found.error());
   (*found)->logged_in = false;
+  // §4.3: a logout ends the kicked state too; KICKED is only for a session ended by another login.
+  (*found)->kicked = false;
   update_presence(**found);
   return {};
 }

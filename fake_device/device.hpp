@@ -84,7 +84,9 @@ public:
 
   // --- System events -------------------------------------------------------------------------
   core::Result<void> rotate_token(std::string_view bundle_id); // §2.3, §7.4 Registration 2
-  void reset_aps_identity();                                   // every app's VoIP token
+  // A new APNs identity for one environment: rotates the VoIP token of every app signed for it
+  // (§2.3, §7.4 Registration 2).
+  void reset_aps_identity(ApsEnvironment environment);
 
   // --- The user at the incoming-call UI ------------------------------------------------------
   core::Result<void> answer(std::string_view call_uuid);
@@ -142,7 +144,9 @@ private:
 
   // PushKit registration (§7.4 Registration).
   void maybe_create_registry(AppRecord& app, bool foreground_launch);
-  void create_registry(AppRecord& app);
+  // True when the delegate was told of a new token or an invalidation, which runs the app's
+  // token reporting.
+  bool create_registry(AppRecord& app);
   void retire_token(const std::string& bundle_id, const std::string& token, PushKind kind);
   // The IM SDK's setVOIP, when the app's TokenReporting says so.
   void on_token_changed(AppRecord& app);

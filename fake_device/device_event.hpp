@@ -17,7 +17,8 @@ enum class DeviceEventKind {
   PresenceChanged, // IM SDK presence; detail: the new presence
   ReachabilityChanged,
   RegistryCreated,   // PKPushRegistry created, desiredPushTypes = [.voIP]
-  TokenIssued,       // didUpdate(pushCredentials:) for voip, or the alert token
+  TokenIssued,       // didUpdate(pushCredentials:) for voip (the detail says when it waits for
+                     // the app's next registry), or the alert token
   TokenInvalidated,  // didInvalidatePushTokenFor(.voIP): registration failed or was removed
   TokenUnregistered, // the token was retired at the authority (uninstall, rotation)
   PushArrived,       // delivered to the device

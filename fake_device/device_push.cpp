@@ -315,7 +315,8 @@ void Device::kill_app(AppRecord& app, std::string_view crash_record, std::string
   const std::string bundle = app.config.bundle_id;
   const int count = ++kill_counts_[bundle]; // §4.3 CSDVoIPApplicationKillCounts
   emit(DeviceEventKind::AppKilled, bundle, std::string(crash_record), apns_id, {}, count);
-  stop_process(app, ProcessState::TerminatedBySystem, CallEndedReason::Failed);
+  // §7.4 steps 7 and 9: the killed app is NotRunning; AppKilled above says why.
+  stop_process(app, ProcessState::NotRunning, CallEndedReason::Failed);
 }
 
 core::Result<std::string> Device::inject(const ApnsFile& file) {

@@ -22,13 +22,16 @@ struct AppRecord {
   bool registry_created = false; // by the current process
   RegistrationState registration = RegistrationState::Unregistered;
   std::optional<std::string> voip_token;
+  // voip_token was issued while no registry was there to hear it (§2.3 rotation of an app that
+  // is not running): PushKit hands it to didUpdate when the registry is next created.
+  bool voip_token_unheard = false;
   std::optional<std::string> alert_token;
   bool consent = false;
   bool logged_in = false; // the IM account session, kept across launches until logout
   bool kicked = false;
   ImPresence presence = ImPresence::LoggedOut;
-  std::optional<core::TimePoint> last_reported_call_at;
-  std::optional<std::string> reported_token; // last token setVOIP accepted
+  std::optional<core::TimePoint> last_reported_call_at; // by the current process (§4.2)
+  std::optional<std::string> reported_token;            // last token setVOIP accepted
 };
 
 struct CallRecord {

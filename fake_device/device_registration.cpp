@@ -81,7 +81,7 @@ void Device::maybe_create_registry(AppRecord& app, bool foreground_launch) {
   if (create) create_registry(app);
 }
 
-void Device::create_registry(AppRecord& app) {
+bool Device::create_registry(AppRecord& app) {
   const std::string& bundle = app.config.bundle_id;
   app.registry_created = true;
   emit(DeviceEventKind::RegistryCreated, bundle, "desiredPushTypes = [.voIP]");
@@ -90,20 +90,24 @@ void Device::create_registry(AppRecord& app) {
   if (!app.config.callkit_linked && app.config.linked_sdk >= IosVersion{13, 0}) {
     log_line(bundle, log_lines::kCallKitNotLinked);
     emit(DeviceEventKind::AppCrashed, bundle, "+[PKPushRegistry _assertIfCallKitNotLinked]");
-    stop_process(app, ProcessState::TerminatedBySystem, CallEndedReason::Failed);
-    return;
+    // P=Crashed, transient: §7.3 moves it on to NotRunning.
+    stop_process(app, ProcessState::NotRunning, CallEndedReason::Failed);
+    return false;
   }
   if (!app.config.push_notifications_capability) {
     // [sim] didInvalidatePushTokenFor(.voIP) once, never didUpdate (§1; FAQ 1).
     app.registration = RegistrationState::Invalidated;
     emit(DeviceEventKind::TokenInvalidated, bundle, "voip: no aps-environment entitlement");
     on_token_changed(app);
-    return;
+    return true;
   }
   if (app.voip_token) {
-    // The install keeps its token across launches; PushKit hands the cached one back.
+    // The install keeps its token across launches; PushKit hands the cached one back, through
+    // didUpdate if the app has not heard of it yet (§2.3: rotated while it was not running).
     app.registration = RegistrationState::Issued;
-    return;
+    if (!std::exchange(app.voip_token_unheard, false)) return false;
+    on_token_changed(app);
+    return true;
   }
   auto token =
       authority_.issue({config_.device_id, bundle, app.config.environment, PushKind::Voip});
@@ -112,13 +116,15 @@ void Device::create_registry(AppRecord& app) {
     app.registration = RegistrationState::Invalidated;
     emit(DeviceEventKind::TokenInvalidated, bundle, "voip: " + token.error().message());
     on_token_changed(app);
-    return;
+    return true;
   }
   app.voip_token = *token;
+  app.voip_token_unheard = false;
   app.registration = RegistrationState::Issued;
   emit(DeviceEventKind::TokenIssued, bundle,
        describe_token(PushKind::Voip, app.config.environment, *token));
   on_token_changed(app);
+  return true;
 }
 
 void Device::retire_token(const std::string& bundle_id, const std::string& token, PushKind kind) {
@@ -132,7 +138,7 @@ void Device::on_token_changed(AppRecord& app) {
   switch (app.config.token_reporting) {
   case TokenReporting::AfterLogin:
     // §3.2: re-report on every new credential, but only with a session to report into.
-    if (app.logged_in && is_running(app.process)) report_token(app);
+    if (app.logged_in) report_token(app);
     break;
   case TokenReporting::OnTokenOnly:
     report_token(app);
@@ -149,6 +155,8 @@ void Device::on_logged_in(AppRecord& app) {
 }
 
 void Device::report_token(AppRecord& app) {
+  // setVOIP is the app's own code: a process that is not running calls nothing.
+  if (!is_running(app.process)) return;
   const auto& token = app.config.reports_alert_token_as_voip ? app.alert_token : app.voip_token;
   // A null report removes a registration (§3.2); with none made there is nothing to remove,
   // which keeps FAQ 1's "the app never calls setVOIP".
@@ -176,27 +184,37 @@ core::Result<void> Device::rotate_token(std::string_view bundle_id) {
   if (!old) return core::fail(Errc::NoToken, std::string(bundle_id) + " holds no VoIP token");
   retire_token(app.config.bundle_id, *old, PushKind::Voip);
   app.registration = RegistrationState::Requested;
+  // §2.3: callservicesd requests the new token at once; the app hears of it through its
+  // registry, which only a running process has (registry_created is reset when it stops).
+  const bool registry_listening = app.registry_created;
   auto token = authority_.issue(
       {config_.device_id, app.config.bundle_id, app.config.environment, PushKind::Voip});
   if (!token) {
     app.registration = RegistrationState::Invalidated;
     emit(DeviceEventKind::TokenInvalidated, app.config.bundle_id,
          "voip: " + token.error().message());
-    on_token_changed(app);
+    if (registry_listening) on_token_changed(app);
     return core::Unexpected(token.error());
   }
   app.voip_token = *token;
+  std::string issued = describe_token(PushKind::Voip, app.config.environment, *token);
+  if (!registry_listening) {
+    app.voip_token_unheard = true;
+    emit(DeviceEventKind::TokenIssued, app.config.bundle_id,
+         issued + "; didUpdate when the app next creates its registry");
+    return {};
+  }
   app.registration = RegistrationState::Issued;
-  emit(DeviceEventKind::TokenIssued, app.config.bundle_id,
-       describe_token(PushKind::Voip, app.config.environment, *token));
+  emit(DeviceEventKind::TokenIssued, app.config.bundle_id, std::move(issued));
   on_token_changed(app);
   return {};
 }
 
-void Device::reset_aps_identity() {
-  // §2.3: a new device identity drops every app's VoIP token and requests new ones.
+void Device::reset_aps_identity(ApsEnvironment environment) {
+  // §2.3: callservicesd keeps one APS connection per environment; a new identity drops every
+  // app's VoIP token "for that environment" and requests new ones.
   for (auto& [bundle, app] : apps_) {
-    if (app.voip_token) (void)rotate_token(bundle);
+    if (app.config.environment == environment && app.voip_token) (void)rotate_token(bundle);
   }
 }
 

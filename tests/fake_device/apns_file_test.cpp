@@ -68,6 +68,45 @@ TEST(ApnsFile, RejectsWhatXcodeWouldRejectWithAReason) {
   }
 }
 
+// apns-provider-api.md §4.4 (vectors V04-V07): at most 5120 bytes for VoIP, 4096 for other
+// pushes. A .apns push skips the mock, so the parser applies the limits to the payload it will
+// inject: compact JSON without the target key.
+TEST(ApnsFile, PayloadLimitsHoldAtTheExactBoundary) {
+  // {"x":"aa..."} is 8 bytes plus the a's; an alert needs "aps" first: {"aps":{},"x":"aa..."}.
+  const auto file_with_payload_of = [](PushKind kind, std::size_t size) {
+    const bool voip = kind == PushKind::Voip;
+    const std::size_t overhead = voip ? 8 : 17;
+    return std::string(R"({"Simulator Target Bundle":)") +
+           (voip ? R"("com.a.voip",)" : R"("com.a","aps":{},)") + R"("x":")" +
+           std::string(size - overhead, 'a') + R"("})";
+  };
+  struct Case {
+    PushKind kind;
+    std::size_t payload_size;
+    bool accepted;
+  };
+  const Case cases[] = {
+      {PushKind::Voip, kMaxVoipPayload, true},
+      {PushKind::Voip, kMaxVoipPayload + 1, false},
+      {PushKind::Alert, kMaxAlertPayload, true},
+      {PushKind::Alert, kMaxAlertPayload + 1, false},
+  };
+  static_assert(kMaxVoipPayload == 5120 && kMaxAlertPayload == 4096);
+  for (const auto& c : cases) {
+    const auto file = parse_apns_file(file_with_payload_of(c.kind, c.payload_size));
+    const std::string name = std::string(to_string(c.kind)) + " " + std::to_string(c.payload_size);
+    ASSERT_EQ(file.has_value(), c.accepted) << name;
+    if (file) {
+      EXPECT_EQ(file->kind, c.kind) << name;
+      EXPECT_EQ(file->payload.size(), c.payload_size) << name;
+    } else {
+      EXPECT_NE(file.error().detail.find("payload is " + std::to_string(c.payload_size)),
+                std::string::npos)
+          << name << ": " << file.error().detail;
+    }
+  }
+}
+
 TEST(ApnsFile, NeverCrashesOnMutatedOrDeeplyNestedInput) {
   const std::string seed =
       R"({"Simulator Target Bundle":"com.example.imapp.voip","aps":{"alert":"x"},"n":[1,2.5,null,true]})";

@@ -3,11 +3,11 @@
 // iPhone on iOS 17 with an app linked against SDK >= 13. Console-, pipeline- and mock-only cases
 // (Notes 2, 3, 4, 7) have no device side: the device sees nothing.
 
-#include "fake_device/device_fixture.hpp"
 #include "fake_device/log_lines.hpp"
+#include "fake_device/recording_im_server.hpp"
 
-#include <map>
-#include <vector>
+#include <optional>
+#include <string>
 
 namespace fake_device::testing {
 namespace {
@@ -15,37 +15,28 @@ namespace {
 constexpr std::int64_t kCertIdDev = 1001;
 constexpr std::int64_t kCertIdProd = 1002;
 
-// The pipeline's setVOIP and presence, as far as the device can observe them: reports are
-// refused with 6014 (ERR_SDK_NOT_LOGGED_IN) unless the installation is logged in.
-class RecordingImServer final : public ImServer {
-public:
-  core::Result<void> set_voip(const VoipTokenReport& report) override {
-    const auto it = presence.find(report.bundle_id);
-    if (it == presence.end() || it->second == ImPresence::LoggedOut ||
-        it->second == ImPresence::Kicked) {
-      refused.push_back(report);
-      return core::fail(std::error_code(6014, std::generic_category()), "ERR_SDK_NOT_LOGGED_IN");
-    }
-    accepted.push_back(report);
-    return {};
-  }
-  void presence_changed(std::string_view, std::string_view bundle_id, ImPresence now) override {
-    presence[std::string(bundle_id)] = now;
-    history.push_back(now);
-  }
-
-  std::vector<VoipTokenReport> accepted;
-  std::vector<VoipTokenReport> refused;
-  std::map<std::string, ImPresence> presence;
-  std::vector<ImPresence> history;
-};
-
-class FaqTest : public DeviceTest {
+class FaqTest : public ImServerDeviceTest {
 protected:
-  FaqTest() { device_.set_im_server(&server_); }
-  ~FaqTest() override { device_.set_im_server(nullptr); }
-
-  RecordingImServer server_;
+  // "alice sends" (§5's default send) as far as the device can tell: the pipeline makes an APNs
+  // request only for an installation that is offline but still logged in (§4.3 rules 3-4 and the
+  // presence model), to the token setVOIP gave it. Returns the delivered push's apns-id, or
+  // nothing when the pipeline makes no request.
+  std::optional<std::string> alice_sends() {
+    const auto presence = server_.presence.find(kBundle);
+    if (presence == server_.presence.end() || (presence->second != ImPresence::Background &&
+                                               presence->second != ImPresence::Disconnected)) {
+      return std::nullopt;
+    }
+    std::optional<std::string> token;
+    for (const auto& report : server_.accepted) {
+      if (report.bundle_id == kBundle) token = report.token_hex;
+    }
+    if (!token) return std::nullopt; // SKIPPED_NO_REGISTRATION
+    Push push = voip_push();
+    push.token = *token;
+    EXPECT_EQ(device_.deliver(push), DeliverResult::Delivered);
+    return push.apns_id;
+  }
 };
 
 TEST_F(FaqTest, FAQ1_NoPushCapabilityNoTokenAndNoSetVoip) {
@@ -102,14 +93,24 @@ TEST_F(FaqTest, FAQ2aTriplePrime_OrdinaryApnsTokenReportedThroughSetVoip) {
 
 TEST_F(FaqTest, FAQ2b_ReceiverOnlineInForeground) {
   install_and_register();
-  // Online in the foreground: the pipeline sends no push (its side of FAQ 2b).
   EXPECT_EQ(server_.presence[kBundle], ImPresence::Foreground);
+  // Online: the message goes over the IM connection (SKIPPED_ONLINE); no PushKit callback.
+  EXPECT_FALSE(alice_sends());
+  EXPECT_EQ(device_.journal().count(DeviceEventKind::PushArrived), 0u);
+  EXPECT_EQ(device_.journal().count(DeviceEventKind::DelegateCalled), 0u);
+  // The same send reaches PushKit once bob presses Home (FAQ 2b-1).
+  ASSERT_TRUE(device_.press_home(kBundle));
+  const auto id = alice_sends();
+  ASSERT_TRUE(id);
+  EXPECT_TRUE(has(DeviceEventKind::DelegateCalled, *id));
 }
 
 TEST_F(FaqTest, FAQ2b1_ReceiverPressedHome) {
   install_in_background();
   EXPECT_EQ(server_.presence[kBundle], ImPresence::Background);
-  const auto id = send_voip();
+  const auto sent = alice_sends();
+  ASSERT_TRUE(sent);
+  const auto& id = *sent;
   EXPECT_TRUE(has(DeviceEventKind::DelegateCalled, id));
   EXPECT_TRUE(has(DeviceEventKind::CallReported, id));
   EXPECT_TRUE(has(DeviceEventKind::CallShown, id));
@@ -122,7 +123,9 @@ TEST_F(FaqTest, FAQ2b2_ReceiverKilledTheProcessWhileLoggedIn) {
   ASSERT_TRUE(device_.swipe_away(kBundle));
   EXPECT_EQ(server_.presence[kBundle], ImPresence::Disconnected);
   const auto start = clock_.now();
-  const auto id = send_voip();
+  const auto sent = alice_sends();
+  ASSERT_TRUE(sent);
+  const auto& id = *sent;
   EXPECT_TRUE(has(DeviceEventKind::AppLaunched, id));
   EXPECT_TRUE(has(DeviceEventKind::DelegateCalled, id));
   const auto* reported = device_.journal().last(DeviceEventKind::CallReported);
@@ -149,11 +152,22 @@ TEST_F(FaqTest, FAQ2b3_ReceiverLoggedOutOrKicked) {
   install_in_background();
   ASSERT_TRUE(device_.logout(kBundle));
   EXPECT_EQ(server_.presence[kBundle], ImPresence::LoggedOut);
+  EXPECT_FALSE(alice_sends()); // SKIPPED_LOGGED_OUT
   ASSERT_TRUE(device_.launch(kBundle));
   ASSERT_TRUE(device_.login(kBundle));
   ASSERT_TRUE(device_.kick(kBundle));
-  // Kicked: the pipeline sends nothing (its side of FAQ 2b3).
+  ASSERT_TRUE(device_.press_home(kBundle));
   EXPECT_EQ(server_.presence[kBundle], ImPresence::Kicked);
+  EXPECT_FALSE(alice_sends()); // SKIPPED_KICKED
+  // Device: nothing happened.
+  EXPECT_EQ(device_.journal().count(DeviceEventKind::PushArrived), 0u);
+  // Logged in again and in the background, the same send rings.
+  ASSERT_TRUE(device_.launch(kBundle));
+  ASSERT_TRUE(device_.login(kBundle));
+  ASSERT_TRUE(device_.press_home(kBundle));
+  const auto id = alice_sends();
+  ASSERT_TRUE(id);
+  EXPECT_TRUE(has(DeviceEventKind::CallShown, *id));
 }
 
 TEST_F(FaqTest, FAQ2c_NoVoipBackgroundModeInBackgroundDropsThePush) {

@@ -65,6 +65,19 @@ TEST_F(DeviceTest, Presence_OnlineOnlyWhileLoggedInAndInForeground) {
   EXPECT_EQ(changed->detail, "kicked");
 }
 
+// im-voip-flow.md §4.3 "Presence model": a logout makes the installation LOGGED_OUT, also when
+// another login had kicked it before.
+TEST_F(DeviceTest, Presence_LogoutAfterAKickIsLoggedOut) {
+  install_and_register();
+  ASSERT_TRUE(device_.kick(kBundle));
+  ASSERT_EQ(device_.presence(kBundle), ImPresence::Kicked);
+  ASSERT_TRUE(device_.logout(kBundle));
+  EXPECT_EQ(device_.presence(kBundle), ImPresence::LoggedOut);
+  const auto* changed = device_.journal().last(DeviceEventKind::PresenceChanged);
+  ASSERT_NE(changed, nullptr);
+  EXPECT_EQ(changed->detail, "logged_out");
+}
+
 class RecordingListener final : public ReachabilityListener {
 public:
   void on_reachability_changed(std::string_view device_id, Reachability from,

@@ -73,7 +73,8 @@ TEST_F(DeviceTest, D03_NoReportKillsTheAppWithBothLogLinesAndTheCrashRecord) {
   EXPECT_EQ(killed->detail, log_lines::kCrashUnhandledPush);
   EXPECT_EQ(killed->code, 1);
   EXPECT_EQ(device_.kill_count(kBundle), 1);
-  EXPECT_EQ(device_.process_state(kBundle), ProcessState::TerminatedBySystem);
+  // §7.4 step 9: P=NotRunning.
+  EXPECT_EQ(device_.process_state(kBundle), ProcessState::NotRunning);
   EXPECT_FALSE(has(DeviceEventKind::CompletionCalled, id));
 }
 
@@ -135,12 +136,18 @@ TEST_F(DeviceTest, D06_BlockedAppInForegroundGetsThePayloadAndIsNotKilled) {
     send_voip();
     clock_.advance(1min);
   }
+  // Without the general foreground exemption (D08), only §7.4 step 3's "deliver with
+  // mustReport=false" for a blocked foreground app keeps it alive.
+  device_.config().foreground_exempt = false;
   ASSERT_TRUE(device_.launch(kBundle));
   const auto id = send_voip();
   EXPECT_TRUE(device_.journal().logged(log_lines::blocked_foreground(kBundle)));
   EXPECT_TRUE(has(DeviceEventKind::DelegateCalled, id));
-  ASSERT_NE(device_.journal().last(DeviceEventKind::DelegateCalled), nullptr);
-  EXPECT_EQ(device_.journal().last(DeviceEventKind::DelegateCalled)->code, 0); // mustReport
+  const auto* delegate = device_.journal().last(DeviceEventKind::DelegateCalled);
+  ASSERT_NE(delegate, nullptr);
+  EXPECT_EQ(delegate->apns_id, id);
+  EXPECT_EQ(delegate->code, 0); // mustReport
+  EXPECT_NE(delegate->detail.find("blocked app in the foreground"), std::string::npos);
   EXPECT_FALSE(has(DeviceEventKind::AppKilled, id));
   EXPECT_EQ(device_.kill_count(kBundle), 3);
 }
@@ -209,6 +216,19 @@ TEST_F(DeviceTest, D10_GraceWindowCanBeSwitchedOff) {
   EXPECT_TRUE(has(DeviceEventKind::AppKilled, send_voip()));
 }
 
+// §4.2: the grace window is kept by PushKit inside the app's process; a process launched for
+// the next push has never reported a call, so the push must be reported again.
+TEST_F(DeviceTest, D10_GraceWindowDoesNotSurviveTheProcess) {
+  install_in_background();
+  send_voip(); // reported now
+  ASSERT_TRUE(device_.swipe_away(kBundle));
+  ASSERT_TRUE(device_.set_callkit_behaviour(kBundle, CallKitBehaviour::never()));
+  clock_.advance(5s);
+  const auto id = send_voip();
+  EXPECT_TRUE(has(DeviceEventKind::AppLaunched, id));
+  EXPECT_TRUE(has(DeviceEventKind::AppKilled, id));
+}
+
 TEST_F(DeviceTest, D11_RegistryBehindLoginMeansFrontboardKillAfterSevenSeconds) {
   AppConfig app;
   app.registry = RegistryCreation::AfterLogin;
@@ -227,6 +247,8 @@ TEST_F(DeviceTest, D11_RegistryBehindLoginMeansFrontboardKillAfterSevenSeconds) 
   EXPECT_EQ(killed->detail, log_lines::kCrashFrontboard);
   EXPECT_EQ(killed->at - start, 7s);
   EXPECT_EQ(device_.kill_count(kBundle), 1);
+  // §7.4 step 7: P=NotRunning.
+  EXPECT_EQ(device_.process_state(kBundle), ProcessState::NotRunning);
 }
 
 TEST_F(DeviceTest, D12_DoNotDisturbRejectsTheCallWithCode3WithoutKilling) {
@@ -311,10 +333,17 @@ TEST_F(DeviceTest, D18_PreIos13SdkIsNotKilledAndGetsA30SecondAssertion) {
   EXPECT_EQ(device_.kill_count(kBundle), 0);
 }
 
-TEST_F(DeviceTest, Section5_Ios12DeviceDoesNotEnforceTheRule) {
+// §5: "strict policy iff linkedSdk >= 13"; the iOS version the device runs plays no part (D18
+// covers the other direction: an old SDK on a new iOS is not strict).
+TEST_F(DeviceTest, Section5_StrictPolicyFollowsTheLinkedSdkEvenOnAnIos12Device) {
   device_.config().ios = {12, 5};
-  install_in_background(with_behaviour(CallKitBehaviour::never()));
-  EXPECT_FALSE(has(DeviceEventKind::AppKilled, send_voip()));
+  install_in_background(with_behaviour(CallKitBehaviour::never())); // linked against SDK 17
+  const auto id = send_voip();
+  const auto* delegate = device_.journal().last(DeviceEventKind::DelegateCalled);
+  ASSERT_NE(delegate, nullptr);
+  EXPECT_EQ(delegate->code, 1); // mustReport
+  EXPECT_TRUE(has(DeviceEventKind::AppKilled, id));
+  EXPECT_EQ(device_.kill_count(kBundle), 1);
 }
 
 TEST_F(DeviceTest, Step9_NoCompletionReleasesTheAssertionAfterSevenSecondsAndSuspends) {

@@ -5,6 +5,7 @@
 #include "fake_device/device_fixture.hpp"
 #include "fake_device/error.hpp"
 #include "fake_device/log_lines.hpp"
+#include "fake_device/recording_im_server.hpp"
 
 namespace fake_device::testing {
 namespace {
@@ -52,7 +53,8 @@ TEST_F(DeviceTest, Registration1_D16_CallKitNotLinkedCrashesWithTheLinkMessage) 
   ASSERT_TRUE(device_.launch(kBundle));
   EXPECT_TRUE(device_.journal().logged(log_lines::kCallKitNotLinked));
   EXPECT_EQ(device_.journal().count(DeviceEventKind::AppCrashed), 1u);
-  EXPECT_EQ(device_.process_state(kBundle), ProcessState::TerminatedBySystem);
+  // §7.4 Registration 1: P=Crashed, which §7.3 makes transient: the app ends NotRunning.
+  EXPECT_EQ(device_.process_state(kBundle), ProcessState::NotRunning);
   EXPECT_FALSE(device_.voip_token(kBundle));
 }
 
@@ -151,18 +153,89 @@ TEST_F(DeviceTest, Registration2_RotateTokenRetiresTheOldOne) {
   EXPECT_EQ(device_.journal().count(DeviceEventKind::TokenIssued), 2u);
 }
 
-TEST_F(DeviceTest, Registration2_ResetApsIdentityRotatesEveryAppsVoipToken) {
+// The app's side of a new token: setVOIP (im-voip-flow.md §3.2) as the IM server sees it.
+class SetVoipTest : public ImServerDeviceTest {};
+
+// §2.3 / §7.4 Registration 2: the app hears of a token rotated while it was not running through
+// didUpdate once its next process creates the registry; logged in, it reports it (§3.2).
+TEST_F(SetVoipTest, Registration2_TokenRotatedWhileNotRunningIsReportedAtTheNextLaunch) {
+  install_and_register();
+  ASSERT_EQ(server_.accepted.size(), 1u);
+  ASSERT_TRUE(device_.swipe_away(kBundle));
+  ASSERT_TRUE(device_.rotate_token(kBundle));
+  const auto rotated = device_.voip_token(kBundle);
+  ASSERT_TRUE(rotated);
+  EXPECT_EQ(device_.registration_state(kBundle), RegistrationState::Requested);
+  EXPECT_EQ(server_.accepted.size(), 1u); // no process to call setVOIP
+  // A VoIP push to the new token launches the app, which creates its registry at launch.
+  const auto id = send_voip();
+  EXPECT_TRUE(has(DeviceEventKind::AppLaunched, id));
+  EXPECT_EQ(device_.registration_state(kBundle), RegistrationState::Issued);
+  ASSERT_EQ(server_.accepted.size(), 2u);
+  EXPECT_EQ(server_.accepted[1].token_hex, rotated);
+  // Told once: the next launch hands the same token back without another report.
+  ASSERT_TRUE(device_.swipe_away(kBundle));
+  ASSERT_TRUE(device_.launch(kBundle));
+  EXPECT_EQ(server_.accepted.size(), 2u);
+}
+
+// A process that is not running cannot call setVOIP, even for an app that reports from didUpdate
+// alone (Note 5's habit): it reports once it runs and its registry hands over the new token.
+TEST_F(SetVoipTest, Registration2_OnTokenOnlyAppReportsARotatedTokenOnlyOnceItRuns) {
+  AppConfig app;
+  app.token_reporting = TokenReporting::OnTokenOnly;
+  install_and_register(app);
+  ASSERT_TRUE(device_.swipe_away(kBundle));
+  const auto reports_before = server_.accepted.size() + server_.refused.size();
+  ASSERT_TRUE(device_.rotate_token(kBundle));
+  EXPECT_EQ(server_.accepted.size() + server_.refused.size(), reports_before);
+  ASSERT_TRUE(device_.launch(kBundle));
+  ASSERT_FALSE(server_.accepted.empty());
+  EXPECT_EQ(server_.accepted.back().token_hex, device_.voip_token(kBundle));
+}
+
+// im-voip-flow.md §3.2: one setVOIP per login, with the latest token. A registry kept behind the
+// login screen (§2.1) is created by the login and hands over that token in the same step.
+TEST_F(SetVoipTest, Section3_2_LoginThatCreatesTheRegistryReportsTheTokenOnce) {
+  AppConfig app;
+  app.registry = RegistryCreation::AfterLogin;
+  install_and_register(app);
+  ASSERT_EQ(server_.accepted.size(), 1u);
+  EXPECT_EQ(server_.accepted[0].token_hex, device_.voip_token(kBundle));
+  EXPECT_EQ(device_.journal().count(DeviceEventKind::TokenReported), 1u);
+  // After a logout, the next login in a new process reports the cached token, again once.
+  ASSERT_TRUE(device_.logout(kBundle));
+  ASSERT_TRUE(device_.swipe_away(kBundle));
+  ASSERT_TRUE(device_.launch(kBundle));
+  ASSERT_TRUE(device_.login(kBundle));
+  ASSERT_EQ(server_.accepted.size(), 2u);
+  EXPECT_EQ(server_.accepted[1].token_hex, device_.voip_token(kBundle));
+}
+
+// §2.3: a new APNs identity drops every app's VoIP token "for that environment"; apps signed for
+// the other environment keep theirs.
+TEST_F(DeviceTest, Registration2_ResetApsIdentityRotatesTheVoipTokensOfThatEnvironmentOnly) {
   install_and_register();
   AppConfig other;
   other.bundle_id = "com.example.other";
   install_and_register(other);
+  AppConfig production;
+  production.bundle_id = "com.example.store";
+  production.environment = ApsEnvironment::Production;
+  install_and_register(production);
   const auto a = *device_.voip_token(kBundle);
   const auto b = *device_.voip_token(other.bundle_id);
-  device_.reset_aps_identity();
+  const auto p = *device_.voip_token(production.bundle_id);
+  device_.reset_aps_identity(ApsEnvironment::Development);
   EXPECT_NE(*device_.voip_token(kBundle), a);
   EXPECT_NE(*device_.voip_token(other.bundle_id), b);
   EXPECT_FALSE(authority_.find(a)->active);
   EXPECT_FALSE(authority_.find(b)->active);
+  EXPECT_EQ(*device_.voip_token(production.bundle_id), p);
+  EXPECT_TRUE(authority_.find(p)->active);
+  device_.reset_aps_identity(ApsEnvironment::Production);
+  EXPECT_NE(*device_.voip_token(production.bundle_id), p);
+  EXPECT_FALSE(authority_.find(p)->active);
 }
 
 TEST_F(DeviceTest, Registration3_RemovingVoipFromDesiredTypesUnregistersTheToken) {

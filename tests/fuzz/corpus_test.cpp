@@ -1,5 +1,5 @@
 // Every fuzz target's seeds, run as a normal test (and so under ASan+UBSan and TSan in CI).
-// Certificate seeds are made here, never committed; token seeds are checked-in text.
+// Certificate seeds are made here, never committed; the other seeds are checked-in files.
 
 #include "fuzz/fuzz_targets.hpp"
 #include "pki/classify.hpp"
@@ -64,6 +64,13 @@ TEST(FuzzCorpus, PushRequestSeeds) {
   ASSERT_GE(seeds.size(), 5u);
   for (const auto& s : seeds)
     EXPECT_EQ(run(fuzz::push_request, s), 0);
+}
+
+TEST(FuzzCorpus, ApnsFileSeeds) {
+  auto seeds = checked_in("apns_file");
+  ASSERT_GE(seeds.size(), 5u);
+  for (const auto& s : seeds)
+    EXPECT_EQ(run(fuzz::apns_file, s), 0);
 }
 
 } // namespace

@@ -16,5 +16,9 @@ int certificate(const std::uint8_t* data, std::size_t size);
 // mock_apns::validate on the requests of one input (see push_request_fuzz.cpp for the format),
 // on a token and a certificate connection, in both environments.
 int push_request(const std::uint8_t* data, std::size_t size);
+// fake_device::parse_apns_file on one input; traps when an accepted file breaks the parser's
+// promises (payload limits, an "aps" object for alerts, reading back the same) or a refusal
+// gives no reason.
+int apns_file(const std::uint8_t* data, std::size_t size);
 
 } // namespace fuzz

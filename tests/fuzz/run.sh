@@ -1,17 +1,17 @@
 #!/usr/bin/env bash
 # Runs one libFuzzer target for a bounded time and prints its exec count.
 #
-# usage: tests/fuzz/run.sh provider_token|certificate|push_request [SECONDS]   (default 60)
+# usage: tests/fuzz/run.sh provider_token|certificate|push_request|apns_file [SECONDS] (default 60)
 #
 # Builds with clang in build-fuzz/ (ASan+UBSan, coverage for libFuzzer), starts from the seeds
-# (checked-in text for provider_token; certificates made on the spot for certificate), keeps the
+# (checked-in files for the others; certificates made on the spot for certificate), keeps the
 # grown corpus in build-fuzz/corpus/TARGET and any crashing input in build-fuzz/findings/TARGET.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
 target=${1:-}
 seconds=${2:-60}
-case "$target" in provider_token|certificate|push_request) ;; *) sed -n '2,9p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;; esac
+case "$target" in provider_token|certificate|push_request|apns_file) ;; *) sed -n '2,9p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;; esac
 
 scripts/setup.sh --fuzz
 CC=clang CXX=clang++ cmake -S . -B build-fuzz -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DVOIPSIM_FUZZ=ON \
