@@ -14,7 +14,8 @@ const char* const kDeviceCommandsHelp =
                                                  remote party hangs up
   callkit immediate|never|delay:MS|fail:NAME     how the app reports the next VoIP pushes
   dnd on|off | lock on|off                       Do Not Disturb, screen lock
-  rotate-token | reset-identity                  the system changes the app's / every VoIP token
+  rotate-token | reset-identity                  the system changes the app's VoIP token / every
+                                                 VoIP token of the app's environment
   reinstall                                      delete the app and install the same build
   help                                           this list
 )";
@@ -150,8 +151,8 @@ core::Result<DeviceAction> parse_device_command(std::string_view line, const App
   }
   if (verb == "reset-identity") {
     if (auto ok = arity(0, "reset-identity"); !ok) return core::Unexpected(ok.error());
-    return DeviceAction([](Device& d) -> core::Result<void> {
-      d.reset_aps_identity();
+    return DeviceAction([environment = app.environment](Device& d) -> core::Result<void> {
+      d.reset_aps_identity(environment);
       return {};
     });
   }
