@@ -1,5 +1,6 @@
 #include "mock_apns/admin_api.hpp"
 
+#include "core/encoding.hpp"
 #include "mock_apns/json_codec.hpp"
 #include "mock_apns/server.hpp"
 
@@ -25,29 +26,6 @@ AdminResponse error(int status, const std::string& message) {
 AdminResponse not_found(const AdminRequest& r) {
   return error(404, "no endpoint " + r.method + " " + parse_admin_target(r.target).path +
                         "; see GET /v1 for the list");
-}
-
-int hex_value(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
-
-std::string url_decode(std::string_view text) {
-  std::string out;
-  for (std::size_t i = 0; i < text.size(); ++i) {
-    if (text[i] == '+') {
-      out += ' ';
-    } else if (text[i] == '%' && i + 2 < text.size() && hex_value(text[i + 1]) >= 0 &&
-               hex_value(text[i + 2]) >= 0) {
-      out += static_cast<char>(hex_value(text[i + 1]) * 16 + hex_value(text[i + 2]));
-      i += 2;
-    } else {
-      out += text[i];
-    }
-  }
-  return out;
 }
 
 std::optional<std::uint64_t> number(const AdminTarget& t, std::string_view name) {
@@ -393,15 +371,15 @@ AdminResponse metrics(Server& mock) {
 AdminTarget parse_admin_target(std::string_view target) {
   AdminTarget out;
   const auto question = target.find('?');
-  out.path = url_decode(target.substr(0, question));
+  out.path = core::percent_decode(target.substr(0, question));
   if (question == std::string_view::npos) return out;
   std::string_view query = target.substr(question + 1);
   while (!query.empty()) {
     const auto amp = query.find('&');
     const std::string_view pair = query.substr(0, amp);
     const auto eq = pair.find('=');
-    out.query[url_decode(pair.substr(0, eq))] =
-        eq == std::string_view::npos ? std::string() : url_decode(pair.substr(eq + 1));
+    out.query[core::percent_decode(pair.substr(0, eq))] =
+        eq == std::string_view::npos ? std::string() : core::percent_decode(pair.substr(eq + 1));
     query.remove_prefix(amp == std::string_view::npos ? query.size() : amp + 1);
   }
   return out;

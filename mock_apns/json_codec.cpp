@@ -2,6 +2,7 @@
 
 #include "core/encoding.hpp"
 #include "core/error.hpp"
+#include "core/json_fields.hpp"
 
 #include <algorithm>
 #include <chrono>
@@ -19,53 +20,9 @@ core::Unexpected<core::Error> bad(std::string what) {
   return core::fail(core::Errc::InvalidArgument, std::move(what));
 }
 
-// Field readers: absent keeps the default; a present field of the wrong type is an error.
-template <typename T>
-core::Result<void> read(const json& object, const char* name, T& out) {
-  const auto found = object.find(name);
-  if (found == object.end() || found->is_null()) {
-    return {};
-  }
-  if constexpr (std::is_same_v<T, std::string>) {
-    if (!found->is_string()) return bad(std::string("\"") + name + "\" must be a string");
-  } else if constexpr (std::is_same_v<T, bool>) {
-    if (!found->is_boolean()) return bad(std::string("\"") + name + "\" must be true or false");
-  } else if constexpr (std::is_integral_v<T>) {
-    if (!found->is_number_integer()) return bad(std::string("\"") + name + "\" must be an integer");
-    if constexpr (std::is_unsigned_v<T>) {
-      if (found->get<std::int64_t>() < 0)
-        return bad(std::string("\"") + name + "\" must not be negative");
-    }
-  } else if constexpr (std::is_same_v<T, std::vector<std::string>>) {
-    if (!found->is_array()) return bad(std::string("\"") + name + "\" must be an array of strings");
-    for (const auto& item : *found) {
-      if (!item.is_string())
-        return bad(std::string("\"") + name + "\" must be an array of strings");
-    }
-  }
-  out = found->get<T>();
-  return {};
-}
-
 // The error of a failed step, for a function returning another Result type.
 core::Unexpected<core::Error> error_of(const core::Result<void>& failed) {
   return core::Unexpected<core::Error>(failed.error());
-}
-
-// An object with no key outside `known`: a misspelt field must not be silently ignored (a
-// verify filter with a typo would match every request).
-core::Result<void> require_object(const json& j, const char* what,
-                                  std::initializer_list<std::string_view> known) {
-  if (!j.is_object()) return bad(std::string(what) + " must be a JSON object");
-  for (const auto& [key, value] : j.items()) {
-    if (std::find(known.begin(), known.end(), key) == known.end()) {
-      std::string names;
-      for (auto name : known)
-        names += (names.empty() ? "" : ", ") + std::string(name);
-      return bad(std::string(what) + ": unknown field \"" + key + "\"; known: " + names);
-    }
-  }
-  return {};
 }
 
 json time_ms(core::TimePoint t) {
@@ -79,17 +36,17 @@ std::string json_text(const json& j) {
 }
 
 core::Result<TokenRecord> token_record_from_json(const json& j) {
-  if (auto r = require_object(j, "a token record",
-                              {"token", "environment", "topic", "state", "timestamp"});
+  if (auto r = core::require_json_object(j, "a token record",
+                                         {"token", "environment", "topic", "state", "timestamp"});
       !r)
     return error_of(r);
   TokenRecord record;
   std::string environment, state = "active";
-  if (auto r = read(j, "token", record.token); !r) return error_of(r);
-  if (auto r = read(j, "environment", environment); !r) return error_of(r);
-  if (auto r = read(j, "topic", record.topic); !r) return error_of(r);
-  if (auto r = read(j, "state", state); !r) return error_of(r);
-  if (auto r = read(j, "timestamp", record.timestamp_ms); !r) return error_of(r);
+  if (auto r = core::read_json_field(j, "token", record.token); !r) return error_of(r);
+  if (auto r = core::read_json_field(j, "environment", environment); !r) return error_of(r);
+  if (auto r = core::read_json_field(j, "topic", record.topic); !r) return error_of(r);
+  if (auto r = core::read_json_field(j, "state", state); !r) return error_of(r);
+  if (auto r = core::read_json_field(j, "timestamp", record.timestamp_ms); !r) return error_of(r);
   if (record.token.empty()) return bad("\"token\" is required (hex)");
   if (record.topic.empty()) return bad("\"topic\" is required, e.g. com.example.app.voip");
   const auto env = parse_environment(environment);
@@ -127,22 +84,24 @@ core::Result<std::vector<TokenRecord>> parse_token_records(std::string_view text
 }
 
 core::Result<ProviderKeySpec> key_spec_from_json(const json& j) {
-  if (auto r = require_object(j, "a key",
-                              {"key_id", "team_id", "kind", "environments", "bundle_ids",
-                               "related_key_id", "public_key_pem", "revoked"});
+  if (auto r = core::require_json_object(j, "a key",
+                                         {"key_id", "team_id", "kind", "environments", "bundle_ids",
+                                          "related_key_id", "public_key_pem", "revoked"});
       !r)
     return error_of(r);
   ProviderKeySpec spec;
   std::string kind = "team";
   std::vector<std::string> environments = {"sandbox", "production"};
-  if (auto r = read(j, "key_id", spec.key_id); !r) return error_of(r);
-  if (auto r = read(j, "team_id", spec.team_id); !r) return error_of(r);
-  if (auto r = read(j, "kind", kind); !r) return error_of(r);
-  if (auto r = read(j, "environments", environments); !r) return error_of(r);
-  if (auto r = read(j, "bundle_ids", spec.bundle_ids); !r) return error_of(r);
-  if (auto r = read(j, "related_key_id", spec.related_key_id); !r) return error_of(r);
-  if (auto r = read(j, "public_key_pem", spec.public_key_pem); !r) return error_of(r);
-  if (auto r = read(j, "revoked", spec.revoked); !r) return error_of(r);
+  if (auto r = core::read_json_field(j, "key_id", spec.key_id); !r) return error_of(r);
+  if (auto r = core::read_json_field(j, "team_id", spec.team_id); !r) return error_of(r);
+  if (auto r = core::read_json_field(j, "kind", kind); !r) return error_of(r);
+  if (auto r = core::read_json_field(j, "environments", environments); !r) return error_of(r);
+  if (auto r = core::read_json_field(j, "bundle_ids", spec.bundle_ids); !r) return error_of(r);
+  if (auto r = core::read_json_field(j, "related_key_id", spec.related_key_id); !r)
+    return error_of(r);
+  if (auto r = core::read_json_field(j, "public_key_pem", spec.public_key_pem); !r)
+    return error_of(r);
+  if (auto r = core::read_json_field(j, "revoked", spec.revoked); !r) return error_of(r);
   if (kind != "team" && kind != "topic") return bad("\"kind\" must be \"team\" or \"topic\"");
   spec.kind = kind == "team" ? KeyKind::TeamScoped : KeyKind::TopicSpecific;
   spec.sandbox = spec.production = false;
@@ -172,20 +131,20 @@ json to_json(const ProviderKey& key) {
 }
 
 core::Result<FaultRule> fault_rule_from_json(const json& j) {
-  if (auto r = require_object(
+  if (auto r = core::require_json_object(
           j, "a fault", {"scope", "match", "skip", "count", "reason", "latency_ms", "goaway"});
       !r)
     return error_of(r);
   FaultRule rule;
   std::string scope = "any", reason, goaway;
   std::int64_t latency_ms = 0;
-  if (auto r = read(j, "scope", scope); !r) return error_of(r);
-  if (auto r = read(j, "match", rule.match); !r) return error_of(r);
-  if (auto r = read(j, "skip", rule.skip); !r) return error_of(r);
-  if (auto r = read(j, "count", rule.count); !r) return error_of(r);
-  if (auto r = read(j, "reason", reason); !r) return error_of(r);
-  if (auto r = read(j, "latency_ms", latency_ms); !r) return error_of(r);
-  if (auto r = read(j, "goaway", goaway); !r) return error_of(r);
+  if (auto r = core::read_json_field(j, "scope", scope); !r) return error_of(r);
+  if (auto r = core::read_json_field(j, "match", rule.match); !r) return error_of(r);
+  if (auto r = core::read_json_field(j, "skip", rule.skip); !r) return error_of(r);
+  if (auto r = core::read_json_field(j, "count", rule.count); !r) return error_of(r);
+  if (auto r = core::read_json_field(j, "reason", reason); !r) return error_of(r);
+  if (auto r = core::read_json_field(j, "latency_ms", latency_ms); !r) return error_of(r);
+  if (auto r = core::read_json_field(j, "goaway", goaway); !r) return error_of(r);
   const auto parsed_scope = parse_fault_scope(scope);
   if (!parsed_scope) return bad("\"scope\" must be any, token, topic or team");
   rule.scope = *parsed_scope;
@@ -220,23 +179,23 @@ json to_json(const ListedFault& f) {
 }
 
 core::Result<JournalFilter> journal_filter_from_json(const json& j) {
-  if (auto r = require_object(j, "a journal filter",
-                              {"environment", "token", "topic", "push_type", "status", "reason",
-                               "accepted", "since_ms", "until_ms"});
+  if (auto r = core::require_json_object(j, "a journal filter",
+                                         {"environment", "token", "topic", "push_type", "status",
+                                          "reason", "accepted", "since_ms", "until_ms"});
       !r)
     return error_of(r);
   JournalFilter f;
   std::string environment, push_type, reason, token, topic;
   std::int64_t since = -1, until = -1, status = -1;
-  if (auto r = read(j, "environment", environment); !r) return error_of(r);
-  if (auto r = read(j, "token", token); !r) return error_of(r);
-  if (auto r = read(j, "topic", topic); !r) return error_of(r);
-  if (auto r = read(j, "push_type", push_type); !r) return error_of(r);
-  if (auto r = read(j, "status", status); !r) return error_of(r);
-  if (auto r = read(j, "reason", reason); !r) return error_of(r);
-  if (auto r = read(j, "accepted", f.accepted_only); !r) return error_of(r);
-  if (auto r = read(j, "since_ms", since); !r) return error_of(r);
-  if (auto r = read(j, "until_ms", until); !r) return error_of(r);
+  if (auto r = core::read_json_field(j, "environment", environment); !r) return error_of(r);
+  if (auto r = core::read_json_field(j, "token", token); !r) return error_of(r);
+  if (auto r = core::read_json_field(j, "topic", topic); !r) return error_of(r);
+  if (auto r = core::read_json_field(j, "push_type", push_type); !r) return error_of(r);
+  if (auto r = core::read_json_field(j, "status", status); !r) return error_of(r);
+  if (auto r = core::read_json_field(j, "reason", reason); !r) return error_of(r);
+  if (auto r = core::read_json_field(j, "accepted", f.accepted_only); !r) return error_of(r);
+  if (auto r = core::read_json_field(j, "since_ms", since); !r) return error_of(r);
+  if (auto r = core::read_json_field(j, "until_ms", until); !r) return error_of(r);
   if (!environment.empty()) {
     f.environment = parse_environment(environment);
     if (!f.environment) return bad("\"environment\" must be sandbox or production");
@@ -315,7 +274,10 @@ struct SettingField {
 
 template <typename T>
 SettingField plain(const char* name, T Settings::*member) {
-  return {name, [name, member](const json& j, Settings& s) { return read(j, name, s.*member); },
+  return {name,
+          [name, member](const json& j, Settings& s) {
+            return core::read_json_field(j, name, s.*member);
+          },
           [member](const Settings& s) { return json(s.*member); }};
 }
 
@@ -339,10 +301,14 @@ const std::vector<SettingField>& setting_fields() {
   static const std::vector<SettingField> fields = {
       plain("strictTokens", &Settings::strict_tokens),
       {"tokenMinHex",
-       [](const json& j, Settings& s) { return read(j, "tokenMinHex", s.token_syntax.min_hex); },
+       [](const json& j, Settings& s) {
+         return core::read_json_field(j, "tokenMinHex", s.token_syntax.min_hex);
+       },
        [](const Settings& s) { return json(s.token_syntax.min_hex); }},
       {"tokenMaxHex",
-       [](const json& j, Settings& s) { return read(j, "tokenMaxHex", s.token_syntax.max_hex); },
+       [](const json& j, Settings& s) {
+         return core::read_json_field(j, "tokenMaxHex", s.token_syntax.max_hex);
+       },
        [](const Settings& s) { return json(s.token_syntax.max_hex); }},
       seconds("unregisterDelay", &Settings::unregister_delay),
       {"envKeyReasonSpelling",

@@ -1,6 +1,6 @@
 #include "fake_device/remote/pipeline_link.hpp"
 
-#include <cctype>
+#include "core/encoding.hpp"
 
 #include <nlohmann/json.hpp>
 
@@ -10,22 +10,6 @@ namespace {
 
 using nlohmann::json;
 constexpr std::chrono::milliseconds kTimeout{5000};
-
-// The user id goes into a path: escape everything but unreserved characters (RFC 3986 §2.3).
-std::string path_segment(std::string_view text) {
-  static constexpr char kHex[] = "0123456789ABCDEF";
-  std::string out;
-  for (const unsigned char c : text) {
-    if (std::isalnum(c) || c == '-' || c == '.' || c == '_' || c == '~') {
-      out += static_cast<char>(c);
-    } else {
-      out += '%';
-      out += kHex[c >> 4];
-      out += kHex[c & 15];
-    }
-  }
-  return out;
-}
 
 } // namespace
 
@@ -67,14 +51,14 @@ core::Result<void> PipelineLink::send(std::string_view method, const std::string
 }
 
 core::Result<void> PipelineLink::set_voip(const VoipTokenReport& report) {
-  const std::string target = "/v1/users/" + path_segment(user_) + "/voip-token";
+  const std::string target = "/v1/users/" + core::percent_encode(user_) + "/voip-token";
   if (!report.token_hex) return send("DELETE", target, {}); // didInvalidate: no token any more
   return send("POST", target,
               json{{"token", *report.token_hex}, {"certificate_id", report.certificate_id}}.dump());
 }
 
 void PipelineLink::presence_changed(std::string_view, std::string_view, ImPresence presence) {
-  const auto sent = send("POST", "/v1/users/" + path_segment(user_) + "/presence",
+  const auto sent = send("POST", "/v1/users/" + core::percent_encode(user_) + "/presence",
                          json{{"state", pipeline_presence(presence)}}.dump());
   if (!sent && on_error_) on_error_("could not report presence: " + sent.error().message());
 }

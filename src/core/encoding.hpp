@@ -25,6 +25,13 @@ char to_lower_ascii(char c);
 std::string to_lower_ascii(std::string_view text);
 bool equal_ignoring_case(std::string_view a, std::string_view b);
 
+// URL percent-encoding (RFC 3986 §2.1) of a path segment or query value: every byte but the
+// unreserved ones (letters, digits, "-._~") as %XX.
+std::string percent_encode(std::string_view text);
+// The reverse, with '+' read as a space as HTML forms write it; a '%' not followed by two hex
+// digits stays as it is.
+std::string percent_decode(std::string_view text);
+
 // True when `text` is well-formed UTF-8 (no overlong forms, surrogates or values past U+10FFFF).
 bool is_valid_utf8(std::string_view text);
 

@@ -24,6 +24,10 @@ struct TlsClientConfig {
   std::string ca_file;          // PEM trust anchors for the server; empty: the system store
   std::string certificate_file; // optional client certificate chain (PEM)
   std::string private_key_file; // its key (PEM); required with certificate_file
+  // The same in memory, for a certificate that lives in a database (the pipeline's uploaded
+  // .p12): used when certificate_file is empty.
+  std::string certificate_pem;
+  std::string private_key_pem;
   // Name for SNI and for checking the server certificate; empty: the client's host.
   std::string server_name;
   // Offered via ALPN. Empty offers no ALPN at all, as some APNs clients do (spec §2).

@@ -99,6 +99,13 @@ core::Result<std::shared_ptr<SslContext>> make_client_tls_context(const TlsClien
       return tls_error(ec, "client certificate '" + config.certificate_file + "'");
     if (ctx->use_private_key_file(config.private_key_file, SslContext::pem, ec); ec)
       return tls_error(ec, "client private key '" + config.private_key_file + "'");
+  } else if (!config.certificate_pem.empty()) {
+    if (config.private_key_pem.empty())
+      return core::fail(Errc::InvalidOptions, "client certificate given without private_key_pem");
+    if (ctx->use_certificate_chain(boost::asio::buffer(config.certificate_pem), ec); ec)
+      return tls_error(ec, "client certificate (PEM in memory)");
+    if (ctx->use_private_key(boost::asio::buffer(config.private_key_pem), SslContext::pem, ec); ec)
+      return tls_error(ec, "client private key (PEM in memory)");
   }
 
   if (!config.alpn.empty()) {

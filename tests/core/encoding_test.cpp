@@ -66,3 +66,17 @@ TEST(Printable, ReplacesBytesOutsidePrintableAsciiAndCuts) {
 }
 
 } // namespace
+
+TEST(PercentEncoding, UnreservedStayOthersBecomeHex) {
+  EXPECT_EQ(core::percent_encode("alice"), "alice");
+  EXPECT_EQ(core::percent_encode("a b/c+d%é"), "a%20b%2Fc%2Bd%25%C3%A9");
+  EXPECT_EQ(core::percent_encode("-._~"), "-._~");
+}
+
+TEST(PercentEncoding, DecodeIsTheInverseAndToleratesStrayPercents) {
+  for (const char* text : {"alice", "a b/c+d%é", "", "%", "100%"})
+    EXPECT_EQ(core::percent_decode(core::percent_encode(text)), text) << text;
+  EXPECT_EQ(core::percent_decode("a+b%2Bc"), "a b+c");
+  EXPECT_EQ(core::percent_decode("%zz%4"), "%zz%4");
+  EXPECT_EQ(core::percent_decode("%41%62"), "Ab");
+}

@@ -1,0 +1,66 @@
+#pragma once
+// Reading JSON request bodies the same strict way in every API voipsim serves (the mock's admin
+// API, the pipeline's): an absent field keeps its default, a field of the wrong type is an error
+// that names it, and an unknown field is an error (a misspelt field must not be silently
+// ignored). Header-only over nlohmann::json; include it only where JSON is parsed.
+
+#include "core/result.hpp"
+
+#include <algorithm>
+#include <cstdint>
+#include <initializer_list>
+#include <string>
+#include <string_view>
+#include <type_traits>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+namespace core {
+
+inline Unexpected<Error> json_field_error(std::string what) {
+  return fail(Errc::InvalidArgument, std::move(what));
+}
+
+// Reads `name` from `object` into `out` (string, bool, integer or array of strings).
+template <typename T>
+Result<void> read_json_field(const nlohmann::json& object, const char* name, T& out) {
+  const auto found = object.find(name);
+  if (found == object.end() || found->is_null()) return {};
+  const std::string quoted = std::string("\"") + name + "\"";
+  if constexpr (std::is_same_v<T, std::string>) {
+    if (!found->is_string()) return json_field_error(quoted + " must be a string");
+  } else if constexpr (std::is_same_v<T, bool>) {
+    if (!found->is_boolean()) return json_field_error(quoted + " must be true or false");
+  } else if constexpr (std::is_integral_v<T>) {
+    if (!found->is_number_integer()) return json_field_error(quoted + " must be an integer");
+    if constexpr (std::is_unsigned_v<T>) {
+      if (found->get<std::int64_t>() < 0) return json_field_error(quoted + " must not be negative");
+    }
+  } else if constexpr (std::is_same_v<T, std::vector<std::string>>) {
+    if (!found->is_array()) return json_field_error(quoted + " must be an array of strings");
+    for (const auto& item : *found) {
+      if (!item.is_string()) return json_field_error(quoted + " must be an array of strings");
+    }
+  }
+  out = found->get<T>();
+  return {};
+}
+
+// `j` is an object with no key outside `known`.
+inline Result<void> require_json_object(const nlohmann::json& j, const char* what,
+                                        std::initializer_list<std::string_view> known) {
+  if (!j.is_object()) return json_field_error(std::string(what) + " must be a JSON object");
+  for (const auto& [key, value] : j.items()) {
+    if (std::find(known.begin(), known.end(), key) == known.end()) {
+      std::string names;
+      for (auto name : known)
+        names += (names.empty() ? "" : ", ") + std::string(name);
+      return json_field_error(std::string(what) + ": unknown field \"" + key +
+                              "\"; known: " + names);
+    }
+  }
+  return {};
+}
+
+} // namespace core

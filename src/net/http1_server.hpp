@@ -1,0 +1,86 @@
+#pragma once
+// The HTTP/1.1 server of voipsim's JSON APIs (the mock's admin API, the pipeline's API): plain
+// TCP, keep-alive, a body limit, one I/O thread. A handler answers each request at once or later
+// (long-poll), or turns the connection into an event stream (server-sent events). The
+// counterpart of http1_client.hpp; the APNs path is HTTP/2 (server.hpp).
+
+#include "core/result.hpp"
+
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+
+namespace net {
+
+struct Http1Request {
+  std::string method;
+  std::string target; // path and query
+  std::string body;
+};
+
+struct Http1Response {
+  int status = 200;
+  std::string content_type = "application/json";
+  std::string body;
+};
+
+// One request on one connection. Every member may be called from any thread; the callbacks
+// run on the connection's I/O thread. Calls after the connection closed do nothing.
+class Http1Exchange {
+public:
+  virtual ~Http1Exchange() = default;
+  virtual const Http1Request& request() const = 0;
+  // Sends the answer (once); the connection then reads its next request.
+  virtual void respond(Http1Response response) = 0;
+  // Instead of respond(): a 200 whose body never ends ("Connection: close"); write() sends it.
+  virtual void start_stream(std::string content_type) = 0;
+  // After start_stream(): sends `chunk`; `done(false)` when the client is gone.
+  virtual void write(std::string chunk, std::function<void(bool sent)> done) = 0;
+  // Runs `fired` after `delay` unless cancel_timer() or the end of the connection comes first.
+  // One timer per exchange: starting another replaces it.
+  virtual void start_timer(std::chrono::milliseconds delay, std::function<void()> fired) = 0;
+  virtual void cancel_timer() = 0;
+  // Runs `task` on the connection's thread.
+  virtual void post(std::function<void()> task) = 0;
+  // Called once when the connection ends before the exchange is answered (client gone, or
+  // stop()): what the handler waits on must be released there.
+  virtual void on_close(std::function<void()> closed) = 0;
+};
+
+// Runs on the server's I/O thread for each request. An exception becomes a 500 that names it,
+// and the server carries on.
+using Http1Handler = std::function<void(const std::shared_ptr<Http1Exchange>& exchange)>;
+// The common case: a handler that answers at once.
+Http1Handler answer_at_once(std::function<Http1Response(const Http1Request&)> handler);
+
+struct Http1ServerOptions {
+  std::string host = "127.0.0.1";
+  std::uint16_t port = 0;                         // 0: pick a free port
+  std::size_t body_limit = std::size_t{16} << 20; // larger bodies: 413 with `too_large_body`
+  std::string server_name = "voipsim";            // the Server header
+  std::string too_large_body =
+      R"({"error":"BODY_TOO_LARGE","message":"request body over the limit"})";
+};
+
+class Http1Server {
+public:
+  Http1Server(Http1ServerOptions options, Http1Handler handler);
+  ~Http1Server(); // stop()
+  Http1Server(const Http1Server&) = delete;
+  Http1Server& operator=(const Http1Server&) = delete;
+
+  // Listens; fails with a message naming the address when it cannot.
+  core::Result<void> start();
+  // Closes the listener and every connection, waits for the I/O thread. Idempotent.
+  void stop();
+  std::uint16_t port() const;
+
+  struct Impl;
+
+private:
+  std::shared_ptr<Impl> impl_;
+};
+
+} // namespace net

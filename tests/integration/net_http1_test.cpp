@@ -1,0 +1,148 @@
+// net::Http1Server and net::http1_request against each other (and curl): answers at once and
+// later, body limits, malformed requests, a throwing handler, and stop() with a request waiting.
+#include "net/http1_client.hpp"
+#include "net/http1_server.hpp"
+#include "support/child_process.hpp"
+#include "support/wait.hpp"
+
+#include <future>
+
+#include <gtest/gtest.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+namespace {
+
+using namespace std::chrono_literals;
+
+net::HttpEndpoint endpoint_of(const net::Http1Server& server) {
+  return {"127.0.0.1", server.port()};
+}
+
+TEST(Http1Server, AnswersAtOnceWithTheRequestSeen) {
+  net::Http1Server server(
+      {}, net::answer_at_once([](const net::Http1Request& r) {
+        return net::Http1Response{201, "text/plain", r.method + " " + r.target + " " + r.body};
+      }));
+  ASSERT_TRUE(server.start());
+  const auto reply =
+      net::http1_request(endpoint_of(server), "POST", "/v1/things?x=1", R"({"a":1})", 5s);
+  ASSERT_TRUE(reply) << reply.error().message();
+  EXPECT_EQ(reply->status, 201);
+  EXPECT_EQ(reply->body, R"(POST /v1/things?x=1 {"a":1})");
+}
+
+TEST(Http1Server, KeepsTheConnectionForTheNextRequest) {
+  ASSERT_FALSE(support::find_program("curl").empty());
+  net::Http1Server server({}, net::answer_at_once([](const net::Http1Request& r) {
+                            return net::Http1Response{200, "text/plain", r.target + "\n"};
+                          }));
+  ASSERT_TRUE(server.start());
+  const std::string base = "http://127.0.0.1:" + std::to_string(server.port());
+  const auto run = support::run_process({"curl", "-sS", "-v", base + "/one", base + "/two"}, 30s);
+  ASSERT_EQ(run.exit_code, 0) << run.describe();
+  EXPECT_NE(run.output.find("/one\n"), std::string::npos) << run.output;
+  EXPECT_NE(run.output.find("/two\n"), std::string::npos) << run.output;
+  EXPECT_NE(run.output.find("Re-using existing connection"), std::string::npos) << run.output;
+}
+
+TEST(Http1Server, AnswersLaterFromAnotherThread) {
+  std::promise<std::shared_ptr<net::Http1Exchange>> held;
+  net::Http1Server server({}, [&](const std::shared_ptr<net::Http1Exchange>& exchange) {
+    held.set_value(exchange); // answered by the test's thread below
+  });
+  ASSERT_TRUE(server.start());
+  auto client = std::async(std::launch::async, [&] {
+    return net::http1_request(endpoint_of(server), "GET", "/", {}, 20s);
+  });
+  auto exchange = held.get_future();
+  ASSERT_EQ(exchange.wait_for(support::kEventTimeout), std::future_status::ready);
+  exchange.get()->respond({200, "text/plain", "later"});
+  const auto reply = client.get();
+  ASSERT_TRUE(reply) << reply.error().message();
+  EXPECT_EQ(reply->body, "later");
+}
+
+TEST(Http1Server, OversizedBodyGetsTheConfiguredAnswer) {
+  net::Http1ServerOptions options;
+  options.body_limit = 10;
+  options.too_large_body = R"({"error":"too big"})";
+  net::Http1Server server(
+      options, net::answer_at_once([](const net::Http1Request&) { return net::Http1Response{}; }));
+  ASSERT_TRUE(server.start());
+  const auto reply =
+      net::http1_request(endpoint_of(server), "POST", "/", std::string(100, 'x'), 5s);
+  ASSERT_TRUE(reply) << reply.error().message();
+  EXPECT_EQ(reply->status, 413);
+  EXPECT_EQ(reply->body, "{\"error\":\"too big\"}\n");
+}
+
+TEST(Http1Server, ThrowingHandlerIsA500AndTheServerCarriesOn) {
+  net::Http1Server server({}, net::answer_at_once([](const net::Http1Request& r) {
+                            if (r.target == "/boom") throw std::runtime_error("boom");
+                            return net::Http1Response{200, "text/plain", "fine"};
+                          }));
+  ASSERT_TRUE(server.start());
+  const auto boom = net::http1_request(endpoint_of(server), "GET", "/boom", {}, 5s);
+  ASSERT_TRUE(boom);
+  EXPECT_EQ(boom->status, 500);
+  EXPECT_NE(boom->body.find("boom"), std::string::npos);
+  const auto fine = net::http1_request(endpoint_of(server), "GET", "/", {}, 5s);
+  ASSERT_TRUE(fine);
+  EXPECT_EQ(fine->body, "fine");
+}
+
+TEST(Http1Server, MalformedRequestIsA400) {
+  net::Http1Server server(
+      {}, net::answer_at_once([](const net::Http1Request&) { return net::Http1Response{}; }));
+  ASSERT_TRUE(server.start());
+  const int s = socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in address{};
+  address.sin_family = AF_INET;
+  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  address.sin_port = htons(server.port());
+  ASSERT_EQ(connect(s, reinterpret_cast<sockaddr*>(&address), sizeof address), 0);
+  const std::string garbage = "NOT HTTP AT ALL\r\n\r\n";
+  ASSERT_EQ(send(s, garbage.data(), garbage.size(), 0), static_cast<ssize_t>(garbage.size()));
+  std::string answer;
+  char buffer[1024];
+  for (ssize_t n; (n = recv(s, buffer, sizeof buffer, 0)) > 0;)
+    answer.append(buffer, static_cast<std::size_t>(n));
+  close(s);
+  EXPECT_EQ(answer.rfind("HTTP/1.1 400", 0), 0u) << answer;
+}
+
+TEST(Http1Server, StopEndsAWaitingExchangeAndTellsItsHandler) {
+  std::promise<void> closed;
+  std::promise<void> waiting;
+  net::Http1Server server({}, [&](const std::shared_ptr<net::Http1Exchange>& exchange) {
+    exchange->on_close([&closed] { closed.set_value(); });
+    waiting.set_value(); // never answered
+  });
+  ASSERT_TRUE(server.start());
+  auto client = std::async(std::launch::async, [&] {
+    return net::http1_request(endpoint_of(server), "GET", "/wait", {}, 20s);
+  });
+  auto waited = waiting.get_future();
+  ASSERT_EQ(waited.wait_for(support::kEventTimeout), std::future_status::ready);
+  server.stop();
+  auto closed_future = closed.get_future();
+  EXPECT_EQ(closed_future.wait_for(support::kEventTimeout), std::future_status::ready);
+  const auto reply = client.get();
+  EXPECT_FALSE(reply); // the connection closed without an answer
+}
+
+TEST(Http1Server, BusyPortIsAClearError) {
+  net::Http1Server first(
+      {}, net::answer_at_once([](const net::Http1Request&) { return net::Http1Response{}; }));
+  ASSERT_TRUE(first.start());
+  net::Http1Server second(
+      {"127.0.0.1", first.port()},
+      net::answer_at_once([](const net::Http1Request&) { return net::Http1Response{}; }));
+  const auto started = second.start();
+  ASSERT_FALSE(started);
+  EXPECT_NE(started.error().detail.find("cannot listen on 127.0.0.1:"), std::string::npos);
+}
+
+} // namespace
