@@ -16,6 +16,7 @@ namespace pipeline {
 // production (§2.1 step 3, §4.4).
 enum class Environment { Development, Production };
 std::string_view to_string(Environment environment); // "dev", "prod"
+std::optional<Environment> parse_environment(std::string_view text);
 
 struct CertificateRecord {
   std::int64_t record_id = 0; // assigned by the store
