@@ -31,13 +31,15 @@ public:
   std::vector<CertificateRecord> certificates() const;
   std::optional<CertificateRecord> certificate(std::int64_t record_id) const;
   // The record a console certificate ID belongs to, and which environment that ID stands for.
-  std::optional<std::pair<CertificateRecord, Environment>> certificate_by_id(
-      std::int64_t certificate_id) const;
+  std::optional<std::pair<CertificateRecord, Environment>>
+  certificate_by_id(std::int64_t certificate_id) const;
+  // Also deletes the registrations made with it; messages keep their copy of the target.
   bool delete_certificate(std::int64_t record_id);
   bool set_certificate_health(std::int64_t record_id, const std::string& health);
 
   // --- Registrations -----------------------------------------------------------------------
-  core::Result<void> put_registration(const Registration& registration); // replaces the user's
+  // Replaces the user's. Fails when cert_record_id names no certificate record.
+  core::Result<void> put_registration(const Registration& registration);
   std::optional<Registration> registration(const std::string& user) const;
   bool set_registration_state(const std::string& user, RegistrationState state,
                               const std::string& reason);
@@ -50,7 +52,8 @@ public:
   // --- Messages (the outbox) ---------------------------------------------------------------
   // Assigns message_id ("msg-<n>", n counting from 1 per database).
   core::Result<MessageRecord> add_message(MessageRecord message);
-  // Writes state, reason, apns_id, attempts, next_attempt_at and the push target.
+  // Writes state, reason, apns_id, attempts, next_attempt_at and the push target; NotFound
+  // (pipeline/error.hpp) for an unknown message_id.
   core::Result<void> update_message(const MessageRecord& message);
   std::optional<MessageRecord> message(const std::string& message_id) const;
   // Pending messages in the order they were added: what a restart resumes.
