@@ -7,6 +7,7 @@ set -euo pipefail
 packages=(
   g++ cmake ninja-build ccache pkg-config git
   libnghttp2-dev libboost-dev libssl-dev nlohmann-json3-dev libgtest-dev libgmock-dev
+  libsqlite3-dev
   openssl curl nghttp2-client nghttp2-server procps
 )
 

@@ -1,0 +1,101 @@
+#pragma once
+// What the IM push backend keeps (im-voip-flow.md §2.3, §3.3, §4): certificate records from the
+// console, VoIP registrations from setVOIP, presence, and messages with their push attempt.
+// Plain values; the Store persists them.
+
+#include "core/clock.hpp"
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace pipeline {
+
+// Which APNs environment a certificate ID stands for: certIdDev → sandbox, certIdProd →
+// production (§2.1 step 3, §4.4).
+enum class Environment { Development, Production };
+std::string_view to_string(Environment environment); // "dev", "prod"
+std::optional<Environment> parse_environment(std::string_view text);
+
+struct CertificateRecord {
+  std::int64_t record_id = 0; // assigned by the store
+  std::string name;
+  std::string bundle_id; // without ".voip"
+  std::string type = "voip";
+  core::TimePoint not_before{};
+  core::TimePoint not_after{};
+  std::int64_t cert_id_dev = 0; // assigned by the store: the pair (1001, 1002), (1003, 1004), ...
+  std::int64_t cert_id_prod = 0;
+  std::string certificate_pem; // the leaf, then the chain the .p12 held
+  std::string private_key_pem;
+  // "ok", or the flag the dispatcher set from an APNs answer (§4.5): CERT_TOPIC_MISMATCH,
+  // BAD_CERTIFICATE, CERT_EXPIRED.
+  std::string health = "ok";
+  core::TimePoint created_at{};
+};
+
+// IM SDK presence of a user's installation (§4.3 presence model).
+enum class Presence { Online, Background, Killed, LoggedOut, Kicked };
+std::string_view to_string(Presence presence); // online, background, killed, logged_out, kicked
+std::optional<Presence> parse_presence(std::string_view text);
+// Logged in (any of online, background, killed): setVOIP is allowed (§3.3).
+constexpr bool logged_in(Presence p) {
+  return p == Presence::Online || p == Presence::Background || p == Presence::Killed;
+}
+
+enum class RegistrationState { Active, Unregistered, BadToken, Inactive };
+std::string_view to_string(RegistrationState state); // active, unregistered, bad_token, inactive
+std::optional<RegistrationState> parse_registration_state(std::string_view text);
+
+// One per user (the product's one installation per user); a new setVOIP replaces it (§3.3).
+struct Registration {
+  std::string user;
+  std::string token_hex; // lower case
+  std::int64_t cert_record_id = 0;
+  Environment environment = Environment::Development; // from which certificate ID was used
+  std::string bundle_id;
+  core::TimePoint updated_at{};
+  RegistrationState state = RegistrationState::Active;
+  std::string reason; // why not active: ENV_OR_TOKEN_INVALID, TOKEN_NOT_VOIP_OR_WRONG_APP, ...
+};
+
+// Every message ends in exactly one terminal state; Pending is the only other one (§4.5,
+// "Nothing is lost" in ARCHITECTURE.md).
+enum class MessageState {
+  Pending,
+  Accepted,
+  Rejected, // APNs answered 4xx; `reason` holds its reason
+  SkippedOnline,
+  SkippedNoRegistration,
+  SkippedLoggedOut, // logged out or kicked; `reason` says which
+  PayloadTooLarge,
+  Expired, // a call push older than its lifetime was dropped instead of retried
+  Failed,  // retries exhausted, or a certificate/connection error; `reason` says which
+};
+std::string_view to_string(MessageState state); // pending, accepted, ..., skipped_online, ...
+std::optional<MessageState> parse_message_state(std::string_view text);
+
+struct MessageRecord {
+  std::string message_id; // assigned by the store: "msg-1", "msg-2", ...
+  std::string sender;
+  std::string receiver;
+  std::string content;
+  std::string ios_push_type; // "voip", "apns" or "" (no offline push)
+  std::string ext;           // opaque JSON text, sent verbatim (§4.2)
+  std::string title;
+  std::string desc;
+  core::TimePoint created_at{};
+  MessageState state = MessageState::Pending;
+  std::string reason;
+  std::string apns_id; // derived from the message id: the same on every retry
+  int attempts = 0;
+  std::optional<core::TimePoint> next_attempt_at; // Pending with a retry scheduled
+  // The push target, fixed when the message is queued for APNs.
+  std::string token_hex;
+  std::int64_t cert_record_id = 0;
+  Environment environment = Environment::Development;
+  std::string bundle_id;
+};
+
+} // namespace pipeline

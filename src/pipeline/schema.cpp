@@ -1,0 +1,131 @@
+#include "pipeline/schema.hpp"
+
+#include "pipeline/error.hpp"
+
+namespace pipeline {
+namespace {
+
+constexpr const char* kInMemory = ":memory:";
+
+// Version 1. Times are integer milliseconds since the UNIX epoch; enums are their to_string
+// text. AUTOINCREMENT so record and message numbers are never reused after a delete: the
+// certificate IDs handed to app owners and the message ids (and apns-ids derived from them)
+// must stay unique for the life of the file.
+constexpr const char* kSchema = R"sql(
+CREATE TABLE certificates (
+  record_id INTEGER PRIMARY KEY AUTOINCREMENT,
+  name TEXT NOT NULL,
+  bundle_id TEXT NOT NULL,
+  type TEXT NOT NULL,
+  not_before_ms INTEGER NOT NULL,
+  not_after_ms INTEGER NOT NULL,
+  cert_id_dev INTEGER UNIQUE,  -- NULL only inside the transaction that adds the record
+  cert_id_prod INTEGER UNIQUE,
+  certificate_pem TEXT NOT NULL,
+  private_key_pem TEXT NOT NULL,
+  health TEXT NOT NULL,
+  created_at_ms INTEGER NOT NULL
+);
+-- A registration is only good for the certificate it was reported with (§3.3): deleting the
+-- certificate deletes them.
+CREATE TABLE registrations (
+  user TEXT PRIMARY KEY,
+  token_hex TEXT NOT NULL,
+  cert_record_id INTEGER NOT NULL REFERENCES certificates (record_id) ON DELETE CASCADE,
+  environment TEXT NOT NULL,
+  bundle_id TEXT NOT NULL,
+  updated_at_ms INTEGER NOT NULL,
+  state TEXT NOT NULL,
+  reason TEXT NOT NULL
+);
+CREATE INDEX registrations_by_certificate ON registrations (cert_record_id);
+CREATE TABLE presence (
+  user TEXT PRIMARY KEY,
+  presence TEXT NOT NULL,
+  updated_at_ms INTEGER NOT NULL
+);
+-- No foreign key on cert_record_id: a message keeps the push target it was sent to after the
+-- certificate is gone ("Nothing is lost").
+CREATE TABLE messages (
+  seq INTEGER PRIMARY KEY AUTOINCREMENT,
+  message_id TEXT UNIQUE,  -- "msg-<seq>"; NULL only inside the transaction that adds the row
+  sender TEXT NOT NULL,
+  receiver TEXT NOT NULL,
+  content TEXT NOT NULL,
+  ios_push_type TEXT NOT NULL,
+  ext TEXT NOT NULL,
+  title TEXT NOT NULL,
+  description TEXT NOT NULL,
+  created_at_ms INTEGER NOT NULL,
+  state TEXT NOT NULL,
+  reason TEXT NOT NULL,
+  apns_id TEXT NOT NULL,
+  attempts INTEGER NOT NULL,
+  next_attempt_at_ms INTEGER,
+  token_hex TEXT NOT NULL,
+  cert_record_id INTEGER NOT NULL,
+  environment TEXT NOT NULL,
+  bundle_id TEXT NOT NULL
+);
+-- What a restart resumes, without reading every finished message.
+CREATE INDEX messages_pending ON messages (seq) WHERE state = 'pending';
+)sql";
+
+core::Error in_file(const std::string& path, core::Error error) {
+  error.detail = "pipeline store " + path + ": " + error.detail;
+  return error;
+}
+
+core::Result<void> check_version(const std::string& path, std::int64_t found, int supported) {
+  if (found == 0 || found == supported) return {};
+  return core::fail(make_error_code(Errc::UnsupportedSchemaVersion),
+                    "pipeline store " + path + " has schema version " + std::to_string(found) +
+                        "; this build supports version " + std::to_string(supported));
+}
+
+// WAL lets readers run beside the writer and, with synchronous=NORMAL, survives a process crash
+// without an fsync per commit (only a power loss can drop the last commits).
+core::Result<void> set_pragmas(sqlite::Connection& connection, const std::string& path) {
+  auto mode = connection.query_text("PRAGMA journal_mode=WAL");
+  if (!mode) return core::Unexpected(std::move(mode).error());
+  if (path != kInMemory && *mode != "wal") {
+    return core::fail(make_error_code(Errc::Database),
+                      "journal mode is " + *mode +
+                          ", not wal (the file system lacks shared memory?)");
+  }
+  return connection.execute("PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON");
+}
+
+// Under the write lock, so two processes opening a new file do not both create the schema.
+core::Result<void> create_schema_if_new(sqlite::Connection& connection, const std::string& path,
+                                        int version) {
+  return sqlite::in_transaction(connection, [&]() -> core::Result<void> {
+    auto found = connection.query_integer("PRAGMA user_version");
+    if (!found) return core::Unexpected(std::move(found).error());
+    if (*found != 0) return check_version(path, *found, version);
+    if (auto created = connection.execute(kSchema); !created) return created;
+    return connection.execute("PRAGMA user_version=" + std::to_string(version));
+  });
+}
+
+} // namespace
+
+core::Result<void> prepare_database(sqlite::Connection& connection, const std::string& path,
+                                    int version) {
+  // Read before anything is written: a file that is not ours stays untouched.
+  auto found = connection.query_integer("PRAGMA user_version");
+  if (!found) return core::Unexpected(in_file(path, std::move(found).error()));
+  if (auto supported = check_version(path, *found, version); !supported) return supported;
+
+  if (auto set = set_pragmas(connection, path); !set) {
+    return core::Unexpected(in_file(path, std::move(set).error()));
+  }
+  if (*found == version) return {};
+  auto created = create_schema_if_new(connection, path, version);
+  if (!created && created.error().code != Errc::UnsupportedSchemaVersion) {
+    return core::Unexpected(in_file(path, std::move(created).error()));
+  }
+  return created;
+}
+
+} // namespace pipeline

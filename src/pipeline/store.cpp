@@ -1,0 +1,413 @@
+#include "pipeline/store.hpp"
+
+#include "pipeline/error.hpp"
+#include "pipeline/schema.hpp"
+#include "pipeline/sqlite.hpp"
+
+#include <mutex>
+
+namespace pipeline {
+namespace {
+
+using sqlite::ResetOnExit;
+using sqlite::Statement;
+
+std::int64_t to_millis(core::TimePoint at) {
+  return core::unix_millis(at);
+}
+
+core::TimePoint from_millis(std::int64_t millis) {
+  return core::TimePoint{std::chrono::milliseconds{millis}};
+}
+
+std::optional<std::int64_t> to_millis(const std::optional<core::TimePoint>& at) {
+  if (!at) return std::nullopt;
+  return to_millis(*at);
+}
+
+// The console's pair for the n-th record ever added: (1001, 1002), (1003, 1004), ... (§2.1).
+constexpr std::int64_t dev_certificate_id(std::int64_t record_id) {
+  return 999 + 2 * record_id;
+}
+constexpr std::int64_t prod_certificate_id(std::int64_t record_id) {
+  return 1000 + 2 * record_id;
+}
+
+std::string message_id_for(std::int64_t seq) {
+  return "msg-" + std::to_string(seq);
+}
+
+const std::string kCertificateColumns =
+    "record_id, name, bundle_id, type, not_before_ms, not_after_ms, cert_id_dev, cert_id_prod, "
+    "certificate_pem, private_key_pem, health, created_at_ms";
+const std::string kRegistrationColumns =
+    "user, token_hex, cert_record_id, environment, bundle_id, updated_at_ms, state, reason";
+// Everything but message_id, in the order add_message binds them.
+const std::string kMessageFields =
+    "sender, receiver, content, ios_push_type, ext, title, description, created_at_ms, state, "
+    "reason, apns_id, attempts, next_attempt_at_ms, token_hex, cert_record_id, environment, "
+    "bundle_id";
+
+CertificateRecord read_certificate(const Statement& row) {
+  CertificateRecord record;
+  record.record_id = row.integer(0);
+  record.name = row.text(1);
+  record.bundle_id = row.text(2);
+  record.type = row.text(3);
+  record.not_before = from_millis(row.integer(4));
+  record.not_after = from_millis(row.integer(5));
+  record.cert_id_dev = row.integer(6);
+  record.cert_id_prod = row.integer(7);
+  record.certificate_pem = row.text(8);
+  record.private_key_pem = row.text(9);
+  record.health = row.text(10);
+  record.created_at = from_millis(row.integer(11));
+  return record;
+}
+
+// nullopt for a row whose enum text this build does not know (written by hand, or by a build
+// with another schema version, which open() refuses).
+std::optional<Registration> read_registration(const Statement& row) {
+  const auto environment = parse_environment(row.text(3));
+  const auto state = parse_registration_state(row.text(6));
+  if (!environment || !state) return std::nullopt;
+  Registration registration;
+  registration.user = row.text(0);
+  registration.token_hex = row.text(1);
+  registration.cert_record_id = row.integer(2);
+  registration.environment = *environment;
+  registration.bundle_id = row.text(4);
+  registration.updated_at = from_millis(row.integer(5));
+  registration.state = *state;
+  registration.reason = row.text(7);
+  return registration;
+}
+
+// Columns: message_id, then kMessageFields.
+std::optional<MessageRecord> read_message(const Statement& row) {
+  const auto state = parse_message_state(row.text(9));
+  const auto environment = parse_environment(row.text(16));
+  if (!state || !environment) return std::nullopt;
+  MessageRecord message;
+  message.message_id = row.text(0);
+  message.sender = row.text(1);
+  message.receiver = row.text(2);
+  message.content = row.text(3);
+  message.ios_push_type = row.text(4);
+  message.ext = row.text(5);
+  message.title = row.text(6);
+  message.desc = row.text(7);
+  message.created_at = from_millis(row.integer(8));
+  message.state = *state;
+  message.reason = row.text(10);
+  message.apns_id = row.text(11);
+  message.attempts = static_cast<int>(row.integer(12));
+  if (const auto next = row.optional_integer(13)) message.next_attempt_at = from_millis(*next);
+  message.token_hex = row.text(14);
+  message.cert_record_id = row.integer(15);
+  message.environment = *environment;
+  message.bundle_id = row.text(17);
+  return message;
+}
+
+} // namespace
+
+// Every statement is prepared once in open() and reused; the mutex serialises all use of the
+// connection and of the statements' bindings.
+struct Store::Impl {
+  std::mutex mutex;
+  std::unique_ptr<sqlite::Connection> db;
+
+  Statement insert_certificate;
+  Statement set_certificate_ids;
+  Statement select_certificates;
+  Statement select_certificate;
+  Statement select_certificate_by_id;
+  Statement delete_certificate;
+  Statement update_certificate_health;
+  Statement upsert_registration;
+  Statement select_registration;
+  Statement update_registration_state;
+  Statement delete_registration;
+  Statement upsert_presence;
+  Statement select_presence;
+  Statement insert_message;
+  Statement set_message_id;
+  Statement update_message;
+  Statement select_message;
+  Statement select_pending_messages;
+
+  core::Result<void> prepare_statements();
+  // Runs a statement that changes rows; true when it changed at least one.
+  bool changed_rows(Statement& statement);
+  std::vector<CertificateRecord> read_certificates(Statement& query);
+};
+
+core::Result<void> Store::Impl::prepare_statements() {
+  const std::string select_certificates_sql =
+      "SELECT " + kCertificateColumns + " FROM certificates";
+  const std::string select_messages_sql = "SELECT message_id, " + kMessageFields + " FROM messages";
+  const std::pair<Statement*, std::string> statements[] = {
+      {&insert_certificate,
+       "INSERT INTO certificates (name, bundle_id, type, not_before_ms, not_after_ms, "
+       "certificate_pem, private_key_pem, health, created_at_ms) "
+       "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)"},
+      {&set_certificate_ids,
+       "UPDATE certificates SET cert_id_dev = ?2, cert_id_prod = ?3 WHERE record_id = ?1"},
+      {&select_certificates, select_certificates_sql + " ORDER BY record_id"},
+      {&select_certificate, select_certificates_sql + " WHERE record_id = ?1"},
+      {&select_certificate_by_id,
+       select_certificates_sql + " WHERE cert_id_dev = ?1 OR cert_id_prod = ?1"},
+      {&delete_certificate, "DELETE FROM certificates WHERE record_id = ?1"},
+      {&update_certificate_health, "UPDATE certificates SET health = ?2 WHERE record_id = ?1"},
+      {&upsert_registration,
+       "INSERT INTO registrations (" + kRegistrationColumns +
+           ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) ON CONFLICT (user) DO UPDATE SET "
+           "token_hex = ?2, cert_record_id = ?3, environment = ?4, bundle_id = ?5, "
+           "updated_at_ms = ?6, state = ?7, reason = ?8"},
+      {&select_registration,
+       "SELECT " + kRegistrationColumns + " FROM registrations WHERE user = ?1"},
+      {&update_registration_state,
+       "UPDATE registrations SET state = ?2, reason = ?3 WHERE user = ?1"},
+      {&delete_registration, "DELETE FROM registrations WHERE user = ?1"},
+      {&upsert_presence, "INSERT INTO presence (user, presence, updated_at_ms) VALUES (?1, ?2, ?3) "
+                         "ON CONFLICT (user) DO UPDATE SET presence = ?2, updated_at_ms = ?3"},
+      {&select_presence, "SELECT presence FROM presence WHERE user = ?1"},
+      {&insert_message, "INSERT INTO messages (" + kMessageFields +
+                            ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, "
+                            "?14, ?15, ?16, ?17)"},
+      {&set_message_id, "UPDATE messages SET message_id = ?2 WHERE seq = ?1"},
+      {&update_message,
+       "UPDATE messages SET state = ?2, reason = ?3, apns_id = ?4, attempts = ?5, "
+       "next_attempt_at_ms = ?6, token_hex = ?7, cert_record_id = ?8, environment = ?9, "
+       "bundle_id = ?10 WHERE message_id = ?1"},
+      {&select_message, select_messages_sql + " WHERE message_id = ?1"},
+      {&select_pending_messages, select_messages_sql + " WHERE state = 'pending' ORDER BY seq"},
+  };
+  for (const auto& [statement, sql] : statements) {
+    auto prepared = db->prepare(sql);
+    if (!prepared) return core::Unexpected(std::move(prepared).error());
+    *statement = std::move(*prepared);
+  }
+  return {};
+}
+
+bool Store::Impl::changed_rows(Statement& statement) {
+  return statement.run() && db->changes() > 0;
+}
+
+std::vector<CertificateRecord> Store::Impl::read_certificates(Statement& query) {
+  std::vector<CertificateRecord> records;
+  for (auto row = query.next_row(); row && *row; row = query.next_row()) {
+    records.push_back(read_certificate(query));
+  }
+  return records;
+}
+
+// --- Lifetime --------------------------------------------------------------------------------
+
+Store::Store(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+
+Store::~Store() = default;
+
+core::Result<std::unique_ptr<Store>> Store::open(const std::string& path) {
+  if (path.empty()) {
+    return core::fail(core::Errc::InvalidArgument,
+                      "pipeline store: empty path (use \":memory:\" for an in-memory store)");
+  }
+  auto impl = std::make_unique<Impl>();
+  auto connection = sqlite::Connection::open(path);
+  if (!connection) {
+    auto error = std::move(connection).error();
+    error.detail = "cannot open pipeline store " + path + ": " + error.detail;
+    return core::Unexpected(std::move(error));
+  }
+  impl->db = std::move(*connection);
+  if (auto ready = prepare_database(*impl->db, path, kSchemaVersion); !ready) {
+    return core::Unexpected(std::move(ready).error());
+  }
+  if (auto prepared = impl->prepare_statements(); !prepared) {
+    return core::Unexpected(std::move(prepared).error());
+  }
+  return std::unique_ptr<Store>(new Store(std::move(impl)));
+}
+
+// --- Certificates ----------------------------------------------------------------------------
+
+core::Result<CertificateRecord> Store::add_certificate(CertificateRecord record) {
+  std::lock_guard lock(impl_->mutex);
+  return sqlite::in_transaction(*impl_->db, [&]() -> core::Result<CertificateRecord> {
+    ResetOnExit reset_insert(impl_->insert_certificate);
+    auto inserted =
+        impl_->insert_certificate
+            .bind_all(record.name, record.bundle_id, record.type, to_millis(record.not_before),
+                      to_millis(record.not_after), record.certificate_pem, record.private_key_pem,
+                      record.health, to_millis(record.created_at))
+            .run();
+    if (!inserted) return core::Unexpected(std::move(inserted).error());
+
+    record.record_id = impl_->db->last_insert_rowid();
+    record.cert_id_dev = dev_certificate_id(record.record_id);
+    record.cert_id_prod = prod_certificate_id(record.record_id);
+    ResetOnExit reset_ids(impl_->set_certificate_ids);
+    auto numbered = impl_->set_certificate_ids
+                        .bind_all(record.record_id, record.cert_id_dev, record.cert_id_prod)
+                        .run();
+    if (!numbered) return core::Unexpected(std::move(numbered).error());
+    return std::move(record);
+  });
+}
+
+std::vector<CertificateRecord> Store::certificates() const {
+  std::lock_guard lock(impl_->mutex);
+  ResetOnExit reset(impl_->select_certificates);
+  return impl_->read_certificates(impl_->select_certificates);
+}
+
+std::optional<CertificateRecord> Store::certificate(std::int64_t record_id) const {
+  std::lock_guard lock(impl_->mutex);
+  ResetOnExit reset(impl_->select_certificate);
+  auto records = impl_->read_certificates(impl_->select_certificate.bind_all(record_id));
+  if (records.empty()) return std::nullopt;
+  return std::move(records.front());
+}
+
+std::optional<std::pair<CertificateRecord, Environment>>
+Store::certificate_by_id(std::int64_t certificate_id) const {
+  std::lock_guard lock(impl_->mutex);
+  ResetOnExit reset(impl_->select_certificate_by_id);
+  auto records = impl_->read_certificates(impl_->select_certificate_by_id.bind_all(certificate_id));
+  if (records.empty()) return std::nullopt;
+  const Environment environment = records.front().cert_id_dev == certificate_id
+                                      ? Environment::Development
+                                      : Environment::Production;
+  return std::pair{std::move(records.front()), environment};
+}
+
+bool Store::delete_certificate(std::int64_t record_id) {
+  std::lock_guard lock(impl_->mutex);
+  ResetOnExit reset(impl_->delete_certificate);
+  return impl_->changed_rows(impl_->delete_certificate.bind_all(record_id));
+}
+
+bool Store::set_certificate_health(std::int64_t record_id, const std::string& health) {
+  std::lock_guard lock(impl_->mutex);
+  ResetOnExit reset(impl_->update_certificate_health);
+  return impl_->changed_rows(impl_->update_certificate_health.bind_all(record_id, health));
+}
+
+// --- Registrations ---------------------------------------------------------------------------
+
+core::Result<void> Store::put_registration(const Registration& registration) {
+  std::lock_guard lock(impl_->mutex);
+  ResetOnExit reset(impl_->upsert_registration);
+  return impl_->upsert_registration
+      .bind_all(registration.user, registration.token_hex, registration.cert_record_id,
+                to_string(registration.environment), registration.bundle_id,
+                to_millis(registration.updated_at), to_string(registration.state),
+                registration.reason)
+      .run();
+}
+
+std::optional<Registration> Store::registration(const std::string& user) const {
+  std::lock_guard lock(impl_->mutex);
+  ResetOnExit reset(impl_->select_registration);
+  auto row = impl_->select_registration.bind_all(user).next_row();
+  if (!row || !*row) return std::nullopt;
+  return read_registration(impl_->select_registration);
+}
+
+bool Store::set_registration_state(const std::string& user, RegistrationState state,
+                                   const std::string& reason) {
+  std::lock_guard lock(impl_->mutex);
+  ResetOnExit reset(impl_->update_registration_state);
+  return impl_->changed_rows(
+      impl_->update_registration_state.bind_all(user, to_string(state), reason));
+}
+
+bool Store::delete_registration(const std::string& user) {
+  std::lock_guard lock(impl_->mutex);
+  ResetOnExit reset(impl_->delete_registration);
+  return impl_->changed_rows(impl_->delete_registration.bind_all(user));
+}
+
+// --- Presence --------------------------------------------------------------------------------
+
+core::Result<void> Store::set_presence(const std::string& user, Presence presence,
+                                       core::TimePoint at) {
+  std::lock_guard lock(impl_->mutex);
+  ResetOnExit reset(impl_->upsert_presence);
+  return impl_->upsert_presence.bind_all(user, to_string(presence), to_millis(at)).run();
+}
+
+std::optional<Presence> Store::presence(const std::string& user) const {
+  std::lock_guard lock(impl_->mutex);
+  ResetOnExit reset(impl_->select_presence);
+  auto row = impl_->select_presence.bind_all(user).next_row();
+  if (!row || !*row) return std::nullopt;
+  return parse_presence(impl_->select_presence.text(0));
+}
+
+// --- Messages --------------------------------------------------------------------------------
+
+core::Result<MessageRecord> Store::add_message(MessageRecord message) {
+  std::lock_guard lock(impl_->mutex);
+  return sqlite::in_transaction(*impl_->db, [&]() -> core::Result<MessageRecord> {
+    ResetOnExit reset_insert(impl_->insert_message);
+    auto inserted =
+        impl_->insert_message
+            .bind_all(message.sender, message.receiver, message.content, message.ios_push_type,
+                      message.ext, message.title, message.desc, to_millis(message.created_at),
+                      to_string(message.state), message.reason, message.apns_id,
+                      static_cast<std::int64_t>(message.attempts),
+                      to_millis(message.next_attempt_at), message.token_hex, message.cert_record_id,
+                      to_string(message.environment), message.bundle_id)
+            .run();
+    if (!inserted) return core::Unexpected(std::move(inserted).error());
+
+    const std::int64_t seq = impl_->db->last_insert_rowid();
+    message.message_id = message_id_for(seq);
+    ResetOnExit reset_id(impl_->set_message_id);
+    auto named = impl_->set_message_id.bind_all(seq, message.message_id).run();
+    if (!named) return core::Unexpected(std::move(named).error());
+    return std::move(message);
+  });
+}
+
+core::Result<void> Store::update_message(const MessageRecord& message) {
+  std::lock_guard lock(impl_->mutex);
+  ResetOnExit reset(impl_->update_message);
+  auto updated =
+      impl_->update_message
+          .bind_all(message.message_id, to_string(message.state), message.reason, message.apns_id,
+                    static_cast<std::int64_t>(message.attempts), to_millis(message.next_attempt_at),
+                    message.token_hex, message.cert_record_id, to_string(message.environment),
+                    message.bundle_id)
+          .run();
+  if (!updated) return updated;
+  if (impl_->db->changes() == 0) {
+    return core::fail(make_error_code(Errc::NotFound), "no message " + message.message_id);
+  }
+  return {};
+}
+
+std::optional<MessageRecord> Store::message(const std::string& message_id) const {
+  std::lock_guard lock(impl_->mutex);
+  ResetOnExit reset(impl_->select_message);
+  auto row = impl_->select_message.bind_all(message_id).next_row();
+  if (!row || !*row) return std::nullopt;
+  return read_message(impl_->select_message);
+}
+
+std::vector<MessageRecord> Store::pending_messages() const {
+  std::lock_guard lock(impl_->mutex);
+  Statement& query = impl_->select_pending_messages;
+  ResetOnExit reset(query);
+  std::vector<MessageRecord> messages;
+  for (auto row = query.next_row(); row && *row; row = query.next_row()) {
+    if (auto message = read_message(query)) messages.push_back(std::move(*message));
+  }
+  return messages;
+}
+
+} // namespace pipeline

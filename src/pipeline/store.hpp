@@ -1,0 +1,69 @@
+#pragma once
+// The pipeline's durable state in SQLite (WAL, schema versioned): certificate records,
+// registrations, presence and the message outbox. ":memory:" for tests. A process killed at
+// any point loses nothing that a call here had returned from (WAL, synchronous=NORMAL
+// survives a process crash). Thread-safe: one connection behind a mutex.
+
+#include "core/result.hpp"
+#include "pipeline/records.hpp"
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace pipeline {
+
+class Store {
+public:
+  // Creates the schema in a new file, checks the version of an existing one (an unknown
+  // version is an error that names both versions), enables WAL.
+  static core::Result<std::unique_ptr<Store>> open(const std::string& path);
+  ~Store();
+  Store(const Store&) = delete;
+  Store& operator=(const Store&) = delete;
+
+  static constexpr int kSchemaVersion = 1;
+
+  // --- Certificates ------------------------------------------------------------------------
+  // Assigns record_id and the next pair of certificate IDs (1001/1002 first).
+  core::Result<CertificateRecord> add_certificate(CertificateRecord record);
+  std::vector<CertificateRecord> certificates() const;
+  std::optional<CertificateRecord> certificate(std::int64_t record_id) const;
+  // The record a console certificate ID belongs to, and which environment that ID stands for.
+  std::optional<std::pair<CertificateRecord, Environment>>
+  certificate_by_id(std::int64_t certificate_id) const;
+  // Also deletes the registrations made with it; messages keep their copy of the target.
+  bool delete_certificate(std::int64_t record_id);
+  bool set_certificate_health(std::int64_t record_id, const std::string& health);
+
+  // --- Registrations -----------------------------------------------------------------------
+  // Replaces the user's. Fails when cert_record_id names no certificate record.
+  core::Result<void> put_registration(const Registration& registration);
+  std::optional<Registration> registration(const std::string& user) const;
+  bool set_registration_state(const std::string& user, RegistrationState state,
+                              const std::string& reason);
+  bool delete_registration(const std::string& user);
+
+  // --- Presence ----------------------------------------------------------------------------
+  core::Result<void> set_presence(const std::string& user, Presence presence, core::TimePoint at);
+  std::optional<Presence> presence(const std::string& user) const;
+
+  // --- Messages (the outbox) ---------------------------------------------------------------
+  // Assigns message_id ("msg-<n>", n counting from 1 per database).
+  core::Result<MessageRecord> add_message(MessageRecord message);
+  // Writes state, reason, apns_id, attempts, next_attempt_at and the push target; NotFound
+  // (pipeline/error.hpp) for an unknown message_id.
+  core::Result<void> update_message(const MessageRecord& message);
+  std::optional<MessageRecord> message(const std::string& message_id) const;
+  // Pending messages in the order they were added: what a restart resumes.
+  std::vector<MessageRecord> pending_messages() const;
+
+  struct Impl;
+
+private:
+  explicit Store(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+} // namespace pipeline

@@ -1,0 +1,509 @@
+#include "pipeline/error.hpp"
+#include "pipeline/store.hpp"
+#include "support/temp_dir.hpp"
+
+#include <filesystem>
+#include <set>
+#include <thread>
+#include <vector>
+
+#include <gtest/gtest.h>
+#include <sqlite3.h>
+
+namespace {
+
+using namespace std::chrono_literals;
+using pipeline::Environment;
+using pipeline::MessageState;
+using pipeline::Store;
+
+// Millisecond precision is what the store keeps; these times use all of it.
+const core::TimePoint kT0 = core::from_unix_seconds(1'767'225'600) + 123ms;
+
+std::unique_ptr<Store> open_store(const std::string& path = ":memory:") {
+  auto store = Store::open(path);
+  EXPECT_TRUE(store) << store.error().message();
+  return store ? std::move(*store) : nullptr;
+}
+
+pipeline::CertificateRecord sample_certificate(const std::string& name = "Acme VoIP") {
+  pipeline::CertificateRecord record;
+  record.name = name;
+  record.bundle_id = "com.example.acme";
+  record.not_before = kT0 - 24h - 1ms;
+  record.not_after = kT0 + 365 * 24h + 7ms;
+  record.certificate_pem = "-----BEGIN CERTIFICATE-----\nleaf\n-----END CERTIFICATE-----\n";
+  record.private_key_pem = "-----BEGIN PRIVATE KEY-----\nkey\n-----END PRIVATE KEY-----\n";
+  record.created_at = kT0 + 5ms;
+  return record;
+}
+
+pipeline::Registration sample_registration(std::int64_t cert_record_id) {
+  pipeline::Registration registration;
+  registration.user = "bob";
+  registration.token_hex = std::string(64, 'a');
+  registration.cert_record_id = cert_record_id;
+  registration.environment = Environment::Production;
+  registration.bundle_id = "com.example.acme";
+  registration.updated_at = kT0 + 42ms;
+  return registration;
+}
+
+pipeline::MessageRecord sample_message(const std::string& receiver = "bob") {
+  pipeline::MessageRecord message;
+  message.sender = "alice";
+  message.receiver = receiver;
+  message.content = "call me";
+  message.ios_push_type = "voip";
+  message.ext = "{\n  \"entity\" : {\"action\": 1, \"sender\": \"alice\"}\n}";
+  message.title = "Alice";
+  message.desc = "Incoming call";
+  message.created_at = kT0 + 999ms;
+  return message;
+}
+
+void expect_same_certificate(const pipeline::CertificateRecord& a,
+                             const pipeline::CertificateRecord& b) {
+  EXPECT_EQ(a.record_id, b.record_id);
+  EXPECT_EQ(a.name, b.name);
+  EXPECT_EQ(a.bundle_id, b.bundle_id);
+  EXPECT_EQ(a.type, b.type);
+  EXPECT_EQ(a.not_before, b.not_before);
+  EXPECT_EQ(a.not_after, b.not_after);
+  EXPECT_EQ(a.cert_id_dev, b.cert_id_dev);
+  EXPECT_EQ(a.cert_id_prod, b.cert_id_prod);
+  EXPECT_EQ(a.certificate_pem, b.certificate_pem);
+  EXPECT_EQ(a.private_key_pem, b.private_key_pem);
+  EXPECT_EQ(a.health, b.health);
+  EXPECT_EQ(a.created_at, b.created_at);
+}
+
+void expect_same_registration(const pipeline::Registration& a, const pipeline::Registration& b) {
+  EXPECT_EQ(a.user, b.user);
+  EXPECT_EQ(a.token_hex, b.token_hex);
+  EXPECT_EQ(a.cert_record_id, b.cert_record_id);
+  EXPECT_EQ(a.environment, b.environment);
+  EXPECT_EQ(a.bundle_id, b.bundle_id);
+  EXPECT_EQ(a.updated_at, b.updated_at);
+  EXPECT_EQ(a.state, b.state);
+  EXPECT_EQ(a.reason, b.reason);
+}
+
+void expect_same_message(const pipeline::MessageRecord& a, const pipeline::MessageRecord& b) {
+  EXPECT_EQ(a.message_id, b.message_id);
+  EXPECT_EQ(a.sender, b.sender);
+  EXPECT_EQ(a.receiver, b.receiver);
+  EXPECT_EQ(a.content, b.content);
+  EXPECT_EQ(a.ios_push_type, b.ios_push_type);
+  EXPECT_EQ(a.ext, b.ext);
+  EXPECT_EQ(a.title, b.title);
+  EXPECT_EQ(a.desc, b.desc);
+  EXPECT_EQ(a.created_at, b.created_at);
+  EXPECT_EQ(a.state, b.state);
+  EXPECT_EQ(a.reason, b.reason);
+  EXPECT_EQ(a.apns_id, b.apns_id);
+  EXPECT_EQ(a.attempts, b.attempts);
+  EXPECT_EQ(a.next_attempt_at, b.next_attempt_at);
+  EXPECT_EQ(a.token_hex, b.token_hex);
+  EXPECT_EQ(a.cert_record_id, b.cert_record_id);
+  EXPECT_EQ(a.environment, b.environment);
+  EXPECT_EQ(a.bundle_id, b.bundle_id);
+}
+
+using IdPair = std::pair<std::int64_t, std::int64_t>;
+IdPair id_pair(const pipeline::CertificateRecord& record) {
+  return {record.cert_id_dev, record.cert_id_prod};
+}
+
+std::vector<std::string> ids_of(const std::vector<pipeline::MessageRecord>& messages) {
+  std::vector<std::string> ids;
+  for (const auto& message : messages)
+    ids.push_back(message.message_id);
+  return ids;
+}
+
+// Writes PRAGMA user_version straight through SQLite, as a newer build of the store would.
+void stamp_user_version(const std::string& path, int version) {
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open(path.c_str(), &db), SQLITE_OK);
+  const std::string sql = "PRAGMA user_version=" + std::to_string(version);
+  EXPECT_EQ(sqlite3_exec(db, sql.c_str(), nullptr, nullptr, nullptr), SQLITE_OK);
+  sqlite3_close(db);
+}
+
+// --- Certificates ----------------------------------------------------------------------------
+
+TEST(StoreCertificates, RoundTripEveryField) {
+  auto store = open_store();
+  auto added = store->add_certificate(sample_certificate());
+  ASSERT_TRUE(added) << added.error().message();
+  EXPECT_EQ(added->record_id, 1);
+
+  auto expected = sample_certificate();
+  expected.record_id = added->record_id;
+  expected.cert_id_dev = 1001;
+  expected.cert_id_prod = 1002;
+  expect_same_certificate(*added, expected);
+  auto read = store->certificate(added->record_id);
+  ASSERT_TRUE(read);
+  expect_same_certificate(*read, expected);
+  ASSERT_EQ(store->certificates().size(), 1u);
+  expect_same_certificate(store->certificates()[0], expected);
+}
+
+TEST(StoreCertificates, IdsComeInPairsAndAreNeverReused) {
+  auto store = open_store();
+  auto first = store->add_certificate(sample_certificate("first"));
+  auto second = store->add_certificate(sample_certificate("second"));
+  ASSERT_TRUE(first && second);
+  EXPECT_EQ(id_pair(*first), (IdPair{1001, 1002}));
+  EXPECT_EQ(id_pair(*second), (IdPair{1003, 1004}));
+
+  // Deleting the newest record must not hand its IDs out again: app owners still hold them.
+  EXPECT_TRUE(store->delete_certificate(second->record_id));
+  EXPECT_FALSE(store->delete_certificate(second->record_id));
+  auto third = store->add_certificate(sample_certificate("third"));
+  ASSERT_TRUE(third);
+  EXPECT_EQ(id_pair(*third), (IdPair{1005, 1006}));
+  EXPECT_FALSE(store->certificate(second->record_id));
+
+  std::vector<std::string> names;
+  for (const auto& record : store->certificates())
+    names.push_back(record.name);
+  EXPECT_EQ(names, (std::vector<std::string>{"first", "third"}));
+}
+
+TEST(StoreCertificates, ByIdSaysWhichEnvironment) {
+  auto store = open_store();
+  ASSERT_TRUE(store->add_certificate(sample_certificate("first")));
+  ASSERT_TRUE(store->add_certificate(sample_certificate("second")));
+
+  auto dev = store->certificate_by_id(1003);
+  ASSERT_TRUE(dev);
+  EXPECT_EQ(dev->first.name, "second");
+  EXPECT_EQ(dev->second, Environment::Development);
+  auto prod = store->certificate_by_id(1004);
+  ASSERT_TRUE(prod);
+  EXPECT_EQ(prod->first.name, "second");
+  EXPECT_EQ(prod->second, Environment::Production);
+  EXPECT_EQ(store->certificate_by_id(1001)->first.name, "first");
+
+  for (std::int64_t unknown : {0, 1, 2, 1000, 1005, -1001}) {
+    EXPECT_FALSE(store->certificate_by_id(unknown)) << unknown;
+  }
+}
+
+TEST(StoreCertificates, HealthIsUpdated) {
+  auto store = open_store();
+  auto added = store->add_certificate(sample_certificate());
+  ASSERT_TRUE(added);
+  EXPECT_TRUE(store->set_certificate_health(added->record_id, "CERT_TOPIC_MISMATCH"));
+  EXPECT_EQ(store->certificate(added->record_id)->health, "CERT_TOPIC_MISMATCH");
+  EXPECT_FALSE(store->set_certificate_health(added->record_id + 1, "BAD_CERTIFICATE"));
+}
+
+// --- Registrations ---------------------------------------------------------------------------
+
+TEST(StoreRegistrations, RoundTripAndReplace) {
+  auto store = open_store();
+  auto certificate = store->add_certificate(sample_certificate());
+  ASSERT_TRUE(certificate);
+  const auto first = sample_registration(certificate->record_id);
+  ASSERT_TRUE(store->put_registration(first));
+  auto read = store->registration("bob");
+  ASSERT_TRUE(read);
+  expect_same_registration(*read, first);
+
+  // A new setVOIP replaces the old one, every field of it (§3.3).
+  pipeline::Registration second = first;
+  second.token_hex = std::string(64, 'b');
+  second.environment = Environment::Development;
+  second.bundle_id = "com.example.other";
+  second.updated_at = kT0 + 1h + 1ms;
+  second.state = pipeline::RegistrationState::Inactive;
+  second.reason = "LOGGED_OUT";
+  ASSERT_TRUE(store->put_registration(second));
+  read = store->registration("bob");
+  ASSERT_TRUE(read);
+  expect_same_registration(*read, second);
+  EXPECT_FALSE(store->registration("carol"));
+}
+
+TEST(StoreRegistrations, StateChangesAndDelete) {
+  auto store = open_store();
+  auto certificate = store->add_certificate(sample_certificate());
+  ASSERT_TRUE(certificate);
+  ASSERT_TRUE(store->put_registration(sample_registration(certificate->record_id)));
+
+  EXPECT_TRUE(store->set_registration_state("bob", pipeline::RegistrationState::BadToken,
+                                            "ENV_OR_TOKEN_INVALID"));
+  auto read = store->registration("bob");
+  ASSERT_TRUE(read);
+  EXPECT_EQ(read->state, pipeline::RegistrationState::BadToken);
+  EXPECT_EQ(read->reason, "ENV_OR_TOKEN_INVALID");
+  EXPECT_EQ(read->updated_at, kT0 + 42ms); // the token's report time, not the state change's
+
+  EXPECT_FALSE(
+      store->set_registration_state("carol", pipeline::RegistrationState::Unregistered, ""));
+  EXPECT_TRUE(store->delete_registration("bob"));
+  EXPECT_FALSE(store->delete_registration("bob"));
+  EXPECT_FALSE(store->registration("bob"));
+}
+
+TEST(StoreRegistrations, BelongToAnExistingCertificate) {
+  auto store = open_store();
+  auto unknown = store->put_registration(sample_registration(77));
+  ASSERT_FALSE(unknown);
+  EXPECT_EQ(unknown.error().code, pipeline::Errc::Database);
+  EXPECT_NE(unknown.error().detail.find("FOREIGN KEY"), std::string::npos)
+      << unknown.error().message();
+
+  auto certificate = store->add_certificate(sample_certificate());
+  ASSERT_TRUE(certificate);
+  ASSERT_TRUE(store->put_registration(sample_registration(certificate->record_id)));
+  ASSERT_TRUE(store->delete_certificate(certificate->record_id));
+  EXPECT_FALSE(store->registration("bob"));
+}
+
+// --- Presence --------------------------------------------------------------------------------
+
+TEST(StorePresence, LastSetWins) {
+  auto store = open_store();
+  EXPECT_FALSE(store->presence("bob"));
+  ASSERT_TRUE(store->set_presence("bob", pipeline::Presence::Online, kT0));
+  EXPECT_EQ(store->presence("bob"), pipeline::Presence::Online);
+  ASSERT_TRUE(store->set_presence("bob", pipeline::Presence::Killed, kT0 + 1s));
+  EXPECT_EQ(store->presence("bob"), pipeline::Presence::Killed);
+  ASSERT_TRUE(store->set_presence("carol", pipeline::Presence::Kicked, kT0));
+  EXPECT_EQ(store->presence("carol"), pipeline::Presence::Kicked);
+  EXPECT_EQ(store->presence("bob"), pipeline::Presence::Killed);
+}
+
+// --- Messages --------------------------------------------------------------------------------
+
+TEST(StoreMessages, RoundTripEveryFieldWithoutNextAttempt) {
+  auto store = open_store();
+  auto added = store->add_message(sample_message());
+  ASSERT_TRUE(added) << added.error().message();
+  EXPECT_EQ(added->message_id, "msg-1");
+
+  auto expected = sample_message();
+  expected.message_id = "msg-1";
+  expect_same_message(*added, expected);
+  auto read = store->message("msg-1");
+  ASSERT_TRUE(read);
+  expect_same_message(*read, expected);
+  EXPECT_FALSE(read->next_attempt_at);
+}
+
+TEST(StoreMessages, UpdateWritesAttemptAndTarget) {
+  auto store = open_store();
+  auto added = store->add_message(sample_message());
+  ASSERT_TRUE(added);
+
+  pipeline::MessageRecord retried = *added;
+  retried.apns_id = "6f1c2b3a-0000-4000-8000-000000000001";
+  retried.attempts = 2;
+  retried.next_attempt_at = kT0 + 2s + 1ms;
+  retried.reason = "TooManyRequests";
+  retried.token_hex = std::string(64, 'c');
+  retried.cert_record_id = 3;
+  retried.environment = Environment::Production;
+  retried.bundle_id = "com.example.acme";
+  ASSERT_TRUE(store->update_message(retried));
+  auto read = store->message(added->message_id);
+  ASSERT_TRUE(read);
+  expect_same_message(*read, retried);
+
+  pipeline::MessageRecord accepted = retried;
+  accepted.state = MessageState::Accepted;
+  accepted.next_attempt_at.reset();
+  accepted.attempts = 3;
+  accepted.reason.clear();
+  ASSERT_TRUE(store->update_message(accepted));
+  read = store->message(added->message_id);
+  ASSERT_TRUE(read);
+  expect_same_message(*read, accepted);
+}
+
+TEST(StoreMessages, UpdatingAnUnknownMessageFails) {
+  auto store = open_store();
+  auto ghost = sample_message();
+  ghost.message_id = "msg-9";
+  auto updated = store->update_message(ghost);
+  ASSERT_FALSE(updated);
+  EXPECT_EQ(updated.error().code, pipeline::Errc::NotFound);
+  EXPECT_FALSE(store->message("msg-9"));
+}
+
+TEST(StoreMessages, PendingInOrderUntilTerminal) {
+  auto store = open_store();
+  std::vector<pipeline::MessageRecord> added;
+  for (int i = 0; i < 5; ++i) {
+    auto message = store->add_message(sample_message("user" + std::to_string(i)));
+    ASSERT_TRUE(message);
+    added.push_back(*message);
+  }
+  EXPECT_EQ(ids_of(added), (std::vector<std::string>{"msg-1", "msg-2", "msg-3", "msg-4", "msg-5"}));
+  EXPECT_EQ(ids_of(store->pending_messages()), ids_of(added));
+
+  added[1].state = MessageState::Accepted;
+  added[3].state = MessageState::SkippedOnline;
+  added[4].attempts = 1; // still pending: a retry is scheduled
+  added[4].next_attempt_at = kT0 + 1s;
+  for (int i : {1, 3, 4})
+    ASSERT_TRUE(store->update_message(added[i]));
+
+  const auto pending = store->pending_messages();
+  EXPECT_EQ(ids_of(pending), (std::vector<std::string>{"msg-1", "msg-3", "msg-5"}));
+  expect_same_message(pending[2], added[4]);
+}
+
+// --- Files -----------------------------------------------------------------------------------
+
+TEST(StoreFile, EverythingSurvivesReopening) {
+  support::TempDir dir;
+  const std::string path = dir.file("pipeline.db");
+  pipeline::CertificateRecord certificate;
+  pipeline::MessageRecord message;
+  {
+    auto store = open_store(path);
+    ASSERT_TRUE(store);
+    auto added_certificate = store->add_certificate(sample_certificate());
+    ASSERT_TRUE(added_certificate);
+    certificate = *added_certificate;
+    ASSERT_TRUE(store->put_registration(sample_registration(certificate.record_id)));
+    ASSERT_TRUE(store->set_presence("bob", pipeline::Presence::Background, kT0));
+    auto added_message = store->add_message(sample_message());
+    ASSERT_TRUE(added_message);
+    message = *added_message;
+    message.next_attempt_at = kT0 + 30s;
+    ASSERT_TRUE(store->update_message(message));
+    EXPECT_TRUE(std::filesystem::exists(path + "-wal")) << "the store should run in WAL mode";
+  }
+
+  auto store = open_store(path);
+  ASSERT_TRUE(store);
+  auto read_certificate = store->certificate(certificate.record_id);
+  ASSERT_TRUE(read_certificate);
+  expect_same_certificate(*read_certificate, certificate);
+  auto read_registration = store->registration("bob");
+  ASSERT_TRUE(read_registration);
+  expect_same_registration(*read_registration, sample_registration(certificate.record_id));
+  EXPECT_EQ(store->presence("bob"), pipeline::Presence::Background);
+  const auto pending = store->pending_messages();
+  ASSERT_EQ(pending.size(), 1u);
+  expect_same_message(pending[0], message);
+
+  // Numbering carries on from the file, not from zero.
+  auto next_message = store->add_message(sample_message());
+  ASSERT_TRUE(next_message);
+  EXPECT_EQ(next_message->message_id, "msg-2");
+  auto next_certificate = store->add_certificate(sample_certificate());
+  ASSERT_TRUE(next_certificate);
+  EXPECT_EQ(next_certificate->cert_id_dev, 1003);
+}
+
+TEST(StoreFile, NewerSchemaVersionIsRefused) {
+  support::TempDir dir;
+  const std::string path = dir.file("future.db");
+  ASSERT_TRUE(open_store(path));
+  stamp_user_version(path, Store::kSchemaVersion + 6);
+  const std::string before = support::read_file(path);
+
+  auto refused = Store::open(path);
+  ASSERT_FALSE(refused);
+  EXPECT_EQ(refused.error().code, pipeline::Errc::UnsupportedSchemaVersion);
+  EXPECT_EQ(refused.error().detail,
+            "pipeline store " + path + " has schema version 7; this build supports version 1");
+  EXPECT_EQ(support::read_file(path), before);
+}
+
+TEST(StoreFile, GarbageIsRefusedAndLeftAlone) {
+  support::TempDir dir;
+  std::string noise(8192, '\0');
+  for (std::size_t i = 0; i < noise.size(); ++i)
+    noise[i] = static_cast<char>(i * 7919 % 251);
+  for (const auto& [name, content] :
+       {std::pair<std::string, std::string>{"text.db", "this is not a database, just text\n"},
+        std::pair<std::string, std::string>{"noise.db", noise}}) {
+    const std::string path = dir.write(name, content);
+    auto refused = Store::open(path);
+    ASSERT_FALSE(refused) << name;
+    EXPECT_EQ(refused.error().code, pipeline::Errc::Database);
+    EXPECT_NE(refused.error().detail.find(path), std::string::npos) << refused.error().message();
+    EXPECT_NE(refused.error().detail.find("file is not a database"), std::string::npos)
+        << refused.error().message();
+    EXPECT_EQ(support::read_file(path), content) << name;
+  }
+}
+
+TEST(StoreFile, MissingDirectoryIsAnError) {
+  support::TempDir dir;
+  const std::string path = dir.file("no/such/dir/pipeline.db");
+  auto refused = Store::open(path);
+  ASSERT_FALSE(refused);
+  EXPECT_NE(refused.error().detail.find(path), std::string::npos) << refused.error().message();
+  EXPECT_NE(refused.error().detail.find("unable to open"), std::string::npos)
+      << refused.error().message();
+  EXPECT_FALSE(Store::open(""));
+}
+
+// --- Threads ---------------------------------------------------------------------------------
+
+TEST(StoreThreads, FourWritersLoseNothing) {
+  support::TempDir dir;
+  auto store = open_store(dir.file("threads.db"));
+  ASSERT_TRUE(store);
+  constexpr int kThreads = 4;
+  constexpr int kMessagesEach = 200;
+
+  // Each thread adds its messages and then settles each one: even ones accepted, odd ones kept
+  // pending with a retry, so both the terminal and the pending path run concurrently.
+  std::vector<std::thread> writers;
+  std::vector<std::vector<std::string>> ids(kThreads);
+  std::atomic<int> failures{0};
+  for (int t = 0; t < kThreads; ++t) {
+    writers.emplace_back([&, t] {
+      for (int i = 0; i < kMessagesEach; ++i) {
+        auto message = store->add_message(sample_message("user" + std::to_string(t)));
+        if (!message) {
+          ++failures;
+          continue;
+        }
+        message->attempts = 1;
+        message->apns_id = "apns-" + message->message_id;
+        if (i % 2 == 0)
+          message->state = MessageState::Accepted;
+        else
+          message->next_attempt_at = kT0 + std::chrono::milliseconds(i);
+        if (!store->update_message(*message)) ++failures;
+        ids[t].push_back(message->message_id);
+      }
+    });
+  }
+  for (auto& writer : writers)
+    writer.join();
+  ASSERT_EQ(failures.load(), 0);
+
+  std::set<std::string> all;
+  for (int t = 0; t < kThreads; ++t) {
+    ASSERT_EQ(ids[t].size(), static_cast<std::size_t>(kMessagesEach));
+    for (int i = 0; i < kMessagesEach; ++i) {
+      auto read = store->message(ids[t][i]);
+      ASSERT_TRUE(read) << ids[t][i];
+      EXPECT_EQ(read->receiver, "user" + std::to_string(t));
+      EXPECT_EQ(read->apns_id, "apns-" + ids[t][i]);
+      EXPECT_EQ(read->state, i % 2 == 0 ? MessageState::Accepted : MessageState::Pending);
+      all.insert(ids[t][i]);
+    }
+  }
+  ASSERT_EQ(all.size(), static_cast<std::size_t>(kThreads * kMessagesEach));
+  for (int n = 1; n <= kThreads * kMessagesEach; ++n) {
+    EXPECT_TRUE(all.count("msg-" + std::to_string(n))) << n;
+  }
+  EXPECT_EQ(store->pending_messages().size(),
+            static_cast<std::size_t>(kThreads * kMessagesEach / 2));
+}
+
+} // namespace
