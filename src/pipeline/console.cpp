@@ -1,0 +1,119 @@
+#include "pipeline/console.hpp"
+
+#include "pki/classify.hpp"
+#include "pki/error.hpp"
+#include "pki/pkcs12.hpp"
+
+#include <algorithm>
+#include <cctype>
+
+namespace pipeline {
+
+namespace {
+
+constexpr std::size_t kLongestName = 64; // [product]
+
+ApiError refuse(std::string code, std::string message) {
+  return {std::move(code), std::move(message)};
+}
+
+// §2.2: ASCII letters, digits, space, '_', '.', '-'; bytes of non-ASCII letters (UTF-8) are let
+// through with a warning; every other ASCII character (brackets first of all) is refused.
+std::optional<ApiError> check_name(const std::string& name, bool& non_ascii) {
+  if (name.empty() || name.size() > kLongestName) {
+    return refuse("CERT_NAME_INVALID", "the certificate name must be 1 to 64 characters; got " +
+                                           std::to_string(name.size()));
+  }
+  for (const unsigned char c : name) {
+    if (c >= 0x80) {
+      non_ascii = true;
+      continue;
+    }
+    if (std::isalnum(c) || c == ' ' || c == '_' || c == '.' || c == '-') continue;
+    return refuse("CERT_NAME_INVALID",
+                  std::string("the certificate name may not contain '") + static_cast<char>(c) +
+                      "': use English letters, digits, spaces, '_', '.' and '-' (no brackets)");
+  }
+  return std::nullopt;
+}
+
+std::optional<ApiError> p12_refusal(const std::error_code& code) {
+  if (code == pki::Errc::NoPassword)
+    return refuse("P12_PASSWORD_REQUIRED",
+                  "the .p12 opens without a password; export it again from Keychain Access "
+                  "with a password (without one, pushes cannot be received)");
+  if (code == pki::Errc::WrongPassword)
+    return refuse("P12_BAD_PASSWORD", "the password does not open this .p12");
+  if (code == pki::Errc::NoPrivateKey)
+    return refuse("P12_NO_PRIVATE_KEY",
+                  "the .p12 holds a certificate but no private key; in Keychain Access export "
+                  "the certificate together with its key");
+  return std::nullopt;
+}
+
+std::optional<ApiError> identity_refusal(const core::Error& error) {
+  if (error.code == pki::Errc::Expired || error.code == pki::Errc::NotYetValid)
+    return refuse("CERT_EXPIRED", "the certificate is not valid now: " + error.detail);
+  if (error.code == pki::Errc::UntrustedIssuer)
+    return refuse("CERT_NOT_APPLE",
+                  "the certificate was not issued by Apple WWDR: " + error.detail);
+  if (error.code == pki::Errc::NotAppleShaped)
+    return refuse("CERT_NOT_VOIP", "this is not an Apple push certificate: " + error.detail);
+  return std::nullopt;
+}
+
+} // namespace
+
+std::variant<AcceptedUpload, ApiError> check_upload(const CertificateUpload& upload,
+                                                    const pki::TrustStore& apple_ca,
+                                                    core::TimePoint now) {
+  AcceptedUpload out;
+  bool non_ascii = false;
+  if (auto refused = check_name(upload.name, non_ascii)) return *refused;
+  if (non_ascii)
+    out.warnings.push_back("the certificate name has non-English letters; English is recommended");
+  if (upload.password.empty())
+    return refuse("P12_PASSWORD_REQUIRED",
+                  "give the .p12's password (a .p12 without one cannot be used for pushes)");
+
+  auto contents = pki::read_pkcs12(upload.p12_der, upload.password);
+  if (!contents) {
+    if (auto refused = p12_refusal(contents.error().code)) return *refused;
+    return refuse("P12_INVALID", "not a readable .p12 file: " + contents.error().message());
+  }
+  auto identity = pki::classify_certificate(contents->certificate_pem, apple_ca, now);
+  if (!identity) {
+    if (auto refused = identity_refusal(identity.error())) return *refused;
+    return refuse("P12_INVALID", "cannot read the certificate: " + identity.error().message());
+  }
+
+  // §2.2 "Type must be VoIP": a VoIP Services certificate, or (warning only) one whose topics
+  // include <bundle>.voip, such as a universal Apple Push Services certificate.
+  const std::string voip_topic = identity->bundle_id + ".voip";
+  const bool lists_voip = std::find(identity->topics.begin(), identity->topics.end(), voip_topic) !=
+                          identity->topics.end();
+  if (identity->kind != pki::CertificateKind::VoipServices) {
+    const std::string what = "\"" + identity->common_name + "\" is not a VoIP Services certificate";
+    if (!lists_voip && !upload.allow_other_types)
+      return refuse("CERT_NOT_VOIP",
+                    what + "; create a VoIP Services Certificate for the App ID in the Apple "
+                           "Developer portal (VoIP pushes cannot use the ordinary APNs one)");
+    out.warnings.push_back(what + (lists_voip ? "; it lists " + voip_topic + ", so VoIP pushes work"
+                                              : "; accepted because other types were allowed: "
+                                                "APNs will refuse its VoIP pushes (BadTopic)"));
+  }
+
+  CertificateRecord& record = out.record;
+  record.name = upload.name;
+  record.bundle_id = identity->bundle_id;
+  record.not_before = identity->not_before;
+  record.not_after = identity->not_after;
+  record.certificate_pem = contents->certificate_pem;
+  for (const auto& pem : contents->chain_pems)
+    record.certificate_pem += pem;
+  record.private_key_pem = contents->private_key_pem;
+  record.created_at = now;
+  return out;
+}
+
+} // namespace pipeline

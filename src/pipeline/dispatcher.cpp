@@ -1,0 +1,192 @@
+#include "pipeline/dispatcher.hpp"
+
+#include "net/client.hpp"
+#include "net/error.hpp"
+#include "net/io_threads.hpp"
+#include "pipeline/push_request.hpp"
+#include "pipeline/store.hpp"
+
+#include <map>
+#include <mutex>
+#include <random>
+#include <set>
+
+#include <nlohmann/json.hpp>
+
+namespace pipeline {
+
+namespace {
+
+// The APNs reason and timestamp of an error answer's JSON body.
+AttemptResult attempt_result_of(const net::Response& response) {
+  AttemptResult r;
+  r.status = response.status;
+  if (response.status == 200) return r;
+  const auto body = nlohmann::json::parse(response.body, nullptr, false);
+  if (body.is_object()) {
+    if (body.contains("reason") && body["reason"].is_string()) r.reason = body["reason"];
+    if (body.contains("timestamp") && body["timestamp"].is_number_integer())
+      r.timestamp_ms = body["timestamp"].get<std::int64_t>();
+  }
+  if (r.reason.empty()) r.reason = "HTTP " + std::to_string(response.status);
+  return r;
+}
+
+// A refused handshake or a GOAWAY naming the certificate means the certificate is the
+// problem (§4.5 "403 BadCertificate / GOAWAY BadCertificateEnvironment"); anything else is a
+// lost connection, worth a retry.
+AttemptResult attempt_result_of(const net::RequestError& error) {
+  AttemptResult r;
+  r.reason = error.message;
+  if (error.code == net::Errc::TlsFailed) {
+    r.certificate_refused = true;
+    r.reason = "TLS handshake refused: " + error.message;
+  } else if (error.code == net::Errc::GoAway) {
+    for (const char* reason : {"BadCertificateEnvironment", "BadCertificate"}) {
+      if (error.message.find(reason) != std::string::npos) {
+        r.certificate_refused = true;
+        r.reason = reason;
+        break;
+      }
+    }
+  }
+  return r;
+}
+
+} // namespace
+
+struct Dispatcher::Impl : std::enable_shared_from_this<Dispatcher::Impl> {
+  Impl(Store& s, core::Clock& c, DispatcherOptions o)
+      : store(s), clock(c), options(std::move(o)), io(options.io_threads), jitter(options.seed) {}
+
+  net::Client& client_for(const MessageRecord& m);
+  void attempt(MessageRecord m);
+  void finish(MessageRecord m, const AttemptResult& result);
+
+  Store& store;
+  core::Clock& clock;
+  DispatcherOptions options;
+  net::IoThreads io;
+
+  mutable std::mutex mutex; // guards everything below
+  bool stopping = false;
+  std::map<std::pair<std::int64_t, Environment>, std::unique_ptr<net::Client>> clients;
+  std::set<core::Clock::TimerId> retry_timers;
+  std::size_t in_flight = 0;
+  std::mt19937_64 jitter;
+};
+
+net::Client& Dispatcher::Impl::client_for(const MessageRecord& m) {
+  // Called with `mutex` held.
+  auto& slot = clients[{m.cert_record_id, m.environment}];
+  if (slot) return *slot;
+  const ApnsEndpoint& endpoint =
+      m.environment == Environment::Development ? options.sandbox : options.production;
+  net::ClientOptions client;
+  client.host = endpoint.host;
+  client.port = endpoint.port;
+  client.authority = endpoint.server_name;
+  net::TlsClientConfig tls;
+  tls.ca_file = options.ca_file;
+  tls.server_name = endpoint.server_name;
+  if (auto record = store.certificate(m.cert_record_id)) {
+    tls.certificate_pem = record->certificate_pem;
+    tls.private_key_pem = record->private_key_pem;
+  }
+  client.tls = std::move(tls);
+  slot = std::make_unique<net::Client>(io, std::move(client));
+  return *slot;
+}
+
+void Dispatcher::Impl::attempt(MessageRecord m) {
+  std::lock_guard lock(mutex);
+  if (stopping) return; // a retry timer that fired during shutdown
+  auto request = voip_request(m);
+  if (!request) { // checked when queued; a message resumed after an upgrade may still hit it
+    m.state = MessageState::PayloadTooLarge;
+    m.reason = "the body would exceed " + std::to_string(kVoipPayloadLimit) + " bytes";
+    (void)store.update_message(m);
+    return;
+  }
+  ++in_flight;
+  m.attempts += 1;
+  m.apns_id = apns_id_for(m.message_id);
+  m.next_attempt_at.reset();
+  (void)store.update_message(m); // the attempt is counted before it can have an effect
+  client_for(m).submit(std::move(*request),
+                       [self = shared_from_this(), m](net::ResponseResult result) mutable {
+                         self->finish(std::move(m), result ? attempt_result_of(*result)
+                                                           : attempt_result_of(result.error()));
+                       });
+}
+
+void Dispatcher::Impl::finish(MessageRecord m, const AttemptResult& result) {
+  double draw = 0;
+  {
+    std::lock_guard lock(mutex);
+    --in_flight;
+    // Cancelled by shutdown: leave the message Pending for the next start.
+    if (stopping) return;
+    draw = std::uniform_real_distribution<double>(0, 1)(jitter);
+  }
+  const auto registration = store.registration(m.receiver);
+  const core::TimePoint registered_at = registration ? registration->updated_at : core::TimePoint{};
+  const core::TimePoint now = clock.now();
+  const Decision d =
+      decide(result, m.attempts, m.created_at, now, registered_at, options.retry, draw);
+
+  if (d.registration && registration && registration->token_hex == m.token_hex)
+    store.set_registration_state(m.receiver, *d.registration, d.registration_reason);
+  if (d.certificate_health) store.set_certificate_health(m.cert_record_id, *d.certificate_health);
+  m.state = d.state;
+  m.reason = d.reason;
+  if (!d.retry_after) {
+    (void)store.update_message(m);
+    return;
+  }
+  m.next_attempt_at = now + *d.retry_after;
+  (void)store.update_message(m);
+  std::lock_guard lock(mutex);
+  if (stopping) return;
+  ++in_flight; // waiting for its retry counts as in flight
+  auto timer = std::make_shared<core::Clock::TimerId>(0);
+  *timer = clock.schedule_after(*d.retry_after, [weak = weak_from_this(), m, timer]() mutable {
+    auto self = weak.lock();
+    if (!self) return;
+    {
+      std::lock_guard lock(self->mutex);
+      self->retry_timers.erase(*timer);
+      --self->in_flight;
+    }
+    self->attempt(std::move(m));
+  });
+  retry_timers.insert(*timer);
+}
+
+Dispatcher::Dispatcher(Store& store, core::Clock& clock, DispatcherOptions options)
+    : impl_(std::make_shared<Impl>(store, clock, std::move(options))) {}
+
+Dispatcher::~Dispatcher() {
+  std::map<std::pair<std::int64_t, Environment>, std::unique_ptr<net::Client>> clients;
+  {
+    std::lock_guard lock(impl_->mutex);
+    impl_->stopping = true;
+    for (const auto id : impl_->retry_timers)
+      impl_->clock.cancel(id);
+    impl_->retry_timers.clear();
+    clients.swap(impl_->clients);
+  }
+  clients.clear(); // fails what is in flight with Cancelled; finish() leaves them Pending
+  impl_->io.stop();
+}
+
+void Dispatcher::send(MessageRecord message) {
+  impl_->attempt(std::move(message));
+}
+
+std::size_t Dispatcher::in_flight() const {
+  std::lock_guard lock(impl_->mutex);
+  return impl_->in_flight;
+}
+
+} // namespace pipeline

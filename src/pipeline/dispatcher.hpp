@@ -1,0 +1,56 @@
+#pragma once
+// Sends queued VoIP pushes to APNs and records what came of them (im-voip-flow.md §4.4-§4.5):
+// one HTTP/2 connection per (certificate, environment), the certificate from its record, the
+// sandbox or production endpoint by the certificate ID's environment; answers applied through
+// the response policy, retries scheduled on the shared clock.
+
+#include "core/clock.hpp"
+#include "pipeline/records.hpp"
+#include "pipeline/response_policy.hpp"
+
+#include <cstdint>
+#include <memory>
+#include <string>
+
+namespace pipeline {
+
+class Store;
+
+struct ApnsEndpoint {
+  std::string host = "127.0.0.1";
+  std::uint16_t port = 443;
+  std::string server_name; // SNI, certificate check and :authority, e.g. api.push.apple.com
+};
+
+struct DispatcherOptions {
+  ApnsEndpoint sandbox{"127.0.0.1", 443, "api.sandbox.push.apple.com"};
+  ApnsEndpoint production{"127.0.0.1", 443, "api.push.apple.com"};
+  std::string ca_file; // trust anchors for the APNs servers; empty: the system store
+  RetryPolicy retry;
+  std::uint64_t seed = 1; // retry jitter
+  std::size_t io_threads = 1;
+};
+
+class Dispatcher {
+public:
+  // `store` and `clock` must outlive the dispatcher.
+  Dispatcher(Store& store, core::Clock& clock, DispatcherOptions options);
+  // Stops sending; what is in flight stays Pending in the store, for the next start to resume.
+  ~Dispatcher();
+  Dispatcher(const Dispatcher&) = delete;
+  Dispatcher& operator=(const Dispatcher&) = delete;
+
+  // Sends a Pending message whose push target is set (token, certificate, environment). Any
+  // thread.
+  void send(MessageRecord message);
+
+  // Pushes sent and not yet answered or waiting for a retry.
+  std::size_t in_flight() const;
+
+  struct Impl;
+
+private:
+  std::shared_ptr<Impl> impl_;
+};
+
+} // namespace pipeline

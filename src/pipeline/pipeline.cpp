@@ -1,0 +1,205 @@
+#include "pipeline/pipeline.hpp"
+
+#include "core/encoding.hpp"
+#include "pipeline/push_request.hpp"
+#include "pipeline/store.hpp"
+#include "pki/classify.hpp"
+
+#include <fstream>
+#include <sstream>
+
+namespace pipeline {
+
+namespace {
+
+ApiError error(std::string code, std::string message, int status = 400) {
+  return {std::move(code), std::move(message), status};
+}
+
+// §3.3: 32 bytes, accept 32-100, as hex.
+std::optional<ApiError> check_token(const std::string& token) {
+  if (token.size() < 64 || token.size() > 200 || token.size() % 2 != 0 || !core::is_hex(token))
+    return error("BAD_TOKEN", "a VoIP token is 32 to 100 bytes written as hex (64 to 200 "
+                              "characters); got " +
+                                  std::to_string(token.size()) + " characters");
+  return std::nullopt;
+}
+
+MessageRecord skipped(MessageRecord m, MessageState state, std::string reason) {
+  m.state = state;
+  m.reason = std::move(reason);
+  return m;
+}
+
+} // namespace
+
+core::Result<std::unique_ptr<Pipeline>> Pipeline::open(PipelineOptions options,
+                                                       core::Clock& clock) {
+  std::ifstream in(options.apple_ca_file, std::ios::binary);
+  if (!in)
+    return core::fail(core::Errc::InvalidArgument,
+                      "cannot read the Apple CA file '" + options.apple_ca_file + "'");
+  std::ostringstream pem;
+  pem << in.rdbuf();
+  auto trust = pki::TrustStore::from_pem(pem.str());
+  if (!trust) return core::Unexpected(trust.error());
+  auto store = Store::open(options.database);
+  if (!store) return core::Unexpected(store.error());
+  std::unique_ptr<Pipeline> pipeline(
+      new Pipeline(std::move(options), clock, std::move(*store),
+                   std::make_unique<pki::TrustStore>(std::move(*trust))));
+  // Whatever was Pending when the last process ended is sent again: a push whose answer was
+  // lost may reach the device twice (counted by the crash test), none is lost.
+  for (auto& m : pipeline->store_->pending_messages())
+    pipeline->dispatcher_->send(std::move(m));
+  return pipeline;
+}
+
+Pipeline::Pipeline(PipelineOptions options, core::Clock& clock, std::unique_ptr<Store> store,
+                   std::unique_ptr<pki::TrustStore> apple_ca)
+    : options_(std::move(options)), clock_(clock), store_(std::move(store)),
+      apple_ca_(std::move(apple_ca)),
+      dispatcher_(std::make_unique<Dispatcher>(*store_, clock_, options_.dispatcher)) {}
+
+Pipeline::~Pipeline() {
+  dispatcher_.reset();
+}
+
+std::variant<UploadedCertificate, ApiError>
+Pipeline::upload_certificate(const CertificateUpload& upload) {
+  auto checked = check_upload(upload, *apple_ca_, clock_.now());
+  if (auto* refused = std::get_if<ApiError>(&checked)) return *refused;
+  auto& accepted = std::get<AcceptedUpload>(checked);
+  auto stored = store_->add_certificate(std::move(accepted.record));
+  if (!stored) return error("STORE_FAILED", stored.error().message(), 500);
+  return UploadedCertificate{std::move(*stored), std::move(accepted.warnings)};
+}
+
+std::vector<CertificateRecord> Pipeline::certificates() const {
+  return store_->certificates();
+}
+
+std::optional<ApiError> Pipeline::delete_certificate(std::int64_t record_id) {
+  if (!store_->delete_certificate(record_id))
+    return error("UNKNOWN_CERTIFICATE", "no certificate record " + std::to_string(record_id), 404);
+  return std::nullopt;
+}
+
+std::optional<ApiError> Pipeline::set_presence(const std::string& user, Presence presence) {
+  if (user.empty()) return error("BAD_USER", "the user id is empty");
+  if (auto set = store_->set_presence(user, presence, clock_.now()); !set)
+    return error("STORE_FAILED", set.error().message(), 500);
+  // §3.3: logged-out (or kicked) users get no offline pushes; the next login's setVOIP
+  // registers again.
+  if (presence == Presence::LoggedOut || presence == Presence::Kicked)
+    store_->set_registration_state(user, RegistrationState::Inactive,
+                                   std::string(to_string(presence)));
+  return std::nullopt;
+}
+
+std::optional<ApiError> Pipeline::set_voip(const std::string& user,
+                                           const std::optional<std::string>& token,
+                                           std::int64_t certificate_id) {
+  const auto presence = store_->presence(user);
+  if (!presence || !logged_in(*presence))
+    return error("NOT_LOGGED_IN",
+                 "setVOIP needs a logged-in session (SDK error 6014 ERR_SDK_NOT_LOGGED_IN): log "
+                 "in first, then report the token",
+                 409);
+  if (!token) {
+    store_->delete_registration(user);
+    return std::nullopt;
+  }
+  if (auto bad = check_token(*token)) return bad;
+  const auto certificate = store_->certificate_by_id(certificate_id);
+  if (!certificate)
+    return error("UNKNOWN_CERTIFICATE_ID",
+                 "certificate ID " + std::to_string(certificate_id) +
+                     " is not one the console issued; use the development or production ID of "
+                     "an uploaded VoIP certificate",
+                 404);
+  Registration r;
+  r.user = user;
+  r.token_hex = core::to_lower_ascii(*token);
+  r.cert_record_id = certificate->first.record_id;
+  r.environment = certificate->second;
+  r.bundle_id = certificate->first.bundle_id;
+  r.updated_at = clock_.now();
+  if (auto put = store_->put_registration(r); !put)
+    return error("STORE_FAILED", put.error().message(), 500);
+  return std::nullopt;
+}
+
+std::optional<Registration> Pipeline::registration(const std::string& user) const {
+  return store_->registration(user);
+}
+
+// §4.3 in order: stored with a push requested, receiver offline but logged in, an active
+// registration, a body within the limit.
+MessageRecord Pipeline::decide(const MessageToSend& in) {
+  MessageRecord m;
+  m.sender = in.sender;
+  m.receiver = in.receiver;
+  m.content = in.content;
+  m.created_at = clock_.now();
+  if (in.offline_push_info) {
+    m.ios_push_type = in.offline_push_info->ios_push_type;
+    m.ext = in.offline_push_info->ext;
+    m.title = in.offline_push_info->title;
+    m.desc = in.offline_push_info->desc;
+  }
+  const auto presence = store_->presence(in.receiver);
+  if (presence == Presence::Online)
+    return skipped(m, MessageState::SkippedOnline, "delivered over the IM connection");
+  if (in.online_user_only || !in.offline_push_info || in.offline_push_info->disable_push)
+    return skipped(m, MessageState::SkippedNoRegistration, "no offline push requested");
+  if (!presence || !logged_in(*presence))
+    return skipped(m, MessageState::SkippedLoggedOut,
+                   presence ? std::string(to_string(*presence)) : "never logged in");
+  const auto registration = store_->registration(in.receiver);
+  if (!registration)
+    return skipped(m, MessageState::SkippedNoRegistration, "no VoIP token reported (setVOIP)");
+  if (registration->state != RegistrationState::Active)
+    return skipped(m, MessageState::SkippedNoRegistration,
+                   "registration " + std::string(to_string(registration->state)) +
+                       (registration->reason.empty() ? "" : ": " + registration->reason));
+  m.token_hex = registration->token_hex;
+  m.cert_record_id = registration->cert_record_id;
+  m.environment = registration->environment;
+  m.bundle_id = registration->bundle_id;
+  return m;
+}
+
+std::variant<std::string, ApiError> Pipeline::send_message(const MessageToSend& in) {
+  if (in.sender.empty() || in.receiver.empty())
+    return error("BAD_MESSAGE", "a message needs a sender and a receiver");
+  if (in.offline_push_info && in.offline_push_info->ios_push_type != "voip")
+    return error("UNSUPPORTED_PUSH_TYPE", "ios_push_type \"" + in.offline_push_info->ios_push_type +
+                                              "\": only \"voip\" offline pushes are simulated");
+  auto added = store_->add_message(decide(in));
+  if (!added) return error("STORE_FAILED", added.error().message(), 500);
+  MessageRecord& m = *added;
+  if (m.state != MessageState::Pending) return m.message_id;
+  // The id is known only now, and the body carries it: check the size here.
+  if (voip_body(m).size() > kVoipPayloadLimit) {
+    m = skipped(std::move(m), MessageState::PayloadTooLarge,
+                "the VoIP body would exceed " + std::to_string(kVoipPayloadLimit) +
+                    " bytes; APNs was not called");
+    if (auto updated = store_->update_message(m); !updated)
+      return error("STORE_FAILED", updated.error().message(), 500);
+    return m.message_id;
+  }
+  std::string id = m.message_id;
+  dispatcher_->send(std::move(m));
+  return id;
+}
+
+std::optional<MessageRecord> Pipeline::message(const std::string& message_id) const {
+  return store_->message(message_id);
+}
+
+std::size_t Pipeline::in_flight() const {
+  return dispatcher_->in_flight();
+}
+
+} // namespace pipeline

@@ -1,0 +1,92 @@
+#pragma once
+// The embedded IM push backend (im-voip-flow.md): the certificate console, setVOIP, presence,
+// the message service with its offline-only VoIP push, and the durable outbox behind the
+// dispatcher. The C++ API; api.hpp puts JSON over HTTP in front of it.
+
+#include "core/clock.hpp"
+#include "core/result.hpp"
+#include "pipeline/api_error.hpp"
+#include "pipeline/console.hpp"
+#include "pipeline/dispatcher.hpp"
+#include "pipeline/records.hpp"
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <variant>
+#include <vector>
+
+namespace pipeline {
+
+class Store;
+
+struct PipelineOptions {
+  std::string database = ":memory:"; // a file for a durable outbox
+  std::string apple_ca_file;         // Apple root + WWDR (PEM): the console checks issuers
+  DispatcherOptions dispatcher;
+};
+
+// V2TIMOfflinePushInfo (§4.1).
+struct OfflinePushInfo {
+  std::string ios_push_type = "voip"; // only VoIP offline pushes are modelled
+  std::string ext;                    // JSON text, sent verbatim
+  std::string title;
+  std::string desc;
+  bool disable_push = false;
+};
+
+struct MessageToSend {
+  std::string sender;
+  std::string receiver;
+  std::string content;
+  bool online_user_only = false;
+  std::optional<OfflinePushInfo> offline_push_info;
+};
+
+struct UploadedCertificate {
+  CertificateRecord record; // with its certificate IDs
+  std::vector<std::string> warnings;
+};
+
+class Pipeline {
+public:
+  // Opens the store and resumes every Pending message (a restart after a crash).
+  static core::Result<std::unique_ptr<Pipeline>> open(PipelineOptions options, core::Clock& clock);
+  ~Pipeline();
+  Pipeline(const Pipeline&) = delete;
+  Pipeline& operator=(const Pipeline&) = delete;
+
+  // --- Console (§2) -------------------------------------------------------------------------
+  std::variant<UploadedCertificate, ApiError> upload_certificate(const CertificateUpload& upload);
+  std::vector<CertificateRecord> certificates() const;
+  std::optional<ApiError> delete_certificate(std::int64_t record_id);
+
+  // --- The IM SDK's calls (§3, §4.3) ---------------------------------------------------------
+  // Logged out or kicked deactivates the user's registration (§3.3).
+  std::optional<ApiError> set_presence(const std::string& user, Presence presence);
+  // setVOIP: NOT_LOGGED_IN (6014) unless logged in, UNKNOWN_CERTIFICATE_ID, BAD_TOKEN; a null
+  // token removes the registration.
+  std::optional<ApiError> set_voip(const std::string& user, const std::optional<std::string>& token,
+                                   std::int64_t certificate_id);
+  std::optional<Registration> registration(const std::string& user) const;
+
+  // --- Messages (§4) -------------------------------------------------------------------------
+  // The message id, or a refusal of the request itself (empty receiver, unknown push type).
+  std::variant<std::string, ApiError> send_message(const MessageToSend& message);
+  std::optional<MessageRecord> message(const std::string& message_id) const;
+  // Pushes sent and not yet answered, or waiting for a retry.
+  std::size_t in_flight() const;
+
+private:
+  Pipeline(PipelineOptions options, core::Clock& clock, std::unique_ptr<Store> store,
+           std::unique_ptr<pki::TrustStore> apple_ca);
+  MessageRecord decide(const MessageToSend& m);
+
+  PipelineOptions options_;
+  core::Clock& clock_;
+  std::unique_ptr<Store> store_;
+  std::unique_ptr<pki::TrustStore> apple_ca_;
+  std::unique_ptr<Dispatcher> dispatcher_; // last: stopped before the store goes
+};
+
+} // namespace pipeline

@@ -1,0 +1,54 @@
+#include "pipeline/push_request.hpp"
+
+#include "core/uuid.hpp"
+
+#include <array>
+
+#include <nlohmann/json.hpp>
+#include <openssl/sha.h>
+
+namespace pipeline {
+
+std::string apns_id_for(const std::string& message_id) {
+  // RFC 9562 §5.5 over a namespace of our own (a fixed random UUID), so ids cannot collide with
+  // other name-based ids of the same message id.
+  static constexpr std::array<unsigned char, 16> kNamespace = {0x6b, 0x1d, 0x3c, 0x5e, 0x90, 0x2f,
+                                                               0x4a, 0x71, 0x8c, 0x0d, 0x2e, 0x93,
+                                                               0x57, 0xa4, 0x1b, 0xf0};
+  std::string input(reinterpret_cast<const char*>(kNamespace.data()), kNamespace.size());
+  input += message_id;
+  std::array<unsigned char, SHA_DIGEST_LENGTH> digest{};
+  SHA1(reinterpret_cast<const unsigned char*>(input.data()), input.size(), digest.data());
+  std::array<std::uint8_t, 16> bytes{};
+  std::copy_n(digest.begin(), bytes.size(), bytes.begin());
+  bytes[6] = static_cast<std::uint8_t>((bytes[6] & 0x0f) | 0x50); // version 5
+  bytes[8] = static_cast<std::uint8_t>((bytes[8] & 0x3f) | 0x80); // RFC variant
+  return core::Uuid{bytes}.to_string();
+}
+
+std::string voip_body(const MessageRecord& message) {
+  nlohmann::ordered_json body;
+  body["ext"] = message.ext;
+  body["msgId"] = message.message_id;
+  body["sender"] = message.sender;
+  body["chatType"] = 1; // V2TIM_C2C: the API sends one-to-one messages
+  body["sentAt"] = core::unix_millis(message.created_at);
+  return body.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace);
+}
+
+std::optional<net::Request> voip_request(const MessageRecord& message) {
+  net::Request request;
+  request.body = voip_body(message);
+  if (request.body.size() > kVoipPayloadLimit) return std::nullopt;
+  request.method = "POST";
+  request.path = "/3/device/" + message.token_hex;
+  const auto expiration = core::unix_seconds(message.created_at + kCallPushLifetime);
+  request.headers = {{"apns-push-type", "voip"},
+                     {"apns-topic", message.bundle_id + ".voip"},
+                     {"apns-priority", "10"},
+                     {"apns-expiration", std::to_string(expiration)},
+                     {"apns-id", apns_id_for(message.message_id)}};
+  return request;
+}
+
+} // namespace pipeline

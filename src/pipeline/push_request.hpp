@@ -1,0 +1,29 @@
+#pragma once
+// The APNs request the pipeline sends for one offline VoIP push (im-voip-flow.md §4.4). Pure.
+
+#include "core/clock.hpp"
+#include "net/message.hpp"
+#include "pipeline/records.hpp"
+
+#include <optional>
+#include <string>
+
+namespace pipeline {
+
+inline constexpr std::size_t kVoipPayloadLimit = 5120;       // apns-provider-api.md §4.4
+inline constexpr std::chrono::seconds kCallPushLifetime{30}; // apns-expiration: now + 30 s
+
+// The apns-id of every attempt of a message: a name-based (version 5) UUID of the message id,
+// so a retry carries the same id and shows up as such in the mock's journal.
+std::string apns_id_for(const std::string& message_id);
+
+// {"ext":"<ext verbatim>","msgId":..,"sender":..,"chatType":1,"sentAt":<ms>}: `ext` is kept
+// byte for byte as a JSON string, never re-serialised.
+std::string voip_body(const MessageRecord& message);
+
+// POST /3/device/<token> with apns-push-type voip, apns-topic <bundle>.voip, apns-priority 10,
+// apns-expiration created_at + 30 s and the message's apns-id; nullopt when the body would
+// exceed 5120 bytes (the pipeline then records payload_too_large without calling APNs).
+std::optional<net::Request> voip_request(const MessageRecord& message);
+
+} // namespace pipeline

@@ -1,0 +1,81 @@
+#include "pipeline/response_policy.hpp"
+
+namespace pipeline {
+
+namespace {
+
+Decision terminal(MessageState state, std::string reason) {
+  Decision d;
+  d.state = state;
+  d.reason = std::move(reason);
+  return d;
+}
+
+// 429, 5xx and lost connections: again after 1 s, 2 s, 4 s (+ up to 50% jitter), unless the
+// call would be older than its lifetime by then, or the retries are used up.
+Decision retry_or_give_up(const AttemptResult& r, int attempts, core::TimePoint created_at,
+                          core::TimePoint now, const RetryPolicy& policy, double jitter) {
+  const std::string what = r.status != 0 ? std::to_string(r.status) + " " + r.reason : r.reason;
+  if (attempts > policy.max_retries)
+    return terminal(MessageState::Failed,
+                    "gave up after " + std::to_string(attempts) + " attempts: " + what);
+  const auto base = policy.first_delay * (1 << (attempts - 1));
+  const auto delay = std::chrono::duration_cast<core::Duration>(base * (1.0 + jitter / 2));
+  if (now + delay - created_at > policy.lifetime)
+    return terminal(
+        MessageState::Expired,
+        "a call push older than " +
+            std::to_string(
+                std::chrono::duration_cast<std::chrono::seconds>(policy.lifetime).count()) +
+            " s is dropped, not retried (last: " + what + ")");
+  Decision d;
+  d.reason = what;
+  d.retry_after = delay;
+  return d;
+}
+
+} // namespace
+
+Decision decide(const AttemptResult& r, int attempts, core::TimePoint created_at,
+                core::TimePoint now, core::TimePoint registered_at, const RetryPolicy& policy,
+                double jitter) {
+  if (r.status == 200) return terminal(MessageState::Accepted, {});
+  if (r.certificate_refused || r.status == 403) {
+    Decision d = terminal(MessageState::Failed, "FAILED_CERT: " + r.reason);
+    d.certificate_health = "BAD_CERTIFICATE";
+    return d;
+  }
+  if (r.status == 410) {
+    Decision d = terminal(MessageState::Rejected, r.reason);
+    // Only a token retired after it was registered: a newer setVOIP wins (§4.5).
+    if (!r.timestamp_ms || *r.timestamp_ms >= core::unix_millis(registered_at)) {
+      d.registration = RegistrationState::Unregistered;
+      d.registration_reason = r.reason;
+    }
+    return d;
+  }
+  if (r.status == 400 && r.reason == "BadDeviceToken") {
+    Decision d = terminal(MessageState::Rejected, r.reason);
+    d.registration = RegistrationState::BadToken;
+    d.registration_reason = "ENV_OR_TOKEN_INVALID";
+    return d;
+  }
+  if (r.status == 400 && r.reason == "DeviceTokenNotForTopic") {
+    Decision d = terminal(MessageState::Rejected, r.reason);
+    d.registration = RegistrationState::BadToken;
+    d.registration_reason = "TOKEN_NOT_VOIP_OR_WRONG_APP";
+    return d;
+  }
+  if (r.status == 400 &&
+      (r.reason == "BadTopic" || r.reason == "TopicDisallowed" || r.reason == "MissingTopic")) {
+    Decision d = terminal(MessageState::Rejected, r.reason);
+    d.certificate_health = "CERT_TOPIC_MISMATCH";
+    return d;
+  }
+  if (r.status == 413) return terminal(MessageState::PayloadTooLarge, r.reason);
+  if (r.status == 429 || r.status >= 500 || r.status == 0)
+    return retry_or_give_up(r, attempts, created_at, now, policy, jitter);
+  return terminal(MessageState::Rejected, r.reason);
+}
+
+} // namespace pipeline

@@ -1,0 +1,44 @@
+#pragma once
+// What the pipeline does with APNs' answer to a push attempt (im-voip-flow.md §4.5): the
+// message's terminal state or a retry, and what to change about the registration and the
+// certificate. Pure: the dispatcher applies the decision.
+
+#include "core/clock.hpp"
+#include "pipeline/records.hpp"
+
+#include <cstdint>
+#include <optional>
+#include <string>
+
+namespace pipeline {
+
+// One attempt's result: an HTTP answer, or a transport failure.
+struct AttemptResult {
+  int status = 0;     // 0: no answer (connection, TLS or stream failure)
+  std::string reason; // APNs reason from the body, or the transport error's description
+  std::optional<std::int64_t> timestamp_ms; // the 410 answer's timestamp
+  bool certificate_refused = false;         // TLS handshake refused, or GOAWAY BadCertificate*
+};
+
+struct RetryPolicy {
+  int max_retries = 3;                                // §4.5: 429 "max 3"
+  std::chrono::milliseconds first_delay{1000};        // §4.5: "≥ 1 s, exponential"
+  core::Duration lifetime = std::chrono::seconds(30); // a call push older than this is dropped
+};
+
+struct Decision {
+  MessageState state = MessageState::Pending; // Pending: retry after `retry_after`
+  std::string reason;                         // for the message record
+  std::optional<core::Duration> retry_after;
+  std::optional<RegistrationState> registration; // new state of the receiver's registration
+  std::string registration_reason;
+  std::optional<std::string> certificate_health; // flag for the certificate record
+};
+
+// `attempts` counts this one; `jitter` in [0, 1) spreads retries (the dispatcher draws it from
+// a seeded generator); `registered_at` is the registration's updated_at (410 rule).
+Decision decide(const AttemptResult& result, int attempts, core::TimePoint created_at,
+                core::TimePoint now, core::TimePoint registered_at, const RetryPolicy& policy,
+                double jitter);
+
+} // namespace pipeline

@@ -1,0 +1,74 @@
+// The APNs request built for one offline VoIP push (im-voip-flow.md §4.4).
+#include "core/uuid.hpp"
+#include "pipeline/push_request.hpp"
+
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+namespace {
+
+using namespace std::chrono_literals;
+
+pipeline::MessageRecord sample() {
+  pipeline::MessageRecord m;
+  m.message_id = "msg-7";
+  m.sender = "alice";
+  m.receiver = "bob";
+  // The seed pretty-prints ext: newlines and spaces are part of it and count toward the size.
+  m.ext = "{\n  \"entity\" : {\n    \"action\" : 1,\n    \"sender\" : \"alice\"\n  }\n}";
+  m.created_at = core::from_unix_seconds(1'767'225'600) + 250ms;
+  m.token_hex = std::string(64, 'a');
+  m.bundle_id = "com.example.imapp";
+  return m;
+}
+
+const std::string* header(const net::Request& r, std::string_view name) {
+  return net::find_header(r.headers, name);
+}
+
+TEST(VoipRequest, HeadersAndPathFollowTheSpec) {
+  const auto request = pipeline::voip_request(sample());
+  ASSERT_TRUE(request);
+  EXPECT_EQ(request->method, "POST");
+  EXPECT_EQ(request->path, "/3/device/" + std::string(64, 'a'));
+  ASSERT_NE(header(*request, "apns-push-type"), nullptr);
+  EXPECT_EQ(*header(*request, "apns-push-type"), "voip");
+  EXPECT_EQ(*header(*request, "apns-topic"), "com.example.imapp.voip");
+  EXPECT_EQ(*header(*request, "apns-priority"), "10");
+  EXPECT_EQ(*header(*request, "apns-expiration"), std::to_string(1'767'225'600 + 30));
+  EXPECT_EQ(*header(*request, "apns-id"), pipeline::apns_id_for("msg-7"));
+}
+
+TEST(VoipRequest, BodyCarriesExtVerbatimAndTheMessageFields) {
+  const auto m = sample();
+  const std::string body = pipeline::voip_body(m);
+  const auto parsed = nlohmann::json::parse(body);
+  EXPECT_EQ(parsed["ext"], m.ext); // byte for byte, newlines included
+  EXPECT_EQ(parsed["msgId"], "msg-7");
+  EXPECT_EQ(parsed["sender"], "alice");
+  EXPECT_EQ(parsed["chatType"], 1);
+  EXPECT_EQ(parsed["sentAt"], 1'767'225'600'250);
+  EXPECT_EQ(body.rfind("{\"ext\":", 0), 0u); // in the spec's order
+}
+
+TEST(VoipRequest, BodyLimitIsExactly5120Bytes) {
+  auto m = sample();
+  m.ext.clear();
+  const std::size_t overhead = pipeline::voip_body(m).size();
+  m.ext = std::string(pipeline::kVoipPayloadLimit - overhead, 'x');
+  ASSERT_EQ(pipeline::voip_body(m).size(), pipeline::kVoipPayloadLimit);
+  EXPECT_TRUE(pipeline::voip_request(m));
+  m.ext += 'x';
+  EXPECT_FALSE(pipeline::voip_request(m));
+}
+
+TEST(ApnsId, StablePerMessageDistinctAcrossMessagesAndVersion5) {
+  const std::string id = pipeline::apns_id_for("msg-1");
+  EXPECT_EQ(id, pipeline::apns_id_for("msg-1"));
+  EXPECT_NE(id, pipeline::apns_id_for("msg-2"));
+  ASSERT_TRUE(core::Uuid::parse(id));
+  EXPECT_EQ(id[14], '5');                                         // version
+  EXPECT_NE(std::string("89ab").find(id[19]), std::string::npos); // RFC variant
+}
+
+} // namespace

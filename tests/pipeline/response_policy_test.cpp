@@ -1,0 +1,108 @@
+// What the pipeline does with each class of APNs answer (im-voip-flow.md §4.5).
+#include "pipeline/response_policy.hpp"
+
+#include <gtest/gtest.h>
+
+namespace {
+
+using namespace std::chrono_literals;
+using pipeline::AttemptResult;
+using pipeline::MessageState;
+using pipeline::RegistrationState;
+
+const core::TimePoint kCreated = core::from_unix_seconds(1'767'225'600);
+const core::TimePoint kRegistered = kCreated - 1h;
+
+pipeline::Decision decide(const AttemptResult& r, int attempts = 1,
+                          core::TimePoint now = kCreated) {
+  return pipeline::decide(r, attempts, kCreated, now, kRegistered, {}, 0.0);
+}
+
+TEST(ResponsePolicy, AcceptedIsNotADeliveryButIsFinal) {
+  const auto d = decide({200, "", {}, false});
+  EXPECT_EQ(d.state, MessageState::Accepted);
+  EXPECT_FALSE(d.retry_after);
+  EXPECT_FALSE(d.registration);
+}
+
+TEST(ResponsePolicy, UnregisteredRetiresTheTokenOnlyWhenNewerThanTheRegistration) {
+  const auto newer = decide({410, "Unregistered", core::unix_millis(kRegistered) + 1, false});
+  EXPECT_EQ(newer.state, MessageState::Rejected);
+  EXPECT_EQ(newer.registration, RegistrationState::Unregistered);
+  // A setVOIP after the token was retired wins: keep the registration (§4.5).
+  const auto older = decide({410, "Unregistered", core::unix_millis(kRegistered) - 1, false});
+  EXPECT_EQ(older.state, MessageState::Rejected);
+  EXPECT_FALSE(older.registration);
+  EXPECT_EQ(decide({410, "ExpiredToken", core::unix_millis(kCreated), false}).registration,
+            RegistrationState::Unregistered);
+}
+
+TEST(ResponsePolicy, BadTokensMarkTheRegistrationWithTheProductReason) {
+  const auto bad = decide({400, "BadDeviceToken", {}, false});
+  EXPECT_EQ(bad.state, MessageState::Rejected);
+  EXPECT_EQ(bad.reason, "BadDeviceToken");
+  EXPECT_EQ(bad.registration, RegistrationState::BadToken);
+  EXPECT_EQ(bad.registration_reason, "ENV_OR_TOKEN_INVALID");
+  const auto wrong = decide({400, "DeviceTokenNotForTopic", {}, false});
+  EXPECT_EQ(wrong.registration_reason, "TOKEN_NOT_VOIP_OR_WRONG_APP");
+  EXPECT_FALSE(wrong.retry_after);
+}
+
+TEST(ResponsePolicy, TopicErrorsFlagTheCertificate) {
+  for (const char* reason : {"BadTopic", "TopicDisallowed", "MissingTopic"}) {
+    const auto d = decide({400, reason, {}, false});
+    EXPECT_EQ(d.state, MessageState::Rejected) << reason;
+    EXPECT_EQ(d.certificate_health, "CERT_TOPIC_MISMATCH") << reason;
+  }
+}
+
+TEST(ResponsePolicy, CertificateRefusalsFailAndFlagTheCertificate) {
+  const auto forbidden = decide({403, "BadCertificate", {}, false});
+  EXPECT_EQ(forbidden.state, MessageState::Failed);
+  EXPECT_EQ(forbidden.reason, "FAILED_CERT: BadCertificate");
+  EXPECT_EQ(forbidden.certificate_health, "BAD_CERTIFICATE");
+  const auto handshake = decide({0, "TLS handshake refused", {}, true});
+  EXPECT_EQ(handshake.state, MessageState::Failed);
+  EXPECT_EQ(handshake.certificate_health, "BAD_CERTIFICATE");
+}
+
+TEST(ResponsePolicy, PayloadTooLargeAndOther4xxAreFinal) {
+  EXPECT_EQ(decide({413, "PayloadTooLarge", {}, false}).state, MessageState::PayloadTooLarge);
+  const auto other = decide({400, "BadExpirationDate", {}, false});
+  EXPECT_EQ(other.state, MessageState::Rejected);
+  EXPECT_EQ(other.reason, "BadExpirationDate");
+}
+
+TEST(ResponsePolicy, ThrottlingServerErrorsAndLostConnectionsRetryWithGrowingDelays) {
+  for (const AttemptResult& r : {AttemptResult{429, "TooManyRequests", {}, false},
+                                 AttemptResult{500, "InternalServerError", {}, false},
+                                 AttemptResult{503, "ServiceUnavailable", {}, false},
+                                 AttemptResult{0, "connection closed", {}, false}}) {
+    const auto first = decide(r, 1);
+    ASSERT_TRUE(first.retry_after) << r.reason;
+    EXPECT_EQ(first.state, MessageState::Pending);
+    EXPECT_EQ(*first.retry_after, 1s);
+    EXPECT_EQ(*decide(r, 2, kCreated + 2s).retry_after, 2s);
+    EXPECT_EQ(*decide(r, 3, kCreated + 5s).retry_after, 4s);
+    const auto exhausted = decide(r, 4, kCreated + 10s);
+    EXPECT_EQ(exhausted.state, MessageState::Failed) << r.reason;
+    EXPECT_NE(exhausted.reason.find("gave up after 4 attempts"), std::string::npos);
+  }
+}
+
+TEST(ResponsePolicy, JitterStretchesTheDelayByUpToHalf) {
+  const auto d = pipeline::decide({503, "ServiceUnavailable", {}, false}, 1, kCreated, kCreated,
+                                  kRegistered, {}, 0.999);
+  ASSERT_TRUE(d.retry_after);
+  EXPECT_GT(*d.retry_after, 1400ms);
+  EXPECT_LT(*d.retry_after, 1500ms);
+}
+
+TEST(ResponsePolicy, ACallPushThatWouldBeTooOldIsExpiredNotRetried) {
+  const auto d = decide({503, "ServiceUnavailable", {}, false}, 1, kCreated + 29500ms);
+  EXPECT_EQ(d.state, MessageState::Expired);
+  EXPECT_FALSE(d.retry_after);
+  EXPECT_NE(d.reason.find("older than 30 s"), std::string::npos) << d.reason;
+}
+
+} // namespace
