@@ -31,4 +31,16 @@ private:
   std::vector<std::string> positional_;
 };
 
+// A listening or connecting address given as HOST:PORT ("[::1]:PORT" for IPv6; an empty host
+// is 127.0.0.1).
+struct HostPort {
+  std::string host;
+  std::uint16_t port = 0;
+};
+// Sets `error` naming --`flag` and the expected form when `text` is not HOST:PORT.
+std::optional<HostPort> parse_host_port(const std::string& text, std::string& error,
+                                        const std::string& flag);
+// "HOST:PORT", with brackets around an IPv6 host.
+std::string address(const std::string& host, std::uint16_t port);
+
 } // namespace cli

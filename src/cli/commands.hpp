@@ -22,4 +22,7 @@ extern const char* const kMockApnsHelp;
 int device(const std::vector<std::string>& args);
 extern const char* const kDeviceHelp;
 
+int pipeline(const std::vector<std::string>& args);
+extern const char* const kPipelineHelp;
+
 } // namespace cli

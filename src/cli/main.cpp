@@ -26,10 +26,12 @@ Commands:
              lines, commands (home, kill, answer, ...) on stdin.
   mock-apns  Run the APNs mock: sandbox and production HTTP/2 listeners answering as APNs does,
              plus an admin API (tokens, keys, journal, verify, faults, deliveries, metrics).
+  pipeline   Run the IM push backend: certificate console, setVOIP, presence, and offline-only
+             VoIP pushes to the mock with a durable SQLite outbox; JSON API over HTTP.
   selftest   Check the HTTP/2 transport on loopback: an in-process server and client
              exchange requests and every answer is verified.
 
-Planned (not in this build yet): demo, run, pipeline.
+Planned (not in this build yet): demo, run.
 
 Exit status: 0 success, 1 the command ran and failed, 2 bad usage.
 )";
@@ -44,6 +46,7 @@ const Command kCommands[] = {
     {"certs", cli::certs, &cli::kCertsHelp},
     {"device", cli::device, &cli::kDeviceHelp},
     {"mock-apns", cli::mock_apns, &cli::kMockApnsHelp},
+    {"pipeline", cli::pipeline, &cli::kPipelineHelp},
     {"selftest", cli::selftest, &cli::kSelftestHelp},
 };
 

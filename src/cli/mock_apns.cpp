@@ -72,40 +72,12 @@ Exit status: 0 stopped by a signal, 1 could not start (busy port, unreadable fil
 
 namespace {
 
-struct HostPort {
-  std::string host;
-  std::uint16_t port = 0;
-};
-
-std::optional<HostPort> parse_host_port(const std::string& text, std::string& error,
-                                        const std::string& flag) {
-  const auto colon = text.rfind(':');
-  std::string host = colon == std::string::npos ? "" : text.substr(0, colon);
-  const std::string port = colon == std::string::npos ? text : text.substr(colon + 1);
-  if (host.size() >= 2 && host.front() == '[' && host.back() == ']') {
-    host = host.substr(1, host.size() - 2);
-  }
-  char* end = nullptr;
-  const unsigned long value = std::strtoul(port.c_str(), &end, 10);
-  if (colon == std::string::npos || port.empty() || *end != '\0' || value > 65535) {
-    error = "--" + flag + " needs HOST:PORT (e.g. 127.0.0.1:2197, port 0 for a free one), got '" +
-            text + "'";
-    return std::nullopt;
-  }
-  return HostPort{host.empty() ? "127.0.0.1" : host, static_cast<std::uint16_t>(value)};
-}
-
 std::optional<std::string> read_whole(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
   if (!in) return std::nullopt;
   std::ostringstream text;
   text << in.rdbuf();
   return text.str();
-}
-
-std::string address(const std::string& host, std::uint16_t port) {
-  return (host.find(':') != std::string::npos ? "[" + host + "]" : host) + ":" +
-         std::to_string(port);
 }
 
 int fail(const std::string& message, int status) {

@@ -1,0 +1,149 @@
+// voipsim pipeline: the IM push backend as a standalone server with its JSON API.
+#include "pipeline/pipeline.hpp"
+
+#include "cli/args.hpp"
+#include "cli/commands.hpp"
+#include "net/http1_server.hpp"
+#include "pipeline/api.hpp"
+
+#include <csignal>
+#include <iostream>
+
+#include <nlohmann/json.hpp>
+#include <pthread.h>
+
+namespace cli {
+
+const char* const kPipelineHelp =
+    R"(Usage: voipsim pipeline --apns-sandbox HOST:PORT --apns-production HOST:PORT --ca FILE
+                        [--listen HOST:PORT] [--db FILE] [--apple-ca FILE] [--seed N]
+                        [--retry-delay MS] [--max-retries N]
+
+Runs the IM push backend (spec/im-voip-flow.md): a certificate console, setVOIP, presence, and
+a message service that sends a VoIP push over HTTP/2 to the receiver's APNs environment when
+the receiver is offline, with a durable outbox in SQLite. Its API is JSON over HTTP/1.1:
+  POST /v1/console/certificates {"name","p12_base64","password"}
+                                   -> {"development_id":N,"production_id":M,...}
+  GET /v1/console/certificates, DELETE /v1/console/certificates/{record_id}
+  POST /v1/users/{user}/presence {"state":"online|background|killed|logged_out|kicked"}
+  POST /v1/users/{user}/voip-token {"token":"<hex>","certificate_id":N}   (setVOIP)
+  DELETE /v1/users/{user}/voip-token, GET /v1/users/{user}/registration
+  POST /v1/messages {"sender","receiver","content","offline_push_info":{"ios_push_type":"voip",
+                     "ext":"<json text>","title","desc"}}           -> {"message_id":"msg-1"}
+  GET /v1/messages/{id} -> {"state":"pending|accepted|rejected|skipped_online|
+                            skipped_no_registration|skipped_logged_out|payload_too_large|
+                            expired|failed","reason":..,"apns_id":..,"attempts":N}
+  GET /v1/health, GET /v1
+Errors are {"error":"<code>","message":"<text>"} with a 4xx status.
+
+When ready it prints {"event":"ready","listen":"127.0.0.1:P"}. Messages still pending when
+it stops (or is killed) are sent again at the next start with the same --db. SIGINT or
+SIGTERM stops it and prints {"event":"stopped",...}.
+
+Options:
+  --apns-sandbox HOST:PORT      where development certificate IDs push (a mock's "sandbox")
+  --apns-production HOST:PORT   where production certificate IDs push (a mock's "production")
+  --ca FILE                     trust anchors for the APNs servers' TLS certificates (PEM; for
+                                'voipsim mock-apns', its PKI's ca-bundle.pem)
+  --listen HOST:PORT            the API's address (default 127.0.0.1:0, a free port)
+  --db FILE                     the SQLite database (default voipsim-pipeline.db; ":memory:"
+                                keeps nothing)
+  --apple-ca FILE               Apple root and WWDR CA certificates (PEM) the console checks
+                                uploads against (default: the --ca file)
+  --seed N                      jitter of retries repeats for the same seed (default 1)
+  --retry-delay MS              first retry after 429/5xx/lost connection (default 1000; then
+                                doubling, plus up to 50% jitter)
+  --max-retries N               retries before a message fails (default 3)
+  -h, --help                    show this help
+
+Exit status: 0 stopped by a signal, 1 could not start (unreadable files, busy port, a
+database of another schema version), 2 bad usage.
+)";
+
+namespace {
+
+int fail(const std::string& message, int status) {
+  std::cerr << "voipsim pipeline: " << message << "\n";
+  if (status == kExitUsage) std::cerr << "Run 'voipsim pipeline --help' for usage.\n";
+  return status;
+}
+
+pipeline::ApnsEndpoint endpoint_of(const HostPort& where, const char* server_name) {
+  return {where.host, where.port, server_name};
+}
+
+} // namespace
+
+int pipeline(const std::vector<std::string>& words) {
+  std::string error;
+  const auto args = Args::parse(words,
+                                {"listen", "db", "apns-sandbox", "apns-production", "ca",
+                                 "apple-ca", "seed", "retry-delay", "max-retries"},
+                                {}, error);
+  if (!args) return fail(error, kExitUsage);
+  if (!args->positional().empty())
+    return fail("unexpected argument '" + args->positional().front() + "'", kExitUsage);
+  for (const char* required : {"apns-sandbox", "apns-production", "ca"}) {
+    if (!args->has(required))
+      return fail(std::string("--") + required +
+                      " is required (see the ready line of 'voipsim mock-apns' for the values)",
+                  kExitUsage);
+  }
+  const auto listen = parse_host_port(args->get("listen", "127.0.0.1:0"), error, "listen");
+  const auto sandbox =
+      listen ? parse_host_port(args->get("apns-sandbox", ""), error, "apns-sandbox") : std::nullopt;
+  const auto production =
+      sandbox ? parse_host_port(args->get("apns-production", ""), error, "apns-production")
+              : std::nullopt;
+  if (!production) return fail(error, kExitUsage);
+  const auto seed = args->number("seed", 1, 0, UINT64_MAX, error);
+  const auto delay = seed ? args->number("retry-delay", 1000, 1, 3'600'000, error) : std::nullopt;
+  const auto retries = delay ? args->number("max-retries", 3, 0, 100, error) : std::nullopt;
+  if (!retries) return fail(error, kExitUsage);
+
+  pipeline::PipelineOptions options;
+  options.database = args->get("db", "voipsim-pipeline.db");
+  options.apple_ca_file = args->get("apple-ca", args->get("ca", ""));
+  options.dispatcher.sandbox = endpoint_of(*sandbox, "api.sandbox.push.apple.com");
+  options.dispatcher.production = endpoint_of(*production, "api.push.apple.com");
+  options.dispatcher.ca_file = args->get("ca", "");
+  options.dispatcher.seed = *seed;
+  options.dispatcher.retry.first_delay = std::chrono::milliseconds(*delay);
+  options.dispatcher.retry.max_retries = static_cast<int>(*retries);
+
+  // Signals are taken by sigwait below; every thread started from here on inherits the mask.
+  sigset_t stop_signals;
+  sigemptyset(&stop_signals);
+  sigaddset(&stop_signals, SIGINT);
+  sigaddset(&stop_signals, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
+
+  core::SystemClock clock;
+  auto backend = pipeline::Pipeline::open(options, clock);
+  if (!backend) return fail(backend.error().message(), kExitFailed);
+  net::Http1Server server({listen->host, listen->port, std::size_t{16} << 20, "voipsim pipeline"},
+                          net::answer_at_once([&](const net::Http1Request& request) {
+                            return pipeline::handle_api_request(request, **backend);
+                          }));
+  if (auto started = server.start(); !started)
+    return fail("--listen: " + started.error().message(), kExitFailed);
+  std::cout << nlohmann::ordered_json{{"event", "ready"},
+                                      {"listen", address(listen->host, server.port())},
+                                      {"db", options.database}}
+                   .dump()
+            << std::endl;
+
+  int signal = 0;
+  sigwait(&stop_signals, &signal);
+  server.stop();
+  const std::size_t in_flight = (*backend)->in_flight();
+  backend->reset(); // what is in flight stays pending in the database
+  std::cout << nlohmann::ordered_json{{"event", "stopped"},
+                                      {"signal", signal == SIGINT ? "SIGINT" : "SIGTERM"},
+                                      {"left_pending", in_flight}}
+                   .dump()
+            << std::endl;
+  return kExitOk;
+}
+
+} // namespace cli
