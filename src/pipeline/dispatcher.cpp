@@ -6,6 +6,7 @@
 #include "pipeline/push_request.hpp"
 #include "pipeline/store.hpp"
 
+#include <condition_variable>
 #include <map>
 #include <mutex>
 #include <random>
@@ -60,7 +61,12 @@ struct Dispatcher::Impl : std::enable_shared_from_this<Dispatcher::Impl> {
       : store(s), clock(c), options(std::move(o)), io(options.io_threads), jitter(options.seed) {}
 
   net::Client& client_for(const MessageRecord& m);
-  void attempt(MessageRecord m);
+  // One push less in flight; called with `mutex` held.
+  void settle_one() {
+    if (--in_flight == 0) idle.notify_all();
+  }
+  // `retry`: sent again after a delay, already counted in `in_flight`.
+  void attempt(MessageRecord m, bool retry = false);
   void finish(MessageRecord m, const AttemptResult& result);
 
   Store& store;
@@ -68,7 +74,8 @@ struct Dispatcher::Impl : std::enable_shared_from_this<Dispatcher::Impl> {
   DispatcherOptions options;
   net::IoThreads io;
 
-  mutable std::mutex mutex; // guards everything below
+  mutable std::mutex mutex;             // guards everything below
+  mutable std::condition_variable idle; // in_flight reached 0
   bool stopping = false;
   std::map<std::pair<std::int64_t, Environment>, std::unique_ptr<net::Client>> clients;
   std::set<core::Clock::TimerId> retry_timers;
@@ -98,17 +105,17 @@ net::Client& Dispatcher::Impl::client_for(const MessageRecord& m) {
   return *slot;
 }
 
-void Dispatcher::Impl::attempt(MessageRecord m) {
+void Dispatcher::Impl::attempt(MessageRecord m, bool retry) {
   std::lock_guard lock(mutex);
-  if (stopping) return; // a retry timer that fired during shutdown
+  if (!retry) ++in_flight;           // a retry has been in flight since its first attempt
+  if (stopping) return settle_one(); // a retry timer that fired during shutdown
   auto request = voip_request(m);
   if (!request) { // checked when queued; a message resumed after an upgrade may still hit it
     m.state = MessageState::PayloadTooLarge;
     m.reason = "the body would exceed " + std::to_string(kVoipPayloadLimit) + " bytes";
     (void)store.update_message(m);
-    return;
+    return settle_one();
   }
-  ++in_flight;
   m.attempts += 1;
   m.apns_id = apns_id_for(m.message_id);
   m.next_attempt_at.reset();
@@ -124,9 +131,8 @@ void Dispatcher::Impl::finish(MessageRecord m, const AttemptResult& result) {
   double draw = 0;
   {
     std::lock_guard lock(mutex);
-    --in_flight;
     // Cancelled by shutdown: leave the message Pending for the next start.
-    if (stopping) return;
+    if (stopping) return settle_one();
     draw = std::uniform_real_distribution<double>(0, 1)(jitter);
   }
   const auto registration = store.registration(m.receiver);
@@ -140,15 +146,11 @@ void Dispatcher::Impl::finish(MessageRecord m, const AttemptResult& result) {
   if (d.certificate_health) store.set_certificate_health(m.cert_record_id, *d.certificate_health);
   m.state = d.state;
   m.reason = d.reason;
-  if (!d.retry_after) {
-    (void)store.update_message(m);
-    return;
-  }
-  m.next_attempt_at = now + *d.retry_after;
+  if (d.retry_after) m.next_attempt_at = now + *d.retry_after;
   (void)store.update_message(m);
   std::lock_guard lock(mutex);
-  if (stopping) return;
-  ++in_flight; // waiting for its retry counts as in flight
+  if (!d.retry_after || stopping) return settle_one();
+  // Still in flight while it waits for its retry.
   auto timer = std::make_shared<core::Clock::TimerId>(0);
   *timer = clock.schedule_after(*d.retry_after, [weak = weak_from_this(), m, timer]() mutable {
     auto self = weak.lock();
@@ -156,9 +158,8 @@ void Dispatcher::Impl::finish(MessageRecord m, const AttemptResult& result) {
     {
       std::lock_guard lock(self->mutex);
       self->retry_timers.erase(*timer);
-      --self->in_flight;
     }
-    self->attempt(std::move(m));
+    self->attempt(std::move(m), true);
   });
   retry_timers.insert(*timer);
 }
@@ -187,6 +188,11 @@ void Dispatcher::send(MessageRecord message) {
 std::size_t Dispatcher::in_flight() const {
   std::lock_guard lock(impl_->mutex);
   return impl_->in_flight;
+}
+
+bool Dispatcher::wait_idle(std::chrono::milliseconds timeout) const {
+  std::unique_lock lock(impl_->mutex);
+  return impl_->idle.wait_for(lock, timeout, [this] { return impl_->in_flight == 0; });
 }
 
 } // namespace pipeline

@@ -8,6 +8,7 @@
 #include "pipeline/records.hpp"
 #include "pipeline/response_policy.hpp"
 
+#include <chrono>
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -46,6 +47,8 @@ public:
 
   // Pushes sent and not yet answered or waiting for a retry.
   std::size_t in_flight() const;
+  // Waits until nothing is in flight; false when `timeout` passed first.
+  bool wait_idle(std::chrono::milliseconds timeout) const;
 
   struct Impl;
 

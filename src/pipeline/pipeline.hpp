@@ -76,6 +76,8 @@ public:
   std::optional<MessageRecord> message(const std::string& message_id) const;
   // Pushes sent and not yet answered, or waiting for a retry.
   std::size_t in_flight() const;
+  // Waits until every sent push is settled; false when `timeout` passed first.
+  bool wait_idle(std::chrono::milliseconds timeout) const;
 
 private:
   Pipeline(PipelineOptions options, core::Clock& clock, std::unique_ptr<Store> store,

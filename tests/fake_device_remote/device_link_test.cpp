@@ -4,9 +4,8 @@
 #include "fake_device/remote/delivery_follower.hpp"
 #include "fake_device/remote/device_runner.hpp"
 #include "fake_device/remote/mock_link.hpp"
-#include "mock_apns/admin_server.hpp"
-#include "mock_apns/testing/mock_apns_test.hpp"
-#include "support/curl_push.hpp"
+#include "linked_mock.hpp"
+#include "remote_device.hpp"
 #include "support/wait.hpp"
 
 #include <condition_variable>
@@ -24,68 +23,8 @@ namespace {
 using namespace std::chrono_literals;
 constexpr const char* kBundle = "com.example.imapp";
 
-// A mock with its admin API, as `voipsim mock-apns` runs them.
-class LinkedMock {
-public:
-  LinkedMock() : admin_(mock_.server(), {"127.0.0.1", 0}) {
-    if (auto started = admin_.start(); !started)
-      throw std::runtime_error(started.error().message());
-  }
-  mock_apns::Server& server() { return mock_.server(); }
-  net::HttpEndpoint admin() const { return {"127.0.0.1", admin_.port()}; }
-
-  // Sends a VoIP push with curl and a VoIP Services certificate; the apns-id answered with 200,
-  // or "" (the failure is reported).
-  std::string push_with_curl(const std::string& token) {
-    const auto result = support::curl_push(
-        {.url = mock_.url(mock_apns::Environment::Sandbox) + "/3/device/" + token,
-         .ca_file = mock_.ca_file(),
-         .certificate_file = mock_.certificate_file("voip-services"),
-         .key_file = mock_.key_file("voip-services"),
-         .topic = std::string(kBundle) + ".voip",
-         .extra_args = {}});
-    const auto apns_id = support::accepted_apns_id(result);
-    if (!apns_id) ADD_FAILURE() << result.describe();
-    return apns_id.value_or("");
-  }
-
-private:
-  mock_apns::testing::ScopedMockApns mock_;
-  mock_apns::AdminServer admin_;
-};
-
-// Device events as they happen on the device's thread, for a test thread to wait on.
-class EventLog {
-public:
-  void add(const DeviceEvent& event) {
-    std::lock_guard lock(mutex_);
-    events_.push_back(event);
-    changed_.notify_all();
-  }
-  std::optional<DeviceEvent> wait_for(DeviceEventKind kind, const std::string& apns_id) {
-    std::unique_lock lock(mutex_);
-    std::optional<DeviceEvent> found;
-    changed_.wait_for(lock, support::kEventTimeout, [&] {
-      for (const auto& e : events_)
-        if (e.kind == kind && e.apns_id == apns_id) return (found = e), true;
-      return false;
-    });
-    return found;
-  }
-  std::size_t count(DeviceEventKind kind) {
-    std::lock_guard lock(mutex_);
-    return std::count_if(events_.begin(), events_.end(),
-                         [&](const DeviceEvent& e) { return e.kind == kind; });
-  }
-
-private:
-  std::mutex mutex_;
-  std::condition_variable changed_;
-  std::vector<DeviceEvent> events_;
-};
-
 TEST(MockLink, IssuesTokensTheMockKnowsByEnvironmentAndKind) {
-  LinkedMock mock;
+  testing::LinkedMock mock;
   MockLink link(mock.admin(), 5);
   std::uint64_t cursor = 99;
   ASSERT_TRUE(link.check(cursor));
@@ -113,7 +52,7 @@ TEST(MockLink, IssuesTokensTheMockKnowsByEnvironmentAndKind) {
 }
 
 TEST(MockLink, InvalidatedTokenIsUnregisteredAtTheMockFromThatTime) {
-  LinkedMock mock;
+  testing::LinkedMock mock;
   MockLink link(mock.admin(), 5);
   const auto token = link.issue({"iphone-1", kBundle, ApsEnvironment::Development, PushKind::Voip});
   ASSERT_TRUE(token);
@@ -126,7 +65,7 @@ TEST(MockLink, InvalidatedTokenIsUnregisteredAtTheMockFromThatTime) {
 }
 
 TEST(MockLink, ReachabilityOfTheDeviceIsThatOfItsLiveTokens) {
-  LinkedMock mock;
+  testing::LinkedMock mock;
   MockLink link(mock.admin(), 5);
   const auto token = link.issue({"iphone-1", kBundle, ApsEnvironment::Development, PushKind::Voip});
   ASSERT_TRUE(token);
@@ -178,69 +117,33 @@ TEST(HttpClient, SilentServerTimesOut) {
 // The whole device process in-process: runner, link, follower, and pushes sent with curl.
 class RemoteDeviceTest : public ::testing::Test {
 protected:
-  RemoteDeviceTest() : link_(mock_.admin(), 11) {
-    std::uint64_t cursor = 0;
-    if (auto checked = link_.check(cursor); !checked)
-      throw std::runtime_error(checked.error().message());
-    runner_.emplace(link_, DeviceConfig{});
-    runner_->call([this](Device& d) {
-      d.set_event_observer([this](const DeviceEvent& e) { events_.add(e); });
-      d.set_reachability_listener(&link_);
-    });
-    follower_.emplace(mock_.admin(), cursor,
-                      DeliveryFollower::Handlers{
-                          [this](std::string_view token) { return link_.issued(token); },
-                          [this](Push push) {
-                            runner_->post([push = std::move(push)](Device& d) { d.deliver(push); });
-                          },
-                          [](const std::string& m) { ADD_FAILURE() << m; }});
-  }
-  ~RemoteDeviceTest() override {
-    follower_.reset(); // before the runner it posts to
-    runner_.reset();
-  }
-
-  std::string install_in_background() {
-    const auto token = runner_->call([](Device& d) -> std::optional<std::string> {
-      AppConfig app;
-      if (!d.install(app) || !d.launch(kBundle) || !d.login(kBundle) || !d.press_home(kBundle))
-        return std::nullopt;
-      return d.voip_token(kBundle);
-    });
-    EXPECT_TRUE(token);
-    return token.value_or("");
-  }
-
-  LinkedMock mock_;
-  MockLink link_;
-  EventLog events_;
-  std::optional<DeviceRunner> runner_;
-  std::optional<DeliveryFollower> follower_;
+  testing::LinkedMock mock_;
+  testing::RemoteDevice device_{mock_.admin()};
 };
 
 TEST_F(RemoteDeviceTest, CurlPushRingsTheRemoteDevice) {
-  const std::string token = install_in_background();
+  const std::string token = device_.install_in_background();
   ASSERT_FALSE(token.empty());
   const std::string apns_id = mock_.push_with_curl(token);
   ASSERT_FALSE(apns_id.empty());
-  EXPECT_TRUE(events_.wait_for(DeviceEventKind::PushArrived, apns_id));
-  const auto reported = events_.wait_for(DeviceEventKind::CallReported, apns_id);
+  EXPECT_TRUE(device_.wait_for(DeviceEventKind::PushArrived, apns_id));
+  const auto reported = device_.wait_for(DeviceEventKind::CallReported, apns_id);
   ASSERT_TRUE(reported);
-  EXPECT_TRUE(events_.wait_for(DeviceEventKind::CallShown, apns_id));
+  EXPECT_TRUE(device_.wait_for(DeviceEventKind::CallShown, apns_id));
   EXPECT_FALSE(reported->call_uuid.empty());
 }
 
 TEST_F(RemoteDeviceTest, PushSentInAirplaneModeArrivesWhenBackOnline) {
-  const std::string token = install_in_background();
+  const std::string token = device_.install_in_background();
   ASSERT_FALSE(token.empty());
-  runner_->call([](Device& d) { d.set_reachability(Reachability::AirplaneMode); });
+  device_.runner().call([](Device& d) { d.set_reachability(Reachability::AirplaneMode); });
   const std::string apns_id = mock_.push_with_curl(token);
   ASSERT_FALSE(apns_id.empty());
   // Held at the mock, not delivered: the journal says 200, the device has nothing.
   EXPECT_EQ(mock_.server().held().held(token).size(), 1u);
-  EXPECT_EQ(events_.count(DeviceEventKind::PushArrived), 0u);
-  runner_->call([](Device& d) { d.set_reachability(Reachability::Online); });
-  EXPECT_TRUE(events_.wait_for(DeviceEventKind::CallShown, apns_id));
+  EXPECT_EQ(device_.count(DeviceEventKind::PushArrived), 0u);
+  device_.runner().call([](Device& d) { d.set_reachability(Reachability::Online); });
+  EXPECT_TRUE(device_.wait_for(DeviceEventKind::CallShown, apns_id));
 }
 
 } // namespace

@@ -1,0 +1,321 @@
+// The pipeline end to end over real TLS (issue #6, acceptance 1-2): an in-process mock APNs with
+// its admin API, the pipeline with its HTTP API, and a simulated iPhone wired to both as the
+// separate processes are (its IM SDK reports through the pipeline's API). A push counts as
+// delivered only when the device records it.
+#include "../fake_device_remote/linked_mock.hpp"
+#include "../fake_device_remote/remote_device.hpp"
+#include "fake_device/remote/pipeline_link.hpp"
+#include "net/http1_server.hpp"
+#include "pipeline/api.hpp"
+#include "pipeline/pipeline.hpp"
+
+#include <fstream>
+#include <sstream>
+
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+namespace {
+
+using namespace std::chrono_literals;
+using fake_device::AppConfig;
+using fake_device::DeviceEventKind;
+using fake_device::testing::LinkedMock;
+using fake_device::testing::RemoteDevice;
+using mock_apns::Environment;
+using pipeline::MessageState;
+
+constexpr const char* kBundle = "com.example.imapp";
+constexpr auto kSettle = 20s;
+
+std::string read_file(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::ostringstream out;
+  out << in.rdbuf();
+  return out.str();
+}
+
+class PipelineEndToEnd : public ::testing::Test {
+protected:
+  void SetUp() override { start_pipeline(mock_.server().port(Environment::Production)); }
+
+  void start_pipeline(std::uint16_t production_port) {
+    pipeline::PipelineOptions options;
+    options.apple_ca_file = mock_.scoped().ca_file();
+    options.dispatcher.sandbox = {"127.0.0.1", mock_.server().port(Environment::Sandbox),
+                                  "api.sandbox.push.apple.com"};
+    options.dispatcher.production = {"127.0.0.1", production_port, "api.push.apple.com"};
+    options.dispatcher.ca_file = mock_.scoped().ca_file();
+    options.dispatcher.retry.first_delay = 20ms; // the policy's shape, not Apple's pace
+    auto opened = pipeline::Pipeline::open(options, clock_);
+    ASSERT_TRUE(opened) << opened.error().message();
+    pipeline_ = std::move(*opened);
+    api_ = std::make_unique<net::Http1Server>(
+        net::Http1ServerOptions{}, net::answer_at_once([this](const net::Http1Request& r) {
+          return pipeline::handle_api_request(r, *pipeline_);
+        }));
+    ASSERT_TRUE(api_->start());
+    im_ = std::make_unique<fake_device::remote::PipelineLink>(
+        net::HttpEndpoint{"127.0.0.1", api_->port()}, "bob");
+    const auto voip = upload("voip-services.p12", "Acme VoIP");
+    ASSERT_TRUE(voip);
+    dev_id_ = voip->cert_id_dev;
+    prod_id_ = voip->cert_id_prod;
+  }
+
+  void TearDown() override {
+    device_.reset();
+    api_.reset();
+    pipeline_.reset();
+  }
+
+  std::optional<pipeline::CertificateRecord> upload(const std::string& file, std::string name,
+                                                    bool allow_other_types = false) {
+    const std::string p12 = read_file((mock_.scoped().pki().dir / file).string());
+    auto result =
+        pipeline_->upload_certificate({std::move(name), p12, "voipsim", allow_other_types});
+    if (auto* error = std::get_if<pipeline::ApiError>(&result)) {
+      ADD_FAILURE() << error->code << ": " << error->message;
+      return std::nullopt;
+    }
+    return std::get<pipeline::UploadedCertificate>(result).record;
+  }
+
+  // Bob's iPhone with `app`, reporting to the pipeline as "bob"; in the background unless
+  // `foreground`. Returns the VoIP token.
+  std::string bob(AppConfig app, bool foreground = false) {
+    device_ = std::make_unique<RemoteDevice>(mock_.admin(), fake_device::DeviceConfig{}, im_.get());
+    const std::string token = device_->runner().call([&](fake_device::Device& d) {
+      const bool ok = d.install(app) && d.give_consent(kBundle) && d.launch(kBundle) &&
+                      d.login(kBundle) && (foreground || d.press_home(kBundle));
+      return ok ? d.voip_token(kBundle).value_or("") : std::string();
+    });
+    EXPECT_FALSE(token.empty());
+    return token;
+  }
+  std::string bob() {
+    AppConfig app;
+    app.certificate_id = dev_id_;
+    return bob(app);
+  }
+
+  // alice -> bob with the seed's ext; the message once the pipeline has settled it.
+  pipeline::MessageRecord send(std::string ext = R"({"entity":{"action":1,"sender":"alice"}})") {
+    auto sent =
+        pipeline_->send_message({"alice", "bob", "call", false,
+                                 pipeline::OfflinePushInfo{"voip", std::move(ext), "", "", false}});
+    if (auto* error = std::get_if<pipeline::ApiError>(&sent)) {
+      ADD_FAILURE() << error->code << ": " << error->message;
+      return {};
+    }
+    EXPECT_TRUE(pipeline_->wait_idle(kSettle));
+    const auto message = pipeline_->message(std::get<std::string>(sent));
+    EXPECT_TRUE(message);
+    return message.value_or(pipeline::MessageRecord{});
+  }
+
+  std::uint64_t requests_at_mock(mock_apns::JournalFilter filter = {}) {
+    return mock_.server().journal().query(filter, 1000).size();
+  }
+
+  void add_fault(mock_apns::Reason reason, std::int64_t count) {
+    mock_apns::FaultRule rule;
+    rule.reason = reason;
+    rule.count = count;
+    ASSERT_TRUE(mock_.server().faults().add(rule));
+  }
+
+  LinkedMock mock_;
+  core::SystemClock clock_;
+  std::unique_ptr<pipeline::Pipeline> pipeline_;
+  std::unique_ptr<net::Http1Server> api_;
+  std::unique_ptr<fake_device::remote::PipelineLink> im_;
+  std::unique_ptr<RemoteDevice> device_;
+  std::int64_t dev_id_ = 0;
+  std::int64_t prod_id_ = 0;
+};
+
+TEST_F(PipelineEndToEnd, B1_OfflineReceiverRingsAndTheDeviceSaysSo) {
+  const std::string token = bob();
+  const auto registration = pipeline_->registration("bob");
+  ASSERT_TRUE(registration);
+  EXPECT_EQ(registration->token_hex, token);
+  EXPECT_EQ(registration->environment, pipeline::Environment::Development);
+  // Through the HTTP API, as a backend would.
+  const auto posted = net::http1_request(
+      {"127.0.0.1", api_->port()}, "POST", "/v1/messages",
+      R"({"sender":"alice","receiver":"bob","content":"call","offline_push_info":)"
+      R"({"ios_push_type":"voip","ext":"{\"entity\":{\"action\":1,\"sender\":\"alice\"}}"}})",
+      10s);
+  ASSERT_TRUE(posted);
+  ASSERT_EQ(posted->status, 202) << posted->body;
+  const std::string id = nlohmann::json::parse(posted->body)["message_id"];
+  ASSERT_TRUE(pipeline_->wait_idle(kSettle));
+  const auto m = pipeline_->message(id);
+  ASSERT_TRUE(m);
+  EXPECT_EQ(m->state, MessageState::Accepted);
+  EXPECT_EQ(m->attempts, 1);
+  // 200 is not delivery: the device records it.
+  const auto shown = device_->wait_for(DeviceEventKind::CallShown, m->apns_id);
+  ASSERT_TRUE(shown) << "APNs accepted " << m->apns_id << " but the phone did not ring";
+  EXPECT_EQ(requests_at_mock({.environment = Environment::Sandbox, .accepted_only = true}), 1u);
+  const auto status =
+      net::http1_request({"127.0.0.1", api_->port()}, "GET", "/v1/messages/" + id, {}, 10s);
+  ASSERT_TRUE(status);
+  const auto j = nlohmann::json::parse(status->body);
+  EXPECT_EQ(j["state"], "accepted");
+  EXPECT_EQ(j["apns_id"], m->apns_id);
+  EXPECT_EQ(j["attempts"], 1);
+}
+
+TEST_F(PipelineEndToEnd, FAQ2b_OnlineReceiverGetsTheMessageInAppAndNoPush) {
+  AppConfig app;
+  app.certificate_id = dev_id_;
+  bob(app, /*foreground=*/true);
+  const auto m = send();
+  EXPECT_EQ(m.state, MessageState::SkippedOnline);
+  EXPECT_EQ(requests_at_mock(), 0u);
+}
+
+TEST_F(PipelineEndToEnd, FAQ2b3_LoggedOutReceiverGetsNoPush) {
+  bob();
+  ASSERT_TRUE(device_->runner().call([](fake_device::Device& d) { return d.logout(kBundle); }));
+  const auto m = send();
+  EXPECT_EQ(m.state, MessageState::SkippedLoggedOut);
+  EXPECT_EQ(m.reason, "logged_out");
+  EXPECT_EQ(requests_at_mock(), 0u);
+}
+
+TEST_F(PipelineEndToEnd, FAQ2a_DevelopmentBuildReportedWithTheProductionId) {
+  AppConfig app;
+  app.certificate_id = prod_id_; // the mistake
+  const std::string token = bob(app);
+  const auto m = send();
+  EXPECT_EQ(m.state, MessageState::Rejected);
+  EXPECT_EQ(m.reason, "BadDeviceToken");
+  const auto registration = pipeline_->registration("bob");
+  ASSERT_TRUE(registration);
+  EXPECT_EQ(registration->state, pipeline::RegistrationState::BadToken);
+  EXPECT_EQ(registration->reason, "ENV_OR_TOKEN_INVALID");
+  // Visible at the mock too: the production endpoint refused a sandbox token.
+  EXPECT_EQ(requests_at_mock({.environment = Environment::Production,
+                              .token = token,
+                              .reason = mock_apns::Reason::BadDeviceToken}),
+            1u);
+  EXPECT_EQ(device_->count(DeviceEventKind::PushArrived), 0u);
+  // No retry, and the next message is not even sent.
+  EXPECT_EQ(m.attempts, 1);
+  EXPECT_EQ(send().state, MessageState::SkippedNoRegistration);
+}
+
+TEST_F(PipelineEndToEnd, FAQ2aPrime_ProductionBuildReportedWithTheDevelopmentId) {
+  AppConfig app;
+  app.environment = fake_device::ApsEnvironment::Production;
+  app.certificate_id = dev_id_;
+  const std::string token = bob(app);
+  const auto m = send();
+  EXPECT_EQ(m.state, MessageState::Rejected);
+  EXPECT_EQ(m.reason, "BadDeviceToken");
+  EXPECT_EQ(requests_at_mock({.environment = Environment::Sandbox, .token = token}), 1u);
+  EXPECT_EQ(device_->count(DeviceEventKind::PushArrived), 0u);
+}
+
+TEST_F(PipelineEndToEnd, FAQ2aTriplePrime_OrdinaryTokenReportedThroughSetVoip) {
+  AppConfig app;
+  app.certificate_id = dev_id_;
+  app.reports_alert_token_as_voip = true;
+  device_ = std::make_unique<RemoteDevice>(mock_.admin(), fake_device::DeviceConfig{}, im_.get());
+  ASSERT_TRUE(device_->runner().call([&](fake_device::Device& d) {
+    return d.install(app) && d.give_consent(kBundle) && d.launch(kBundle) && d.login(kBundle) &&
+           d.register_remote_notifications(kBundle) && d.press_home(kBundle);
+  }));
+  const auto m = send();
+  EXPECT_EQ(m.state, MessageState::Rejected);
+  EXPECT_EQ(m.reason, "DeviceTokenNotForTopic");
+  const auto registration = pipeline_->registration("bob");
+  ASSERT_TRUE(registration);
+  EXPECT_EQ(registration->reason, "TOKEN_NOT_VOIP_OR_WRONG_APP");
+}
+
+TEST_F(PipelineEndToEnd, FAQ2aDoublePrime_WrongCertificateTypeFlagsTheCertificate) {
+  const auto legacy = upload("apns-production.p12", "Legacy", /*allow_other_types=*/true);
+  ASSERT_TRUE(legacy);
+  AppConfig app;
+  app.environment = fake_device::ApsEnvironment::Production;
+  app.certificate_id = legacy->cert_id_prod;
+  bob(app);
+  const auto m = send();
+  EXPECT_EQ(m.state, MessageState::Rejected);
+  EXPECT_EQ(m.reason, "BadTopic");
+  for (const auto& c : pipeline_->certificates())
+    EXPECT_EQ(c.health, c.record_id == legacy->record_id ? "CERT_TOPIC_MISMATCH" : "ok") << c.name;
+}
+
+TEST_F(PipelineEndToEnd, Note8_UninstalledAppsTokenIsUnregistered) {
+  bob();
+  ASSERT_TRUE(device_->runner().call([](fake_device::Device& d) { return d.uninstall(kBundle); }));
+  const auto m = send();
+  EXPECT_EQ(m.state, MessageState::Rejected);
+  EXPECT_EQ(m.reason, "Unregistered");
+  const auto registration = pipeline_->registration("bob");
+  ASSERT_TRUE(registration);
+  EXPECT_EQ(registration->state, pipeline::RegistrationState::Unregistered);
+}
+
+TEST_F(PipelineEndToEnd, Note7_OversizedExtIsNeverSent) {
+  bob();
+  const auto m = send(std::string(6000, 'x'));
+  EXPECT_EQ(m.state, MessageState::PayloadTooLarge);
+  EXPECT_EQ(requests_at_mock(), 0u);
+}
+
+TEST_F(PipelineEndToEnd, ServerErrorsAreRetriedWithTheSameApnsIdUntilAccepted) {
+  bob();
+  add_fault(mock_apns::Reason::ServiceUnavailable, 1);
+  add_fault(mock_apns::Reason::InternalServerError, 1);
+  const auto m = send();
+  EXPECT_EQ(m.state, MessageState::Accepted);
+  EXPECT_EQ(m.attempts, 3);
+  EXPECT_EQ(requests_at_mock(), 3u); // one apns-id, three requests: the retry is recognisable
+  for (const auto& e : mock_.server().journal().query({}, 10))
+    EXPECT_EQ(e.apns_id, m.apns_id);
+  EXPECT_TRUE(device_->wait_for(DeviceEventKind::CallShown, m.apns_id));
+}
+
+TEST_F(PipelineEndToEnd, ThrottlingThatNeverEndsFailsAfterBoundedRetries) {
+  bob();
+  add_fault(mock_apns::Reason::TooManyRequests, -1);
+  const auto m = send();
+  EXPECT_EQ(m.state, MessageState::Failed);
+  EXPECT_EQ(m.attempts, 4);
+  EXPECT_NE(m.reason.find("gave up after 4 attempts: 429 TooManyRequests"), std::string::npos)
+      << m.reason;
+  EXPECT_EQ(requests_at_mock(), 4u);
+}
+
+TEST_F(PipelineEndToEnd, ACertificateRefusalFailsAndFlagsTheCertificate) {
+  bob();
+  add_fault(mock_apns::Reason::BadCertificate, 1);
+  const auto m = send();
+  EXPECT_EQ(m.state, MessageState::Failed);
+  EXPECT_EQ(m.reason, "FAILED_CERT: BadCertificate");
+  EXPECT_EQ(m.attempts, 1);
+  EXPECT_EQ(pipeline_->certificates().at(0).health, "BAD_CERTIFICATE");
+}
+
+TEST_F(PipelineEndToEnd, AnUnreachableApnsIsRetriedThenFails) {
+  // Production points at a port nothing listens on: every attempt loses its connection.
+  pipeline_.reset();
+  api_.reset();
+  start_pipeline(1);
+  AppConfig app;
+  app.environment = fake_device::ApsEnvironment::Production;
+  app.certificate_id = prod_id_;
+  bob(app);
+  const auto m = send();
+  EXPECT_EQ(m.state, MessageState::Failed);
+  EXPECT_EQ(m.attempts, 4);
+  EXPECT_NE(m.reason.find("gave up after 4 attempts"), std::string::npos) << m.reason;
+}
+
+} // namespace
