@@ -33,7 +33,8 @@ the receiver is offline, with a durable outbox in SQLite. Its API is JSON over H
   GET /v1/messages/{id} -> {"state":"pending|accepted|rejected|skipped_online|
                             skipped_no_registration|skipped_logged_out|payload_too_large|
                             expired|failed","reason":..,"apns_id":..,"attempts":N}
-  GET /v1/health, GET /v1
+  GET /v1/health[?wait_idle_ms=N]  (answers once nothing is in flight, or after N ms)
+  GET /v1
 Errors are {"error":"<code>","message":"<text>"} with a 4xx status.
 
 When ready it prints {"event":"ready","listen":"127.0.0.1:P"}. Messages still pending when
@@ -122,9 +123,7 @@ int pipeline(const std::vector<std::string>& words) {
   auto backend = pipeline::Pipeline::open(options, clock);
   if (!backend) return fail(backend.error().message(), kExitFailed);
   net::Http1Server server({listen->host, listen->port, std::size_t{16} << 20, "voipsim pipeline"},
-                          net::answer_at_once([&](const net::Http1Request& request) {
-                            return pipeline::handle_api_request(request, **backend);
-                          }));
+                          pipeline::api_handler(**backend));
   if (auto started = server.start(); !started)
     return fail("--listen: " + started.error().message(), kExitFailed);
   std::cout << nlohmann::ordered_json{{"event", "ready"},

@@ -4,6 +4,7 @@
 #include "core/json_fields.hpp"
 #include "pipeline/pipeline.hpp"
 
+#include <atomic>
 #include <charconv>
 
 #include <nlohmann/json.hpp>
@@ -268,6 +269,26 @@ net::Http1Response handle_api_request(const net::Http1Request& r, Pipeline& p) {
     return reply(200, message_json(*message));
   }
   return not_found(r);
+}
+
+net::Http1Handler api_handler(Pipeline& p) {
+  return [&p](const std::shared_ptr<net::Http1Exchange>& exchange) {
+    const net::Http1Request& r = exchange->request();
+    constexpr std::string_view kWait = "/v1/health?wait_idle_ms=";
+    if (r.method != "GET" || !r.target.starts_with(kWait))
+      return exchange->respond(handle_api_request(r, p));
+    const auto ms = integer(std::string_view(r.target).substr(kWait.size()));
+    if (!ms || *ms < 0)
+      return exchange->respond(fail(400, "BAD_REQUEST", "wait_idle_ms takes milliseconds"));
+    // Whichever comes first, idle or the time limit, answers; the other finds it answered.
+    auto answered = std::make_shared<std::atomic<bool>>(false);
+    auto answer = [exchange, &p, answered] {
+      if (answered->exchange(true)) return;
+      exchange->respond(reply(200, {{"status", "ok"}, {"in_flight", p.in_flight()}}));
+    };
+    exchange->start_timer(std::chrono::milliseconds(std::min<std::int64_t>(*ms, 60'000)), answer);
+    p.when_idle([exchange, answer] { exchange->post(answer); });
+  };
 }
 
 } // namespace pipeline

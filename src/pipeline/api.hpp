@@ -11,4 +11,9 @@ class Pipeline;
 
 net::Http1Response handle_api_request(const net::Http1Request& request, Pipeline& pipeline);
 
+// The handler to serve: handle_api_request, plus GET /v1/health?wait_idle_ms=N, which answers
+// once nothing is in flight (or after N ms, at most 60 s) so a client can wait for the outbox to
+// settle without polling.
+net::Http1Handler api_handler(Pipeline& pipeline);
+
 } // namespace pipeline

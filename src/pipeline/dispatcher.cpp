@@ -11,6 +11,7 @@
 #include <mutex>
 #include <random>
 #include <set>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
@@ -63,7 +64,10 @@ struct Dispatcher::Impl : std::enable_shared_from_this<Dispatcher::Impl> {
   net::Client& client_for(const MessageRecord& m);
   // One push less in flight; called with `mutex` held.
   void settle_one() {
-    if (--in_flight == 0) idle.notify_all();
+    if (--in_flight != 0) return;
+    idle.notify_all();
+    for (auto& waiter : std::exchange(idle_waiters, {}))
+      waiter();
   }
   // `retry`: sent again after a delay, already counted in `in_flight`.
   void attempt(MessageRecord m, bool retry = false);
@@ -80,6 +84,7 @@ struct Dispatcher::Impl : std::enable_shared_from_this<Dispatcher::Impl> {
   std::map<std::pair<std::int64_t, Environment>, std::unique_ptr<net::Client>> clients;
   std::set<core::Clock::TimerId> retry_timers;
   std::size_t in_flight = 0;
+  std::vector<std::function<void()>> idle_waiters;
   std::mt19937_64 jitter;
 };
 
@@ -188,6 +193,12 @@ void Dispatcher::send(MessageRecord message) {
 std::size_t Dispatcher::in_flight() const {
   std::lock_guard lock(impl_->mutex);
   return impl_->in_flight;
+}
+
+void Dispatcher::when_idle(std::function<void()> idle) {
+  std::lock_guard lock(impl_->mutex);
+  if (impl_->in_flight == 0) return idle();
+  impl_->idle_waiters.push_back(std::move(idle));
 }
 
 bool Dispatcher::wait_idle(std::chrono::milliseconds timeout) const {

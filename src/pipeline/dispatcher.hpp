@@ -10,6 +10,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 
@@ -49,6 +50,9 @@ public:
   std::size_t in_flight() const;
   // Waits until nothing is in flight; false when `timeout` passed first.
   bool wait_idle(std::chrono::milliseconds timeout) const;
+  // Calls `idle` once nothing is in flight (now, if nothing is), on whichever thread settles
+  // the last push, under the dispatcher's lock: it must only hand the news on (post it).
+  void when_idle(std::function<void()> idle);
 
   struct Impl;
 

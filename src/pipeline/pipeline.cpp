@@ -206,4 +206,8 @@ bool Pipeline::wait_idle(std::chrono::milliseconds timeout) const {
   return dispatcher_->wait_idle(timeout);
 }
 
+void Pipeline::when_idle(std::function<void()> idle) {
+  dispatcher_->when_idle(std::move(idle));
+}
+
 } // namespace pipeline

@@ -78,6 +78,8 @@ public:
   std::size_t in_flight() const;
   // Waits until every sent push is settled; false when `timeout` passed first.
   bool wait_idle(std::chrono::milliseconds timeout) const;
+  // Calls `idle` once every sent push is settled (see Dispatcher::when_idle).
+  void when_idle(std::function<void()> idle);
 
 private:
   Pipeline(PipelineOptions options, core::Clock& clock, std::unique_ptr<Store> store,

@@ -8,9 +8,7 @@
 #include "net/http1_server.hpp"
 #include "pipeline/api.hpp"
 #include "pipeline/pipeline.hpp"
-
-#include <fstream>
-#include <sstream>
+#include "support/temp_dir.hpp"
 
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
@@ -27,13 +25,6 @@ using pipeline::MessageState;
 
 constexpr const char* kBundle = "com.example.imapp";
 constexpr auto kSettle = 20s;
-
-std::string read_file(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream out;
-  out << in.rdbuf();
-  return out.str();
-}
 
 class PipelineEndToEnd : public ::testing::Test {
 protected:
@@ -71,7 +62,7 @@ protected:
 
   std::optional<pipeline::CertificateRecord> upload(const std::string& file, std::string name,
                                                     bool allow_other_types = false) {
-    const std::string p12 = read_file((mock_.scoped().pki().dir / file).string());
+    const std::string p12 = support::read_file((mock_.scoped().pki().dir / file).string());
     auto result =
         pipeline_->upload_certificate({std::move(name), p12, "voipsim", allow_other_types});
     if (auto* error = std::get_if<pipeline::ApiError>(&result)) {
@@ -114,7 +105,16 @@ protected:
     return message.value_or(pipeline::MessageRecord{});
   }
 
-  std::uint64_t requests_at_mock(mock_apns::JournalFilter filter = {}) {
+  // Requests in the mock's journal, all or those matching.
+  std::uint64_t requests_at_mock(std::optional<Environment> environment = {},
+                                 std::optional<std::string> token = {},
+                                 std::optional<mock_apns::Reason> reason = {},
+                                 bool accepted_only = false) {
+    mock_apns::JournalFilter filter;
+    filter.environment = environment;
+    filter.token = std::move(token);
+    filter.reason = reason;
+    filter.accepted_only = accepted_only;
     return mock_.server().journal().query(filter, 1000).size();
   }
 
@@ -158,7 +158,7 @@ TEST_F(PipelineEndToEnd, B1_OfflineReceiverRingsAndTheDeviceSaysSo) {
   // 200 is not delivery: the device records it.
   const auto shown = device_->wait_for(DeviceEventKind::CallShown, m->apns_id);
   ASSERT_TRUE(shown) << "APNs accepted " << m->apns_id << " but the phone did not ring";
-  EXPECT_EQ(requests_at_mock({.environment = Environment::Sandbox, .accepted_only = true}), 1u);
+  EXPECT_EQ(requests_at_mock(Environment::Sandbox, {}, {}, /*accepted_only=*/true), 1u);
   const auto status =
       net::http1_request({"127.0.0.1", api_->port()}, "GET", "/v1/messages/" + id, {}, 10s);
   ASSERT_TRUE(status);
@@ -198,9 +198,7 @@ TEST_F(PipelineEndToEnd, FAQ2a_DevelopmentBuildReportedWithTheProductionId) {
   EXPECT_EQ(registration->state, pipeline::RegistrationState::BadToken);
   EXPECT_EQ(registration->reason, "ENV_OR_TOKEN_INVALID");
   // Visible at the mock too: the production endpoint refused a sandbox token.
-  EXPECT_EQ(requests_at_mock({.environment = Environment::Production,
-                              .token = token,
-                              .reason = mock_apns::Reason::BadDeviceToken}),
+  EXPECT_EQ(requests_at_mock(Environment::Production, token, mock_apns::Reason::BadDeviceToken),
             1u);
   EXPECT_EQ(device_->count(DeviceEventKind::PushArrived), 0u);
   // No retry, and the next message is not even sent.
@@ -216,7 +214,7 @@ TEST_F(PipelineEndToEnd, FAQ2aPrime_ProductionBuildReportedWithTheDevelopmentId)
   const auto m = send();
   EXPECT_EQ(m.state, MessageState::Rejected);
   EXPECT_EQ(m.reason, "BadDeviceToken");
-  EXPECT_EQ(requests_at_mock({.environment = Environment::Sandbox, .token = token}), 1u);
+  EXPECT_EQ(requests_at_mock(Environment::Sandbox, token), 1u);
   EXPECT_EQ(device_->count(DeviceEventKind::PushArrived), 0u);
 }
 

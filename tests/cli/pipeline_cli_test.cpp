@@ -1,0 +1,241 @@
+// `voipsim pipeline` as its own process (issue #6): a push from the API rings a `voipsim device`
+// through a `voipsim mock-apns`; killed with SIGKILL while pushes are in flight it loses no
+// message, and the pushes the device sees twice are at most those in flight at the kill
+// (acceptance 3); and its usage errors.
+#include "cli_support.hpp"
+#include "core/encoding.hpp"
+#include "net/http1_client.hpp"
+#include "pipeline/store.hpp"
+#include "support/child_process.hpp"
+#include "support/temp_dir.hpp"
+
+#include <csignal>
+#include <map>
+
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+namespace {
+
+using namespace std::chrono_literals;
+using cli_test::event_line;
+using cli_test::json_lines;
+using cli_test::voipsim;
+using nlohmann::json;
+
+net::HttpEndpoint endpoint(const std::string& host_port) {
+  auto parsed = net::parse_http_endpoint(host_port);
+  EXPECT_TRUE(parsed) << host_port;
+  return parsed.value_or(net::HttpEndpoint{});
+}
+
+// One call to a JSON API; the parsed answer (null when it is not JSON or did not come).
+json call(const net::HttpEndpoint& to, const std::string& method, const std::string& target,
+          const json& body = nullptr, int expected_status = 0) {
+  const auto reply =
+      net::http1_request(to, method, target, body.is_null() ? std::string() : body.dump(), 60s);
+  if (!reply) {
+    ADD_FAILURE() << method << " " << target << ": " << reply.error().message();
+    return nullptr;
+  }
+  if (expected_status != 0) {
+    EXPECT_EQ(reply->status, expected_status) << target << " " << reply->body;
+  }
+  return json::parse(reply->body, nullptr, false);
+}
+
+class PipelineCli : public ::testing::Test {
+protected:
+  void SetUp() override {
+    // No per-token rate limit: many pushes go to one token quickly.
+    mock_ = std::make_unique<support::BackgroundProcess>(std::vector<std::string>{
+        VOIPSIM_BINARY, "mock-apns", "--per-token-burst", "0", "--seed", "3"});
+    ASSERT_TRUE(mock_->wait_for_output("\"event\":\"ready\"", 60s)) << mock_->output();
+    mock_ready_ = event_line(mock_->output(), "ready");
+    ASSERT_TRUE(mock_ready_.is_object());
+  }
+
+  std::string pki(const std::string& file) const {
+    return mock_ready_["pki"].get<std::string>() + "/" + file;
+  }
+
+  // Starts the pipeline on `db`; false when it did not get ready.
+  bool start_pipeline(const std::string& db) {
+    pipeline_ = std::make_unique<support::BackgroundProcess>(std::vector<std::string>{
+        VOIPSIM_BINARY, "pipeline", "--apns-sandbox", mock_ready_["sandbox"], "--apns-production",
+        mock_ready_["production"], "--ca", pki("ca-bundle.pem"), "--db", db, "--retry-delay",
+        "50"});
+    if (!pipeline_->wait_for_output("\"event\":\"ready\"", 60s)) {
+      ADD_FAILURE() << pipeline_->output();
+      return false;
+    }
+    api_ = endpoint(event_line(pipeline_->output(), "ready")["listen"]);
+    return true;
+  }
+
+  void upload_certificate() {
+    const json uploaded =
+        call(api_, "POST", "/v1/console/certificates",
+             {{"name", "Acme VoIP"},
+              {"password", "voipsim"},
+              {"p12_base64", core::base64url_encode(support::read_file(pki("voip-services.p12")))}},
+             201);
+    EXPECT_EQ(uploaded["development_id"], 1001) << uploaded;
+  }
+
+  // Bob's iPhone, logged in and in the background, reporting to the pipeline.
+  void start_device() {
+    device_ = std::make_unique<support::BackgroundProcess>(std::vector<std::string>{
+        VOIPSIM_BINARY, "device", "--mock-admin",
+        "http://" + mock_ready_["admin"].get<std::string>(), "--pipeline", api_.url(), "--user",
+        "bob", "--certificate-id", "1001", "--seed", "8"});
+    ASSERT_TRUE(device_->wait_for_output("\"event\":\"ready\"", 60s)) << device_->output();
+    ASSERT_TRUE(event_line(device_->output(), "ready")["voip_token"].is_string());
+    const json registration = call(api_, "GET", "/v1/users/bob/registration", nullptr, 200);
+    EXPECT_EQ(registration["state"], "active") << registration;
+  }
+
+  std::string send_to_bob(int n) {
+    const json sent = call(
+        api_, "POST", "/v1/messages",
+        {{"sender", "alice"},
+         {"receiver", "bob"},
+         {"content", "call " + std::to_string(n)},
+         {"offline_push_info",
+          {{"ios_push_type", "voip"}, {"ext", R"({"entity":{"action":1,"sender":"alice"}})"}}}},
+        202);
+    return sent.value("message_id", "");
+  }
+
+  // push_arrived events per apns-id in the device's output.
+  std::map<std::string, int> arrivals() const {
+    std::map<std::string, int> count;
+    for (const auto& line : json_lines(device_->output()))
+      if (line.value("kind", "") == "push_arrived") ++count[line.value("apns_id", "")];
+    return count;
+  }
+
+  std::unique_ptr<support::BackgroundProcess> mock_, pipeline_, device_;
+  json mock_ready_;
+  net::HttpEndpoint api_;
+};
+
+TEST_F(PipelineCli, AMessageToAnOfflineUserRingsTheDeviceProcess) {
+  support::TempDir dir;
+  ASSERT_TRUE(start_pipeline(dir.file("pipeline.db")));
+  upload_certificate();
+  start_device();
+  const std::string id = send_to_bob(1);
+  ASSERT_EQ(id, "msg-1");
+  const json idle = call(api_, "GET", "/v1/health?wait_idle_ms=30000", nullptr, 200);
+  EXPECT_EQ(idle["in_flight"], 0);
+  const json message = call(api_, "GET", "/v1/messages/" + id, nullptr, 200);
+  ASSERT_EQ(message["state"], "accepted") << message;
+  const std::string apns_id = message["apns_id"];
+  ASSERT_TRUE(
+      device_->wait_for_output("\"kind\":\"call_shown\",\"bundle_id\":\"com.example.imapp\","
+                               "\"apns_id\":\"" +
+                                   apns_id + "\"",
+                               30s))
+      << device_->output();
+  ASSERT_EQ(kill(pipeline_->pid(), SIGTERM), 0);
+  EXPECT_EQ(pipeline_->wait_for_exit(30s), 0) << pipeline_->output();
+  EXPECT_EQ(event_line(pipeline_->output(), "stopped")["left_pending"], 0);
+}
+
+TEST_F(PipelineCli, KilledWithPushesInFlightItLosesNoMessageAndCountsTheDuplicates) {
+  support::TempDir dir;
+  const std::string db = dir.file("pipeline.db");
+  ASSERT_TRUE(start_pipeline(db));
+  upload_certificate();
+  start_device();
+  // Ten messages settle before the kill: they must not be sent again.
+  std::vector<std::string> ids;
+  for (int i = 1; i <= 10; ++i)
+    ids.push_back(send_to_bob(i));
+  EXPECT_EQ(call(api_, "GET", "/v1/health?wait_idle_ms=30000", nullptr, 200)["in_flight"], 0);
+  // Then every push is answered 400 ms late (after the mock has handed it to the device): a
+  // kill now leaves the pipeline without answers for pushes the device already has.
+  call(endpoint(mock_ready_["admin"]), "POST", "/v1/faults", {{"count", -1}, {"latency_ms", 400}},
+       200);
+  constexpr int kMessages = 30;
+  for (int i = 11; i <= kMessages; ++i)
+    ids.push_back(send_to_bob(i));
+  const json health = call(api_, "GET", "/v1/health", nullptr, 200);
+  ASSERT_GT(health["in_flight"].get<int>(), 0) << "nothing in flight to kill";
+
+  ASSERT_EQ(kill(pipeline_->pid(), SIGKILL), 0);
+  ASSERT_TRUE(pipeline_->wait_for_exit(30s)) << pipeline_->output();
+  // What the database says was in flight at the kill: sent (or about to be) and not settled.
+  std::size_t in_flight_at_kill = 0;
+  {
+    auto store = pipeline::Store::open(db);
+    ASSERT_TRUE(store) << store.error().message();
+    in_flight_at_kill = (*store)->pending_messages().size();
+    for (const auto& id : ids)
+      EXPECT_TRUE((*store)->message(id)) << id << " was lost";
+  }
+  call(endpoint(mock_ready_["admin"]), "DELETE", "/v1/faults", nullptr, 200);
+
+  ASSERT_TRUE(start_pipeline(db));
+  const json idle = call(api_, "GET", "/v1/health?wait_idle_ms=60000", nullptr, 200);
+  EXPECT_EQ(idle["in_flight"], 0);
+  std::vector<std::string> apns_ids;
+  for (const auto& id : ids) {
+    const json message = call(api_, "GET", "/v1/messages/" + id, nullptr, 200);
+    EXPECT_EQ(message["state"], "accepted") << id << ": " << message;
+    apns_ids.push_back(message.value("apns_id", ""));
+  }
+  // Every message reached the phone; the repeats are pushes resent after the kill.
+  for (const auto& apns_id : apns_ids) {
+    EXPECT_TRUE(device_->wait_for_output(
+        "\"kind\":\"push_arrived\",\"bundle_id\":\"com.example.imapp\",\"apns_id\":\"" + apns_id +
+            "\"",
+        30s))
+        << apns_id;
+  }
+  int duplicates = 0;
+  for (const auto& [apns_id, n] : arrivals())
+    duplicates += n - 1;
+  RecordProperty("in_flight_at_kill", static_cast<int>(in_flight_at_kill));
+  RecordProperty("duplicates_at_device", duplicates);
+  std::cout << "[ crash    ] " << kMessages << " messages, " << in_flight_at_kill
+            << " in flight at the kill, " << duplicates << " delivered twice\n";
+  EXPECT_LE(static_cast<std::size_t>(duplicates), in_flight_at_kill);
+}
+
+TEST(PipelineCliUsage, ErrorsSayWhatIsWrong) {
+  support::TempDir dir;
+  const std::string ca = dir.write("ca.pem", "not a certificate");
+  const std::pair<std::vector<std::string>, const char*> usage[] = {
+      {{"pipeline"}, "--apns-sandbox is required"},
+      {{"pipeline", "--apns-sandbox", "127.0.0.1:1"}, "--apns-production is required"},
+      {{"pipeline", "--apns-sandbox", "x", "--apns-production", "127.0.0.1:2", "--ca", ca},
+       "--apns-sandbox needs HOST:PORT"},
+      {{"pipeline", "--apns-sandbox", "127.0.0.1:1", "--apns-production", "127.0.0.1:2", "--ca", ca,
+        "--retry-delay", "0"},
+       "--retry-delay"},
+  };
+  for (const auto& [args, message] : usage) {
+    const auto run = voipsim(args);
+    EXPECT_EQ(run.exit_code, 2) << run.describe();
+    EXPECT_NE(run.output.find(message), std::string::npos) << run.describe();
+  }
+  const auto bad_ca = voipsim({"pipeline", "--apns-sandbox", "127.0.0.1:1", "--apns-production",
+                               "127.0.0.1:2", "--ca", dir.file("missing.pem"), "--db", ":memory:"});
+  EXPECT_EQ(bad_ca.exit_code, 1) << bad_ca.describe();
+  EXPECT_NE(bad_ca.output.find("missing.pem"), std::string::npos) << bad_ca.describe();
+}
+
+TEST(PipelineCliUsage, HelpListsEveryOptionAndRoute) {
+  const auto help = voipsim({"help", "pipeline"});
+  ASSERT_EQ(help.exit_code, 0);
+  for (const char* option : {"--apns-sandbox", "--apns-production", "--ca", "--listen", "--db",
+                             "--apple-ca", "--seed", "--retry-delay", "--max-retries"})
+    EXPECT_NE(help.output.find(std::string("\n  ") + option), std::string::npos) << option;
+  for (const char* route :
+       {"/v1/console/certificates", "/v1/users/{user}/voip-token", "/v1/messages", "/v1/health"})
+    EXPECT_NE(help.output.find(route), std::string::npos) << route;
+}
+
+} // namespace
