@@ -2,6 +2,7 @@
 // resident memory of N tokens. Not a test and not part of voipsim: bench/mock_apns_compare.sh
 // drives it.
 
+#include "bench_tokens.hpp"
 #include "mock_apns/pki_dir.hpp"
 #include "mock_apns/server.hpp"
 
@@ -25,24 +26,6 @@ int usage() {
                "per-token rate limit off and prints 'listening on 127.0.0.1:PORT rss_kib=R'.\n"
                "--memory-only prints 'tokens=N rss_kib=R' after loading and exits.\n");
   return 2;
-}
-
-// The i-th benchmark token: 64 hex digits, spread over the registry like real tokens.
-std::string token_hex(std::uint64_t i) {
-  static constexpr char kDigits[] = "0123456789abcdef";
-  std::string hex(64, '0');
-  std::uint64_t x = i * 0x9E3779B97F4A7C15ULL + 1;
-  for (std::size_t j = 0; j < hex.size(); ++j) {
-    if (j % 16 == 0) { // splitmix64 step: a fresh 64-bit word per 16 digits
-      x += 0x9E3779B97F4A7C15ULL;
-      std::uint64_t z = x;
-      z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
-      z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
-      x = z ^ (z >> 31);
-    }
-    hex[j] = kDigits[(x >> ((j % 16) * 4)) & 0xF];
-  }
-  return hex;
 }
 
 long rss_kib() {
@@ -103,7 +86,7 @@ int main(int argc, char** argv) {
   mock_apns::Server server(options);
   for (std::uint64_t i = 0; i < tokens; ++i) {
     (void)server.tokens().put(
-        {token_hex(i), mock_apns::Environment::Sandbox, "com.example.imapp.voip"});
+        {bench::token_hex(i), mock_apns::Environment::Sandbox, "com.example.imapp.voip"});
   }
   const long loaded_rss = rss_kib();
   if (memory_only) {
@@ -123,7 +106,8 @@ int main(int argc, char** argv) {
   std::ofstream(dir + "/jwt.txt") << *jwt << "\n";
   std::ofstream uri_file(dir + "/uris.txt");
   for (std::uint64_t i = 0; i < uris; ++i) {
-    uri_file << "/3/device/" << token_hex(i * (tokens / std::max<std::uint64_t>(uris, 1))) << "\n";
+    uri_file << "/3/device/" << bench::token_hex(i * (tokens / std::max<std::uint64_t>(uris, 1)))
+             << "\n";
   }
   uri_file.close();
 

@@ -121,10 +121,11 @@ void Dispatcher::Impl::attempt(MessageRecord m, bool retry) {
     (void)store.update_message(m);
     return settle_one();
   }
+  // Not written yet: the message is Pending in the store already, which is all a restart needs;
+  // the attempt is recorded with its answer (one commit per attempt, not two).
   m.attempts += 1;
   m.apns_id = apns_id_for(m.message_id);
   m.next_attempt_at.reset();
-  (void)store.update_message(m); // the attempt is counted before it can have an effect
   client_for(m).submit(std::move(*request),
                        [self = shared_from_this(), m](net::ResponseResult result) mutable {
                          self->finish(std::move(m), result ? attempt_result_of(*result)

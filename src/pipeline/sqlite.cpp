@@ -7,7 +7,9 @@
 namespace pipeline::sqlite {
 namespace {
 
-constexpr int kBusyTimeoutMs = 5000; // another process holding the write lock (a checkpoint)
+// The store locks its file exclusively: busy means another process holds it, which waiting
+// longer would not change; a short wait covers one that is just closing.
+constexpr int kBusyTimeoutMs = 1000;
 constexpr std::size_t kSqlShownInErrors = 60;
 
 // "message (SQLite 19)", plus where, so a failure names its statement and SQLite's reason.

@@ -224,7 +224,12 @@ core::Result<std::unique_ptr<Store>> Store::open(const std::string& path) {
   }
   impl->db = std::move(*connection);
   if (auto ready = prepare_database(*impl->db, path, kSchemaVersion); !ready) {
-    return core::Unexpected(std::move(ready).error());
+    auto error = std::move(ready).error();
+    // The store holds its file exclusively (schema.cpp): busy means another holder.
+    if (error.detail.find("locked") != std::string::npos)
+      error.detail += " (another process, such as a second 'voipsim pipeline', has " + path +
+                      " open; stop it or use another --db)";
+    return core::Unexpected(std::move(error));
   }
   if (auto prepared = impl->prepare_statements(); !prepared) {
     return core::Unexpected(std::move(prepared).error());

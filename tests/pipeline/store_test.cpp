@@ -404,6 +404,19 @@ TEST(StoreFile, EverythingSurvivesReopening) {
   EXPECT_EQ(next_certificate->cert_id_dev, 1003);
 }
 
+TEST(StoreFile, ASecondStoreOnTheSameFileIsRefusedWhileTheFirstIsOpen) {
+  support::TempDir dir;
+  const std::string path = dir.file("pipeline.db");
+  auto first = open_store(path);
+  ASSERT_TRUE(first);
+  auto second = Store::open(path);
+  ASSERT_FALSE(second);
+  EXPECT_NE(second.error().detail.find("a second 'voipsim pipeline'"), std::string::npos)
+      << second.error().message();
+  first.reset();
+  EXPECT_TRUE(open_store(path)); // free again once the first is closed
+}
+
 TEST(StoreFile, NewerSchemaVersionIsRefused) {
   support::TempDir dir;
   const std::string path = dir.file("future.db");

@@ -1,0 +1,264 @@
+// voipsim-bench-pipeline: sendMessage -> device delivery, end to end over TLS, for N offline
+// users (issue #6, acceptance 4), beside the mock's raw rate for the same pushes in the same run.
+// In one process: the mock (strict registry of the N users' tokens), the pipeline on a SQLite
+// file, and the "device" side as the mock's delivery bus, where a push counts as delivered.
+// Not a test: run it by hand (bench/README.md).
+
+#include "bench_tokens.hpp"
+#include "core/encoding.hpp"
+#include "mock_apns/pki_dir.hpp"
+#include "mock_apns/server.hpp"
+#include "net/client.hpp"
+#include "pipeline/pipeline.hpp"
+#include "pipeline/push_request.hpp"
+
+#include <algorithm>
+#include <atomic>
+#include <condition_variable>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <mutex>
+#include <sstream>
+#include <string>
+#include <thread>
+#include <unordered_map>
+#include <vector>
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+using namespace std::chrono_literals;
+
+struct Options {
+  std::uint64_t users = 100'000;
+  std::string db; // empty: a file in a temporary folder
+  std::uint64_t senders = 2;
+  std::uint64_t window = 1000; // raw run: requests in flight at once
+};
+
+int usage() {
+  std::fprintf(stderr,
+               "usage: voipsim-bench-pipeline [--users N] [--db FILE] [--senders N] [--window N]\n"
+               "N offline users (default 100000), each with a VoIP token at the mock and a\n"
+               "registration at the pipeline; one message to each. Prints the mock's raw rate for\n"
+               "the same pushes (our HTTP/2 client, --window requests in flight, certificate\n"
+               "auth), then the pipeline's: messages per second from the first sendMessage to the\n"
+               "last delivery and the p50/p99 of sendMessage -> delivery, from --senders threads,\n"
+               "with the outbox in --db (default: a new file in $TMPDIR).\n");
+  return 2;
+}
+
+[[noreturn]] void die(const std::string& what) {
+  std::fprintf(stderr, "voipsim-bench-pipeline: %s\n", what.c_str());
+  std::exit(1);
+}
+
+std::string read_file(const std::filesystem::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::ostringstream out;
+  out << in.rdbuf();
+  return out.str();
+}
+
+double seconds(Clock::duration d) {
+  return std::chrono::duration<double>(d).count();
+}
+
+// The mock's raw rate: the pipeline's own requests, straight from one HTTP/2 client.
+double raw_rate(mock_apns::Server& mock, const mock_apns::PkiDir& pki, const Options& o) {
+  net::IoThreads io(1);
+  net::ClientOptions client;
+  client.port = mock.port(mock_apns::Environment::Sandbox);
+  client.authority = "api.sandbox.push.apple.com";
+  client.tls = net::TlsClientConfig{pki.ca_bundle_file,
+                                    (pki.dir / "voip-services.pem").string(),
+                                    (pki.dir / "voip-services.key").string(),
+                                    "",
+                                    "",
+                                    "api.sandbox.push.apple.com",
+                                    {"h2"}};
+  net::Client http(io, client);
+  std::mutex mutex;
+  std::condition_variable changed;
+  std::uint64_t in_flight = 0, ok = 0, done = 0;
+  const auto start = Clock::now();
+  for (std::uint64_t i = 0; i < o.users; ++i) {
+    pipeline::MessageRecord m;
+    m.message_id = "raw-" + std::to_string(i);
+    m.sender = "alice";
+    m.ext = R"({"entity":{"action":1,"sender":"alice"}})";
+    m.created_at = std::chrono::system_clock::now();
+    m.token_hex = bench::token_hex(i);
+    m.bundle_id = "com.example.imapp";
+    auto request = pipeline::voip_request(m);
+    {
+      std::unique_lock lock(mutex);
+      changed.wait(lock, [&] { return in_flight < o.window; });
+      ++in_flight;
+    }
+    http.submit(std::move(*request), [&](net::ResponseResult r) {
+      std::lock_guard lock(mutex);
+      --in_flight;
+      ++done;
+      if (r && r->status == 200) ++ok;
+      changed.notify_all();
+    });
+  }
+  std::unique_lock lock(mutex);
+  changed.wait(lock, [&] { return done == o.users; });
+  const double elapsed = seconds(Clock::now() - start);
+  if (ok != o.users) die("raw run: only " + std::to_string(ok) + " of the pushes were accepted");
+  return static_cast<double>(o.users) / elapsed;
+}
+
+} // namespace
+
+int main(int argc, char** argv) {
+  Options o;
+  for (int i = 1; i < argc; ++i) {
+    const std::string flag = argv[i];
+    if (i + 1 >= argc) return usage();
+    const std::string value = argv[++i];
+    if (flag == "--users")
+      o.users = std::strtoull(value.c_str(), nullptr, 10);
+    else if (flag == "--db")
+      o.db = value;
+    else if (flag == "--senders")
+      o.senders = std::max<std::uint64_t>(1, std::strtoull(value.c_str(), nullptr, 10));
+    else if (flag == "--window")
+      o.window = std::max<std::uint64_t>(1, std::strtoull(value.c_str(), nullptr, 10));
+    else
+      return usage();
+  }
+  if (o.users == 0) return usage();
+
+  auto pki = mock_apns::make_temporary_pki_dir(core::SystemClock().now(), "voipsim");
+  if (!pki) die(pki.error().message());
+  struct RemoveWhenDone {
+    std::filesystem::path dir;
+    ~RemoveWhenDone() {
+      std::error_code ignored;
+      std::filesystem::remove_all(dir, ignored);
+    }
+  } cleanup{pki->dir};
+  mock_apns::ServerOptions mock_options;
+  mock_options.certificate_chain_file = pki->server_certificate_file;
+  mock_options.private_key_file = pki->server_key_file;
+  mock_options.client_ca_file = pki->ca_bundle_file;
+  mock_options.settings.per_token_burst = 0;
+  mock_options.seed = 1;
+  mock_apns::Server mock(mock_options);
+  for (std::uint64_t i = 0; i < o.users; ++i)
+    (void)mock.tokens().put(
+        {bench::token_hex(i), mock_apns::Environment::Sandbox, "com.example.imapp.voip"});
+  if (auto started = mock.start(); !started) die(started.error().message());
+
+  std::printf("mock raw: %llu pushes...\n", static_cast<unsigned long long>(o.users));
+  std::fflush(stdout);
+  const double raw = raw_rate(mock, *pki, o);
+
+  // The pipeline, its certificate and N offline users with a registration each.
+  core::SystemClock clock;
+  pipeline::PipelineOptions options;
+  options.database = o.db.empty() ? (pki->dir / "pipeline.db").string() : o.db;
+  options.apple_ca_file = pki->ca_bundle_file;
+  options.dispatcher.sandbox = {"127.0.0.1", mock.port(mock_apns::Environment::Sandbox),
+                                "api.sandbox.push.apple.com"};
+  options.dispatcher.production = {"127.0.0.1", mock.port(mock_apns::Environment::Production),
+                                   "api.push.apple.com"};
+  options.dispatcher.ca_file = pki->ca_bundle_file;
+  auto opened = pipeline::Pipeline::open(options, clock);
+  if (!opened) die(opened.error().message());
+  pipeline::Pipeline& p = **opened;
+  auto uploaded =
+      p.upload_certificate({"Bench VoIP", read_file(pki->dir / "voip-services.p12"), "voipsim"});
+  if (auto* error = std::get_if<pipeline::ApiError>(&uploaded)) die(error->message);
+  const auto dev_id = std::get<pipeline::UploadedCertificate>(uploaded).record.cert_id_dev;
+  std::printf("pipeline: registering %llu users in %s...\n",
+              static_cast<unsigned long long>(o.users), options.database.c_str());
+  std::fflush(stdout);
+  const auto setup_start = Clock::now();
+  for (std::uint64_t i = 0; i < o.users; ++i) {
+    const std::string user = "user-" + std::to_string(i);
+    if (auto e = p.set_presence(user, pipeline::Presence::Background)) die(e->message);
+    if (auto e = p.set_voip(user, bench::token_hex(i), dev_id)) die(e->message);
+  }
+  const double setup_seconds = seconds(Clock::now() - setup_start);
+
+  // Message i goes to user i as msg-(i+1) (ids count from 1 per database): the device side
+  // knows every apns-id in advance and needs no lock to record an arrival.
+  std::unordered_map<std::string, std::uint64_t> index_of;
+  index_of.reserve(o.users);
+  for (std::uint64_t i = 0; i < o.users; ++i)
+    index_of.emplace(pipeline::apns_id_for("msg-" + std::to_string(i + 1)), i);
+  std::vector<std::atomic<std::int64_t>> sent_ns(o.users), delivered_ns(o.users);
+  std::atomic<std::uint64_t> delivered{0};
+  std::mutex done_mutex;
+  std::condition_variable all_delivered;
+  const auto epoch = Clock::now();
+  const auto now_ns = [&] {
+    return std::chrono::duration_cast<std::chrono::nanoseconds>(Clock::now() - epoch).count();
+  };
+  mock.deliveries().subscribe([&](const mock_apns::Delivery& d) {
+    const auto found = index_of.find(core::to_lower_ascii(d.apns_id));
+    if (found == index_of.end()) return; // the raw run's
+    std::int64_t expected = 0;
+    if (!delivered_ns[found->second].compare_exchange_strong(expected, now_ns())) return;
+    if (delivered.fetch_add(1) + 1 == o.users) {
+      std::lock_guard lock(done_mutex);
+      all_delivered.notify_all();
+    }
+  });
+
+  std::printf("pipeline: %llu messages from %llu senders...\n",
+              static_cast<unsigned long long>(o.users), static_cast<unsigned long long>(o.senders));
+  std::fflush(stdout);
+  const std::int64_t first_send = now_ns();
+  std::vector<std::thread> senders;
+  std::atomic<std::uint64_t> next{0};
+  std::mutex order; // message ids follow the order of the sends: keep index i = msg-(i+1)
+  for (std::uint64_t s = 0; s < o.senders; ++s) {
+    senders.emplace_back([&] {
+      for (;;) {
+        std::unique_lock lock(order);
+        const std::uint64_t i = next.fetch_add(1);
+        if (i >= o.users) return;
+        sent_ns[i] = now_ns();
+        auto sent = p.send_message(
+            {"alice", "user-" + std::to_string(i), "call", false,
+             pipeline::OfflinePushInfo{"voip", R"({"entity":{"action":1,"sender":"alice"}})", "",
+                                       "", false}});
+        if (auto* error = std::get_if<pipeline::ApiError>(&sent)) die(error->message);
+      }
+    });
+  }
+  for (auto& t : senders)
+    t.join();
+  {
+    std::unique_lock lock(done_mutex);
+    if (!all_delivered.wait_for(lock, 10min, [&] { return delivered.load() == o.users; }))
+      die("only " + std::to_string(delivered.load()) + " deliveries within 10 minutes");
+  }
+  std::int64_t last = 0;
+  std::vector<std::int64_t> latency(o.users);
+  for (std::uint64_t i = 0; i < o.users; ++i) {
+    last = std::max<std::int64_t>(last, delivered_ns[i]);
+    latency[i] = delivered_ns[i] - sent_ns[i];
+  }
+  std::sort(latency.begin(), latency.end());
+  const double rate = static_cast<double>(o.users) / ((last - first_send) / 1e9);
+  const double p50 = latency[latency.size() / 2] / 1e6;
+  const double p99 = latency[std::min(latency.size() - 1, latency.size() * 99 / 100)] / 1e6;
+  std::printf("\n%-34s %12s\n", "", "per second");
+  std::printf("%-34s %12.0f\n", "mock raw (HTTP/2 client -> mock)", raw);
+  std::printf("%-34s %12.0f   p50 %.1f ms, p99 %.1f ms\n", "pipeline (sendMessage -> device)", rate,
+              p50, p99);
+  std::printf("ratio pipeline/mock: %.3f (target >= 0.5); setup of %llu users took %.1f s\n",
+              rate / raw, static_cast<unsigned long long>(o.users), setup_seconds);
+  std::printf("{\"users\":%llu,\"mock_raw_per_s\":%.0f,\"pipeline_per_s\":%.0f,\"p50_ms\":%.2f,"
+              "\"p99_ms\":%.2f,\"ratio\":%.4f}\n",
+              static_cast<unsigned long long>(o.users), raw, rate, p50, p99, rate / raw);
+  return 0;
+}
