@@ -106,11 +106,20 @@ void pump(Server& mock, const Exchange& exchange, std::uint64_t cursor) {
 } // namespace
 
 struct AdminServer::Impl {
-  Impl(Server& mock, AdminServerOptions options)
-      : server(
-            {options.host, options.port, options.body_limit, "voipsim mock-apns admin",
-             R"({"error":"request body over the admin API's limit; load large token sets with --tokens FILE"})"},
-            [&mock](const Exchange& exchange) { handle(mock, exchange); }) {}
+  Impl(Server& mock, const AdminServerOptions& options)
+      : server(http_options(options),
+               [&mock](const Exchange& exchange) { handle(mock, exchange); }) {}
+
+  static net::Http1ServerOptions http_options(const AdminServerOptions& o) {
+    net::Http1ServerOptions h;
+    h.host = o.host;
+    h.port = o.port;
+    h.body_limit = o.body_limit;
+    h.server_name = "voipsim mock-apns admin";
+    h.too_large_body =
+        R"({"error":"request body over the admin API's limit; load large token sets with --tokens FILE"})";
+    return h;
+  }
 
   static void handle(Server& mock, const Exchange& exchange) {
     const net::Http1Request& request = exchange->request();
@@ -131,7 +140,7 @@ struct AdminServer::Impl {
 };
 
 AdminServer::AdminServer(Server& mock, AdminServerOptions options)
-    : impl_(std::make_shared<Impl>(mock, std::move(options))) {}
+    : impl_(std::make_shared<Impl>(mock, options)) {}
 
 AdminServer::~AdminServer() {
   stop();

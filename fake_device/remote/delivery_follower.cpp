@@ -71,8 +71,13 @@ core::Result<DeliveryPage> parse_delivery_page(std::string_view body) {
   DeliveryPage out;
   out.next = page["next"].get<std::uint64_t>();
   for (const auto& d : page["deliveries"]) {
+    if (std::uint64_t cursor = 0; !out.first_cursor && read(d, "cursor", cursor))
+      out.first_cursor = cursor;
     auto push = push_of(d);
-    if (!push) return core::Unexpected(push.error());
+    if (!push) {
+      out.skipped.push_back(push.error().detail);
+      continue;
+    }
     out.pushes.push_back(std::move(*push));
   }
   return out;
@@ -131,6 +136,12 @@ void DeliveryFollower::run() {
       handlers_.on_trouble("reading the mock's delivery feed again");
     in_trouble = false;
     retry = kFirstRetry;
+    if (page->first_cursor && *page->first_cursor > after_ + 1 && handlers_.on_trouble)
+      handlers_.on_trouble("missed deliveries " + std::to_string(after_ + 1) + " to " +
+                           std::to_string(*page->first_cursor - 1) +
+                           ": the mock's delivery feed no longer holds them");
+    for (const auto& why : page->skipped)
+      if (handlers_.on_trouble) handlers_.on_trouble("skipped a delivery: " + why);
     after_ = std::max(after_, page->next);
     for (auto& push : page->pushes) {
       if (handlers_.wanted(push.token)) handlers_.on_push(std::move(push));

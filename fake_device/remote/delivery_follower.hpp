@@ -10,6 +10,7 @@
 #include <cstdint>
 #include <functional>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <thread>
@@ -21,10 +22,13 @@ namespace fake_device::remote {
 struct DeliveryPage {
   std::vector<Push> pushes;
   std::uint64_t next = 0;
+  std::optional<std::uint64_t> first_cursor; // of the first delivery, to notice a gap
+  std::vector<std::string> skipped;          // deliveries that could not be read, and why
 };
 
 // Pure: the mock's delivery JSON (mock_apns/json_codec.cpp, to_json(Delivery)) as the device's
-// Push. Errors name the field that was missing or of the wrong type.
+// Push. A page that is not the feed's shape is an error; a delivery that cannot be read is
+// skipped (its reason in `skipped`) so that one bad record cannot stop the feed.
 core::Result<DeliveryPage> parse_delivery_page(std::string_view body);
 
 class DeliveryFollower {
@@ -32,7 +36,8 @@ public:
   struct Handlers {
     std::function<bool(std::string_view token)> wanted; // tokens of this device
     std::function<void(Push)> on_push;                  // called on the follower's thread
-    // Told once when the feed cannot be read and once when it can again; never throws.
+    // Told once when the feed cannot be read and once when it can again, and of deliveries
+    // skipped or missed (the feed's ring moved past them); never throws.
     std::function<void(const std::string& message)> on_trouble;
   };
 

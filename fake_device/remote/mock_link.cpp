@@ -66,6 +66,11 @@ core::Result<std::string> MockLink::issue(const TokenRequest& request) {
                        {"topic", topic_for(request.bundle_id, request.kind)}};
   if (auto posted = post("/v1/tokens", record.dump()); !posted)
     return core::Unexpected(posted.error());
+  // A token issued while the device is offline is as unreachable as the others.
+  if (!reachable_) {
+    if (auto held = post("/v1/tokens/" + token + "/reachability", R"({"reachable":false})"); !held)
+      report("could not mark token " + token + " unreachable: " + held.error().message());
+  }
   std::lock_guard lock(mutex_);
   issued_.insert(token);
   return token;
@@ -82,6 +87,7 @@ void MockLink::invalidate(std::string_view token_hex, core::TimePoint at) {
 }
 
 void MockLink::on_reachability_changed(std::string_view, Reachability, Reachability to) {
+  reachable_ = to == Reachability::Online;
   std::vector<std::string> live;
   {
     std::lock_guard lock(mutex_);

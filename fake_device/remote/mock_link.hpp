@@ -52,6 +52,7 @@ private:
   mutable std::mutex mutex_; // guards the token sets: the follower's thread reads them
   std::set<std::string, std::less<>> issued_;
   std::set<std::string, std::less<>> retired_;
+  bool reachable_ = true; // the device's, as last told; device thread only
 };
 
 } // namespace fake_device::remote

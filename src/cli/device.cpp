@@ -278,6 +278,7 @@ int device(const std::vector<std::string>& words) {
 
   std::string stopped_by;
   std::string pending;
+  bool discarding = false; // inside an over-long line
   bool stdin_open = true;
   for (bool running = true; running;) {
     pollfd fds[2] = {{signals, POLLIN, 0}, {STDIN_FILENO, POLLIN, 0}};
@@ -296,6 +297,20 @@ int device(const std::vector<std::string>& words) {
       continue;
     }
     pending.append(buffer, static_cast<std::size_t>(n));
+    // A command is a few words: a "line" this long is not one. Drop it up to its newline.
+    constexpr std::size_t kLongestLine = 64 * 1024;
+    if (discarding) {
+      const auto newline = pending.find('\n');
+      pending.erase(0, newline == std::string::npos ? pending.size() : newline + 1);
+      discarding = newline == std::string::npos;
+    }
+    if (pending.find('\n') == std::string::npos && pending.size() > kLongestLine) {
+      out.print(ordered_json{{"event", "command"},
+                             {"ok", false},
+                             {"error", "a line of more than 64 KiB; dropped up to its newline"}});
+      pending.clear();
+      discarding = true;
+    }
     for (auto newline = pending.find('\n'); newline != std::string::npos;
          newline = pending.find('\n')) {
       const std::string line = trimmed(pending.substr(0, newline));

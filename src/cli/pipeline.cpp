@@ -122,8 +122,11 @@ int pipeline(const std::vector<std::string>& words) {
   core::SystemClock clock;
   auto backend = pipeline::Pipeline::open(options, clock);
   if (!backend) return fail(backend.error().message(), kExitFailed);
-  net::Http1Server server({listen->host, listen->port, std::size_t{16} << 20, "voipsim pipeline"},
-                          pipeline::api_handler(**backend));
+  net::Http1ServerOptions http;
+  http.host = listen->host;
+  http.port = listen->port;
+  http.server_name = "voipsim pipeline";
+  net::Http1Server server(http, pipeline::api_handler(**backend));
   if (auto started = server.start(); !started)
     return fail("--listen: " + started.error().message(), kExitFailed);
   std::cout << nlohmann::ordered_json{{"event", "ready"},

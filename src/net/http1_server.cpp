@@ -46,7 +46,8 @@ class Http1Server::Impl::Session final : public Http1Exchange,
                                          public std::enable_shared_from_this<Session> {
 public:
   Session(Impl& server, tcp::socket socket)
-      : server_(server), socket_(std::move(socket)), timer_(socket_.get_executor()) {}
+      : server_(server), socket_(std::move(socket)), timer_(socket_.get_executor()),
+        idle_(socket_.get_executor()) {}
 
   void start() { do_read(); }
 
@@ -54,6 +55,7 @@ public:
     if (closed_) return;
     closed_ = true;
     timer_.cancel();
+    idle_.cancel();
     beast::error_code ignored;
     socket_.shutdown(tcp::socket::shutdown_both, ignored);
     socket_.close(ignored);
@@ -123,12 +125,18 @@ private:
   void do_read() {
     parser_.emplace();
     parser_->body_limit(server_.options.body_limit);
+    // Slow or silent clients do not keep a connection forever.
+    idle_.expires_after(server_.options.idle_timeout);
+    idle_.async_wait([self = shared_from_this()](beast::error_code ec) {
+      if (!ec) self->close();
+    });
     http::async_read(
         socket_, buffer_, *parser_,
         [self = shared_from_this()](beast::error_code ec, std::size_t) { self->on_read(ec); });
   }
 
   void on_read(beast::error_code ec) {
+    idle_.cancel();
     if (closed_) return;
     if (ec == http::error::end_of_stream || ec == asio::error::operation_aborted) return close();
     keep_alive_ = false;
@@ -179,7 +187,8 @@ private:
 
   Impl& server_;
   tcp::socket socket_;
-  asio::steady_timer timer_;
+  asio::steady_timer timer_; // the exchange's (start_timer)
+  asio::steady_timer idle_;  // the read deadline
   beast::flat_buffer buffer_;
   std::optional<http::request_parser<http::string_body>> parser_;
   Http1Request request_;
@@ -192,7 +201,10 @@ private:
 void Http1Server::Impl::do_accept() {
   acceptor.async_accept([self = shared_from_this()](beast::error_code ec, tcp::socket socket) {
     if (ec == asio::error::operation_aborted || !self->acceptor.is_open()) return;
-    if (!ec) {
+    if (!ec && self->sessions.size() >= self->options.max_connections) {
+      beast::error_code ignored;
+      socket.close(ignored); // over the cap: the client sees the connection close
+    } else if (!ec) {
       auto session = std::make_shared<Session>(*self, std::move(socket));
       self->sessions.insert(session);
       session->start();

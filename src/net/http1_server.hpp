@@ -60,6 +60,10 @@ struct Http1ServerOptions {
   std::uint16_t port = 0;                         // 0: pick a free port
   std::size_t body_limit = std::size_t{16} << 20; // larger bodies: 413 with `too_large_body`
   std::string server_name = "voipsim";            // the Server header
+  // A connection with no request (or an unfinished one) for this long is closed; one waiting
+  // for its answer or streaming is not.
+  std::chrono::milliseconds idle_timeout{60'000};
+  std::size_t max_connections = 1024; // beyond this, new connections are closed at once
   std::string too_large_body =
       R"({"error":"BODY_TOO_LARGE","message":"request body over the limit"})";
 };

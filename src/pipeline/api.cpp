@@ -184,7 +184,10 @@ net::Http1Response users(const net::Http1Request& r, const std::string& user,
       Fields f{body, {}};
       f.read("token", text).read("certificate_id", certificate_id, true);
       if (f.problem) return *f.problem;
-      if (!body["token"].is_null()) token = text; // null: didInvalidate (§3.2)
+      if (!body.contains("token"))
+        return fail(400, "BAD_REQUEST",
+                    "\"token\" is required (hex; null removes the registration)");
+      if (!body.at("token").is_null()) token = text; // null: didInvalidate (§3.2)
     }
     if (auto error = p.set_voip(user, token, certificate_id)) return fail(*error);
     return reply(200, {{"user", user}, {"registered", token.has_value()}});
@@ -281,13 +284,20 @@ net::Http1Handler api_handler(Pipeline& p) {
     if (!ms || *ms < 0)
       return exchange->respond(fail(400, "BAD_REQUEST", "wait_idle_ms takes milliseconds"));
     // Whichever comes first, idle or the time limit, answers; the other finds it answered.
+    // The pipeline holds the exchange weakly: a connection that went away is not kept.
     auto answered = std::make_shared<std::atomic<bool>>(false);
-    auto answer = [exchange, &p, answered] {
+    auto waiter = std::make_shared<std::atomic<std::uint64_t>>(0);
+    const std::weak_ptr<net::Http1Exchange> weak = exchange;
+    auto answer = [weak, &p, answered, waiter] {
       if (answered->exchange(true)) return;
-      exchange->respond(reply(200, {{"status", "ok"}, {"in_flight", p.in_flight()}}));
+      p.cancel_when_idle(waiter->load());
+      if (auto alive = weak.lock())
+        alive->respond(reply(200, {{"status", "ok"}, {"in_flight", p.in_flight()}}));
     };
     exchange->start_timer(std::chrono::milliseconds(std::min<std::int64_t>(*ms, 60'000)), answer);
-    p.when_idle([exchange, answer] { exchange->post(answer); });
+    waiter->store(p.when_idle([weak, answer] {
+      if (auto alive = weak.lock()) alive->post(answer);
+    }));
   };
 }
 

@@ -1,11 +1,13 @@
 #include "pipeline/console.hpp"
 
+#include "core/encoding.hpp"
 #include "pki/classify.hpp"
 #include "pki/error.hpp"
 #include "pki/pkcs12.hpp"
 
 #include <algorithm>
 #include <cctype>
+#include <vector>
 
 namespace pipeline {
 
@@ -17,22 +19,58 @@ ApiError refuse(std::string code, std::string message) {
   return {std::move(code), std::move(message)};
 }
 
-// §2.2: ASCII letters, digits, space, '_', '.', '-'; bytes of non-ASCII letters (UTF-8) are let
-// through with a warning; every other ASCII character (brackets first of all) is refused.
-std::optional<ApiError> check_name(const std::string& name, bool& non_ascii) {
-  if (name.empty() || name.size() > kLongestName) {
-    return refuse("CERT_NAME_INVALID", "the certificate name must be 1 to 64 characters; got " +
-                                           std::to_string(name.size()));
+// Code points outside ASCII that are punctuation or symbols rather than letters: Latin-1's
+// signs, general punctuation to dingbats, CJK brackets and marks (【】「」…), compatibility forms
+// and the full-width copies of ASCII punctuation (（）［］｛｝…). Not every symbol of Unicode, but
+// every bracket a console user is likely to type.
+bool is_non_ascii_punctuation(char32_t c) {
+  return (c >= 0x00A0 && c <= 0x00BF) || c == 0x00D7 || c == 0x00F7 ||
+         (c >= 0x2000 && c <= 0x2BFF) || (c >= 0x3000 && c <= 0x303F) ||
+         (c >= 0xFE10 && c <= 0xFE6F) || (c >= 0xFF00 && c <= 0xFF0F) ||
+         (c >= 0xFF1A && c <= 0xFF20) || (c >= 0xFF3B && c <= 0xFF40) ||
+         (c >= 0xFF5B && c <= 0xFF65);
+}
+
+// The code points of valid UTF-8 (checked by the caller).
+std::vector<char32_t> code_points(const std::string& text) {
+  std::vector<char32_t> out;
+  for (std::size_t i = 0; i < text.size();) {
+    const auto b = static_cast<unsigned char>(text[i]);
+    const std::size_t length = b < 0x80 ? 1 : b < 0xE0 ? 2 : b < 0xF0 ? 3 : 4;
+    char32_t c = length == 1 ? b : b & (0x7F >> length);
+    for (std::size_t k = 1; k < length; ++k)
+      c = (c << 6) | (static_cast<unsigned char>(text[i + k]) & 0x3F);
+    out.push_back(c);
+    i += length;
   }
-  for (const unsigned char c : name) {
-    if (c >= 0x80) {
+  return out;
+}
+
+// §2.2: ASCII letters, digits, space, '_', '.', '-'; other letters (Chinese, accented) pass with
+// a warning; every other character, brackets first of all, is refused. At most 64 characters.
+std::optional<ApiError> check_name(const std::string& name, bool& non_ascii) {
+  if (!core::is_valid_utf8(name))
+    return refuse("CERT_NAME_INVALID", "the certificate name is not valid UTF-8 text");
+  const auto characters = code_points(name);
+  if (characters.empty() || characters.size() > kLongestName) {
+    return refuse("CERT_NAME_INVALID", "the certificate name must be 1 to 64 characters; got " +
+                                           std::to_string(characters.size()));
+  }
+  for (const char32_t c : characters) {
+    const bool ascii = c < 0x80;
+    if (ascii &&
+        (std::isalnum(static_cast<int>(c)) || c == ' ' || c == '_' || c == '.' || c == '-'))
+      continue;
+    if (!ascii && c >= 0xA0 && !is_non_ascii_punctuation(c)) {
       non_ascii = true;
       continue;
     }
-    if (std::isalnum(c) || c == ' ' || c == '_' || c == '.' || c == '-') continue;
-    return refuse("CERT_NAME_INVALID",
-                  std::string("the certificate name may not contain '") + static_cast<char>(c) +
-                      "': use English letters, digits, spaces, '_', '.' and '-' (no brackets)");
+    const std::string shown = ascii && c >= 0x20 && c < 0x7F
+                                  ? "'" + std::string(1, static_cast<char>(c)) + "'"
+                                  : "a punctuation, symbol or control character";
+    return refuse("CERT_NAME_INVALID", "the certificate name may not contain " + shown +
+                                           ": use English letters, digits, spaces, '_', '.' and "
+                                           "'-' (no brackets)");
   }
   return std::nullopt;
 }

@@ -35,23 +35,40 @@ AttemptResult attempt_result_of(const net::Response& response) {
 }
 
 // A refused handshake or a GOAWAY naming the certificate means the certificate is the
-// problem (§4.5 "403 BadCertificate / GOAWAY BadCertificateEnvironment"); anything else is a
-// lost connection, worth a retry.
+// problem (§4.5 "403 BadCertificate / GOAWAY BadCertificateEnvironment"); a server certificate
+// we do not trust, or options we cannot use, no retry mends; a request the server never
+// processed goes again at once; anything else is a lost connection, retried with backoff.
 AttemptResult attempt_result_of(const net::RequestError& error) {
   AttemptResult r;
   r.reason = error.message;
   if (error.code == net::Errc::TlsFailed) {
-    r.certificate_refused = true;
-    r.reason = "TLS handshake refused: " + error.message;
-  } else if (error.code == net::Errc::GoAway) {
+    if (error.message.find("certificate verify failed") != std::string::npos) {
+      r.permanent = true;
+      r.reason =
+          "the APNs server's certificate is not trusted (check the CA file): " + error.message;
+    } else {
+      r.certificate_refused = true;
+      r.reason = "TLS handshake refused: " + error.message;
+    }
+    return r;
+  }
+  if (error.code == net::Errc::InvalidOptions) {
+    r.permanent = true;
+    return r;
+  }
+  if (error.code == net::Errc::GoAway) {
     for (const char* reason : {"BadCertificateEnvironment", "BadCertificate"}) {
       if (error.message.find(reason) != std::string::npos) {
         r.certificate_refused = true;
         r.reason = reason;
-        break;
+        return r;
       }
     }
   }
+  // Refused by a live server (GOAWAY above its stream, REFUSED_STREAM): replay now. A server
+  // that cannot be reached is retried with backoff like any lost connection.
+  r.unsent =
+      error.retryable && (error.code == net::Errc::GoAway || error.code == net::Errc::StreamReset);
   return r;
 }
 
@@ -66,7 +83,7 @@ struct Dispatcher::Impl : std::enable_shared_from_this<Dispatcher::Impl> {
   void settle_one() {
     if (--in_flight != 0) return;
     idle.notify_all();
-    for (auto& waiter : std::exchange(idle_waiters, {}))
+    for (auto& [id, waiter] : std::exchange(idle_waiters, {}))
       waiter();
   }
   // `retry`: sent again after a delay, already counted in `in_flight`.
@@ -84,7 +101,8 @@ struct Dispatcher::Impl : std::enable_shared_from_this<Dispatcher::Impl> {
   std::map<std::pair<std::int64_t, Environment>, std::unique_ptr<net::Client>> clients;
   std::set<core::Clock::TimerId> retry_timers;
   std::size_t in_flight = 0;
-  std::vector<std::function<void()>> idle_waiters;
+  std::map<std::uint64_t, std::function<void()>> idle_waiters;
+  std::uint64_t next_waiter = 1;
   std::mt19937_64 jitter;
 };
 
@@ -114,6 +132,18 @@ void Dispatcher::Impl::attempt(MessageRecord m, bool retry) {
   std::lock_guard lock(mutex);
   if (!retry) ++in_flight;           // a retry has been in flight since its first attempt
   if (stopping) return settle_one(); // a retry timer that fired during shutdown
+  // A call push resumed after a long stop, or a retry that waited too long: ringing now would
+  // announce a call that is over (§4.5: call pushes older than 30 s are dropped).
+  if (clock.now() - m.created_at > options.retry.lifetime) {
+    m.state = MessageState::Expired;
+    m.reason =
+        "a call push older than " +
+        std::to_string(
+            std::chrono::duration_cast<std::chrono::seconds>(options.retry.lifetime).count()) +
+        " s is dropped, not sent";
+    (void)store.update_message(m);
+    return settle_one();
+  }
   auto request = voip_request(m);
   if (!request) { // checked when queued; a message resumed after an upgrade may still hit it
     m.state = MessageState::PayloadTooLarge;
@@ -141,14 +171,16 @@ void Dispatcher::Impl::finish(MessageRecord m, const AttemptResult& result) {
     if (stopping) return settle_one();
     draw = std::uniform_real_distribution<double>(0, 1)(jitter);
   }
-  const auto registration = store.registration(m.receiver);
+  // Only a 400 or 410 can change the registration: read it for those alone (hot path).
+  const auto registration =
+      result.status == 400 || result.status == 410 ? store.registration(m.receiver) : std::nullopt;
   const core::TimePoint registered_at = registration ? registration->updated_at : core::TimePoint{};
   const core::TimePoint now = clock.now();
   const Decision d =
       decide(result, m.attempts, m.created_at, now, registered_at, options.retry, draw);
 
-  if (d.registration && registration && registration->token_hex == m.token_hex)
-    store.set_registration_state(m.receiver, *d.registration, d.registration_reason);
+  if (d.registration)
+    store.set_registration_state(m.receiver, *d.registration, d.registration_reason, m.token_hex);
   if (d.certificate_health) store.set_certificate_health(m.cert_record_id, *d.certificate_health);
   m.state = d.state;
   m.reason = d.reason;
@@ -178,6 +210,7 @@ Dispatcher::~Dispatcher() {
   {
     std::lock_guard lock(impl_->mutex);
     impl_->stopping = true;
+    impl_->idle_waiters.clear(); // their holders may be gone by now
     for (const auto id : impl_->retry_timers)
       impl_->clock.cancel(id);
     impl_->retry_timers.clear();
@@ -196,10 +229,21 @@ std::size_t Dispatcher::in_flight() const {
   return impl_->in_flight;
 }
 
-void Dispatcher::when_idle(std::function<void()> idle) {
+std::uint64_t Dispatcher::when_idle(std::function<void()> idle) {
   std::lock_guard lock(impl_->mutex);
-  if (impl_->in_flight == 0) return idle();
-  impl_->idle_waiters.push_back(std::move(idle));
+  if (impl_->stopping) return 0;
+  if (impl_->in_flight == 0) {
+    idle();
+    return 0;
+  }
+  const auto id = impl_->next_waiter++;
+  impl_->idle_waiters.emplace(id, std::move(idle));
+  return id;
+}
+
+void Dispatcher::cancel_when_idle(std::uint64_t id) {
+  std::lock_guard lock(impl_->mutex);
+  impl_->idle_waiters.erase(id);
 }
 
 bool Dispatcher::wait_idle(std::chrono::milliseconds timeout) const {

@@ -52,7 +52,10 @@ public:
   bool wait_idle(std::chrono::milliseconds timeout) const;
   // Calls `idle` once nothing is in flight (now, if nothing is), on whichever thread settles
   // the last push, under the dispatcher's lock: it must only hand the news on (post it).
-  void when_idle(std::function<void()> idle);
+  // Returns an id for cancel_when_idle (0 when it was called at once). Never called after the
+  // dispatcher began to stop.
+  std::uint64_t when_idle(std::function<void()> idle);
+  void cancel_when_idle(std::uint64_t id);
 
   struct Impl;
 

@@ -206,8 +206,12 @@ bool Pipeline::wait_idle(std::chrono::milliseconds timeout) const {
   return dispatcher_->wait_idle(timeout);
 }
 
-void Pipeline::when_idle(std::function<void()> idle) {
-  dispatcher_->when_idle(std::move(idle));
+std::uint64_t Pipeline::when_idle(std::function<void()> idle) {
+  return dispatcher_->when_idle(std::move(idle));
+}
+
+void Pipeline::cancel_when_idle(std::uint64_t id) {
+  dispatcher_->cancel_when_idle(id);
 }
 
 } // namespace pipeline

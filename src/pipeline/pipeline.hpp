@@ -79,7 +79,8 @@ public:
   // Waits until every sent push is settled; false when `timeout` passed first.
   bool wait_idle(std::chrono::milliseconds timeout) const;
   // Calls `idle` once every sent push is settled (see Dispatcher::when_idle).
-  void when_idle(std::function<void()> idle);
+  std::uint64_t when_idle(std::function<void()> idle);
+  void cancel_when_idle(std::uint64_t id);
 
 private:
   Pipeline(PipelineOptions options, core::Clock& clock, std::unique_ptr<Store> store,

@@ -20,7 +20,11 @@ Decision retry_or_give_up(const AttemptResult& r, int attempts, core::TimePoint 
     return terminal(MessageState::Failed,
                     "gave up after " + std::to_string(attempts) + " attempts: " + what);
   const auto base = policy.first_delay * (1 << (attempts - 1));
-  const auto delay = std::chrono::duration_cast<core::Duration>(base * (1.0 + jitter / 2));
+  // A request the server never processed goes again at once on a new connection (§4.4
+  // "follow GOAWAY, replay"); it still counts, so a server that keeps refusing ends it.
+  const auto delay = r.unsent
+                         ? core::Duration::zero()
+                         : std::chrono::duration_cast<core::Duration>(base * (1.0 + jitter / 2));
   if (now + delay - created_at > policy.lifetime)
     return terminal(
         MessageState::Expired,
@@ -40,6 +44,7 @@ Decision decide(const AttemptResult& r, int attempts, core::TimePoint created_at
                 core::TimePoint now, core::TimePoint registered_at, const RetryPolicy& policy,
                 double jitter) {
   if (r.status == 200) return terminal(MessageState::Accepted, {});
+  if (r.permanent) return terminal(MessageState::Failed, r.reason);
   if (r.certificate_refused || r.status == 403) {
     Decision d = terminal(MessageState::Failed, "FAILED_CERT: " + r.reason);
     d.certificate_health = "BAD_CERTIFICATE";

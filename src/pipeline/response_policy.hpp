@@ -18,6 +18,8 @@ struct AttemptResult {
   std::string reason; // APNs reason from the body, or the transport error's description
   std::optional<std::int64_t> timestamp_ms; // the 410 answer's timestamp
   bool certificate_refused = false;         // TLS handshake refused, or GOAWAY BadCertificate*
+  bool unsent = false;    // never processed (GOAWAY above its stream, refused): send again now
+  bool permanent = false; // a failure no retry can mend (our own TLS settings, say)
 };
 
 struct RetryPolicy {

@@ -167,8 +167,8 @@ core::Result<void> Store::Impl::prepare_statements() {
            "updated_at_ms = ?6, state = ?7, reason = ?8"},
       {&select_registration,
        "SELECT " + kRegistrationColumns + " FROM registrations WHERE user = ?1"},
-      {&update_registration_state,
-       "UPDATE registrations SET state = ?2, reason = ?3 WHERE user = ?1"},
+      {&update_registration_state, "UPDATE registrations SET state = ?2, reason = ?3 "
+                                   "WHERE user = ?1 AND (?4 = '' OR token_hex = ?4)"},
       {&delete_registration, "DELETE FROM registrations WHERE user = ?1"},
       {&upsert_presence, "INSERT INTO presence (user, presence, updated_at_ms) VALUES (?1, ?2, ?3) "
                          "ON CONFLICT (user) DO UPDATE SET presence = ?2, updated_at_ms = ?3"},
@@ -323,11 +323,11 @@ std::optional<Registration> Store::registration(const std::string& user) const {
 }
 
 bool Store::set_registration_state(const std::string& user, RegistrationState state,
-                                   const std::string& reason) {
+                                   const std::string& reason, const std::string& only_for_token) {
   std::lock_guard lock(impl_->mutex);
   ResetOnExit reset(impl_->update_registration_state);
   return impl_->changed_rows(
-      impl_->update_registration_state.bind_all(user, to_string(state), reason));
+      impl_->update_registration_state.bind_all(user, to_string(state), reason, only_for_token));
 }
 
 bool Store::delete_registration(const std::string& user) {

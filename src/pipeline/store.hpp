@@ -41,8 +41,10 @@ public:
   // Replaces the user's. Fails when cert_record_id names no certificate record.
   core::Result<void> put_registration(const Registration& registration);
   std::optional<Registration> registration(const std::string& user) const;
+  // With `only_for_token`, changes nothing unless the registration still has that token: an
+  // APNs answer about an old token must not mark a newer registration (a setVOIP meanwhile).
   bool set_registration_state(const std::string& user, RegistrationState state,
-                              const std::string& reason);
+                              const std::string& reason, const std::string& only_for_token = {});
   bool delete_registration(const std::string& user);
 
   // --- Presence ----------------------------------------------------------------------------

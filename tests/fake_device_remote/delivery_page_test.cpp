@@ -70,8 +70,19 @@ TEST(DeliveryPage, OptionalFieldsStayAbsentAndBinaryPayloadsDecode) {
   EXPECT_EQ(p.payload, d.payload);
 }
 
-TEST(DeliveryPage, MalformedPagesAreRefusedWithTheReason) {
+TEST(DeliveryPage, PagesNotShapedLikeTheFeedAreRefused) {
+  for (const char* body :
+       {"not json", R"({"deliveries":[]})", R"({"next":1})", R"({"deliveries":{},"next":1})"}) {
+    const auto page = parse_delivery_page(body);
+    ASSERT_FALSE(page) << body;
+    EXPECT_NE(page.error().detail.find("expected {\"deliveries\""), std::string::npos)
+        << page.error().detail;
+  }
+}
+
+TEST(DeliveryPage, AnUnreadableDeliveryIsSkippedWithItsReasonAndTheRestKept) {
   json good = mock_apns::to_json(sample_delivery());
+  good["cursor"] = 7;
   json no_token = good;
   no_token.erase("token");
   json bad_environment = good;
@@ -80,20 +91,20 @@ TEST(DeliveryPage, MalformedPagesAreRefusedWithTheReason) {
   priority_text["priority"] = "high";
   json no_payload = good;
   no_payload.erase("payload");
-  const std::pair<std::string, const char*> cases[] = {
-      {"not json", "expected {\"deliveries\""},
-      {R"({"deliveries":[]})", "expected {\"deliveries\""},
-      {R"({"deliveries":[1],"next":1})", "not an object"},
-      {page_of(no_token), "lacks apns_id"},
-      {page_of(bad_environment), "unknown environment \"staging\""},
-      {page_of(priority_text), "lacks apns_id"},
-      {page_of(no_payload), "neither payload nor payload_base64url"},
-  };
-  for (const auto& [body, message] : cases) {
-    const auto page = parse_delivery_page(body);
-    ASSERT_FALSE(page) << body;
-    EXPECT_NE(page.error().detail.find(message), std::string::npos) << page.error().detail;
-  }
+  const json body = {
+      {"deliveries", json::array({1, no_token, bad_environment, priority_text, no_payload, good})},
+      {"next", 12}};
+  const auto page = parse_delivery_page(body.dump());
+  ASSERT_TRUE(page) << page.error().message();
+  ASSERT_EQ(page->pushes.size(), 1u);
+  EXPECT_EQ(page->pushes[0].apns_id, sample_delivery().apns_id);
+  EXPECT_EQ(page->first_cursor, 7u);
+  const std::vector<std::string> expected = {"not an object", "lacks apns_id",
+                                             "unknown environment \"staging\"", "lacks apns_id",
+                                             "neither payload nor payload_base64url"};
+  ASSERT_EQ(page->skipped.size(), expected.size());
+  for (std::size_t i = 0; i < expected.size(); ++i)
+    EXPECT_NE(page->skipped[i].find(expected[i]), std::string::npos) << page->skipped[i];
 }
 
 TEST(HttpEndpoint, AcceptsUrlsAndHostPorts) {

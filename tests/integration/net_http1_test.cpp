@@ -16,6 +16,20 @@ namespace {
 
 using namespace std::chrono_literals;
 
+// A raw TCP connection to the server, for bytes no HTTP client would send; -1 on failure.
+int connect_to(std::uint16_t port) {
+  const int s = socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in address{};
+  address.sin_family = AF_INET;
+  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  address.sin_port = htons(port);
+  if (connect(s, reinterpret_cast<sockaddr*>(&address), sizeof address) != 0) {
+    close(s);
+    return -1;
+  }
+  return s;
+}
+
 net::HttpEndpoint endpoint_of(const net::Http1Server& server) {
   return {"127.0.0.1", server.port()};
 }
@@ -97,12 +111,8 @@ TEST(Http1Server, MalformedRequestIsA400) {
   net::Http1Server server(
       {}, net::answer_at_once([](const net::Http1Request&) { return net::Http1Response{}; }));
   ASSERT_TRUE(server.start());
-  const int s = socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in address{};
-  address.sin_family = AF_INET;
-  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  address.sin_port = htons(server.port());
-  ASSERT_EQ(connect(s, reinterpret_cast<sockaddr*>(&address), sizeof address), 0);
+  const int s = connect_to(server.port());
+  ASSERT_GE(s, 0);
   const std::string garbage = "NOT HTTP AT ALL\r\n\r\n";
   ASSERT_EQ(send(s, garbage.data(), garbage.size(), 0), static_cast<ssize_t>(garbage.size()));
   std::string answer;
@@ -133,13 +143,32 @@ TEST(Http1Server, StopEndsAWaitingExchangeAndTellsItsHandler) {
   EXPECT_FALSE(reply); // the connection closed without an answer
 }
 
+TEST(Http1Server, ASilentConnectionIsClosedAfterTheIdleTimeout) {
+  net::Http1ServerOptions options;
+  options.idle_timeout = 100ms;
+  net::Http1Server server(
+      options, net::answer_at_once([](const net::Http1Request&) { return net::Http1Response{}; }));
+  ASSERT_TRUE(server.start());
+  const int s = connect_to(server.port());
+  ASSERT_GE(s, 0);
+  const std::string partial = "GET / HTTP/1.1\r\nHost: x\r\n"; // never finished
+  ASSERT_EQ(send(s, partial.data(), partial.size(), 0), static_cast<ssize_t>(partial.size()));
+  timeval limit{20, 0}; // the bound on this test's wait, far above the 100 ms timeout
+  setsockopt(s, SOL_SOCKET, SO_RCVTIMEO, &limit, sizeof limit);
+  char buffer[64];
+  EXPECT_EQ(recv(s, buffer, sizeof buffer, 0), 0); // closed by the server, no answer
+  close(s);
+}
+
 TEST(Http1Server, BusyPortIsAClearError) {
   net::Http1Server first(
       {}, net::answer_at_once([](const net::Http1Request&) { return net::Http1Response{}; }));
   ASSERT_TRUE(first.start());
-  net::Http1Server second(
-      {"127.0.0.1", first.port()},
-      net::answer_at_once([](const net::Http1Request&) { return net::Http1Response{}; }));
+  net::Http1ServerOptions same_port;
+  same_port.port = first.port();
+  net::Http1Server second(same_port, net::answer_at_once([](const net::Http1Request&) {
+                            return net::Http1Response{};
+                          }));
   const auto started = second.start();
   ASSERT_FALSE(started);
   EXPECT_NE(started.error().detail.find("cannot listen on 127.0.0.1:"), std::string::npos);

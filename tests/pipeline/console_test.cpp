@@ -85,6 +85,15 @@ TEST_F(ConsoleTest, Note3_NamesWithBracketsAreRefused) {
   EXPECT_EQ(refusal(upload("voip-services-p12", std::string(65, 'a'))), "CERT_NAME_INVALID");
   EXPECT_EQ(refusal(upload("voip-services-p12", std::string(64, 'a'))), "accepted");
   EXPECT_EQ(refusal(upload("voip-services-p12", "Acme_VoIP-prod.2 x")), "accepted");
+  // Full-width and CJK brackets are brackets too; invalid UTF-8 is not a name.
+  for (const char* name : {"VoIP（prod）", "【prod】", "证书「一」", "a\xff", "tab\there"})
+    EXPECT_EQ(refusal(upload("voip-services-p12", name)), "CERT_NAME_INVALID") << name;
+  // 64 characters, not bytes: 64 Chinese letters (192 bytes) pass, 65 do not.
+  std::string letters;
+  for (int i = 0; i < 64; ++i)
+    letters += "证";
+  EXPECT_EQ(refusal(upload("voip-services-p12", letters)), "accepted");
+  EXPECT_EQ(refusal(upload("voip-services-p12", letters + "证")), "CERT_NAME_INVALID");
 }
 
 TEST_F(ConsoleTest, NonEnglishNameIsAcceptedWithAWarning) {

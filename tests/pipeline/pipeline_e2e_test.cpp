@@ -41,10 +41,8 @@ protected:
     auto opened = pipeline::Pipeline::open(options, clock_);
     ASSERT_TRUE(opened) << opened.error().message();
     pipeline_ = std::move(*opened);
-    api_ = std::make_unique<net::Http1Server>(
-        net::Http1ServerOptions{}, net::answer_at_once([this](const net::Http1Request& r) {
-          return pipeline::handle_api_request(r, *pipeline_);
-        }));
+    api_ = std::make_unique<net::Http1Server>(net::Http1ServerOptions{},
+                                              pipeline::api_handler(*pipeline_));
     ASSERT_TRUE(api_->start());
     im_ = std::make_unique<fake_device::remote::PipelineLink>(
         net::HttpEndpoint{"127.0.0.1", api_->port()}, "bob");
@@ -267,6 +265,28 @@ TEST_F(PipelineEndToEnd, Note7_OversizedExtIsNeverSent) {
   EXPECT_EQ(requests_at_mock(), 0u);
 }
 
+TEST_F(PipelineEndToEnd, A413FromApnsIsPayloadTooLargeWithoutRetry) {
+  bob();
+  add_fault(mock_apns::Reason::PayloadTooLarge, 1); // APNs' limit may be stricter than ours
+  const auto m = send();
+  EXPECT_EQ(m.state, MessageState::PayloadTooLarge);
+  EXPECT_EQ(m.reason, "PayloadTooLarge");
+  EXPECT_EQ(m.attempts, 1);
+  EXPECT_EQ(requests_at_mock(), 1u);
+}
+
+TEST_F(PipelineEndToEnd, AnyOther4xxIsRejectedWithItsReasonWithoutRetry) {
+  bob();
+  add_fault(mock_apns::Reason::BadPriority, 1);
+  const auto m = send();
+  EXPECT_EQ(m.state, MessageState::Rejected);
+  EXPECT_EQ(m.reason, "BadPriority");
+  EXPECT_EQ(m.attempts, 1);
+  const auto registration = pipeline_->registration("bob");
+  ASSERT_TRUE(registration);
+  EXPECT_EQ(registration->state, pipeline::RegistrationState::Active); // not the token's fault
+}
+
 TEST_F(PipelineEndToEnd, ServerErrorsAreRetriedWithTheSameApnsIdUntilAccepted) {
   bob();
   add_fault(mock_apns::Reason::ServiceUnavailable, 1);
@@ -303,8 +323,8 @@ TEST_F(PipelineEndToEnd, ACertificateRefusalFailsAndFlagsTheCertificate) {
 
 TEST_F(PipelineEndToEnd, AnUnreachableApnsIsRetriedThenFails) {
   // Production points at a port nothing listens on: every attempt loses its connection.
+  api_.reset(); // before the pipeline it serves
   pipeline_.reset();
-  api_.reset();
   start_pipeline(1);
   AppConfig app;
   app.environment = fake_device::ApsEnvironment::Production;

@@ -19,65 +19,69 @@ pipeline::Decision decide(const AttemptResult& r, int attempts = 1,
 }
 
 TEST(ResponsePolicy, AcceptedIsNotADeliveryButIsFinal) {
-  const auto d = decide({200, "", {}, false});
+  const auto d = decide({200, "", {}, false, false, false});
   EXPECT_EQ(d.state, MessageState::Accepted);
   EXPECT_FALSE(d.retry_after);
   EXPECT_FALSE(d.registration);
 }
 
 TEST(ResponsePolicy, UnregisteredRetiresTheTokenOnlyWhenNewerThanTheRegistration) {
-  const auto newer = decide({410, "Unregistered", core::unix_millis(kRegistered) + 1, false});
+  const auto newer =
+      decide({410, "Unregistered", core::unix_millis(kRegistered) + 1, false, false, false});
   EXPECT_EQ(newer.state, MessageState::Rejected);
   EXPECT_EQ(newer.registration, RegistrationState::Unregistered);
   // A setVOIP after the token was retired wins: keep the registration (§4.5).
-  const auto older = decide({410, "Unregistered", core::unix_millis(kRegistered) - 1, false});
+  const auto older =
+      decide({410, "Unregistered", core::unix_millis(kRegistered) - 1, false, false, false});
   EXPECT_EQ(older.state, MessageState::Rejected);
   EXPECT_FALSE(older.registration);
-  EXPECT_EQ(decide({410, "ExpiredToken", core::unix_millis(kCreated), false}).registration,
-            RegistrationState::Unregistered);
+  EXPECT_EQ(
+      decide({410, "ExpiredToken", core::unix_millis(kCreated), false, false, false}).registration,
+      RegistrationState::Unregistered);
 }
 
 TEST(ResponsePolicy, BadTokensMarkTheRegistrationWithTheProductReason) {
-  const auto bad = decide({400, "BadDeviceToken", {}, false});
+  const auto bad = decide({400, "BadDeviceToken", {}, false, false, false});
   EXPECT_EQ(bad.state, MessageState::Rejected);
   EXPECT_EQ(bad.reason, "BadDeviceToken");
   EXPECT_EQ(bad.registration, RegistrationState::BadToken);
   EXPECT_EQ(bad.registration_reason, "ENV_OR_TOKEN_INVALID");
-  const auto wrong = decide({400, "DeviceTokenNotForTopic", {}, false});
+  const auto wrong = decide({400, "DeviceTokenNotForTopic", {}, false, false, false});
   EXPECT_EQ(wrong.registration_reason, "TOKEN_NOT_VOIP_OR_WRONG_APP");
   EXPECT_FALSE(wrong.retry_after);
 }
 
 TEST(ResponsePolicy, TopicErrorsFlagTheCertificate) {
   for (const char* reason : {"BadTopic", "TopicDisallowed", "MissingTopic"}) {
-    const auto d = decide({400, reason, {}, false});
+    const auto d = decide({400, reason, {}, false, false, false});
     EXPECT_EQ(d.state, MessageState::Rejected) << reason;
     EXPECT_EQ(d.certificate_health, "CERT_TOPIC_MISMATCH") << reason;
   }
 }
 
 TEST(ResponsePolicy, CertificateRefusalsFailAndFlagTheCertificate) {
-  const auto forbidden = decide({403, "BadCertificate", {}, false});
+  const auto forbidden = decide({403, "BadCertificate", {}, false, false, false});
   EXPECT_EQ(forbidden.state, MessageState::Failed);
   EXPECT_EQ(forbidden.reason, "FAILED_CERT: BadCertificate");
   EXPECT_EQ(forbidden.certificate_health, "BAD_CERTIFICATE");
-  const auto handshake = decide({0, "TLS handshake refused", {}, true});
+  const auto handshake = decide({0, "TLS handshake refused", {}, true, false, false});
   EXPECT_EQ(handshake.state, MessageState::Failed);
   EXPECT_EQ(handshake.certificate_health, "BAD_CERTIFICATE");
 }
 
 TEST(ResponsePolicy, PayloadTooLargeAndOther4xxAreFinal) {
-  EXPECT_EQ(decide({413, "PayloadTooLarge", {}, false}).state, MessageState::PayloadTooLarge);
-  const auto other = decide({400, "BadExpirationDate", {}, false});
+  EXPECT_EQ(decide({413, "PayloadTooLarge", {}, false, false, false}).state,
+            MessageState::PayloadTooLarge);
+  const auto other = decide({400, "BadExpirationDate", {}, false, false, false});
   EXPECT_EQ(other.state, MessageState::Rejected);
   EXPECT_EQ(other.reason, "BadExpirationDate");
 }
 
 TEST(ResponsePolicy, ThrottlingServerErrorsAndLostConnectionsRetryWithGrowingDelays) {
-  for (const AttemptResult& r : {AttemptResult{429, "TooManyRequests", {}, false},
-                                 AttemptResult{500, "InternalServerError", {}, false},
-                                 AttemptResult{503, "ServiceUnavailable", {}, false},
-                                 AttemptResult{0, "connection closed", {}, false}}) {
+  for (const AttemptResult& r : {AttemptResult{429, "TooManyRequests", {}, false, false, false},
+                                 AttemptResult{500, "InternalServerError", {}, false, false, false},
+                                 AttemptResult{503, "ServiceUnavailable", {}, false, false, false},
+                                 AttemptResult{0, "connection closed", {}, false, false, false}}) {
     const auto first = decide(r, 1);
     ASSERT_TRUE(first.retry_after) << r.reason;
     EXPECT_EQ(first.state, MessageState::Pending);
@@ -91,18 +95,40 @@ TEST(ResponsePolicy, ThrottlingServerErrorsAndLostConnectionsRetryWithGrowingDel
 }
 
 TEST(ResponsePolicy, JitterStretchesTheDelayByUpToHalf) {
-  const auto d = pipeline::decide({503, "ServiceUnavailable", {}, false}, 1, kCreated, kCreated,
-                                  kRegistered, {}, 0.999);
+  const auto d = pipeline::decide({503, "ServiceUnavailable", {}, false, false, false}, 1, kCreated,
+                                  kCreated, kRegistered, {}, 0.999);
   ASSERT_TRUE(d.retry_after);
   EXPECT_GT(*d.retry_after, 1400ms);
   EXPECT_LT(*d.retry_after, 1500ms);
 }
 
 TEST(ResponsePolicy, ACallPushThatWouldBeTooOldIsExpiredNotRetried) {
-  const auto d = decide({503, "ServiceUnavailable", {}, false}, 1, kCreated + 29500ms);
+  const auto d =
+      decide({503, "ServiceUnavailable", {}, false, false, false}, 1, kCreated + 29500ms);
   EXPECT_EQ(d.state, MessageState::Expired);
   EXPECT_FALSE(d.retry_after);
   EXPECT_NE(d.reason.find("older than 30 s"), std::string::npos) << d.reason;
+}
+
+TEST(ResponsePolicy, ARequestTheServerNeverProcessedGoesAgainAtOnce) {
+  AttemptResult refused{0, "GOAWAY NO_ERROR, last stream 1", {}, false, /*unsent=*/true, false};
+  const auto d = decide(refused, 1);
+  ASSERT_TRUE(d.retry_after);
+  EXPECT_EQ(*d.retry_after, core::Duration::zero());
+  EXPECT_EQ(decide(refused, 4).state, MessageState::Failed); // still bounded
+}
+
+TEST(ResponsePolicy, FailuresNoRetryCanMendFailAtOnce) {
+  AttemptResult untrusted{0,
+                          "the APNs server's certificate is not trusted",
+                          {},
+                          false,
+                          false,
+                          /*permanent=*/true};
+  const auto d = decide(untrusted, 1);
+  EXPECT_EQ(d.state, MessageState::Failed);
+  EXPECT_FALSE(d.retry_after);
+  EXPECT_FALSE(d.certificate_health); // our trust settings, not the VoIP certificate
 }
 
 } // namespace
