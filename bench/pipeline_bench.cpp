@@ -187,8 +187,8 @@ int main(int argc, char** argv) {
   }
   const double setup_seconds = seconds(Clock::now() - setup_start);
 
-  // Message i goes to user i as msg-(i+1) (ids count from 1 per database): the device side
-  // knows every apns-id in advance and needs no lock to record an arrival.
+  // The store numbers messages msg-1 .. msg-N in the order it takes them: the device side knows
+  // every apns-id in advance and needs no lock to record an arrival.
   std::unordered_map<std::string, std::uint64_t> index_of;
   index_of.reserve(o.users);
   for (std::uint64_t i = 0; i < o.users; ++i)
@@ -218,19 +218,18 @@ int main(int argc, char** argv) {
   const std::int64_t first_send = now_ns();
   std::vector<std::thread> senders;
   std::atomic<std::uint64_t> next{0};
-  std::mutex order; // message ids follow the order of the sends: keep index i = msg-(i+1)
   for (std::uint64_t s = 0; s < o.senders; ++s) {
     senders.emplace_back([&] {
-      for (;;) {
-        std::unique_lock lock(order);
-        const std::uint64_t i = next.fetch_add(1);
-        if (i >= o.users) return;
-        sent_ns[i] = now_ns();
+      for (std::uint64_t i; (i = next.fetch_add(1)) < o.users;) {
+        const std::int64_t started = now_ns();
         auto sent = p.send_message(
             {"alice", "user-" + std::to_string(i), "call", false,
              pipeline::OfflinePushInfo{"voip", R"({"entity":{"action":1,"sender":"alice"}})", "",
                                        "", false}});
         if (auto* error = std::get_if<pipeline::ApiError>(&sent)) die(error->message);
+        // Ids count msg-1, msg-2, ... in the order the store took the messages.
+        const std::uint64_t k = std::stoull(std::get<std::string>(sent).substr(4)) - 1;
+        sent_ns[k] = started;
       }
     });
   }

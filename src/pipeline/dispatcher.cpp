@@ -141,14 +141,14 @@ void Dispatcher::Impl::attempt(MessageRecord m, bool retry) {
         std::to_string(
             std::chrono::duration_cast<std::chrono::seconds>(options.retry.lifetime).count()) +
         " s is dropped, not sent";
-    (void)store.update_message(m);
+    store.update_message_later(m);
     return settle_one();
   }
   auto request = voip_request(m);
   if (!request) { // checked when queued; a message resumed after an upgrade may still hit it
     m.state = MessageState::PayloadTooLarge;
     m.reason = "the body would exceed " + std::to_string(kVoipPayloadLimit) + " bytes";
-    (void)store.update_message(m);
+    store.update_message_later(m);
     return settle_one();
   }
   // Not written yet: the message is Pending in the store already, which is all a restart needs;
@@ -185,7 +185,7 @@ void Dispatcher::Impl::finish(MessageRecord m, const AttemptResult& result) {
   m.state = d.state;
   m.reason = d.reason;
   if (d.retry_after) m.next_attempt_at = now + *d.retry_after;
-  (void)store.update_message(m);
+  store.update_message_later(m);
   std::lock_guard lock(mutex);
   if (!d.retry_after || stopping) return settle_one();
   // Still in flight while it waits for its retry.

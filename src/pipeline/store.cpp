@@ -1,6 +1,7 @@
 #include "pipeline/store.hpp"
 
 #include "pipeline/error.hpp"
+#include "pipeline/group_commit.hpp"
 #include "pipeline/schema.hpp"
 #include "pipeline/sqlite.hpp"
 
@@ -141,6 +142,12 @@ struct Store::Impl {
   // Runs a statement that changes rows; true when it changed at least one.
   bool changed_rows(Statement& statement);
   std::vector<CertificateRecord> read_certificates(Statement& query);
+
+  // The message writes go through here (group_commit.hpp); made once the statements are ready.
+  std::optional<GroupCommit> writes;
+
+  core::Result<void> insert_message_row(MessageRecord& message);
+  core::Result<void> update_message_row(const MessageRecord& message);
 };
 
 core::Result<void> Store::Impl::prepare_statements() {
@@ -234,6 +241,7 @@ core::Result<std::unique_ptr<Store>> Store::open(const std::string& path) {
   if (auto prepared = impl->prepare_statements(); !prepared) {
     return core::Unexpected(std::move(prepared).error());
   }
+  impl->writes.emplace(*impl->db, impl->mutex);
   return std::unique_ptr<Store>(new Store(std::move(impl)));
 }
 
@@ -355,48 +363,62 @@ std::optional<Presence> Store::presence(const std::string& user) const {
 
 // --- Messages --------------------------------------------------------------------------------
 
-core::Result<MessageRecord> Store::add_message(MessageRecord message) {
-  std::lock_guard lock(impl_->mutex);
-  return sqlite::in_transaction(*impl_->db, [&]() -> core::Result<MessageRecord> {
-    ResetOnExit reset_insert(impl_->insert_message);
-    auto inserted =
-        impl_->insert_message
-            .bind_all(message.sender, message.receiver, message.content, message.ios_push_type,
-                      message.ext, message.title, message.desc, to_millis(message.created_at),
-                      to_string(message.state), message.reason, message.apns_id,
-                      static_cast<std::int64_t>(message.attempts),
-                      to_millis(message.next_attempt_at), message.token_hex, message.cert_record_id,
-                      to_string(message.environment), message.bundle_id)
-            .run();
-    if (!inserted) return core::Unexpected(std::move(inserted).error());
-
-    const std::int64_t seq = impl_->db->last_insert_rowid();
-    message.message_id = message_id_for(seq);
-    ResetOnExit reset_id(impl_->set_message_id);
-    auto named = impl_->set_message_id.bind_all(seq, message.message_id).run();
-    if (!named) return core::Unexpected(std::move(named).error());
-    return std::move(message);
-  });
+// Runs on the group committer's thread, inside its transaction, with the mutex held.
+core::Result<void> Store::Impl::insert_message_row(MessageRecord& message) {
+  ResetOnExit reset_insert(insert_message);
+  auto inserted =
+      insert_message
+          .bind_all(message.sender, message.receiver, message.content, message.ios_push_type,
+                    message.ext, message.title, message.desc, to_millis(message.created_at),
+                    to_string(message.state), message.reason, message.apns_id,
+                    static_cast<std::int64_t>(message.attempts), to_millis(message.next_attempt_at),
+                    message.token_hex, message.cert_record_id, to_string(message.environment),
+                    message.bundle_id)
+          .run();
+  if (!inserted) return inserted;
+  const std::int64_t seq = db->last_insert_rowid();
+  message.message_id = message_id_for(seq);
+  ResetOnExit reset_id(set_message_id);
+  return set_message_id.bind_all(seq, message.message_id).run();
 }
 
-core::Result<void> Store::update_message(const MessageRecord& message) {
-  std::lock_guard lock(impl_->mutex);
-  ResetOnExit reset(impl_->update_message);
+core::Result<void> Store::Impl::update_message_row(const MessageRecord& message) {
+  ResetOnExit reset(update_message);
   auto updated =
-      impl_->update_message
+      update_message
           .bind_all(message.message_id, to_string(message.state), message.reason, message.apns_id,
                     static_cast<std::int64_t>(message.attempts), to_millis(message.next_attempt_at),
                     message.token_hex, message.cert_record_id, to_string(message.environment),
                     message.bundle_id)
           .run();
   if (!updated) return updated;
-  if (impl_->db->changes() == 0) {
+  if (db->changes() == 0)
     return core::fail(make_error_code(Errc::NotFound), "no message " + message.message_id);
-  }
   return {};
 }
 
+core::Result<MessageRecord> Store::add_message(MessageRecord message) {
+  auto added = impl_->writes->run([&] { return impl_->insert_message_row(message); });
+  if (!added) return core::Unexpected(std::move(added).error());
+  return message;
+}
+
+core::Result<void> Store::update_message(const MessageRecord& message) {
+  return impl_->writes->run([&] { return impl_->update_message_row(message); });
+}
+
+void Store::update_message_later(MessageRecord message) {
+  impl_->writes->run_later([impl = impl_.get(), message = std::move(message)] {
+    return impl->update_message_row(message);
+  });
+}
+
+std::uint64_t Store::failed_later_writes() const {
+  return impl_->writes->failures();
+}
+
 std::optional<MessageRecord> Store::message(const std::string& message_id) const {
+  impl_->writes->flush(); // see the writes handed over before this read
   std::lock_guard lock(impl_->mutex);
   ResetOnExit reset(impl_->select_message);
   auto row = impl_->select_message.bind_all(message_id).next_row();
@@ -405,6 +427,7 @@ std::optional<MessageRecord> Store::message(const std::string& message_id) const
 }
 
 std::vector<MessageRecord> Store::pending_messages() const {
+  impl_->writes->flush();
   std::lock_guard lock(impl_->mutex);
   Statement& query = impl_->select_pending_messages;
   ResetOnExit reset(query);

@@ -2,7 +2,8 @@
 // The pipeline's durable state in SQLite (WAL, schema versioned): certificate records,
 // registrations, presence and the message outbox. ":memory:" for tests. A process killed at
 // any point loses nothing that a call here had returned from (WAL, synchronous=NORMAL
-// survives a process crash). Thread-safe: one connection behind a mutex.
+// survives a process crash). Thread-safe: one connection behind a mutex; message writes from
+// many threads share transactions (group_commit.hpp).
 
 #include "core/result.hpp"
 #include "pipeline/records.hpp"
@@ -57,6 +58,11 @@ public:
   // Writes state, reason, apns_id, attempts, next_attempt_at and the push target; NotFound
   // (pipeline/error.hpp) for an unknown message_id.
   core::Result<void> update_message(const MessageRecord& message);
+  // The same without waiting for the commit (the dispatcher's answers): a crash before it
+  // leaves the message as it was (Pending), and a restart resumes it. Reads below see it.
+  void update_message_later(MessageRecord message);
+  // update_message_later writes that failed (an unknown id, the disk full).
+  std::uint64_t failed_later_writes() const;
   std::optional<MessageRecord> message(const std::string& message_id) const;
   // Pending messages in the order they were added: what a restart resumes.
   std::vector<MessageRecord> pending_messages() const;

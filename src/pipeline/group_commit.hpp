@@ -1,0 +1,63 @@
+#pragma once
+// Group commit for the store: writes from many threads share one SQLite transaction, committed
+// by one thread, so the outbox's cost per message is a share of a commit instead of a whole one
+// (a commit is mostly system calls: ~60-120 us here). A caller either waits for the commit of
+// the batch that holds its write (durable before it answers) or hands the write over and goes
+// on (the dispatcher's answers: a crash before the commit leaves the message Pending, and a
+// restart sends it again, which the crash test counts).
+
+#include "core/result.hpp"
+
+#include <atomic>
+#include <condition_variable>
+#include <functional>
+#include <future>
+#include <mutex>
+#include <thread>
+#include <vector>
+
+namespace pipeline::sqlite {
+class Connection;
+}
+
+namespace pipeline {
+
+class GroupCommit {
+public:
+  // `work` runs on the committer's thread with `db_mutex` held, inside the batch's transaction
+  // and its own savepoint (a failing write is undone alone). It must not begin a transaction.
+  using Work = std::function<core::Result<void>()>;
+
+  GroupCommit(sqlite::Connection& db, std::mutex& db_mutex);
+  // Commits what is queued, then stops the thread.
+  ~GroupCommit();
+  GroupCommit(const GroupCommit&) = delete;
+  GroupCommit& operator=(const GroupCommit&) = delete;
+
+  // Waits until the batch holding `work` is committed; its own result, or the commit's error.
+  core::Result<void> run(Work work);
+  // Queues `work` and returns at once; a failure only counts in failures().
+  void run_later(Work work);
+  // Waits until everything queued before it is committed (read-your-writes for readers).
+  void flush();
+  std::uint64_t failures() const { return failures_.load(); }
+
+private:
+  struct Item {
+    Work work;
+    std::promise<core::Result<void>>* done = nullptr; // null: nobody waits
+  };
+  void loop();
+  void commit(std::vector<Item>& batch);
+
+  sqlite::Connection& db_;
+  std::mutex& db_mutex_;
+  std::mutex queue_mutex_;
+  std::condition_variable queue_changed_;
+  std::vector<Item> queue_;
+  bool stopping_ = false;
+  std::atomic<std::uint64_t> failures_{0};
+  std::thread thread_; // last: starts once everything above is set
+};
+
+} // namespace pipeline
