@@ -2,6 +2,7 @@
 #include "pipeline/store.hpp"
 #include "support/temp_dir.hpp"
 
+#include <atomic>
 #include <filesystem>
 #include <set>
 #include <thread>
@@ -334,6 +335,47 @@ TEST(StoreMessages, UpdatingAnUnknownMessageFails) {
   ASSERT_FALSE(updated);
   EXPECT_EQ(updated.error().code, pipeline::Errc::NotFound);
   EXPECT_FALSE(store->message("msg-9"));
+}
+
+TEST(StoreMessages, AWriteHandedOverIsSeenByTheNextReadAndFailuresAreCounted) {
+  auto store = open_store();
+  auto added = store->add_message(sample_message());
+  ASSERT_TRUE(added);
+  auto done = *added;
+  done.state = MessageState::Accepted;
+  done.attempts = 1;
+  store->update_message_later(done); // returns before the commit
+  const auto read = store->message(done.message_id);
+  ASSERT_TRUE(read);
+  EXPECT_EQ(read->state, MessageState::Accepted); // reads wait for the writes before them
+  EXPECT_TRUE(store->pending_messages().empty());
+  EXPECT_EQ(store->failed_later_writes(), 0u);
+  auto ghost = done;
+  ghost.message_id = "msg-99";
+  store->update_message_later(ghost);
+  (void)store->message(ghost.message_id); // flushes
+  EXPECT_EQ(store->failed_later_writes(), 1u);
+}
+
+TEST(StoreMessages, AFailedWriteInABatchLeavesTheOthersCommitted) {
+  auto store = open_store();
+  std::vector<std::thread> writers;
+  std::atomic<int> failed{0};
+  for (int i = 0; i < 8; ++i) {
+    writers.emplace_back([&, i] {
+      auto m = sample_message();
+      if (i % 2 == 0) {
+        m.message_id = "msg-404-" + std::to_string(i); // unknown: this write fails alone
+        if (!store->update_message(m)) ++failed;
+      } else {
+        ASSERT_TRUE(store->add_message(m));
+      }
+    });
+  }
+  for (auto& t : writers)
+    t.join();
+  EXPECT_EQ(failed.load(), 4);
+  EXPECT_EQ(store->pending_messages().size(), 4u);
 }
 
 TEST(StoreMessages, PendingInOrderUntilTerminal) {
