@@ -34,7 +34,7 @@ using namespace std::chrono_literals;
 struct Options {
   std::uint64_t users = 100'000;
   std::string db; // empty: a file in a temporary folder
-  std::uint64_t senders = 2;
+  std::uint64_t senders = 16; // sendMessage callers at once, as an IM backend has many
   std::uint64_t window = 1000; // raw run: requests in flight at once
 };
 
