@@ -23,7 +23,7 @@ Commands:
              provider certificates of each kind (.pem, .key, .p12), a .p8 token key.
   device     Run a simulated iPhone against a running mock: the app registers for VoIP
              pushes, pushes the mock accepts arrive, iOS's CallKit rules apply; events as JSON
-             lines, commands (home, kill, answer, ...) on stdin.
+             lines, commands (home, swipe, airplane, answer, ...) on stdin.
   mock-apns  Run the APNs mock: sandbox and production HTTP/2 listeners answering as APNs does,
              plus an admin API (tokens, keys, journal, verify, faults, deliveries, metrics).
   pipeline   Run the IM push backend: certificate console, setVOIP, presence, and offline-only
