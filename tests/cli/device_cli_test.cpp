@@ -94,7 +94,10 @@ TEST_F(DeviceCli, CurlPushToTheStandaloneMockRingsTheDevice) {
   ASSERT_EQ(token.size(), 64u);
   const std::string apns_id = push_with_curl(token);
   ASSERT_FALSE(apns_id.empty());
-  ASSERT_TRUE(device_->wait_for_output(needle("call_shown", apns_id), 30s)) << device_->output();
+  // completion() is the delegate's last step: everything before it is printed by then.
+  ASSERT_TRUE(device_->wait_for_output(needle("completion_called", apns_id), 30s))
+      << device_->output();
+  EXPECT_EQ(device_events("call_shown", apns_id).size(), 1u) << device_->output();
   EXPECT_EQ(device_events("push_arrived", apns_id).size(), 1u) << device_->output();
   const auto reported = device_events("call_reported", apns_id);
   ASSERT_EQ(reported.size(), 1u) << device_->output();

@@ -194,9 +194,17 @@ TEST_F(PipelineCli, KilledWithPushesInFlightItLosesNoMessageAndCountsTheDuplicat
         30s))
         << apns_id;
   }
+  // Every push the mock accepted reaches the device, repeats included: wait for all of them
+  // (the mock's feed counts its deliveries) before counting.
+  const json mock_health = call(endpoint(mock_ready_["admin"]), "GET", "/v1/health", nullptr, 200);
+  const std::size_t delivered = mock_health["deliveries"].get<std::size_t>();
+  EXPECT_TRUE(device_->wait_for_output("\"kind\":\"push_arrived\"", 30s, delivered))
+      << delivered << " deliveries at the mock\n"
+      << device_->output();
   int duplicates = 0;
   for (const auto& [apns_id, n] : arrivals())
     duplicates += n - 1;
+  EXPECT_EQ(static_cast<std::size_t>(kMessages + duplicates), delivered);
   RecordProperty("in_flight_at_kill", static_cast<int>(in_flight_at_kill));
   RecordProperty("duplicates_at_device", duplicates);
   std::cout << "[ crash    ] " << kMessages << " messages, " << in_flight_at_kill

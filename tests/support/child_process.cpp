@@ -182,12 +182,18 @@ BackgroundProcess::~BackgroundProcess() {
   if (reader_->thread.joinable()) reader_->thread.join();
 }
 
-bool BackgroundProcess::wait_for_output(std::string_view needle,
-                                        std::chrono::milliseconds timeout) {
+bool BackgroundProcess::wait_for_output(std::string_view needle, std::chrono::milliseconds timeout,
+                                        std::size_t times) {
+  const auto found = [&] {
+    std::size_t count = 0;
+    for (auto at = reader_->output.find(needle); at != std::string::npos && count < times;
+         at = reader_->output.find(needle, at + needle.size()))
+      ++count;
+    return count >= times;
+  };
   std::unique_lock lock(reader_->mutex);
-  return reader_->changed.wait_for(lock, timeout, [&] {
-    return reader_->output.find(needle) != std::string::npos || reader_->ended;
-  }) && reader_->output.find(needle) != std::string::npos;
+  return reader_->changed.wait_for(lock, timeout, [&] { return found() || reader_->ended; }) &&
+         found();
 }
 
 std::optional<int> BackgroundProcess::wait_for_exit(std::chrono::milliseconds timeout) {

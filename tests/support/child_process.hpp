@@ -37,8 +37,10 @@ public:
   BackgroundProcess(const BackgroundProcess&) = delete;
   BackgroundProcess& operator=(const BackgroundProcess&) = delete;
 
-  // Waits until the output contains `needle`; false on timeout or exit.
-  bool wait_for_output(std::string_view needle, std::chrono::milliseconds timeout);
+  // Waits until the output contains `needle` (at least `times` times); false on timeout or
+  // exit.
+  bool wait_for_output(std::string_view needle, std::chrono::milliseconds timeout,
+                       std::size_t times = 1);
   // Waits until the process has closed its output and exited; its exit code (-1 when killed
   // by a signal), or nullopt when it is still running after `timeout`.
   std::optional<int> wait_for_exit(std::chrono::milliseconds timeout);
