@@ -6,6 +6,7 @@
 
 #include "bench_tokens.hpp"
 #include "core/encoding.hpp"
+#include "core/file.hpp"
 #include "mock_apns/pki_dir.hpp"
 #include "mock_apns/server.hpp"
 #include "net/client.hpp"
@@ -18,9 +19,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
-#include <fstream>
 #include <mutex>
-#include <sstream>
 #include <string>
 #include <thread>
 #include <unordered_map>
@@ -33,8 +32,8 @@ using namespace std::chrono_literals;
 
 struct Options {
   std::uint64_t users = 100'000;
-  std::string db; // empty: a file in a temporary folder
-  std::uint64_t senders = 16; // sendMessage callers at once, as an IM backend has many
+  std::string db;              // empty: a file in a temporary folder
+  std::uint64_t senders = 16;  // sendMessage callers at once, as an IM backend has many
   std::uint64_t window = 1000; // raw run: requests in flight at once
 };
 
@@ -53,13 +52,6 @@ int usage() {
 [[noreturn]] void die(const std::string& what) {
   std::fprintf(stderr, "voipsim-bench-pipeline: %s\n", what.c_str());
   std::exit(1);
-}
-
-std::string read_file(const std::filesystem::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream out;
-  out << in.rdbuf();
-  return out.str();
 }
 
 double seconds(Clock::duration d) {
@@ -172,8 +164,8 @@ int main(int argc, char** argv) {
   auto opened = pipeline::Pipeline::open(options, clock);
   if (!opened) die(opened.error().message());
   pipeline::Pipeline& p = **opened;
-  auto uploaded =
-      p.upload_certificate({"Bench VoIP", read_file(pki->dir / "voip-services.p12"), "voipsim"});
+  auto uploaded = p.upload_certificate(
+      {"Bench VoIP", core::read_file(pki->dir / "voip-services.p12").value_or(""), "voipsim"});
   if (auto* error = std::get_if<pipeline::ApiError>(&uploaded)) die(error->message);
   const auto dev_id = std::get<pipeline::UploadedCertificate>(uploaded).record.cert_id_dev;
   std::printf("pipeline: registering %llu users in %s...\n",

@@ -1,33 +1,20 @@
 #include "mock_apns/pki_dir.hpp"
 
 #include "core/error.hpp"
+#include "core/file.hpp"
 #include "pki/credential_set.hpp"
 #include "pki/provider_token.hpp"
 
 #include <cstdlib>
-#include <fstream>
-#include <sstream>
 
 #include <nlohmann/json.hpp>
 
 namespace mock_apns {
-namespace {
-
-core::Result<std::string> read_file(const std::filesystem::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
-    return core::fail(core::Errc::InvalidArgument, "cannot read " + path.string());
-  }
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
-
-} // namespace
+namespace {} // namespace
 
 core::Result<PkiDir> load_pki_dir(const std::filesystem::path& dir) {
   const auto manifest_path = dir / "manifest.json";
-  auto text = read_file(manifest_path);
+  auto text = core::read_file(manifest_path);
   if (!text) {
     return core::fail(core::Errc::InvalidArgument,
                       "cannot read " + manifest_path.string() +
@@ -55,7 +42,7 @@ core::Result<PkiDir> load_pki_dir(const std::filesystem::path& dir) {
   pki.key.key_id = manifest["key_id"];
   pki.key.team_id = pki.team_id;
   const auto key_file = dir / ("AuthKey_" + pki.key.key_id + ".pub.pem");
-  auto key = read_file(key_file);
+  auto key = core::read_file(key_file);
   if (!key) {
     return core::fail(core::Errc::InvalidArgument, key.error().detail);
   }
@@ -96,7 +83,7 @@ core::Result<PkiDir> make_temporary_pki_dir(core::TimePoint now, const std::stri
 }
 
 core::Result<std::string> provider_token(const PkiDir& pki, core::TimePoint issued_at) {
-  auto key = read_file(pki.dir / ("AuthKey_" + pki.key.key_id + ".p8"));
+  auto key = core::read_file(pki.dir / ("AuthKey_" + pki.key.key_id + ".p8"));
   if (!key) {
     return core::fail(key.error().code, key.error().detail);
   }

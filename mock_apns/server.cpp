@@ -1,29 +1,15 @@
 #include "mock_apns/server.hpp"
 
 #include "core/error.hpp"
+#include "core/file.hpp"
 #include "mock_apns/apns_connection.hpp"
 #include "mock_apns/mock_state.hpp"
 #include "net/server.hpp"
 
-#include <fstream>
 #include <random>
-#include <sstream>
 
 namespace mock_apns {
-namespace {
-
-core::Result<std::string> read_text_file(const std::string& path, const char* what) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
-    return core::fail(core::Errc::InvalidArgument,
-                      std::string("cannot read the ") + what + " file " + path);
-  }
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
-
-} // namespace
+namespace {} // namespace
 
 struct Server::Impl {
   explicit Impl(ServerOptions o)
@@ -100,9 +86,9 @@ core::Result<void> Server::start() {
                         "certificate auth needs the CA bundle provider certificates chain to "
                         "(ca-bundle.pem)");
     }
-    auto pem = read_text_file(o.client_ca_file, "client CA");
+    auto pem = core::read_file(o.client_ca_file);
     if (!pem) {
-      return core::fail(pem.error().code, pem.error().detail);
+      return core::fail(pem.error().code, "client CA: " + pem.error().detail);
     }
     auto trust = pki::TrustStore::from_pem(*pem);
     if (!trust) {

@@ -3,10 +3,8 @@
 #include "cli/args.hpp"
 #include "cli/commands.hpp"
 #include "fake_device/device_event.hpp"
-#include "fake_device/remote/delivery_follower.hpp"
 #include "fake_device/remote/device_commands.hpp"
-#include "fake_device/remote/device_runner.hpp"
-#include "fake_device/remote/mock_link.hpp"
+#include "fake_device/remote/linked_device.hpp"
 #include "fake_device/remote/pipeline_link.hpp"
 
 #include <csignal>
@@ -229,38 +227,20 @@ int device(const std::vector<std::string>& words) {
   if (signals < 0) return fail("signalfd failed", kExitFailed);
 
   LinePrinter out;
-  remote::MockLink link(options->admin, options->seed);
-  link.set_error_handler([&out](const std::string& m) { out.warning(m); });
-  std::uint64_t cursor = 0;
-  if (auto checked = link.check(cursor); !checked) {
-    close(signals);
-    return fail(checked.error().detail + " (is 'voipsim mock-apns' running there?)", kExitFailed);
-  }
   std::optional<remote::PipelineLink> pipeline;
   if (options->pipeline) {
     pipeline.emplace(*options->pipeline, options->user);
     pipeline->set_error_handler([&out](const std::string& m) { out.warning(m); });
   }
-
-  remote::DeviceRunner runner(link, options->device);
-  runner.call([&](Device& d) {
-    d.set_event_observer([&out](const DeviceEvent& e) { out.print(to_json_line(e)); });
-    d.set_reachability_listener(&link);
-    if (pipeline) d.set_im_server(&*pipeline);
-  });
-  // Started before the app registers, so no push to its first token can be missed.
-  remote::DeliveryFollower follower(options->admin, cursor,
-                                    {[&link](std::string_view token) { return link.issued(token); },
-                                     [&runner, &out](Push push) {
-                                       runner.post([&out, push = std::move(push)](Device& d) {
-                                         if (d.deliver(push) == DeliverResult::Unreachable) {
-                                           out.warning("push " + push.apns_id +
-                                                       " came from the mock while the device is "
-                                                       "unreachable; the device did not take it");
-                                         }
-                                       });
-                                     },
-                                     [&out](const std::string& m) { out.warning(m); }});
+  auto linked = remote::LinkedDevice::start(
+      {options->admin, options->device, pipeline ? &*pipeline : nullptr, options->seed,
+       [&out](const DeviceEvent& e) { out.print(to_json_line(e)); },
+       [&out](const std::string& m) { out.warning(m); }});
+  if (!linked) {
+    close(signals);
+    return fail(linked.error().detail + " (is 'voipsim mock-apns' running there?)", kExitFailed);
+  }
+  remote::DeviceRunner& runner = (*linked)->runner();
 
   const std::string bundle = options->app.bundle_id;
   const auto setup = runner.call([&](Device& d) { return set_up(d, *options); });
@@ -338,8 +318,7 @@ int device(const std::vector<std::string>& words) {
       out.print(reply);
     }
   }
-  follower.stop();
-  runner.call([](Device& d) { d.set_event_observer(nullptr); });
+  linked->reset(); // stops following, then ends the device
   close(signals);
   out.print(ordered_json{{"event", "stopped"}, {"by", stopped_by}});
   return kExitOk;

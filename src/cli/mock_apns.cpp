@@ -1,6 +1,7 @@
 // voipsim mock-apns: the APNs mock as a standalone server for test suites in any language.
 #include "cli/args.hpp"
 #include "cli/commands.hpp"
+#include "core/file.hpp"
 #include "mock_apns/admin_server.hpp"
 #include "mock_apns/json_codec.hpp"
 #include "mock_apns/pki_dir.hpp"
@@ -8,9 +9,7 @@
 
 #include <csignal>
 #include <cstdlib>
-#include <fstream>
 #include <iostream>
-#include <sstream>
 
 #include <nlohmann/json.hpp>
 #include <pthread.h>
@@ -72,14 +71,6 @@ Exit status: 0 stopped by a signal, 1 could not start (busy port, unreadable fil
 
 namespace {
 
-std::optional<std::string> read_whole(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return std::nullopt;
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
-
 int fail(const std::string& message, int status) {
   std::cerr << "voipsim mock-apns: " << message << "\n";
   if (status == kExitUsage) std::cerr << "Run 'voipsim mock-apns --help' for usage.\n";
@@ -123,7 +114,7 @@ int mock_apns(const std::vector<std::string>& words) {
     return fail("--strict and --permissive exclude each other", kExitUsage);
   }
   if (args->has("config")) {
-    const auto text = read_whole(args->get("config", ""));
+    const auto text = core::read_file(args->get("config", ""));
     if (!text) return fail("cannot read --config " + args->get("config", ""), kExitFailed);
     const auto json = nlohmann::json::parse(*text, nullptr, false);
     if (json.is_discarded())
@@ -154,7 +145,7 @@ int mock_apns(const std::vector<std::string>& words) {
 
   std::vector<mock_apns::TokenRecord> tokens;
   if (args->has("tokens")) {
-    const auto text = read_whole(args->get("tokens", ""));
+    const auto text = core::read_file(args->get("tokens", ""));
     if (!text) return fail("cannot read --tokens " + args->get("tokens", ""), kExitFailed);
     auto parsed = mock_apns::parse_token_records(*text);
     if (!parsed) return fail(args->get("tokens", "") + ": " + parsed.error().detail, kExitUsage);

@@ -136,18 +136,15 @@ void Dispatcher::Impl::attempt(MessageRecord m, bool retry) {
   // announce a call that is over (§4.5: call pushes older than 30 s are dropped).
   if (clock.now() - m.created_at > options.retry.lifetime) {
     m.state = MessageState::Expired;
-    m.reason =
-        "a call push older than " +
-        std::to_string(
-            std::chrono::duration_cast<std::chrono::seconds>(options.retry.lifetime).count()) +
-        " s is dropped, not sent";
+    m.reason = expired_reason(options.retry, "not sent");
     store.update_message_later(m);
     return settle_one();
   }
   auto request = voip_request(m);
-  if (!request) { // checked when queued; a message resumed after an upgrade may still hit it
+  if (!request) { // the body carries the message id, so this is the first place to know
     m.state = MessageState::PayloadTooLarge;
-    m.reason = "the body would exceed " + std::to_string(kVoipPayloadLimit) + " bytes";
+    m.reason = "the VoIP body would exceed " + std::to_string(kVoipPayloadLimit) +
+               " bytes; APNs was not called";
     store.update_message_later(m);
     return settle_one();
   }

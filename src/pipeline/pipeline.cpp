@@ -1,12 +1,9 @@
 #include "pipeline/pipeline.hpp"
 
 #include "core/encoding.hpp"
-#include "pipeline/push_request.hpp"
+#include "core/file.hpp"
 #include "pipeline/store.hpp"
 #include "pki/classify.hpp"
-
-#include <fstream>
-#include <sstream>
 
 namespace pipeline {
 
@@ -35,13 +32,11 @@ MessageRecord skipped(MessageRecord m, MessageState state, std::string reason) {
 
 core::Result<std::unique_ptr<Pipeline>> Pipeline::open(PipelineOptions options,
                                                        core::Clock& clock) {
-  std::ifstream in(options.apple_ca_file, std::ios::binary);
-  if (!in)
+  auto pem = core::read_file(options.apple_ca_file);
+  if (!pem)
     return core::fail(core::Errc::InvalidArgument,
                       "cannot read the Apple CA file '" + options.apple_ca_file + "'");
-  std::ostringstream pem;
-  pem << in.rdbuf();
-  auto trust = pki::TrustStore::from_pem(pem.str());
+  auto trust = pki::TrustStore::from_pem(*pem);
   if (!trust) return core::Unexpected(trust.error());
   auto store = Store::open(options.database);
   if (!store) return core::Unexpected(store.error());
@@ -180,15 +175,7 @@ std::variant<std::string, ApiError> Pipeline::send_message(const MessageToSend& 
   if (!added) return error("STORE_FAILED", added.error().message(), 500);
   MessageRecord& m = *added;
   if (m.state != MessageState::Pending) return m.message_id;
-  // The id is known only now, and the body carries it: check the size here.
-  if (voip_body(m).size() > kVoipPayloadLimit) {
-    m = skipped(std::move(m), MessageState::PayloadTooLarge,
-                "the VoIP body would exceed " + std::to_string(kVoipPayloadLimit) +
-                    " bytes; APNs was not called");
-    if (auto updated = store_->update_message(m); !updated)
-      return error("STORE_FAILED", updated.error().message(), 500);
-    return m.message_id;
-  }
+  // The dispatcher builds the body (it carries the id) and records payload_too_large itself.
   std::string id = m.message_id;
   dispatcher_->send(std::move(m));
   return id;

@@ -26,12 +26,8 @@ Decision retry_or_give_up(const AttemptResult& r, int attempts, core::TimePoint 
                          ? core::Duration::zero()
                          : std::chrono::duration_cast<core::Duration>(base * (1.0 + jitter / 2));
   if (now + delay - created_at > policy.lifetime)
-    return terminal(
-        MessageState::Expired,
-        "a call push older than " +
-            std::to_string(
-                std::chrono::duration_cast<std::chrono::seconds>(policy.lifetime).count()) +
-            " s is dropped, not retried (last: " + what + ")");
+    return terminal(MessageState::Expired,
+                    expired_reason(policy, "not retried (last: " + what + ")"));
   Decision d;
   d.reason = what;
   d.retry_after = delay;
@@ -39,6 +35,11 @@ Decision retry_or_give_up(const AttemptResult& r, int attempts, core::TimePoint 
 }
 
 } // namespace
+
+std::string expired_reason(const RetryPolicy& policy, const std::string& what) {
+  const auto seconds = std::chrono::duration_cast<std::chrono::seconds>(policy.lifetime).count();
+  return "a call push older than " + std::to_string(seconds) + " s is dropped, " + what;
+}
 
 Decision decide(const AttemptResult& r, int attempts, core::TimePoint created_at,
                 core::TimePoint now, core::TimePoint registered_at, const RetryPolicy& policy,

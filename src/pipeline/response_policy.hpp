@@ -37,6 +37,9 @@ struct Decision {
   std::optional<std::string> certificate_health; // flag for the certificate record
 };
 
+// "a call push older than 30 s is dropped" and `what` happened to it: why a push ended Expired.
+std::string expired_reason(const RetryPolicy& policy, const std::string& what);
+
 // `attempts` counts this one; `jitter` in [0, 1) spreads retries (the dispatcher draws it from
 // a seeded generator); `registered_at` is the registration's updated_at (410 rule).
 Decision decide(const AttemptResult& result, int attempts, core::TimePoint created_at,
