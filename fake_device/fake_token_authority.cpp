@@ -1,7 +1,7 @@
 #include "fake_device/fake_token_authority.hpp"
 
-#include "core/encoding.hpp"
 #include "fake_device/error.hpp"
+#include "fake_device/token_draw.hpp"
 
 namespace fake_device {
 
@@ -14,13 +14,7 @@ core::Result<std::string> FakeTokenAuthority::issue(const TokenRequest& request)
   // alias two registrations, so draw again rather than assume.
   std::string hex;
   do {
-    std::string bytes(32, '\0');
-    for (std::size_t i = 0; i < bytes.size(); i += 8) {
-      auto word = engine_();
-      for (std::size_t j = 0; j < 8; ++j, word >>= 8)
-        bytes[i + j] = static_cast<char>(word & 0xff);
-    }
-    hex = core::hex_encode(bytes);
+    hex = draw_token_hex(engine_);
   } while (records_.count(hex) != 0);
   records_.emplace(hex, Record{request, true, std::nullopt});
   order_.push_back(hex);

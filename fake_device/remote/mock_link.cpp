@@ -1,6 +1,7 @@
 #include "fake_device/remote/mock_link.hpp"
 
 #include "core/encoding.hpp"
+#include "fake_device/token_draw.hpp"
 
 #include <nlohmann/json.hpp>
 
@@ -55,10 +56,7 @@ core::Result<void> MockLink::check(std::uint64_t& next_cursor) const {
 }
 
 core::Result<std::string> MockLink::issue(const TokenRequest& request) {
-  std::string bytes(32, '\0');
-  for (auto& byte : bytes)
-    byte = static_cast<char>(engine_());
-  const std::string token = core::hex_encode(bytes);
+  const std::string token = draw_token_hex(engine_);
   const json record = {{"token", token},
                        {"environment", request.environment == ApsEnvironment::Development
                                            ? "sandbox"

@@ -25,4 +25,9 @@ extern const char* const kDeviceHelp;
 int pipeline(const std::vector<std::string>& args);
 extern const char* const kPipelineHelp;
 
+int run(const std::vector<std::string>& args);
+extern const char* const kRunHelp;
+int demo(const std::vector<std::string>& args);
+extern const char* const kDemoHelp;
+
 } // namespace cli

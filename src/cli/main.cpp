@@ -19,6 +19,10 @@ Usage:
   voipsim --help | --version
 
 Commands:
+  demo       Replay the built-in scenario library (every FAQ failure case and the main flows)
+             on a virtual clock and print a pass/fail table; reports go to a folder it names.
+  run        Replay scenario files (YAML/JSON): each in an in-process world of mock APNs,
+             pipeline and simulated iPhones on one virtual clock; JUnit XML and JSON reports.
   certs      Write a fake Apple push PKI for one app: CAs, the mock's server certificate,
              provider certificates of each kind (.pem, .key, .p12), a .p8 token key.
   device     Run a simulated iPhone against a running mock: the app registers for VoIP
@@ -31,8 +35,6 @@ Commands:
   selftest   Check the HTTP/2 transport on loopback: an in-process server and client
              exchange requests and every answer is verified.
 
-Planned (not in this build yet): demo, run.
-
 Exit status: 0 success, 1 the command ran and failed, 2 bad usage.
 )";
 
@@ -44,9 +46,11 @@ struct Command {
 
 const Command kCommands[] = {
     {"certs", cli::certs, &cli::kCertsHelp},
+    {"demo", cli::demo, &cli::kDemoHelp},
     {"device", cli::device, &cli::kDeviceHelp},
     {"mock-apns", cli::mock_apns, &cli::kMockApnsHelp},
     {"pipeline", cli::pipeline, &cli::kPipelineHelp},
+    {"run", cli::run, &cli::kRunHelp},
     {"selftest", cli::selftest, &cli::kSelftestHelp},
 };
 

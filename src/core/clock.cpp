@@ -125,4 +125,9 @@ std::size_t VirtualClock::pending_timers() const {
   return impl_->timers.size();
 }
 
+std::optional<TimePoint> VirtualClock::next_due() const {
+  std::lock_guard lock(impl_->mutex);
+  return impl_->timers.earliest();
+}
+
 } // namespace core

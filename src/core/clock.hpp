@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 
 namespace core {
 
@@ -77,6 +78,9 @@ public:
   void advance(Duration by);
   void advance_to(TimePoint to);
   std::size_t pending_timers() const;
+  // When the earliest pending timer is due; nullopt when none is. A runner that must let other
+  // threads react to each timer before the next one fires advances to this, one step at a time.
+  std::optional<TimePoint> next_due() const;
 
 private:
   struct Impl;

@@ -81,8 +81,9 @@ struct Dispatcher::Impl : std::enable_shared_from_this<Dispatcher::Impl> {
   net::Client& client_for(const MessageRecord& m);
   // One push less in flight; called with `mutex` held.
   void settle_one() {
-    if (--in_flight != 0) return;
-    idle.notify_all();
+    if (--in_flight != retry_timers.size()) return;
+    idle.notify_all(); // quiet, and idle too when no retry waits
+    if (in_flight != 0) return;
     for (auto& [id, waiter] : std::exchange(idle_waiters, {}))
       waiter();
   }
@@ -96,7 +97,7 @@ struct Dispatcher::Impl : std::enable_shared_from_this<Dispatcher::Impl> {
   net::IoThreads io;
 
   mutable std::mutex mutex;             // guards everything below
-  mutable std::condition_variable idle; // in_flight reached 0
+  mutable std::condition_variable idle; // in_flight reached 0, or only retries wait (quiet)
   bool stopping = false;
   std::map<std::pair<std::int64_t, Environment>, std::unique_ptr<net::Client>> clients;
   std::set<core::Clock::TimerId> retry_timers;
@@ -197,6 +198,7 @@ void Dispatcher::Impl::finish(MessageRecord m, const AttemptResult& result) {
     self->attempt(std::move(m), true);
   });
   retry_timers.insert(*timer);
+  if (in_flight == retry_timers.size()) idle.notify_all(); // quiet
 }
 
 Dispatcher::Dispatcher(Store& store, core::Clock& clock, DispatcherOptions options)
@@ -246,6 +248,12 @@ void Dispatcher::cancel_when_idle(std::uint64_t id) {
 bool Dispatcher::wait_idle(std::chrono::milliseconds timeout) const {
   std::unique_lock lock(impl_->mutex);
   return impl_->idle.wait_for(lock, timeout, [this] { return impl_->in_flight == 0; });
+}
+
+bool Dispatcher::wait_quiet(std::chrono::milliseconds timeout) const {
+  std::unique_lock lock(impl_->mutex);
+  return impl_->idle.wait_for(lock, timeout,
+                              [this] { return impl_->in_flight == impl_->retry_timers.size(); });
 }
 
 } // namespace pipeline

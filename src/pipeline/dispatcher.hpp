@@ -50,6 +50,10 @@ public:
   std::size_t in_flight() const;
   // Waits until nothing is in flight; false when `timeout` passed first.
   bool wait_idle(std::chrono::milliseconds timeout) const;
+  // Waits until no push is on the wire: each one in flight waits for its retry timer, which
+  // only the clock can fire. With a VirtualClock this is where a runner may advance time;
+  // false when `timeout` passed first.
+  bool wait_quiet(std::chrono::milliseconds timeout) const;
   // Calls `idle` once nothing is in flight (now, if nothing is), on whichever thread settles
   // the last push, under the dispatcher's lock: it must only hand the news on (post it).
   // Returns an id for cancel_when_idle (0 when it was called at once). Never called after the

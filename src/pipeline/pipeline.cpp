@@ -189,6 +189,10 @@ std::size_t Pipeline::in_flight() const {
   return dispatcher_->in_flight();
 }
 
+bool Pipeline::wait_quiet(std::chrono::milliseconds timeout) const {
+  return dispatcher_->wait_quiet(timeout);
+}
+
 bool Pipeline::wait_idle(std::chrono::milliseconds timeout) const {
   return dispatcher_->wait_idle(timeout);
 }

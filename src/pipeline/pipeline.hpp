@@ -78,6 +78,8 @@ public:
   std::size_t in_flight() const;
   // Waits until every sent push is settled; false when `timeout` passed first.
   bool wait_idle(std::chrono::milliseconds timeout) const;
+  // Waits until no push is on the wire (see Dispatcher::wait_quiet).
+  bool wait_quiet(std::chrono::milliseconds timeout) const;
   // Calls `idle` once every sent push is settled (see Dispatcher::when_idle).
   std::uint64_t when_idle(std::function<void()> idle);
   void cancel_when_idle(std::uint64_t id);

@@ -1,0 +1,260 @@
+// `voipsim run` and `voipsim demo`: replay scenarios on the virtual clock and report.
+
+#include "cli/args.hpp"
+#include "cli/commands.hpp"
+#include "core/file.hpp"
+#include "scenario/library.hpp"
+#include "scenario/loader.hpp"
+#include "scenario/report.hpp"
+#include "scenario/runner.hpp"
+
+#include <chrono>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <functional>
+#include <iostream>
+#include <sstream>
+
+#include <unistd.h>
+
+namespace cli {
+
+const char* const kRunHelp =
+    R"(Usage: voipsim run FILE|DIR... [--junit OUT.xml] [--json OUT.json] [--seed N]
+                   [--filter TEXT] [--quiet]
+
+Replays scenario files (YAML, or the same structure as JSON; scenarios/README.md is the
+reference). Each scenario runs in its own in-process world: a mock APNs on loopback ports with
+TLS, the IM pipeline talking HTTP/2 to it, and simulated iPhones, all on one virtual clock, so
+an hour of provider-token validity passes in milliseconds and the same seed gives the same
+timeline. A folder is searched recursively for *.yaml, *.yml and *.json.
+
+Options:
+  --junit FILE   write JUnit XML (one testcase per scenario, the timeline in system-out)
+  --json FILE    write the JSON report (outcomes, failures, full timelines)
+  --seed N       seed for tokens, ids and retry jitter (default 1)
+  --filter TEXT  run only the scenarios whose name contains TEXT
+  --quiet        print failures and the summary only, not every timeline
+  --live         (not built yet) run against standalone processes in real time
+  -h, --help     show this help
+
+Output: a progress line per scenario on stderr; each scenario's timeline (coloured on a
+terminal, plain when piped) and a pass/fail table on stdout. A failure names the step, the
+expectation and its place in the file, what was expected, what was observed, and the
+timeline of that step.
+
+Exit status: 0 every scenario passed, 1 one failed or could not run, 2 bad usage or a
+scenario file that does not load (the error names the file, line and allowed values).
+)";
+
+const char* const kDemoHelp =
+    R"(Usage: voipsim demo [--out DIR] [--seed N] [--verbose]
+
+Replays the whole scenario library built into voipsim (scenarios/faq: one scenario per FAQ
+failure case of the IM VoIP flow; scenarios/flows: happy path, token rotation, uninstall,
+provider tokens over an hour, retries, Do Not Disturb) and prints one line per scenario with
+what it demonstrates. Everything runs in process on loopback, on a virtual clock.
+
+Options:
+  --out DIR    where to write the reports (default: a new folder under $TMPDIR, named at
+               the end): report.json, junit.xml, timeline.txt (every scenario's timeline)
+  --seed N     seed for tokens, ids and retry jitter (default 1)
+  --verbose    also print every scenario's timeline
+  -h, --help   show this help
+
+Exit status: 0 every scenario passed, 1 one failed or could not run, 2 bad usage.
+)";
+
+namespace {
+
+using scenario::Outcome;
+using scenario::ScenarioResult;
+
+bool is_terminal(int fd) {
+  return ::isatty(fd) == 1 && std::getenv("NO_COLOR") == nullptr;
+}
+
+// Runs them in order with a progress line each; the PKI is made once for all.
+std::optional<std::vector<ScenarioResult>>
+run_all(const std::vector<scenario::Scenario>& list, std::uint64_t seed,
+        const std::function<void(const ScenarioResult&)>& done) {
+  std::cerr << "voipsim: preparing the fake Apple PKI...\n";
+  auto run = scenario::Run::prepare(seed);
+  if (!run) {
+    std::cerr << "voipsim: cannot prepare the run: " << run.error().message() << "\n";
+    return std::nullopt;
+  }
+  std::vector<ScenarioResult> results;
+  for (std::size_t i = 0; i < list.size(); ++i) {
+    std::cerr << "[" << i + 1 << "/" << list.size() << "] " << list[i].name << " ..." << std::flush;
+    results.push_back((*run)->run(list[i]));
+    const auto& r = results.back();
+    char took[32];
+    std::snprintf(took, sizeof took, "%.2f s", r.wall_seconds);
+    std::cerr << " " << scenario::to_string(r.outcome) << " (" << took << ")\n";
+    if (done) done(r);
+  }
+  return results;
+}
+
+bool write_text(const std::filesystem::path& path, const std::string& text) {
+  std::ofstream out(path, std::ios::binary | std::ios::trunc);
+  out << text;
+  out.close();
+  if (!out) {
+    std::cerr << "voipsim: cannot write " << path.string() << "\n";
+    return false;
+  }
+  return true;
+}
+
+bool all_passed(const std::vector<ScenarioResult>& results) {
+  for (const auto& r : results)
+    if (r.outcome != Outcome::Passed) return false;
+  return true;
+}
+
+std::optional<std::uint64_t> seed_of(const Args& args, const char* command) {
+  std::string error;
+  auto seed = args.number("seed", 1, 1, UINT64_MAX, error);
+  if (!seed) std::cerr << "voipsim " << command << ": " << error << "\n";
+  return seed;
+}
+
+} // namespace
+
+int run(const std::vector<std::string>& words) {
+  std::string error;
+  const auto args =
+      Args::parse(words, {"junit", "json", "seed", "filter"}, {"quiet", "live", "help"}, error);
+  if (!args) {
+    std::cerr << "voipsim run: " << error << "\nRun 'voipsim run --help' for usage.\n";
+    return kExitUsage;
+  }
+  if (args->has("help")) {
+    std::cout << kRunHelp;
+    return kExitOk;
+  }
+  if (args->has("live")) {
+    std::cerr << "voipsim run: --live (standalone processes in real time) is not built yet; "
+                 "run without it to replay in process on the virtual clock.\n";
+    return kExitUsage;
+  }
+  if (args->positional().empty()) {
+    std::cerr << "voipsim run: name at least one scenario file or folder, e.g. "
+                 "'voipsim run scenarios/'.\n";
+    return kExitUsage;
+  }
+  const auto seed = seed_of(*args, "run");
+  if (!seed) return kExitUsage;
+  auto loaded = scenario::load_scenario_files(args->positional());
+  if (!loaded) {
+    std::cerr << "voipsim run: " << loaded.error().detail << "\n";
+    return kExitUsage;
+  }
+  std::vector<scenario::Scenario> list;
+  const std::string filter = args->get("filter", "");
+  for (auto& s : *loaded)
+    if (s.name.find(filter) != std::string::npos) list.push_back(std::move(s));
+  if (list.empty()) {
+    std::cerr << "voipsim run: no scenario" << (filter.empty() ? "" : " matches --filter " + filter)
+              << "\n";
+    return kExitUsage;
+  }
+  const scenario::TextStyle style{is_terminal(STDOUT_FILENO)};
+  const bool quiet = args->has("quiet");
+  auto results = run_all(list, *seed, [&](const ScenarioResult& r) {
+    if (!quiet || r.outcome != Outcome::Passed) scenario::print_scenario(std::cout, r, style);
+  });
+  if (!results) return kExitFailed;
+  scenario::print_table(std::cout, *results, style);
+  if (args->has("json") &&
+      !write_text(args->get("json", ""), scenario::to_json_report(*results, *seed)))
+    return kExitFailed;
+  if (args->has("junit") && !write_text(args->get("junit", ""), scenario::to_junit_xml(*results)))
+    return kExitFailed;
+  return all_passed(*results) ? kExitOk : kExitFailed;
+}
+
+int demo(const std::vector<std::string>& words) {
+  std::string error;
+  const auto args = Args::parse(words, {"out", "seed"}, {"verbose", "help"}, error);
+  if (!args) {
+    std::cerr << "voipsim demo: " << error << "\nRun 'voipsim demo --help' for usage.\n";
+    return kExitUsage;
+  }
+  if (args->has("help")) {
+    std::cout << kDemoHelp;
+    return kExitOk;
+  }
+  if (!args->positional().empty()) {
+    std::cerr << "voipsim demo: takes no file names (use 'voipsim run FILE...' for your own)\n";
+    return kExitUsage;
+  }
+  const auto seed = seed_of(*args, "demo");
+  if (!seed) return kExitUsage;
+  const auto started = std::chrono::steady_clock::now();
+
+  std::vector<scenario::Scenario> list;
+  for (const auto& file : scenario::embedded_library()) {
+    const std::string path(file.path);
+    auto name = std::filesystem::path(path).replace_extension().generic_string();
+    auto parsed = scenario::parse_scenario(file.text, "scenarios/" + path, name);
+    if (!parsed) { // the build embeds only files the test suite loads: a bug if it happens
+      std::cerr << "voipsim demo: built-in scenario does not load: " << parsed.error().detail
+                << "\n";
+      return kExitFailed;
+    }
+    list.push_back(std::move(*parsed));
+  }
+
+  std::filesystem::path out;
+  if (args->has("out")) {
+    out = args->get("out", "");
+    std::error_code ec;
+    std::filesystem::create_directories(out, ec);
+    if (ec) {
+      std::cerr << "voipsim demo: cannot create " << out.string() << ": " << ec.message() << "\n";
+      return kExitFailed;
+    }
+  } else {
+    const char* tmp = std::getenv("TMPDIR");
+    std::string tmpl = std::string(tmp && *tmp ? tmp : "/tmp") + "/voipsim-demo-XXXXXX";
+    if (::mkdtemp(tmpl.data()) == nullptr) {
+      std::cerr << "voipsim demo: cannot create a report folder under " << tmpl << "\n";
+      return kExitFailed;
+    }
+    out = tmpl;
+  }
+
+  const scenario::TextStyle style{is_terminal(STDOUT_FILENO)};
+  std::cout << "voipsim demo: " << list.size()
+            << " scenarios of the iOS VoIP-push path (FAQ failure cases and flows), each with a "
+               "mock APNs, the IM pipeline and a simulated iPhone, on a virtual clock.\n\n";
+  std::cout.flush();
+  auto results = run_all(list, *seed, [&](const ScenarioResult& r) {
+    if (args->has("verbose")) scenario::print_scenario(std::cout, r, style);
+  });
+  if (!results) return kExitFailed;
+  std::cout << "\n";
+  scenario::print_table(std::cout, *results, style);
+
+  std::ostringstream timelines;
+  for (const auto& r : *results)
+    scenario::print_scenario(timelines, r, {});
+  if (!write_text(out / "report.json", scenario::to_json_report(*results, *seed)) ||
+      !write_text(out / "junit.xml", scenario::to_junit_xml(*results)) ||
+      !write_text(out / "timeline.txt", timelines.str()))
+    return kExitFailed;
+  const double took =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  char took_text[32];
+  std::snprintf(took_text, sizeof took_text, "%.1f s", took);
+  std::cout << "  finished in " << took_text << "; reports in "
+            << std::filesystem::absolute(out).string()
+            << " (report.json, junit.xml, timeline.txt)\n";
+  return all_passed(*results) ? kExitOk : kExitFailed;
+}
+
+} // namespace cli

@@ -1,0 +1,624 @@
+#include "scenario/loader.hpp"
+
+#include "core/file.hpp"
+#include "fake_device/remote/device_commands.hpp"
+#include "mock_apns/reason.hpp"
+#include "pipeline/records.hpp"
+
+#include <algorithm>
+#include <charconv>
+#include <filesystem>
+#include <map>
+#include <stdexcept>
+
+#include <yaml-cpp/yaml.h>
+
+namespace scenario {
+
+namespace {
+
+namespace fs = std::filesystem;
+using fake_device::DeviceEventKind;
+
+// Thrown inside this file only; parse_scenario turns it into an error value.
+struct LoadError : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
+std::string join(const std::vector<std::string>& words) {
+  std::string out;
+  for (const auto& w : words)
+    out += (out.empty() ? "" : ", ") + w;
+  return out;
+}
+
+const std::vector<std::pair<std::string, Action>>& actions() {
+  static const std::vector<std::pair<std::string, Action>> table = {
+      {"upload", Action::Upload},
+      {"install", Action::Install},
+      {"uninstall", Action::Uninstall},
+      {"reinstall", Action::Reinstall},
+      {"consent", Action::Consent},
+      {"launch", Action::Launch},
+      {"home", Action::Home},
+      {"swipe", Action::Swipe},
+      {"terminate", Action::Terminate},
+      {"login", Action::Login},
+      {"logout", Action::Logout},
+      {"kick", Action::Kick},
+      {"alert_token", Action::AlertToken},
+      {"rotate_token", Action::RotateToken},
+      {"airplane", Action::Airplane},
+      {"callkit", Action::CallKit},
+      {"answer", Action::Answer},
+      {"decline", Action::Decline},
+      {"dnd", Action::Dnd},
+      {"send", Action::Send},
+      {"push", Action::Push},
+      {"advance", Action::Advance},
+      {"fault", Action::Fault},
+  };
+  return table;
+}
+
+template <class T>
+std::vector<std::string> names_of(const std::vector<std::pair<std::string, T>>& table) {
+  std::vector<std::string> out;
+  for (const auto& [name, value] : table)
+    out.push_back(name);
+  return out;
+}
+
+// One file's nodes, with the file name every error carries.
+class Reader {
+public:
+  explicit Reader(std::string file) : file_(std::move(file)) {}
+
+  [[noreturn]] void fail(const YAML::Node& at, const std::string& what) const {
+    throw LoadError(where(at).text() + ": " + what);
+  }
+  Location where(const YAML::Node& at) const {
+    const auto mark = at.Mark();
+    return {file_, mark.line >= 0 ? mark.line + 1 : 0};
+  }
+
+  void require_map(const YAML::Node& node, const std::string& what) const {
+    if (!node.IsMap()) fail(node, what + " must be a mapping of keys to values");
+  }
+  // Refuses keys outside `allowed`, naming them all.
+  void check_keys(const YAML::Node& node, const std::string& what,
+                  const std::vector<std::string>& allowed) const {
+    require_map(node, what);
+    for (const auto& entry : node) {
+      const auto key = entry.first.as<std::string>();
+      if (std::find(allowed.begin(), allowed.end(), key) == allowed.end())
+        fail(entry.first, "unknown key '" + key + "' in " + what + "; allowed: " + join(allowed));
+    }
+  }
+
+  std::string text(const YAML::Node& node, const std::string& what) const {
+    if (!node.IsScalar()) fail(node, what + " must be a single value");
+    return node.Scalar();
+  }
+  bool flag(const YAML::Node& node, const std::string& what) const {
+    const std::string t = text(node, what);
+    if (t == "true" || t == "on" || t == "yes") return true;
+    if (t == "false" || t == "off" || t == "no") return false;
+    fail(node, what + " must be true or false (or on/off), not '" + t + "'");
+  }
+  std::int64_t integer(const YAML::Node& node, const std::string& what) const {
+    const std::string t = text(node, what);
+    std::int64_t v = 0;
+    const auto [end, ec] = std::from_chars(t.data(), t.data() + t.size(), v);
+    if (ec != std::errc() || end != t.data() + t.size())
+      fail(node, what + " must be a whole number, not '" + t + "'");
+    return v;
+  }
+  core::Duration duration(const YAML::Node& node, const std::string& what) const {
+    auto d = parse_duration(text(node, what));
+    if (!d) fail(node, what + ": " + d.error().message());
+    return *d;
+  }
+  template <class T>
+  T choice(const YAML::Node& node, const std::string& what,
+           const std::vector<std::pair<std::string, T>>& table) const {
+    const std::string t = text(node, what);
+    for (const auto& [name, value] : table)
+      if (name == t) return value;
+    fail(node, "'" + t + "' is not a valid " + what + "; allowed: " + join(names_of(table)));
+  }
+  // A value checked by a parser of another part: allowed values listed from `allowed`.
+  std::string checked(const YAML::Node& node, const std::string& what, bool valid,
+                      const std::string& allowed) const {
+    if (!valid)
+      fail(node, "'" + node.Scalar() + "' is not a valid " + what + "; allowed: " + allowed);
+    return node.Scalar();
+  }
+
+private:
+  std::string file_;
+};
+
+const std::vector<std::pair<std::string, fake_device::ApsEnvironment>> kEnvironments = {
+    {"development", fake_device::ApsEnvironment::Development},
+    {"production", fake_device::ApsEnvironment::Production}};
+const std::vector<std::pair<std::string, fake_device::RegistryCreation>> kRegistry = {
+    {"at_launch", fake_device::RegistryCreation::AtLaunch},
+    {"after_consent", fake_device::RegistryCreation::AfterConsent},
+    {"after_login", fake_device::RegistryCreation::AfterLogin},
+    {"never", fake_device::RegistryCreation::Never}};
+const std::vector<std::pair<std::string, fake_device::TokenReporting>> kReporting = {
+    {"after_login", fake_device::TokenReporting::AfterLogin},
+    {"on_token_only", fake_device::TokenReporting::OnTokenOnly},
+    {"never", fake_device::TokenReporting::Never}};
+const std::vector<std::pair<std::string, std::string>> kApnsEnvironments = {
+    {"sandbox", "sandbox"}, {"production", "production"}};
+const std::vector<std::pair<std::string, std::string>> kConsoleCodes = {
+    {"none", "none"},
+    {"P12_PASSWORD_REQUIRED", "P12_PASSWORD_REQUIRED"},
+    {"P12_BAD_PASSWORD", "P12_BAD_PASSWORD"},
+    {"P12_NO_PRIVATE_KEY", "P12_NO_PRIVATE_KEY"},
+    {"P12_INVALID", "P12_INVALID"},
+    {"CERT_NAME_INVALID", "CERT_NAME_INVALID"},
+    {"CERT_EXPIRED", "CERT_EXPIRED"},
+    {"CERT_NOT_APPLE", "CERT_NOT_APPLE"},
+    {"CERT_NOT_VOIP", "CERT_NOT_VOIP"}};
+const std::vector<std::pair<std::string, std::string>> kHealth = {
+    {"ok", "ok"},
+    {"CERT_TOPIC_MISMATCH", "CERT_TOPIC_MISMATCH"},
+    {"BAD_CERTIFICATE", "BAD_CERTIFICATE"},
+    {"CERT_EXPIRED", "CERT_EXPIRED"}};
+const std::vector<std::pair<std::string, std::string>> kAuth = {{"token", "token"},
+                                                                {"certificate", "certificate"}};
+
+// Every value of an enum from 0 to `last`, by the name its to_string gives.
+template <class E, class Name>
+std::vector<std::pair<std::string, E>> enum_table(E last, Name name) {
+  std::vector<std::pair<std::string, E>> out;
+  for (int v = 0; v <= static_cast<int>(last); ++v)
+    out.emplace_back(std::string(name(static_cast<E>(v))), static_cast<E>(v));
+  return out;
+}
+
+// The names alone, for values the model keeps as text.
+template <class E, class Name>
+std::vector<std::pair<std::string, std::string>> name_table(E last, Name name) {
+  std::vector<std::pair<std::string, std::string>> out;
+  for (const auto& [text, value] : enum_table(last, name))
+    out.emplace_back(text, text);
+  return out;
+}
+
+std::vector<std::pair<std::string, DeviceEventKind>> event_kinds() {
+  return enum_table(DeviceEventKind::Log,
+                    [](DeviceEventKind k) { return fake_device::to_string(k); });
+}
+
+std::vector<std::pair<std::string, std::string>> process_states() {
+  return name_table(fake_device::ProcessState::TerminatedBySystem,
+                    [](fake_device::ProcessState p) { return fake_device::to_string(p); });
+}
+
+std::vector<std::pair<std::string, std::string>> message_states() {
+  return name_table(pipeline::MessageState::Failed,
+                    [](pipeline::MessageState m) { return pipeline::to_string(m); });
+}
+
+std::vector<std::pair<std::string, std::string>> registration_states() {
+  auto out = name_table(pipeline::RegistrationState::Inactive,
+                        [](pipeline::RegistrationState r) { return pipeline::to_string(r); });
+  out.insert(out.begin(), {"none", "none"});
+  return out;
+}
+
+std::string reason(const Reader& r, const YAML::Node& node, const std::string& what) {
+  const std::string t = r.text(node, what);
+  return r.checked(node, what, mock_apns::parse_reason(t).has_value(),
+                   "a reason of apns-provider-api.md §5.2, e.g. BadDeviceToken, Unregistered, "
+                   "ServiceUnavailable");
+}
+
+UploadSpec read_upload(const Reader& r, const YAML::Node& n, const std::string& what) {
+  r.check_keys(n, what, {"label", "name", "credential", "password", "allow_other_types"});
+  UploadSpec u;
+  if (!n["credential"])
+    r.fail(n, what + " needs 'credential' (a .p12 of the PKI, e.g. voip-services)");
+  u.credential = r.text(n["credential"], "credential");
+  u.label = n["label"] ? r.text(n["label"], "label") : u.credential;
+  u.name = n["name"] ? r.text(n["name"], "name") : "Acme VoIP";
+  if (n["password"]) u.password = n["password"].IsNull() ? "" : r.text(n["password"], "password");
+  if (n["allow_other_types"])
+    u.allow_other_types = r.flag(n["allow_other_types"], "allow_other_types");
+  return u;
+}
+
+AppSpec read_app(const Reader& r, const YAML::Node& n) {
+  r.check_keys(n, "app",
+               {"bundle_id", "environment", "push_notifications", "voip_background_mode",
+                "callkit_linked", "linked_sdk", "registry", "callkit", "certificate",
+                "token_reporting", "reports_alert_token_as_voip"});
+  AppSpec a;
+  auto& c = a.config;
+  if (n["bundle_id"]) c.bundle_id = r.text(n["bundle_id"], "bundle_id");
+  if (n["environment"]) c.environment = r.choice(n["environment"], "environment", kEnvironments);
+  if (n["push_notifications"])
+    c.push_notifications_capability = r.flag(n["push_notifications"], "push_notifications");
+  if (n["voip_background_mode"])
+    c.voip_background_mode = r.flag(n["voip_background_mode"], "voip_background_mode");
+  if (n["callkit_linked"]) c.callkit_linked = r.flag(n["callkit_linked"], "callkit_linked");
+  if (n["linked_sdk"]) {
+    auto v = fake_device::remote::parse_ios_version(r.text(n["linked_sdk"], "linked_sdk"));
+    if (!v) r.fail(n["linked_sdk"], v.error().message());
+    c.linked_sdk = *v;
+  }
+  if (n["registry"]) c.registry = r.choice(n["registry"], "registry", kRegistry);
+  if (n["callkit"]) {
+    auto b = fake_device::remote::parse_callkit_behaviour(r.text(n["callkit"], "callkit"));
+    if (!b) r.fail(n["callkit"], b.error().message());
+    c.callkit = *b;
+  }
+  if (n["certificate"]) a.certificate = r.text(n["certificate"], "certificate");
+  if (n["token_reporting"])
+    c.token_reporting = r.choice(n["token_reporting"], "token_reporting", kReporting);
+  if (n["reports_alert_token_as_voip"])
+    c.reports_alert_token_as_voip =
+        r.flag(n["reports_alert_token_as_voip"], "reports_alert_token_as_voip");
+  return a;
+}
+
+DeviceSpec read_device(const Reader& r, const YAML::Node& n) {
+  r.check_keys(n, "device", {"id", "user", "ios", "locked", "dnd", "app"});
+  DeviceSpec d;
+  d.where = r.where(n);
+  if (!n["id"] || !n["user"]) r.fail(n, "a device needs 'id' and 'user' (who logs in on it)");
+  d.id = r.text(n["id"], "id");
+  d.user = r.text(n["user"], "user");
+  if (n["ios"]) {
+    auto v = fake_device::remote::parse_ios_version(r.text(n["ios"], "ios"));
+    if (!v) r.fail(n["ios"], v.error().message());
+    d.ios = *v;
+  }
+  if (n["locked"]) d.locked = r.flag(n["locked"], "locked");
+  if (n["dnd"]) d.dnd = r.flag(n["dnd"], "dnd");
+  if (n["app"]) d.app = read_app(r, n["app"]);
+  return d;
+}
+
+Setup read_setup(const Reader& r, const YAML::Node& n) {
+  r.check_keys(n, "setup", {"mock", "uploads", "devices"});
+  Setup s;
+  if (const auto mock = n["mock"]) {
+    r.check_keys(mock, "setup.mock", {"tokens", "unregister_delay"});
+    if (mock["tokens"])
+      s.strict_tokens = r.choice(
+          mock["tokens"], "tokens mode",
+          std::vector<std::pair<std::string, bool>>{{"strict", true}, {"permissive", false}});
+    if (mock["unregister_delay"])
+      s.unregister_delay = r.duration(mock["unregister_delay"], "unregister_delay");
+  }
+  if (const auto uploads = n["uploads"]) {
+    if (!uploads.IsSequence()) r.fail(uploads, "setup.uploads must be a list");
+    for (const auto& u : uploads)
+      s.uploads.push_back(read_upload(r, u, "an upload"));
+  }
+  if (const auto devices = n["devices"]) {
+    if (!devices.IsSequence()) r.fail(devices, "setup.devices must be a list");
+    for (const auto& d : devices) {
+      s.devices.push_back(read_device(r, d));
+      for (std::size_t i = 0; i + 1 < s.devices.size(); ++i)
+        if (s.devices[i].id == s.devices.back().id)
+          r.fail(d, "two devices are called '" + s.devices.back().id + "'");
+    }
+  }
+  return s;
+}
+
+std::vector<DeviceEventKind> read_events(const Reader& r, const YAML::Node& n,
+                                         const std::string& what) {
+  static const auto kinds = event_kinds();
+  std::vector<DeviceEventKind> out;
+  if (n.IsScalar()) return {r.choice(n, "device event", kinds)};
+  if (!n.IsSequence()) r.fail(n, what + " must be a list of device events");
+  for (const auto& e : n)
+    out.push_back(r.choice(e, "device event", kinds));
+  return out;
+}
+
+Expectations read_expect(const Reader& r, const YAML::Node& n) {
+  r.check_keys(n, "expect",
+               {"apns", "message", "registration", "console", "certificate", "device", "response"});
+  Expectations e;
+  if (const auto a = n["apns"]) {
+    ApnsExpectation x;
+    x.where = r.where(a);
+    if (a.IsScalar() && a.Scalar() == "none") {
+      x.count = 0;
+    } else {
+      r.check_keys(a, "expect.apns", {"count", "status", "reason", "environment"});
+      if (a["count"]) x.count = static_cast<std::uint64_t>(r.integer(a["count"], "count"));
+      if (a["status"]) x.status = static_cast<int>(r.integer(a["status"], "status"));
+      if (a["reason"]) x.reason = reason(r, a["reason"], "reason");
+      if (a["environment"])
+        x.environment = r.choice(a["environment"], "environment", kApnsEnvironments);
+    }
+    e.apns = x;
+  }
+  if (const auto m = n["message"]) {
+    r.check_keys(m, "expect.message", {"message", "state", "reason", "attempts"});
+    MessageExpectation x;
+    x.where = r.where(m);
+    if (m["message"]) x.message = r.text(m["message"], "message");
+    if (m["state"]) x.state = r.choice(m["state"], "message state", message_states());
+    if (m["reason"]) x.reason = r.text(m["reason"], "reason");
+    if (m["attempts"]) x.attempts = static_cast<int>(r.integer(m["attempts"], "attempts"));
+    e.message = x;
+  }
+  if (const auto g = n["registration"]) {
+    r.check_keys(g, "expect.registration", {"user", "state", "reason"});
+    RegistrationExpectation x;
+    x.where = r.where(g);
+    if (g["user"]) x.user = r.text(g["user"], "user");
+    if (g["state"]) x.state = r.choice(g["state"], "registration state", registration_states());
+    if (g["reason"]) x.reason = r.text(g["reason"], "reason");
+    e.registration = x;
+  }
+  if (const auto c = n["console"]) {
+    r.check_keys(c, "expect.console", {"error", "development_id", "production_id"});
+    ConsoleExpectation x;
+    x.where = r.where(c);
+    if (c["error"]) x.error = r.choice(c["error"], "console code", kConsoleCodes);
+    if (c["development_id"]) x.development_id = r.integer(c["development_id"], "development_id");
+    if (c["production_id"]) x.production_id = r.integer(c["production_id"], "production_id");
+    e.console = x;
+  }
+  if (const auto c = n["certificate"]) {
+    r.check_keys(c, "expect.certificate", {"label", "health"});
+    CertificateExpectation x;
+    x.where = r.where(c);
+    if (c["label"]) x.label = r.text(c["label"], "label");
+    if (!c["health"]) r.fail(c, "expect.certificate needs 'health'");
+    x.health = r.choice(c["health"], "certificate health", kHealth);
+    e.certificate = x;
+  }
+  if (const auto d = n["device"]) {
+    r.check_keys(d, "expect.device",
+                 {"device", "events", "no_events", "process", "kill_count", "voip_blocked",
+                  "has_voip_token"});
+    DeviceExpectation x;
+    x.where = r.where(d);
+    if (d["device"]) x.device = r.text(d["device"], "device");
+    if (d["events"]) x.events = read_events(r, d["events"], "events");
+    if (d["no_events"]) x.no_events = read_events(r, d["no_events"], "no_events");
+    if (d["process"]) x.process = r.choice(d["process"], "process state", process_states());
+    if (d["kill_count"]) x.kill_count = static_cast<int>(r.integer(d["kill_count"], "kill_count"));
+    if (d["voip_blocked"]) x.voip_blocked = r.flag(d["voip_blocked"], "voip_blocked");
+    if (d["has_voip_token"]) x.has_voip_token = r.flag(d["has_voip_token"], "has_voip_token");
+    e.device = x;
+  }
+  if (const auto p = n["response"]) {
+    r.check_keys(p, "expect.response", {"status", "reason"});
+    ResponseExpectation x;
+    x.where = r.where(p);
+    if (p["status"]) x.status = static_cast<int>(r.integer(p["status"], "status"));
+    if (p["reason"]) x.reason = reason(r, p["reason"], "reason");
+    e.response = x;
+  }
+  return e;
+}
+
+// The parameters of one action; `v` is the action key's value (null when there is none).
+void read_action(const Reader& r, const YAML::Node& v, Step& s) {
+  const bool none = !v || v.IsNull() || (v.IsMap() && v.size() == 0);
+  const std::string word(to_string(s.action));
+  switch (s.action) {
+  case Action::Upload:
+    s.upload = read_upload(r, v, "upload");
+    return;
+  case Action::Airplane:
+  case Action::Dnd:
+    if (none) r.fail(v, word + " needs on or off");
+    s.on = r.flag(v, word);
+    return;
+  case Action::CallKit: {
+    auto b = fake_device::remote::parse_callkit_behaviour(r.text(v, "callkit"));
+    if (!b) r.fail(v, b.error().message());
+    s.value = v.Scalar();
+    return;
+  }
+  case Action::Advance:
+    s.duration = r.duration(v, "advance");
+    return;
+  case Action::Send:
+    if (none) return;
+    r.check_keys(v, "send",
+                 {"from", "to", "ext", "ext_bytes", "online_user_only", "disable_push", "as"});
+    if (v["from"]) s.send.from = r.text(v["from"], "from");
+    if (v["to"]) s.send.to = r.text(v["to"], "to");
+    if (v["ext"]) s.send.ext = r.text(v["ext"], "ext");
+    if (v["ext_bytes"]) {
+      // An ext of exactly this many bytes (Note 7): the seed's JSON, padded inside "content".
+      const auto bytes = r.integer(v["ext_bytes"], "ext_bytes");
+      const std::string head = R"({"entity":{"action":1,"content":")", tail = R"("}})";
+      if (bytes < static_cast<std::int64_t>(head.size() + tail.size()) || bytes > 1'000'000)
+        r.fail(v["ext_bytes"], "ext_bytes must be between " +
+                                   std::to_string(head.size() + tail.size()) + " and 1000000");
+      s.send.ext = head + std::string(bytes - head.size() - tail.size(), 'x') + tail;
+    }
+    if (v["online_user_only"])
+      s.send.online_user_only = r.flag(v["online_user_only"], "online_user_only");
+    if (v["disable_push"]) s.send.disable_push = r.flag(v["disable_push"], "disable_push");
+    if (v["as"]) s.send.label = r.text(v["as"], "as");
+    return;
+  case Action::Push:
+    if (none) return;
+    r.check_keys(v, "push",
+                 {"auth", "credential", "environment", "new_provider_token", "topic", "push_type"});
+    if (v["auth"]) s.push.auth = r.choice(v["auth"], "auth", kAuth);
+    if (v["credential"]) s.push.credential = r.text(v["credential"], "credential");
+    if (v["environment"])
+      s.push.environment = r.choice(v["environment"], "environment", kApnsEnvironments);
+    if (v["new_provider_token"])
+      s.push.new_provider_token = r.flag(v["new_provider_token"], "new_provider_token");
+    if (v["topic"]) s.push.topic = r.text(v["topic"], "topic");
+    if (v["push_type"]) s.push.push_type = r.text(v["push_type"], "push_type");
+    return;
+  case Action::Fault:
+    r.check_keys(v, "fault", {"reason", "count", "skip", "goaway"});
+    if (!v["reason"] && !v["goaway"]) r.fail(v, "a fault needs 'reason' and/or 'goaway'");
+    if (v["reason"]) s.fault.reason = reason(r, v["reason"], "reason");
+    if (v["goaway"]) s.fault.goaway = reason(r, v["goaway"], "goaway");
+    if (v["count"]) s.fault.count = r.integer(v["count"], "count");
+    if (v["skip"]) s.fault.skip = static_cast<std::uint64_t>(r.integer(v["skip"], "skip"));
+    return;
+  default:
+    if (!none) r.fail(v, "'" + word + "' takes no value");
+    return;
+  }
+}
+
+Step read_step(const Reader& r, const YAML::Node& n) {
+  static const auto kActions = actions();
+  Step s;
+  s.where = r.where(n);
+  if (n.IsScalar()) { // "- home"
+    s.action = r.choice(n, "step", kActions);
+    s.text = n.Scalar();
+    return s;
+  }
+  r.require_map(n, "a step");
+  std::vector<std::string> found;
+  YAML::Node action_key;
+  for (const auto& entry : n) {
+    const auto key = entry.first.as<std::string>();
+    if (key == "expect" || key == "device" || key == "note") continue;
+    found.push_back(key);
+    action_key = entry.first;
+  }
+  if (found.size() != 1) {
+    r.fail(n, found.empty() ? "a step needs one action; allowed: " + join(names_of(kActions))
+                            : "a step has one action, this one has " + join(found));
+  }
+  s.action = r.choice(action_key, "step", kActions);
+  const YAML::Node value = n[found[0]];
+  read_action(r, value, s);
+  s.text = found[0];
+  if (value && value.IsScalar() && !value.Scalar().empty()) s.text += " " + value.Scalar();
+  if (n["device"]) s.device = r.text(n["device"], "device");
+  if (n["note"]) s.note = r.text(n["note"], "note");
+  if (n["expect"]) s.expect = read_expect(r, n["expect"]);
+  return s;
+}
+
+Scenario read_scenario(const Reader& r, const YAML::Node& root, const std::string& name) {
+  r.check_keys(root, "the scenario", {"name", "title", "spec", "demonstrates", "setup", "steps"});
+  Scenario sc;
+  sc.where = r.where(root);
+  sc.name = root["name"] ? r.text(root["name"], "name") : name;
+  if (root["title"]) sc.title = r.text(root["title"], "title");
+  if (root["spec"]) sc.spec = r.text(root["spec"], "spec");
+  if (root["demonstrates"]) sc.demonstrates = r.text(root["demonstrates"], "demonstrates");
+  if (root["setup"]) sc.setup = read_setup(r, root["setup"]);
+  const auto steps = root["steps"];
+  if (!steps || !steps.IsSequence() || steps.size() == 0)
+    r.fail(steps ? steps : root, "a scenario needs 'steps': a list of at least one step");
+  for (const auto& step : steps) {
+    Step s = read_step(r, step);
+    if (!s.device.empty()) {
+      const auto& ds = sc.setup.devices;
+      if (std::none_of(ds.begin(), ds.end(), [&](const DeviceSpec& d) { return d.id == s.device; }))
+        r.fail(step["device"], "no device '" + s.device + "' in setup.devices");
+    }
+    sc.steps.push_back(std::move(s));
+  }
+  return sc;
+}
+
+} // namespace
+
+std::string Location::text() const {
+  return line > 0 ? file + ":" + std::to_string(line) : file;
+}
+
+const std::vector<std::string>& action_names() {
+  static const auto names = names_of(actions());
+  return names;
+}
+
+std::string_view to_string(Action action) {
+  for (const auto& [name, value] : actions())
+    if (value == action) return name;
+  return "?";
+}
+
+core::Result<core::Duration> parse_duration(std::string_view text) {
+  std::int64_t n = 0;
+  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), n);
+  const std::string_view unit(end, text.data() + text.size() - end);
+  if (ec != std::errc() || n < 0) {
+    return core::fail(core::Errc::InvalidArgument,
+                      "'" + std::string(text) +
+                          "' is not a duration; write e.g. 250ms, 5s, 61m, 1h");
+  }
+  using namespace std::chrono;
+  if (unit == "ms") return duration_cast<core::Duration>(milliseconds(n));
+  if (unit.empty() || unit == "s") return duration_cast<core::Duration>(seconds(n));
+  if (unit == "m") return duration_cast<core::Duration>(minutes(n));
+  if (unit == "h") return duration_cast<core::Duration>(hours(n));
+  return core::fail(core::Errc::InvalidArgument,
+                    "'" + std::string(text) + "' has an unknown unit; use ms, s, m or h");
+}
+
+core::Result<Scenario> parse_scenario(std::string_view text, const std::string& file,
+                                      const std::string& name) {
+  try {
+    const YAML::Node root = YAML::Load(std::string(text));
+    const Reader r(file);
+    if (!root.IsMap()) r.fail(root, "a scenario file holds one mapping (name, setup, steps, ...)");
+    return read_scenario(r, root, name);
+  } catch (const LoadError& e) {
+    return core::fail(core::Errc::InvalidArgument, e.what());
+  } catch (const YAML::Exception& e) {
+    const Location at{file, e.mark.line >= 0 ? e.mark.line + 1 : 0};
+    return core::fail(core::Errc::InvalidArgument, at.text() + ": " + e.msg);
+  }
+}
+
+core::Result<std::vector<Scenario>> load_scenario_files(const std::vector<std::string>& paths) {
+  std::vector<Scenario> out;
+  auto load = [&](const fs::path& file, const std::string& name) -> core::Result<void> {
+    auto text = core::read_file(file.string());
+    if (!text) return core::Unexpected(text.error());
+    auto sc = parse_scenario(*text, file.string(), name);
+    if (!sc) return core::Unexpected(sc.error());
+    out.push_back(std::move(*sc));
+    return {};
+  };
+  for (const auto& p : paths) {
+    std::error_code ec;
+    const fs::path path(p);
+    if (fs::is_directory(path, ec)) {
+      std::vector<fs::path> files;
+      for (const auto& entry : fs::recursive_directory_iterator(path, ec)) {
+        const auto ext = entry.path().extension();
+        if (entry.is_regular_file() && (ext == ".yaml" || ext == ".yml" || ext == ".json"))
+          files.push_back(entry.path());
+      }
+      if (ec)
+        return core::fail(core::Errc::InvalidArgument,
+                          "cannot read folder " + p + ": " + ec.message());
+      std::sort(files.begin(), files.end());
+      for (const auto& f : files) {
+        auto name = fs::relative(f, path).replace_extension().generic_string();
+        if (auto loaded = load(f, name); !loaded) return core::Unexpected(loaded.error());
+      }
+    } else if (fs::exists(path, ec)) {
+      if (auto loaded = load(path, path.stem().string()); !loaded)
+        return core::Unexpected(loaded.error());
+    } else {
+      return core::fail(core::Errc::InvalidArgument, p + ": no such scenario file or folder");
+    }
+  }
+  return out;
+}
+
+} // namespace scenario

@@ -1,0 +1,213 @@
+#pragma once
+// A scenario as loaded from its file (scenarios/README.md is the reference): what is set up,
+// the steps in order, and what each step must lead to. Plain values; the loader fills them, the
+// runner reads them. Every part keeps the place in the file it came from, so a failure can
+// point there.
+
+#include "core/clock.hpp"
+#include "fake_device/app_config.hpp"
+#include "fake_device/device_event.hpp"
+#include "fake_device/ios_version.hpp"
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace scenario {
+
+struct Location {
+  std::string file;
+  int line = 0;             // 1-based; 0 when unknown
+  std::string text() const; // "file:line", or "file"
+};
+
+// A console upload (im-voip-flow.md §2): a .p12 of the run's fake Apple PKI.
+struct UploadSpec {
+  std::string label;      // how steps and expectations name it, e.g. "voip"
+  std::string name;       // the certificate's name in the console
+  std::string credential; // a .p12 of the PKI by its stem: voip-services, apns-production, ...
+  std::optional<std::string> password; // default: the PKI's password
+  bool allow_other_types = false;      // FAQ 2a″: the owner bypassed the console's warning
+};
+
+// The app on a device, as it was built and behaves (pushkit-callkit.md §7.2).
+struct AppSpec {
+  fake_device::AppConfig config; // certificate_id is resolved from `certificate` at run time
+  // "<upload label>.development" / "<upload label>.production", or a number.
+  std::string certificate = "voip.development";
+};
+
+struct DeviceSpec {
+  std::string id;   // e.g. "bobs-iphone"
+  std::string user; // who logs in on it
+  fake_device::IosVersion ios{17, 0};
+  bool locked = false;
+  bool dnd = false;
+  AppSpec app;
+  Location where;
+};
+
+struct Setup {
+  std::vector<UploadSpec> uploads; // must succeed
+  std::vector<DeviceSpec> devices;
+  bool strict_tokens = true; // the mock's registry mode
+  core::Duration unregister_delay{};
+};
+
+// --- Expectations: checked once the step's effects have settled -----------------------------
+
+// Requests the mock answered during the step: all must match the fields set; `count` exact.
+struct ApnsExpectation {
+  std::optional<std::uint64_t> count;
+  std::optional<int> status;
+  std::optional<std::string> reason;
+  std::optional<std::string> environment; // sandbox | production
+  Location where;
+};
+
+// The pipeline's record of a message (default: the last one sent).
+struct MessageExpectation {
+  std::string message;              // label given by `send: {as: ...}`; empty: the last sent
+  std::optional<std::string> state; // pending, accepted, rejected, skipped_online, ...
+  std::optional<std::string> reason;
+  std::optional<int> attempts;
+  Location where;
+};
+
+// The pipeline's VoIP registration of a user; state "none" when there must be none.
+struct RegistrationExpectation {
+  std::string user; // empty: the step's device's user
+  std::optional<std::string> state;
+  std::optional<std::string> reason;
+  Location where;
+};
+
+// A console upload's outcome: its refusal code, or its certificate IDs.
+struct ConsoleExpectation {
+  std::optional<std::string> error; // e.g. P12_PASSWORD_REQUIRED; "none": must be accepted
+  std::optional<std::int64_t> development_id;
+  std::optional<std::int64_t> production_id;
+  Location where;
+};
+
+// A certificate record's health flag (im-voip-flow.md §4.5).
+struct CertificateExpectation {
+  std::string label; // empty: the first upload
+  std::string health;
+  Location where;
+};
+
+// What the device recorded during the step, and its state after it.
+struct DeviceExpectation {
+  std::string device;                                  // empty: the step's device
+  std::vector<fake_device::DeviceEventKind> events;    // each seen at least once
+  std::vector<fake_device::DeviceEventKind> no_events; // none seen
+  std::optional<std::string> process; // not_running, foreground, background, suspended, ...
+  std::optional<int> kill_count;
+  std::optional<bool> voip_blocked;
+  std::optional<bool> has_voip_token;
+  Location where;
+};
+
+// The raw push of a `push` step: APNs' answer.
+struct ResponseExpectation {
+  std::optional<int> status;
+  std::optional<std::string> reason;
+  Location where;
+};
+
+struct Expectations {
+  std::optional<ApnsExpectation> apns;
+  std::optional<MessageExpectation> message;
+  std::optional<RegistrationExpectation> registration;
+  std::optional<ConsoleExpectation> console;
+  std::optional<CertificateExpectation> certificate;
+  std::optional<DeviceExpectation> device;
+  std::optional<ResponseExpectation> response;
+  bool empty() const {
+    return !apns && !message && !registration && !console && !certificate && !device && !response;
+  }
+};
+
+// --- Steps -----------------------------------------------------------------------------------
+
+enum class Action {
+  Upload,  // console upload (expect.console says whether it must be refused)
+  Install, // the device's app as set up
+  Uninstall,
+  Reinstall, // uninstall, then install the same build
+  Consent,   // privacy policy accepted
+  Launch,    // the user opens the app: foreground
+  Home,      // Home pressed: background
+  Swipe,     // swiped away in the app switcher (process killed while logged in)
+  Terminate, // ended by the system
+  Login,
+  Logout,
+  Kick,        // another device logged in with the same account
+  AlertToken,  // registerForRemoteNotifications: the ordinary APNs token
+  RotateToken, // PushKit hands out a new token
+  Airplane,    // on / off
+  CallKit,     // how the app reports the next VoIP pushes (immediate, never, delay:MS, ...)
+  Answer,      // the user answers the ringing call
+  Decline,
+  Dnd,     // Do Not Disturb on / off
+  Send,    // sendMessage through the pipeline
+  Push,    // a provider's own request straight to the mock (token or certificate auth)
+  Advance, // virtual time moves on; timers fire in order
+  Fault,   // the mock answers the next requests with a fault
+};
+
+struct SendSpec {
+  std::string from = "alice";
+  std::string to; // default: the step's device's user
+  std::string ext = R"({"entity":{"action":1,"content":"this is voip push","sender":"alice",)"
+                    R"("nickname":"nickName","faceUrl":"","chatType":1}})";
+  bool online_user_only = false;
+  bool disable_push = false;
+  std::string label; // for expect.message
+};
+
+struct PushSpec {
+  std::string auth = "token";               // token | certificate
+  std::string credential = "voip-services"; // certificate auth: which PKI certificate
+  std::string environment;                  // sandbox | production; default: the app's
+  bool new_provider_token = false;          // sign a fresh JWT now instead of reusing the last one
+  std::string topic;                        // default: the app's "<bundle>.voip"
+  std::string push_type = "voip";
+};
+
+struct FaultSpec {
+  std::string reason;     // the APNs reason answered, e.g. ServiceUnavailable
+  std::int64_t count = 1; // requests it applies to; -1: every one
+  std::uint64_t skip = 0; // requests let through first
+  std::string goaway;     // close the connection afterwards with this reason
+};
+
+struct Step {
+  Action action = Action::Advance;
+  std::string device;        // target device id; empty: the only (first) device
+  std::string text;          // the step as written, for the timeline and failures
+  std::string note;          // the author's why, shown in the timeline
+  bool on = true;            // Airplane, Dnd
+  std::string value;         // CallKit behaviour, Upload label
+  core::Duration duration{}; // Advance
+  UploadSpec upload;
+  SendSpec send;
+  PushSpec push;
+  FaultSpec fault;
+  Expectations expect;
+  Location where;
+};
+
+struct Scenario {
+  std::string name;         // unique; from the file or its path, e.g. "faq/2a-dev-build-prod-id"
+  std::string title;        // one line
+  std::string spec;         // the spec case it reproduces, e.g. "im-voip-flow.md §5 FAQ 2a"
+  std::string demonstrates; // what a reader learns from it, for the demo's table
+  Setup setup;
+  std::vector<Step> steps;
+  Location where;
+};
+
+} // namespace scenario

@@ -1,0 +1,21 @@
+#include "scenario/pipeline_im.hpp"
+
+#include "fake_device/remote/pipeline_link.hpp"
+
+namespace scenario {
+
+core::Result<void> PipelineIm::set_voip(const fake_device::VoipTokenReport& report) {
+  const auto refused = pipeline_.set_voip(user_, report.token_hex, report.certificate_id);
+  if (!refused) return {};
+  // The SDK's fail block gets the product's code and words (6014 before login).
+  return core::fail(core::Errc::InvalidArgument, refused->code + ": " + refused->message);
+}
+
+void PipelineIm::presence_changed(std::string_view, std::string_view,
+                                  fake_device::ImPresence presence) {
+  // One mapping of SDK presence to the pipeline's words, shared with the HTTP link.
+  const auto state = pipeline::parse_presence(fake_device::remote::pipeline_presence(presence));
+  if (state) pipeline_.set_presence(user_, *state);
+}
+
+} // namespace scenario

@@ -1,0 +1,28 @@
+#pragma once
+// The IM backend as the simulated app's IM SDK sees it, wired straight to an in-process
+// pipeline: setVOIP and presence become Pipeline calls for the user logged in on that device
+// (im-voip-flow.md §3.2, §4.3). The in-process twin of fake_device::remote::PipelineLink.
+
+#include "fake_device/im_server.hpp"
+#include "pipeline/pipeline.hpp"
+
+#include <string>
+
+namespace scenario {
+
+class PipelineIm final : public fake_device::ImServer {
+public:
+  // `pipeline` must outlive this; `user` is who logs in on the device.
+  PipelineIm(pipeline::Pipeline& pipeline, std::string user)
+      : pipeline_(pipeline), user_(std::move(user)) {}
+
+  core::Result<void> set_voip(const fake_device::VoipTokenReport& report) override;
+  void presence_changed(std::string_view device_id, std::string_view bundle_id,
+                        fake_device::ImPresence presence) override;
+
+private:
+  pipeline::Pipeline& pipeline_;
+  std::string user_;
+};
+
+} // namespace scenario

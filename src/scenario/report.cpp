@@ -1,0 +1,247 @@
+#include "scenario/report.hpp"
+
+#include <cstdio>
+#include <sstream>
+
+#include <nlohmann/json.hpp>
+
+namespace scenario {
+
+namespace {
+
+using nlohmann::json;
+
+const char* paint(const TextStyle& s, const char* code) {
+  return s.colour ? code : "";
+}
+constexpr const char* kReset = "\x1b[0m";
+constexpr const char* kRed = "\x1b[31m";
+constexpr const char* kGreen = "\x1b[32m";
+constexpr const char* kYellow = "\x1b[33m";
+constexpr const char* kDim = "\x1b[2m";
+constexpr const char* kBold = "\x1b[1m";
+
+const char* colour_of(const std::string& source) {
+  if (source == "step") return kBold;
+  if (source == "apns") return "\x1b[36m";     // cyan
+  if (source == "device") return "\x1b[35m";   // magenta
+  if (source == "pipeline") return "\x1b[34m"; // blue
+  return kYellow;                              // console, provider
+}
+
+const char* outcome_colour(Outcome o) {
+  return o == Outcome::Passed ? kGreen : o == Outcome::Failed ? kRed : kYellow;
+}
+
+std::string upper(std::string_view s) {
+  std::string out(s);
+  for (auto& c : out)
+    c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  return out;
+}
+
+void print_entry(std::ostream& out, const TimelineEntry& e, const TextStyle& style,
+                 const char* indent) {
+  char source[16];
+  std::snprintf(source, sizeof source, "%-8s", e.source.c_str());
+  out << indent << paint(style, kDim) << format_offset(e.t_ms) << paint(style, kReset) << "  "
+      << paint(style, colour_of(e.source)) << source << paint(style, kReset) << " " << e.text
+      << "\n";
+}
+
+std::string xml_escape(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  for (const char c : text) {
+    switch (c) {
+    case '&':
+      out += "&amp;";
+      break;
+    case '<':
+      out += "&lt;";
+      break;
+    case '>':
+      out += "&gt;";
+      break;
+    case '"':
+      out += "&quot;";
+      break;
+    default:
+      // XML 1.0 allows no control characters but tab, newline and carriage return.
+      if (static_cast<unsigned char>(c) < 0x20 && c != '\t' && c != '\n' && c != '\r')
+        out += '?';
+      else
+        out += c;
+    }
+  }
+  return out;
+}
+
+std::string failure_line(const Failure& f) {
+  return "step " + std::to_string(f.step) + " (" + f.step_text + "): " + f.mismatch.expectation +
+         ": expected " + f.mismatch.expected + ", observed " + f.mismatch.observed;
+}
+
+std::string timeline_text(const std::vector<TimelineEntry>& timeline) {
+  std::ostringstream out;
+  for (const auto& e : timeline)
+    print_entry(out, e, {}, "");
+  return out.str();
+}
+
+json to_json(const TimelineEntry& e) {
+  return {{"t_ms", e.t_ms}, {"source", e.source}, {"text", e.text}};
+}
+
+json to_json(const std::vector<TimelineEntry>& entries) {
+  json out = json::array();
+  for (const auto& e : entries)
+    out.push_back(to_json(e));
+  return out;
+}
+
+} // namespace
+
+std::string format_offset(std::int64_t t_ms) {
+  const bool negative = t_ms < 0;
+  const std::int64_t ms = negative ? -t_ms : t_ms;
+  char text[40];
+  std::snprintf(text, sizeof text, "%s+%lld:%02lld:%02lld.%03lld", negative ? "-" : "",
+                static_cast<long long>(ms / 3'600'000), static_cast<long long>(ms / 60'000 % 60),
+                static_cast<long long>(ms / 1000 % 60), static_cast<long long>(ms % 1000));
+  return text;
+}
+
+void print_failure(std::ostream& out, const Failure& f, const TextStyle& style) {
+  out << paint(style, kRed) << "  FAILED" << paint(style, kReset) << " at step " << f.step << " ("
+      << f.step_text << "), " << f.mismatch.where.text() << "\n"
+      << "    expectation: " << f.mismatch.expectation << "\n"
+      << "    expected:    " << f.mismatch.expected << "\n"
+      << "    observed:    " << f.mismatch.observed << "\n";
+  if (f.context.empty()) return;
+  out << "    around it:\n";
+  for (const auto& e : f.context)
+    print_entry(out, e, style, "      ");
+}
+
+void print_scenario(std::ostream& out, const ScenarioResult& r, const TextStyle& style) {
+  out << paint(style, kBold) << r.name << paint(style, kReset);
+  if (!r.title.empty()) out << " - " << r.title;
+  out << "\n";
+  if (!r.spec.empty()) out << "  spec: " << r.spec << "\n";
+  for (const auto& e : r.timeline)
+    print_entry(out, e, style, "  ");
+  if (r.outcome == Outcome::Error) {
+    out << paint(style, kYellow) << "  ERROR" << paint(style, kReset) << " " << r.error << "\n";
+  }
+  for (const auto& f : r.failures)
+    print_failure(out, f, style);
+  out << "  " << paint(style, outcome_colour(r.outcome)) << upper(to_string(r.outcome))
+      << paint(style, kReset) << " (" << r.steps_run << "/" << r.steps_total << " steps)\n\n";
+}
+
+void print_table(std::ostream& out, const std::vector<ScenarioResult>& results,
+                 const TextStyle& style) {
+  std::size_t width = 8;
+  for (const auto& r : results)
+    width = std::max(width, r.name.size());
+  std::size_t passed = 0;
+  for (const auto& r : results) {
+    passed += r.outcome == Outcome::Passed;
+    const std::string word = upper(to_string(r.outcome));
+    out << "  " << paint(style, outcome_colour(r.outcome)) << word << paint(style, kReset)
+        << std::string(7 - word.size(), ' ') << r.name
+        << std::string(width - r.name.size() + 2, ' ')
+        << (r.demonstrates.empty() ? r.title : r.demonstrates) << "\n";
+    if (r.outcome == Outcome::Error) out << "         " << r.error << "\n";
+    for (const auto& f : r.failures)
+      out << "         " << failure_line(f) << "\n";
+  }
+  out << "\n  " << passed << " of " << results.size() << " scenarios passed\n";
+}
+
+std::string to_json_report(const std::vector<ScenarioResult>& results, std::uint64_t seed) {
+  json scenarios = json::array();
+  std::size_t passed = 0, failed = 0, errors = 0;
+  for (const auto& r : results) {
+    passed += r.outcome == Outcome::Passed;
+    failed += r.outcome == Outcome::Failed;
+    errors += r.outcome == Outcome::Error;
+    json failures = json::array();
+    for (const auto& f : r.failures) {
+      failures.push_back({{"step", f.step},
+                          {"step_text", f.step_text},
+                          {"expectation", f.mismatch.expectation},
+                          {"expected", f.mismatch.expected},
+                          {"observed", f.mismatch.observed},
+                          {"where", f.mismatch.where.text()},
+                          {"context", to_json(f.context)}});
+    }
+    scenarios.push_back({{"name", r.name},
+                         {"title", r.title},
+                         {"spec", r.spec},
+                         {"demonstrates", r.demonstrates},
+                         {"file", r.file},
+                         {"outcome", to_string(r.outcome)},
+                         {"error", r.error},
+                         {"steps_total", r.steps_total},
+                         {"steps_run", r.steps_run},
+                         {"failures", failures},
+                         {"timeline", to_json(r.timeline)},
+                         {"wall_seconds", r.wall_seconds}});
+  }
+  const json report = {{"seed", seed},     {"scenarios_total", results.size()},
+                       {"passed", passed}, {"failed", failed},
+                       {"errors", errors}, {"scenarios", scenarios}};
+  return report.dump(2, ' ', false, json::error_handler_t::replace) + "\n";
+}
+
+std::string to_junit_xml(const std::vector<ScenarioResult>& results) {
+  std::size_t failures = 0, errors = 0;
+  double total = 0;
+  for (const auto& r : results) {
+    failures += r.outcome == Outcome::Failed;
+    errors += r.outcome == Outcome::Error;
+    total += r.wall_seconds;
+  }
+  auto seconds = [](double s) {
+    char text[32];
+    std::snprintf(text, sizeof text, "%.3f", s);
+    return std::string(text);
+  };
+  std::ostringstream out;
+  out << R"(<?xml version="1.0" encoding="UTF-8"?>)"
+      << "\n"
+      << R"(<testsuites name="voipsim" tests=")" << results.size() << R"(" failures=")" << failures
+      << R"(" errors=")" << errors << R"(" time=")" << seconds(total) << "\">\n"
+      << R"(  <testsuite name="voipsim.scenarios" tests=")" << results.size() << R"(" failures=")"
+      << failures << R"(" errors=")" << errors << R"(" skipped="0" time=")" << seconds(total)
+      << "\">\n";
+  for (const auto& r : results) {
+    // classname groups by folder: "faq/2a-..." -> "scenarios.faq".
+    const auto slash = r.name.rfind('/');
+    std::string group = slash == std::string::npos ? "" : r.name.substr(0, slash);
+    for (auto& c : group)
+      if (c == '/') c = '.';
+    const std::string classname = group.empty() ? "scenarios" : "scenarios." + group;
+    out << R"(    <testcase name=")" << xml_escape(r.name) << R"(" classname=")"
+        << xml_escape(classname) << R"(" time=")" << seconds(r.wall_seconds) << "\">\n";
+    if (r.outcome == Outcome::Error) {
+      out << R"(      <error message=")" << xml_escape(r.error) << R"(" type="error">)"
+          << xml_escape(r.error) << "</error>\n";
+    }
+    if (!r.failures.empty()) {
+      std::string body;
+      for (const auto& f : r.failures)
+        body += failure_line(f) + " (" + f.mismatch.where.text() + ")\n";
+      out << R"(      <failure message=")" << xml_escape(failure_line(r.failures.front()))
+          << R"(" type="expectation">)" << xml_escape(body) << "</failure>\n";
+    }
+    out << "      <system-out>" << xml_escape(timeline_text(r.timeline)) << "</system-out>\n"
+        << "    </testcase>\n";
+  }
+  out << "  </testsuite>\n</testsuites>\n";
+  return out.str();
+}
+
+} // namespace scenario

@@ -1,0 +1,38 @@
+#pragma once
+// What a run tells people and CI: a readable timeline per scenario (coloured on a terminal), the
+// failures with what was expected and seen, a pass/fail table, a JSON report and JUnit XML.
+// Pure: strings in, strings out; the CLI writes them.
+
+#include "scenario/runner.hpp"
+
+#include <cstdint>
+#include <ostream>
+#include <string>
+#include <vector>
+
+namespace scenario {
+
+struct TextStyle {
+  bool colour = false; // ANSI colours, for a terminal
+};
+
+// "+0:01:05.250"
+std::string format_offset(std::int64_t t_ms);
+
+// The scenario's timeline, one line per entry, then its failures or error.
+void print_scenario(std::ostream& out, const ScenarioResult& result, const TextStyle& style);
+// One failure: the step, the expectation, expected vs observed, where in the file, and the
+// step's part of the timeline.
+void print_failure(std::ostream& out, const Failure& failure, const TextStyle& style);
+// One line per scenario: outcome, name, what it demonstrates; then the totals.
+void print_table(std::ostream& out, const std::vector<ScenarioResult>& results,
+                 const TextStyle& style);
+
+// {"seed":..,"passed":..,"failed":..,"errors":..,"scenarios":[...]}; every field but each
+// scenario's wall_seconds is the same for the same scenarios and seed.
+std::string to_json_report(const std::vector<ScenarioResult>& results, std::uint64_t seed);
+// JUnit XML: <testsuites><testsuite name="voipsim"><testcase>... with <failure>/<error> and the
+// timeline in <system-out>.
+std::string to_junit_xml(const std::vector<ScenarioResult>& results);
+
+} // namespace scenario

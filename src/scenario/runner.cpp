@@ -1,0 +1,298 @@
+#include "scenario/runner.hpp"
+
+#include "fake_device/remote/device_commands.hpp"
+#include "mock_apns/server.hpp"
+#include "scenario/loader.hpp"
+
+#include <chrono>
+#include <filesystem>
+
+namespace scenario {
+
+namespace {
+
+using fake_device::DeviceEventKind;
+
+// The run's PKI is valid for the virtual start (what the console and the mock check) and for
+// today's real time (what OpenSSL checks in each handshake).
+core::Result<mock_apns::PkiDir> make_pki(core::TimePoint virtual_start,
+                                         const std::string& password) {
+  const auto real_now = std::chrono::system_clock::now();
+  const auto from = std::min(virtual_start, real_now);
+  const auto span =
+      std::chrono::duration_cast<std::chrono::hours>(std::max(virtual_start, real_now) - from);
+  return mock_apns::make_temporary_pki_dir(from, password, span + std::chrono::hours(24 * 365));
+}
+
+// One scenario on one World: runs its steps and checks them.
+class StepRunner {
+public:
+  StepRunner(const Scenario& sc, World& world, ScenarioResult& result)
+      : sc_(sc), world_(world), result_(result) {}
+
+  // False when the scenario must stop here (failed or broken).
+  bool run(std::size_t index, const Step& step);
+
+private:
+  // Something the step itself could not do: a failure of the step, named as such.
+  bool step_failed(const std::string& what) {
+    pending_.push_back({"the step itself", "it can be done", what, step_->where});
+    return false;
+  }
+  bool act(const Step& step);
+  void check_all(const Step& step, std::size_t apns_from, std::size_t events_from);
+  std::string user_of(const Step& step) const {
+    const auto* spec = world_.device_spec(step.device);
+    return spec ? spec->user : "";
+  }
+
+  const Scenario& sc_;
+  World& world_;
+  ScenarioResult& result_;
+  const Step* step_ = nullptr;
+  std::vector<Mismatch> pending_;
+  std::optional<ConsoleOutcome> console_;
+  std::optional<ResponseObservation> response_;
+};
+
+bool StepRunner::act(const Step& step) {
+  const bool needs_device = step.action != Action::Upload && step.action != Action::Send &&
+                            step.action != Action::Advance && step.action != Action::Fault;
+  fake_device::Device* device = world_.device(step.device);
+  const DeviceSpec* spec = world_.device_spec(step.device);
+  if (needs_device && (!device || !spec))
+    return step_failed("this step needs a device, and setup.devices has none");
+  const std::string bundle = spec ? spec->app.config.bundle_id : "";
+  auto done = [&](const core::Result<void>& r) {
+    return r ? true
+             : step_failed(r.error().detail.empty() ? r.error().message() : r.error().detail);
+  };
+
+  switch (step.action) {
+  case Action::Upload:
+    console_ = world_.upload(step.upload);
+    return true;
+  case Action::Install:
+  case Action::Reinstall: {
+    auto app = world_.app_config(*spec);
+    if (!app) return step_failed(app.error().detail);
+    if (step.action == Action::Reinstall && !done(device->uninstall(bundle))) return false;
+    return done(device->install(*app));
+  }
+  case Action::Uninstall:
+    return done(device->uninstall(bundle));
+  case Action::Consent:
+    return done(device->give_consent(bundle));
+  case Action::Launch:
+    return done(device->launch(bundle));
+  case Action::Home:
+    return done(device->press_home(bundle));
+  case Action::Swipe:
+    return done(device->swipe_away(bundle));
+  case Action::Terminate:
+    return done(device->terminate(bundle));
+  case Action::Login:
+    return done(device->login(bundle));
+  case Action::Logout:
+    return done(device->logout(bundle));
+  case Action::Kick:
+    return done(device->kick(bundle));
+  case Action::AlertToken:
+    return done(device->register_remote_notifications(bundle));
+  case Action::RotateToken:
+    return done(device->rotate_token(bundle));
+  case Action::Airplane:
+    device->set_reachability(step.on ? fake_device::Reachability::AirplaneMode
+                                     : fake_device::Reachability::Online);
+    return true;
+  case Action::Dnd:
+    device->config().dnd = step.on;
+    return true;
+  case Action::CallKit: {
+    auto behaviour = fake_device::remote::parse_callkit_behaviour(step.value);
+    if (!behaviour) return step_failed(behaviour.error().detail);
+    return done(device->set_callkit_behaviour(bundle, *behaviour));
+  }
+  case Action::Answer:
+  case Action::Decline: {
+    const auto& events = world_.device_events(step.device);
+    for (auto it = events.rbegin(); it != events.rend(); ++it) {
+      if (it->kind != DeviceEventKind::CallShown) continue;
+      return done(step.action == Action::Answer ? device->answer(it->call_uuid)
+                                                : device->decline(it->call_uuid));
+    }
+    return step_failed("no call has been shown on " + spec->id + " to " +
+                       std::string(to_string(step.action)));
+  }
+  case Action::Send: {
+    const std::string to = step.send.to.empty() ? user_of(step) : step.send.to;
+    if (to.empty()) return step_failed("send needs 'to' when setup.devices is empty");
+    auto sent = world_.send(step.send, to);
+    if (const auto* refused = std::get_if<pipeline::ApiError>(&sent))
+      return step_failed("sendMessage refused: " + refused->code + ": " + refused->message);
+    return true;
+  }
+  case Action::Push: {
+    const auto token = device->voip_token(bundle);
+    if (!token) return step_failed(spec->id + " has no VoIP token to push to");
+    const bool dev = spec->app.config.environment == fake_device::ApsEnvironment::Development;
+    const std::string env =
+        step.push.environment.empty() ? (dev ? "sandbox" : "production") : step.push.environment;
+    const std::string topic = step.push.topic.empty() ? bundle + ".voip" : step.push.topic;
+    const auto answer = world_.provider_push(step.push, *token, env, topic);
+    response_ = ResponseObservation{answer.status, answer.reason};
+    return true;
+  }
+  case Action::Advance:
+    return done(world_.advance(step.duration));
+  case Action::Fault: {
+    mock_apns::FaultRule rule;
+    rule.count = step.fault.count;
+    rule.skip = step.fault.skip;
+    if (!step.fault.reason.empty()) rule.reason = mock_apns::parse_reason(step.fault.reason);
+    if (!step.fault.goaway.empty()) rule.goaway = mock_apns::parse_reason(step.fault.goaway);
+    if (auto added = world_.mock().faults().add(rule); !added)
+      return step_failed(added.error().detail);
+    world_.note("apns",
+                "fault set: the next " +
+                    (rule.count < 0 ? std::string("requests")
+                                    : std::to_string(rule.count) + " request(s)") +
+                    " answered " + (step.fault.reason.empty() ? "normally" : step.fault.reason) +
+                    (step.fault.goaway.empty() ? "" : ", then GOAWAY " + step.fault.goaway));
+    return true;
+  }
+  }
+  return step_failed("unknown action");
+}
+
+void StepRunner::check_all(const Step& step, std::size_t apns_from, std::size_t events_from) {
+  const Expectations& e = step.expect;
+  auto add = [&](std::vector<Mismatch> found) {
+    pending_.insert(pending_.end(), found.begin(), found.end());
+  };
+  if (e.apns) {
+    const auto& all = world_.apns_requests();
+    add(check(*e.apns, std::span(all).subspan(apns_from)));
+  }
+  if (e.message) {
+    const auto id = world_.message_id(e.message->message);
+    add(check(*e.message, id ? world_.pipeline().message(*id) : std::nullopt));
+  }
+  if (e.registration) {
+    const std::string user = e.registration->user.empty() ? user_of(step) : e.registration->user;
+    add(check(*e.registration, world_.pipeline().registration(user)));
+  }
+  if (e.console) add(check(*e.console, console_));
+  if (e.certificate) add(check(*e.certificate, world_.certificate(e.certificate->label)));
+  if (e.response) add(check(*e.response, response_));
+  if (e.device) {
+    const std::string id = e.device->device.empty() ? step.device : e.device->device;
+    auto* device = world_.device(id);
+    const auto* spec = world_.device_spec(id);
+    if (!device || !spec) {
+      pending_.push_back({"expect.device", "a device", "no device '" + id + "'", e.device->where});
+      return;
+    }
+    const std::string& bundle = spec->app.config.bundle_id;
+    const auto& events = world_.device_events(id);
+    DeviceObservation d;
+    // Events of this step only: the device's index at the step's start, when it is the step's
+    // own device; another device's events are taken whole for the step's span of the timeline.
+    const std::size_t from =
+        id == step.device || (id.empty() && step.device.empty()) ? events_from : 0;
+    d.events.assign(events.begin() + static_cast<std::ptrdiff_t>(std::min(from, events.size())),
+                    events.end());
+    d.process = std::string(fake_device::to_string(device->process_state(bundle)));
+    d.kill_count = device->kill_count(bundle);
+    d.voip_blocked = device->voip_launch_blocked(bundle);
+    d.has_voip_token = device->voip_token(bundle).has_value();
+    add(check(*e.device, d));
+  }
+}
+
+bool StepRunner::run(std::size_t index, const Step& step) {
+  step_ = &step;
+  pending_.clear();
+  console_.reset();
+  response_.reset();
+  const std::size_t timeline_from = world_.timeline().size();
+  const std::size_t apns_from = world_.apns_requests().size();
+  const std::size_t events_from = world_.device_events(step.device).size();
+  world_.note("step", "#" + std::to_string(index + 1) + " " + step.text +
+                          (step.device.empty() ? "" : " on " + step.device) +
+                          (step.note.empty() ? "" : "  -- " + step.note));
+  if (act(step)) {
+    if (auto settled = world_.settle(); !settled) {
+      result_.outcome = Outcome::Error;
+      result_.error = step.where.text() + ": " + settled.error().detail;
+      return false;
+    }
+    check_all(step, apns_from, events_from);
+  }
+  result_.steps_run = index + 1;
+  if (pending_.empty()) return true;
+  result_.outcome = Outcome::Failed;
+  const auto& t = world_.timeline();
+  std::vector<TimelineEntry> context(t.begin() + static_cast<std::ptrdiff_t>(timeline_from),
+                                     t.end());
+  for (auto& m : pending_)
+    result_.failures.push_back({index + 1, step.text, std::move(m), context});
+  return false;
+}
+
+} // namespace
+
+std::string_view to_string(Outcome outcome) {
+  switch (outcome) {
+  case Outcome::Passed:
+    return "passed";
+  case Outcome::Failed:
+    return "failed";
+  case Outcome::Error:
+    return "error";
+  }
+  return "error";
+}
+
+core::Result<std::unique_ptr<Run>> Run::prepare(std::uint64_t seed) {
+  std::unique_ptr<Run> run(new Run());
+  run->context_.seed = seed == 0 ? 1 : seed;
+  run->context_.start = core::from_unix_seconds(1'767'225'600); // 2026-01-01, the spec's sentAt
+  run->context_.p12_password = "voipsim";
+  auto pki = make_pki(run->context_.start, run->context_.p12_password);
+  if (!pki) return core::Unexpected(pki.error());
+  run->context_.pki = std::move(*pki);
+  return run;
+}
+
+Run::~Run() {
+  std::error_code ec;
+  if (!context_.pki.dir.empty()) std::filesystem::remove_all(context_.pki.dir, ec);
+}
+
+ScenarioResult Run::run(const Scenario& sc) const {
+  const auto started = std::chrono::steady_clock::now();
+  ScenarioResult result;
+  result.name = sc.name;
+  result.title = sc.title;
+  result.spec = sc.spec;
+  result.demonstrates = sc.demonstrates;
+  result.file = sc.where.file;
+  result.steps_total = sc.steps.size();
+  auto world = World::start(sc, context_);
+  if (!world) {
+    result.outcome = Outcome::Error;
+    result.error = world.error().detail.empty() ? world.error().message() : world.error().detail;
+  } else {
+    StepRunner steps(sc, **world, result);
+    for (std::size_t i = 0; i < sc.steps.size(); ++i)
+      if (!steps.run(i, sc.steps[i])) break;
+    result.timeline = (*world)->timeline();
+  }
+  if (world) world->reset(); // the parts stop inside the measured time
+  result.wall_seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  return result;
+}
+
+} // namespace scenario

@@ -1,0 +1,58 @@
+#pragma once
+// Runs scenarios: each in a fresh World on the virtual clock, step by step, checking each step's
+// expectations once its effects have settled. A scenario stops at its first failing step (what
+// follows would only repeat the damage); the result says what was expected, what was seen
+// instead, and the timeline around it.
+
+#include "core/result.hpp"
+#include "scenario/check.hpp"
+#include "scenario/model.hpp"
+#include "scenario/timeline.hpp"
+#include "scenario/world.hpp"
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace scenario {
+
+enum class Outcome { Passed, Failed, Error };
+std::string_view to_string(Outcome outcome); // passed, failed, error
+
+struct Failure {
+  std::size_t step = 0; // 1-based
+  std::string step_text;
+  Mismatch mismatch;
+  std::vector<TimelineEntry> context; // the failing step's part of the timeline
+};
+
+struct ScenarioResult {
+  std::string name, title, spec, demonstrates, file;
+  Outcome outcome = Outcome::Passed;
+  std::vector<Failure> failures; // of the failing step
+  std::string error;             // Outcome::Error: why the scenario could not run
+  std::size_t steps_total = 0;
+  std::size_t steps_run = 0;
+  std::vector<TimelineEntry> timeline;
+  double wall_seconds = 0; // real time taken; the only field that differs run to run
+};
+
+// One run's shared set-up: the fake Apple PKI in a temporary folder, removed at the end.
+class Run {
+public:
+  static core::Result<std::unique_ptr<Run>> prepare(std::uint64_t seed);
+  ~Run();
+  Run(const Run&) = delete;
+  Run& operator=(const Run&) = delete;
+
+  ScenarioResult run(const Scenario& scenario) const;
+  const RunContext& context() const { return context_; }
+
+private:
+  Run() = default;
+  RunContext context_;
+};
+
+} // namespace scenario
