@@ -1,0 +1,73 @@
+// `voipsim run` and `voipsim demo` as a user calls them: exit status, reports, clear errors.
+#include "cli_support.hpp"
+#include "support/temp_dir.hpp"
+
+#include <filesystem>
+
+#include <gtest/gtest.h>
+
+namespace {
+
+using cli_test::voipsim;
+
+const std::string kScenarios = VOIPSIM_SCENARIOS_DIR;
+
+TEST(RunCli, ReplaysAFolderAndWritesJunitAndJson) {
+  support::TempDir dir;
+  const auto r = voipsim({"run", kScenarios + "/flows", "--filter", "happy", "--junit",
+                          dir.file("junit.xml"), "--json", dir.file("report.json")});
+  ASSERT_EQ(r.exit_code, 0) << r.describe();
+  EXPECT_NE(r.output.find("[1/1] flows/happy-path ... passed"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("1 of 1 scenarios passed"), std::string::npos) << r.output;
+  EXPECT_NE(support::read_file(dir.file("junit.xml")).find("<testcase name=\"flows/happy-path\""),
+            std::string::npos);
+  const auto report = nlohmann::json::parse(support::read_file(dir.file("report.json")));
+  EXPECT_EQ(report["passed"], 1);
+  EXPECT_EQ(report["scenarios"][0]["outcome"], "passed");
+}
+
+TEST(RunCli, AFailingScenarioExitsOneAndSaysWhatWasSeen) {
+  support::TempDir dir;
+  const auto file = dir.write("broken.yaml", R"(name: broken
+steps:
+  - fault: {reason: ServiceUnavailable}
+    expect:
+      apns: {count: 1}
+)");
+  const auto r = voipsim({"run", file});
+  EXPECT_EQ(r.exit_code, 1) << r.describe();
+  EXPECT_NE(r.output.find("expectation: expect.apns.count"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("observed:    no request"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("broken.yaml:5"), std::string::npos) << r.output;
+}
+
+TEST(RunCli, UsageAndLoadErrorsExitTwo) {
+  EXPECT_EQ(voipsim({"run"}).exit_code, 2);
+  EXPECT_EQ(voipsim({"run", "/no/such/file.yaml"}).exit_code, 2);
+  EXPECT_EQ(voipsim({"run", kScenarios, "--live"}).exit_code, 2);
+  EXPECT_EQ(voipsim({"run", kScenarios, "--filter", "no-such-scenario"}).exit_code, 2);
+  support::TempDir dir;
+  const auto bad = voipsim({"run", dir.write("bad.yaml", "steps:\n  - jump\n")});
+  EXPECT_EQ(bad.exit_code, 2);
+  EXPECT_NE(bad.output.find("bad.yaml:2: 'jump' is not a valid step; allowed:"), std::string::npos)
+      << bad.output;
+  const auto help = voipsim({"run", "--help"});
+  EXPECT_EQ(help.exit_code, 0);
+  EXPECT_NE(help.output.find("--junit FILE"), std::string::npos);
+}
+
+TEST(DemoCli, ReplaysTheLibraryAndNamesItsReportFolder) {
+  support::TempDir dir;
+  const auto out = (dir.path() / "reports").string();
+  const auto r = voipsim({"demo", "--out", out});
+  ASSERT_EQ(r.exit_code, 0) << r.describe();
+  EXPECT_NE(r.output.find("scenarios passed"), std::string::npos);
+  EXPECT_NE(r.output.find("reports in " + std::filesystem::absolute(out).string()),
+            std::string::npos)
+      << r.output;
+  for (const char* f : {"report.json", "junit.xml", "timeline.txt"})
+    EXPECT_TRUE(std::filesystem::exists(std::filesystem::path(out) / f)) << f;
+  EXPECT_EQ(voipsim({"demo", "extra"}).exit_code, 2);
+}
+
+} // namespace

@@ -1,0 +1,127 @@
+// Expectations against observations: what fails, and what the failure says.
+#include "scenario/check.hpp"
+
+#include <gtest/gtest.h>
+
+namespace {
+
+using namespace scenario;
+
+mock_apns::JournalEntry request(int status, std::optional<mock_apns::Reason> reason = {},
+                                mock_apns::Environment env = mock_apns::Environment::Sandbox) {
+  mock_apns::JournalEntry e;
+  e.status = status;
+  e.reason = reason;
+  e.environment = env;
+  return e;
+}
+
+TEST(ScenarioCheck, ApnsCountsAndMatchesEveryRequestOfTheStep) {
+  ApnsExpectation e;
+  e.count = 1;
+  e.status = 400;
+  e.reason = "BadDeviceToken";
+  e.environment = "production";
+  const std::vector ok{
+      request(400, mock_apns::Reason::BadDeviceToken, mock_apns::Environment::Production)};
+  EXPECT_TRUE(check(e, ok).empty());
+
+  const std::vector wrong{request(200)};
+  const auto found = check(e, wrong);
+  ASSERT_EQ(found.size(), 3u);
+  EXPECT_EQ(found[0].expectation, "expect.apns.status");
+  EXPECT_EQ(found[0].expected, "400");
+  EXPECT_EQ(found[0].observed, "1 request: sandbox 200");
+  EXPECT_EQ(found[1].expectation, "expect.apns.reason");
+  EXPECT_EQ(found[2].expectation, "expect.apns.environment");
+
+  const auto none = check(e, std::vector<mock_apns::JournalEntry>{});
+  ASSERT_FALSE(none.empty());
+  EXPECT_EQ(none[0].expectation, "expect.apns.count");
+  EXPECT_EQ(none[0].observed, "no request");
+}
+
+TEST(ScenarioCheck, MessageStateReasonAndAttempts) {
+  MessageExpectation e;
+  e.state = "accepted";
+  e.attempts = 2;
+  EXPECT_EQ(check(e, std::nullopt).at(0).observed, "no such message");
+  pipeline::MessageRecord m;
+  m.state = pipeline::MessageState::Accepted;
+  m.attempts = 2;
+  EXPECT_TRUE(check(e, m).empty());
+  m.state = pipeline::MessageState::Rejected;
+  m.reason = "BadDeviceToken";
+  m.attempts = 1;
+  const auto found = check(e, m);
+  ASSERT_EQ(found.size(), 2u);
+  EXPECT_EQ(found[0].expectation, "expect.message.state");
+  EXPECT_EQ(found[0].observed, "rejected (BadDeviceToken), attempts 1");
+  EXPECT_EQ(found[1].expectation, "expect.message.attempts");
+}
+
+TEST(ScenarioCheck, RegistrationNoneIsAState) {
+  RegistrationExpectation e;
+  e.state = "none";
+  EXPECT_TRUE(check(e, std::nullopt).empty());
+  pipeline::Registration r;
+  EXPECT_EQ(check(e, r).at(0).observed, "active");
+  e.state = "bad_token";
+  e.reason = "ENV_OR_TOKEN_INVALID";
+  r.state = pipeline::RegistrationState::BadToken;
+  r.reason = "ENV_OR_TOKEN_INVALID";
+  EXPECT_TRUE(check(e, r).empty());
+}
+
+TEST(ScenarioCheck, ConsoleRefusalOrIds) {
+  ConsoleExpectation e;
+  e.error = "P12_PASSWORD_REQUIRED";
+  ConsoleOutcome refused = pipeline::ApiError{"P12_PASSWORD_REQUIRED", "set a password", 400};
+  EXPECT_TRUE(check(e, refused).empty());
+  pipeline::UploadedCertificate up;
+  up.record.cert_id_dev = 1001;
+  up.record.cert_id_prod = 1002;
+  const auto found = check(e, ConsoleOutcome{up});
+  ASSERT_EQ(found.size(), 1u);
+  EXPECT_EQ(found[0].observed, "accepted with IDs 1001 and 1002");
+  ConsoleExpectation ids;
+  ids.error = "none";
+  ids.development_id = 1001;
+  ids.production_id = 1002;
+  EXPECT_TRUE(check(ids, ConsoleOutcome{up}).empty());
+  EXPECT_EQ(check(ids, refused).size(), 3u);
+  EXPECT_EQ(check(ids, std::nullopt).at(0).observed, "no upload");
+}
+
+TEST(ScenarioCheck, DeviceEventsAndState) {
+  DeviceExpectation e;
+  e.events = {fake_device::DeviceEventKind::CallShown};
+  e.no_events = {fake_device::DeviceEventKind::AppKilled};
+  e.kill_count = 0;
+  e.voip_blocked = false;
+  DeviceObservation d;
+  d.events.push_back({{}, fake_device::DeviceEventKind::PushArrived});
+  d.events.push_back({{}, fake_device::DeviceEventKind::AppKilled});
+  d.kill_count = 1;
+  const auto found = check(e, d);
+  ASSERT_EQ(found.size(), 3u);
+  EXPECT_EQ(found[0].expectation, "expect.device.events");
+  EXPECT_EQ(found[0].expected, "call_shown");
+  EXPECT_EQ(found[0].observed, "push_arrived, app_killed");
+  EXPECT_EQ(found[1].expectation, "expect.device.no_events");
+  EXPECT_EQ(found[2].expectation, "expect.device.kill_count");
+}
+
+TEST(ScenarioCheck, ProviderResponse) {
+  ResponseExpectation e;
+  e.status = 403;
+  e.reason = "ExpiredProviderToken";
+  EXPECT_TRUE(check(e, ResponseObservation{403, "ExpiredProviderToken"}).empty());
+  const auto found = check(e, ResponseObservation{200, ""});
+  ASSERT_EQ(found.size(), 2u);
+  EXPECT_EQ(found[0].observed, "200");
+  EXPECT_EQ(check(e, ResponseObservation{0, "connection refused"}).at(0).observed,
+            "no answer: connection refused");
+}
+
+} // namespace

@@ -1,0 +1,136 @@
+// The scenario loader: every mistake names the file, the line and what is allowed.
+#include "scenario/loader.hpp"
+
+#include <gtest/gtest.h>
+
+namespace {
+
+using scenario::Action;
+using scenario::parse_scenario;
+
+std::string error_of(std::string_view text) {
+  auto loaded = parse_scenario(text, "s.yaml", "s");
+  if (loaded) return "(loaded)";
+  return loaded.error().detail;
+}
+
+constexpr const char* kDevice = R"(
+setup:
+  uploads: [{label: voip, credential: voip-services}]
+  devices:
+    - id: bobs-iphone
+      user: bob
+      app: {environment: production, certificate: voip.production, callkit: never}
+)";
+
+TEST(ScenarioLoader, ReadsSetupStepsAndExpectations) {
+  const std::string text = std::string("name: n\ntitle: t\nspec: s\ndemonstrates: d\n") + kDevice +
+                           R"(steps:
+  - install
+  - airplane: on
+  - advance: 61m
+  - send: {as: m1, ext_bytes: 6000}
+    note: why
+    expect:
+      apns: none
+      message: {message: m1, state: payload_too_large}
+      device: {no_events: [push_arrived], kill_count: 0}
+  - fault: {reason: ServiceUnavailable, count: 2}
+)";
+  auto loaded = parse_scenario(text, "s.yaml", "fallback");
+  ASSERT_TRUE(loaded) << loaded.error().detail;
+  const auto& sc = *loaded;
+  EXPECT_EQ(sc.name, "n");
+  ASSERT_EQ(sc.setup.devices.size(), 1u);
+  EXPECT_EQ(sc.setup.devices[0].app.config.environment, fake_device::ApsEnvironment::Production);
+  EXPECT_EQ(sc.setup.devices[0].app.config.callkit.kind,
+            fake_device::CallKitBehaviour::Kind::Never);
+  ASSERT_EQ(sc.steps.size(), 5u);
+  EXPECT_EQ(sc.steps[0].action, Action::Install);
+  EXPECT_EQ(sc.steps[1].action, Action::Airplane);
+  EXPECT_TRUE(sc.steps[1].on);
+  EXPECT_EQ(sc.steps[2].duration, std::chrono::minutes(61));
+  const auto& send = sc.steps[3];
+  EXPECT_EQ(send.send.label, "m1");
+  EXPECT_EQ(send.send.ext.size(), 6000u);
+  EXPECT_EQ(send.note, "why");
+  ASSERT_TRUE(send.expect.apns);
+  EXPECT_EQ(send.expect.apns->count, 0u);
+  ASSERT_TRUE(send.expect.message);
+  EXPECT_EQ(send.expect.message->state, "payload_too_large");
+  EXPECT_EQ(send.expect.message->where.line, 20); // the line of "message:"
+  ASSERT_TRUE(send.expect.device);
+  EXPECT_EQ(send.expect.device->no_events, std::vector{fake_device::DeviceEventKind::PushArrived});
+  EXPECT_EQ(sc.steps[4].fault.count, 2);
+}
+
+TEST(ScenarioLoader, TheSameStructureLoadsFromJson) {
+  auto loaded = parse_scenario(
+      R"({"name": "j", "steps": ["install", {"advance": "5s", "expect": {"apns": {"count": 0}}}]})",
+      "s.json", "s");
+  ASSERT_TRUE(loaded) << loaded.error().detail;
+  ASSERT_EQ(loaded->steps.size(), 2u);
+  EXPECT_EQ(loaded->steps[1].duration, std::chrono::seconds(5));
+  EXPECT_EQ(loaded->steps[1].expect.apns->count, 0u);
+}
+
+TEST(ScenarioLoader, UnknownKeysNameTheLineAndTheAllowedOnes) {
+  const auto e = error_of("steps:\n  - send: {form: alice}\n");
+  EXPECT_NE(e.find("s.yaml:2:"), std::string::npos) << e;
+  EXPECT_NE(e.find("unknown key 'form' in send"), std::string::npos) << e;
+  EXPECT_NE(e.find("allowed: from, to, ext"), std::string::npos) << e;
+  const auto top = error_of("stepz: []\n");
+  EXPECT_NE(top.find("unknown key 'stepz' in the scenario"), std::string::npos) << top;
+}
+
+TEST(ScenarioLoader, BadValuesNameTheAllowedOnes) {
+  const auto step = error_of("steps:\n  - jump\n");
+  EXPECT_NE(step.find("s.yaml:2: 'jump' is not a valid step; allowed: upload, install"),
+            std::string::npos)
+      << step;
+  const auto state = error_of("steps:\n  - send:\n    expect: {message: {state: delivered}}\n");
+  EXPECT_NE(state.find("s.yaml:3: 'delivered' is not a valid message state; allowed: pending, "
+                       "accepted"),
+            std::string::npos)
+      << state;
+  const auto reason = error_of("steps:\n  - fault: {reason: Flaky}\n");
+  EXPECT_NE(reason.find("'Flaky' is not a valid reason"), std::string::npos) << reason;
+  const auto event = error_of("steps:\n  - send:\n    expect: {device: {events: [rang]}}\n");
+  EXPECT_NE(event.find("'rang' is not a valid device event; allowed: app_installed"),
+            std::string::npos)
+      << event;
+  const auto duration = error_of("steps:\n  - advance: 5 minutes\n");
+  EXPECT_NE(duration.find("s.yaml:2: advance:"), std::string::npos) << duration;
+  const auto flag = error_of("steps:\n  - airplane: maybe\n");
+  EXPECT_NE(flag.find("airplane must be true or false"), std::string::npos) << flag;
+}
+
+TEST(ScenarioLoader, StructuralMistakesAreErrorsNotCrashes) {
+  EXPECT_NE(error_of("").find("one mapping"), std::string::npos);
+  EXPECT_NE(error_of("- a\n- b\n").find("one mapping"), std::string::npos);
+  EXPECT_NE(error_of("name: x\n").find("needs 'steps'"), std::string::npos);
+  EXPECT_NE(error_of("steps: [{install: {}, home: {}}]")
+                .find("has one action, this one has install, home"),
+            std::string::npos);
+  EXPECT_NE(error_of("steps: [{expect: {}}]").find("needs one action"), std::string::npos);
+  EXPECT_NE(error_of("steps: [{install: 3}]").find("'install' takes no value"), std::string::npos);
+  EXPECT_NE(error_of("steps:\n  - home\n    bad: [\n").find("s.yaml:"), std::string::npos);
+  EXPECT_NE(error_of("steps: [{home: null, device: nobody}]").find("no device 'nobody'"),
+            std::string::npos);
+  EXPECT_NE(error_of("setup: {devices: [{id: a}]}\nsteps: [home]").find("needs 'id' and 'user'"),
+            std::string::npos);
+  EXPECT_NE(error_of("setup: {devices: [{id: a, user: b}, {id: a, user: c}]}\nsteps: [home]")
+                .find("two devices are called 'a'"),
+            std::string::npos);
+}
+
+TEST(ScenarioLoader, Durations) {
+  EXPECT_EQ(*scenario::parse_duration("250ms"), std::chrono::milliseconds(250));
+  EXPECT_EQ(*scenario::parse_duration("5"), std::chrono::seconds(5));
+  EXPECT_EQ(*scenario::parse_duration("1h"), std::chrono::hours(1));
+  EXPECT_FALSE(scenario::parse_duration("-1s"));
+  EXPECT_FALSE(scenario::parse_duration("5d"));
+  EXPECT_FALSE(scenario::parse_duration(""));
+}
+
+} // namespace
