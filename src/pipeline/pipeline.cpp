@@ -22,6 +22,8 @@ std::optional<ApiError> check_token(const std::string& token) {
   return std::nullopt;
 }
 
+constexpr auto kExpiryCheckInterval = std::chrono::hours(24);
+
 MessageRecord skipped(MessageRecord m, MessageState state, std::string reason) {
   m.state = state;
   m.reason = std::move(reason);
@@ -50,14 +52,51 @@ core::Result<std::unique_ptr<Pipeline>> Pipeline::open(PipelineOptions options,
   return pipeline;
 }
 
+// The daily timer's link to the pipeline: the timer runs on the clock's thread and may fire
+// while the pipeline is being destroyed, so it reaches it only through this, under the lock.
+struct Pipeline::ExpiryCheck {
+  std::mutex mutex;
+  Pipeline* pipeline = nullptr; // null once the pipeline is going
+  core::Clock::TimerId timer = 0;
+
+  static void schedule(const std::shared_ptr<ExpiryCheck>& self, core::Clock& clock) {
+    self->timer = clock.schedule_after(kExpiryCheckInterval, [weak = std::weak_ptr(self)] {
+      const auto check = weak.lock();
+      if (!check) return;
+      std::lock_guard lock(check->mutex);
+      if (!check->pipeline) return;
+      check->pipeline->check_certificate_expiry();
+      schedule(check, check->pipeline->clock_);
+    });
+  }
+};
+
 Pipeline::Pipeline(PipelineOptions options, core::Clock& clock, std::unique_ptr<Store> store,
                    std::unique_ptr<pki::TrustStore> apple_ca)
     : options_(std::move(options)), clock_(clock), store_(std::move(store)),
       apple_ca_(std::move(apple_ca)),
-      dispatcher_(std::make_unique<Dispatcher>(*store_, clock_, options_.dispatcher)) {}
+      dispatcher_(std::make_unique<Dispatcher>(*store_, clock_, options_.dispatcher)),
+      expiry_check_(std::make_shared<ExpiryCheck>()) {
+  check_certificate_expiry();
+  std::lock_guard lock(expiry_check_->mutex);
+  expiry_check_->pipeline = this;
+  ExpiryCheck::schedule(expiry_check_, clock_);
+}
 
 Pipeline::~Pipeline() {
+  {
+    std::lock_guard lock(expiry_check_->mutex); // waits for a check that is running
+    expiry_check_->pipeline = nullptr;
+    clock_.cancel(expiry_check_->timer);
+  }
   dispatcher_.reset();
+}
+
+void Pipeline::check_certificate_expiry() {
+  const auto now = clock_.now();
+  for (const auto& record : store_->certificates())
+    if (record.not_after <= now && record.health != "CERT_EXPIRED")
+      store_->set_certificate_health(record.record_id, "CERT_EXPIRED");
 }
 
 std::variant<UploadedCertificate, ApiError>

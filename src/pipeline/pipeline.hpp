@@ -11,6 +11,7 @@
 #include "pipeline/records.hpp"
 
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <variant>
@@ -93,7 +94,13 @@ private:
   core::Clock& clock_;
   std::unique_ptr<Store> store_;
   std::unique_ptr<pki::TrustStore> apple_ca_;
-  std::unique_ptr<Dispatcher> dispatcher_; // last: stopped before the store goes
+  std::unique_ptr<Dispatcher> dispatcher_; // stopped before the store goes
+
+  // The console's daily check (§5 Note 4): records past their notAfter are flagged
+  // CERT_EXPIRED. Runs at open and every 24 h of the clock.
+  struct ExpiryCheck;
+  void check_certificate_expiry();
+  std::shared_ptr<ExpiryCheck> expiry_check_;
 };
 
 } // namespace pipeline

@@ -30,7 +30,7 @@ struct CertificateRecord {
   std::string certificate_pem; // the leaf, then the chain the .p12 held
   std::string private_key_pem;
   // "ok", or the flag the dispatcher set from an APNs answer (§4.5): CERT_TOPIC_MISMATCH,
-  // BAD_CERTIFICATE, CERT_EXPIRED.
+  // BAD_CERTIFICATE; CERT_EXPIRED from the console's daily check (§5 Note 4).
   std::string health = "ok";
   core::TimePoint created_at{};
 };

@@ -114,6 +114,11 @@ public:
       fail(node, what + " must be a whole number, not '" + t + "'");
     return v;
   }
+  std::uint64_t natural(const YAML::Node& node, const std::string& what) const {
+    const auto v = integer(node, what);
+    if (v < 0) fail(node, what + " must not be negative");
+    return static_cast<std::uint64_t>(v);
+  }
   core::Duration duration(const YAML::Node& node, const std::string& what) const {
     auto d = parse_duration(text(node, what));
     if (!d) fail(node, what + ": " + d.error().message());
@@ -335,7 +340,7 @@ Expectations read_expect(const Reader& r, const YAML::Node& n) {
       x.count = 0;
     } else {
       r.check_keys(a, "expect.apns", {"count", "status", "reason", "environment"});
-      if (a["count"]) x.count = static_cast<std::uint64_t>(r.integer(a["count"], "count"));
+      if (a["count"]) x.count = r.natural(a["count"], "count");
       if (a["status"]) x.status = static_cast<int>(r.integer(a["status"], "status"));
       if (a["reason"]) x.reason = reason(r, a["reason"], "reason");
       if (a["environment"])
@@ -406,26 +411,30 @@ Expectations read_expect(const Reader& r, const YAML::Node& n) {
   return e;
 }
 
-// The parameters of one action; `v` is the action key's value (null when there is none).
-void read_action(const Reader& r, const YAML::Node& v, Step& s) {
+// The parameters of one action; `v` is the action key's value (null when there is none, as
+// for a bare word), `at` where errors about a missing value point.
+void read_action(const Reader& r, const YAML::Node& v, const YAML::Node& at, Step& s) {
   const bool none = !v || v.IsNull() || (v.IsMap() && v.size() == 0);
   const std::string word(to_string(s.action));
   switch (s.action) {
   case Action::Upload:
+    if (none) r.fail(at, "upload needs {credential: ..., name: ..., label: ...}");
     s.upload = read_upload(r, v, "upload");
     return;
   case Action::Airplane:
   case Action::Dnd:
-    if (none) r.fail(v, word + " needs on or off");
+    if (none) r.fail(at, word + " needs on or off");
     s.on = r.flag(v, word);
     return;
   case Action::CallKit: {
+    if (none) r.fail(at, "callkit needs immediate, never, delay:MS, fail:NAME or no-completion");
     auto b = fake_device::remote::parse_callkit_behaviour(r.text(v, "callkit"));
     if (!b) r.fail(v, b.error().message());
     s.value = v.Scalar();
     return;
   }
   case Action::Advance:
+    if (none) r.fail(at, "advance needs a duration, e.g. 5s or 61m");
     s.duration = r.duration(v, "advance");
     return;
   case Action::Send:
@@ -463,12 +472,13 @@ void read_action(const Reader& r, const YAML::Node& v, Step& s) {
     if (v["push_type"]) s.push.push_type = r.text(v["push_type"], "push_type");
     return;
   case Action::Fault:
+    if (none) r.fail(at, "fault needs {reason: ..., count: ...}");
     r.check_keys(v, "fault", {"reason", "count", "skip", "goaway"});
     if (!v["reason"] && !v["goaway"]) r.fail(v, "a fault needs 'reason' and/or 'goaway'");
     if (v["reason"]) s.fault.reason = reason(r, v["reason"], "reason");
     if (v["goaway"]) s.fault.goaway = reason(r, v["goaway"], "goaway");
     if (v["count"]) s.fault.count = r.integer(v["count"], "count");
-    if (v["skip"]) s.fault.skip = static_cast<std::uint64_t>(r.integer(v["skip"], "skip"));
+    if (v["skip"]) s.fault.skip = r.natural(v["skip"], "skip");
     return;
   default:
     if (!none) r.fail(v, "'" + word + "' takes no value");
@@ -480,8 +490,9 @@ Step read_step(const Reader& r, const YAML::Node& n) {
   static const auto kActions = actions();
   Step s;
   s.where = r.where(n);
-  if (n.IsScalar()) { // "- home"
+  if (n.IsScalar()) { // "- home": the action with no value
     s.action = r.choice(n, "step", kActions);
+    read_action(r, YAML::Node(YAML::NodeType::Null), n, s);
     s.text = n.Scalar();
     return s;
   }
@@ -500,7 +511,7 @@ Step read_step(const Reader& r, const YAML::Node& n) {
   }
   s.action = r.choice(action_key, "step", kActions);
   const YAML::Node value = n[found[0]];
-  read_action(r, value, s);
+  read_action(r, value, action_key, s);
   s.text = found[0];
   if (value && value.IsScalar() && !value.Scalar().empty()) s.text += " " + value.Scalar();
   if (n["device"]) s.device = r.text(n["device"], "device");
@@ -600,6 +611,8 @@ core::Result<std::vector<Scenario>> load_scenario_files(const std::vector<std::s
       std::vector<fs::path> files;
       for (const auto& entry : fs::recursive_directory_iterator(path, ec)) {
         const auto ext = entry.path().extension();
+        // The format's JSON Schema lives beside the scenarios it describes.
+        if (entry.path().filename() == "scenario.schema.json") continue;
         if (entry.is_regular_file() && (ext == ".yaml" || ext == ".yml" || ext == ".json"))
           files.push_back(entry.path());
       }
@@ -618,6 +631,12 @@ core::Result<std::vector<Scenario>> load_scenario_files(const std::vector<std::s
       return core::fail(core::Errc::InvalidArgument, p + ": no such scenario file or folder");
     }
   }
+  for (std::size_t i = 0; i < out.size(); ++i)
+    for (std::size_t j = 0; j < i; ++j)
+      if (out[i].name == out[j].name)
+        return core::fail(core::Errc::InvalidArgument,
+                          out[i].where.file + ": the name '" + out[i].name + "' is taken by " +
+                              out[j].where.file + "; scenario names must be unique");
   return out;
 }
 

@@ -34,8 +34,9 @@ struct UploadSpec {
 // The app on a device, as it was built and behaves (pushkit-callkit.md §7.2).
 struct AppSpec {
   fake_device::AppConfig config; // certificate_id is resolved from `certificate` at run time
-  // "<upload label>.development" / "<upload label>.production", or a number.
-  std::string certificate = "voip.development";
+  // "<upload label>.development" / "<upload label>.production", or a number. Empty: the first
+  // upload's ID for the app's own environment, as a correctly built app reports.
+  std::string certificate;
 };
 
 struct DeviceSpec {

@@ -31,8 +31,8 @@ void print_table(std::ostream& out, const std::vector<ScenarioResult>& results,
 // {"seed":..,"passed":..,"failed":..,"errors":..,"scenarios":[...]}; every field but each
 // scenario's wall_seconds is the same for the same scenarios and seed.
 std::string to_json_report(const std::vector<ScenarioResult>& results, std::uint64_t seed);
-// JUnit XML: <testsuites><testsuite name="voipsim"><testcase>... with <failure>/<error> and the
-// timeline in <system-out>.
+// JUnit XML: <testsuites name="voipsim"><testsuite name="voipsim.scenarios"><testcase>... with
+// <failure>/<error> and the timeline in <system-out>.
 std::string to_junit_xml(const std::vector<ScenarioResult>& results);
 
 } // namespace scenario

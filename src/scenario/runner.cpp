@@ -6,6 +6,7 @@
 
 #include <chrono>
 #include <filesystem>
+#include <map>
 
 namespace scenario {
 
@@ -40,7 +41,9 @@ private:
     return false;
   }
   bool act(const Step& step);
-  void check_all(const Step& step, std::size_t apns_from, std::size_t events_from);
+  // `events_from`: each device's event count when the step began.
+  void check_all(const Step& step, std::size_t apns_from,
+                 const std::map<std::string, std::size_t>& events_from);
   std::string user_of(const Step& step) const {
     const auto* spec = world_.device_spec(step.device);
     return spec ? spec->user : "";
@@ -165,7 +168,8 @@ bool StepRunner::act(const Step& step) {
   return step_failed("unknown action");
 }
 
-void StepRunner::check_all(const Step& step, std::size_t apns_from, std::size_t events_from) {
+void StepRunner::check_all(const Step& step, std::size_t apns_from,
+                           const std::map<std::string, std::size_t>& events_from) {
   const Expectations& e = step.expect;
   auto add = [&](std::vector<Mismatch> found) {
     pending_.insert(pending_.end(), found.begin(), found.end());
@@ -196,10 +200,8 @@ void StepRunner::check_all(const Step& step, std::size_t apns_from, std::size_t 
     const std::string& bundle = spec->app.config.bundle_id;
     const auto& events = world_.device_events(id);
     DeviceObservation d;
-    // Events of this step only: the device's index at the step's start, when it is the step's
-    // own device; another device's events are taken whole for the step's span of the timeline.
-    const std::size_t from =
-        id == step.device || (id.empty() && step.device.empty()) ? events_from : 0;
+    // Events of this step only.
+    const std::size_t from = events_from.contains(spec->id) ? events_from.at(spec->id) : 0;
     d.events.assign(events.begin() + static_cast<std::ptrdiff_t>(std::min(from, events.size())),
                     events.end());
     d.process = std::string(fake_device::to_string(device->process_state(bundle)));
@@ -217,7 +219,9 @@ bool StepRunner::run(std::size_t index, const Step& step) {
   response_.reset();
   const std::size_t timeline_from = world_.timeline().size();
   const std::size_t apns_from = world_.apns_requests().size();
-  const std::size_t events_from = world_.device_events(step.device).size();
+  std::map<std::string, std::size_t> events_from;
+  for (const auto& id : world_.device_ids())
+    events_from[id] = world_.device_events(id).size();
   world_.note("step", "#" + std::to_string(index + 1) + " " + step.text +
                           (step.device.empty() ? "" : " on " + step.device) +
                           (step.note.empty() ? "" : "  -- " + step.note));

@@ -27,7 +27,8 @@ std::string short_token(std::string_view token) {
 }
 
 std::string describe(const mock_apns::JournalEntry& e) {
-  std::string path = e.path;
+  // The mock keeps the path of refused requests only; an accepted one went to its token.
+  std::string path = e.path.empty() && !e.token.empty() ? "/3/device/" + e.token : e.path;
   if (!e.token.empty()) {
     if (const auto at = path.find(e.token); at != std::string::npos)
       path.replace(at, e.token.size(), short_token(e.token));
@@ -39,7 +40,7 @@ std::string describe(const mock_apns::JournalEntry& e) {
   if (e.reason) out += " " + std::string(mock_apns::reason_text(*e.reason));
   if (e.timestamp_ms) out += " timestamp " + std::to_string(*e.timestamp_ms);
   if (e.goaway) out += " with GOAWAY";
-  if (!e.apns_id.empty() && e.status == 200) out += " apns-id " + e.apns_id;
+  if (!e.apns_id.empty()) out += " apns-id " + e.apns_id;
   if (!e.cause.empty()) out += ": " + e.cause;
   return out;
 }
@@ -184,6 +185,13 @@ const DeviceSpec* World::device_spec(const std::string& id) const {
   return s ? &s->spec : nullptr;
 }
 
+std::vector<std::string> World::device_ids() const {
+  std::vector<std::string> ids;
+  for (const auto& s : impl_->devices)
+    ids.push_back(s->spec.id);
+  return ids;
+}
+
 const std::vector<fake_device::DeviceEvent>& World::device_events(const std::string& id) const {
   static const std::vector<fake_device::DeviceEvent> none;
   auto* s = impl_->slot(id);
@@ -192,7 +200,12 @@ const std::vector<fake_device::DeviceEvent>& World::device_events(const std::str
 
 core::Result<fake_device::AppConfig> World::app_config(const DeviceSpec& device) const {
   fake_device::AppConfig app = device.app.config;
-  const std::string& ref = device.app.certificate;
+  std::string ref = device.app.certificate;
+  if (ref.empty()) {
+    ref = impl_->first_upload + (app.environment == fake_device::ApsEnvironment::Development
+                                     ? ".development"
+                                     : ".production");
+  }
   const auto dot = ref.rfind('.');
   if (dot == std::string::npos) {
     try {
@@ -210,7 +223,8 @@ core::Result<fake_device::AppConfig> World::app_config(const DeviceSpec& device)
   return core::fail(core::Errc::InvalidArgument,
                     device.where.text() + ": app certificate '" + ref +
                         "' is neither <upload label>.development, <upload label>.production "
-                        "(of an upload made before install) nor a number");
+                        "(of an upload made before install) nor a number" +
+                        (impl_->first_upload.empty() ? "; no upload has been made yet" : ""));
 }
 
 std::variant<pipeline::UploadedCertificate, pipeline::ApiError>

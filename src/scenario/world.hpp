@@ -61,6 +61,7 @@ public:
   // The device `id` names, or the first when `id` is empty; nullptr when there is none.
   fake_device::Device* device(const std::string& id);
   const DeviceSpec* device_spec(const std::string& id) const;
+  std::vector<std::string> device_ids() const;
   // Everything the device recorded, in order.
   const std::vector<fake_device::DeviceEvent>& device_events(const std::string& id) const;
   // The app as set up, with its certificate ID resolved; error for an unknown upload label.

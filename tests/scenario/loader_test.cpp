@@ -1,5 +1,6 @@
 // The scenario loader: every mistake names the file, the line and what is allowed.
 #include "scenario/loader.hpp"
+#include "support/temp_dir.hpp"
 
 #include <gtest/gtest.h>
 
@@ -122,6 +123,33 @@ TEST(ScenarioLoader, StructuralMistakesAreErrorsNotCrashes) {
   EXPECT_NE(error_of("setup: {devices: [{id: a, user: b}, {id: a, user: c}]}\nsteps: [home]")
                 .find("two devices are called 'a'"),
             std::string::npos);
+}
+
+TEST(ScenarioLoader, ABareWordIsTheActionWithNoValue) {
+  EXPECT_NE(error_of("steps:\n  - advance\n").find("s.yaml:2: advance needs a duration"),
+            std::string::npos);
+  EXPECT_NE(error_of("steps: [airplane]").find("airplane needs on or off"), std::string::npos);
+  EXPECT_NE(error_of("steps: [fault]").find("fault needs"), std::string::npos);
+  EXPECT_NE(error_of("steps: [upload]").find("upload needs"), std::string::npos);
+  EXPECT_NE(error_of("steps: [{apns: none}]").find("not a valid step"), std::string::npos);
+  EXPECT_NE(
+      error_of("steps: [{send: {}, expect: {apns: {count: -1}}}]").find("must not be negative"),
+      std::string::npos);
+}
+
+TEST(ScenarioLoader, AFolderSkipsTheSchemaAndRefusesTwoScenariosOfOneName) {
+  support::TempDir dir;
+  dir.write("scenario.schema.json",
+            R"({"$schema": "https://json-schema.org/draft/2020-12/schema"})");
+  dir.write("a.yaml", "name: same\nsteps: [home]\n");
+  auto one = scenario::load_scenario_files({dir.path().string()});
+  ASSERT_TRUE(one) << one.error().detail;
+  EXPECT_EQ(one->size(), 1u);
+  dir.write("b.yaml", "name: same\nsteps: [home]\n");
+  auto two = scenario::load_scenario_files({dir.path().string()});
+  ASSERT_FALSE(two);
+  EXPECT_NE(two.error().detail.find("the name 'same' is taken by"), std::string::npos)
+      << two.error().detail;
 }
 
 TEST(ScenarioLoader, Durations) {
