@@ -13,6 +13,10 @@ std::string summary(const mock_apns::JournalEntry& e) {
   std::string out =
       std::string(mock_apns::environment_name(e.environment)) + " " + std::to_string(e.status);
   if (e.reason) out += " " + std::string(mock_apns::reason_text(*e.reason));
+  if (e.timestamp_ms) out += " timestamp " + std::to_string(*e.timestamp_ms);
+  if (!e.topic.empty()) out += " topic " + e.topic;
+  if (e.push_type) out += " push type " + std::string(mock_apns::push_type_name(*e.push_type));
+  if (!e.apns_id.empty()) out += " apns-id " + e.apns_id;
   return out;
 }
 
@@ -37,18 +41,27 @@ std::string summary(const pipeline::Registration& r) {
   return out;
 }
 
-std::string summary(const std::vector<fake_device::DeviceEvent>& events) {
+// The kinds seen; with code and detail for those of the kind a match asks about.
+std::string summary(const std::vector<fake_device::DeviceEvent>& events, const EventMatch& asked) {
   if (events.empty()) return "no device event";
+  const bool detailed = asked.code || !asked.detail.empty();
   std::string out;
   for (const auto& e : events) {
-    if (e.kind == fake_device::DeviceEventKind::Log) continue; // the lines are in the timeline
+    const bool shown = detailed && e.kind == asked.kind;
+    if (e.kind == fake_device::DeviceEventKind::Log && !shown) continue; // in the timeline
     out += (out.empty() ? "" : ", ") + std::string(fake_device::to_string(e.kind));
+    if (shown) out += " (code " + std::to_string(e.code) + ": " + e.detail + ")";
   }
   return out.empty() ? "only log lines" : out;
 }
 
-bool has(const std::vector<fake_device::DeviceEvent>& events, fake_device::DeviceEventKind k) {
-  return std::any_of(events.begin(), events.end(), [k](const auto& e) { return e.kind == k; });
+bool matches(const fake_device::DeviceEvent& e, const EventMatch& m) {
+  return e.kind == m.kind && (!m.code || e.code == *m.code) &&
+         (m.detail.empty() || e.detail.find(m.detail) != std::string::npos);
+}
+
+bool has(const std::vector<fake_device::DeviceEvent>& events, const EventMatch& m) {
+  return std::any_of(events.begin(), events.end(), [&](const auto& e) { return matches(e, m); });
 }
 
 std::string yes_no(bool b) {
@@ -57,8 +70,16 @@ std::string yes_no(bool b) {
 
 } // namespace
 
+std::string describe(const EventMatch& m) {
+  std::string out(fake_device::to_string(m.kind));
+  if (m.code) out += " code " + std::to_string(*m.code);
+  if (!m.detail.empty()) out += " with \"" + m.detail + "\"";
+  return out;
+}
+
 std::vector<Mismatch> check(const ApnsExpectation& e,
-                            std::span<const mock_apns::JournalEntry> requests) {
+                            std::span<const mock_apns::JournalEntry> requests,
+                            const ApnsContext& context) {
   std::vector<Mismatch> out;
   const std::string seen = summary(requests);
   if (e.count && requests.size() != *e.count) {
@@ -66,29 +87,44 @@ std::vector<Mismatch> check(const ApnsExpectation& e,
                    std::to_string(*e.count) + (*e.count == 1 ? " request" : " requests"), seen,
                    e.where});
   }
-  if (requests.empty() && (e.status || e.reason || e.environment) && !e.count) {
+  const bool about_fields = e.status || e.reason || e.environment || e.topic || e.push_type ||
+                            e.apns_id_of || e.timestamp_at;
+  if (requests.empty() && about_fields && !e.count) {
     out.push_back({"expect.apns", "a request answered by the mock", seen, e.where});
     return out;
   }
-  for (const auto& r : requests) {
-    if (e.status && r.status != *e.status) {
-      out.push_back({"expect.apns.status", std::to_string(*e.status), seen, e.where});
-      break;
-    }
+  // Every request of the step must match; the first that does not is reported, once a field.
+  auto each = [&](const std::string& field, const std::string& expected, auto differs) {
+    if (std::any_of(requests.begin(), requests.end(), differs))
+      out.push_back({"expect.apns." + field, expected, seen, e.where});
+  };
+  if (e.status)
+    each("status", std::to_string(*e.status), [&](const auto& r) { return r.status != *e.status; });
+  if (e.reason) {
+    // As reasons, not text: both spellings of BadEnvironmentKeyIdInToken are the same reason.
+    const auto reason = mock_apns::parse_reason(*e.reason);
+    each("reason", *e.reason, [&](const auto& r) { return r.reason != reason; });
   }
-  // As reasons, not text: both spellings of BadEnvironmentKeyIdInToken are the same reason.
-  const auto expected_reason = e.reason ? mock_apns::parse_reason(*e.reason) : std::nullopt;
-  for (const auto& r : requests) {
-    if (e.reason && r.reason != expected_reason) {
-      out.push_back({"expect.apns.reason", *e.reason, seen, e.where});
-      break;
-    }
+  if (e.environment)
+    each("environment", *e.environment, [&](const auto& r) {
+      return mock_apns::environment_name(r.environment) != *e.environment;
+    });
+  if (e.topic) each("topic", *e.topic, [&](const auto& r) { return r.topic != *e.topic; });
+  if (e.push_type)
+    each("push_type", *e.push_type, [&](const auto& r) {
+      return !r.push_type || mock_apns::push_type_name(*r.push_type) != *e.push_type;
+    });
+  if (e.apns_id_of && !context.apns_id) {
+    out.push_back({"expect.apns.apns_id_of", "the apns-id of message " + *e.apns_id_of,
+                   "no such message", e.where});
+  } else if (e.apns_id_of) {
+    each("apns_id_of", *context.apns_id + " (message " + *e.apns_id_of + ")",
+         [&](const auto& r) { return r.apns_id != *context.apns_id; });
   }
-  for (const auto& r : requests) {
-    if (e.environment && mock_apns::environment_name(r.environment) != *e.environment) {
-      out.push_back({"expect.apns.environment", *e.environment, seen, e.where});
-      break;
-    }
+  if (e.timestamp_at) {
+    const std::optional<std::int64_t> ms = core::unix_millis(context.start + *e.timestamp_at);
+    each("timestamp_at", "timestamp " + std::to_string(*ms),
+         [&](const auto& r) { return r.timestamp_ms != ms; });
   }
   return out;
 }
@@ -136,6 +172,21 @@ std::vector<Mismatch> check(const ConsoleExpectation& e, const std::optional<Con
   if (e.production_id && (!accepted || accepted->record.cert_id_prod != *e.production_id))
     out.push_back(
         {"expect.console.production_id", std::to_string(*e.production_id), seen, e.where});
+  if (e.warning) {
+    std::string warnings;
+    bool found = false;
+    for (const auto& w : accepted ? accepted->warnings : std::vector<std::string>{}) {
+      warnings += (warnings.empty() ? "" : "; ") + w;
+      found = found || w.find(*e.warning) != std::string::npos;
+    }
+    if (!found) {
+      out.push_back({"expect.console.warning", "a warning with \"" + *e.warning + "\"",
+                     !accepted          ? seen
+                     : warnings.empty() ? "no warning"
+                                        : warnings,
+                     e.where});
+    }
+  }
   return out;
 }
 
@@ -149,15 +200,13 @@ std::vector<Mismatch> check(const CertificateExpectation& e,
 
 std::vector<Mismatch> check(const DeviceExpectation& e, const DeviceObservation& d) {
   std::vector<Mismatch> out;
-  const std::string seen = summary(d.events);
-  for (const auto k : e.events)
-    if (!has(d.events, k))
+  for (const auto& m : e.events)
+    if (!has(d.events, m))
+      out.push_back({"expect.device.events", describe(m), summary(d.events, m), e.where});
+  for (const auto& m : e.no_events)
+    if (has(d.events, m))
       out.push_back(
-          {"expect.device.events", std::string(fake_device::to_string(k)), seen, e.where});
-  for (const auto k : e.no_events)
-    if (has(d.events, k))
-      out.push_back({"expect.device.no_events", "no " + std::string(fake_device::to_string(k)),
-                     seen, e.where});
+          {"expect.device.no_events", "no " + describe(m), summary(d.events, m), e.where});
   if (e.process && d.process != *e.process)
     out.push_back({"expect.device.process", *e.process, d.process, e.where});
   if (e.kill_count && d.kill_count != *e.kill_count)

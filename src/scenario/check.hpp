@@ -42,8 +42,17 @@ struct ResponseObservation {
   std::string reason;
 };
 
+// What an apns expectation refers to outside the requests themselves.
+struct ApnsContext {
+  std::optional<std::string> apns_id; // of the message apns_id_of names; nullopt: no such message
+  core::TimePoint start;              // the scenario's start, for timestamp_at
+};
+
 std::vector<Mismatch> check(const ApnsExpectation& e,
-                            std::span<const mock_apns::JournalEntry> requests);
+                            std::span<const mock_apns::JournalEntry> requests,
+                            const ApnsContext& context);
+// "call_rejected", "call_rejected code 3", "app_killed with \"0xBAADCA11\"".
+std::string describe(const EventMatch& m);
 std::vector<Mismatch> check(const MessageExpectation& e,
                             const std::optional<pipeline::MessageRecord>& message);
 std::vector<Mismatch> check(const RegistrationExpectation& e,

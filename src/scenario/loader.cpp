@@ -318,14 +318,24 @@ Setup read_setup(const Reader& r, const YAML::Node& n) {
   return s;
 }
 
-std::vector<DeviceEventKind> read_events(const Reader& r, const YAML::Node& n,
-                                         const std::string& what) {
+// An event word, or {event: word, code: N, detail: text}.
+EventMatch read_event(const Reader& r, const YAML::Node& n) {
   static const auto kinds = event_kinds();
-  std::vector<DeviceEventKind> out;
-  if (n.IsScalar()) return {r.choice(n, "device event", kinds)};
+  if (n.IsScalar()) return {r.choice(n, "device event", kinds), std::nullopt, {}};
+  r.check_keys(n, "a device event", {"event", "code", "detail"});
+  if (!n["event"]) r.fail(n, "a device event needs 'event' (its kind)");
+  EventMatch m{r.choice(n["event"], "device event", kinds), std::nullopt, {}};
+  if (n["code"]) m.code = static_cast<int>(r.integer(n["code"], "code"));
+  if (n["detail"]) m.detail = r.text(n["detail"], "detail");
+  return m;
+}
+
+std::vector<EventMatch> read_events(const Reader& r, const YAML::Node& n, const std::string& what) {
+  if (n.IsScalar() || n.IsMap()) return {read_event(r, n)};
   if (!n.IsSequence()) r.fail(n, what + " must be a list of device events");
+  std::vector<EventMatch> out;
   for (const auto& e : n)
-    out.push_back(r.choice(e, "device event", kinds));
+    out.push_back(read_event(r, e));
   return out;
 }
 
@@ -339,12 +349,18 @@ Expectations read_expect(const Reader& r, const YAML::Node& n) {
     if (a.IsScalar() && a.Scalar() == "none") {
       x.count = 0;
     } else {
-      r.check_keys(a, "expect.apns", {"count", "status", "reason", "environment"});
+      r.check_keys(a, "expect.apns",
+                   {"count", "status", "reason", "environment", "topic", "push_type", "apns_id_of",
+                    "timestamp_at"});
       if (a["count"]) x.count = r.natural(a["count"], "count");
       if (a["status"]) x.status = static_cast<int>(r.integer(a["status"], "status"));
       if (a["reason"]) x.reason = reason(r, a["reason"], "reason");
       if (a["environment"])
         x.environment = r.choice(a["environment"], "environment", kApnsEnvironments);
+      if (a["topic"]) x.topic = r.text(a["topic"], "topic");
+      if (a["push_type"]) x.push_type = r.text(a["push_type"], "push_type");
+      if (a["apns_id_of"]) x.apns_id_of = r.text(a["apns_id_of"], "apns_id_of");
+      if (a["timestamp_at"]) x.timestamp_at = r.duration(a["timestamp_at"], "timestamp_at");
     }
     e.apns = x;
   }
@@ -368,12 +384,13 @@ Expectations read_expect(const Reader& r, const YAML::Node& n) {
     e.registration = x;
   }
   if (const auto c = n["console"]) {
-    r.check_keys(c, "expect.console", {"error", "development_id", "production_id"});
+    r.check_keys(c, "expect.console", {"error", "development_id", "production_id", "warning"});
     ConsoleExpectation x;
     x.where = r.where(c);
     if (c["error"]) x.error = r.choice(c["error"], "console code", kConsoleCodes);
     if (c["development_id"]) x.development_id = r.integer(c["development_id"], "development_id");
     if (c["production_id"]) x.production_id = r.integer(c["production_id"], "production_id");
+    if (c["warning"]) x.warning = r.text(c["warning"], "warning");
     e.console = x;
   }
   if (const auto c = n["certificate"]) {
@@ -460,8 +477,10 @@ void read_action(const Reader& r, const YAML::Node& v, const YAML::Node& at, Ste
     return;
   case Action::Push:
     if (none) return;
-    r.check_keys(v, "push",
-                 {"auth", "credential", "environment", "new_provider_token", "topic", "push_type"});
+    r.check_keys(
+        v, "push",
+        {"token", "auth", "credential", "environment", "new_provider_token", "topic", "push_type"});
+    if (v["token"]) s.push.token = r.text(v["token"], "token");
     if (v["auth"]) s.push.auth = r.choice(v["auth"], "auth", kAuth);
     if (v["credential"]) s.push.credential = r.text(v["credential"], "credential");
     if (v["environment"])

@@ -64,6 +64,13 @@ struct ApnsExpectation {
   std::optional<int> status;
   std::optional<std::string> reason;
   std::optional<std::string> environment; // sandbox | production
+  std::optional<std::string> topic;
+  std::optional<std::string> push_type; // as the mock read it: voip, alert, ...
+  // Each request carries the apns-id the pipeline gave this message (label; "last": the last
+  // sent): a retry is recognisable (im-voip-flow.md §4.4).
+  std::optional<std::string> apns_id_of;
+  // The 410 `timestamp` is this long after the scenario's start (when the token died).
+  std::optional<core::Duration> timestamp_at;
   Location where;
 };
 
@@ -84,11 +91,12 @@ struct RegistrationExpectation {
   Location where;
 };
 
-// A console upload's outcome: its refusal code, or its certificate IDs.
+// A console upload's outcome: its refusal code, or its certificate IDs and warnings.
 struct ConsoleExpectation {
   std::optional<std::string> error; // e.g. P12_PASSWORD_REQUIRED; "none": must be accepted
   std::optional<std::int64_t> development_id;
   std::optional<std::int64_t> production_id;
+  std::optional<std::string> warning; // a warning of the accepted upload contains this
   Location where;
 };
 
@@ -99,11 +107,19 @@ struct CertificateExpectation {
   Location where;
 };
 
+// One kind of device event, and optionally its code and a part of its detail (the crash
+// record, the log line, the setVOIP error).
+struct EventMatch {
+  fake_device::DeviceEventKind kind = fake_device::DeviceEventKind::Log;
+  std::optional<int> code;
+  std::string detail; // empty: any
+};
+
 // What the device recorded during the step, and its state after it.
 struct DeviceExpectation {
-  std::string device;                                  // empty: the step's device
-  std::vector<fake_device::DeviceEventKind> events;    // each seen at least once
-  std::vector<fake_device::DeviceEventKind> no_events; // none seen
+  std::string device;                 // empty: the step's device
+  std::vector<EventMatch> events;     // each seen at least once
+  std::vector<EventMatch> no_events;  // none seen
   std::optional<std::string> process; // not_running, foreground, background, suspended, ...
   std::optional<int> kill_count;
   std::optional<bool> voip_blocked;
@@ -170,6 +186,7 @@ struct SendSpec {
 };
 
 struct PushSpec {
+  std::string token = "voip";               // the device's voip or alert token, or hex
   std::string auth = "token";               // token | certificate
   std::string credential = "voip-services"; // certificate auth: which PKI certificate
   std::string environment;                  // sandbox | production; default: the app's

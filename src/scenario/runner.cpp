@@ -136,8 +136,11 @@ bool StepRunner::act(const Step& step) {
     return true;
   }
   case Action::Push: {
-    const auto token = device->voip_token(bundle);
-    if (!token) return step_failed(spec->id + " has no VoIP token to push to");
+    const auto& which = step.push.token;
+    const auto token = which == "voip"    ? device->voip_token(bundle)
+                       : which == "alert" ? device->alert_token(bundle)
+                                          : std::optional<std::string>(which);
+    if (!token) return step_failed(spec->id + " has no " + which + " token to push to");
     const bool dev = spec->app.config.environment == fake_device::ApsEnvironment::Development;
     const std::string env =
         step.push.environment.empty() ? (dev ? "sandbox" : "production") : step.push.environment;
@@ -176,7 +179,14 @@ void StepRunner::check_all(const Step& step, std::size_t apns_from,
   };
   if (e.apns) {
     const auto& all = world_.apns_requests();
-    add(check(*e.apns, std::span(all).subspan(apns_from)));
+    ApnsContext context{std::nullopt, world_.start()};
+    if (e.apns->apns_id_of) {
+      const auto& label = *e.apns->apns_id_of;
+      const auto id = world_.message_id(label == "last" ? "" : label);
+      const auto m = id ? world_.pipeline().message(*id) : std::nullopt;
+      if (m && !m->apns_id.empty()) context.apns_id = m->apns_id;
+    }
+    add(check(*e.apns, std::span(all).subspan(apns_from), context));
   }
   if (e.message) {
     const auto id = world_.message_id(e.message->message);

@@ -54,6 +54,7 @@ public:
   World& operator=(const World&) = delete;
 
   core::VirtualClock& clock() { return clock_; }
+  core::TimePoint start() const { return context_.start; }
   mock_apns::Server& mock() { return *mock_; }
   pipeline::Pipeline& pipeline() { return *pipeline_; }
 

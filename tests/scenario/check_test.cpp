@@ -24,10 +24,10 @@ TEST(ScenarioCheck, ApnsCountsAndMatchesEveryRequestOfTheStep) {
   e.environment = "production";
   const std::vector ok{
       request(400, mock_apns::Reason::BadDeviceToken, mock_apns::Environment::Production)};
-  EXPECT_TRUE(check(e, ok).empty());
+  EXPECT_TRUE(check(e, ok, {}).empty());
 
   const std::vector wrong{request(200)};
-  const auto found = check(e, wrong);
+  const auto found = check(e, wrong, {});
   ASSERT_EQ(found.size(), 3u);
   EXPECT_EQ(found[0].expectation, "expect.apns.status");
   EXPECT_EQ(found[0].expected, "400");
@@ -35,7 +35,7 @@ TEST(ScenarioCheck, ApnsCountsAndMatchesEveryRequestOfTheStep) {
   EXPECT_EQ(found[1].expectation, "expect.apns.reason");
   EXPECT_EQ(found[2].expectation, "expect.apns.environment");
 
-  const auto none = check(e, std::vector<mock_apns::JournalEntry>{});
+  const auto none = check(e, std::vector<mock_apns::JournalEntry>{}, {});
   ASSERT_FALSE(none.empty());
   EXPECT_EQ(none[0].expectation, "expect.apns.count");
   EXPECT_EQ(none[0].observed, "no request");
@@ -95,8 +95,8 @@ TEST(ScenarioCheck, ConsoleRefusalOrIds) {
 
 TEST(ScenarioCheck, DeviceEventsAndState) {
   DeviceExpectation e;
-  e.events = {fake_device::DeviceEventKind::CallShown};
-  e.no_events = {fake_device::DeviceEventKind::AppKilled};
+  e.events = {{fake_device::DeviceEventKind::CallShown}};
+  e.no_events = {{fake_device::DeviceEventKind::AppKilled}};
   e.kill_count = 0;
   e.voip_blocked = false;
   DeviceObservation d;
@@ -110,6 +110,60 @@ TEST(ScenarioCheck, DeviceEventsAndState) {
   EXPECT_EQ(found[0].observed, "push_arrived, app_killed");
   EXPECT_EQ(found[1].expectation, "expect.device.no_events");
   EXPECT_EQ(found[2].expectation, "expect.device.kill_count");
+}
+
+TEST(ScenarioCheck, ApnsIdsTopicsAndTimestamps) {
+  const core::TimePoint start = core::from_unix_seconds(1'767'225'600);
+  auto r = request(410, mock_apns::Reason::Unregistered);
+  r.apns_id = "A-1";
+  r.topic = "com.example.imapp.voip";
+  r.push_type = mock_apns::PushType::Voip;
+  r.timestamp_ms = core::unix_millis(start + std::chrono::seconds(5));
+  ApnsExpectation e;
+  e.topic = "com.example.imapp.voip";
+  e.push_type = "voip";
+  e.apns_id_of = "m1";
+  e.timestamp_at = std::chrono::seconds(5);
+  const std::vector one{r};
+  EXPECT_TRUE(check(e, one, {"A-1", start}).empty());
+  e.timestamp_at = std::chrono::seconds(6);
+  const auto found = check(e, one, {"B-2", start});
+  ASSERT_EQ(found.size(), 2u);
+  EXPECT_EQ(found[0].expectation, "expect.apns.apns_id_of");
+  EXPECT_EQ(found[0].expected, "B-2 (message m1)");
+  EXPECT_NE(found[0].observed.find("apns-id A-1"), std::string::npos) << found[0].observed;
+  EXPECT_EQ(found[1].expectation, "expect.apns.timestamp_at");
+  EXPECT_EQ(check(e, one, {std::nullopt, start}).at(0).observed, "no such message");
+}
+
+TEST(ScenarioCheck, DeviceEventCodeAndDetail) {
+  DeviceExpectation e;
+  e.events = {{fake_device::DeviceEventKind::CallRejected, 3, ""},
+              {fake_device::DeviceEventKind::Log, std::nullopt, "never posted an incoming call"}};
+  DeviceObservation d;
+  d.events.push_back({{}, fake_device::DeviceEventKind::CallRejected, "", "", "", 3, "dnd"});
+  d.events.push_back({{},
+                      fake_device::DeviceEventKind::Log,
+                      "",
+                      "",
+                      "",
+                      0,
+                      "Killing app because it never posted an incoming call to the system"});
+  EXPECT_TRUE(check(e, d).empty());
+  e.events = {{fake_device::DeviceEventKind::CallRejected, 1, ""}};
+  const auto found = check(e, d);
+  ASSERT_EQ(found.size(), 1u);
+  EXPECT_EQ(found[0].expected, "call_rejected code 1");
+  EXPECT_EQ(found[0].observed, "call_rejected (code 3: dnd)");
+}
+
+TEST(ScenarioCheck, ConsoleWarnings) {
+  ConsoleExpectation e;
+  e.warning = "universal";
+  pipeline::UploadedCertificate up;
+  EXPECT_EQ(check(e, ConsoleOutcome{up}).at(0).observed, "no warning");
+  up.warnings = {"a universal Apple Push Services certificate"};
+  EXPECT_TRUE(check(e, ConsoleOutcome{up}).empty());
 }
 
 TEST(ScenarioCheck, ProviderResponse) {

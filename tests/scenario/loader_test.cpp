@@ -61,7 +61,8 @@ TEST(ScenarioLoader, ReadsSetupStepsAndExpectations) {
   EXPECT_EQ(send.expect.message->state, "payload_too_large");
   EXPECT_EQ(send.expect.message->where.line, 20); // the line of "message:"
   ASSERT_TRUE(send.expect.device);
-  EXPECT_EQ(send.expect.device->no_events, std::vector{fake_device::DeviceEventKind::PushArrived});
+  ASSERT_EQ(send.expect.device->no_events.size(), 1u);
+  EXPECT_EQ(send.expect.device->no_events[0].kind, fake_device::DeviceEventKind::PushArrived);
   EXPECT_EQ(sc.steps[4].fault.count, 2);
 }
 
