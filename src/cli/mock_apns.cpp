@@ -6,9 +6,11 @@
 #include "mock_apns/json_codec.hpp"
 #include "mock_apns/pki_dir.hpp"
 #include "mock_apns/server.hpp"
+#include "scenario/recorder.hpp"
 
 #include <csignal>
 #include <cstdlib>
+#include <fstream>
 #include <iostream>
 
 #include <nlohmann/json.hpp>
@@ -21,6 +23,7 @@ const char* const kMockApnsHelp =
                          [--pki DIR] [--auth cert,token] [--strict | --permissive]
                          [--tokens FILE] [--config FILE] [--seed N] [--threads N]
                          [--journal-size N] [--per-token-burst N] [--unregister-delay SECONDS]
+                         [--record FILE]
 
 Runs a local mock of Apple's APNs provider API (HTTP/2 over TLS): a sandbox and a production
 listener that answer exactly as APNs does (spec/apns-provider-api.md), and an admin API (plain
@@ -63,6 +66,10 @@ Options:
   --per-token-burst N      requests per token per window before 429 TooManyRequests
                            (default 20; 0 turns the limit off, e.g. for benchmarks)
   --unregister-delay S     seconds an unregistered token still gets 200 (default 0)
+  --record FILE            on shutdown, write the traffic seen as a scenario skeleton that
+                           'voipsim run FILE' replays: a simulated device per VoIP token,
+                           each request a push step expecting the answer it got, the pauses
+                           between them as advance steps (what the journal ring still holds)
   -h, --help               show this help
 
 Exit status: 0 stopped by a signal, 1 could not start (busy port, unreadable files),
@@ -84,7 +91,7 @@ int mock_apns(const std::vector<std::string>& words) {
   const auto args =
       Args::parse(words,
                   {"sandbox", "production", "admin", "pki", "auth", "tokens", "config", "seed",
-                   "threads", "journal-size", "per-token-burst", "unregister-delay"},
+                   "threads", "journal-size", "per-token-burst", "unregister-delay", "record"},
                   {"strict", "permissive"}, error);
   if (!args) return fail(error, kExitUsage);
   if (!args->positional().empty()) {
@@ -152,6 +159,13 @@ int mock_apns(const std::vector<std::string>& words) {
     tokens = std::move(*parsed);
   }
 
+  // Opened now, so that a path that cannot be written fails before anything is recorded.
+  std::ofstream record;
+  if (args->has("record")) {
+    record.open(args->get("record", ""), std::ios::binary | std::ios::trunc);
+    if (!record) return fail("cannot write --record " + args->get("record", ""), kExitFailed);
+  }
+
   // Signals are taken by sigwait below; every thread started from here on inherits the mask.
   sigset_t stop_signals;
   sigemptyset(&stop_signals);
@@ -217,13 +231,24 @@ int mock_apns(const std::vector<std::string>& words) {
   admin_server.stop();
   server.stop();
   const auto counters = server.journal().counters();
-  std::cout << nlohmann::ordered_json{{"event", "stopped"},
-                                      {"signal", signal == SIGINT ? "SIGINT" : "SIGTERM"},
-                                      {"requests", counters.requests},
-                                      {"accepted", counters.accepted},
-                                      {"by_reason", counters.by_reason}}
-                   .dump()
-            << std::endl;
+  nlohmann::ordered_json stopped{{"event", "stopped"},
+                                 {"signal", signal == SIGINT ? "SIGINT" : "SIGTERM"},
+                                 {"requests", counters.requests},
+                                 {"accepted", counters.accepted},
+                                 {"by_reason", counters.by_reason}};
+  if (record.is_open()) {
+    scenario::Recording recording;
+    recording.requests = server.journal().query({}, server.journal().capacity());
+    recording.find_token = [&server](std::string_view t) { return server.tokens().find(t); };
+    recording.strict_tokens = server.settings().strict_tokens;
+    recording.dropped = counters.requests - recording.requests.size();
+    recording.recorded_at = server.clock().now();
+    record << scenario::record_scenario(recording);
+    record.close();
+    stopped["recorded"] = args->get("record", "");
+    if (!record) stopped["record_error"] = "could not finish writing the recording";
+  }
+  std::cout << stopped.dump() << std::endl;
   remove_temporary_pki();
   return kExitOk;
 }

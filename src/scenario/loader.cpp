@@ -173,8 +173,8 @@ const std::vector<std::pair<std::string, std::string>> kHealth = {
     {"CERT_TOPIC_MISMATCH", "CERT_TOPIC_MISMATCH"},
     {"BAD_CERTIFICATE", "BAD_CERTIFICATE"},
     {"CERT_EXPIRED", "CERT_EXPIRED"}};
-const std::vector<std::pair<std::string, std::string>> kAuth = {{"token", "token"},
-                                                                {"certificate", "certificate"}};
+const std::vector<std::pair<std::string, std::string>> kAuth = {
+    {"token", "token"}, {"none", "none"}, {"certificate", "certificate"}};
 
 // Every value of an enum from 0 to `last`, by the name its to_string gives.
 template <class E, class Name>

@@ -187,7 +187,7 @@ struct SendSpec {
 
 struct PushSpec {
   std::string token = "voip";               // the device's voip or alert token, or hex
-  std::string auth = "token";               // token | certificate
+  std::string auth = "token";               // token | certificate | none
   std::string credential = "voip-services"; // certificate auth: which PKI certificate
   std::string environment;                  // sandbox | production; default: the app's
   bool new_provider_token = false;          // sign a fresh JWT now instead of reusing the last one

@@ -59,8 +59,13 @@ private:
 };
 
 bool StepRunner::act(const Step& step) {
-  const bool needs_device = step.action != Action::Upload && step.action != Action::Send &&
-                            step.action != Action::Advance && step.action != Action::Fault;
+  // A push to a token written out, with its host and topic given, stands on its own.
+  const bool self_contained_push = step.action == Action::Push && step.push.token != "voip" &&
+                                   step.push.token != "alert" && !step.push.environment.empty() &&
+                                   !step.push.topic.empty();
+  const bool needs_device = !self_contained_push && step.action != Action::Upload &&
+                            step.action != Action::Send && step.action != Action::Advance &&
+                            step.action != Action::Fault;
   fake_device::Device* device = world_.device(step.device);
   const DeviceSpec* spec = world_.device_spec(step.device);
   if (needs_device && (!device || !spec))
@@ -141,7 +146,8 @@ bool StepRunner::act(const Step& step) {
                        : which == "alert" ? device->alert_token(bundle)
                                           : std::optional<std::string>(which);
     if (!token) return step_failed(spec->id + " has no " + which + " token to push to");
-    const bool dev = spec->app.config.environment == fake_device::ApsEnvironment::Development;
+    const bool dev =
+        !spec || spec->app.config.environment == fake_device::ApsEnvironment::Development;
     const std::string env =
         step.push.environment.empty() ? (dev ? "sandbox" : "production") : step.push.environment;
     const std::string topic = step.push.topic.empty() ? bundle + ".voip" : step.push.topic;

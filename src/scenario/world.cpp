@@ -201,6 +201,7 @@ const std::vector<fake_device::DeviceEvent>& World::device_events(const std::str
 core::Result<fake_device::AppConfig> World::app_config(const DeviceSpec& device) const {
   fake_device::AppConfig app = device.app.config;
   std::string ref = device.app.certificate;
+  if (ref.empty() && impl_->first_upload.empty()) return app; // nothing to report to
   if (ref.empty()) {
     ref = impl_->first_upload + (app.environment == fake_device::ApsEnvironment::Development
                                      ? ".development"

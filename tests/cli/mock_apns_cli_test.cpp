@@ -21,14 +21,18 @@ using cli_test::event_line;
 using cli_test::port_of;
 using cli_test::voipsim;
 
+// A --tokens file that registers kToken as a sandbox VoIP token.
+std::string tokens_file(const support::TempDir& dir) {
+  return dir.write("tokens.json", json::array({{{"token", kToken},
+                                                {"environment", "sandbox"},
+                                                {"topic", "com.example.imapp.voip"}}})
+                                      .dump());
+}
+
 TEST(MockApnsCli, ServesAPushFromReadyLineToSignal) {
   ASSERT_FALSE(support::find_program("curl").empty()) << "curl is missing: run scripts/setup.sh";
   support::TempDir dir;
-  const std::string tokens = dir.write(
-      "tokens.json",
-      json::array(
-          {{{"token", kToken}, {"environment", "sandbox"}, {"topic", "com.example.imapp.voip"}}})
-          .dump());
+  const std::string tokens = tokens_file(dir);
   support::BackgroundProcess mock({VOIPSIM_BINARY, "mock-apns", "--tokens", tokens, "--seed", "7"});
   ASSERT_TRUE(mock.wait_for_output("\"event\":\"ready\"", 60s)) << mock.output();
   const json ready = event_line(mock.output(), "ready");
@@ -102,6 +106,66 @@ TEST(MockApnsCli, HelpListsEveryOption) {
                              "--journal-size", "--per-token-burst", "--unregister-delay"}) {
     EXPECT_NE(help.output.find(std::string("\n  ") + option), std::string::npos) << option;
   }
+}
+
+// Issue #7 "Record": the traffic a standalone mock saw comes back as a scenario that replays.
+TEST(MockApnsCli, RecordsTrafficAsAScenarioThatReplays) {
+  ASSERT_FALSE(support::find_program("curl").empty()) << "curl is missing: run scripts/setup.sh";
+  support::TempDir dir;
+  const std::string tokens = tokens_file(dir);
+  const std::string recording = dir.file("recorded.yaml");
+  support::BackgroundProcess mock(
+      {VOIPSIM_BINARY, "mock-apns", "--tokens", tokens, "--record", recording});
+  ASSERT_TRUE(mock.wait_for_output("\"event\":\"ready\"", 60s)) << mock.output();
+  const json ready = event_line(mock.output(), "ready");
+  const std::string pki = ready["pki"];
+  const std::string port = port_of(ready["sandbox"]);
+  auto push = [&](const std::string& token) {
+    return support::run_process(
+               {"curl",
+                "-sS",
+                "--http2",
+                "--cacert",
+                pki + "/ca-bundle.pem",
+                "--cert",
+                pki + "/voip-services.pem",
+                "--key",
+                pki + "/voip-services.key",
+                "--resolve",
+                "api.sandbox.push.apple.com:" + port + ":127.0.0.1",
+                "-H",
+                "apns-topic: com.example.imapp.voip",
+                "-H",
+                "apns-push-type: voip",
+                "-w",
+                "%{http_code}",
+                "-o",
+                "/dev/null",
+                "--data-binary",
+                R"({"aps":{}})",
+                "https://api.sandbox.push.apple.com:" + port + "/3/device/" + token},
+               30s)
+        .output;
+  };
+  EXPECT_EQ(push(kToken), "200");
+  EXPECT_EQ(push(std::string(64, 'c')), "400"); // a token the mock never issued
+  ASSERT_EQ(kill(mock.pid(), SIGTERM), 0);
+  ASSERT_TRUE(mock.wait_for_output("\"event\":\"stopped\"", 30s)) << mock.output();
+  EXPECT_EQ(event_line(mock.output(), "stopped")["recorded"], recording);
+  EXPECT_EQ(mock.wait_for_exit(30s), 0) << mock.output();
+
+  const std::string text = support::read_file(recording);
+  EXPECT_NE(text.find("response: {status: 400, reason: BadDeviceToken}"), std::string::npos)
+      << text;
+  const auto replay = voipsim({"run", recording});
+  EXPECT_EQ(replay.exit_code, 0) << replay.describe() << "\n" << text;
+  EXPECT_NE(replay.output.find("-> 200"), std::string::npos) << replay.output;
+  EXPECT_NE(replay.output.find("-> 400 BadDeviceToken"), std::string::npos) << replay.output;
+
+  const auto unwritable = voipsim({"mock-apns", "--record", "/nonexistent/dir/r.yaml"});
+  EXPECT_EQ(unwritable.exit_code, 1);
+  EXPECT_NE(unwritable.output.find("cannot write --record"), std::string::npos)
+      << unwritable.describe();
 }
 
 } // namespace

@@ -14,8 +14,8 @@ const std::string kScenarios = VOIPSIM_SCENARIOS_DIR;
 
 TEST(RunCli, ReplaysAFolderAndWritesJunitAndJson) {
   support::TempDir dir;
-  const auto r = voipsim({"run", kScenarios + "/flows", "--filter", "happy", "--junit",
-                          dir.file("junit.xml"), "--json", dir.file("report.json")});
+  const auto r = voipsim({"run", kScenarios, "--filter", "happy", "--junit", dir.file("junit.xml"),
+                          "--json", dir.file("report.json")});
   ASSERT_EQ(r.exit_code, 0) << r.describe();
   EXPECT_NE(r.output.find("[1/1] flows/happy-path ... passed"), std::string::npos) << r.output;
   EXPECT_NE(r.output.find("1 of 1 scenarios passed"), std::string::npos) << r.output;

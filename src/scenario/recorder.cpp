@@ -1,0 +1,159 @@
+#include "scenario/recorder.hpp"
+
+#include "mock_apns/push_type.hpp"
+#include "mock_apns/reason.hpp"
+
+#include <chrono>
+#include <ctime>
+#include <map>
+#include <sstream>
+
+#include <nlohmann/json.hpp>
+
+namespace scenario {
+
+namespace {
+
+// A YAML double-quoted scalar: JSON's string syntax is valid YAML.
+std::string q(std::string_view text) {
+  return nlohmann::json(std::string(text))
+      .dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
+std::string utc(core::TimePoint t, const char* format) {
+  const std::time_t seconds = core::unix_seconds(t);
+  std::tm tm{};
+  gmtime_r(&seconds, &tm);
+  char text[64];
+  std::strftime(text, sizeof text, format, &tm);
+  return text;
+}
+
+std::string duration_text(std::chrono::milliseconds ms) {
+  if (ms.count() % 1000 == 0) return std::to_string(ms.count() / 1000) + "s";
+  return std::to_string(ms.count()) + "ms";
+}
+
+// The PKI credential whose certificate has this subject CN (pki/credential_set.cpp's kinds).
+std::string credential_of(std::string_view common_name) {
+  const std::pair<std::string_view, std::string_view> kinds[] = {
+      {"VoIP Services:", "voip-services"},
+      {"Apple Push Services:", "apple-push-services"},
+      {"Apple Development IOS Push Services:", "apns-development"},
+      {"Apple Production IOS Push Services:", "apns-production"}};
+  for (const auto& [prefix, stem] : kinds)
+    if (common_name.find(prefix) != std::string_view::npos) return std::string(stem);
+  return "voip-services";
+}
+
+struct RecordedDevice {
+  std::string id;
+  std::string bundle;
+  bool development = true;
+  std::optional<std::int64_t> died_at_ms; // unregistered or expired at the end of the recording
+  bool uninstalled = false;
+};
+
+constexpr std::chrono::milliseconds kSmallestGap{100}; // bursts replay back to back
+
+} // namespace
+
+std::string record_scenario(const Recording& rec) {
+  // One device per VoIP token the registry knew, in order of first use.
+  std::map<std::string, RecordedDevice> devices;
+  std::vector<std::string> order;
+  for (const auto& r : rec.requests) {
+    if (r.token.empty() || devices.contains(r.token) || !rec.find_token) continue;
+    const auto record = rec.find_token(r.token);
+    const std::string_view suffix = ".voip";
+    if (!record || !record->topic.ends_with(suffix)) continue;
+    RecordedDevice d;
+    d.id = "device-" + std::to_string(order.size() + 1);
+    d.bundle = record->topic.substr(0, record->topic.size() - suffix.size());
+    d.development = record->environment == mock_apns::Environment::Sandbox;
+    if (record->state != mock_apns::TokenState::Active) d.died_at_ms = record->timestamp_ms;
+    devices.emplace(r.token, d);
+    order.push_back(r.token);
+  }
+
+  std::ostringstream out;
+  out << "# Recorded by voipsim mock-apns --record at " << utc(rec.recorded_at, "%Y-%m-%d %H:%M:%S")
+      << " UTC: " << rec.requests.size() << " requests.\n"
+      << "# A skeleton: each request is a push step expecting the answer the mock gave. The\n"
+      << "# recorded tokens become simulated devices whose apps get tokens of their own; pushes "
+         "to\n"
+      << "# tokens the mock did not know keep their text. Replay: voipsim run THIS_FILE\n";
+  if (rec.dropped > 0) {
+    out << "# " << rec.dropped
+        << " older requests had left the journal ring (--journal-size) and are missing.\n";
+  }
+  out << "name: " << q("recorded-" + utc(rec.recorded_at, "%Y%m%d-%H%M%S")) << "\n"
+      << "title: " << q("Traffic recorded by voipsim mock-apns") << "\n"
+      << "setup:\n"
+      << "  mock: {tokens: " << (rec.strict_tokens ? "strict" : "permissive") << "}\n";
+  if (!order.empty()) {
+    out << "  devices:\n";
+    for (const auto& token : order) {
+      const auto& d = devices.at(token);
+      out << "    - id: " << d.id << "\n      user: user-" << d.id.substr(7) << "\n"
+          << "      app: {bundle_id: " << q(d.bundle)
+          << ", environment: " << (d.development ? "development" : "production") << "}\n";
+    }
+  }
+  out << "steps:\n";
+  for (const auto& token : order) {
+    const auto& d = devices.at(token);
+    out << "  # " << d.id << " stands for the recorded token " << token << "\n";
+    for (const char* step : {"install", "consent", "launch"})
+      out << "  - " << step << ":\n    device: " << d.id << "\n";
+  }
+  if (order.empty() && rec.requests.empty()) out << "  - advance: 0s\n";
+
+  std::optional<core::TimePoint> last;
+  for (const auto& r : rec.requests) {
+    if (last) {
+      const auto gap = std::chrono::duration_cast<std::chrono::milliseconds>(r.time - *last);
+      if (gap >= kSmallestGap) out << "  - advance: " << duration_text(gap) << "\n";
+    }
+    last = r.time;
+    const auto now_ms = core::unix_millis(r.time);
+    for (auto& [token, d] : devices) {
+      if (d.died_at_ms && *d.died_at_ms <= now_ms && !d.uninstalled) {
+        out << "  - uninstall:\n    device: " << d.id
+            << "\n    note: " << q("the recorded token was unregistered here") << "\n";
+        d.uninstalled = true;
+      }
+    }
+    const std::string answer =
+        std::to_string(r.status) +
+        (r.reason ? " " + std::string(mock_apns::reason_text(*r.reason)) : std::string());
+    const std::string prefix = "/3/device/";
+    if (r.method != "POST" || (!r.path.empty() && r.path.rfind(prefix, 0) != 0) ||
+        r.token.empty() || r.goaway) {
+      out << "  # not replayable as a push step: " << r.method << " " << r.path << " -> " << answer
+          << (r.goaway ? " (GOAWAY)" : "") << "\n";
+      continue;
+    }
+    const auto device = devices.find(r.token);
+    out << "  - push:\n";
+    out << "      token: " << (device != devices.end() ? "voip" : q(r.token)) << "\n";
+    if (r.auth.rfind("certificate ", 0) == 0) {
+      out << "      auth: certificate\n      credential: " << credential_of(r.auth) << "\n";
+    } else if (r.auth.rfind("token ", 0) == 0) {
+      out << "      auth: token\n";
+    } else {
+      out << "      auth: none\n";
+    }
+    out << "      environment: " << mock_apns::environment_name(r.environment) << "\n"
+        << "      topic: " << q(r.topic) << "\n";
+    if (r.push_type) out << "      push_type: " << mock_apns::push_type_name(*r.push_type) << "\n";
+    if (device != devices.end()) out << "    device: " << device->second.id << "\n";
+    out << "    note: " << q("recorded: " + answer + " (" + r.auth + ")") << "\n"
+        << "    expect:\n      response: {status: " << r.status;
+    if (r.reason) out << ", reason: " << mock_apns::reason_text(*r.reason);
+    out << "}\n";
+  }
+  return out.str();
+}
+
+} // namespace scenario
