@@ -84,7 +84,7 @@ core::Result<DeliveryPage> parse_delivery_page(std::string_view body) {
 }
 
 DeliveryFollower::DeliveryFollower(net::HttpEndpoint admin, std::uint64_t after, Handlers handlers)
-    : admin_(std::move(admin)), after_(after), handlers_(std::move(handlers)),
+    : admin_(std::move(admin)), after_(after), handlers_(std::move(handlers)), handed_(after),
       thread_([this] { run(); }) {}
 
 DeliveryFollower::~DeliveryFollower() {
@@ -98,6 +98,12 @@ void DeliveryFollower::stop() {
   }
   stopping_changed_.notify_all();
   if (thread_.joinable()) thread_.join();
+}
+
+bool DeliveryFollower::wait_handed(std::uint64_t next, std::chrono::milliseconds timeout) {
+  std::unique_lock lock(mutex_);
+  return handed_changed_.wait_for(lock, timeout, [&] { return handed_ >= next || stopping_; }) &&
+         handed_ >= next;
 }
 
 bool DeliveryFollower::pause(std::chrono::milliseconds delay) {
@@ -146,6 +152,11 @@ void DeliveryFollower::run() {
     for (auto& push : page->pushes) {
       if (handlers_.wanted(push.token)) handlers_.on_push(std::move(push));
     }
+    {
+      std::lock_guard lock(mutex_);
+      handed_ = after_;
+    }
+    handed_changed_.notify_all();
   }
 }
 

@@ -50,6 +50,10 @@ public:
   // Returns within one long-poll wait (kWaitMs).
   void stop();
 
+  // Waits until every delivery before cursor `next` (the mock's health "deliveries") has been
+  // read and the wanted ones handed to on_push; false when `timeout` passed first.
+  bool wait_handed(std::uint64_t next, std::chrono::milliseconds timeout);
+
   static constexpr std::uint64_t kWaitMs = 500;
 
 private:
@@ -63,7 +67,9 @@ private:
   std::mutex mutex_;
   std::condition_variable stopping_changed_;
   bool stopping_ = false;
-  std::thread thread_; // last: starts once everything above is set
+  std::condition_variable handed_changed_;
+  std::uint64_t handed_ = 0; // every delivery before this cursor was handed on
+  std::thread thread_;       // last: starts once everything above is set
 };
 
 } // namespace fake_device::remote

@@ -45,4 +45,10 @@ LinkedDevice::~LinkedDevice() {
   runner_.reset();
 }
 
+bool LinkedDevice::wait_for_deliveries(std::uint64_t next, std::chrono::milliseconds timeout) {
+  if (!follower_->wait_handed(next, timeout)) return false;
+  runner_->call([](Device&) {}); // the pushes posted before this have run
+  return true;
+}
+
 } // namespace fake_device::remote

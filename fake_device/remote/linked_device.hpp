@@ -38,6 +38,9 @@ public:
 
   DeviceRunner& runner() { return *runner_; }
   MockLink& link() { return link_; }
+  // Waits until the device has taken every delivery the mock published before cursor `next`
+  // (its health "deliveries"), including what it did with them; false on timeout.
+  bool wait_for_deliveries(std::uint64_t next, std::chrono::milliseconds timeout);
 
 private:
   explicit LinkedDevice(LinkedDeviceOptions options);

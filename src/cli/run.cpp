@@ -28,7 +28,8 @@ Replays scenario files (YAML, or the same structure as JSON; scenarios/README.md
 reference). Each scenario runs in its own in-process world: a mock APNs on loopback ports with
 TLS, the IM pipeline talking HTTP/2 to it, and simulated iPhones, all on one virtual clock, so
 an hour of provider-token validity passes in milliseconds and the same seed gives the same
-timeline. A folder is searched recursively for *.yaml, *.yml and *.json.
+timeline (--live runs the same files against standalone processes instead). A folder is
+searched recursively for *.yaml, *.yml and *.json.
 
 Options:
   --junit FILE   write JUnit XML (one testcase per scenario, the timeline in system-out)
@@ -36,7 +37,11 @@ Options:
   --seed N       seed for tokens, ids and retry jitter (default 1)
   --filter TEXT  run only the scenarios whose name contains TEXT
   --quiet        print failures and the summary only, not every timeline
-  --live         (not built yet) run against standalone processes in real time
+  --live         run against standalone processes in real time: 'voipsim mock-apns' and
+                 'voipsim pipeline' are started for each scenario and driven through their
+                 HTTP APIs, the iPhones follow the mock as 'voipsim device' does; 'advance'
+                 waits in real time (at most 30 s a step), so hour-long scenarios are
+                 refused. Timelines then differ run to run.
   -h, --help     show this help
 
 Output: a progress line per scenario on stderr; each scenario's timeline (coloured on a
@@ -77,10 +82,20 @@ bool is_terminal(int fd) {
 
 // Runs them in order with a progress line each; the PKI is made once for all.
 std::optional<std::vector<ScenarioResult>>
-run_all(const std::vector<scenario::Scenario>& list, std::uint64_t seed,
+run_all(const std::vector<scenario::Scenario>& list, std::uint64_t seed, bool live,
         const std::function<void(const ScenarioResult&)>& done) {
   std::cerr << "voipsim: preparing the fake Apple PKI...\n";
-  auto run = scenario::Run::prepare(seed);
+  std::string self;
+  if (live) {
+    std::error_code ec;
+    self = std::filesystem::read_symlink("/proc/self/exe", ec).string();
+    if (self.empty()) {
+      std::cerr << "voipsim: --live cannot find its own executable to start the parts: "
+                << ec.message() << "\n";
+      return std::nullopt;
+    }
+  }
+  auto run = scenario::Run::prepare(seed, self);
   if (!run) {
     std::cerr << "voipsim: cannot prepare the run: " << run.error().message() << "\n";
     return std::nullopt;
@@ -136,11 +151,6 @@ int run(const std::vector<std::string>& words) {
     std::cout << kRunHelp;
     return kExitOk;
   }
-  if (args->has("live")) {
-    std::cerr << "voipsim run: --live (standalone processes in real time) is not built yet; "
-                 "run without it to replay in process on the virtual clock.\n";
-    return kExitUsage;
-  }
   if (args->positional().empty()) {
     std::cerr << "voipsim run: name at least one scenario file or folder, e.g. "
                  "'voipsim run scenarios/'.\n";
@@ -164,7 +174,7 @@ int run(const std::vector<std::string>& words) {
   }
   const scenario::TextStyle style{is_terminal(STDOUT_FILENO)};
   const bool quiet = args->has("quiet");
-  auto results = run_all(list, *seed, [&](const ScenarioResult& r) {
+  auto results = run_all(list, *seed, args->has("live"), [&](const ScenarioResult& r) {
     if (!quiet || r.outcome != Outcome::Passed) scenario::print_scenario(std::cout, r, style);
   });
   if (!results) return kExitFailed;
@@ -233,7 +243,7 @@ int demo(const std::vector<std::string>& words) {
             << " scenarios of the iOS VoIP-push path (FAQ failure cases and flows), each with a "
                "mock APNs, the IM pipeline and a simulated iPhone, on a virtual clock.\n\n";
   std::cout.flush();
-  auto results = run_all(list, *seed, [&](const ScenarioResult& r) {
+  auto results = run_all(list, *seed, false, [&](const ScenarioResult& r) {
     if (args->has("verbose")) scenario::print_scenario(std::cout, r, style);
   });
   if (!results) return kExitFailed;

@@ -277,12 +277,20 @@ net::Http1Response handle_api_request(const net::Http1Request& r, Pipeline& p) {
 net::Http1Handler api_handler(Pipeline& p) {
   return [&p](const std::shared_ptr<net::Http1Exchange>& exchange) {
     const net::Http1Request& r = exchange->request();
-    constexpr std::string_view kWait = "/v1/health?wait_idle_ms=";
-    if (r.method != "GET" || !r.target.starts_with(kWait))
+    // wait_idle_ms: until nothing is in flight; wait_quiet_ms: until no push is on the wire
+    // (those waiting for a retry may stay), where a scenario runner checks a step.
+    constexpr std::string_view kWaitIdle = "/v1/health?wait_idle_ms=";
+    constexpr std::string_view kWaitQuiet = "/v1/health?wait_quiet_ms=";
+    const bool quiet = r.target.starts_with(kWaitQuiet);
+    if (r.method != "GET" || (!quiet && !r.target.starts_with(kWaitIdle)))
       return exchange->respond(handle_api_request(r, p));
-    const auto ms = integer(std::string_view(r.target).substr(kWait.size()));
-    if (!ms || *ms < 0)
-      return exchange->respond(fail(400, "BAD_REQUEST", "wait_idle_ms takes milliseconds"));
+    const auto ms =
+        integer(std::string_view(r.target).substr((quiet ? kWaitQuiet : kWaitIdle).size()));
+    if (!ms || *ms < 0) {
+      return exchange->respond(
+          fail(400, "BAD_REQUEST",
+               std::string(quiet ? "wait_quiet_ms" : "wait_idle_ms") + " takes milliseconds"));
+    }
     // Whichever comes first, idle or the time limit, answers; the other finds it answered.
     // The pipeline holds the exchange weakly: a connection that went away is not kept.
     auto answered = std::make_shared<std::atomic<bool>>(false);
@@ -295,9 +303,10 @@ net::Http1Handler api_handler(Pipeline& p) {
         alive->respond(reply(200, {{"status", "ok"}, {"in_flight", p.in_flight()}}));
     };
     exchange->start_timer(std::chrono::milliseconds(std::min<std::int64_t>(*ms, 60'000)), answer);
-    waiter->store(p.when_idle([weak, answer] {
+    auto told = [weak, answer] {
       if (auto alive = weak.lock()) alive->post(answer);
-    }));
+    };
+    waiter->store(quiet ? p.when_quiet(told) : p.when_idle(told));
   };
 }
 

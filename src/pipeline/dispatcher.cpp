@@ -81,11 +81,32 @@ struct Dispatcher::Impl : std::enable_shared_from_this<Dispatcher::Impl> {
   net::Client& client_for(const MessageRecord& m);
   // One push less in flight; called with `mutex` held.
   void settle_one() {
-    if (--in_flight != retry_timers.size()) return;
+    --in_flight;
+    tell_waiters();
+  }
+  // Called with `mutex` held whenever a push settles or starts waiting for its retry.
+  void tell_waiters() {
+    if (in_flight != retry_timers.size()) return;
     idle.notify_all(); // quiet, and idle too when no retry waits
-    if (in_flight != 0) return;
-    for (auto& [id, waiter] : std::exchange(idle_waiters, {}))
-      waiter();
+    for (auto it = waiters.begin(); it != waiters.end();) {
+      if (it->second.quiet || in_flight == 0) {
+        auto waiter = std::move(it->second.call);
+        it = waiters.erase(it);
+        waiter();
+      } else {
+        ++it;
+      }
+    }
+  }
+  std::uint64_t add_waiter(bool quiet, std::function<void()> call) {
+    if (stopping) return 0;
+    if (in_flight == (quiet ? retry_timers.size() : 0)) {
+      call();
+      return 0;
+    }
+    const auto id = next_waiter++;
+    waiters.emplace(id, Waiter{quiet, std::move(call)});
+    return id;
   }
   // `retry`: sent again after a delay, already counted in `in_flight`.
   void attempt(MessageRecord m, bool retry = false);
@@ -102,7 +123,11 @@ struct Dispatcher::Impl : std::enable_shared_from_this<Dispatcher::Impl> {
   std::map<std::pair<std::int64_t, Environment>, std::unique_ptr<net::Client>> clients;
   std::set<core::Clock::TimerId> retry_timers;
   std::size_t in_flight = 0;
-  std::map<std::uint64_t, std::function<void()>> idle_waiters;
+  struct Waiter {
+    bool quiet = false; // told when quiet, not only when idle
+    std::function<void()> call;
+  };
+  std::map<std::uint64_t, Waiter> waiters;
   std::uint64_t next_waiter = 1;
   std::mt19937_64 jitter;
 };
@@ -198,7 +223,7 @@ void Dispatcher::Impl::finish(MessageRecord m, const AttemptResult& result) {
     self->attempt(std::move(m), true);
   });
   retry_timers.insert(*timer);
-  if (in_flight == retry_timers.size()) idle.notify_all(); // quiet
+  tell_waiters(); // may be quiet now
 }
 
 Dispatcher::Dispatcher(Store& store, core::Clock& clock, DispatcherOptions options)
@@ -209,7 +234,7 @@ Dispatcher::~Dispatcher() {
   {
     std::lock_guard lock(impl_->mutex);
     impl_->stopping = true;
-    impl_->idle_waiters.clear(); // their holders may be gone by now
+    impl_->waiters.clear(); // their holders may be gone by now
     for (const auto id : impl_->retry_timers)
       impl_->clock.cancel(id);
     impl_->retry_timers.clear();
@@ -230,19 +255,17 @@ std::size_t Dispatcher::in_flight() const {
 
 std::uint64_t Dispatcher::when_idle(std::function<void()> idle) {
   std::lock_guard lock(impl_->mutex);
-  if (impl_->stopping) return 0;
-  if (impl_->in_flight == 0) {
-    idle();
-    return 0;
-  }
-  const auto id = impl_->next_waiter++;
-  impl_->idle_waiters.emplace(id, std::move(idle));
-  return id;
+  return impl_->add_waiter(false, std::move(idle));
+}
+
+std::uint64_t Dispatcher::when_quiet(std::function<void()> quiet) {
+  std::lock_guard lock(impl_->mutex);
+  return impl_->add_waiter(true, std::move(quiet));
 }
 
 void Dispatcher::cancel_when_idle(std::uint64_t id) {
   std::lock_guard lock(impl_->mutex);
-  impl_->idle_waiters.erase(id);
+  impl_->waiters.erase(id);
 }
 
 bool Dispatcher::wait_idle(std::chrono::milliseconds timeout) const {

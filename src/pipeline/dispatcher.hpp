@@ -59,6 +59,8 @@ public:
   // Returns an id for cancel_when_idle (0 when it was called at once). Never called after the
   // dispatcher began to stop.
   std::uint64_t when_idle(std::function<void()> idle);
+  // The same, once quiet (see wait_quiet). Both are cancelled with cancel_when_idle.
+  std::uint64_t when_quiet(std::function<void()> quiet);
   void cancel_when_idle(std::uint64_t id);
 
   struct Impl;

@@ -240,6 +240,10 @@ std::uint64_t Pipeline::when_idle(std::function<void()> idle) {
   return dispatcher_->when_idle(std::move(idle));
 }
 
+std::uint64_t Pipeline::when_quiet(std::function<void()> quiet) {
+  return dispatcher_->when_quiet(std::move(quiet));
+}
+
 void Pipeline::cancel_when_idle(std::uint64_t id) {
   dispatcher_->cancel_when_idle(id);
 }

@@ -83,6 +83,8 @@ public:
   bool wait_quiet(std::chrono::milliseconds timeout) const;
   // Calls `idle` once every sent push is settled (see Dispatcher::when_idle).
   std::uint64_t when_idle(std::function<void()> idle);
+  // Calls `quiet` once no push is on the wire (see Dispatcher::when_quiet).
+  std::uint64_t when_quiet(std::function<void()> quiet);
   void cancel_when_idle(std::uint64_t id);
 
 private:

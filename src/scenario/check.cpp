@@ -4,6 +4,7 @@
 #include "mock_apns/reason.hpp"
 
 #include <algorithm>
+#include <cstdlib>
 
 namespace scenario {
 
@@ -122,9 +123,14 @@ std::vector<Mismatch> check(const ApnsExpectation& e,
          [&](const auto& r) { return r.apns_id != *context.apns_id; });
   }
   if (e.timestamp_at) {
-    const std::optional<std::int64_t> ms = core::unix_millis(context.start + *e.timestamp_at);
-    each("timestamp_at", "timestamp " + std::to_string(*ms),
-         [&](const auto& r) { return r.timestamp_ms != ms; });
+    const std::int64_t ms = core::unix_millis(context.start + *e.timestamp_at);
+    const auto slack = std::chrono::duration_cast<std::chrono::milliseconds>(context.tolerance);
+    each("timestamp_at",
+         "timestamp " + std::to_string(ms) +
+             (slack.count() ? " (within " + std::to_string(slack.count()) + " ms)" : ""),
+         [&](const auto& r) {
+           return !r.timestamp_ms || std::llabs(*r.timestamp_ms - ms) > slack.count();
+         });
   }
   return out;
 }

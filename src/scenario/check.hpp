@@ -46,6 +46,7 @@ struct ResponseObservation {
 struct ApnsContext {
   std::optional<std::string> apns_id; // of the message apns_id_of names; nullopt: no such message
   core::TimePoint start;              // the scenario's start, for timestamp_at
+  core::Duration tolerance{};         // how far the timestamp may be from it
 };
 
 std::vector<Mismatch> check(const ApnsExpectation& e,

@@ -66,15 +66,19 @@ bool StepRunner::act(const Step& step) {
   const bool needs_device = !self_contained_push && step.action != Action::Upload &&
                             step.action != Action::Send && step.action != Action::Advance &&
                             step.action != Action::Fault;
-  fake_device::Device* device = world_.device(step.device);
   const DeviceSpec* spec = world_.device_spec(step.device);
-  if (needs_device && (!device || !spec))
+  if (needs_device && !spec)
     return step_failed("this step needs a device, and setup.devices has none");
   const std::string bundle = spec ? spec->app.config.bundle_id : "";
   auto done = [&](const core::Result<void>& r) {
     return r ? true
              : step_failed(r.error().detail.empty() ? r.error().message() : r.error().detail);
   };
+  // One call on the device, on its own thread.
+  auto on_device = [&](const std::function<core::Result<void>(fake_device::Device&)>& action) {
+    return done(world_.on_device(step.device, action));
+  };
+  using Device = fake_device::Device;
 
   switch (step.action) {
   case Action::Upload:
@@ -84,50 +88,58 @@ bool StepRunner::act(const Step& step) {
   case Action::Reinstall: {
     auto app = world_.app_config(*spec);
     if (!app) return step_failed(app.error().detail);
-    if (step.action == Action::Reinstall && !done(device->uninstall(bundle))) return false;
-    return done(device->install(*app));
+    if (step.action == Action::Reinstall &&
+        !on_device([&](Device& d) { return d.uninstall(bundle); }))
+      return false;
+    return on_device([&](Device& d) { return d.install(*app); });
   }
   case Action::Uninstall:
-    return done(device->uninstall(bundle));
+    return on_device([&](Device& d) { return d.uninstall(bundle); });
   case Action::Consent:
-    return done(device->give_consent(bundle));
+    return on_device([&](Device& d) { return d.give_consent(bundle); });
   case Action::Launch:
-    return done(device->launch(bundle));
+    return on_device([&](Device& d) { return d.launch(bundle); });
   case Action::Home:
-    return done(device->press_home(bundle));
+    return on_device([&](Device& d) { return d.press_home(bundle); });
   case Action::Swipe:
-    return done(device->swipe_away(bundle));
+    return on_device([&](Device& d) { return d.swipe_away(bundle); });
   case Action::Terminate:
-    return done(device->terminate(bundle));
+    return on_device([&](Device& d) { return d.terminate(bundle); });
   case Action::Login:
-    return done(device->login(bundle));
+    return on_device([&](Device& d) { return d.login(bundle); });
   case Action::Logout:
-    return done(device->logout(bundle));
+    return on_device([&](Device& d) { return d.logout(bundle); });
   case Action::Kick:
-    return done(device->kick(bundle));
+    return on_device([&](Device& d) { return d.kick(bundle); });
   case Action::AlertToken:
-    return done(device->register_remote_notifications(bundle));
+    return on_device([&](Device& d) { return d.register_remote_notifications(bundle); });
   case Action::RotateToken:
-    return done(device->rotate_token(bundle));
+    return on_device([&](Device& d) { return d.rotate_token(bundle); });
   case Action::Airplane:
-    device->set_reachability(step.on ? fake_device::Reachability::AirplaneMode
-                                     : fake_device::Reachability::Online);
-    return true;
+    return on_device([&](Device& d) {
+      d.set_reachability(step.on ? fake_device::Reachability::AirplaneMode
+                                 : fake_device::Reachability::Online);
+      return core::Result<void>{};
+    });
   case Action::Dnd:
-    device->config().dnd = step.on;
-    return true;
+    return on_device([&](Device& d) {
+      d.config().dnd = step.on;
+      return core::Result<void>{};
+    });
   case Action::CallKit: {
     auto behaviour = fake_device::remote::parse_callkit_behaviour(step.value);
     if (!behaviour) return step_failed(behaviour.error().detail);
-    return done(device->set_callkit_behaviour(bundle, *behaviour));
+    return on_device([&](Device& d) { return d.set_callkit_behaviour(bundle, *behaviour); });
   }
   case Action::Answer:
   case Action::Decline: {
-    const auto& events = world_.device_events(step.device);
+    const auto events = world_.device_events(step.device);
     for (auto it = events.rbegin(); it != events.rend(); ++it) {
       if (it->kind != DeviceEventKind::CallShown) continue;
-      return done(step.action == Action::Answer ? device->answer(it->call_uuid)
-                                                : device->decline(it->call_uuid));
+      const std::string call = it->call_uuid;
+      return on_device([&](Device& d) {
+        return step.action == Action::Answer ? d.answer(call) : d.decline(call);
+      });
     }
     return step_failed("no call has been shown on " + spec->id + " to " +
                        std::string(to_string(step.action)));
@@ -142,9 +154,13 @@ bool StepRunner::act(const Step& step) {
   }
   case Action::Push: {
     const auto& which = step.push.token;
-    const auto token = which == "voip"    ? device->voip_token(bundle)
-                       : which == "alert" ? device->alert_token(bundle)
-                                          : std::optional<std::string>(which);
+    std::optional<std::string> token = which;
+    if (which == "voip" || which == "alert") {
+      world_.on_device(step.device, [&](Device& d) {
+        token = which == "voip" ? d.voip_token(bundle) : d.alert_token(bundle);
+        return core::Result<void>{};
+      });
+    }
     if (!token) return step_failed(spec->id + " has no " + which + " token to push to");
     const bool dev =
         !spec || spec->app.config.environment == fake_device::ApsEnvironment::Development;
@@ -163,8 +179,7 @@ bool StepRunner::act(const Step& step) {
     rule.skip = step.fault.skip;
     if (!step.fault.reason.empty()) rule.reason = mock_apns::parse_reason(step.fault.reason);
     if (!step.fault.goaway.empty()) rule.goaway = mock_apns::parse_reason(step.fault.goaway);
-    if (auto added = world_.mock().faults().add(rule); !added)
-      return step_failed(added.error().detail);
+    if (auto added = world_.add_fault(rule); !added) return step_failed(added.error().detail);
     world_.note("apns",
                 "fault set: the next " +
                     (rule.count < 0 ? std::string("requests")
@@ -185,45 +200,47 @@ void StepRunner::check_all(const Step& step, std::size_t apns_from,
   };
   if (e.apns) {
     const auto& all = world_.apns_requests();
-    ApnsContext context{std::nullopt, world_.start()};
+    ApnsContext context{std::nullopt, world_.start_time(), world_.time_tolerance()};
     if (e.apns->apns_id_of) {
       const auto& label = *e.apns->apns_id_of;
       const auto id = world_.message_id(label == "last" ? "" : label);
-      const auto m = id ? world_.pipeline().message(*id) : std::nullopt;
+      const auto m = id ? world_.message(*id) : std::nullopt;
       if (m && !m->apns_id.empty()) context.apns_id = m->apns_id;
     }
     add(check(*e.apns, std::span(all).subspan(apns_from), context));
   }
   if (e.message) {
     const auto id = world_.message_id(e.message->message);
-    add(check(*e.message, id ? world_.pipeline().message(*id) : std::nullopt));
+    add(check(*e.message, id ? world_.message(*id) : std::nullopt));
   }
   if (e.registration) {
     const std::string user = e.registration->user.empty() ? user_of(step) : e.registration->user;
-    add(check(*e.registration, world_.pipeline().registration(user)));
+    add(check(*e.registration, world_.registration(user)));
   }
   if (e.console) add(check(*e.console, console_));
   if (e.certificate) add(check(*e.certificate, world_.certificate(e.certificate->label)));
   if (e.response) add(check(*e.response, response_));
   if (e.device) {
     const std::string id = e.device->device.empty() ? step.device : e.device->device;
-    auto* device = world_.device(id);
     const auto* spec = world_.device_spec(id);
-    if (!device || !spec) {
+    if (!spec) {
       pending_.push_back({"expect.device", "a device", "no device '" + id + "'", e.device->where});
       return;
     }
     const std::string& bundle = spec->app.config.bundle_id;
-    const auto& events = world_.device_events(id);
+    const auto events = world_.device_events(id);
     DeviceObservation d;
     // Events of this step only.
     const std::size_t from = events_from.contains(spec->id) ? events_from.at(spec->id) : 0;
     d.events.assign(events.begin() + static_cast<std::ptrdiff_t>(std::min(from, events.size())),
                     events.end());
-    d.process = std::string(fake_device::to_string(device->process_state(bundle)));
-    d.kill_count = device->kill_count(bundle);
-    d.voip_blocked = device->voip_launch_blocked(bundle);
-    d.has_voip_token = device->voip_token(bundle).has_value();
+    world_.on_device(id, [&](const fake_device::Device& device) {
+      d.process = std::string(fake_device::to_string(device.process_state(bundle)));
+      d.kill_count = device.kill_count(bundle);
+      d.voip_blocked = device.voip_launch_blocked(bundle);
+      d.has_voip_token = device.voip_token(bundle).has_value();
+      return core::Result<void>{};
+    });
     add(check(*e.device, d));
   }
 }
@@ -233,7 +250,7 @@ bool StepRunner::run(std::size_t index, const Step& step) {
   pending_.clear();
   console_.reset();
   response_.reset();
-  const std::size_t timeline_from = world_.timeline().size();
+  const std::size_t timeline_from = world_.timeline_size();
   const std::size_t apns_from = world_.apns_requests().size();
   std::map<std::string, std::size_t> events_from;
   for (const auto& id : world_.device_ids())
@@ -252,7 +269,7 @@ bool StepRunner::run(std::size_t index, const Step& step) {
   result_.steps_run = index + 1;
   if (pending_.empty()) return true;
   result_.outcome = Outcome::Failed;
-  const auto& t = world_.timeline();
+  const auto t = world_.timeline();
   std::vector<TimelineEntry> context(t.begin() + static_cast<std::ptrdiff_t>(timeline_from),
                                      t.end());
   for (auto& m : pending_)
@@ -274,9 +291,11 @@ std::string_view to_string(Outcome outcome) {
   return "error";
 }
 
-core::Result<std::unique_ptr<Run>> Run::prepare(std::uint64_t seed) {
+core::Result<std::unique_ptr<Run>> Run::prepare(std::uint64_t seed, std::string voipsim_path) {
   std::unique_ptr<Run> run(new Run());
   run->context_.seed = seed == 0 ? 1 : seed;
+  run->context_.live = !voipsim_path.empty();
+  run->context_.voipsim_path = std::move(voipsim_path);
   run->context_.start = core::from_unix_seconds(1'767'225'600); // 2026-01-01, the spec's sentAt
   run->context_.p12_password = "voipsim";
   auto pki = make_pki(run->context_.start, run->context_.p12_password);

@@ -42,7 +42,10 @@ struct ScenarioResult {
 // One run's shared set-up: the fake Apple PKI in a temporary folder, removed at the end.
 class Run {
 public:
-  static core::Result<std::unique_ptr<Run>> prepare(std::uint64_t seed);
+  // `voipsim_path`: for a live run, the voipsim executable that starts the standalone parts;
+  // empty for in-process worlds.
+  static core::Result<std::unique_ptr<Run>> prepare(std::uint64_t seed,
+                                                    std::string voipsim_path = {});
   ~Run();
   Run(const Run&) = delete;
   Run& operator=(const Run&) = delete;

@@ -1,32 +1,30 @@
 #pragma once
-// The three parts of one scenario run, in process, on one virtual clock: a mock APNs on
-// ephemeral loopback ports with TLS, the pipeline talking to it over real HTTP/2, and the
-// simulated iPhones wired to both without HTTP. The World brings them up, lets their effects
-// settle between steps, moves time, and writes everything that happened into one timeline.
-//
-// Threading: the devices live on the thread that calls the World (the runner's), which is also
-// the thread that advances the clock; the mock and the pipeline answer on their own I/O threads
-// and hand their news over through a queue.
+// The three parts of one scenario run - a mock APNs, the IM pipeline, simulated iPhones - as
+// the runner drives and observes them. Two kinds: InProcessWorld (everything in this process on
+// one virtual clock; the default) and LiveWorld (`voipsim run --live`: the mock and the pipeline
+// as standalone processes, in real time). Both bring the parts up, let the effects of a step
+// settle, move time, and write everything that happened into one timeline.
 
 #include "core/clock.hpp"
 #include "core/result.hpp"
 #include "fake_device/device.hpp"
+#include "mock_apns/faults.hpp"
 #include "mock_apns/journal.hpp"
 #include "mock_apns/pki_dir.hpp"
+#include "pipeline/api_error.hpp"
 #include "pipeline/pipeline.hpp"
+#include "pipeline/records.hpp"
 #include "scenario/model.hpp"
 #include "scenario/timeline.hpp"
 
+#include <functional>
 #include <map>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <variant>
 #include <vector>
-
-namespace mock_apns {
-class Server;
-}
 
 namespace scenario {
 
@@ -34,8 +32,10 @@ namespace scenario {
 struct RunContext {
   mock_apns::PkiDir pki;
   std::string p12_password;
-  core::TimePoint start; // every scenario's virtual clock starts here
+  core::TimePoint start; // every in-process scenario's virtual clock starts here
   std::uint64_t seed = 1;
+  bool live = false;        // standalone processes in real time
+  std::string voipsim_path; // live: the executable to start them from
 };
 
 // A provider's own request answered by the mock (a `push` step).
@@ -47,67 +47,109 @@ struct ProviderAnswer {
 
 class World {
 public:
+  // The kind `context.live` asks for, started.
   static core::Result<std::unique_ptr<World>> start(const Scenario& scenario,
                                                     const RunContext& context);
-  ~World();
-  World(const World&) = delete;
-  World& operator=(const World&) = delete;
-
-  core::VirtualClock& clock() { return clock_; }
-  core::TimePoint start() const { return context_.start; }
-  mock_apns::Server& mock() { return *mock_; }
-  pipeline::Pipeline& pipeline() { return *pipeline_; }
+  virtual ~World() = default;
 
   // --- Devices ---------------------------------------------------------------------------
-  // The device `id` names, or the first when `id` is empty; nullptr when there is none.
-  fake_device::Device* device(const std::string& id);
-  const DeviceSpec* device_spec(const std::string& id) const;
   std::vector<std::string> device_ids() const;
-  // Everything the device recorded, in order.
-  const std::vector<fake_device::DeviceEvent>& device_events(const std::string& id) const;
+  // The device `id` names, or the first when `id` is empty; nullptr when there is none.
+  const DeviceSpec* device_spec(const std::string& id) const;
+  // Runs `action` on the device, on the thread the device lives on; error for no device.
+  virtual core::Result<void>
+  on_device(const std::string& id,
+            const std::function<core::Result<void>(fake_device::Device&)>& action) = 0;
+  // Everything the device recorded so far, in order.
+  virtual std::vector<fake_device::DeviceEvent> device_events(const std::string& id) const = 0;
   // The app as set up, with its certificate ID resolved; error for an unknown upload label.
   core::Result<fake_device::AppConfig> app_config(const DeviceSpec& device) const;
 
-  // --- Console, messages, provider pushes ------------------------------------------------
-  std::variant<pipeline::UploadedCertificate, pipeline::ApiError> upload(const UploadSpec& spec);
+  // --- Console, messages, mock -------------------------------------------------------------
+  virtual std::variant<pipeline::UploadedCertificate, pipeline::ApiError>
+  upload(const UploadSpec& spec) = 0;
   // The upload a label names (empty: the first), with its current health flag.
-  std::optional<pipeline::CertificateRecord> certificate(const std::string& label) const;
-  std::variant<std::string, pipeline::ApiError> send(const SendSpec& spec,
-                                                     const std::string& receiver);
+  virtual std::optional<pipeline::CertificateRecord>
+  certificate(const std::string& label) const = 0;
+  virtual std::variant<std::string, pipeline::ApiError> send(const SendSpec& spec,
+                                                             const std::string& receiver) = 0;
   // The message id a `send: {as: label}` got; the last one sent for an empty label.
   std::optional<std::string> message_id(const std::string& label) const;
-  ProviderAnswer provider_push(const PushSpec& spec, const std::string& token,
-                               const std::string& environment, const std::string& topic);
+  virtual std::optional<pipeline::MessageRecord> message(const std::string& id) const = 0;
+  virtual std::optional<pipeline::Registration> registration(const std::string& user) const = 0;
+  virtual core::Result<void> add_fault(const mock_apns::FaultRule& rule) = 0;
+  virtual ProviderAnswer provider_push(const PushSpec& spec, const std::string& token,
+                                       const std::string& environment,
+                                       const std::string& topic) = 0;
 
   // --- Time and settling -----------------------------------------------------------------
-  // Waits (bounded) until no push is on the wire, then hands every delivery to its device and
-  // records what changed. Error when the parts do not settle.
-  core::Result<void> settle();
-  // Moves the clock on, one due timer at a time, settling after each.
-  core::Result<void> advance(core::Duration by);
+  // Waits (bounded) until the effects of the last step have played out and records them.
+  virtual core::Result<void> settle() = 0;
+  virtual core::Result<void> advance(core::Duration by) = 0;
+  // The scenario's start on the clock the parts use.
+  virtual core::TimePoint start_time() const = 0;
+  // How far a time the parts report may be from the one a scenario names: none on the virtual
+  // clock; in real time, the steps themselves take time.
+  virtual core::Duration time_tolerance() const { return {}; }
 
   // --- Timeline --------------------------------------------------------------------------
+  // Any thread.
   void note(std::string source, std::string text);
-  const std::vector<TimelineEntry>& timeline() const { return timeline_; }
-  // Journal entries the mock answered since the scenario began, oldest first.
+  std::vector<TimelineEntry> timeline() const;
+  std::size_t timeline_size() const;
+  // What the steps produced, for labels and the timeline.
+  void remember_upload(const UploadSpec& spec, const pipeline::CertificateRecord& record);
+  void remember_message(const std::string& id, const std::string& label);
+  // Requests the mock answered since the scenario began, oldest first (as of the last settle).
   const std::vector<mock_apns::JournalEntry>& apns_requests() const { return apns_; }
 
-  struct Impl;
+protected:
+  World() = default;
+  virtual core::TimePoint now() const = 0;
+  // The devices as set up, in order; the worlds keep theirs at the same positions.
+  void set_devices(const std::vector<DeviceSpec>& devices) { devices_ = devices; }
+  // Position of the device `id` names (the first for an empty id).
+  std::optional<std::size_t> device_index(const std::string& id) const;
+  // The journal entries not seen yet go into apns_requests() and the timeline.
+  void take_journal(std::vector<mock_apns::JournalEntry> entries);
+  std::optional<pipeline::CertificateRecord> upload_record(const std::string& label) const;
+  const std::vector<std::string>& message_ids() const { return message_ids_; }
+  // Writes what changed about the messages sent and the devices' users' registrations.
+  void note_pipeline_changes();
 
 private:
-  World(const RunContext& context);
-  core::Result<void> start_parts(const Scenario& scenario);
-  void collect_journal();
-  void collect_pipeline();
-  void deliver_pending();
-
-  const RunContext& context_;
-  core::VirtualClock clock_;
+  std::vector<DeviceSpec> devices_;
+  mutable std::mutex timeline_mutex_; // devices may note from their own thread (live)
   std::vector<TimelineEntry> timeline_;
   std::vector<mock_apns::JournalEntry> apns_;
-  std::unique_ptr<mock_apns::Server> mock_;
-  std::unique_ptr<pipeline::Pipeline> pipeline_;
-  std::unique_ptr<Impl> impl_; // devices, links, the delivery queue, provider clients
+  std::uint64_t journal_seen_ = 0;
+  std::map<std::string, pipeline::CertificateRecord> uploads_; // by label
+  std::string first_upload_;
+  std::vector<std::string> message_ids_;
+  std::map<std::string, std::string> message_labels_;     // label -> id
+  std::map<std::string, std::string> last_message_state_; // id -> what the timeline said
+  std::map<std::string, std::string> last_registration_;  // user -> what the timeline said
 };
+
+// --- What both worlds do alike ----------------------------------------------------------------
+
+// The device's settings from its spec.
+fake_device::DeviceConfig device_config(const DeviceSpec& spec, std::uint64_t seed);
+// setup.uploads, each of which must be accepted.
+core::Result<void> upload_setup(World& world, const Setup& setup);
+// The .p12 of the PKI by its stem, or the error an upload step reports.
+std::variant<std::string, pipeline::ApiError> read_credential(const mock_apns::PkiDir& pki,
+                                                              const std::string& stem);
+void note_upload(World& world, const UploadSpec& spec,
+                 const std::variant<pipeline::UploadedCertificate, pipeline::ApiError>& result);
+pipeline::MessageToSend message_to_send(const SendSpec& spec, const std::string& receiver);
+// Records the message as sent (for labels) and tells the timeline.
+void note_sent(World& world, const SendSpec& spec, const std::string& receiver,
+               const std::string& id);
+
+// Text for the timeline, shared by both worlds.
+std::string short_token(std::string_view token);
+std::string describe(const mock_apns::JournalEntry& entry);
+std::string describe(const fake_device::DeviceEvent& event, const std::string& device);
 
 } // namespace scenario

@@ -44,7 +44,6 @@ steps:
 TEST(RunCli, UsageAndLoadErrorsExitTwo) {
   EXPECT_EQ(voipsim({"run"}).exit_code, 2);
   EXPECT_EQ(voipsim({"run", "/no/such/file.yaml"}).exit_code, 2);
-  EXPECT_EQ(voipsim({"run", kScenarios, "--live"}).exit_code, 2);
   EXPECT_EQ(voipsim({"run", kScenarios, "--filter", "no-such-scenario"}).exit_code, 2);
   support::TempDir dir;
   const auto bad = voipsim({"run", dir.write("bad.yaml", "steps:\n  - jump\n")});
@@ -68,6 +67,25 @@ TEST(DemoCli, ReplaysTheLibraryAndNamesItsReportFolder) {
   for (const char* f : {"report.json", "junit.xml", "timeline.txt"})
     EXPECT_TRUE(std::filesystem::exists(std::filesystem::path(out) / f)) << f;
   EXPECT_EQ(voipsim({"demo", "extra"}).exit_code, 2);
+}
+
+} // namespace
+
+namespace {
+
+// --live: the same files against `voipsim mock-apns` and `voipsim pipeline` as processes.
+TEST(RunCli, LiveRunsTheSameScenariosAgainstStandaloneProcesses) {
+  const auto r = cli_test::voipsim(
+      {"run", "--live", "--quiet", kScenarios + "/flows/happy-path.yaml",
+       kScenarios + "/flows/retry-503.yaml", kScenarios + "/faq/2a-dev-build-production-id.yaml"});
+  EXPECT_EQ(r.exit_code, 0) << r.describe();
+  EXPECT_NE(r.output.find("3 of 3 scenarios passed"), std::string::npos) << r.output;
+
+  // Real time has limits: an hour of provider-token validity is refused, and says why.
+  const auto hour =
+      cli_test::voipsim({"run", "--live", kScenarios + "/flows/provider-token-hour.yaml"});
+  EXPECT_EQ(hour.exit_code, 1) << hour.describe();
+  EXPECT_NE(hour.output.find("--live runs in real time"), std::string::npos) << hour.output;
 }
 
 } // namespace

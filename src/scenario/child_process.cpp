@@ -1,0 +1,113 @@
+#include "scenario/child_process.hpp"
+
+#include <cerrno>
+#include <csignal>
+#include <cstring>
+#include <optional>
+
+#include <fcntl.h>
+#include <nlohmann/json.hpp>
+#include <spawn.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+extern char** environ;
+
+namespace scenario {
+
+core::Result<std::unique_ptr<ChildProcess>>
+ChildProcess::start(const std::vector<std::string>& argv) {
+  int pipe_fds[2];
+  if (::pipe2(pipe_fds, O_CLOEXEC) != 0)
+    return core::fail(core::Errc::InvalidArgument, "cannot make a pipe for " + argv.front());
+  posix_spawn_file_actions_t actions;
+  posix_spawn_file_actions_init(&actions);
+  posix_spawn_file_actions_adddup2(&actions, pipe_fds[1], STDOUT_FILENO);
+  posix_spawn_file_actions_adddup2(&actions, pipe_fds[1], STDERR_FILENO);
+  posix_spawn_file_actions_addopen(&actions, STDIN_FILENO, "/dev/null", O_RDONLY, 0);
+  std::vector<char*> args;
+  for (const auto& a : argv)
+    args.push_back(const_cast<char*>(a.c_str()));
+  args.push_back(nullptr);
+  pid_t pid = 0;
+  const int spawned =
+      ::posix_spawn(&pid, argv.front().c_str(), &actions, nullptr, args.data(), environ);
+  posix_spawn_file_actions_destroy(&actions);
+  ::close(pipe_fds[1]);
+  if (spawned != 0) {
+    ::close(pipe_fds[0]);
+    return core::fail(core::Errc::InvalidArgument,
+                      "cannot start " + argv.front() + ": " + std::strerror(spawned));
+  }
+  return std::unique_ptr<ChildProcess>(new ChildProcess(pid, pipe_fds[0]));
+}
+
+ChildProcess::ChildProcess(pid_t pid, int fd)
+    : pid_(pid), fd_(fd), reader_([this] { read_output(); }) {}
+
+ChildProcess::~ChildProcess() {
+  stop();
+}
+
+void ChildProcess::read_output() {
+  char buffer[4096];
+  for (;;) {
+    const ssize_t n = ::read(fd_, buffer, sizeof buffer);
+    if (n < 0 && errno == EINTR) continue;
+    std::lock_guard lock(mutex_);
+    if (n <= 0) {
+      ended_ = true;
+      changed_.notify_all();
+      return;
+    }
+    output_.append(buffer, static_cast<std::size_t>(n));
+    changed_.notify_all();
+  }
+}
+
+core::Result<nlohmann::json> ChildProcess::wait_ready(std::chrono::milliseconds timeout) {
+  std::unique_lock lock(mutex_);
+  std::size_t scanned = 0;
+  std::optional<nlohmann::json> ready;
+  const auto found = [&] {
+    for (auto end = output_.find('\n', scanned); end != std::string::npos;
+         end = output_.find('\n', scanned)) {
+      auto line = nlohmann::json::parse(output_.substr(scanned, end - scanned), nullptr, false);
+      scanned = end + 1;
+      if (line.is_object() && line.value("event", "") == "ready") {
+        ready = std::move(line);
+        return true;
+      }
+    }
+    return ended_;
+  };
+  changed_.wait_for(lock, timeout, found);
+  if (ready) return *ready;
+  return core::fail(core::Errc::InvalidArgument,
+                    std::string(ended_ ? "it exited" : "no ready line in time") +
+                        "; it printed: " + output_);
+}
+
+void ChildProcess::stop(std::chrono::milliseconds grace) {
+  {
+    std::unique_lock lock(mutex_);
+    if (reaped_) return;
+    if (!ended_) {
+      ::kill(pid_, SIGTERM);
+      if (!changed_.wait_for(lock, grace, [this] { return ended_; })) ::kill(pid_, SIGKILL);
+    }
+    reaped_ = true;
+  }
+  int status = 0;
+  while (::waitpid(pid_, &status, 0) < 0 && errno == EINTR) {
+  }
+  if (reader_.joinable()) reader_.join();
+  ::close(fd_);
+}
+
+std::string ChildProcess::output() const {
+  std::lock_guard lock(mutex_);
+  return output_;
+}
+
+} // namespace scenario

@@ -1,0 +1,228 @@
+#include "scenario/in_process_world.hpp"
+
+#include "core/file.hpp"
+#include "mock_apns/server.hpp"
+#include "scenario/mock_device_link.hpp"
+#include "scenario/pipeline_im.hpp"
+#include "scenario/provider_client.hpp"
+
+#include <deque>
+#include <filesystem>
+#include <mutex>
+
+namespace scenario {
+
+namespace {
+
+using namespace std::chrono_literals;
+
+// Loopback answers come in milliseconds; this only bounds a hang (sanitizer builds are slow).
+constexpr auto kSettleTimeout = 20s;
+
+} // namespace
+
+struct InProcessWorld::Slot {
+  DeviceSpec spec;
+  std::unique_ptr<MockDeviceLink> link;
+  std::unique_ptr<PipelineIm> im;
+  std::unique_ptr<fake_device::Device> device;
+  std::vector<fake_device::DeviceEvent> events;
+};
+
+struct InProcessWorld::Impl {
+  std::vector<std::unique_ptr<Slot>> devices;
+
+  std::mutex queue_mutex; // deliveries come from the mock's I/O threads
+  std::deque<mock_apns::Delivery> queue;
+  std::uint64_t subscription = 0;
+  std::unique_ptr<ProviderClients> provider;
+};
+
+InProcessWorld::InProcessWorld(const RunContext& context)
+    : context_(context), clock_(context.start), impl_(std::make_unique<Impl>()) {}
+
+InProcessWorld::Slot* InProcessWorld::slot(const std::string& id) const {
+  const auto i = device_index(id);
+  return i && *i < impl_->devices.size() ? impl_->devices[*i].get() : nullptr;
+}
+
+core::Result<std::unique_ptr<World>> InProcessWorld::start(const Scenario& scenario,
+                                                           const RunContext& context) {
+  std::unique_ptr<InProcessWorld> world(new InProcessWorld(context));
+  if (auto started = world->start_parts(scenario); !started)
+    return core::Unexpected(started.error());
+  return std::unique_ptr<World>(std::move(world));
+}
+
+core::Result<void> InProcessWorld::start_parts(const Scenario& scenario) {
+  set_devices(scenario.setup.devices);
+  const auto& pki = context_.pki;
+  mock_apns::ServerOptions options;
+  options.certificate_chain_file = pki.server_certificate_file;
+  options.private_key_file = pki.server_key_file;
+  options.client_ca_file = pki.ca_bundle_file;
+  options.settings.strict_tokens = scenario.setup.strict_tokens;
+  options.settings.unregister_delay =
+      std::chrono::duration_cast<std::chrono::milliseconds>(scenario.setup.unregister_delay);
+  options.clock = &clock_;
+  options.seed = context_.seed;
+  mock_ = std::make_unique<mock_apns::Server>(options);
+  if (auto registered = mock_apns::register_pki_dir(pki, mock_->keys()); !registered)
+    return registered;
+  if (auto started = mock_->start(); !started) return started;
+  impl_->subscription = mock_->deliveries().subscribe([impl = impl_.get()](const auto& d) {
+    std::lock_guard lock(impl->queue_mutex);
+    impl->queue.push_back(d);
+  });
+  impl_->provider =
+      std::make_unique<ProviderClients>(pki, mock_->port(mock_apns::Environment::Sandbox),
+                                        mock_->port(mock_apns::Environment::Production));
+
+  pipeline::PipelineOptions po;
+  po.apple_ca_file = pki.ca_bundle_file;
+  po.dispatcher.sandbox = {"127.0.0.1", mock_->port(mock_apns::Environment::Sandbox),
+                           "api.sandbox.push.apple.com"};
+  po.dispatcher.production = {"127.0.0.1", mock_->port(mock_apns::Environment::Production),
+                              "api.push.apple.com"};
+  po.dispatcher.ca_file = pki.ca_bundle_file;
+  po.dispatcher.seed = context_.seed;
+  auto opened = pipeline::Pipeline::open(po, clock_);
+  if (!opened) return core::Unexpected(opened.error());
+  pipeline_ = std::move(*opened);
+
+  if (auto uploaded = upload_setup(*this, scenario.setup); !uploaded) return uploaded;
+
+  std::uint64_t n = 0;
+  for (const auto& spec : scenario.setup.devices) {
+    auto slot = std::make_unique<Slot>();
+    slot->spec = spec;
+    slot->link = std::make_unique<MockDeviceLink>(*mock_, context_.seed * 1000 + ++n);
+    slot->im = std::make_unique<PipelineIm>(*pipeline_, spec.user);
+    slot->device = std::make_unique<fake_device::Device>(
+        clock_, *slot->link, device_config(spec, context_.seed * 1000 + n));
+    slot->device->set_reachability_listener(slot->link.get());
+    slot->device->set_im_server(slot->im.get());
+    slot->device->set_event_observer([this, s = slot.get()](const fake_device::DeviceEvent& e) {
+      s->events.push_back(e);
+      note("device", describe(e, s->spec.id));
+    });
+    impl_->devices.push_back(std::move(slot));
+  }
+  return {};
+}
+
+InProcessWorld::~InProcessWorld() {
+  if (mock_ && impl_->subscription != 0) mock_->deliveries().unsubscribe(impl_->subscription);
+  impl_->provider.reset();
+  impl_->devices.clear(); // cancels the devices' timers
+  pipeline_.reset();      // closes its connections
+  if (mock_) mock_->stop();
+}
+
+core::Result<void>
+InProcessWorld::on_device(const std::string& id,
+                          const std::function<core::Result<void>(fake_device::Device&)>& action) {
+  auto* s = slot(id);
+  if (!s) return core::fail(core::Errc::InvalidArgument, "no device '" + id + "'");
+  return action(*s->device); // the device lives on this thread
+}
+
+std::vector<fake_device::DeviceEvent> InProcessWorld::device_events(const std::string& id) const {
+  auto* s = slot(id);
+  return s ? s->events : std::vector<fake_device::DeviceEvent>{};
+}
+
+std::variant<pipeline::UploadedCertificate, pipeline::ApiError>
+InProcessWorld::upload(const UploadSpec& spec) {
+  auto p12 = read_credential(context_.pki, spec.credential);
+  if (auto* missing = std::get_if<pipeline::ApiError>(&p12)) return *missing;
+  auto result = pipeline_->upload_certificate({spec.name, std::get<std::string>(p12),
+                                               spec.password.value_or(context_.p12_password),
+                                               spec.allow_other_types});
+  note_upload(*this, spec, result);
+  if (const auto* ok = std::get_if<pipeline::UploadedCertificate>(&result))
+    remember_upload(spec, ok->record);
+  return result;
+}
+
+std::optional<pipeline::CertificateRecord>
+InProcessWorld::certificate(const std::string& label) const {
+  const auto uploaded = upload_record(label);
+  if (!uploaded) return std::nullopt;
+  // The health flag changes with APNs' answers: read it fresh.
+  for (auto& r : pipeline_->certificates())
+    if (r.record_id == uploaded->record_id) return r;
+  return uploaded;
+}
+
+std::variant<std::string, pipeline::ApiError> InProcessWorld::send(const SendSpec& spec,
+                                                                   const std::string& receiver) {
+  auto sent = pipeline_->send_message(message_to_send(spec, receiver));
+  if (const auto* id = std::get_if<std::string>(&sent)) note_sent(*this, spec, receiver, *id);
+  return sent;
+}
+
+std::optional<pipeline::MessageRecord> InProcessWorld::message(const std::string& id) const {
+  return pipeline_->message(id);
+}
+
+std::optional<pipeline::Registration> InProcessWorld::registration(const std::string& user) const {
+  return pipeline_->registration(user);
+}
+
+core::Result<void> InProcessWorld::add_fault(const mock_apns::FaultRule& rule) {
+  auto added = mock_->faults().add(rule);
+  if (!added) return core::Unexpected(added.error());
+  return {};
+}
+
+ProviderAnswer InProcessWorld::provider_push(const PushSpec& spec, const std::string& token,
+                                             const std::string& environment,
+                                             const std::string& topic) {
+  return impl_->provider->push(spec, token, environment, topic, clock_.now(),
+                               [this](std::string text) { note("provider", std::move(text)); });
+}
+
+void InProcessWorld::deliver_pending() {
+  for (;;) {
+    // The request before what the device makes of it.
+    take_journal(mock_->journal().query({}, mock_->journal().capacity()));
+    std::optional<mock_apns::Delivery> next;
+    {
+      std::lock_guard lock(impl_->queue_mutex);
+      if (impl_->queue.empty()) return;
+      next = std::move(impl_->queue.front());
+      impl_->queue.pop_front();
+    }
+    for (auto& s : impl_->devices) {
+      if (!s->link->issued(next->token)) continue;
+      if (s->device->deliver(push_of(*next)) == fake_device::DeliverResult::Unreachable)
+        note("apns", "delivery to " + s->spec.id + " found it unreachable");
+      break;
+    }
+  }
+}
+
+core::Result<void> InProcessWorld::settle() {
+  if (!pipeline_->wait_quiet(kSettleTimeout)) {
+    return core::fail(core::Errc::InvalidArgument,
+                      "the pipeline still had pushes on the wire after " +
+                          std::to_string(kSettleTimeout.count()) + " s of real time");
+  }
+  deliver_pending();
+  note_pipeline_changes();
+  return {};
+}
+
+core::Result<void> InProcessWorld::advance(core::Duration by) {
+  const core::TimePoint target = clock_.now() + by;
+  while (const auto due = clock_.next_due()) {
+    if (*due > target) break;
+    clock_.advance_to(*due);
+    if (auto settled = settle(); !settled) return settled;
+  }
+  clock_.advance_to(target);
+  return settle();
+}
+
+} // namespace scenario

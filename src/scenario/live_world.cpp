@@ -1,0 +1,389 @@
+#include "scenario/live_world.hpp"
+
+#include "core/encoding.hpp"
+#include "fake_device/remote/linked_device.hpp"
+#include "fake_device/remote/pipeline_link.hpp"
+#include "mock_apns/push_type.hpp"
+#include "mock_apns/reason.hpp"
+#include "net/http1_client.hpp"
+#include "scenario/child_process.hpp"
+#include "scenario/provider_client.hpp"
+
+#include <cstdlib>
+#include <filesystem>
+#include <thread>
+
+#include <nlohmann/json.hpp>
+
+namespace scenario {
+
+namespace {
+
+using namespace std::chrono_literals;
+using nlohmann::json;
+namespace fs = std::filesystem;
+
+constexpr auto kStartTimeout = 60s;
+constexpr auto kSettleTimeout = 20s;
+
+core::Unexpected<core::Error> fail(const std::string& why) {
+  return core::fail(core::Errc::InvalidArgument, why);
+}
+
+// A JSON call to one of the parts' APIs: the status and the parsed body.
+struct Reply {
+  int status = 0;
+  json body;
+};
+
+core::Result<Reply> call(const net::HttpEndpoint& to, std::string_view method,
+                         const std::string& target, const json& body = nullptr) {
+  auto reply = net::http1_request(to, method, target, body.is_null() ? "" : body.dump(),
+                                  kSettleTimeout + 5s);
+  if (!reply) {
+    return fail(std::string(method) + " " + to.url() + target + ": " + reply.error().message());
+  }
+  return Reply{reply->status, json::parse(reply->body, nullptr, false)};
+}
+
+std::string text_of(const json& j, const char* field) {
+  return j.is_object() && j.contains(field) && j[field].is_string() ? j[field].get<std::string>()
+                                                                    : std::string();
+}
+
+std::int64_t number_of(const json& j, const char* field) {
+  return j.is_object() && j.contains(field) && j[field].is_number_integer()
+             ? j[field].get<std::int64_t>()
+             : 0;
+}
+
+pipeline::ApiError api_error(const Reply& r) {
+  return {text_of(r.body, "error").empty() ? "HTTP_" + std::to_string(r.status)
+                                           : text_of(r.body, "error"),
+          text_of(r.body, "message"), r.status};
+}
+
+pipeline::CertificateRecord certificate_of(const json& j) {
+  pipeline::CertificateRecord c;
+  c.record_id = number_of(j, "record_id");
+  c.name = text_of(j, "name");
+  c.bundle_id = text_of(j, "bundle_id");
+  c.cert_id_dev = number_of(j, "development_id");
+  c.cert_id_prod = number_of(j, "production_id");
+  c.not_before = core::TimePoint(std::chrono::milliseconds(number_of(j, "not_before_ms")));
+  c.not_after = core::TimePoint(std::chrono::milliseconds(number_of(j, "not_after_ms")));
+  c.health = text_of(j, "health");
+  return c;
+}
+
+mock_apns::JournalEntry journal_entry_of(const json& j) {
+  mock_apns::JournalEntry e;
+  e.sequence = static_cast<std::uint64_t>(number_of(j, "sequence"));
+  e.time = core::TimePoint(std::chrono::milliseconds(number_of(j, "time_ms")));
+  e.environment = text_of(j, "environment") == "production" ? mock_apns::Environment::Production
+                                                            : mock_apns::Environment::Sandbox;
+  e.auth = text_of(j, "auth");
+  e.method = text_of(j, "method");
+  e.path = text_of(j, "path");
+  e.apns_id = text_of(j, "apns_id");
+  e.token = text_of(j, "token");
+  e.topic = text_of(j, "topic");
+  e.push_type = mock_apns::parse_push_type(text_of(j, "push_type"));
+  e.status = static_cast<int>(number_of(j, "status"));
+  e.reason = mock_apns::parse_reason(text_of(j, "reason"));
+  if (j.contains("timestamp")) e.timestamp_ms = number_of(j, "timestamp");
+  e.cause = text_of(j, "cause");
+  e.goaway = j.value("goaway", false);
+  return e;
+}
+
+// "127.0.0.1:P" from a ready line.
+core::Result<net::HttpEndpoint> endpoint_of(const json& ready, const char* field) {
+  auto endpoint = net::parse_http_endpoint(text_of(ready, field));
+  if (!endpoint) return fail(std::string("the ready line has no usable \"") + field + "\"");
+  return endpoint;
+}
+
+} // namespace
+
+struct LiveWorld::Slot {
+  DeviceSpec spec;
+  std::unique_ptr<fake_device::remote::PipelineLink> im;
+  std::unique_ptr<fake_device::remote::LinkedDevice> device;
+  mutable std::mutex mutex; // events come from the device's thread
+  std::vector<fake_device::DeviceEvent> events;
+};
+
+struct LiveWorld::Impl {
+  fs::path dir; // the pipeline's database
+  std::unique_ptr<ChildProcess> mock;
+  std::unique_ptr<ChildProcess> pipeline;
+  net::HttpEndpoint admin;
+  net::HttpEndpoint api;
+  std::unique_ptr<ProviderClients> provider;
+  std::vector<std::unique_ptr<Slot>> devices;
+};
+
+LiveWorld::LiveWorld(const RunContext& context)
+    : context_(context), started_(std::chrono::system_clock::now()),
+      impl_(std::make_unique<Impl>()) {}
+
+LiveWorld::Slot* LiveWorld::slot(const std::string& id) const {
+  const auto i = device_index(id);
+  return i && *i < impl_->devices.size() ? impl_->devices[*i].get() : nullptr;
+}
+
+core::Result<std::unique_ptr<World>> LiveWorld::start(const Scenario& scenario,
+                                                      const RunContext& context) {
+  std::unique_ptr<LiveWorld> world(new LiveWorld(context));
+  if (auto started = world->start_parts(scenario); !started)
+    return core::Unexpected(started.error());
+  return std::unique_ptr<World>(std::move(world));
+}
+
+core::Result<void> LiveWorld::start_parts(const Scenario& scenario) {
+  set_devices(scenario.setup.devices);
+  const std::string& voipsim = context_.voipsim_path;
+  const auto& pki = context_.pki;
+  const std::string seed = std::to_string(context_.seed);
+  std::vector<std::string> mock_args = {
+      voipsim,
+      "mock-apns",
+      "--pki",
+      pki.dir.string(),
+      "--seed",
+      seed,
+      "--unregister-delay",
+      std::to_string(
+          std::chrono::duration_cast<std::chrono::seconds>(scenario.setup.unregister_delay)
+              .count())};
+  if (!scenario.setup.strict_tokens) mock_args.push_back("--permissive");
+  auto mock = ChildProcess::start(mock_args);
+  if (!mock) return core::Unexpected(mock.error());
+  impl_->mock = std::move(*mock);
+  auto mock_ready = impl_->mock->wait_ready(kStartTimeout);
+  if (!mock_ready) return fail("voipsim mock-apns did not start: " + mock_ready.error().detail);
+  auto admin = endpoint_of(*mock_ready, "admin");
+  auto sandbox = endpoint_of(*mock_ready, "sandbox");
+  auto production = endpoint_of(*mock_ready, "production");
+  if (!admin || !sandbox || !production)
+    return fail("voipsim mock-apns: a ready line without ports");
+  impl_->admin = *admin;
+  impl_->provider = std::make_unique<ProviderClients>(pki, sandbox->port, production->port);
+
+  std::string dir = (fs::temp_directory_path() / "voipsim-live-XXXXXX").string();
+  if (::mkdtemp(dir.data()) == nullptr)
+    return fail("cannot make a folder for the pipeline's database");
+  impl_->dir = dir;
+  auto pipeline =
+      ChildProcess::start({voipsim, "pipeline", "--listen", "127.0.0.1:0", "--db",
+                           (impl_->dir / "pipeline.db").string(), "--apns-sandbox",
+                           "127.0.0.1:" + std::to_string(sandbox->port), "--apns-production",
+                           "127.0.0.1:" + std::to_string(production->port), "--ca",
+                           pki.ca_bundle_file, "--apple-ca", pki.ca_bundle_file, "--seed", seed});
+  if (!pipeline) return core::Unexpected(pipeline.error());
+  impl_->pipeline = std::move(*pipeline);
+  auto pipeline_ready = impl_->pipeline->wait_ready(kStartTimeout);
+  if (!pipeline_ready)
+    return fail("voipsim pipeline did not start: " + pipeline_ready.error().detail);
+  auto api = endpoint_of(*pipeline_ready, "listen");
+  if (!api) return core::Unexpected(api.error());
+  impl_->api = *api;
+
+  if (auto uploaded = upload_setup(*this, scenario.setup); !uploaded) return uploaded;
+
+  std::uint64_t n = 0;
+  for (const auto& spec : scenario.setup.devices) {
+    auto slot = std::make_unique<Slot>();
+    slot->spec = spec;
+    slot->im = std::make_unique<fake_device::remote::PipelineLink>(impl_->api, spec.user);
+    slot->im->set_error_handler(
+        [this, id = spec.id](const std::string& m) { note("device", id + " " + m); });
+    fake_device::remote::LinkedDeviceOptions o;
+    o.mock_admin = impl_->admin;
+    o.device = device_config(spec, context_.seed * 1000 + ++n);
+    o.im = slot->im.get();
+    o.seed = context_.seed * 1000 + n;
+    o.on_event = [this, s = slot.get()](const fake_device::DeviceEvent& e) {
+      {
+        std::lock_guard lock(s->mutex);
+        s->events.push_back(e);
+      }
+      note("device", describe(e, s->spec.id));
+    };
+    o.on_warning = [this, id = spec.id](const std::string& m) {
+      note("device", id + " warning: " + m);
+    };
+    auto device = fake_device::remote::LinkedDevice::start(std::move(o));
+    if (!device) return core::Unexpected(device.error());
+    slot->device = std::move(*device);
+    impl_->devices.push_back(std::move(slot));
+  }
+  return {};
+}
+
+LiveWorld::~LiveWorld() {
+  impl_->devices.clear(); // they follow the mock: before it goes
+  impl_->provider.reset();
+  if (impl_->pipeline) impl_->pipeline->stop();
+  if (impl_->mock) impl_->mock->stop();
+  std::error_code ignored;
+  if (!impl_->dir.empty()) fs::remove_all(impl_->dir, ignored);
+}
+
+core::Result<void>
+LiveWorld::on_device(const std::string& id,
+                     const std::function<core::Result<void>(fake_device::Device&)>& action) {
+  auto* s = slot(id);
+  if (!s) return fail("no device '" + id + "'");
+  return s->device->runner().call([&](fake_device::Device& d) { return action(d); });
+}
+
+std::vector<fake_device::DeviceEvent> LiveWorld::device_events(const std::string& id) const {
+  auto* s = slot(id);
+  if (!s) return {};
+  std::lock_guard lock(s->mutex);
+  return s->events;
+}
+
+std::variant<pipeline::UploadedCertificate, pipeline::ApiError>
+LiveWorld::upload(const UploadSpec& spec) {
+  auto p12 = read_credential(context_.pki, spec.credential);
+  if (auto* missing = std::get_if<pipeline::ApiError>(&p12)) return *missing;
+  std::variant<pipeline::UploadedCertificate, pipeline::ApiError> result;
+  const auto reply = call(impl_->api, "POST", "/v1/console/certificates",
+                          {{"name", spec.name},
+                           // The API reads standard base64 and base64url alike.
+                           {"p12_base64", core::base64url_encode(std::get<std::string>(p12))},
+                           {"password", spec.password.value_or(context_.p12_password)},
+                           {"allow_other_types", spec.allow_other_types}});
+  if (!reply) {
+    result = pipeline::ApiError{"PIPELINE_UNREACHABLE", reply.error().detail, 0};
+  } else if (reply->status / 100 != 2) {
+    result = api_error(*reply);
+  } else {
+    pipeline::UploadedCertificate ok{certificate_of(reply->body), {}};
+    if (reply->body.contains("warnings") && reply->body["warnings"].is_array())
+      for (const auto& w : reply->body["warnings"])
+        if (w.is_string()) ok.warnings.push_back(w);
+    result = ok;
+  }
+  note_upload(*this, spec, result);
+  if (const auto* ok = std::get_if<pipeline::UploadedCertificate>(&result))
+    remember_upload(spec, ok->record);
+  return result;
+}
+
+std::optional<pipeline::CertificateRecord> LiveWorld::certificate(const std::string& label) const {
+  const auto uploaded = upload_record(label);
+  if (!uploaded) return std::nullopt;
+  const auto reply = call(impl_->api, "GET", "/v1/console/certificates");
+  if (reply && reply->body.contains("certificates") && reply->body["certificates"].is_array())
+    for (const auto& c : reply->body["certificates"])
+      if (number_of(c, "record_id") == uploaded->record_id) return certificate_of(c);
+  return uploaded;
+}
+
+std::variant<std::string, pipeline::ApiError> LiveWorld::send(const SendSpec& spec,
+                                                              const std::string& receiver) {
+  const auto m = message_to_send(spec, receiver);
+  const auto& info = *m.offline_push_info;
+  const auto reply = call(impl_->api, "POST", "/v1/messages",
+                          {{"sender", m.sender},
+                           {"receiver", m.receiver},
+                           {"content", m.content},
+                           {"online_user_only", m.online_user_only},
+                           {"offline_push_info",
+                            {{"ios_push_type", info.ios_push_type},
+                             {"ext", info.ext},
+                             {"disable_push", info.disable_push}}}});
+  if (!reply) return pipeline::ApiError{"PIPELINE_UNREACHABLE", reply.error().detail, 0};
+  if (reply->status / 100 != 2) return api_error(*reply);
+  const std::string id = text_of(reply->body, "message_id");
+  note_sent(*this, spec, receiver, id);
+  return id;
+}
+
+std::optional<pipeline::MessageRecord> LiveWorld::message(const std::string& id) const {
+  const auto reply = call(impl_->api, "GET", "/v1/messages/" + core::percent_encode(id));
+  if (!reply || reply->status != 200) return std::nullopt;
+  pipeline::MessageRecord m;
+  m.message_id = id;
+  m.state = pipeline::parse_message_state(text_of(reply->body, "state"))
+                .value_or(pipeline::MessageState::Pending);
+  m.reason = text_of(reply->body, "reason");
+  m.apns_id = text_of(reply->body, "apns_id");
+  m.attempts = static_cast<int>(number_of(reply->body, "attempts"));
+  return m;
+}
+
+std::optional<pipeline::Registration> LiveWorld::registration(const std::string& user) const {
+  const auto reply =
+      call(impl_->api, "GET", "/v1/users/" + core::percent_encode(user) + "/registration");
+  if (!reply || reply->status != 200) return std::nullopt;
+  pipeline::Registration r;
+  r.user = user;
+  r.token_hex = text_of(reply->body, "token");
+  r.environment = pipeline::parse_environment(text_of(reply->body, "environment"))
+                      .value_or(pipeline::Environment::Development);
+  r.bundle_id = text_of(reply->body, "bundle_id");
+  r.state = pipeline::parse_registration_state(text_of(reply->body, "state"))
+                .value_or(pipeline::RegistrationState::Active);
+  r.reason = text_of(reply->body, "reason");
+  return r;
+}
+
+core::Result<void> LiveWorld::add_fault(const mock_apns::FaultRule& rule) {
+  json body = {{"scope", "any"}, {"count", rule.count}, {"skip", rule.skip}};
+  if (rule.reason) body["reason"] = mock_apns::reason_text(*rule.reason);
+  if (rule.goaway) body["goaway"] = mock_apns::reason_text(*rule.goaway);
+  const auto reply = call(impl_->admin, "POST", "/v1/faults", body);
+  if (!reply) return core::Unexpected(reply.error());
+  if (reply->status / 100 != 2) return fail("the mock refused the fault: " + reply->body.dump());
+  return {};
+}
+
+ProviderAnswer LiveWorld::provider_push(const PushSpec& spec, const std::string& token,
+                                        const std::string& environment, const std::string& topic) {
+  return impl_->provider->push(spec, token, environment, topic, now(),
+                               [this](std::string text) { note("provider", std::move(text)); });
+}
+
+core::Result<void> LiveWorld::settle() {
+  const std::string wait =
+      "/v1/health?wait_quiet_ms=" +
+      std::to_string(std::chrono::duration_cast<std::chrono::milliseconds>(kSettleTimeout).count());
+  if (auto quiet = call(impl_->api, "GET", wait); !quiet || quiet->status != 200)
+    return fail("the pipeline does not answer GET " + wait);
+  const auto health = call(impl_->admin, "GET", "/v1/health");
+  if (!health || !health->body.contains("deliveries"))
+    return fail("the mock's admin API does not answer GET /v1/health");
+  const auto published = static_cast<std::uint64_t>(number_of(health->body, "deliveries"));
+  for (const auto& s : impl_->devices) {
+    if (!s->device->wait_for_deliveries(published, kSettleTimeout))
+      return fail(s->spec.id + " did not take the mock's deliveries in time");
+  }
+  const auto journal = call(impl_->admin, "GET", "/v1/journal?limit=100000");
+  if (!journal || !journal->body.contains("entries") || !journal->body["entries"].is_array())
+    return fail("the mock's admin API does not answer GET /v1/journal");
+  std::vector<mock_apns::JournalEntry> entries;
+  for (const auto& e : journal->body["entries"])
+    entries.push_back(journal_entry_of(e));
+  take_journal(std::move(entries));
+  note_pipeline_changes();
+  return {};
+}
+
+core::Result<void> LiveWorld::advance(core::Duration by) {
+  if (by > kLongestAdvance) {
+    return fail("advance by " +
+                std::to_string(std::chrono::duration_cast<std::chrono::seconds>(by).count()) +
+                " s: --live runs in real time and waits at most " +
+                std::to_string(kLongestAdvance.count()) +
+                " s per step; run this scenario without --live (virtual clock)");
+  }
+  std::this_thread::sleep_for(by); // real time is what --live is about
+  return settle();
+}
+
+} // namespace scenario

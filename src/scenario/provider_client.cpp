@@ -1,0 +1,82 @@
+#include "scenario/provider_client.hpp"
+
+#include "net/client.hpp"
+#include "net/io_threads.hpp"
+#include "scenario/world.hpp"
+
+#include <nlohmann/json.hpp>
+
+namespace scenario {
+
+namespace {
+constexpr auto kAnswerTimeout = std::chrono::seconds(20);
+}
+
+ProviderClients::ProviderClients(const mock_apns::PkiDir& pki, std::uint16_t sandbox_port,
+                                 std::uint16_t production_port)
+    : pki_(pki), sandbox_port_(sandbox_port), production_port_(production_port),
+      io_(std::make_unique<net::IoThreads>(1)) {}
+
+ProviderClients::~ProviderClients() {
+  clients_.clear(); // before their I/O threads
+}
+
+ProviderAnswer ProviderClients::push(const PushSpec& spec, const std::string& token,
+                                     const std::string& environment, const std::string& topic,
+                                     core::TimePoint now,
+                                     const std::function<void(std::string)>& note) {
+  const bool sandbox = environment == "sandbox";
+  const std::string host = sandbox ? "api.sandbox.push.apple.com" : "api.push.apple.com";
+  auto& client = clients_[spec.auth + "/" + spec.credential + "/" + environment];
+  if (!client) {
+    net::ClientOptions o;
+    o.port = sandbox ? sandbox_port_ : production_port_;
+    o.authority = host;
+    net::TlsClientConfig tls;
+    tls.ca_file = pki_.ca_bundle_file;
+    tls.server_name = host;
+    if (spec.auth == "certificate") {
+      tls.certificate_file = (pki_.dir / (spec.credential + ".pem")).string();
+      tls.private_key_file = (pki_.dir / (spec.credential + ".key")).string();
+    }
+    o.tls = std::move(tls);
+    client = std::make_unique<net::Client>(*io_, std::move(o));
+  }
+  net::Request request;
+  request.method = "POST";
+  request.path = "/3/device/" + token;
+  request.headers = {{"apns-topic", topic},
+                     {"apns-push-type", spec.push_type},
+                     {"apns-priority", "10"},
+                     {"apns-expiration", "0"}};
+  if (spec.auth == "token") {
+    if (jwt_.empty() || spec.new_provider_token) {
+      auto jwt = mock_apns::provider_token(pki_, now);
+      if (!jwt) return {0, "could not sign a provider token: " + jwt.error().message(), {}};
+      jwt_ = *jwt;
+      note("signed a new provider token (iat " + std::to_string(core::unix_seconds(now)) + ")");
+    }
+    request.headers.push_back({"authorization", "bearer " + jwt_});
+  }
+  request.body = R"({"aps":{},"caller":"provider"})";
+  auto future = client->submit(std::move(request));
+  ProviderAnswer answer;
+  if (future.wait_for(kAnswerTimeout) != std::future_status::ready) {
+    answer.reason = "no answer from the mock within the time limit";
+  } else if (auto result = future.get(); !result) {
+    answer.reason = result.error().message;
+  } else {
+    answer.status = result->status;
+    for (const auto& h : result->headers)
+      if (h.name == "apns-id") answer.apns_id = h.value;
+    const auto body = nlohmann::json::parse(result->body, nullptr, false);
+    if (body.is_object() && body.contains("reason") && body["reason"].is_string())
+      answer.reason = body["reason"];
+  }
+  note("push (" + spec.auth + " auth) to " + environment + " " + short_token(token) + " -> " +
+       (answer.status ? std::to_string(answer.status) : "no answer") +
+       (answer.reason.empty() ? "" : " " + answer.reason));
+  return answer;
+}
+
+} // namespace scenario

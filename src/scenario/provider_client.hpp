@@ -1,0 +1,49 @@
+#pragma once
+// A provider's own requests to the mock (the `push` step), over HTTP/2 and TLS like any APNs
+// client: one connection per (auth, credential, environment), a provider token signed with the
+// PKI's key and reused until a step asks for a new one (so it can expire), or a client
+// certificate of the PKI.
+
+#include "core/clock.hpp"
+#include "mock_apns/pki_dir.hpp"
+#include "scenario/model.hpp"
+
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <string>
+
+namespace net {
+class Client;
+class IoThreads;
+} // namespace net
+
+namespace scenario {
+
+struct ProviderAnswer;
+
+class ProviderClients {
+public:
+  // `pki` must outlive this.
+  ProviderClients(const mock_apns::PkiDir& pki, std::uint16_t sandbox_port,
+                  std::uint16_t production_port);
+  ~ProviderClients();
+  ProviderClients(const ProviderClients&) = delete;
+  ProviderClients& operator=(const ProviderClients&) = delete;
+
+  // Sends one request and waits (bounded) for its answer; `note` tells the timeline.
+  ProviderAnswer push(const PushSpec& spec, const std::string& token,
+                      const std::string& environment, const std::string& topic, core::TimePoint now,
+                      const std::function<void(std::string)>& note);
+
+private:
+  const mock_apns::PkiDir& pki_;
+  std::uint16_t sandbox_port_;
+  std::uint16_t production_port_;
+  std::unique_ptr<net::IoThreads> io_;
+  std::map<std::string, std::unique_ptr<net::Client>> clients_;
+  std::string jwt_;
+};
+
+} // namespace scenario
