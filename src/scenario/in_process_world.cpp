@@ -176,11 +176,17 @@ core::Result<void> InProcessWorld::add_fault(const mock_apns::FaultRule& rule) {
   return {};
 }
 
-ProviderAnswer InProcessWorld::provider_push(const PushSpec& spec, const std::string& token,
-                                             const std::string& environment,
-                                             const std::string& topic) {
-  return impl_->provider->push(spec, token, environment, topic, clock_.now(),
-                               [this](std::string text) { note("provider", std::move(text)); });
+ProviderClients& InProcessWorld::provider() {
+  return *impl_->provider;
+}
+
+core::Result<void> InProcessWorld::register_key(const mock_apns::ProviderKeySpec& spec) {
+  return mock_->keys().add(spec);
+}
+
+core::Result<void> InProcessWorld::revoke_key(const std::string& key_id) {
+  if (mock_->keys().revoke(key_id)) return {};
+  return core::fail(core::Errc::InvalidArgument, "the mock has no key " + key_id + " to revoke");
 }
 
 void InProcessWorld::deliver_pending() {

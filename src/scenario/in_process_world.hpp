@@ -36,8 +36,6 @@ public:
   std::optional<pipeline::MessageRecord> message(const std::string& id) const override;
   std::optional<pipeline::Registration> registration(const std::string& user) const override;
   core::Result<void> add_fault(const mock_apns::FaultRule& rule) override;
-  ProviderAnswer provider_push(const PushSpec& spec, const std::string& token,
-                               const std::string& environment, const std::string& topic) override;
 
   // Waits (bounded) until no push is on the wire, then hands every delivery to its device and
   // records what changed.
@@ -51,6 +49,9 @@ public:
 private:
   explicit InProcessWorld(const RunContext& context);
   core::TimePoint now() const override { return clock_.now(); }
+  ProviderClients& provider() override;
+  core::Result<void> register_key(const mock_apns::ProviderKeySpec& spec) override;
+  core::Result<void> revoke_key(const std::string& key_id) override;
   core::Result<void> start_parts(const Scenario& scenario);
   struct Slot;
   Slot* slot(const std::string& id) const;

@@ -343,10 +343,27 @@ core::Result<void> LiveWorld::add_fault(const mock_apns::FaultRule& rule) {
   return {};
 }
 
-ProviderAnswer LiveWorld::provider_push(const PushSpec& spec, const std::string& token,
-                                        const std::string& environment, const std::string& topic) {
-  return impl_->provider->push(spec, token, environment, topic, now(),
-                               [this](std::string text) { note("provider", std::move(text)); });
+ProviderClients& LiveWorld::provider() {
+  return *impl_->provider;
+}
+
+core::Result<void> LiveWorld::register_key(const mock_apns::ProviderKeySpec& spec) {
+  const auto reply = call(impl_->admin, "POST", "/v1/keys",
+                          {{"key_id", spec.key_id},
+                           {"team_id", spec.team_id},
+                           {"kind", "team"},
+                           {"public_key_pem", spec.public_key_pem}});
+  if (!reply) return core::Unexpected(reply.error());
+  if (reply->status / 100 != 2) return fail("the mock refused the key: " + reply->body.dump());
+  return {};
+}
+
+core::Result<void> LiveWorld::revoke_key(const std::string& key_id) {
+  const auto reply = call(impl_->admin, "POST", "/v1/keys/" + key_id + "/revoke");
+  if (!reply) return core::Unexpected(reply.error());
+  if (reply->status / 100 != 2)
+    return fail("the mock did not revoke " + key_id + ": " + reply->body.dump());
+  return {};
 }
 
 core::Result<void> LiveWorld::settle() {

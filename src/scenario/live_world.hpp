@@ -33,8 +33,6 @@ public:
   std::optional<pipeline::MessageRecord> message(const std::string& id) const override;
   std::optional<pipeline::Registration> registration(const std::string& user) const override;
   core::Result<void> add_fault(const mock_apns::FaultRule& rule) override;
-  ProviderAnswer provider_push(const PushSpec& spec, const std::string& token,
-                               const std::string& environment, const std::string& topic) override;
 
   // Waits until the pipeline has no push on the wire and every device has taken what the
   // mock published, then reads the mock's journal.
@@ -48,6 +46,9 @@ public:
 private:
   explicit LiveWorld(const RunContext& context);
   core::TimePoint now() const override { return std::chrono::system_clock::now(); }
+  ProviderClients& provider() override;
+  core::Result<void> register_key(const mock_apns::ProviderKeySpec& spec) override;
+  core::Result<void> revoke_key(const std::string& key_id) override;
   core::Result<void> start_parts(const Scenario& scenario);
   struct Slot;
   Slot* slot(const std::string& id) const;

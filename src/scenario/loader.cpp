@@ -57,6 +57,7 @@ const std::vector<std::pair<std::string, Action>>& actions() {
       {"push", Action::Push},
       {"advance", Action::Advance},
       {"fault", Action::Fault},
+      {"rotate_key", Action::RotateKey},
   };
   return table;
 }
@@ -489,6 +490,11 @@ void read_action(const Reader& r, const YAML::Node& v, const YAML::Node& at, Ste
       s.push.new_provider_token = r.flag(v["new_provider_token"], "new_provider_token");
     if (v["topic"]) s.push.topic = r.text(v["topic"], "topic");
     if (v["push_type"]) s.push.push_type = r.text(v["push_type"], "push_type");
+    return;
+  case Action::RotateKey:
+    if (none) return;
+    r.check_keys(v, "rotate_key", {"revoke_old"});
+    if (v["revoke_old"]) s.revoke_old = r.flag(v["revoke_old"], "revoke_old");
     return;
   case Action::Fault:
     if (none) r.fail(at, "fault needs {reason: ..., count: ...}");

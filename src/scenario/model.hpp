@@ -168,11 +168,12 @@ enum class Action {
   CallKit,     // how the app reports the next VoIP pushes (immediate, never, delay:MS, ...)
   Answer,      // the user answers the ringing call
   Decline,
-  Dnd,     // Do Not Disturb on / off
-  Send,    // sendMessage through the pipeline
-  Push,    // a provider's own request straight to the mock (token or certificate auth)
-  Advance, // virtual time moves on; timers fire in order
-  Fault,   // the mock answers the next requests with a fault
+  Dnd,       // Do Not Disturb on / off
+  Send,      // sendMessage through the pipeline
+  Push,      // a provider's own request straight to the mock (token or certificate auth)
+  Advance,   // virtual time moves on; timers fire in order
+  Fault,     // the mock answers the next requests with a fault
+  RotateKey, // the provider makes a new token key (and may revoke the old one)
 };
 
 struct SendSpec {
@@ -208,6 +209,7 @@ struct Step {
   std::string text;          // the step as written, for the timeline and failures
   std::string note;          // the author's why, shown in the timeline
   bool on = true;            // Airplane, Dnd
+  bool revoke_old = false;   // RotateKey
   std::string value;         // CallKit behaviour, Upload label
   core::Duration duration{}; // Advance
   UploadSpec upload;

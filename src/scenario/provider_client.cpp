@@ -2,6 +2,8 @@
 
 #include "net/client.hpp"
 #include "net/io_threads.hpp"
+#include "pki/keys.hpp"
+#include "pki/provider_token.hpp"
 #include "scenario/world.hpp"
 
 #include <nlohmann/json.hpp>
@@ -19,6 +21,26 @@ ProviderClients::ProviderClients(const mock_apns::PkiDir& pki, std::uint16_t san
 
 ProviderClients::~ProviderClients() {
   clients_.clear(); // before their I/O threads
+}
+
+core::Result<ProviderClients::NewKey> ProviderClients::rotate_key() {
+  auto key = pki::generate_private_key(pki::KeyType::EcP256);
+  if (!key) return core::Unexpected(key.error());
+  auto public_key = pki::public_key_pem_of(*key);
+  if (!public_key) return core::Unexpected(public_key.error());
+  char id[16];
+  std::snprintf(id, sizeof id, "KR%08d", ++rotations_); // 10 characters, as Apple's
+  NewKey out;
+  out.old_key_id = key_id_.empty() ? pki_.key.key_id : key_id_;
+  out.spec.key_id = id;
+  out.spec.team_id = pki_.team_id;
+  out.spec.public_key_pem = *public_key;
+  key_id_ = id;
+  key_pem_ = *key;
+  // A connection stays bound to the key it started with: the next token-auth push reconnects.
+  for (auto it = clients_.begin(); it != clients_.end();)
+    it = it->first.starts_with("token/") ? clients_.erase(it) : std::next(it);
+  return out;
 }
 
 ProviderAnswer ProviderClients::push(const PushSpec& spec, const std::string& token,
@@ -51,10 +73,12 @@ ProviderAnswer ProviderClients::push(const PushSpec& spec, const std::string& to
                      {"apns-expiration", "0"}};
   if (spec.auth == "token") {
     if (jwt_.empty() || spec.new_provider_token) {
-      auto jwt = mock_apns::provider_token(pki_, now);
+      auto jwt = key_id_.empty() ? mock_apns::provider_token(pki_, now)
+                                 : pki::make_provider_token(key_pem_, key_id_, pki_.team_id, now);
       if (!jwt) return {0, "could not sign a provider token: " + jwt.error().message(), {}};
       jwt_ = *jwt;
-      note("signed a new provider token (iat " + std::to_string(core::unix_seconds(now)) + ")");
+      note("signed a new provider token with key " + (key_id_.empty() ? pki_.key.key_id : key_id_) +
+           " (iat " + std::to_string(core::unix_seconds(now)) + ")");
     }
     request.headers.push_back({"authorization", "bearer " + jwt_});
   }

@@ -5,7 +5,9 @@
 // certificate of the PKI.
 
 #include "core/clock.hpp"
+#include "core/result.hpp"
 #include "mock_apns/pki_dir.hpp"
+#include "mock_apns/provider_keys.hpp"
 #include "scenario/model.hpp"
 
 #include <cstdint>
@@ -32,6 +34,16 @@ public:
   ProviderClients(const ProviderClients&) = delete;
   ProviderClients& operator=(const ProviderClients&) = delete;
 
+  // A new provider key, as a developer makes one in Apple's portal: generated here, used for
+  // the tokens signed from now on (the current one stays until a push asks for a new token),
+  // on new connections. The caller registers the returned spec at the mock; `old_key_id` is
+  // the key it replaces.
+  struct NewKey {
+    mock_apns::ProviderKeySpec spec;
+    std::string old_key_id;
+  };
+  core::Result<NewKey> rotate_key();
+
   // Sends one request and waits (bounded) for its answer; `note` tells the timeline.
   ProviderAnswer push(const PushSpec& spec, const std::string& token,
                       const std::string& environment, const std::string& topic, core::TimePoint now,
@@ -44,6 +56,9 @@ private:
   std::unique_ptr<net::IoThreads> io_;
   std::map<std::string, std::unique_ptr<net::Client>> clients_;
   std::string jwt_;
+  std::string key_id_;  // empty: the PKI's .p8
+  std::string key_pem_; // its private key
+  int rotations_ = 0;
 };
 
 } // namespace scenario

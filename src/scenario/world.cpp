@@ -5,6 +5,7 @@
 #include "mock_apns/reason.hpp"
 #include "scenario/in_process_world.hpp"
 #include "scenario/live_world.hpp"
+#include "scenario/provider_client.hpp"
 
 #include <filesystem>
 
@@ -66,6 +67,24 @@ std::optional<std::size_t> World::device_index(const std::string& id) const {
 const DeviceSpec* World::device_spec(const std::string& id) const {
   const auto i = device_index(id);
   return i ? &devices_[*i] : nullptr;
+}
+
+ProviderAnswer World::provider_push(const PushSpec& spec, const std::string& token,
+                                    const std::string& environment, const std::string& topic) {
+  return provider().push(spec, token, environment, topic, now(),
+                         [this](std::string text) { note("provider", std::move(text)); });
+}
+
+core::Result<void> World::rotate_provider_key(bool revoke_old) {
+  auto key = provider().rotate_key();
+  if (!key) return core::Unexpected(key.error());
+  if (auto registered = register_key(key->spec); !registered) return registered;
+  if (revoke_old) {
+    if (auto revoked = revoke_key(key->old_key_id); !revoked) return revoked;
+  }
+  note("provider", "new provider key " + key->spec.key_id + " registered at the mock" +
+                       (revoke_old ? "; " + key->old_key_id + " revoked" : ""));
+  return {};
 }
 
 void World::note(std::string source, std::string text) {

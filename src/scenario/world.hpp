@@ -28,6 +28,8 @@
 
 namespace scenario {
 
+class ProviderClients;
+
 // What a run shares between its scenarios: the fake Apple PKI (made once; keys take time).
 struct RunContext {
   mock_apns::PkiDir pki;
@@ -78,9 +80,11 @@ public:
   virtual std::optional<pipeline::MessageRecord> message(const std::string& id) const = 0;
   virtual std::optional<pipeline::Registration> registration(const std::string& user) const = 0;
   virtual core::Result<void> add_fault(const mock_apns::FaultRule& rule) = 0;
-  virtual ProviderAnswer provider_push(const PushSpec& spec, const std::string& token,
-                                       const std::string& environment,
-                                       const std::string& topic) = 0;
+  ProviderAnswer provider_push(const PushSpec& spec, const std::string& token,
+                               const std::string& environment, const std::string& topic);
+  // The provider makes a new token key and the mock learns it; with `revoke_old`, the key it
+  // replaces is revoked there (a `rotate_key` step).
+  core::Result<void> rotate_provider_key(bool revoke_old);
 
   // --- Time and settling -----------------------------------------------------------------
   // Waits (bounded) until the effects of the last step have played out and records them.
@@ -106,6 +110,9 @@ public:
 protected:
   World() = default;
   virtual core::TimePoint now() const = 0;
+  virtual ProviderClients& provider() = 0;
+  virtual core::Result<void> register_key(const mock_apns::ProviderKeySpec& spec) = 0;
+  virtual core::Result<void> revoke_key(const std::string& key_id) = 0;
   // The devices as set up, in order; the worlds keep theirs at the same positions.
   void set_devices(const std::vector<DeviceSpec>& devices) { devices_ = devices; }
   // Position of the device `id` names (the first for an empty id).
