@@ -241,6 +241,7 @@ int mock_apns(const std::vector<std::string>& words) {
     recording.requests = server.journal().query({}, server.journal().capacity());
     recording.find_token = [&server](std::string_view t) { return server.tokens().find(t); };
     recording.strict_tokens = server.settings().strict_tokens;
+    recording.unregister_delay = server.settings().unregister_delay;
     recording.dropped = counters.requests - recording.requests.size();
     recording.recorded_at = server.clock().now();
     record << scenario::record_scenario(recording);

@@ -9,13 +9,17 @@
 #include "scenario/runner.hpp"
 
 #include <chrono>
+#include <csignal>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <functional>
 #include <iostream>
+#include <mutex>
 #include <sstream>
+#include <thread>
 
+#include <pthread.h>
 #include <unistd.h>
 
 namespace cli {
@@ -80,10 +84,52 @@ bool is_terminal(int fd) {
   return ::isatty(fd) == 1 && std::getenv("NO_COLOR") == nullptr;
 }
 
+// Ctrl-C or SIGTERM in the middle of a run: the run's folder (the PKI, live databases) is
+// removed and the process ends; the parts it started die with it (PR_SET_PDEATHSIG). Made
+// before any thread, so that every thread leaves the signals to this one.
+class InterruptCleanup {
+public:
+  InterruptCleanup() {
+    sigemptyset(&signals_);
+    for (const int s : {SIGINT, SIGTERM, SIGUSR2})
+      sigaddset(&signals_, s);
+    pthread_sigmask(SIG_BLOCK, &signals_, nullptr);
+    thread_ = std::thread([this] {
+      int signal = 0;
+      sigwait(&signals_, &signal);
+      if (signal == SIGUSR2) return; // the run ended
+      std::lock_guard lock(mutex_);
+      std::error_code ignored;
+      if (!folder_.empty()) std::filesystem::remove_all(folder_, ignored);
+      std::cerr << "\nvoipsim: interrupted; the run's temporary files are removed\n";
+      std::_Exit(128 + signal);
+    });
+  }
+  ~InterruptCleanup() {
+    pthread_kill(thread_.native_handle(), SIGUSR2);
+    thread_.join();
+    pthread_sigmask(SIG_UNBLOCK, &signals_, nullptr);
+  }
+  InterruptCleanup(const InterruptCleanup&) = delete;
+  InterruptCleanup& operator=(const InterruptCleanup&) = delete;
+
+  void remove_on_interrupt(std::filesystem::path folder) {
+    std::lock_guard lock(mutex_);
+    folder_ = std::move(folder);
+  }
+
+private:
+  sigset_t signals_;
+  std::mutex mutex_;
+  std::filesystem::path folder_;
+  std::thread thread_;
+};
+
 // Runs them in order with a progress line each; the PKI is made once for all.
 std::optional<std::vector<ScenarioResult>>
 run_all(const std::vector<scenario::Scenario>& list, std::uint64_t seed, bool live,
         const std::function<void(const ScenarioResult&)>& done) {
+  InterruptCleanup cleanup;
   std::cerr << "voipsim: preparing the fake Apple PKI...\n";
   std::string self;
   if (live) {
@@ -100,6 +146,7 @@ run_all(const std::vector<scenario::Scenario>& list, std::uint64_t seed, bool li
     std::cerr << "voipsim: cannot prepare the run: " << run.error().message() << "\n";
     return std::nullopt;
   }
+  cleanup.remove_on_interrupt((*run)->context().pki.dir);
   std::vector<ScenarioResult> results;
   for (std::size_t i = 0; i < list.size(); ++i) {
     std::cerr << "[" << i + 1 << "/" << list.size() << "] " << list[i].name << " ..." << std::flush;

@@ -296,15 +296,19 @@ net::Http1Handler api_handler(Pipeline& p) {
     auto answered = std::make_shared<std::atomic<bool>>(false);
     auto waiter = std::make_shared<std::atomic<std::uint64_t>>(0);
     const std::weak_ptr<net::Http1Exchange> weak = exchange;
-    auto answer = [weak, &p, answered, waiter] {
+    // "settled": false when the time limit came first.
+    auto answer = [weak, &p, answered, waiter](bool settled) {
       if (answered->exchange(true)) return;
       p.cancel_when_idle(waiter->load());
-      if (auto alive = weak.lock())
-        alive->respond(reply(200, {{"status", "ok"}, {"in_flight", p.in_flight()}}));
+      if (auto alive = weak.lock()) {
+        alive->respond(
+            reply(200, {{"status", "ok"}, {"settled", settled}, {"in_flight", p.in_flight()}}));
+      }
     };
-    exchange->start_timer(std::chrono::milliseconds(std::min<std::int64_t>(*ms, 60'000)), answer);
+    exchange->start_timer(std::chrono::milliseconds(std::min<std::int64_t>(*ms, 60'000)),
+                          [answer] { answer(false); });
     auto told = [weak, answer] {
-      if (auto alive = weak.lock()) alive->post(answer);
+      if (auto alive = weak.lock()) alive->post([answer] { answer(true); });
     };
     waiter->store(quiet ? p.when_quiet(told) : p.when_idle(told));
   };

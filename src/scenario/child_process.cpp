@@ -7,11 +7,9 @@
 
 #include <fcntl.h>
 #include <nlohmann/json.hpp>
-#include <spawn.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
-
-extern char** environ;
 
 namespace scenario {
 
@@ -20,24 +18,33 @@ ChildProcess::start(const std::vector<std::string>& argv) {
   int pipe_fds[2];
   if (::pipe2(pipe_fds, O_CLOEXEC) != 0)
     return core::fail(core::Errc::InvalidArgument, "cannot make a pipe for " + argv.front());
-  posix_spawn_file_actions_t actions;
-  posix_spawn_file_actions_init(&actions);
-  posix_spawn_file_actions_adddup2(&actions, pipe_fds[1], STDOUT_FILENO);
-  posix_spawn_file_actions_adddup2(&actions, pipe_fds[1], STDERR_FILENO);
-  posix_spawn_file_actions_addopen(&actions, STDIN_FILENO, "/dev/null", O_RDONLY, 0);
   std::vector<char*> args;
   for (const auto& a : argv)
     args.push_back(const_cast<char*>(a.c_str()));
   args.push_back(nullptr);
-  pid_t pid = 0;
-  const int spawned =
-      ::posix_spawn(&pid, argv.front().c_str(), &actions, nullptr, args.data(), environ);
-  posix_spawn_file_actions_destroy(&actions);
+  const pid_t parent = ::getpid();
+  const pid_t pid = ::fork();
+  if (pid == 0) {
+    // The child, until exec: async-signal-safe calls only. It gets SIGTERM when the runner
+    // dies, however it dies, so no part outlives a killed `voipsim run --live`.
+    ::prctl(PR_SET_PDEATHSIG, SIGTERM);
+    if (::getppid() != parent) ::_exit(127);
+    sigset_t none;
+    sigemptyset(&none);
+    ::sigprocmask(SIG_SETMASK, &none, nullptr);
+    ::dup2(pipe_fds[1], STDOUT_FILENO);
+    ::dup2(pipe_fds[1], STDERR_FILENO);
+    const int null = ::open("/dev/null", O_RDONLY);
+    if (null >= 0) ::dup2(null, STDIN_FILENO);
+    ::execv(args.front(), args.data());
+    ::_exit(127);
+  }
+  const int fork_errno = errno;
   ::close(pipe_fds[1]);
-  if (spawned != 0) {
+  if (pid < 0) {
     ::close(pipe_fds[0]);
     return core::fail(core::Errc::InvalidArgument,
-                      "cannot start " + argv.front() + ": " + std::strerror(spawned));
+                      "cannot start " + argv.front() + ": " + std::strerror(fork_errno));
   }
   return std::unique_ptr<ChildProcess>(new ChildProcess(pid, pipe_fds[0]));
 }

@@ -1,7 +1,8 @@
 #pragma once
 // A voipsim part started as its own process for `voipsim run --live`: its stdout and stderr
 // are read on a thread of their own (so it never blocks writing), its JSON ready line is
-// waited for, and it is stopped with SIGTERM (SIGKILL if it does not go).
+// waited for, and it is stopped with SIGTERM (SIGKILL if it does not go). It also gets SIGTERM
+// when the thread that started it ends (PR_SET_PDEATHSIG): start it from a long-lived thread.
 
 #include "core/result.hpp"
 

@@ -146,6 +146,10 @@ core::Result<void> LiveWorld::start_parts(const Scenario& scenario) {
   const std::string& voipsim = context_.voipsim_path;
   const auto& pki = context_.pki;
   const std::string seed = std::to_string(context_.seed);
+  if (scenario.setup.unregister_delay % std::chrono::seconds(1) != core::Duration{}) {
+    return fail("setup.mock.unregister_delay: --live passes it to voipsim mock-apns, which takes "
+                "whole seconds; use a multiple of 1s or run without --live");
+  }
   std::vector<std::string> mock_args = {
       voipsim,
       "mock-apns",
@@ -171,7 +175,8 @@ core::Result<void> LiveWorld::start_parts(const Scenario& scenario) {
   impl_->admin = *admin;
   impl_->provider = std::make_unique<ProviderClients>(pki, sandbox->port, production->port);
 
-  std::string dir = (fs::temp_directory_path() / "voipsim-live-XXXXXX").string();
+  // Inside the run's folder, so that an interrupted run removes it with the rest.
+  std::string dir = (context_.pki.dir / "live-XXXXXX").string();
   if (::mkdtemp(dir.data()) == nullptr)
     return fail("cannot make a folder for the pipeline's database");
   impl_->dir = dir;
@@ -370,8 +375,14 @@ core::Result<void> LiveWorld::settle() {
   const std::string wait =
       "/v1/health?wait_quiet_ms=" +
       std::to_string(std::chrono::duration_cast<std::chrono::milliseconds>(kSettleTimeout).count());
-  if (auto quiet = call(impl_->api, "GET", wait); !quiet || quiet->status != 200)
-    return fail("the pipeline does not answer GET " + wait);
+  const auto quiet = call(impl_->api, "GET", wait);
+  if (!quiet || quiet->status != 200) return fail("the pipeline does not answer GET " + wait);
+  if (!quiet->body.value("settled", false)) {
+    return fail(
+        "the pipeline still had pushes on the wire after " +
+        std::to_string(std::chrono::duration_cast<std::chrono::seconds>(kSettleTimeout).count()) +
+        " s");
+  }
   const auto health = call(impl_->admin, "GET", "/v1/health");
   if (!health || !health->body.contains("deliveries"))
     return fail("the mock's admin API does not answer GET /v1/health");

@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <charconv>
 #include <filesystem>
+#include <limits>
 #include <map>
 #include <stdexcept>
 
@@ -90,10 +91,16 @@ public:
   void check_keys(const YAML::Node& node, const std::string& what,
                   const std::vector<std::string>& allowed) const {
     require_map(node, what);
+    std::vector<std::string> seen;
     for (const auto& entry : node) {
       const auto key = entry.first.as<std::string>();
       if (std::find(allowed.begin(), allowed.end(), key) == allowed.end())
         fail(entry.first, "unknown key '" + key + "' in " + what + "; allowed: " + join(allowed));
+      // YAML keeps both copies of a repeated key and a lookup sees only the first: the second
+      // would be ignored without a word.
+      if (std::find(seen.begin(), seen.end(), key) != seen.end())
+        fail(entry.first, "'" + key + "' appears twice in " + what);
+      seen.push_back(key);
     }
   }
 
@@ -114,6 +121,14 @@ public:
     if (ec != std::errc() || end != t.data() + t.size())
       fail(node, what + " must be a whole number, not '" + t + "'");
     return v;
+  }
+  // A whole number that fits an int, from 0 up (status codes, counts).
+  int small(const YAML::Node& node, const std::string& what) const {
+    const auto v = integer(node, what);
+    if (v < 0 || v > std::numeric_limits<int>::max())
+      fail(node,
+           what + " must be between 0 and " + std::to_string(std::numeric_limits<int>::max()));
+    return static_cast<int>(v);
   }
   std::uint64_t natural(const YAML::Node& node, const std::string& what) const {
     const auto v = integer(node, what);
@@ -326,7 +341,7 @@ EventMatch read_event(const Reader& r, const YAML::Node& n) {
   r.check_keys(n, "a device event", {"event", "code", "detail"});
   if (!n["event"]) r.fail(n, "a device event needs 'event' (its kind)");
   EventMatch m{r.choice(n["event"], "device event", kinds), std::nullopt, {}};
-  if (n["code"]) m.code = static_cast<int>(r.integer(n["code"], "code"));
+  if (n["code"]) m.code = r.small(n["code"], "code");
   if (n["detail"]) m.detail = r.text(n["detail"], "detail");
   return m;
 }
@@ -354,7 +369,7 @@ Expectations read_expect(const Reader& r, const YAML::Node& n) {
                    {"count", "status", "reason", "environment", "topic", "push_type", "apns_id_of",
                     "timestamp_at"});
       if (a["count"]) x.count = r.natural(a["count"], "count");
-      if (a["status"]) x.status = static_cast<int>(r.integer(a["status"], "status"));
+      if (a["status"]) x.status = r.small(a["status"], "status");
       if (a["reason"]) x.reason = reason(r, a["reason"], "reason");
       if (a["environment"])
         x.environment = r.choice(a["environment"], "environment", kApnsEnvironments);
@@ -372,7 +387,7 @@ Expectations read_expect(const Reader& r, const YAML::Node& n) {
     if (m["message"]) x.message = r.text(m["message"], "message");
     if (m["state"]) x.state = r.choice(m["state"], "message state", message_states());
     if (m["reason"]) x.reason = r.text(m["reason"], "reason");
-    if (m["attempts"]) x.attempts = static_cast<int>(r.integer(m["attempts"], "attempts"));
+    if (m["attempts"]) x.attempts = r.small(m["attempts"], "attempts");
     e.message = x;
   }
   if (const auto g = n["registration"]) {
@@ -413,7 +428,7 @@ Expectations read_expect(const Reader& r, const YAML::Node& n) {
     if (d["events"]) x.events = read_events(r, d["events"], "events");
     if (d["no_events"]) x.no_events = read_events(r, d["no_events"], "no_events");
     if (d["process"]) x.process = r.choice(d["process"], "process state", process_states());
-    if (d["kill_count"]) x.kill_count = static_cast<int>(r.integer(d["kill_count"], "kill_count"));
+    if (d["kill_count"]) x.kill_count = r.small(d["kill_count"], "kill_count");
     if (d["voip_blocked"]) x.voip_blocked = r.flag(d["voip_blocked"], "voip_blocked");
     if (d["has_voip_token"]) x.has_voip_token = r.flag(d["has_voip_token"], "has_voip_token");
     e.device = x;
@@ -422,7 +437,7 @@ Expectations read_expect(const Reader& r, const YAML::Node& n) {
     r.check_keys(p, "expect.response", {"status", "reason"});
     ResponseExpectation x;
     x.where = r.where(p);
-    if (p["status"]) x.status = static_cast<int>(r.integer(p["status"], "status"));
+    if (p["status"]) x.status = r.small(p["status"], "status");
     if (p["reason"]) x.reason = reason(r, p["reason"], "reason");
     e.response = x;
   }
@@ -522,10 +537,13 @@ Step read_step(const Reader& r, const YAML::Node& n) {
     return s;
   }
   r.require_map(n, "a step");
-  std::vector<std::string> found;
+  std::vector<std::string> found, seen;
   YAML::Node action_key;
   for (const auto& entry : n) {
     const auto key = entry.first.as<std::string>();
+    if (std::find(seen.begin(), seen.end(), key) != seen.end())
+      r.fail(entry.first, "'" + key + "' appears twice in a step");
+    seen.push_back(key);
     if (key == "expect" || key == "device" || key == "note") continue;
     found.push_back(key);
     action_key = entry.first;
@@ -596,6 +614,17 @@ core::Result<core::Duration> parse_duration(std::string_view text) {
                           "' is not a duration; write e.g. 250ms, 5s, 61m, 1h");
   }
   using namespace std::chrono;
+  // A hundred years is more than any scenario needs, and far from the clock's overflow.
+  constexpr std::int64_t kLongestMs = 100LL * 366 * 24 * 3600 * 1000;
+  const std::int64_t scale = unit == "ms"                  ? 1
+                             : unit.empty() || unit == "s" ? 1000
+                             : unit == "m"                 ? 60'000
+                             : unit == "h"                 ? 3'600'000
+                                                           : 0;
+  if (scale != 0 && n > kLongestMs / scale) {
+    return core::fail(core::Errc::InvalidArgument,
+                      "'" + std::string(text) + "' is longer than a hundred years");
+  }
   if (unit == "ms") return duration_cast<core::Duration>(milliseconds(n));
   if (unit.empty() || unit == "s") return duration_cast<core::Duration>(seconds(n));
   if (unit == "m") return duration_cast<core::Duration>(minutes(n));
@@ -634,16 +663,19 @@ core::Result<std::vector<Scenario>> load_scenario_files(const std::vector<std::s
     const fs::path path(p);
     if (fs::is_directory(path, ec)) {
       std::vector<fs::path> files;
-      for (const auto& entry : fs::recursive_directory_iterator(path, ec)) {
-        const auto ext = entry.path().extension();
+      fs::recursive_directory_iterator it(path, ec), end;
+      for (; !ec && it != end; it.increment(ec)) {
+        const auto ext = it->path().extension();
         // The format's JSON Schema lives beside the scenarios it describes.
-        if (entry.path().filename() == "scenario.schema.json") continue;
-        if (entry.is_regular_file() && (ext == ".yaml" || ext == ".yml" || ext == ".json"))
-          files.push_back(entry.path());
+        if (it->path().filename() == "scenario.schema.json") continue;
+        if (it->is_regular_file() && (ext == ".yaml" || ext == ".yml" || ext == ".json"))
+          files.push_back(it->path());
       }
-      if (ec)
+      if (ec) {
+        const std::string where = it != end ? it->path().string() : p;
         return core::fail(core::Errc::InvalidArgument,
-                          "cannot read folder " + p + ": " + ec.message());
+                          "cannot read folder " + where + ": " + ec.message());
+      }
       std::sort(files.begin(), files.end());
       for (const auto& f : files) {
         auto name = fs::relative(f, path).replace_extension().generic_string();

@@ -187,8 +187,8 @@ struct SendSpec {
 };
 
 struct PushSpec {
-  std::string token = "voip";               // the device's voip or alert token, or hex
-  std::string auth = "token";               // token | certificate | none
+  std::string token = "voip"; // the device's voip, last_voip (even retired) or alert token; hex
+  std::string auth = "token"; // token | certificate | none
   std::string credential = "voip-services"; // certificate auth: which PKI certificate
   std::string environment;                  // sandbox | production; default: the app's
   bool new_provider_token = false;          // sign a fresh JWT now instead of reusing the last one

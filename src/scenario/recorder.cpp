@@ -90,7 +90,8 @@ std::string record_scenario(const Recording& rec) {
   out << "name: " << q("recorded-" + utc(rec.recorded_at, "%Y%m%d-%H%M%S")) << "\n"
       << "title: " << q("Traffic recorded by voipsim mock-apns") << "\n"
       << "setup:\n"
-      << "  mock: {tokens: " << (rec.strict_tokens ? "strict" : "permissive") << "}\n";
+      << "  mock: {tokens: " << (rec.strict_tokens ? "strict" : "permissive")
+      << ", unregister_delay: " << rec.unregister_delay.count() << "ms}\n";
   if (!order.empty()) {
     out << "  devices:\n";
     for (const auto& token : order) {
@@ -136,7 +137,12 @@ std::string record_scenario(const Recording& rec) {
     }
     const auto device = devices.find(r.token);
     out << "  - push:\n";
-    out << "      token: " << (device != devices.end() ? "voip" : q(r.token)) << "\n";
+    // After its uninstall the app has no token: the push goes to the one it had.
+    out << "      token: "
+        << (device == devices.end()      ? q(r.token)
+            : device->second.uninstalled ? std::string("last_voip")
+                                         : std::string("voip"))
+        << "\n";
     if (r.auth.rfind("certificate ", 0) == 0) {
       out << "      auth: certificate\n      credential: " << credential_of(r.auth) << "\n";
     } else if (r.auth.rfind("token ", 0) == 0) {

@@ -8,6 +8,7 @@
 #include "mock_apns/journal.hpp"
 #include "mock_apns/token_registry.hpp"
 
+#include <chrono>
 #include <cstdint>
 #include <functional>
 #include <optional>
@@ -22,6 +23,7 @@ struct Recording {
   // The registry's record of a token when the recording ended; nullopt when unknown.
   std::function<std::optional<mock_apns::TokenRecord>(std::string_view token)> find_token;
   bool strict_tokens = true;
+  std::chrono::milliseconds unregister_delay{0};
   std::uint64_t dropped = 0; // requests that no longer fitted in the journal ring
   core::TimePoint recorded_at{};
 };

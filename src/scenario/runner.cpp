@@ -55,14 +55,16 @@ private:
   const Step* step_ = nullptr;
   std::vector<Mismatch> pending_;
   std::optional<ConsoleOutcome> console_;
+  std::map<std::string, std::string> last_voip_; // device id -> its app's newest VoIP token
   std::optional<ResponseObservation> response_;
 };
 
 bool StepRunner::act(const Step& step) {
   // A push to a token written out, with its host and topic given, stands on its own.
-  const bool self_contained_push = step.action == Action::Push && step.push.token != "voip" &&
-                                   step.push.token != "alert" && !step.push.environment.empty() &&
-                                   !step.push.topic.empty();
+  const bool device_token =
+      step.push.token == "voip" || step.push.token == "last_voip" || step.push.token == "alert";
+  const bool self_contained_push = step.action == Action::Push && !device_token &&
+                                   !step.push.environment.empty() && !step.push.topic.empty();
   const bool needs_device = !self_contained_push && step.action != Action::Upload &&
                             step.action != Action::Send && step.action != Action::Advance &&
                             step.action != Action::Fault && step.action != Action::RotateKey;
@@ -155,12 +157,15 @@ bool StepRunner::act(const Step& step) {
   case Action::Push: {
     const auto& which = step.push.token;
     std::optional<std::string> token = which;
-    if (which == "voip" || which == "alert") {
+    if (device_token) {
       world_.on_device(step.device, [&](Device& d) {
-        token = which == "voip" ? d.voip_token(bundle) : d.alert_token(bundle);
+        token = which == "alert" ? d.alert_token(bundle) : d.voip_token(bundle);
         return core::Result<void>{};
       });
     }
+    // last_voip: the app's newest VoIP token, even one that was retired (an uninstall).
+    if (!token && which == "last_voip" && last_voip_.contains(spec->id))
+      token = last_voip_.at(spec->id);
     if (!token) return step_failed(spec->id + " has no " + which + " token to push to");
     const bool dev =
         !spec || spec->app.config.environment == fake_device::ApsEnvironment::Development;
@@ -269,6 +274,13 @@ bool StepRunner::run(std::size_t index, const Step& step) {
     check_all(step, apns_from, events_from);
   }
   result_.steps_run = index + 1;
+  for (const auto& id : world_.device_ids()) {
+    const std::string bundle = world_.device_spec(id)->app.config.bundle_id;
+    world_.on_device(id, [&](const fake_device::Device& d) {
+      if (auto token = d.voip_token(bundle)) last_voip_[id] = *token;
+      return core::Result<void>{};
+    });
+  }
   if (pending_.empty()) return true;
   result_.outcome = Outcome::Failed;
   const auto t = world_.timeline();

@@ -7,6 +7,7 @@
 #include "scenario/live_world.hpp"
 #include "scenario/provider_client.hpp"
 
+#include <charconv>
 #include <filesystem>
 
 namespace scenario {
@@ -123,10 +124,11 @@ core::Result<fake_device::AppConfig> World::app_config(const DeviceSpec& device)
   }
   const auto dot = ref.rfind('.');
   if (dot == std::string::npos) {
-    try {
-      app.certificate_id = std::stoll(ref);
+    std::int64_t id = 0;
+    const auto [end, ec] = std::from_chars(ref.data(), ref.data() + ref.size(), id);
+    if (ec == std::errc() && end == ref.data() + ref.size()) {
+      app.certificate_id = id;
       return app;
-    } catch (const std::exception&) {
     }
   } else if (const auto record = upload_record(ref.substr(0, dot))) {
     const std::string env = ref.substr(dot + 1);

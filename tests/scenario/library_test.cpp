@@ -157,7 +157,7 @@ TEST_F(ScenarioLibrary, JunitXmlValidatesAgainstTheJunitSchema) {
   std::vector<scenario::ScenarioResult> results;
   results.push_back(run_->run(flows.front()));
   Scenario broken = flows.front();
-  broken.name += " <broken & \"quoted\">"; // escaping is part of what is checked
+  broken.name += " <broken & \"quoted\"> \xff"; // escaping (and a byte that is not UTF-8)
   for (auto it = broken.steps.rbegin(); it != broken.steps.rend(); ++it)
     if (!flip(it->expect).empty()) break;
   results.push_back(run_->run(broken));

@@ -153,6 +153,16 @@ TEST(ScenarioLoader, AFolderSkipsTheSchemaAndRefusesTwoScenariosOfOneName) {
       << two.error().detail;
 }
 
+TEST(ScenarioLoader, ARepeatedKeyOrAnOutOfRangeNumberIsAnError) {
+  const auto twice = error_of("steps:\n  - install:\n    expect: {apns: none}\n    expect: {}\n");
+  EXPECT_NE(twice.find("s.yaml:4: 'expect' appears twice in a step"), std::string::npos) << twice;
+  EXPECT_NE(error_of("steps: [{send: {}, expect: {device: {kill_count: 4294967296}}}]")
+                .find("kill_count must be between 0 and"),
+            std::string::npos);
+  EXPECT_NE(error_of("steps: [{advance: 3000000h}]").find("longer than a hundred years"),
+            std::string::npos);
+}
+
 TEST(ScenarioLoader, Durations) {
   EXPECT_EQ(*scenario::parse_duration("250ms"), std::chrono::milliseconds(250));
   EXPECT_EQ(*scenario::parse_duration("5"), std::chrono::seconds(5));

@@ -80,6 +80,7 @@ TEST(ScenarioRecorder, WritesAScenarioTheLoaderReads) {
   EXPECT_EQ(sc->steps[8].duration, 90s - 10ms);
   EXPECT_EQ(sc->steps[9].device, "device-2");
   const auto& dead = sc->steps[10];
+  EXPECT_EQ(dead.push.token, "last_voip"); // its app was uninstalled just before
   EXPECT_EQ(dead.push.auth, "certificate");
   EXPECT_EQ(dead.push.credential, "apple-push-services");
   EXPECT_EQ(dead.expect.response->status, 410);
