@@ -66,6 +66,17 @@ TEST(FuzzCorpus, PushRequestSeeds) {
     EXPECT_EQ(run(fuzz::push_request, s), 0);
 }
 
+TEST(FuzzCorpus, ScenarioLoaderSeedsAndTheLibrary) {
+  auto seeds = checked_in("scenario_loader");
+  ASSERT_GE(seeds.size(), 5u);
+  for (const auto& entry : std::filesystem::recursive_directory_iterator(VOIPSIM_SCENARIOS_DIR)) {
+    if (entry.path().extension() == ".yaml") seeds.push_back(support::read_file(entry.path()));
+  }
+  ASSERT_GE(seeds.size(), 30u);
+  for (const auto& s : seeds)
+    EXPECT_EQ(run(fuzz::scenario_loader, s), 0);
+}
+
 TEST(FuzzCorpus, ApnsFileSeeds) {
   auto seeds = checked_in("apns_file");
   ASSERT_GE(seeds.size(), 5u);

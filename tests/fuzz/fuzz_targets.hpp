@@ -20,5 +20,8 @@ int push_request(const std::uint8_t* data, std::size_t size);
 // promises (payload limits, an "aps" object for alerts, reading back the same) or a refusal
 // gives no reason.
 int apns_file(const std::uint8_t* data, std::size_t size);
+// scenario::parse_scenario on one input (YAML or JSON); traps when an accepted scenario has no
+// name or steps, or a refusal does not name the file.
+int scenario_loader(const std::uint8_t* data, std::size_t size);
 
 } // namespace fuzz

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs one libFuzzer target for a bounded time and prints its exec count.
 #
-# usage: tests/fuzz/run.sh provider_token|certificate|push_request|apns_file [SECONDS] (default 60)
+# usage: tests/fuzz/run.sh provider_token|certificate|push_request|apns_file|scenario_loader
+#        [SECONDS] (default 60)
 #
 # Builds with clang in build-fuzz/ (ASan+UBSan, coverage for libFuzzer), starts from the seeds
 # (checked-in files for the others; certificates made on the spot for certificate), keeps the
@@ -11,7 +12,7 @@ cd "$(dirname "$0")/../.."
 
 target=${1:-}
 seconds=${2:-60}
-case "$target" in provider_token|certificate|push_request|apns_file) ;; *) sed -n '2,9p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;; esac
+case "$target" in provider_token|certificate|push_request|apns_file|scenario_loader) ;; *) sed -n '2,10p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;; esac
 
 scripts/setup.sh --fuzz
 CC=clang CXX=clang++ cmake -S . -B build-fuzz -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DVOIPSIM_FUZZ=ON \
@@ -29,6 +30,10 @@ if [[ "$target" == certificate ]]; then
   build-fuzz/bin/fuzz_seed_certificates "$corpus" >/dev/null
 else
   cp tests/fuzz/corpus/"$target"/* "$corpus"/
+fi
+# The scenario library is the loader's best seed.
+if [[ "$target" == scenario_loader ]]; then
+  find scenarios -name '*.yaml' | while read -r f; do cp "$f" "$corpus/library-$(basename "$f")"; done
 fi
 
 log=build-fuzz/fuzz_$target.log
