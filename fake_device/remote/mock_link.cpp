@@ -69,8 +69,7 @@ core::Result<std::string> MockLink::issue(const TokenRequest& request) {
     if (auto held = post("/v1/tokens/" + token + "/reachability", R"({"reachable":false})"); !held)
       report("could not mark token " + token + " unreachable: " + held.error().message());
   }
-  std::lock_guard lock(mutex_);
-  issued_.insert(token);
+  tokens_.add(token);
   return token;
 }
 
@@ -80,20 +79,13 @@ void MockLink::invalidate(std::string_view token_hex, core::TimePoint at) {
       !posted) {
     report("could not retire token " + std::string(token_hex) + ": " + posted.error().message());
   }
-  std::lock_guard lock(mutex_);
-  retired_.insert(core::to_lower_ascii(token_hex));
+  tokens_.retire(token_hex);
 }
 
 void MockLink::on_reachability_changed(std::string_view, Reachability, Reachability to) {
   reachable_ = to == Reachability::Online;
-  std::vector<std::string> live;
-  {
-    std::lock_guard lock(mutex_);
-    for (const auto& token : issued_)
-      if (!retired_.contains(token)) live.push_back(token);
-  }
   const json body = {{"reachable", to == Reachability::Online}};
-  for (const auto& token : live) {
+  for (const auto& token : tokens_.live()) {
     if (auto posted = post("/v1/tokens/" + token + "/reachability", body.dump()); !posted) {
       report("could not tell the mock that token " + token + " is " + std::string(to_string(to)) +
              ": " + posted.error().message());
@@ -102,10 +94,7 @@ void MockLink::on_reachability_changed(std::string_view, Reachability, Reachabil
 }
 
 bool MockLink::issued(std::string_view token_hex) const {
-  // Issued in lower case; a sender may address it in upper case (apns-provider-api.md §8).
-  const std::string lower = core::to_lower_ascii(token_hex);
-  std::lock_guard lock(mutex_);
-  return issued_.contains(lower);
+  return tokens_.contains(token_hex);
 }
 
 } // namespace fake_device::remote

@@ -5,6 +5,7 @@
 // of each of its tokens, so the mock holds pushes while the device is away (pushkit-callkit.md
 // §2.2, §3 "Device offline"; apns-provider-api.md §9).
 
+#include "fake_device/issued_tokens.hpp"
 #include "fake_device/reachability.hpp"
 #include "fake_device/token_authority.hpp"
 #include "net/http1_client.hpp"
@@ -49,9 +50,7 @@ private:
   net::HttpEndpoint admin_;
   std::function<void(const std::string&)> on_error_;
   std::mt19937_64 engine_;
-  mutable std::mutex mutex_; // guards the token sets: the follower's thread reads them
-  std::set<std::string, std::less<>> issued_;
-  std::set<std::string, std::less<>> retired_;
+  IssuedTokens tokens_;   // the follower's thread reads them
   bool reachable_ = true; // the device's, as last told; device thread only
 };
 

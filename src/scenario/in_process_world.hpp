@@ -56,6 +56,7 @@ private:
   struct Slot;
   Slot* slot(const std::string& id) const;
   void deliver_pending();
+  void take_new_journal_entries();
 
   const RunContext& context_;
   core::VirtualClock clock_;

@@ -10,13 +10,9 @@ MockDeviceLink::MockDeviceLink(mock_apns::Server& server, std::uint64_t seed)
 
 core::Result<std::string> MockDeviceLink::issue(const fake_device::TokenRequest& request) {
   std::string token;
-  {
-    std::lock_guard lock(mutex_);
-    do {
-      token = fake_device::draw_token_hex(engine_);
-    } while (issued_.contains(token));
-    issued_.insert(token);
-  }
+  do {
+    token = fake_device::draw_token_hex(engine_);
+  } while (!tokens_.add(token));
   mock_apns::TokenRecord record;
   record.token = token;
   record.environment = request.environment == fake_device::ApsEnvironment::Development
@@ -31,27 +27,18 @@ core::Result<std::string> MockDeviceLink::issue(const fake_device::TokenRequest&
 
 void MockDeviceLink::invalidate(std::string_view token_hex, core::TimePoint at) {
   server_.tokens().set_state(token_hex, mock_apns::TokenState::Unregistered, core::unix_millis(at));
-  std::lock_guard lock(mutex_);
-  retired_.insert(core::to_lower_ascii(token_hex));
+  tokens_.retire(token_hex);
 }
 
 void MockDeviceLink::on_reachability_changed(std::string_view, fake_device::Reachability,
                                              fake_device::Reachability to) {
   reachable_ = to == fake_device::Reachability::Online;
-  std::vector<std::string> live;
-  {
-    std::lock_guard lock(mutex_);
-    for (const auto& token : issued_)
-      if (!retired_.contains(token)) live.push_back(token);
-  }
-  for (const auto& token : live)
+  for (const auto& token : tokens_.live())
     server_.set_reachable(token, reachable_);
 }
 
 bool MockDeviceLink::issued(std::string_view token_hex) const {
-  const std::string lower = core::to_lower_ascii(token_hex);
-  std::lock_guard lock(mutex_);
-  return issued_.contains(lower);
+  return tokens_.contains(token_hex);
 }
 
 fake_device::Push push_of(const mock_apns::Delivery& d) {

@@ -5,6 +5,7 @@
 // reachability, so the mock holds pushes while the device is away (pushkit-callkit.md §2.2, §3;
 // apns-provider-api.md §9). The in-process twin of fake_device::remote::MockLink.
 
+#include "fake_device/issued_tokens.hpp"
 #include "fake_device/push.hpp"
 #include "fake_device/reachability.hpp"
 #include "fake_device/token_authority.hpp"
@@ -35,10 +36,8 @@ public:
 private:
   mock_apns::Server& server_;
   std::mt19937_64 engine_;
-  mutable std::mutex mutex_; // the token sets are read from the mock's I/O threads
-  std::set<std::string, std::less<>> issued_;
-  std::set<std::string, std::less<>> retired_;
-  bool reachable_ = true; // the device's, as last told; device thread only
+  fake_device::IssuedTokens tokens_; // read from the mock's I/O threads
+  bool reachable_ = true;            // the device's, as last told; device thread only
 };
 
 // The mock's delivery record as the device receives it.

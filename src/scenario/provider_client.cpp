@@ -51,6 +51,13 @@ ProviderAnswer ProviderClients::push(const PushSpec& spec, const std::string& to
                                      const std::function<void(std::string)>& note) {
   const bool sandbox = environment == "sandbox";
   const std::string host = sandbox ? "api.sandbox.push.apple.com" : "api.push.apple.com";
+  if (spec.auth == "certificate" &&
+      !std::filesystem::exists(pki_.dir / (spec.credential + ".pem"))) {
+    return {0,
+            "no client certificate '" + spec.credential +
+                "' in the PKI; there are: " + credential_stems(pki_, ".pem", ".key"),
+            {}};
+  }
   auto& client = clients_[spec.auth + "/" + spec.credential + "/" + environment];
   if (!client) {
     net::ClientOptions o;
@@ -60,17 +67,6 @@ ProviderAnswer ProviderClients::push(const PushSpec& spec, const std::string& to
     tls.ca_file = pki_.ca_bundle_file;
     tls.server_name = host;
     if (spec.auth == "certificate") {
-      if (!std::filesystem::exists(pki_.dir / (spec.credential + ".pem"))) {
-        std::string known;
-        for (const auto& entry : std::filesystem::directory_iterator(pki_.dir))
-          if (entry.path().extension() == ".pem" &&
-              std::filesystem::exists(pki_.dir / (entry.path().stem().string() + ".key")))
-            known += (known.empty() ? "" : ", ") + entry.path().stem().string();
-        clients_.erase(spec.auth + "/" + spec.credential + "/" + environment);
-        return {0,
-                "no client certificate '" + spec.credential + "' in the PKI; there are: " + known,
-                {}};
-      }
       tls.certificate_file = (pki_.dir / (spec.credential + ".pem")).string();
       tls.private_key_file = (pki_.dir / (spec.credential + ".key")).string();
     }

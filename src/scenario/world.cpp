@@ -236,13 +236,23 @@ std::variant<std::string, pipeline::ApiError> read_credential(const mock_apns::P
                                                               const std::string& stem) {
   auto p12 = core::read_file((pki.dir / (stem + ".p12")).string());
   if (p12) return std::move(*p12);
+  return pipeline::ApiError{
+      "SCENARIO_BAD_CREDENTIAL",
+      "no credential '" + stem + "' in the PKI; there are: " + credential_stems(pki, ".p12"), 400};
+}
+
+std::string credential_stems(const mock_apns::PkiDir& pki, std::string_view extension,
+                             std::string_view companion) {
   std::string known;
   std::error_code ec;
-  for (const auto& entry : std::filesystem::directory_iterator(pki.dir, ec))
-    if (entry.path().extension() == ".p12")
-      known += (known.empty() ? "" : ", ") + entry.path().stem().string();
-  return pipeline::ApiError{"SCENARIO_BAD_CREDENTIAL",
-                            "no credential '" + stem + "' in the PKI; there are: " + known, 400};
+  for (const auto& entry : std::filesystem::directory_iterator(pki.dir, ec)) {
+    const std::string stem = entry.path().stem().string();
+    if (entry.path().extension() != extension) continue;
+    if (!companion.empty() && !std::filesystem::exists(pki.dir / (stem + std::string(companion))))
+      continue;
+    known += (known.empty() ? "" : ", ") + stem;
+  }
+  return known;
 }
 
 void note_upload(World& world, const UploadSpec& spec,

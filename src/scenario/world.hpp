@@ -119,6 +119,8 @@ protected:
   std::optional<std::size_t> device_index(const std::string& id) const;
   // The journal entries not seen yet go into apns_requests() and the timeline.
   void take_journal(std::vector<mock_apns::JournalEntry> entries);
+  // The last journal sequence taken: a world asks its mock only for the entries after it.
+  std::uint64_t journal_seen() const { return journal_seen_; }
   std::optional<pipeline::CertificateRecord> upload_record(const std::string& label) const;
   const std::vector<std::string>& message_ids() const { return message_ids_; }
   // Writes what changed about the messages sent and the devices' users' registrations.
@@ -147,6 +149,10 @@ core::Result<void> upload_setup(World& world, const Setup& setup);
 // The .p12 of the PKI by its stem, or the error an upload step reports.
 std::variant<std::string, pipeline::ApiError> read_credential(const mock_apns::PkiDir& pki,
                                                               const std::string& stem);
+// The stems of the PKI's files with `extension` (and, if given, a `companion` file beside
+// them), for errors that list what there is.
+std::string credential_stems(const mock_apns::PkiDir& pki, std::string_view extension,
+                             std::string_view companion = {});
 void note_upload(World& world, const UploadSpec& spec,
                  const std::variant<pipeline::UploadedCertificate, pipeline::ApiError>& result);
 pipeline::MessageToSend message_to_send(const SendSpec& spec, const std::string& receiver);
