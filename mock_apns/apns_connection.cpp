@@ -148,7 +148,12 @@ void ApnsConnection::answer(net::Request&& request, net::Responder responder, bo
       verdict.raise_stream_limit ? state.settings.max_concurrent_streams : 0;
   // Holds no reference to the state: run now, or by the delay timer while it holds one.
   auto answer = [responder, connection = connection_, goaway, started, raise_to,
-                 latency = &state_->latency, response = std::move(response)]() mutable {
+                 drop = verdict.drop_connection, latency = &state_->latency,
+                 response = std::move(response)]() mutable {
+    if (drop) { // the push was judged (and delivered when accepted); the client never learns it
+      connection.drop();
+      return;
+    }
     responder.respond(std::move(response));
     latency->observe(std::chrono::steady_clock::now() - started);
     if (raise_to != 0) {
@@ -223,6 +228,7 @@ void ApnsConnection::record(const net::Request& request, const Verdict& verdict)
   entry.cause.assign(verdict.cause);
   entry.payload_bytes = request.body.size();
   entry.goaway = verdict.goaway_instead_of_response;
+  entry.answer_dropped = verdict.drop_connection;
   const std::uint64_t sequence = state_->journal.append(entry);
   if (!verdict.accepted()) {
     return;

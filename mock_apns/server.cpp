@@ -9,18 +9,23 @@
 #include <random>
 
 namespace mock_apns {
-namespace {} // namespace
+namespace {
+
+std::uint64_t seed_of(const ServerOptions& options) {
+  return options.seed != 0 ? options.seed : std::random_device{}() | 1ULL;
+}
+
+} // namespace
 
 struct Server::Impl {
   explicit Impl(ServerOptions o)
       : options(std::move(o)),
         state(std::make_shared<MockState>(options.settings, options.journal_capacity,
-                                          options.delivery_feed_capacity)) {
+                                          options.delivery_feed_capacity, seed_of(options))) {
     if (options.clock == nullptr) {
       own_clock = std::make_unique<core::SystemClock>();
     }
     state->clock = options.clock != nullptr ? options.clock : own_clock.get();
-    state->seed = options.seed != 0 ? options.seed : std::random_device{}() | 1ULL;
     state->deliveries.subscribe([feed = &state->feed](const Delivery& d) { feed->push(d); });
   }
 

@@ -631,6 +631,7 @@ private:
     verdict_.fault_rule = hit->rule_id;
     verdict_.delay = hit->latency;
     verdict_.goaway_after_response = hit->goaway;
+    verdict_.drop_connection = hit->drop;
     if (hit->reason) {
       if (reason_status(*hit->reason) == 410) { // a 410 always carries its timestamp (§5.3)
         verdict_.timestamp_ms = core::unix_millis(ctx_.now);

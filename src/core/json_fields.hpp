@@ -22,7 +22,7 @@ inline Unexpected<Error> json_field_error(std::string what) {
   return fail(Errc::InvalidArgument, std::move(what));
 }
 
-// Reads `name` from `object` into `out` (string, bool, integer or array of strings).
+// Reads `name` from `object` into `out` (string, bool, integer, number or array of strings).
 template <typename T>
 Result<void> read_json_field(const nlohmann::json& object, const char* name, T& out) {
   const auto found = object.find(name);
@@ -37,6 +37,8 @@ Result<void> read_json_field(const nlohmann::json& object, const char* name, T& 
     if constexpr (std::is_unsigned_v<T>) {
       if (found->get<std::int64_t>() < 0) return json_field_error(quoted + " must not be negative");
     }
+  } else if constexpr (std::is_floating_point_v<T>) {
+    if (!found->is_number()) return json_field_error(quoted + " must be a number");
   } else if constexpr (std::is_same_v<T, std::vector<std::string>>) {
     if (!found->is_array()) return json_field_error(quoted + " must be an array of strings");
     for (const auto& item : *found) {

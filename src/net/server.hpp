@@ -58,6 +58,9 @@ public:
   // response given just before goes out first). Called from the HandlerFactory, it sets the
   // value of the connection's initial SETTINGS instead.
   void set_max_concurrent_streams(std::uint32_t max_streams) const;
+  // Closes the connection at once, as a failed network would: no GOAWAY, frames not yet
+  // written are lost and open streams get no answer (a mock's "connection dropped" fault).
+  void drop() const;
 
 private:
   std::weak_ptr<detail::ConnectionCore> connection_;

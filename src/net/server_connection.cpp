@@ -88,6 +88,14 @@ public:
     this->schedule_write();
   }
 
+  void drop() override {
+    if (!this->on_own_thread()) {
+      asio::post(this->executor(), [self = shared()] { self->drop(); });
+      return;
+    }
+    this->close_now({});
+  }
+
   bool submit_after_pull() override {
     if (!settings_pending_) return false;
     settings_pending_ = false;

@@ -170,6 +170,33 @@ TEST_F(AdminApi, FaultsAnswerTheNextRequestsAndThenStop) {
   EXPECT_TRUE(call("GET", "/v1/faults").parsed()["faults"].empty());
 }
 
+// A dropped connection after APNs took the push: the provider sees a transport failure, not an
+// answer, yet the push was delivered; the journal says the answer was dropped.
+TEST_F(AdminApi, ADropFaultCutsTheConnectionAfterThePushWasDelivered) {
+  ASSERT_EQ(call("POST", "/v1/tokens", add_token_body()).status, 200);
+  const auto fault = call("POST", "/v1/faults", R"({"drop":true})");
+  ASSERT_EQ(fault.status, 200) << fault.body;
+  EXPECT_EQ(call("GET", "/v1/faults").parsed()["faults"][0]["drop"], true);
+  const WirePki& pki = WirePki::get();
+  const auto cut = support::run_process(
+      {"curl", "-sS", "--http2", "--cacert", pki.ca_bundle, "--cert", pki.cert_file("C_UNIV"),
+       "--key", pki.key_file("C_UNIV"), "--resolve", mock_.curl_resolve(Environment::Sandbox), "-H",
+       "apns-push-type: voip", "-H", "apns-topic: com.example.imapp.voip", "-d", R"({"aps":{}})",
+       mock_.origin(Environment::Sandbox) + "/3/device/" + kToken},
+      30s);
+  EXPECT_NE(cut.exit_code, 0) << "curl got an answer:\n" << cut.describe();
+  const auto journal = call("GET", "/v1/journal").parsed();
+  ASSERT_EQ(journal["entries"].size(), 1u) << journal.dump();
+  EXPECT_EQ(journal["entries"][0]["status"], 200);
+  EXPECT_EQ(journal["entries"][0]["answer_dropped"], true);
+  EXPECT_EQ(journal["counters"]["answers_dropped"], 1);
+  EXPECT_EQ(call("GET", "/v1/deliveries?after=0").parsed()["deliveries"].size(), 1u);
+  EXPECT_NE(call("GET", "/metrics").body.find("apns_answers_dropped_total 1"), std::string::npos);
+  EXPECT_EQ(push(kToken).status, 200) << "the fault was used up";
+  EXPECT_EQ(call("POST", "/v1/faults", R"({"reason":"BadTopic","probability":2})").status, 400);
+  EXPECT_EQ(call("POST", "/v1/faults", R"({"drop":"yes"})").status, 400);
+}
+
 TEST_F(AdminApi, JournalQueriesAndVerifyExplainsAFailedExpectation) {
   ASSERT_EQ(call("POST", "/v1/tokens", add_token_body()).status, 200);
   EXPECT_EQ(push(kToken).status, 200);
