@@ -306,6 +306,9 @@ const std::string& ApnsConnection::auth_description() {
 }
 
 std::string ApnsConnection::goaway_debug_data(net::GoawayCause cause) {
+  // Plain text, as APNs was seen sending it (spec §3.2).
+  if (cause == net::GoawayCause::TooManyStreams)
+    return "Maximum active streams violated for this endpoint.";
   return reason_json(cause == net::GoawayCause::IdleTimeout ? Reason::IdleTimeout
                                                             : Reason::Shutdown,
                      state_->settings.env_key_reason_spelling);

@@ -223,9 +223,25 @@ struct H2Session::Impl {
   static int on_begin_frame(nghttp2_session* session, const nghttp2_frame_hd* hd,
                             void* user) noexcept {
     auto& s = self(user);
-    if (s.side == Side::Server && hd->type == NGHTTP2_HEADERS &&
-        hd->stream_id < s.highest_request_id && s.was_skipped(hd->stream_id))
+    if (s.side != Side::Server || hd->type != NGHTTP2_HEADERS) return 0;
+    if (hd->stream_id < s.highest_request_id && s.was_skipped(hd->stream_id))
       nghttp2_session_terminate_session(session, NGHTTP2_PROTOCOL_ERROR);
+    // A new stream beyond the acknowledged limit: nghttp2 would end the session with its own
+    // text; the handler chooses it here (APNs has its own words, spec §3.2).
+    const std::size_t open_requests = s.all_streams.size() - s.spare.size();
+    if (hd->stream_id > s.highest_request_id &&
+        open_requests >=
+            nghttp2_session_get_local_settings(session, NGHTTP2_SETTINGS_MAX_CONCURRENT_STREAMS)) {
+      std::string text;
+      try {
+        text = s.handler.too_many_streams_debug_data();
+      } catch (...) {
+      }
+      nghttp2_submit_goaway(
+          session, NGHTTP2_FLAG_NONE, nghttp2_session_get_last_proc_stream_id(session),
+          NGHTTP2_PROTOCOL_ERROR, reinterpret_cast<const std::uint8_t*>(text.data()), text.size());
+      return NGHTTP2_ERR_CALLBACK_FAILURE; // read no further; the GOAWAY goes out, then close
+    }
     return 0;
   }
 

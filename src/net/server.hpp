@@ -66,7 +66,7 @@ private:
   std::weak_ptr<detail::ConnectionCore> connection_;
 };
 
-enum class GoawayCause { Shutdown, IdleTimeout };
+enum class GoawayCause { Shutdown, IdleTimeout, TooManyStreams };
 
 // Per-connection application logic. All calls come on the connection's I/O thread.
 class Handler {

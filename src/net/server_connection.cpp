@@ -197,6 +197,10 @@ private:
     }
   }
 
+  std::string too_many_streams_debug_data() override {
+    return debug_data_for(GoawayCause::TooManyStreams);
+  }
+
   void send_final_goaway() {
     (void)this->session_->submit_goaway(NGHTTP2_NO_ERROR, debug_data_for(GoawayCause::Shutdown));
     phase_ = Phase::Draining;

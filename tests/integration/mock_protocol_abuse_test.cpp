@@ -245,6 +245,30 @@ TEST_F(MockProtocolAbuse, BrokenPingsGetTheirErrorCodes) {
   expect_mock_still_serves();
 }
 
+// §5.1.2 and spec §3.2: a stream beyond the acknowledged MAX_CONCURRENT_STREAMS ends the
+// connection with GOAWAY PROTOCOL_ERROR and APNs' words.
+TEST(MockStreamLimit, AStreamBeyondTheLimitGetsApnsGoaway) {
+  MockFixture mock([](mock_apns::ServerOptions& o) { o.settings.max_concurrent_streams = 3; });
+  RawH2::Options options;
+  options.port = mock.port(Environment::Sandbox);
+  options.certificate_file = WirePki::get().cert_file("C_UNIV");
+  options.private_key_file = WirePki::get().key_file("C_UNIV");
+  auto conn = RawH2::open(options);
+  ASSERT_TRUE(conn->ok()) << conn->error();
+  conn->send(std::string(h2::kPreface) + h2::settings({}));
+  const auto settings = conn->next_frame(kWait);
+  ASSERT_TRUE(settings && settings->type == h2::SETTINGS) << conn->transcript();
+  // Three bodies still to come keep three streams open; the fourth is one too many.
+  conn->send(h2::frame(h2::SETTINGS, h2::ACK, 0, "") + push_headers(1) + push_headers(3) +
+             push_headers(5) + push_headers(7));
+  const auto frames = conn->read_until(h2::GOAWAY, kWait);
+  ASSERT_FALSE(frames.empty()) << conn->transcript();
+  ASSERT_EQ(frames.back().type, h2::GOAWAY) << conn->transcript();
+  EXPECT_EQ(frames.back().error_code(), h2::PROTOCOL_ERROR) << conn->transcript();
+  EXPECT_EQ(frames.back().debug_data(), "Maximum active streams violated for this endpoint.");
+  EXPECT_TRUE(conn->wait_closed(kWait)) << conn->transcript();
+}
+
 // §6.9: a zero increment is PROTOCOL_ERROR, a connection error on stream 0 and a stream error
 // on a stream; §6.9.1: a window above 2^31-1 is FLOW_CONTROL_ERROR, likewise.
 TEST_F(MockProtocolAbuse, WindowUpdatesThatBreakFlowControl) {
