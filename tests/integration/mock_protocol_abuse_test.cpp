@@ -56,25 +56,27 @@ bool is_200(const Frame& f) {
          static_cast<std::uint8_t>(f.payload[0]) == 0x88;
 }
 
+// A certificate connection (C_UNIV) to the sandbox listener of `mock` that has sent the preface
+// and an empty SETTINGS, read the server's SETTINGS and acknowledged it, so that the mock's
+// advertised settings are in force (RFC 9113 §6.5.3).
+std::unique_ptr<RawH2> open_connection(MockFixture& mock) {
+  RawH2::Options options;
+  options.port = mock.port(Environment::Sandbox);
+  options.certificate_file = WirePki::get().cert_file("C_UNIV");
+  options.private_key_file = WirePki::get().key_file("C_UNIV");
+  auto conn = RawH2::open(options);
+  EXPECT_TRUE(conn->ok()) << conn->error();
+  if (!conn->ok()) return conn;
+  EXPECT_TRUE(conn->send(std::string(h2::kPreface) + h2::settings({})));
+  const auto first = conn->next_frame(kWait);
+  EXPECT_TRUE(first && first->type == h2::SETTINGS) << conn->transcript();
+  EXPECT_TRUE(conn->send(h2::frame(h2::SETTINGS, h2::ACK, 0, "")));
+  return conn;
+}
+
 class MockProtocolAbuse : public ::testing::Test {
 protected:
-  // A certificate connection to the sandbox listener that has sent the preface and an empty
-  // SETTINGS; the server's SETTINGS has been read.
-  std::unique_ptr<RawH2> connect() {
-    RawH2::Options options;
-    options.port = mock_.port(Environment::Sandbox);
-    options.certificate_file = WirePki::get().cert_file("C_UNIV");
-    options.private_key_file = WirePki::get().key_file("C_UNIV");
-    auto conn = RawH2::open(options);
-    EXPECT_TRUE(conn->ok()) << conn->error();
-    if (!conn->ok()) return conn;
-    EXPECT_TRUE(conn->send(std::string(h2::kPreface) + h2::settings({})));
-    const auto first = conn->next_frame(kWait);
-    EXPECT_TRUE(first && first->type == h2::SETTINGS) << conn->transcript();
-    // Acknowledged, so that the mock's advertised settings are in force (RFC 9113 §6.5.3).
-    EXPECT_TRUE(conn->send(h2::frame(h2::SETTINGS, h2::ACK, 0, "")));
-    return conn;
-  }
+  std::unique_ptr<RawH2> connect() { return open_connection(mock_); }
 
   // Reads until the server's GOAWAY and checks its error code; the connection must then close.
   void expect_goaway(RawH2& conn, std::uint32_t code) {
@@ -249,18 +251,10 @@ TEST_F(MockProtocolAbuse, BrokenPingsGetTheirErrorCodes) {
 // connection with GOAWAY PROTOCOL_ERROR and APNs' words.
 TEST(MockStreamLimit, AStreamBeyondTheLimitGetsApnsGoaway) {
   MockFixture mock([](mock_apns::ServerOptions& o) { o.settings.max_concurrent_streams = 3; });
-  RawH2::Options options;
-  options.port = mock.port(Environment::Sandbox);
-  options.certificate_file = WirePki::get().cert_file("C_UNIV");
-  options.private_key_file = WirePki::get().key_file("C_UNIV");
-  auto conn = RawH2::open(options);
-  ASSERT_TRUE(conn->ok()) << conn->error();
-  conn->send(std::string(h2::kPreface) + h2::settings({}));
-  const auto settings = conn->next_frame(kWait);
-  ASSERT_TRUE(settings && settings->type == h2::SETTINGS) << conn->transcript();
+  auto conn = open_connection(mock);
+  ASSERT_TRUE(conn->ok());
   // Three bodies still to come keep three streams open; the fourth is one too many.
-  conn->send(h2::frame(h2::SETTINGS, h2::ACK, 0, "") + push_headers(1) + push_headers(3) +
-             push_headers(5) + push_headers(7));
+  conn->send(push_headers(1) + push_headers(3) + push_headers(5) + push_headers(7));
   const auto frames = conn->read_until(h2::GOAWAY, kWait);
   ASSERT_FALSE(frames.empty()) << conn->transcript();
   ASSERT_EQ(frames.back().type, h2::GOAWAY) << conn->transcript();
@@ -297,17 +291,9 @@ TEST_F(MockProtocolAbuse, WindowUpdatesThatBreakFlowControl) {
 // it reads, so the mock is set to a 1,000-byte window here.)
 TEST(MockFlowControl, DataBeyondTheAdvertisedWindowIsAFlowControlError) {
   MockFixture mock([](mock_apns::ServerOptions& o) { o.settings.initial_window_size = 1000; });
-  RawH2::Options options;
-  options.port = mock.port(Environment::Sandbox);
-  options.certificate_file = WirePki::get().cert_file("C_UNIV");
-  options.private_key_file = WirePki::get().key_file("C_UNIV");
-  auto conn = RawH2::open(options);
-  ASSERT_TRUE(conn->ok()) << conn->error();
-  conn->send(std::string(h2::kPreface) + h2::settings({}));
-  const auto settings = conn->next_frame(kWait);
-  ASSERT_TRUE(settings && settings->type == h2::SETTINGS) << conn->transcript();
-  conn->send(h2::frame(h2::SETTINGS, h2::ACK, 0, "") + push_headers(1) +
-             h2::frame(h2::DATA, h2::END_STREAM, 1, std::string(1001, 'x')));
+  auto conn = open_connection(mock);
+  ASSERT_TRUE(conn->ok());
+  conn->send(push_headers(1) + h2::frame(h2::DATA, h2::END_STREAM, 1, std::string(1001, 'x')));
   bool flow_control = false;
   while (auto f = conn->next_frame(kWait)) {
     if (f->error_code() && (f->type == h2::GOAWAY || f->stream == 1)) {
