@@ -26,7 +26,7 @@ namespace cli {
 
 const char* const kRunHelp =
     R"(Usage: voipsim run FILE|DIR... [--junit OUT.xml] [--json OUT.json] [--seed N]
-                   [--filter TEXT] [--quiet]
+                   [--filter TEXT] [--quiet] [--live]
 
 Replays scenario files (YAML, or the same structure as JSON; scenarios/README.md is the
 reference). Each scenario runs in its own in-process world: a mock APNs on loopback ports with
