@@ -347,6 +347,107 @@ TEST_F(MockProtocolAbuse, MisplacedContinuationIsAProtocolError) {
   expect_mock_still_serves();
 }
 
+// More of h2spec's connection-error cases, one connection each; the mock goes on serving.
+TEST_F(MockProtocolAbuse, ConnectionErrorsOfTheFrameRules) {
+  struct Case {
+    const char* what; // RFC 9113 section and rule
+    std::string frames;
+    std::uint32_t code;
+  };
+  const Case cases[] = {
+      {"6.2: HEADERS padding longer than the payload",
+       h2::frame(h2::HEADERS, h2::END_HEADERS | h2::PADDED, 1, std::string(1, '\xff') + "ab"),
+       h2::PROTOCOL_ERROR},
+      {"6.1: DATA padding longer than the payload",
+       push_headers(1) + h2::frame(h2::DATA, h2::PADDED, 1, std::string(1, '\x05') + "ab"),
+       h2::PROTOCOL_ERROR},
+      {"6.4: RST_STREAM on stream 0", h2::rst_stream(0, h2::CANCEL), h2::PROTOCOL_ERROR},
+      {"6.4: RST_STREAM on an idle stream", h2::rst_stream(1, h2::CANCEL), h2::PROTOCOL_ERROR},
+      {"6.4: RST_STREAM of 3 bytes", push_headers(1) + h2::frame(h2::RST_STREAM, 0, 1, "abc"),
+       h2::FRAME_SIZE_ERROR},
+      {"6.6: PUSH_PROMISE from a client",
+       push_headers(1) + h2::frame(h2::PUSH_PROMISE, h2::END_HEADERS, 1,
+                                   std::string("\0\0\0\x02", 4) + push_header_block()),
+       h2::PROTOCOL_ERROR},
+      {"6.8: GOAWAY on a stream", h2::frame(h2::GOAWAY, 0, 1, std::string(8, '\0')),
+       h2::PROTOCOL_ERROR},
+      {"6.9: WINDOW_UPDATE of 3 bytes", h2::frame(h2::WINDOW_UPDATE, 0, 0, "abc"),
+       h2::FRAME_SIZE_ERROR},
+      {"4.3: a dynamic table size update above SETTINGS_HEADER_TABLE_SIZE",
+       // RFC 7541 §6.3: 001 and a 5-bit prefix integer, 31 + 98 + 31 * 128 = 4097
+       h2::frame(h2::HEADERS, h2::END_HEADERS | h2::END_STREAM, 1,
+                 "\x3f\xe2\x1f" + push_header_block()),
+       h2::COMPRESSION_ERROR},
+  };
+  for (const auto& c : cases) {
+    SCOPED_TRACE(c.what);
+    auto conn = connect();
+    conn->send(c.frames);
+    expect_goaway(*conn, c.code);
+  }
+  expect_mock_still_serves();
+}
+
+// h2spec's stream-error cases: malformed requests (§8.1.1, §8.2, §8.3) and a bad PRIORITY
+// (§5.3.1, §6.3) reset their stream; the connection goes on serving (or, as §5.4.1 allows,
+// ends with the same code).
+TEST_F(MockProtocolAbuse, StreamErrorsOfTheMessageRules) {
+  const std::string body = R"({"aps":{},"call":"x"})";
+  const auto request = [&](const std::vector<std::pair<std::string, std::string>>& fields,
+                           std::uint8_t flags = h2::END_HEADERS | h2::END_STREAM) {
+    std::string block;
+    for (const auto& [name, value] : fields)
+      block += h2::hpack_literal(name, value);
+    return h2::frame(h2::HEADERS, flags, 1, block);
+  };
+  const std::string path = std::string("/3/device/") + mock_apns_test::T_VOIP_SBX;
+  struct Case {
+    const char* what;
+    std::string frames;
+    std::uint32_t code;
+  };
+  const Case cases[] = {
+      {"8.3.1: no :method", request({{":scheme", "https"}, {":authority", "a"}, {":path", path}}),
+       h2::PROTOCOL_ERROR},
+      {"8.3: an unknown pseudo-header",
+       request({{":method", "POST"}, {":scheme", "https"}, {":path", path}, {":what", "x"}}),
+       h2::PROTOCOL_ERROR},
+      {"8.3: a pseudo-header after a regular field",
+       request({{":method", "POST"}, {"apns-topic", "t"}, {":scheme", "https"}, {":path", path}}),
+       h2::PROTOCOL_ERROR},
+      {"8.2.2: a connection-specific field",
+       request({{":method", "POST"},
+                {":scheme", "https"},
+                {":path", path},
+                {"connection", "keep-alive"}}),
+       h2::PROTOCOL_ERROR},
+      {"8.2.2: TE other than trailers",
+       request({{":method", "POST"}, {":scheme", "https"}, {":path", path}, {"te", "gzip"}}),
+       h2::PROTOCOL_ERROR},
+      {"8.1.1: content-length that the body does not match",
+       request(
+           {{":method", "POST"}, {":scheme", "https"}, {":path", path}, {"content-length", "1"}},
+           h2::END_HEADERS) +
+           h2::frame(h2::DATA, h2::END_STREAM, 1, body),
+       h2::PROTOCOL_ERROR},
+      {"5.3.1: a stream depending on itself",
+       h2::frame(h2::PRIORITY, 0, 1, std::string("\0\0\0\x01\x10", 5)), h2::PROTOCOL_ERROR},
+      {"6.3: PRIORITY of 4 bytes", h2::frame(h2::PRIORITY, 0, 1, std::string(4, '\0')),
+       h2::FRAME_SIZE_ERROR},
+  };
+  std::uint64_t valid_pushes = 0;
+  for (const auto& c : cases) {
+    SCOPED_TRACE(c.what);
+    auto conn = connect();
+    conn->send(c.frames);
+    if (!expect_stream_error(*conn, 1, c.code)) continue;
+    expect_push_answered(*conn, 3);
+    ++valid_pushes;
+  }
+  EXPECT_EQ(mock_.server().journal().counters().requests, valid_pushes)
+      << "a malformed request is no push";
+}
+
 // §8.2.1 and spec §3.3: an upper-case field name makes the request malformed: RST_STREAM
 // PROTOCOL_ERROR, and the connection goes on.
 TEST_F(MockProtocolAbuse, AnUpperCaseHeaderNameResetsTheStream) {
