@@ -1,5 +1,5 @@
 // `voipsim mock-apns` as a test suite in another language runs it: start, read the ready line,
-// push with curl, ask the admin API, stop with a signal; and its usage errors.
+// push with curl, ask the admin API, stop with a signal; its admin secret; and its usage errors.
 #include "cli_support.hpp"
 #include "support/child_process.hpp"
 #include "support/temp_dir.hpp"
@@ -17,6 +17,7 @@ using nlohmann::json;
 
 constexpr const char* kToken = "db3582a31936a10992dcb438c512d71a0ca642b9b58c4fb2357f8c055043eaf6";
 
+using cli_test::curl_status;
 using cli_test::event_line;
 using cli_test::port_of;
 using cli_test::voipsim;
@@ -89,6 +90,79 @@ TEST(MockApnsCli, UsageErrorsAndStartFailuresSayWhatIsWrong) {
       << config.describe();
 }
 
+// Issue #8 "Security": the admin secret from a file (its newline trimmed) or the environment.
+TEST(MockApnsCli, TheAdminSecretComesFromAFileOrTheEnvironment) {
+  ASSERT_FALSE(support::find_program("curl").empty()) << "curl is missing: run scripts/setup.sh";
+  support::TempDir dir;
+  const std::string file = dir.write("admin.secret", "c0ffee-from-a-file\n");
+  support::BackgroundProcess from_file({VOIPSIM_BINARY, "mock-apns", "--admin-secret-file", file});
+  ASSERT_TRUE(from_file.wait_for_output("\"event\":\"ready\"", 60s)) << from_file.output();
+  const std::string admin =
+      "http://" + event_line(from_file.output(), "ready")["admin"].get<std::string>();
+  EXPECT_EQ(curl_status(admin + "/v1/tokens").status, 401);
+  // The file ends in a newline; the secret does not.
+  EXPECT_EQ(
+      curl_status(admin + "/v1/tokens", {"-H", "Authorization: Bearer c0ffee-from-a-file"}).status,
+      200);
+  EXPECT_EQ(curl_status(admin + "/v1/health").status, 200);
+  EXPECT_TRUE(event_line(from_file.output(), "warning").is_null()) << from_file.output();
+
+  const cli_test::ScopedEnv env("VOIPSIM_ADMIN_SECRET", "from-the-environment");
+  support::BackgroundProcess from_env({VOIPSIM_BINARY, "mock-apns"});
+  ASSERT_TRUE(from_env.wait_for_output("\"event\":\"ready\"", 60s)) << from_env.output();
+  const std::string admin2 =
+      "http://" + event_line(from_env.output(), "ready")["admin"].get<std::string>();
+  EXPECT_EQ(curl_status(admin2 + "/v1/settings").status, 401);
+  EXPECT_EQ(
+      curl_status(admin2 + "/v1/settings", {"-H", "Authorization: Bearer from-the-environment"})
+          .status,
+      200);
+  EXPECT_EQ(from_env.output().find("from-the-environment"), std::string::npos)
+      << "the secret was printed: " << from_env.output();
+}
+
+TEST(MockApnsCli, AnUnusableSecretIsAUsageError) {
+  support::TempDir dir;
+  const struct {
+    std::vector<std::string> args;
+    const char* says;
+  } cases[] = {
+      {{"--admin-secret-file", dir.write("empty", "\n")}, "the secret is empty"},
+      {{"--admin-secret-file", dir.file("missing")}, "cannot read --admin-secret-file"},
+      {{"--admin-secret-file", dir.write("spaced", "two words\n")}, "visible ASCII"},
+      {{"--admin-secret", "plain"}, "unknown option --admin-secret"},
+  };
+  for (const auto& c : cases) {
+    std::vector<std::string> args = {"mock-apns"};
+    args.insert(args.end(), c.args.begin(), c.args.end());
+    const auto run = voipsim(args);
+    EXPECT_EQ(run.exit_code, 2) << run.describe();
+    EXPECT_NE(run.output.find(c.says), std::string::npos) << run.describe();
+  }
+  const cli_test::ScopedEnv empty("VOIPSIM_ADMIN_SECRET", "");
+  const auto run = voipsim({"mock-apns"});
+  EXPECT_EQ(run.exit_code, 2) << run.describe();
+  EXPECT_NE(run.output.find("VOIPSIM_ADMIN_SECRET: the secret is empty"), std::string::npos)
+      << run.describe();
+}
+
+TEST(MockApnsCli, AnAdminApiBeyondLoopbackWithoutASecretIsWarnedAbout) {
+  support::BackgroundProcess open({VOIPSIM_BINARY, "mock-apns", "--admin", "0.0.0.0:0"});
+  ASSERT_TRUE(open.wait_for_output("\"event\":\"ready\"", 60s)) << open.output();
+  const json warning = event_line(open.output(), "warning");
+  ASSERT_TRUE(warning.is_object()) << open.output();
+  EXPECT_NE(warning["message"].get<std::string>().find("0.0.0.0, beyond loopback, with no secret"),
+            std::string::npos)
+      << warning;
+  EXPECT_NE(warning["message"].get<std::string>().find("--admin-secret-file"), std::string::npos);
+  EXPECT_LT(open.output().find("\"event\":\"warning\""), open.output().find("\"event\":\"ready\""));
+
+  const cli_test::ScopedEnv env("VOIPSIM_ADMIN_SECRET", "set-so-no-warning");
+  support::BackgroundProcess guarded({VOIPSIM_BINARY, "mock-apns", "--admin", "0.0.0.0:0"});
+  ASSERT_TRUE(guarded.wait_for_output("\"event\":\"ready\"", 60s)) << guarded.output();
+  EXPECT_TRUE(event_line(guarded.output(), "warning").is_null()) << guarded.output();
+}
+
 TEST(MockApnsCli, ABusyPortIsAStartFailure) {
   support::BackgroundProcess first({VOIPSIM_BINARY, "mock-apns"});
   ASSERT_TRUE(first.wait_for_output("\"event\":\"ready\"", 60s)) << first.output();
@@ -101,9 +175,10 @@ TEST(MockApnsCli, ABusyPortIsAStartFailure) {
 TEST(MockApnsCli, HelpListsEveryOption) {
   const auto help = voipsim({"help", "mock-apns"});
   ASSERT_EQ(help.exit_code, 0);
-  for (const char* option : {"--sandbox", "--production", "--admin", "--pki", "--auth", "--strict",
-                             "--permissive", "--tokens", "--config", "--seed", "--threads",
-                             "--journal-size", "--per-token-burst", "--unregister-delay"}) {
+  for (const char* option :
+       {"--sandbox", "--production", "--admin", "--pki", "--auth", "--strict", "--permissive",
+        "--tokens", "--config", "--seed", "--threads", "--journal-size", "--per-token-burst",
+        "--unregister-delay", "--record", "--admin-secret-file"}) {
     EXPECT_NE(help.output.find(std::string("\n  ") + option), std::string::npos) << option;
   }
 }
