@@ -94,11 +94,16 @@ protected:
   }
 
   // Bob's iPhone, logged in and in the background, reporting to the pipeline.
-  void start_device() {
-    device_ = std::make_unique<support::BackgroundProcess>(std::vector<std::string>{
-        VOIPSIM_BINARY, "device", "--mock-admin",
-        "http://" + mock_ready_["admin"].get<std::string>(), "--pipeline", api_.url(), "--user",
-        "bob", "--certificate-id", "1001", "--seed", "8"});
+  void start_device(const std::vector<std::string>& extra = {}) {
+    std::vector<std::string> argv = {
+        VOIPSIM_BINARY,     "device",
+        "--mock-admin",     "http://" + mock_ready_["admin"].get<std::string>(),
+        "--pipeline",       api_.url(),
+        "--user",           "bob",
+        "--certificate-id", "1001",
+        "--seed",           "8"};
+    argv.insert(argv.end(), extra.begin(), extra.end());
+    device_ = std::make_unique<support::BackgroundProcess>(argv);
     ASSERT_TRUE(device_->wait_for_output("\"event\":\"ready\"", 60s)) << device_->output();
     ASSERT_TRUE(event_line(device_->output(), "ready")["voip_token"].is_string());
     const json registration = call(api_, "GET", "/v1/users/bob/registration", nullptr, 200);
@@ -226,8 +231,8 @@ TEST_F(PipelineCli, KilledWithPushesInFlightItLosesNoMessageAndCountsTheDuplicat
 TEST_F(PipelineCli, TheApiSecretGuardsEveryRouteButHealth) {
   support::TempDir dir;
   const std::string secret = "7e3a-pipeline-api-secret";
-  ASSERT_TRUE(start_pipeline(dir.file("pipeline.db"),
-                             {"--api-secret-file", dir.write("api.secret", secret + "\n")}));
+  const std::string secret_file = dir.write("api.secret", secret + "\n");
+  ASSERT_TRUE(start_pipeline(dir.file("pipeline.db"), {"--api-secret-file", secret_file}));
   EXPECT_TRUE(event_line(pipeline_->output(), "warning").is_null()) << pipeline_->output();
 
   const json refused = call(api_, "GET", "/v1/console/certificates", nullptr, 401);
@@ -243,6 +248,9 @@ TEST_F(PipelineCli, TheApiSecretGuardsEveryRouteButHealth) {
   api_.bearer_secret = secret;
   upload_certificate();
   EXPECT_EQ(call(api_, "GET", "/v1/console/certificates", nullptr, 200)["certificates"].size(), 1u);
+  // The device reports its token (setVOIP) with the same secret.
+  start_device({"--pipeline-secret-file", secret_file});
+  EXPECT_TRUE(event_line(device_->output(), "warning").is_null()) << device_->output();
   EXPECT_EQ(pipeline_->output().find(secret), std::string::npos) << pipeline_->output();
 }
 
