@@ -55,7 +55,9 @@ Options:
                                 VOIPSIM_API_SECRET, if set. Never a plain value on the command
                                 line: ps would show it
   --db FILE                     the SQLite database (default voipsim-pipeline.db; ":memory:"
-                                keeps nothing)
+                                keeps nothing). It holds the private keys of uploaded .p12
+                                files: it and its -wal/-shm files are made owner-only (0600),
+                                and an existing one loses any group and other permissions
   --apple-ca FILE               Apple root and WWDR CA certificates (PEM) the console checks
                                 uploads against (default: the --ca file)
   --seed N                      jitter of retries repeats for the same seed (default 1)

@@ -9,6 +9,7 @@
 
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
+#include <sys/stat.h>
 
 namespace {
 
@@ -41,6 +42,16 @@ TEST(MockApnsCli, ServesAPushFromReadyLineToSignal) {
   const std::string pki = ready["pki"];
   for (const char* file : {"ca-bundle.pem", "voip-services.pem", "AuthKey_KB00000001.p8"}) {
     EXPECT_TRUE(std::filesystem::exists(pki + "/" + file)) << file;
+  }
+  // Its own PKI holds private keys: the folder is the owner's alone, the keys 0600.
+  for (const auto& [file, mode] : {std::pair<std::string, unsigned>{"", 0700},
+                                   {"/voip-services.key", 0600},
+                                   {"/voip-services.p12", 0600},
+                                   {"/AuthKey_KB00000001.p8", 0600},
+                                   {"/server.key", 0600}}) {
+    struct stat st {};
+    ASSERT_EQ(::stat((pki + file).c_str(), &st), 0) << file;
+    EXPECT_EQ(st.st_mode & 0777, mode) << pki + file;
   }
   const std::string port = port_of(ready["sandbox"]);
   const auto pushed = support::run_process(
