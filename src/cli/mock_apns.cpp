@@ -54,8 +54,11 @@ Options:
                            serves its server certificate and knows its provider token key
                            (default: a fresh one in a temporary folder, removed on exit; its
                            .p12 password is "voipsim")
-  --auth cert,token        which auth modes to serve (default both): "cert" alone requires a
-                           client certificate, "token" alone asks for none
+  --auth cert,token        which auth modes to serve (default both). "cert" alone: a client
+                           without a certificate is a token connection, as at APNs, whose
+                           requests all get 403 (MissingProviderToken, or
+                           InvalidProviderToken when they carry a JWT); a certificate from
+                           another CA fails the handshake. "token" alone asks for none
   --strict                 unknown device tokens answer 400 BadDeviceToken (default)
   --permissive             any well-formed device token is accepted
   --tokens FILE            token records to load: a JSON array of

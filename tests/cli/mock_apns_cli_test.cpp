@@ -1,8 +1,12 @@
 // `voipsim mock-apns` as a test suite in another language runs it: start, read the ready line,
-// push with curl, ask the admin API, stop with a signal; its admin secret; and its usage errors.
+// push with curl, ask the admin API, stop with a signal; its admin secret; certificate-only
+// auth; and its usage errors.
 #include "cli_support.hpp"
+#include "core/clock.hpp"
+#include "pki/provider_token.hpp"
 #include "support/child_process.hpp"
 #include "support/temp_dir.hpp"
+#include "support/test_pki.hpp"
 
 #include <csignal>
 #include <filesystem>
@@ -172,6 +176,85 @@ TEST(MockApnsCli, AnAdminApiBeyondLoopbackWithoutASecretIsWarnedAbout) {
   support::BackgroundProcess guarded({VOIPSIM_BINARY, "mock-apns", "--admin", "0.0.0.0:0"});
   ASSERT_TRUE(guarded.wait_for_output("\"event\":\"ready\"", 60s)) << guarded.output();
   EXPECT_TRUE(event_line(guarded.output(), "warning").is_null()) << guarded.output();
+}
+
+// Issue #8 "Security", spec §2 and §5.4: with --auth cert, a client without a certificate is a
+// token connection, as at APNs: 403 MissingProviderToken, and InvalidProviderToken for a JWT even
+// signed with the mock's own key. A certificate from another CA fails the TLS handshake, both a
+// plain one and one shaped exactly like the mock's own (a fake Apple CA of the same names, made
+// now with other keys); no request of theirs reaches the journal.
+TEST(MockApnsCli, CertificateOnlyAuthRefusesWhatApnsRefuses) {
+  ASSERT_FALSE(support::find_program("curl").empty()) << "curl is missing: run scripts/setup.sh";
+  support::TempDir dir;
+  const auto other_pki =
+      voipsim({"certs", "--out", dir.file("other-ca"), "--bundle-id", "com.example.imapp",
+               "--team-id", "TEAMA12345", "--key-id", "KB00000001", "--p12-password", "pw"});
+  ASSERT_EQ(other_pki.exit_code, 0) << other_pki.describe();
+  support::BackgroundProcess mock(
+      {VOIPSIM_BINARY, "mock-apns", "--auth", "cert", "--tokens", tokens_file(dir)});
+  ASSERT_TRUE(mock.wait_for_output("\"event\":\"ready\"", 60s)) << mock.output();
+  const json ready = event_line(mock.output(), "ready");
+  const std::string pki = ready["pki"];
+  const std::string origin = "api.sandbox.push.apple.com:" + port_of(ready["sandbox"]);
+  // One push with curl: the body and status ("<body><status>"), or curl's error.
+  auto push = [&](std::vector<std::string> credentials) {
+    std::vector<std::string> argv = {"curl",
+                                     "-sS",
+                                     "--http2",
+                                     "--cacert",
+                                     pki + "/ca-bundle.pem",
+                                     "--resolve",
+                                     origin + ":127.0.0.1",
+                                     "-H",
+                                     "apns-push-type: voip",
+                                     "-H",
+                                     "apns-topic: com.example.imapp.voip",
+                                     "-w",
+                                     "%{http_code}",
+                                     "--data-binary",
+                                     R"({"aps":{}})"};
+    argv.insert(argv.end(), credentials.begin(), credentials.end());
+    argv.push_back("https://" + origin + "/3/device/" + kToken);
+    return support::run_process(argv, 30s);
+  };
+
+  const auto anonymous = push({});
+  EXPECT_EQ(anonymous.output, R"({"reason":"MissingProviderToken"}403)") << anonymous.describe();
+  const auto jwt = pki::make_provider_token(support::read_file(pki + "/AuthKey_KB00000001.p8"),
+                                            "KB00000001", "TEAMA12345", core::SystemClock().now());
+  ASSERT_TRUE(jwt) << jwt.error().message();
+  const auto with_token = push({"-H", "authorization: bearer " + *jwt});
+  EXPECT_EQ(with_token.output, R"({"reason":"InvalidProviderToken"}403)") << with_token.describe();
+
+  const auto& stranger = support::TestPki::get();
+  const std::string other = dir.file("other-ca");
+  for (const auto& [cert, key] :
+       {std::pair{stranger.other_client_cert, stranger.other_client_key},
+        std::pair{other + "/voip-services.pem", other + "/voip-services.key"}}) {
+    const auto refused = push({"--cert", cert, "--key", key});
+    EXPECT_NE(refused.exit_code, 0) << refused.describe();
+    // No HTTP answer at all: curl's error is a TLS alert or a closed connection, by timing.
+    EXPECT_TRUE(refused.output.ends_with("000")) << refused.describe();
+  }
+
+  const auto own =
+      push({"--cert", pki + "/voip-services.pem", "--key", pki + "/voip-services.key"});
+  EXPECT_EQ(own.output, "200") << own.describe();
+  const auto journal = curl_status("http://" + ready["admin"].get<std::string>() + "/v1/journal");
+  const json entries = json::parse(journal.body, nullptr, false);
+  ASSERT_TRUE(entries.is_object()) << journal.body;
+  ASSERT_EQ(entries["entries"].size(), 3u) << "the handshake refusals are no requests";
+  EXPECT_EQ(entries["entries"][0]["reason"], "MissingProviderToken");
+  EXPECT_EQ(entries["entries"][1]["reason"], "InvalidProviderToken");
+  EXPECT_NE(entries["entries"][1]["cause"].get<std::string>().find("--auth cert"),
+            std::string::npos);
+  EXPECT_EQ(entries["entries"][2]["status"], 200);
+  // The server counts the refused handshakes; it may finish counting after curl gave up.
+  const std::string counted = "apns_tls_handshake_failures_total{environment=\"sandbox\"} 2\n";
+  std::string metrics;
+  for (int attempt = 0; attempt < 100 && metrics.find(counted) == std::string::npos; ++attempt)
+    metrics = curl_status("http://" + ready["admin"].get<std::string>() + "/metrics").body;
+  EXPECT_NE(metrics.find(counted), std::string::npos) << metrics;
 }
 
 TEST(MockApnsCli, ABusyPortIsAStartFailure) {
