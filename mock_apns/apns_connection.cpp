@@ -111,8 +111,8 @@ void ApnsConnection::answer(net::Request&& request, net::Responder responder, bo
     fields.push_back({header.name, header.value});
   }
   const MockState& state = *state_;
-  const ValidationContext ctx{environment_,  &state.settings, &state.tokens,     &state.keys,
-                              &state_->rate, &state_->faults, state.clock->now()};
+  const ValidationContext ctx{environment_,  &state.settings, &state.tokens,      &state.keys,
+                              &state_->rate, &state_->faults, state.clock->now(), state.token_auth};
   const Verdict verdict =
       validate({request.method, request.path, fields, request.body, body_too_large}, auth_, ctx);
   const ReasonSpelling spelling = state.settings.env_key_reason_spelling;

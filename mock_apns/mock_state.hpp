@@ -31,6 +31,7 @@ struct MockState {
   core::Clock* clock = nullptr; // outlives the state's users (owned by the Server or its user)
   std::optional<pki::TrustStore> trust; // for client certificates
   std::uint64_t seed = 0;               // ids, tokens and fault draws
+  bool token_auth = true; // false: certificate auth only, every provider token refused
   TokenRegistry tokens;
   ProviderKeys keys;
   RateLimiter rate;

@@ -26,6 +26,7 @@ struct Server::Impl {
       own_clock = std::make_unique<core::SystemClock>();
     }
     state->clock = options.clock != nullptr ? options.clock : own_clock.get();
+    state->token_auth = options.token_auth;
     state->deliveries.subscribe([feed = &state->feed](const Delivery& d) { feed->push(d); });
   }
 
@@ -49,9 +50,11 @@ struct Server::Impl {
     tls.certificate_chain_file = options.certificate_chain_file;
     tls.private_key_file = options.private_key_file;
     tls.client_ca_file = options.client_ca_file;
-    tls.client_certificates = !options.certificate_auth ? net::ClientCertMode::None
-                              : options.token_auth      ? net::ClientCertMode::Request
-                                                        : net::ClientCertMode::Require;
+    // Never Require: APNs completes the handshake of a client without a certificate and treats
+    // it as a token connection (spec §2), so a certificate-only mock answers its requests 403
+    // MissingProviderToken; a certificate from another CA fails the handshake (spec §5.4).
+    tls.client_certificates =
+        options.certificate_auth ? net::ClientCertMode::Request : net::ClientCertMode::None;
     o.tls = tls;
     o.handler = [state = state, env](const net::PeerInfo& peer, net::ConnectionHandle handle) {
       return std::make_shared<ApnsConnection>(state, env, peer, std::move(handle));

@@ -252,6 +252,11 @@ private:
                                         "\"authorization: bearer <provider token JWT>\""
                                       : "authorization header is not \"bearer <JWT>\"");
     }
+    if (!ctx_.token_auth) {
+      return reject(Reason::InvalidProviderToken,
+                    "this mock serves certificate auth only (--auth cert): no provider token is "
+                    "accepted; connect with the app's APNs certificate");
+    }
     TokenBinding* bound = auth_.binding ? &*auth_.binding : nullptr;
     if (bound != nullptr && jwt == bound->current_jwt) {
       return reused_token(*bound);

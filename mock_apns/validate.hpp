@@ -46,6 +46,9 @@ struct ValidationContext {
   RateLimiter* rate = nullptr;
   Faults* faults = nullptr;
   core::TimePoint now;
+  // False on a mock serving certificate auth only: a connection without a certificate is still
+  // a token connection (spec §2), but no provider token is good on it.
+  bool token_auth = true;
 };
 
 struct Verdict {
