@@ -83,4 +83,8 @@ TEST(FuzzCorpus, ApnsFileSeeds) {
   expect_seeds_pass("apns_file", fuzz::apns_file, 5);
 }
 
+TEST(FuzzCorpus, AdminJsonSeeds) {
+  expect_seeds_pass("admin_json", fuzz::admin_json, 8);
+}
+
 } // namespace

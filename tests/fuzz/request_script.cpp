@@ -21,4 +21,21 @@ std::string_view next_line(std::string_view& text) {
   return line;
 }
 
+ScriptedRequest read_scripted_request(std::string_view text) {
+  ScriptedRequest request;
+  const std::string_view line = next_line(text);
+  const std::size_t space = line.find(' ');
+  request.method = line.substr(0, space);
+  request.target = space == std::string_view::npos ? std::string_view() : line.substr(space + 1);
+  request.body = text;
+  return request;
+}
+
+std::vector<ScriptedRequest> read_script(const std::uint8_t* data, std::size_t size) {
+  std::vector<ScriptedRequest> requests;
+  for (std::string_view text : split_requests({reinterpret_cast<const char*>(data), size}))
+    requests.push_back(read_scripted_request(text));
+  return requests;
+}
+
 } // namespace fuzz

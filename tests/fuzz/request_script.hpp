@@ -3,6 +3,7 @@
 // requests, so a fuzzer can chain them (add a record, then read it back).
 
 #include <cstddef>
+#include <cstdint>
 #include <string_view>
 #include <vector>
 
@@ -14,5 +15,16 @@ std::vector<std::string_view> split_requests(std::string_view input, std::size_t
 
 // The first line of `text` without its '\n', removed from `text`.
 std::string_view next_line(std::string_view& text);
+
+// A request written as "METHOD TARGET" on its first line and the body after it.
+struct ScriptedRequest {
+  std::string_view method;
+  std::string_view target;
+  std::string_view body;
+};
+ScriptedRequest read_scripted_request(std::string_view text);
+
+// The requests of one fuzz input in that form (split_requests, then read_scripted_request).
+std::vector<ScriptedRequest> read_script(const std::uint8_t* data, std::size_t size);
 
 } // namespace fuzz
