@@ -87,4 +87,8 @@ TEST(FuzzCorpus, AdminJsonSeeds) {
   expect_seeds_pass("admin_json", fuzz::admin_json, 8);
 }
 
+TEST(FuzzCorpus, PipelineApiSeeds) {
+  expect_seeds_pass("pipeline_api", fuzz::pipeline_api, 5);
+}
+
 } // namespace

@@ -27,5 +27,8 @@ int scenario_loader(const std::uint8_t* data, std::size_t size);
 // body; see request_script.hpp) against a fresh mock, and the JSON codec's parsers on each body;
 // traps when an answer breaks the admin API's promises or an accepted value does not read back.
 int admin_json(const std::uint8_t* data, std::size_t size);
+// pipeline::handle_api_request on the requests of one input (the same format) against a fresh
+// pipeline; traps when an answer breaks the API's promises (api.hpp).
+int pipeline_api(const std::uint8_t* data, std::size_t size);
 
 } // namespace fuzz
