@@ -337,6 +337,9 @@ AdminResponse metrics(Server& mock) {
   for (const auto& [reason, n] : counters.by_reason) {
     out << "apns_requests_total{reason=\"" << reason << "\"} " << n << "\n";
   }
+  out << "# HELP apns_answers_dropped_total Requests left unanswered by a connection-drop fault.\n"
+      << "# TYPE apns_answers_dropped_total counter\n"
+      << "apns_answers_dropped_total " << counters.answers_dropped << "\n";
   out << "# HELP apns_request_duration_seconds Time from a complete request to its answer.\n"
       << "# TYPE apns_request_duration_seconds histogram\n"
       << mock.latency().prometheus("apns_request_duration_seconds");

@@ -118,6 +118,10 @@ struct AdminServer::Impl {
     h.server_name = "voipsim mock-apns admin";
     h.too_large_body =
         R"({"error":"request body over the admin API's limit; load large token sets with --tokens FILE"})";
+    h.auth = {o.bearer_secret,
+              {"/v1/health"},
+              "the mock's admin secret ('voipsim mock-apns --admin-secret-file FILE' or " +
+                  std::string(kAdminSecretEnv) + ")"};
     return h;
   }
 

@@ -18,7 +18,13 @@ struct AdminServerOptions {
   std::string host = "127.0.0.1";
   std::uint16_t port = 0;                         // 0: pick a free port
   std::size_t body_limit = std::size_t{64} << 20; // larger bodies: 413
+  // Not empty: every request but GET /v1/health needs "Authorization: Bearer <secret>", else 401
+  // (net/bearer_auth.hpp). Health stays open for readiness probes; it shows no token or key.
+  std::string bearer_secret{};
 };
+
+// Where `voipsim mock-apns` and `voipsim device` read the secret when no file is given.
+inline constexpr const char* kAdminSecretEnv = "VOIPSIM_ADMIN_SECRET";
 
 // start() once; stop() (or the destructor) closes every session. `mock` must outlive it.
 class AdminServer {

@@ -111,8 +111,8 @@ void ApnsConnection::answer(net::Request&& request, net::Responder responder, bo
     fields.push_back({header.name, header.value});
   }
   const MockState& state = *state_;
-  const ValidationContext ctx{environment_,  &state.settings, &state.tokens,     &state.keys,
-                              &state_->rate, &state_->faults, state.clock->now()};
+  const ValidationContext ctx{environment_,  &state.settings, &state.tokens,      &state.keys,
+                              &state_->rate, &state_->faults, state.clock->now(), state.token_auth};
   const Verdict verdict =
       validate({request.method, request.path, fields, request.body, body_too_large}, auth_, ctx);
   const ReasonSpelling spelling = state.settings.env_key_reason_spelling;
@@ -148,7 +148,12 @@ void ApnsConnection::answer(net::Request&& request, net::Responder responder, bo
       verdict.raise_stream_limit ? state.settings.max_concurrent_streams : 0;
   // Holds no reference to the state: run now, or by the delay timer while it holds one.
   auto answer = [responder, connection = connection_, goaway, started, raise_to,
-                 latency = &state_->latency, response = std::move(response)]() mutable {
+                 drop = verdict.drop_connection, latency = &state_->latency,
+                 response = std::move(response)]() mutable {
+    if (drop) { // the push was judged (and delivered when accepted); the client never learns it
+      connection.drop();
+      return;
+    }
     responder.respond(std::move(response));
     latency->observe(std::chrono::steady_clock::now() - started);
     if (raise_to != 0) {
@@ -223,6 +228,7 @@ void ApnsConnection::record(const net::Request& request, const Verdict& verdict)
   entry.cause.assign(verdict.cause);
   entry.payload_bytes = request.body.size();
   entry.goaway = verdict.goaway_instead_of_response;
+  entry.answer_dropped = verdict.drop_connection;
   const std::uint64_t sequence = state_->journal.append(entry);
   if (!verdict.accepted()) {
     return;
@@ -300,6 +306,9 @@ const std::string& ApnsConnection::auth_description() {
 }
 
 std::string ApnsConnection::goaway_debug_data(net::GoawayCause cause) {
+  // Plain text, as APNs was seen sending it (spec §3.2).
+  if (cause == net::GoawayCause::TooManyStreams)
+    return "Maximum active streams violated for this endpoint.";
   return reason_json(cause == net::GoawayCause::IdleTimeout ? Reason::IdleTimeout
                                                             : Reason::Shutdown,
                      state_->settings.env_key_reason_spelling);

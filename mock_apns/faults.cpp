@@ -58,9 +58,13 @@ core::Result<std::uint64_t> Faults::add(FaultRule rule) {
   if (rule.reason == Reason::Shutdown && !rule.goaway) {
     rule.goaway = Reason::Shutdown;
   }
-  if (!rule.reason && !rule.goaway && rule.latency.count() <= 0) {
+  if (!rule.reason && !rule.goaway && !rule.drop && rule.latency.count() <= 0) {
     return core::fail(core::Errc::InvalidArgument,
-                      "a fault needs a reason, a latency or a goaway reason");
+                      "a fault needs a reason, a latency, a goaway reason or drop");
+  }
+  if (!(rule.probability > 0.0 && rule.probability <= 1.0)) {
+    return core::fail(core::Errc::InvalidArgument,
+                      "a fault's probability must be above 0 and at most 1");
   }
   if (rule.count == 0) {
     return core::fail(core::Errc::InvalidArgument,
@@ -106,7 +110,11 @@ std::optional<FaultHit> Faults::take(std::string_view token, std::string_view to
       --rule.skip;
       continue;
     }
-    FaultHit hit{it->id, rule.reason, rule.latency, rule.goaway};
+    if (rule.probability < 1.0 &&
+        std::generate_canonical<double, 53>(random_) >= rule.probability) {
+      continue;
+    }
+    FaultHit hit{it->id, rule.reason, rule.latency, rule.goaway, rule.drop};
     ++it->applied;
     if (rule.count > 0 && --rule.count == 0) {
       rules_.erase(it);

@@ -1,7 +1,8 @@
 #pragma once
 // Faults a test injects (issue #4, spec §10): the next N matching requests answered with a given
-// reason, delayed, or followed by a GOAWAY. Thread-safe; with no rule set, checking costs one
-// atomic load.
+// reason, delayed, followed by a GOAWAY or left unanswered on a dropped connection; every one of
+// them, or each with a probability drawn from a seeded generator (for soaks). Thread-safe; with
+// no rule set, checking costs one atomic load.
 #include "core/result.hpp"
 #include "mock_apns/reason.hpp"
 
@@ -10,6 +11,7 @@
 #include <cstdint>
 #include <mutex>
 #include <optional>
+#include <random>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -30,6 +32,13 @@ struct FaultRule {
   // After answering, close the connection with GOAWAY {"reason": ...}. A Shutdown reason
   // implies GOAWAY Shutdown (spec V71).
   std::optional<Reason> goaway;
+  // Instead of answering, cut the connection (no GOAWAY), after validating and, when the push
+  // is accepted, delivering it: the client cannot know whether APNs took the push, as after a
+  // real network failure.
+  bool drop = false;
+  // Each matching request (after `skip`) is hit with this chance, in (0, 1]; a request it
+  // misses goes on to the next rule and does not use up `count`.
+  double probability = 1.0;
 };
 
 struct FaultHit {
@@ -37,6 +46,7 @@ struct FaultHit {
   std::optional<Reason> reason;
   std::chrono::milliseconds latency{0};
   std::optional<Reason> goaway;
+  bool drop = false;
 };
 
 struct ListedFault {
@@ -47,6 +57,9 @@ struct ListedFault {
 
 class Faults {
 public:
+  // `seed` drives the draws of rules with a probability below 1.
+  explicit Faults(std::uint64_t seed = 0) : random_(seed) {}
+
   // Returns the rule's id. InvalidArgument when it would do nothing or lacks its match value.
   core::Result<std::uint64_t> add(FaultRule rule);
   bool remove(std::uint64_t id);
@@ -61,6 +74,7 @@ private:
   mutable std::mutex mutex_;
   std::vector<ListedFault> rules_;
   std::uint64_t next_id_ = 1;
+  std::mt19937_64 random_;
   std::atomic<bool> any_{false};
 };
 

@@ -69,6 +69,7 @@ std::uint64_t Journal::append(const JournalEntry& entry) {
   } else {
     accepted_.fetch_add(1, std::memory_order_relaxed);
   }
+  if (entry.answer_dropped) answers_dropped_.fetch_add(1, std::memory_order_relaxed);
   const std::size_t index = sequence % capacity_;
   std::lock_guard lock(stripes_[index % kStripes]);
   // A slower writer of an older sequence must not overwrite a newer entry.
@@ -151,6 +152,7 @@ JournalCounters Journal::counters() const {
   JournalCounters c;
   c.accepted = accepted_.load(std::memory_order_relaxed);
   c.requests = c.accepted;
+  c.answers_dropped = answers_dropped_.load(std::memory_order_relaxed);
   for (int i = 0; i < kReasonCount; ++i) {
     const auto n = by_reason_[static_cast<std::size_t>(i)].load(std::memory_order_relaxed);
     if (n > 0) {
@@ -166,6 +168,7 @@ JournalCounters Journal::counters() const {
 void Journal::clear() {
   cleared_before_.store(next_.load(std::memory_order_acquire), std::memory_order_release);
   accepted_.store(0, std::memory_order_relaxed);
+  answers_dropped_.store(0, std::memory_order_relaxed);
   for (auto& n : by_reason_) {
     n.store(0, std::memory_order_relaxed);
   }

@@ -36,7 +36,8 @@ struct JournalEntry {
   std::optional<std::int64_t> timestamp_ms;
   std::string cause; // why it was rejected and how to fix it; warnings on accepted requests
   std::size_t payload_bytes = 0;
-  bool goaway = false; // answered by closing the connection (spec §3.4)
+  bool goaway = false;         // answered by closing the connection (spec §3.4)
+  bool answer_dropped = false; // never answered: a fault cut the connection instead
 };
 
 // Which entries a query or verification means; unset fields match everything.
@@ -74,6 +75,7 @@ struct JournalCounters {
   std::uint64_t accepted = 0;
   std::map<std::string, std::uint64_t> by_reason; // wire reason text → count
   std::uint64_t dropped = 0;                      // entries that no longer fit in the ring
+  std::uint64_t answers_dropped = 0; // requests left unanswered by a connection-drop fault
 };
 
 class Journal {
@@ -102,6 +104,7 @@ private:
   std::atomic<std::uint64_t> next_{1};
   std::atomic<std::uint64_t> cleared_before_{1}; // entries below this sequence were cleared
   std::atomic<std::uint64_t> accepted_{0};
+  std::atomic<std::uint64_t> answers_dropped_{0};
   std::array<std::atomic<std::uint64_t>, kReasonCount> by_reason_{};
 };
 

@@ -140,8 +140,9 @@ json to_json(const ProviderKey& key) {
 }
 
 core::Result<FaultRule> fault_rule_from_json(const json& j) {
-  if (auto r = core::require_json_object(
-          j, "a fault", {"scope", "match", "skip", "count", "reason", "latency_ms", "goaway"});
+  if (auto r = core::require_json_object(j, "a fault",
+                                         {"scope", "match", "skip", "count", "reason", "latency_ms",
+                                          "goaway", "drop", "probability"});
       !r)
     return error_of(r);
   FaultRule rule;
@@ -154,6 +155,8 @@ core::Result<FaultRule> fault_rule_from_json(const json& j) {
   if (auto r = core::read_json_field(j, "reason", reason); !r) return error_of(r);
   if (auto r = core::read_json_field(j, "latency_ms", latency_ms); !r) return error_of(r);
   if (auto r = core::read_json_field(j, "goaway", goaway); !r) return error_of(r);
+  if (auto r = core::read_json_field(j, "drop", rule.drop); !r) return error_of(r);
+  if (auto r = core::read_json_field(j, "probability", rule.probability); !r) return error_of(r);
   const auto parsed_scope = parse_fault_scope(scope);
   if (!parsed_scope) return bad("\"scope\" must be any, token, topic or team");
   rule.scope = *parsed_scope;
@@ -181,6 +184,8 @@ json to_json(const ListedFault& f) {
             {"skip", f.rule.skip},
             {"count", f.rule.count},
             {"latency_ms", f.rule.latency.count()},
+            {"drop", f.rule.drop},
+            {"probability", f.rule.probability},
             {"applied", f.applied}};
   if (f.rule.reason) j["reason"] = reason_text(*f.rule.reason);
   if (f.rule.goaway) j["goaway"] = reason_text(*f.rule.goaway);
@@ -243,6 +248,7 @@ json to_json(const JournalEntry& e) {
   j["reason"] = e.reason ? json(reason_text(*e.reason)) : json(nullptr);
   if (e.timestamp_ms) j["timestamp"] = *e.timestamp_ms;
   if (e.goaway) j["goaway"] = true;
+  if (e.answer_dropped) j["answer_dropped"] = true;
   return j;
 }
 
@@ -250,7 +256,8 @@ json to_json(const JournalCounters& c) {
   return {{"requests", c.requests},
           {"accepted", c.accepted},
           {"by_reason", c.by_reason},
-          {"dropped_from_ring", c.dropped}};
+          {"dropped_from_ring", c.dropped},
+          {"answers_dropped", c.answers_dropped}};
 }
 
 json to_json(const Delivery& d) {

@@ -23,13 +23,15 @@
 namespace mock_apns {
 
 struct MockState {
-  MockState(Settings s, std::size_t journal_capacity, std::size_t feed_capacity)
-      : settings(s), journal(journal_capacity), feed(feed_capacity) {}
+  MockState(Settings s, std::size_t journal_capacity, std::size_t feed_capacity,
+            std::uint64_t seed_)
+      : settings(s), seed(seed_), faults(seed_), journal(journal_capacity), feed(feed_capacity) {}
 
   Settings settings;
   core::Clock* clock = nullptr; // outlives the state's users (owned by the Server or its user)
   std::optional<pki::TrustStore> trust; // for client certificates
-  std::uint64_t seed = 0;
+  std::uint64_t seed = 0;               // ids, tokens and fault draws
+  bool token_auth = true; // false: certificate auth only, every provider token refused
   TokenRegistry tokens;
   ProviderKeys keys;
   RateLimiter rate;

@@ -9,18 +9,24 @@
 #include <random>
 
 namespace mock_apns {
-namespace {} // namespace
+namespace {
+
+std::uint64_t seed_of(const ServerOptions& options) {
+  return options.seed != 0 ? options.seed : std::random_device{}() | 1ULL;
+}
+
+} // namespace
 
 struct Server::Impl {
   explicit Impl(ServerOptions o)
       : options(std::move(o)),
         state(std::make_shared<MockState>(options.settings, options.journal_capacity,
-                                          options.delivery_feed_capacity)) {
+                                          options.delivery_feed_capacity, seed_of(options))) {
     if (options.clock == nullptr) {
       own_clock = std::make_unique<core::SystemClock>();
     }
     state->clock = options.clock != nullptr ? options.clock : own_clock.get();
-    state->seed = options.seed != 0 ? options.seed : std::random_device{}() | 1ULL;
+    state->token_auth = options.token_auth;
     state->deliveries.subscribe([feed = &state->feed](const Delivery& d) { feed->push(d); });
   }
 
@@ -44,9 +50,11 @@ struct Server::Impl {
     tls.certificate_chain_file = options.certificate_chain_file;
     tls.private_key_file = options.private_key_file;
     tls.client_ca_file = options.client_ca_file;
-    tls.client_certificates = !options.certificate_auth ? net::ClientCertMode::None
-                              : options.token_auth      ? net::ClientCertMode::Request
-                                                        : net::ClientCertMode::Require;
+    // Never Require: APNs completes the handshake of a client without a certificate and treats
+    // it as a token connection (spec §2), so a certificate-only mock answers its requests 403
+    // MissingProviderToken; a certificate from another CA fails the handshake (spec §5.4).
+    tls.client_certificates =
+        options.certificate_auth ? net::ClientCertMode::Request : net::ClientCertMode::None;
     o.tls = tls;
     o.handler = [state = state, env](const net::PeerInfo& peer, net::ConnectionHandle handle) {
       return std::make_shared<ApnsConnection>(state, env, peer, std::move(handle));

@@ -29,7 +29,7 @@ struct ServerOptions {
   std::string private_key_file;       // its key
   std::string client_ca_file;         // CAs provider certificates must chain to, e.g. ca-bundle.pem
   bool certificate_auth = true;       // ask for client certificates (spec §7)
-  bool token_auth = true;             // serve connections without one (spec §6)
+  bool token_auth = true; // accept provider tokens (spec §6); false: 403 InvalidProviderToken
   Settings settings;
   core::Clock* clock = nullptr; // null: the system clock; must outlive the server
   std::size_t threads = 1;      // I/O threads per listener

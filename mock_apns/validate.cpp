@@ -252,6 +252,11 @@ private:
                                         "\"authorization: bearer <provider token JWT>\""
                                       : "authorization header is not \"bearer <JWT>\"");
     }
+    if (!ctx_.token_auth) {
+      return reject(Reason::InvalidProviderToken,
+                    "this mock serves certificate auth only (--auth cert): no provider token is "
+                    "accepted; connect with the app's APNs certificate");
+    }
     TokenBinding* bound = auth_.binding ? &*auth_.binding : nullptr;
     if (bound != nullptr && jwt == bound->current_jwt) {
       return reused_token(*bound);
@@ -631,6 +636,7 @@ private:
     verdict_.fault_rule = hit->rule_id;
     verdict_.delay = hit->latency;
     verdict_.goaway_after_response = hit->goaway;
+    verdict_.drop_connection = hit->drop;
     if (hit->reason) {
       if (reason_status(*hit->reason) == 410) { // a 410 always carries its timestamp (§5.3)
         verdict_.timestamp_ms = core::unix_millis(ctx_.now);

@@ -46,6 +46,9 @@ struct ValidationContext {
   RateLimiter* rate = nullptr;
   Faults* faults = nullptr;
   core::TimePoint now;
+  // False on a mock serving certificate auth only: a connection without a certificate is still
+  // a token connection (spec §2), but no provider token is good on it.
+  bool token_auth = true;
 };
 
 struct Verdict {
@@ -72,6 +75,7 @@ struct Verdict {
   bool raise_stream_limit = false;             // the first valid provider token (spec §3.2)
   bool goaway_instead_of_response = false;     // BadCertificateEnvironment as GOAWAY (spec §3.4)
   std::optional<Reason> goaway_after_response; // fault injection (spec V71)
+  bool drop_connection = false;                // fault injection: no answer, connection cut
   std::chrono::milliseconds delay{0};          // fault injection
   std::uint64_t fault_rule = 0;                // the fault that answered, 0 if none
 

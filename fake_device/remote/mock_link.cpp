@@ -52,6 +52,18 @@ core::Result<void> MockLink::check(std::uint64_t& next_cursor) const {
                           std::to_string(reply->status) + ")");
   }
   next_cursor = health["deliveries"].get<std::uint64_t>();
+  // Health needs no secret: ask once more where one is needed, so a missing or wrong secret
+  // stops the start here rather than at the first token.
+  auto listing = net::http1_request(admin_, "GET", "/v1", {}, kTimeout);
+  if (!listing) return core::Unexpected(listing.error());
+  if (listing->status == 401) {
+    const json refusal = json::parse(listing->body, nullptr, false);
+    const bool worded =
+        refusal.is_object() && refusal.contains("message") && refusal["message"].is_string();
+    return core::fail(std::make_error_code(std::errc::permission_denied),
+                      "the mock's admin API at " + admin_.url() + " refused the request: " +
+                          (worded ? refusal["message"].get<std::string>() : listing->body));
+  }
   return {};
 }
 

@@ -31,7 +31,8 @@ public:
     on_error_ = std::move(handler);
   }
 
-  // Fails when the mock cannot be reached or does not answer {"status":"ok"}; `next_cursor`
+  // Fails when the mock cannot be reached, does not answer {"status":"ok"} or refuses the
+  // endpoint's bearer secret (std::errc::permission_denied); `next_cursor`
   // gets the delivery feed's last cursor, where a follower starting now should begin.
   core::Result<void> check(std::uint64_t& next_cursor) const;
 

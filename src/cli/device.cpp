@@ -2,10 +2,13 @@
 // optionally a pipeline) over their JSON APIs. Thin: flags, wiring, printing.
 #include "cli/args.hpp"
 #include "cli/commands.hpp"
+#include "cli/secret.hpp"
 #include "fake_device/device_event.hpp"
 #include "fake_device/remote/device_commands.hpp"
 #include "fake_device/remote/linked_device.hpp"
 #include "fake_device/remote/pipeline_link.hpp"
+#include "mock_apns/admin_server.hpp"
+#include "pipeline/api.hpp"
 
 #include <csignal>
 #include <iostream>
@@ -29,6 +32,7 @@ const std::string kDeviceHelpText =
                       [--callkit immediate|never|delay:MS|fail:NAME|no-completion]
                       [--user ID] [--no-login] [--certificate-id N]
                       [--start foreground|background|not-running] [--device-id ID] [--seed N]
+                      [--mock-admin-secret-file FILE] [--pipeline-secret-file FILE]
 
 Runs one simulated iPhone with one app (spec/pushkit-callkit.md) against a running
 'voipsim mock-apns': the app registers with PushKit, the VoIP token is issued at the mock for
@@ -57,6 +61,11 @@ Commands, one per line on stdin (each answered by {"event":"command","command":.
 Options:
   --mock-admin URL       the mock's admin API, http://HOST:PORT (its ready line's "admin")
   --pipeline URL         the pipeline's API, http://HOST:PORT (default: no IM backend)
+  --mock-admin-secret-file FILE
+                         the mock's admin secret, for a mock started with one: FILE holds
+                         it (trailing newline ignored); default: VOIPSIM_ADMIN_SECRET, if set
+  --pipeline-secret-file FILE
+                         the same for the pipeline's API; default: VOIPSIM_API_SECRET
   --app BUNDLE           the app's bundle id (default com.example.imapp)
   --env ENV              its aps-environment: development (sandbox) or production
   --ios VERSION          the device's iOS version (default 17)
@@ -77,7 +86,8 @@ Options:
   -h, --help             show this help
 
 SIGINT, SIGTERM or 'quit' stop the device and print {"event":"stopped"}. Exit status: 0
-stopped, 1 could not start (mock unreachable, the app could not be set up), 2 bad usage.
+stopped, 1 could not start (mock unreachable or refusing the secret, the app could not be set
+up), 2 bad usage (an unreadable or empty secret file included).
 )";
 } // namespace
 
@@ -134,10 +144,18 @@ std::optional<Options> options_of(const Args& args, std::string& error) {
   auto admin = net::parse_http_endpoint(args.get("mock-admin", ""));
   if (!admin) return error = "--mock-admin: " + admin.error().detail, std::nullopt;
   o.admin = *admin;
+  const auto admin_secret =
+      read_secret(args, "mock-admin-secret-file", mock_apns::kAdminSecretEnv, error);
+  if (!admin_secret) return std::nullopt;
+  o.admin.bearer_secret = *admin_secret;
   if (args.has("pipeline")) {
     auto pipeline = net::parse_http_endpoint(args.get("pipeline", ""));
     if (!pipeline) return error = "--pipeline: " + pipeline.error().detail, std::nullopt;
     o.pipeline = *pipeline;
+    const auto api_secret =
+        read_secret(args, "pipeline-secret-file", pipeline::kApiSecretEnv, error);
+    if (!api_secret) return std::nullopt;
+    o.pipeline->bearer_secret = *api_secret;
   }
   o.app.bundle_id = args.get("app", o.app.bundle_id);
   if (o.app.bundle_id.empty()) return error = "--app needs a bundle id", std::nullopt;
@@ -208,7 +226,8 @@ int device(const std::vector<std::string>& words) {
   const auto args =
       Args::parse(words,
                   {"mock-admin", "pipeline", "app", "env", "ios", "linked-sdk", "callkit", "user",
-                   "certificate-id", "start", "device-id", "seed"},
+                   "certificate-id", "start", "device-id", "seed", "mock-admin-secret-file",
+                   "pipeline-secret-file"},
                   {"no-voip-background", "no-push-capability", "no-consent", "no-login"}, error);
   if (!args) return fail(error, kExitUsage);
   if (!args->positional().empty())
@@ -238,7 +257,9 @@ int device(const std::vector<std::string>& words) {
        [&out](const std::string& m) { out.warning(m); }});
   if (!linked) {
     close(signals);
-    return fail(linked.error().detail + " (is 'voipsim mock-apns' running there?)", kExitFailed);
+    const bool refused = linked.error().code == std::errc::permission_denied;
+    return fail(linked.error().detail + (refused ? "" : " (is 'voipsim mock-apns' running there?)"),
+                kExitFailed);
   }
   remote::DeviceRunner& runner = (*linked)->runner();
 

@@ -1,6 +1,7 @@
 // voipsim mock-apns: the APNs mock as a standalone server for test suites in any language.
 #include "cli/args.hpp"
 #include "cli/commands.hpp"
+#include "cli/secret.hpp"
 #include "core/file.hpp"
 #include "mock_apns/admin_server.hpp"
 #include "mock_apns/json_codec.hpp"
@@ -23,7 +24,7 @@ const char* const kMockApnsHelp =
                          [--pki DIR] [--auth cert,token] [--strict | --permissive]
                          [--tokens FILE] [--config FILE] [--seed N] [--threads N]
                          [--journal-size N] [--per-token-burst N] [--unregister-delay SECONDS]
-                         [--record FILE]
+                         [--record FILE] [--admin-secret-file FILE]
 
 Runs a local mock of Apple's APNs provider API (HTTP/2 over TLS): a sandbox and a production
 listener that answer exactly as APNs does (spec/apns-provider-api.md), and an admin API (plain
@@ -41,13 +42,23 @@ either a provider certificate from DIR (certificate auth) or a JWT signed with D
 Options:
   --sandbox HOST:PORT      sandbox listener (default 127.0.0.1:0, a free port)
   --production HOST:PORT   production listener (default 127.0.0.1:0)
-  --admin HOST:PORT        admin API (default 127.0.0.1:0); keep it on loopback
+  --admin HOST:PORT        admin API (default 127.0.0.1:0); keep it on loopback. Beyond
+                           loopback without a secret it prints {"event":"warning",...} first
+  --admin-secret-file FILE the admin API then needs "Authorization: Bearer <secret>" on
+                           every request but GET /v1/health (else 401); FILE holds the
+                           secret (its trailing newline is ignored), e.g. made with
+                           'openssl rand -hex 32 > FILE; chmod 600 FILE'. Without the flag
+                           the secret comes from VOIPSIM_ADMIN_SECRET, if set. Never a plain
+                           value on the command line: ps would show it
   --pki DIR                a folder written by 'voipsim certs': the mock trusts its CA bundle,
                            serves its server certificate and knows its provider token key
                            (default: a fresh one in a temporary folder, removed on exit; its
                            .p12 password is "voipsim")
-  --auth cert,token        which auth modes to serve (default both): "cert" alone requires a
-                           client certificate, "token" alone asks for none
+  --auth cert,token        which auth modes to serve (default both). "cert" alone: a client
+                           without a certificate is a token connection, as at APNs, whose
+                           requests all get 403 (MissingProviderToken, or
+                           InvalidProviderToken when they carry a JWT); a certificate from
+                           another CA fails the handshake. "token" alone asks for none
   --strict                 unknown device tokens answer 400 BadDeviceToken (default)
   --permissive             any well-formed device token is accepted
   --tokens FILE            token records to load: a JSON array of
@@ -73,7 +84,7 @@ Options:
   -h, --help               show this help
 
 Exit status: 0 stopped by a signal, 1 could not start (busy port, unreadable files),
-2 bad usage.
+2 bad usage (an unreadable or empty secret file included).
 )";
 
 namespace {
@@ -88,11 +99,11 @@ int fail(const std::string& message, int status) {
 
 int mock_apns(const std::vector<std::string>& words) {
   std::string error;
-  const auto args =
-      Args::parse(words,
-                  {"sandbox", "production", "admin", "pki", "auth", "tokens", "config", "seed",
-                   "threads", "journal-size", "per-token-burst", "unregister-delay", "record"},
-                  {"strict", "permissive"}, error);
+  const auto args = Args::parse(words,
+                                {"sandbox", "production", "admin", "pki", "auth", "tokens",
+                                 "config", "seed", "threads", "journal-size", "per-token-burst",
+                                 "unregister-delay", "record", "admin-secret-file"},
+                                {"strict", "permissive"}, error);
   if (!args) return fail(error, kExitUsage);
   if (!args->positional().empty()) {
     return fail("unexpected argument '" + args->positional().front() + "'", kExitUsage);
@@ -103,6 +114,9 @@ int mock_apns(const std::vector<std::string>& words) {
     production = parse_host_port(args->get("production", "127.0.0.1:0"), error, "production");
   if (production) admin = parse_host_port(args->get("admin", "127.0.0.1:0"), error, "admin");
   if (!admin) return fail(error, kExitUsage);
+  const auto admin_secret =
+      read_secret(*args, "admin-secret-file", mock_apns::kAdminSecretEnv, error);
+  if (!admin_secret) return fail(error, kExitUsage);
 
   mock_apns::ServerOptions options;
   options.host = sandbox->host;
@@ -208,12 +222,18 @@ int mock_apns(const std::vector<std::string>& words) {
     remove_temporary_pki();
     return fail(started.error().message(), kExitFailed);
   }
-  mock_apns::AdminServer admin_server(server, {admin->host, admin->port});
+  mock_apns::AdminServerOptions admin_options;
+  admin_options.host = admin->host;
+  admin_options.port = admin->port;
+  admin_options.bearer_secret = *admin_secret;
+  mock_apns::AdminServer admin_server(server, admin_options);
   if (auto started = admin_server.start(); !started) {
     server.stop();
     remove_temporary_pki();
     return fail(started.error().message(), kExitFailed);
   }
+  warn_if_exposed("the admin API", admin->host, *admin_secret, "admin-secret-file",
+                  mock_apns::kAdminSecretEnv);
   std::cout << nlohmann::ordered_json{{"event", "ready"},
                                       {"sandbox",
                                        address(options.host,

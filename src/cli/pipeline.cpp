@@ -3,6 +3,7 @@
 
 #include "cli/args.hpp"
 #include "cli/commands.hpp"
+#include "cli/secret.hpp"
 #include "net/http1_server.hpp"
 #include "pipeline/api.hpp"
 
@@ -17,7 +18,7 @@ namespace cli {
 const char* const kPipelineHelp =
     R"(Usage: voipsim pipeline --apns-sandbox HOST:PORT --apns-production HOST:PORT --ca FILE
                         [--listen HOST:PORT] [--db FILE] [--apple-ca FILE] [--seed N]
-                        [--retry-delay MS] [--max-retries N]
+                        [--retry-delay MS] [--max-retries N] [--api-secret-file FILE]
 
 Runs the IM push backend (spec/im-voip-flow.md): a certificate console, setVOIP, presence, and
 a message service that sends a VoIP push over HTTP/2 to the receiver's APNs environment when
@@ -35,7 +36,8 @@ the receiver is offline, with a durable outbox in SQLite. Its API is JSON over H
                             expired|failed","reason":..,"apns_id":..,"attempts":N}
   GET /v1/health[?wait_idle_ms=N]  (answers once nothing is in flight, or after N ms)
   GET /v1
-Errors are {"error":"<code>","message":"<text>"} with a 4xx status.
+Errors are {"error":"<code>","message":"<text>"} with a 4xx status. With a secret, every
+request but GET /v1/health needs "Authorization: Bearer <secret>" (else 401 UNAUTHORIZED).
 
 When ready it prints {"event":"ready","listen":"127.0.0.1:P"}. Messages still pending when
 it stops (or is killed) are sent again at the next start with the same --db. SIGINT or
@@ -46,9 +48,16 @@ Options:
   --apns-production HOST:PORT   where production certificate IDs push (a mock's "production")
   --ca FILE                     trust anchors for the APNs servers' TLS certificates (PEM; for
                                 'voipsim mock-apns', its PKI's ca-bundle.pem)
-  --listen HOST:PORT            the API's address (default 127.0.0.1:0, a free port)
+  --listen HOST:PORT            the API's address (default 127.0.0.1:0, a free port); beyond
+                                loopback without a secret it prints {"event":"warning",...}
+  --api-secret-file FILE        the API's bearer secret: FILE holds it (its trailing newline
+                                is ignored). Without the flag it comes from
+                                VOIPSIM_API_SECRET, if set. Never a plain value on the command
+                                line: ps would show it
   --db FILE                     the SQLite database (default voipsim-pipeline.db; ":memory:"
-                                keeps nothing)
+                                keeps nothing). It holds the private keys of uploaded .p12
+                                files: it and its -wal/-shm files are made owner-only (0600),
+                                and an existing one loses any group and other permissions
   --apple-ca FILE               Apple root and WWDR CA certificates (PEM) the console checks
                                 uploads against (default: the --ca file)
   --seed N                      jitter of retries repeats for the same seed (default 1)
@@ -58,7 +67,7 @@ Options:
   -h, --help                    show this help
 
 Exit status: 0 stopped by a signal, 1 could not start (unreadable files, busy port, a
-database of another schema version), 2 bad usage.
+database of another schema version), 2 bad usage (an unreadable or empty secret file included).
 )";
 
 namespace {
@@ -77,10 +86,11 @@ pipeline::ApnsEndpoint endpoint_of(const HostPort& where, const char* server_nam
 
 int pipeline(const std::vector<std::string>& words) {
   std::string error;
-  const auto args = Args::parse(words,
-                                {"listen", "db", "apns-sandbox", "apns-production", "ca",
-                                 "apple-ca", "seed", "retry-delay", "max-retries"},
-                                {}, error);
+  const auto args =
+      Args::parse(words,
+                  {"listen", "db", "apns-sandbox", "apns-production", "ca", "apple-ca", "seed",
+                   "retry-delay", "max-retries", "api-secret-file"},
+                  {}, error);
   if (!args) return fail(error, kExitUsage);
   if (!args->positional().empty())
     return fail("unexpected argument '" + args->positional().front() + "'", kExitUsage);
@@ -101,6 +111,8 @@ int pipeline(const std::vector<std::string>& words) {
   const auto delay = seed ? args->number("retry-delay", 1000, 1, 3'600'000, error) : std::nullopt;
   const auto retries = delay ? args->number("max-retries", 3, 0, 100, error) : std::nullopt;
   if (!retries) return fail(error, kExitUsage);
+  const auto secret = read_secret(*args, "api-secret-file", pipeline::kApiSecretEnv, error);
+  if (!secret) return fail(error, kExitUsage);
 
   pipeline::PipelineOptions options;
   options.database = args->get("db", "voipsim-pipeline.db");
@@ -126,9 +138,12 @@ int pipeline(const std::vector<std::string>& words) {
   http.host = listen->host;
   http.port = listen->port;
   http.server_name = "voipsim pipeline";
+  http.auth = pipeline::api_auth(*secret);
   net::Http1Server server(http, pipeline::api_handler(**backend));
   if (auto started = server.start(); !started)
     return fail("--listen: " + started.error().message(), kExitFailed);
+  warn_if_exposed("the pipeline's API", listen->host, *secret, "api-secret-file",
+                  pipeline::kApiSecretEnv);
   std::cout << nlohmann::ordered_json{{"event", "ready"},
                                       {"listen", address(listen->host, server.port())},
                                       {"db", options.database}}

@@ -26,7 +26,7 @@ namespace cli {
 
 const char* const kRunHelp =
     R"(Usage: voipsim run FILE|DIR... [--junit OUT.xml] [--json OUT.json] [--seed N]
-                   [--filter TEXT] [--quiet]
+                   [--filter TEXT] [--quiet] [--live]
 
 Replays scenario files (YAML, or the same structure as JSON; scenarios/README.md is the
 reference). Each scenario runs in its own in-process world: a mock APNs on loopback ports with
@@ -45,7 +45,9 @@ Options:
                  'voipsim pipeline' are started for each scenario and driven through their
                  HTTP APIs, the iPhones follow the mock as 'voipsim device' does; 'advance'
                  waits in real time (at most 30 s a step), so hour-long scenarios are
-                 refused. Timelines then differ run to run.
+                 refused. Timelines then differ run to run. The parts are the run's own,
+                 on loopback, without secrets: VOIPSIM_ADMIN_SECRET and VOIPSIM_API_SECRET
+                 are not passed to them.
   -h, --help     show this help
 
 Output: a progress line per scenario on stderr; each scenario's timeline (coloured on a

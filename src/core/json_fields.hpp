@@ -24,8 +24,8 @@ inline Unexpected<Error> json_field_error(std::string what) {
   return fail(Errc::InvalidArgument, std::move(what));
 }
 
-// Reads `name` from `object` into `out` (string, bool, integer or array of strings); an integer
-// outside the range of `out`'s type is an error, never wrapped.
+// Reads `name` from `object` into `out` (string, bool, integer, number or array of strings); an
+// integer outside the range of `out`'s type is an error, never wrapped.
 template <typename T>
 Result<void> read_json_field(const nlohmann::json& object, const char* name, T& out) {
   const auto found = object.find(name);
@@ -48,6 +48,8 @@ Result<void> read_json_field(const nlohmann::json& object, const char* name, T& 
       return json_field_error(quoted + " must be at least " +
                               std::to_string(std::numeric_limits<T>::min()));
     }
+  } else if constexpr (std::is_floating_point_v<T>) {
+    if (!found->is_number()) return json_field_error(quoted + " must be a number");
   } else if constexpr (std::is_same_v<T, std::vector<std::string>>) {
     if (!found->is_array()) return json_field_error(quoted + " must be an array of strings");
     for (const auto& item : *found) {

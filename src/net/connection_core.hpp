@@ -16,6 +16,7 @@ public:
   virtual void close_with_goaway(std::uint32_t error_code, std::string debug_data,
                                  std::int32_t last_stream_id) = 0;
   virtual void set_max_concurrent_streams(std::uint32_t max_streams) = 0;
+  virtual void drop() = 0;
   // Server shutdown; both run on the connection's thread.
   virtual void begin_shutdown() = 0;
   virtual void force_close() = 0;

@@ -66,6 +66,26 @@ struct H2Session::Impl {
   // Header fields of closed requests, their strings' buffers kept: a request's fields are
   // assigned into them rather than allocated (a JWT, a path and a dozen names per push).
   std::vector<Header> spare_headers;
+  // RFC 9113 §5.1.1: request stream ids the client skipped are closed for good, and HEADERS on
+  // one is a connection error PROTOCOL_ERROR. nghttp2 ignores such HEADERS (it cannot tell them
+  // from streams it closed itself), so the latest skipped ranges [first, last] are kept here.
+  std::int32_t highest_request_id = 0;
+  std::array<std::pair<std::int32_t, std::int32_t>, 8> skipped{};
+  std::size_t next_skipped = 0;
+
+  void note_request_id(std::int32_t id) {
+    const std::int32_t expected = highest_request_id == 0 ? 1 : highest_request_id + 2;
+    if (id > expected) {
+      skipped[next_skipped] = {expected, id - 2};
+      next_skipped = (next_skipped + 1) % skipped.size();
+    }
+    highest_request_id = std::max(highest_request_id, id);
+  }
+  bool was_skipped(std::int32_t id) const {
+    return std::any_of(skipped.begin(), skipped.end(), [id](const auto& range) {
+      return range.first != 0 && id >= range.first && id <= range.second;
+    });
+  }
 
   StreamData* stream(std::int32_t id) const {
     return static_cast<StreamData*>(nghttp2_session_get_stream_user_data(session, id));
@@ -191,10 +211,36 @@ struct H2Session::Impl {
     if (s.side != Side::Server || frame->hd.type != NGHTTP2_HEADERS ||
         frame->headers.cat != NGHTTP2_HCAT_REQUEST)
       return 0;
+    s.note_request_id(frame->hd.stream_id);
     try {
       s.open_stream(frame->hd.stream_id);
     } catch (...) {
       return NGHTTP2_ERR_TEMPORAL_CALLBACK_FAILURE; // resets just this stream
+    }
+    return 0;
+  }
+
+  static int on_begin_frame(nghttp2_session* session, const nghttp2_frame_hd* hd,
+                            void* user) noexcept {
+    auto& s = self(user);
+    if (s.side != Side::Server || hd->type != NGHTTP2_HEADERS) return 0;
+    if (hd->stream_id < s.highest_request_id && s.was_skipped(hd->stream_id))
+      nghttp2_session_terminate_session(session, NGHTTP2_PROTOCOL_ERROR);
+    // A new stream beyond the acknowledged limit: nghttp2 would end the session with its own
+    // text; the handler chooses it here (APNs has its own words, spec §3.2).
+    const std::size_t open_requests = s.all_streams.size() - s.spare.size();
+    if (hd->stream_id > s.highest_request_id &&
+        open_requests >=
+            nghttp2_session_get_local_settings(session, NGHTTP2_SETTINGS_MAX_CONCURRENT_STREAMS)) {
+      std::string text;
+      try {
+        text = s.handler.too_many_streams_debug_data();
+      } catch (...) {
+      }
+      nghttp2_submit_goaway(
+          session, NGHTTP2_FLAG_NONE, nghttp2_session_get_last_proc_stream_id(session),
+          NGHTTP2_PROTOCOL_ERROR, reinterpret_cast<const std::uint8_t*>(text.data()), text.size());
+      return NGHTTP2_ERR_CALLBACK_FAILURE; // read no further; the GOAWAY goes out, then close
     }
     return 0;
   }
@@ -344,6 +390,7 @@ H2Session::create(Side side, const H2SessionOptions& options, H2SessionHandler& 
   nghttp2_session_callbacks* callbacks = nullptr;
   if (int rv = nghttp2_session_callbacks_new(&callbacks); rv != 0)
     return core::fail(make_nghttp2_error(rv), "nghttp2_session_callbacks_new");
+  nghttp2_session_callbacks_set_on_begin_frame_callback(callbacks, Impl::on_begin_frame);
   nghttp2_session_callbacks_set_on_begin_headers_callback(callbacks, Impl::on_begin_headers);
   nghttp2_session_callbacks_set_on_header_callback(callbacks, Impl::on_header);
   nghttp2_session_callbacks_set_on_data_chunk_recv_callback(callbacks, Impl::on_data_chunk);

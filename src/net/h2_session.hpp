@@ -42,6 +42,9 @@ public:
   virtual void on_goaway_sent(std::int32_t /*last_stream_id*/) {}
   // Client side: a response body passed max_body_size; the stream is being reset (CANCEL).
   virtual void on_body_too_large(std::int32_t /*stream_id*/) {}
+  // Server side: the client opened more streams than the MAX_CONCURRENT_STREAMS it acknowledged
+  // (RFC 9113 §5.1.2); the session ends with GOAWAY PROTOCOL_ERROR carrying this debug data.
+  virtual std::string too_many_streams_debug_data() { return "too many concurrent streams"; }
 };
 
 struct H2SessionOptions {

@@ -56,6 +56,8 @@ core::Result<HttpReply> http1_request(const HttpEndpoint& endpoint, std::string_
   request.version(11);
   request.set(http::field::host, endpoint.host + ":" + std::to_string(endpoint.port));
   request.set(http::field::connection, "close");
+  if (!endpoint.bearer_secret.empty())
+    request.set(http::field::authorization, "Bearer " + endpoint.bearer_secret);
   if (!body.empty()) {
     request.set(http::field::content_type, "application/json");
     request.body() = std::string(body);

@@ -16,6 +16,8 @@ namespace net {
 struct HttpEndpoint {
   std::string host;
   std::uint16_t port = 0;
+  // Sent as "Authorization: Bearer <secret>" when not empty (bearer_auth.hpp); never in url().
+  std::string bearer_secret{};
   // "http://HOST:PORT", for messages.
   std::string url() const;
 };

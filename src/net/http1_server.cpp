@@ -151,7 +151,11 @@ private:
     keep_alive_ = parsed.keep_alive();
     answered_ = false;
     request_ = {std::string(parsed.method_string()), std::string(parsed.target()),
-                std::move(parsed.body())};
+                std::move(parsed.body()), std::string(parsed[http::field::authorization])};
+    if (auto refused = check_bearer(server_.options.auth, request_)) {
+      answered_ = true;
+      return send(std::move(*refused));
+    }
     try {
       server_.handler(shared_from_this());
     } catch (const std::exception& e) { // a bug, not the client's fault: say so, keep serving
@@ -165,6 +169,8 @@ private:
     message->result(static_cast<unsigned>(response.status));
     message->set(http::field::server, server_.options.server_name);
     message->set(http::field::content_type, response.content_type);
+    for (const auto& [name, value] : response.headers)
+      message->set(name, value);
     message->body() = std::move(response.body);
     message->keep_alive(keep_alive_);
     message->prepare_payload();
@@ -260,6 +266,15 @@ void Http1Server::stop() {
   });
   // Closing makes every pending operation complete; run() returns once none is left.
   impl_->thread.join();
+}
+
+bool is_loopback_address(const std::string& host) {
+  beast::error_code ec;
+  const auto address = asio::ip::make_address(host, ec);
+  if (ec) return false;
+  if (address.is_v6() && address.to_v6().is_v4_mapped())
+    return asio::ip::make_address_v4(asio::ip::v4_mapped, address.to_v6()).is_loopback();
+  return address.is_loopback();
 }
 
 std::uint16_t Http1Server::port() const {

@@ -5,6 +5,8 @@
 // counterpart of http1_client.hpp; the APNs path is HTTP/2 (server.hpp).
 
 #include "core/result.hpp"
+#include "net/bearer_auth.hpp"
+#include "net/http1_message.hpp"
 
 #include <chrono>
 #include <cstdint>
@@ -13,18 +15,6 @@
 #include <string>
 
 namespace net {
-
-struct Http1Request {
-  std::string method;
-  std::string target; // path and query
-  std::string body;
-};
-
-struct Http1Response {
-  int status = 200;
-  std::string content_type = "application/json";
-  std::string body;
-};
 
 // One request on one connection. Every member may be called from any thread; the callbacks
 // run on the connection's I/O thread. Calls after the connection closed do nothing.
@@ -66,7 +56,13 @@ struct Http1ServerOptions {
   std::size_t max_connections = 1024; // beyond this, new connections are closed at once
   std::string too_large_body =
       R"({"error":"BODY_TOO_LARGE","message":"request body over the limit"})";
+  // With a secret, a request without it gets 401 before the handler runs (bearer_auth.hpp).
+  BearerAuth auth;
 };
+
+// True for 127.0.0.0/8, ::1 and ::ffff:127.x: only this machine can connect. False for anything
+// else, names and unparsable text included.
+bool is_loopback_address(const std::string& host);
 
 class Http1Server {
 public:

@@ -29,6 +29,10 @@ void ConnectionHandle::set_max_concurrent_streams(std::uint32_t max_streams) con
   if (auto connection = connection_.lock()) connection->set_max_concurrent_streams(max_streams);
 }
 
+void ConnectionHandle::drop() const {
+  if (auto connection = connection_.lock()) connection->drop();
+}
+
 void Handler::on_request_too_large(Request&& /*head*/, Responder responder) {
   responder.respond(Response{413, {}, {}});
 }

@@ -58,12 +58,15 @@ public:
   // response given just before goes out first). Called from the HandlerFactory, it sets the
   // value of the connection's initial SETTINGS instead.
   void set_max_concurrent_streams(std::uint32_t max_streams) const;
+  // Closes the connection at once, as a failed network would: no GOAWAY, frames not yet
+  // written are lost and open streams get no answer (a mock's "connection dropped" fault).
+  void drop() const;
 
 private:
   std::weak_ptr<detail::ConnectionCore> connection_;
 };
 
-enum class GoawayCause { Shutdown, IdleTimeout };
+enum class GoawayCause { Shutdown, IdleTimeout, TooManyStreams };
 
 // Per-connection application logic. All calls come on the connection's I/O thread.
 class Handler {

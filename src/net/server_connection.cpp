@@ -88,6 +88,14 @@ public:
     this->schedule_write();
   }
 
+  void drop() override {
+    if (!this->on_own_thread()) {
+      asio::post(this->executor(), [self = shared()] { self->drop(); });
+      return;
+    }
+    this->close_now({});
+  }
+
   bool submit_after_pull() override {
     if (!settings_pending_) return false;
     settings_pending_ = false;
@@ -187,6 +195,10 @@ private:
       slot_.handler_exceptions.fetch_add(1, std::memory_order_relaxed);
       return {};
     }
+  }
+
+  std::string too_many_streams_debug_data() override {
+    return debug_data_for(GoawayCause::TooManyStreams);
   }
 
   void send_final_goaway() {

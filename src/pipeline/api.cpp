@@ -314,4 +314,11 @@ net::Http1Handler api_handler(Pipeline& p) {
   };
 }
 
+net::BearerAuth api_auth(std::string secret) {
+  return {std::move(secret),
+          {"/v1/health"},
+          "the pipeline's API secret ('voipsim pipeline --api-secret-file FILE' or " +
+              std::string(kApiSecretEnv) + ")"};
+}
+
 } // namespace pipeline

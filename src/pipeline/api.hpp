@@ -16,4 +16,12 @@ net::Http1Response handle_api_request(const net::Http1Request& request, Pipeline
 // settle without polling.
 net::Http1Handler api_handler(Pipeline& pipeline);
 
+// The API's bearer check for `secret` (empty: none): every request but GET /v1/health needs
+// "Authorization: Bearer <secret>". Health stays open for readiness probes and for waiting on
+// the outbox; it shows only counts. Goes into net::Http1ServerOptions::auth.
+net::BearerAuth api_auth(std::string secret);
+
+// Where `voipsim pipeline` and `voipsim device` read the secret when no file is given.
+inline constexpr const char* kApiSecretEnv = "VOIPSIM_API_SECRET";
+
 } // namespace pipeline

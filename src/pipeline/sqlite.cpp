@@ -2,7 +2,13 @@
 
 #include "pipeline/error.hpp"
 
+#include <cerrno>
+#include <system_error>
+
+#include <fcntl.h>
 #include <sqlite3.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 namespace pipeline::sqlite {
 namespace {
@@ -21,6 +27,29 @@ core::Error database_error(std::string message, int code, std::string_view where
 
 core::Error connection_error(sqlite3* db, int code, std::string_view where = {}) {
   return database_error(db ? sqlite3_errmsg(db) : sqlite3_errstr(code), code, where);
+}
+
+// The database holds private keys: it must never be readable by others, whatever the umask.
+// SQLite makes the -wal and -shm files with the database file's mode, so creating that file
+// 0600 first covers all three; an existing one (or a companion left by a crash) that others may
+// use loses the group and other bits.
+core::Result<void> make_owner_only(const std::string& path) {
+  for (const char* suffix : {"", "-wal", "-shm", "-journal"}) {
+    const std::string file = path + suffix;
+    const bool main = *suffix == '\0';
+    const int fd = ::open(file.c_str(), O_RDONLY | O_CLOEXEC | (main ? O_CREAT : 0), 0600);
+    // Absent (a companion), or a file SQLite cannot open either: its own error says why.
+    if (fd < 0) continue;
+    struct stat st {};
+    int error = ::fstat(fd, &st) != 0 ? errno : 0;
+    if (error == 0 && (st.st_mode & 077) != 0 && ::fchmod(fd, st.st_mode & 0700) != 0)
+      error = errno;
+    ::close(fd);
+    if (error != 0)
+      return core::fail(std::error_code(error, std::generic_category()),
+                        "cannot make " + file + " readable by its owner only");
+  }
+  return {};
 }
 
 } // namespace
@@ -116,6 +145,10 @@ core::Result<std::unique_ptr<Connection>> Connection::open(const std::string& pa
   sqlite3* raw = nullptr;
   // NOMUTEX: the Store serialises every call itself; SQLite's own mutex would be a second lock.
   const int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX;
+  if (path != ":memory:") {
+    if (auto owner_only = make_owner_only(path); !owner_only)
+      return core::Unexpected(std::move(owner_only).error());
+  }
   const int code = sqlite3_open_v2(path.c_str(), &raw, flags, nullptr);
   std::unique_ptr<sqlite3, Close> db(raw); // closed on every path, even when the open failed
   if (code != SQLITE_OK) return core::Unexpected(connection_error(raw, code));

@@ -72,6 +72,7 @@ private:
 class Connection {
 public:
   // Opens (creating if needed) the database at `path`; ":memory:" for a private in-memory one.
+  // The file and its -wal/-shm companions are owner-only (0600), even an existing wider one.
   static core::Result<std::unique_ptr<Connection>> open(const std::string& path);
   ~Connection();
   Connection(const Connection&) = delete;

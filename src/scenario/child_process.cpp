@@ -1,5 +1,6 @@
 #include "scenario/child_process.hpp"
 
+#include <algorithm>
 #include <cerrno>
 #include <csignal>
 #include <cstring>
@@ -11,10 +12,13 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+extern char** environ;
+
 namespace scenario {
 
 core::Result<std::unique_ptr<ChildProcess>>
-ChildProcess::start(const std::vector<std::string>& argv) {
+ChildProcess::start(const std::vector<std::string>& argv,
+                    const std::vector<std::string>& unset_env) {
   int pipe_fds[2];
   if (::pipe2(pipe_fds, O_CLOEXEC) != 0)
     return core::fail(core::Errc::InvalidArgument, "cannot make a pipe for " + argv.front());
@@ -22,6 +26,14 @@ ChildProcess::start(const std::vector<std::string>& argv) {
   for (const auto& a : argv)
     args.push_back(const_cast<char*>(a.c_str()));
   args.push_back(nullptr);
+  // Made before the fork: the child may only make async-signal-safe calls.
+  std::vector<char*> env;
+  for (char** e = environ; *e != nullptr; ++e) {
+    const std::string_view entry(*e);
+    const auto name = entry.substr(0, entry.find('='));
+    if (std::find(unset_env.begin(), unset_env.end(), name) == unset_env.end()) env.push_back(*e);
+  }
+  env.push_back(nullptr);
   const pid_t parent = ::getpid();
   const pid_t pid = ::fork();
   if (pid == 0) {
@@ -36,7 +48,7 @@ ChildProcess::start(const std::vector<std::string>& argv) {
     ::dup2(pipe_fds[1], STDERR_FILENO);
     const int null = ::open("/dev/null", O_RDONLY);
     if (null >= 0) ::dup2(null, STDIN_FILENO);
-    ::execv(args.front(), args.data());
+    ::execve(args.front(), args.data(), env.data());
     ::_exit(127);
   }
   const int fork_errno = errno;

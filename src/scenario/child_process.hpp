@@ -21,8 +21,10 @@ namespace scenario {
 
 class ChildProcess {
 public:
-  // Starts `argv` (argv[0] is the executable's path).
-  static core::Result<std::unique_ptr<ChildProcess>> start(const std::vector<std::string>& argv);
+  // Starts `argv` (argv[0] is the executable's path) with this process's environment, less the
+  // variables named in `unset_env`.
+  static core::Result<std::unique_ptr<ChildProcess>>
+  start(const std::vector<std::string>& argv, const std::vector<std::string>& unset_env = {});
   // stop().
   ~ChildProcess();
   ChildProcess(const ChildProcess&) = delete;

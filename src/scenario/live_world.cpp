@@ -3,9 +3,11 @@
 #include "core/encoding.hpp"
 #include "fake_device/remote/linked_device.hpp"
 #include "fake_device/remote/pipeline_link.hpp"
+#include "mock_apns/admin_server.hpp"
 #include "mock_apns/push_type.hpp"
 #include "mock_apns/reason.hpp"
 #include "net/http1_client.hpp"
+#include "pipeline/api.hpp"
 #include "scenario/child_process.hpp"
 #include "scenario/provider_client.hpp"
 
@@ -25,6 +27,10 @@ namespace fs = std::filesystem;
 
 constexpr auto kStartTimeout = 60s;
 constexpr auto kSettleTimeout = 20s;
+// The parts are the run's own, on loopback, reached with no secret: a secret meant for other
+// parts in the caller's environment must not lock this run out of them.
+const std::vector<std::string> kSecretVariables = {mock_apns::kAdminSecretEnv,
+                                                   pipeline::kApiSecretEnv};
 
 core::Unexpected<core::Error> fail(const std::string& why) {
   return core::fail(core::Errc::InvalidArgument, why);
@@ -162,7 +168,7 @@ core::Result<void> LiveWorld::start_parts(const Scenario& scenario) {
           std::chrono::duration_cast<std::chrono::seconds>(scenario.setup.unregister_delay)
               .count())};
   if (!scenario.setup.strict_tokens) mock_args.push_back("--permissive");
-  auto mock = ChildProcess::start(mock_args);
+  auto mock = ChildProcess::start(mock_args, kSecretVariables);
   if (!mock) return core::Unexpected(mock.error());
   impl_->mock = std::move(*mock);
   auto mock_ready = impl_->mock->wait_ready(kStartTimeout);
@@ -185,7 +191,8 @@ core::Result<void> LiveWorld::start_parts(const Scenario& scenario) {
                            (impl_->dir / "pipeline.db").string(), "--apns-sandbox",
                            "127.0.0.1:" + std::to_string(sandbox->port), "--apns-production",
                            "127.0.0.1:" + std::to_string(production->port), "--ca",
-                           pki.ca_bundle_file, "--apple-ca", pki.ca_bundle_file, "--seed", seed});
+                           pki.ca_bundle_file, "--apple-ca", pki.ca_bundle_file, "--seed", seed},
+                          kSecretVariables);
   if (!pipeline) return core::Unexpected(pipeline.error());
   impl_->pipeline = std::move(*pipeline);
   auto pipeline_ready = impl_->pipeline->wait_ready(kStartTimeout);

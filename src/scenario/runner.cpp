@@ -158,10 +158,11 @@ bool StepRunner::act(const Step& step) {
     const auto& which = step.push.token;
     std::optional<std::string> token = which;
     if (device_token) {
-      world_.on_device(step.device, [&](Device& d) {
+      auto read = world_.on_device(step.device, [&](Device& d) {
         token = which == "alert" ? d.alert_token(bundle) : d.voip_token(bundle);
         return core::Result<void>{};
       });
+      if (!read) return step_failed(read.error().detail);
     }
     // last_voip: the app's newest VoIP token, even one that was retired (an uninstall).
     if (!token && which == "last_voip" && last_voip_.contains(spec->id))
@@ -241,7 +242,8 @@ void StepRunner::check_all(const Step& step, std::size_t apns_from,
     const std::size_t from = events_from.contains(spec->id) ? events_from.at(spec->id) : 0;
     d.events.assign(events.begin() + static_cast<std::ptrdiff_t>(std::min(from, events.size())),
                     events.end());
-    world_.on_device(id, [&](const fake_device::Device& device) {
+    // `id` comes from device_ids(): the device exists, and reading it cannot fail.
+    (void)world_.on_device(id, [&](const fake_device::Device& device) {
       d.process = std::string(fake_device::to_string(device.process_state(bundle)));
       d.kill_count = device.kill_count(bundle);
       d.voip_blocked = device.voip_launch_blocked(bundle);
@@ -276,7 +278,7 @@ bool StepRunner::run(std::size_t index, const Step& step) {
   result_.steps_run = index + 1;
   for (const auto& id : world_.device_ids()) {
     const std::string bundle = world_.device_spec(id)->app.config.bundle_id;
-    world_.on_device(id, [&](const fake_device::Device& d) {
+    (void)world_.on_device(id, [&](const fake_device::Device& d) { // an id of device_ids()
       if (auto token = d.voip_token(bundle)) last_voip_[id] = *token;
       return core::Result<void>{};
     });

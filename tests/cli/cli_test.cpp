@@ -7,6 +7,7 @@
 
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
+#include <sys/stat.h>
 
 namespace {
 
@@ -115,6 +116,34 @@ TEST(Cli, CertsTakesThePasswordFromAFileAndRefusesImpossibleDates) {
   const auto refused = voipsim(far);
   EXPECT_EQ(refused.exit_code, 2) << refused.describe();
   EXPECT_NE(refused.output.find("year 9999"), std::string::npos) << refused.describe();
+}
+
+// Issue #8 "Security": private keys, .p12 and .p8 files are 0600 whatever the umask, also when
+// --force replaces a file someone made wider.
+TEST(Cli, CertsWritesKeysOwnerOnlyWhateverTheUmask) {
+  const mode_t saved = ::umask(0);
+  support::TempDir dir;
+  const std::string pki = write_pki(dir);
+  const auto mode_of = [](const std::filesystem::path& path) {
+    struct stat st {};
+    EXPECT_EQ(::stat(path.c_str(), &st), 0) << path;
+    return st.st_mode & 0777;
+  };
+  std::size_t secrets = 0;
+  for (const auto& entry : std::filesystem::directory_iterator(pki)) {
+    const std::string name = entry.path().filename().string();
+    const bool secret = name.ends_with(".key") || name.ends_with(".p12") || name.ends_with(".p8");
+    EXPECT_EQ(mode_of(entry.path()), secret ? 0600u : 0644u) << name;
+    secrets += secret ? 1 : 0;
+  }
+  EXPECT_GE(secrets, 10u);
+  ASSERT_EQ(::chmod((pki + "/voip-services.p12").c_str(), 0644), 0);
+  const auto forced =
+      voipsim({"certs", "--out", pki, "--bundle-id", "com.example.imapp", "--team-id", "TEAMA12345",
+               "--key-id", "KB00000001", "--p12-password", "pw", "--force"});
+  EXPECT_EQ(forced.exit_code, 0) << forced.describe();
+  EXPECT_EQ(mode_of(pki + "/voip-services.p12"), 0600u);
+  ::umask(saved);
 }
 
 TEST(Cli, CertsWritesTheSetAndRefusesToOverwrite) {

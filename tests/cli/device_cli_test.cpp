@@ -1,9 +1,10 @@
 // `voipsim device` as its own process against a standalone `voipsim mock-apns` (issue #5,
 // acceptance 3): a push sent with curl to the mock reaches the device, which reports the call;
-// plus its stdin commands and its usage errors.
+// a mock whose admin API needs a secret; plus its stdin commands and its usage errors.
 #include "cli_support.hpp"
 #include "support/child_process.hpp"
 #include "support/curl_push.hpp"
+#include "support/temp_dir.hpp"
 
 #include <csignal>
 
@@ -89,6 +90,59 @@ protected:
   json ready_;
 };
 
+// Issue #8 "Security": a mock started with --admin-secret-file is followed by a device given the
+// same secret (file or VOIPSIM_ADMIN_SECRET); without it the device does not start and says why.
+class DeviceCliWithSecret : public DeviceCli {
+protected:
+  void SetUp() override {
+    secret_file_ = dir_.write("admin.secret", "d3v1ce-follows-the-mock\n");
+    mock_ = std::make_unique<support::BackgroundProcess>(
+        std::vector<std::string>{VOIPSIM_BINARY, "mock-apns", "--admin-secret-file", secret_file_});
+    ASSERT_TRUE(mock_->wait_for_output("\"event\":\"ready\"", 60s)) << mock_->output();
+    ready_ = event_line(mock_->output(), "ready");
+  }
+  support::TempDir dir_;
+  std::string secret_file_;
+};
+
+TEST_F(DeviceCliWithSecret, TheDeviceFollowsTheMockWithTheSecretFromAFile) {
+  const std::string token = start_device({"--mock-admin-secret-file", secret_file_});
+  ASSERT_EQ(token.size(), 64u);
+  const std::string apns_id = push_with_curl(token);
+  ASSERT_FALSE(apns_id.empty());
+  ASSERT_TRUE(device_->wait_for_output(needle("call_reported", apns_id), 30s)) << device_->output();
+  EXPECT_TRUE(event_line(device_->output(), "warning").is_null()) << device_->output();
+  EXPECT_EQ(device_->output().find("d3v1ce-follows-the-mock"), std::string::npos)
+      << device_->output();
+}
+
+TEST_F(DeviceCliWithSecret, TheDeviceTakesTheSecretFromTheEnvironment) {
+  const cli_test::ScopedEnv env("VOIPSIM_ADMIN_SECRET", "d3v1ce-follows-the-mock");
+  const std::string token = start_device();
+  ASSERT_EQ(token.size(), 64u);
+  const std::string apns_id = push_with_curl(token);
+  ASSERT_FALSE(apns_id.empty());
+  EXPECT_TRUE(device_->wait_for_output(needle("call_reported", apns_id), 30s)) << device_->output();
+}
+
+TEST_F(DeviceCliWithSecret, WithoutTheSecretTheDeviceDoesNotStartAndSaysWhy) {
+  const auto bare = voipsim({"device", "--mock-admin", admin_url()});
+  EXPECT_EQ(bare.exit_code, 1) << bare.describe();
+  EXPECT_NE(bare.output.find("refused the request: this API needs a bearer secret"),
+            std::string::npos)
+      << bare.describe();
+  EXPECT_NE(bare.output.find("--admin-secret-file"), std::string::npos) << bare.describe();
+  const auto wrong = voipsim({"device", "--mock-admin", admin_url(), "--mock-admin-secret-file",
+                              dir_.write("wrong.secret", "another-secret")});
+  EXPECT_EQ(wrong.exit_code, 1) << wrong.describe();
+  EXPECT_NE(wrong.output.find("not the one this API was started with"), std::string::npos)
+      << wrong.describe();
+  const auto empty = voipsim({"device", "--mock-admin", admin_url(), "--mock-admin-secret-file",
+                              dir_.write("empty.secret", "")});
+  EXPECT_EQ(empty.exit_code, 2) << empty.describe();
+  EXPECT_NE(empty.output.find("the secret is empty"), std::string::npos) << empty.describe();
+}
+
 TEST_F(DeviceCli, CurlPushToTheStandaloneMockRingsTheDevice) {
   const std::string token = start_device({"--callkit", "immediate"});
   ASSERT_EQ(token.size(), 64u);
@@ -168,7 +222,8 @@ TEST(DeviceCliUsage, HelpListsEveryOptionAndCommand) {
   for (const char* option :
        {"--mock-admin", "--pipeline", "--app", "--env", "--ios", "--linked-sdk",
         "--no-voip-background", "--no-push-capability", "--no-consent", "--callkit", "--user",
-        "--no-login", "--certificate-id", "--start", "--device-id", "--seed"}) {
+        "--no-login", "--certificate-id", "--start", "--device-id", "--seed",
+        "--mock-admin-secret-file", "--pipeline-secret-file"}) {
     EXPECT_NE(help.output.find(std::string("\n  ") + option), std::string::npos) << option;
   }
   for (const char* command : {"launch", "airplane", "answer UUID", "callkit", "reinstall", "quit"})

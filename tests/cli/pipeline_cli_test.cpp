@@ -1,7 +1,7 @@
 // `voipsim pipeline` as its own process (issue #6): a push from the API rings a `voipsim device`
 // through a `voipsim mock-apns`; killed with SIGKILL while pushes are in flight it loses no
 // message, and the pushes the device sees twice are at most those in flight at the kill
-// (acceptance 3); and its usage errors.
+// (acceptance 3); its API secret; and its usage errors.
 #include "cli_support.hpp"
 #include "core/encoding.hpp"
 #include "net/http1_client.hpp"
@@ -59,12 +59,22 @@ protected:
     return mock_ready_["pki"].get<std::string>() + "/" + file;
   }
 
-  // Starts the pipeline on `db`; false when it did not get ready.
-  bool start_pipeline(const std::string& db) {
-    pipeline_ = std::make_unique<support::BackgroundProcess>(std::vector<std::string>{
-        VOIPSIM_BINARY, "pipeline", "--apns-sandbox", mock_ready_["sandbox"], "--apns-production",
-        mock_ready_["production"], "--ca", pki("ca-bundle.pem"), "--db", db, "--retry-delay",
-        "50"});
+  // Starts the pipeline on `db` with `extra` flags; false when it did not get ready.
+  bool start_pipeline(const std::string& db, const std::vector<std::string>& extra = {}) {
+    std::vector<std::string> argv = {VOIPSIM_BINARY,
+                                     "pipeline",
+                                     "--apns-sandbox",
+                                     mock_ready_["sandbox"],
+                                     "--apns-production",
+                                     mock_ready_["production"],
+                                     "--ca",
+                                     pki("ca-bundle.pem"),
+                                     "--db",
+                                     db,
+                                     "--retry-delay",
+                                     "50"};
+    argv.insert(argv.end(), extra.begin(), extra.end());
+    pipeline_ = std::make_unique<support::BackgroundProcess>(argv);
     if (!pipeline_->wait_for_output("\"event\":\"ready\"", 60s)) {
       ADD_FAILURE() << pipeline_->output();
       return false;
@@ -84,11 +94,16 @@ protected:
   }
 
   // Bob's iPhone, logged in and in the background, reporting to the pipeline.
-  void start_device() {
-    device_ = std::make_unique<support::BackgroundProcess>(std::vector<std::string>{
-        VOIPSIM_BINARY, "device", "--mock-admin",
-        "http://" + mock_ready_["admin"].get<std::string>(), "--pipeline", api_.url(), "--user",
-        "bob", "--certificate-id", "1001", "--seed", "8"});
+  void start_device(const std::vector<std::string>& extra = {}) {
+    std::vector<std::string> argv = {
+        VOIPSIM_BINARY,     "device",
+        "--mock-admin",     "http://" + mock_ready_["admin"].get<std::string>(),
+        "--pipeline",       api_.url(),
+        "--user",           "bob",
+        "--certificate-id", "1001",
+        "--seed",           "8"};
+    argv.insert(argv.end(), extra.begin(), extra.end());
+    device_ = std::make_unique<support::BackgroundProcess>(argv);
     ASSERT_TRUE(device_->wait_for_output("\"event\":\"ready\"", 60s)) << device_->output();
     ASSERT_TRUE(event_line(device_->output(), "ready")["voip_token"].is_string());
     const json registration = call(api_, "GET", "/v1/users/bob/registration", nullptr, 200);
@@ -212,10 +227,47 @@ TEST_F(PipelineCli, KilledWithPushesInFlightItLosesNoMessageAndCountsTheDuplicat
   EXPECT_LE(static_cast<std::size_t>(duplicates), in_flight_at_kill);
 }
 
+// Issue #8 "Security": with --api-secret-file every route but GET /v1/health needs the secret.
+TEST_F(PipelineCli, TheApiSecretGuardsEveryRouteButHealth) {
+  support::TempDir dir;
+  const std::string secret = "7e3a-pipeline-api-secret";
+  const std::string secret_file = dir.write("api.secret", secret + "\n");
+  ASSERT_TRUE(start_pipeline(dir.file("pipeline.db"), {"--api-secret-file", secret_file}));
+  EXPECT_TRUE(event_line(pipeline_->output(), "warning").is_null()) << pipeline_->output();
+
+  const json refused = call(api_, "GET", "/v1/console/certificates", nullptr, 401);
+  EXPECT_EQ(refused["error"], "UNAUTHORIZED") << refused;
+  EXPECT_NE(refused["message"].get<std::string>().find("--api-secret-file"), std::string::npos)
+      << refused;
+  net::HttpEndpoint wrong = api_;
+  wrong.bearer_secret = secret + "0";
+  EXPECT_EQ(call(wrong, "POST", "/v1/users/bob/presence", {{"state", "background"}}, 401)["error"],
+            "UNAUTHORIZED");
+  EXPECT_EQ(call(api_, "GET", "/v1/health?wait_idle_ms=0", nullptr, 200)["status"], "ok");
+
+  api_.bearer_secret = secret;
+  upload_certificate();
+  EXPECT_EQ(call(api_, "GET", "/v1/console/certificates", nullptr, 200)["certificates"].size(), 1u);
+  // The device reports its token (setVOIP) with the same secret.
+  start_device({"--pipeline-secret-file", secret_file});
+  EXPECT_TRUE(event_line(device_->output(), "warning").is_null()) << device_->output();
+  EXPECT_EQ(pipeline_->output().find(secret), std::string::npos) << pipeline_->output();
+}
+
+TEST_F(PipelineCli, AnApiBeyondLoopbackWithoutASecretIsWarnedAbout) {
+  ASSERT_TRUE(start_pipeline(":memory:", {"--listen", "0.0.0.0:0"}));
+  const json warning = event_line(pipeline_->output(), "warning");
+  ASSERT_TRUE(warning.is_object()) << pipeline_->output();
+  EXPECT_NE(warning["message"].get<std::string>().find("the pipeline's API listens on 0.0.0.0"),
+            std::string::npos)
+      << warning;
+  EXPECT_NE(warning["message"].get<std::string>().find("VOIPSIM_API_SECRET"), std::string::npos);
+}
+
 TEST(PipelineCliUsage, ErrorsSayWhatIsWrong) {
   support::TempDir dir;
   const std::string ca = dir.write("ca.pem", "not a certificate");
-  const std::pair<std::vector<std::string>, const char*> usage[] = {
+  const std::pair<std::vector<std::string>, std::string> usage[] = {
       {{"pipeline"}, "--apns-sandbox is required"},
       {{"pipeline", "--apns-sandbox", "127.0.0.1:1"}, "--apns-production is required"},
       {{"pipeline", "--apns-sandbox", "x", "--apns-production", "127.0.0.1:2", "--ca", ca},
@@ -223,6 +275,12 @@ TEST(PipelineCliUsage, ErrorsSayWhatIsWrong) {
       {{"pipeline", "--apns-sandbox", "127.0.0.1:1", "--apns-production", "127.0.0.1:2", "--ca", ca,
         "--retry-delay", "0"},
        "--retry-delay"},
+      {{"pipeline", "--apns-sandbox", "127.0.0.1:1", "--apns-production", "127.0.0.1:2", "--ca", ca,
+        "--api-secret-file", dir.write("empty.secret", "")},
+       "--api-secret-file " + dir.file("empty.secret") + ": the secret is empty"},
+      {{"pipeline", "--apns-sandbox", "127.0.0.1:1", "--apns-production", "127.0.0.1:2", "--ca", ca,
+        "--api-secret-file", dir.file("missing.secret")},
+       "cannot read --api-secret-file"},
   };
   for (const auto& [args, message] : usage) {
     const auto run = voipsim(args);
@@ -238,8 +296,9 @@ TEST(PipelineCliUsage, ErrorsSayWhatIsWrong) {
 TEST(PipelineCliUsage, HelpListsEveryOptionAndRoute) {
   const auto help = voipsim({"help", "pipeline"});
   ASSERT_EQ(help.exit_code, 0);
-  for (const char* option : {"--apns-sandbox", "--apns-production", "--ca", "--listen", "--db",
-                             "--apple-ca", "--seed", "--retry-delay", "--max-retries"})
+  for (const char* option :
+       {"--apns-sandbox", "--apns-production", "--ca", "--listen", "--db", "--apple-ca", "--seed",
+        "--retry-delay", "--max-retries", "--api-secret-file"})
     EXPECT_NE(help.output.find(std::string("\n  ") + option), std::string::npos) << option;
   for (const char* route :
        {"/v1/console/certificates", "/v1/users/{user}/voip-token", "/v1/messages", "/v1/health"})

@@ -88,4 +88,15 @@ TEST(RunCli, LiveRunsTheSameScenariosAgainstStandaloneProcesses) {
   EXPECT_NE(hour.output.find("--live runs in real time"), std::string::npos) << hour.output;
 }
 
+// The parts --live starts are its own: secrets meant for other mocks and pipelines in the
+// caller's environment do not reach them, so the run is not locked out of its own parts.
+TEST(RunCli, LiveIgnoresSecretsInTheEnvironment) {
+  const cli_test::ScopedEnv admin("VOIPSIM_ADMIN_SECRET", "meant-for-another-mock");
+  const cli_test::ScopedEnv api("VOIPSIM_API_SECRET", "meant-for-another-pipeline");
+  const auto r =
+      cli_test::voipsim({"run", "--live", "--quiet", kScenarios + "/flows/happy-path.yaml"});
+  EXPECT_EQ(r.exit_code, 0) << r.describe();
+  EXPECT_NE(r.output.find("1 of 1 scenarios passed"), std::string::npos) << r.output;
+}
+
 } // namespace

@@ -1,6 +1,6 @@
 // The device's links to a standalone mock, against a real mock_apns::Server and its admin API on
-// loopback: tokens issued at the mock, retired there, reachability holding pushes, and a push
-// sent with curl reaching the device's CallKit.
+// loopback: tokens issued at the mock, retired there, reachability holding pushes, a push
+// sent with curl reaching the device's CallKit, and a mock whose admin API needs a secret.
 #include "fake_device/remote/delivery_follower.hpp"
 #include "fake_device/remote/device_runner.hpp"
 #include "fake_device/remote/mock_link.hpp"
@@ -101,6 +101,42 @@ TEST(MockLink, UnreachableMockIsAClearError) {
   const auto issued =
       link.issue({"iphone-1", kBundle, ApsEnvironment::Development, PushKind::Voip});
   EXPECT_FALSE(issued);
+}
+
+// Issue #8 "Security": the link sends the endpoint's secret, and a missing or wrong one stops
+// the start with the mock's own words.
+TEST(MockLink, AMockWithASecretIsReachedOnlyWithIt) {
+  testing::LinkedMock mock("link-secret-42");
+  for (const char* secret : {"", "not-link-secret-42"}) {
+    net::HttpEndpoint admin = mock.admin();
+    admin.bearer_secret = secret;
+    MockLink link(admin, 5);
+    std::uint64_t cursor = 0;
+    const auto checked = link.check(cursor);
+    ASSERT_FALSE(checked) << secret;
+    EXPECT_EQ(checked.error().code, std::errc::permission_denied);
+    EXPECT_NE(checked.error().detail.find("refused the request"), std::string::npos)
+        << checked.error().detail;
+    EXPECT_NE(checked.error().detail.find("--admin-secret-file"), std::string::npos)
+        << checked.error().detail;
+    EXPECT_FALSE(link.issue({"iphone-1", kBundle, ApsEnvironment::Development, PushKind::Voip}));
+  }
+  MockLink link(mock.admin(), 5);
+  std::uint64_t cursor = 0;
+  ASSERT_TRUE(link.check(cursor));
+  const auto token = link.issue({"iphone-1", kBundle, ApsEnvironment::Development, PushKind::Voip});
+  ASSERT_TRUE(token) << token.error().message();
+  EXPECT_TRUE(mock.server().tokens().find(*token));
+}
+
+TEST(DeliveryFollower, FollowsAMockWhoseAdminApiNeedsASecret) {
+  testing::LinkedMock mock("follower-secret-7");
+  testing::RemoteDevice device(mock.admin());
+  const std::string token = device.install_in_background();
+  ASSERT_FALSE(token.empty());
+  const std::string apns_id = mock.push_with_curl(token);
+  ASSERT_FALSE(apns_id.empty());
+  EXPECT_TRUE(device.wait_for(DeviceEventKind::CallReported, apns_id));
 }
 
 TEST(HttpClient, SilentServerTimesOut) {

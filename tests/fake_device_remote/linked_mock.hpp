@@ -13,16 +13,19 @@
 
 namespace fake_device::testing {
 
-// A mock with its admin API, as `voipsim mock-apns` runs them.
+// A mock with its admin API, as `voipsim mock-apns` runs them; with `secret`, the admin API
+// requires it (--admin-secret-file).
 class LinkedMock {
 public:
-  LinkedMock() : admin_(mock_.server(), {"127.0.0.1", 0}) {
+  explicit LinkedMock(std::string secret = {})
+      : secret_(std::move(secret)), admin_(mock_.server(), {.bearer_secret = secret_}) {
     if (auto started = admin_.start(); !started)
       throw std::runtime_error(started.error().message());
   }
   mock_apns::Server& server() { return mock_.server(); }
   const mock_apns::testing::ScopedMockApns& scoped() const { return mock_; }
-  net::HttpEndpoint admin() const { return {"127.0.0.1", admin_.port()}; }
+  // The admin API, with the secret to send.
+  net::HttpEndpoint admin() const { return {"127.0.0.1", admin_.port(), secret_}; }
 
   // Sends a VoIP push with curl and a VoIP Services certificate; the apns-id answered with 200,
   // or "" (the failure is reported).
@@ -41,6 +44,7 @@ public:
 
 private:
   mock_apns::testing::ScopedMockApns mock_;
+  std::string secret_;
   mock_apns::AdminServer admin_;
 };
 

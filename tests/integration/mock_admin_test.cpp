@@ -1,5 +1,6 @@
 // The admin API of a running mock, driven with curl as a user's script would: tokens, keys,
-// journal and verify, faults, deliveries (long-poll and event stream), metrics, bad input.
+// journal and verify, faults, deliveries (long-poll and event stream), metrics, bad input, and
+// the bearer secret.
 #include "integration/mock_fixture.hpp"
 #include "mock_apns/admin_server.hpp"
 #include "support/child_process.hpp"
@@ -170,6 +171,33 @@ TEST_F(AdminApi, FaultsAnswerTheNextRequestsAndThenStop) {
   EXPECT_TRUE(call("GET", "/v1/faults").parsed()["faults"].empty());
 }
 
+// A dropped connection after APNs took the push: the provider sees a transport failure, not an
+// answer, yet the push was delivered; the journal says the answer was dropped.
+TEST_F(AdminApi, ADropFaultCutsTheConnectionAfterThePushWasDelivered) {
+  ASSERT_EQ(call("POST", "/v1/tokens", add_token_body()).status, 200);
+  const auto fault = call("POST", "/v1/faults", R"({"drop":true})");
+  ASSERT_EQ(fault.status, 200) << fault.body;
+  EXPECT_EQ(call("GET", "/v1/faults").parsed()["faults"][0]["drop"], true);
+  const WirePki& pki = WirePki::get();
+  const auto cut = support::run_process(
+      {"curl", "-sS", "--http2", "--cacert", pki.ca_bundle, "--cert", pki.cert_file("C_UNIV"),
+       "--key", pki.key_file("C_UNIV"), "--resolve", mock_.curl_resolve(Environment::Sandbox), "-H",
+       "apns-push-type: voip", "-H", "apns-topic: com.example.imapp.voip", "-d", R"({"aps":{}})",
+       mock_.origin(Environment::Sandbox) + "/3/device/" + kToken},
+      30s);
+  EXPECT_NE(cut.exit_code, 0) << "curl got an answer:\n" << cut.describe();
+  const auto journal = call("GET", "/v1/journal").parsed();
+  ASSERT_EQ(journal["entries"].size(), 1u) << journal.dump();
+  EXPECT_EQ(journal["entries"][0]["status"], 200);
+  EXPECT_EQ(journal["entries"][0]["answer_dropped"], true);
+  EXPECT_EQ(journal["counters"]["answers_dropped"], 1);
+  EXPECT_EQ(call("GET", "/v1/deliveries?after=0").parsed()["deliveries"].size(), 1u);
+  EXPECT_NE(call("GET", "/metrics").body.find("apns_answers_dropped_total 1"), std::string::npos);
+  EXPECT_EQ(push(kToken).status, 200) << "the fault was used up";
+  EXPECT_EQ(call("POST", "/v1/faults", R"({"reason":"BadTopic","probability":2})").status, 400);
+  EXPECT_EQ(call("POST", "/v1/faults", R"({"drop":"yes"})").status, 400);
+}
+
 TEST_F(AdminApi, JournalQueriesAndVerifyExplainsAFailedExpectation) {
   ASSERT_EQ(call("POST", "/v1/tokens", add_token_body()).status, 200);
   EXPECT_EQ(push(kToken).status, 200);
@@ -259,6 +287,69 @@ TEST_F(AdminApi, ResetForgetsJournalAndFaultsButKeepsTokens) {
   EXPECT_TRUE(call("GET", "/v1/journal").parsed()["entries"].empty());
   EXPECT_TRUE(call("GET", "/v1/faults").parsed()["faults"].empty());
   EXPECT_EQ(call("GET", "/v1/tokens").parsed()["total"], 6);
+}
+
+// Issue #8 "Security": with a secret, every endpoint but GET /v1/health answers 401 to a request
+// without "Authorization: Bearer <secret>" and changes nothing.
+TEST(AdminApiSecret, OnlyTheRightBearerSecretGetsIn) {
+  ASSERT_FALSE(support::find_program("curl").empty()) << "curl is missing: run scripts/setup.sh";
+  constexpr const char* kSecret = "9f1c2ab7d4e0-admin-secret";
+  MockFixture mock;
+  mock_apns::AdminServerOptions options;
+  options.bearer_secret = kSecret;
+  mock_apns::AdminServer admin(mock.server(), options);
+  ASSERT_TRUE(admin.start());
+  const std::string base = "http://127.0.0.1:" + std::to_string(admin.port());
+  // Headers and body of one curl request, the status on the last line.
+  auto curl = [&](const std::string& method, const std::string& path,
+                  std::vector<std::string> extra = {}) {
+    std::vector<std::string> argv = {"curl", "-sS", "-i", "-X", method, "-w", "\n%{http_code}"};
+    argv.insert(argv.end(), extra.begin(), extra.end());
+    argv.push_back(base + path);
+    const auto run = support::run_process(argv, 30s);
+    EXPECT_EQ(run.exit_code, 0) << run.describe();
+    const auto newline = run.output.rfind('\n');
+    return HttpResult{std::atoi(run.output.c_str() + newline + 1), run.output.substr(0, newline)};
+  };
+  const std::size_t tokens_before = mock.server().tokens().size();
+  const std::vector<std::string> add = {
+      "-H", "content-type: application/json", "--data-binary",
+      json{{"token", kToken}, {"environment", "sandbox"}, {"topic", "com.example.imapp.voip"}}
+          .dump()};
+
+  const auto bare = curl("POST", "/v1/tokens", add);
+  EXPECT_EQ(bare.status, 401) << bare.body;
+  EXPECT_NE(bare.body.find("WWW-Authenticate: Bearer realm=\"voipsim\"\r\n"), std::string::npos)
+      << bare.body;
+  const json refusal = json::parse(bare.body.substr(bare.body.find("\r\n\r\n") + 4));
+  EXPECT_EQ(refusal["error"], "UNAUTHORIZED");
+  EXPECT_NE(refusal["message"].get<std::string>().find("--admin-secret-file"), std::string::npos)
+      << refusal;
+
+  auto wrong = add;
+  wrong.insert(wrong.end(), {"-H", "Authorization: Bearer 9f1c2ab7d4e0-admin-secreT"});
+  const auto refused = curl("POST", "/v1/tokens", wrong);
+  EXPECT_EQ(refused.status, 401) << refused.body;
+  EXPECT_NE(refused.body.find("error=\"invalid_token\""), std::string::npos) << refused.body;
+  EXPECT_EQ(refused.body.find(kSecret), std::string::npos) << "the secret was echoed";
+  EXPECT_EQ(mock.server().tokens().size(), tokens_before) << "a refused request changed the mock";
+
+  auto right = add;
+  right.insert(right.end(), {"-H", std::string("Authorization: Bearer ") + kSecret});
+  const auto added = curl("POST", "/v1/tokens", right);
+  EXPECT_EQ(added.status, 200) << added.body;
+  EXPECT_EQ(mock.server().tokens().size(), tokens_before + 1);
+
+  // Health stays open (readiness probes); everything else needs the secret, streams included.
+  EXPECT_EQ(curl("GET", "/v1/health").status, 200);
+  EXPECT_EQ(curl("POST", "/v1/health").status, 401);
+  for (const char* path : {"/v1", "/v1/journal", "/metrics", "/v1/deliveries/stream?after=0",
+                           "/v1/deliveries?after=0&wait_ms=1000", "/v1/settings"}) {
+    EXPECT_EQ(curl("GET", path).status, 401) << path;
+  }
+  const std::string bearer = std::string("Authorization: Bearer ") + kSecret;
+  EXPECT_EQ(curl("GET", "/metrics", {"-H", bearer}).status, 200);
+  EXPECT_EQ(curl("GET", "/v1/journal", {"-H", bearer}).status, 200);
 }
 
 } // namespace

@@ -5,6 +5,7 @@
 #include "integration/test_server.hpp"
 #include "net/client.hpp"
 #include "support/child_process.hpp"
+#include "support/raw_h2.hpp"
 #include "support/temp_dir.hpp"
 #include "support/wait.hpp"
 
@@ -16,6 +17,7 @@ namespace {
 using namespace std::chrono_literals;
 using mock_apns::Environment;
 using mock_apns_test::SpecWorld;
+namespace h2 = support::h2;
 
 constexpr const char* kVoipToken = mock_apns_test::T_VOIP_SBX;
 
@@ -65,12 +67,8 @@ protected:
 // s_client printed.
 support::ProcessResult raw_frames(MockFixture& mock, const std::string& frames, bool goaway = true,
                                   const std::string& certificate = "") {
-  std::string input = "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n";
-  input += std::string("\x00\x00\x00\x04\x00\x00\x00\x00\x00", 9); // SETTINGS
-  input += frames;
-  if (goaway) {
-    input += std::string("\x00\x00\x08\x07\x00\x00\x00\x00\x00", 9) + std::string(8, '\0');
-  }
+  std::string input = std::string(h2::kPreface) + h2::settings({}) + frames;
+  if (goaway) input += h2::goaway(0, h2::NO_ERROR);
   std::vector<std::string> argv = {"openssl",
                                    "s_client",
                                    "-quiet",
@@ -83,29 +81,6 @@ support::ProcessResult raw_frames(MockFixture& mock, const std::string& frames, 
                              WirePki::get().key_file(certificate)});
   }
   return support::run_process(argv, 30s, input);
-}
-
-// Frame bytes for raw-frame tests: a 9-byte header then the payload (RFC 9113 §4.1).
-std::string frame(std::uint8_t type, std::uint8_t flags, std::uint32_t stream,
-                  const std::string& payload) {
-  std::string out;
-  const auto size = static_cast<std::uint32_t>(payload.size());
-  for (int shift : {16, 8, 0})
-    out += static_cast<char>((size >> shift) & 0xFF);
-  out += static_cast<char>(type);
-  out += static_cast<char>(flags);
-  for (int shift : {24, 16, 8, 0})
-    out += static_cast<char>((stream >> shift) & 0xFF);
-  return out + payload;
-}
-
-// HPACK integer with a 7-bit prefix (RFC 7541 §5.1), H bit 0: a plain string length.
-std::string hpack_length(std::size_t n) {
-  if (n < 127) return std::string(1, static_cast<char>(n));
-  std::string out(1, '\x7f');
-  for (n -= 127; n >= 128; n /= 128)
-    out += static_cast<char>(n % 128 + 128);
-  return out + static_cast<char>(n);
 }
 
 // Request R as HEADERS (literal fields without indexing, RFC 7541 §6.2.2) and DATA frames;
@@ -122,10 +97,12 @@ std::string raw_request_r(std::uint32_t stream, bool with_body = true) {
       {"apns-id", mock_apns_test::kDefaultApnsId}};
   std::string block;
   for (const auto& [name, value] : fields) {
-    block += '\0' + hpack_length(name.size()) + name + hpack_length(value.size()) + value;
+    block += h2::hpack_literal(name, value);
   }
-  const std::string headers = frame(0x1, 0x4, stream, block);
-  return with_body ? headers + frame(0x0, 0x1, stream, R"({"aps":{},"call":"x"})") : headers;
+  const std::string headers = h2::frame(h2::HEADERS, h2::END_HEADERS, stream, block);
+  return with_body
+             ? headers + h2::frame(h2::DATA, h2::END_STREAM, stream, R"({"aps":{},"call":"x"})")
+             : headers;
 }
 
 // V67: HEADERS without END_STREAM and no DATA: 400 IdleTimeout on that stream once

@@ -1,10 +1,12 @@
 // net::Http1Server and net::http1_request against each other (and curl): answers at once and
-// later, body limits, malformed requests, a throwing handler, and stop() with a request waiting.
+// later, body limits, malformed requests, a throwing handler, stop() with a request waiting, and
+// the bearer secret.
 #include "net/http1_client.hpp"
 #include "net/http1_server.hpp"
 #include "support/child_process.hpp"
 #include "support/wait.hpp"
 
+#include <atomic>
 #include <future>
 
 #include <gtest/gtest.h>
@@ -172,6 +174,52 @@ TEST(Http1Server, BusyPortIsAClearError) {
   const auto started = second.start();
   ASSERT_FALSE(started);
   EXPECT_NE(started.error().detail.find("cannot listen on 127.0.0.1:"), std::string::npos);
+}
+
+TEST(Http1Server, ABearerSecretIsCheckedBeforeTheHandler) {
+  ASSERT_FALSE(support::find_program("curl").empty());
+  std::atomic<int> handled{0};
+  net::Http1ServerOptions options;
+  options.auth = {"k3y-for-the-test", {"/v1/health"}, "the test's secret"};
+  net::Http1Server server(options, net::answer_at_once([&](const net::Http1Request& r) {
+                            ++handled;
+                            return net::Http1Response{200, "text/plain", r.target};
+                          }));
+  ASSERT_TRUE(server.start());
+  const std::string url = "http://127.0.0.1:" + std::to_string(server.port());
+
+  const auto bare = support::run_process({"curl", "-sS", "-i", url + "/v1/tokens"}, 30s);
+  ASSERT_EQ(bare.exit_code, 0) << bare.describe();
+  EXPECT_EQ(bare.output.rfind("HTTP/1.1 401 Unauthorized\r\n", 0), 0u) << bare.output;
+  EXPECT_NE(bare.output.find("WWW-Authenticate: Bearer realm=\"voipsim\"\r\n"), std::string::npos)
+      << bare.output;
+  EXPECT_NE(bare.output.find(R"({"error":"UNAUTHORIZED")"), std::string::npos) << bare.output;
+  EXPECT_EQ(handled, 0);
+
+  const auto right = support::run_process(
+      {"curl", "-sS", "-H", "Authorization: Bearer k3y-for-the-test", url + "/v1/tokens"}, 30s);
+  EXPECT_EQ(right.output, "/v1/tokens") << right.describe();
+  EXPECT_EQ(handled, 1);
+
+  net::HttpEndpoint with_secret = endpoint_of(server);
+  with_secret.bearer_secret = "k3y-for-the-test";
+  const auto ours = net::http1_request(with_secret, "POST", "/v1/x", "{}", 5s);
+  ASSERT_TRUE(ours) << ours.error().message();
+  EXPECT_EQ(ours->status, 200);
+  const auto without = net::http1_request(endpoint_of(server), "POST", "/v1/x", "{}", 5s);
+  ASSERT_TRUE(without) << without.error().message();
+  EXPECT_EQ(without->status, 401);
+  const auto health = net::http1_request(endpoint_of(server), "GET", "/v1/health", {}, 5s);
+  ASSERT_TRUE(health) << health.error().message();
+  EXPECT_EQ(health->status, 200);
+  EXPECT_EQ(handled, 3);
+}
+
+TEST(Http1Server, LoopbackAddressesAreToldApart) {
+  for (const char* host : {"127.0.0.1", "127.1.2.3", "::1", "::ffff:127.0.0.1"})
+    EXPECT_TRUE(net::is_loopback_address(host)) << host;
+  for (const char* host : {"0.0.0.0", "::", "10.0.0.1", "192.168.1.2", "localhost", "", "junk"})
+    EXPECT_FALSE(net::is_loopback_address(host)) << host;
 }
 
 } // namespace

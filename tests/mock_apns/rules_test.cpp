@@ -4,6 +4,9 @@
 #include "mock_apns/rate_limiter.hpp"
 #include "mock_apns/reason.hpp"
 
+#include <algorithm>
+#include <cmath>
+
 #include <gtest/gtest.h>
 
 namespace mock_apns {
@@ -118,6 +121,60 @@ TEST(Faults, ShutdownImpliesGoawayAndEmptyRulesAreRefused) {
   topic.scope = FaultScope::Topic;
   topic.reason = Reason::Forbidden;
   EXPECT_FALSE(faults.add(topic)) << "a topic fault needs its topic";
+}
+
+// Soaks hit a share of requests at random; the same seed hits the same requests.
+TEST(Faults, AProbabilityHitsThatShareOfRequestsTheSameWayForTheSameSeed) {
+  FaultRule rule;
+  rule.count = -1;
+  rule.probability = 0.25;
+  rule.reason = Reason::ServiceUnavailable;
+  std::vector<bool> hits[2];
+  for (auto& run : hits) {
+    Faults faults(7);
+    ASSERT_TRUE(faults.add(rule));
+    for (int i = 0; i < 4000; ++i)
+      run.push_back(faults.take("aa", "t", "").has_value());
+  }
+  EXPECT_EQ(hits[0], hits[1]);
+  const auto n = std::count(hits[0].begin(), hits[0].end(), true);
+  EXPECT_GT(n, 800);
+  EXPECT_LT(n, 1200);
+
+  Faults other(8);
+  ASSERT_TRUE(other.add(rule));
+  std::vector<bool> third;
+  for (int i = 0; i < 4000; ++i)
+    third.push_back(other.take("aa", "t", "").has_value());
+  EXPECT_NE(third, hits[0]) << "another seed, other requests";
+}
+
+TEST(Faults, AMissedDrawDoesNotUseUpTheCountAndFallsThroughToTheNextRule) {
+  Faults faults(1);
+  FaultRule rare;
+  rare.count = 1;
+  rare.probability = 1e-9;
+  rare.reason = Reason::InternalServerError;
+  FaultRule drop;
+  drop.drop = true;
+  ASSERT_TRUE(faults.add(rare));
+  ASSERT_TRUE(faults.add(drop));
+  const auto hit = faults.take("aa", "t", "");
+  ASSERT_TRUE(hit);
+  EXPECT_TRUE(hit->drop);
+  EXPECT_FALSE(hit->reason);
+  ASSERT_EQ(faults.list().size(), 1u) << "the drop rule is used up, the rare one is not";
+  EXPECT_EQ(faults.list()[0].rule.count, 1);
+}
+
+TEST(Faults, ProbabilitiesOutsideZeroToOneAreRefused) {
+  Faults faults;
+  for (double p : {0.0, -0.5, 1.5, std::nan("")}) {
+    FaultRule rule;
+    rule.reason = Reason::ServiceUnavailable;
+    rule.probability = p;
+    EXPECT_FALSE(faults.add(rule)) << p;
+  }
 }
 
 } // namespace

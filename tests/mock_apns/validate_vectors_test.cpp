@@ -52,6 +52,8 @@ public:
   }
 
   ProviderKeys& keys() { return keys_; }
+  // A mock serving certificate auth only (voipsim mock-apns --auth cert).
+  void refuse_provider_tokens() { ctx_.token_auth = false; }
 
 private:
   Settings settings_;
@@ -170,6 +172,25 @@ TEST(ValidationRules, RevokingOrRemovingAKeyReachesConnectionsAlreadyUsingIt) {
     }
     EXPECT_EQ(mock.send(v.steps[0]).reason, Reason::InvalidProviderToken)
         << (remove ? "removed" : "revoked");
+  }
+}
+
+// Spec §2: a connection without a certificate is a token connection even when the mock serves
+// certificates only; with no token it is MissingProviderToken, with any token Invalid.
+TEST(ValidationRules, ACertificateOnlyMockRefusesEveryProviderToken) {
+  const std::pair<SpecVector, std::optional<Reason>> cases[] = {
+      {single(R().without_authorization()), Reason::MissingProviderToken},
+      {single(R()), Reason::InvalidProviderToken},
+      {single(R(), "C_UNIV"), std::nullopt},
+  };
+  for (const auto& [vector, reason] : cases) {
+    PureMock mock(vector);
+    mock.refuse_provider_tokens();
+    const Verdict verdict = mock.send(vector.steps[0]);
+    EXPECT_EQ(verdict.reason, reason) << verdict.cause;
+    if (reason == Reason::InvalidProviderToken) {
+      EXPECT_NE(verdict.cause.find("certificate auth only"), std::string::npos) << verdict.cause;
+    }
   }
 }
 

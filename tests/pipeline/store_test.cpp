@@ -10,6 +10,7 @@
 
 #include <gtest/gtest.h>
 #include <sqlite3.h>
+#include <sys/stat.h>
 
 namespace {
 
@@ -491,6 +492,50 @@ TEST(StoreFile, GarbageIsRefusedAndLeftAlone) {
         << refused.error().message();
     EXPECT_EQ(support::read_file(path), content) << name;
   }
+}
+
+// The database holds private keys: owner-only whatever the umask (issue #8, "Security").
+class OwnerOnlyFiles : public ::testing::Test {
+protected:
+  void SetUp() override { saved_ = ::umask(0); } // the widest: 0644 files would stay 0644
+  void TearDown() override { ::umask(saved_); }
+
+  static unsigned mode_of(const std::string& path) {
+    struct stat st {};
+    EXPECT_EQ(::stat(path.c_str(), &st), 0) << path;
+    return st.st_mode & 0777;
+  }
+
+  // A store at `path_` holding one certificate, so that a key is on disk.
+  std::unique_ptr<Store> store_with_a_key() {
+    auto store = open_store(path_);
+    if (store && !store->add_certificate(sample_certificate())) ADD_FAILURE() << "not added";
+    return store;
+  }
+
+  mode_t saved_ = 0;
+  support::TempDir dir_;
+  const std::string path_ = dir_.file("pipeline.db");
+};
+
+TEST_F(OwnerOnlyFiles, ANewDatabaseAndItsWalAreMadeOwnerOnly) {
+  const auto store = store_with_a_key();
+  ASSERT_TRUE(store);
+  EXPECT_EQ(mode_of(path_), 0600u);
+  ASSERT_TRUE(std::filesystem::exists(path_ + "-wal")) << "WAL mode writes a -wal file";
+  EXPECT_EQ(mode_of(path_ + "-wal"), 0600u);
+  if (std::filesystem::exists(path_ + "-shm")) {
+    EXPECT_EQ(mode_of(path_ + "-shm"), 0600u);
+  }
+}
+
+TEST_F(OwnerOnlyFiles, AnExistingDatabaseOthersCouldReadIsNarrowed) {
+  ASSERT_TRUE(store_with_a_key());
+  ASSERT_EQ(::chmod(path_.c_str(), 0644), 0);
+  auto reopened = open_store(path_);
+  ASSERT_TRUE(reopened);
+  EXPECT_EQ(mode_of(path_), 0600u);
+  EXPECT_EQ(reopened->certificates().size(), 1u);
 }
 
 TEST(StoreFile, MissingDirectoryIsAnError) {

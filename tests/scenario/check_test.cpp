@@ -95,13 +95,17 @@ TEST(ScenarioCheck, ConsoleRefusalOrIds) {
 
 TEST(ScenarioCheck, DeviceEventsAndState) {
   DeviceExpectation e;
-  e.events = {{fake_device::DeviceEventKind::CallShown}};
-  e.no_events = {{fake_device::DeviceEventKind::AppKilled}};
+  e.events = {EventMatch{fake_device::DeviceEventKind::CallShown, std::nullopt, ""}};
+  e.no_events = {EventMatch{fake_device::DeviceEventKind::AppKilled, std::nullopt, ""}};
   e.kill_count = 0;
   e.voip_blocked = false;
   DeviceObservation d;
-  d.events.push_back({{}, fake_device::DeviceEventKind::PushArrived});
-  d.events.push_back({{}, fake_device::DeviceEventKind::AppKilled});
+  for (auto kind : {fake_device::DeviceEventKind::PushArrived,
+                    fake_device::DeviceEventKind::AppKilled}) {
+    fake_device::DeviceEvent event;
+    event.kind = kind;
+    d.events.push_back(event);
+  }
   d.kill_count = 1;
   const auto found = check(e, d);
   ASSERT_EQ(found.size(), 3u);

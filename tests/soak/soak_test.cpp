@@ -1,0 +1,43 @@
+// The fault soak in CTest (issue #8, acceptance 4): a short run with fault rates high enough
+// that every kind of fault hits many times; nothing may be lost and every duplicate must be
+// explained by a retry. The full 100,000-message run is `voipsim-soak` (tests/soak/README.md).
+#include "soak/fault_soak.hpp"
+
+#include <gtest/gtest.h>
+
+namespace {
+
+TEST(FaultSoak, EveryMessageEndsInOneStateAndNoneIsLost) {
+  soak::SoakOptions options;
+  options.messages = 3'000;
+  options.seed = 8;
+  options.service_unavailable = 0.05;
+  options.too_many_requests = 0.05;
+  options.connection_drop = 0.01;
+  options.goaway = 0.01;
+  options.max_duration = std::chrono::seconds(120);
+  const auto report = soak::run_fault_soak(options);
+  ASSERT_TRUE(report) << report.error().message();
+  const std::string line = report->line();
+  std::printf("%s\n", line.c_str()); // the soak's result, in the CTest log
+  ASSERT_EQ(line.rfind("messages=3000 delivered=", 0), 0u) << line;
+
+  EXPECT_TRUE(report->settled) << line;
+  EXPECT_EQ(report->lost, 0u) << report->first_lost << "\n" << line;
+  EXPECT_EQ(report->unexplained_duplicates, 0u) << line;
+  std::uint64_t terminal = 0;
+  for (const auto& [state, n] : report->states) {
+    EXPECT_NE(state, "pending") << line;
+    terminal += n;
+  }
+  EXPECT_EQ(terminal, report->messages) << "one state per message: " << line;
+  EXPECT_EQ(report->deliveries, report->delivered + report->duplicates) << line;
+  // Every fault kind really happened, so the run proves something about each.
+  EXPECT_GT(report->faults_503, 0u) << line;
+  EXPECT_GT(report->faults_429, 0u) << line;
+  EXPECT_GT(report->answers_dropped, 0u) << line;
+  EXPECT_GT(report->goaways, 0u) << line;
+  EXPECT_GT(report->state("accepted"), report->messages * 9 / 10) << line;
+}
+
+} // namespace
