@@ -23,7 +23,9 @@ if(VOIPSIM_FUZZ)
     message(FATAL_ERROR "VOIPSIM_FUZZ needs clang (libFuzzer): configure with CXX=clang++")
   endif()
   # Coverage for libFuzzer in every library; the fuzz executables add -fsanitize=fuzzer.
-  set(VOIPSIM_SANITIZER_FLAGS -fsanitize=fuzzer-no-link,address,undefined -fno-omit-frame-pointer)
+  # UBSan findings abort, so libFuzzer keeps the input instead of printing and going on.
+  set(VOIPSIM_SANITIZER_FLAGS -fsanitize=fuzzer-no-link,address,undefined
+                              -fno-sanitize-recover=undefined -fno-omit-frame-pointer)
 endif()
 if(VOIPSIM_SANITIZER_FLAGS)
   add_compile_options(${VOIPSIM_SANITIZER_FLAGS})

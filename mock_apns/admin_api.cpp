@@ -6,6 +6,7 @@
 
 #include <charconv>
 #include <sstream>
+#include <utility>
 
 #include <nlohmann/json.hpp>
 
@@ -151,9 +152,12 @@ AdminResponse tokens(const AdminRequest& r, const AdminTarget& t, Server& mock) 
     if (!body) return failure;
     std::int64_t timestamp = core::unix_millis(mock.clock().now());
     if (body->contains("timestamp")) {
-      if (!(*body)["timestamp"].is_number_integer())
+      const json& given = (*body)["timestamp"];
+      // A number past int64 would wrap into a negative timestamp.
+      if (!given.is_number_integer() ||
+          (given.is_number_unsigned() && !std::in_range<std::int64_t>(given.get<std::uint64_t>())))
         return error(400, "\"timestamp\" must be milliseconds since the UNIX epoch");
-      timestamp = (*body)["timestamp"].get<std::int64_t>();
+      timestamp = given.get<std::int64_t>();
     }
     if (!mock.tokens().set_state(token, TokenState::Unregistered, timestamp)) {
       return error(404, "token " + token + " is not registered");

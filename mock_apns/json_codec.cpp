@@ -29,6 +29,15 @@ json time_ms(core::TimePoint t) {
   return core::unix_millis(t);
 }
 
+// Milliseconds since the epoch as a time point; past the clock's range (the year 2262 for
+// nanoseconds) it is the last one there is, so a filter bound that far out is simply no bound.
+core::TimePoint time_point_of_ms(std::int64_t ms) {
+  constexpr auto kLast = std::chrono::duration_cast<std::chrono::milliseconds>(
+      core::TimePoint::max().time_since_epoch());
+  return ms >= kLast.count() ? core::TimePoint::max()
+                             : core::TimePoint(std::chrono::milliseconds(ms));
+}
+
 } // namespace
 
 std::string json_text(const json& j) {
@@ -216,8 +225,8 @@ core::Result<JournalFilter> journal_filter_from_json(const json& j) {
   if (!token.empty()) f.token = token;
   if (!topic.empty()) f.topic = topic;
   if (status >= 0) f.status = static_cast<int>(status);
-  if (since >= 0) f.since = core::TimePoint(std::chrono::milliseconds(since));
-  if (until >= 0) f.until = core::TimePoint(std::chrono::milliseconds(until));
+  if (since >= 0) f.since = time_point_of_ms(since);
+  if (until >= 0) f.until = time_point_of_ms(until);
   return f;
 }
 
@@ -288,13 +297,18 @@ SettingField plain(const char* name, T Settings::*member) {
           [member](const Settings& s) { return json(s.*member); }};
 }
 
+// The longest duration a setting takes: added to the clock's now (nanoseconds since 1970 in an
+// int64) it still fits, with room to spare, and converting it never overflows.
+constexpr double kMaxSettingSeconds = 100 * 365.25 * 24 * 3600;
+
 template <typename Rep, typename Period>
 SettingField seconds(const char* name, std::chrono::duration<Rep, Period> Settings::*member) {
   return {name,
           [name, member](const json& j, Settings& s) -> core::Result<void> {
             const auto& v = j.at(name);
-            if (!v.is_number() || v.get<double>() < 0)
-              return bad(std::string("\"") + name + "\" must be a number of seconds (>= 0)");
+            if (!v.is_number() || !(v.get<double>() >= 0 && v.get<double>() <= kMaxSettingSeconds))
+              return bad(std::string("\"") + name +
+                         "\" must be a number of seconds from 0 to 3155760000 (100 years)");
             s.*member = std::chrono::duration_cast<std::chrono::duration<Rep, Period>>(
                 std::chrono::duration<double>(v.get<double>()));
             return {};

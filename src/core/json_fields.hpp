@@ -9,9 +9,11 @@
 #include <algorithm>
 #include <cstdint>
 #include <initializer_list>
+#include <limits>
 #include <string>
 #include <string_view>
 #include <type_traits>
+#include <utility>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -22,7 +24,8 @@ inline Unexpected<Error> json_field_error(std::string what) {
   return fail(Errc::InvalidArgument, std::move(what));
 }
 
-// Reads `name` from `object` into `out` (string, bool, integer, number or array of strings).
+// Reads `name` from `object` into `out` (string, bool, integer, number or array of strings); an
+// integer outside the range of `out`'s type is an error, never wrapped.
 template <typename T>
 Result<void> read_json_field(const nlohmann::json& object, const char* name, T& out) {
   const auto found = object.find(name);
@@ -34,8 +37,16 @@ Result<void> read_json_field(const nlohmann::json& object, const char* name, T& 
     if (!found->is_boolean()) return json_field_error(quoted + " must be true or false");
   } else if constexpr (std::is_integral_v<T>) {
     if (!found->is_number_integer()) return json_field_error(quoted + " must be an integer");
-    if constexpr (std::is_unsigned_v<T>) {
-      if (found->get<std::int64_t>() < 0) return json_field_error(quoted + " must not be negative");
+    // nlohmann keeps a non-negative number as unsigned: get<T> would wrap a value past T's range.
+    if (found->is_number_unsigned() ? !std::in_range<T>(found->get<std::uint64_t>())
+                                    : !std::in_range<T>(found->get<std::int64_t>())) {
+      if (found->is_number_unsigned())
+        return json_field_error(quoted + " must be at most " +
+                                std::to_string(std::numeric_limits<T>::max()));
+      if constexpr (std::is_unsigned_v<T>)
+        return json_field_error(quoted + " must not be negative");
+      return json_field_error(quoted + " must be at least " +
+                              std::to_string(std::numeric_limits<T>::min()));
     }
   } else if constexpr (std::is_floating_point_v<T>) {
     if (!found->is_number()) return json_field_error(quoted + " must be a number");

@@ -28,6 +28,14 @@ std::vector<std::string> checked_in(const std::string& target) {
   return seeds;
 }
 
+// Runs `target` over its checked-in seeds, of which there are at least `at_least`.
+void expect_seeds_pass(const std::string& name, Target target, std::size_t at_least) {
+  const auto seeds = checked_in(name);
+  ASSERT_GE(seeds.size(), at_least);
+  for (const auto& s : seeds)
+    EXPECT_EQ(run(target, s), 0);
+}
+
 // Each certificate of a fresh credential set, as PEM and DER, and truncated.
 std::vector<std::string> certificate_seeds() {
   const pki::CredentialSetOptions options{"com.example.imapp", "TEAMA12345", "KB00000001", "fuzz",
@@ -46,10 +54,7 @@ std::vector<std::string> certificate_seeds() {
 }
 
 TEST(FuzzCorpus, ProviderTokenSeeds) {
-  auto seeds = checked_in("provider_token");
-  ASSERT_GE(seeds.size(), 5u);
-  for (const auto& s : seeds)
-    EXPECT_EQ(run(fuzz::provider_token, s), 0);
+  expect_seeds_pass("provider_token", fuzz::provider_token, 5);
 }
 
 TEST(FuzzCorpus, CertificateSeeds) {
@@ -60,10 +65,7 @@ TEST(FuzzCorpus, CertificateSeeds) {
 }
 
 TEST(FuzzCorpus, PushRequestSeeds) {
-  auto seeds = checked_in("push_request");
-  ASSERT_GE(seeds.size(), 5u);
-  for (const auto& s : seeds)
-    EXPECT_EQ(run(fuzz::push_request, s), 0);
+  expect_seeds_pass("push_request", fuzz::push_request, 5);
 }
 
 TEST(FuzzCorpus, ScenarioLoaderSeedsAndTheLibrary) {
@@ -78,10 +80,15 @@ TEST(FuzzCorpus, ScenarioLoaderSeedsAndTheLibrary) {
 }
 
 TEST(FuzzCorpus, ApnsFileSeeds) {
-  auto seeds = checked_in("apns_file");
-  ASSERT_GE(seeds.size(), 5u);
-  for (const auto& s : seeds)
-    EXPECT_EQ(run(fuzz::apns_file, s), 0);
+  expect_seeds_pass("apns_file", fuzz::apns_file, 5);
+}
+
+TEST(FuzzCorpus, AdminJsonSeeds) {
+  expect_seeds_pass("admin_json", fuzz::admin_json, 8);
+}
+
+TEST(FuzzCorpus, PipelineApiSeeds) {
+  expect_seeds_pass("pipeline_api", fuzz::pipeline_api, 5);
 }
 
 } // namespace

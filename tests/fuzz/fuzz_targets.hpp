@@ -23,5 +23,12 @@ int apns_file(const std::uint8_t* data, std::size_t size);
 // scenario::parse_scenario on one input (YAML or JSON); traps when an accepted scenario has no
 // name or steps, or a refusal does not name the file.
 int scenario_loader(const std::uint8_t* data, std::size_t size);
+// mock_apns::handle_admin_request on the requests of one input ("METHOD TARGET" line, then the
+// body; see request_script.hpp) against a fresh mock, and the JSON codec's parsers on each body;
+// traps when an answer breaks the admin API's promises or an accepted value does not read back.
+int admin_json(const std::uint8_t* data, std::size_t size);
+// pipeline::handle_api_request on the requests of one input (the same format) against a fresh
+// pipeline; traps when an answer breaks the API's promises (api.hpp).
+int pipeline_api(const std::uint8_t* data, std::size_t size);
 
 } // namespace fuzz

@@ -1,4 +1,5 @@
 #include "fuzz/fuzz_targets.hpp"
+#include "fuzz/request_script.hpp"
 #include "mock_apns/faults.hpp"
 #include "mock_apns/provider_keys.hpp"
 #include "mock_apns/rate_limiter.hpp"
@@ -40,25 +41,8 @@ World& world() {
   return w;
 }
 
-// Input: requests separated by a "----" line; each is a method line, a path line, header lines
+// One request of the input (see split_requests): a method line, a path line, header lines
 // "name: value", an empty line, then the body.
-std::vector<std::string_view> split_requests(std::string_view input) {
-  std::vector<std::string_view> out;
-  for (std::size_t at; (at = input.find("\n----\n")) != std::string_view::npos && out.size() < 8;) {
-    out.push_back(input.substr(0, at));
-    input.remove_prefix(at + 6);
-  }
-  out.push_back(input);
-  return out;
-}
-
-std::string_view next_line(std::string_view& text) {
-  const std::size_t end = text.find('\n');
-  std::string_view line = text.substr(0, end);
-  text.remove_prefix(end == std::string_view::npos ? text.size() : end + 1);
-  return line;
-}
-
 Verdict run_one(std::string_view text, ConnectionAuth& auth, Environment env) {
   PushRequest request;
   request.method = next_line(text);

@@ -1,18 +1,23 @@
 #!/usr/bin/env bash
 # Runs one libFuzzer target for a bounded time and prints its exec count.
 #
-# usage: tests/fuzz/run.sh provider_token|certificate|push_request|apns_file|scenario_loader
-#        [SECONDS] (default 60)
+# usage: tests/fuzz/run.sh TARGET [SECONDS] (default 60)
+#   TARGET: provider_token certificate push_request apns_file scenario_loader admin_json
+#           pipeline_api
 #
 # Builds with clang in build-fuzz/ (ASan+UBSan, coverage for libFuzzer), starts from the seeds
-# (checked-in files for the others; certificates made on the spot for certificate), keeps the
-# grown corpus in build-fuzz/corpus/TARGET and any crashing input in build-fuzz/findings/TARGET.
+# (checked-in files; certificates made on the spot for certificate), keeps the grown corpus in
+# build-fuzz/corpus/TARGET and any crashing input in build-fuzz/findings/TARGET.
 set -euo pipefail
-cd "$(dirname "$0")/../.."
+script=$(realpath "$0")
+cd "$(dirname "$script")/../.."
 
 target=${1:-}
 seconds=${2:-60}
-case "$target" in provider_token|certificate|push_request|apns_file|scenario_loader) ;; *) sed -n '2,10p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;; esac
+case "$target" in
+  provider_token|certificate|push_request|apns_file|scenario_loader|admin_json|pipeline_api) ;;
+  *) sed -n '2,10p' "$script" | sed 's/^# \{0,1\}//'; exit 2 ;;
+esac
 
 scripts/setup.sh --fuzz
 CC=clang CXX=clang++ cmake -S . -B build-fuzz -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DVOIPSIM_FUZZ=ON \
@@ -36,10 +41,14 @@ if [[ "$target" == scenario_loader ]]; then
   find scenarios -name '*.yaml' | while read -r f; do cp "$f" "$corpus/library-$(basename "$f")"; done
 fi
 
+# A dictionary of the input's words (JSON field names, paths), where the target has one.
+dict=()
+if [[ -f tests/fuzz/$target.dict ]]; then dict=(-dict="tests/fuzz/$target.dict"); fi
+
 log=build-fuzz/fuzz_$target.log
 set +e
 build-fuzz/bin/"fuzz_$target" -max_total_time="$seconds" -print_final_stats=1 -artifact_prefix="$findings/" \
-  "$corpus" >"$log" 2>&1
+  "${dict[@]}" "$corpus" >"$log" 2>&1
 status=$?
 set -e
 runs=$(grep -o 'stat::number_of_executed_units: *[0-9]*' "$log" | grep -o '[0-9]*$' || echo "?")

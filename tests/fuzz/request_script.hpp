@@ -1,0 +1,30 @@
+#pragma once
+// The input format of the fuzz targets that drive request handlers: one input holds several
+// requests, so a fuzzer can chain them (add a record, then read it back).
+
+#include <cstddef>
+#include <cstdint>
+#include <string_view>
+#include <vector>
+
+namespace fuzz {
+
+// The requests of `input`, separated by "\n----\n": at most `max` cut off that way, the rest
+// of the input being the last one.
+std::vector<std::string_view> split_requests(std::string_view input, std::size_t max = 8);
+
+// The first line of `text` without its '\n', removed from `text`.
+std::string_view next_line(std::string_view& text);
+
+// A request written as "METHOD TARGET" on its first line and the body after it.
+struct ScriptedRequest {
+  std::string_view method;
+  std::string_view target;
+  std::string_view body;
+};
+ScriptedRequest read_scripted_request(std::string_view text);
+
+// The requests of one fuzz input in that form (split_requests, then read_scripted_request).
+std::vector<ScriptedRequest> read_script(const std::uint8_t* data, std::size_t size);
+
+} // namespace fuzz
