@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 
 #include <gtest/gtest.h>
 
@@ -165,6 +166,15 @@ TEST(Faults, AMissedDrawDoesNotUseUpTheCountAndFallsThroughToTheNextRule) {
   EXPECT_FALSE(hit->reason);
   ASSERT_EQ(faults.list().size(), 1u) << "the drop rule is used up, the rare one is not";
   EXPECT_EQ(faults.list()[0].rule.count, 1);
+}
+
+TEST(Faults, ALatencyOverAnHourIsRefused) {
+  Faults faults;
+  FaultRule rule;
+  rule.latency = std::chrono::hours(1);
+  EXPECT_TRUE(faults.add(rule));
+  rule.latency = std::chrono::milliseconds(std::numeric_limits<std::int64_t>::max());
+  EXPECT_FALSE(faults.add(rule)) << "would overflow the clock when a push hits it";
 }
 
 TEST(Faults, ProbabilitiesOutsideZeroToOneAreRefused) {
