@@ -28,6 +28,13 @@ if(VOIPSIM_FUZZ)
                               -fno-sanitize-recover=undefined -fno-omit-frame-pointer)
 endif()
 if(VOIPSIM_SANITIZER_FLAGS)
+  # Sanitizer builds compile at -O1 with line tables only: ASan+UBSan at -O2 -g takes 2.4 times
+  # as long to compile (mock_apns/json_codec.cpp: 48 s against 20 s), TSan 1.7 times, and file
+  # and line are all a sanitizer report needs. Compile time is most of what CI spends. (An
+  # explicit Debug build keeps its -g.)
+  if(NOT VOIPSIM_FUZZ)
+    set(CMAKE_CXX_FLAGS_RELWITHDEBINFO "-O1 -g1 -DNDEBUG")
+  endif()
   add_compile_options(${VOIPSIM_SANITIZER_FLAGS})
   add_link_options(${VOIPSIM_SANITIZER_FLAGS})
 endif()
