@@ -70,8 +70,14 @@ void ApnsConnection::on_request_started(const net::Request& head, net::Responder
   started_.push_back(entry);
 }
 
+// Stream ids are unique among open streams, and streams mostly end in the order they started:
+// the search stops at the one match, usually near the front.
 void ApnsConnection::forget_started(std::int32_t stream_id) {
-  std::erase_if(started_, [&](const Started& s) { return s.stream_id == stream_id; });
+  const auto found = std::find_if(started_.begin(), started_.end(),
+                                  [&](const Started& s) { return s.stream_id == stream_id; });
+  if (found != started_.end()) {
+    started_.erase(found);
+  }
 }
 
 // Spec §3.5 (mock rule): HEADERS without the body's END_STREAM for streamIdleTimeout → 400

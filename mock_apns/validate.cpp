@@ -1,6 +1,7 @@
 #include "mock_apns/validate.hpp"
 
 #include "core/encoding.hpp"
+#include "core/json_syntax.hpp"
 #include "core/uuid.hpp"
 #include "mock_apns/faults.hpp"
 #include "mock_apns/provider_keys.hpp"
@@ -15,8 +16,6 @@
 #include <array>
 #include <charconv>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 namespace mock_apns {
 namespace {
@@ -550,10 +549,7 @@ private:
                                                  " bytes; at most " + std::to_string(limit) +
                                                  " are allowed");
     }
-    const auto first = body.find_first_not_of(" \t\r\n");
-    const bool object = first != std::string_view::npos && body[first] == '{' &&
-                        nlohmann::json::accept(body.begin(), body.end());
-    if (!object) {
+    if (!core::is_json_object(body)) {
       if (settings_.strict_json) {
         return reject(Reason::BadPayload,
                       "body is not a JSON object (mock-only reason: strictJson is on)");

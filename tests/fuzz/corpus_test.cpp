@@ -68,6 +68,10 @@ TEST(FuzzCorpus, PushRequestSeeds) {
   expect_seeds_pass("push_request", fuzz::push_request, 5);
 }
 
+TEST(FuzzCorpus, JsonObjectSeeds) {
+  expect_seeds_pass("json_object", fuzz::json_object, 5);
+}
+
 TEST(FuzzCorpus, ScenarioLoaderSeedsAndTheLibrary) {
   auto seeds = checked_in("scenario_loader");
   ASSERT_GE(seeds.size(), 5u);

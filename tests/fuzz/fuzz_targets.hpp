@@ -30,5 +30,8 @@ int admin_json(const std::uint8_t* data, std::size_t size);
 // pipeline::handle_api_request on the requests of one input (the same format) against a fresh
 // pipeline; traps when an answer breaks the API's promises (api.hpp).
 int pipeline_api(const std::uint8_t* data, std::size_t size);
+// core::is_json_object (the payload check) against nlohmann::json::accept; traps when they
+// disagree.
+int json_object(const std::uint8_t* data, std::size_t size);
 
 } // namespace fuzz

@@ -3,7 +3,7 @@
 #
 # usage: tests/fuzz/run.sh TARGET [SECONDS] (default 60)
 #   TARGET: provider_token certificate push_request apns_file scenario_loader admin_json
-#           pipeline_api
+#           pipeline_api json_object
 #
 # Builds with clang in build-fuzz/ (ASan+UBSan, coverage for libFuzzer), starts from the seeds
 # (checked-in files; certificates made on the spot for certificate), keeps the grown corpus in
@@ -15,7 +15,7 @@ cd "$(dirname "$script")/../.."
 target=${1:-}
 seconds=${2:-60}
 case "$target" in
-  provider_token|certificate|push_request|apns_file|scenario_loader|admin_json|pipeline_api) ;;
+  provider_token|certificate|push_request|apns_file|scenario_loader|admin_json|pipeline_api|json_object) ;;
   *) sed -n '2,10p' "$script" | sed 's/^# \{0,1\}//'; exit 2 ;;
 esac
 
