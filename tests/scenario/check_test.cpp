@@ -100,8 +100,8 @@ TEST(ScenarioCheck, DeviceEventsAndState) {
   e.kill_count = 0;
   e.voip_blocked = false;
   DeviceObservation d;
-  for (auto kind : {fake_device::DeviceEventKind::PushArrived,
-                    fake_device::DeviceEventKind::AppKilled}) {
+  for (auto kind :
+       {fake_device::DeviceEventKind::PushArrived, fake_device::DeviceEventKind::AppKilled}) {
     fake_device::DeviceEvent event;
     event.kind = kind;
     d.events.push_back(event);
