@@ -20,29 +20,13 @@ while [[ $# -gt 0 ]]; do
 done
 
 server_bin="$build/bin/voipsim-bench-server"
-for tool in "$server_bin" h2load nghttpd openssl taskset; do
-  command -v "$tool" >/dev/null || { echo "missing: $tool (build first; run scripts/setup.sh)" >&2; exit 1; }
-done
-
-work=$(mktemp -d)
-pids=()
-cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; rm -rf "$work"; }
-trap cleanup EXIT
+source "$(dirname "$0")/common.sh"
+require_tools "$server_bin" h2load nghttpd openssl taskset ss
 
 openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 1 \
   -keyout "$work/key.pem" -out "$work/cert.pem" -subj /CN=localhost \
   -addext subjectAltName=DNS:localhost,IP:127.0.0.1 2>/dev/null
 mkdir "$work/htdocs" && : > "$work/htdocs/index.html"
-
-# The port a process listens on, once it does (bounded wait).
-port_of() {
-  for _ in $(seq 1 100); do
-    port=$(ss -Hltnp 2>/dev/null | awk -v pid="pid=$1," '$0 ~ pid {n=split($4,a,":"); print a[n]; exit}')
-    [[ -n "$port" ]] && { echo "$port"; return 0; }
-    sleep 0.05
-  done
-  echo "no listening port for pid $1" >&2; return 1
-}
 
 # Servers on CPU 0, h2load on CPU 1: one core each, both single-threaded.
 taskset -c 0 "$server_bin" --cert "$work/cert.pem" --key "$work/key.pem" --threads 1 >"$work/ours.log" 2>&1 &

@@ -23,52 +23,22 @@ while [[ $# -gt 0 ]]; do
   esac
 done
 
-mock_bin="$build/bin/voipsim-bench-mock"
-for tool in "$mock_bin" h2load nghttpd taskset ss; do
-  command -v "$tool" >/dev/null || { echo "missing: $tool (build first; run scripts/setup.sh)" >&2; exit 1; }
-done
+source "$(dirname "$0")/common.sh"
+require_tools "$build/bin/voipsim-bench-mock" h2load nghttpd taskset ss
 
-work=$(mktemp -d)
-pids=()
-cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; rm -rf "$work"; }
-trap cleanup EXIT
-
-# The mock, on CPU 0: it writes its PKI, uris.txt and jwt.txt, then prints its port.
-mkdir "$work/mock"
-taskset -c 0 "$mock_bin" --dir "$work/mock" --tokens "$tokens" --uris 1000 ${MOCK_ARGS:-} >"$work/mock.log" 2>&1 &
-mock_pid=$!; pids+=("$mock_pid")
-for _ in $(seq 1 600); do grep -q '^listening on' "$work/mock.log" && break; sleep 0.1; done
-grep -q '^listening on' "$work/mock.log" || { echo "the mock did not start:" >&2; cat "$work/mock.log" >&2; exit 1; }
-mock_port=$(sed -n 's/^listening on 127.0.0.1:\([0-9]*\).*/\1/p' "$work/mock.log")
-rss_1m=$(sed -n 's/.*rss_kib=\([0-9]*\).*/\1/p' "$work/mock.log")
-
-# nghttpd on CPU 0 serves an empty file at every path the mock is sent, so both answer 200.
-mkdir -p "$work/htdocs"
-while read -r path; do mkdir -p "$work/htdocs$(dirname "$path")"; : > "$work/htdocs$path"; done <"$work/mock/uris.txt"
-taskset -c 0 nghttpd -a 127.0.0.1 -n 1 -d "$work/htdocs" 0 "$work/mock/server.key" "$work/mock/server.pem" >"$work/nghttpd.log" 2>&1 &
-ref_pid=$!; pids+=("$ref_pid")
-ref_port=""
-for _ in $(seq 1 100); do
-  ref_port=$(ss -Hltnp 2>/dev/null | awk -v pid="pid=$ref_pid," '$0 ~ pid {n=split($4,a,":"); print a[n]; exit}')
-  [[ -n "$ref_port" ]] && break; sleep 0.05
-done
-[[ -n "$ref_port" ]] || { echo "nghttpd did not start" >&2; exit 1; }
-
-printf '{"aps":{},"call":"bench"}' >"$work/body.json"
-jwt=$(cat "$work/mock/jwt.txt")
-uris_for() { sed "s|^|https://127.0.0.1:$1|" "$work/mock/uris.txt" >"$work/uris-$1.txt"; echo "$work/uris-$1.txt"; }
-mock_uris=$(uris_for "$mock_port"); ref_uris=$(uris_for "$ref_port")
+# The mock and nghttpd on CPU 0, h2load on CPU 1.
+start_bench_mock taskset -c 0
+start_nghttpd_on_mock_paths taskset -c 0
+h2load_prefix=(taskset -c 1)
 
 ticks=$(getconf CLK_TCK)
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
 
 # One h2load run: prints "<req/s> <cpu µs per request> <2xx responses>".
 measure() {
-  local pid=$1 uris=$2 n=$3 before after out
+  local pid=$1 port=$2 n=$3 before after out
   before=$(cpu_ticks "$pid")
-  out=$(taskset -c 1 h2load -n "$n" -c "$clients" -m "$streams" -t 1 -i "$uris" -d "$work/body.json" \
-    -H "authorization: bearer $jwt" -H "apns-push-type: voip" -H "apns-topic: com.example.imapp.voip" \
-    -H "apns-priority: 10" -H "apns-expiration: 0")
+  out=$(voip_pushes "$port" -n "$n" -c "$clients" -m "$streams")
   after=$(cpu_ticks "$pid")
   local rate ok
   rate=$(awk '/^finished in/ {gsub(",", "", $4); print $4}' <<<"$out")
@@ -79,12 +49,12 @@ measure() {
 
 echo "h2load: $requests valid VoIP pushes per round (token auth, 1000 tokens of a strict registry of $tokens)," \
   "$clients connections x $streams streams, TLS, 1 thread; $rounds rounds" >&2
-measure "$mock_pid" "$mock_uris" 20000 >/dev/null # warm-up
-measure "$ref_pid" "$ref_uris" 20000 >/dev/null
+measure "$mock_pid" "$mock_port" 20000 >/dev/null # warm-up
+measure "$ref_pid" "$ref_port" 20000 >/dev/null
 : > "$work/ours.txt"; : > "$work/ref.txt"
 for r in $(seq 1 "$rounds"); do
-  measure "$mock_pid" "$mock_uris" "$requests" >>"$work/ours.txt"
-  measure "$ref_pid" "$ref_uris" "$requests" >>"$work/ref.txt"
+  measure "$mock_pid" "$mock_port" "$requests" >>"$work/ours.txt"
+  measure "$ref_pid" "$ref_port" "$requests" >>"$work/ref.txt"
   echo "  round $r/$rounds done" >&2
 done
 
@@ -100,8 +70,8 @@ awk -v a="$ours_rate" -v b="$ref_rate" -v c="$ours_cpu" -v d="$ref_cpu" \
   'BEGIN {printf "ratio mock/nghttpd: rate %.2fx, CPU per request %.2fx (targets: rate >= 1.0, CPU <= 1.5)\n", a / b, c / d}'
 
 kill "$mock_pid" "$ref_pid" 2>/dev/null || true
-echo "resident memory of the mock: $tokens tokens $((rss_1m / 1024)) MiB (with the server started)"
+echo "resident memory of the mock: $tokens tokens $((mock_rss_kib / 1024)) MiB (with the server started)"
 if [[ $skip_10m -eq 0 ]]; then
-  line=$("$mock_bin" --memory-only --tokens 10000000)
+  line=$("$build/bin/voipsim-bench-mock" --memory-only --tokens 10000000)
   echo "resident memory of the mock: 10000000 tokens $(( ${line##*rss_kib=} / 1024 )) MiB (target <= 1024)"
 fi

@@ -17,50 +17,15 @@ while [[ $# -gt 0 ]]; do
   esac
 done
 
-mock_bin="$build/bin/voipsim-bench-mock"
-for tool in "$mock_bin" h2load nghttpd valgrind callgrind_control ss; do
-  command -v "$tool" >/dev/null || { echo "missing: $tool (build first; run scripts/setup.sh)" >&2; exit 1; }
-done
-
-work=$(mktemp -d)
-pids=()
-cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; rm -rf "$work"; }
-trap cleanup EXIT
-
-port_of() { # the TCP port a process listens on
-  local port=""
-  for _ in $(seq 1 1200); do
-    port=$(ss -Hltnp 2>/dev/null | awk -v pid="pid=$1," '$0 ~ pid {n=split($4,a,":"); print a[n]; exit}')
-    [[ -n "$port" ]] && break; sleep 0.25
-  done
-  [[ -n "$port" ]] || { echo "pid $1 did not start listening" >&2; exit 1; }
-  echo "$port"
-}
+source "$(dirname "$0")/common.sh"
+require_tools "$build/bin/voipsim-bench-mock" h2load nghttpd valgrind callgrind_control ss
 
 # Both servers run under callgrind, uninstrumented (fast) until the measured run.
-mkdir "$work/mock"
-valgrind --tool=callgrind --instr-atstart=no --callgrind-out-file="$work/mock.cg" \
-  "$mock_bin" --dir "$work/mock" --tokens "$tokens" --uris 1000 >"$work/mock.log" 2>&1 &
-mock_pid=$!; pids+=("$mock_pid")
-for _ in $(seq 1 1200); do grep -q '^listening on' "$work/mock.log" && break; sleep 0.25; done
-grep -q '^listening on' "$work/mock.log" || { echo "the mock did not start:" >&2; cat "$work/mock.log" >&2; exit 1; }
-mock_port=$(sed -n 's/^listening on 127.0.0.1:\([0-9]*\).*/\1/p' "$work/mock.log")
+start_bench_mock valgrind --tool=callgrind --instr-atstart=no --callgrind-out-file="$work/mock.cg"
+start_nghttpd_on_mock_paths valgrind --tool=callgrind --instr-atstart=no --callgrind-out-file="$work/ref.cg"
 
-mkdir -p "$work/htdocs"
-while read -r path; do mkdir -p "$work/htdocs$(dirname "$path")"; : > "$work/htdocs$path"; done <"$work/mock/uris.txt"
-valgrind --tool=callgrind --instr-atstart=no --callgrind-out-file="$work/ref.cg" \
-  nghttpd -a 127.0.0.1 -n 1 -d "$work/htdocs" 0 "$work/mock/server.key" "$work/mock/server.pem" \
-  >"$work/nghttpd.log" 2>&1 &
-ref_pid=$!; pids+=("$ref_pid")
-ref_port=$(port_of "$ref_pid")
-
-printf '{"aps":{},"call":"bench"}' >"$work/body.json"
-jwt=$(cat "$work/mock/jwt.txt")
-load() { # port n: valid VoIP pushes over the mock's 1000 paths
-  sed "s|^|https://127.0.0.1:$1|" "$work/mock/uris.txt" >"$work/uris.txt"
-  h2load -n "$2" -c 4 -m 100 -t 1 -i "$work/uris.txt" -d "$work/body.json" \
-    -H "authorization: bearer $jwt" -H "apns-push-type: voip" -H "apns-topic: com.example.imapp.voip" \
-    -H "apns-priority: 10" -H "apns-expiration: 0" | awk '/^status codes:/ {print $3}'
+load() { # port n: the pushes, printing the number of 2xx answers
+  voip_pushes "$1" -n "$2" -c 4 -m 100 | awk '/^status codes:/ {print $3}'
 }
 
 # Instructions of one measured run: warm up uncounted, then count exactly the measured load.

@@ -105,27 +105,20 @@ private:
       }
       switch (*p_) {
       case '{':
-        ++p_;
+      case '[': {
+        const bool object = *p_++ == '{';
         skip_space();
-        if (p_ != end_ && *p_ == '}') {
+        if (p_ != end_ && *p_ == (object ? '}' : ']')) {
           ++p_;
           return true;
         }
-        stack_.push(true);
-        if (!member_name()) {
+        stack_.push(object);
+        if (object && !member_name()) {
           return false;
         }
         skip_space();
         continue;
-      case '[':
-        ++p_;
-        skip_space();
-        if (p_ != end_ && *p_ == ']') {
-          ++p_;
-          return true;
-        }
-        stack_.push(false);
-        continue;
+      }
       case '"':
         ++p_;
         return string_rest();
