@@ -1,5 +1,7 @@
 #include "core/json_syntax.hpp"
 
+#include "core/utf8.hpp"
+
 #include <algorithm>
 #include <charconv>
 #include <cmath>
@@ -161,20 +163,6 @@ private:
     return true;
   }
 
-  bool continuation_bytes(int count, unsigned char low, unsigned char high) {
-    // The first continuation byte has the range [low, high], the others [0x80, 0xBF].
-    for (int i = 0; i < count; ++i) {
-      if (p_ == end_) {
-        return false;
-      }
-      const auto b = static_cast<unsigned char>(*p_++);
-      if (b < (i == 0 ? low : 0x80) || b > (i == 0 ? high : 0xBF)) {
-        return false;
-      }
-    }
-    return true;
-  }
-
   // Four hex digits after "\u".
   bool code_unit(int& unit) {
     if (end_ - p_ < 4) {
@@ -241,25 +229,12 @@ private:
       if (b < 0x80) {
         continue;
       }
-      // RFC 3629's well-formed sequences: no overlong forms, no surrogates, nothing past U+10FFFF.
-      bool ok = false;
-      if (b >= 0xC2 && b <= 0xDF)
-        ok = continuation_bytes(1, 0x80, 0xBF);
-      else if (b == 0xE0)
-        ok = continuation_bytes(2, 0xA0, 0xBF);
-      else if ((b >= 0xE1 && b <= 0xEC) || b == 0xEE || b == 0xEF)
-        ok = continuation_bytes(2, 0x80, 0xBF);
-      else if (b == 0xED)
-        ok = continuation_bytes(2, 0x80, 0x9F);
-      else if (b == 0xF0)
-        ok = continuation_bytes(3, 0x90, 0xBF);
-      else if (b >= 0xF1 && b <= 0xF3)
-        ok = continuation_bytes(3, 0x80, 0xBF);
-      else if (b == 0xF4)
-        ok = continuation_bytes(3, 0x80, 0x8F);
-      if (!ok) {
+      const char* lead = p_ - 1;
+      const Utf8Sequence sequence = utf8_sequence_at(std::string_view(lead, end_ - lead), 0);
+      if (!sequence.valid) {
         return false;
       }
+      p_ = lead + sequence.length;
     }
   }
 
