@@ -48,7 +48,7 @@ CREATE TABLE presence (
 -- certificate is gone ("Nothing is lost").
 CREATE TABLE messages (
   seq INTEGER PRIMARY KEY AUTOINCREMENT,
-  message_id TEXT UNIQUE,  -- "msg-<seq>"; NULL only inside the transaction that adds the row
+  message_id TEXT UNIQUE,  -- "msg-<seq>", written with the row
   sender TEXT NOT NULL,
   receiver TEXT NOT NULL,
   content TEXT NOT NULL,

@@ -163,8 +163,11 @@ core::Result<std::unique_ptr<Connection>> Connection::open(const std::string& pa
 }
 
 core::Result<void> Connection::prepare_transaction_statements() {
-  for (auto [statement, sql] : {std::pair{&begin_, "BEGIN IMMEDIATE"},
-                                std::pair{&commit_, "COMMIT"}, std::pair{&rollback_, "ROLLBACK"}}) {
+  for (auto [statement, sql] :
+       {std::pair{&begin_, "BEGIN IMMEDIATE"}, std::pair{&commit_, "COMMIT"},
+        std::pair{&rollback_, "ROLLBACK"}, std::pair{&savepoint_, "SAVEPOINT write"},
+        std::pair{&undo_savepoint_, "ROLLBACK TO write"},
+        std::pair{&release_savepoint_, "RELEASE write"}}) {
     auto prepared = prepare(sql);
     if (!prepared) return core::Unexpected(std::move(prepared).error());
     *statement = std::move(*prepared);
@@ -226,6 +229,21 @@ void Connection::rollback() {
   // It fails only when there is no transaction left: SQLite rolls back on its own after some
   // errors (SQLITE_FULL, SQLITE_IOERR), and then there is nothing more to undo.
   (void)rollback_.run();
+}
+
+core::Result<void> Connection::savepoint() {
+  ResetOnExit reset(savepoint_);
+  return savepoint_.run();
+}
+
+void Connection::undo_savepoint() {
+  ResetOnExit reset(undo_savepoint_);
+  (void)undo_savepoint_.run(); // fails only when SQLite already rolled everything back
+}
+
+void Connection::release_savepoint() {
+  ResetOnExit reset(release_savepoint_);
+  (void)release_savepoint_.run();
 }
 
 } // namespace pipeline::sqlite

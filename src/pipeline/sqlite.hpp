@@ -94,6 +94,12 @@ public:
   core::Result<void> begin();
   core::Result<void> commit();
   void rollback();
+  // One savepoint inside a transaction (group_commit.hpp: one per write in a batch), prepared
+  // once like the three above: undo_savepoint() undoes what was done since savepoint(), and
+  // release_savepoint() ends it either way.
+  core::Result<void> savepoint();
+  void undo_savepoint();
+  void release_savepoint();
 
 private:
   struct Close {
@@ -107,6 +113,9 @@ private:
   Statement begin_;
   Statement commit_;
   Statement rollback_;
+  Statement savepoint_;
+  Statement undo_savepoint_;
+  Statement release_savepoint_;
 };
 
 // Runs `work` (returning a core::Result) in one transaction: commits when it succeeds, rolls

@@ -4,6 +4,7 @@
 #include "pipeline/group_commit.hpp"
 #include "pipeline/schema.hpp"
 #include "pipeline/sqlite.hpp"
+#include "pipeline/user_cache.hpp"
 
 #include <mutex>
 
@@ -127,13 +128,10 @@ struct Store::Impl {
   Statement delete_certificate;
   Statement update_certificate_health;
   Statement upsert_registration;
-  Statement select_registration;
   Statement update_registration_state;
   Statement delete_registration;
   Statement upsert_presence;
-  Statement select_presence;
   Statement insert_message;
-  Statement set_message_id;
   Statement update_message;
   Statement select_message;
   Statement select_pending_messages;
@@ -145,6 +143,10 @@ struct Store::Impl {
 
   // The message writes go through here (group_commit.hpp); made once the statements are ready.
   std::optional<GroupCommit> writes;
+  // What sendMessage reads, without the connection (user_cache.hpp); changed under `mutex`.
+  UserCache users;
+
+  core::Result<void> load_users();
 
   core::Result<void> insert_message_row(MessageRecord& message);
   core::Result<void> update_message_row(const MessageRecord& message);
@@ -172,18 +174,18 @@ core::Result<void> Store::Impl::prepare_statements() {
            ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) ON CONFLICT (user) DO UPDATE SET "
            "token_hex = ?2, cert_record_id = ?3, environment = ?4, bundle_id = ?5, "
            "updated_at_ms = ?6, state = ?7, reason = ?8"},
-      {&select_registration,
-       "SELECT " + kRegistrationColumns + " FROM registrations WHERE user = ?1"},
       {&update_registration_state, "UPDATE registrations SET state = ?2, reason = ?3 "
                                    "WHERE user = ?1 AND (?4 = '' OR token_hex = ?4)"},
       {&delete_registration, "DELETE FROM registrations WHERE user = ?1"},
       {&upsert_presence, "INSERT INTO presence (user, presence, updated_at_ms) VALUES (?1, ?2, ?3) "
                          "ON CONFLICT (user) DO UPDATE SET presence = ?2, updated_at_ms = ?3"},
-      {&select_presence, "SELECT presence FROM presence WHERE user = ?1"},
-      {&insert_message, "INSERT INTO messages (" + kMessageFields +
-                            ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, "
-                            "?14, ?15, ?16, ?17)"},
-      {&set_message_id, "UPDATE messages SET message_id = ?2 WHERE seq = ?1"},
+      // The row and its id in one statement: seq is the next AUTOINCREMENT number, read from
+      // sqlite_sequence as SQLite itself would, and message_id is made from it.
+      {&insert_message,
+       "INSERT INTO messages (seq, message_id, " + kMessageFields +
+           ") SELECT next, 'msg-' || next, ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, "
+           "?13, ?14, ?15, ?16, ?17 FROM (SELECT COALESCE((SELECT seq FROM sqlite_sequence "
+           "WHERE name = 'messages'), 0) + 1 AS next)"},
       {&update_message,
        "UPDATE messages SET state = ?2, reason = ?3, apns_id = ?4, attempts = ?5, "
        "next_attempt_at_ms = ?6, token_hex = ?7, cert_record_id = ?8, environment = ?9, "
@@ -195,6 +197,29 @@ core::Result<void> Store::Impl::prepare_statements() {
     auto prepared = db->prepare(sql);
     if (!prepared) return core::Unexpected(std::move(prepared).error());
     *statement = std::move(*prepared);
+  }
+  return {};
+}
+
+// A row that does not parse is left out, as the reads by key always did.
+core::Result<void> Store::Impl::load_users() {
+  auto registrations = db->prepare("SELECT " + kRegistrationColumns + " FROM registrations");
+  if (!registrations) return core::Unexpected(std::move(registrations).error());
+  for (;;) {
+    auto row = registrations->next_row();
+    if (!row) return core::Unexpected(std::move(row).error());
+    if (!*row) break;
+    if (auto registration = read_registration(*registrations))
+      users.put_registration(*registration);
+  }
+  auto presence = db->prepare("SELECT user, presence FROM presence");
+  if (!presence) return core::Unexpected(std::move(presence).error());
+  for (;;) {
+    auto row = presence->next_row();
+    if (!row) return core::Unexpected(std::move(row).error());
+    if (!*row) break;
+    if (auto state = parse_presence(presence->text(1)))
+      users.set_presence(presence->text(0), *state);
   }
   return {};
 }
@@ -241,6 +266,7 @@ core::Result<std::unique_ptr<Store>> Store::open(const std::string& path) {
   if (auto prepared = impl->prepare_statements(); !prepared) {
     return core::Unexpected(std::move(prepared).error());
   }
+  if (auto loaded = impl->load_users(); !loaded) return core::Unexpected(std::move(loaded).error());
   impl->writes.emplace(*impl->db, impl->mutex);
   return std::unique_ptr<Store>(new Store(std::move(impl)));
 }
@@ -300,7 +326,9 @@ Store::certificate_by_id(std::int64_t certificate_id) const {
 bool Store::delete_certificate(std::int64_t record_id) {
   std::lock_guard lock(impl_->mutex);
   ResetOnExit reset(impl_->delete_certificate);
-  return impl_->changed_rows(impl_->delete_certificate.bind_all(record_id));
+  const bool deleted = impl_->changed_rows(impl_->delete_certificate.bind_all(record_id));
+  if (deleted) impl_->users.delete_registrations_of(record_id);
+  return deleted;
 }
 
 bool Store::set_certificate_health(std::int64_t record_id, const std::string& health) {
@@ -314,34 +342,36 @@ bool Store::set_certificate_health(std::int64_t record_id, const std::string& he
 core::Result<void> Store::put_registration(const Registration& registration) {
   std::lock_guard lock(impl_->mutex);
   ResetOnExit reset(impl_->upsert_registration);
-  return impl_->upsert_registration
-      .bind_all(registration.user, registration.token_hex, registration.cert_record_id,
-                to_string(registration.environment), registration.bundle_id,
-                to_millis(registration.updated_at), to_string(registration.state),
-                registration.reason)
-      .run();
+  auto put = impl_->upsert_registration
+                 .bind_all(registration.user, registration.token_hex, registration.cert_record_id,
+                           to_string(registration.environment), registration.bundle_id,
+                           to_millis(registration.updated_at), to_string(registration.state),
+                           registration.reason)
+                 .run();
+  if (put) impl_->users.put_registration(registration);
+  return put;
 }
 
 std::optional<Registration> Store::registration(const std::string& user) const {
-  std::lock_guard lock(impl_->mutex);
-  ResetOnExit reset(impl_->select_registration);
-  auto row = impl_->select_registration.bind_all(user).next_row();
-  if (!row || !*row) return std::nullopt;
-  return read_registration(impl_->select_registration);
+  return impl_->users.registration(user);
 }
 
 bool Store::set_registration_state(const std::string& user, RegistrationState state,
                                    const std::string& reason, const std::string& only_for_token) {
   std::lock_guard lock(impl_->mutex);
   ResetOnExit reset(impl_->update_registration_state);
-  return impl_->changed_rows(
+  const bool changed = impl_->changed_rows(
       impl_->update_registration_state.bind_all(user, to_string(state), reason, only_for_token));
+  if (changed) impl_->users.set_registration_state(user, state, reason, only_for_token);
+  return changed;
 }
 
 bool Store::delete_registration(const std::string& user) {
   std::lock_guard lock(impl_->mutex);
   ResetOnExit reset(impl_->delete_registration);
-  return impl_->changed_rows(impl_->delete_registration.bind_all(user));
+  const bool deleted = impl_->changed_rows(impl_->delete_registration.bind_all(user));
+  if (deleted) impl_->users.delete_registration(user);
+  return deleted;
 }
 
 // --- Presence --------------------------------------------------------------------------------
@@ -350,22 +380,20 @@ core::Result<void> Store::set_presence(const std::string& user, Presence presenc
                                        core::TimePoint at) {
   std::lock_guard lock(impl_->mutex);
   ResetOnExit reset(impl_->upsert_presence);
-  return impl_->upsert_presence.bind_all(user, to_string(presence), to_millis(at)).run();
+  auto set = impl_->upsert_presence.bind_all(user, to_string(presence), to_millis(at)).run();
+  if (set) impl_->users.set_presence(user, presence);
+  return set;
 }
 
 std::optional<Presence> Store::presence(const std::string& user) const {
-  std::lock_guard lock(impl_->mutex);
-  ResetOnExit reset(impl_->select_presence);
-  auto row = impl_->select_presence.bind_all(user).next_row();
-  if (!row || !*row) return std::nullopt;
-  return parse_presence(impl_->select_presence.text(0));
+  return impl_->users.presence(user);
 }
 
 // --- Messages --------------------------------------------------------------------------------
 
 // Runs on the group committer's thread, inside its transaction, with the mutex held.
 core::Result<void> Store::Impl::insert_message_row(MessageRecord& message) {
-  ResetOnExit reset_insert(insert_message);
+  ResetOnExit reset(insert_message);
   auto inserted =
       insert_message
           .bind_all(message.sender, message.receiver, message.content, message.ios_push_type,
@@ -375,11 +403,8 @@ core::Result<void> Store::Impl::insert_message_row(MessageRecord& message) {
                     message.token_hex, message.cert_record_id, to_string(message.environment),
                     message.bundle_id)
           .run();
-  if (!inserted) return inserted;
-  const std::int64_t seq = db->last_insert_rowid();
-  message.message_id = message_id_for(seq);
-  ResetOnExit reset_id(set_message_id);
-  return set_message_id.bind_all(seq, message.message_id).run();
+  if (inserted) message.message_id = message_id_for(db->last_insert_rowid());
+  return inserted;
 }
 
 core::Result<void> Store::Impl::update_message_row(const MessageRecord& message) {

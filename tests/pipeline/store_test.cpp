@@ -252,6 +252,29 @@ TEST(StoreRegistrations, StateChangesAndDelete) {
   EXPECT_FALSE(store->registration("bob"));
 }
 
+TEST(StoreRegistrations, AnAnswerAboutAnOldTokenLeavesTheNewRegistrationAlone) {
+  support::TempDir dir;
+  const std::string path = dir.file("pipeline.db");
+  {
+    auto store = open_store(path);
+    auto certificate = store->add_certificate(sample_certificate());
+    ASSERT_TRUE(certificate);
+    ASSERT_TRUE(store->put_registration(sample_registration(certificate->record_id)));
+    EXPECT_FALSE(store->set_registration_state("bob", pipeline::RegistrationState::BadToken,
+                                               "ENV_OR_TOKEN_INVALID", std::string(64, 'f')));
+    EXPECT_EQ(store->registration("bob")->state, pipeline::RegistrationState::Active);
+    EXPECT_TRUE(store->set_registration_state("bob", pipeline::RegistrationState::Unregistered,
+                                              "UNREGISTERED", sample_registration(0).token_hex));
+    EXPECT_EQ(store->registration("bob")->state, pipeline::RegistrationState::Unregistered);
+  }
+  // What is read after a restart is what was written, not what was remembered.
+  auto store = open_store(path);
+  auto read = store->registration("bob");
+  ASSERT_TRUE(read);
+  EXPECT_EQ(read->state, pipeline::RegistrationState::Unregistered);
+  EXPECT_EQ(read->reason, "UNREGISTERED");
+}
+
 TEST(StoreRegistrations, BelongToAnExistingCertificate) {
   auto store = open_store();
   auto unknown = store->put_registration(sample_registration(77));

@@ -1,0 +1,69 @@
+#include "pipeline/user_cache.hpp"
+
+#include <functional>
+
+namespace pipeline {
+
+UserCache::Shard& UserCache::shard_of(const std::string& user) {
+  return shards_[std::hash<std::string>{}(user) % shards_.size()];
+}
+
+const UserCache::Shard& UserCache::shard_of(const std::string& user) const {
+  return shards_[std::hash<std::string>{}(user) % shards_.size()];
+}
+
+std::optional<Presence> UserCache::presence(const std::string& user) const {
+  const Shard& shard = shard_of(user);
+  std::lock_guard lock(shard.mutex);
+  const auto found = shard.presence.find(user);
+  if (found == shard.presence.end()) return std::nullopt;
+  return found->second;
+}
+
+std::optional<Registration> UserCache::registration(const std::string& user) const {
+  const Shard& shard = shard_of(user);
+  std::lock_guard lock(shard.mutex);
+  const auto found = shard.registrations.find(user);
+  if (found == shard.registrations.end()) return std::nullopt;
+  return found->second;
+}
+
+void UserCache::set_presence(const std::string& user, Presence presence) {
+  Shard& shard = shard_of(user);
+  std::lock_guard lock(shard.mutex);
+  shard.presence.insert_or_assign(user, presence);
+}
+
+void UserCache::put_registration(const Registration& registration) {
+  Shard& shard = shard_of(registration.user);
+  std::lock_guard lock(shard.mutex);
+  shard.registrations.insert_or_assign(registration.user, registration);
+}
+
+void UserCache::set_registration_state(const std::string& user, RegistrationState state,
+                                       const std::string& reason,
+                                       const std::string& only_for_token) {
+  Shard& shard = shard_of(user);
+  std::lock_guard lock(shard.mutex);
+  const auto found = shard.registrations.find(user);
+  if (found == shard.registrations.end()) return;
+  if (!only_for_token.empty() && found->second.token_hex != only_for_token) return;
+  found->second.state = state;
+  found->second.reason = reason;
+}
+
+void UserCache::delete_registration(const std::string& user) {
+  Shard& shard = shard_of(user);
+  std::lock_guard lock(shard.mutex);
+  shard.registrations.erase(user);
+}
+
+void UserCache::delete_registrations_of(std::int64_t cert_record_id) {
+  for (Shard& shard : shards_) {
+    std::lock_guard lock(shard.mutex);
+    std::erase_if(shard.registrations,
+                  [&](const auto& entry) { return entry.second.cert_record_id == cert_record_id; });
+  }
+}
+
+} // namespace pipeline

@@ -1,0 +1,46 @@
+#pragma once
+// Presence and registrations, kept in memory beside the store's tables. sendMessage reads both
+// for every message (§4.3); read from SQLite they queued behind the outbox's commits for the one
+// database connection. The store loads them at open and writes through: each change is made
+// here after its row changed, under the store's lock, so the two never disagree. Readers take
+// one shard's lock, never the store's.
+
+#include "pipeline/records.hpp"
+
+#include <array>
+#include <cstdint>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <unordered_map>
+
+namespace pipeline {
+
+class UserCache {
+public:
+  std::optional<Presence> presence(const std::string& user) const;
+  std::optional<Registration> registration(const std::string& user) const;
+
+  void set_presence(const std::string& user, Presence presence);
+  void put_registration(const Registration& registration);
+  // The same rule as the table's update: nothing changes unless the registration exists and,
+  // with `only_for_token`, still has that token.
+  void set_registration_state(const std::string& user, RegistrationState state,
+                              const std::string& reason, const std::string& only_for_token);
+  void delete_registration(const std::string& user);
+  // A deleted certificate takes its registrations with it (the table's ON DELETE CASCADE).
+  void delete_registrations_of(std::int64_t cert_record_id);
+
+private:
+  struct Shard {
+    mutable std::mutex mutex;
+    std::unordered_map<std::string, Presence> presence;
+    std::unordered_map<std::string, Registration> registrations;
+  };
+  Shard& shard_of(const std::string& user);
+  const Shard& shard_of(const std::string& user) const;
+
+  std::array<Shard, 64> shards_; // 16 sender threads rarely meet on one
+};
+
+} // namespace pipeline
