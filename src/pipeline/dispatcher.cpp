@@ -155,6 +155,9 @@ net::Client& Dispatcher::Impl::client_for(const MessageRecord& m) {
 }
 
 void Dispatcher::Impl::attempt(MessageRecord m, bool retry) {
+  // Built before the lock: the body and the apns-id are the costly part, and every sender thread
+  // comes through here.
+  auto request = voip_request(m);
   std::lock_guard lock(mutex);
   if (!retry) ++in_flight;           // a retry has been in flight since its first attempt
   if (stopping) return settle_one(); // a retry timer that fired during shutdown
@@ -166,7 +169,6 @@ void Dispatcher::Impl::attempt(MessageRecord m, bool retry) {
     store.update_message_later(m);
     return settle_one();
   }
-  auto request = voip_request(m);
   if (!request) { // the body carries the message id, so this is the first place to know
     m.state = MessageState::PayloadTooLarge;
     m.reason = "the VoIP body would exceed " + std::to_string(kVoipPayloadLimit) +
@@ -177,13 +179,14 @@ void Dispatcher::Impl::attempt(MessageRecord m, bool retry) {
   // Not written yet: the message is Pending in the store already, which is all a restart needs;
   // the attempt is recorded with its answer (one commit per attempt, not two).
   m.attempts += 1;
-  m.apns_id = apns_id_for(m.message_id);
+  m.apns_id = *net::find_header(request->headers, "apns-id");
   m.next_attempt_at.reset();
-  client_for(m).submit(std::move(*request),
-                       [self = shared_from_this(), m](net::ResponseResult result) mutable {
-                         self->finish(std::move(m), result ? attempt_result_of(*result)
-                                                           : attempt_result_of(result.error()));
-                       });
+  // (The client is chosen before `m` moves into the callback: C++17 sequences the callee first.)
+  client_for(m).submit(std::move(*request), [self = shared_from_this(),
+                                             m = std::move(m)](net::ResponseResult result) mutable {
+    self->finish(std::move(m),
+                 result ? attempt_result_of(*result) : attempt_result_of(result.error()));
+  });
 }
 
 void Dispatcher::Impl::finish(MessageRecord m, const AttemptResult& result) {

@@ -51,6 +51,25 @@ TEST(VoipRequest, BodyCarriesExtVerbatimAndTheMessageFields) {
   EXPECT_EQ(body.rfind("{\"ext\":", 0), 0u); // in the spec's order
 }
 
+// The body is written by hand (no JSON value per message); it must stay what nlohmann wrote,
+// broken UTF-8 in `ext` included.
+TEST(VoipRequest, BodyIsWhatAJsonLibraryWrites) {
+  auto m = sample();
+  for (const std::string ext :
+       {std::string(R"({"entity":{"action":1}})"), std::string("line\n\t\"q\""),
+        std::string("\xe2\x82 broken \xff"), std::string()}) {
+    m.ext = ext;
+    nlohmann::ordered_json body;
+    body["ext"] = m.ext;
+    body["msgId"] = m.message_id;
+    body["sender"] = m.sender;
+    body["chatType"] = 1;
+    body["sentAt"] = 1'767'225'600'250;
+    EXPECT_EQ(pipeline::voip_body(m),
+              body.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace));
+  }
+}
+
 TEST(VoipRequest, BodyLimitIsExactly5120Bytes) {
   auto m = sample();
   m.ext.clear();
