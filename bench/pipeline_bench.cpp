@@ -25,6 +25,8 @@
 #include <unordered_map>
 #include <vector>
 
+#include <sys/resource.h>
+
 namespace {
 
 using Clock = std::chrono::steady_clock;
@@ -56,6 +58,15 @@ int usage() {
 
 double seconds(Clock::duration d) {
   return std::chrono::duration<double>(d).count();
+}
+
+// The whole process's CPU time (every thread: mock, client, pipeline), in seconds. Rates swing
+// with whatever else these shared machines run; CPU time per message swings much less.
+double cpu_seconds() {
+  rusage usage{};
+  getrusage(RUSAGE_SELF, &usage);
+  const auto total = [](const timeval& t) { return t.tv_sec + t.tv_usec / 1e6; };
+  return total(usage.ru_utime) + total(usage.ru_stime);
 }
 
 // The mock's raw rate: the pipeline's own requests, straight from one HTTP/2 client.
@@ -149,7 +160,9 @@ int main(int argc, char** argv) {
 
   std::printf("mock raw: %llu pushes...\n", static_cast<unsigned long long>(o.users));
   std::fflush(stdout);
+  const double raw_cpu_start = cpu_seconds();
   const double raw = raw_rate(mock, *pki, o);
+  const double raw_cpu_us = (cpu_seconds() - raw_cpu_start) * 1e6 / static_cast<double>(o.users);
 
   // The pipeline, its certificate and N offline users with a registration each.
   core::SystemClock clock;
@@ -208,6 +221,7 @@ int main(int argc, char** argv) {
               static_cast<unsigned long long>(o.users), static_cast<unsigned long long>(o.senders));
   std::fflush(stdout);
   const std::int64_t first_send = now_ns();
+  const double pipeline_cpu_start = cpu_seconds();
   std::vector<std::thread> senders;
   std::atomic<std::uint64_t> next{0};
   for (std::uint64_t s = 0; s < o.senders; ++s) {
@@ -232,6 +246,8 @@ int main(int argc, char** argv) {
     if (!all_delivered.wait_for(lock, 10min, [&] { return delivered.load() == o.users; }))
       die("only " + std::to_string(delivered.load()) + " deliveries within 10 minutes");
   }
+  const double pipeline_cpu_us =
+      (cpu_seconds() - pipeline_cpu_start) * 1e6 / static_cast<double>(o.users);
   std::int64_t last = 0;
   std::vector<std::int64_t> latency(o.users);
   for (std::uint64_t i = 0; i < o.users; ++i) {
@@ -242,14 +258,17 @@ int main(int argc, char** argv) {
   const double rate = static_cast<double>(o.users) / ((last - first_send) / 1e9);
   const double p50 = latency[latency.size() / 2] / 1e6;
   const double p99 = latency[std::min(latency.size() - 1, latency.size() * 99 / 100)] / 1e6;
-  std::printf("\n%-34s %12s\n", "", "per second");
-  std::printf("%-34s %12.0f\n", "mock raw (HTTP/2 client -> mock)", raw);
-  std::printf("%-34s %12.0f   p50 %.1f ms, p99 %.1f ms\n", "pipeline (sendMessage -> device)", rate,
-              p50, p99);
-  std::printf("ratio pipeline/mock: %.3f (target >= 0.5); setup of %llu users took %.1f s\n",
-              rate / raw, static_cast<unsigned long long>(o.users), setup_seconds);
+  std::printf("\n%-34s %12s %16s\n", "", "per second", "CPU us per push");
+  std::printf("%-34s %12.0f %16.1f\n", "mock raw (HTTP/2 client -> mock)", raw, raw_cpu_us);
+  std::printf("%-34s %12.0f %16.1f   p50 %.1f ms, p99 %.1f ms\n",
+              "pipeline (sendMessage -> device)", rate, pipeline_cpu_us, p50, p99);
+  std::printf("ratio pipeline/mock: %.3f (target >= 0.5), CPU %.2fx; setup of %llu users took "
+              "%.1f s\n",
+              rate / raw, pipeline_cpu_us / raw_cpu_us, static_cast<unsigned long long>(o.users),
+              setup_seconds);
   std::printf("{\"users\":%llu,\"mock_raw_per_s\":%.0f,\"pipeline_per_s\":%.0f,\"p50_ms\":%.2f,"
-              "\"p99_ms\":%.2f,\"ratio\":%.4f}\n",
-              static_cast<unsigned long long>(o.users), raw, rate, p50, p99, rate / raw);
+              "\"p99_ms\":%.2f,\"ratio\":%.4f,\"mock_raw_cpu_us\":%.2f,\"pipeline_cpu_us\":%.2f}\n",
+              static_cast<unsigned long long>(o.users), raw, rate, p50, p99, rate / raw, raw_cpu_us,
+              pipeline_cpu_us);
   return 0;
 }
