@@ -2,7 +2,8 @@
 // The pipeline's durable state in SQLite (WAL, schema versioned): certificate records,
 // registrations, presence and the message outbox. ":memory:" for tests. A process killed at
 // any point loses nothing that a call here had returned from (WAL, synchronous=NORMAL
-// survives a process crash). Thread-safe: one connection behind a mutex; message writes from
+// survives a process crash). Presence and registrations are read from memory (user_cache.hpp).
+// Thread-safe: one connection behind a mutex; message writes from
 // many threads share transactions (group_commit.hpp).
 
 #include "core/result.hpp"
