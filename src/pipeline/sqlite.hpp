@@ -58,6 +58,17 @@ private:
   int bind_failure_ = 0; // the first bind's error code, reported by the next run or next_row
 };
 
+// Calls `row(statement)` for each row `statement` returns; the first step error ends it.
+template <class Row>
+core::Result<void> for_each_row(Statement& statement, Row&& row) {
+  for (;;) {
+    auto next = statement.next_row();
+    if (!next) return core::Unexpected(std::move(next).error());
+    if (!*next) return {};
+    row(statement);
+  }
+}
+
 class ResetOnExit {
 public:
   explicit ResetOnExit(Statement& statement) : statement_(statement) {}

@@ -205,23 +205,15 @@ core::Result<void> Store::Impl::prepare_statements() {
 core::Result<void> Store::Impl::load_users() {
   auto registrations = db->prepare("SELECT " + kRegistrationColumns + " FROM registrations");
   if (!registrations) return core::Unexpected(std::move(registrations).error());
-  for (;;) {
-    auto row = registrations->next_row();
-    if (!row) return core::Unexpected(std::move(row).error());
-    if (!*row) break;
-    if (auto registration = read_registration(*registrations))
-      users.put_registration(*registration);
-  }
+  auto loaded = sqlite::for_each_row(*registrations, [&](const Statement& row) {
+    if (auto registration = read_registration(row)) users.put_registration(*registration);
+  });
+  if (!loaded) return loaded;
   auto presence = db->prepare("SELECT user, presence FROM presence");
   if (!presence) return core::Unexpected(std::move(presence).error());
-  for (;;) {
-    auto row = presence->next_row();
-    if (!row) return core::Unexpected(std::move(row).error());
-    if (!*row) break;
-    if (auto state = parse_presence(presence->text(1)))
-      users.set_presence(presence->text(0), *state);
-  }
-  return {};
+  return sqlite::for_each_row(*presence, [&](const Statement& row) {
+    if (auto state = parse_presence(row.text(1))) users.set_presence(row.text(0), *state);
+  });
 }
 
 bool Store::Impl::changed_rows(Statement& statement) {

@@ -4,16 +4,12 @@
 
 namespace pipeline {
 
-UserCache::Shard& UserCache::shard_of(const std::string& user) {
-  return shards_[std::hash<std::string>{}(user) % shards_.size()];
-}
-
-const UserCache::Shard& UserCache::shard_of(const std::string& user) const {
-  return shards_[std::hash<std::string>{}(user) % shards_.size()];
+std::size_t UserCache::shard_index(const std::string& user) {
+  return std::hash<std::string>{}(user) % kShards;
 }
 
 std::optional<Presence> UserCache::presence(const std::string& user) const {
-  const Shard& shard = shard_of(user);
+  const Shard& shard = shards_[shard_index(user)];
   std::lock_guard lock(shard.mutex);
   const auto found = shard.presence.find(user);
   if (found == shard.presence.end()) return std::nullopt;
@@ -21,7 +17,7 @@ std::optional<Presence> UserCache::presence(const std::string& user) const {
 }
 
 std::optional<Registration> UserCache::registration(const std::string& user) const {
-  const Shard& shard = shard_of(user);
+  const Shard& shard = shards_[shard_index(user)];
   std::lock_guard lock(shard.mutex);
   const auto found = shard.registrations.find(user);
   if (found == shard.registrations.end()) return std::nullopt;
@@ -29,13 +25,13 @@ std::optional<Registration> UserCache::registration(const std::string& user) con
 }
 
 void UserCache::set_presence(const std::string& user, Presence presence) {
-  Shard& shard = shard_of(user);
+  Shard& shard = shards_[shard_index(user)];
   std::lock_guard lock(shard.mutex);
   shard.presence.insert_or_assign(user, presence);
 }
 
 void UserCache::put_registration(const Registration& registration) {
-  Shard& shard = shard_of(registration.user);
+  Shard& shard = shards_[shard_index(registration.user)];
   std::lock_guard lock(shard.mutex);
   shard.registrations.insert_or_assign(registration.user, registration);
 }
@@ -43,7 +39,7 @@ void UserCache::put_registration(const Registration& registration) {
 void UserCache::set_registration_state(const std::string& user, RegistrationState state,
                                        const std::string& reason,
                                        const std::string& only_for_token) {
-  Shard& shard = shard_of(user);
+  Shard& shard = shards_[shard_index(user)];
   std::lock_guard lock(shard.mutex);
   const auto found = shard.registrations.find(user);
   if (found == shard.registrations.end()) return;
@@ -53,7 +49,7 @@ void UserCache::set_registration_state(const std::string& user, RegistrationStat
 }
 
 void UserCache::delete_registration(const std::string& user) {
-  Shard& shard = shard_of(user);
+  Shard& shard = shards_[shard_index(user)];
   std::lock_guard lock(shard.mutex);
   shard.registrations.erase(user);
 }

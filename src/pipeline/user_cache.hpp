@@ -37,10 +37,10 @@ private:
     std::unordered_map<std::string, Presence> presence;
     std::unordered_map<std::string, Registration> registrations;
   };
-  Shard& shard_of(const std::string& user);
-  const Shard& shard_of(const std::string& user) const;
+  static std::size_t shard_index(const std::string& user);
 
-  std::array<Shard, 64> shards_; // 16 sender threads rarely meet on one
+  static constexpr std::size_t kShards = 64; // 16 sender threads rarely meet on one
+  std::array<Shard, kShards> shards_;
 };
 
 } // namespace pipeline
