@@ -200,7 +200,8 @@ net::Http1Response users(const net::Http1Request& r, const std::string& user,
   return not_found(r);
 }
 
-net::Http1Response send(const net::Http1Request& r, Pipeline& p) {
+// POST /v1/messages's body as a message, or the response that says what is wrong.
+std::variant<MessageToSend, net::Http1Response> message_to_send(const net::Http1Request& r) {
   auto parsed = body_of(r, "a message",
                         {"sender", "receiver", "content", "online_user_only", "offline_push_info"});
   if (auto* problem = std::get_if<net::Http1Response>(&parsed)) return *problem;
@@ -229,9 +230,17 @@ net::Http1Response send(const net::Http1Request& r, Pipeline& p) {
     if (g.problem) return *g.problem;
     m.offline_push_info = std::move(push);
   }
-  auto sent = p.send_message(m);
-  if (auto* error = std::get_if<ApiError>(&sent)) return fail(*error);
+  return m;
+}
+
+net::Http1Response message_sent(const Pipeline::SendResult& sent) {
+  if (const auto* error = std::get_if<ApiError>(&sent)) return fail(*error);
   return reply(202, {{"message_id", std::get<std::string>(sent)}});
+}
+
+bool is_send_message(const net::Http1Request& r) {
+  return r.method == "POST" &&
+         core::percent_decode(r.target.substr(0, r.target.find('?'))) == "/v1/messages";
 }
 
 json endpoints() {
@@ -263,7 +272,11 @@ net::Http1Response handle_api_request(const net::Http1Request& r, Pipeline& p) {
     if (slash == std::string::npos || slash == 0) return not_found(r);
     return users(r, core::percent_decode(rest.substr(0, slash)), rest.substr(slash + 1), p);
   }
-  if (path == "/v1/messages" && r.method == "POST") return send(r, p);
+  if (is_send_message(r)) {
+    auto m = message_to_send(r);
+    if (auto* problem = std::get_if<net::Http1Response>(&m)) return *problem;
+    return message_sent(p.send_message(std::get<MessageToSend>(m)));
+  }
   constexpr std::string_view kMessages = "/v1/messages/";
   if (path.starts_with(kMessages) && r.method == "GET") {
     const auto message = p.message(path.substr(kMessages.size()));
@@ -277,6 +290,18 @@ net::Http1Response handle_api_request(const net::Http1Request& r, Pipeline& p) {
 net::Http1Handler api_handler(Pipeline& p) {
   return [&p](const std::shared_ptr<net::Http1Exchange>& exchange) {
     const net::Http1Request& r = exchange->request();
+    if (is_send_message(r)) { // answered once the outbox holds it, without blocking this thread
+      auto m = message_to_send(r);
+      if (auto* problem = std::get_if<net::Http1Response>(&m))
+        return exchange->respond(std::move(*problem));
+      const std::weak_ptr<net::Http1Exchange> weak = exchange;
+      return p.send_message(std::get<MessageToSend>(m), [weak](Pipeline::SendResult sent) {
+        if (auto alive = weak.lock())
+          alive->post([weak, answer = message_sent(sent)]() mutable {
+            if (auto exchange = weak.lock()) exchange->respond(std::move(answer));
+          });
+      });
+    }
     // wait_idle_ms: until nothing is in flight; wait_quiet_ms: until no push is on the wire
     // (those waiting for a retry may stay), where a scenario runner checks a step.
     constexpr std::string_view kWaitIdle = "/v1/health?wait_idle_ms=";

@@ -2,6 +2,7 @@
 
 #include "pipeline/sqlite.hpp"
 
+#include <future>
 #include <utility>
 
 namespace pipeline {
@@ -18,23 +19,26 @@ GroupCommit::~GroupCommit() {
   thread_.join();
 }
 
-core::Result<void> GroupCommit::run(Work work) {
-  std::promise<core::Result<void>> done;
-  auto result = done.get_future();
+void GroupCommit::run_then(Work work, Done done) {
   {
     std::lock_guard lock(queue_mutex_);
-    queue_.push_back({std::move(work), &done});
+    queue_.push_back({std::move(work), std::move(done)});
   }
   queue_changed_.notify_all();
+}
+
+core::Result<void> GroupCommit::run(Work work) {
+  std::promise<core::Result<void>> committed;
+  auto result = committed.get_future();
+  run_then(std::move(work),
+           [&committed](core::Result<void> r) { committed.set_value(std::move(r)); });
   return result.get();
 }
 
 void GroupCommit::run_later(Work work) {
-  {
-    std::lock_guard lock(queue_mutex_);
-    queue_.push_back({std::move(work), nullptr});
-  }
-  queue_changed_.notify_all();
+  run_then(std::move(work), [this](core::Result<void> r) {
+    if (!r) failures_.fetch_add(1);
+  });
 }
 
 void GroupCommit::flush() {
@@ -64,10 +68,10 @@ void GroupCommit::commit(std::vector<Item>& batch) {
         results.push_back(core::Unexpected(begun.error()));
         continue;
       }
-      auto saved = db_.execute("SAVEPOINT write");
+      auto saved = db_.savepoint();
       auto result = saved ? item.work() : core::Result<void>(core::Unexpected(saved.error()));
-      if (!result) (void)db_.execute("ROLLBACK TO write");
-      (void)db_.execute("RELEASE write");
+      if (!result) db_.undo_savepoint();
+      db_.release_savepoint();
       results.push_back(std::move(result));
     }
     if (begun) {
@@ -78,13 +82,8 @@ void GroupCommit::commit(std::vector<Item>& batch) {
       }
     }
   }
-  for (std::size_t i = 0; i < batch.size(); ++i) {
-    if (batch[i].done) {
-      batch[i].done->set_value(std::move(results[i]));
-    } else if (!results[i]) {
-      failures_.fetch_add(1);
-    }
-  }
+  for (std::size_t i = 0; i < batch.size(); ++i)
+    batch[i].done(std::move(results[i]));
 }
 
 } // namespace pipeline

@@ -1,17 +1,17 @@
 #pragma once
 // Group commit for the store: writes from many threads share one SQLite transaction, committed
 // by one thread, so the outbox's cost per message is a share of a commit instead of a whole one
-// (a commit is mostly system calls: ~60-120 us here). A caller either waits for the commit of
-// the batch that holds its write (durable before it answers) or hands the write over and goes
-// on (the dispatcher's answers: a crash before the commit leaves the message Pending, and a
-// restart sends it again, which the crash test counts).
+// (a commit is mostly system calls: ~60-120 us here). A caller hands its write over with what
+// to do once the batch holding it is committed (sendMessage: answer, then send the push), or
+// waits for that commit, or hands it over and goes on (the dispatcher's answers: a crash
+// before the commit leaves the message Pending, and a restart sends it again, which the crash
+// test counts).
 
 #include "core/result.hpp"
 
 #include <atomic>
 #include <condition_variable>
 #include <functional>
-#include <future>
 #include <mutex>
 #include <thread>
 #include <vector>
@@ -27,6 +27,9 @@ public:
   // `work` runs on the committer's thread with `db_mutex` held, inside the batch's transaction
   // and its own savepoint (a failing write is undone alone). It must not begin a transaction.
   using Work = std::function<core::Result<void>()>;
+  // Runs on the committer's thread after the batch's commit, without `db_mutex`: its write's
+  // own result, or the commit's error. It must not wait for another write (run, flush).
+  using Done = std::function<void(core::Result<void>)>;
 
   GroupCommit(sqlite::Connection& db, std::mutex& db_mutex);
   // Commits what is queued, then stops the thread.
@@ -34,6 +37,8 @@ public:
   GroupCommit(const GroupCommit&) = delete;
   GroupCommit& operator=(const GroupCommit&) = delete;
 
+  // Queues `work`; `done` learns how it went once its batch is committed. Any thread.
+  void run_then(Work work, Done done);
   // Waits until the batch holding `work` is committed; its own result, or the commit's error.
   core::Result<void> run(Work work);
   // Queues `work` and returns at once; a failure only counts in failures().
@@ -45,7 +50,7 @@ public:
 private:
   struct Item {
     Work work;
-    std::promise<core::Result<void>>* done = nullptr; // null: nobody waits
+    Done done;
   };
   void loop();
   void commit(std::vector<Item>& batch);

@@ -5,6 +5,8 @@
 #include "pipeline/store.hpp"
 #include "pki/classify.hpp"
 
+#include <future>
+
 namespace pipeline {
 
 namespace {
@@ -89,6 +91,7 @@ Pipeline::~Pipeline() {
     expiry_check_->pipeline = nullptr;
     clock_.cancel(expiry_check_->timer);
   }
+  store_->flush(); // messages being added still reach the dispatcher (which leaves them Pending)
   dispatcher_.reset();
 }
 
@@ -204,20 +207,31 @@ MessageRecord Pipeline::decide(const MessageToSend& in) {
   return m;
 }
 
-std::variant<std::string, ApiError> Pipeline::send_message(const MessageToSend& in) {
+void Pipeline::send_message(const MessageToSend& in, MessageSent sent) {
   if (in.sender.empty() || in.receiver.empty())
-    return error("BAD_MESSAGE", "a message needs a sender and a receiver");
+    return sent(error("BAD_MESSAGE", "a message needs a sender and a receiver"));
   if (in.offline_push_info && in.offline_push_info->ios_push_type != "voip")
-    return error("UNSUPPORTED_PUSH_TYPE", "ios_push_type \"" + in.offline_push_info->ios_push_type +
-                                              "\": only \"voip\" offline pushes are simulated");
-  auto added = store_->add_message(decide(in));
-  if (!added) return error("STORE_FAILED", added.error().message(), 500);
-  MessageRecord& m = *added;
-  if (m.state != MessageState::Pending) return m.message_id;
-  // The dispatcher builds the body (it carries the id) and records payload_too_large itself.
-  std::string id = m.message_id;
-  dispatcher_->send(std::move(m));
-  return id;
+    return sent(
+        error("UNSUPPORTED_PUSH_TYPE", "ios_push_type \"" + in.offline_push_info->ios_push_type +
+                                           "\": only \"voip\" offline pushes are simulated"));
+  store_->add_message(decide(in),
+                      [this, sent = std::move(sent)](core::Result<MessageRecord> added) {
+                        if (!added)
+                          return sent(error("STORE_FAILED", added.error().message(), 500));
+                        std::string id = added->message_id;
+                        // The dispatcher builds the body (it carries the id) and records
+                        // payload_too_large.
+                        if (added->state == MessageState::Pending)
+                          dispatcher_->send(std::move(*added));
+                        sent(std::move(id));
+                      });
+}
+
+Pipeline::SendResult Pipeline::send_message(const MessageToSend& in) {
+  std::promise<SendResult> answered;
+  auto result = answered.get_future();
+  send_message(in, [&answered](SendResult r) { answered.set_value(std::move(r)); });
+  return result.get();
 }
 
 std::optional<MessageRecord> Pipeline::message(const std::string& message_id) const {

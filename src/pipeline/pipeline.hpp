@@ -10,6 +10,7 @@
 #include "pipeline/dispatcher.hpp"
 #include "pipeline/records.hpp"
 
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -73,7 +74,16 @@ public:
 
   // --- Messages (§4) -------------------------------------------------------------------------
   // The message id, or a refusal of the request itself (empty receiver, unknown push type).
-  std::variant<std::string, ApiError> send_message(const MessageToSend& message);
+  using SendResult = std::variant<std::string, ApiError>;
+  // Stores the message and hands `sent` the answer once the outbox holds it durably, on the
+  // store's committer thread, after a push it needs is on its way (the dispatcher's). Many
+  // callers' messages share one commit, so a caller that keeps many calls open at once (an
+  // HTTP front end) gets far more through than one that waits for each. `sent` must only hand
+  // the answer on: it must not call into this pipeline and wait (send_message, message).
+  using MessageSent = std::function<void(SendResult)>;
+  void send_message(const MessageToSend& message, MessageSent sent);
+  // The same, waiting for the answer.
+  SendResult send_message(const MessageToSend& message);
   std::optional<MessageRecord> message(const std::string& message_id) const;
   // Pushes sent and not yet answered, or waiting for a retry.
   std::size_t in_flight() const;

@@ -6,6 +6,7 @@
 #include "pipeline/sqlite.hpp"
 #include "pipeline/user_cache.hpp"
 
+#include <future>
 #include <mutex>
 
 namespace pipeline {
@@ -414,10 +415,24 @@ core::Result<void> Store::Impl::update_message_row(const MessageRecord& message)
   return {};
 }
 
+void Store::add_message(MessageRecord message, MessageAdded added) {
+  // Shared by the write and what follows its commit (two callables, one record).
+  auto record = std::make_shared<MessageRecord>(std::move(message));
+  impl_->writes->run_then(
+      [impl = impl_.get(), record] { return impl->insert_message_row(*record); },
+      [record, added = std::move(added)](core::Result<void> committed) {
+        if (!committed) return added(core::Unexpected(committed.error()));
+        added(std::move(*record));
+      });
+}
+
 core::Result<MessageRecord> Store::add_message(MessageRecord message) {
-  auto added = impl_->writes->run([&] { return impl_->insert_message_row(message); });
-  if (!added) return core::Unexpected(std::move(added).error());
-  return message;
+  std::promise<core::Result<MessageRecord>> committed;
+  auto result = committed.get_future();
+  add_message(std::move(message), [&committed](core::Result<MessageRecord> added) {
+    committed.set_value(std::move(added));
+  });
+  return result.get();
 }
 
 core::Result<void> Store::update_message(const MessageRecord& message) {
@@ -441,6 +456,10 @@ std::optional<MessageRecord> Store::message(const std::string& message_id) const
   auto row = impl_->select_message.bind_all(message_id).next_row();
   if (!row || !*row) return std::nullopt;
   return read_message(impl_->select_message);
+}
+
+void Store::flush() {
+  impl_->writes->flush();
 }
 
 std::vector<MessageRecord> Store::pending_messages() const {

@@ -9,6 +9,7 @@
 #include "core/result.hpp"
 #include "pipeline/records.hpp"
 
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -54,7 +55,13 @@ public:
   std::optional<Presence> presence(const std::string& user) const;
 
   // --- Messages (the outbox) ---------------------------------------------------------------
-  // Assigns message_id ("msg-<n>", n counting from 1 per database).
+  // Assigns message_id ("msg-<n>", n counting from 1 per database) and, once the row is
+  // committed, hands the record (or the error) to `added`, on the store's committer thread:
+  // `added` must not wait for another write of this store (add_message, update_message,
+  // message, pending_messages). Many callers' rows share one commit (group_commit.hpp).
+  using MessageAdded = std::function<void(core::Result<MessageRecord>)>;
+  void add_message(MessageRecord message, MessageAdded added);
+  // The same, waiting for the commit.
   core::Result<MessageRecord> add_message(MessageRecord message);
   // Writes state, reason, apns_id, attempts, next_attempt_at and the push target; NotFound
   // (pipeline/error.hpp) for an unknown message_id.
@@ -65,6 +72,8 @@ public:
   // update_message_later writes that failed (an unknown id, the disk full).
   std::uint64_t failed_later_writes() const;
   std::optional<MessageRecord> message(const std::string& message_id) const;
+  // Waits until every message write handed over before it is committed and its `added` ran.
+  void flush();
   // Pending messages in the order they were added: what a restart resumes.
   std::vector<MessageRecord> pending_messages() const;
 

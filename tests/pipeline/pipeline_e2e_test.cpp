@@ -10,6 +10,10 @@
 #include "pipeline/pipeline.hpp"
 #include "support/temp_dir.hpp"
 
+#include <condition_variable>
+#include <mutex>
+#include <set>
+
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
@@ -164,6 +168,47 @@ TEST_F(PipelineEndToEnd, B1_OfflineReceiverRingsAndTheDeviceSaysSo) {
   EXPECT_EQ(j["state"], "accepted");
   EXPECT_EQ(j["apns_id"], m->apns_id);
   EXPECT_EQ(j["attempts"], 1);
+}
+
+// The asynchronous sendMessage (what the HTTP API uses): many calls open at once, each
+// answered with its id once stored, each push accepted and seen at the device.
+TEST_F(PipelineEndToEnd, MessagesSentWithoutWaitingAreEachAnsweredAndDelivered) {
+  const std::string token = bob();
+  constexpr int kMessages = 20;
+  std::mutex mutex;
+  std::condition_variable answered;
+  std::vector<std::string> ids;
+  for (int i = 0; i < kMessages; ++i) {
+    pipeline_->send_message(
+        {"alice", "bob", "call " + std::to_string(i), false,
+         pipeline::OfflinePushInfo{"voip", R"({"entity":{"action":1}})", "", "", false}},
+        [&](pipeline::Pipeline::SendResult sent) {
+          std::lock_guard lock(mutex);
+          if (auto* id = std::get_if<std::string>(&sent)) ids.push_back(*id);
+          answered.notify_all();
+        });
+  }
+  {
+    std::unique_lock lock(mutex);
+    ASSERT_TRUE(answered.wait_for(lock, kSettle, [&] { return ids.size() == kMessages; }));
+  }
+  ASSERT_TRUE(pipeline_->wait_idle(kSettle));
+  EXPECT_EQ(std::set<std::string>(ids.begin(), ids.end()).size(), ids.size());
+  for (const auto& id : ids) {
+    const auto message = pipeline_->message(id);
+    ASSERT_TRUE(message) << id;
+    EXPECT_EQ(message->state, MessageState::Accepted) << id;
+    EXPECT_TRUE(device_->wait_for(DeviceEventKind::PushArrived, message->apns_id)) << id;
+  }
+  EXPECT_EQ(requests_at_mock(Environment::Sandbox, token, std::nullopt, true),
+            static_cast<std::uint64_t>(kMessages));
+  // A refusal of the request itself is answered at once, on the caller's thread.
+  std::optional<pipeline::Pipeline::SendResult> refused;
+  pipeline_->send_message({"alice", "", "call", false, std::nullopt},
+                          [&](pipeline::Pipeline::SendResult sent) { refused = std::move(sent); });
+  ASSERT_TRUE(refused);
+  ASSERT_TRUE(std::holds_alternative<pipeline::ApiError>(*refused));
+  EXPECT_EQ(std::get<pipeline::ApiError>(*refused).code, "BAD_MESSAGE");
 }
 
 TEST_F(PipelineEndToEnd, FAQ2b_OnlineReceiverGetsTheMessageInAppAndNoPush) {

@@ -4,6 +4,7 @@
 
 #include <atomic>
 #include <filesystem>
+#include <mutex>
 #include <set>
 #include <thread>
 #include <vector>
@@ -400,6 +401,46 @@ TEST(StoreMessages, AFailedWriteInABatchLeavesTheOthersCommitted) {
     t.join();
   EXPECT_EQ(failed.load(), 4);
   EXPECT_EQ(store->pending_messages().size(), 4u);
+}
+
+// sendMessage's way in: the caller goes on at once, and hears of its row only after the commit
+// that holds it, on the committer's thread, without the store's lock (so it may read the store).
+TEST(StoreMessages, AnAddThatDoesNotWaitIsAnsweredAfterItsCommit) {
+  support::TempDir dir;
+  auto store = open_store(dir.file("async.db"));
+  ASSERT_TRUE(store);
+  constexpr int kMessages = 300;
+  std::mutex mutex;
+  std::vector<std::string> ids;
+  std::set<std::thread::id> answering_threads;
+  std::atomic<int> unreadable{0};
+  for (int i = 0; i < kMessages; ++i) {
+    store->add_message(sample_message("user" + std::to_string(i)),
+                       [&, i](core::Result<pipeline::MessageRecord> added) {
+                         ASSERT_TRUE(added) << added.error().message();
+                         EXPECT_EQ(added->receiver, "user" + std::to_string(i));
+                         // The store's lock is free here (a read takes it).
+                         EXPECT_TRUE(store->certificates().empty());
+                         std::lock_guard lock(mutex);
+                         ids.push_back(added->message_id);
+                         answering_threads.insert(std::this_thread::get_id());
+                       });
+  }
+  store->flush(); // every add handed over before it has been answered
+  std::lock_guard lock(mutex);
+  ASSERT_EQ(ids.size(), static_cast<std::size_t>(kMessages));
+  EXPECT_EQ(std::set<std::string>(ids.begin(), ids.end()).size(), ids.size());
+  EXPECT_EQ(answering_threads.size(), 1u); // the committer's
+  EXPECT_FALSE(answering_threads.contains(std::this_thread::get_id()));
+  for (int i = 0; i < kMessages; ++i) {
+    const auto read = store->message(ids[i]);
+    if (!read || read->state != MessageState::Pending) ++unreadable;
+  }
+  EXPECT_EQ(unreadable.load(), 0);
+  store.reset(); // closed: the rows are in the file
+  auto reopened = open_store(dir.file("async.db"));
+  ASSERT_TRUE(reopened);
+  EXPECT_EQ(reopened->pending_messages().size(), static_cast<std::size_t>(kMessages));
 }
 
 TEST(StoreMessages, PendingInOrderUntilTerminal) {
