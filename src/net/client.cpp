@@ -94,6 +94,10 @@ void Client::submit(Request request, ResponseCallback done) {
              [impl = impl_, p = std::move(pending)]() mutable { impl->submit(std::move(p)); });
 }
 
+void Client::post(std::function<void()> task) {
+  asio::post(impl_->io, std::move(task));
+}
+
 std::future<ResponseResult> Client::submit(Request request) {
   auto promise = std::make_shared<std::promise<ResponseResult>>();
   auto future = promise->get_future();

@@ -71,6 +71,9 @@ public:
   // `request.scheme` and `request.authority` default from the options when empty.
   void submit(Request request, ResponseCallback done);
   std::future<ResponseResult> submit(Request request);
+  // Runs `task` on the client's I/O thread: work whose result only that thread uses (building
+  // a request there keeps its memory on one thread).
+  void post(std::function<void()> task);
 
   // Lets in-flight requests finish, sends GOAWAY and closes. Queued requests fail with
   // Cancelled (retryable). A later submit opens a new connection.

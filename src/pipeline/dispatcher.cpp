@@ -108,8 +108,8 @@ struct Dispatcher::Impl : std::enable_shared_from_this<Dispatcher::Impl> {
     waiters.emplace(id, Waiter{quiet, std::move(call)});
     return id;
   }
-  // `retry`: sent again after a delay, already counted in `in_flight`.
-  void attempt(MessageRecord m, bool retry = false);
+  // Counted in `in_flight` already (by send(), or since the first attempt for a retry).
+  void attempt(MessageRecord m);
   void finish(MessageRecord m, const AttemptResult& result);
 
   Store& store;
@@ -154,12 +154,10 @@ net::Client& Dispatcher::Impl::client_for(const MessageRecord& m) {
   return *slot;
 }
 
-void Dispatcher::Impl::attempt(MessageRecord m, bool retry) {
-  // Built before the lock: the body and the apns-id are the costly part, and every sender thread
-  // comes through here.
+void Dispatcher::Impl::attempt(MessageRecord m) {
+  // Built before the lock: the body and the apns-id are the costly part.
   auto request = voip_request(m);
   std::lock_guard lock(mutex);
-  if (!retry) ++in_flight;           // a retry has been in flight since its first attempt
   if (stopping) return settle_one(); // a retry timer that fired during shutdown
   // A call push resumed after a long stop, or a retry that waited too long: ringing now would
   // announce a call that is over (§4.5: call pushes older than 30 s are dropped).
@@ -210,10 +208,15 @@ void Dispatcher::Impl::finish(MessageRecord m, const AttemptResult& result) {
   if (d.certificate_health) store.set_certificate_health(m.cert_record_id, *d.certificate_health);
   m.state = d.state;
   m.reason = d.reason;
-  if (d.retry_after) m.next_attempt_at = now + *d.retry_after;
+  if (!d.retry_after) {
+    store.update_message_later(std::move(m));
+    std::lock_guard lock(mutex);
+    return settle_one();
+  }
+  m.next_attempt_at = now + *d.retry_after;
   store.update_message_later(m);
   std::lock_guard lock(mutex);
-  if (!d.retry_after || stopping) return settle_one();
+  if (stopping) return settle_one();
   // Still in flight while it waits for its retry.
   auto timer = std::make_shared<core::Clock::TimerId>(0);
   *timer = clock.schedule_after(*d.retry_after, [weak = weak_from_this(), m, timer]() mutable {
@@ -223,7 +226,7 @@ void Dispatcher::Impl::finish(MessageRecord m, const AttemptResult& result) {
       std::lock_guard lock(self->mutex);
       self->retry_timers.erase(*timer);
     }
-    self->attempt(std::move(m), true);
+    self->attempt(std::move(m));
   });
   retry_timers.insert(*timer);
   tell_waiters(); // may be quiet now
@@ -248,7 +251,20 @@ Dispatcher::~Dispatcher() {
 }
 
 void Dispatcher::send(MessageRecord message) {
-  impl_->attempt(std::move(message));
+  // The attempt runs on the connection's I/O thread, where the request is sent, answered and
+  // freed: built on the caller's thread, its memory would go back to that thread's malloc
+  // arena from this one, and the two would queue on the arena's lock (most of the pipeline's
+  // futex calls before this).
+  net::Client* client = nullptr;
+  {
+    std::lock_guard lock(impl_->mutex);
+    ++impl_->in_flight;
+    if (impl_->stopping) return impl_->settle_one();
+    client = &impl_->client_for(message);
+  }
+  client->post([weak = impl_->weak_from_this(), m = std::move(message)]() mutable {
+    if (auto self = weak.lock()) self->attempt(std::move(m));
+  });
 }
 
 std::size_t Dispatcher::in_flight() const {
