@@ -34,20 +34,26 @@ using namespace std::chrono_literals;
 
 struct Options {
   std::uint64_t users = 100'000;
-  std::string db;              // empty: a file in a temporary folder
-  std::uint64_t senders = 16;  // sendMessage callers at once, as an IM backend has many
-  std::uint64_t window = 1000; // raw run: requests in flight at once
+  std::string db; // empty: a file in a temporary folder
+  // sendMessage calls open at once, through the asynchronous call from one thread (as an HTTP
+  // front end makes them: many clients, few threads)...
+  std::uint64_t concurrent = 256;
+  std::uint64_t blocking_senders = 0; // ...or this many threads, each waiting for each answer
+  std::uint64_t window = 1000;        // raw run: requests in flight at once
 };
 
 int usage() {
   std::fprintf(stderr,
-               "usage: voipsim-bench-pipeline [--users N] [--db FILE] [--senders N] [--window N]\n"
+               "usage: voipsim-bench-pipeline [--users N] [--db FILE] [--concurrent N]\n"
+               "                              [--blocking-senders N] [--window N]\n"
                "N offline users (default 100000), each with a VoIP token at the mock and a\n"
                "registration at the pipeline; one message to each. Prints the mock's raw rate for\n"
-               "the same pushes (our HTTP/2 client, --window requests in flight, certificate\n"
-               "auth), then the pipeline's: messages per second from the first sendMessage to the\n"
-               "last delivery and the p50/p99 of sendMessage -> delivery, from --senders threads,\n"
-               "with the outbox in --db (default: a new file in $TMPDIR).\n");
+               "the same pushes (our HTTP/2 client, --window requests in flight, default 1000,\n"
+               "certificate auth), then the pipeline's: messages per second from the first\n"
+               "sendMessage to the last delivery and the p50/p99 of sendMessage -> delivery, with\n"
+               "the outbox in --db (default: a new file in $TMPDIR). The messages go through the\n"
+               "asynchronous sendMessage with --concurrent calls open at once (default 256), or,\n"
+               "with --blocking-senders N, from N threads that each wait for each answer.\n");
   return 2;
 }
 
@@ -128,8 +134,10 @@ int main(int argc, char** argv) {
       o.users = std::strtoull(value.c_str(), nullptr, 10);
     else if (flag == "--db")
       o.db = value;
-    else if (flag == "--senders")
-      o.senders = std::max<std::uint64_t>(1, std::strtoull(value.c_str(), nullptr, 10));
+    else if (flag == "--concurrent")
+      o.concurrent = std::max<std::uint64_t>(1, std::strtoull(value.c_str(), nullptr, 10));
+    else if (flag == "--blocking-senders")
+      o.blocking_senders = std::strtoull(value.c_str(), nullptr, 10);
     else if (flag == "--window")
       o.window = std::max<std::uint64_t>(1, std::strtoull(value.c_str(), nullptr, 10));
     else
@@ -217,30 +225,63 @@ int main(int argc, char** argv) {
     }
   });
 
-  std::printf("pipeline: %llu messages from %llu senders...\n",
-              static_cast<unsigned long long>(o.users), static_cast<unsigned long long>(o.senders));
+  if (o.blocking_senders > 0) {
+    std::printf("pipeline: %llu messages from %llu threads, each waiting for each answer...\n",
+                static_cast<unsigned long long>(o.users),
+                static_cast<unsigned long long>(o.blocking_senders));
+  } else {
+    std::printf("pipeline: %llu messages, %llu sendMessage calls open at once...\n",
+                static_cast<unsigned long long>(o.users),
+                static_cast<unsigned long long>(o.concurrent));
+  }
   std::fflush(stdout);
   const std::int64_t first_send = now_ns();
   const double pipeline_cpu_start = cpu_seconds();
-  std::vector<std::thread> senders;
-  std::atomic<std::uint64_t> next{0};
-  for (std::uint64_t s = 0; s < o.senders; ++s) {
-    senders.emplace_back([&] {
-      for (std::uint64_t i; (i = next.fetch_add(1)) < o.users;) {
-        const std::int64_t started = now_ns();
-        auto sent = p.send_message(
-            {"alice", "user-" + std::to_string(i), "call", false,
-             pipeline::OfflinePushInfo{"voip", R"({"entity":{"action":1,"sender":"alice"}})", "",
-                                       "", false}});
-        if (auto* error = std::get_if<pipeline::ApiError>(&sent)) die(error->message);
-        // Ids count msg-1, msg-2, ... in the order the store took the messages.
-        const std::uint64_t k = std::stoull(std::get<std::string>(sent).substr(4)) - 1;
-        sent_ns[k] = started;
+  const auto message_to = [](std::uint64_t i) {
+    return pipeline::MessageToSend{
+        "alice", "user-" + std::to_string(i), "call", false,
+        pipeline::OfflinePushInfo{"voip", R"({"entity":{"action":1,"sender":"alice"}})", "", "",
+                                  false}};
+  };
+  // Ids count msg-1, msg-2, ... in the order the store took the messages.
+  const auto note_sent = [&](const pipeline::Pipeline::SendResult& sent, std::int64_t started) {
+    if (const auto* error = std::get_if<pipeline::ApiError>(&sent)) die(error->message);
+    sent_ns[std::stoull(std::get<std::string>(sent).substr(4)) - 1] = started;
+  };
+  if (o.blocking_senders > 0) {
+    std::vector<std::thread> senders;
+    std::atomic<std::uint64_t> next{0};
+    for (std::uint64_t s = 0; s < o.blocking_senders; ++s) {
+      senders.emplace_back([&] {
+        for (std::uint64_t i; (i = next.fetch_add(1)) < o.users;) {
+          const std::int64_t started = now_ns();
+          note_sent(p.send_message(message_to(i)), started);
+        }
+      });
+    }
+    for (auto& t : senders)
+      t.join();
+  } else {
+    // The window refills when half of it has been answered: one wake-up per concurrent/2
+    // answers, not one per answer.
+    std::mutex window_mutex;
+    std::condition_variable window_refill;
+    std::uint64_t open = 0;
+    for (std::uint64_t i = 0; i < o.users; ++i) {
+      {
+        std::unique_lock lock(window_mutex);
+        if (open == o.concurrent)
+          window_refill.wait(lock, [&] { return open <= o.concurrent / 2; });
+        ++open;
       }
-    });
+      const std::int64_t started = now_ns();
+      p.send_message(message_to(i), [&, started](pipeline::Pipeline::SendResult sent) {
+        note_sent(sent, started);
+        std::lock_guard lock(window_mutex);
+        if (--open == o.concurrent / 2) window_refill.notify_one();
+      });
+    }
   }
-  for (auto& t : senders)
-    t.join();
   {
     std::unique_lock lock(done_mutex);
     if (!all_delivered.wait_for(lock, 10min, [&] { return delivered.load() == o.users; }))
