@@ -1,8 +1,8 @@
 #include "pipeline/group_commit.hpp"
 
+#include "core/wait_for_answer.hpp"
 #include "pipeline/sqlite.hpp"
 
-#include <future>
 #include <utility>
 
 namespace pipeline {
@@ -28,11 +28,8 @@ void GroupCommit::run_then(Work work, Done done) {
 }
 
 core::Result<void> GroupCommit::run(Work work) {
-  std::promise<core::Result<void>> committed;
-  auto result = committed.get_future();
-  run_then(std::move(work),
-           [&committed](core::Result<void> r) { committed.set_value(std::move(r)); });
-  return result.get();
+  return core::wait_for_answer<core::Result<void>>(
+      [&](Done committed) { run_then(std::move(work), std::move(committed)); });
 }
 
 void GroupCommit::run_later(Work work) {

@@ -2,10 +2,9 @@
 
 #include "core/encoding.hpp"
 #include "core/file.hpp"
+#include "core/wait_for_answer.hpp"
 #include "pipeline/store.hpp"
 #include "pki/classify.hpp"
-
-#include <future>
 
 namespace pipeline {
 
@@ -228,10 +227,8 @@ void Pipeline::send_message(const MessageToSend& in, MessageSent sent) {
 }
 
 Pipeline::SendResult Pipeline::send_message(const MessageToSend& in) {
-  std::promise<SendResult> answered;
-  auto result = answered.get_future();
-  send_message(in, [&answered](SendResult r) { answered.set_value(std::move(r)); });
-  return result.get();
+  return core::wait_for_answer<SendResult>(
+      [&](MessageSent sent) { send_message(in, std::move(sent)); });
 }
 
 std::optional<MessageRecord> Pipeline::message(const std::string& message_id) const {

@@ -1,12 +1,12 @@
 #include "pipeline/store.hpp"
 
+#include "core/wait_for_answer.hpp"
 #include "pipeline/error.hpp"
 #include "pipeline/group_commit.hpp"
 #include "pipeline/schema.hpp"
 #include "pipeline/sqlite.hpp"
 #include "pipeline/user_cache.hpp"
 
-#include <future>
 #include <mutex>
 
 namespace pipeline {
@@ -427,12 +427,8 @@ void Store::add_message(MessageRecord message, MessageAdded added) {
 }
 
 core::Result<MessageRecord> Store::add_message(MessageRecord message) {
-  std::promise<core::Result<MessageRecord>> committed;
-  auto result = committed.get_future();
-  add_message(std::move(message), [&committed](core::Result<MessageRecord> added) {
-    committed.set_value(std::move(added));
-  });
-  return result.get();
+  return core::wait_for_answer<core::Result<MessageRecord>>(
+      [&](MessageAdded added) { add_message(std::move(message), std::move(added)); });
 }
 
 core::Result<void> Store::update_message(const MessageRecord& message) {
