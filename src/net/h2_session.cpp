@@ -115,13 +115,17 @@ struct H2Session::Impl {
   }
 
   // Clears `data` for its next stream but keeps the request's buffers (a handler that moved
-  // the request away leaves nothing to keep).
+  // the request away leaves nothing to keep). Only a server keeps header fields: it is the side
+  // that receives requests, and so the only one whose add_request_header takes them back; a
+  // client that kept the fields of the requests it sent would grow without end.
   void recycle(StreamData& data) {
     Request& r = data.request;
     constexpr std::size_t kLargestKept = 1024; // an odd huge field is not worth keeping
-    for (Header& h : r.headers) {
-      if (h.name.capacity() + h.value.capacity() <= kLargestKept)
-        spare_headers.push_back(std::move(h));
+    if (side == Side::Server) {
+      for (Header& h : r.headers) {
+        if (h.name.capacity() + h.value.capacity() <= kLargestKept)
+          spare_headers.push_back(std::move(h));
+      }
     }
     r.headers.clear();
     r.method.clear();
