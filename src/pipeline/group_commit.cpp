@@ -43,44 +43,62 @@ void GroupCommit::flush() {
 }
 
 void GroupCommit::loop() {
+  // Two buffers take turns: the queue fills one while the other's batch is committed, so
+  // neither grows from empty for every batch.
+  std::vector<Item> batch;
   std::unique_lock lock(queue_mutex_);
   for (;;) {
     queue_changed_.wait(lock, [this] { return !queue_.empty() || stopping_; });
     if (queue_.empty()) return; // stopping, and nothing left to commit
-    auto batch = std::exchange(queue_, {});
+    batch.swap(queue_);
     lock.unlock();
     commit(batch);
+    batch.clear();
     lock.lock();
   }
 }
 
 void GroupCommit::commit(std::vector<Item>& batch) {
   std::vector<core::Result<void>> results;
-  results.reserve(batch.size());
   {
     std::lock_guard db_lock(db_mutex_);
-    auto begun = db_.begin();
-    for (auto& item : batch) {
-      if (!begun) {
-        results.push_back(core::Unexpected(begun.error()));
-        continue;
-      }
-      auto saved = db_.savepoint();
-      auto result = saved ? item.work() : core::Result<void>(core::Unexpected(saved.error()));
-      if (!result) db_.undo_savepoint();
-      db_.release_savepoint();
-      results.push_back(std::move(result));
-    }
-    if (begun) {
-      if (auto committed = db_.commit(); !committed) {
-        db_.rollback();
-        for (auto& result : results)
-          result = core::Unexpected(committed.error());
-      }
-    }
+    results = write(batch);
   }
   for (std::size_t i = 0; i < batch.size(); ++i)
     batch[i].done(std::move(results[i]));
+}
+
+std::vector<core::Result<void>> GroupCommit::write(std::vector<Item>& batch) {
+  std::vector<core::Result<void>> results;
+  results.reserve(batch.size());
+  std::size_t first_in_transaction = 0; // the writes the open transaction holds start here
+  auto begun = db_.begin();
+  for (auto& item : batch) {
+    if (!begun) {
+      results.push_back(core::Unexpected(begun.error()));
+      continue;
+    }
+    results.push_back(item.work());
+    if (results.back() || db_.in_transaction()) continue;
+    // SQLite rolled the whole transaction back after this error (SQLITE_FULL, SQLITE_IOERR):
+    // the writes before it in the batch are gone with it, and the rest need a new one.
+    const core::Error lost = results.back().error();
+    for (std::size_t i = first_in_transaction; i + 1 < results.size(); ++i) {
+      if (results[i])
+        results[i] = core::Unexpected(
+            core::Error{lost.code, "rolled back with a later write of its batch: " + lost.detail});
+    }
+    first_in_transaction = results.size();
+    begun = db_.begin();
+  }
+  if (begun) {
+    if (auto committed = db_.commit(); !committed) {
+      db_.rollback();
+      for (std::size_t i = first_in_transaction; i < results.size(); ++i)
+        results[i] = core::Unexpected(committed.error());
+    }
+  }
+  return results;
 }
 
 } // namespace pipeline

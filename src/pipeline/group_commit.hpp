@@ -24,8 +24,10 @@ namespace pipeline {
 
 class GroupCommit {
 public:
-  // `work` runs on the committer's thread with `db_mutex` held, inside the batch's transaction
-  // and its own savepoint (a failing write is undone alone). It must not begin a transaction.
+  // `work` runs on the committer's thread with `db_mutex` held, inside the batch's transaction.
+  // It is one statement, which SQLite undoes alone when it fails, so a failing write leaves the
+  // others of its batch to commit (a savepoint around each write cost more than the write's
+  // own INSERT). It must not begin or end a transaction.
   using Work = std::function<core::Result<void>()>;
   // Runs on the committer's thread after the batch's commit, without `db_mutex`: its write's
   // own result, or the commit's error. It must not wait for another write (run, flush).
@@ -54,6 +56,8 @@ private:
   };
   void loop();
   void commit(std::vector<Item>& batch);
+  // Runs the batch's writes in one transaction: each write's result.
+  std::vector<core::Result<void>> write(std::vector<Item>& batch);
 
   sqlite::Connection& db_;
   std::mutex& db_mutex_;

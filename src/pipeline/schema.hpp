@@ -9,8 +9,9 @@
 
 namespace pipeline {
 
-// Readies `connection`, opened on `path`, for the Store at schema version `version`. Nothing is
-// written to a file that is refused (not a database, or another schema version).
+// Readies `connection`, opened on `path`, for the Store at schema version `version`: a new file
+// gets the schema, an older one is migrated. Nothing is written to a file that is refused (not a
+// database, or a newer schema version). Tests make older files with a smaller `version`.
 core::Result<void> prepare_database(sqlite::Connection& connection, const std::string& path,
                                     int version);
 

@@ -52,6 +52,15 @@ core::Result<void> make_owner_only(const std::string& path) {
   return {};
 }
 
+// SQLite counts every allocation it makes behind one process-wide mutex unless told not to,
+// and this build (Debian's) has no lookaside memory, so every step of every statement took it.
+// The setting is only accepted before SQLite initialises: made once, ahead of the first open,
+// and ignored (SQLITE_MISUSE) when the embedding program used SQLite first.
+void stop_counting_memory() {
+  static const int once = sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+  (void)once;
+}
+
 } // namespace
 
 // --- Statement -------------------------------------------------------------------------------
@@ -68,9 +77,11 @@ void Statement::bind(int index, std::int64_t value) {
 }
 
 void Statement::bind(int index, std::string_view text) {
-  // SQLITE_TRANSIENT copies: the caller's string may be a temporary that dies before the step.
-  const int code = sqlite3_bind_text64(statement_.get(), index, text.data(), text.size(),
-                                       SQLITE_TRANSIENT, SQLITE_UTF8);
+  // SQLITE_STATIC: SQLite reads the caller's text at each step and never frees it (bind_all).
+  // An empty view may have no data pointer, which SQLite would bind as NULL instead of ''.
+  const char* data = text.data() != nullptr ? text.data() : "";
+  const int code =
+      sqlite3_bind_text64(statement_.get(), index, data, text.size(), SQLITE_STATIC, SQLITE_UTF8);
   remember_bind_failure(code);
 }
 
@@ -145,6 +156,7 @@ core::Result<std::unique_ptr<Connection>> Connection::open(const std::string& pa
   sqlite3* raw = nullptr;
   // NOMUTEX: the Store serialises every call itself; SQLite's own mutex would be a second lock.
   const int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX;
+  stop_counting_memory();
   if (path != ":memory:") {
     if (auto owner_only = make_owner_only(path); !owner_only)
       return core::Unexpected(std::move(owner_only).error());
@@ -163,11 +175,8 @@ core::Result<std::unique_ptr<Connection>> Connection::open(const std::string& pa
 }
 
 core::Result<void> Connection::prepare_transaction_statements() {
-  for (auto [statement, sql] :
-       {std::pair{&begin_, "BEGIN IMMEDIATE"}, std::pair{&commit_, "COMMIT"},
-        std::pair{&rollback_, "ROLLBACK"}, std::pair{&savepoint_, "SAVEPOINT write"},
-        std::pair{&undo_savepoint_, "ROLLBACK TO write"},
-        std::pair{&release_savepoint_, "RELEASE write"}}) {
+  for (auto [statement, sql] : {std::pair{&begin_, "BEGIN IMMEDIATE"},
+                                std::pair{&commit_, "COMMIT"}, std::pair{&rollback_, "ROLLBACK"}}) {
     auto prepared = prepare(sql);
     if (!prepared) return core::Unexpected(std::move(prepared).error());
     *statement = std::move(*prepared);
@@ -231,19 +240,8 @@ void Connection::rollback() {
   (void)rollback_.run();
 }
 
-core::Result<void> Connection::savepoint() {
-  ResetOnExit reset(savepoint_);
-  return savepoint_.run();
-}
-
-void Connection::undo_savepoint() {
-  ResetOnExit reset(undo_savepoint_);
-  (void)undo_savepoint_.run(); // fails only when SQLite already rolled everything back
-}
-
-void Connection::release_savepoint() {
-  ResetOnExit reset(release_savepoint_);
-  (void)release_savepoint_.run();
+bool Connection::in_transaction() const {
+  return sqlite3_get_autocommit(db_.get()) == 0;
 }
 
 } // namespace pipeline::sqlite

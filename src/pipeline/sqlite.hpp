@@ -23,7 +23,10 @@ public:
   Statement() = default;
   explicit Statement(sqlite3_stmt* statement);
 
-  // Binds the parameters ?1, ?2, ... in order.
+  // Binds the parameters ?1, ?2, ... in order. Text is not copied (the outbox's rows are
+  // mostly text, and copying it was a fifth of the committer's time): it must stay alive until
+  // the last step. Bind and step in one expression, so even a temporary (a to_string result)
+  // lives long enough; the ResetOnExit at the top of the scope then unbinds it.
   template <class... Values>
   Statement& bind_all(const Values&... values) {
     int index = 0;
@@ -31,8 +34,7 @@ public:
     return *this;
   }
   void bind(int index, std::int64_t value);
-  void bind(int index, std::string_view text);
-  void bind(int index, const std::string& text) { bind(index, std::string_view(text)); }
+  void bind(int index, std::string_view text);                    // not copied: see bind_all
   void bind(int index, const std::optional<std::int64_t>& value); // nullopt binds NULL
 
   // Steps to the end; for statements that return no rows.
@@ -105,12 +107,9 @@ public:
   core::Result<void> begin();
   core::Result<void> commit();
   void rollback();
-  // One savepoint inside a transaction (group_commit.hpp: one per write in a batch), prepared
-  // once like the three above: undo_savepoint() undoes what was done since savepoint(), and
-  // release_savepoint() ends it either way.
-  core::Result<void> savepoint();
-  void undo_savepoint();
-  void release_savepoint();
+  // False outside BEGIN ... COMMIT, including after SQLite rolled a transaction back on its own
+  // (it does after some errors: SQLITE_FULL, SQLITE_IOERR, SQLITE_NOMEM).
+  bool in_transaction() const;
 
 private:
   struct Close {
@@ -124,9 +123,6 @@ private:
   Statement begin_;
   Statement commit_;
   Statement rollback_;
-  Statement savepoint_;
-  Statement undo_savepoint_;
-  Statement release_savepoint_;
 };
 
 // Runs `work` (returning a core::Result) in one transaction: commits when it succeeds, rolls

@@ -7,7 +7,9 @@
 #include "pipeline/sqlite.hpp"
 #include "pipeline/user_cache.hpp"
 
+#include <charconv>
 #include <mutex>
+#include <string_view>
 
 namespace pipeline {
 namespace {
@@ -36,8 +38,22 @@ constexpr std::int64_t prod_certificate_id(std::int64_t record_id) {
   return 1000 + 2 * record_id;
 }
 
+constexpr std::string_view kMessageIdPrefix = "msg-";
+
 std::string message_id_for(std::int64_t seq) {
-  return "msg-" + std::to_string(seq);
+  return std::string(kMessageIdPrefix) + std::to_string(seq);
+}
+
+// The row number of a message id; nothing for text message_id_for never makes ("msg-01").
+std::optional<std::int64_t> seq_of(std::string_view message_id) {
+  if (!message_id.starts_with(kMessageIdPrefix)) return std::nullopt;
+  const std::string_view digits = message_id.substr(kMessageIdPrefix.size());
+  std::int64_t seq = 0;
+  const auto [end, error] = std::from_chars(digits.data(), digits.data() + digits.size(), seq);
+  if (error != std::errc{} || end != digits.data() + digits.size() || seq < 1 ||
+      digits.front() == '0')
+    return std::nullopt;
+  return seq;
 }
 
 const std::string kCertificateColumns =
@@ -45,7 +61,7 @@ const std::string kCertificateColumns =
     "certificate_pem, private_key_pem, health, created_at_ms";
 const std::string kRegistrationColumns =
     "user, token_hex, cert_record_id, environment, bundle_id, updated_at_ms, state, reason";
-// Everything but message_id, in the order add_message binds them.
+// Everything but seq (the message id's number), in the order add_message binds them.
 const std::string kMessageFields =
     "sender, receiver, content, ios_push_type, ext, title, description, created_at_ms, state, "
     "reason, apns_id, attempts, next_attempt_at_ms, token_hex, cert_record_id, environment, "
@@ -86,13 +102,13 @@ std::optional<Registration> read_registration(const Statement& row) {
   return registration;
 }
 
-// Columns: message_id, then kMessageFields.
+// Columns: seq, then kMessageFields.
 std::optional<MessageRecord> read_message(const Statement& row) {
   const auto state = parse_message_state(row.text(9));
   const auto environment = parse_environment(row.text(16));
   if (!state || !environment) return std::nullopt;
   MessageRecord message;
-  message.message_id = row.text(0);
+  message.message_id = message_id_for(row.integer(0));
   message.sender = row.text(1);
   message.receiver = row.text(2);
   message.content = row.text(3);
@@ -156,7 +172,7 @@ struct Store::Impl {
 core::Result<void> Store::Impl::prepare_statements() {
   const std::string select_certificates_sql =
       "SELECT " + kCertificateColumns + " FROM certificates";
-  const std::string select_messages_sql = "SELECT message_id, " + kMessageFields + " FROM messages";
+  const std::string select_messages_sql = "SELECT seq, " + kMessageFields + " FROM messages";
   const std::pair<Statement*, std::string> statements[] = {
       {&insert_certificate,
        "INSERT INTO certificates (name, bundle_id, type, not_before_ms, not_after_ms, "
@@ -180,18 +196,14 @@ core::Result<void> Store::Impl::prepare_statements() {
       {&delete_registration, "DELETE FROM registrations WHERE user = ?1"},
       {&upsert_presence, "INSERT INTO presence (user, presence, updated_at_ms) VALUES (?1, ?2, ?3) "
                          "ON CONFLICT (user) DO UPDATE SET presence = ?2, updated_at_ms = ?3"},
-      // The row and its id in one statement: seq is the next AUTOINCREMENT number, read from
-      // sqlite_sequence as SQLite itself would, and message_id is made from it.
-      {&insert_message,
-       "INSERT INTO messages (seq, message_id, " + kMessageFields +
-           ") SELECT next, 'msg-' || next, ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, "
-           "?13, ?14, ?15, ?16, ?17 FROM (SELECT COALESCE((SELECT seq FROM sqlite_sequence "
-           "WHERE name = 'messages'), 0) + 1 AS next)"},
+      {&insert_message, "INSERT INTO messages (" + kMessageFields +
+                            ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, "
+                            "?14, ?15, ?16, ?17)"},
       {&update_message,
        "UPDATE messages SET state = ?2, reason = ?3, apns_id = ?4, attempts = ?5, "
        "next_attempt_at_ms = ?6, token_hex = ?7, cert_record_id = ?8, environment = ?9, "
-       "bundle_id = ?10 WHERE message_id = ?1"},
-      {&select_message, select_messages_sql + " WHERE message_id = ?1"},
+       "bundle_id = ?10 WHERE seq = ?1"},
+      {&select_message, select_messages_sql + " WHERE seq = ?1"},
       {&select_pending_messages, select_messages_sql + " WHERE state = 'pending' ORDER BY seq"},
   };
   for (const auto& [statement, sql] : statements) {
@@ -401,10 +413,12 @@ core::Result<void> Store::Impl::insert_message_row(MessageRecord& message) {
 }
 
 core::Result<void> Store::Impl::update_message_row(const MessageRecord& message) {
+  const auto seq = seq_of(message.message_id);
+  if (!seq) return core::fail(make_error_code(Errc::NotFound), "no message " + message.message_id);
   ResetOnExit reset(update_message);
   auto updated =
       update_message
-          .bind_all(message.message_id, to_string(message.state), message.reason, message.apns_id,
+          .bind_all(*seq, to_string(message.state), message.reason, message.apns_id,
                     static_cast<std::int64_t>(message.attempts), to_millis(message.next_attempt_at),
                     message.token_hex, message.cert_record_id, to_string(message.environment),
                     message.bundle_id)
@@ -446,10 +460,12 @@ std::uint64_t Store::failed_later_writes() const {
 }
 
 std::optional<MessageRecord> Store::message(const std::string& message_id) const {
+  const auto seq = seq_of(message_id);
+  if (!seq) return std::nullopt;
   impl_->writes->flush(); // see the writes handed over before this read
   std::lock_guard lock(impl_->mutex);
   ResetOnExit reset(impl_->select_message);
-  auto row = impl_->select_message.bind_all(message_id).next_row();
+  auto row = impl_->select_message.bind_all(*seq).next_row();
   if (!row || !*row) return std::nullopt;
   return read_message(impl_->select_message);
 }

@@ -19,14 +19,14 @@ namespace pipeline {
 
 class Store {
 public:
-  // Creates the schema in a new file, checks the version of an existing one (an unknown
-  // version is an error that names both versions), enables WAL.
+  // Creates the schema in a new file, migrates an older one, refuses a newer one (an error that
+  // names both versions), enables WAL.
   static core::Result<std::unique_ptr<Store>> open(const std::string& path);
   ~Store();
   Store(const Store&) = delete;
   Store& operator=(const Store&) = delete;
 
-  static constexpr int kSchemaVersion = 1;
+  static constexpr int kSchemaVersion = 2;
 
   // --- Certificates ------------------------------------------------------------------------
   // Assigns record_id and the next pair of certificate IDs (1001/1002 first).

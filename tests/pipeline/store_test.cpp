@@ -1,4 +1,6 @@
 #include "pipeline/error.hpp"
+#include "pipeline/schema.hpp"
+#include "pipeline/sqlite.hpp"
 #include "pipeline/store.hpp"
 #include "support/temp_dir.hpp"
 
@@ -511,6 +513,71 @@ TEST(StoreFile, EverythingSurvivesReopening) {
   EXPECT_EQ(next_certificate->cert_id_dev, 1003);
 }
 
+// A file written by a build of schema version 1 (message ids stored in a UNIQUE column) opens
+// with its messages, their ids and its id counter intact.
+TEST(StoreFile, AVersion1OutboxIsMigratedWithNothingLost) {
+  support::TempDir dir;
+  const std::string path = dir.file("v1.db");
+  {
+    auto v1 = pipeline::sqlite::Connection::open(path);
+    ASSERT_TRUE(v1) << v1.error().message();
+    auto& db = **v1;
+    ASSERT_TRUE(pipeline::prepare_database(db, path, 1));
+    const std::string columns =
+        "INSERT INTO messages (seq, message_id, sender, receiver, content, ios_push_type, ext, "
+        "title, description, created_at_ms, state, reason, apns_id, attempts, "
+        "next_attempt_at_ms, token_hex, cert_record_id, environment, bundle_id) VALUES ";
+    auto inserted = db.execute(
+        columns +
+        "(7, 'msg-7', 'alice', 'bob', 'call me', 'voip', '{}', 'Alice', 'Incoming call', "
+        "1000, 'pending', '', 'id-7', 1, 31000, 'abcd', 3, 'dev', 'com.example.app'), "
+        "(8, 'msg-8', 'alice', 'carol', 'hi', 'voip', '{}', '', '', 2000, 'rejected', "
+        "'BadDeviceToken', 'id-8', 1, NULL, 'ef01', 3, 'prod', 'com.example.app')");
+    ASSERT_TRUE(inserted) << inserted.error().message();
+    // That build once handed out msg-9 too (a row deleted by hand since): never again.
+    ASSERT_TRUE(db.execute("UPDATE sqlite_sequence SET seq = 9 WHERE name = 'messages'"));
+  }
+
+  auto store = open_store(path);
+  ASSERT_TRUE(store);
+  const auto pending = store->pending_messages();
+  ASSERT_EQ(pending.size(), 1u);
+  EXPECT_EQ(pending[0].message_id, "msg-7");
+  EXPECT_EQ(pending[0].receiver, "bob");
+  EXPECT_EQ(pending[0].next_attempt_at, core::TimePoint{std::chrono::milliseconds{31000}});
+  EXPECT_EQ(pending[0].token_hex, "abcd");
+  EXPECT_EQ(pending[0].cert_record_id, 3);
+  const auto rejected = store->message("msg-8");
+  ASSERT_TRUE(rejected);
+  EXPECT_EQ(rejected->state, MessageState::Rejected);
+  EXPECT_EQ(rejected->reason, "BadDeviceToken");
+  EXPECT_EQ(rejected->environment, pipeline::Environment::Production);
+  EXPECT_FALSE(rejected->next_attempt_at);
+
+  auto next = store->add_message(sample_message());
+  ASSERT_TRUE(next);
+  EXPECT_EQ(next->message_id, "msg-10");
+  store.reset();
+  auto reopened = open_store(path); // now at the current version: opens without migrating
+  ASSERT_TRUE(reopened);
+  EXPECT_TRUE(reopened->message("msg-10"));
+}
+
+TEST(StoreMessages, OnlyTheIdsTheStoreMakesNameMessages) {
+  auto store = open_store();
+  ASSERT_TRUE(store->add_message(sample_message()));
+  EXPECT_TRUE(store->message("msg-1"));
+  for (const char* id : {"msg-01", "msg-", "msg-1x", "msg--1", "msg-0", "MSG-1", "1", "",
+                         "msg-99999999999999999999"}) {
+    EXPECT_FALSE(store->message(id)) << id;
+    auto ghost = sample_message();
+    ghost.message_id = id;
+    auto updated = store->update_message(ghost);
+    ASSERT_FALSE(updated) << id;
+    EXPECT_EQ(updated.error().code, pipeline::Errc::NotFound) << id;
+  }
+}
+
 TEST(StoreFile, ASecondStoreOnTheSameFileIsRefusedWhileTheFirstIsOpen) {
   support::TempDir dir;
   const std::string path = dir.file("pipeline.db");
@@ -534,8 +601,10 @@ TEST(StoreFile, NewerSchemaVersionIsRefused) {
   auto refused = Store::open(path);
   ASSERT_FALSE(refused);
   EXPECT_EQ(refused.error().code, pipeline::Errc::UnsupportedSchemaVersion);
-  EXPECT_EQ(refused.error().detail,
-            "pipeline store " + path + " has schema version 7; this build supports version 1");
+  EXPECT_EQ(refused.error().detail, "pipeline store " + path + " has schema version " +
+                                        std::to_string(Store::kSchemaVersion + 6) +
+                                        "; this build supports version " +
+                                        std::to_string(Store::kSchemaVersion));
   EXPECT_EQ(support::read_file(path), before);
 }
 
