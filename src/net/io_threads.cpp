@@ -56,6 +56,10 @@ std::size_t IoThreads::next_index() {
   return impl_->next.fetch_add(1, std::memory_order_relaxed) % impl_->slots.size();
 }
 
+void IoThreads::post(std::size_t index, std::function<void()> task) {
+  asio::post(context(index), std::move(task));
+}
+
 void IoThreads::stop() {
   for (auto& slot : impl_->slots) {
     slot->work.reset();

@@ -4,6 +4,7 @@
 
 #include <atomic>
 #include <cstddef>
+#include <functional>
 #include <memory>
 
 namespace boost::asio {
@@ -25,6 +26,8 @@ public:
   boost::asio::io_context& context(std::size_t index);
   // Round-robin over the contexts; thread-safe.
   std::size_t next_index();
+  // Runs `task` on the thread of context `index`, after what is queued there. Thread-safe.
+  void post(std::size_t index, std::function<void()> task);
   // Stops every context and joins the threads. Idempotent; never call from an I/O thread.
   void stop();
 

@@ -7,6 +7,7 @@
 #include "pipeline/store.hpp"
 
 #include <condition_variable>
+#include <deque>
 #include <map>
 #include <mutex>
 #include <random>
@@ -82,7 +83,29 @@ struct Dispatcher::Impl : std::enable_shared_from_this<Dispatcher::Impl> {
   // One push less in flight; called with `mutex` held.
   void settle_one() {
     --in_flight;
+    if (!held_back.empty() && in_flight < options.max_in_flight && !letting_in && !stopping) {
+      // Told on an I/O thread, never under `mutex`, which their answers may need (a new send);
+      // one task lets in all there is room for. A task that stop() drops leaves its callers in
+      // held_back, for the destructor.
+      letting_in = true;
+      io.post(0, [weak = weak_from_this()] {
+        if (auto self = weak.lock()) self->let_in();
+      });
+    }
     tell_waiters();
+  }
+  void let_in() {
+    std::vector<std::function<void()>> admitted;
+    {
+      std::lock_guard lock(mutex);
+      letting_in = false;
+      while (!held_back.empty() && in_flight + admitted.size() < options.max_in_flight) {
+        admitted.push_back(std::move(held_back.front()));
+        held_back.pop_front();
+      }
+    }
+    for (auto& call : admitted)
+      call();
   }
   // Called with `mutex` held whenever a push settles or starts waiting for its retry.
   void tell_waiters() {
@@ -128,6 +151,8 @@ struct Dispatcher::Impl : std::enable_shared_from_this<Dispatcher::Impl> {
     std::function<void()> call;
   };
   std::map<std::uint64_t, Waiter> waiters;
+  std::deque<std::function<void()>> held_back; // send()'s `admitted`, oldest first
+  bool letting_in = false;                     // a let_in() task is on its way
   std::uint64_t next_waiter = 1;
   std::mt19937_64 jitter;
 };
@@ -248,23 +273,39 @@ Dispatcher::~Dispatcher() {
   }
   clients.clear(); // fails what is in flight with Cancelled; finish() leaves them Pending
   impl_->io.stop();
+  std::deque<std::function<void()>> held_back; // no I/O thread is left to let them in
+  {
+    std::lock_guard lock(impl_->mutex);
+    held_back.swap(impl_->held_back);
+  }
+  for (auto& admitted : held_back) // their messages are stored: the callers may go on
+    admitted();
 }
 
-void Dispatcher::send(MessageRecord message) {
+void Dispatcher::send(MessageRecord message, std::function<void()> admitted) {
   // The attempt runs on the connection's I/O thread, where the request is sent, answered and
   // freed: built on the caller's thread, its memory would go back to that thread's malloc
   // arena from this one, and the two would queue on the arena's lock (most of the pipeline's
   // futex calls before this).
   net::Client* client = nullptr;
+  bool admit_now = true;
   {
     std::lock_guard lock(impl_->mutex);
-    ++impl_->in_flight;
-    if (impl_->stopping) return impl_->settle_one();
-    client = &impl_->client_for(message);
+    if (!impl_->stopping) {
+      ++impl_->in_flight;
+      client = &impl_->client_for(message);
+      if (admitted && impl_->in_flight > impl_->options.max_in_flight) {
+        impl_->held_back.push_back(std::move(admitted));
+        admit_now = false;
+      }
+    }
   }
-  client->post([weak = impl_->weak_from_this(), m = std::move(message)]() mutable {
-    if (auto self = weak.lock()) self->attempt(std::move(m));
-  });
+  if (client) {
+    client->post([weak = impl_->weak_from_this(), m = std::move(message)]() mutable {
+      if (auto self = weak.lock()) self->attempt(std::move(m));
+    });
+  }
+  if (admit_now && admitted) admitted();
 }
 
 std::size_t Dispatcher::in_flight() const {

@@ -31,6 +31,8 @@ struct DispatcherOptions {
   RetryPolicy retry;
   std::uint64_t seed = 1; // retry jitter
   std::size_t io_threads = 1;
+  // Pushes in flight beyond which send() holds back its caller's `admitted` (backpressure).
+  std::size_t max_in_flight = 2048;
 };
 
 class Dispatcher {
@@ -43,8 +45,12 @@ public:
   Dispatcher& operator=(const Dispatcher&) = delete;
 
   // Sends a Pending message whose push target is set (token, certificate, environment). Any
-  // thread.
-  void send(MessageRecord message);
+  // thread. `admitted`, when given, is called once fewer than max_in_flight pushes are in
+  // flight: at once on this thread, or on the dispatcher's I/O thread when an earlier push
+  // settles, or when the dispatcher stops. A caller that answers its own callers from it
+  // cannot queue pushes in memory faster than APNs takes them (the message is sent either
+  // way: it is only the answer that waits).
+  void send(MessageRecord message, std::function<void()> admitted = {});
 
   // Pushes sent and not yet answered or waiting for a retry.
   std::size_t in_flight() const;

@@ -192,17 +192,17 @@ MessageRecord Pipeline::decide(const MessageToSend& in) {
   if (!presence || !logged_in(*presence))
     return skipped(m, MessageState::SkippedLoggedOut,
                    presence ? std::string(to_string(*presence)) : "never logged in");
-  const auto registration = store_->registration(in.receiver);
+  auto registration = store_->registration(in.receiver); // a copy: its strings move below
   if (!registration)
     return skipped(m, MessageState::SkippedNoRegistration, "no VoIP token reported (setVOIP)");
   if (registration->state != RegistrationState::Active)
     return skipped(m, MessageState::SkippedNoRegistration,
                    "registration " + std::string(to_string(registration->state)) +
                        (registration->reason.empty() ? "" : ": " + registration->reason));
-  m.token_hex = registration->token_hex;
+  m.token_hex = std::move(registration->token_hex);
   m.cert_record_id = registration->cert_record_id;
   m.environment = registration->environment;
-  m.bundle_id = registration->bundle_id;
+  m.bundle_id = std::move(registration->bundle_id);
   return m;
 }
 
@@ -213,17 +213,17 @@ void Pipeline::send_message(const MessageToSend& in, MessageSent sent) {
     return sent(
         error("UNSUPPORTED_PUSH_TYPE", "ios_push_type \"" + in.offline_push_info->ios_push_type +
                                            "\": only \"voip\" offline pushes are simulated"));
-  store_->add_message(decide(in),
-                      [this, sent = std::move(sent)](core::Result<MessageRecord> added) {
-                        if (!added)
-                          return sent(error("STORE_FAILED", added.error().message(), 500));
-                        std::string id = added->message_id;
-                        // The dispatcher builds the body (it carries the id) and records
-                        // payload_too_large.
-                        if (added->state == MessageState::Pending)
-                          dispatcher_->send(std::move(*added));
-                        sent(std::move(id));
-                      });
+  store_->add_message(decide(in), [this,
+                                   sent = std::move(sent)](core::Result<MessageRecord> added) {
+    if (!added) return sent(error("STORE_FAILED", added.error().message(), 500));
+    std::string id = added->message_id;
+    if (added->state != MessageState::Pending) return sent(std::move(id));
+    // The dispatcher builds the body (it carries the id) and records
+    // payload_too_large; it answers once it has room (backpressure).
+    dispatcher_->send(std::move(*added), [sent = std::move(sent), id = std::move(id)]() mutable {
+      sent(std::move(id));
+    });
+  });
 }
 
 Pipeline::SendResult Pipeline::send_message(const MessageToSend& in) {

@@ -78,9 +78,12 @@ public:
   // Stores the message and hands `sent` the answer once the outbox holds it durably, on the
   // store's committer thread, after a push it needs is on its way (the dispatcher's). Many
   // callers' messages share one commit, so a caller that keeps many calls open at once (an
-  // HTTP front end) gets far more through than one that waits for each. A refusal of the
-  // request itself is answered at once, on the caller's thread. `sent` must only hand the
-  // answer on: it must not call into this pipeline and wait (send_message, message).
+  // HTTP front end) gets far more through than one that waits for each. While the dispatcher
+  // has more than DispatcherOptions::max_in_flight pushes in flight, the answer waits for one
+  // of them to settle and comes on the dispatcher's I/O thread (backpressure: callers cannot
+  // queue pushes in memory faster than APNs answers). A refusal of the request itself is
+  // answered at once, on the caller's thread. `sent` must only hand the answer on: it must
+  // not call into this pipeline and wait (send_message, message).
   using MessageSent = std::function<void(SendResult)>;
   void send_message(const MessageToSend& message, MessageSent sent);
   // The same, waiting for the answer.

@@ -1,0 +1,92 @@
+// The dispatcher's backpressure, with APNs out of reach (a closed loopback port) and a virtual
+// clock: every attempt loses its connection and waits for a retry that only the test's clock
+// can bring, so the pushes stay in flight exactly as long as the test says.
+#include "core/clock.hpp"
+#include "pipeline/dispatcher.hpp"
+#include "pipeline/store.hpp"
+
+#include <atomic>
+#include <future>
+
+#include <gtest/gtest.h>
+
+namespace {
+
+using namespace std::chrono_literals;
+using pipeline::Dispatcher;
+
+constexpr auto kPatience = 10s; // bounds every wait; a passing run never comes near it
+
+class DispatcherBackpressure : public ::testing::Test {
+protected:
+  DispatcherBackpressure() {
+    auto opened = pipeline::Store::open(":memory:");
+    EXPECT_TRUE(opened) << opened.error().message();
+    store_ = std::move(*opened);
+  }
+
+  std::unique_ptr<Dispatcher> dispatcher(std::size_t max_in_flight) {
+    pipeline::DispatcherOptions options;
+    options.sandbox = {"127.0.0.1", 1, "api.sandbox.push.apple.com"}; // nothing listens there
+    options.production = options.sandbox;
+    // The first retry (20-30 s) fits in a call push's 30 s lifetime; the one after cannot, so
+    // the push settles once the clock passes the first.
+    options.retry.first_delay = 20s;
+    options.max_in_flight = max_in_flight;
+    return std::make_unique<Dispatcher>(*store_, clock_, options);
+  }
+
+  // A Pending message in the store, with its push target.
+  pipeline::MessageRecord message() {
+    pipeline::MessageRecord m;
+    m.sender = "alice";
+    m.receiver = "bob";
+    m.ios_push_type = "voip";
+    m.ext = "{}";
+    m.created_at = clock_.now();
+    m.token_hex = std::string(64, 'a');
+    m.cert_record_id = 1;
+    m.bundle_id = "com.example.app";
+    auto added = store_->add_message(m);
+    EXPECT_TRUE(added);
+    return added.value_or(m);
+  }
+
+  core::VirtualClock clock_;
+  std::unique_ptr<pipeline::Store> store_;
+};
+
+TEST_F(DispatcherBackpressure, CallersWaitWhileTooManyPushesAreInFlight) {
+  auto d = dispatcher(2);
+  std::atomic<int> admitted{0};
+  d->send(message(), [&] { ++admitted; });
+  d->send(message(), [&] { ++admitted; });
+  EXPECT_EQ(admitted.load(), 2); // at once, on this thread
+  std::promise<void> third;
+  d->send(message(), [&] { third.set_value(); });
+  auto third_admitted = third.get_future();
+
+  // All three attempts have failed and wait for their retries: in flight, none settled, so the
+  // third caller is still held back (its push went out all the same).
+  ASSERT_TRUE(d->wait_quiet(kPatience));
+  EXPECT_EQ(d->in_flight(), 3u);
+  EXPECT_EQ(third_admitted.wait_for(0s), std::future_status::timeout);
+
+  clock_.advance(1min); // each push is tried again, then dropped: they settle, it is let in
+  EXPECT_EQ(third_admitted.wait_for(kPatience), std::future_status::ready);
+  EXPECT_TRUE(d->wait_idle(kPatience));
+  EXPECT_EQ(admitted.load(), 2);
+}
+
+TEST_F(DispatcherBackpressure, StoppingLetsTheHeldBackCallersGo) {
+  auto d = dispatcher(1);
+  std::atomic<int> admitted{0};
+  d->send(message(), [&] { ++admitted; });
+  d->send(message(), [&] { ++admitted; });
+  ASSERT_TRUE(d->wait_quiet(kPatience));
+  EXPECT_EQ(admitted.load(), 1);
+  d.reset(); // their messages are stored and stay Pending: the callers must not wait forever
+  EXPECT_EQ(admitted.load(), 2);
+}
+
+} // namespace
