@@ -40,20 +40,38 @@ struct Options {
   std::uint64_t concurrent = 256;
   std::uint64_t blocking_senders = 0; // ...or this many threads, each waiting for each answer
   std::uint64_t window = 1000;        // raw run: requests in flight at once
+  // Raw and pipeline runs alternate this many times; medians are reported. The machine's speed
+  // drifts by a third from one second to the next here: one run of each compares two moments.
+  std::uint64_t rounds = 3;
 };
+
+// One run of the raw client or of the pipeline.
+struct Run {
+  double per_second = 0;
+  double cpu_us = 0; // the process's CPU time per push
+  double p50_ms = 0, p99_ms = 0;
+};
+
+double median(std::vector<double> values) {
+  std::sort(values.begin(), values.end());
+  const std::size_t n = values.size();
+  return n % 2 == 1 ? values[n / 2] : (values[n / 2 - 1] + values[n / 2]) / 2;
+}
 
 int usage() {
   std::fprintf(stderr,
                "usage: voipsim-bench-pipeline [--users N] [--db FILE] [--concurrent N]\n"
-               "                              [--blocking-senders N] [--window N]\n"
+               "                              [--blocking-senders N] [--window N] [--rounds N]\n"
                "N offline users (default 100000), each with a VoIP token at the mock and a\n"
-               "registration at the pipeline; one message to each. Prints the mock's raw rate for\n"
-               "the same pushes (our HTTP/2 client, --window requests in flight, default 1000,\n"
-               "certificate auth), then the pipeline's: messages per second from the first\n"
-               "sendMessage to the last delivery and the p50/p99 of sendMessage -> delivery, with\n"
-               "the outbox in --db (default: a new file in $TMPDIR). The messages go through the\n"
-               "asynchronous sendMessage with --concurrent calls open at once (default 256), or,\n"
-               "with --blocking-senders N, from N threads that each wait for each answer.\n");
+               "registration at the pipeline. Each round measures the mock's raw rate for the\n"
+               "same pushes (our HTTP/2 client, --window requests in flight, default 1000,\n"
+               "certificate auth), then the pipeline's with one message to each user: messages\n"
+               "per second from the first sendMessage to the last delivery and the p50/p99 of\n"
+               "sendMessage -> delivery, with the outbox in --db (default: a new file in\n"
+               "$TMPDIR). The messages go through the asynchronous sendMessage with --concurrent\n"
+               "calls open at once (default 256), or, with --blocking-senders N, from N threads\n"
+               "that each wait for each answer. --rounds (default 3) rounds alternate the two;\n"
+               "each round is printed, then the medians and one JSON line.\n");
   return 2;
 }
 
@@ -140,6 +158,8 @@ int main(int argc, char** argv) {
       o.blocking_senders = std::strtoull(value.c_str(), nullptr, 10);
     else if (flag == "--window")
       o.window = std::max<std::uint64_t>(1, std::strtoull(value.c_str(), nullptr, 10));
+    else if (flag == "--rounds")
+      o.rounds = std::max<std::uint64_t>(1, std::strtoull(value.c_str(), nullptr, 10));
     else
       return usage();
   }
@@ -165,12 +185,6 @@ int main(int argc, char** argv) {
     (void)mock.tokens().put(
         {bench::token_hex(i), mock_apns::Environment::Sandbox, "com.example.imapp.voip"});
   if (auto started = mock.start(); !started) die(started.error().message());
-
-  std::printf("mock raw: %llu pushes...\n", static_cast<unsigned long long>(o.users));
-  std::fflush(stdout);
-  const double raw_cpu_start = cpu_seconds();
-  const double raw = raw_rate(mock, *pki, o);
-  const double raw_cpu_us = (cpu_seconds() - raw_cpu_start) * 1e6 / static_cast<double>(o.users);
 
   // The pipeline, its certificate and N offline users with a registration each.
   core::SystemClock clock;
@@ -202,11 +216,13 @@ int main(int argc, char** argv) {
 
   // The store numbers messages msg-1 .. msg-N in the order it takes them: the device side knows
   // every apns-id in advance and needs no lock to record an arrival.
+  // Round r sends msg-(r*N + 1) .. msg-((r+1)*N); index r*N + i is user i's message then.
+  const std::uint64_t total = o.users * o.rounds;
   std::unordered_map<std::string, std::uint64_t> index_of;
-  index_of.reserve(o.users);
-  for (std::uint64_t i = 0; i < o.users; ++i)
+  index_of.reserve(total);
+  for (std::uint64_t i = 0; i < total; ++i)
     index_of.emplace(pipeline::apns_id_for("msg-" + std::to_string(i + 1)), i);
-  std::vector<std::atomic<std::int64_t>> sent_ns(o.users), delivered_ns(o.users);
+  std::vector<std::atomic<std::int64_t>> sent_ns(total), delivered_ns(total);
   std::atomic<std::uint64_t> delivered{0};
   std::mutex done_mutex;
   std::condition_variable all_delivered;
@@ -214,29 +230,19 @@ int main(int argc, char** argv) {
   const auto now_ns = [&] {
     return std::chrono::duration_cast<std::chrono::nanoseconds>(Clock::now() - epoch).count();
   };
+  std::atomic<bool> pipeline_running{false}; // the raw runs' deliveries are not looked up
   mock.deliveries().subscribe([&](const mock_apns::Delivery& d) {
+    if (!pipeline_running.load(std::memory_order_relaxed)) return;
     const auto found = index_of.find(core::to_lower_ascii(d.apns_id));
     if (found == index_of.end()) return; // the raw run's
     std::int64_t expected = 0;
     if (!delivered_ns[found->second].compare_exchange_strong(expected, now_ns())) return;
-    if (delivered.fetch_add(1) + 1 == o.users) {
+    if ((delivered.fetch_add(1) + 1) % o.users == 0) { // a round's last
       std::lock_guard lock(done_mutex);
       all_delivered.notify_all();
     }
   });
 
-  if (o.blocking_senders > 0) {
-    std::printf("pipeline: %llu messages from %llu threads, each waiting for each answer...\n",
-                static_cast<unsigned long long>(o.users),
-                static_cast<unsigned long long>(o.blocking_senders));
-  } else {
-    std::printf("pipeline: %llu messages, %llu sendMessage calls open at once...\n",
-                static_cast<unsigned long long>(o.users),
-                static_cast<unsigned long long>(o.concurrent));
-  }
-  std::fflush(stdout);
-  const std::int64_t first_send = now_ns();
-  const double pipeline_cpu_start = cpu_seconds();
   const auto message_to = [](std::uint64_t i) {
     return pipeline::MessageToSend{
         "alice", "user-" + std::to_string(i), "call", false,
@@ -248,68 +254,121 @@ int main(int argc, char** argv) {
     if (const auto* error = std::get_if<pipeline::ApiError>(&sent)) die(error->message);
     sent_ns[std::stoull(std::get<std::string>(sent).substr(4)) - 1] = started;
   };
-  if (o.blocking_senders > 0) {
-    std::vector<std::thread> senders;
-    std::atomic<std::uint64_t> next{0};
-    for (std::uint64_t s = 0; s < o.blocking_senders; ++s) {
-      senders.emplace_back([&] {
-        for (std::uint64_t i; (i = next.fetch_add(1)) < o.users;) {
-          const std::int64_t started = now_ns();
-          note_sent(p.send_message(message_to(i)), started);
-        }
-      });
-    }
-    for (auto& t : senders)
-      t.join();
-  } else {
-    // The window refills when half of it has been answered: one wake-up per concurrent/2
-    // answers, not one per answer.
-    std::mutex window_mutex;
-    std::condition_variable window_refill;
-    std::uint64_t open = 0;
-    for (std::uint64_t i = 0; i < o.users; ++i) {
-      {
-        std::unique_lock lock(window_mutex);
-        if (open == o.concurrent)
-          window_refill.wait(lock, [&] { return open <= o.concurrent / 2; });
-        ++open;
+  const auto run_pipeline = [&](std::uint64_t round) {
+    const std::int64_t first_send = now_ns();
+    const double cpu_start = cpu_seconds();
+    if (o.blocking_senders > 0) {
+      std::vector<std::thread> senders;
+      std::atomic<std::uint64_t> next{0};
+      for (std::uint64_t s = 0; s < o.blocking_senders; ++s) {
+        senders.emplace_back([&] {
+          for (std::uint64_t i; (i = next.fetch_add(1)) < o.users;) {
+            const std::int64_t started = now_ns();
+            note_sent(p.send_message(message_to(i)), started);
+          }
+        });
       }
-      const std::int64_t started = now_ns();
-      p.send_message(message_to(i), [&, started](pipeline::Pipeline::SendResult sent) {
-        note_sent(sent, started);
-        std::lock_guard lock(window_mutex);
-        if (--open == o.concurrent / 2) window_refill.notify_one();
-      });
+      for (auto& t : senders)
+        t.join();
+    } else {
+      // The window refills when half of it has been answered: one wake-up per concurrent/2
+      // answers, not one per answer.
+      std::mutex window_mutex;
+      std::condition_variable window_refill;
+      std::uint64_t open = 0;
+      for (std::uint64_t i = 0; i < o.users; ++i) {
+        {
+          std::unique_lock lock(window_mutex);
+          if (open == o.concurrent)
+            window_refill.wait(lock, [&] { return open <= o.concurrent / 2; });
+          ++open;
+        }
+        const std::int64_t started = now_ns();
+        p.send_message(message_to(i), [&, started](pipeline::Pipeline::SendResult sent) {
+          note_sent(sent, started);
+          std::lock_guard lock(window_mutex);
+          if (--open == o.concurrent / 2 || open == 0) window_refill.notify_one();
+        });
+      }
+      // Every answer, before the window's variables go: one may come after its delivery.
+      std::unique_lock lock(window_mutex);
+      window_refill.wait(lock, [&] { return open == 0; });
     }
+    const std::uint64_t goal = (round + 1) * o.users;
+    {
+      std::unique_lock lock(done_mutex);
+      if (!all_delivered.wait_for(lock, 10min, [&] { return delivered.load() >= goal; }))
+        die("only " + std::to_string(delivered.load() - round * o.users) +
+            " deliveries within 10 minutes");
+    }
+    Run run;
+    run.cpu_us = (cpu_seconds() - cpu_start) * 1e6 / static_cast<double>(o.users);
+    std::int64_t last = 0;
+    std::vector<std::int64_t> latency(o.users);
+    for (std::uint64_t i = 0; i < o.users; ++i) {
+      const std::uint64_t at = round * o.users + i;
+      last = std::max<std::int64_t>(last, delivered_ns[at]);
+      latency[i] = delivered_ns[at] - sent_ns[at];
+    }
+    std::sort(latency.begin(), latency.end());
+    run.per_second = static_cast<double>(o.users) / ((last - first_send) / 1e9);
+    run.p50_ms = latency[latency.size() / 2] / 1e6;
+    run.p99_ms = latency[std::min(latency.size() - 1, latency.size() * 99 / 100)] / 1e6;
+    return run;
+  };
+
+  if (o.blocking_senders > 0) {
+    std::printf("each round: %llu pushes from the raw client, then %llu messages from %llu "
+                "threads, each waiting for each answer\n\n",
+                static_cast<unsigned long long>(o.users), static_cast<unsigned long long>(o.users),
+                static_cast<unsigned long long>(o.blocking_senders));
+  } else {
+    std::printf("each round: %llu pushes from the raw client, then %llu messages with %llu "
+                "sendMessage calls open at once\n\n",
+                static_cast<unsigned long long>(o.users), static_cast<unsigned long long>(o.users),
+                static_cast<unsigned long long>(o.concurrent));
   }
-  {
-    std::unique_lock lock(done_mutex);
-    if (!all_delivered.wait_for(lock, 10min, [&] { return delivered.load() == o.users; }))
-      die("only " + std::to_string(delivered.load()) + " deliveries within 10 minutes");
+  std::printf("%-7s %12s %8s %14s %8s %7s %9s %9s\n", "round", "mock raw/s", "CPU us", "pipeline/s",
+              "CPU us", "ratio", "p50 ms", "p99 ms");
+  std::vector<double> raw_rates, raw_cpu, rates, cpu, p50s, p99s, ratios;
+  for (std::uint64_t round = 0; round < o.rounds; ++round) {
+    const double raw_cpu_start = cpu_seconds();
+    Run raw;
+    raw.per_second = raw_rate(mock, *pki, o);
+    raw.cpu_us = (cpu_seconds() - raw_cpu_start) * 1e6 / static_cast<double>(o.users);
+    pipeline_running = true;
+    const Run run = run_pipeline(round);
+    pipeline_running = false;
+    const double ratio = run.per_second / raw.per_second;
+    std::printf("%-7llu %12.0f %8.1f %14.0f %8.1f %7.3f %9.1f %9.1f\n",
+                static_cast<unsigned long long>(round + 1), raw.per_second, raw.cpu_us,
+                run.per_second, run.cpu_us, ratio, run.p50_ms, run.p99_ms);
+    std::fflush(stdout);
+    raw_rates.push_back(raw.per_second);
+    raw_cpu.push_back(raw.cpu_us);
+    rates.push_back(run.per_second);
+    cpu.push_back(run.cpu_us);
+    p50s.push_back(run.p50_ms);
+    p99s.push_back(run.p99_ms);
+    ratios.push_back(ratio);
   }
-  const double pipeline_cpu_us =
-      (cpu_seconds() - pipeline_cpu_start) * 1e6 / static_cast<double>(o.users);
-  std::int64_t last = 0;
-  std::vector<std::int64_t> latency(o.users);
-  for (std::uint64_t i = 0; i < o.users; ++i) {
-    last = std::max<std::int64_t>(last, delivered_ns[i]);
-    latency[i] = delivered_ns[i] - sent_ns[i];
-  }
-  std::sort(latency.begin(), latency.end());
-  const double rate = static_cast<double>(o.users) / ((last - first_send) / 1e9);
-  const double p50 = latency[latency.size() / 2] / 1e6;
-  const double p99 = latency[std::min(latency.size() - 1, latency.size() * 99 / 100)] / 1e6;
-  std::printf("\n%-34s %12s %16s\n", "", "per second", "CPU us per push");
-  std::printf("%-34s %12.0f %16.1f\n", "mock raw (HTTP/2 client -> mock)", raw, raw_cpu_us);
-  std::printf("%-34s %12.0f %16.1f   p50 %.1f ms, p99 %.1f ms\n",
-              "pipeline (sendMessage -> device)", rate, pipeline_cpu_us, p50, p99);
-  std::printf("ratio pipeline/mock: %.3f (target >= 0.5), CPU %.2fx; setup of %llu users took "
-              "%.1f s\n",
-              rate / raw, pipeline_cpu_us / raw_cpu_us, static_cast<unsigned long long>(o.users),
-              setup_seconds);
-  std::printf("{\"users\":%llu,\"mock_raw_per_s\":%.0f,\"pipeline_per_s\":%.0f,\"p50_ms\":%.2f,"
-              "\"p99_ms\":%.2f,\"ratio\":%.4f,\"mock_raw_cpu_us\":%.2f,\"pipeline_cpu_us\":%.2f}\n",
-              static_cast<unsigned long long>(o.users), raw, rate, p50, p99, rate / raw, raw_cpu_us,
-              pipeline_cpu_us);
+  const double raw_median = median(raw_rates), rate_median = median(rates);
+  std::printf("%-7s %12.0f %8.1f %14.0f %8.1f %7.3f %9.1f %9.1f\n", "median", raw_median,
+              median(raw_cpu), rate_median, median(cpu), rate_median / raw_median, median(p50s),
+              median(p99s));
+  std::printf("ratio of the medians, pipeline/mock raw: %.3f (target >= 0.5); rounds' ratios "
+              "%.3f-%.3f; setup of %llu users took %.1f s\n",
+              rate_median / raw_median, *std::min_element(ratios.begin(), ratios.end()),
+              *std::max_element(ratios.begin(), ratios.end()),
+              static_cast<unsigned long long>(o.users), setup_seconds);
+  std::string round_ratios;
+  for (const double r : ratios)
+    round_ratios += (round_ratios.empty() ? "" : ",") + std::to_string(r).substr(0, 6);
+  std::printf("{\"users\":%llu,\"rounds\":%llu,\"mock_raw_per_s\":%.0f,\"pipeline_per_s\":%.0f,"
+              "\"p50_ms\":%.2f,\"p99_ms\":%.2f,\"ratio\":%.4f,\"round_ratios\":[%s],"
+              "\"mock_raw_cpu_us\":%.2f,\"pipeline_cpu_us\":%.2f}\n",
+              static_cast<unsigned long long>(o.users), static_cast<unsigned long long>(o.rounds),
+              raw_median, rate_median, median(p50s), median(p99s), rate_median / raw_median,
+              round_ratios.c_str(), median(raw_cpu), median(cpu));
   return 0;
 }
