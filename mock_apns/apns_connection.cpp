@@ -2,7 +2,6 @@
 
 #include "core/encoding.hpp"
 
-#include <algorithm>
 #include <vector>
 
 namespace mock_apns {
@@ -50,48 +49,23 @@ ApnsConnection::ApnsConnection(std::shared_ptr<MockState> state, Environment env
 }
 
 void ApnsConnection::on_request(net::Request&& request, net::Responder responder) {
-  forget_started(responder.stream_id());
   answer(std::move(request), std::move(responder), false);
 }
 
 void ApnsConnection::on_request_too_large(net::Request&& head, net::Responder responder) {
-  forget_started(responder.stream_id());
   answer(std::move(head), std::move(responder), true);
-}
-
-void ApnsConnection::on_request_started(const net::Request& head, net::Responder responder) {
-  Started entry;
-  entry.stream_id = responder.stream_id();
-  if (const std::string* id = net::find_header(head.headers, "apns-id");
-      id != nullptr && core::Uuid::parse(*id)) {
-    std::copy(id->begin(), id->end(), entry.apns_id.begin());
-    entry.has_apns_id = true;
-  }
-  started_.push_back(entry);
-}
-
-// Stream ids are unique among open streams, and streams mostly end in the order they started:
-// the search stops at the one match, usually near the front.
-void ApnsConnection::forget_started(std::int32_t stream_id) {
-  const auto found = std::find_if(started_.begin(), started_.end(),
-                                  [&](const Started& s) { return s.stream_id == stream_id; });
-  if (found != started_.end()) {
-    started_.erase(found);
-  }
 }
 
 // Spec §3.5 (mock rule): HEADERS without the body's END_STREAM for streamIdleTimeout → 400
 // IdleTimeout on that stream.
-void ApnsConnection::on_request_idle(net::Responder responder) {
-  const auto found = std::find_if(started_.begin(), started_.end(), [&](const Started& s) {
-    return s.stream_id == responder.stream_id();
-  });
-  if (found != started_.end() && found->has_apns_id) {
-    apns_id_.assign(found->apns_id.data(), found->apns_id.size());
+// The request's own apns-id is echoed when it is a valid one, as for any other answer.
+void ApnsConnection::on_request_idle(const net::Request& head, net::Responder responder) {
+  if (const std::string* id = net::find_header(head.headers, "apns-id");
+      id != nullptr && core::Uuid::parse(*id)) {
+    apns_id_.assign(*id);
   } else {
     ids_.next().write_to(apns_id_, core::LetterCase::Upper);
   }
-  forget_started(responder.stream_id());
   if (environment_ == Environment::Sandbox) {
     ids_.next().write_to(unique_id_);
   } else {

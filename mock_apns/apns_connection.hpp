@@ -8,9 +8,7 @@
 #include "mock_apns/validate.hpp"
 #include "net/server.hpp"
 
-#include <array>
 #include <memory>
-#include <vector>
 
 namespace mock_apns {
 
@@ -22,13 +20,11 @@ public:
 
   void on_request(net::Request&& request, net::Responder responder) override;
   void on_request_too_large(net::Request&& head, net::Responder responder) override;
-  void on_request_started(const net::Request& head, net::Responder responder) override;
-  void on_request_idle(net::Responder responder) override;
+  void on_request_idle(const net::Request& head, net::Responder responder) override;
   std::string goaway_debug_data(net::GoawayCause cause) override;
 
 private:
   void answer(net::Request&& request, net::Responder responder, bool body_too_large);
-  void forget_started(std::int32_t stream_id);
   net::Response make_response(const Verdict& verdict) const;
   void record(const net::Request& request, const Verdict& verdict);
   void throttle_after(const Verdict& verdict);
@@ -50,14 +46,6 @@ private:
   Delivery delivery_;
   std::string auth_text_;
   const ProviderKey* described_key_ = nullptr;
-  // Requests whose body is still coming, with the apns-id to echo should they time out
-  // (spec §3.5, stream IdleTimeout). Fixed-size ids: no allocation per request.
-  struct Started {
-    std::int32_t stream_id = 0;
-    std::array<char, 36> apns_id{};
-    bool has_apns_id = false;
-  };
-  std::vector<Started> started_;
 };
 
 // The compact JSON APNs puts in GOAWAY debug data and error bodies: {"reason":"..."}.

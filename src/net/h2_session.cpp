@@ -494,6 +494,11 @@ bool H2Session::stream_open(std::int32_t stream_id) const {
   return impl_->stream(stream_id) != nullptr;
 }
 
+const Request* H2Session::request_on(std::int32_t stream_id) const {
+  const StreamData* data = impl_->stream(stream_id);
+  return data != nullptr ? &data->request : nullptr;
+}
+
 void H2Session::submit_rst_stream(std::int32_t stream_id, std::uint32_t error_code) {
   nghttp2_submit_rst_stream(impl_->session, NGHTTP2_FLAG_NONE, stream_id, error_code);
 }

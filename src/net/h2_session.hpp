@@ -79,6 +79,9 @@ public:
   // Server side. Fails when the stream is closed or was already answered.
   core::Result<void> submit_response(std::int32_t stream_id, Response&& response);
   bool stream_open(std::int32_t stream_id) const;
+  // Server side: the request an open stream is receiving (headers, and the body so far);
+  // null once the stream is closed.
+  const Request* request_on(std::int32_t stream_id) const;
 
   void submit_rst_stream(std::int32_t stream_id, std::uint32_t error_code);
   core::Result<void> submit_settings(const H2Settings& settings);

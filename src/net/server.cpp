@@ -37,7 +37,7 @@ void Handler::on_request_too_large(Request&& /*head*/, Responder responder) {
   responder.respond(Response{413, {}, {}});
 }
 
-void Handler::on_request_idle(Responder responder) {
+void Handler::on_request_idle(const Request& /*head*/, Responder responder) {
   responder.respond(Response{408, {}, {}});
 }
 

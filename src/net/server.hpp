@@ -75,15 +75,13 @@ public:
   // A complete request. Must not block; answer through `responder` now or later. An
   // exception becomes a 500 response.
   virtual void on_request(Request&& request, Responder responder) = 0;
-  // HEADERS arrived without END_STREAM: the body follows, and on_request() once it is whole
-  // (unless it gets too large). `head` has no body. For per-stream timeouts; default: nothing.
-  virtual void on_request_started(const Request& /*head*/, Responder /*responder*/) {}
   // The body passed ServerOptions::max_request_body: `head` has the headers and an empty body,
   // the rest of the body is discarded. Default: 413 with no body.
   virtual void on_request_too_large(Request&& head, Responder responder);
-  // A request started (on_request_started) was not complete within
-  // ServerOptions::stream_idle_timeout; a later on_request for it is not made. Default: 408.
-  virtual void on_request_idle(Responder responder);
+  // A request whose HEADERS came without END_STREAM was not complete within
+  // ServerOptions::stream_idle_timeout: `head` has its headers and the body so far. A later
+  // on_request for it is not made. Default: 408.
+  virtual void on_request_idle(const Request& head, Responder responder);
   // Debug data for the GOAWAY the server sends when it closes the connection itself.
   virtual std::string goaway_debug_data(GoawayCause /*cause*/) { return {}; }
   // The connection is closed; nothing else is called after this.

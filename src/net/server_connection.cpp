@@ -1,6 +1,7 @@
 #include "net/server_connection.hpp"
 
 #include "net/error.hpp"
+#include "net/stream_deadlines.hpp"
 
 #include <algorithm>
 #include <type_traits>
@@ -211,24 +212,22 @@ private:
   // --- H2SessionHandler ----------------------------------------------------------------------
 
   void on_request(std::int32_t stream_id, Request&& request) override {
-    if (!forget_incomplete(stream_id) && idle_answered(stream_id)) return;
+    if (!incomplete_.remove(stream_id) && idle_answered(stream_id)) return;
     slot_.requests.fetch_add(1, std::memory_order_relaxed);
     request.peer = peer_;
     guarded(stream_id,
             [&] { handler_->on_request(std::move(request), Responder(self_, stream_id)); });
   }
 
-  void on_request_started(std::int32_t stream_id, const Request& head) override {
-    if (runtime_->options.stream_idle_timeout.count() > 0) {
-      incomplete_.emplace_back(stream_id, std::chrono::steady_clock::now() +
-                                              runtime_->options.stream_idle_timeout);
-      if (!stream_timer_armed_) arm_stream_timer();
-    }
-    guarded(stream_id, [&] { handler_->on_request_started(head, Responder(self_, stream_id)); });
+  void on_request_started(std::int32_t stream_id, const Request&) override {
+    if (runtime_->options.stream_idle_timeout.count() == 0) return;
+    incomplete_.add(stream_id,
+                    std::chrono::steady_clock::now() + runtime_->options.stream_idle_timeout);
+    if (!stream_timer_armed_) arm_stream_timer();
   }
 
   void on_request_too_large(std::int32_t stream_id, Request&& head) override {
-    if (!forget_incomplete(stream_id) && idle_answered(stream_id)) return;
+    if (!incomplete_.remove(stream_id) && idle_answered(stream_id)) return;
     slot_.requests.fetch_add(1, std::memory_order_relaxed);
     head.peer = peer_;
     guarded(stream_id,
@@ -236,20 +235,12 @@ private:
   }
 
   void on_stream_close(std::int32_t stream_id, std::uint32_t) override {
-    forget_incomplete(stream_id);
+    incomplete_.remove(stream_id);
     std::erase(idle_answered_, stream_id);
   }
 
-  // --- stream idle timeout: streams whose HEADERS came without END_STREAM, in deadline order
-  // (a constant timeout keeps insertion order sorted), and one timer for the earliest.
-
-  bool forget_incomplete(std::int32_t stream_id) {
-    const auto it = std::find_if(incomplete_.begin(), incomplete_.end(),
-                                 [&](const auto& entry) { return entry.first == stream_id; });
-    if (it == incomplete_.end()) return false;
-    incomplete_.erase(it);
-    return true;
-  }
+  // --- stream idle timeout: streams whose HEADERS came without END_STREAM (incomplete_), and
+  // one timer for the earliest deadline.
 
   // True for a stream already answered by on_request_idle: its late completion is dropped.
   bool idle_answered(std::int32_t stream_id) const {
@@ -259,7 +250,7 @@ private:
 
   void arm_stream_timer() {
     stream_timer_armed_ = true;
-    stream_timer_.expires_at(incomplete_.front().second);
+    stream_timer_.expires_at(incomplete_.earliest());
     stream_timer_.async_wait(
         [self = shared()](const boost::system::error_code& ec) { self->on_stream_timer(ec); });
   }
@@ -268,11 +259,14 @@ private:
     stream_timer_armed_ = false;
     if (ec || !this->open() || !handler_) return;
     const auto now = std::chrono::steady_clock::now();
-    while (!incomplete_.empty() && incomplete_.front().second <= now) {
-      const std::int32_t stream_id = incomplete_.front().first;
-      incomplete_.erase(incomplete_.begin());
+    while (const auto expired = incomplete_.pop_expired(now)) {
+      const std::int32_t stream_id = *expired;
       idle_answered_.push_back(stream_id);
-      guarded(stream_id, [&] { handler_->on_request_idle(Responder(self_, stream_id)); });
+      static const Request kNone; // not reached: a stream in incomplete_ is open
+      const Request* head = this->session_->request_on(stream_id);
+      guarded(stream_id, [&] {
+        handler_->on_request_idle(head != nullptr ? *head : kNone, Responder(self_, stream_id));
+      });
     }
     if (!incomplete_.empty()) arm_stream_timer();
   }
@@ -353,7 +347,7 @@ private:
   std::shared_ptr<Handler> handler_;
   H2Settings settings_;
   bool settings_pending_ = false; // a SETTINGS change waiting for the next pull
-  std::vector<std::pair<std::int32_t, std::chrono::steady_clock::time_point>> incomplete_;
+  StreamDeadlines incomplete_;
   std::vector<std::int32_t> idle_answered_; // open streams answered by on_request_idle
   asio::steady_timer stream_timer_;
   bool stream_timer_armed_ = false;

@@ -55,7 +55,7 @@ TEST(VoipRequest, BodyCarriesExtVerbatimAndTheMessageFields) {
 // broken UTF-8 in `ext` included.
 TEST(VoipRequest, BodyIsWhatAJsonLibraryWrites) {
   auto m = sample();
-  for (const std::string ext :
+  for (const std::string& ext :
        {std::string(R"({"entity":{"action":1}})"), std::string("line\n\t\"q\""),
         std::string("\xe2\x82 broken \xff"), std::string()}) {
     m.ext = ext;
