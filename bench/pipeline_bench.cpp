@@ -5,7 +5,6 @@
 // Not a test: run it by hand (bench/README.md).
 
 #include "bench_tokens.hpp"
-#include "core/encoding.hpp"
 #include "core/file.hpp"
 #include "mock_apns/pki_dir.hpp"
 #include "mock_apns/server.hpp"
@@ -15,14 +14,16 @@
 
 #include <algorithm>
 #include <atomic>
+#include <charconv>
 #include <condition_variable>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <mutex>
+#include <optional>
 #include <string>
+#include <string_view>
 #include <thread>
-#include <unordered_map>
 #include <vector>
 
 #include <sys/resource.h>
@@ -78,6 +79,19 @@ int usage() {
 [[noreturn]] void die(const std::string& what) {
   std::fprintf(stderr, "voipsim-bench-pipeline: %s\n", what.c_str());
   std::exit(1);
+}
+
+// The device side reads the message's number from the payload, as the app would read its id
+// ("msgId":"msg-N"); the raw run's pushes say "raw-N" and have none.
+std::optional<std::uint64_t> message_number(std::string_view payload) {
+  constexpr std::string_view key = R"("msgId":"msg-)";
+  const auto at = payload.find(key);
+  if (at == std::string_view::npos) return std::nullopt;
+  const char* first = payload.data() + at + key.size();
+  std::uint64_t n = 0;
+  const auto [end, error] = std::from_chars(first, payload.data() + payload.size(), n);
+  if (error != std::errc{} || end == first) return std::nullopt;
+  return n;
 }
 
 double seconds(Clock::duration d) {
@@ -214,14 +228,10 @@ int main(int argc, char** argv) {
   }
   const double setup_seconds = seconds(Clock::now() - setup_start);
 
-  // The store numbers messages msg-1 .. msg-N in the order it takes them: the device side knows
-  // every apns-id in advance and needs no lock to record an arrival.
+  // The store numbers messages msg-1 .. msg-N in the order it takes them: message n's times are
+  // slot n-1, and recording an arrival needs no lock.
   // Round r sends msg-(r*N + 1) .. msg-((r+1)*N); index r*N + i is user i's message then.
   const std::uint64_t total = o.users * o.rounds;
-  std::unordered_map<std::string, std::uint64_t> index_of;
-  index_of.reserve(total);
-  for (std::uint64_t i = 0; i < total; ++i)
-    index_of.emplace(pipeline::apns_id_for("msg-" + std::to_string(i + 1)), i);
   std::vector<std::atomic<std::int64_t>> sent_ns(total), delivered_ns(total);
   std::atomic<std::uint64_t> delivered{0};
   std::mutex done_mutex;
@@ -233,10 +243,10 @@ int main(int argc, char** argv) {
   std::atomic<bool> pipeline_running{false}; // the raw runs' deliveries are not looked up
   mock.deliveries().subscribe([&](const mock_apns::Delivery& d) {
     if (!pipeline_running.load(std::memory_order_relaxed)) return;
-    const auto found = index_of.find(core::to_lower_ascii(d.apns_id));
-    if (found == index_of.end()) return; // the raw run's
+    const auto number = message_number(d.payload);
+    if (!number || *number == 0 || *number > total) return;
     std::int64_t expected = 0;
-    if (!delivered_ns[found->second].compare_exchange_strong(expected, now_ns())) return;
+    if (!delivered_ns[*number - 1].compare_exchange_strong(expected, now_ns())) return;
     if ((delivered.fetch_add(1) + 1) % o.users == 0) { // a round's last
       std::lock_guard lock(done_mutex);
       all_delivered.notify_all();
