@@ -12,20 +12,6 @@ constexpr std::string_view kHexUpper = "0123456789ABCDEF";
 constexpr std::string_view kBase64Url =
     "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
 
-constexpr std::array<std::int8_t, 256> make_hex_table() {
-  std::array<std::int8_t, 256> table{};
-  for (auto& v : table)
-    v = -1;
-  for (int d = 0; d < 10; ++d)
-    table['0' + d] = static_cast<std::int8_t>(d);
-  for (int d = 0; d < 6; ++d) {
-    table['a' + d] = static_cast<std::int8_t>(10 + d);
-    table['A' + d] = static_cast<std::int8_t>(10 + d);
-  }
-  return table;
-}
-constexpr auto kHexTable = make_hex_table();
-
 constexpr std::array<std::int8_t, 256> make_base64url_table() {
   std::array<std::int8_t, 256> table{};
   for (auto& v : table)
@@ -47,14 +33,6 @@ std::string hex_encode(std::string_view bytes, LetterCase letters) {
     out.push_back(digits[b & 0x0f]);
   }
   return out;
-}
-
-int hex_value(char c) {
-  return kHexTable[static_cast<unsigned char>(c)];
-}
-
-char to_lower_ascii(char c) {
-  return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
 }
 
 std::string to_lower_ascii(std::string_view text) {

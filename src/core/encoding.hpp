@@ -4,10 +4,28 @@
 
 #include "core/result.hpp"
 
+#include <array>
+#include <cstdint>
 #include <string>
 #include <string_view>
 
 namespace core {
+
+namespace detail {
+constexpr std::array<std::int8_t, 256> make_hex_digit_values() {
+  std::array<std::int8_t, 256> table{};
+  for (auto& v : table)
+    v = -1;
+  for (int d = 0; d < 10; ++d)
+    table['0' + d] = static_cast<std::int8_t>(d);
+  for (int d = 0; d < 6; ++d) {
+    table['a' + d] = static_cast<std::int8_t>(10 + d);
+    table['A' + d] = static_cast<std::int8_t>(10 + d);
+  }
+  return table;
+}
+inline constexpr auto kHexDigitValues = make_hex_digit_values();
+} // namespace detail
 
 enum class LetterCase { Lower, Upper };
 
@@ -15,13 +33,17 @@ std::string hex_encode(std::string_view bytes, LetterCase letters = LetterCase::
 // Accepts either letter case; fails on odd length or a non-hex character.
 Result<std::string> hex_decode(std::string_view text);
 bool is_hex(std::string_view text);
-// The value of one hex digit (either case), or -1. Table-driven: device tokens and apns-ids are
-// parsed on every request.
-int hex_value(char c);
+// The value of one hex digit (either case), or -1. Table-driven and inline: device tokens and
+// apns-ids are parsed on every request, a call per character cost more than the lookup.
+inline int hex_value(char c) {
+  return detail::kHexDigitValues[static_cast<unsigned char>(c)];
+}
 
 // ASCII letter case, for names and hex tokens compared case-insensitively (APNs device tokens,
 // spec apns-provider-api.md §8); other bytes are left alone.
-char to_lower_ascii(char c);
+constexpr char to_lower_ascii(char c) {
+  return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
+}
 std::string to_lower_ascii(std::string_view text);
 bool equal_ignoring_case(std::string_view a, std::string_view b);
 
