@@ -18,7 +18,8 @@ namespace cli {
 const char* const kPipelineHelp =
     R"(Usage: voipsim pipeline --apns-sandbox HOST:PORT --apns-production HOST:PORT --ca FILE
                         [--listen HOST:PORT] [--db FILE] [--apple-ca FILE] [--seed N]
-                        [--retry-delay MS] [--max-retries N] [--api-secret-file FILE]
+                        [--retry-delay MS] [--max-retries N] [--max-in-flight N]
+                        [--api-secret-file FILE]
 
 Runs the IM push backend (spec/im-voip-flow.md): a certificate console, setVOIP, presence, and
 a message service that sends a VoIP push over HTTP/2 to the receiver's APNs environment when
@@ -64,6 +65,9 @@ Options:
   --retry-delay MS              first retry after 429/5xx/lost connection (default 1000; then
                                 doubling, plus up to 50% jitter)
   --max-retries N               retries before a message fails (default 3)
+  --max-in-flight N             pushes sent and not yet answered by APNs, at most; beyond it
+                                POST /v1/messages answers once one is (backpressure: a slow
+                                APNs slows the senders instead of queueing; default 2048)
   -h, --help                    show this help
 
 Exit status: 0 stopped by a signal, 1 could not start (unreadable files, busy port, a
@@ -89,7 +93,7 @@ int pipeline(const std::vector<std::string>& words) {
   const auto args =
       Args::parse(words,
                   {"listen", "db", "apns-sandbox", "apns-production", "ca", "apple-ca", "seed",
-                   "retry-delay", "max-retries", "api-secret-file"},
+                   "retry-delay", "max-retries", "max-in-flight", "api-secret-file"},
                   {}, error);
   if (!args) return fail(error, kExitUsage);
   if (!args->positional().empty())
@@ -110,7 +114,9 @@ int pipeline(const std::vector<std::string>& words) {
   const auto seed = args->number("seed", 1, 0, UINT64_MAX, error);
   const auto delay = seed ? args->number("retry-delay", 1000, 1, 3'600'000, error) : std::nullopt;
   const auto retries = delay ? args->number("max-retries", 3, 0, 100, error) : std::nullopt;
-  if (!retries) return fail(error, kExitUsage);
+  const auto max_in_flight =
+      retries ? args->number("max-in-flight", 2048, 1, 1'000'000, error) : std::nullopt;
+  if (!max_in_flight) return fail(error, kExitUsage);
   const auto secret = read_secret(*args, "api-secret-file", pipeline::kApiSecretEnv, error);
   if (!secret) return fail(error, kExitUsage);
 
@@ -123,6 +129,7 @@ int pipeline(const std::vector<std::string>& words) {
   options.dispatcher.seed = *seed;
   options.dispatcher.retry.first_delay = std::chrono::milliseconds(*delay);
   options.dispatcher.retry.max_retries = static_cast<int>(*retries);
+  options.dispatcher.max_in_flight = static_cast<std::size_t>(*max_in_flight);
 
   // Signals are taken by sigwait below; every thread started from here on inherits the mask.
   sigset_t stop_signals;

@@ -276,6 +276,9 @@ TEST(PipelineCliUsage, ErrorsSayWhatIsWrong) {
         "--retry-delay", "0"},
        "--retry-delay"},
       {{"pipeline", "--apns-sandbox", "127.0.0.1:1", "--apns-production", "127.0.0.1:2", "--ca", ca,
+        "--max-in-flight", "0"},
+       "--max-in-flight must be a whole number from 1 to 1000000, not '0'"},
+      {{"pipeline", "--apns-sandbox", "127.0.0.1:1", "--apns-production", "127.0.0.1:2", "--ca", ca,
         "--api-secret-file", dir.write("empty.secret", "")},
        "--api-secret-file " + dir.file("empty.secret") + ": the secret is empty"},
       {{"pipeline", "--apns-sandbox", "127.0.0.1:1", "--apns-production", "127.0.0.1:2", "--ca", ca,
@@ -298,7 +301,7 @@ TEST(PipelineCliUsage, HelpListsEveryOptionAndRoute) {
   ASSERT_EQ(help.exit_code, 0);
   for (const char* option :
        {"--apns-sandbox", "--apns-production", "--ca", "--listen", "--db", "--apple-ca", "--seed",
-        "--retry-delay", "--max-retries", "--api-secret-file"})
+        "--retry-delay", "--max-retries", "--max-in-flight", "--api-secret-file"})
     EXPECT_NE(help.output.find(std::string("\n  ") + option), std::string::npos) << option;
   for (const char* route :
        {"/v1/console/certificates", "/v1/users/{user}/voip-token", "/v1/messages", "/v1/health"})
