@@ -110,7 +110,8 @@ std::string SoakReport::line() const {
       << " failed=" << state("failed") << " expired=" << state("expired")
       << " duplicates_unexplained=" << unexplained_duplicates << " requests=" << requests
       << " faults_503=" << faults_503 << " faults_429=" << faults_429
-      << " answers_dropped=" << answers_dropped << " goaways=" << goaways;
+      << " answers_dropped=" << answers_dropped << " goaways=" << goaways
+      << " gave_up_early=" << gave_up_early << " accepted_after_retry=" << accepted_after_retry;
   char figures[128];
   std::snprintf(figures, sizeof figures, " seconds=%.1f rss_mib_mid=%.0f rss_mib_end=%.0f", seconds,
                 rss_mib_mid, rss_mib_end);
@@ -131,6 +132,8 @@ std::string SoakReport::to_json() const {
                         {"faults_429", faults_429},
                         {"answers_dropped", answers_dropped},
                         {"goaways", goaways},
+                        {"gave_up_early", gave_up_early},
+                        {"accepted_after_retry", accepted_after_retry},
                         {"seconds", seconds},
                         {"rss_mib_mid", rss_mib_mid},
                         {"rss_mib_end", rss_mib_end},
@@ -274,6 +277,11 @@ core::Result<SoakReport> run_fault_soak(const SoakOptions& o) {
     // Each attempt can deliver at most once; more deliveries than attempts is a real duplicate.
     if (times > static_cast<std::uint64_t>(std::max(record->attempts, 0)))
       report.unexplained_duplicates += times - std::max(record->attempts, 0);
+    if (record->state == pipeline::MessageState::Failed &&
+        record->attempts <= options.dispatcher.retry.max_retries)
+      ++report.gave_up_early;
+    if (record->state == pipeline::MessageState::Accepted && record->attempts > 1)
+      ++report.accepted_after_retry;
     if (record->state == pipeline::MessageState::Pending)
       lose("still pending after " + std::to_string(record->attempts) + " attempts");
     else if (record->state == pipeline::MessageState::Accepted && times == 0)

@@ -42,6 +42,12 @@ struct SoakReport {
   // delivered.
   std::uint64_t lost = 0;
   std::string first_lost; // one of them, with why, for the failure message
+  // Failed messages that had not used every retry the policy allows (a retry bug), and
+  // accepted ones that needed a retry (the retries at work). How many fail in all depends on
+  // the machine's speed: a dropped connection fails every push in flight on it, and a slower
+  // build has more in flight.
+  std::uint64_t gave_up_early = 0;
+  std::uint64_t accepted_after_retry = 0;
   // What the mock did: requests answered, and how often each fault hit.
   std::uint64_t requests = 0;
   std::uint64_t faults_503 = 0, faults_429 = 0, answers_dropped = 0, goaways = 0;
