@@ -79,7 +79,8 @@ void ApnsConnection::on_request_idle(const net::Request& head, net::Responder re
                   " ms) after its HEADERS; send HEADERS and DATA without pausing";
   net::Request none;
   record(none, verdict);
-  responder.respond(make_response(verdict));
+  make_response(verdict);
+  responder.respond_copy(response_);
 }
 
 void ApnsConnection::answer(net::Request&& request, net::Responder responder, bool body_too_large) {
@@ -116,7 +117,7 @@ void ApnsConnection::answer(net::Request&& request, net::Responder responder, bo
     unique_id_.clear();
   }
   throttle_after(verdict);
-  net::Response response = make_response(verdict);
+  make_response(verdict);
   record(request, verdict);
 
   std::optional<std::string> goaway;
@@ -128,13 +129,13 @@ void ApnsConnection::answer(net::Request&& request, net::Responder responder, bo
       verdict.raise_stream_limit ? state.settings.max_concurrent_streams : 0;
   // Holds no reference to the state: run now, or by the delay timer while it holds one.
   auto answer = [responder, connection = connection_, goaway, started, raise_to,
-                 drop = verdict.drop_connection, latency = &state_->latency,
-                 response = std::move(response)]() mutable {
+                 drop = verdict.drop_connection,
+                 latency = &state_->latency](const net::Response& response) {
     if (drop) { // the push was judged (and delivered when accepted); the client never learns it
       connection.drop();
       return;
     }
-    responder.respond(std::move(response));
+    responder.respond_copy(response);
     latency->observe(std::chrono::steady_clock::now() - started);
     if (raise_to != 0) {
       connection.set_max_concurrent_streams(raise_to);
@@ -144,31 +145,40 @@ void ApnsConnection::answer(net::Request&& request, net::Responder responder, bo
     }
   };
   if (verdict.delay.count() <= 0) {
-    answer();
+    answer(response_);
     return;
   }
-  // The timer holds the state weakly: a pending delay must not keep a stopped mock alive.
+  // The timer holds the state weakly: a pending delay must not keep a stopped mock alive. It
+  // keeps its own copy of the response: response_ serves the next request meanwhile.
   state.clock->schedule_after(verdict.delay, [weak = std::weak_ptr<MockState>(state_),
-                                              answer = std::move(answer)]() mutable {
+                                              answer = std::move(answer), response = response_] {
     const auto state = weak.lock();
     if (!state) {
       return;
     }
     std::lock_guard lock(state->delayed_mutex);
     if (state->accepting_delayed) {
-      answer();
+      answer(response);
     }
   });
 }
 
-net::Response ApnsConnection::make_response(const Verdict& verdict) const {
-  net::Response response;
+// Assigned field by field into response_, whose strings keep their buffers.
+void ApnsConnection::make_response(const Verdict& verdict) {
+  net::Response& response = response_;
   response.status = verdict.status;
-  response.headers.reserve(3);
+  std::size_t count = 0;
+  const auto add = [&](std::string_view name, std::string_view value) {
+    if (count == response.headers.size()) response.headers.emplace_back();
+    response.headers[count].name.assign(name);
+    response.headers[count].value.assign(value);
+    ++count;
+  };
+  response.body.clear();
   if (!verdict.accepted()) {
     // Spec §5.3: HEADERS (:status, content-type, apns-id), then the JSON body.
-    response.headers.push_back({"content-type", "application/json"});
-    response.body = R"({"reason":")";
+    add("content-type", "application/json");
+    response.body += R"({"reason":")";
     response.body += reason_text(*verdict.reason, state_->settings.env_key_reason_spelling);
     response.body += '"';
     if (verdict.timestamp_ms) {
@@ -176,11 +186,11 @@ net::Response ApnsConnection::make_response(const Verdict& verdict) const {
     }
     response.body += '}';
   }
-  response.headers.push_back({"apns-id", apns_id_});
+  add("apns-id", apns_id_);
   if (!unique_id_.empty()) {
-    response.headers.push_back({"apns-unique-id", unique_id_});
+    add("apns-unique-id", unique_id_);
   }
-  return response;
+  response.headers.resize(count);
 }
 
 // The journal entry and delivery are members reused from request to request: assigning into

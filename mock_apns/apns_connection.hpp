@@ -25,7 +25,8 @@ public:
 
 private:
   void answer(net::Request&& request, net::Responder responder, bool body_too_large);
-  net::Response make_response(const Verdict& verdict) const;
+  // Writes the answer into response_.
+  void make_response(const Verdict& verdict);
   void record(const net::Request& request, const Verdict& verdict);
   void throttle_after(const Verdict& verdict);
   const std::string& auth_description();
@@ -42,6 +43,7 @@ private:
   // Per request, reused so their buffers are (spec §5.2: apns-id, apns-unique-id).
   std::string apns_id_;
   std::string unique_id_;
+  net::Response response_; // sent with respond_copy: its buffers serve every answer
   JournalEntry entry_;
   Delivery delivery_;
   std::string auth_text_;

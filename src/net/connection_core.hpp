@@ -13,6 +13,7 @@ class ConnectionCore {
 public:
   virtual ~ConnectionCore() = default;
   virtual bool respond(std::int32_t stream_id, Response&& response) = 0;
+  virtual bool respond_copy(std::int32_t stream_id, const Response& response) = 0;
   virtual void close_with_goaway(std::uint32_t error_code, std::string debug_data,
                                  std::int32_t last_stream_id) = 0;
   virtual void set_max_concurrent_streams(std::uint32_t max_streams) = 0;

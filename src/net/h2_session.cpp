@@ -134,7 +134,13 @@ struct H2Session::Impl {
     r.path.clear();
     r.body.clear();
     r.peer.reset();
-    data.response = Response{};
+    // A server's response is overwritten field by field by the next one (submit_response);
+    // a client's is filled by appending, so it starts empty.
+    if (side == Side::Client) {
+      data.response = Response{};
+    } else if (data.response.body.capacity() > kLargestKept) {
+      data.response.body = std::string();
+    }
     data.send_offset = 0;
     data.header_bytes = 0;
     data.responded = false;
@@ -153,9 +159,17 @@ struct H2Session::Impl {
     h.value.assign(value);
   }
 
-  core::Result<void> submit_response(std::int32_t id, StreamData& data, Response&& response) {
+  // Copy-assigning the fields keeps the strings a pooled stream had from its last response: a
+  // steady load answers without allocating. A body given as an rvalue is moved (it may be big).
+  template <class Given>
+  core::Result<void> submit_response(std::int32_t id, Given&& response) {
+    StreamData* open = stream(id);
+    if (!open) return core::fail(Errc::StreamReset, "stream " + std::to_string(id) + " is closed");
+    StreamData& data = *open;
     if (data.responded) return core::fail(Errc::ProtocolError, "stream already answered");
-    data.response = std::move(response);
+    data.response.status = response.status;
+    data.response.headers = response.headers;
+    data.response.body = std::forward<Given>(response).body;
     data.send_offset = 0;
     data.responded = true;
 
@@ -484,10 +498,11 @@ core::Result<std::int32_t> H2Session::submit_request(Request&& request) {
 }
 
 core::Result<void> H2Session::submit_response(std::int32_t stream_id, Response&& response) {
-  StreamData* data = impl_->stream(stream_id);
-  if (!data)
-    return core::fail(Errc::StreamReset, "stream " + std::to_string(stream_id) + " is closed");
-  return impl_->submit_response(stream_id, *data, std::move(response));
+  return impl_->submit_response(stream_id, std::move(response));
+}
+
+core::Result<void> H2Session::submit_response(std::int32_t stream_id, const Response& response) {
+  return impl_->submit_response(stream_id, response);
 }
 
 bool H2Session::stream_open(std::int32_t stream_id) const {

@@ -78,6 +78,7 @@ public:
   core::Result<std::int32_t> submit_request(Request&& request);
   // Server side. Fails when the stream is closed or was already answered.
   core::Result<void> submit_response(std::int32_t stream_id, Response&& response);
+  core::Result<void> submit_response(std::int32_t stream_id, const Response& response);
   bool stream_open(std::int32_t stream_id) const;
   // Server side: the request an open stream is receiving (headers, and the body so far);
   // null once the stream is closed.

@@ -19,6 +19,11 @@ bool Responder::respond(Response response) const {
   return false;
 }
 
+bool Responder::respond_copy(const Response& response) const {
+  if (auto connection = connection_.lock()) return connection->respond_copy(stream_id_, response);
+  return false;
+}
+
 void ConnectionHandle::close_with_goaway(std::uint32_t error_code, std::string debug_data,
                                          std::int32_t last_stream_id) const {
   if (auto connection = connection_.lock())

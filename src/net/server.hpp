@@ -34,6 +34,10 @@ public:
   // the connection's thread it queues the response and returns true; a response that finds
   // its stream closed is dropped and counted in ServerStats::late_responses.
   bool respond(Response response) const;
+  // The same for a response the caller keeps and reuses: on the connection's thread its fields
+  // are copied into buffers the stream keeps from one response to the next, so a handler that
+  // answers from a member Response allocates nothing per request; elsewhere a copy is queued.
+  bool respond_copy(const Response& response) const;
   std::int32_t stream_id() const { return stream_id_; }
 
 private:

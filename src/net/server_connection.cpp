@@ -52,6 +52,11 @@ public:
     return true;
   }
 
+  bool respond_copy(std::int32_t stream_id, const Response& response) override {
+    if (this->on_own_thread()) return respond_here(stream_id, response);
+    return respond(stream_id, Response(response));
+  }
+
   void close_with_goaway(std::uint32_t error_code, std::string debug_data,
                          std::int32_t last_stream_id) override {
     if (!this->on_own_thread()) {
@@ -178,9 +183,10 @@ private:
     this->arm_timer(runtime_->options.idle_timeout);
   }
 
-  bool respond_here(std::int32_t stream_id, Response&& response) {
+  template <class Given> // Response&& or const Response&
+  bool respond_here(std::int32_t stream_id, Given&& response) {
     if (!this->open() || !handler_ ||
-        !this->session_->submit_response(stream_id, std::move(response))) {
+        !this->session_->submit_response(stream_id, std::forward<Given>(response))) {
       slot_.late_responses.fetch_add(1, std::memory_order_relaxed);
       return false;
     }

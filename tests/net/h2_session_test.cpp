@@ -3,6 +3,8 @@
 #include "net/session_pair.hpp"
 
 #include <optional>
+#include <utility>
+#include <vector>
 
 #include <gtest/gtest.h>
 #include <malloc.h>
@@ -236,6 +238,57 @@ std::optional<std::size_t> heap_in_use() {
   const std::size_t used = info.uordblks + info.hblkhd; // small chunks + mmapped large ones
   if (used == 0) return std::nullopt;
   return used;
+}
+
+// A server's stream keeps its last response's buffers for the next stream (respond_copy's
+// reuse): each answer must still carry exactly its own fields and body, fewer or more.
+TEST(H2Session, AStreamReusedForAnotherAnswerSendsOnlyThatAnswer) {
+  SessionPair pair;
+  net::Response kept{400,
+                     {{"content-type", "application/json"},
+                      {"apns-id", std::string(36, 'A')},
+                      {"apns-unique-id", std::string(36, 'b')}},
+                     R"({"reason":"BadDeviceToken"})"};
+  const auto round_trip = [&](auto&& response) -> net::Response {
+    auto id = pair.client->submit_request(SessionPair::request("POST", "/3/device/ab"));
+    EXPECT_TRUE(id);
+    EXPECT_TRUE(pair.pump());
+    EXPECT_TRUE(pair.server->submit_response(*id, std::forward<decltype(response)>(response)));
+    EXPECT_TRUE(pair.pump());
+    EXPECT_EQ(pair.client_events.responses.size(), 1u);
+    net::Response got = pair.client_events.responses.at(0).second;
+    pair.client_events.responses.clear();
+    return got;
+  };
+  const auto fields = [](const net::Response& r) {
+    std::vector<std::pair<std::string, std::string>> out;
+    for (const auto& h : r.headers)
+      out.emplace_back(h.name, h.value);
+    return out;
+  };
+
+  auto got = round_trip(std::as_const(kept));
+  EXPECT_EQ(got.status, 400);
+  EXPECT_EQ(fields(got), fields(kept));
+  EXPECT_EQ(got.body, kept.body);
+
+  kept.status = 200; // the same object, fewer fields and no body
+  kept.headers.erase(kept.headers.begin());
+  kept.headers[0].value = std::string(36, 'C');
+  kept.body.clear();
+  got = round_trip(std::as_const(kept));
+  EXPECT_EQ(got.status, 200);
+  EXPECT_EQ(fields(got), fields(kept));
+  EXPECT_EQ(got.body, "");
+
+  got = round_trip(net::Response{410, {{"apns-id", "D"}}, R"({"reason":"Unregistered"})"});
+  EXPECT_EQ(got.status, 410);
+  EXPECT_EQ(fields(got), (std::vector<std::pair<std::string, std::string>>{{"apns-id", "D"}}));
+  EXPECT_EQ(got.body, R"({"reason":"Unregistered"})");
+
+  got = round_trip(std::as_const(kept));
+  EXPECT_EQ(fields(got), fields(kept));
+  EXPECT_EQ(got.body, "");
 }
 
 TEST(H2Session, AClientSendingManyRequestsDoesNotGrowItsMemory) {
