@@ -13,18 +13,15 @@ std::string Uuid::to_string(LetterCase letters) const {
   return out;
 }
 
-// Written into a local buffer, then assigned once: through `out` every character would be a
-// store the compiler must assume can change the string itself (two ids per mock answer).
 void Uuid::write_to(std::string& out, LetterCase letters) const {
   const char* digits = letters == LetterCase::Upper ? "0123456789ABCDEF" : "0123456789abcdef";
-  std::array<char, 36> text;
+  out.resize(36);
   std::size_t at = 0;
   for (std::size_t i = 0; i < bytes.size(); ++i) {
-    if (i == 4 || i == 6 || i == 8 || i == 10) text[at++] = '-';
-    text[at++] = digits[bytes[i] >> 4];
-    text[at++] = digits[bytes[i] & 0xF];
+    if (i == 4 || i == 6 || i == 8 || i == 10) out[at++] = '-';
+    out[at++] = digits[bytes[i] >> 4];
+    out[at++] = digits[bytes[i] & 0xF];
   }
-  out.assign(text.data(), text.size());
 }
 
 std::optional<Uuid> Uuid::parse(std::string_view text) {
