@@ -1,6 +1,7 @@
 #include "fake_device/apns_file.hpp"
 
 #include "core/encoding.hpp"
+#include "core/json_parse.hpp"
 #include "fake_device/error.hpp"
 
 #include <algorithm>
@@ -16,35 +17,6 @@ core::Unexpected<core::Error> invalid(std::string why) {
   return core::fail(Errc::InvalidApnsFile, std::move(why));
 }
 
-// Deepest nesting of arrays and objects, counted outside strings. Serialising the payload back
-// recurses once per level, so a deep file is refused before it can exhaust the stack.
-std::size_t nesting_depth(std::string_view text) {
-  std::size_t depth = 0;
-  std::size_t deepest = 0;
-  bool in_string = false;
-  bool escaped = false;
-  for (const char c : text) {
-    if (in_string) {
-      if (escaped) {
-        escaped = false;
-      } else if (c == '\\') {
-        escaped = true;
-      } else if (c == '"') {
-        in_string = false;
-      }
-      continue;
-    }
-    if (c == '"') {
-      in_string = true;
-    } else if (c == '[' || c == '{') {
-      deepest = std::max(deepest, ++depth);
-    } else if ((c == ']' || c == '}') && depth > 0) {
-      --depth;
-    }
-  }
-  return deepest;
-}
-
 } // namespace
 
 core::Result<ApnsFile> parse_apns_file(std::string_view text) {
@@ -53,12 +25,14 @@ core::Result<ApnsFile> parse_apns_file(std::string_view text) {
                    std::to_string(kMaxApnsFileSize) + " accepted");
   }
   if (!core::is_valid_utf8(text)) return invalid("file is not UTF-8 text");
-  if (nesting_depth(text) > kMaxApnsFileDepth) {
+  // Serialising the payload back recurses once per level: a deep file is refused first.
+  if (core::nests_deeper_than(text, kMaxApnsFileDepth)) {
     return invalid("JSON nested deeper than " + std::to_string(kMaxApnsFileDepth) + " levels");
   }
-  // ordered_json keeps the payload's keys in the file's order; no exceptions on bad input.
-  auto document = nlohmann::ordered_json::parse(text, nullptr, /*allow_exceptions=*/false);
-  if (document.is_discarded()) return invalid("file is not valid JSON");
+  // ordered_json keeps the payload's keys in the file's order.
+  auto parsed = core::parse_ordered_json(text);
+  if (!parsed) return invalid("file is " + parsed.error().detail);
+  auto& document = *parsed;
   if (!document.is_object()) return invalid("top level is not a JSON object");
 
   const auto target = document.find(kSimulatorTargetBundleKey);

@@ -1,6 +1,7 @@
 #include "mock_apns/admin_api.hpp"
 
 #include "core/encoding.hpp"
+#include "core/json_parse.hpp"
 #include "mock_apns/json_codec.hpp"
 #include "mock_apns/server.hpp"
 
@@ -41,12 +42,12 @@ std::optional<std::uint64_t> number(const AdminTarget& t, std::string_view name)
 
 // The JSON body, or an error response saying why it is not one.
 std::optional<json> body_json(const AdminRequest& r, AdminResponse& failure) {
-  json parsed = json::parse(r.body.empty() ? std::string("{}") : r.body, nullptr, false);
-  if (parsed.is_discarded()) {
-    failure = error(400, "the body is not valid JSON");
+  auto parsed = core::parse_json(r.body.empty() ? std::string_view("{}") : r.body);
+  if (!parsed) {
+    failure = error(400, "the body is " + parsed.error().detail);
     return std::nullopt;
   }
-  return parsed;
+  return std::move(*parsed);
 }
 
 // /v1/tokens/<token>[/<action>] → {token, action}

@@ -3,6 +3,7 @@
 #include "core/encoding.hpp"
 #include "core/error.hpp"
 #include "core/json_fields.hpp"
+#include "core/json_parse.hpp"
 
 #include <algorithm>
 #include <chrono>
@@ -76,17 +77,20 @@ json to_json(const TokenRecord& r) {
 }
 
 core::Result<std::vector<TokenRecord>> parse_token_records(std::string_view text) {
-  const json parsed = json::parse(text, nullptr, false);
-  if (parsed.is_discarded()) return bad("not valid JSON");
+  const auto parsed = core::parse_json(text);
+  if (!parsed) return bad(parsed.error().detail);
   std::vector<TokenRecord> records;
-  const bool many = parsed.is_array();
-  const json& items = many ? parsed : json::array({parsed});
-  for (std::size_t i = 0; i < items.size(); ++i) {
-    auto record = token_record_from_json(items[i]);
-    if (!record) {
-      return bad((many ? "record " + std::to_string(i) + ": " : std::string()) +
-                 record.error().detail);
-    }
+  if (!parsed->is_array()) { // one record
+    auto record = token_record_from_json(*parsed);
+    if (!record) return bad(record.error().detail);
+    records.push_back(std::move(*record));
+    return records;
+  }
+  // Read where it is: a copy of a parsed document recurses once per level of nesting.
+  records.reserve(parsed->size());
+  for (std::size_t i = 0; i < parsed->size(); ++i) {
+    auto record = token_record_from_json((*parsed)[i]);
+    if (!record) return bad("record " + std::to_string(i) + ": " + record.error().detail);
     records.push_back(std::move(*record));
   }
   return records;

@@ -2,15 +2,70 @@
 
 #include "core/error.hpp"
 #include "core/file.hpp"
+#include "core/json_parse.hpp"
 #include "pki/credential_set.hpp"
 #include "pki/provider_token.hpp"
 
+#include <cerrno>
 #include <cstdlib>
+#include <fstream>
+#include <sstream>
 
 #include <nlohmann/json.hpp>
+#include <signal.h>
+#include <unistd.h>
 
 namespace mock_apns {
-namespace {} // namespace
+namespace {
+
+constexpr const char* kTemporaryPrefix = "voipsim-mock-";
+constexpr const char* kOwnerFile = "owner"; // "<pid> <start time>" of the process that made it
+
+// The kernel's start time of process `pid` (field 22 of /proc/PID/stat, in clock ticks since
+// boot), which tells a live owner from a later process that reuses its pid. Empty when there
+// is no such process.
+std::string start_time_of(pid_t pid) {
+  std::ifstream stat("/proc/" + std::to_string(pid) + "/stat");
+  std::string text((std::istreambuf_iterator<char>(stat)), std::istreambuf_iterator<char>());
+  // The command name (field 2) is in parentheses and may hold spaces: count after its end.
+  const auto close = text.rfind(')');
+  if (close == std::string::npos) return {};
+  std::istringstream fields(text.substr(close + 2));
+  std::string field;
+  for (int i = 3; i <= 22 && fields >> field; ++i) {
+    if (i == 22) return field;
+  }
+  return {};
+}
+
+std::string owner_of_this_process() {
+  return std::to_string(getpid()) + " " + start_time_of(getpid());
+}
+
+// True when the folder's owner file names a process that no longer runs. A folder without one
+// (being made right now, or made before owners were recorded) is left alone.
+bool owner_is_gone(const std::filesystem::path& dir) {
+  std::ifstream file(dir / kOwnerFile);
+  long pid = 0;
+  std::string started;
+  if (!(file >> pid >> started) || pid <= 0) return false;
+  if (kill(static_cast<pid_t>(pid), 0) != 0 && errno == ESRCH) return true;
+  const std::string now = start_time_of(static_cast<pid_t>(pid));
+  return !now.empty() && now != started;
+}
+
+// Removes the temporary folders (private keys included) of mocks that ended without removing
+// their own: killed, or crashed.
+void remove_orphaned_temporary_dirs(const std::filesystem::path& base) {
+  std::error_code ec;
+  for (const auto& entry : std::filesystem::directory_iterator(base, ec)) {
+    const std::string name = entry.path().filename().string();
+    if (!name.starts_with(kTemporaryPrefix) || !entry.is_directory(ec)) continue;
+    if (owner_is_gone(entry.path())) std::filesystem::remove_all(entry.path(), ec);
+  }
+}
+
+} // namespace
 
 core::Result<PkiDir> load_pki_dir(const std::filesystem::path& dir) {
   const auto manifest_path = dir / "manifest.json";
@@ -20,7 +75,11 @@ core::Result<PkiDir> load_pki_dir(const std::filesystem::path& dir) {
                       "cannot read " + manifest_path.string() +
                           ": is it a folder written by 'voipsim certs'?");
   }
-  const auto manifest = nlohmann::json::parse(*text, nullptr, false);
+  const auto parsed = core::parse_json(*text);
+  if (!parsed)
+    return core::fail(core::Errc::InvalidArgument,
+                      manifest_path.string() + " is " + parsed.error().detail);
+  const nlohmann::json& manifest = *parsed;
   if (!manifest.is_object() || !manifest.value("team_id", nlohmann::json()).is_string() ||
       !manifest.value("key_id", nlohmann::json()).is_string() ||
       !manifest.value("bundle_id", nlohmann::json()).is_string()) {
@@ -68,12 +127,15 @@ core::Result<PkiDir> make_pki_dir(const std::filesystem::path& dir, core::TimePo
 
 core::Result<PkiDir> make_temporary_pki_dir(core::TimePoint now, const std::string& p12_password,
                                             std::chrono::hours validity) {
-  const char* base = std::getenv("TMPDIR");
-  std::string pattern = std::string(base && *base ? base : "/tmp") + "/voipsim-mock-XXXXXX";
+  const char* tmpdir = std::getenv("TMPDIR");
+  const std::string base = tmpdir && *tmpdir ? tmpdir : "/tmp";
+  remove_orphaned_temporary_dirs(base);
+  std::string pattern = base + "/" + kTemporaryPrefix + "XXXXXX";
   if (mkdtemp(pattern.data()) == nullptr) {
     return core::fail(core::Errc::InvalidArgument,
                       "cannot create a temporary folder like " + pattern);
   }
+  std::ofstream(std::filesystem::path(pattern) / kOwnerFile) << owner_of_this_process() << "\n";
   auto pki = make_pki_dir(pattern, now, p12_password, validity);
   if (!pki) {
     std::error_code ignored;

@@ -32,7 +32,9 @@ core::Result<PkiDir> make_pki_dir(const std::filesystem::path& dir, core::TimePo
                                   std::chrono::hours validity = std::chrono::hours(24 * 365));
 
 // make_pki_dir into a fresh folder under $TMPDIR (voipsim-mock-XXXXXX); the caller removes
-// `dir` when done.
+// `dir` when done. The folder's `owner` file names this process; each call first removes the
+// folders whose owner no longer runs (a mock that was killed or crashed leaves its keys behind
+// only until the next one starts).
 core::Result<PkiDir> make_temporary_pki_dir(core::TimePoint now, const std::string& p12_password,
                                             std::chrono::hours validity = std::chrono::hours(24 *
                                                                                              365));

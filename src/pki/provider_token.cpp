@@ -1,6 +1,7 @@
 #include "pki/provider_token.hpp"
 
 #include "core/encoding.hpp"
+#include "core/json_parse.hpp"
 #include "pki/error.hpp"
 #include "pki/es256.hpp"
 #include "pki/openssl_util.hpp"
@@ -20,9 +21,9 @@ core::Unexpected<core::Error> malformed(std::string why) {
 std::optional<nlohmann::json> decode_part(std::string_view part) {
   auto bytes = core::base64url_decode(part);
   if (!bytes) return std::nullopt;
-  auto json = nlohmann::json::parse(*bytes, nullptr, /*allow_exceptions=*/false);
-  if (json.is_discarded() || !json.is_object()) return std::nullopt;
-  return json;
+  auto json = core::parse_json(*bytes);
+  if (!json || !json->is_object()) return std::nullopt;
+  return std::move(*json);
 }
 
 const std::string* string_field(const nlohmann::json& object, const char* name) {

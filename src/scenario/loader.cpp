@@ -1,6 +1,7 @@
 #include "scenario/loader.hpp"
 
 #include "core/file.hpp"
+#include "core/json_parse.hpp"
 #include "fake_device/remote/device_commands.hpp"
 #include "mock_apns/reason.hpp"
 #include "pipeline/records.hpp"
@@ -635,6 +636,12 @@ core::Result<core::Duration> parse_duration(std::string_view text) {
 
 core::Result<Scenario> parse_scenario(std::string_view text, const std::string& file,
                                       const std::string& name) {
+  // yaml-cpp stops near 500 levels with a bare "bad file"; say what is wrong first.
+  if (core::nests_deeper_than(text, core::kMaxJsonDepth)) {
+    return core::fail(core::Errc::InvalidArgument, file + ": not accepted: nested deeper than " +
+                                                       std::to_string(core::kMaxJsonDepth) +
+                                                       " levels");
+  }
   try {
     const YAML::Node root = YAML::Load(std::string(text));
     const Reader r(file);

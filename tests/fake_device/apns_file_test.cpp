@@ -130,8 +130,14 @@ TEST(ApnsFile, NeverCrashesOnMutatedOrDeeplyNestedInput) {
     }
     (void)parse_apns_file(text);
   }
-  const std::string deep = std::string(30000, '[') + std::string(30000, ']');
-  EXPECT_FALSE(parse_apns_file(deep));
+  // A million levels, which once ran a server's stack out (issue #26), is refused by its size;
+  // 30,000 by its depth.
+  const auto huge = parse_apns_file(std::string(1'000'000, '[') + std::string(1'000'000, ']'));
+  ASSERT_FALSE(huge);
+  EXPECT_NE(huge.error().detail.find("2000000 bytes"), std::string::npos) << huge.error().detail;
+  const auto too_deep = parse_apns_file(std::string(30000, '[') + std::string(30000, ']'));
+  ASSERT_FALSE(too_deep);
+  EXPECT_NE(too_deep.error().detail.find("nested deeper than 64"), std::string::npos);
   const std::string deep_object = R"({"Simulator Target Bundle":"com.a.voip","x":)" +
                                   std::string(30000, '[') + std::string(30000, ']') + "}";
   const auto refused = parse_apns_file(deep_object);

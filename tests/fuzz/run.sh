@@ -45,15 +45,53 @@ fi
 dict=()
 if [[ -f tests/fuzz/$target.dict ]]; then dict=(-dict="tests/fuzz/$target.dict"); fi
 
+# JSON and YAML readers also get seeds nested 200,000 levels deep (made here: 400 KB each) and
+# room for inputs of 1 MiB, so runs reach the depths that once crashed the mock (issue #26);
+# libFuzzer's default length limit keeps to the seeds' size, a few KB.
+length=()
+case "$target" in
+  admin_json|pipeline_api|apns_file|scenario_loader|json_object)
+    length=(-max_len=1048576)
+    /usr/bin/python3 - "$target" "$corpus" <<'PY'
+import sys
+target, corpus = sys.argv[1], sys.argv[2]
+deep_array = "[" * 200000 + "]" * 200000
+deep_object = '{"a":' * 200000 + "1" + "}" * 200000
+prefix = {"admin_json": "POST /v1/tokens\n", "pipeline_api": "POST /v1/messages\n"}.get(target, "")
+for name, text in (("deep-array", deep_array), ("deep-object", deep_object)):
+    with open("%s/%s" % (corpus, name), "w") as f:
+        f.write(prefix + text)
+PY
+    ;;
+esac
+
 log=build-fuzz/fuzz_$target.log
 set +e
 build-fuzz/bin/"fuzz_$target" -max_total_time="$seconds" -print_final_stats=1 -artifact_prefix="$findings/" \
-  "${dict[@]}" "$corpus" >"$log" 2>&1
+  "${dict[@]}" "${length[@]}" "$corpus" >"$log" 2>&1
 status=$?
 set -e
 runs=$(grep -o 'stat::number_of_executed_units: *[0-9]*' "$log" | grep -o '[0-9]*$' || echo "?")
+# The deepest nesting among the inputs kept: what the run reached at least.
+depth=$(/usr/bin/python3 -c '
+import os, sys
+def depth(data):
+    d = deepest = 0
+    in_string = escaped = False
+    for c in data:
+        if in_string:
+            if escaped: escaped = False
+            elif c == 92: escaped = True
+            elif c == 34: in_string = False
+        elif c == 34: in_string = True
+        elif c in (91, 123):
+            d += 1; deepest = max(deepest, d)
+        elif c in (93, 125) and d: d -= 1
+    return deepest
+print(max((depth(open(os.path.join(sys.argv[1], f), "rb").read()) for f in os.listdir(sys.argv[1])), default=0))
+' "$corpus")
 if [[ $status -eq 0 ]]; then
-  echo "fuzz_$target: $runs runs in $seconds s, no findings (corpus: $(ls "$corpus" | wc -l) inputs)"
+  echo "fuzz_$target: $runs runs in $seconds s, no findings (corpus: $(ls "$corpus" | wc -l) inputs, deepest nesting $depth)"
 else
   echo "fuzz_$target: FINDING after $runs runs; input saved in $findings/; log: $log" >&2
   tail -40 "$log" >&2

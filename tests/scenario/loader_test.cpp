@@ -76,6 +76,15 @@ TEST(ScenarioLoader, TheSameStructureLoadsFromJson) {
   EXPECT_EQ(loaded->steps[1].expect.apns->count, 0u);
 }
 
+TEST(ScenarioLoader, AFileAMillionLevelsDeepIsRefusedWithTheLimitNamed) {
+  for (const std::string& text : {std::string(1'000'000, '[') + std::string(1'000'000, ']'),
+                                  "name: deep\nsteps: " + std::string(1'000'000, '{')}) {
+    const auto loaded = parse_scenario(text, "deep.yaml", "deep");
+    ASSERT_FALSE(loaded);
+    EXPECT_EQ(loaded.error().detail, "deep.yaml: not accepted: nested deeper than 256 levels");
+  }
+}
+
 TEST(ScenarioLoader, UnknownKeysNameTheLineAndTheAllowedOnes) {
   const auto e = error_of("steps:\n  - send: {form: alice}\n");
   EXPECT_NE(e.find("s.yaml:2:"), std::string::npos) << e;
