@@ -116,8 +116,9 @@ struct AdminServer::Impl {
     h.port = o.port;
     h.body_limit = o.body_limit;
     h.server_name = "voipsim mock-apns admin";
+    h.allowed_hosts = o.allowed_hosts;
     h.too_large_body =
-        R"({"error":"request body over the admin API's limit; load large token sets with --tokens FILE"})";
+        R"({"error":"BODY_TOO_LARGE","message":"request body over the admin API's limit; load large token sets with --tokens FILE"})";
     h.auth = {o.bearer_secret,
               {"/v1/health"},
               "the mock's admin secret ('voipsim mock-apns --admin-secret-file FILE' or " +

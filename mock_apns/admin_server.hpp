@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <vector>
 
 namespace mock_apns {
 
@@ -21,6 +22,9 @@ struct AdminServerOptions {
   // Not empty: every request but GET /v1/health needs "Authorization: Bearer <secret>", else 401
   // (net/bearer_auth.hpp). Health stays open for readiness probes; it shows no token or key.
   std::string bearer_secret{};
+  // Host names besides loopback ones and IP addresses that requests may be addressed to
+  // (net/request_guard.hpp): 'voipsim mock-apns --allow-host NAME'.
+  std::vector<std::string> allowed_hosts{};
 };
 
 // Where `voipsim mock-apns` and `voipsim device` read the secret when no file is given.

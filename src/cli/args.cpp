@@ -40,12 +40,18 @@ std::optional<Args> Args::parse(const std::vector<std::string>& words,
         value = words[++i];
       }
       args.values_[name] = *value;
+      args.every_[name].push_back(*value);
     } else {
       error = "unknown option --" + name;
       return std::nullopt;
     }
   }
   return args;
+}
+
+std::vector<std::string> Args::every(const std::string& name) const {
+  const auto it = every_.find(name);
+  return it == every_.end() ? std::vector<std::string>() : it->second;
 }
 
 std::string Args::get(const std::string& name, const std::string& fallback) const {

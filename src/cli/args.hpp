@@ -19,7 +19,9 @@ public:
                                    const std::vector<std::string>& flags, std::string& error);
 
   bool has(const std::string& name) const { return values_.count(name) != 0; }
+  // The last value given for `name`; every() has them all, in order (a repeatable option).
   std::string get(const std::string& name, const std::string& fallback) const;
+  std::vector<std::string> every(const std::string& name) const;
   // A whole number in [min, max]; sets `error` and returns nullopt otherwise.
   std::optional<std::uint64_t> number(const std::string& name, std::uint64_t fallback,
                                       std::uint64_t min, std::uint64_t max,
@@ -28,6 +30,7 @@ public:
 
 private:
   std::map<std::string, std::string> values_;
+  std::map<std::string, std::vector<std::string>> every_;
   std::vector<std::string> positional_;
 };
 

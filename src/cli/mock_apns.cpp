@@ -3,6 +3,7 @@
 #include "cli/commands.hpp"
 #include "cli/secret.hpp"
 #include "core/file.hpp"
+#include "core/json_parse.hpp"
 #include "mock_apns/admin_server.hpp"
 #include "mock_apns/json_codec.hpp"
 #include "mock_apns/pki_dir.hpp"
@@ -24,7 +25,7 @@ const char* const kMockApnsHelp =
                          [--pki DIR] [--auth cert,token] [--strict | --permissive]
                          [--tokens FILE] [--config FILE] [--seed N] [--threads N]
                          [--journal-size N] [--per-token-burst N] [--unregister-delay SECONDS]
-                         [--record FILE] [--admin-secret-file FILE]
+                         [--record FILE] [--admin-secret-file FILE] [--allow-host NAME]...
 
 Runs a local mock of Apple's APNs provider API (HTTP/2 over TLS): a sandbox and a production
 listener that answer exactly as APNs does (spec/apns-provider-api.md), and an admin API (plain
@@ -50,10 +51,17 @@ Options:
                            'openssl rand -hex 32 > FILE; chmod 600 FILE'. Without the flag
                            the secret comes from VOIPSIM_ADMIN_SECRET, if set. Never a plain
                            value on the command line: ps would show it
+  --allow-host NAME        the admin API also answers requests addressed to NAME (a proxy's
+                           or container's host name; repeatable). Without it, it answers
+                           only localhost, loopback and its own IP address, and refuses
+                           requests from web pages of other origins and POST/PUT/PATCH/DELETE
+                           without "Content-Type: application/json" (see mock_apns/README.md,
+                           "Browsers")
   --pki DIR                a folder written by 'voipsim certs': the mock trusts its CA bundle,
                            serves its server certificate and knows its provider token key
-                           (default: a fresh one in a temporary folder, removed on exit; its
-                           .p12 password is "voipsim")
+                           (default: a fresh one in a temporary folder, removed on exit,
+                           or at the next start when the mock was killed; its .p12
+                           password is "voipsim")
   --auth cert,token        which auth modes to serve (default both). "cert" alone: a client
                            without a certificate is a token connection, as at APNs, whose
                            requests all get 403 (MissingProviderToken, or
@@ -102,7 +110,7 @@ int mock_apns(const std::vector<std::string>& words) {
   const auto args = Args::parse(words,
                                 {"sandbox", "production", "admin", "pki", "auth", "tokens",
                                  "config", "seed", "threads", "journal-size", "per-token-burst",
-                                 "unregister-delay", "record", "admin-secret-file"},
+                                 "unregister-delay", "record", "admin-secret-file", "allow-host"},
                                 {"strict", "permissive"}, error);
   if (!args) return fail(error, kExitUsage);
   if (!args->positional().empty()) {
@@ -137,10 +145,9 @@ int mock_apns(const std::vector<std::string>& words) {
   if (args->has("config")) {
     const auto text = core::read_file(args->get("config", ""));
     if (!text) return fail("cannot read --config " + args->get("config", ""), kExitFailed);
-    const auto json = nlohmann::json::parse(*text, nullptr, false);
-    if (json.is_discarded())
-      return fail(args->get("config", "") + " is not valid JSON", kExitUsage);
-    if (auto applied = mock_apns::apply_settings_json(json, options.settings); !applied) {
+    const auto json = core::parse_json(*text);
+    if (!json) return fail(args->get("config", "") + " is " + json.error().detail, kExitUsage);
+    if (auto applied = mock_apns::apply_settings_json(*json, options.settings); !applied) {
       return fail(args->get("config", "") + ": " + applied.error().detail, kExitUsage);
     }
   }
@@ -226,6 +233,7 @@ int mock_apns(const std::vector<std::string>& words) {
   admin_options.host = admin->host;
   admin_options.port = admin->port;
   admin_options.bearer_secret = *admin_secret;
+  admin_options.allowed_hosts = args->every("allow-host");
   mock_apns::AdminServer admin_server(server, admin_options);
   if (auto started = admin_server.start(); !started) {
     server.stop();

@@ -19,7 +19,7 @@ const char* const kPipelineHelp =
     R"(Usage: voipsim pipeline --apns-sandbox HOST:PORT --apns-production HOST:PORT --ca FILE
                         [--listen HOST:PORT] [--db FILE] [--apple-ca FILE] [--seed N]
                         [--retry-delay MS] [--max-retries N] [--max-in-flight N]
-                        [--api-secret-file FILE]
+                        [--api-secret-file FILE] [--allow-host NAME]...
 
 Runs the IM push backend (spec/im-voip-flow.md): a certificate console, setVOIP, presence, and
 a message service that sends a VoIP push over HTTP/2 to the receiver's APNs environment when
@@ -55,6 +55,12 @@ Options:
                                 is ignored). Without the flag it comes from
                                 VOIPSIM_API_SECRET, if set. Never a plain value on the command
                                 line: ps would show it
+  --allow-host NAME             the API also answers requests addressed to NAME (a proxy's or
+                                container's host name; repeatable). Without it, it answers
+                                only localhost, loopback and its own IP address, and refuses
+                                requests from web pages of other origins and POST/PUT/DELETE
+                                without "Content-Type: application/json" (src/pipeline/README.md,
+                                "Browsers")
   --db FILE                     the SQLite database (default voipsim-pipeline.db; ":memory:"
                                 keeps nothing). It holds the private keys of uploaded .p12
                                 files: it and its -wal/-shm files are made owner-only (0600),
@@ -93,7 +99,7 @@ int pipeline(const std::vector<std::string>& words) {
   const auto args =
       Args::parse(words,
                   {"listen", "db", "apns-sandbox", "apns-production", "ca", "apple-ca", "seed",
-                   "retry-delay", "max-retries", "max-in-flight", "api-secret-file"},
+                   "retry-delay", "max-retries", "max-in-flight", "api-secret-file", "allow-host"},
                   {}, error);
   if (!args) return fail(error, kExitUsage);
   if (!args->positional().empty())
@@ -146,6 +152,7 @@ int pipeline(const std::vector<std::string>& words) {
   http.port = listen->port;
   http.server_name = "voipsim pipeline";
   http.auth = pipeline::api_auth(*secret);
+  http.allowed_hosts = args->every("allow-host");
   net::Http1Server server(http, pipeline::api_handler(**backend));
   if (auto started = server.start(); !started)
     return fail("--listen: " + started.error().message(), kExitFailed);

@@ -54,14 +54,16 @@ core::Result<HttpReply> http1_request(const HttpEndpoint& endpoint, std::string_
   request.method_string(beast::string_view(method.data(), method.size()));
   request.target(beast::string_view(target.data(), target.size()));
   request.version(11);
-  request.set(http::field::host, endpoint.host + ":" + std::to_string(endpoint.port));
+  const bool v6 = endpoint.host.find(':') != std::string::npos;
+  request.set(http::field::host, (v6 ? "[" + endpoint.host + "]" : endpoint.host) + ":" +
+                                     std::to_string(endpoint.port));
   request.set(http::field::connection, "close");
   if (!endpoint.bearer_secret.empty())
     request.set(http::field::authorization, "Bearer " + endpoint.bearer_secret);
-  if (!body.empty()) {
+  // Every request that changes something says JSON, body or not (request_guard.hpp).
+  if (!body.empty() || (method != "GET" && method != "HEAD"))
     request.set(http::field::content_type, "application/json");
-    request.body() = std::string(body);
-  }
+  request.body() = std::string(body);
   request.prepare_payload();
   beast::flat_buffer buffer;
   http::response_parser<http::string_body> parser;

@@ -31,8 +31,8 @@ struct HttpReply {
   std::string body;
 };
 
-// Sends one request (with `body` as application/json when not empty) and reads the whole
-// answer. Errors: net::Errc::ConnectFailed, Timeout, ConnectionClosed, or the parser's.
+// Sends one request (as application/json when it has a body or is not a GET or HEAD) and reads
+// the whole answer. Errors: net::Errc::ConnectFailed, Timeout, ConnectionClosed, or the parser's.
 core::Result<HttpReply> http1_request(const HttpEndpoint& endpoint, std::string_view method,
                                       std::string_view target, std::string_view body,
                                       std::chrono::milliseconds timeout);

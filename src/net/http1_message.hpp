@@ -13,8 +13,12 @@ struct Http1Request {
   std::string method;
   std::string target; // path and query
   std::string body;
-  // The one header field a handler needs: the bearer secret's (bearer_auth.hpp). Empty: absent.
+  // The header fields the server's checks read (bearer_auth.hpp, request_guard.hpp). Empty:
+  // absent.
   std::string authorization{};
+  std::string host{};
+  std::string origin{};
+  std::string content_type{};
 };
 
 struct Http1Response {

@@ -7,12 +7,14 @@
 #include "core/result.hpp"
 #include "net/bearer_auth.hpp"
 #include "net/http1_message.hpp"
+#include "net/request_guard.hpp"
 
 #include <chrono>
 #include <cstdint>
 #include <functional>
 #include <memory>
 #include <string>
+#include <vector>
 
 namespace net {
 
@@ -25,22 +27,29 @@ public:
   // Sends the answer (once); the connection then reads its next request.
   virtual void respond(Http1Response response) = 0;
   // Instead of respond(): a 200 whose body never ends ("Connection: close"); write() sends it.
+  // Over Http1ServerOptions::max_waiting the server answers 503 instead, and on_close runs.
   virtual void start_stream(std::string content_type) = 0;
-  // After start_stream(): sends `chunk`; `done(false)` when the client is gone.
+  // After start_stream(): sends `chunk`; `done(false)` when the client is gone or no stream
+  // was started.
   virtual void write(std::string chunk, std::function<void(bool sent)> done) = 0;
-  // Runs `fired` after `delay` unless cancel_timer() or the end of the connection comes first.
-  // One timer per exchange: starting another replaces it.
+  // Runs `fired` after `delay` unless cancel_timer() or the end of the exchange comes first.
+  // One timer per exchange: starting another replaces it. The first one makes the exchange a
+  // waiting one (a long-poll): over Http1ServerOptions::max_waiting the server answers 503
+  // instead and on_close runs; while it waits, a client that hangs up closes the connection.
   virtual void start_timer(std::chrono::milliseconds delay, std::function<void()> fired) = 0;
   virtual void cancel_timer() = 0;
   // Runs `task` on the connection's thread.
   virtual void post(std::function<void()> task) = 0;
-  // Called once when the connection ends before the exchange is answered (client gone, or
-  // stop()): what the handler waits on must be released there.
+  // Called once when the exchange ends without the handler's answer: the client left, stop(),
+  // or the server refused the wait (503). What the handler waits on must be released there.
+  // Registered after that end, it runs at once.
   virtual void on_close(std::function<void()> closed) = 0;
 };
 
-// Runs on the server's I/O thread for each request. An exception becomes a 500 that names it,
-// and the server carries on.
+// Runs on the server's I/O thread for each request that passed the request guard
+// (request_guard.hpp) and the bearer secret. A HEAD request reaches it as a GET; the server
+// sends the answer's head only. An exception becomes a 500 that names it, and the server
+// carries on.
 using Http1Handler = std::function<void(const std::shared_ptr<Http1Exchange>& exchange)>;
 // The common case: a handler that answers at once.
 Http1Handler answer_at_once(std::function<Http1Response(const Http1Request&)> handler);
@@ -53,16 +62,22 @@ struct Http1ServerOptions {
   // A connection with no request (or an unfinished one) for this long is closed; one waiting
   // for its answer or streaming is not.
   std::chrono::milliseconds idle_timeout{60'000};
-  std::size_t max_connections = 1024; // beyond this, new connections are closed at once
+  // At this many connections a new one closes the one that has waited longest for a request
+  // (idle or slow); when every connection is busy, it gets a 503 with Retry-After instead.
+  std::size_t max_connections = 4096;
+  // Long-polls and event streams open at once (exchanges that started a timer or a stream);
+  // beyond this, 503 with Retry-After. Kept below max_connections, so that a client holding
+  // every stream it may still leaves room for health checks and ordinary calls.
+  std::size_t max_waiting = 1024;
   std::string too_large_body =
       R"({"error":"BODY_TOO_LARGE","message":"request body over the limit"})";
+  // Names besides loopback ones and IP addresses that Host may carry (request_guard.hpp), and
+  // the flag that adds one, for the 421's message.
+  std::vector<std::string> allowed_hosts{};
+  std::string allow_flag = "--allow-host";
   // With a secret, a request without it gets 401 before the handler runs (bearer_auth.hpp).
   BearerAuth auth;
 };
-
-// True for 127.0.0.0/8, ::1 and ::ffff:127.x: only this machine can connect. False for anything
-// else, names and unparsable text included.
-bool is_loopback_address(const std::string& host);
 
 class Http1Server {
 public:

@@ -2,6 +2,7 @@
 
 #include "core/encoding.hpp"
 #include "core/json_fields.hpp"
+#include "core/json_parse.hpp"
 #include "pipeline/pipeline.hpp"
 
 #include <atomic>
@@ -36,8 +37,9 @@ net::Http1Response not_found(const net::Http1Request& r) {
 // The body as a JSON object with only `known` fields, or the response that says what is wrong.
 std::variant<json, net::Http1Response> body_of(const net::Http1Request& r, const char* what,
                                                std::initializer_list<std::string_view> known) {
-  json body = json::parse(r.body, nullptr, false);
-  if (body.is_discarded()) return fail(400, "BAD_JSON", std::string(what) + " is not valid JSON");
+  auto parsed = core::parse_json(r.body);
+  if (!parsed) return fail(400, "BAD_JSON", std::string(what) + " is " + parsed.error().detail);
+  json body = std::move(*parsed);
   if (auto ok = core::require_json_object(body, what, known); !ok)
     return fail(400, "BAD_REQUEST", ok.error().detail);
   return body;
@@ -332,6 +334,10 @@ net::Http1Handler api_handler(Pipeline& p) {
     };
     exchange->start_timer(std::chrono::milliseconds(std::min<std::int64_t>(*ms, 60'000)),
                           [answer] { answer(false); });
+    // The client left, or the server had no room for one more wait: stop waiting.
+    exchange->on_close([&p, answered, waiter] {
+      if (!answered->exchange(true)) p.cancel_when_idle(waiter->load());
+    });
     auto told = [weak, answer] {
       if (auto alive = weak.lock()) alive->post([answer] { answer(true); });
     };

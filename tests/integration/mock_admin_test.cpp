@@ -41,9 +41,9 @@ protected:
                   const std::string& body = "") {
     std::vector<std::string> argv = {"curl",           "-sS",    "-X", method, "-w",
                                      "\n%{http_code}", url(path)};
-    if (!body.empty()) {
-      argv.insert(argv.end(), {"-H", "content-type: application/json", "--data-binary", body});
-    }
+    // Every write says JSON, as the admin API requires (net/request_guard.hpp).
+    if (method != "GET") argv.insert(argv.end(), {"-H", "content-type: application/json"});
+    if (!body.empty()) argv.insert(argv.end(), {"--data-binary", body});
     const auto run = support::run_process(argv, 30s);
     EXPECT_EQ(run.exit_code, 0) << run.describe();
     const auto newline = run.output.rfind('\n');
@@ -342,7 +342,7 @@ TEST(AdminApiSecret, OnlyTheRightBearerSecretGetsIn) {
 
   // Health stays open (readiness probes); everything else needs the secret, streams included.
   EXPECT_EQ(curl("GET", "/v1/health").status, 200);
-  EXPECT_EQ(curl("POST", "/v1/health").status, 401);
+  EXPECT_EQ(curl("POST", "/v1/health", {"-H", "content-type: application/json"}).status, 401);
   for (const char* path : {"/v1", "/v1/journal", "/metrics", "/v1/deliveries/stream?after=0",
                            "/v1/deliveries?after=0&wait_ms=1000", "/v1/settings"}) {
     EXPECT_EQ(curl("GET", path).status, 401) << path;
