@@ -45,6 +45,9 @@ Files:
   apple-push-services.*       "Apple Push Services": both environments, topics <bundle>, .voip, .complication
   voip-services.*             "VoIP Services": both environments, topic <bundle>.voip; what the IM console takes
   voip-services-no-password.p12   the same exported with an empty password: the console must refuse it
+  *-legacy.p12                each .p12 again in the legacy form Keychain Access exports (3DES, SHA-1
+                              MAC, the certificate and its key only): for Go tools such as
+                              sideshow/apns2, which cannot read the others; the console takes both
   voip-services-expired.*     a VoIP Services certificate that expired the day before --now
   plain-client.pem / .key     a WWDR-issued client certificate without Apple's fields (APNs: BadCertificate)
   AuthKey_<KEY>.p8            provider token signing key (EC P-256, PKCS#8), as Apple's portal names it

@@ -40,7 +40,8 @@ std::string kind_description(CertificateKind kind) {
   }
 }
 
-// Adds name.pem, name.key and, with a password, name.p12 for one issued certificate.
+// Adds name.pem, name.key and, with a password, name.p12 and name-legacy.p12 for one issued
+// certificate.
 core::Result<void> add_provider_files(std::vector<CredentialFile>& files, const std::string& name,
                                       const std::string& what, const IssuedCertificate& issued,
                                       const std::string& chain_pem, const std::string* password) {
@@ -55,6 +56,16 @@ core::Result<void> add_provider_files(std::vector<CredentialFile>& files, const 
                    name + ".pem with its key and the WWDR certificate, "
                           "protected by the --p12-password",
                    std::move(*p12), true});
+  auto legacy = make_pkcs12({issued.certificate_pem, issued.private_key_pem, {}, name}, *password,
+                            Pkcs12Form::LegacyLeafOnly);
+  if (!legacy) return core::Unexpected(legacy.error());
+  files.push_back({name + "-legacy.p12", name + "-p12-legacy",
+                   name +
+                       ".pem with its key only, in the legacy form Keychain Access exports "
+                       "(3DES, SHA-1 MAC), protected by the --p12-password: for Go tools "
+                       "(sideshow/apns2) and others that cannot read " +
+                       name + ".p12",
+                   std::move(*legacy), true});
   return {};
 }
 

@@ -43,7 +43,9 @@ std::optional<Parsed> parse(PKCS12* p12, const std::string& password) {
 
 } // namespace
 
-core::Result<std::string> make_pkcs12(const Pkcs12Contents& contents, std::string_view password) {
+core::Result<std::string> make_pkcs12(const Pkcs12Contents& contents, std::string_view password,
+                                      Pkcs12Form form) {
+  const bool legacy = form == Pkcs12Form::LegacyLeafOnly;
   const detail::ErrorQueueGuard clean_error_queue;
   auto cert = detail::parse_certificate(contents.certificate_pem);
   if (!cert) return core::Unexpected(cert.error());
@@ -52,7 +54,7 @@ core::Result<std::string> make_pkcs12(const Pkcs12Contents& contents, std::strin
   if (X509_check_private_key(cert->get(), key->get()) != 1)
     return detail::fail(Errc::InvalidInput, "the private key does not belong to the certificate");
   CertStackPtr chain(sk_X509_new_null());
-  for (const auto& pem : contents.chain_pems) {
+  for (const auto& pem : legacy ? std::vector<std::string>() : contents.chain_pems) {
     auto ca = detail::parse_certificate(pem);
     if (!ca) return core::Unexpected(ca.error());
     if (sk_X509_push(chain.get(), ca->get()) <= 0)
@@ -61,10 +63,17 @@ core::Result<std::string> make_pkcs12(const Pkcs12Contents& contents, std::strin
   }
   const std::string pass(password);
   const std::string name = contents.friendly_name;
-  // Defaults of OpenSSL 3: AES-256-CBC with PBKDF2 and a SHA-256 MAC.
+  // Modern: the defaults of OpenSSL 3 (AES-256-CBC with PBKDF2, a SHA-256 MAC). Legacy: 3DES,
+  // and no MAC from PKCS12_create (its default digest is SHA-256), then a SHA-1 one.
+  constexpr int kLegacyIterations = 2048; // what OpenSSL's -legacy export uses
+  const int pbe = legacy ? NID_pbe_WithSHA1And3_Key_TripleDES_CBC : 0;
   detail::P12Ptr p12(PKCS12_create(pass.c_str(), name.empty() ? nullptr : name.c_str(), key->get(),
-                                   cert->get(), chain.get(), 0, 0, 0, 0, 0));
+                                   cert->get(), chain.get(), pbe, pbe,
+                                   legacy ? kLegacyIterations : 0, legacy ? -1 : 0, 0));
   if (!p12) return detail::fail(Errc::CryptoFailure, "cannot build the PKCS#12 file");
+  if (legacy &&
+      PKCS12_set_mac(p12.get(), pass.c_str(), -1, nullptr, 0, kLegacyIterations, EVP_sha1()) != 1)
+    return detail::fail(Errc::CryptoFailure, "cannot add the PKCS#12 file's SHA-1 MAC");
   unsigned char* der = nullptr;
   const int len = i2d_PKCS12(p12.get(), &der);
   if (len <= 0) return detail::fail(Errc::CryptoFailure, "cannot encode the PKCS#12 file");

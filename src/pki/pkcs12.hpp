@@ -17,10 +17,21 @@ struct Pkcs12Contents {
   std::string friendly_name;           // the alias Keychain shows
 };
 
+// How a .p12 is protected.
+enum class Pkcs12Form {
+  // OpenSSL 3's defaults: AES-256-CBC with PBKDF2, a SHA-256 MAC, the chain included.
+  Modern,
+  // What Keychain Access exports and most Go tools read (golang.org/x/crypto/pkcs12, used by
+  // sideshow/apns2): 3DES (pbeWithSHAAnd3-KeyTripleDES-CBC) for key and certificate, a SHA-1
+  // MAC, and exactly two bags, the certificate and its key (chain_pems is left out).
+  LegacyLeafOnly,
+};
+
 // DER bytes of a .p12 protecting `contents` with `password`. An empty password still encrypts
 // (with the empty string), as Keychain does when the field is left blank: that file "has no
 // password" and the console must refuse it (spec im-voip-flow.md, Note 2).
-core::Result<std::string> make_pkcs12(const Pkcs12Contents& contents, std::string_view password);
+core::Result<std::string> make_pkcs12(const Pkcs12Contents& contents, std::string_view password,
+                                      Pkcs12Form form = Pkcs12Form::Modern);
 
 // Opens a .p12. Errors: Malformed (damaged, a key that is not the certificate's, or a key
 // derivation cost beyond reason), NoPassword (given a password, but the file opens without one:

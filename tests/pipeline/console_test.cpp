@@ -65,6 +65,15 @@ TEST_F(ConsoleTest, AcceptsAVoipServicesCertificateWithItsKey) {
   EXPECT_TRUE(accepted->warnings.empty());
 }
 
+TEST_F(ConsoleTest, AcceptsTheLegacyLeafOnlyExportToo) {
+  const auto result = upload("voip-services-p12-legacy");
+  const auto* accepted = std::get_if<AcceptedUpload>(&result);
+  ASSERT_NE(accepted, nullptr) << std::get<ApiError>(result).message;
+  EXPECT_EQ(accepted->record.bundle_id, "com.example.imapp");
+  EXPECT_EQ(accepted->record.type, "voip");
+  EXPECT_EQ(refusal(upload("voip-services-p12-legacy", "Acme VoIP", "wrong")), "P12_BAD_PASSWORD");
+}
+
 TEST_F(ConsoleTest, Note2_PasswordIsRequired) {
   EXPECT_EQ(refusal(upload("voip-services-p12", "Acme VoIP", "")), "P12_PASSWORD_REQUIRED");
   // A .p12 exported with an empty password opens with any "password" check skipped: refused.

@@ -64,6 +64,37 @@ TEST(Pkcs12, KeyMustMatchCertificate) {
   EXPECT_EQ(der.error().code, pki::Errc::InvalidInput);
 }
 
+// Issue #27: what Go's pkcs12 package (sideshow/apns2) reads, as `openssl pkcs12 -info -legacy`
+// describes it: a SHA-1 MAC, 3DES for both bags, one certificate and one key.
+TEST(Pkcs12, TheLegacyFormIsTripleDesWithASha1MacAndTwoBags) {
+  support::TempDir dir;
+  const auto contents = voip_contents(); // with the WWDR certificate, which the form leaves out
+  const std::string file = dir.write(
+      "legacy.p12", pki::make_pkcs12(contents, "s3cret", pki::Pkcs12Form::LegacyLeafOnly).value());
+  auto info = support::run_process(
+      {"openssl", "pkcs12", "-info", "-legacy", "-in", file, "-passin", "pass:s3cret", "-nodes"},
+      30s);
+  ASSERT_EQ(info.exit_code, 0) << info.describe();
+  const std::string& text = info.output;
+  EXPECT_NE(text.find("MAC: sha1"), std::string::npos) << text;
+  EXPECT_NE(text.find("Shrouded Keybag: pbeWithSHA1And3-KeyTripleDES-CBC"), std::string::npos)
+      << text;
+  EXPECT_NE(text.find("PKCS7 Encrypted data: pbeWithSHA1And3-KeyTripleDES-CBC"), std::string::npos)
+      << text;
+  auto count = [&](const std::string& what) {
+    std::size_t n = 0;
+    for (auto at = text.find(what); at != std::string::npos; at = text.find(what, at + 1))
+      ++n;
+    return n;
+  };
+  EXPECT_EQ(count("-----BEGIN CERTIFICATE-----"), 1u) << text; // the leaf only
+  EXPECT_EQ(count("-----BEGIN PRIVATE KEY-----"), 1u) << text;
+  auto read = pki::read_pkcs12(support::read_file(file), "s3cret");
+  ASSERT_TRUE(read) << read.error().message();
+  EXPECT_EQ(read->certificate_pem, contents.certificate_pem);
+  EXPECT_TRUE(read->chain_pems.empty());
+}
+
 TEST(Pkcs12, InteroperatesWithTheOpensslTool) {
   support::TempDir dir;
   const auto contents = voip_contents();
