@@ -39,9 +39,8 @@ core::Result<ProviderClients::NewKey> ProviderClients::rotate_key() {
   out.spec.public_key_pem = *public_key;
   key_id_ = id;
   key_pem_ = *key;
-  // A connection stays bound to the key it started with: the next token-auth push reconnects.
-  for (auto it = clients_.begin(); it != clients_.end();)
-    it = it->first.starts_with("token/") ? clients_.erase(it) : std::next(it);
+  // The connections stay: pushes keep the current token, on the connection bound to its key,
+  // until one asks for a new token (push() reconnects then).
   return out;
 }
 
@@ -57,6 +56,27 @@ ProviderAnswer ProviderClients::push(const PushSpec& spec, const std::string& to
             "no client certificate '" + spec.credential +
                 "' in the PKI; there are: " + credential_stems(pki_, ".pem", ".key"),
             {}};
+  }
+  std::string authorization;
+  if (spec.auth == "token") {
+    if (jwt_.empty() || spec.new_provider_token) {
+      const std::string key_id = key_id_.empty() ? pki_.key.key_id : key_id_;
+      auto jwt = key_id_.empty() ? mock_apns::provider_token(pki_, now)
+                                 : pki::make_provider_token(key_pem_, key_id_, pki_.team_id, now);
+      if (!jwt) return {0, "could not sign a provider token: " + jwt.error().message(), {}};
+      // APNs binds a connection to the key of its first token (apns-provider-api.md §6.4): the
+      // first token of a new key goes on new connections, as a real provider must do.
+      if (!jwt_key_id_.empty() && jwt_key_id_ != key_id) {
+        for (auto it = clients_.begin(); it != clients_.end();)
+          it = it->first.starts_with("token/") ? clients_.erase(it) : std::next(it);
+        note("a new key: token connections reopen");
+      }
+      jwt_ = *jwt;
+      jwt_key_id_ = key_id;
+      note("signed a new provider token with key " + key_id + " (iat " +
+           std::to_string(core::unix_seconds(now)) + ")");
+    }
+    authorization = "bearer " + jwt_;
   }
   auto& client = clients_[spec.auth + "/" + spec.credential + "/" + environment];
   if (!client) {
@@ -80,17 +100,7 @@ ProviderAnswer ProviderClients::push(const PushSpec& spec, const std::string& to
                      {"apns-push-type", spec.push_type},
                      {"apns-priority", "10"},
                      {"apns-expiration", "0"}};
-  if (spec.auth == "token") {
-    if (jwt_.empty() || spec.new_provider_token) {
-      auto jwt = key_id_.empty() ? mock_apns::provider_token(pki_, now)
-                                 : pki::make_provider_token(key_pem_, key_id_, pki_.team_id, now);
-      if (!jwt) return {0, "could not sign a provider token: " + jwt.error().message(), {}};
-      jwt_ = *jwt;
-      note("signed a new provider token with key " + (key_id_.empty() ? pki_.key.key_id : key_id_) +
-           " (iat " + std::to_string(core::unix_seconds(now)) + ")");
-    }
-    request.headers.push_back({"authorization", "bearer " + jwt_});
-  }
+  if (!authorization.empty()) request.headers.push_back({"authorization", authorization});
   request.body = R"({"aps":{},"caller":"provider"})";
   auto future = client->submit(std::move(request));
   ProviderAnswer answer;

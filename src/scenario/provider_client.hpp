@@ -56,8 +56,9 @@ private:
   std::unique_ptr<net::IoThreads> io_;
   std::map<std::string, std::unique_ptr<net::Client>> clients_;
   std::string jwt_;
-  std::string key_id_;  // empty: the PKI's .p8
-  std::string key_pem_; // its private key
+  std::string jwt_key_id_; // the key jwt_ was signed with: the token connections' binding
+  std::string key_id_;     // empty: the PKI's .p8
+  std::string key_pem_;    // its private key
   int rotations_ = 0;
 };
 
