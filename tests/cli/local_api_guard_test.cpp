@@ -105,11 +105,13 @@ TEST(LocalApis, TheMockAdminApiRefusesWhatABrowserPageCouldSend) {
 TEST(LocalApis, ThePipelineApiRefusesWhatABrowserPageCouldSend) {
   auto mock = start({"mock-apns"});
   support::TempDir dir;
-  auto pipeline =
-      start({"pipeline", "--apns-sandbox", mock.ready["sandbox"], "--apns-production",
-             mock.ready["production"], "--ca",
-             mock.ready["pki"].get<std::string>() + "/ca-bundle.pem", "--db", dir.file("p.db")});
+  auto pipeline = start({"pipeline", "--apns-sandbox", mock.ready["sandbox"], "--apns-production",
+                         mock.ready["production"], "--ca",
+                         mock.ready["pki"].get<std::string>() + "/ca-bundle.pem", "--db",
+                         dir.file("p.db"), "--allow-host", "pipeline.internal"});
   const std::string base = "http://" + pipeline.ready["listen"].get<std::string>();
+  const auto allowed = curl_status(base + "/v1/health", {"-H", "Host: pipeline.internal"});
+  EXPECT_EQ(allowed.status, 200) << allowed.body;
   expect_browser_requests_refused(
       base, "/v1/users/bob/voip-token", json{{"token", kToken}, {"certificate_id", 1001}}.dump(),
       [&] { return curl_status(base + "/v1/users/bob/registration").body; });
