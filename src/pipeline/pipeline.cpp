@@ -3,6 +3,7 @@
 #include "core/encoding.hpp"
 #include "core/file.hpp"
 #include "core/wait_for_answer.hpp"
+#include "pipeline/push_eligibility.hpp"
 #include "pipeline/store.hpp"
 #include "pki/classify.hpp"
 
@@ -189,16 +190,9 @@ MessageRecord Pipeline::decide(const MessageToSend& in) {
     return skipped(m, MessageState::SkippedOnline, "delivered over the IM connection");
   if (in.online_user_only || !in.offline_push_info || in.offline_push_info->disable_push)
     return skipped(m, MessageState::SkippedNoRegistration, "no offline push requested");
-  if (!presence || !logged_in(*presence))
-    return skipped(m, MessageState::SkippedLoggedOut,
-                   presence ? std::string(to_string(*presence)) : "never logged in");
   auto registration = store_->registration(in.receiver); // a copy: its strings move below
-  if (!registration)
-    return skipped(m, MessageState::SkippedNoRegistration, "no VoIP token reported (setVOIP)");
-  if (registration->state != RegistrationState::Active)
-    return skipped(m, MessageState::SkippedNoRegistration,
-                   "registration " + std::string(to_string(registration->state)) +
-                       (registration->reason.empty() ? "" : ": " + registration->reason));
+  if (auto blocked = push_blocked(presence, registration))
+    return skipped(m, blocked->state, std::move(blocked->reason));
   m.token_hex = std::move(registration->token_hex);
   m.cert_record_id = registration->cert_record_id;
   m.environment = registration->environment;
