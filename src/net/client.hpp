@@ -31,8 +31,8 @@ struct GoawayInfo {
 struct RequestError {
   // net::Errc: ConnectFailed, ConnectionClosed, Timeout (no answer: the server is out of reach),
   // CertificateRefused, PeerCertificateUntrusted, TlsFailed, StreamReset, GoAway, ...
-  std::error_code code;
-  std::string message; // what happened, with the underlying cause
+  std::error_code code{};
+  std::string message{}; // what happened, with the underlying cause
   // True when the server cannot have processed the request: it was never sent, was refused
   // (REFUSED_STREAM), or its stream id is above a GOAWAY's last-stream-id.
   bool retryable = false;

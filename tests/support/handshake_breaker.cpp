@@ -53,6 +53,9 @@ void HandshakeBreaker::stop() {
   if (!thread_.joinable()) return;
   (void)!::write(wake_[1], "x", 1);
   thread_.join();
+  for (const int fd : held_)
+    ::close(fd);
+  held_.clear();
   ::close(listener_);
   listener_ = -1;
 }
@@ -67,6 +70,11 @@ void HandshakeBreaker::run() {
     if (fd < 0) continue;
     // The client's first bytes, so that the break lands inside its handshake.
     if (wait_readable(fd)) (void)::recv(fd, buffer_, sizeof buffer_, 0);
+    if (ending_ == Ending::Hold) {
+      held_.push_back(fd);
+      broken_.add();
+      continue;
+    }
     if (ending_ == Ending::Reset) {
       const linger abort{1, 0};
       ::setsockopt(fd, SOL_SOCKET, SO_LINGER, &abort, sizeof abort);
