@@ -75,8 +75,10 @@ struct Dispatcher::Impl : std::enable_shared_from_this<Dispatcher::Impl> {
   // Counted in `in_flight` already (by send(), or since the first attempt for a retry). `due`:
   // when it was meant to go (now, or the retry's time: a timer that fires late must not
   // expire the last try at a call's lifetime).
-  void attempt(MessageRecord m, core::TimePoint due);
-  void finish(MessageRecord m, const AttemptResult& result);
+  // `throttled`: the 429 answers it had so far, which §4.5's "max 3" limits (kept in memory: a
+  // restart forgets them, and the call's lifetime still bounds the retries).
+  void attempt(MessageRecord m, core::TimePoint due, int throttled = 0);
+  void finish(MessageRecord m, AttemptResult result, int throttled);
 
   Store& store;
   core::Clock& clock;
@@ -122,7 +124,7 @@ net::Client& Dispatcher::Impl::client_for(const MessageRecord& m) {
   return *slot;
 }
 
-void Dispatcher::Impl::attempt(MessageRecord m, core::TimePoint due) {
+void Dispatcher::Impl::attempt(MessageRecord m, core::TimePoint due, int throttled) {
   // Built before the lock: the body and the apns-id are the costly part.
   auto request = voip_request(m);
   std::lock_guard lock(mutex);
@@ -149,14 +151,15 @@ void Dispatcher::Impl::attempt(MessageRecord m, core::TimePoint due) {
   m.apns_id = *net::find_header(request->headers, "apns-id");
   m.next_attempt_at.reset();
   // (The client is chosen before `m` moves into the callback: C++17 sequences the callee first.)
-  client_for(m).submit(std::move(*request), [self = shared_from_this(),
-                                             m = std::move(m)](net::ResponseResult result) mutable {
+  client_for(m).submit(std::move(*request), [self = shared_from_this(), m = std::move(m),
+                                             throttled](net::ResponseResult result) mutable {
     self->finish(std::move(m),
-                 result ? attempt_result_of(*result) : attempt_result_of(result.error()));
+                 result ? attempt_result_of(*result) : attempt_result_of(result.error()),
+                 throttled);
   });
 }
 
-void Dispatcher::Impl::finish(MessageRecord m, const AttemptResult& result) {
+void Dispatcher::Impl::finish(MessageRecord m, AttemptResult result, int throttled) {
   double draw = 0;
   {
     std::lock_guard lock(mutex);
@@ -169,6 +172,7 @@ void Dispatcher::Impl::finish(MessageRecord m, const AttemptResult& result) {
       result.status == 400 || result.status == 410 ? store.registration(m.receiver) : std::nullopt;
   const core::TimePoint registered_at = registration ? registration->updated_at : core::TimePoint{};
   const core::TimePoint now = clock.now();
+  if (result.status == 429) result.throttled = ++throttled;
   const Decision d =
       decide(result, m.attempts, m.created_at, now, registered_at, options.retry, draw);
 
@@ -188,20 +192,22 @@ void Dispatcher::Impl::finish(MessageRecord m, const AttemptResult& result) {
   if (stopping) return settle_one();
   // Still in flight while it waits for its retry.
   auto timer = std::make_shared<core::Clock::TimerId>(0);
-  *timer = clock.schedule_after(*d.retry_after, [weak = weak_from_this(), m, timer]() mutable {
-    auto self = weak.lock();
-    if (!self) return;
-    {
-      std::lock_guard lock(self->mutex);
-      self->retry_timers.erase(*timer);
-    }
-    // Counted before it goes: a crash while it is on the wire still counts it.
-    m.attempts += 1;
-    const core::TimePoint due = *m.next_attempt_at;
-    m.next_attempt_at.reset();
-    self->store.update_message_later(m);
-    self->attempt(std::move(m), due);
-  });
+  *timer = clock.schedule_after(*d.retry_after,
+                                [weak = weak_from_this(), m, timer, throttled]() mutable {
+                                  auto self = weak.lock();
+                                  if (!self) return;
+                                  {
+                                    std::lock_guard lock(self->mutex);
+                                    self->retry_timers.erase(*timer);
+                                  }
+                                  // Counted before it goes: a crash while it is on the wire still
+                                  // counts it.
+                                  m.attempts += 1;
+                                  const core::TimePoint due = *m.next_attempt_at;
+                                  m.next_attempt_at.reset();
+                                  self->store.update_message_later(m);
+                                  self->attempt(std::move(m), due, throttled);
+                                });
   retry_timers.insert(*timer);
   tell_waiters(); // may be quiet now
 }

@@ -26,13 +26,17 @@ core::Duration back_off(int attempts, const RetryPolicy& policy, double jitter) 
 
 // 429: again after 1 s, 2 s, 4 s (+ jitter), at most max_retries times, unless the call would be
 // older than its lifetime by then (§4.5 "max 3 — but a call push older than 30 s is dropped").
+// Only the 429 answers count against the limit: a push that lived through an outage is not
+// failed by the first throttling after it.
 Decision retry_or_give_up(const AttemptResult& r, int attempts, core::TimePoint created_at,
                           core::TimePoint now, const RetryPolicy& policy, double jitter) {
   const std::string what = describe(r);
-  if (attempts > policy.max_retries)
-    return terminal(MessageState::Failed,
-                    "gave up after " + std::to_string(attempts) + " attempts: " + what);
-  const auto delay = back_off(attempts, policy, jitter);
+  const int throttled = std::max(r.throttled, 1);
+  if (throttled > policy.max_retries)
+    return terminal(MessageState::Failed, "gave up after " + std::to_string(throttled) +
+                                              " throttled attempts (" + std::to_string(attempts) +
+                                              " in all): " + what);
+  const auto delay = back_off(throttled, policy, jitter);
   if (now + delay - created_at > policy.lifetime)
     return terminal(MessageState::Expired,
                     expired_reason(policy, "not retried (last: " + what + ")"));

@@ -353,7 +353,8 @@ TEST_F(PipelineEndToEnd, ThrottlingThatNeverEndsFailsAfterBoundedRetries) {
   const auto m = send();
   EXPECT_EQ(m.state, MessageState::Failed);
   EXPECT_EQ(m.attempts, 4);
-  EXPECT_NE(m.reason.find("gave up after 4 attempts: 429 TooManyRequests"), std::string::npos)
+  EXPECT_NE(m.reason.find("gave up after 4 throttled attempts (4 in all): 429 TooManyRequests"),
+            std::string::npos)
       << m.reason;
   EXPECT_EQ(requests_at_mock(), 4u);
 }

@@ -77,17 +77,32 @@ TEST(ResponsePolicy, PayloadTooLargeAndOther4xxAreFinal) {
   EXPECT_EQ(other.reason, "BadExpirationDate");
 }
 
+// `throttled`: the n-th 429 the message has had.
+AttemptResult throttled(int n) {
+  AttemptResult r{429, "TooManyRequests", {}, false, false, false};
+  r.throttled = n;
+  return r;
+}
+
 TEST(ResponsePolicy, ThrottlingRetriesWithGrowingDelaysThenGivesUp) {
-  const AttemptResult r{429, "TooManyRequests", {}, false, false, false};
-  const auto first = decide(r, 1);
+  const auto first = decide(throttled(1), 1);
   ASSERT_TRUE(first.retry_after);
   EXPECT_EQ(first.state, MessageState::Pending);
   EXPECT_EQ(*first.retry_after, 1s);
-  EXPECT_EQ(*decide(r, 2, kCreated + 2s).retry_after, 2s);
-  EXPECT_EQ(*decide(r, 3, kCreated + 5s).retry_after, 4s);
-  const auto exhausted = decide(r, 4, kCreated + 10s); // §4.5: "max 3"
+  EXPECT_EQ(*decide(throttled(2), 2, kCreated + 2s).retry_after, 2s);
+  EXPECT_EQ(*decide(throttled(3), 3, kCreated + 5s).retry_after, 4s);
+  const auto exhausted = decide(throttled(4), 4, kCreated + 10s); // §4.5: "max 3"
   EXPECT_EQ(exhausted.state, MessageState::Failed);
-  EXPECT_NE(exhausted.reason.find("gave up after 4 attempts"), std::string::npos);
+  EXPECT_NE(exhausted.reason.find("gave up after 4 throttled attempts"), std::string::npos)
+      << exhausted.reason;
+}
+
+// The limit counts 429 answers only: a push that lived through an outage (many attempts
+// without an answer) is not failed by the first 429 after it.
+TEST(ResponsePolicy, TheFirst429AfterAnOutageIsRetried) {
+  const auto d = decide(throttled(1), 8, kCreated + 14s);
+  ASSERT_TRUE(d.retry_after) << d.reason;
+  EXPECT_EQ(*d.retry_after, 1s);
 }
 
 // No answer and 5xx are transient (§4.5): back-off capped at max_delay for as long as the call
