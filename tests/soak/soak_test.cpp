@@ -37,10 +37,10 @@ TEST(FaultSoak, EveryMessageEndsInOneStateAndNoneIsLost) {
   EXPECT_GT(report->faults_429, 0u) << line;
   EXPECT_GT(report->answers_dropped, 0u) << line;
   EXPECT_GT(report->goaways, 0u) << line;
-  // Failures are retries used up, never fewer; their number depends on the build's speed (a
-  // dropped connection fails every push in flight on it: ~1% of messages here, over 10% under
-  // TSan on a busy machine), so it is bounded loosely, and the retries must visibly rescue
-  // messages.
+  // Failures are 429 retries used up, never fewer (a dropped connection only delays the pushes
+  // in flight on it: they are retried until their call is 30 s old, §4.5), and the retries must
+  // visibly rescue messages. Accepted is bounded loosely: under TSan on a busy machine pushes
+  // wait long enough to expire.
   EXPECT_EQ(report->gave_up_early, 0u) << line;
   EXPECT_GT(report->accepted_after_retry, report->messages / 20) << line;
   EXPECT_GT(report->state("accepted"), report->messages / 2) << line;
