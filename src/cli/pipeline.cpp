@@ -68,9 +68,10 @@ Options:
   --apple-ca FILE               Apple root and WWDR CA certificates (PEM) the console checks
                                 uploads against (default: the --ca file)
   --seed N                      jitter of retries repeats for the same seed (default 1)
-  --retry-delay MS              first retry after 429/5xx/lost connection (default 1000; then
-                                doubling, plus up to 50% jitter)
-  --max-retries N               retries before a message fails (default 3)
+  --retry-delay MS              first retry after 429/5xx/no answer (default 1000; then
+                                doubling up to 4 s, plus up to 50% jitter; 5xx and no answer
+                                are retried until the call push is 30 s old, then expired)
+  --max-retries N               429 retries before a message fails (default 3)
   --max-in-flight N             pushes sent and not yet answered by APNs, at most; beyond it
                                 POST /v1/messages answers once one is (backpressure: a slow
                                 APNs slows the senders instead of queueing; default 2048)

@@ -24,9 +24,11 @@ struct Client::Impl {
 
   void submit(PendingRequest&& request) {
     if (destroyed || setup_error) {
-      RequestError error =
-          destroyed ? RequestError{make_error_code(Errc::Cancelled), "client destroyed", true, 0}
-                    : RequestError{make_error_code(Errc::InvalidOptions), *setup_error, false, 0};
+      RequestError error = destroyed ? RequestError{.code = make_error_code(Errc::Cancelled),
+                                                    .message = "client destroyed",
+                                                    .retryable = true}
+                                     : RequestError{.code = make_error_code(Errc::InvalidOptions),
+                                                    .message = *setup_error};
       request.done(core::Unexpected(std::move(error)));
       return;
     }

@@ -20,23 +20,30 @@
 
 namespace net {
 
-struct RequestError {
-  std::error_code code; // net::Errc: ConnectFailed, TlsFailed, StreamReset, GoAway, Timeout, ...
-  std::string message;  // what happened, with the underlying cause
-  // True when the server cannot have processed the request: it was never sent, was refused
-  // (REFUSED_STREAM), or its stream id is above a GOAWAY's last-stream-id.
-  bool retryable = false;
-  std::uint32_t h2_error = 0; // HTTP/2 code of the RST_STREAM or GOAWAY involved, if any
-};
-
-using ResponseResult = core::Result<Response, RequestError>;
-using ResponseCallback = std::function<void(ResponseResult)>;
-
 struct GoawayInfo {
   std::int32_t last_stream_id = 0;
   std::uint32_t error_code = 0;
   std::string debug_data; // APNs puts {"reason":"..."} here (spec §3.4)
 };
+
+// Why a request ended without a response. The dispatcher decides on `code`, `cause`, `tls_alert`
+// and `goaway` alone; `message` is for people.
+struct RequestError {
+  // net::Errc: ConnectFailed, ConnectionClosed, Timeout (no answer: the server is out of reach),
+  // CertificateRefused, PeerCertificateUntrusted, TlsFailed, StreamReset, GoAway, ...
+  std::error_code code{};
+  std::string message{}; // what happened, with the underlying cause
+  // True when the server cannot have processed the request: it was never sent, was refused
+  // (REFUSED_STREAM), or its stream id is above a GOAWAY's last-stream-id.
+  bool retryable = false;
+  std::uint32_t h2_error = 0; // HTTP/2 code of the RST_STREAM or GOAWAY involved, if any
+  std::error_code cause{};    // the socket's or TLS layer's error underneath (ECONNRESET, ...)
+  int tls_alert = 0;          // the TLS alert the peer sent (RFC 8446 §6), 0 when none
+  std::optional<GoawayInfo> goaway{}; // the GOAWAY that ended the request, with its debug data
+};
+
+using ResponseResult = core::Result<Response, RequestError>;
+using ResponseCallback = std::function<void(ResponseResult)>;
 
 struct ClientOptions {
   std::string host = "127.0.0.1";

@@ -2,6 +2,7 @@
 
 #include "net/error.hpp"
 #include "net/h2_connection.hpp"
+#include "net/transport_failure.hpp"
 
 #include <deque>
 #include <map>
@@ -80,6 +81,14 @@ public:
 private:
   enum class Phase { Connecting, Ready, Draining, Done };
 
+  // How a connection failed its requests.
+  struct Failure {
+    Errc code;
+    std::string message;
+    std::error_code cause{}; // the socket's or TLS layer's error, if any
+    int tls_alert = 0;
+  };
+
   struct Pending {
     Request request; // moved into the session when sent
     ResponseCallback done;
@@ -108,8 +117,9 @@ private:
   void on_connect(const boost::system::error_code& ec) {
     if (this->closed()) return;
     if (ec) {
-      give_up(Errc::ConnectFailed, "cannot connect to " + options_.host + ":" +
-                                       std::to_string(options_.port) + ": " + ec.message());
+      give_up({.code = Errc::ConnectFailed,
+               .message = "cannot connect to " + endpoint() + ": " + ec.message(),
+               .cause = ec});
       return;
     }
     boost::system::error_code ignored;
@@ -118,7 +128,7 @@ private:
       const std::string& name =
           options_.tls->server_name.empty() ? options_.host : options_.tls->server_name;
       if (auto checked = expect_server_name(this->stream_.native_handle(), name); !checked) {
-        give_up(Errc::TlsFailed, checked.error().message());
+        give_up(Errc::InvalidOptions, checked.error().message());
         return;
       }
       this->stream_.async_handshake(
@@ -134,9 +144,14 @@ private:
     if constexpr (kIsTls<Stream>) {
       SSL* ssl = this->stream_.native_handle();
       if (ec) {
-        give_up(Errc::TlsFailed, "TLS handshake with " + options_.host + ":" +
-                                     std::to_string(options_.port) +
-                                     " failed: " + describe_tls_failure(ssl, ec));
+        // Reset or closed mid-handshake is a lost connection, not a refusal (§4.5 of
+        // im-voip-flow.md): the kind comes from the TLS alert and the socket error.
+        const TransportFailure failure = classify_transport_failure(ec);
+        give_up({.code = failure.kind,
+                 .message = "TLS handshake with " + endpoint() +
+                            " failed: " + describe_tls_failure(ssl, ec),
+                 .cause = ec,
+                 .tls_alert = failure.tls_alert});
         return;
       }
       const std::string alpn = negotiated_alpn(ssl);
@@ -164,9 +179,15 @@ private:
 
   // The connection never came up: everything fails, nothing was sent, so all may be retried.
   void give_up(Errc code, std::string message) {
-    close_reason_ = {code, std::move(message)};
+    give_up({.code = code, .message = std::move(message)});
+  }
+  void give_up(Failure failure) {
+    const Errc code = failure.code;
+    close_reason_ = std::move(failure);
     this->close_now(make_error_code(code));
   }
+
+  std::string endpoint() const { return options_.host + ":" + std::to_string(options_.port); }
 
   // --- requests ------------------------------------------------------------------------------
 
@@ -208,8 +229,17 @@ private:
 
   void fail(std::uint64_t seq, Errc code, std::string message, bool retryable,
             std::uint32_t h2 = 0) {
-    finish(seq, core::Unexpected(
-                    RequestError{make_error_code(code), std::move(message), retryable, h2}));
+    fail(seq, {.code = code, .message = std::move(message)}, retryable, h2);
+  }
+  void fail(std::uint64_t seq, const Failure& failure, bool retryable, std::uint32_t h2 = 0) {
+    RequestError error{.code = make_error_code(failure.code),
+                       .message = failure.message,
+                       .retryable = retryable,
+                       .h2_error = h2,
+                       .cause = failure.cause,
+                       .tls_alert = failure.tls_alert};
+    if (failure.code == Errc::GoAway) error.goaway = goaway_;
+    finish(seq, core::Unexpected(std::move(error)));
   }
 
   static void invoke(ResponseCallback& done, ResponseResult result) {
@@ -221,8 +251,9 @@ private:
   }
 
   void finish_with(ResponseCallback done, Errc code, std::string message, bool retryable) {
-    invoke(done,
-           core::Unexpected(RequestError{make_error_code(code), std::move(message), retryable, 0}));
+    invoke(done, core::Unexpected(RequestError{.code = make_error_code(code),
+                                               .message = std::move(message),
+                                               .retryable = retryable}));
   }
 
   void fail_queued(Errc code, const std::string& message, std::uint32_t h2 = 0) {
@@ -235,12 +266,15 @@ private:
 
   // Unsent requests may be retried; sent ones only when above a GOAWAY's last-stream-id.
   void fail_all(Errc code, const std::string& message) {
+    fail_all({.code = code, .message = message});
+  }
+  void fail_all(const Failure& failure) {
     queue_.clear();
     while (!pending_.empty()) {
       const auto& [seq, p] = *pending_.begin();
       const bool unprocessed =
           p.stream_id == 0 || (goaway_ && p.stream_id > goaway_->last_stream_id);
-      fail(seq, code, message, unprocessed);
+      fail(seq, failure, unprocessed);
     }
   }
 
@@ -352,8 +386,9 @@ private:
     }
     if (options_.ping_interval.count() <= 0 || !this->open()) return;
     if (ping_outstanding_) {
-      close_reason_ = {Errc::Timeout, "server did not answer PING within " +
-                                          std::to_string(options_.ping_interval.count()) + " ms"};
+      close_reason_ = Failure{.code = Errc::Timeout,
+                              .message = "server did not answer PING within " +
+                                         std::to_string(options_.ping_interval.count()) + " ms"};
       this->close_now(make_error_code(Errc::Timeout));
       return;
     }
@@ -368,6 +403,19 @@ private:
     }
   }
 
+  void on_transport_error(const boost::system::error_code& ec) override {
+    const TransportFailure failure = classify_transport_failure(ec);
+    std::string message = "connection to " + endpoint() + " ended: ";
+    if constexpr (kIsTls<Stream>)
+      message += describe_tls_failure(this->stream_.native_handle(), ec);
+    else
+      message += ec.message();
+    transport_failure_ = Failure{.code = failure.kind,
+                                 .message = std::move(message),
+                                 .cause = ec,
+                                 .tls_alert = failure.tls_alert};
+  }
+
   void on_closed(std::error_code cause) override {
     const bool was_up = phase_ != Phase::Connecting;
     phase_ = Phase::Done;
@@ -376,14 +424,17 @@ private:
     resolver_.cancel();
     if (pending_.empty()) return;
     if (close_reason_) {
-      fail_all(close_reason_->first, close_reason_->second);
+      fail_all(*close_reason_);
+    } else if (transport_failure_ && transport_failure_->code != Errc::ConnectionClosed) {
+      // A TLS alert after the handshake: under TLS 1.3 a refusal of our certificate.
+      fail_all(*transport_failure_);
     } else if (goaway_) {
       fail_all(Errc::GoAway, goaway_text());
     } else {
       const std::string why = cause ? cause.message() : std::string("closed");
-      fail_all(was_up ? Errc::ConnectionClosed : Errc::ConnectFailed,
-               "connection to " + options_.host + ":" + std::to_string(options_.port) +
-                   " ended: " + why);
+      fail_all({.code = was_up ? Errc::ConnectionClosed : Errc::ConnectFailed,
+                .message = "connection to " + endpoint() + " ended: " + why,
+                .cause = cause});
     }
   }
 
@@ -397,7 +448,8 @@ private:
   std::unordered_map<std::int32_t, std::uint64_t> active_; // stream id -> request
   std::uint64_t next_seq_ = 1;
   std::optional<GoawayInfo> goaway_;
-  std::optional<std::pair<Errc, std::string>> close_reason_;
+  std::optional<Failure> close_reason_;      // why we closed it (give_up, a PING unanswered)
+  std::optional<Failure> transport_failure_; // the read or write error that closed it
   bool close_when_idle_ = false;
   bool ping_outstanding_ = false;
 };

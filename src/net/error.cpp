@@ -18,6 +18,10 @@ public:
       return "connect failed";
     case Errc::TlsFailed:
       return "TLS handshake failed";
+    case Errc::PeerCertificateUntrusted:
+      return "peer certificate not trusted";
+    case Errc::CertificateRefused:
+      return "our certificate refused by the peer";
     case Errc::NotHttp2:
       return "peer did not negotiate HTTP/2";
     case Errc::StreamReset:

@@ -10,17 +10,22 @@ namespace net {
 
 enum class Errc {
   InvalidOptions = 1, // options that start() or the constructor cannot use
-  ConnectFailed,      // name resolution or TCP connect failed
-  TlsFailed,          // TLS handshake failed, or the peer's certificate did not verify
-  NotHttp2,           // the peer negotiated something other than h2 via ALPN
-  StreamReset,        // the peer reset the stream (RST_STREAM)
-  GoAway,             // the connection is going away and did not process this request
-  Timeout,            // connect, handshake, request or ping deadline passed
-  ConnectionClosed,   // the connection ended before the request completed
-  BodyTooLarge,       // a body exceeded the configured limit
-  ProtocolError,      // the peer broke HTTP/2; the session cannot continue
-  Cancelled,          // the client was closed or destroyed with the request pending
-  QueueFull,          // more requests waiting than ClientOptions::max_queued_requests
+  ConnectFailed,      // name resolution or TCP connect failed (refused, unreachable)
+  TlsFailed,          // TLS handshake failed for a reason none of the two below names
+  // The peer's certificate did not verify against our trust anchors (or name).
+  PeerCertificateUntrusted,
+  // The peer refused our certificate with a TLS alert (bad_certificate, unknown_ca,
+  // certificate_required, ...); under TLS 1.3 it comes just after our side of the handshake.
+  CertificateRefused,
+  NotHttp2,         // the peer negotiated something other than h2 via ALPN
+  StreamReset,      // the peer reset the stream (RST_STREAM)
+  GoAway,           // the connection is going away and did not process this request
+  Timeout,          // connect, handshake, request or ping deadline passed
+  ConnectionClosed, // the connection ended (reset, closed; also mid-handshake) before the answer
+  BodyTooLarge,     // a body exceeded the configured limit
+  ProtocolError,    // the peer broke HTTP/2; the session cannot continue
+  Cancelled,        // the client was closed or destroyed with the request pending
+  QueueFull,        // more requests waiting than ClientOptions::max_queued_requests
 };
 
 const std::error_category& net_category() noexcept;

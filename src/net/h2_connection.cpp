@@ -100,10 +100,12 @@ void H2Connection<Stream>::on_read(const boost::system::error_code& ec, std::siz
   if (state_ != State::Open) return;
   if (ec) {
     // Cancelled by maybe_close(): the session is done and the read was only in the way.
-    if (ec == asio::error::operation_aborted)
+    if (ec == asio::error::operation_aborted && !write_failed_) {
       maybe_close();
-    else
+    } else {
+      on_transport_error(ec);
       close_now(ec);
+    }
     return;
   }
   last_read_ = std::chrono::steady_clock::now();
@@ -124,7 +126,7 @@ void H2Connection<Stream>::on_read(const boost::system::error_code& ec, std::siz
 
 template <class Stream>
 void H2Connection<Stream>::do_write() {
-  if (writing_ || in_session_ || state_ != State::Open) return;
+  if (writing_ || in_session_ || state_ != State::Open || write_failed_) return;
   // nghttp2 runs callbacks inside mem_send too (a stream closes once its RST_STREAM or
   // END_STREAM is sent), and those may ask for a write: that must not pull re-entrantly.
   in_session_ = true;
@@ -153,6 +155,13 @@ void H2Connection<Stream>::on_write(const boost::system::error_code& ec) {
   write_buffer_.clear();
   if (state_ != State::Open) return;
   if (ec) {
+    // The peer's last words may still wait to be read (under TLS 1.3, the alert refusing our
+    // certificate arrives after our first writes): the pending read reports them, then closes.
+    if (reading_) {
+      write_failed_ = true;
+      return;
+    }
+    on_transport_error(ec);
     close_now(ec);
     return;
   }
@@ -161,7 +170,8 @@ void H2Connection<Stream>::on_write(const boost::system::error_code& ec) {
 
 template <class Stream>
 void H2Connection<Stream>::maybe_close() {
-  if (state_ != State::Open || writing_ || in_session_ || !write_buffer_.empty()) return;
+  if (state_ != State::Open || writing_ || in_session_ || !write_buffer_.empty() || write_failed_)
+    return;
   if (!close_after_flush_ && (session_->want_read() || session_->want_write())) return;
   if (reading_) {
     boost::system::error_code ignored;

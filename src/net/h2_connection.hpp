@@ -75,6 +75,9 @@ protected:
   virtual bool submit_after_pull() { return false; }
   // The socket is closed. `cause` is empty when we closed on purpose.
   virtual void on_closed(std::error_code cause) = 0;
+  // A read or write failed with `ec` (a TLS alert, a reset, EOF); on_closed follows at once.
+  // The TLS layer's code says more than `cause` can once converted: the client classifies it.
+  virtual void on_transport_error(const boost::system::error_code& /*ec*/) {}
 
   Stream stream_;
   std::unique_ptr<H2Session> session_;
@@ -104,6 +107,7 @@ private:
   bool writing_ = false;
   bool in_session_ = false; // inside feed(): nghttp2 callbacks may run, no pull allowed
   bool close_after_flush_ = false;
+  bool write_failed_ = false; // no more writes; the pending read reports and closes
 };
 
 extern template class H2Connection<TcpStream>;

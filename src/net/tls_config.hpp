@@ -13,6 +13,8 @@ enum class ClientCertMode {
   Require, // a certificate chaining to client_ca_file is mandatory
 };
 
+enum class TlsVersion { Tls12, Tls13 };
+
 struct TlsServerConfig {
   std::string certificate_chain_file; // PEM: the server certificate, then its intermediates
   std::string private_key_file;       // PEM
@@ -32,6 +34,9 @@ struct TlsClientConfig {
   std::string server_name;
   // Offered via ALPN. Empty offers no ALPN at all, as some APNs clients do (spec §2).
   std::vector<std::string> alpn = {"h2"};
+  // The newest version offered. Tls12 behaves as older clients do: a server's refusal of the
+  // client certificate then ends the handshake itself instead of following it.
+  TlsVersion max_version = TlsVersion::Tls13;
 };
 
 } // namespace net

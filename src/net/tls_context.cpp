@@ -91,6 +91,8 @@ core::Result<std::shared_ptr<SslContext>> make_client_tls_context(const TlsClien
     ctx->load_verify_file(config.ca_file, ec);
   if (ec) return tls_error(ec, "CA '" + config.ca_file + "'");
   ctx->set_verify_mode(ssl::verify_peer);
+  if (config.max_version == TlsVersion::Tls12)
+    SSL_CTX_set_max_proto_version(ctx->native_handle(), TLS1_2_VERSION);
 
   if (!config.certificate_file.empty()) {
     if (config.private_key_file.empty())

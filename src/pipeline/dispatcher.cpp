@@ -1,8 +1,8 @@
 #include "pipeline/dispatcher.hpp"
 
 #include "net/client.hpp"
-#include "net/error.hpp"
 #include "net/io_threads.hpp"
+#include "pipeline/attempt_result.hpp"
 #include "pipeline/push_request.hpp"
 #include "pipeline/store.hpp"
 
@@ -14,66 +14,7 @@
 #include <set>
 #include <vector>
 
-#include <nlohmann/json.hpp>
-
 namespace pipeline {
-
-namespace {
-
-// The APNs reason and timestamp of an error answer's JSON body.
-AttemptResult attempt_result_of(const net::Response& response) {
-  AttemptResult r;
-  r.status = response.status;
-  if (response.status == 200) return r;
-  const auto body = nlohmann::json::parse(response.body, nullptr, false);
-  if (body.is_object()) {
-    if (body.contains("reason") && body["reason"].is_string()) r.reason = body["reason"];
-    if (body.contains("timestamp") && body["timestamp"].is_number_integer())
-      r.timestamp_ms = body["timestamp"].get<std::int64_t>();
-  }
-  if (r.reason.empty()) r.reason = "HTTP " + std::to_string(response.status);
-  return r;
-}
-
-// A refused handshake or a GOAWAY naming the certificate means the certificate is the
-// problem (§4.5 "403 BadCertificate / GOAWAY BadCertificateEnvironment"); a server certificate
-// we do not trust, or options we cannot use, no retry mends; a request the server never
-// processed goes again at once; anything else is a lost connection, retried with backoff.
-AttemptResult attempt_result_of(const net::RequestError& error) {
-  AttemptResult r;
-  r.reason = error.message;
-  if (error.code == net::Errc::TlsFailed) {
-    if (error.message.find("certificate verify failed") != std::string::npos) {
-      r.permanent = true;
-      r.reason =
-          "the APNs server's certificate is not trusted (check the CA file): " + error.message;
-    } else {
-      r.certificate_refused = true;
-      r.reason = "TLS handshake refused: " + error.message;
-    }
-    return r;
-  }
-  if (error.code == net::Errc::InvalidOptions) {
-    r.permanent = true;
-    return r;
-  }
-  if (error.code == net::Errc::GoAway) {
-    for (const char* reason : {"BadCertificateEnvironment", "BadCertificate"}) {
-      if (error.message.find(reason) != std::string::npos) {
-        r.certificate_refused = true;
-        r.reason = reason;
-        return r;
-      }
-    }
-  }
-  // Refused by a live server (GOAWAY above its stream, REFUSED_STREAM): replay now. A server
-  // that cannot be reached is retried with backoff like any lost connection.
-  r.unsent =
-      error.retryable && (error.code == net::Errc::GoAway || error.code == net::Errc::StreamReset);
-  return r;
-}
-
-} // namespace
 
 struct Dispatcher::Impl : std::enable_shared_from_this<Dispatcher::Impl> {
   Impl(Store& s, core::Clock& c, DispatcherOptions o)
@@ -131,9 +72,13 @@ struct Dispatcher::Impl : std::enable_shared_from_this<Dispatcher::Impl> {
     waiters.emplace(id, Waiter{quiet, std::move(call)});
     return id;
   }
-  // Counted in `in_flight` already (by send(), or since the first attempt for a retry).
-  void attempt(MessageRecord m);
-  void finish(MessageRecord m, const AttemptResult& result);
+  // Counted in `in_flight` already (by send(), or since the first attempt for a retry). `due`:
+  // when it was meant to go (now, or the retry's time: a timer that fires late must not
+  // expire the last try at a call's lifetime).
+  // `throttled`: the 429 answers it had so far, which §4.5's "max 3" limits (kept in memory: a
+  // restart forgets them, and the call's lifetime still bounds the retries).
+  void attempt(MessageRecord m, core::TimePoint due, int throttled = 0);
+  void finish(MessageRecord m, AttemptResult result, int throttled);
 
   Store& store;
   core::Clock& clock;
@@ -179,16 +124,17 @@ net::Client& Dispatcher::Impl::client_for(const MessageRecord& m) {
   return *slot;
 }
 
-void Dispatcher::Impl::attempt(MessageRecord m) {
+void Dispatcher::Impl::attempt(MessageRecord m, core::TimePoint due, int throttled) {
   // Built before the lock: the body and the apns-id are the costly part.
   auto request = voip_request(m);
   std::lock_guard lock(mutex);
   if (stopping) return settle_one(); // a retry timer that fired during shutdown
   // A call push resumed after a long stop, or a retry that waited too long: ringing now would
   // announce a call that is over (§4.5: call pushes older than 30 s are dropped).
-  if (clock.now() - m.created_at > options.retry.lifetime) {
+  if (due - m.created_at > options.retry.lifetime) {
     m.state = MessageState::Expired;
     m.reason = expired_reason(options.retry, "not sent");
+    m.attempts -= 1; // counted before it was made, and never made
     store.update_message_later(m);
     return settle_one();
   }
@@ -196,23 +142,24 @@ void Dispatcher::Impl::attempt(MessageRecord m) {
     m.state = MessageState::PayloadTooLarge;
     m.reason = "the VoIP body would exceed " + std::to_string(kVoipPayloadLimit) +
                " bytes; APNs was not called";
+    m.attempts -= 1; // counted before it was made, and never made
     store.update_message_later(m);
     return settle_one();
   }
-  // Not written yet: the message is Pending in the store already, which is all a restart needs;
-  // the attempt is recorded with its answer (one commit per attempt, not two).
-  m.attempts += 1;
+  // `attempts` counts this attempt in the store already (see send()); its answer is recorded
+  // with the apns-id.
   m.apns_id = *net::find_header(request->headers, "apns-id");
   m.next_attempt_at.reset();
   // (The client is chosen before `m` moves into the callback: C++17 sequences the callee first.)
-  client_for(m).submit(std::move(*request), [self = shared_from_this(),
-                                             m = std::move(m)](net::ResponseResult result) mutable {
+  client_for(m).submit(std::move(*request), [self = shared_from_this(), m = std::move(m),
+                                             throttled](net::ResponseResult result) mutable {
     self->finish(std::move(m),
-                 result ? attempt_result_of(*result) : attempt_result_of(result.error()));
+                 result ? attempt_result_of(*result) : attempt_result_of(result.error()),
+                 throttled);
   });
 }
 
-void Dispatcher::Impl::finish(MessageRecord m, const AttemptResult& result) {
+void Dispatcher::Impl::finish(MessageRecord m, AttemptResult result, int throttled) {
   double draw = 0;
   {
     std::lock_guard lock(mutex);
@@ -225,6 +172,7 @@ void Dispatcher::Impl::finish(MessageRecord m, const AttemptResult& result) {
       result.status == 400 || result.status == 410 ? store.registration(m.receiver) : std::nullopt;
   const core::TimePoint registered_at = registration ? registration->updated_at : core::TimePoint{};
   const core::TimePoint now = clock.now();
+  if (result.status == 429) result.throttled = ++throttled;
   const Decision d =
       decide(result, m.attempts, m.created_at, now, registered_at, options.retry, draw);
 
@@ -244,15 +192,22 @@ void Dispatcher::Impl::finish(MessageRecord m, const AttemptResult& result) {
   if (stopping) return settle_one();
   // Still in flight while it waits for its retry.
   auto timer = std::make_shared<core::Clock::TimerId>(0);
-  *timer = clock.schedule_after(*d.retry_after, [weak = weak_from_this(), m, timer]() mutable {
-    auto self = weak.lock();
-    if (!self) return;
-    {
-      std::lock_guard lock(self->mutex);
-      self->retry_timers.erase(*timer);
-    }
-    self->attempt(std::move(m));
-  });
+  *timer = clock.schedule_after(*d.retry_after,
+                                [weak = weak_from_this(), m, timer, throttled]() mutable {
+                                  auto self = weak.lock();
+                                  if (!self) return;
+                                  {
+                                    std::lock_guard lock(self->mutex);
+                                    self->retry_timers.erase(*timer);
+                                  }
+                                  // Counted before it goes: a crash while it is on the wire still
+                                  // counts it.
+                                  m.attempts += 1;
+                                  const core::TimePoint due = *m.next_attempt_at;
+                                  m.next_attempt_at.reset();
+                                  self->store.update_message_later(m);
+                                  self->attempt(std::move(m), due, throttled);
+                                });
   retry_timers.insert(*timer);
   tell_waiters(); // may be quiet now
 }
@@ -302,7 +257,10 @@ void Dispatcher::send(MessageRecord message, std::function<void()> admitted) {
   }
   if (client) {
     client->post([weak = impl_->weak_from_this(), m = std::move(message)]() mutable {
-      if (auto self = weak.lock()) self->attempt(std::move(m));
+      if (auto self = weak.lock()) {
+        const core::TimePoint now = self->clock.now();
+        self->attempt(std::move(m), now);
+      }
     });
   }
   if (admit_now && admitted) admitted();

@@ -44,12 +44,14 @@ public:
   Dispatcher(const Dispatcher&) = delete;
   Dispatcher& operator=(const Dispatcher&) = delete;
 
-  // Sends a Pending message whose push target is set (token, certificate, environment). Any
-  // thread. `admitted`, when given, is called once fewer than max_in_flight pushes are in
-  // flight: at once on this thread, or on the dispatcher's I/O thread when an earlier push
-  // settles, or when the dispatcher stops. A caller that answers its own callers from it
-  // cannot queue pushes in memory faster than APNs takes them (the message is sent either
-  // way: it is only the answer that waits).
+  // Sends a Pending message whose push target is set (token, certificate, environment). Its
+  // `attempts` counts this attempt, as its stored row does already: a crash while the push is
+  // on the wire still counts it (the pipeline stores a message with its first attempt counted,
+  // and counts a resumed one again before it sends it). Any thread. `admitted`, when given, is
+  // called once fewer than max_in_flight pushes are in flight: at once on this thread, or on the
+  // dispatcher's I/O thread when an earlier push settles, or when the dispatcher stops. A caller
+  // that answers its own callers from it cannot queue pushes in memory faster than APNs takes them
+  // (the message is sent either way: it is only the answer that waits).
   void send(MessageRecord message, std::function<void()> admitted = {});
 
   // Pushes sent and not yet answered or waiting for a retry.

@@ -48,9 +48,14 @@ core::Result<std::unique_ptr<Pipeline>> Pipeline::open(PipelineOptions options,
       new Pipeline(std::move(options), clock, std::move(*store),
                    std::make_unique<pki::TrustStore>(std::move(*trust))));
   // Whatever was Pending when the last process ended is sent again: a push whose answer was
-  // lost may reach the device twice (counted by the crash test), none is lost.
-  for (auto& m : pipeline->store_->pending_messages())
+  // lost may reach the device twice (counted by the crash test), none is lost. The re-sent
+  // attempt counts: its count is handed to the store before the push goes (Dispatcher::send).
+  for (auto& m : pipeline->store_->pending_messages()) {
+    m.attempts += 1;
+    m.next_attempt_at.reset();
+    pipeline->store_->update_message_later(m);
     pipeline->dispatcher_->send(std::move(m));
+  }
   return pipeline;
 }
 
@@ -193,6 +198,9 @@ MessageRecord Pipeline::decide(const MessageToSend& in) {
   auto registration = store_->registration(in.receiver); // a copy: its strings move below
   if (auto blocked = push_blocked(presence, registration))
     return skipped(m, blocked->state, std::move(blocked->reason));
+  // Stored with its first attempt counted, which the dispatcher makes as soon as the row is
+  // committed: a crash while that push is on the wire still counts it, at no extra write.
+  m.attempts = 1;
   m.token_hex = std::move(registration->token_hex);
   m.cert_record_id = registration->cert_record_id;
   m.environment = registration->environment;

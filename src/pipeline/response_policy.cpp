@@ -1,5 +1,7 @@
 #include "pipeline/response_policy.hpp"
 
+#include <algorithm>
+
 namespace pipeline {
 
 namespace {
@@ -11,26 +13,60 @@ Decision terminal(MessageState state, std::string reason) {
   return d;
 }
 
-// 429, 5xx and lost connections: again after 1 s, 2 s, 4 s (+ up to 50% jitter), unless the
-// call would be older than its lifetime by then, or the retries are used up.
+std::string describe(const AttemptResult& r) {
+  return r.status != 0 ? std::to_string(r.status) + " " + r.reason : r.reason;
+}
+
+// 1 s, 2 s, 4 s, ... up to max_delay, stretched by up to 50% jitter.
+core::Duration back_off(int attempts, const RetryPolicy& policy, double jitter) {
+  const auto base = std::min<std::chrono::milliseconds>(
+      policy.first_delay * (1LL << std::clamp(attempts - 1, 0, 30)), policy.max_delay);
+  return std::chrono::duration_cast<core::Duration>(base * (1.0 + jitter / 2));
+}
+
+// 429: again after 1 s, 2 s, 4 s (+ jitter), at most max_retries times, unless the call would be
+// older than its lifetime by then (§4.5 "max 3 — but a call push older than 30 s is dropped").
+// Only the 429 answers count against the limit: a push that lived through an outage is not
+// failed by the first throttling after it.
 Decision retry_or_give_up(const AttemptResult& r, int attempts, core::TimePoint created_at,
                           core::TimePoint now, const RetryPolicy& policy, double jitter) {
-  const std::string what = r.status != 0 ? std::to_string(r.status) + " " + r.reason : r.reason;
-  if (attempts > policy.max_retries)
-    return terminal(MessageState::Failed,
-                    "gave up after " + std::to_string(attempts) + " attempts: " + what);
-  const auto base = policy.first_delay * (1 << (attempts - 1));
-  // A request the server never processed goes again at once on a new connection (§4.4
-  // "follow GOAWAY, replay"); it still counts, so a server that keeps refusing ends it.
-  const auto delay = r.unsent
-                         ? core::Duration::zero()
-                         : std::chrono::duration_cast<core::Duration>(base * (1.0 + jitter / 2));
+  const std::string what = describe(r);
+  const int throttled = std::max(r.throttled, 1);
+  if (throttled > policy.max_retries)
+    return terminal(MessageState::Failed, "gave up after " + std::to_string(throttled) +
+                                              " throttled attempts (" + std::to_string(attempts) +
+                                              " in all): " + what);
+  const auto delay = back_off(throttled, policy, jitter);
   if (now + delay - created_at > policy.lifetime)
     return terminal(MessageState::Expired,
                     expired_reason(policy, "not retried (last: " + what + ")"));
   Decision d;
   d.reason = what;
   d.retry_after = delay;
+  return d;
+}
+
+// No answer (refused, reset or closed — also mid-handshake —, timed out) and 5xx: transient.
+// Retried with back-off for as long as the call push lives, the last try at its lifetime's
+// edge so that a server back by then still rings the phone; then Expired, never Failed
+// (§4.5 "until the call push is 30 s old, then expired"; for 5xx Apple's 15 minutes are useless
+// for a call, so the same rule). A request the server never processed goes again at once on a
+// new connection (§4.4 "follow GOAWAY, replay"), while the retries 429 would allow last: a
+// server that keeps refusing gets back-off, not a busy loop.
+Decision retry_until_too_old(const AttemptResult& r, int attempts, core::TimePoint created_at,
+                             core::TimePoint now, const RetryPolicy& policy, double jitter) {
+  const std::string what = describe(r);
+  const core::TimePoint too_old = created_at + policy.lifetime;
+  if (now >= too_old)
+    return terminal(MessageState::Expired,
+                    expired_reason(policy, "not retried after " + std::to_string(attempts) +
+                                               " attempts (last: " + what + ")"));
+  const auto delay = r.unsent && attempts <= policy.max_retries
+                         ? core::Duration::zero()
+                         : back_off(attempts, policy, jitter);
+  Decision d;
+  d.reason = what;
+  d.retry_after = std::min<core::Duration>(delay, too_old - now);
   return d;
 }
 
@@ -79,8 +115,9 @@ Decision decide(const AttemptResult& r, int attempts, core::TimePoint created_at
     return d;
   }
   if (r.status == 413) return terminal(MessageState::PayloadTooLarge, r.reason);
-  if (r.status == 429 || r.status >= 500 || r.status == 0)
-    return retry_or_give_up(r, attempts, created_at, now, policy, jitter);
+  if (r.status == 429) return retry_or_give_up(r, attempts, created_at, now, policy, jitter);
+  if (r.status >= 500 || r.status == 0)
+    return retry_until_too_old(r, attempts, created_at, now, policy, jitter);
   return terminal(MessageState::Rejected, r.reason);
 }
 

@@ -20,11 +20,15 @@ struct AttemptResult {
   bool certificate_refused = false;         // TLS handshake refused, or GOAWAY BadCertificate*
   bool unsent = false;    // never processed (GOAWAY above its stream, refused): send again now
   bool permanent = false; // a failure no retry can mend (our own TLS settings, say)
+  int throttled = 0;      // a 429: how many the message has had, this one included
 };
 
 struct RetryPolicy {
-  int max_retries = 3;                                // §4.5: 429 "max 3"
-  std::chrono::milliseconds first_delay{1000};        // §4.5: "≥ 1 s, exponential"
+  int max_retries = 3;                         // §4.5: 429 "max 3" (429 answers only)
+  std::chrono::milliseconds first_delay{1000}; // §4.5: "≥ 1 s, exponential"
+  // Back-off never waits longer than this (plus jitter) between two attempts: 1 s, 2 s, 4 s,
+  // 4 s, ... A server that is back is tried again within 6 s, well inside a call's 30 s.
+  std::chrono::milliseconds max_delay{4000};
   core::Duration lifetime = std::chrono::seconds(30); // a call push older than this is dropped
 };
 

@@ -132,7 +132,7 @@ net::ResponseResult await(std::future<net::ResponseResult>& future) {
   if (future.wait_for(support::kEventTimeout) != std::future_status::ready) {
     ADD_FAILURE() << "request did not finish within " << support::kEventTimeout.count() << " s";
     return core::Unexpected(
-        net::RequestError{make_error_code(net::Errc::Timeout), "test timeout", false, 0});
+        net::RequestError{.code = make_error_code(net::Errc::Timeout), .message = "test timeout"});
   }
   return future.get();
 }

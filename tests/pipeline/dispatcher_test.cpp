@@ -29,9 +29,10 @@ protected:
     pipeline::DispatcherOptions options;
     options.sandbox = {"127.0.0.1", 1, "api.sandbox.push.apple.com"}; // nothing listens there
     options.production = options.sandbox;
-    // The first retry (20-30 s) fits in a call push's 30 s lifetime; the one after cannot, so
-    // the push settles once the clock passes the first.
+    // The first retry (20-30 s) fits in a call push's 30 s lifetime; the one after waits for
+    // its edge, so the push settles once the clock passes 30 s.
     options.retry.first_delay = 20s;
+    options.retry.max_delay = 20s;
     options.max_in_flight = max_in_flight;
     return std::make_unique<Dispatcher>(*store_, clock_, options);
   }
@@ -47,6 +48,7 @@ protected:
     m.token_hex = std::string(64, 'a');
     m.cert_record_id = 1;
     m.bundle_id = "com.example.app";
+    m.attempts = 1; // as the pipeline stores it: the first attempt counted (Dispatcher::send)
     auto added = store_->add_message(m);
     EXPECT_TRUE(added);
     return added.value_or(m);

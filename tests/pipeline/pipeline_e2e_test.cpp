@@ -34,7 +34,8 @@ class PipelineEndToEnd : public ::testing::Test {
 protected:
   void SetUp() override { start_pipeline(mock_.server().port(Environment::Production)); }
 
-  void start_pipeline(std::uint16_t production_port) {
+  void start_pipeline(std::uint16_t production_port,
+                      core::Duration lifetime = pipeline::RetryPolicy{}.lifetime) {
     pipeline::PipelineOptions options;
     options.apple_ca_file = mock_.scoped().ca_file();
     options.dispatcher.sandbox = {"127.0.0.1", mock_.server().port(Environment::Sandbox),
@@ -42,6 +43,7 @@ protected:
     options.dispatcher.production = {"127.0.0.1", production_port, "api.push.apple.com"};
     options.dispatcher.ca_file = mock_.scoped().ca_file();
     options.dispatcher.retry.first_delay = 20ms; // the policy's shape, not Apple's pace
+    options.dispatcher.retry.lifetime = lifetime;
     auto opened = pipeline::Pipeline::open(options, clock_);
     ASSERT_TRUE(opened) << opened.error().message();
     pipeline_ = std::move(*opened);
@@ -351,7 +353,8 @@ TEST_F(PipelineEndToEnd, ThrottlingThatNeverEndsFailsAfterBoundedRetries) {
   const auto m = send();
   EXPECT_EQ(m.state, MessageState::Failed);
   EXPECT_EQ(m.attempts, 4);
-  EXPECT_NE(m.reason.find("gave up after 4 attempts: 429 TooManyRequests"), std::string::npos)
+  EXPECT_NE(m.reason.find("gave up after 4 throttled attempts (4 in all): 429 TooManyRequests"),
+            std::string::npos)
       << m.reason;
   EXPECT_EQ(requests_at_mock(), 4u);
 }
@@ -366,19 +369,23 @@ TEST_F(PipelineEndToEnd, ACertificateRefusalFailsAndFlagsTheCertificate) {
   EXPECT_EQ(pipeline_->certificates().at(0).health, "BAD_CERTIFICATE");
 }
 
-TEST_F(PipelineEndToEnd, AnUnreachableApnsIsRetriedThenFails) {
+// §4.5: no answer is transient: retried until the call push is too old, then expired (never
+// failed), the certificate not flagged. Calls that live 1 s instead of 30 s keep it short.
+TEST_F(PipelineEndToEnd, AnUnreachableApnsIsRetriedUntilTheCallIsTooOldThenExpires) {
   // Production points at a port nothing listens on: every attempt loses its connection.
   api_.reset(); // before the pipeline it serves
   pipeline_.reset();
-  start_pipeline(1);
+  start_pipeline(1, 1s);
   AppConfig app;
   app.environment = fake_device::ApsEnvironment::Production;
   app.certificate_id = prod_id_;
   bob(app);
   const auto m = send();
-  EXPECT_EQ(m.state, MessageState::Failed);
-  EXPECT_EQ(m.attempts, 4);
-  EXPECT_NE(m.reason.find("gave up after 4 attempts"), std::string::npos) << m.reason;
+  EXPECT_EQ(m.state, MessageState::Expired) << m.reason;
+  EXPECT_GT(m.attempts, 4);
+  EXPECT_NE(m.reason.find("older than 1 s"), std::string::npos) << m.reason;
+  for (const auto& c : pipeline_->certificates())
+    EXPECT_EQ(c.health, "ok") << c.name;
 }
 
 } // namespace

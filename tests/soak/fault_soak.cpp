@@ -9,6 +9,7 @@
 #include "pipeline/push_request.hpp"
 
 #include <atomic>
+#include <condition_variable>
 #include <cstdio>
 #include <filesystem>
 #include <mutex>
@@ -115,7 +116,9 @@ std::string SoakReport::line() const {
   char figures[128];
   std::snprintf(figures, sizeof figures, " seconds=%.1f rss_mib_mid=%.0f rss_mib_end=%.0f", seconds,
                 rss_mib_mid, rss_mib_end);
-  return out.str() + figures + (settled ? "" : " settled=false");
+  return out.str() + figures +
+         (outage_seconds > 0 ? " outage_s=" + std::to_string(outage_seconds) : "") +
+         (settled ? "" : " settled=false");
 }
 
 std::string SoakReport::to_json() const {
@@ -135,6 +138,7 @@ std::string SoakReport::to_json() const {
                         {"gave_up_early", gave_up_early},
                         {"accepted_after_retry", accepted_after_retry},
                         {"seconds", seconds},
+                        {"outage_seconds", outage_seconds},
                         {"rss_mib_mid", rss_mib_mid},
                         {"rss_mib_end", rss_mib_end},
                         {"settled", settled}}
@@ -165,39 +169,63 @@ core::Result<SoakReport> run_fault_soak(const SoakOptions& o) {
   mock_options.client_ca_file = pki->ca_bundle_file;
   mock_options.settings.per_token_burst = 0; // one push per user: no per-token limit in play
   mock_options.seed = o.seed;
-  mock_apns::Server mock(mock_options);
-  for (std::uint64_t i = 0; i < o.messages; ++i)
-    (void)mock.tokens().put(
-        {token_of(i), mock_apns::Environment::Sandbox, pki->bundle_id + ".voip"});
-  mock.deliveries().subscribe([&](const mock_apns::Delivery& d) {
-    deliveries.fetch_add(1);
-    delivered_by_id.add(d.apns_id);
-  });
   struct FaultKind {
     double probability;
     std::optional<mock_apns::Reason> reason;
     std::optional<mock_apns::Reason> goaway;
     bool drop;
-    std::uint64_t id = 0;
   };
-  std::vector<FaultKind> kinds = {
+  const std::vector<FaultKind> kinds = {
       {o.service_unavailable, mock_apns::Reason::ServiceUnavailable, std::nullopt, false},
       {o.too_many_requests, mock_apns::Reason::TooManyRequests, std::nullopt, false},
       {o.connection_drop, std::nullopt, std::nullopt, true},
       {o.goaway, std::nullopt, mock_apns::Reason::Shutdown, false}};
-  for (auto& kind : kinds) {
-    if (kind.probability <= 0) continue;
-    mock_apns::FaultRule rule;
-    rule.count = -1;
-    rule.probability = kind.probability;
-    rule.reason = kind.reason;
-    rule.goaway = kind.goaway;
-    rule.drop = kind.drop;
-    auto id = mock.faults().add(rule);
-    if (!id) return core::Unexpected(id.error());
-    kind.id = *id;
-  }
-  if (auto started = mock.start(); !started) return core::Unexpected(started.error());
+  // One mock, or two with an outage between them (the second on the first one's ports): what
+  // each did is added up in `report` when it stops.
+  SoakReport report;
+  std::vector<std::uint64_t> fault_ids(kinds.size());
+  const auto start_mock = [&]() -> core::Result<std::unique_ptr<mock_apns::Server>> {
+    auto mock = std::make_unique<mock_apns::Server>(mock_options);
+    for (std::uint64_t i = 0; i < o.messages; ++i)
+      (void)mock->tokens().put(
+          {token_of(i), mock_apns::Environment::Sandbox, pki->bundle_id + ".voip"});
+    mock->deliveries().subscribe([&](const mock_apns::Delivery& d) {
+      deliveries.fetch_add(1);
+      delivered_by_id.add(d.apns_id);
+    });
+    for (std::size_t k = 0; k < kinds.size(); ++k) {
+      if (kinds[k].probability <= 0) continue;
+      mock_apns::FaultRule rule;
+      rule.count = -1;
+      rule.probability = kinds[k].probability;
+      rule.reason = kinds[k].reason;
+      rule.goaway = kinds[k].goaway;
+      rule.drop = kinds[k].drop;
+      auto id = mock->faults().add(rule);
+      if (!id) return core::Unexpected(id.error());
+      fault_ids[k] = *id;
+    }
+    if (auto started = mock->start(); !started) return core::Unexpected(started.error());
+    return mock;
+  };
+  const auto stop_mock = [&](std::unique_ptr<mock_apns::Server>& mock) {
+    mock->stop();
+    const auto counters = mock->journal().counters();
+    report.requests += counters.requests;
+    report.answers_dropped += counters.answers_dropped;
+    for (const auto& listed : mock->faults().list()) {
+      if (listed.id == fault_ids[0]) report.faults_503 += listed.applied;
+      if (listed.id == fault_ids[1]) report.faults_429 += listed.applied;
+      if (listed.id == fault_ids[3]) report.goaways += listed.applied;
+    }
+    mock.reset();
+  };
+  auto first_mock = start_mock();
+  if (!first_mock) return core::Unexpected(first_mock.error());
+  std::unique_ptr<mock_apns::Server> mock = std::move(*first_mock);
+  // The second mock binds the same ports.
+  mock_options.sandbox_port = mock->port(mock_apns::Environment::Sandbox);
+  mock_options.production_port = mock->port(mock_apns::Environment::Production);
 
   core::SystemClock clock;
   pipeline::PipelineOptions options;
@@ -205,10 +233,9 @@ core::Result<SoakReport> run_fault_soak(const SoakOptions& o) {
   if (std::filesystem::exists(options.database))
     return setup_error(options.database + " exists; the soak needs a new database");
   options.apple_ca_file = pki->ca_bundle_file;
-  options.dispatcher.sandbox = {"127.0.0.1", mock.port(mock_apns::Environment::Sandbox),
+  options.dispatcher.sandbox = {"127.0.0.1", mock_options.sandbox_port,
                                 "api.sandbox.push.apple.com"};
-  options.dispatcher.production = {"127.0.0.1", mock.port(mock_apns::Environment::Production),
-                                   "api.push.apple.com"};
+  options.dispatcher.production = {"127.0.0.1", mock_options.production_port, "api.push.apple.com"};
   options.dispatcher.ca_file = pki->ca_bundle_file;
   options.dispatcher.seed = o.seed;
   auto opened = pipeline::Pipeline::open(options, clock);
@@ -231,7 +258,37 @@ core::Result<SoakReport> run_fault_soak(const SoakOptions& o) {
       }))
     return setup_error(*error);
 
-  SoakReport report;
+  // The outage: once half the messages are taken, the mock stops for o.outage and a new one
+  // starts on the same ports. Its thread sleeps for the outage itself, not to wait for an event.
+  std::mutex outage_mutex;
+  std::condition_variable halfway;
+  bool half_sent = false;
+  std::optional<core::Error> restart_error;
+  std::thread outage;
+  if (o.outage.count() > 0) {
+    outage = std::thread([&] {
+      {
+        std::unique_lock lock(outage_mutex);
+        halfway.wait(lock, [&] { return half_sent; });
+      }
+      say("outage: mock APNs stopped for " + std::to_string(o.outage.count()) + " s");
+      stop_mock(mock);
+      std::this_thread::sleep_for(o.outage);
+      auto restarted = start_mock();
+      if (!restarted) {
+        restart_error = restarted.error();
+        return;
+      }
+      mock = std::move(*restarted);
+      say("outage over: mock APNs back on the same ports");
+    });
+  }
+  const auto reach_halfway = [&] {
+    std::lock_guard lock(outage_mutex);
+    half_sent = true;
+    halfway.notify_all();
+  };
+
   std::vector<std::string> ids(o.messages);
   std::atomic<std::uint64_t> sent{0};
   const auto start = SteadyClock::now();
@@ -242,14 +299,22 @@ core::Result<SoakReport> run_fault_soak(const SoakOptions& o) {
     if (auto* error = std::get_if<pipeline::ApiError>(&id)) return std::optional(error->message);
     ids[i] = std::get<std::string>(id);
     const auto n = sent.fetch_add(1) + 1;
-    if (n == o.messages / 2) report.rss_mib_mid = resident_mib();
+    if (n == o.messages / 2) {
+      report.rss_mib_mid = resident_mib();
+      reach_halfway();
+    }
     if (n % step == 0)
       say("sent " + std::to_string(n) + "/" + std::to_string(o.messages) + ", " +
           std::to_string(p.in_flight()) + " in flight");
     return std::optional<std::string>();
   });
+  reach_halfway(); // also when the sends stopped early
+  if (outage.joinable()) outage.join();
   if (send_error) return setup_error("sendMessage: " + *send_error);
+  if (restart_error)
+    return setup_error("mock restart after the outage: " + restart_error->message());
   report.messages = sent.load();
+  report.outage_seconds = o.outage.count();
 
   const auto deadline = start + o.max_duration;
   while (!(report.settled = p.wait_idle(5s))) {
@@ -288,14 +353,7 @@ core::Result<SoakReport> run_fault_soak(const SoakOptions& o) {
       lose("accepted by APNs but never delivered");
   }
   report.deliveries = deliveries.load();
-  const auto counters = mock.journal().counters();
-  report.requests = counters.requests;
-  report.answers_dropped = counters.answers_dropped;
-  for (const auto& listed : mock.faults().list()) {
-    if (listed.id == kinds[0].id) report.faults_503 = listed.applied;
-    if (listed.id == kinds[1].id) report.faults_429 = listed.applied;
-    if (listed.id == kinds[3].id) report.goaways = listed.applied;
-  }
+  stop_mock(mock);
   return report;
 }
 

@@ -1,7 +1,8 @@
 #pragma once
 // The fault soak of issue #8: the IM pipeline sends one VoIP message to each of N offline users
 // through a mock APNs that answers a seeded random share of requests with 503 and 429, drops
-// connections without answering and closes others with GOAWAY. At the end every message must
+// connections without answering and closes others with GOAWAY; optionally the mock is down for a
+// while mid-run and comes back on the same ports (issue #26). At the end every message must
 // be in one terminal state and none lost; duplicates at the device are counted and each must be
 // explained by a retry. In one process, over loopback TLS, in real time; bounded in count and
 // duration. Used by soak_test.cpp (short, in CTest) and voipsim-soak (long runs by hand).
@@ -25,6 +26,10 @@ struct SoakOptions {
   double connection_drop = 0.002;         // no answer, the connection cut after the push was judged
   double goaway = 0.002;                  // answered, then GOAWAY {"reason":"Shutdown"}
   std::chrono::seconds max_duration{600}; // the soak gives up (and reports) after this long
+  // An APNs outage: once half the messages are taken, the mock is stopped for this long and a
+  // new one started on the same ports (the pipeline retries until each call is 30 s old,
+  // im-voip-flow.md §4.5). 0: none.
+  std::chrono::seconds outage{0};
   std::string database; // the pipeline's SQLite file; empty: a new one in a temporary folder
   // Progress lines ("sent 50000/100000", "settling: 12 in flight"), about every few seconds.
   std::function<void(const std::string&)> progress;
@@ -51,8 +56,9 @@ struct SoakReport {
   // What the mock did: requests answered, and how often each fault hit.
   std::uint64_t requests = 0;
   std::uint64_t faults_503 = 0, faults_429 = 0, answers_dropped = 0, goaways = 0;
-  double seconds = 0;     // from the first sendMessage to the last message settled
-  double rss_mib_mid = 0; // resident memory halfway through the sends and at the end
+  double seconds = 0;              // from the first sendMessage to the last message settled
+  std::int64_t outage_seconds = 0; // how long the mock was down mid-run (0: no outage)
+  double rss_mib_mid = 0;          // resident memory halfway through the sends and at the end
   double rss_mib_end = 0;
   bool settled = false; // every push settled within max_duration
 

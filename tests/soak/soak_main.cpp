@@ -14,14 +14,17 @@ namespace {
 constexpr const char* kHelp =
     R"(Usage: voipsim-soak [--messages N] [--senders N] [--seed N] [--max-seconds S]
                     [--rate-503 P] [--rate-429 P] [--rate-drop P] [--rate-goaway P]
-                    [--db FILE] [--json FILE]
+                    [--outage S] [--db FILE] [--json FILE]
 
 The fault soak: the IM pipeline sends one VoIP message to each of N offline users through a
 mock APNs (both in this process, over loopback TLS, in real time) that answers a random share
 of the requests, drawn from --seed, with 503 ServiceUnavailable (--rate-503, default 0.02) and
 429 TooManyRequests (--rate-429, 0.02), cuts connections without answering after the push was
 judged (--rate-drop, 0.002) and closes others with GOAWAY Shutdown after answering
-(--rate-goaway, 0.002). The pipeline retries with backoff as im-voip-flow.md §4.5 says.
+(--rate-goaway, 0.002). With --outage S, the mock is stopped for S seconds once half the
+messages are taken and a new one started on the same ports, as when APNs is out of reach for a
+while. The pipeline retries with back-off as im-voip-flow.md §4.5 says: 429 at most 3 times,
+no answer and 5xx until the call push is 30 s old (then expired, not failed).
 
 At the end every message must be in one terminal state and none lost (missing from the outbox,
 still pending, or accepted yet never delivered); a device receiving a message twice is a
@@ -31,7 +34,7 @@ an answer that never came). Prints one line:
   messages=N delivered=... rejected=... lost=0 duplicates=... accepted=... failed=...
   expired=... duplicates_unexplained=0 requests=... faults_503=... faults_429=...
   answers_dropped=... goaways=... gave_up_early=0 accepted_after_retry=... seconds=...
-  rss_mib_mid=... rss_mib_end=...
+  rss_mib_mid=... rss_mib_end=... [outage_s=S]
 
 Options:
   --messages N     offline users, one message each (default 100000)
@@ -40,9 +43,16 @@ Options:
   --max-seconds S  give up waiting for the last pushes after S seconds (default 600)
   --rate-503 P, --rate-429 P, --rate-drop P, --rate-goaway P
                    the share of requests each fault hits, 0 to 1 (0 turns it off)
+  --outage S       stop the mock for S seconds halfway through the sends, then restart it on
+                   the same ports (default 0: no outage)
   --db FILE        the pipeline's SQLite file; must not exist (default: a temporary one)
   --json FILE      also write the result as JSON
   -h, --help       show this help
+
+Examples:
+  voipsim-soak                          the whole soak, 100,000 messages
+  voipsim-soak --outage 12              the same with APNs down for 12 s mid-run
+  voipsim-soak --messages 2000 --rate-503 0 --rate-429 0 --json out.json
 
 Exit status: 0 nothing lost and every duplicate explained, 1 otherwise, 2 bad usage or a
 set-up failure.
@@ -100,6 +110,9 @@ int main(int argc, char** argv) {
       ok = parse_share(value, options.connection_drop);
     else if (flag == "--rate-goaway")
       ok = parse_share(value, options.goaway);
+    else if (flag == "--outage")
+      ok = parse_count(value, seconds) && seconds <= 3600,
+      options.outage = std::chrono::seconds(seconds);
     else if (flag == "--db")
       options.database = value;
     else if (flag == "--json")

@@ -1,0 +1,110 @@
+// How the dispatcher reads each kind of transport failure (im-voip-flow.md §4.5), from the
+// typed fields of net::RequestError alone: these errors carry no message text at all, so a
+// classification that read text could not pass.
+#include "net/error.hpp"
+#include "pipeline/attempt_result.hpp"
+
+#include <gtest/gtest.h>
+
+namespace {
+
+using pipeline::attempt_result_of;
+
+// RFC 8446 §6.2 alert numbers.
+constexpr int kUnknownCa = 48;
+constexpr int kCertificateRequired = 116;
+
+net::RequestError error(net::Errc code, bool retryable = true) {
+  return {.code = make_error_code(code), .retryable = retryable};
+}
+
+// No answer: retried with back-off until the call is too old; the certificate not flagged.
+void expect_transient(const pipeline::AttemptResult& r) {
+  EXPECT_EQ(r.status, 0);
+  EXPECT_FALSE(r.certificate_refused);
+  EXPECT_FALSE(r.permanent);
+  EXPECT_FALSE(r.unsent);
+}
+
+TEST(AttemptResult, AResetMidHandshakeIsTransient) {
+  auto e = error(net::Errc::ConnectionClosed);
+  e.cause = std::make_error_code(std::errc::connection_reset);
+  expect_transient(attempt_result_of(e));
+}
+
+TEST(AttemptResult, AConnectionClosedMidHandshakeIsTransient) {
+  expect_transient(attempt_result_of(error(net::Errc::ConnectionClosed)));
+}
+
+TEST(AttemptResult, ARefusedConnectionIsTransient) {
+  auto e = error(net::Errc::ConnectFailed);
+  e.cause = std::make_error_code(std::errc::connection_refused);
+  expect_transient(attempt_result_of(e));
+}
+
+TEST(AttemptResult, ATimeoutIsTransient) {
+  expect_transient(attempt_result_of(error(net::Errc::Timeout, false)));
+}
+
+TEST(AttemptResult, ATls12AlertRefusingOurCertificateFlagsIt) {
+  auto e = error(net::Errc::CertificateRefused);
+  e.tls_alert = kUnknownCa;
+  const auto r = attempt_result_of(e);
+  EXPECT_TRUE(r.certificate_refused);
+  EXPECT_FALSE(r.unsent);
+}
+
+// Under TLS 1.3 the refusal comes after the handshake, on a request already sent (so not
+// retryable at the transport level): still a refusal, not a lost connection.
+TEST(AttemptResult, ATls13RefusalAfterTheHandshakeFlagsTheCertificate) {
+  auto e = error(net::Errc::CertificateRefused, /*retryable=*/false);
+  e.tls_alert = kCertificateRequired;
+  const auto r = attempt_result_of(e);
+  EXPECT_TRUE(r.certificate_refused);
+  EXPECT_FALSE(r.permanent);
+}
+
+TEST(AttemptResult, OurTrustStoreRejectingTheServerIsAConfigurationError) {
+  const auto r = attempt_result_of(error(net::Errc::PeerCertificateUntrusted));
+  EXPECT_TRUE(r.permanent);
+  EXPECT_FALSE(r.certificate_refused); // the VoIP certificate is not at fault
+  EXPECT_NE(r.reason.find("--ca"), std::string::npos) << "names the CA setting: " << r.reason;
+}
+
+TEST(AttemptResult, AGoawayBadCertificateEnvironmentFlagsTheCertificate) {
+  auto e = error(net::Errc::GoAway);
+  e.goaway = net::GoawayInfo{0, 0, R"({"reason":"BadCertificateEnvironment"})"};
+  const auto r = attempt_result_of(e);
+  EXPECT_TRUE(r.certificate_refused);
+  EXPECT_EQ(r.reason, "BadCertificateEnvironment");
+  e.goaway->debug_data = R"({"reason":"BadCertificate"})";
+  EXPECT_TRUE(attempt_result_of(e).certificate_refused);
+}
+
+// A GOAWAY for any other reason above the request's stream: never processed, sent again now.
+TEST(AttemptResult, AGoawayShutdownReplaysTheRequest) {
+  auto e = error(net::Errc::GoAway);
+  e.goaway = net::GoawayInfo{1, 0, R"({"reason":"Shutdown"})"};
+  const auto r = attempt_result_of(e);
+  EXPECT_FALSE(r.certificate_refused);
+  EXPECT_TRUE(r.unsent);
+  // The text of the message plays no part: a reason spelled only there is not read.
+  e.goaway->debug_data.clear();
+  e.message = "GOAWAY: BadCertificateEnvironment";
+  EXPECT_FALSE(attempt_result_of(e).certificate_refused);
+}
+
+TEST(AttemptResult, AnswersKeepTheirReasonAndTimestamp) {
+  net::Response gone;
+  gone.status = 410;
+  gone.body = R"({"reason":"Unregistered","timestamp":1767225600000})";
+  const auto r = attempt_result_of(gone);
+  EXPECT_EQ(r.status, 410);
+  EXPECT_EQ(r.reason, "Unregistered");
+  EXPECT_EQ(r.timestamp_ms, 1767225600000);
+  net::Response bare;
+  bare.status = 502;
+  EXPECT_EQ(attempt_result_of(bare).reason, "HTTP 502");
+}
+
+} // namespace
