@@ -3,6 +3,7 @@
 #include "net/client.hpp"
 #include "net/io_threads.hpp"
 #include "pipeline/attempt_result.hpp"
+#include "pipeline/push_eligibility.hpp"
 #include "pipeline/push_request.hpp"
 #include "pipeline/store.hpp"
 
@@ -127,8 +128,22 @@ net::Client& Dispatcher::Impl::client_for(const MessageRecord& m) {
 void Dispatcher::Impl::attempt(MessageRecord m, core::TimePoint due, int throttled) {
   // Built before the lock: the body and the apns-id are the costly part.
   auto request = voip_request(m);
+  // A retry (or a resumed message) is a new attempt: §4.3 is checked again, so that a phone
+  // logged out, kicked, given a new token or back online since does not ring (§4.5). The
+  // first attempt follows Pipeline::decide's check at once.
+  const auto blocked =
+      m.attempts > 1 ? push_blocked(store.presence(m.receiver), store.registration(m.receiver), &m)
+                     : std::nullopt;
   std::lock_guard lock(mutex);
   if (stopping) return settle_one(); // a retry timer that fired during shutdown
+  if (blocked) {
+    m.state = blocked->state;
+    m.reason = blocked->reason; // the words of a first attempt's skip: "logged_out", ...
+    m.attempts -= 1;            // counted before it was made, and never made
+    m.next_attempt_at.reset();
+    store.update_message_later(m);
+    return settle_one();
+  }
   // A call push resumed after a long stop, or a retry that waited too long: ringing now would
   // announce a call that is over (§4.5: call pushes older than 30 s are dropped).
   if (due - m.created_at > options.retry.lifetime) {

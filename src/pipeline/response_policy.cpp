@@ -82,7 +82,12 @@ Decision decide(const AttemptResult& r, int attempts, core::TimePoint created_at
                 double jitter) {
   if (r.status == 200) return terminal(MessageState::Accepted, {});
   if (r.permanent) return terminal(MessageState::Failed, r.reason);
-  if (r.certificate_refused || r.status == 403) {
+  // Only a refusal that names the certificate flags it (§4.5: 403 BadCertificate, and
+  // BadCertificateEnvironment as a GOAWAY or, with perStreamCertEnvErrors, a 403); any other
+  // 403 (Forbidden, a provider token's) is an answer like other 4xx, rejected with its reason.
+  const bool names_certificate =
+      r.status == 403 && (r.reason == "BadCertificate" || r.reason == "BadCertificateEnvironment");
+  if (r.certificate_refused || names_certificate) {
     Decision d = terminal(MessageState::Failed, "FAILED_CERT: " + r.reason);
     d.certificate_health = "BAD_CERTIFICATE";
     return d;

@@ -334,6 +334,18 @@ TEST_F(PipelineEndToEnd, AnyOther4xxIsRejectedWithItsReasonWithoutRetry) {
   EXPECT_EQ(registration->state, pipeline::RegistrationState::Active); // not the token's fault
 }
 
+// Issue #27.2: a 403 that does not name the certificate leaves it ok (§4.5).
+TEST_F(PipelineEndToEnd, A403ForbiddenIsRejectedAndLeavesTheCertificateOk) {
+  bob();
+  add_fault(mock_apns::Reason::Forbidden, 1);
+  const auto m = send();
+  EXPECT_EQ(m.state, MessageState::Rejected);
+  EXPECT_EQ(m.reason, "Forbidden");
+  EXPECT_EQ(m.attempts, 1);
+  for (const auto& c : pipeline_->certificates())
+    EXPECT_EQ(c.health, "ok") << c.name;
+}
+
 TEST_F(PipelineEndToEnd, ServerErrorsAreRetriedWithTheSameApnsIdUntilAccepted) {
   bob();
   add_fault(mock_apns::Reason::ServiceUnavailable, 1);

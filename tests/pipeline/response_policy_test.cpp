@@ -69,6 +69,19 @@ TEST(ResponsePolicy, CertificateRefusalsFailAndFlagTheCertificate) {
   EXPECT_EQ(handshake.certificate_health, "BAD_CERTIFICATE");
 }
 
+// Issue #27.2: only a 403 that names the certificate flags it.
+TEST(ResponsePolicy, A403ThatDoesNotNameTheCertificateFlagsNothing) {
+  for (const char* reason : {"Forbidden", "InvalidProviderToken", "MissingProviderToken"}) {
+    const auto d = decide({403, reason, {}, false, false, false});
+    EXPECT_EQ(d.state, MessageState::Rejected) << reason;
+    EXPECT_EQ(d.reason, reason);
+    EXPECT_FALSE(d.certificate_health) << reason;
+    EXPECT_FALSE(d.retry_after) << reason;
+  }
+  const auto environment = decide({403, "BadCertificateEnvironment", {}, false, false, false});
+  EXPECT_EQ(environment.certificate_health, "BAD_CERTIFICATE");
+}
+
 TEST(ResponsePolicy, PayloadTooLargeAndOther4xxAreFinal) {
   EXPECT_EQ(decide({413, "PayloadTooLarge", {}, false, false, false}).state,
             MessageState::PayloadTooLarge);
