@@ -154,7 +154,7 @@ TEST(Cli, CertsWritesTheSetAndRefusesToOverwrite) {
       "TEAMA12345", "--key-id", "KB00000001", "--p12-password", "cli-test-pw"};
   const auto first = voipsim(args);
   ASSERT_EQ(first.exit_code, 0) << first.describe();
-  EXPECT_NE(first.output.find("wrote 28 files"), std::string::npos) << first.describe();
+  EXPECT_NE(first.output.find("wrote 33 files"), std::string::npos) << first.describe();
   for (const char* file :
        {"voip-services.p12", "AuthKey_KB00000001.p8", "ca-bundle.pem", "manifest.json"})
     EXPECT_TRUE(std::filesystem::exists(out + "/" + file)) << file;
@@ -189,9 +189,12 @@ TEST(Cli, CertsHelpExplainsEveryFileItWrites) {
       nlohmann::json::parse(run.output); // kept: a range-for over a temporary dangles
   for (const auto& entry : manifest.at("files")) {
     std::string name = entry.at("file");
-    // The help groups a file's variants: "voip-services.*", "server.pem / .key", "AuthKey_<KEY>".
+    // The help groups a file's variants: "voip-services.*", "server.pem / .key", "AuthKey_<KEY>",
+    // "*-legacy.p12".
     const std::string stem = name.substr(0, name.find('.'));
-    const std::string shown = stem.rfind("AuthKey_", 0) == 0 ? "AuthKey_<KEY>" : stem;
+    const std::string shown = stem.rfind("AuthKey_", 0) == 0 ? "AuthKey_<KEY>"
+                              : stem.ends_with("-legacy")    ? "*-legacy.p12"
+                                                             : stem;
     EXPECT_NE(help.output.find(shown), std::string::npos)
         << name << " is not explained in 'voipsim help certs'";
   }
