@@ -301,7 +301,8 @@ core::Result<void> Device::logout(std::string_view bundle_id) {
   auto found = require_app(bundle_id);
   if (!found) return core::Unexpected(found.error());
   (*found)->logged_in = false;
-  // §4.3: a logout ends the kicked state too; KICKED is only for a session ended by another login.
+  // im-voip-flow.md §4.3: a logout ends the kicked state too; KICKED is only for a session ended by
+  // another login.
   (*found)->kicked = false;
   update_presence(**found);
   return {};

@@ -97,7 +97,7 @@ DeliverResult Device::deliver(const Push& push) {
   }
   const auto doc = nlohmann::json::parse(push.payload, nullptr, /*allow_exceptions=*/false);
   if (doc.is_discarded() || !doc.is_object()) {
-    // apns-provider-api.md §5: the mock accepts a non-object body; the device drops it.
+    // apns-provider-api.md §4.4: the mock accepts a non-object body; the device drops it.
     log_line(bundle, log_lines::kInvalidPayload, push.apns_id);
     emit(DeviceEventKind::PushDropped, bundle, "invalid payload", push.apns_id);
     return DeliverResult::Delivered;

@@ -25,7 +25,7 @@ inline constexpr std::string_view kKillingAppCallback =
 // [sim] line for §7.4 "Push arrival" step 4; the real behaviour is unconfirmed.
 inline constexpr std::string_view kNoVoipBackgroundMode =
     "VoIP push dropped: app lacks voip background mode";
-// apns-provider-api.md §5: a body that is not a JSON object is logged and dropped [mock].
+// apns-provider-api.md §4.4: a body that is not a JSON object is logged and dropped [mock].
 inline constexpr std::string_view kInvalidPayload = "invalid payload";
 
 // Crash records (§4.4).

@@ -7,7 +7,7 @@
 namespace mock_apns {
 namespace {
 
-constexpr std::uint32_t kNoError = 0; // HTTP/2 NO_ERROR: APNs' policy closes use it (spec §3.4)
+constexpr std::uint32_t kNoError = 0; // NO_ERROR for policy closes (apns-provider-api.md §3.4)
 
 // Per-connection generators from one seed: the same seed and connection order give the same
 // ids. Both listeners number their connections from 1, so the environment is mixed in too.
@@ -43,7 +43,8 @@ ApnsConnection::ApnsConnection(std::shared_ptr<MockState> state, Environment env
     : state_(std::move(state)), environment_(environment), connection_id_(peer.connection_id),
       connection_(std::move(connection)), auth_(classify(*state_, peer)),
       ids_(id_generator(state_->seed, environment, peer.connection_id)) {
-  // Token connections may open one stream until a provider token is accepted (spec §3.2).
+  // Token connections may open one stream until a provider token is accepted
+  // (apns-provider-api.md §3.2).
   connection_.set_max_concurrent_streams(
       auth_.uses_certificate() ? state_->settings.max_concurrent_streams : 1);
 }
@@ -56,8 +57,8 @@ void ApnsConnection::on_request_too_large(net::Request&& head, net::Responder re
   answer(std::move(head), std::move(responder), true);
 }
 
-// Spec §3.5 (mock rule): HEADERS without the body's END_STREAM for streamIdleTimeout → 400
-// IdleTimeout on that stream.
+// apns-provider-api.md §3.5 (mock rule): HEADERS without the body's END_STREAM for
+// streamIdleTimeout → 400 IdleTimeout on that stream.
 // The request's own apns-id is echoed when it is a valid one, as for any other answer.
 void ApnsConnection::on_request_idle(const net::Request& head, net::Responder responder) {
   if (const std::string* id = net::find_header(head.headers, "apns-id");
@@ -99,7 +100,7 @@ void ApnsConnection::answer(net::Request&& request, net::Responder responder, bo
   const ReasonSpelling spelling = state.settings.env_key_reason_spelling;
 
   if (verdict.goaway_instead_of_response) {
-    // None of the client's streams is processed: last-stream-id 0 (spec §3.4, V61).
+    // None of the client's streams is processed: last-stream-id 0 (apns-provider-api.md §3.4, V61).
     apns_id_.clear();
     unique_id_.clear();
     record(request, verdict);
@@ -176,7 +177,7 @@ void ApnsConnection::make_response(const Verdict& verdict) {
   };
   response.body.clear();
   if (!verdict.accepted()) {
-    // Spec §5.3: HEADERS (:status, content-type, apns-id), then the JSON body.
+    // apns-provider-api.md §5.3: HEADERS (:status, content-type, apns-id), then the JSON body.
     add("content-type", "application/json");
     response.body += R"({"reason":")";
     response.body += reason_text(*verdict.reason, state_->settings.env_key_reason_spelling);
@@ -229,7 +230,7 @@ void ApnsConnection::record(const net::Request& request, const Verdict& verdict)
   delivery.unique_id.assign(unique_id_);
   delivery.environment = environment_;
   delivery.token.assign(verdict.token);
-  for (char& c : delivery.token) { // stored and delivered in lower case (spec §8)
+  for (char& c : delivery.token) { // stored and delivered in lower case (apns-provider-api.md §8)
     c = core::to_lower_ascii(c);
   }
   delivery.topic.assign(verdict.topic);
@@ -245,8 +246,8 @@ void ApnsConnection::record(const net::Request& request, const Verdict& verdict)
   }
 }
 
-// Spec §3.2, optional: one stream after a non-410 4xx, back to normal after a 200; GOAWAY after
-// too many consecutive errors.
+// apns-provider-api.md §3.2, optional: one stream after a non-410 4xx, back to normal after a 200;
+// GOAWAY after too many consecutive errors.
 void ApnsConnection::throttle_after(const Verdict& verdict) {
   const Settings& settings = state_->settings;
   if (!settings.error_throttling) {
@@ -296,7 +297,7 @@ const std::string& ApnsConnection::auth_description() {
 }
 
 std::string ApnsConnection::goaway_debug_data(net::GoawayCause cause) {
-  // Plain text, as APNs was seen sending it (spec §3.2).
+  // Plain text, as APNs was seen sending it (apns-provider-api.md §3.2).
   if (cause == net::GoawayCause::TooManyStreams)
     return "Maximum active streams violated for this endpoint.";
   return reason_json(cause == net::GoawayCause::IdleTimeout ? Reason::IdleTimeout

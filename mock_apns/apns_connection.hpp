@@ -1,7 +1,7 @@
 #pragma once
-// One provider connection to the mock: its auth state (spec §6.4, §7), the validation of each
-// request, the APNs-shaped response, journal entry and delivery. Runs on the connection's I/O
-// thread (net::Handler).
+// One provider connection to the mock: its auth state (apns-provider-api.md §6.4, §7), the
+// validation of each request, the APNs-shaped response, journal entry and delivery. Runs on the
+// connection's I/O thread (net::Handler).
 #include "core/uuid.hpp"
 #include "mock_apns/connection_auth.hpp"
 #include "mock_apns/mock_state.hpp"
@@ -40,7 +40,7 @@ private:
   std::uint32_t consecutive_errors_ = 0;
   std::uint32_t consecutive_bad_tokens_ = 0;
   bool throttled_ = false;
-  // Per request, reused so their buffers are (spec §5.2: apns-id, apns-unique-id).
+  // Per request, reused so their buffers are (apns-provider-api.md §5.2: apns-id, apns-unique-id).
   std::string apns_id_;
   std::string unique_id_;
   net::Response response_; // sent with respond_copy: its buffers serve every answer

@@ -1,7 +1,8 @@
 #pragma once
 // What one APNs connection is authenticated as, decided by its TLS handshake and first push:
-// a client certificate (spec §7), or provider tokens bound to a team and key at the first
-// valid one (spec §6.4). Owned by the connection; used from its I/O thread only.
+// a client certificate (apns-provider-api.md §7), or provider tokens bound to a team and key at the
+// first valid one (apns-provider-api.md §6.4). Owned by the connection; used from its I/O thread
+// only.
 #include "core/clock.hpp"
 #include "core/result.hpp"
 #include "mock_apns/provider_keys.hpp"
@@ -14,7 +15,7 @@
 
 namespace mock_apns {
 
-// The state of a token connection after its first valid provider token (spec §6.4).
+// The state of a token connection after its first valid provider token (apns-provider-api.md §6.4).
 struct TokenBinding {
   std::string team_id;
   std::shared_ptr<const ProviderKey> first_key;   // decides which later keys are related

@@ -1,8 +1,9 @@
 #pragma once
-// The hand-off from the mock to whoever plays the device (spec §10, "Delivery hand-off"): every
-// accepted notification is published to the subscribers, in process (fake_device) or through the
-// admin API's stream. Thread-safe; subscribers run on the publishing I/O thread, must not block
-// and must not subscribe or unsubscribe from inside the call (the bus holds its lock).
+// The hand-off from the mock to whoever plays the device (apns-provider-api.md §10, "Delivery
+// hand-off"): every accepted notification is published to the subscribers, in process (fake_device)
+// or through the admin API's stream. Thread-safe; subscribers run on the publishing I/O thread,
+// must not block and must not subscribe or unsubscribe from inside the call (the bus holds its
+// lock).
 #include "core/clock.hpp"
 #include "mock_apns/push_type.hpp"
 
@@ -28,7 +29,7 @@ struct Delivery {
   std::optional<std::int64_t> expiration; // seconds; 0: try once, do not store
   std::string collapse_id;
   std::string payload;
-  bool invalid_payload = false; // not a JSON object: the device drops it (spec §4.4)
+  bool invalid_payload = false; // not a JSON object: the device drops it (§4.4)
   core::TimePoint received_at;
 };
 

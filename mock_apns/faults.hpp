@@ -1,8 +1,8 @@
 #pragma once
-// Faults a test injects (issue #4, spec §10): the next N matching requests answered with a given
-// reason, delayed, followed by a GOAWAY or left unanswered on a dropped connection; every one of
-// them, or each with a probability drawn from a seeded generator (for soaks). Thread-safe; with
-// no rule set, checking costs one atomic load.
+// Faults a test injects (issue #4, apns-provider-api.md §10): the next N matching requests answered
+// with a given reason, delayed, followed by a GOAWAY or left unanswered on a dropped connection;
+// every one of them, or each with a probability drawn from a seeded generator (for soaks).
+// Thread-safe; with no rule set, checking costs one atomic load.
 #include "core/result.hpp"
 #include "mock_apns/reason.hpp"
 

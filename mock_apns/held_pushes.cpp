@@ -7,7 +7,7 @@
 namespace mock_apns {
 namespace {
 
-constexpr auto kDefaultStorage = std::chrono::hours(24 * 30); // spec §9: up to 30 days
+constexpr auto kDefaultStorage = std::chrono::hours(24 * 30); // apns-provider-api.md §9
 
 core::TimePoint deadline_of(const Delivery& d, std::chrono::milliseconds zero_expiry_grace) {
   if (!d.expiration) {
@@ -15,7 +15,7 @@ core::TimePoint deadline_of(const Delivery& d, std::chrono::milliseconds zero_ex
   }
   const core::TimePoint expires = core::from_unix_seconds(*d.expiration);
   // 0, or a time already past, means "try once": kept only for the grace APNs was seen to
-  // allow (a VoIP push with expiration 0 arrived ~25 s late, spec §9).
+  // allow (a VoIP push with expiration 0 arrived ~25 s late, apns-provider-api.md §9).
   if (*d.expiration == 0 || expires <= d.received_at) {
     return d.received_at + zero_expiry_grace;
   }

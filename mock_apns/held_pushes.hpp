@@ -1,9 +1,9 @@
 #pragma once
-// Store and forward (spec §9): while a device is unreachable (airplane mode, powered off) APNs
-// keeps at most one notification per (token, topic), the latest, until its apns-expiration, or
-// for `zero_expiry_grace` when the expiration is 0 or past, or for 30 days when absent; on
-// reconnect it delivers what is still valid. The device side says when it goes on and offline.
-// Thread-safe.
+// Store and forward (apns-provider-api.md §9): while a device is unreachable (airplane mode,
+// powered off) APNs keeps at most one notification per (token, topic), the latest, until its
+// apns-expiration, or for `zero_expiry_grace` when the expiration is 0 or past, or for 30 days when
+// absent; on reconnect it delivers what is still valid. The device side says when it goes on and
+// offline. Thread-safe.
 #include "core/clock.hpp"
 #include "mock_apns/delivery.hpp"
 

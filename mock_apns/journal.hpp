@@ -36,7 +36,7 @@ struct JournalEntry {
   std::optional<std::int64_t> timestamp_ms;
   std::string cause; // why it was rejected and how to fix it; warnings on accepted requests
   std::size_t payload_bytes = 0;
-  bool goaway = false;         // answered by closing the connection (spec §3.4)
+  bool goaway = false;         // answered by closing the connection (apns-provider-api.md §3.4)
   bool answer_dropped = false; // never answered: a fault cut the connection instead
 };
 

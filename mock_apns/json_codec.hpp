@@ -44,8 +44,8 @@ nlohmann::json to_json(const Delivery& delivery);
 // U+FFFD. Every JSON the mock serves goes through here.
 std::string json_text(const nlohmann::json& json);
 
-// The spec §10 switches by their spec names (envKeyReasonSpelling, perStreamCertEnvErrors,
-// strictJson, perTokenBurst, ...); unknown keys are an error naming them.
+// The switches of apns-provider-api.md §10 by their spec names (envKeyReasonSpelling,
+// perStreamCertEnvErrors, strictJson, perTokenBurst, ...); unknown keys are an error naming them.
 core::Result<void> apply_settings_json(const nlohmann::json& json, Settings& settings);
 nlohmann::json to_json(const Settings& settings);
 

@@ -1,6 +1,6 @@
 #pragma once
 // Counters for GET /metrics (Prometheus text format 0.0.4): request latency as the mock adds it,
-// and connection churn (spec §1: counted, never punished). Lock-free; any thread.
+// and connection churn (apns-provider-api.md §1: counted, never punished). Lock-free; any thread.
 #include <array>
 #include <atomic>
 #include <chrono>

@@ -38,7 +38,7 @@ struct MockState {
   Faults faults;
   Journal journal;
   DeliveryBus deliveries;
-  HeldPushes held;   // store and forward for unreachable devices (spec §9)
+  HeldPushes held;   // store and forward for unreachable devices (apns-provider-api.md §9)
   DeliveryFeed feed; // what the admin API streams; subscribed to `deliveries`
   LatencyHistogram latency;
 

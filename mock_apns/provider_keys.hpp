@@ -1,7 +1,7 @@
 #pragma once
 // Provider token keys and the teams that own bundle ids, as Apple's developer account holds them
-// (spec §6.1, §6.4). Thread-safe; changes at run time (admin API) are seen by new provider
-// tokens, and a revocation also by connections already using the key.
+// (apns-provider-api.md §6.1, §6.4). Thread-safe; changes at run time (admin API) are seen by new
+// provider tokens, and a revocation also by connections already using the key.
 #include "core/clock.hpp"
 #include "core/result.hpp"
 #include "mock_apns/push_type.hpp"
@@ -50,7 +50,8 @@ public:
   bool allows(Environment env) const {
     return env == Environment::Sandbox ? spec_.sandbox : spec_.production;
   }
-  // Topic-specific keys serve their bundle ids and every suffix topic of them (spec §6.1 mock).
+  // Topic-specific keys serve their bundle ids and every suffix topic of them
+  // (apns-provider-api.md §6.1 mock).
   bool serves_bundle(std::string_view bundle_id) const;
 
 private:
@@ -59,7 +60,7 @@ private:
   std::shared_ptr<std::atomic<bool>> revoked_;
 };
 
-// The bundle ids of one team at one moment: what a connection binds to (spec §6.4).
+// The bundle ids of one team at one moment: what a connection binds to (apns-provider-api.md §6.4).
 using TeamBundles = std::set<std::string, std::less<>>;
 
 class ProviderKeys {

@@ -1,6 +1,6 @@
 #pragma once
-// apns-push-type values, the topic suffix each needs and its payload limit (spec §4.3, §4.4),
-// and the two environments (spec §1).
+// apns-push-type values, the topic suffix each needs and its payload limit
+// (apns-provider-api.md §4.3, §4.4), and the two environments (§1).
 #include <cstddef>
 #include <optional>
 #include <string_view>
@@ -32,7 +32,7 @@ std::optional<PushType> parse_push_type(std::string_view text);
 std::string_view topic_suffix(PushType type);
 
 // A topic split into its bundle id and the push type its recognised suffix belongs to
-// (spec §4.3 mock rule); `suffix_type` is empty for a bare bundle topic.
+// (apns-provider-api.md §4.3 mock rule); `suffix_type` is empty for a bare bundle topic.
 struct TopicParts {
   std::string_view bundle_id;
   std::optional<PushType> suffix_type;
@@ -40,10 +40,11 @@ struct TopicParts {
 TopicParts split_topic(std::string_view topic);
 
 // The type a request without apns-push-type is taken to be: from the topic's suffix, else alert
-// (spec §4.3, "Header absent").
+// (apns-provider-api.md §4.3, "Header absent").
 PushType infer_push_type(std::string_view topic);
 
-// Largest body accepted: 5120 bytes for voip, 4096 for every other type (spec §4.4).
+// Largest body accepted: 5120 bytes for voip, 4096 for every other type
+// (apns-provider-api.md §4.4).
 std::size_t payload_limit(PushType type);
 
 } // namespace mock_apns

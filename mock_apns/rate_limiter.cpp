@@ -42,7 +42,8 @@ bool RateLimiter::allow(std::string_view token, core::TimePoint now, std::uint32
   if (burst == 0) {
     return true;
   }
-  // Tokens compare case-insensitively (spec §8); the hash must agree, so fold case first.
+  // Tokens compare case-insensitively (apns-provider-api.md §8); the hash must agree, so fold case
+  // first.
   char folded[512];
   if (token.size() > sizeof folded) {
     token = token.substr(0, sizeof folded);

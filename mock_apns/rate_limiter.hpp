@@ -1,7 +1,7 @@
 #pragma once
-// Per-device-token request counting for TooManyRequests (spec §9, §5.4): more than `burst`
-// requests to one token within `window`. Sharded by token; thread-safe; memory is bounded by
-// dropping windows that have ended.
+// Per-device-token request counting for TooManyRequests (apns-provider-api.md §9, §5.4): more than
+// `burst` requests to one token within `window`. Sharded by token; thread-safe; memory is bounded
+// by dropping windows that have ended.
 #include "core/clock.hpp"
 
 #include <chrono>

@@ -39,20 +39,22 @@ enum class Reason {
   InternalServerError,
   ServiceUnavailable,
   Shutdown,
-  BadPayload, // mock-only (spec §4.4, strictJson): never sent by Apple
+  BadPayload, // mock-only (apns-provider-api.md §4.4, strictJson): never sent by Apple
 };
 
 inline constexpr int kReasonCount = static_cast<int>(Reason::BadPayload) + 1;
 
 // Apple's table spells it BadEnvironmentKeyIdInToken; APNs has been seen sending
-// BadEnvironmentKeyInToken (spec §5.4, notes). The mock sends the observed one by default.
+// BadEnvironmentKeyInToken (apns-provider-api.md §5.4, notes). The mock sends the observed one by
+// default.
 enum class ReasonSpelling { Observed, Documented };
 
 int reason_status(Reason reason);
 std::string_view reason_text(Reason reason, ReasonSpelling spelling = ReasonSpelling::Observed);
 // Inverse of reason_text; both spellings of BadEnvironmentKeyIdInToken are recognised.
 std::optional<Reason> parse_reason(std::string_view text);
-// Apple's retry guidance (spec §5.4 notes): false for reasons a provider must never retry.
+// Apple's retry guidance (apns-provider-api.md §5.4 notes): false for reasons a provider must never
+// retry.
 bool reason_is_retryable(Reason reason);
 
 } // namespace mock_apns

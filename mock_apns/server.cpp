@@ -44,15 +44,17 @@ struct Server::Impl {
     o.idle_timeout = s.connection_idle_timeout;
     o.stream_idle_timeout = s.stream_idle_timeout;
     // Bodies over the largest APNs limit still reach validation, which answers
-    // PayloadTooLarge itself (spec §4.4); far larger ones are cut off by the transport.
+    // PayloadTooLarge itself (apns-provider-api.md §4.4); far larger ones are cut off by the
+    // transport.
     o.max_request_body = std::size_t{64} << 10;
     net::TlsServerConfig tls;
     tls.certificate_chain_file = options.certificate_chain_file;
     tls.private_key_file = options.private_key_file;
     tls.client_ca_file = options.client_ca_file;
     // Never Require: APNs completes the handshake of a client without a certificate and treats
-    // it as a token connection (spec §2), so a certificate-only mock answers its requests 403
-    // MissingProviderToken; a certificate from another CA fails the handshake (spec §5.4).
+    // it as a token connection (apns-provider-api.md §2), so a certificate-only mock answers its
+    // requests 403 MissingProviderToken; a certificate from another CA fails the handshake
+    // (apns-provider-api.md §5.4).
     tls.client_certificates =
         options.certificate_auth ? net::ClientCertMode::Request : net::ClientCertMode::None;
     o.tls = tls;

@@ -1,7 +1,7 @@
 #pragma once
-// The APNs mock as a running server: a sandbox and a production listener (spec §1), each HTTP/2
-// over TLS, answering as APNs does, publishing accepted pushes and journaling every request.
-// Start it in-process on ephemeral ports from a test, or through `voipsim mock-apns`.
+// The APNs mock as a running server: a sandbox and a production listener (apns-provider-api.md §1),
+// each HTTP/2 over TLS, answering as APNs does, publishing accepted pushes and journaling every
+// request. Start it in-process on ephemeral ports from a test, or through `voipsim mock-apns`.
 #include "core/clock.hpp"
 #include "core/result.hpp"
 #include "mock_apns/delivery.hpp"
@@ -28,8 +28,8 @@ struct ServerOptions {
   std::string certificate_chain_file; // the mock's TLS certificate (PEM), e.g. server.pem
   std::string private_key_file;       // its key
   std::string client_ca_file;         // CAs provider certificates must chain to, e.g. ca-bundle.pem
-  bool certificate_auth = true;       // ask for client certificates (spec §7)
-  bool token_auth = true; // accept provider tokens (spec §6); false: 403 InvalidProviderToken
+  bool certificate_auth = true;       // ask for client certificates (apns-provider-api.md §7)
+  bool token_auth = true; // accept provider tokens (§6); false: 403 InvalidProviderToken
   Settings settings;
   core::Clock* clock = nullptr; // null: the system clock; must outlive the server
   std::size_t threads = 1;      // I/O threads per listener
@@ -65,9 +65,9 @@ public:
   DeliveryFeed& feed(); // recent deliveries, for consumers in other processes
   const LatencyHistogram& latency() const;
   net::ServerStats listener_stats(Environment env) const;
-  // The device that owns `token` went offline or came back (spec §9): while it is offline,
-  // accepted pushes for it are kept instead of published; coming back publishes those still
-  // valid. Returns how many were published.
+  // The device that owns `token` went offline or came back (apns-provider-api.md §9): while it is
+  // offline, accepted pushes for it are kept instead of published; coming back publishes those
+  // still valid. Returns how many were published.
   std::size_t set_reachable(std::string_view token, bool reachable);
   const HeldPushes& held() const;
   // Forgets tokens' rate windows, faults and the journal (keys and tokens stay).

@@ -16,7 +16,7 @@ namespace {
 
 constexpr std::size_t kShardBits = 6;
 constexpr std::size_t kShardCount = std::size_t{1} << kShardBits;
-constexpr std::size_t kShortHex = 64; // today's tokens: 32 bytes (spec §8), stored as bytes
+constexpr std::size_t kShortHex = 64; // 32-byte tokens (apns-provider-api.md §8), stored as bytes
 constexpr std::size_t kMaxHex = 400;
 constexpr std::size_t kMaxTopic = 255;
 constexpr std::size_t kChunkEntries = 4096;

@@ -1,7 +1,8 @@
 #pragma once
-// The device tokens APNs knows, per environment and topic, with their state (spec §8). Sized for
-// millions of tokens: a 64-hex-digit token costs about 50 bytes. Sharded, so concurrent pushes
-// to different tokens never wait for each other. All members are thread-safe.
+// The device tokens APNs knows, per environment and topic, with their state
+// (apns-provider-api.md §8). Sized for millions of tokens: a 64-hex-digit token costs about 50
+// bytes. Sharded, so concurrent pushes to different tokens never wait for each other. All members
+// are thread-safe.
 #include "core/result.hpp"
 #include "mock_apns/push_type.hpp"
 
@@ -24,10 +25,11 @@ struct TokenRecord {
   Environment environment = Environment::Sandbox;
   std::string topic; // "<bundle>" for alert tokens, "<bundle>.voip" for PushKit tokens
   TokenState state = TokenState::Active;
-  std::int64_t timestamp_ms = 0; // when the state was set: the 410 `timestamp` (spec §5.3)
+  std::int64_t timestamp_ms = 0; // when the state was set: the 410 `timestamp` (§5.3)
 };
 
-// Accepted device-token text (spec §8): even-length hex, `min_hex` to `max_hex` digits.
+// Accepted device-token text (apns-provider-api.md §8): even-length hex, `min_hex` to `max_hex`
+// digits.
 struct TokenSyntax {
   std::size_t min_hex = 64;
   std::size_t max_hex = 200;

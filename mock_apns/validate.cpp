@@ -43,7 +43,8 @@ public:
   }
 
   Verdict run() {
-    // Echoed on every answer, errors found before the apns-id step included (spec §5.2).
+    // Echoed on every answer, errors found before the apns-id step included
+    // (apns-provider-api.md §5.2).
     const RequestField* id = field(ApnsId);
     apns_id_valid_ = id != nullptr && core::Uuid::parse(id->value).has_value();
     if (apns_id_valid_) {
@@ -116,7 +117,8 @@ private:
   }
 
   // APNs refuses a certificate of the wrong environment for the whole connection, before any
-  // stream is processed (spec §3.4, V61/V62); perStreamCertEnvErrors answers per stream instead.
+  // stream is processed (apns-provider-api.md §3.4, V61/V62); perStreamCertEnvErrors answers per
+  // stream instead.
   bool certificate_environment_goaway() {
     const pki::ProviderIdentity* id = auth_.identity();
     if (settings_.per_stream_cert_env_errors || id == nullptr || environment_allowed(*id)) {
@@ -242,7 +244,8 @@ private:
     while (!jwt.empty() && jwt.front() == ' ') {
       jwt.remove_prefix(1);
     }
-    // Apple writes "bearer"; the scheme word is taken case-insensitively (spec §4.2).
+    // Apple writes "bearer"; the scheme word is taken case-insensitively
+    // (apns-provider-api.md §4.2).
     constexpr std::string_view kBearer = "bearer";
     const bool bearer = core::equal_ignoring_case(scheme, kBearer);
     if (!bearer || jwt.empty()) {
@@ -369,8 +372,8 @@ private:
     return true;
   }
 
-  // Spec §6.4: after a team-scoped key, any team-scoped key of the team; after a topic-specific
-  // key K, only K and its related key.
+  // apns-provider-api.md §6.4: after a team-scoped key, any team-scoped key of the team; after a
+  // topic-specific key K, only K and its related key.
   static bool related(const ProviderKey& first, const ProviderKey& next) {
     const auto& a = first.spec();
     const auto& b = next.spec();
@@ -417,7 +420,8 @@ private:
     return true;
   }
 
-  // Spec §7.4: exactly the topics the certificate lists; a single one is the default.
+  // apns-provider-api.md §7.4: exactly the topics the certificate lists; a single one is the
+  // default.
   bool certificate_topic(const RequestField* header) {
     const auto& topics = auth_.identity()->topics;
     if (header == nullptr) {
@@ -464,7 +468,8 @@ private:
                         std::string(push_type_name(*parts.suffix_type)) + " pushes");
     }
     verdict_.push_type = *type;
-    // Spec §7.4 rule 4: types whose topics certificates never list need that topic listed.
+    // apns-provider-api.md §7.4 rule 4: types whose topics certificates never list need that topic
+    // listed.
     const std::string_view suffix = topic_suffix(*type);
     if (auth_.uses_certificate() && !suffix.empty() && !parts.suffix_type) {
       const std::string needed = std::string(parts.bundle_id) + std::string(suffix);

@@ -47,14 +47,14 @@ struct ValidationContext {
   Faults* faults = nullptr;
   core::TimePoint now;
   // False on a mock serving certificate auth only: a connection without a certificate is still
-  // a token connection (spec §2), but no provider token is good on it.
+  // a token connection (apns-provider-api.md §2), but no provider token is good on it.
   bool token_auth = true;
 };
 
 struct Verdict {
   std::optional<Reason> reason; // empty: accepted (200)
   int status = 200;
-  std::optional<std::int64_t> timestamp_ms; // 410 only (spec §5.3)
+  std::optional<std::int64_t> timestamp_ms; // 410 only (apns-provider-api.md §5.3)
   // For the journal: on a rejection, the plain-language cause and fix; on an accepted request,
   // a warning or empty. Never sent to the client (the APNs response stays byte-faithful).
   std::string cause;
@@ -68,12 +68,12 @@ struct Verdict {
   int priority = 10;
   std::optional<std::int64_t> expiration; // apns-expiration, seconds; absent: store per policy
   std::string_view collapse_id;
-  bool invalid_payload = false; // body not a JSON object, accepted (spec §4.4)
+  bool invalid_payload = false; // body not a JSON object, accepted (apns-provider-api.md §4.4)
   std::string_view team_id;     // token connections: the bound team
 
   // What the connection must do besides answering.
-  bool raise_stream_limit = false;             // the first valid provider token (spec §3.2)
-  bool goaway_instead_of_response = false;     // BadCertificateEnvironment as GOAWAY (spec §3.4)
+  bool raise_stream_limit = false;             // the first valid provider token (§3.2)
+  bool goaway_instead_of_response = false;     // BadCertificateEnvironment as GOAWAY (§3.4)
   std::optional<Reason> goaway_after_response; // fault injection (spec V71)
   bool drop_connection = false;                // fault injection: no answer, connection cut
   std::chrono::milliseconds delay{0};          // fault injection

@@ -34,7 +34,7 @@ const std::string kDeviceHelpText =
                       [--start foreground|background|not-running] [--device-id ID] [--seed N]
                       [--mock-admin-secret-file FILE] [--pipeline-secret-file FILE]
 
-Runs one simulated iPhone with one app (spec/pushkit-callkit.md) against a running
+Runs one simulated iPhone with one app (docs/spec/pushkit-callkit.md) against a running
 'voipsim mock-apns': the app registers with PushKit, the VoIP token is issued at the mock for
 the app's bundle id and environment, and every push the mock accepts for that token is
 delivered to the device, which applies iOS's rules (wake or launch the app, the CallKit report,

@@ -28,9 +28,10 @@ const char* const kMockApnsHelp =
                          [--record FILE] [--admin-secret-file FILE] [--allow-host NAME]...
 
 Runs a local mock of Apple's APNs provider API (HTTP/2 over TLS): a sandbox and a production
-listener that answer exactly as APNs does (spec/apns-provider-api.md), and an admin API (plain
-HTTP/1.1, JSON) to seed tokens and keys, read the journal, verify, inject faults and follow
-deliveries. With no flags it makes its own PKI in a temporary folder and picks free ports.
+listener that answer exactly as APNs does (docs/spec/apns-provider-api.md), and an admin API
+(plain HTTP/1.1, JSON) to seed tokens and keys, read the journal, verify, inject faults and
+follow deliveries. With no flags it makes its own PKI in a temporary folder and picks free
+ports.
 
 When ready it prints one JSON line to stdout:
   {"event":"ready","sandbox":"127.0.0.1:P1","production":"127.0.0.1:P2","admin":"127.0.0.1:P3","pki":"DIR"}
@@ -73,10 +74,10 @@ Options:
                            {"token":"<hex>","environment":"sandbox|production",
                             "topic":"<bundle>[.voip]","state":"active|unregistered|expired",
                             "timestamp":<ms>}
-  --config FILE            JSON object of settings by their spec names (spec §10), e.g.
-                           {"perTokenBurst":0,"envKeyReasonSpelling":"documented",
-                            "perStreamCertEnvErrors":true,"strictJson":true,
-                            "connectionIdleTimeout":3600}; durations are in seconds.
+  --config FILE            JSON object of settings by their names in apns-provider-api.md §10,
+                           e.g. {"perTokenBurst":0,"envKeyReasonSpelling":"documented",
+                                 "perStreamCertEnvErrors":true,"strictJson":true,
+                                 "connectionIdleTimeout":3600}; durations are in seconds.
                            GET /v1/settings on the admin API lists every one with its value.
   --seed N                 generated apns-ids repeat for the same seed (default: random)
   --threads N              I/O threads per listener (default 1)

@@ -21,8 +21,8 @@ const char* const kPipelineHelp =
                         [--retry-delay MS] [--max-retries N] [--max-in-flight N]
                         [--api-secret-file FILE] [--allow-host NAME]...
 
-Runs the IM push backend (spec/im-voip-flow.md): a certificate console, setVOIP, presence, and
-a message service that sends a VoIP push over HTTP/2 to the receiver's APNs environment when
+Runs the IM push backend (docs/spec/im-voip-flow.md): a certificate console, setVOIP, presence,
+and a message service that sends a VoIP push over HTTP/2 to the receiver's APNs environment when
 the receiver is offline, with a durable outbox in SQLite. Its API is JSON over HTTP/1.1:
   POST /v1/console/certificates {"name","p12_base64","password"}
                                    -> {"development_id":N,"production_id":M,...}

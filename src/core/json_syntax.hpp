@@ -1,6 +1,6 @@
 #pragma once
 // JSON syntax checks that build nothing: the hot path only needs to know whether a payload is a
-// JSON object (spec §4.4), not what is in it.
+// JSON object (apns-provider-api.md §4.4), not what is in it.
 #include <string_view>
 
 namespace core {

@@ -23,7 +23,7 @@ namespace net {
 struct GoawayInfo {
   std::int32_t last_stream_id = 0;
   std::uint32_t error_code = 0;
-  std::string debug_data; // APNs puts {"reason":"..."} here (spec §3.4)
+  std::string debug_data; // APNs puts {"reason":"..."} here (apns-provider-api.md §3.4)
 };
 
 // Why a request ended without a response. The dispatcher decides on `code`, `cause`, `tls_alert`

@@ -245,7 +245,7 @@ struct H2Session::Impl {
     if (hd->stream_id < s.highest_request_id && s.was_skipped(hd->stream_id))
       nghttp2_session_terminate_session(session, NGHTTP2_PROTOCOL_ERROR);
     // A new stream beyond the acknowledged limit: nghttp2 would end the session with its own
-    // text; the handler chooses it here (APNs has its own words, spec §3.2).
+    // text; the handler chooses it here (APNs has its own words, apns-provider-api.md §3.2).
     const std::size_t open_requests = s.all_streams.size() - s.spare.size();
     if (hd->stream_id > s.highest_request_id &&
         open_requests >=

@@ -17,7 +17,7 @@ using Headers = std::vector<Header>;
 
 // The first value of `name` in `headers`, or nullptr.
 const std::string* find_header(const Headers& headers, std::string_view name);
-// How many times `name` occurs (APNs rejects a repeated header, spec §4.2).
+// How many times `name` occurs (APNs rejects a repeated header, apns-provider-api.md §4.2).
 std::size_t count_header(const Headers& headers, std::string_view name);
 
 // Who is on the other end of a server connection; fixed for the connection's lifetime.

@@ -82,7 +82,8 @@ public:
       return;
     }
     // From inside the HandlerFactory the session has not started: the value goes into the
-    // initial SETTINGS (APNs advertises 1 on token connections from the start, spec §3.2).
+    // initial SETTINGS (APNs advertises 1 on token connections from the start,
+    // apns-provider-api.md §3.2).
     if (!handler_) {
       settings_.max_concurrent_streams = max_streams;
       return;

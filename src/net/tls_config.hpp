@@ -32,7 +32,8 @@ struct TlsClientConfig {
   std::string private_key_pem;
   // Name for SNI and for checking the server certificate; empty: the client's host.
   std::string server_name;
-  // Offered via ALPN. Empty offers no ALPN at all, as some APNs clients do (spec §2).
+  // Offered via ALPN. Empty offers no ALPN at all, as some APNs clients do
+  // (apns-provider-api.md §2).
   std::vector<std::string> alpn = {"h2"};
   // The newest version offered. Tls12 behaves as older clients do: a server's refusal of the
   // client certificate then ends the handshake itself instead of following it.

@@ -14,7 +14,7 @@ namespace ssl = boost::asio::ssl;
 constexpr unsigned char kH2[] = {'h', '2'};
 
 // Picks h2 from the client's ALPN list. Without h2 the handshake fails with the fatal
-// no_application_protocol alert: APNs has no HTTP/1.1 fallback (spec §2).
+// no_application_protocol alert: APNs has no HTTP/1.1 fallback (apns-provider-api.md §2).
 int select_h2(SSL*, const unsigned char** out, unsigned char* outlen, const unsigned char* in,
               unsigned int inlen, void*) {
   for (unsigned int i = 0; i < inlen;) {

@@ -39,7 +39,7 @@ struct ProviderCertificateSpec {
   KeyType key_type = KeyType::Rsa2048;
 };
 
-// What a client certificate allows, read from its fields (spec §7.2–§7.4).
+// What a client certificate allows, read from its fields (apns-provider-api.md §7.2–§7.4).
 struct ProviderIdentity {
   CertificateKind kind = CertificateKind::Other;
   bool development = false; // .6.3.1: may connect to the sandbox

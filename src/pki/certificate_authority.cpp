@@ -110,7 +110,8 @@ core::Result<IssuedCertificate> issue(const Blueprint& bp, X509* issuer_cert,
   return IssuedCertificate{detail::certificate_pem(cert.get()), std::move(*key_pem)};
 }
 
-// The Apple extensions of each kind (spec §7.2; fixtures C_DEV, C_PROD, C_UNIV, C_VOIP).
+// The Apple extensions of each kind (apns-provider-api.md §7.2; fixtures C_DEV, C_PROD, C_UNIV,
+// C_VOIP).
 core::Result<std::vector<CustomExtension>> apple_extensions(CertificateKind kind,
                                                             const std::string& bundle) {
   const CustomExtension dev{kOidDevelopment, der_null()};

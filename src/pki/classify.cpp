@@ -65,7 +65,8 @@ core::Result<ProviderIdentity> read_fields(X509* cert) {
       id.bundle_id.resize(id.bundle_id.size() - 5);
   }
 
-  // Allowed topics (spec §7.4): the .6.3.6 list, else the .6.3.4 list, else the UID.
+  // Allowed topics (apns-provider-api.md §7.4): the .6.3.6 list, else the .6.3.4 list, else the
+  // UID.
   if (auto topics = extension_value(cert, kOidTopics)) {
     auto entries = decode_topics_extension(*topics);
     if (!entries) return core::Unexpected(entries.error());

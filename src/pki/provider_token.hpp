@@ -34,7 +34,7 @@ core::Result<std::string> make_provider_token(std::string_view private_key_pem,
 core::Result<ProviderToken> parse_provider_token(std::string_view jwt);
 
 struct TokenTimeRules {
-  std::chrono::seconds max_age{3600};        // older is TokenExpired (spec §6.3: > 3600 s)
+  std::chrono::seconds max_age{3600};        // older is TokenExpired (§6.3: > 3600 s)
   std::chrono::seconds max_future_skew{300}; // further ahead is TokenIssuedInFuture (mock rule)
 };
 

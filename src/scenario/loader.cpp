@@ -236,7 +236,7 @@ std::vector<std::pair<std::string, std::string>> registration_states() {
 std::string reason(const Reader& r, const YAML::Node& node, const std::string& what) {
   const std::string t = r.text(node, what);
   return r.checked(node, what, mock_apns::parse_reason(t).has_value(),
-                   "a reason of apns-provider-api.md §5.2, e.g. BadDeviceToken, Unregistered, "
+                   "a reason of apns-provider-api.md §5.4, e.g. BadDeviceToken, Unregistered, "
                    "ServiceUnavailable");
 }
 

@@ -178,11 +178,11 @@ TEST(MockApnsCli, AnAdminApiBeyondLoopbackWithoutASecretIsWarnedAbout) {
   EXPECT_TRUE(event_line(guarded.output(), "warning").is_null()) << guarded.output();
 }
 
-// Issue #8 "Security", spec §2 and §5.4: with --auth cert, a client without a certificate is a
-// token connection, as at APNs: 403 MissingProviderToken, and InvalidProviderToken for a JWT even
-// signed with the mock's own key. A certificate from another CA fails the TLS handshake, both a
-// plain one and one shaped exactly like the mock's own (a fake Apple CA of the same names, made
-// now with other keys); no request of theirs reaches the journal.
+// Issue #8 "Security", apns-provider-api.md §2 and §5.4: with --auth cert, a client without a
+// certificate is a token connection, as at APNs: 403 MissingProviderToken, and InvalidProviderToken
+// for a JWT even signed with the mock's own key. A certificate from another CA fails the TLS
+// handshake, both a plain one and one shaped exactly like the mock's own (a fake Apple CA of the
+// same names, made now with other keys); no request of theirs reaches the journal.
 TEST(MockApnsCli, CertificateOnlyAuthRefusesWhatApnsRefuses) {
   ASSERT_FALSE(support::find_program("curl").empty()) << "curl is missing: run scripts/setup.sh";
   support::TempDir dir;

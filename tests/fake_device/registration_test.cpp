@@ -157,7 +157,8 @@ TEST_F(DeviceTest, Registration2_RotateTokenRetiresTheOldOne) {
 class SetVoipTest : public ImServerDeviceTest {};
 
 // §2.3 / §7.4 Registration 2: the app hears of a token rotated while it was not running through
-// didUpdate once its next process creates the registry; logged in, it reports it (§3.2).
+// didUpdate once its next process creates the registry; logged in, it reports it
+// (im-voip-flow.md §3.2).
 TEST_F(SetVoipTest, Registration2_TokenRotatedWhileNotRunningIsReportedAtTheNextLaunch) {
   install_and_register();
   ASSERT_EQ(server_.accepted.size(), 1u);

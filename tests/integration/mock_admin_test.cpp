@@ -244,8 +244,8 @@ TEST_F(AdminApi, DeliveriesArriveByLongPollAndEventStream) {
   EXPECT_NE(stream.output().find(kToken), std::string::npos);
 }
 
-// Store and forward (spec §9): an offline device's pushes are accepted (200) but kept, the latest
-// per topic, and published when the device is back.
+// Store and forward (apns-provider-api.md §9): an offline device's pushes are accepted (200) but
+// kept, the latest per topic, and published when the device is back.
 TEST_F(AdminApi, PushesToAnUnreachableDeviceAreHeldAndDeliveredOnReconnect) {
   ASSERT_EQ(call("POST", "/v1/tokens", add_token_body()).status, 200);
   const std::string token_path = std::string("/v1/tokens/") + kToken;

@@ -1,7 +1,7 @@
-// Every request-level vector of spec §11.2 over TLS against a running mock: single requests with
-// curl --http2 (a real client, a fresh connection each), multi-request vectors and connection-
-// level answers (GOAWAY) with our own client on one connection, the virtual clock advanced
-// between requests.
+// Every request-level vector of apns-provider-api.md §11.2 over TLS against a running mock: single
+// requests with curl --http2 (a real client, a fresh connection each), multi-request vectors and
+// connection- level answers (GOAWAY) with our own client on one connection, the virtual clock
+// advanced between requests.
 #include "core/uuid.hpp"
 #include "integration/mock_fixture.hpp"
 #include "integration/test_server.hpp"
@@ -160,7 +160,7 @@ bool is_upper_case_uuid(const std::string& text) {
          std::none_of(text.begin(), text.end(), [](char c) { return c >= 'a' && c <= 'f'; });
 }
 
-// Status, reason, timestamp and headers as spec §5 describes them.
+// Status, reason, timestamp and headers as apns-provider-api.md §5 describes them.
 void check_answer(const SpecVector& vector, const Step& step, const WireResponse& got) {
   const auto& want = vector.expected;
   ASSERT_TRUE(got.failure.empty()) << got.failure;
@@ -234,7 +234,8 @@ TEST_P(MockConformance, AnswersAsTheSpecSays) {
   ASSERT_FALSE(journal.empty());
   EXPECT_EQ(journal.back().status, vector.expected.status) << journal.back().cause;
   if (vector.expected.goaway) {
-    // Spec §3.4 / V61: GOAWAY NO_ERROR, last-stream-id 0, {"reason":...}; no stream response.
+    // apns-provider-api.md §3.4 / V61: GOAWAY NO_ERROR, last-stream-id 0, {"reason":...}; no stream
+    // response.
     ASSERT_TRUE(last.goaway) << "no GOAWAY; response status " << last.status;
     EXPECT_EQ(last.goaway->last_stream_id, 0);
     EXPECT_EQ(last.goaway->error_code, 0u);

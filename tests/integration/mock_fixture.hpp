@@ -1,7 +1,7 @@
 #pragma once
-// A mock_apns::Server on ephemeral loopback ports for one test, loaded with the spec §11.1
-// fixtures, on a virtual clock at NOW; plus the files real clients need (CA, client
-// certificates of §11.1 as PEM files).
+// A mock_apns::Server on ephemeral loopback ports for one test, loaded with the
+// apns-provider-api.md §11.1 fixtures, on a virtual clock at NOW; plus the files real clients need
+// (CA, client certificates of §11.1 as PEM files).
 #include "core/clock.hpp"
 #include "mock_apns/server.hpp"
 #include "spec_world.hpp"

@@ -1,6 +1,6 @@
-// The frame-level vectors of spec §11.2 (V68, V71–V78) and broken HTTP/2 against a running mock:
-// nghttp shows the SETTINGS frames, openssl s_client carries raw frames and refused handshakes,
-// our client offers no ALPN and watches for GOAWAY.
+// The frame-level vectors of apns-provider-api.md §11.2 (V68, V71–V78) and broken HTTP/2 against a
+// running mock: nghttp shows the SETTINGS frames, openssl s_client carries raw frames and refused
+// handshakes, our client offers no ALPN and watches for GOAWAY.
 #include "integration/mock_fixture.hpp"
 #include "integration/test_server.hpp"
 #include "net/client.hpp"
@@ -25,8 +25,8 @@ std::string port_text(MockFixture& mock, Environment env) {
   return std::to_string(mock.port(env));
 }
 
-// nghttp -nv with request R (spec §11.1) on a connection with `certificate`: every frame it
-// sends and receives, as text.
+// nghttp -nv with request R (apns-provider-api.md §11.1) on a connection with `certificate`: every
+// frame it sends and receives, as text.
 support::ProcessResult nghttp_r(MockFixture& mock, const std::string& certificate) {
   support::TempDir dir;
   std::vector<std::string> argv = {"nghttp", "-nv",
@@ -272,7 +272,7 @@ public:
     };
     client_ = std::make_unique<net::Client>(io_, o);
   }
-  // Request R, to `token` (spec §11.1's T_VOIP_SBX by default).
+  // Request R, to `token` (apns-provider-api.md §11.1's T_VOIP_SBX by default).
   net::ResponseResult send_r(const std::string& token = kVoipToken) {
     net::Request r;
     r.method = "POST";
@@ -319,8 +319,9 @@ TEST_F(MockFrames, V68_IdleConnectionGetsGoawayIdleTimeout) {
   connection.expect_goaway("IdleTimeout");
 }
 
-// Error throttling (spec §3.2, a setting): after errorBudget consecutive non-410 4xx answers
-// the connection is closed with GOAWAY carrying the last reason; a 200 resets the count.
+// Error throttling (apns-provider-api.md §3.2, a setting): after errorBudget consecutive non-410
+// 4xx answers the connection is closed with GOAWAY carrying the last reason; a 200 resets the
+// count.
 TEST_F(MockFrames, ErrorThrottlingClosesAConnectionAfterItsErrorBudget) {
   MockFixture mock([](mock_apns::ServerOptions& o) {
     o.settings.error_throttling = true;
@@ -360,7 +361,7 @@ TEST_F(MockFrames, V71_ShutdownFaultAnswersThenSendsGoaway) {
 
 // Graceful stop with a request in flight (held by a latency fault on the virtual clock): the
 // client gets GOAWAY {"reason":"Shutdown"}, the held request is still answered, then the mock
-// closes (spec §3.4, §5.4 Shutdown).
+// closes (apns-provider-api.md §3.4, §5.4 Shutdown).
 TEST_F(MockFrames, StoppingTheMockSendsGoawayShutdownAndFinishesInFlightRequests) {
   MockFixture mock;
   mock_apns::FaultRule hold;

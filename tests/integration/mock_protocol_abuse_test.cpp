@@ -247,8 +247,8 @@ TEST_F(MockProtocolAbuse, BrokenPingsGetTheirErrorCodes) {
   expect_mock_still_serves();
 }
 
-// §5.1.2 and spec §3.2: a stream beyond the acknowledged MAX_CONCURRENT_STREAMS ends the
-// connection with GOAWAY PROTOCOL_ERROR and APNs' words.
+// RFC 9113 §5.1.2 and apns-provider-api.md §3.2: a stream beyond the acknowledged
+// MAX_CONCURRENT_STREAMS ends the connection with GOAWAY PROTOCOL_ERROR and APNs' words.
 TEST(MockStreamLimit, AStreamBeyondTheLimitGetsApnsGoaway) {
   MockFixture mock([](mock_apns::ServerOptions& o) { o.settings.max_concurrent_streams = 3; });
   auto conn = open_connection(mock);
@@ -306,8 +306,8 @@ TEST(MockFlowControl, DataBeyondTheAdvertisedWindowIsAFlowControlError) {
 }
 
 // A body far over the window and the 5,120-byte payload limit: the mock reads and drops it
-// (the window reopens as it reads), answers 413 PayloadTooLarge as APNs does (spec §4.4) and
-// the connection goes on.
+// (the window reopens as it reads), answers 413 PayloadTooLarge as APNs does
+// (apns-provider-api.md §4.4) and the connection goes on.
 TEST_F(MockProtocolAbuse, AHugeBodyIsReadAndDroppedNotKept) {
   auto conn = connect();
   std::string frames = push_headers(1);
@@ -448,8 +448,8 @@ TEST_F(MockProtocolAbuse, StreamErrorsOfTheMessageRules) {
       << "a malformed request is no push";
 }
 
-// §8.2.1 and spec §3.3: an upper-case field name makes the request malformed: RST_STREAM
-// PROTOCOL_ERROR, and the connection goes on.
+// RFC 9113 §8.2.1 and apns-provider-api.md §3.3: an upper-case field name makes the request
+// malformed: RST_STREAM PROTOCOL_ERROR, and the connection goes on.
 TEST_F(MockProtocolAbuse, AnUpperCaseHeaderNameResetsTheStream) {
   auto conn = connect();
   conn->send(h2::frame(h2::HEADERS, h2::END_HEADERS, 1, push_header_block({{"Apns-Id", "x"}})) +

@@ -118,7 +118,7 @@ TEST(Lifecycle, IdleConnectionGetsGoawayWithTheHandlersReason) {
 }
 
 // Closes every connection on its first request, like APNs for a certificate of the wrong
-// environment (spec §3.4): GOAWAY with last-stream-id 0 and a JSON reason.
+// environment (apns-provider-api.md §3.4): GOAWAY with last-stream-id 0 and a JSON reason.
 struct WrongEnvironmentHandler final : net::Handler {
   explicit WrongEnvironmentHandler(net::ConnectionHandle c) : connection(std::move(c)) {}
   void on_request(net::Request&&, net::Responder) override {
@@ -152,7 +152,7 @@ TEST(Lifecycle, HandlerCanCloseTheConnectionWithGoawayBeforeAnyStream) {
 }
 
 // Starts at MAX_CONCURRENT_STREAMS 1 and raises it on the first request, as APNs does after
-// the first valid provider token (spec §3.2); holds requests until released.
+// the first valid provider token (apns-provider-api.md §3.2); holds requests until released.
 struct RaisingHandler final : net::Handler {
   RaisingHandler(net::ConnectionHandle c, HeldRequests& h, net::HandlerFactory f)
       : connection(std::move(c)), held(h), hold(f(net::PeerInfo{}, connection)) {}

@@ -1,5 +1,5 @@
-// TLS policy of the listener (spec §2) and of our client: TLS >= 1.2, ALPN h2 or nothing,
-// certificate and name checks.
+// TLS policy of the listener (apns-provider-api.md §2) and of our client: TLS >= 1.2, ALPN h2 or
+// nothing, certificate and name checks.
 
 #include "integration/test_server.hpp"
 #include "net/error.hpp"

@@ -1,4 +1,4 @@
-// Store and forward (spec §9) on the virtual clock.
+// Store and forward (apns-provider-api.md §9) on the virtual clock.
 #include "mock_apns/held_pushes.hpp"
 
 #include <gtest/gtest.h>

@@ -13,7 +13,7 @@
 namespace mock_apns {
 namespace {
 
-// spec §5.4, status column.
+// apns-provider-api.md §5.4, status column.
 TEST(Reason, StatusAndSpellingMatchTheSpecTable) {
   const std::pair<const char*, int> table[] = {{"BadCollapseId", 400},
                                                {"BadDeviceToken", 400},

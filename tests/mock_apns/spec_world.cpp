@@ -26,7 +26,7 @@ struct KeyRow {
   bool revoked;
 };
 
-// spec §11.1, "Keys".
+// apns-provider-api.md §11.1, "Keys".
 constexpr KeyRow kKeys[] = {
     {"KB00000001", kTeamA, KeyKind::TeamScoped, true, true, "", "", false},
     {"KS00000001", kTeamA, KeyKind::TeamScoped, true, false, "", "", false},

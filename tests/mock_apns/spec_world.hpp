@@ -19,7 +19,7 @@
 
 namespace mock_apns_test {
 
-inline constexpr std::int64_t kNowSeconds = 1767225600; // spec §11.1 NOW
+inline constexpr std::int64_t kNowSeconds = 1767225600; // apns-provider-api.md §11.1 NOW
 inline constexpr const char* kTeamA = "TEAMA12345";
 inline constexpr const char* kTeamB = "TEAMB67890";
 inline constexpr const char* kVoipTopic = "com.example.imapp.voip";
@@ -38,7 +38,7 @@ inline constexpr const char* T_EXP_SBX =
 inline constexpr const char* T_OTHER_SBX =
     "ac1db5ce44f9a1a32d92810177698cb8e0a84da9378facc67ce423db92950253";
 
-// How to make a request's provider token (spec §11.1 JWT(k, iat)).
+// How to make a request's provider token (apns-provider-api.md §11.1 JWT(k, iat)).
 struct JwtSpec {
   std::string kid = "KB00000001";
   std::int64_t iat_offset = -60;        // seconds relative to NOW

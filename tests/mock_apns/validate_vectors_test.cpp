@@ -1,4 +1,4 @@
-// Every request-level vector of spec §11.2 through the pure validation function.
+// Every request-level vector of apns-provider-api.md §11.2 through the pure validation function.
 #include "core/encoding.hpp"
 #include "core/uuid.hpp"
 #include "mock_apns/faults.hpp"
@@ -136,7 +136,8 @@ SpecVector single(TestRequest request, std::string certificate = "") {
 }
 
 TEST(ValidationRules, TokenOnlyPushTypesNeedTheirTopicListedOnCertificateConnections) {
-  // Spec §7.4 rule 4: location to the bare bundle topic on a certificate connection.
+  // apns-provider-api.md §7.4 rule 4: location to the bare bundle topic on a certificate
+  // connection.
   const Verdict v = run_one(single(R().set("apns-push-type", "location")
                                        .set("apns-topic", "com.example.imapp")
                                        .token(T_APNS_SBX),
@@ -175,8 +176,8 @@ TEST(ValidationRules, RevokingOrRemovingAKeyReachesConnectionsAlreadyUsingIt) {
   }
 }
 
-// Spec §2: a connection without a certificate is a token connection even when the mock serves
-// certificates only; with no token it is MissingProviderToken, with any token Invalid.
+// apns-provider-api.md §2: a connection without a certificate is a token connection even when the
+// mock serves certificates only; with no token it is MissingProviderToken, with any token Invalid.
 TEST(ValidationRules, ACertificateOnlyMockRefusesEveryProviderToken) {
   const std::pair<SpecVector, std::optional<Reason>> cases[] = {
       {single(R().without_authorization()), Reason::MissingProviderToken},

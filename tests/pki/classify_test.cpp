@@ -29,7 +29,7 @@ struct KindCase {
   std::vector<std::string> topics;
 };
 
-// Spec §11.1 fixtures C_DEV, C_PROD, C_UNIV, C_VOIP and the §7.4 topic rules.
+// apns-provider-api.md §11.1 fixtures C_DEV, C_PROD, C_UNIV, C_VOIP and the §7.4 topic rules.
 const KindCase kKinds[] = {
     {CertificateKind::ApnsDevelopment, true, false, "com.example.imapp", {"com.example.imapp"}},
     {CertificateKind::ApnsProduction, false, true, "com.example.imapp", {"com.example.imapp"}},

@@ -1,5 +1,5 @@
 // The files `voipsim certs` writes: every one is read by the real openssl tool and shows the
-// OIDs, UID and topics of spec §7 (issue: PKI acceptance 1).
+// OIDs, UID and topics of apns-provider-api.md §7 (issue: PKI acceptance 1).
 
 #include "pki/classify.hpp"
 #include "pki/credential_set.hpp"

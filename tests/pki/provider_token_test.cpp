@@ -1,5 +1,5 @@
-// Provider tokens (spec §6): tokens signed outside our code verify; every failure has its own
-// error (issue: PKI acceptance 2).
+// Provider tokens (apns-provider-api.md §6): tokens signed outside our code verify; every failure
+// has its own error (issue: PKI acceptance 2).
 
 #include "core/encoding.hpp"
 #include "pki/error.hpp"

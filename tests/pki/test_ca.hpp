@@ -1,6 +1,6 @@
 #pragma once
-// A fake Apple root + WWDR CA and the fixture certificates of spec §11.1 (C_UNIV, C_VOIP,
-// C_DEV, C_PROD, C_BARE), made once per test process with src/pki itself.
+// A fake Apple root + WWDR CA and the fixture certificates of apns-provider-api.md §11.1 (C_UNIV,
+// C_VOIP, C_DEV, C_PROD, C_BARE), made once per test process with src/pki itself.
 
 #include "pki/certificate_authority.hpp"
 
@@ -8,7 +8,7 @@ namespace pki_test {
 
 inline constexpr const char* kBundle = "com.example.imapp";
 inline constexpr const char* kTeam = "TEAMA12345";
-// Spec §11.1: NOW = 2026-01-01T00:00:00Z.
+// apns-provider-api.md §11.1: NOW = 2026-01-01T00:00:00Z.
 inline const core::TimePoint kNow = core::from_unix_seconds(1767225600);
 
 struct TestCa {
