@@ -1,6 +1,6 @@
 #pragma once
-// The one source of time for everything that models APNs, the device and the pipeline
-// (ARCHITECTURE.md, "One clock"). Live runs use SystemClock; replays and tests use VirtualClock,
+// The one source of time for everything that models APNs, the device and the pipeline: nothing
+// reads the system's time directly. Live runs use SystemClock; replays and tests use VirtualClock,
 // which only moves when advanced, so an hour of JWT validity passes in microseconds and the
 // same scenario yields the same timeline every run.
 

@@ -1,6 +1,6 @@
 #include "net/http1_server.hpp"
 
-// Boost 1.74's asio needs <utility> first under g++ 12 in C++20 (STYLE.md, version traps).
+// Boost 1.74's asio needs <utility> first under g++ 12 in C++20.
 #include <array>
 #include <list>
 #include <optional>

@@ -60,8 +60,8 @@ struct Registration {
   std::string reason; // why not active: ENV_OR_TOKEN_INVALID, TOKEN_NOT_VOIP_OR_WRONG_APP, ...
 };
 
-// Every message ends in exactly one terminal state; Pending is the only other one (§4.5,
-// "Nothing is lost" in ARCHITECTURE.md).
+// Every message ends in exactly one terminal state; Pending is the only other one
+// (im-voip-flow.md §4.5): nothing the pipeline takes is lost.
 enum class MessageState {
   Pending,
   Accepted,
