@@ -3,7 +3,9 @@
 // the bearer secret.
 #include "integration/mock_fixture.hpp"
 #include "mock_apns/admin_server.hpp"
+#include "net/http1_client.hpp"
 #include "support/child_process.hpp"
+#include "support/raw_socket.hpp"
 #include "support/temp_dir.hpp"
 #include "support/wait.hpp"
 
@@ -246,6 +248,30 @@ TEST_F(AdminApi, DeliveriesArriveByLongPollAndEventStream) {
 
 // Store and forward (apns-provider-api.md §9): an offline device's pushes are accepted (200) but
 // kept, the latest per topic, and published when the device is back.
+// Issue #26: 2,000 idle sockets and 1,100 delivery streams held open do not lock health out;
+// the streams beyond the limit are told to come back (503, Retry-After) at once.
+TEST_F(AdminApi, HealthAnswersWithinASecondBeside2000IdleSocketsAnd1100DeliveryStreams) {
+  std::vector<support::RawSocket> held;
+  for (int i = 0; i < 2000; ++i) {
+    held.emplace_back(admin_.port());
+    ASSERT_TRUE(held.back().connected()) << "idle socket " << i;
+  }
+  int streaming = 0, busy = 0;
+  for (int i = 0; i < 1100; ++i) {
+    auto& stream = held.emplace_back(admin_.port());
+    ASSERT_TRUE(
+        stream.send_text(support::get_request("/v1/deliveries/stream?after=0", admin_.port())));
+    const std::string head = stream.read_until("\r\n\r\n");
+    streaming += head.rfind("HTTP/1.1 200", 0) == 0 ? 1 : 0;
+    busy += head.rfind("HTTP/1.1 503", 0) == 0 && head.find("Retry-After: 1") != std::string::npos;
+  }
+  EXPECT_EQ(streaming, 1024);
+  EXPECT_EQ(busy, 1100 - 1024);
+  const auto health = net::http1_request({"127.0.0.1", admin_.port()}, "GET", "/v1/health", {}, 1s);
+  ASSERT_TRUE(health) << health.error().message();
+  EXPECT_EQ(health->status, 200);
+}
+
 TEST_F(AdminApi, PushesToAnUnreachableDeviceAreHeldAndDeliveredOnReconnect) {
   ASSERT_EQ(call("POST", "/v1/tokens", add_token_body()).status, 200);
   const std::string token_path = std::string("/v1/tokens/") + kToken;

@@ -3,6 +3,7 @@
 // that hangs up ends its long-poll at once, and HEAD answers like GET.
 #include "net/http1_client.hpp"
 #include "net/http1_server.hpp"
+#include "support/raw_socket.hpp"
 #include "support/wait.hpp"
 
 #include <future>
@@ -10,63 +11,12 @@
 #include <vector>
 
 #include <gtest/gtest.h>
-#include <netinet/in.h>
-#include <sys/socket.h>
-#include <unistd.h>
 
 namespace {
 
 using namespace std::chrono_literals;
-
-// A raw loopback TCP connection, closed with the object.
-class Socket {
-public:
-  explicit Socket(std::uint16_t port) : fd_(socket(AF_INET, SOCK_STREAM, 0)) {
-    sockaddr_in address{};
-    address.sin_family = AF_INET;
-    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    address.sin_port = htons(port);
-    if (connect(fd_, reinterpret_cast<sockaddr*>(&address), sizeof address) != 0) reset();
-    timeval limit{20, 0}; // bounds every read below
-    if (fd_ >= 0) setsockopt(fd_, SOL_SOCKET, SO_RCVTIMEO, &limit, sizeof limit);
-  }
-  Socket(Socket&& other) noexcept : fd_(std::exchange(other.fd_, -1)) {}
-  Socket& operator=(Socket&&) = delete;
-  ~Socket() { reset(); }
-
-  bool connected() const { return fd_ >= 0; }
-  bool send_text(const std::string& text) {
-    return ::send(fd_, text.data(), text.size(), MSG_NOSIGNAL) == static_cast<ssize_t>(text.size());
-  }
-  // Reads until `marker` has arrived or the peer closes (or 20 s pass).
-  std::string read_until(const std::string& marker) {
-    std::string text;
-    char buffer[4096];
-    while (text.find(marker) == std::string::npos) {
-      const ssize_t n = recv(fd_, buffer, sizeof buffer, 0);
-      if (n <= 0) break;
-      text.append(buffer, static_cast<std::size_t>(n));
-    }
-    return text;
-  }
-  // True once the server closed the connection (recv returns 0 or a reset).
-  bool closed_by_server() {
-    char byte;
-    const ssize_t n = recv(fd_, &byte, 1, 0);
-    return n == 0 || (n < 0 && errno == ECONNRESET);
-  }
-  void reset() {
-    if (fd_ >= 0) close(fd_);
-    fd_ = -1;
-  }
-
-private:
-  int fd_;
-};
-
-std::string get_request(const std::string& target, std::uint16_t port) {
-  return "GET " + target + " HTTP/1.1\r\nHost: 127.0.0.1:" + std::to_string(port) + "\r\n\r\n";
-}
+using support::get_request;
+using Socket = support::RawSocket;
 
 struct Polls {
   support::Counter started; // handlers run
