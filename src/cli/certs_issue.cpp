@@ -16,7 +16,7 @@ namespace cli {
 namespace {
 
 // The latest time an X.509 certificate can state, less the year it is valid for.
-constexpr std::uint64_t kLastIssueSecond = 253402300799 - 366 * 86400;
+constexpr std::uint64_t kLastIssueSecond = 253402300799 - std::uint64_t{366} * 86400;
 
 int usage(const std::string& message) {
   std::cerr << "voipsim certs issue: " << message << "\nRun 'voipsim certs --help' for usage.\n";
@@ -60,8 +60,7 @@ int certs_issue(const std::vector<std::string>& words) {
       args->number("now", static_cast<std::uint64_t>(core::unix_seconds(core::SystemClock().now())),
                    0, kLastIssueSecond, error);
   if (!now) return usage(error);
-  const std::string csr_file = args->get("csr", "");
-  auto csr = core::read_file(csr_file);
+  auto csr = core::read_file(args->get("csr", ""));
   if (!csr) return usage("--csr: " + csr.error().detail);
   auto wwdr = load_wwdr(args->get("pki", ""));
   if (!wwdr) return usage("--pki: " + wwdr.error().message());
@@ -73,7 +72,7 @@ int certs_issue(const std::vector<std::string>& words) {
     // A refused request or bundle id is the user's to fix, as on the portal.
     const bool refused =
         der.error().code == pki::Errc::InvalidInput || der.error().code == pki::Errc::Malformed;
-    std::cerr << "voipsim certs issue: " << csr_file << ": " << der.error().detail << "\n";
+    std::cerr << "voipsim certs issue: " << der.error().detail << "\n";
     return refused ? kExitUsage : kExitFailed;
   }
 
