@@ -86,4 +86,29 @@ core::Result<CertificateRequest> read_certificate_request(std::string_view pem_o
   return out;
 }
 
+core::Result<std::string> make_certificate_request(std::string_view private_key_pem,
+                                                   const std::string& email_address,
+                                                   const std::string& common_name) {
+  const detail::ErrorQueueGuard clean_error_queue;
+  auto key = detail::parse_private_key(private_key_pem);
+  if (!key) return core::Unexpected(key.error());
+  RequestPtr request(X509_REQ_new());
+  if (!request) return detail::fail(Errc::CryptoFailure, "out of memory");
+  X509_NAME* subject = X509_REQ_get_subject_name(request.get());
+  for (const auto& [field, value] :
+       {std::pair{"emailAddress", &email_address}, std::pair{"CN", &common_name}})
+    if (!value->empty() &&
+        X509_NAME_add_entry_by_txt(subject, field, MBSTRING_UTF8,
+                                   reinterpret_cast<const unsigned char*>(value->c_str()), -1, -1,
+                                   0) != 1)
+      return detail::fail(Errc::InvalidInput, std::string("bad subject ") + field);
+  if (X509_REQ_set_pubkey(request.get(), key->get()) != 1 ||
+      X509_REQ_sign(request.get(), key->get(), EVP_sha256()) <= 0)
+    return detail::fail(Errc::CryptoFailure, "cannot sign the request");
+  detail::BioPtr out(BIO_new(BIO_s_mem()));
+  if (!out || PEM_write_bio_X509_REQ(out.get(), request.get()) != 1)
+    return detail::fail(Errc::CryptoFailure, "cannot encode the request");
+  return detail::bio_text(out.get());
+}
+
 } // namespace pki

@@ -21,4 +21,10 @@ struct CertificateRequest {
 // portal would say and how to make a request it accepts.
 core::Result<CertificateRequest> read_certificate_request(std::string_view pem_or_der);
 
+// A PEM request for `private_key_pem` (PKCS#8) with that subject, signed with SHA-256, as
+// `openssl req -new -subj "/emailAddress=EMAIL/CN=NAME"` makes it.
+core::Result<std::string> make_certificate_request(std::string_view private_key_pem,
+                                                   const std::string& email_address,
+                                                   const std::string& common_name);
+
 } // namespace pki

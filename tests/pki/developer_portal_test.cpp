@@ -5,6 +5,7 @@
 #include "pki/classify.hpp"
 #include "pki/developer_portal.hpp"
 #include "pki/error.hpp"
+#include "pki/keys.hpp"
 #include "pki/test_ca.hpp"
 
 #include <memory>
@@ -86,6 +87,18 @@ TEST(CertificateRequest, TakesAPemRequestWithAnRsa2048KeyEmailAndCommonName) {
   EXPECT_EQ(request->email_address, "dev@example.com");
   EXPECT_EQ(request->common_name, "Dev Key");
   EXPECT_EQ(request->public_key_pem, csr.public_key_pem);
+}
+
+TEST(CertificateRequest, MakesARequestThePortalTakes) {
+  auto key = pki::generate_private_key(pki::KeyType::Rsa2048);
+  ASSERT_TRUE(key);
+  auto pem = pki::make_certificate_request(*key, "dev@example.com", "Dev Key");
+  ASSERT_TRUE(pem) << pem.error().message();
+  auto request = pki::read_certificate_request(*pem);
+  ASSERT_TRUE(request) << request.error().message();
+  EXPECT_EQ(request->public_key_pem, pki::public_key_pem_of(*key).value());
+  EXPECT_EQ(request->email_address, "dev@example.com");
+  EXPECT_EQ(request->common_name, "Dev Key");
 }
 
 TEST(CertificateRequest, TakesTheSameRequestInDer) {
