@@ -15,6 +15,8 @@ const char* const kCertsHelp =
     R"(Usage: voipsim certs --out DIR --bundle-id ID --team-id TEAM --key-id KEY
                      (--p12-password PASSWORD | --p12-password-file FILE)
                      [--days N] [--now UNIX_SECONDS] [--force] [--json]
+       voipsim certs issue --csr FILE --kind KIND --bundle-id ID --pki DIR
+                           [--out FILE] [--now UNIX_SECONDS] [--force]
 
 Writes a complete, fake Apple push PKI for one app into DIR, plus manifest.json describing
 every file (role, and for provider certificates: kind, environments, topics, validity).
@@ -57,6 +59,50 @@ Files:
 Private keys, .p12 and .p8 files are written readable by the owner only (0600).
 Exit status: 0 written, 1 could not generate or write (nothing is half-written on refusal),
 2 bad usage.
+
+voipsim certs issue: the developer portal's step, with your own key
+  Does what the Apple Developer portal does with a Certificate Signing Request: checks it
+  (PKCS#10, a valid self-signature, an RSA key of 2048 bits or more, a subject with an email
+  address and a common name) and writes the certificate Apple would return for the kind and
+  App ID, in DER: the subject, UID, Apple extensions and topics of that kind in DIR (team id
+  from DIR's manifest), your key, signed by DIR's fake WWDR CA, valid 365 days from --now.
+  Your private key never leaves your machine, as with Apple.
+
+  --csr FILE            the request, PEM or DER (Keychain Access or `openssl req -new`)
+  --kind KIND           voip-services, apns-development, apns-production or apple-push-services
+  --bundle-id ID        the App ID's bundle id, e.g. com.example.imapp
+  --pki DIR             a folder written by `voipsim certs` (required: the certificate is only
+                        good where DIR's CA is trusted, e.g. `voipsim mock-apns --pki DIR`)
+  --out FILE            where to write (default: Apple's download name in the current folder:
+                        voip_services.cer, aps_development.cer, aps.cer for apns-production,
+                        aps_sandbox_production.cer for apple-push-services)
+  --now UNIX_SECONDS    issue as if at this time (default: the current time)
+  --force               replace FILE if it exists
+  Exit status: 0 written, 1 could not issue or write, 2 bad usage or a request the portal refuses.
+
+Examples (the seed's Step 1 and Step 2, done locally):
+  # Step 1, the portal: a key and CSR (Keychain Access: Request a Certificate From a CA)
+  voipsim certs --out pki --bundle-id com.example.imapp --team-id TEAMA12345 \
+      --key-id KB00000001 --p12-password-file p12.secret
+  openssl req -new -newkey rsa:2048 -nodes -keyout my.key \
+      -subj "/emailAddress=dev@example.com/CN=Dev Key" -out my.csr
+  voipsim certs issue --csr my.csr --kind voip-services --bundle-id com.example.imapp --pki pki
+  # import and export (Keychain Access: export certificate and key as .p12, with a password)
+  openssl x509 -inform DER -in voip_services.cer -out voip_services.pem
+  openssl x509 -in voip_services.pem -noout -text    # Apple's subject, UID, extensions, topic
+  openssl pkcs12 -export -inkey my.key -in voip_services.pem -name "VoIP Services" \
+      -out voip.p12 -passout pass:my-export-password
+  # Step 2, the IM console: upload the .p12 with its password (answers two certificate IDs)
+  curl http://127.0.0.1:PORT/v1/console/certificates --json \
+      "{\"name\":\"My VoIP\",\"password\":\"my-export-password\",\"p12_base64\":\"$(base64 -w0 voip.p12)\"}"
+  # a VoIP push signed with your key, to `voipsim mock-apns --pki pki`
+  curl --http2 --cacert pki/ca-bundle.pem --cert voip_services.pem --key my.key \
+      -H "apns-push-type: voip" -H "apns-topic: com.example.imapp.voip" -d '{"aps":{}}' \
+      https://localhost:PORT/3/device/TOKEN
+  OpenSSL 3's default .p12 (AES-256, SHA-256 MAC) is what the console wants; add -legacy only
+  for Go clients such as sideshow/apns2. The console refuses a .p12 made with -nokeys
+  (P12_NO_PRIVATE_KEY), with -passout pass: (P12_PASSWORD_REQUIRED), and a certificate of
+  another kind where a VoIP one is wanted (CERT_NOT_VOIP).
 )";
 
 namespace {
@@ -75,6 +121,8 @@ std::optional<std::string> first_line_of(const std::string& path) {
 } // namespace
 
 int certs(const std::vector<std::string>& words) {
+  if (!words.empty() && words.front() == "issue")
+    return certs_issue(std::vector<std::string>(words.begin() + 1, words.end()));
   std::string error;
   const auto args = Args::parse(
       words,

@@ -14,6 +14,8 @@ inline constexpr int kExitUsage = 2;
 int selftest(const std::vector<std::string>& args);
 extern const char* const kSelftestHelp;
 int certs(const std::vector<std::string>& args);
+// `voipsim certs issue ...`, reached through certs(); its usage is part of kCertsHelp.
+int certs_issue(const std::vector<std::string>& args);
 extern const char* const kCertsHelp;
 
 int mock_apns(const std::vector<std::string>& args);

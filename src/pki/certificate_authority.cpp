@@ -64,15 +64,24 @@ bool set_time(ASN1_TIME* field, core::TimePoint t) {
   return ASN1_TIME_set(field, static_cast<time_t>(core::unix_seconds(t))) != nullptr;
 }
 
-// Issues `bp` signed by (issuer_cert, issuer_key), or self-signed when both are null.
-core::Result<IssuedCertificate> issue(const Blueprint& bp, X509* issuer_cert,
-                                      EVP_PKEY* issuer_key) {
+// Issues `bp` signed by (issuer_cert, issuer_key), or self-signed when both are null. The
+// certificate carries `holder_key` when given (its holder keeps the private half: the result has
+// no private key), else a fresh key of bp.key_type.
+core::Result<IssuedCertificate> issue(const Blueprint& bp, X509* issuer_cert, EVP_PKEY* issuer_key,
+                                      EVP_PKEY* holder_key = nullptr) {
   if (bp.not_after <= bp.not_before)
     return core::fail(Errc::InvalidInput, "not_after must be after not_before");
-  auto key_pem = generate_private_key(bp.key_type);
-  if (!key_pem) return core::Unexpected(key_pem.error());
-  auto key = detail::parse_private_key(*key_pem);
-  if (!key) return core::Unexpected(key.error());
+  std::string key_pem;
+  PkeyPtr fresh_key;
+  if (!holder_key) {
+    auto generated = generate_private_key(bp.key_type);
+    if (!generated) return core::Unexpected(generated.error());
+    auto parsed = detail::parse_private_key(*generated);
+    if (!parsed) return core::Unexpected(parsed.error());
+    key_pem = std::move(*generated);
+    fresh_key = std::move(*parsed);
+  }
+  EVP_PKEY* subject_key = holder_key ? holder_key : fresh_key.get();
 
   X509Ptr cert(X509_new());
   detail::NamePtr name(X509_NAME_new());
@@ -82,7 +91,7 @@ core::Result<IssuedCertificate> issue(const Blueprint& bp, X509* issuer_cert,
   if (BN_rand(serial.get(), 127, BN_RAND_TOP_ANY, BN_RAND_BOTTOM_ANY) != 1 ||
       !BN_to_ASN1_INTEGER(serial.get(), X509_get_serialNumber(cert.get())) ||
       X509_set_version(cert.get(), X509_VERSION_3) != 1 ||
-      X509_set_pubkey(cert.get(), key->get()) != 1)
+      X509_set_pubkey(cert.get(), subject_key) != 1)
     return detail::fail(Errc::CryptoFailure, "cannot start certificate");
   for (const auto& entry : bp.subject) {
     if (entry.value.empty()) continue;
@@ -93,7 +102,7 @@ core::Result<IssuedCertificate> issue(const Blueprint& bp, X509* issuer_cert,
                           std::string("bad subject ") + entry.field + " '" + entry.value + "'");
   }
   X509* signer_cert = issuer_cert ? issuer_cert : cert.get();
-  EVP_PKEY* signer_key = issuer_key ? issuer_key : key->get();
+  EVP_PKEY* signer_key = issuer_key ? issuer_key : subject_key;
   if (X509_set_subject_name(cert.get(), name.get()) != 1 ||
       X509_set_issuer_name(cert.get(), X509_get_subject_name(signer_cert)) != 1 ||
       !set_time(X509_getm_notBefore(cert.get()), bp.not_before) ||
@@ -107,7 +116,7 @@ core::Result<IssuedCertificate> issue(const Blueprint& bp, X509* issuer_cert,
       return core::Unexpected(added.error());
   if (X509_sign(cert.get(), signer_key, EVP_sha256()) <= 0)
     return detail::fail(Errc::CryptoFailure, "signing failed");
-  return IssuedCertificate{detail::certificate_pem(cert.get()), std::move(*key_pem)};
+  return IssuedCertificate{detail::certificate_pem(cert.get()), std::move(key_pem)};
 }
 
 // The Apple extensions of each kind (apns-provider-api.md §7.2; fixtures C_DEV, C_PROD, C_UNIV,
@@ -166,11 +175,50 @@ Blueprint ca_blueprint(const Subject& subject, core::TimePoint not_before,
 // Issues `bp` signed by the CA whose PEM material is given (the class keeps only text).
 core::Result<IssuedCertificate> issue_signed_by(const Blueprint& bp,
                                                 const std::string& ca_certificate_pem,
-                                                const std::string& ca_private_key_pem) {
+                                                const std::string& ca_private_key_pem,
+                                                EVP_PKEY* holder_key = nullptr) {
   auto cert = detail::parse_certificate(ca_certificate_pem);
   auto key = detail::parse_private_key(ca_private_key_pem);
   if (!cert || !key) return core::fail(Errc::CryptoFailure, "CA material no longer parses");
-  return issue(bp, cert->get(), key->get());
+  return issue(bp, cert->get(), key->get(), holder_key);
+}
+
+// What a provider certificate of `spec.kind` carries (spec §7.2-§7.3), whoever holds the key.
+core::Result<Blueprint> provider_blueprint(const ProviderCertificateSpec& spec) {
+  if (spec.kind == CertificateKind::Other)
+    return core::fail(Errc::InvalidInput, "kind 'other' is only a classification result");
+  if (!is_bundle_id(spec.bundle_id))
+    return core::fail(Errc::InvalidInput,
+                      "bundle id '" + spec.bundle_id + "' must be letters, digits, '.' and '-'");
+  const bool apple = spec.kind != CertificateKind::PlainClient;
+  if (apple && !is_apple_id(spec.team_id))
+    return core::fail(Errc::InvalidInput,
+                      "team id '" + spec.team_id + "' must be 10 upper-case letters or digits");
+  auto custom = apple_extensions(spec.kind, spec.bundle_id);
+  if (!custom) return core::Unexpected(custom.error());
+
+  Blueprint bp;
+  if (apple) {
+    const std::string uid =
+        spec.kind == CertificateKind::VoipServices ? spec.bundle_id + ".voip" : spec.bundle_id;
+    bp.subject = {{"UID", uid},
+                  {"CN", std::string(common_name_prefix(spec.kind)) + spec.bundle_id},
+                  {"OU", spec.team_id},
+                  {"O", spec.organization},
+                  {"C", "US"}};
+  } else {
+    bp.subject = {{"CN", "Example Client"}, {"O", spec.organization}, {"C", "US"}};
+  }
+  bp.key_type = spec.key_type;
+  bp.not_before = spec.not_before;
+  bp.not_after = spec.not_after;
+  bp.standard = {{NID_basic_constraints, "CA:FALSE"},
+                 {NID_key_usage, "critical,digitalSignature"},
+                 {NID_ext_key_usage, "clientAuth"},
+                 {NID_subject_key_identifier, "hash"},
+                 {NID_authority_key_identifier, "keyid:always"}};
+  bp.custom = std::move(*custom);
+  return bp;
 }
 
 } // namespace
@@ -211,41 +259,22 @@ CertificateAuthority::issue_intermediate(const Subject& subject, core::TimePoint
 core::Result<IssuedCertificate>
 CertificateAuthority::issue_provider(const ProviderCertificateSpec& spec) const {
   const detail::ErrorQueueGuard clean_error_queue;
-  if (spec.kind == CertificateKind::Other)
-    return core::fail(Errc::InvalidInput, "kind 'other' is only a classification result");
-  if (!is_bundle_id(spec.bundle_id))
-    return core::fail(Errc::InvalidInput,
-                      "bundle id '" + spec.bundle_id + "' must be letters, digits, '.' and '-'");
-  const bool apple = spec.kind != CertificateKind::PlainClient;
-  if (apple && !is_apple_id(spec.team_id))
-    return core::fail(Errc::InvalidInput,
-                      "team id '" + spec.team_id + "' must be 10 upper-case letters or digits");
-  auto custom = apple_extensions(spec.kind, spec.bundle_id);
-  if (!custom) return core::Unexpected(custom.error());
+  auto bp = provider_blueprint(spec);
+  if (!bp) return core::Unexpected(bp.error());
+  return issue_signed_by(*bp, certificate_pem_, private_key_pem_);
+}
 
-  Blueprint bp;
-  if (apple) {
-    const std::string uid =
-        spec.kind == CertificateKind::VoipServices ? spec.bundle_id + ".voip" : spec.bundle_id;
-    bp.subject = {{"UID", uid},
-                  {"CN", std::string(common_name_prefix(spec.kind)) + spec.bundle_id},
-                  {"OU", spec.team_id},
-                  {"O", spec.organization},
-                  {"C", "US"}};
-  } else {
-    bp.subject = {{"CN", "Example Client"}, {"O", spec.organization}, {"C", "US"}};
-  }
-  bp.key_type = spec.key_type;
-  bp.not_before = spec.not_before;
-  bp.not_after = spec.not_after;
-  bp.standard = {{NID_basic_constraints, "CA:FALSE"},
-                 {NID_key_usage, "critical,digitalSignature"},
-                 {NID_ext_key_usage, "clientAuth"},
-                 {NID_subject_key_identifier, "hash"},
-                 {NID_authority_key_identifier, "keyid:always"}};
-  bp.custom = std::move(*custom);
-
-  return issue_signed_by(bp, certificate_pem_, private_key_pem_);
+core::Result<std::string>
+CertificateAuthority::issue_provider_for_key(const ProviderCertificateSpec& spec,
+                                             std::string_view public_key_pem) const {
+  const detail::ErrorQueueGuard clean_error_queue;
+  auto holder_key = detail::parse_public_key(public_key_pem);
+  if (!holder_key) return core::Unexpected(holder_key.error());
+  auto bp = provider_blueprint(spec);
+  if (!bp) return core::Unexpected(bp.error());
+  auto issued = issue_signed_by(*bp, certificate_pem_, private_key_pem_, holder_key->get());
+  if (!issued) return core::Unexpected(issued.error());
+  return std::move(issued->certificate_pem);
 }
 
 core::Result<IssuedCertificate>

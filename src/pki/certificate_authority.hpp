@@ -7,6 +7,7 @@
 #include "pki/certificate.hpp"
 
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace pki {
@@ -39,6 +40,10 @@ public:
   // A TLS client certificate shaped like Apple's for `spec.kind` (subject UID, CN, OU, O, C and
   // the 1.2.840.113635.100.6.3.x extensions).
   core::Result<IssuedCertificate> issue_provider(const ProviderCertificateSpec& spec) const;
+  // The same certificate for a key its holder keeps (a CSR's, spec §7.4a): the certificate PEM
+  // only. spec.key_type is ignored: the key is `public_key_pem`.
+  core::Result<std::string> issue_provider_for_key(const ProviderCertificateSpec& spec,
+                                                   std::string_view public_key_pem) const;
   // A TLS server certificate for `names` (DNS names or IP addresses, all in the SAN).
   core::Result<IssuedCertificate> issue_server(const std::vector<std::string>& names,
                                                core::TimePoint not_before,

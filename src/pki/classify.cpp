@@ -14,18 +14,6 @@ constexpr CertificateKind kPrefixedKinds[] = {
     CertificateKind::ApnsDevelopment, CertificateKind::ApnsProduction,
     CertificateKind::ApplePushServices, CertificateKind::VoipServices};
 
-std::string name_entry(X509_NAME* name, int nid) {
-  const int index = X509_NAME_get_index_by_NID(name, nid, -1);
-  if (index < 0) return {};
-  const ASN1_STRING* data = X509_NAME_ENTRY_get_data(X509_NAME_get_entry(name, index));
-  unsigned char* utf8 = nullptr;
-  const int len = ASN1_STRING_to_UTF8(&utf8, data);
-  if (len < 0) return {};
-  std::string out(reinterpret_cast<const char*>(utf8), static_cast<std::size_t>(len));
-  OPENSSL_free(utf8);
-  return out;
-}
-
 // The DER value of extension `oid`, or nullopt when the certificate lacks it.
 std::optional<std::string> extension_value(X509* cert, const char* oid) {
   std::unique_ptr<ASN1_OBJECT, detail::Deleter<ASN1_OBJECT_free>> obj(OBJ_txt2obj(oid, 1));
@@ -39,9 +27,9 @@ std::optional<std::string> extension_value(X509* cert, const char* oid) {
 core::Result<ProviderIdentity> read_fields(X509* cert) {
   ProviderIdentity id;
   X509_NAME* subject = X509_get_subject_name(cert);
-  id.common_name = name_entry(subject, NID_commonName);
-  id.uid = name_entry(subject, NID_userId);
-  id.team_id = name_entry(subject, NID_organizationalUnitName);
+  id.common_name = detail::name_entry(subject, NID_commonName);
+  id.uid = detail::name_entry(subject, NID_userId);
+  id.team_id = detail::name_entry(subject, NID_organizationalUnitName);
   id.development = extension_value(cert, kOidDevelopment).has_value();
   id.production = extension_value(cert, kOidProduction).has_value();
   id.not_before = detail::to_time_point(X509_get0_notBefore(cert));
@@ -128,7 +116,7 @@ core::Result<ProviderIdentity> classify_certificate(std::string_view certificate
   auto cert = detail::parse_certificate(certificate);
   if (!cert) return core::Unexpected(cert.error());
   X509_NAME* subject = X509_get_subject_name(cert->get());
-  const std::string common_name = name_entry(subject, NID_commonName);
+  const std::string common_name = detail::name_entry(subject, NID_commonName);
 
   detail::StoreCtxPtr ctx(X509_STORE_CTX_new());
   if (!ctx || X509_STORE_CTX_init(ctx.get(), trust.native(), cert->get(), nullptr) != 1)

@@ -70,6 +70,9 @@ std::string certificate_der(X509* cert);
 std::string private_key_pem(EVP_PKEY* key); // PKCS#8, unencrypted
 std::string public_key_pem(EVP_PKEY* key);  // SubjectPublicKeyInfo
 
+// The first `nid` entry of `name` as UTF-8; empty when there is none.
+std::string name_entry(X509_NAME* name, int nid);
+
 core::TimePoint to_time_point(const ASN1_TIME* t);
 // An EC key on P-256 (prime256v1), the only curve ES256 allows.
 bool is_ec_p256(EVP_PKEY* key);

@@ -49,10 +49,14 @@ core::Result<std::string> make_pkcs12(const Pkcs12Contents& contents, std::strin
   const detail::ErrorQueueGuard clean_error_queue;
   auto cert = detail::parse_certificate(contents.certificate_pem);
   if (!cert) return core::Unexpected(cert.error());
-  auto key = detail::parse_private_key(contents.private_key_pem);
-  if (!key) return core::Unexpected(key.error());
-  if (X509_check_private_key(cert->get(), key->get()) != 1)
-    return detail::fail(Errc::InvalidInput, "the private key does not belong to the certificate");
+  detail::PkeyPtr key; // none: the certificate alone, as `openssl pkcs12 -export -nokeys`
+  if (!contents.private_key_pem.empty()) {
+    auto parsed = detail::parse_private_key(contents.private_key_pem);
+    if (!parsed) return core::Unexpected(parsed.error());
+    key = std::move(*parsed);
+    if (X509_check_private_key(cert->get(), key.get()) != 1)
+      return detail::fail(Errc::InvalidInput, "the private key does not belong to the certificate");
+  }
   CertStackPtr chain(sk_X509_new_null());
   for (const auto& pem : legacy ? std::vector<std::string>() : contents.chain_pems) {
     auto ca = detail::parse_certificate(pem);
@@ -67,7 +71,7 @@ core::Result<std::string> make_pkcs12(const Pkcs12Contents& contents, std::strin
   // and no MAC from PKCS12_create (its default digest is SHA-256), then a SHA-1 one.
   constexpr int kLegacyIterations = 2048; // what OpenSSL's -legacy export uses
   const int pbe = legacy ? NID_pbe_WithSHA1And3_Key_TripleDES_CBC : 0;
-  detail::P12Ptr p12(PKCS12_create(pass.c_str(), name.empty() ? nullptr : name.c_str(), key->get(),
+  detail::P12Ptr p12(PKCS12_create(pass.c_str(), name.empty() ? nullptr : name.c_str(), key.get(),
                                    cert->get(), chain.get(), pbe, pbe,
                                    legacy ? kLegacyIterations : 0, legacy ? -1 : 0, 0));
   if (!p12) return detail::fail(Errc::CryptoFailure, "cannot build the PKCS#12 file");

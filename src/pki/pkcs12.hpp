@@ -11,8 +11,8 @@
 namespace pki {
 
 struct Pkcs12Contents {
-  std::string certificate_pem;
-  std::string private_key_pem;         // PKCS#8
+  std::string certificate_pem;         // make_pkcs12 reads DER too
+  std::string private_key_pem;         // PKCS#8; make_pkcs12 leaves the key out when empty
   std::vector<std::string> chain_pems; // CA certificates stored alongside
   std::string friendly_name;           // the alias Keychain shows
 };

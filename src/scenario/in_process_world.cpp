@@ -134,7 +134,7 @@ std::vector<fake_device::DeviceEvent> InProcessWorld::device_events(const std::s
 
 std::variant<pipeline::UploadedCertificate, pipeline::ApiError>
 InProcessWorld::upload(const UploadSpec& spec) {
-  auto p12 = read_credential(context_.pki, spec.credential);
+  auto p12 = read_credential(context_, spec);
   if (auto* missing = std::get_if<pipeline::ApiError>(&p12)) return *missing;
   auto result = pipeline_->upload_certificate({spec.name, std::get<std::string>(p12),
                                                spec.password.value_or(context_.p12_password),

@@ -260,7 +260,7 @@ std::vector<fake_device::DeviceEvent> LiveWorld::device_events(const std::string
 
 std::variant<pipeline::UploadedCertificate, pipeline::ApiError>
 LiveWorld::upload(const UploadSpec& spec) {
-  auto p12 = read_credential(context_.pki, spec.credential);
+  auto p12 = read_credential(context_, spec);
   if (auto* missing = std::get_if<pipeline::ApiError>(&p12)) return *missing;
   std::variant<pipeline::UploadedCertificate, pipeline::ApiError> result;
   const auto reply = call(impl_->api, "POST", "/v1/console/certificates",

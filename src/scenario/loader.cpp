@@ -5,6 +5,7 @@
 #include "fake_device/remote/device_commands.hpp"
 #include "mock_apns/reason.hpp"
 #include "pipeline/records.hpp"
+#include "pki/developer_portal.hpp"
 
 #include <algorithm>
 #include <charconv>
@@ -241,12 +242,28 @@ std::string reason(const Reader& r, const YAML::Node& node, const std::string& w
 }
 
 UploadSpec read_upload(const Reader& r, const YAML::Node& n, const std::string& what) {
-  r.check_keys(n, what, {"label", "name", "credential", "password", "allow_other_types"});
+  r.check_keys(n, what,
+               {"label", "name", "credential", "from_csr", "password", "allow_other_types"});
   UploadSpec u;
-  if (!n["credential"])
-    r.fail(n, what + " needs 'credential' (a .p12 of the PKI, e.g. voip-services)");
-  u.credential = r.text(n["credential"], "credential");
-  u.label = n["label"] ? r.text(n["label"], "label") : u.credential;
+  if (!n["credential"] == !n["from_csr"])
+    r.fail(n, what + " needs one of 'credential' (a .p12 of the PKI, e.g. voip-services) and "
+                     "'from_csr' (e.g. {kind: voip-services})");
+  if (n["from_csr"]) {
+    const YAML::Node& f = n["from_csr"];
+    r.check_keys(f, "from_csr", {"kind", "with_key"});
+    if (!f["kind"]) r.fail(f, "from_csr needs 'kind' (e.g. voip-services)");
+    PortalExport e;
+    e.kind = r.text(f["kind"], "kind");
+    r.checked(f["kind"], "kind", pki::portal_kind(e.kind).has_value(),
+              "a kind the portal issues: voip-services, apns-development, apns-production, "
+              "apple-push-services");
+    if (f["with_key"]) e.with_key = r.flag(f["with_key"], "with_key");
+    u.credential = e.kind + " issued from a CSR" + (e.with_key ? "" : ", exported without its key");
+    u.from_csr = std::move(e);
+  } else {
+    u.credential = r.text(n["credential"], "credential");
+  }
+  u.label = n["label"] ? r.text(n["label"], "label") : u.from_csr ? u.from_csr->kind : u.credential;
   u.name = n["name"] ? r.text(n["name"], "name") : "Acme VoIP";
   if (n["password"]) u.password = n["password"].IsNull() ? "" : r.text(n["password"], "password");
   if (n["allow_other_types"])

@@ -22,13 +22,22 @@ struct Location {
   std::string text() const; // "file:line", or "file"
 };
 
-// A console upload (im-voip-flow.md §2): a .p12 of the run's fake Apple PKI.
+// The seed's Step 1 done at run time (apns-provider-api.md §7.4a): a fresh RSA key and CSR,
+// the certificate the portal issues for it from the PKI's WWDR CA, exported as a .p12.
+struct PortalExport {
+  std::string kind;     // a portal kind: voip-services, apns-development, apns-production, ...
+  bool with_key = true; // false: the certificate alone, as `openssl pkcs12 -export -nokeys`
+};
+
+// A console upload (im-voip-flow.md §2): a .p12 of the run's fake Apple PKI, or one made
+// through the portal's step.
 struct UploadSpec {
   std::string label;      // how steps and expectations name it, e.g. "voip"
   std::string name;       // the certificate's name in the console
   std::string credential; // a .p12 of the PKI by its stem: voip-services, apns-production, ...
-  std::optional<std::string> password; // default: the PKI's password
-  bool allow_other_types = false;      // FAQ 2a″: the owner bypassed the console's warning
+  std::optional<std::string> password;  // default: the PKI's password
+  bool allow_other_types = false;       // FAQ 2a″: the owner bypassed the console's warning
+  std::optional<PortalExport> from_csr; // instead of `credential`
 };
 
 // The app on a device, as it was built and behaves (pushkit-callkit.md §7.2).

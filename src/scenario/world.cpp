@@ -3,6 +3,11 @@
 #include "core/file.hpp"
 #include "mock_apns/push_type.hpp"
 #include "mock_apns/reason.hpp"
+#include "pki/certificate_authority.hpp"
+#include "pki/certificate_request.hpp"
+#include "pki/developer_portal.hpp"
+#include "pki/keys.hpp"
+#include "pki/pkcs12.hpp"
 #include "scenario/in_process_world.hpp"
 #include "scenario/live_world.hpp"
 #include "scenario/provider_client.hpp"
@@ -232,13 +237,51 @@ core::Result<void> upload_setup(World& world, const Setup& setup) {
   return {};
 }
 
-std::variant<std::string, pipeline::ApiError> read_credential(const mock_apns::PkiDir& pki,
-                                                              const std::string& stem) {
-  auto p12 = core::read_file((pki.dir / (stem + ".p12")).string());
+namespace {
+
+// The seed's Step 1 (apns-provider-api.md §7.4a): a fresh RSA key and CSR, the certificate the
+// portal issues for it from the PKI's WWDR CA, and the .p12 the developer exports from it
+// (without a chain, as `openssl pkcs12 -export` without -certfile).
+core::Result<std::string> portal_p12(const RunContext& context, const PortalExport& order,
+                                     const std::string& password) {
+  auto ca_certificate = core::read_file(context.pki.dir / "wwdr-ca.pem");
+  if (!ca_certificate) return core::Unexpected(ca_certificate.error());
+  auto ca_key = core::read_file(context.pki.dir / "wwdr-ca.key");
+  if (!ca_key) return core::Unexpected(ca_key.error());
+  auto wwdr = pki::CertificateAuthority::load(std::move(*ca_certificate), std::move(*ca_key));
+  if (!wwdr) return core::Unexpected(wwdr.error());
+  auto key = pki::generate_private_key(pki::KeyType::Rsa2048);
+  if (!key) return core::Unexpected(key.error());
+  auto csr = pki::make_certificate_request(*key, "dev@example.com", "Dev Key");
+  if (!csr) return core::Unexpected(csr.error());
+  const auto kind = pki::portal_kind(order.kind);
+  if (!kind) return core::fail(core::Errc::InvalidArgument, "no portal kind " + order.kind);
+  // Issued an hour before the run starts, as the PKI's own certificates are.
+  auto der =
+      pki::issue_from_csr(*wwdr, {std::move(*csr), *kind, context.pki.bundle_id,
+                                  context.pki.team_id, context.start - std::chrono::hours(1)});
+  if (!der) return core::Unexpected(der.error());
+  return pki::make_pkcs12(
+      {std::move(*der), order.with_key ? std::move(*key) : std::string(), {}, order.kind},
+      password);
+}
+
+} // namespace
+
+std::variant<std::string, pipeline::ApiError> read_credential(const RunContext& context,
+                                                              const UploadSpec& spec) {
+  if (spec.from_csr) {
+    auto p12 = portal_p12(context, *spec.from_csr, spec.password.value_or(context.p12_password));
+    if (p12) return std::move(*p12);
+    return pipeline::ApiError{"SCENARIO_BAD_CREDENTIAL",
+                              "cannot make " + spec.credential + ": " + p12.error().message(), 400};
+  }
+  auto p12 = core::read_file((context.pki.dir / (spec.credential + ".p12")).string());
   if (p12) return std::move(*p12);
-  return pipeline::ApiError{
-      "SCENARIO_BAD_CREDENTIAL",
-      "no credential '" + stem + "' in the PKI; there are: " + credential_stems(pki, ".p12"), 400};
+  return pipeline::ApiError{"SCENARIO_BAD_CREDENTIAL",
+                            "no credential '" + spec.credential +
+                                "' in the PKI; there are: " + credential_stems(context.pki, ".p12"),
+                            400};
 }
 
 std::string credential_stems(const mock_apns::PkiDir& pki, std::string_view extension,
@@ -257,7 +300,8 @@ std::string credential_stems(const mock_apns::PkiDir& pki, std::string_view exte
 
 void note_upload(World& world, const UploadSpec& spec,
                  const std::variant<pipeline::UploadedCertificate, pipeline::ApiError>& result) {
-  const std::string what = "upload '" + spec.name + "' (" + spec.credential + ".p12) ";
+  const std::string what =
+      "upload '" + spec.name + "' (" + spec.credential + (spec.from_csr ? ") " : ".p12) ");
   if (const auto* ok = std::get_if<pipeline::UploadedCertificate>(&result)) {
     world.note("console", what + "accepted: development ID " +
                               std::to_string(ok->record.cert_id_dev) + ", production ID " +

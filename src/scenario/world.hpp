@@ -146,9 +146,10 @@ private:
 fake_device::DeviceConfig device_config(const DeviceSpec& spec, std::uint64_t seed);
 // setup.uploads, each of which must be accepted.
 core::Result<void> upload_setup(World& world, const Setup& setup);
-// The .p12 of the PKI by its stem, or the error an upload step reports.
-std::variant<std::string, pipeline::ApiError> read_credential(const mock_apns::PkiDir& pki,
-                                                              const std::string& stem);
+// The .p12 an upload sends: the PKI's by its stem, or one made through the portal's step; else
+// the error an upload step reports.
+std::variant<std::string, pipeline::ApiError> read_credential(const RunContext& context,
+                                                              const UploadSpec& spec);
 // The stems of the PKI's files with `extension` (and, if given, a `companion` file beside
 // them), for errors that list what there is.
 std::string credential_stems(const mock_apns::PkiDir& pki, std::string_view extension,

@@ -32,6 +32,17 @@ TEST(Pkcs12, RoundTripsCertificateKeyChainAndName) {
   EXPECT_FALSE(read->private_key_pem.empty());
 }
 
+// The classic export mistake, as `openssl pkcs12 -export -nokeys` makes it.
+TEST(Pkcs12, WithoutAKeyHoldsTheCertificateAlone) {
+  auto contents = voip_contents();
+  contents.private_key_pem.clear();
+  auto der = pki::make_pkcs12(contents, "s3cret");
+  ASSERT_TRUE(der) << der.error().message();
+  auto read = pki::read_pkcs12(*der, "s3cret");
+  ASSERT_FALSE(read);
+  EXPECT_EQ(read.error().code, make_error_code(pki::Errc::NoPrivateKey));
+}
+
 TEST(Pkcs12, WrongPasswordIsToldApartFromDamage) {
   auto der = pki::make_pkcs12(voip_contents(), "s3cret").value();
   auto wrong = pki::read_pkcs12(der, "guess");

@@ -163,7 +163,8 @@ TEST_F(ScenarioLibrary, JunitXmlValidatesAgainstTheJunitSchema) {
   results.push_back(run_->run(broken));
   Scenario unrunnable = flows.front();
   unrunnable.name = "unrunnable";
-  unrunnable.setup.uploads.push_back({"x", "x", "no-such-credential", std::nullopt, false});
+  unrunnable.setup.uploads.push_back(
+      {"x", "x", "no-such-credential", std::nullopt, false, std::nullopt});
   results.push_back(run_->run(unrunnable));
   ASSERT_EQ(results[1].outcome, Outcome::Failed);
   ASSERT_EQ(results[2].outcome, Outcome::Error);

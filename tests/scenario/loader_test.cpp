@@ -94,6 +94,33 @@ TEST(ScenarioLoader, UnknownKeysNameTheLineAndTheAllowedOnes) {
   EXPECT_NE(top.find("unknown key 'stepz' in the scenario"), std::string::npos) << top;
 }
 
+// Issue #25: an upload made through the portal's step instead of a PKI stem.
+TEST(ScenarioLoader, AnUploadFromACsrNamesAPortalKind) {
+  auto loaded = parse_scenario(
+      "steps:\n  - upload: {from_csr: {kind: voip-services, with_key: false}, password: \"\"}\n",
+      "s.yaml", "s");
+  ASSERT_TRUE(loaded) << loaded.error().detail;
+  const auto& upload = loaded->steps.at(0).upload;
+  ASSERT_TRUE(upload.from_csr);
+  EXPECT_EQ(upload.from_csr->kind, "voip-services");
+  EXPECT_FALSE(upload.from_csr->with_key);
+  EXPECT_EQ(upload.label, "voip-services");
+  EXPECT_EQ(upload.password, "");
+  const auto kind = error_of("steps:\n  - upload: {from_csr: {kind: plain-client}}\n");
+  EXPECT_NE(kind.find("s.yaml:2: 'plain-client' is not a valid kind; allowed: a kind the portal "
+                      "issues: voip-services"),
+            std::string::npos)
+      << kind;
+  for (const char* both_or_none :
+       {"steps:\n  - upload: {credential: voip-services, from_csr: {kind: voip-services}}\n",
+        "steps:\n  - upload: {name: n}\n"}) {
+    const auto error = error_of(both_or_none);
+    EXPECT_NE(error.find("needs one of 'credential'"), std::string::npos) << error;
+  }
+  const auto key = error_of("steps:\n  - upload: {from_csr: {kind: voip-services, key: no}}\n");
+  EXPECT_NE(key.find("unknown key 'key' in from_csr"), std::string::npos) << key;
+}
+
 TEST(ScenarioLoader, BadValuesNameTheAllowedOnes) {
   const auto step = error_of("steps:\n  - jump\n");
   EXPECT_NE(step.find("s.yaml:2: 'jump' is not a valid step; allowed: upload, install"),

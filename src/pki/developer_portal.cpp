@@ -1,0 +1,67 @@
+#include "pki/developer_portal.hpp"
+
+#include "pki/certificate_request.hpp"
+#include "pki/openssl_util.hpp"
+
+#include <chrono>
+
+namespace pki {
+namespace {
+
+constexpr CertificateKind kPortalKinds[] = {
+    CertificateKind::VoipServices, CertificateKind::ApnsDevelopment,
+    CertificateKind::ApnsProduction, CertificateKind::ApplePushServices};
+
+// Apple issues push certificates for a year (§7.1).
+constexpr std::chrono::hours kValidity{24 * 365};
+
+} // namespace
+
+std::optional<CertificateKind> portal_kind(std::string_view name) {
+  for (CertificateKind kind : kPortalKinds)
+    if (kind_name(kind) == name) return kind;
+  return std::nullopt;
+}
+
+std::string_view download_name(CertificateKind kind) {
+  switch (kind) {
+  case CertificateKind::VoipServices:
+    return "voip_services.cer";
+  case CertificateKind::ApnsDevelopment:
+    return "aps_development.cer";
+  case CertificateKind::ApnsProduction:
+    return "aps.cer";
+  case CertificateKind::ApplePushServices:
+    // Apple names this one aps.cer too; a name of its own keeps it from replacing the
+    // production certificate when both are issued into one folder.
+    return "aps_sandbox_production.cer";
+  case CertificateKind::PlainClient:
+  case CertificateKind::Other:
+    return "certificate.cer";
+  }
+  return "certificate.cer";
+}
+
+core::Result<std::string> issue_from_csr(const CertificateAuthority& wwdr,
+                                         const PortalOrder& order) {
+  if (!portal_kind(kind_name(order.kind)))
+    return core::fail(Errc::InvalidInput, "the portal does not issue '" +
+                                              std::string(kind_name(order.kind)) +
+                                              "' certificates");
+  auto request = read_certificate_request(order.csr);
+  if (!request) return core::Unexpected(request.error());
+  ProviderCertificateSpec spec;
+  spec.kind = order.kind;
+  spec.bundle_id = order.bundle_id;
+  spec.team_id = order.team_id;
+  spec.not_before = order.now;
+  spec.not_after = order.now + kValidity;
+  auto pem = wwdr.issue_provider_for_key(spec, request->public_key_pem);
+  if (!pem) return core::Unexpected(pem.error());
+  const detail::ErrorQueueGuard clean_error_queue;
+  auto cert = detail::parse_certificate(*pem);
+  if (!cert) return core::Unexpected(cert.error());
+  return detail::certificate_der(cert->get());
+}
+
+} // namespace pki
