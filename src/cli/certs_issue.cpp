@@ -1,6 +1,6 @@
-// `voipsim certs issue`: the developer portal's step done locally (spec §7.4a): a CSR made with
-// the developer's own key in, the certificate Apple would return out, signed by the fake WWDR CA
-// of a folder written by `voipsim certs`.
+// `voipsim certs issue`: the developer portal's step done locally (apns-provider-api.md
+// §7.4a): a CSR of the developer's own key in, the certificate Apple would return out, signed by
+// the fake WWDR CA of a folder written by `voipsim certs`.
 
 #include "cli/args.hpp"
 #include "cli/commands.hpp"
