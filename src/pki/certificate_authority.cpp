@@ -183,7 +183,8 @@ core::Result<IssuedCertificate> issue_signed_by(const Blueprint& bp,
   return issue(bp, cert->get(), key->get(), holder_key);
 }
 
-// What a provider certificate of `spec.kind` carries (apns-provider-api.md §7.2-§7.3), whoever holds the key.
+// What a provider certificate of `spec.kind` carries (apns-provider-api.md §7.2-§7.3), whoever
+// holds the key.
 core::Result<Blueprint> provider_blueprint(const ProviderCertificateSpec& spec) {
   if (spec.kind == CertificateKind::Other)
     return core::fail(Errc::InvalidInput, "kind 'other' is only a classification result");

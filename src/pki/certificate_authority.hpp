@@ -40,8 +40,8 @@ public:
   // A TLS client certificate shaped like Apple's for `spec.kind` (subject UID, CN, OU, O, C and
   // the 1.2.840.113635.100.6.3.x extensions).
   core::Result<IssuedCertificate> issue_provider(const ProviderCertificateSpec& spec) const;
-  // The same certificate for a key its holder keeps (a CSR's, apns-provider-api.md §7.4a): the certificate PEM
-  // only. spec.key_type is ignored: the key is `public_key_pem`.
+  // The same certificate for a key its holder keeps (a CSR's, apns-provider-api.md §7.4a): the
+  // certificate PEM only. spec.key_type is ignored: the key is `public_key_pem`.
   core::Result<std::string> issue_provider_for_key(const ProviderCertificateSpec& spec,
                                                    std::string_view public_key_pem) const;
   // A TLS server certificate for `names` (DNS names or IP addresses, all in the SAN).
