@@ -16,6 +16,10 @@ while [[ $# -gt 0 ]]; do
 done
 case "$sanitize" in ""|address|thread) ;; *) echo "build.sh: --sanitize takes address or thread" >&2; exit 2 ;; esac
 
+# ccache keys on paths relative to the checkout (and not on the build folder's absolute path), so
+# clones in other folders, CI's included, share its entries.
+export CCACHE_BASEDIR=${CCACHE_BASEDIR:-$PWD} CCACHE_NOHASHDIR=${CCACHE_NOHASHDIR:-1}
+
 dir=build${sanitize:+-$sanitize}
 # Sanitizer builds leave out the benchmark drivers: nothing runs them there.
 bench=ON; [[ -n "$sanitize" ]] && bench=OFF
