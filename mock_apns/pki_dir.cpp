@@ -144,6 +144,16 @@ core::Result<PkiDir> make_temporary_pki_dir(core::TimePoint now, const std::stri
   return pki;
 }
 
+core::Result<pki::CertificateAuthority> load_wwdr_ca(const PkiDir& pki) {
+  auto certificate = core::read_file(pki.dir / "wwdr-ca.pem");
+  auto key = core::read_file(pki.dir / "wwdr-ca.key");
+  if (!certificate || !key)
+    return core::fail(core::Errc::InvalidArgument,
+                      (pki.dir / (certificate ? "wwdr-ca.key" : "wwdr-ca.pem")).string() +
+                          " is missing or unreadable: the portal signs with the folder's WWDR CA");
+  return pki::CertificateAuthority::load(std::move(*certificate), std::move(*key));
+}
+
 core::Result<std::string> provider_token(const PkiDir& pki, core::TimePoint issued_at) {
   auto key = core::read_file(pki.dir / ("AuthKey_" + pki.key.key_id + ".p8"));
   if (!key) {

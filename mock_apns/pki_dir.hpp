@@ -4,6 +4,7 @@
 #include "core/clock.hpp"
 #include "core/result.hpp"
 #include "mock_apns/provider_keys.hpp"
+#include "pki/certificate_authority.hpp"
 
 #include <chrono>
 #include <filesystem>
@@ -38,6 +39,10 @@ core::Result<PkiDir> make_pki_dir(const std::filesystem::path& dir, core::TimePo
 core::Result<PkiDir> make_temporary_pki_dir(core::TimePoint now, const std::string& p12_password,
                                             std::chrono::hours validity = std::chrono::hours(24 *
                                                                                              365));
+
+// The folder's fake WWDR CA (wwdr-ca.pem and wwdr-ca.key), which issues provider certificates
+// as the developer portal does; the error names the missing file.
+core::Result<pki::CertificateAuthority> load_wwdr_ca(const PkiDir& pki);
 
 // A provider token (JWT) signed with the folder's .p8 key, issued at `issued_at`.
 core::Result<std::string> provider_token(const PkiDir& pki, core::TimePoint issued_at);

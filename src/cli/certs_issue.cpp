@@ -28,13 +28,7 @@ core::Result<std::pair<pki::CertificateAuthority, std::string>>
 load_wwdr(const std::filesystem::path& dir) {
   auto folder = mock_apns::load_pki_dir(dir);
   if (!folder) return core::Unexpected(folder.error());
-  auto certificate = core::read_file(dir / "wwdr-ca.pem");
-  auto key = core::read_file(dir / "wwdr-ca.key");
-  if (!certificate || !key)
-    return core::fail(core::Errc::InvalidArgument,
-                      (dir / (certificate ? "wwdr-ca.key" : "wwdr-ca.pem")).string() +
-                          " is missing or unreadable: the portal signs with the folder's WWDR CA");
-  auto ca = pki::CertificateAuthority::load(std::move(*certificate), std::move(*key));
+  auto ca = mock_apns::load_wwdr_ca(*folder);
   if (!ca) return core::Unexpected(ca.error());
   return std::pair{std::move(*ca), folder->team_id};
 }

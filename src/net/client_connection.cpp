@@ -146,12 +146,7 @@ private:
       if (ec) {
         // Reset or closed mid-handshake is a lost connection, not a refusal (§4.5 of
         // im-voip-flow.md): the kind comes from the TLS alert and the socket error.
-        const TransportFailure failure = classify_transport_failure(ec);
-        give_up({.code = failure.kind,
-                 .message = "TLS handshake with " + endpoint() +
-                            " failed: " + describe_tls_failure(ssl, ec),
-                 .cause = ec,
-                 .tls_alert = failure.tls_alert});
+        give_up(failure_of(ec, "TLS handshake with " + endpoint() + " failed: "));
         return;
       }
       const std::string alpn = negotiated_alpn(ssl);
@@ -404,16 +399,22 @@ private:
   }
 
   void on_transport_error(const boost::system::error_code& ec) override {
+    transport_failure_ = failure_of(ec, "connection to " + endpoint() + " ended: ");
+  }
+
+  // A failed TLS or socket operation: its kind from the TLS alert and the socket error
+  // (transport_failure.hpp), described after `what`.
+  Failure failure_of(const boost::system::error_code& ec, const std::string& what) {
     const TransportFailure failure = classify_transport_failure(ec);
-    std::string message = "connection to " + endpoint() + " ended: ";
+    std::string detail;
     if constexpr (kIsTls<Stream>)
-      message += describe_tls_failure(this->stream_.native_handle(), ec);
+      detail = describe_tls_failure(this->stream_.native_handle(), ec);
     else
-      message += ec.message();
-    transport_failure_ = Failure{.code = failure.kind,
-                                 .message = std::move(message),
-                                 .cause = ec,
-                                 .tls_alert = failure.tls_alert};
+      detail = ec.message();
+    return {.code = failure.kind,
+            .message = what + detail,
+            .cause = ec,
+            .tls_alert = failure.tls_alert};
   }
 
   void on_closed(std::error_code cause) override {

@@ -14,8 +14,8 @@ namespace net {
 using SslContext = boost::asio::ssl::context;
 
 // TLS >= 1.2; ALPN accepts only h2 and fails the handshake with a fatal alert otherwise (a
-// client offering no ALPN still gets through, apns-provider-api.md §2); client certificates per the
-// mode.
+// client offering no ALPN still gets through, apns-provider-api.md §2); client certificates per
+// the mode.
 core::Result<std::shared_ptr<SslContext>> make_server_tls_context(const TlsServerConfig& config);
 
 // TLS >= 1.2; server verified against the CA; ALPN from the config; optional client certificate.

@@ -1,5 +1,6 @@
 #include "pipeline/attempt_result.hpp"
 
+#include "core/json_parse.hpp"
 #include "net/error.hpp"
 
 #include <nlohmann/json.hpp>
@@ -7,9 +8,15 @@
 namespace pipeline {
 namespace {
 
-// The "reason" of an APNs JSON body (an error answer, a GOAWAY's debug data); empty if none.
+// An APNs JSON body (an error answer, a GOAWAY's debug data) as an object; empty when it is not
+// one. Read through core::parse_json, like every JSON from outside: a server's answer too.
+nlohmann::json object_of(std::string_view text) {
+  auto parsed = core::parse_json(text);
+  return parsed && parsed->is_object() ? std::move(*parsed) : nlohmann::json::object();
+}
+
+// The "reason" of such a body; empty if none.
 std::string reason_in(const nlohmann::json& body) {
-  if (!body.is_object()) return {};
   const auto reason = body.find("reason");
   return reason != body.end() && reason->is_string() ? reason->get<std::string>() : std::string();
 }
@@ -20,10 +27,11 @@ AttemptResult attempt_result_of(const net::Response& response) {
   AttemptResult r;
   r.status = response.status;
   if (response.status == 200) return r;
-  const auto body = nlohmann::json::parse(response.body, nullptr, false);
+  const auto body = object_of(response.body);
   r.reason = reason_in(body);
-  if (body.is_object() && body.contains("timestamp") && body["timestamp"].is_number_integer())
-    r.timestamp_ms = body["timestamp"].get<std::int64_t>();
+  if (const auto timestamp = body.find("timestamp");
+      timestamp != body.end() && timestamp->is_number_integer())
+    r.timestamp_ms = timestamp->get<std::int64_t>();
   if (r.reason.empty()) r.reason = "HTTP " + std::to_string(response.status);
   return r;
 }
@@ -48,8 +56,7 @@ AttemptResult attempt_result_of(const net::RequestError& error) {
     return r;
   }
   if (error.goaway) {
-    const std::string reason =
-        reason_in(nlohmann::json::parse(error.goaway->debug_data, nullptr, false));
+    const std::string reason = reason_in(object_of(error.goaway->debug_data));
     if (reason == "BadCertificateEnvironment" || reason == "BadCertificate") {
       r.certificate_refused = true;
       r.reason = reason;

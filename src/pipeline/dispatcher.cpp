@@ -136,31 +136,25 @@ void Dispatcher::Impl::attempt(MessageRecord m, core::TimePoint due, int throttl
                      : std::nullopt;
   std::lock_guard lock(mutex);
   if (stopping) return settle_one(); // a retry timer that fired during shutdown
-  if (blocked) {
-    m.state = blocked->state;
-    m.reason = blocked->reason; // the words of a first attempt's skip: "logged_out", ...
-    m.attempts -= 1;            // counted before it was made, and never made
+  // Ends the message without sending it: its attempt was counted before it was made.
+  auto end_unsent = [&](MessageState state, std::string reason) {
+    m.state = state;
+    m.reason = std::move(reason);
+    m.attempts -= 1;
     m.next_attempt_at.reset();
     store.update_message_later(m);
-    return settle_one();
-  }
+    settle_one();
+  };
+  // The words of a first attempt's skip: "logged_out", ...
+  if (blocked) return end_unsent(blocked->state, blocked->reason);
   // A call push resumed after a long stop, or a retry that waited too long: ringing now would
   // announce a call that is over (§4.5: call pushes older than 30 s are dropped).
-  if (due - m.created_at > options.retry.lifetime) {
-    m.state = MessageState::Expired;
-    m.reason = expired_reason(options.retry, "not sent");
-    m.attempts -= 1; // counted before it was made, and never made
-    store.update_message_later(m);
-    return settle_one();
-  }
-  if (!request) { // the body carries the message id, so this is the first place to know
-    m.state = MessageState::PayloadTooLarge;
-    m.reason = "the VoIP body would exceed " + std::to_string(kVoipPayloadLimit) +
-               " bytes; APNs was not called";
-    m.attempts -= 1; // counted before it was made, and never made
-    store.update_message_later(m);
-    return settle_one();
-  }
+  if (due - m.created_at > options.retry.lifetime)
+    return end_unsent(MessageState::Expired, expired_reason(options.retry, "not sent"));
+  if (!request) // the body carries the message id, so this is the first place to know
+    return end_unsent(MessageState::PayloadTooLarge, "the VoIP body would exceed " +
+                                                         std::to_string(kVoipPayloadLimit) +
+                                                         " bytes; APNs was not called");
   // `attempts` counts this attempt in the store already (see send()); its answer is recorded
   // with the apns-id.
   m.apns_id = *net::find_header(request->headers, "apns-id");

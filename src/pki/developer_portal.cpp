@@ -3,7 +3,9 @@
 #include "pki/certificate_request.hpp"
 #include "pki/openssl_util.hpp"
 
+#include <algorithm>
 #include <chrono>
+#include <iterator>
 
 namespace pki {
 namespace {
@@ -44,7 +46,8 @@ std::string_view download_name(CertificateKind kind) {
 
 core::Result<std::string> issue_from_csr(const CertificateAuthority& wwdr,
                                          const PortalOrder& order) {
-  if (!portal_kind(kind_name(order.kind)))
+  if (std::find(std::begin(kPortalKinds), std::end(kPortalKinds), order.kind) ==
+      std::end(kPortalKinds))
     return core::fail(Errc::InvalidInput, "the portal does not issue '" +
                                               std::string(kind_name(order.kind)) +
                                               "' certificates");

@@ -244,11 +244,7 @@ namespace {
 // (without a chain, as `openssl pkcs12 -export` without -certfile).
 core::Result<std::string> portal_p12(const RunContext& context, const PortalExport& order,
                                      const std::string& password) {
-  auto ca_certificate = core::read_file(context.pki.dir / "wwdr-ca.pem");
-  if (!ca_certificate) return core::Unexpected(ca_certificate.error());
-  auto ca_key = core::read_file(context.pki.dir / "wwdr-ca.key");
-  if (!ca_key) return core::Unexpected(ca_key.error());
-  auto wwdr = pki::CertificateAuthority::load(std::move(*ca_certificate), std::move(*ca_key));
+  auto wwdr = mock_apns::load_wwdr_ca(context.pki);
   if (!wwdr) return core::Unexpected(wwdr.error());
   auto key = pki::generate_private_key(pki::KeyType::Rsa2048);
   if (!key) return core::Unexpected(key.error());
