@@ -1,65 +1,62 @@
 #include "mock_apns/admin_api.hpp"
 
 #include "core/encoding.hpp"
+#include "core/json_fields.hpp"
 #include "core/json_parse.hpp"
+#include "core/parse_number.hpp"
 #include "mock_apns/json_codec.hpp"
 #include "mock_apns/server.hpp"
+#include "net/json_api.hpp"
 
-#include <charconv>
 #include <sstream>
 #include <utility>
-
-#include <nlohmann/json.hpp>
 
 namespace mock_apns {
 namespace {
 
+using net::ApiError;
+using net::Http1Request;
+using net::Http1Response;
+using net::Http1Target;
+using net::QueryReader;
 using nlohmann::json;
 
-constexpr std::size_t kDefaultLimit = 1000;
-constexpr std::uint64_t kMaxWaitMs = 60'000;
+constexpr std::uint64_t kDefaultLimit = 1000;
 
-AdminResponse reply(int status, const json& body) {
-  return {status, "application/json", json_text(body) + "\n"};
+Http1Response reply(int status, const json& body) {
+  return net::json_response(status, body);
 }
-AdminResponse error(int status, const std::string& message) {
-  return reply(status, {{"error", message}});
+Http1Response refuse(int status, std::string code, std::string message) {
+  return net::error_response({std::move(code), std::move(message), status});
 }
-AdminResponse not_found(const AdminRequest& r) {
-  return error(404, "no endpoint " + r.method + " " + parse_admin_target(r.target).path +
-                        "; see GET /v1 for the list");
+using net::bad_request;
+Http1Response not_found(const Http1Request& r, const Http1Target& t) {
+  return net::no_such_endpoint(r.method, t.path);
 }
-
-std::optional<std::uint64_t> number(const AdminTarget& t, std::string_view name) {
-  const auto found = t.query.find(name);
-  if (found == t.query.end()) return std::nullopt;
-  std::uint64_t value = 0;
-  const auto& s = found->second;
-  const auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), value);
-  if (ec != std::errc() || end != s.data() + s.size()) return std::nullopt;
-  return value;
+Http1Response no_token(const std::string& token) {
+  return refuse(404, "NO_SUCH_TOKEN", "token " + core::printable(token) + " is not registered");
+}
+Http1Response no_key(const std::string& id) {
+  return refuse(404, "NO_SUCH_KEY", "no key " + core::printable(id) + "; GET /v1/keys lists them");
 }
 
-// The JSON body, or an error response saying why it is not one.
-std::optional<json> body_json(const AdminRequest& r, AdminResponse& failure) {
-  auto parsed = core::parse_json(r.body.empty() ? std::string_view("{}") : r.body);
-  if (!parsed) {
-    failure = error(400, "the body is " + parsed.error().detail);
-    return std::nullopt;
-  }
-  return std::move(*parsed);
+// The parts of `t`'s path after /v1/<collection>: {item, action}, each "" when absent.
+std::pair<std::string, std::string> item_of(const Http1Target& t) {
+  const auto& s = t.segments;
+  return {s.size() > 2 ? s[2] : "", s.size() > 3 ? s[3] : ""};
+}
+// A path with more parts than any endpoint of its collection has.
+bool too_deep(const Http1Target& t) {
+  return t.segments.size() > 4;
 }
 
-// /v1/tokens/<token>[/<action>] → {token, action}
-std::pair<std::string, std::string> split_item(std::string_view path, std::string_view prefix) {
-  if (path.size() <= prefix.size()) return {"", ""}; // "/v1/teams" has no item
-  std::string_view rest = path.substr(prefix.size());
-  const auto slash = rest.find('/');
-  if (slash == std::string_view::npos) return {std::string(rest), ""};
-  return {std::string(rest.substr(0, slash)), std::string(rest.substr(slash + 1))};
+// The answer to a query the endpoint does not take, if any.
+std::optional<Http1Response> query_problem(const QueryReader& q) {
+  if (q.problem()) return net::error_response(*q.problem());
+  return std::nullopt;
 }
 
-AdminResponse endpoints() {
+Http1Response endpoints() {
   return reply(200, {{"endpoints",
                       {"GET /v1/health",
                        "GET /v1/settings",
@@ -83,7 +80,7 @@ AdminResponse endpoints() {
                        "GET /metrics"}}});
 }
 
-AdminResponse health(Server& mock) {
+Http1Response health(Server& mock) {
   return reply(200, {{"status", "ok"},
                      {"sandbox_port", mock.port(Environment::Sandbox)},
                      {"production_port", mock.port(Environment::Production)},
@@ -92,23 +89,28 @@ AdminResponse health(Server& mock) {
                      {"deliveries", mock.feed().last_cursor()}});
 }
 
-AdminResponse tokens(const AdminRequest& r, const AdminTarget& t, Server& mock) {
-  if (t.path == "/v1/tokens") {
+Http1Response tokens(const Http1Request& r, const Http1Target& t, Server& mock) {
+  const auto [token, action] = item_of(t);
+  if (token.empty()) {
     if (r.method == "GET") {
-      const auto offset = number(t, "offset").value_or(0);
-      const auto limit = number(t, "limit").value_or(kDefaultLimit);
+      QueryReader q(t, {"offset", "limit"});
+      const auto offset = q.count("offset").value_or(0);
+      const auto limit = q.count("limit").value_or(kDefaultLimit);
+      if (auto problem = query_problem(q)) return *problem;
       json list = json::array();
       for (const auto& record : mock.tokens().list(offset, limit))
         list.push_back(to_json(record));
       return reply(200, {{"total", mock.tokens().size()}, {"offset", offset}, {"tokens", list}});
     }
     if (r.method == "POST") {
-      auto records = parse_token_records(r.body);
-      if (!records) return error(400, records.error().detail);
+      const auto body = core::parse_json(r.body);
+      if (!body) return refuse(400, "BAD_JSON", "the token records are " + body.error().detail);
+      auto records = token_records_from_json(*body);
+      if (!records) return bad_request(records.error().detail);
       for (std::size_t i = 0; i < records->size(); ++i) {
         if (auto put = mock.tokens().put((*records)[i]); !put) {
-          return error(400, "record " + std::to_string(i) + ": " + put.error().detail +
-                                (i > 0 ? " (the records before it were added)" : ""));
+          return bad_request("record " + std::to_string(i) + ": " + put.error().detail +
+                             (i > 0 ? " (the records before it were added)" : ""));
         }
       }
       return reply(200, {{"added", records->size()}});
@@ -118,24 +120,20 @@ AdminResponse tokens(const AdminRequest& r, const AdminTarget& t, Server& mock) 
       mock.tokens().clear();
       return reply(200, {{"deleted", removed}});
     }
-    return not_found(r);
+    return not_found(r, t);
   }
-  const auto [token, action] = split_item(t.path, "/v1/tokens/");
   if (action.empty() && r.method == "GET") {
     const auto record = mock.tokens().find(token);
-    return record ? reply(200, to_json(*record))
-                  : error(404, "token " + token + " is not registered");
+    return record ? reply(200, to_json(*record)) : no_token(token);
   }
   if (action.empty() && r.method == "DELETE") {
-    return mock.tokens().erase(token) ? reply(200, {{"deleted", 1}})
-                                      : error(404, "token " + token + " is not registered");
+    return mock.tokens().erase(token) ? reply(200, {{"deleted", 1}}) : no_token(token);
   }
   if (action == "reachability" && r.method == "POST") {
-    AdminResponse failure;
-    const auto body = body_json(r, failure);
-    if (!body) return failure;
+    const auto body = net::json_body(r, "a reachability change", {"reachable"});
+    if (!body) return net::error_response(body.error());
     if (!body->contains("reachable") || !(*body)["reachable"].is_boolean())
-      return error(400, "send {\"reachable\": true|false} (false: airplane mode or powered off)");
+      return bad_request("send {\"reachable\": true|false} (false: airplane mode or powered off)");
     const bool reachable = (*body)["reachable"].get<bool>();
     const std::size_t released = mock.set_reachable(token, reachable);
     return reply(200, {{"token", token}, {"reachable", reachable}, {"released", released}});
@@ -148,114 +146,103 @@ AdminResponse tokens(const AdminRequest& r, const AdminTarget& t, Server& mock) 
                  {{"token", token}, {"reachable", mock.held().reachable(token)}, {"held", list}});
   }
   if (action == "unregister" && r.method == "POST") {
-    AdminResponse failure;
-    const auto body = body_json(r, failure);
-    if (!body) return failure;
+    const auto body = net::json_body(r, "an uninstall", {"timestamp"});
+    if (!body) return net::error_response(body.error());
     std::int64_t timestamp = core::unix_millis(mock.clock().now());
-    if (body->contains("timestamp")) {
-      const json& given = (*body)["timestamp"];
-      // A number past int64 would wrap into a negative timestamp.
-      if (!given.is_number_integer() ||
-          (given.is_number_unsigned() && !std::in_range<std::int64_t>(given.get<std::uint64_t>())))
-        return error(400, "\"timestamp\" must be milliseconds since the UNIX epoch");
-      timestamp = given.get<std::int64_t>();
-    }
-    if (!mock.tokens().set_state(token, TokenState::Unregistered, timestamp)) {
-      return error(404, "token " + token + " is not registered");
-    }
+    core::JsonFields fields(*body);
+    if (fields.read("timestamp", timestamp); fields.problem())
+      return bad_request("\"timestamp\" must be milliseconds since the UNIX epoch");
+    if (!mock.tokens().set_state(token, TokenState::Unregistered, timestamp))
+      return no_token(token);
     const auto record = mock.tokens().find(token);
     return record ? reply(200, to_json(*record))
-                  : error(409, "token " + token + " was deleted meanwhile");
+                  : refuse(409, "CONFLICT", "token " + token + " was deleted meanwhile");
   }
-  return not_found(r);
+  return not_found(r, t);
 }
 
-AdminResponse keys(const AdminRequest& r, const AdminTarget& t, Server& mock) {
-  if (t.path == "/v1/keys") {
-    if (r.method == "GET") {
-      json list = json::array();
-      for (const auto& key : mock.keys().list())
-        list.push_back(to_json(*key));
-      return reply(200, {{"keys", list}});
-    }
-    if (r.method == "POST") {
-      AdminResponse failure;
-      const auto body = body_json(r, failure);
-      if (!body) return failure;
-      auto spec = key_spec_from_json(*body);
-      if (!spec) return error(400, spec.error().detail);
-      const std::string id = spec->key_id;
-      if (auto added = mock.keys().add(std::move(*spec)); !added) {
-        return error(400, added.error().detail);
-      }
-      const auto key = mock.keys().find(id); // null if removed meanwhile by another client
-      return key ? reply(200, to_json(*key)) : error(409, "key " + id + " was removed meanwhile");
-    }
-    return not_found(r);
+Http1Response keys(const Http1Request& r, const Http1Target& t, Server& mock) {
+  const auto [id, action] = item_of(t);
+  if (id.empty() && r.method == "GET") {
+    json list = json::array();
+    for (const auto& key : mock.keys().list())
+      list.push_back(to_json(*key));
+    return reply(200, {{"keys", list}});
   }
-  const auto [id, action] = split_item(t.path, "/v1/keys/");
-  if (action == "revoke" && r.method == "POST") {
+  if (id.empty() && r.method == "POST") {
+    const auto body = net::json_body(r, "a provider key");
+    if (!body) return net::error_response(body.error());
+    auto spec = key_spec_from_json(*body);
+    if (!spec) return bad_request(spec.error().detail);
+    const std::string key_id = spec->key_id;
+    if (auto added = mock.keys().add(std::move(*spec)); !added)
+      return bad_request(added.error().detail);
+    const auto key = mock.keys().find(key_id); // null if removed meanwhile by another client
+    return key ? reply(200, to_json(*key))
+               : refuse(409, "CONFLICT", "key " + key_id + " was removed meanwhile");
+  }
+  if (!id.empty() && action == "revoke" && r.method == "POST") {
     const auto key = mock.keys().find(id);
-    if (!key) return error(404, "no key " + id);
+    if (!key) return no_key(id);
     key->revoke();
     return reply(200, to_json(*key));
   }
-  if (action.empty() && r.method == "DELETE") {
-    return mock.keys().remove(id) ? reply(200, {{"deleted", 1}}) : error(404, "no key " + id);
-  }
-  return not_found(r);
+  if (!id.empty() && action.empty() && r.method == "DELETE")
+    return mock.keys().remove(id) ? reply(200, {{"deleted", 1}}) : no_key(id);
+  return not_found(r, t);
 }
 
-AdminResponse teams(const AdminRequest& r, const AdminTarget& t, Server& mock) {
-  if (t.path == "/v1/teams" && r.method == "GET") {
+Http1Response teams(const Http1Request& r, const Http1Target& t, Server& mock) {
+  const auto [team, action] = item_of(t);
+  if (team.empty() && r.method == "GET") {
     json out = json::object();
-    for (const auto& [team, bundles] : mock.keys().teams())
-      out[team] = bundles;
+    for (const auto& [name, bundles] : mock.keys().teams())
+      out[name] = bundles;
     return reply(200, {{"teams", out}});
   }
-  const auto [team, action] = split_item(t.path, "/v1/teams/");
-  if (action == "bundles" && r.method == "POST") {
-    AdminResponse failure;
-    const auto body = body_json(r, failure);
-    if (!body) return failure;
+  if (!team.empty() && action == "bundles" && r.method == "POST") {
+    const auto body = net::json_body(r, "a bundle id", {"bundle_id"});
+    if (!body) return net::error_response(body.error());
     if (!body->contains("bundle_id") || !(*body)["bundle_id"].is_string())
-      return error(400, "send {\"bundle_id\":\"com.example.app\"}");
+      return bad_request("send {\"bundle_id\":\"com.example.app\"}");
     if (auto added = mock.keys().add_bundle(team, (*body)["bundle_id"].get<std::string>()); !added)
-      return error(400, added.error().detail);
+      return bad_request(added.error().detail);
     return reply(200, {{"team", team}, {"bundle_ids", *mock.keys().bundles_of(team)}});
   }
-  return not_found(r);
+  return not_found(r, t);
 }
 
-// Query parameters as the JSON a filter reads.
-json query_as_json(const AdminTarget& t) {
+// GET /v1/journal's query as the JSON filter that POST /v1/journal/verify takes as its body.
+std::variant<json, ApiError> journal_query(const Http1Target& t, std::uint64_t& limit) {
+  QueryReader q(t, {"environment", "token", "topic", "push_type", "reason", "status", "accepted",
+                    "since_ms", "until_ms", "limit"});
   json j = json::object();
-  for (const auto& [name, value] : t.query) {
-    if (name == "status" || name == "since_ms" || name == "until_ms") {
-      const auto n = number(t, name);
-      j[name] = n ? json(*n) : json(value);
-    } else if (name == "accepted") {
-      j[name] = value == "true" || value == "1";
-    } else if (name != "limit") {
-      j[name] = value;
-    }
-  }
+  for (const char* name : {"environment", "token", "topic", "push_type", "reason"})
+    if (auto text = q.text(name)) j[name] = *text;
+  for (const char* name : {"status", "since_ms", "until_ms"})
+    if (auto n = q.integer(name)) j[name] = *n;
+  if (auto accepted = q.flag("accepted")) j["accepted"] = *accepted;
+  limit = q.count("limit").value_or(kDefaultLimit);
+  if (q.problem()) return *q.problem();
   return j;
 }
 
-AdminResponse journal(const AdminRequest& r, const AdminTarget& t, Server& mock) {
-  if (t.path == "/v1/journal" && r.method == "GET") {
-    auto filter = journal_filter_from_json(query_as_json(t));
-    if (!filter) return error(400, filter.error().detail);
+Http1Response journal(const Http1Request& r, const Http1Target& t, Server& mock) {
+  const auto [what, extra] = item_of(t);
+  if (what.empty() && r.method == "GET") {
+    std::uint64_t limit = kDefaultLimit;
+    auto query = journal_query(t, limit);
+    if (auto* problem = std::get_if<ApiError>(&query)) return net::error_response(*problem);
+    auto filter = journal_filter_from_json(std::get<json>(query));
+    if (!filter) return refuse(400, "BAD_QUERY", filter.error().detail);
     json entries = json::array();
-    for (const auto& e : mock.journal().query(*filter, number(t, "limit").value_or(kDefaultLimit)))
+    for (const auto& e : mock.journal().query(*filter, limit))
       entries.push_back(to_json(e));
     return reply(200, {{"entries", entries}, {"counters", to_json(mock.journal().counters())}});
   }
-  if (t.path == "/v1/journal/verify" && r.method == "POST") {
-    AdminResponse failure;
-    auto body = body_json(r, failure);
-    if (!body) return failure;
+  if (what == "verify" && extra.empty() && r.method == "POST") {
+    auto body = net::json_body(r, "a verification");
+    if (!body) return net::error_response(body.error());
     CountExpectation expected;
     int kinds = 0;
     for (const auto& [key, kind] : {std::pair{"exactly", CountExpectation::Kind::Exactly},
@@ -263,25 +250,27 @@ AdminResponse journal(const AdminRequest& r, const AdminTarget& t, Server& mock)
                                     std::pair{"at_most", CountExpectation::Kind::AtMost}}) {
       if (body->contains(key)) {
         if (!(*body)[key].is_number_unsigned())
-          return error(400, std::string("\"") + key + "\" must be a count");
+          return bad_request(std::string("\"") + key + "\" must be a count");
         expected = {kind, (*body)[key].get<std::uint64_t>()};
         body->erase(key);
         ++kinds;
       }
     }
-    if (kinds != 1) return error(400, "give exactly one of \"exactly\", \"at_least\", \"at_most\"");
+    if (kinds != 1)
+      return bad_request("give exactly one of \"exactly\", \"at_least\", \"at_most\"");
     auto filter = journal_filter_from_json(*body);
-    if (!filter) return error(400, filter.error().detail);
+    if (!filter) return bad_request(filter.error().detail);
     const auto result = mock.journal().verify(*filter, expected);
     // 417 lets `curl --fail` stop a CI script on a failed verification.
     return reply(result.ok ? 200 : 417,
                  {{"ok", result.ok}, {"matched", result.matched}, {"message", result.message}});
   }
-  return not_found(r);
+  return not_found(r, t);
 }
 
-AdminResponse faults(const AdminRequest& r, const AdminTarget& t, Server& mock) {
-  if (t.path == "/v1/faults") {
+Http1Response faults(const Http1Request& r, const Http1Target& t, Server& mock) {
+  const auto [id_text, action] = item_of(t);
+  if (id_text.empty()) {
     if (r.method == "GET") {
       json list = json::array();
       for (const auto& f : mock.faults().list())
@@ -289,38 +278,44 @@ AdminResponse faults(const AdminRequest& r, const AdminTarget& t, Server& mock) 
       return reply(200, {{"faults", list}});
     }
     if (r.method == "POST") {
-      AdminResponse failure;
-      const auto body = body_json(r, failure);
-      if (!body) return failure;
+      const auto body = net::json_body(r, "a fault rule");
+      if (!body) return net::error_response(body.error());
       auto rule = fault_rule_from_json(*body);
-      if (!rule) return error(400, rule.error().detail);
+      if (!rule) return bad_request(rule.error().detail);
       auto id = mock.faults().add(std::move(*rule));
-      if (!id) return error(400, id.error().detail);
+      if (!id) return bad_request(id.error().detail);
       return reply(200, {{"id", *id}});
     }
     if (r.method == "DELETE") {
       mock.faults().clear();
       return reply(200, {{"deleted", "all"}});
     }
-    return not_found(r);
+    return not_found(r, t);
   }
-  const auto [id_text, action] = split_item(t.path, "/v1/faults/");
-  std::uint64_t id = 0;
-  const auto [end, ec] = std::from_chars(id_text.data(), id_text.data() + id_text.size(), id);
-  if (action.empty() && r.method == "DELETE" && ec == std::errc() &&
-      end == id_text.data() + id_text.size()) {
-    return mock.faults().remove(id) ? reply(200, {{"deleted", id}})
-                                    : error(404, "no fault " + id_text);
+  const auto id = core::parse_whole<std::uint64_t>(id_text);
+  if (id && action.empty() && r.method == "DELETE") {
+    return mock.faults().remove(*id)
+               ? reply(200, {{"deleted", *id}})
+               : refuse(404, "NO_SUCH_FAULT",
+                        "no fault " + id_text + "; GET /v1/faults lists them");
   }
-  return not_found(r);
+  return not_found(r, t);
 }
 
-AdminResponse deliveries(const AdminTarget& t, Server& mock) {
-  const DeliveryPoll poll = delivery_poll_of(t);
+// The long-poll's parameters (wait_ms is the transport's: here it is only checked).
+DeliveryPoll poll_of(QueryReader& q) {
+  return {q.count("after").value_or(0),
+          std::min(q.count("wait_ms").value_or(0), kMaxDeliveryWaitMs)};
+}
+
+Http1Response deliveries(const Http1Target& t, Server& mock) {
+  QueryReader q(t, {"after", "wait_ms", "limit"});
+  const DeliveryPoll poll = poll_of(q);
+  const auto limit = q.count("limit").value_or(kDefaultLimit);
+  if (auto problem = query_problem(q)) return *problem;
   json list = json::array();
   std::uint64_t next = poll.after;
-  for (const auto& [cursor, delivery] :
-       mock.feed().since(poll.after, number(t, "limit").value_or(kDefaultLimit))) {
+  for (const auto& [cursor, delivery] : mock.feed().since(poll.after, limit)) {
     json j = to_json(delivery);
     j["cursor"] = cursor;
     list.push_back(std::move(j));
@@ -329,7 +324,7 @@ AdminResponse deliveries(const AdminTarget& t, Server& mock) {
   return reply(200, {{"deliveries", list}, {"next", next}});
 }
 
-AdminResponse metrics(Server& mock) {
+Http1Response metrics(Server& mock) {
   std::ostringstream out;
   const auto counters = mock.journal().counters();
   out << "# HELP apns_requests_total Requests answered, by APNs reason (\"\" = accepted).\n"
@@ -376,46 +371,43 @@ AdminResponse metrics(Server& mock) {
 
 } // namespace
 
-AdminTarget parse_admin_target(std::string_view target) {
-  AdminTarget out;
-  const auto question = target.find('?');
-  out.path = core::percent_decode(target.substr(0, question));
-  if (question == std::string_view::npos) return out;
-  std::string_view query = target.substr(question + 1);
-  while (!query.empty()) {
-    const auto amp = query.find('&');
-    const std::string_view pair = query.substr(0, amp);
-    const auto eq = pair.find('=');
-    out.query[core::percent_decode(pair.substr(0, eq))] =
-        eq == std::string_view::npos ? std::string() : core::percent_decode(pair.substr(eq + 1));
-    query.remove_prefix(amp == std::string_view::npos ? query.size() : amp + 1);
+core::Result<DeliveryPoll, ApiError> delivery_poll_of(std::string_view target) {
+  const Http1Target t = net::parse_target(target);
+  const bool stream = t.segments.size() == 3 && t.segments[2] == "stream";
+  QueryReader q(t, stream ? std::initializer_list<std::string_view>{"after"}
+                          : std::initializer_list<std::string_view>{"after", "wait_ms", "limit"});
+  const DeliveryPoll poll = poll_of(q);
+  if (q.problem()) return core::Unexpected(*q.problem());
+  return poll;
+}
+
+Http1Response handle_admin_request(const Http1Request& r, Server& mock) {
+  const Http1Target t = net::parse_target(r.target);
+  const auto& s = t.segments;
+  if (s.size() == 1 && s[0] == "metrics" && r.method == "GET") return metrics(mock);
+  if (s.empty() || s[0] != "v1" || too_deep(t)) return not_found(r, t);
+  if (s.size() == 1) return endpoints();
+  const std::string& collection = s[1];
+  if (collection == "deliveries" && s.size() == 2 && r.method == "GET") return deliveries(t, mock);
+  // Only the lists read query parameters: elsewhere any is a mistake worth a 400.
+  const bool list =
+      s.size() == 2 && r.method == "GET" && (collection == "tokens" || collection == "journal");
+  if (!list) {
+    if (auto problem = query_problem(QueryReader(t, {}))) return *problem;
   }
-  return out;
-}
-
-DeliveryPoll delivery_poll_of(const AdminTarget& target) {
-  return {number(target, "after").value_or(0),
-          std::min(number(target, "wait_ms").value_or(0), kMaxWaitMs)};
-}
-
-AdminResponse handle_admin_request(const AdminRequest& r, Server& mock) {
-  const AdminTarget t = parse_admin_target(r.target);
-  const std::string_view path = t.path;
-  if (path == "/v1" || path == "/v1/") return endpoints();
-  if (path == "/v1/health" && r.method == "GET") return health(mock);
-  if (path == "/v1/settings" && r.method == "GET") return reply(200, to_json(mock.settings()));
-  if (path == "/metrics" && r.method == "GET") return metrics(mock);
-  if (path == "/v1/deliveries" && r.method == "GET") return deliveries(t, mock);
-  if (path == "/v1/reset" && r.method == "POST") {
+  if (s.size() == 2 && collection == "health" && r.method == "GET") return health(mock);
+  if (s.size() == 2 && collection == "settings" && r.method == "GET")
+    return reply(200, to_json(mock.settings()));
+  if (s.size() == 2 && collection == "reset" && r.method == "POST") {
     mock.reset_state();
     return reply(200, {{"reset", {"journal", "faults", "rate limits"}}});
   }
-  if (path.starts_with("/v1/tokens")) return tokens(r, t, mock);
-  if (path.starts_with("/v1/keys")) return keys(r, t, mock);
-  if (path.starts_with("/v1/teams")) return teams(r, t, mock);
-  if (path.starts_with("/v1/journal")) return journal(r, t, mock);
-  if (path.starts_with("/v1/faults")) return faults(r, t, mock);
-  return not_found(r);
+  if (collection == "tokens") return tokens(r, t, mock);
+  if (collection == "keys") return keys(r, t, mock);
+  if (collection == "teams") return teams(r, t, mock);
+  if (collection == "journal") return journal(r, t, mock);
+  if (collection == "faults") return faults(r, t, mock);
+  return not_found(r, t);
 }
 
 } // namespace mock_apns

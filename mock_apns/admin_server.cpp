@@ -1,14 +1,13 @@
 #include "mock_apns/admin_server.hpp"
 
 #include "core/error.hpp"
+#include "core/json_string.hpp"
 #include "mock_apns/admin_api.hpp"
 #include "mock_apns/json_codec.hpp"
 #include "mock_apns/server.hpp"
 #include "net/http1_server.hpp"
-
-#include <mutex>
-
-#include <nlohmann/json.hpp>
+#include "net/http1_wait.hpp"
+#include "net/json_api.hpp"
 
 namespace mock_apns {
 namespace {
@@ -18,63 +17,12 @@ constexpr std::size_t kStreamBatch = 100;
 
 using Exchange = std::shared_ptr<net::Http1Exchange>;
 
-net::Http1Response answer(const net::Http1Request& request, Server& mock) {
-  AdminResponse r;
-  try {
-    r = handle_admin_request({request.method, request.target, request.body}, mock);
-  } catch (const std::exception& e) { // a bug, not the client's fault: say so, keep serving
-    r = {500, "application/json",
-         json_text({{"error", std::string("internal error: ") + e.what()}}) + "\n"};
-  }
-  return {r.status, std::move(r.content_type), std::move(r.body)};
-}
-
-// A wait on the delivery feed that at most one of "a delivery arrived", "time is up" and "the
-// client left" ends; the feed's callback comes from an I/O thread of the mock.
-class FeedWait : public std::enable_shared_from_this<FeedWait> {
-public:
-  FeedWait(Server& mock, Exchange exchange) : mock_(mock), exchange_(std::move(exchange)) {}
-
-  // Calls `done` on the exchange's thread once something newer than `after` is in the feed, or
-  // after `timeout`.
-  void start(std::uint64_t after, std::chrono::milliseconds timeout, std::function<void()> done) {
-    done_ = std::move(done);
-    exchange_->on_close([self = shared_from_this()] { self->end(false); });
-    exchange_->start_timer(timeout, [self = shared_from_this()] { self->end(true); });
-    const auto id = mock_.feed().notify_after(
-        after, [self = shared_from_this()] { self->exchange_->post([self] { self->end(true); }); });
-    std::lock_guard lock(mutex_);
-    waiter_ = id;
-  }
-
-private:
-  void end(bool call) {
-    std::uint64_t waiter = 0;
-    {
-      std::lock_guard lock(mutex_);
-      if (ended_) return;
-      ended_ = true;
-      waiter = waiter_;
-    }
-    if (waiter != 0) mock_.feed().cancel(waiter);
-    exchange_->cancel_timer();
-    if (call) done_();
-    done_ = nullptr; // it holds the exchange
-  }
-
-  Server& mock_;
-  Exchange exchange_;
-  std::function<void()> done_;
-  std::mutex mutex_;
-  std::uint64_t waiter_ = 0;
-  bool ended_ = false;
-};
-
-// Long-poll: answer when a delivery arrives or when wait_ms passes, whichever is first.
-void answer_when_delivered(Server& mock, const Exchange& exchange, DeliveryPoll poll) {
-  std::make_shared<FeedWait>(mock, exchange)
-      ->start(poll.after, std::chrono::milliseconds(poll.wait_ms),
-              [&mock, exchange] { exchange->respond(answer(exchange->request(), mock)); });
+// The feed's "something newer than `after`" as the event of a net::wait_for_event.
+net::Subscribe feed_after(Server& mock, std::uint64_t after) {
+  return [&mock, after](std::function<void()> notify) -> net::Unsubscribe {
+    const auto id = mock.feed().notify_after(after, std::move(notify));
+    return [&mock, id] { mock.feed().cancel(id); };
+  };
 }
 
 // Server-sent events: one "id: <cursor>\nevent: delivery\ndata: <JSON>\n\n" per delivery,
@@ -82,20 +30,20 @@ void answer_when_delivered(Server& mock, const Exchange& exchange, DeliveryPoll 
 void pump(Server& mock, const Exchange& exchange, std::uint64_t cursor) {
   auto batch = mock.feed().since(cursor, kStreamBatch);
   if (batch.empty()) {
-    std::make_shared<FeedWait>(mock, exchange)
-        ->start(cursor, kKeepAliveComment, [&mock, exchange, cursor] {
-          if (mock.feed().last_cursor() > cursor) return pump(mock, exchange, cursor);
-          exchange->write(": keep-alive\n\n", [&mock, exchange, cursor](bool sent) {
-            if (sent) pump(mock, exchange, cursor);
-          });
-        });
+    net::wait_for_event(exchange, kKeepAliveComment, feed_after(mock, cursor),
+                        [&mock, exchange, cursor](bool delivered) {
+                          if (delivered) return pump(mock, exchange, cursor);
+                          exchange->write(": keep-alive\n\n", [&mock, exchange, cursor](bool sent) {
+                            if (sent) pump(mock, exchange, cursor);
+                          });
+                        });
     return;
   }
   std::string text;
   for (const auto& [at, delivery] : batch) {
     nlohmann::json j = to_json(delivery);
     j["cursor"] = at;
-    text += "id: " + std::to_string(at) + "\nevent: delivery\ndata: " + json_text(j) + "\n\n";
+    text += "id: " + std::to_string(at) + "\nevent: delivery\ndata: " + core::json_text(j) + "\n\n";
     cursor = at;
   }
   exchange->write(std::move(text), [&mock, exchange, cursor](bool sent) {
@@ -117,8 +65,8 @@ struct AdminServer::Impl {
     h.body_limit = o.body_limit;
     h.server_name = "voipsim mock-apns admin";
     h.allowed_hosts = o.allowed_hosts;
-    h.too_large_body =
-        R"({"error":"BODY_TOO_LARGE","message":"request body over the admin API's limit; load large token sets with --tokens FILE"})";
+    h.too_large_message =
+        "request body over the admin API's limit; load large token sets with --tokens FILE";
     h.auth = {o.bearer_secret,
               {"/v1/health"},
               "the mock's admin secret ('voipsim mock-apns --admin-secret-file FILE' or " +
@@ -128,17 +76,25 @@ struct AdminServer::Impl {
 
   static void handle(Server& mock, const Exchange& exchange) {
     const net::Http1Request& request = exchange->request();
-    const AdminTarget target = parse_admin_target(request.target);
-    if (request.method == "GET" && target.path == "/v1/deliveries/stream") {
+    const auto& segments = net::parse_target(request.target).segments;
+    const bool poll_or_stream = segments.size() >= 2 && segments.size() <= 3 &&
+                                segments[0] == "v1" && segments[1] == "deliveries";
+    const bool stream = segments.size() == 3 && segments[2] == "stream";
+    if (request.method != "GET" || !poll_or_stream || (segments.size() == 3 && !stream))
+      return exchange->respond(handle_admin_request(request, mock));
+    const auto poll = delivery_poll_of(request.target);
+    if (!poll) return exchange->respond(net::error_response(poll.error()));
+    if (stream) {
       exchange->start_stream("text/event-stream");
-      return pump(mock, exchange, delivery_poll_of(target).after);
+      return pump(mock, exchange, poll->after);
     }
-    if (request.method == "GET" && target.path == "/v1/deliveries") {
-      const DeliveryPoll poll = delivery_poll_of(target);
-      if (poll.wait_ms > 0 && mock.feed().last_cursor() <= poll.after)
-        return answer_when_delivered(mock, exchange, poll);
-    }
-    exchange->respond(answer(request, mock));
+    if (poll->wait_ms == 0 || mock.feed().last_cursor() > poll->after)
+      return exchange->respond(handle_admin_request(request, mock));
+    // Long-poll: answer when a delivery arrives or when wait_ms passes, whichever is first.
+    net::wait_for_event(exchange, std::chrono::milliseconds(poll->wait_ms),
+                        feed_after(mock, poll->after), [&mock, exchange](bool) {
+                          exchange->respond(handle_admin_request(exchange->request(), mock));
+                        });
   }
 
   net::Http1Server server;

@@ -41,10 +41,6 @@ core::TimePoint time_point_of_ms(std::int64_t ms) {
 
 } // namespace
 
-std::string json_text(const json& j) {
-  return j.dump(-1, ' ', false, json::error_handler_t::replace);
-}
-
 core::Result<TokenRecord> token_record_from_json(const json& j) {
   if (auto r = core::require_json_object(j, "a token record",
                                          {"token", "environment", "topic", "state", "timestamp"});
@@ -79,6 +75,11 @@ json to_json(const TokenRecord& r) {
 core::Result<std::vector<TokenRecord>> parse_token_records(std::string_view text) {
   const auto parsed = core::parse_json(text);
   if (!parsed) return bad(parsed.error().detail);
+  return token_records_from_json(*parsed);
+}
+
+core::Result<std::vector<TokenRecord>> token_records_from_json(const json& document) {
+  const json* parsed = &document;
   std::vector<TokenRecord> records;
   if (!parsed->is_array()) { // one record
     auto record = token_record_from_json(*parsed);
@@ -256,6 +257,64 @@ json to_json(const JournalEntry& e) {
   return j;
 }
 
+core::Result<JournalEntry> journal_entry_from_json(const json& j) {
+  if (auto r = core::require_json_object(j, "a journal entry",
+                                         {"sequence", "time_ms", "environment", "connection",
+                                          "auth", "method", "path", "apns_id", "token", "topic",
+                                          "status", "payload_bytes", "cause", "push_type", "reason",
+                                          "timestamp", "goaway", "answer_dropped"});
+      !r)
+    return error_of(r);
+  JournalEntry e;
+  std::int64_t time = 0;
+  std::string environment;
+  std::optional<std::string> push_type, reason;
+  core::JsonFields f(j);
+  f.require("sequence", e.sequence)
+      .require("time_ms", time)
+      .require("environment", environment)
+      .require("connection", e.connection_id)
+      .require("auth", e.auth)
+      .require("method", e.method)
+      .require("path", e.path)
+      .require("apns_id", e.apns_id)
+      .require("token", e.token)
+      .require("topic", e.topic)
+      .require("status", e.status)
+      .require("payload_bytes", e.payload_bytes)
+      .require("cause", e.cause)
+      .read("goaway", e.goaway)
+      .read("answer_dropped", e.answer_dropped);
+  if (f.problem()) return core::Unexpected(*f.problem());
+  if (j.contains("timestamp")) {
+    std::int64_t timestamp = 0;
+    if (auto r = core::read_json_field(j, "timestamp", timestamp); !r) return error_of(r);
+    e.timestamp_ms = timestamp;
+  }
+  // push_type and reason are null when there is none: present, and a name or null.
+  for (const auto& [name, out] :
+       {std::pair{"push_type", &push_type}, std::pair{"reason", &reason}}) {
+    if (!j.contains(name)) return bad(std::string("\"") + name + "\" is required");
+    if (j[name].is_null()) continue;
+    std::string text;
+    if (auto r = core::read_json_field(j, name, text); !r) return error_of(r);
+    *out = std::move(text);
+  }
+  const auto env = parse_environment(environment);
+  if (!env) return bad("\"environment\" must be sandbox or production");
+  e.environment = *env;
+  e.time = time_point_of_ms(time);
+  if (push_type) {
+    e.push_type = parse_push_type(*push_type);
+    if (!e.push_type) return bad("\"push_type\" \"" + *push_type + "\" is not a push type");
+  }
+  if (reason) {
+    e.reason = parse_reason(*reason);
+    if (!e.reason) return bad("\"reason\" \"" + *reason + "\" is not an APNs reason");
+  }
+  return e;
+}
+
 json to_json(const JournalCounters& c) {
   return {{"requests", c.requests},
           {"accepted", c.accepted},
@@ -281,6 +340,56 @@ json to_json(const Delivery& d) {
   if (!core::is_valid_utf8(d.payload)) j["payload_base64url"] = core::base64url_encode(d.payload);
   j["expiration"] = d.expiration ? json(*d.expiration) : json(nullptr);
   return j;
+}
+
+core::Result<Delivery> delivery_from_json(const json& j) {
+  if (auto r = core::require_json_object(j, "a delivery",
+                                         {"sequence", "apns_id", "unique_id", "environment",
+                                          "token", "topic", "push_type", "priority", "expiration",
+                                          "collapse_id", "payload", "payload_base64url",
+                                          "invalid_payload", "received_at_ms", "cursor"});
+      !r)
+    return error_of(r);
+  Delivery d;
+  std::string environment, push_type, payload_base64url;
+  std::int64_t received = 0;
+  core::JsonFields f(j);
+  f.require("sequence", d.sequence)
+      .require("apns_id", d.apns_id)
+      .read("unique_id", d.unique_id)
+      .require("environment", environment)
+      .require("token", d.token)
+      .require("topic", d.topic)
+      .require("push_type", push_type)
+      .require("priority", d.priority)
+      .require("collapse_id", d.collapse_id)
+      .require("invalid_payload", d.invalid_payload)
+      .require("received_at_ms", received)
+      .read("payload_base64url", payload_base64url);
+  if (f.problem()) return core::Unexpected(*f.problem());
+  if (!j.contains("expiration")) return bad("\"expiration\" is required (null: none)");
+  if (!j["expiration"].is_null()) {
+    std::int64_t expiration = 0;
+    if (auto r = core::read_json_field(j, "expiration", expiration); !r) return error_of(r);
+    d.expiration = expiration;
+  }
+  // A body that is not UTF-8 comes base64url-encoded beside a null "payload".
+  if (j.contains("payload_base64url")) {
+    auto decoded = core::base64url_decode(payload_base64url);
+    if (!decoded) return bad("\"payload_base64url\" is not base64url");
+    d.payload = std::move(*decoded);
+  } else if (auto r = core::read_json_field(j, "payload", d.payload);
+             !r || !j.contains("payload") || j["payload"].is_null()) {
+    return bad("a delivery has neither \"payload\" nor \"payload_base64url\"");
+  }
+  const auto env = parse_environment(environment);
+  if (!env) return bad("\"environment\" must be sandbox or production");
+  const auto type = parse_push_type(push_type);
+  if (!type) return bad("\"push_type\" \"" + push_type + "\" is not a push type");
+  d.environment = *env;
+  d.push_type = *type;
+  d.received_at = time_point_of_ms(received);
+  return d;
 }
 
 namespace {

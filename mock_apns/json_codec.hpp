@@ -21,7 +21,8 @@ namespace mock_apns {
 // active, `timestamp` to 0.
 core::Result<TokenRecord> token_record_from_json(const nlohmann::json& json);
 nlohmann::json to_json(const TokenRecord& record);
-// One record or an array of them, as text (a --tokens file or a POST body).
+// One record or an array of them (a POST body), and the same as text (a --tokens file).
+core::Result<std::vector<TokenRecord>> token_records_from_json(const nlohmann::json& document);
 core::Result<std::vector<TokenRecord>> parse_token_records(std::string_view text);
 
 // {"key_id","team_id","kind":"team|topic","environments":["sandbox","production"],
@@ -37,12 +38,11 @@ nlohmann::json to_json(const ListedFault& fault);
 // accepted, since_ms, until_ms.
 core::Result<JournalFilter> journal_filter_from_json(const nlohmann::json& json);
 nlohmann::json to_json(const JournalEntry& entry);
+core::Result<JournalEntry> journal_entry_from_json(const nlohmann::json& json);
 nlohmann::json to_json(const JournalCounters& counters);
 nlohmann::json to_json(const Delivery& delivery);
-
-// Compact JSON text that never throws: bytes that are not UTF-8 (a client may send any) become
-// U+FFFD. Every JSON the mock serves goes through here.
-std::string json_text(const nlohmann::json& json);
+// Reads what to_json writes (a "cursor" beside it, as the feed adds, is allowed).
+core::Result<Delivery> delivery_from_json(const nlohmann::json& json);
 
 // The switches of apns-provider-api.md §10 by their spec names (envKeyReasonSpelling,
 // perStreamCertEnvErrors, strictJson, perTokenBurst, ...); unknown keys are an error naming them.

@@ -2,6 +2,7 @@
 
 #include "core/encoding.hpp"
 #include "core/json_syntax.hpp"
+#include "core/parse_number.hpp"
 #include "core/uuid.hpp"
 #include "mock_apns/faults.hpp"
 #include "mock_apns/provider_keys.hpp"
@@ -14,7 +15,6 @@
 
 #include <algorithm>
 #include <array>
-#include <charconv>
 #include <vector>
 
 namespace mock_apns {
@@ -510,15 +510,13 @@ private:
       return true;
     }
     const std::string_view v = header->value;
-    std::int64_t seconds = 0;
-    const auto [end, ec] = std::from_chars(v.data(), v.data() + v.size(), seconds);
-    if (v.empty() || v.front() == '-' || v.front() == '+' || ec != std::errc() ||
-        end != v.data() + v.size()) {
+    const auto parsed = v.starts_with('-') ? std::nullopt : core::parse_whole<std::int64_t>(v);
+    if (!parsed) {
       return reject(Reason::BadExpirationDate,
                     "apns-expiration " + shown(v) +
                         " is not a UNIX time in seconds (0: deliver once, do not store)");
     }
-    verdict_.expiration = seconds;
+    verdict_.expiration = *parsed;
     return true;
   }
 

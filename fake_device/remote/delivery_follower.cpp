@@ -1,6 +1,11 @@
 #include "fake_device/remote/delivery_follower.hpp"
 
 #include "core/encoding.hpp"
+#include "core/json_fields.hpp"
+#include "core/json_parse.hpp"
+#include "core/json_string.hpp"
+#include "mock_apns/json_codec.hpp"
+#include "mock_apns/push_type.hpp"
 
 #include <algorithm>
 
@@ -16,54 +21,33 @@ core::Unexpected<core::Error> bad(const std::string& why) {
   return core::fail(core::Errc::InvalidArgument, "delivery feed: " + why);
 }
 
-template <class T>
-bool read(const json& j, const char* field, T& out) {
-  if (!j.contains(field)) return false;
-  try {
-    out = j[field].get<T>();
-    return true;
-  } catch (const json::exception&) {
-    return false;
-  }
-}
-
+// A delivery of the mock's feed, read through the mock's own reader, as the push the device
+// receives.
 core::Result<Push> push_of(const json& d) {
-  if (!d.is_object()) return bad("a delivery is not an object");
+  auto delivery = mock_apns::delivery_from_json(d);
+  if (!delivery) return bad(delivery.error().detail + ": " + core::json_text(d));
   Push push;
-  std::string environment;
-  std::int64_t received_ms = 0;
-  if (!read(d, "apns_id", push.apns_id) || !read(d, "environment", environment) ||
-      !read(d, "token", push.token) || !read(d, "topic", push.topic) ||
-      !read(d, "push_type", push.push_type) || !read(d, "priority", push.priority) ||
-      !read(d, "received_at_ms", received_ms)) {
-    return bad("a delivery lacks apns_id, environment, token, topic, push_type, priority or "
-               "received_at_ms: " +
-               d.dump(-1, ' ', false, json::error_handler_t::replace));
-  }
-  if (environment != "sandbox" && environment != "production")
-    return bad("unknown environment \"" + environment + "\"");
-  push.environment =
-      environment == "sandbox" ? ApsEnvironment::Development : ApsEnvironment::Production;
-  push.accepted_at = core::TimePoint(std::chrono::milliseconds(received_ms));
-  if (std::string unique; read(d, "unique_id", unique) && !unique.empty()) push.unique_id = unique;
-  if (std::string collapse; read(d, "collapse_id", collapse) && !collapse.empty())
-    push.collapse_id = collapse;
-  if (std::int64_t expiration = 0; read(d, "expiration", expiration)) push.expiration = expiration;
-  // A body that is not UTF-8 comes base64url-encoded beside a null "payload".
-  if (std::string encoded; read(d, "payload_base64url", encoded)) {
-    auto decoded = core::base64url_decode(encoded);
-    if (!decoded) return bad("payload_base64url does not decode");
-    push.payload = std::move(*decoded);
-  } else if (!read(d, "payload", push.payload)) {
-    return bad("a delivery has neither payload nor payload_base64url");
-  }
+  push.apns_id = std::move(delivery->apns_id);
+  push.environment = delivery->environment == mock_apns::Environment::Sandbox
+                         ? ApsEnvironment::Development
+                         : ApsEnvironment::Production;
+  push.token = std::move(delivery->token);
+  push.topic = std::move(delivery->topic);
+  push.push_type = std::string(mock_apns::push_type_name(delivery->push_type));
+  push.priority = delivery->priority;
+  push.accepted_at = delivery->received_at;
+  if (!delivery->unique_id.empty()) push.unique_id = std::move(delivery->unique_id);
+  if (!delivery->collapse_id.empty()) push.collapse_id = std::move(delivery->collapse_id);
+  push.expiration = delivery->expiration;
+  push.payload = std::move(delivery->payload);
   return push;
 }
 
 } // namespace
 
 core::Result<DeliveryPage> parse_delivery_page(std::string_view body) {
-  const json page = json::parse(body, nullptr, false);
+  const auto parsed = core::parse_json(body);
+  const json page = parsed ? *parsed : json();
   if (!page.is_object() || !page.contains("deliveries") || !page["deliveries"].is_array() ||
       !page.contains("next") || !page["next"].is_number_unsigned()) {
     return bad("expected {\"deliveries\":[...],\"next\":N}");
@@ -71,7 +55,9 @@ core::Result<DeliveryPage> parse_delivery_page(std::string_view body) {
   DeliveryPage out;
   out.next = page["next"].get<std::uint64_t>();
   for (const auto& d : page["deliveries"]) {
-    if (std::uint64_t cursor = 0; !out.first_cursor && read(d, "cursor", cursor))
+    if (std::uint64_t cursor = 0; !out.first_cursor && d.is_object() &&
+                                  core::read_json_field(d, "cursor", cursor) &&
+                                  d.contains("cursor"))
       out.first_cursor = cursor;
     auto push = push_of(d);
     if (!push) {

@@ -1,6 +1,7 @@
 #include "fake_device/remote/device_commands.hpp"
 
-#include <charconv>
+#include "core/parse_number.hpp"
+
 #include <vector>
 
 namespace fake_device::remote {
@@ -40,9 +41,8 @@ std::vector<std::string_view> words_of(std::string_view line) {
 }
 
 std::optional<int> whole_number(std::string_view text) {
-  int value = 0;
-  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
-  if (ec != std::errc() || end != text.data() + text.size() || value < 0) return std::nullopt;
+  const auto value = core::parse_whole<int>(text);
+  if (!value || *value < 0) return std::nullopt;
   return value;
 }
 

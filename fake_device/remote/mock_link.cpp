@@ -2,6 +2,7 @@
 
 #include "core/encoding.hpp"
 #include "fake_device/token_draw.hpp"
+#include "net/json_api.hpp"
 
 #include <nlohmann/json.hpp>
 
@@ -27,9 +28,10 @@ core::Result<std::string> MockLink::post(const std::string& target, const std::s
   auto reply = net::http1_request(admin_, "POST", target, body, kTimeout);
   if (!reply) return core::Unexpected(reply.error());
   if (reply->status != 200) {
-    return core::fail(core::Errc::InvalidArgument, "POST " + admin_.url() + target + " answered " +
-                                                       std::to_string(reply->status) + ": " +
-                                                       reply->body);
+    return core::fail(core::Errc::InvalidArgument,
+                      "POST " + admin_.url() + target + " answered " +
+                          std::to_string(reply->status) + ": " +
+                          net::api_error_of(reply->status, reply->body).message);
   }
   return std::move(reply->body);
 }

@@ -1,6 +1,7 @@
 #include "fake_device/remote/pipeline_link.hpp"
 
 #include "core/encoding.hpp"
+#include "net/json_api.hpp"
 
 #include <nlohmann/json.hpp>
 
@@ -37,15 +38,11 @@ core::Result<void> PipelineLink::send(std::string_view method, const std::string
   auto reply = net::http1_request(pipeline_, method, target, body, kTimeout);
   if (!reply) return core::Unexpected(reply.error());
   if (reply->status / 100 != 2) {
-    // The pipeline answers {"error":"<code>","message":"<text>"}; keep its words.
-    const json error = json::parse(reply->body, nullptr, false);
-    const std::string why =
-        error.is_object() && error.contains("message") && error["message"].is_string()
-            ? error["message"].get<std::string>()
-            : reply->body;
-    return core::fail(core::Errc::InvalidArgument, std::string(method) + " " + target +
-                                                       " answered " +
-                                                       std::to_string(reply->status) + ": " + why);
+    // Keep the pipeline's words.
+    const auto error = net::api_error_of(reply->status, reply->body);
+    return core::fail(core::Errc::InvalidArgument,
+                      std::string(method) + " " + target + " answered " +
+                          std::to_string(reply->status) + ": " + error.message);
   }
   return {};
 }

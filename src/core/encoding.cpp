@@ -194,4 +194,24 @@ Result<std::string> base64url_decode(std::string_view text) {
   return out;
 }
 
+std::string base64_encode(std::string_view bytes) {
+  std::string text = base64url_encode(bytes);
+  for (char& c : text) {
+    if (c == '-') c = '+';
+    if (c == '_') c = '/';
+  }
+  text.append((4 - text.size() % 4) % 4, '=');
+  return text;
+}
+
+Result<std::string> base64_decode(std::string_view text) {
+  std::string url;
+  url.reserve(text.size());
+  for (const char c : text) {
+    if (c == '=' || c == '\n' || c == '\r') continue;
+    url += c == '+' ? '-' : c == '/' ? '_' : c;
+  }
+  return base64url_decode(url);
+}
+
 } // namespace core

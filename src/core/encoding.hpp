@@ -65,5 +65,9 @@ std::string printable(std::string_view text, std::size_t max = 64);
 std::string base64url_encode(std::string_view bytes);
 // Rejects padding, characters outside the alphabet and impossible lengths (4n+1).
 Result<std::string> base64url_decode(std::string_view text);
+// RFC 4648 §4, what `base64` writes: '+' and '/', '=' padding.
+std::string base64_encode(std::string_view bytes);
+// Base64 as people paste it: '=' padding optional, line breaks ignored, either alphabet.
+Result<std::string> base64_decode(std::string_view text);
 
 } // namespace core

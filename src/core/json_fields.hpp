@@ -10,6 +10,7 @@
 #include <cstdint>
 #include <initializer_list>
 #include <limits>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <type_traits>
@@ -59,6 +60,36 @@ Result<void> read_json_field(const nlohmann::json& object, const char* name, T& 
   out = found->get<T>();
   return {};
 }
+
+// Reads fields of one object in order by read_json_field's rules; require() also refuses a
+// field that is absent or null. The first problem is kept: read them all, then check once.
+class JsonFields {
+public:
+  explicit JsonFields(const nlohmann::json& object) : object_(object) {}
+
+  template <typename T>
+  JsonFields& read(const char* name, T& out) {
+    if (!problem_) {
+      if (auto ok = read_json_field(object_, name, out); !ok) problem_ = ok.error();
+    }
+    return *this;
+  }
+  template <typename T>
+  JsonFields& require(const char* name, T& out) {
+    if (problem_) return *this;
+    if (const auto found = object_.find(name); found == object_.end() || found->is_null()) {
+      problem_ = json_field_error(std::string("\"") + name + "\" is required").error();
+      return *this;
+    }
+    return read(name, out);
+  }
+
+  const std::optional<Error>& problem() const { return problem_; }
+
+private:
+  const nlohmann::json& object_;
+  std::optional<Error> problem_;
+};
 
 // `j` is an object with no key outside `known`.
 inline Result<void> require_json_object(const nlohmann::json& j, const char* what,

@@ -2,7 +2,13 @@
 
 #include "core/utf8.hpp"
 
+#include <nlohmann/json.hpp>
+
 namespace core {
+
+std::string json_text(const nlohmann::json& j) {
+  return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
 
 void append_json_string(std::string& out, std::string_view text) {
   static constexpr char kHex[] = "0123456789abcdef";

@@ -1,8 +1,9 @@
 #include "net/bearer_auth.hpp"
 
+#include "net/json_api.hpp"
+
 #include <algorithm>
 
-#include <nlohmann/json.hpp>
 #include <openssl/crypto.h>
 
 namespace net {
@@ -17,11 +18,9 @@ constexpr const char* kInvalidChallenge = R"(Bearer realm="voipsim", error="inva
 Http1Response unauthorized(const BearerAuth& auth, const std::string& what, bool presented) {
   std::string message = what + "; send \"Authorization: Bearer <secret>\"";
   if (!auth.hint.empty()) message += " with " + auth.hint;
-  const nlohmann::json body = {{"error", "UNAUTHORIZED"}, {"message", message}};
-  return {401,
-          "application/json",
-          body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n",
-          {{"WWW-Authenticate", presented ? kInvalidChallenge : kChallenge}}};
+  Http1Response refusal = error_response({"UNAUTHORIZED", std::move(message), 401});
+  refusal.headers.emplace_back("WWW-Authenticate", presented ? kInvalidChallenge : kChallenge);
+  return refusal;
 }
 
 std::string_view path_of(std::string_view target) {

@@ -1,8 +1,7 @@
 #include "net/http1_client.hpp"
 
+#include "core/parse_number.hpp"
 #include "net/error.hpp"
-
-#include <charconv>
 
 #include <boost/asio.hpp>
 #include <boost/beast/core.hpp>
@@ -37,12 +36,9 @@ core::Result<HttpEndpoint> parse_http_endpoint(std::string_view text) {
   if (host.size() >= 2 && host.front() == '[' && host.back() == ']')
     host = host.substr(1, host.size() - 2);
   if (host.empty()) return bad("has no host");
-  unsigned port = 0;
-  const auto [end, ec] =
-      std::from_chars(port_text.data(), port_text.data() + port_text.size(), port);
-  if (ec != std::errc() || end != port_text.data() + port_text.size() || port == 0 || port > 65535)
-    return bad("has no valid port (1-65535)");
-  return HttpEndpoint{std::string(host), static_cast<std::uint16_t>(port)};
+  const auto port = core::parse_whole<std::uint16_t>(port_text);
+  if (!port || *port == 0) return bad("has no valid port (1-65535)");
+  return HttpEndpoint{std::string(host), *port};
 }
 
 core::Result<HttpReply> http1_request(const HttpEndpoint& endpoint, std::string_view method,

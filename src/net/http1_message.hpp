@@ -1,7 +1,8 @@
 #pragma once
-// A request and a response of voipsim's HTTP/1.1 JSON APIs as their handlers see them
-// (http1_server.hpp serves them; bearer_auth.hpp checks them). Optional fields default with `{}`
-// so that `{status, type, body}` initialisations stay free of -Wmissing-field-initializers.
+// A request, a response and a refusal of voipsim's HTTP/1.1 JSON APIs as their handlers see
+// them (http1_server.hpp serves them; bearer_auth.hpp checks them; json_api.hpp writes them).
+// Optional fields default with `{}` so that `{status, type, body}` initialisations stay free of
+// -Wmissing-field-initializers.
 
 #include <string>
 #include <utility>
@@ -19,6 +20,14 @@ struct Http1Request {
   std::string host{};
   std::string origin{};
   std::string content_type{};
+};
+
+// A refusal: the status, a code a program can branch on, a sentence that says what was wrong and
+// how to fix it. Sent as {"error":"CODE","message":"..."} (json_api.hpp, error_response).
+struct ApiError {
+  std::string code; // e.g. BAD_QUERY, NO_SUCH_TOKEN, CERT_NAME_INVALID
+  std::string message;
+  int status = 400;
 };
 
 struct Http1Response {

@@ -1,5 +1,7 @@
 #include "net/http1_server.hpp"
 
+#include "net/json_api.hpp"
+
 // Boost 1.74's asio needs <utility> first under g++ 12 in C++20.
 #include <array>
 #include <list>
@@ -236,11 +238,8 @@ private:
     streaming_ = false;
     head_only_ = false;
     if (ec == http::error::body_limit)
-      return send({413, "application/json", server_.options.too_large_body + "\n"});
-    if (ec)
-      return send({400, "application/json",
-                   R"({"error":"BAD_HTTP","message":"malformed HTTP/1.1 request"})"
-                   "\n"});
+      return send(error_response({"BODY_TOO_LARGE", server_.options.too_large_message, 413}));
+    if (ec) return send(error_response({"BAD_HTTP", "malformed HTTP/1.1 request", 400}));
     auto parsed = parser_->release();
     keep_alive_ = parsed.keep_alive();
     answered_ = false;
@@ -266,7 +265,10 @@ private:
     try {
       server_.handler(shared_from_this());
     } catch (const std::exception& e) { // a bug, not the client's fault: say so, keep serving
-      respond({500, "text/plain", std::string("internal error: ") + e.what() + "\n"});
+      respond(error_response(
+          {"INTERNAL_ERROR",
+           std::string("internal error: ") + e.what() + " (a bug in voipsim; please report it)",
+           500}));
     }
   }
 

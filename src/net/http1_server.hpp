@@ -57,7 +57,7 @@ Http1Handler answer_at_once(std::function<Http1Response(const Http1Request&)> ha
 struct Http1ServerOptions {
   std::string host = "127.0.0.1";
   std::uint16_t port = 0;                         // 0: pick a free port
-  std::size_t body_limit = std::size_t{16} << 20; // larger bodies: 413 with `too_large_body`
+  std::size_t body_limit = std::size_t{16} << 20; // larger bodies: 413 BODY_TOO_LARGE
   std::string server_name = "voipsim";            // the Server header
   // A connection with no request (or an unfinished one) for this long is closed; one waiting
   // for its answer or streaming is not.
@@ -69,8 +69,8 @@ struct Http1ServerOptions {
   // beyond this, 503 with Retry-After. Kept below max_connections, so that a client holding
   // every stream it may still leaves room for health checks and ordinary calls.
   std::size_t max_waiting = 1024;
-  std::string too_large_body =
-      R"({"error":"BODY_TOO_LARGE","message":"request body over the limit"})";
+  // The 413's message: what to do instead of sending a larger body.
+  std::string too_large_message = "request body over the limit";
   // Names besides loopback ones and IP addresses that Host may carry (request_guard.hpp), and
   // the flag that adds one, for the 421's message.
   std::vector<std::string> allowed_hosts{};

@@ -1,12 +1,12 @@
 #include "net/request_guard.hpp"
 
 #include "core/encoding.hpp"
+#include "core/parse_number.hpp"
+#include "net/json_api.hpp"
 
 #include <algorithm>
-#include <charconv>
 
 #include <boost/asio/ip/address.hpp>
-#include <nlohmann/json.hpp>
 
 namespace net {
 
@@ -15,9 +15,7 @@ namespace {
 namespace ip = boost::asio::ip;
 
 Http1Response refusal(int status, const char* code, const std::string& message) {
-  const nlohmann::json body = {{"error", code}, {"message", message}};
-  return {status, "application/json",
-          body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n"};
+  return error_response({code, message, status});
 }
 
 std::optional<ip::address> ip_address_of(std::string_view text) {
@@ -57,12 +55,9 @@ std::optional<Authority> authority_of(std::string_view text) {
   }
   if (!rest.empty()) {
     if (rest.front() != ':' || rest.size() == 1) return std::nullopt;
-    unsigned port = 0;
-    const char* first = rest.data() + 1;
-    const char* last = rest.data() + rest.size();
-    const auto [end, ec] = std::from_chars(first, last, port);
-    if (ec != std::errc() || end != last || port > 65535) return std::nullopt;
-    a.port = port;
+    const auto port = core::parse_whole<std::uint16_t>(rest.substr(1));
+    if (!port) return std::nullopt;
+    a.port = *port;
   }
   a.name = core::to_lower_ascii(a.name);
   if (a.name.ends_with('.')) a.name.pop_back();

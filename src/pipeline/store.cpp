@@ -1,5 +1,6 @@
 #include "pipeline/store.hpp"
 
+#include "core/parse_number.hpp"
 #include "core/wait_for_answer.hpp"
 #include "pipeline/error.hpp"
 #include "pipeline/group_commit.hpp"
@@ -7,7 +8,6 @@
 #include "pipeline/sqlite.hpp"
 #include "pipeline/user_cache.hpp"
 
-#include <charconv>
 #include <mutex>
 #include <string_view>
 
@@ -48,11 +48,8 @@ std::string message_id_for(std::int64_t seq) {
 std::optional<std::int64_t> seq_of(std::string_view message_id) {
   if (!message_id.starts_with(kMessageIdPrefix)) return std::nullopt;
   const std::string_view digits = message_id.substr(kMessageIdPrefix.size());
-  std::int64_t seq = 0;
-  const auto [end, error] = std::from_chars(digits.data(), digits.data() + digits.size(), seq);
-  if (error != std::errc{} || end != digits.data() + digits.size() || seq < 1 ||
-      digits.front() == '0')
-    return std::nullopt;
+  const auto seq = core::parse_whole<std::int64_t>(digits);
+  if (!seq || *seq < 1 || digits.front() == '0') return std::nullopt;
   return seq;
 }
 

@@ -1,13 +1,17 @@
 #include "scenario/live_world.hpp"
 
 #include "core/encoding.hpp"
+#include "core/json_fields.hpp"
 #include "fake_device/remote/linked_device.hpp"
 #include "fake_device/remote/pipeline_link.hpp"
 #include "mock_apns/admin_server.hpp"
+#include "mock_apns/json_codec.hpp"
 #include "mock_apns/push_type.hpp"
 #include "mock_apns/reason.hpp"
 #include "net/http1_client.hpp"
+#include "net/json_api.hpp"
 #include "pipeline/api.hpp"
+#include "pipeline/records_json.hpp"
 #include "scenario/child_process.hpp"
 #include "scenario/provider_client.hpp"
 
@@ -40,6 +44,7 @@ core::Unexpected<core::Error> fail(const std::string& why) {
 struct Reply {
   int status = 0;
   json body;
+  std::string text; // the body as sent, for error answers (net::api_error_of)
 };
 
 core::Result<Reply> call(const net::HttpEndpoint& to, std::string_view method,
@@ -49,7 +54,7 @@ core::Result<Reply> call(const net::HttpEndpoint& to, std::string_view method,
   if (!reply) {
     return fail(std::string(method) + " " + to.url() + target + ": " + reply.error().message());
   }
-  return Reply{reply->status, json::parse(reply->body, nullptr, false)};
+  return Reply{reply->status, json::parse(reply->body, nullptr, false), std::move(reply->body)};
 }
 
 std::string text_of(const json& j, const char* field) {
@@ -64,43 +69,7 @@ std::int64_t number_of(const json& j, const char* field) {
 }
 
 pipeline::ApiError api_error(const Reply& r) {
-  return {text_of(r.body, "error").empty() ? "HTTP_" + std::to_string(r.status)
-                                           : text_of(r.body, "error"),
-          text_of(r.body, "message"), r.status};
-}
-
-pipeline::CertificateRecord certificate_of(const json& j) {
-  pipeline::CertificateRecord c;
-  c.record_id = number_of(j, "record_id");
-  c.name = text_of(j, "name");
-  c.bundle_id = text_of(j, "bundle_id");
-  c.cert_id_dev = number_of(j, "development_id");
-  c.cert_id_prod = number_of(j, "production_id");
-  c.not_before = core::TimePoint(std::chrono::milliseconds(number_of(j, "not_before_ms")));
-  c.not_after = core::TimePoint(std::chrono::milliseconds(number_of(j, "not_after_ms")));
-  c.health = text_of(j, "health");
-  return c;
-}
-
-mock_apns::JournalEntry journal_entry_of(const json& j) {
-  mock_apns::JournalEntry e;
-  e.sequence = static_cast<std::uint64_t>(number_of(j, "sequence"));
-  e.time = core::TimePoint(std::chrono::milliseconds(number_of(j, "time_ms")));
-  e.environment = text_of(j, "environment") == "production" ? mock_apns::Environment::Production
-                                                            : mock_apns::Environment::Sandbox;
-  e.auth = text_of(j, "auth");
-  e.method = text_of(j, "method");
-  e.path = text_of(j, "path");
-  e.apns_id = text_of(j, "apns_id");
-  e.token = text_of(j, "token");
-  e.topic = text_of(j, "topic");
-  e.push_type = mock_apns::parse_push_type(text_of(j, "push_type"));
-  e.status = static_cast<int>(number_of(j, "status"));
-  e.reason = mock_apns::parse_reason(text_of(j, "reason"));
-  if (j.contains("timestamp")) e.timestamp_ms = number_of(j, "timestamp");
-  e.cause = text_of(j, "cause");
-  e.goaway = j.value("goaway", false);
-  return e;
+  return net::api_error_of(r.status, r.text);
 }
 
 // "127.0.0.1:P" from a ready line.
@@ -266,7 +235,7 @@ LiveWorld::upload(const UploadSpec& spec) {
   const auto reply = call(impl_->api, "POST", "/v1/console/certificates",
                           {{"name", spec.name},
                            // The API reads standard base64 and base64url alike.
-                           {"p12_base64", core::base64url_encode(std::get<std::string>(p12))},
+                           {"p12_base64", core::base64_encode(std::get<std::string>(p12))},
                            {"password", spec.password.value_or(context_.p12_password)},
                            {"allow_other_types", spec.allow_other_types}});
   if (!reply) {
@@ -274,11 +243,15 @@ LiveWorld::upload(const UploadSpec& spec) {
   } else if (reply->status / 100 != 2) {
     result = api_error(*reply);
   } else {
-    pipeline::UploadedCertificate ok{certificate_of(reply->body), {}};
-    if (reply->body.contains("warnings") && reply->body["warnings"].is_array())
-      for (const auto& w : reply->body["warnings"])
-        if (w.is_string()) ok.warnings.push_back(w);
-    result = ok;
+    auto record = pipeline::certificate_from_json(reply->body);
+    std::vector<std::string> warnings;
+    const auto read = core::read_json_field(reply->body, "warnings", warnings);
+    if (!record || !read)
+      result =
+          pipeline::ApiError{"PIPELINE_ANSWER_UNREADABLE",
+                             !record ? record.error().detail : read.error().detail, reply->status};
+    else
+      result = pipeline::UploadedCertificate{std::move(*record), std::move(warnings)};
   }
   note_upload(*this, spec, result);
   if (const auto* ok = std::get_if<pipeline::UploadedCertificate>(&result))
@@ -292,7 +265,9 @@ std::optional<pipeline::CertificateRecord> LiveWorld::certificate(const std::str
   const auto reply = call(impl_->api, "GET", "/v1/console/certificates");
   if (reply && reply->body.contains("certificates") && reply->body["certificates"].is_array())
     for (const auto& c : reply->body["certificates"])
-      if (number_of(c, "record_id") == uploaded->record_id) return certificate_of(c);
+      if (auto record = pipeline::certificate_from_json(c);
+          record && record->record_id == uploaded->record_id)
+        return std::move(*record);
   return uploaded;
 }
 
@@ -319,30 +294,18 @@ std::variant<std::string, pipeline::ApiError> LiveWorld::send(const SendSpec& sp
 std::optional<pipeline::MessageRecord> LiveWorld::message(const std::string& id) const {
   const auto reply = call(impl_->api, "GET", "/v1/messages/" + core::percent_encode(id));
   if (!reply || reply->status != 200) return std::nullopt;
-  pipeline::MessageRecord m;
-  m.message_id = id;
-  m.state = pipeline::parse_message_state(text_of(reply->body, "state"))
-                .value_or(pipeline::MessageState::Pending);
-  m.reason = text_of(reply->body, "reason");
-  m.apns_id = text_of(reply->body, "apns_id");
-  m.attempts = static_cast<int>(number_of(reply->body, "attempts"));
-  return m;
+  auto m = pipeline::message_from_json(reply->body);
+  if (!m) return std::nullopt;
+  return std::move(*m);
 }
 
 std::optional<pipeline::Registration> LiveWorld::registration(const std::string& user) const {
   const auto reply =
       call(impl_->api, "GET", "/v1/users/" + core::percent_encode(user) + "/registration");
   if (!reply || reply->status != 200) return std::nullopt;
-  pipeline::Registration r;
-  r.user = user;
-  r.token_hex = text_of(reply->body, "token");
-  r.environment = pipeline::parse_environment(text_of(reply->body, "environment"))
-                      .value_or(pipeline::Environment::Development);
-  r.bundle_id = text_of(reply->body, "bundle_id");
-  r.state = pipeline::parse_registration_state(text_of(reply->body, "state"))
-                .value_or(pipeline::RegistrationState::Active);
-  r.reason = text_of(reply->body, "reason");
-  return r;
+  auto r = pipeline::registration_from_json(reply->body);
+  if (!r) return std::nullopt;
+  return std::move(*r);
 }
 
 core::Result<void> LiveWorld::add_fault(const mock_apns::FaultRule& rule) {
@@ -402,8 +365,12 @@ core::Result<void> LiveWorld::settle() {
   if (!journal || !journal->body.contains("entries") || !journal->body["entries"].is_array())
     return fail("the mock's admin API does not answer GET /v1/journal");
   std::vector<mock_apns::JournalEntry> entries;
-  for (const auto& e : journal->body["entries"])
-    entries.push_back(journal_entry_of(e));
+  for (const auto& e : journal->body["entries"]) {
+    auto entry = mock_apns::journal_entry_from_json(e);
+    if (!entry)
+      return fail("the mock's journal has an entry voipsim cannot read: " + entry.error().detail);
+    entries.push_back(std::move(*entry));
+  }
   take_journal(std::move(entries));
   note_pipeline_changes();
   return {};

@@ -2,6 +2,7 @@
 
 #include "core/file.hpp"
 #include "core/json_parse.hpp"
+#include "core/parse_number.hpp"
 #include "fake_device/remote/device_commands.hpp"
 #include "mock_apns/reason.hpp"
 #include "pipeline/records.hpp"
@@ -118,11 +119,9 @@ public:
   }
   std::int64_t integer(const YAML::Node& node, const std::string& what) const {
     const std::string t = text(node, what);
-    std::int64_t v = 0;
-    const auto [end, ec] = std::from_chars(t.data(), t.data() + t.size(), v);
-    if (ec != std::errc() || end != t.data() + t.size())
-      fail(node, what + " must be a whole number, not '" + t + "'");
-    return v;
+    const auto v = core::parse_whole<std::int64_t>(t);
+    if (!v) fail(node, what + " must be a whole number, not '" + t + "'");
+    return *v;
   }
   // A whole number that fits an int, from 0 up (status codes, counts).
   int small(const YAML::Node& node, const std::string& what) const {

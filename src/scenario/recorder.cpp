@@ -1,5 +1,6 @@
 #include "scenario/recorder.hpp"
 
+#include "core/json_string.hpp"
 #include "mock_apns/push_type.hpp"
 #include "mock_apns/reason.hpp"
 
@@ -8,7 +9,6 @@
 #include <map>
 #include <sstream>
 
-#include <nlohmann/json.hpp>
 
 namespace scenario {
 
@@ -16,8 +16,9 @@ namespace {
 
 // A YAML double-quoted scalar: JSON's string syntax is valid YAML.
 std::string q(std::string_view text) {
-  return nlohmann::json(std::string(text))
-      .dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  std::string quoted;
+  core::append_json_string(quoted, text);
+  return quoted;
 }
 
 std::string utc(core::TimePoint t, const char* format) {

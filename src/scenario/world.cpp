@@ -1,6 +1,7 @@
 #include "scenario/world.hpp"
 
 #include "core/file.hpp"
+#include "core/parse_number.hpp"
 #include "mock_apns/push_type.hpp"
 #include "mock_apns/reason.hpp"
 #include "pki/certificate_authority.hpp"
@@ -12,7 +13,6 @@
 #include "scenario/live_world.hpp"
 #include "scenario/provider_client.hpp"
 
-#include <charconv>
 #include <filesystem>
 
 namespace scenario {
@@ -129,10 +129,8 @@ core::Result<fake_device::AppConfig> World::app_config(const DeviceSpec& device)
   }
   const auto dot = ref.rfind('.');
   if (dot == std::string::npos) {
-    std::int64_t id = 0;
-    const auto [end, ec] = std::from_chars(ref.data(), ref.data() + ref.size(), id);
-    if (ec == std::errc() && end == ref.data() + ref.size()) {
-      app.certificate_id = id;
+    if (const auto id = core::parse_whole<std::int64_t>(ref)) {
+      app.certificate_id = *id;
       return app;
     }
   } else if (const auto record = upload_record(ref.substr(0, dot))) {

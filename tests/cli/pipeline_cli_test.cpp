@@ -254,6 +254,30 @@ TEST_F(PipelineCli, TheApiSecretGuardsEveryRouteButHealth) {
   EXPECT_EQ(pipeline_->output().find(secret), std::string::npos) << pipeline_->output();
 }
 
+// Issue #24 point 4: errors in the one shape; a query parameter the endpoint does not take, or a
+// value of the wrong form, is a 400 (wait_idle_ms=abc was read as no wait at all).
+TEST_F(PipelineCli, ErrorsHaveOneShapeAndBadQueriesAreRefused) {
+  ASSERT_TRUE(start_pipeline(":memory:"));
+  const auto code_of = [](const json& j) {
+    EXPECT_TRUE(j.is_object() && j.size() == 2 && j["error"].is_string() &&
+                j["message"].is_string())
+        << j;
+    return j.value("error", "");
+  };
+  for (const char* target :
+       {"/v1/health?wait_idle_ms=abc", "/v1/health?wait_idle_ms=-1", "/v1/health?wait_quiet=5",
+        "/v1/health?wait_idle_ms=1&wait_quiet_ms=1", "/v1/console/certificates?limit=2",
+        "/v1/messages/msg-1?verbose=1", "/v1/users/bob/registration?x"}) {
+    EXPECT_EQ(code_of(call(api_, "GET", target, nullptr, 400)), "BAD_QUERY") << target;
+  }
+  EXPECT_EQ(code_of(call(api_, "GET", "/v1/nothing", nullptr, 404)), "NO_SUCH_ENDPOINT");
+  EXPECT_EQ(code_of(call(api_, "GET", "/v1/messages/msg-9", nullptr, 404)), "NO_SUCH_MESSAGE");
+  EXPECT_EQ(code_of(call(api_, "POST", "/v1/users/bob/presence", json::array(), 400)), "BAD_JSON");
+  // Well formed, they are answered; with nothing in flight a wait ends at once, settled.
+  EXPECT_EQ(call(api_, "GET", "/v1/health?wait_quiet_ms=30000", nullptr, 200)["settled"], true);
+  EXPECT_EQ(call(api_, "GET", "/v1/health", nullptr, 200)["status"], "ok");
+}
+
 TEST_F(PipelineCli, AnApiBeyondLoopbackWithoutASecretIsWarnedAbout) {
   ASSERT_TRUE(start_pipeline(":memory:", {"--listen", "0.0.0.0:0"}));
   const json warning = event_line(pipeline_->output(), "warning");

@@ -1,5 +1,7 @@
 #include "core/encoding.hpp"
 
+#include <utility>
+
 #include <gtest/gtest.h>
 
 namespace {
@@ -30,6 +32,28 @@ TEST(Base64Url, RejectsWhatJwtForbids) {
     ASSERT_FALSE(decoded) << bad;
     EXPECT_EQ(decoded.error().code, core::Errc::InvalidEncoding);
   }
+}
+
+TEST(Base64, EncodesRfc4648VectorsWithPaddingAndReadsWhatPeoplePaste) {
+  const std::pair<std::string, std::string> vectors[] = {
+      {"", ""},
+      {"f", "Zg=="},
+      {"fo", "Zm8="},
+      {"foo", "Zm9v"},
+      {"foob", "Zm9vYg=="},
+      {"fooba", "Zm9vYmE="},
+      {"foobar", "Zm9vYmFy"},
+      {"\xfb\xff", "+/8="},
+  };
+  for (const auto& [bytes, text] : vectors) {
+    EXPECT_EQ(core::base64_encode(bytes), text) << bytes;
+    EXPECT_EQ(core::base64_decode(text).value(), bytes) << text;
+  }
+  // `base64` wraps at 76 columns; padding may be left off; the URL-safe alphabet passes too.
+  EXPECT_EQ(core::base64_decode("Zm9v\nYmE").value(), "fooba");
+  EXPECT_EQ(core::base64_decode("-_8").value(), "\xfb\xff");
+  for (const char* bad : {"Zm9v*", "Z", "a b"})
+    EXPECT_FALSE(core::base64_decode(bad)) << bad;
 }
 
 TEST(Hex, RoundTripsAndAcceptsBothCases) {

@@ -30,4 +30,27 @@ TEST(ReadJsonField, IntegersOutsideTheTypeAreRefusedNotWrapped) {
   EXPECT_EQ(read<std::int64_t>(R"({"n":null})"), "0");
 }
 
+TEST(JsonFields, ReadsInOrderAndNamesTheFirstProblem) {
+  const nlohmann::json body = {{"name", "x"}, {"count", "three"}, {"flag", true}};
+  std::string name;
+  int count = 0;
+  bool flag = false;
+  std::string missing;
+  core::JsonFields ok(body);
+  ok.require("name", name).read("flag", flag).read("nothing", missing);
+  EXPECT_FALSE(ok.problem());
+  EXPECT_EQ(name, "x");
+  EXPECT_TRUE(flag);
+
+  core::JsonFields wrong(body);
+  wrong.read("count", count).require("absent", missing);
+  ASSERT_TRUE(wrong.problem());
+  EXPECT_NE(wrong.problem()->detail.find("\"count\" must be an integer"), std::string::npos);
+
+  core::JsonFields absent(body);
+  absent.require("absent", missing);
+  ASSERT_TRUE(absent.problem());
+  EXPECT_EQ(absent.problem()->detail, "\"absent\" is required");
+}
+
 } // namespace

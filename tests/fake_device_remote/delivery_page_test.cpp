@@ -99,9 +99,11 @@ TEST(DeliveryPage, AnUnreadableDeliveryIsSkippedWithItsReasonAndTheRestKept) {
   ASSERT_EQ(page->pushes.size(), 1u);
   EXPECT_EQ(page->pushes[0].apns_id, sample_delivery().apns_id);
   EXPECT_EQ(page->first_cursor, 7u);
-  const std::vector<std::string> expected = {"not an object", "lacks apns_id",
-                                             "unknown environment \"staging\"", "lacks apns_id",
-                                             "neither payload nor payload_base64url"};
+  // The mock's own reader (mock_apns::delivery_from_json) says what was wrong.
+  const std::vector<std::string> expected = {"must be a JSON object", "\"token\" is required",
+                                             "\"environment\" must be sandbox or production",
+                                             "\"priority\" must be an integer",
+                                             "neither \"payload\" nor \"payload_base64url\""};
   ASSERT_EQ(page->skipped.size(), expected.size());
   for (std::size_t i = 0; i < expected.size(); ++i)
     EXPECT_NE(page->skipped[i].find(expected[i]), std::string::npos) << page->skipped[i];

@@ -4,6 +4,7 @@
 #include "mock_apns/admin_api.hpp"
 #include "mock_apns/json_codec.hpp"
 #include "mock_apns/server.hpp"
+#include "net/json_api.hpp"
 
 #include <memory>
 #include <string>
@@ -16,8 +17,6 @@ namespace {
 
 using nlohmann::json;
 using namespace mock_apns;
-
-constexpr std::uint64_t kMaxWaitMs = 60'000; // the longest long-poll admin_api.cpp allows
 
 core::VirtualClock& virtual_clock() {
   static core::VirtualClock clock;
@@ -90,13 +89,8 @@ bool settings_hold(const json& j) {
   return apply_settings_json(shown, again) && to_json(again) == shown;
 }
 
-bool is_error_body(const json& body) {
-  return body.is_object() && body.size() == 1 && body.contains("error") &&
-         body["error"].is_string() && !body["error"].get<std::string>().empty();
-}
-
 // POST endpoints that read a JSON body (mock_apns/README.md, "Admin API").
-bool reads_body(const AdminRequest& request, std::string_view path) {
+bool reads_body(const net::Http1Request& request, std::string_view path) {
   if (request.method != "POST") return false;
   if (path == "/v1/tokens" || path == "/v1/keys" || path == "/v1/faults" ||
       path == "/v1/journal/verify") {
@@ -108,10 +102,10 @@ bool reads_body(const AdminRequest& request, std::string_view path) {
 }
 
 // What every answer promises: a known status, JSON (Prometheus text for /metrics only), an
-// error as {"error":"..."}, and no success for a body its parser refuses.
-bool answer_holds(const AdminRequest& request, const AdminResponse& response, Server& mock) {
-  const AdminTarget target = parse_admin_target(request.target);
-  const std::string& path = target.path;
+// error in the house shape, and no success for a body its parser refuses.
+bool answer_holds(const net::Http1Request& request, const net::Http1Response& response,
+                  Server& mock) {
+  const std::string path = routed_path(request.target);
   const int status = response.status;
   if (status != 200 && status != 400 && status != 404 && status != 409 && status != 417)
     return false;
@@ -122,7 +116,7 @@ bool answer_holds(const AdminRequest& request, const AdminResponse& response, Se
   if (answer.is_discarded() || !answer.is_object()) return false;
   const bool verify = path == "/v1/journal/verify" && request.method == "POST";
   if (status == 417) return verify && answer.at("ok") == false;
-  if (status != 200) return is_error_body(answer);
+  if (status != 200) return is_house_error(answer);
   if (verify && answer.at("ok") != true) return false;
 
   const json body = body_of(request.body);
@@ -155,13 +149,16 @@ bool answer_holds(const AdminRequest& request, const AdminResponse& response, Se
 int admin_json(const std::uint8_t* data, std::size_t size) {
   const auto mock = fresh_mock();
   for (const ScriptedRequest& scripted : read_script(data, size)) {
-    const AdminRequest request{std::string(scripted.method), std::string(scripted.target),
-                               std::string(scripted.body)};
+    const net::Http1Request request{std::string(scripted.method), std::string(scripted.target),
+                                    std::string(scripted.body)};
     if (const json body = body_of(scripted.body); !body.is_discarded()) {
       if (!codec_holds(body, scripted.body) || !settings_hold(body)) __builtin_trap();
     }
-    if (delivery_poll_of(parse_admin_target(request.target)).wait_ms > kMaxWaitMs) __builtin_trap();
-    const AdminResponse response = handle_admin_request(request, *mock);
+    if (const auto poll = delivery_poll_of(request.target);
+        poll ? poll->wait_ms > kMaxDeliveryWaitMs
+             : !is_house_error(json::parse(net::error_response(poll.error()).body)))
+      __builtin_trap();
+    const net::Http1Response response = handle_admin_request(request, *mock);
     if (!answer_holds(request, response, *mock)) __builtin_trap();
   }
   return 0;

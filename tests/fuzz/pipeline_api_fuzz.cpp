@@ -2,6 +2,7 @@
 #include "core/encoding.hpp"
 #include "fuzz/fuzz_targets.hpp"
 #include "fuzz/request_script.hpp"
+#include "net/json_api.hpp"
 #include "pipeline/api.hpp"
 #include "pipeline/pipeline.hpp"
 #include "pki/credential_set.hpp"
@@ -91,20 +92,14 @@ std::string expand(std::string_view body) {
   return out;
 }
 
-bool is_error_body(const json& body) {
-  const auto text = [&](const char* name) {
-    return body.contains(name) && body[name].is_string() && !body[name].get<std::string>().empty();
-  };
-  return body.is_object() && body.size() == 2 && text("error") && text("message");
-}
-
 // The POST endpoints that read a JSON object body (src/pipeline/README.md), routed as
-// handle_api_request routes them: users by the raw path, the others by the decoded one.
-bool reads_body(const net::Http1Request& request, std::string_view raw, std::string_view path) {
+// handle_api_request routes them: by the path's segments, each decoded on its own.
+bool reads_body(const net::Http1Request& request, const std::vector<std::string>& s,
+                std::string_view path) {
   if (request.method != "POST") return false;
   return path == "/v1/console/certificates" || path == "/v1/messages" ||
-         (raw.starts_with("/v1/users/") &&
-          (raw.ends_with("/presence") || raw.ends_with("/voip-token")));
+         (s.size() == 4 && s[0] == "v1" && s[1] == "users" && !s[2].empty() &&
+          (s[3] == "presence" || s[3] == "voip-token"));
 }
 
 // What every answer promises (api.hpp): JSON; errors as {"error":code,"message":text} with a
@@ -112,19 +107,19 @@ bool reads_body(const net::Http1Request& request, std::string_view raw, std::str
 // upload and 202 for a message alone; no success for a body that is not a JSON object.
 bool answer_holds(const net::Http1Request& request, const net::Http1Response& response,
                   pipeline::Pipeline& p) {
-  const std::string raw = request.target.substr(0, request.target.find('?'));
-  const std::string path = core::percent_decode(raw);
+  const auto segments = net::parse_target(request.target).segments;
+  const std::string path = routed_path(request.target);
   const int status = response.status;
   if (status < 200 || status > 499 || response.content_type != "application/json") return false;
   if (!response.body.ends_with('\n')) return false;
   const json answer = json::parse(response.body, nullptr, false);
   if (answer.is_discarded() || !answer.is_object()) return false;
-  if (status >= 400) return is_error_body(answer);
+  if (status >= 400) return is_house_error(answer);
   if (status != 200 && status != 201 && status != 202) return false;
   const bool upload = request.method == "POST" && path == "/v1/console/certificates";
   const bool send = request.method == "POST" && path == "/v1/messages";
   if ((status == 201) != upload || (status == 202) != send) return false;
-  if (reads_body(request, raw, path) && !json::parse(request.body, nullptr, false).is_object())
+  if (reads_body(request, segments, path) && !json::parse(request.body, nullptr, false).is_object())
     return false;
   if (send) {
     const auto& id = answer.at("message_id");

@@ -1,5 +1,7 @@
 #include "fuzz/request_script.hpp"
 
+#include "net/json_api.hpp"
+
 namespace fuzz {
 
 std::vector<std::string_view> split_requests(std::string_view input, std::size_t max) {
@@ -36,6 +38,21 @@ std::vector<ScriptedRequest> read_script(const std::uint8_t* data, std::size_t s
   for (std::string_view text : split_requests({reinterpret_cast<const char*>(data), size}))
     requests.push_back(read_scripted_request(text));
   return requests;
+}
+
+bool is_house_error(const nlohmann::json& body) {
+  const auto text = [&](const char* name) {
+    const auto found = body.find(name);
+    return found != body.end() && found->is_string() && !found->get<std::string>().empty();
+  };
+  return body.is_object() && body.size() == 2 && text("error") && text("message");
+}
+
+std::string routed_path(std::string_view target) {
+  std::string path;
+  for (const auto& segment : net::parse_target(target).segments)
+    path += "/" + segment;
+  return path.empty() ? "/" : path;
 }
 
 } // namespace fuzz

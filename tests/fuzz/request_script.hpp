@@ -4,8 +4,11 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <string>
 #include <string_view>
 #include <vector>
+
+#include <nlohmann/json_fwd.hpp>
 
 namespace fuzz {
 
@@ -26,5 +29,13 @@ ScriptedRequest read_scripted_request(std::string_view text);
 
 // The requests of one fuzz input in that form (split_requests, then read_scripted_request).
 std::vector<ScriptedRequest> read_script(const std::uint8_t* data, std::size_t size);
+
+// True when `body` is the one error shape of voipsim's APIs (net/json_api.hpp): exactly
+// "error" and "message", both non-empty strings.
+bool is_house_error(const nlohmann::json& body);
+
+// The path as the APIs route it: the target's segments (net::parse_target), each decoded, joined
+// by '/'.
+std::string routed_path(std::string_view target);
 
 } // namespace fuzz

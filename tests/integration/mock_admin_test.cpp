@@ -116,7 +116,10 @@ TEST_F(AdminApi, TokensAddedListedUnregisteredAndDeletedChangeWhatAPushGets) {
 TEST_F(AdminApi, BadInputGetsAClearErrorAndChangesNothing) {
   const auto not_json = call("POST", "/v1/tokens", "{nope");
   EXPECT_EQ(not_json.status, 400);
-  EXPECT_NE(not_json.parsed()["error"].get<std::string>().find("JSON"), std::string::npos);
+  EXPECT_EQ(not_json.parsed()["error"], "BAD_JSON") << not_json.body;
+  EXPECT_NE(not_json.parsed()["message"].get<std::string>().find("not valid JSON"),
+            std::string::npos)
+      << not_json.body;
   const auto bad_env =
       call("POST", "/v1/tokens", R"({"token":"abcd","environment":"staging","topic":"a.b"})");
   EXPECT_EQ(bad_env.status, 400);
@@ -131,7 +134,8 @@ TEST_F(AdminApi, BadInputGetsAClearErrorAndChangesNothing) {
 TEST_F(AdminApi, MisspeltFieldsAndShortPathsAreErrorsNotSilentDefaults) {
   const auto typo = call("POST", "/v1/journal/verify", R"({"topc":"a.b","exactly":0})");
   EXPECT_EQ(typo.status, 400);
-  EXPECT_NE(typo.parsed()["error"].get<std::string>().find("unknown field \"topc\""),
+  EXPECT_EQ(typo.parsed()["error"], "BAD_REQUEST") << typo.body;
+  EXPECT_NE(typo.parsed()["message"].get<std::string>().find("unknown field \"topc\""),
             std::string::npos)
       << typo.body;
   EXPECT_EQ(call("GET", "/v1/journal?tokn=ab").status, 400);
@@ -141,7 +145,42 @@ TEST_F(AdminApi, MisspeltFieldsAndShortPathsAreErrorsNotSilentDefaults) {
   EXPECT_EQ(call("DELETE", "/v1/keys").status, 404);
 }
 
-// A body that is not UTF-8 (Apple forbids compression, a client may still send gzip) is
+// Issue #24 point 4: errors come in the pipeline API's shape, {"error":CODE,"message":text}, and
+// a query parameter that is not what the endpoint takes is a 400, not a silent default.
+TEST_F(AdminApi, ErrorsHaveOneShapeAndBadQueriesAreRefused) {
+  const auto shape_of = [](const HttpResult& r) {
+    const json j = r.parsed();
+    EXPECT_TRUE(j.is_object() && j.size() == 2 && j["error"].is_string() &&
+                j["message"].is_string())
+        << r.body;
+    return j.value("error", "");
+  };
+  for (const char* target :
+       {"/v1/tokens?limit=abc", "/v1/tokens?offset=-1", "/v1/deliveries?after=-1",
+        "/v1/deliveries?wait_ms=soon", "/v1/deliveries/stream?after=x", "/v1/journal?limit=abc",
+        "/v1/journal?accepted=yes", "/v1/journal?status=4xx", "/v1/health?verbose=1",
+        "/v1/faults?limit=3"}) {
+    const auto r = call("GET", target);
+    EXPECT_EQ(r.status, 400) << target << " " << r.body;
+    EXPECT_EQ(shape_of(r), "BAD_QUERY") << target;
+  }
+  const auto no_token = call("GET", std::string("/v1/tokens/") + std::string(64, 'f'));
+  EXPECT_EQ(no_token.status, 404);
+  EXPECT_EQ(shape_of(no_token), "NO_SUCH_TOKEN");
+  EXPECT_EQ(shape_of(call("GET", "/v1/nothing")), "NO_SUCH_ENDPOINT");
+  EXPECT_EQ(shape_of(call("DELETE", "/v1/faults/99")), "NO_SUCH_FAULT");
+  EXPECT_EQ(shape_of(call("POST", "/v1/keys/NOPE/revoke")), "NO_SUCH_KEY");
+  EXPECT_EQ(shape_of(call("POST", "/v1/faults", "[1]")), "BAD_JSON");
+  EXPECT_EQ(shape_of(call("POST", std::string("/v1/tokens/") + kToken + "/reachability",
+                          R"({"reachable":true,"when":1})")),
+            "BAD_REQUEST");
+  // The same queries, well formed, are answered.
+  EXPECT_EQ(call("GET", "/v1/tokens?limit=2&offset=0").status, 200);
+  EXPECT_EQ(call("GET", "/v1/journal?accepted=true&status=200&limit=5").status, 200);
+  EXPECT_EQ(call("GET", "/v1/deliveries?after=0&wait_ms=0&limit=1").status, 200);
+}
+
+// accepted as an invalid payload; the journal, deliveries and the event stream keep working.
 // accepted as an invalid payload; the journal, deliveries and the event stream keep working.
 TEST_F(AdminApi, ABinaryPayloadIsServedAsBase64AndBreaksNothing) {
   ASSERT_EQ(call("POST", "/v1/tokens", add_token_body()).status, 200);

@@ -3,6 +3,7 @@
 // the bearer secret.
 #include "net/http1_client.hpp"
 #include "net/http1_server.hpp"
+#include "net/json_api.hpp"
 #include "support/child_process.hpp"
 #include "support/wait.hpp"
 
@@ -83,7 +84,7 @@ TEST(Http1Server, AnswersLaterFromAnotherThread) {
 TEST(Http1Server, OversizedBodyGetsTheConfiguredAnswer) {
   net::Http1ServerOptions options;
   options.body_limit = 10;
-  options.too_large_body = R"({"error":"too big"})";
+  options.too_large_message = "too big";
   net::Http1Server server(
       options, net::answer_at_once([](const net::Http1Request&) { return net::Http1Response{}; }));
   ASSERT_TRUE(server.start());
@@ -91,7 +92,7 @@ TEST(Http1Server, OversizedBodyGetsTheConfiguredAnswer) {
       net::http1_request(endpoint_of(server), "POST", "/", std::string(100, 'x'), 5s);
   ASSERT_TRUE(reply) << reply.error().message();
   EXPECT_EQ(reply->status, 413);
-  EXPECT_EQ(reply->body, "{\"error\":\"too big\"}\n");
+  EXPECT_EQ(reply->body, "{\"error\":\"BODY_TOO_LARGE\",\"message\":\"too big\"}\n");
 }
 
 TEST(Http1Server, ThrowingHandlerIsA500AndTheServerCarriesOn) {
@@ -103,7 +104,9 @@ TEST(Http1Server, ThrowingHandlerIsA500AndTheServerCarriesOn) {
   const auto boom = net::http1_request(endpoint_of(server), "GET", "/boom", {}, 5s);
   ASSERT_TRUE(boom);
   EXPECT_EQ(boom->status, 500);
-  EXPECT_NE(boom->body.find("boom"), std::string::npos);
+  const auto said = net::api_error_of(boom->status, boom->body);
+  EXPECT_EQ(said.code, "INTERNAL_ERROR") << boom->body;
+  EXPECT_NE(said.message.find("boom"), std::string::npos) << boom->body;
   const auto fine = net::http1_request(endpoint_of(server), "GET", "/", {}, 5s);
   ASSERT_TRUE(fine);
   EXPECT_EQ(fine->body, "fine");

@@ -1,0 +1,141 @@
+#include "pipeline/records_json.hpp"
+
+#include "core/json_fields.hpp"
+
+#include <nlohmann/json.hpp>
+
+namespace pipeline {
+
+namespace {
+
+using nlohmann::json;
+
+core::Unexpected<core::Error> bad(std::string what) {
+  return core::fail(core::Errc::InvalidArgument, std::move(what));
+}
+
+// A field written as null when empty (reason, apns_id): present, a string or null.
+core::Result<void> read_nullable(const json& j, const char* name, std::string& out) {
+  if (!j.contains(name)) return bad(std::string("\"") + name + "\" is missing");
+  return core::read_json_field(j, name, out);
+}
+
+core::TimePoint time_of(std::int64_t ms) {
+  return core::TimePoint(std::chrono::milliseconds(ms));
+}
+
+} // namespace
+
+json to_json(const CertificateRecord& c) {
+  return {{"record_id", c.record_id},
+          {"name", c.name},
+          {"bundle_id", c.bundle_id},
+          {"type", c.type},
+          {"development_id", c.cert_id_dev},
+          {"production_id", c.cert_id_prod},
+          {"not_before_ms", core::unix_millis(c.not_before)},
+          {"not_after_ms", core::unix_millis(c.not_after)},
+          {"health", c.health}};
+}
+
+core::Result<CertificateRecord> certificate_from_json(const json& j) {
+  if (auto ok = core::require_json_object(j, "a certificate record",
+                                          {"record_id", "name", "bundle_id", "type",
+                                           "development_id", "production_id", "not_before_ms",
+                                           "not_after_ms", "health", "warnings"});
+      !ok)
+    return core::Unexpected(ok.error());
+  CertificateRecord c;
+  std::int64_t not_before = 0, not_after = 0;
+  core::JsonFields f(j);
+  f.require("record_id", c.record_id)
+      .require("name", c.name)
+      .require("bundle_id", c.bundle_id)
+      .require("type", c.type)
+      .require("development_id", c.cert_id_dev)
+      .require("production_id", c.cert_id_prod)
+      .require("not_before_ms", not_before)
+      .require("not_after_ms", not_after)
+      .require("health", c.health);
+  if (f.problem()) return core::Unexpected(*f.problem());
+  c.not_before = time_of(not_before);
+  c.not_after = time_of(not_after);
+  return c;
+}
+
+json to_json(const MessageRecord& m) {
+  return {{"message_id", m.message_id},
+          {"state", to_string(m.state)},
+          {"reason", m.reason.empty() ? json(nullptr) : json(m.reason)},
+          {"apns_id", m.apns_id.empty() ? json(nullptr) : json(m.apns_id)},
+          {"attempts", m.attempts},
+          {"sender", m.sender},
+          {"receiver", m.receiver},
+          {"created_at_ms", core::unix_millis(m.created_at)}};
+}
+
+core::Result<MessageRecord> message_from_json(const json& j) {
+  if (auto ok = core::require_json_object(j, "a message record",
+                                          {"message_id", "state", "reason", "apns_id", "attempts",
+                                           "sender", "receiver", "created_at_ms"});
+      !ok)
+    return core::Unexpected(ok.error());
+  MessageRecord m;
+  std::string state;
+  std::int64_t created = 0;
+  core::JsonFields f(j);
+  f.require("message_id", m.message_id)
+      .require("state", state)
+      .require("attempts", m.attempts)
+      .require("sender", m.sender)
+      .require("receiver", m.receiver)
+      .require("created_at_ms", created);
+  if (f.problem()) return core::Unexpected(*f.problem());
+  if (auto ok = read_nullable(j, "reason", m.reason); !ok) return core::Unexpected(ok.error());
+  if (auto ok = read_nullable(j, "apns_id", m.apns_id); !ok) return core::Unexpected(ok.error());
+  const auto parsed = parse_message_state(state);
+  if (!parsed) return bad("\"state\" \"" + state + "\" is not a message state");
+  m.state = *parsed;
+  m.created_at = time_of(created);
+  return m;
+}
+
+json to_json(const Registration& r) {
+  return {{"user", r.user},
+          {"token", r.token_hex},
+          {"environment", to_string(r.environment)},
+          {"bundle_id", r.bundle_id},
+          {"state", to_string(r.state)},
+          {"reason", r.reason},
+          {"updated_at_ms", core::unix_millis(r.updated_at)}};
+}
+
+core::Result<Registration> registration_from_json(const json& j) {
+  if (auto ok = core::require_json_object(
+          j, "a registration",
+          {"user", "token", "environment", "bundle_id", "state", "reason", "updated_at_ms"});
+      !ok)
+    return core::Unexpected(ok.error());
+  Registration r;
+  std::string environment, state;
+  std::int64_t updated = 0;
+  core::JsonFields f(j);
+  f.require("user", r.user)
+      .require("token", r.token_hex)
+      .require("environment", environment)
+      .require("bundle_id", r.bundle_id)
+      .require("state", state)
+      .require("reason", r.reason)
+      .require("updated_at_ms", updated);
+  if (f.problem()) return core::Unexpected(*f.problem());
+  const auto env = parse_environment(environment);
+  if (!env) return bad("\"environment\" \"" + environment + "\" is not dev or prod");
+  const auto parsed = parse_registration_state(state);
+  if (!parsed) return bad("\"state\" \"" + state + "\" is not a registration state");
+  r.environment = *env;
+  r.state = *parsed;
+  r.updated_at = time_of(updated);
+  return r;
+}
+
+} // namespace pipeline

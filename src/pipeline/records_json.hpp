@@ -1,0 +1,28 @@
+#pragma once
+// The pipeline's records as its API shows them (src/pipeline/README.md), and read back from
+// that shape: the scenario runner's live world reads them from the API of a pipeline process.
+// One shape per type, written and read here only. A reader refuses a missing or mistyped field
+// by name: a field the writer always sends is never silently defaulted.
+
+#include "core/result.hpp"
+#include "pipeline/records.hpp"
+
+#include <nlohmann/json_fwd.hpp>
+
+namespace pipeline {
+
+// {"record_id","name","bundle_id","type","development_id","production_id","not_before_ms",
+//  "not_after_ms","health"}: no key material.
+nlohmann::json to_json(const CertificateRecord& certificate);
+core::Result<CertificateRecord> certificate_from_json(const nlohmann::json& json);
+
+// {"message_id","state","reason","apns_id","attempts","sender","receiver","created_at_ms"};
+// reason and apns_id are null until there is one.
+nlohmann::json to_json(const MessageRecord& message);
+core::Result<MessageRecord> message_from_json(const nlohmann::json& json);
+
+// {"user","token","environment","bundle_id","state","reason","updated_at_ms"}
+nlohmann::json to_json(const Registration& registration);
+core::Result<Registration> registration_from_json(const nlohmann::json& json);
+
+} // namespace pipeline

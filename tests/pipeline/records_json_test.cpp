@@ -1,0 +1,113 @@
+// The pipeline's records in the API's JSON shape: each reads back as what was written, and a
+// missing or mistyped field is refused by name, never defaulted (issue #24 point 2).
+#include "pipeline/records_json.hpp"
+
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+namespace {
+
+using nlohmann::json;
+
+core::TimePoint at_ms(std::int64_t ms) {
+  return core::TimePoint(std::chrono::milliseconds(ms));
+}
+
+pipeline::CertificateRecord certificate() {
+  pipeline::CertificateRecord c;
+  c.record_id = 7;
+  c.name = "Acme VoIP";
+  c.bundle_id = "com.example.imapp";
+  c.cert_id_dev = 1013;
+  c.cert_id_prod = 1014;
+  c.not_before = at_ms(1'700'000'000'000);
+  c.not_after = at_ms(1'800'000'000'000);
+  c.health = "BAD_CERTIFICATE";
+  return c;
+}
+
+pipeline::MessageRecord message(bool answered) {
+  pipeline::MessageRecord m;
+  m.message_id = "msg-3";
+  m.sender = "alice";
+  m.receiver = "bob";
+  m.state = answered ? pipeline::MessageState::Rejected : pipeline::MessageState::Pending;
+  m.reason = answered ? "BadDeviceToken" : "";
+  m.apns_id = answered ? "5d8f1b1e-0000-4000-8000-000000000003" : "";
+  m.attempts = answered ? 1 : 0;
+  m.created_at = at_ms(1'767'225'000'123);
+  return m;
+}
+
+pipeline::Registration registration() {
+  pipeline::Registration r;
+  r.user = "bob";
+  r.token_hex = std::string(64, 'a');
+  r.environment = pipeline::Environment::Production;
+  r.bundle_id = "com.example.imapp";
+  r.state = pipeline::RegistrationState::Inactive;
+  r.reason = "KICKED";
+  r.updated_at = at_ms(1'767'225'000'000);
+  return r;
+}
+
+TEST(RecordsJson, EachTypeReadsBackAsWritten) {
+  const json c = pipeline::to_json(certificate());
+  const auto c_back = pipeline::certificate_from_json(c);
+  ASSERT_TRUE(c_back) << c_back.error().detail;
+  EXPECT_EQ(pipeline::to_json(*c_back), c);
+
+  for (bool answered : {false, true}) {
+    const json m = pipeline::to_json(message(answered));
+    EXPECT_EQ(m["reason"].is_null(), !answered) << m;
+    const auto m_back = pipeline::message_from_json(m);
+    ASSERT_TRUE(m_back) << m_back.error().detail;
+    EXPECT_EQ(pipeline::to_json(*m_back), m);
+  }
+
+  const json r = pipeline::to_json(registration());
+  const auto r_back = pipeline::registration_from_json(r);
+  ASSERT_TRUE(r_back) << r_back.error().detail;
+  EXPECT_EQ(pipeline::to_json(*r_back), r);
+}
+
+// The upload's answer is a certificate record with its warnings.
+TEST(RecordsJson, AnUploadAnswerReadsAsACertificate) {
+  json c = pipeline::to_json(certificate());
+  c["warnings"] = json::array({"universal certificate"});
+  EXPECT_TRUE(pipeline::certificate_from_json(c));
+}
+
+TEST(RecordsJson, AMissingOrMistypedFieldIsRefusedByName) {
+  for (const char* field : {"record_id", "name", "not_after_ms", "health"}) {
+    json c = pipeline::to_json(certificate());
+    c.erase(field);
+    const auto read = pipeline::certificate_from_json(c);
+    ASSERT_FALSE(read) << field;
+    EXPECT_NE(read.error().detail.find(std::string("\"") + field + "\""), std::string::npos)
+        << read.error().detail;
+  }
+  for (const char* field : {"reason", "apns_id", "attempts", "state"}) {
+    json m = pipeline::to_json(message(false));
+    m.erase(field);
+    const auto read = pipeline::message_from_json(m);
+    ASSERT_FALSE(read) << field;
+    EXPECT_NE(read.error().detail.find(std::string("\"") + field + "\""), std::string::npos)
+        << read.error().detail;
+  }
+  json m = pipeline::to_json(message(true));
+  m["attempts"] = "one";
+  EXPECT_FALSE(pipeline::message_from_json(m));
+  m = pipeline::to_json(message(true));
+  m["state"] = "delivered";
+  EXPECT_FALSE(pipeline::message_from_json(m));
+
+  json r = pipeline::to_json(registration());
+  r["environment"] = "staging";
+  EXPECT_FALSE(pipeline::registration_from_json(r));
+  r = pipeline::to_json(registration());
+  r["extra"] = 1;
+  EXPECT_FALSE(pipeline::registration_from_json(r));
+}
+
+} // namespace
