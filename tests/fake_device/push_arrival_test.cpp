@@ -382,6 +382,7 @@ struct PolicyCase {
   bool strict;
 };
 
+// NOLINTNEXTLINE(readability-identifier-naming): the name GoogleTest looks for.
 void PrintTo(const PolicyCase& c, std::ostream* out) {
   *out << "iOS " << c.ios.major << "." << c.ios.minor << ", SDK " << c.linked_sdk.major << "."
        << c.linked_sdk.minor << (c.unrestricted_voip ? ", unrestricted-voip" : "");
