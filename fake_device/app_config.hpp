@@ -59,8 +59,10 @@ struct AppConfig {
   bool push_notifications_capability = true;                // §1: else no token of any kind
   bool voip_background_mode = true;                         // UIBackgroundModes contains voip
   bool callkit_linked = true;
-  bool unrestricted_voip = false;            // §1 entitlement; exempts only when linked_sdk < 13
-  IosVersion linked_sdk{17, 0};              // strict CallKit policy iff >= 13 (§5)
+  bool unrestricted_voip = false; // §1 entitlement; exempts only when linked_sdk < 13
+  // Strict CallKit policy iff >= 13 and the device runs iOS 13 or later (§7.4 "Push arrival"
+  // step 5, D21).
+  IosVersion linked_sdk{17, 0};
   bool implements_metadata_delegate = false; // iOS 26.4 delegate with mustReport (§5)
   RegistryCreation registry = RegistryCreation::AtLaunch;
   CallKitBehaviour callkit;

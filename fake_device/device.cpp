@@ -248,9 +248,12 @@ void Device::update_presence(AppRecord& app) {
 }
 
 bool Device::is_strict(const AppRecord& app) const {
-  // §5: "strict policy iff linkedSdk >= 13", whatever iOS the device runs; §1: the
-  // unrestricted-voip entitlement exempts only older builds, which are not strict anyway.
-  return app.config.linked_sdk >= IosVersion{13, 0};
+  // docs/spec/pushkit-callkit.md §7.4 "Push arrival" step 5, as written: the rule is iOS 13's,
+  // so an app built with a recent SDK on an iOS 12 device is not under it (§7.6 D21); §1: the
+  // unrestricted-voip entitlement exempts only builds linked before the iOS 13 SDK.
+  const IosVersion sdk = app.config.linked_sdk;
+  return config_.ios >= kCallKitRuleFrom && sdk >= kCallKitRuleFrom &&
+         !(app.config.unrestricted_voip && sdk < kCallKitRuleFrom);
 }
 
 bool Device::has_active_call(std::string_view bundle_id) const {

@@ -119,7 +119,9 @@ void Device::handle_voip(AppRecord& app, const Push& push, const std::string& pa
   const bool strict = is_strict(app);
   const bool foreground = app.process == ProcessState::Foreground;
   bool must_report = strict;
-  std::string why = strict ? "strict policy" : "linked before the iOS 13 SDK";
+  std::string why = strict                           ? "strict policy"
+                    : config_.ios < kCallKitRuleFrom ? "iOS before 13 does not enforce the rule"
+                                                     : "linked before the iOS 13 SDK";
 
   // Step 3: an app that failed too often is not launched for VoIP pushes (§4.3).
   if (strict && kill_count(bundle) > 2) {

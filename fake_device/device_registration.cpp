@@ -86,8 +86,10 @@ bool Device::create_registry(AppRecord& app) {
   app.registry_created = true;
   emit(DeviceEventKind::RegistryCreated, bundle, "desiredPushTypes = [.voIP]");
   app.registration = RegistrationState::Requested;
-  // §7.4 Registration 1, in its order.
-  if (!app.config.callkit_linked && app.config.linked_sdk >= IosVersion{13, 0}) {
+  // docs/spec/pushkit-callkit.md §7.4 Registration 1, in its order. First `!callKitLinked &&
+  // linkedSdk>=13 && iosVersion>=13`: iOS 12's PushKit makes no such check.
+  if (!app.config.callkit_linked && app.config.linked_sdk >= kCallKitRuleFrom &&
+      config_.ios >= kCallKitRuleFrom) {
     log_line(bundle, log_lines::kCallKitNotLinked);
     emit(DeviceEventKind::AppCrashed, bundle, "+[PKPushRegistry _assertIfCallKitNotLinked]");
     // P=Crashed, transient: §7.3 moves it on to NotRunning.

@@ -13,4 +13,8 @@ struct IosVersion {
   friend auto operator<=>(const IosVersion&, const IosVersion&) = default;
 };
 
+// pushkit-callkit.md §4, §5: iOS 13's PushKit brought the report-to-CallKit rule, and it applies
+// to apps linked against the iOS 13 SDK or later.
+inline constexpr IosVersion kCallKitRuleFrom{13, 0};
+
 } // namespace fake_device

@@ -594,13 +594,17 @@ private:
                         ", request was for " + shown(verdict_.topic) +
                         " (VoIP tokens need <bundle>.voip, alert tokens the bare bundle id)");
     }
-    const bool unregistered =
-        match.state == TokenState::Unregistered &&
-        // 128 bits: an admin may set any timestamp.
-        static_cast<__int128>(core::unix_millis(ctx_.now)) >=
-            static_cast<__int128>(match.timestamp_ms) + settings_.unregister_delay.count();
+    // docs/spec/apns-provider-api.md §5.3: APNs confirms an uninstall at the end of the
+    // unregister delay, so that moment is the 410's timestamp, never before a 200 given inside
+    // the delay. 128 bits: an admin may set any timestamp.
+    const __int128 confirmed_at =
+        static_cast<__int128>(match.timestamp_ms) + settings_.unregister_delay.count();
+    const bool unregistered = match.state == TokenState::Unregistered &&
+                              static_cast<__int128>(core::unix_millis(ctx_.now)) >= confirmed_at;
     if (unregistered || match.state == TokenState::Expired) {
-      verdict_.timestamp_ms = match.timestamp_ms;
+      // confirmed_at <= now when unregistered, so it fits in 64 bits.
+      verdict_.timestamp_ms =
+          unregistered ? static_cast<std::int64_t>(confirmed_at) : match.timestamp_ms;
       return reject(unregistered ? Reason::Unregistered : Reason::ExpiredToken,
                     unregistered ? "token is no longer registered (app uninstalled or token "
                                    "replaced); stop sending to it"

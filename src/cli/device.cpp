@@ -68,7 +68,8 @@ Options:
                          the same for the pipeline's API; default: VOIPSIM_API_SECRET
   --app BUNDLE           the app's bundle id (default com.example.imapp)
   --env ENV              its aps-environment: development (sandbox) or production
-  --ios VERSION          the device's iOS version (default 17)
+  --ios VERSION          the device's iOS version (default 17; before 13 the CallKit rule
+                         is not enforced, pushkit-callkit.md §7.6 D21)
   --linked-sdk VERSION   the SDK the app was built with (default: the --ios version)
   --no-voip-background   the app lacks UIBackgroundModes voip
   --no-push-capability   the app lacks the Push Notifications capability: no token arrives

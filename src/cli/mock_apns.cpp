@@ -85,7 +85,8 @@ Options:
                            in /metrics and the journal stay exact beyond it)
   --per-token-burst N      requests per token per window before 429 TooManyRequests
                            (default 20; 0 turns the limit off, e.g. for benchmarks)
-  --unregister-delay S     seconds an unregistered token still gets 200 (default 0)
+  --unregister-delay S     seconds an unregistered token still gets 200 (default 0); the 410's
+                           timestamp is the end of the delay (apns-provider-api.md §5.3)
   --record FILE            on shutdown, write the traffic seen as a scenario skeleton that
                            'voipsim run FILE' replays: a simulated device per VoIP token,
                            each request a push step expecting the answer it got, the pauses

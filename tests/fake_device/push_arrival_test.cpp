@@ -1,5 +1,5 @@
-// pushkit-callkit.md §3, §4 and §7.4 "Push arrival": the conformance checks D01-D15, D18, D19
-// of §7.6 and the remaining steps, each on the virtual clock.
+// pushkit-callkit.md §3, §4 and §7.4 "Push arrival": the conformance checks D01-D15, D18, D19,
+// D21 of §7.6 and the remaining steps, each on the virtual clock.
 
 #include "fake_device/device_fixture.hpp"
 #include "fake_device/log_lines.hpp"
@@ -318,33 +318,108 @@ TEST_F(DeviceTest, D15_NoVoipBackgroundModeDropsThePushInBackground) {
   EXPECT_EQ(device_.kill_count(kBundle), 0);
 }
 
-TEST_F(DeviceTest, D18_PreIos13SdkIsNotKilledAndGetsA30SecondAssertion) {
-  AppConfig app = with_behaviour(CallKitBehaviour::never());
+// docs/spec/pushkit-callkit.md §7.4 "Push arrival" step 5: strict = iosVersion>=13 &&
+// linkedSdk>=13 && !(unrestrictedVoip && linkedSdk<13); step 6: the assertion is 7 s if strict
+// else 30 s.
+class PolicyTest : public DeviceTest {
+protected:
+  // Installs an app that never reports nor calls completion() (so only the assertion timer ends
+  // the handling) on a device running `ios`, and delivers one VoIP push in the background.
+  std::string push_unreported(IosVersion ios, AppConfig app) {
+    device_.config().ios = ios;
+    app.callkit = CallKitBehaviour::never();
+    app.callkit.calls_completion = false;
+    install_in_background(app);
+    return send_voip();
+  }
+
+  // What the lenient policy does with an unreported push: no kill, and the process assertion is
+  // released after 30 s, not 7 s (step 6; D18, D21).
+  void expect_lenient(const std::string& id) {
+    const auto* delegate = device_.journal().last(DeviceEventKind::DelegateCalled);
+    ASSERT_NE(delegate, nullptr);
+    EXPECT_EQ(delegate->code, 0); // mustReport=false
+    EXPECT_FALSE(has(DeviceEventKind::AppKilled, id));
+    clock_.advance(29s);
+    EXPECT_FALSE(has(DeviceEventKind::AssertionReleased, id));
+    clock_.advance(1s);
+    EXPECT_TRUE(has(DeviceEventKind::AssertionReleased, id));
+    EXPECT_EQ(device_.process_state(kBundle), ProcessState::Suspended);
+    EXPECT_EQ(device_.kill_count(kBundle), 0);
+  }
+};
+
+TEST_F(PolicyTest, D18_PreIos13SdkIsNotKilledAndGetsA30SecondAssertion) {
+  AppConfig app;
   app.linked_sdk = {12, 0};
-  app.callkit.calls_completion = false;
-  install_in_background(app);
-  const auto id = send_voip();
-  EXPECT_FALSE(has(DeviceEventKind::AppKilled, id));
-  clock_.advance(29s);
-  EXPECT_FALSE(has(DeviceEventKind::AssertionReleased, id));
-  clock_.advance(1s);
-  EXPECT_TRUE(has(DeviceEventKind::AssertionReleased, id));
-  EXPECT_EQ(device_.process_state(kBundle), ProcessState::Suspended);
-  EXPECT_EQ(device_.kill_count(kBundle), 0);
+  expect_lenient(push_unreported({17, 0}, app));
 }
 
-// §5: "strict policy iff linkedSdk >= 13"; the iOS version the device runs plays no part (D18
-// covers the other direction: an old SDK on a new iOS is not strict).
-TEST_F(DeviceTest, Section5_StrictPolicyFollowsTheLinkedSdkEvenOnAnIos12Device) {
-  device_.config().ios = {12, 5};
-  install_in_background(with_behaviour(CallKitBehaviour::never())); // linked against SDK 17
-  const auto id = send_voip();
+// §7.6 D21: iOS 12 does not enforce the rule ("for iOS 13.0 and later, VoIP Push must be used
+// together with CallKit"), whatever SDK the app was linked against.
+TEST_F(PolicyTest, D21_Ios12_4DeviceRunningAnSdk17AppIsNotKilledAndGetsA30SecondAssertion) {
+  AppConfig app;
+  app.linked_sdk = {17, 0};
+  expect_lenient(push_unreported({12, 4}, app));
+}
+
+TEST_F(PolicyTest, D21_TheSameAppOnIos13_0IsKilled) {
+  AppConfig app;
+  app.linked_sdk = {17, 0};
+  const auto id = push_unreported({13, 0}, app);
   const auto* delegate = device_.journal().last(DeviceEventKind::DelegateCalled);
   ASSERT_NE(delegate, nullptr);
-  EXPECT_EQ(delegate->code, 1); // mustReport
+  EXPECT_EQ(delegate->code, 1); // mustReport=true
   EXPECT_TRUE(has(DeviceEventKind::AppKilled, id));
   EXPECT_EQ(device_.kill_count(kBundle), 1);
 }
+
+// Step 5's formula, row by row, at its boundaries.
+struct PolicyCase {
+  IosVersion ios;
+  IosVersion linked_sdk;
+  bool unrestricted_voip;
+  bool strict;
+};
+
+// NOLINTNEXTLINE(readability-identifier-naming): the name GoogleTest looks for.
+void PrintTo(const PolicyCase& c, std::ostream* out) {
+  *out << "iOS " << c.ios.major << "." << c.ios.minor << ", SDK " << c.linked_sdk.major << "."
+       << c.linked_sdk.minor << (c.unrestricted_voip ? ", unrestricted-voip" : "");
+}
+
+class StrictPolicyTable : public PolicyTest, public ::testing::WithParamInterface<PolicyCase> {};
+
+TEST_P(StrictPolicyTable, MustReportAndKillFollowStep5) {
+  const PolicyCase& c = GetParam();
+  AppConfig app;
+  app.linked_sdk = c.linked_sdk;
+  app.unrestricted_voip = c.unrestricted_voip;
+  const auto id = push_unreported(c.ios, app);
+  const auto* delegate = device_.journal().last(DeviceEventKind::DelegateCalled);
+  ASSERT_NE(delegate, nullptr);
+  EXPECT_EQ(delegate->code, c.strict ? 1 : 0) << delegate->detail;
+  EXPECT_EQ(has(DeviceEventKind::AppKilled, id), c.strict);
+  EXPECT_EQ(device_.kill_count(kBundle), c.strict ? 1 : 0);
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Section7_4, StrictPolicyTable,
+    ::testing::Values(PolicyCase{{12, 4}, {17, 0}, false, false}, // D21
+                      PolicyCase{{12, 9}, {13, 0}, false, false}, // last iOS 12, first strict SDK
+                      PolicyCase{{12, 4}, {12, 4}, false, false},
+                      PolicyCase{{13, 0}, {17, 0}, false, true}, // D21's other half
+                      PolicyCase{{13, 0}, {13, 0}, false, true},
+                      PolicyCase{{17, 0}, {12, 4}, false, false}, // D18
+                      PolicyCase{{17, 0}, {12, 4}, true, false},
+                      PolicyCase{{17, 0}, {17, 0}, true, true}, // §1: no longer exempts
+                      PolicyCase{{12, 4}, {17, 0}, true, false}),
+    [](const ::testing::TestParamInfo<PolicyCase>& info) {
+      const PolicyCase& c = info.param;
+      return "ios" + std::to_string(c.ios.major) + "_" + std::to_string(c.ios.minor) + "_sdk" +
+             std::to_string(c.linked_sdk.major) + "_" + std::to_string(c.linked_sdk.minor) +
+             (c.unrestricted_voip ? "_unrestricted" : "");
+    });
 
 TEST_F(DeviceTest, Step9_NoCompletionReleasesTheAssertionAfterSevenSecondsAndSuspends) {
   AppConfig app;

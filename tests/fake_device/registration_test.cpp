@@ -68,6 +68,19 @@ TEST_F(DeviceTest, Registration1_CallKitNotLinkedIsFineForPreIos13Sdk) {
   EXPECT_TRUE(device_.voip_token(kBundle));
 }
 
+// §7.4 Registration 1: the link check is `!callKitLinked && linkedSdk>=13 && iosVersion>=13`;
+// iOS 12's PushKit does not make it (the iOS 13 rule, §4, §7.6 D21).
+TEST_F(DeviceTest, Registration1_CallKitNotLinkedIsFineOnAnIos12Device) {
+  device_.config().ios = {12, 4};
+  AppConfig app;
+  app.callkit_linked = false; // linked against SDK 17
+  ASSERT_TRUE(device_.install(app));
+  ASSERT_TRUE(device_.launch(kBundle));
+  EXPECT_FALSE(device_.journal().logged(log_lines::kCallKitNotLinked));
+  EXPECT_EQ(device_.journal().count(DeviceEventKind::AppCrashed), 0u);
+  EXPECT_TRUE(device_.voip_token(kBundle));
+}
+
 TEST_F(DeviceTest, Registration1_AuthorityFailureIsAnInvalidation) {
   ASSERT_TRUE(device_.install({}));
   authority_.fail_next_issue();

@@ -7,6 +7,8 @@
 #include "pki/classify.hpp"
 #include "spec_vectors.hpp"
 
+#include <chrono>
+
 #include <gtest/gtest.h>
 
 namespace mock_apns_test {
@@ -52,6 +54,7 @@ public:
   }
 
   ProviderKeys& keys() { return keys_; }
+  TokenRegistry& tokens() { return tokens_; }
   // A mock serving certificate auth only (voipsim mock-apns --auth cert).
   void refuse_provider_tokens() { ctx_.token_auth = false; }
 
@@ -154,6 +157,32 @@ TEST(ValidationRules, AnInjected410CarriesATimestamp) {
   const Verdict verdict = run_one(v);
   EXPECT_EQ(verdict.status, 410);
   EXPECT_EQ(verdict.timestamp_ms, kNowSeconds * 1000);
+}
+
+// apns-provider-api.md §5.3 (issue #23): with an unregister delay APNs confirms the token dead at
+// the end of the delay, so the 410's timestamp is that moment, never before a 200 it gave.
+TEST(ValidationRules, ADelayedUnregistrationIsTimestampedAtTheEndOfTheDelay) {
+  SpecVector v = single(R());
+  v.configure = [](Settings& s) { s.unregister_delay = std::chrono::seconds(20); };
+  PureMock mock(v);
+  ASSERT_TRUE(mock.tokens().set_state(T_VOIP_SBX, TokenState::Unregistered,
+                                      (kNowSeconds + 5) * 1000)); // uninstalled at +5 s
+  const Verdict still = mock.send({15, R()});
+  EXPECT_TRUE(still.accepted()) << "inside the delay: " << still.cause;
+  for (const std::int64_t at : {25, 35}) {
+    const Verdict dead = mock.send({at, R()});
+    EXPECT_EQ(dead.reason, Reason::Unregistered) << "+" << at << " s: " << dead.cause;
+    EXPECT_EQ(dead.timestamp_ms, (kNowSeconds + 25) * 1000) << "+" << at << " s";
+  }
+}
+
+// §5.3's delay is about uninstalls reaching APNs late; an expired token keeps its own time.
+TEST(ValidationRules, AnExpiredTokenKeepsItsTimestampWhateverTheUnregisterDelay) {
+  SpecVector v = single(R().token(T_EXP_SBX));
+  v.configure = [](Settings& s) { s.unregister_delay = std::chrono::seconds(20); };
+  const Verdict verdict = run_one(v);
+  EXPECT_EQ(verdict.reason, Reason::ExpiredToken) << verdict.cause;
+  EXPECT_EQ(verdict.timestamp_ms, 1764547200000); // §11.2 V36
 }
 
 // A connection keeps the key object it bound with; revoking, re-adding or removing the key id
