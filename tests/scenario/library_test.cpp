@@ -1,5 +1,5 @@
-// The scenario library under the runner (issue #7 acceptance 2-4): a flipped expectation in any
-// FAQ scenario fails with a message that names it and shows what was seen; the same seed gives
+// The scenario library under the runner (issue #7 acceptance 2-4, #23 acceptance 1): a flipped
+// expectation in any scenario of the library (faq/ and flows/) fails with a message that names it and shows what was seen; the same seed gives
 // the same report; the JUnit XML validates against the common JUnit schema; the demo embeds
 // every file of scenarios/.
 #include "scenario/library.hpp"
@@ -91,10 +91,12 @@ std::string flip(scenario::Expectations& e) {
   return "";
 }
 
-TEST_F(ScenarioLibrary, EveryFaqScenarioPassesAndFailsWithOneExpectationFlipped) {
-  const auto faq = load("faq");
-  ASSERT_FALSE(faq.empty());
-  for (const auto& original : faq) {
+TEST_F(ScenarioLibrary, EveryScenarioPassesAndFailsWithOneExpectationFlipped) {
+  auto library = load("faq");
+  ASSERT_FALSE(library.empty());
+  for (auto& flow : load("flows"))
+    library.push_back(std::move(flow));
+  for (const auto& original : library) {
     SCOPED_TRACE(original.name);
     const auto passed = run_->run(original);
     ASSERT_EQ(passed.outcome, Outcome::Passed) << [&] {
