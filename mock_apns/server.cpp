@@ -102,7 +102,7 @@ core::Result<void> Server::start() {
     }
     auto trust = pki::TrustStore::from_pem(*pem);
     if (!trust) {
-      return core::fail(trust.error().code, o.client_ca_file + ": " + trust.error().message());
+      return core::Unexpected(trust.error().in_context(o.client_ca_file));
     }
     impl_->state->trust = std::move(*trust);
   }
@@ -111,11 +111,11 @@ core::Result<void> Server::start() {
   impl_->production = std::make_unique<net::Server>(
       impl_->listener_options(Environment::Production, o.production_port));
   if (auto started = impl_->sandbox->start(); !started) {
-    return core::fail(started.error().code, "sandbox listener: " + started.error().message());
+    return core::Unexpected(started.error().in_context("sandbox listener"));
   }
   if (auto started = impl_->production->start(); !started) {
     impl_->sandbox->stop();
-    return core::fail(started.error().code, "production listener: " + started.error().message());
+    return core::Unexpected(started.error().in_context("production listener"));
   }
   return {};
 }

@@ -257,6 +257,15 @@ TEST(MockApnsCli, CertificateOnlyAuthRefusesWhatApnsRefuses) {
   EXPECT_NE(metrics.find(counted), std::string::npos) << metrics;
 }
 
+// How often `needle` occurs in `text`.
+std::size_t occurrences(const std::string& text, const std::string& needle) {
+  std::size_t n = 0;
+  for (auto at = text.find(needle); at != std::string::npos; at = text.find(needle, at + 1))
+    ++n;
+  return n;
+}
+
+// Issue #24.9: each failure's text is printed once, not once per layer it went through.
 TEST(MockApnsCli, ABusyPortIsAStartFailure) {
   support::BackgroundProcess first({VOIPSIM_BINARY, "mock-apns"});
   ASSERT_TRUE(first.wait_for_output("\"event\":\"ready\"", 60s)) << first.output();
@@ -264,6 +273,26 @@ TEST(MockApnsCli, ABusyPortIsAStartFailure) {
   const auto second = voipsim({"mock-apns", "--sandbox", taken});
   EXPECT_EQ(second.exit_code, 1) << second.describe();
   EXPECT_NE(second.output.find("sandbox listener"), std::string::npos) << second.describe();
+  EXPECT_EQ(occurrences(second.output, "Address already in use"), 1u) << second.describe();
+}
+
+TEST(MockApnsCli, StartFailuresAndUsageErrorsArePrintedOnce) {
+  support::TempDir dir;
+  const std::string pki = dir.file("pki");
+  const auto certs =
+      voipsim({"certs", "--out", pki, "--bundle-id", "com.example.imapp", "--team-id", "TEAMA12345",
+               "--key-id", "KB00000001", "--p12-password", "pw"});
+  ASSERT_EQ(certs.exit_code, 0) << certs.describe();
+  dir.write("pki/server.key", "not a key");
+  const auto broken = voipsim({"mock-apns", "--pki", pki});
+  EXPECT_EQ(broken.exit_code, 1) << broken.describe();
+  EXPECT_NE(broken.output.find("server.key"), std::string::npos) << broken.describe();
+  EXPECT_EQ(occurrences(broken.output, "invalid options"), 1u) << broken.describe();
+
+  const auto bogus = voipsim({"mock-apns", "--bogus"});
+  EXPECT_EQ(bogus.exit_code, 2) << bogus.describe();
+  EXPECT_EQ(occurrences(bogus.output, "unknown option --bogus"), 1u) << bogus.describe();
+  EXPECT_EQ(occurrences(bogus.output, "--help"), 1u) << bogus.describe();
 }
 
 TEST(MockApnsCli, HelpListsEveryOption) {
