@@ -621,7 +621,9 @@ private:
     return reject(Reason::TooManyRequests,
                   "more than " + std::to_string(settings_.per_token_burst) +
                       " requests to this token within " +
-                      std::to_string(settings_.per_token_window.count()) + " s; slow down");
+                      std::to_string(settings_.per_token_window.count()) +
+                      " s; slow down, or raise the mock's limit: the setting perTokenBurst "
+                      "(--per-token-burst N; 0 turns it off) or perTokenWindow");
   }
 
   bool faults() {
