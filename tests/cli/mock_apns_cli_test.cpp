@@ -72,6 +72,8 @@ TEST(MockApnsCli, ServesAPushFromReadyLineToSignal) {
   ASSERT_TRUE(entries.is_object()) << journal.describe();
   ASSERT_EQ(entries["entries"].size(), 1u);
   EXPECT_EQ(entries["entries"][0]["auth"], "certificate \"VoIP Services: com.example.imapp\"");
+  // Issue #24.9: an accepted push's entry has its path too.
+  EXPECT_EQ(entries["entries"][0]["path"], std::string("/3/device/") + kToken);
 
   const pid_t pid = mock.pid();
   ASSERT_EQ(kill(pid, SIGTERM), 0);
