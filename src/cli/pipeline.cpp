@@ -4,8 +4,10 @@
 #include "cli/args.hpp"
 #include "cli/commands.hpp"
 #include "cli/secret.hpp"
+#include "core/file.hpp"
 #include "net/http1_server.hpp"
 #include "pipeline/api.hpp"
+#include "pki/classify.hpp"
 
 #include <csignal>
 #include <iostream>
@@ -89,6 +91,30 @@ int fail(const std::string& message, int status) {
   return status;
 }
 
+// The CA files, checked where their flags are known: an unreadable or empty one names the flag,
+// what the file is for and where to find it.
+std::optional<std::string> check_ca_files(const Args& args) {
+  const std::pair<const char*, const char*> files[] = {
+      {"ca", "the CA that signs the APNs servers' TLS certificates, which the pipeline trusts: "
+             "for 'voipsim mock-apns', the mock's own CA, ca-bundle.pem in the folder of its ready "
+             "line's \"pki\" (or of the --pki DIR it was given)"},
+      {"apple-ca", "the Apple root and WWDR CA that uploaded certificates must chain to: for "
+                   "'voipsim mock-apns', the same ca-bundle.pem; leave the flag out to use the "
+                   "--ca file"},
+  };
+  for (const auto& [flag, what] : files) {
+    if (!args.has(flag)) continue;
+    const std::string file = args.get(flag, "");
+    const auto pem = core::read_file(file);
+    if (!pem) return "--" + std::string(flag) + ": " + pem.error().detail + ". It is " + what + ".";
+    if (const auto trust = pki::TrustStore::from_pem(*pem); !trust) {
+      return "--" + std::string(flag) + " " + file + ": " + trust.error().detail + ". It is " +
+             what + ".";
+    }
+  }
+  return std::nullopt;
+}
+
 pipeline::ApnsEndpoint endpoint_of(const HostPort& where, const char* server_name) {
   return {where.host, where.port, server_name};
 }
@@ -126,6 +152,7 @@ int pipeline(const std::vector<std::string>& words) {
   if (!max_in_flight) return fail(error, kExitUsage);
   const auto secret = read_secret(*args, "api-secret-file", pipeline::kApiSecretEnv, error);
   if (!secret) return fail(error, kExitUsage);
+  if (const auto unusable = check_ca_files(*args)) return fail(*unusable, kExitFailed);
 
   pipeline::PipelineOptions options;
   options.database = args->get("db", "voipsim-pipeline.db");

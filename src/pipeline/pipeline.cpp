@@ -39,10 +39,12 @@ core::Result<std::unique_ptr<Pipeline>> Pipeline::open(PipelineOptions options,
                                                        core::Clock& clock) {
   auto pem = core::read_file(options.apple_ca_file);
   if (!pem)
-    return core::fail(core::Errc::InvalidArgument,
-                      "cannot read the Apple CA file '" + options.apple_ca_file + "'");
+    return core::Unexpected(pem.error().in_context(
+        "PipelineOptions::apple_ca_file, the Apple root and WWDR CA uploads must chain to"));
   auto trust = pki::TrustStore::from_pem(*pem);
-  if (!trust) return core::Unexpected(trust.error());
+  if (!trust)
+    return core::Unexpected(
+        trust.error().in_context("PipelineOptions::apple_ca_file " + options.apple_ca_file));
   auto store = Store::open(options.database);
   if (!store) return core::Unexpected(store.error());
   std::unique_ptr<Pipeline> pipeline(
