@@ -61,6 +61,15 @@ struct Server::Impl {
     o.handler = [state = state, env](const net::PeerInfo& peer, net::ConnectionHandle handle) {
       return std::make_shared<ApnsConnection>(state, env, peer, std::move(handle));
     };
+    if (options.on_handshake_refused) {
+      // The listeners are members of this Impl and stop before it goes.
+      o.on_handshake_failure = [this, env](const net::PeerInfo& peer, const std::string& reason) {
+        const bool sandbox = env == Environment::Sandbox;
+        options.on_handshake_refused({env, (sandbox ? *this->sandbox : *production).port(),
+                                      peer.remote_address + ":" + std::to_string(peer.remote_port),
+                                      reason});
+      };
+    }
     return o;
   }
 

@@ -238,6 +238,16 @@ TEST(MockApnsCli, CertificateOnlyAuthRefusesWhatApnsRefuses) {
     // No HTTP answer at all: curl's error is a TLS alert or a closed connection, by timing.
     EXPECT_TRUE(refused.output.ends_with("000")) << refused.describe();
   }
+  // Issue #24.9: the refusal is on stderr too, with the listener, the client and OpenSSL's
+  // reason (the second may be folded into the next line: at most one a second).
+  const std::string logged = "voipsim mock-apns: the sandbox listener (port " +
+                             port_of(ready["sandbox"]) +
+                             ") refused a TLS handshake from 127.0.0.1:";
+  ASSERT_TRUE(mock.wait_for_output(logged, 30s)) << mock.output();
+  const std::string output = mock.output();
+  const std::string line = output.substr(output.find(logged));
+  EXPECT_NE(line.substr(0, line.find('\n')).find("certificate verify failed"), std::string::npos)
+      << line;
 
   const auto own =
       push({"--cert", pki + "/voip-services.pem", "--key", pki + "/voip-services.key"});
