@@ -95,6 +95,21 @@ Options:
                            between them as advance steps (what the journal ring still holds)
   -h, --help               show this help
 
+Examples:
+  voipsim mock-apns                   # its own PKI in a temporary folder, free ports
+  voipsim certs --out pki --bundle-id com.example.imapp --team-id TEAMA12345 \
+      --key-id KB00000001 --p12-password-file p12.secret
+  voipsim mock-apns --pki pki --sandbox 127.0.0.1:2197 --production 127.0.0.1:2198 \
+      --admin 127.0.0.1:8080 > mock.jsonl &
+  curl http://127.0.0.1:8080/v1/tokens --json \
+      '{"token":"TOKEN","environment":"sandbox","topic":"com.example.imapp.voip"}'
+  curl --http2 --cacert pki/ca-bundle.pem --cert pki/voip-services.pem \
+      --key pki/voip-services.key --resolve api.sandbox.push.apple.com:2197:127.0.0.1 \
+      -H "apns-push-type: voip" -H "apns-topic: com.example.imapp.voip" -d '{"aps":{}}' \
+      https://api.sandbox.push.apple.com:2197/3/device/TOKEN
+  curl http://127.0.0.1:8080/v1/journal     # every answer, with its cause
+  voipsim mock-apns --permissive --per-token-burst 0   # load tests: any token, no 429
+
 Exit status: 0 stopped by a signal, 1 could not start (busy port, unreadable files),
 2 bad usage (an unreadable or empty secret file included).
 )";

@@ -79,6 +79,19 @@ Options:
                                 APNs slows the senders instead of queueing; default 2048)
   -h, --help                    show this help
 
+Examples:
+  voipsim mock-apns > mock.jsonl &   # its ready line: "sandbox", "production", "pki"
+  voipsim pipeline --apns-sandbox 127.0.0.1:P1 --apns-production 127.0.0.1:P2 \
+      --ca PKI/ca-bundle.pem --listen 127.0.0.1:8081 --db :memory:
+  curl http://127.0.0.1:8081/v1/console/certificates --json \
+      "{\"name\":\"VoIP\",\"password\":\"voipsim\",\"p12_base64\":\"$(base64 -w0 PKI/voip-services.p12)\"}"
+  curl http://127.0.0.1:8081/v1/users/bob/voip-token --json \
+      '{"token":"TOKEN","certificate_id":DEVELOPMENT_ID}'   # the upload's development_id
+  curl http://127.0.0.1:8081/v1/users/bob/presence --json '{"state":"background"}'
+  curl http://127.0.0.1:8081/v1/messages --json '{"sender":"alice","receiver":"bob",
+      "content":"call","offline_push_info":{"ios_push_type":"voip"}}'
+  curl http://127.0.0.1:8081/v1/messages/msg-1         # its state, reason, attempts
+
 Exit status: 0 stopped by a signal, 1 could not start (unreadable files, busy port, a
 database of another schema version), 2 bad usage (an unreadable or empty secret file included).
 )";

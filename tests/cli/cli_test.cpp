@@ -47,6 +47,31 @@ TEST(Cli, HelpVersionAndUsageErrors) {
       << bad_flag.describe();
 }
 
+// Issue #24.9: every help text has examples; the commands are those `voipsim --help` lists.
+TEST(Cli, EveryHelpHasExamples) {
+  const auto help = voipsim({"--help"});
+  ASSERT_EQ(help.exit_code, 0) << help.describe();
+  EXPECT_NE(help.output.find("\nExamples:\n"), std::string::npos) << help.output;
+  const auto listed = help.output.find("\nCommands:\n");
+  ASSERT_NE(listed, std::string::npos) << help.output;
+  const std::string commands =
+      help.output.substr(listed, help.output.find("\n\n", listed + 1) - listed);
+  const std::regex command_line(R"(\n  ([a-z][a-z-]+) )");
+  int checked = 0;
+  for (auto it = std::sregex_iterator(commands.begin(), commands.end(), command_line);
+       it != std::sregex_iterator(); ++it, ++checked) {
+    const std::string command = (*it)[1];
+    for (const auto& asked :
+         {std::vector<std::string>{"help", command}, std::vector<std::string>{command, "--help"}}) {
+      const auto shown = voipsim(asked);
+      EXPECT_EQ(shown.exit_code, 0) << shown.describe();
+      EXPECT_NE(shown.output.find("\nExamples"), std::string::npos)
+          << "'voipsim " << asked[0] << " " << asked[1] << "' has no Examples section";
+    }
+  }
+  EXPECT_EQ(checked, 7) << commands;
+}
+
 TEST(Cli, SelftestReportsForPeopleAndMachines) {
   const auto text = voipsim({"selftest", "--requests", "300", "--connections", "2"});
   ASSERT_EQ(text.exit_code, 0) << text.describe();
