@@ -25,7 +25,8 @@ namespace mock_apns {
 struct MockState {
   MockState(Settings s, std::size_t journal_capacity, std::size_t feed_capacity,
             std::uint64_t seed_)
-      : settings(s), seed(seed_), faults(seed_), journal(journal_capacity), feed(feed_capacity) {}
+      : settings(s), seed(seed_), tokens(s.token_syntax), faults(seed_), journal(journal_capacity),
+        feed(feed_capacity) {}
 
   Settings settings;
   core::Clock* clock = nullptr; // outlives the state's users (owned by the Server or its user)

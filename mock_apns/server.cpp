@@ -61,6 +61,15 @@ struct Server::Impl {
     o.handler = [state = state, env](const net::PeerInfo& peer, net::ConnectionHandle handle) {
       return std::make_shared<ApnsConnection>(state, env, peer, std::move(handle));
     };
+    if (options.on_handshake_refused) {
+      // The listeners are members of this Impl and stop before it goes.
+      o.on_handshake_failure = [this, env](const net::PeerInfo& peer, const std::string& reason) {
+        const bool sandbox = env == Environment::Sandbox;
+        options.on_handshake_refused({env, (sandbox ? *this->sandbox : *production).port(),
+                                      peer.remote_address + ":" + std::to_string(peer.remote_port),
+                                      reason});
+      };
+    }
     return o;
   }
 
@@ -102,7 +111,7 @@ core::Result<void> Server::start() {
     }
     auto trust = pki::TrustStore::from_pem(*pem);
     if (!trust) {
-      return core::fail(trust.error().code, o.client_ca_file + ": " + trust.error().message());
+      return core::Unexpected(trust.error().in_context(o.client_ca_file));
     }
     impl_->state->trust = std::move(*trust);
   }
@@ -111,11 +120,11 @@ core::Result<void> Server::start() {
   impl_->production = std::make_unique<net::Server>(
       impl_->listener_options(Environment::Production, o.production_port));
   if (auto started = impl_->sandbox->start(); !started) {
-    return core::fail(started.error().code, "sandbox listener: " + started.error().message());
+    return core::Unexpected(started.error().in_context("sandbox listener"));
   }
   if (auto started = impl_->production->start(); !started) {
     impl_->sandbox->stop();
-    return core::fail(started.error().code, "production listener: " + started.error().message());
+    return core::Unexpected(started.error().in_context("production listener"));
   }
   return {};
 }

@@ -16,10 +16,20 @@
 #include "net/server.hpp"
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 
 namespace mock_apns {
+
+// A TLS handshake a listener refused: a client certificate from another CA, no protocol in
+// common, a client that is not speaking TLS (apns-provider-api.md §5.4).
+struct HandshakeRefusal {
+  Environment environment = Environment::Sandbox;
+  std::uint16_t port = 0; // the listener's
+  std::string peer;       // the client, "ADDRESS:PORT"
+  std::string reason;     // OpenSSL's, e.g. "tlsv1 alert unknown ca (SSL routines)"
+};
 
 struct ServerOptions {
   std::string host = "127.0.0.1";
@@ -38,6 +48,9 @@ struct ServerOptions {
   // on every push: larger ones cost cache misses per request (bench/README.md).
   std::size_t journal_capacity = 10'000;
   std::size_t delivery_feed_capacity = 4096; // recent deliveries for the admin API's consumers
+  // Called on the I/O thread of each refused handshake (counted in listener_stats() either way);
+  // connections that complete their handshake never reach it. Optional; must not throw.
+  std::function<void(const HandshakeRefusal&)> on_handshake_refused;
 };
 
 // Thread-safe. The registries may be changed while it runs.

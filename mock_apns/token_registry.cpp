@@ -17,7 +17,6 @@ namespace {
 constexpr std::size_t kShardBits = 6;
 constexpr std::size_t kShardCount = std::size_t{1} << kShardBits;
 constexpr std::size_t kShortHex = 64; // 32-byte tokens (apns-provider-api.md §8), stored as bytes
-constexpr std::size_t kMaxHex = 400;
 constexpr std::size_t kMaxTopic = 255;
 constexpr std::size_t kChunkEntries = 4096;
 
@@ -143,8 +142,7 @@ std::optional<TokenState> parse_token_state(std::string_view text) {
 }
 
 bool is_well_formed_token(std::string_view token, const TokenSyntax& syntax) {
-  return token.size() % 2 == 0 && token.size() >= syntax.min_hex &&
-         token.size() <= syntax.max_hex && core::is_hex(token);
+  return core::is_device_token(token, syntax.min_hex, syntax.max_hex);
 }
 
 namespace {
@@ -312,15 +310,17 @@ Locator locate(std::string_view token) {
 
 } // namespace
 
-TokenRegistry::TokenRegistry() : shards_(std::make_unique<Shard[]>(kShardCount)) {}
+TokenRegistry::TokenRegistry(TokenSyntax syntax)
+    : syntax_(syntax), shards_(std::make_unique<Shard[]>(kShardCount)) {}
 TokenRegistry::~TokenRegistry() = default;
 
 core::Result<void> TokenRegistry::put(const TokenRecord& record) {
-  if (record.token.empty() || record.token.size() % 2 != 0 || record.token.size() > kMaxHex ||
-      !core::is_hex(record.token)) {
+  if (!is_well_formed_token(record.token, syntax_)) {
     return core::fail(core::Errc::InvalidArgument,
-                      "token must be an even number (2 to 400) of hex digits, got \"" +
-                          record.token.substr(0, 80) + "\"");
+                      "token must be " + core::device_token_rule(syntax_.min_hex, syntax_.max_hex) +
+                          " (the settings tokenMinHex and tokenMaxHex), got \"" +
+                          record.token.substr(0, 80) + "\" (" +
+                          std::to_string(record.token.size()) + " characters)");
   }
   if (record.topic.empty() || record.topic.size() > kMaxTopic) {
     return core::fail(core::Errc::InvalidArgument,

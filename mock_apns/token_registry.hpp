@@ -3,6 +3,7 @@
 // (apns-provider-api.md §8). Sized for millions of tokens: a 64-hex-digit token costs about 50
 // bytes. Sharded, so concurrent pushes to different tokens never wait for each other. All members
 // are thread-safe.
+#include "core/device_token.hpp"
 #include "core/result.hpp"
 #include "mock_apns/push_type.hpp"
 
@@ -29,10 +30,10 @@ struct TokenRecord {
 };
 
 // Accepted device-token text (apns-provider-api.md §8): even-length hex, `min_hex` to `max_hex`
-// digits.
+// digits (the settings tokenMinHex and tokenMaxHex).
 struct TokenSyntax {
-  std::size_t min_hex = 64;
-  std::size_t max_hex = 200;
+  std::size_t min_hex = core::kDeviceTokenMinHex;
+  std::size_t max_hex = core::kDeviceTokenMaxHex;
 };
 bool is_well_formed_token(std::string_view token, const TokenSyntax& syntax);
 
@@ -47,13 +48,15 @@ struct TokenMatch {
 
 class TokenRegistry {
 public:
-  TokenRegistry();
+  // Takes only tokens of `syntax`, the one pushes are checked against: a token the admin API
+  // registered is one a push can reach.
+  explicit TokenRegistry(TokenSyntax syntax = {});
   ~TokenRegistry();
   TokenRegistry(const TokenRegistry&) = delete;
   TokenRegistry& operator=(const TokenRegistry&) = delete;
 
-  // Adds or replaces the record of `record.token` (any letter case; even-length hex of at most
-  // 400 digits, topic 1..255 bytes). InvalidArgument names what is wrong.
+  // Adds or replaces the record of `record.token` (any letter case; a token of the registry's
+  // syntax, topic 1..255 bytes). InvalidArgument names what is wrong.
   core::Result<void> put(const TokenRecord& record);
   // Changes the state of a known token; false when the token is unknown.
   bool set_state(std::string_view token, TokenState state, std::int64_t timestamp_ms);
@@ -68,6 +71,7 @@ public:
 
 private:
   struct Shard;
+  TokenSyntax syntax_;
   std::unique_ptr<Shard[]> shards_;
 };
 

@@ -568,9 +568,10 @@ private:
     if (!is_well_formed_token(token, settings_.token_syntax)) {
       return reject(Reason::BadDeviceToken,
                     "device token " + shown(token) + " is not " +
-                        std::to_string(settings_.token_syntax.min_hex) + "-" +
-                        std::to_string(settings_.token_syntax.max_hex) +
-                        " hex digits (even count); send the token the app received, hex-encoded");
+                        core::device_token_rule(settings_.token_syntax.min_hex,
+                                                settings_.token_syntax.max_hex) +
+                        " (settings tokenMinHex, tokenMaxHex); send the token the app received, "
+                        "hex-encoded");
     }
     const TokenMatch match = ctx_.tokens->match(token, verdict_.topic);
     if (!match.found) {
@@ -622,7 +623,9 @@ private:
     return reject(Reason::TooManyRequests,
                   "more than " + std::to_string(settings_.per_token_burst) +
                       " requests to this token within " +
-                      std::to_string(settings_.per_token_window.count()) + " s; slow down");
+                      std::to_string(settings_.per_token_window.count()) +
+                      " s; slow down, or raise the mock's limit: the setting perTokenBurst "
+                      "(--per-token-burst N; 0 turns it off) or perTokenWindow");
   }
 
   bool faults() {

@@ -43,8 +43,8 @@ void MockLink::report(const std::string& message) const {
 core::Result<void> MockLink::check(std::uint64_t& next_cursor) const {
   auto reply = net::http1_request(admin_, "GET", "/v1/health", {}, kTimeout);
   if (!reply) {
-    return core::fail(reply.error().code, "the mock's admin API at " + admin_.url() +
-                                              " does not answer: " + reply.error().message());
+    return core::Unexpected(
+        reply.error().in_context("the mock's admin API at " + admin_.url() + " does not answer"));
   }
   const json health = json::parse(reply->body, nullptr, false);
   if (reply->status != 200 || !health.is_object() || health.value("status", "") != "ok" ||

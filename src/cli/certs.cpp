@@ -39,7 +39,9 @@ Options:
 Files:
   root-ca.pem / .key          fake Apple root CA; clients trust it for the mock's server certificate
   wwdr-ca.pem / .key          fake "Apple Worldwide Developer Relations" CA; issues the provider certificates
-  ca-bundle.pem               both CAs: the mock's trusted client CA and the clients' trust anchor
+  ca-bundle.pem               both CAs: the mock trusts it for provider certificates (it loads
+                              it from the folder: voipsim mock-apns --pki DIR) and clients trust
+                              it for the mock's server (curl --cacert, voipsim pipeline --ca)
   server.pem / .key           the mock's TLS certificate: localhost, 127.0.0.1, ::1, api.push.apple.com,
                               api.sandbox.push.apple.com, api.development.push.apple.com
   apns-development.*          "Apple Development IOS Push Services" certificate: sandbox only (.pem, .key, .p12)

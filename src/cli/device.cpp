@@ -14,6 +14,7 @@
 #include <iostream>
 #include <mutex>
 #include <optional>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 #include <poll.h>
@@ -46,7 +47,7 @@ left as --start says (default background: the user pressed Home, so the IM SDK i
 calls arrive by VoIP push). Then it prints one JSON line:
   {"event":"ready","device_id":"iphone-1","bundle_id":"...","environment":"development",
    "voip_token":"<64 hex>"|null,"mock_admin":"http://..."}
-and from then on one JSON line per device event, as it happens:
+and from then on one JSON line per device event (first those of the start-up), as it happens:
   {"event":"device","ts":<unix ms>,"kind":"call_reported","bundle_id":..,"apns_id":..,
    "call_uuid":..,"code":..,"detail":..}
 (kinds: app_state_changed, token_issued, push_arrived, app_launched, delegate_called,
@@ -86,7 +87,16 @@ Options:
   --seed N               tokens and call UUIDs repeat for the same seed (default: random)
   -h, --help             show this help
 
-SIGINT, SIGTERM or 'quit' stop the device and print {"event":"stopped"}. Exit status: 0
+Examples:
+  voipsim mock-apns > mock.jsonl &          # its ready line names the "admin" address
+  voipsim device --mock-admin http://127.0.0.1:PORT --seed 7
+  voipsim device --mock-admin http://127.0.0.1:PORT --pipeline http://127.0.0.1:PORT2 \
+      --user bob --callkit delay:2000         # setVOIP and presence go to the pipeline
+  printf 'airplane\nonline\nquit\n' | voipsim device --mock-admin http://127.0.0.1:PORT
+
+SIGINT or SIGTERM stop the device and print {"event":"stopped","signal":"SIGTERM"}, as
+'voipsim mock-apns' and 'voipsim pipeline' do; 'quit' prints
+{"event":"stopped","signal":null,"command":"quit"}. Exit status: 0
 stopped, 1 could not start (mock unreachable or refusing the secret, the app could not be set
 up), 2 bad usage (an unreadable or empty secret file included).
 )";
@@ -100,21 +110,41 @@ using nlohmann::ordered_json;
 using namespace fake_device;
 
 // stdout is shared by the device's thread, the follower's and the main one: whole lines only.
+// Until release(), lines are held back, so that the ready line, which the start-up's events
+// precede, is printed first, as the help says.
 class LinePrinter {
 public:
   void print(const std::string& line) {
     std::lock_guard lock(mutex_);
+    if (holding_) {
+      held_.push_back(line);
+      return;
+    }
     std::cout << line << std::endl;
   }
-  void print(const ordered_json& j) {
-    print(j.dump(-1, ' ', false, ordered_json::error_handler_t::replace));
+  // Prints `first` (if any), then the lines held so far; from then on lines go out as they come.
+  void release(const std::optional<ordered_json>& first = std::nullopt) {
+    std::lock_guard lock(mutex_);
+    if (first) std::cout << dump(*first) << '\n';
+    for (const auto& line : held_)
+      std::cout << line << '\n';
+    std::cout.flush();
+    held_.clear();
+    holding_ = false;
   }
+  void print(const ordered_json& j) { print(dump(j)); }
   void warning(const std::string& message) {
     print(ordered_json{{"event", "warning"}, {"message", message}});
   }
 
 private:
+  static std::string dump(const ordered_json& j) {
+    return j.dump(-1, ' ', false, ordered_json::error_handler_t::replace);
+  }
+
   std::mutex mutex_;
+  bool holding_ = true;
+  std::vector<std::string> held_;
 };
 
 int fail(const std::string& message, int status) {
@@ -257,6 +287,7 @@ int device(const std::vector<std::string>& words) {
        [&out](const DeviceEvent& e) { out.print(to_json_line(e)); },
        [&out](const std::string& m) { out.warning(m); }});
   if (!linked) {
+    out.release(); // what happened before the failure
     close(signals);
     const bool refused = linked.error().code == std::errc::permission_denied;
     return fail(linked.error().detail + (refused ? "" : " (is 'voipsim mock-apns' running there?)"),
@@ -267,18 +298,19 @@ int device(const std::vector<std::string>& words) {
   const std::string bundle = options->app.bundle_id;
   const auto setup = runner.call([&](Device& d) { return set_up(d, *options); });
   if (!setup) {
+    out.release();
     close(signals);
     return fail("could not set up " + bundle + ": " + setup.error().message(), kExitFailed);
   }
   const auto token = runner.call([&](Device& d) { return d.voip_token(bundle); });
-  out.print(ordered_json{{"event", "ready"},
-                         {"device_id", options->device.device_id},
-                         {"bundle_id", bundle},
-                         {"environment", to_string(options->app.environment)},
-                         {"voip_token", token ? ordered_json(*token) : ordered_json(nullptr)},
-                         {"mock_admin", options->admin.url()}});
+  out.release(ordered_json{{"event", "ready"},
+                           {"device_id", options->device.device_id},
+                           {"bundle_id", bundle},
+                           {"environment", to_string(options->app.environment)},
+                           {"voip_token", token ? ordered_json(*token) : ordered_json(nullptr)},
+                           {"mock_admin", options->admin.url()}});
 
-  std::string stopped_by;
+  ordered_json stopped{{"event", "stopped"}, {"signal", nullptr}};
   std::string pending;
   bool discarding = false; // inside an over-long line
   bool stdin_open = true;
@@ -288,7 +320,7 @@ int device(const std::vector<std::string>& words) {
     if (fds[0].revents & POLLIN) {
       signalfd_siginfo info{};
       if (read(signals, &info, sizeof info) == sizeof info)
-        stopped_by = info.ssi_signo == SIGINT ? "SIGINT" : "SIGTERM";
+        stopped["signal"] = info.ssi_signo == SIGINT ? "SIGINT" : "SIGTERM";
       break;
     }
     if (!stdin_open || !(fds[1].revents & (POLLIN | POLLHUP))) continue;
@@ -321,7 +353,7 @@ int device(const std::vector<std::string>& words) {
       ordered_json reply{{"event", "command"}, {"command", line}};
       if (line == "quit") {
         running = false;
-        stopped_by = "quit";
+        stopped["command"] = "quit";
         reply["ok"] = true;
         out.print(reply);
         break;
@@ -342,7 +374,7 @@ int device(const std::vector<std::string>& words) {
   }
   linked->reset(); // stops following, then ends the device
   close(signals);
-  out.print(ordered_json{{"event", "stopped"}, {"by", stopped_by}});
+  out.print(stopped);
   return kExitOk;
 }
 

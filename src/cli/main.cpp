@@ -35,6 +35,10 @@ Commands:
   selftest   Check the HTTP/2 transport on loopback: an in-process server and client
              exchange requests and every answer is verified.
 
+Examples:
+  voipsim demo                 # every FAQ failure case, replayed, with a pass/fail table
+  voipsim help mock-apns       # a command's options and examples
+
 Exit status: 0 success, 1 the command ran and failed, 2 bad usage.
 )";
 

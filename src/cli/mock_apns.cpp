@@ -6,6 +6,7 @@
 #include "core/json_parse.hpp"
 #include "mock_apns/admin_server.hpp"
 #include "mock_apns/json_codec.hpp"
+#include "mock_apns/log_throttle.hpp"
 #include "mock_apns/pki_dir.hpp"
 #include "mock_apns/server.hpp"
 #include "scenario/recorder.hpp"
@@ -38,7 +39,9 @@ When ready it prints one JSON line to stdout:
 Point an APNs client at the sandbox or production address with DIR/ca-bundle.pem as its CA
 (the server certificate also names api.sandbox.push.apple.com and api.push.apple.com), and
 either a provider certificate from DIR (certificate auth) or a JWT signed with DIR's .p8 key
-(token auth). SIGINT or SIGTERM shuts down gracefully (GOAWAY {"reason":"Shutdown"}) and prints
+(token auth). A refused TLS handshake (e.g. a client certificate from another CA) prints a
+line to stderr naming the listener, the client and OpenSSL's reason, at most one a second.
+SIGINT or SIGTERM shuts down gracefully (GOAWAY {"reason":"Shutdown"}) and prints
 {"event":"stopped",...} with the request counters.
 
 Options:
@@ -93,6 +96,21 @@ Options:
                            between them as advance steps (what the journal ring still holds)
   -h, --help               show this help
 
+Examples:
+  voipsim mock-apns                   # its own PKI in a temporary folder, free ports
+  voipsim certs --out pki --bundle-id com.example.imapp --team-id TEAMA12345 \
+      --key-id KB00000001 --p12-password-file p12.secret
+  voipsim mock-apns --pki pki --sandbox 127.0.0.1:2197 --production 127.0.0.1:2198 \
+      --admin 127.0.0.1:8080 > mock.jsonl &
+  curl http://127.0.0.1:8080/v1/tokens --json \
+      '{"token":"TOKEN","environment":"sandbox","topic":"com.example.imapp.voip"}'
+  curl --http2 --cacert pki/ca-bundle.pem --cert pki/voip-services.pem \
+      --key pki/voip-services.key --resolve api.sandbox.push.apple.com:2197:127.0.0.1 \
+      -H "apns-push-type: voip" -H "apns-topic: com.example.imapp.voip" -d '{"aps":{}}' \
+      https://api.sandbox.push.apple.com:2197/3/device/TOKEN
+  curl http://127.0.0.1:8080/v1/journal     # every answer, with its cause
+  voipsim mock-apns --permissive --per-token-burst 0   # load tests: any token, no 429
+
 Exit status: 0 stopped by a signal, 1 could not start (busy port, unreadable files),
 2 bad usage (an unreadable or empty secret file included).
 )";
@@ -103,6 +121,20 @@ int fail(const std::string& message, int status) {
   std::cerr << "voipsim mock-apns: " << message << "\n";
   if (status == kExitUsage) std::cerr << "Run 'voipsim mock-apns --help' for usage.\n";
   return status;
+}
+
+// One stderr line per refused TLS handshake, at most one a second (a client retrying with the
+// wrong certificate would flood it); the line says how many went unwritten before it.
+void log_refusal(mock_apns::LogThrottle& throttle, const mock_apns::HandshakeRefusal& refusal) {
+  const auto unwritten = throttle.admit(std::chrono::system_clock::now());
+  if (!unwritten) return;
+  std::string line = "voipsim mock-apns: the " +
+                     std::string(mock_apns::environment_name(refusal.environment)) +
+                     " listener (port " + std::to_string(refusal.port) +
+                     ") refused a TLS handshake from " + refusal.peer + ": " + refusal.reason;
+  if (*unwritten > 0)
+    line += " (and " + std::to_string(*unwritten) + " more refused since the line before)";
+  std::cerr << line + "\n";
 }
 
 } // namespace
@@ -215,6 +247,10 @@ int mock_apns(const std::vector<std::string>& words) {
   options.certificate_chain_file = pki->server_certificate_file;
   options.private_key_file = pki->server_key_file;
   options.client_ca_file = pki->ca_bundle_file;
+  mock_apns::LogThrottle refusals_logged;
+  options.on_handshake_refused = [&refusals_logged](const mock_apns::HandshakeRefusal& refusal) {
+    log_refusal(refusals_logged, refusal);
+  };
 
   mock_apns::Server server(options);
   if (auto registered = mock_apns::register_pki_dir(*pki, server.keys()); !registered) {

@@ -4,8 +4,10 @@
 #include "cli/args.hpp"
 #include "cli/commands.hpp"
 #include "cli/secret.hpp"
+#include "core/file.hpp"
 #include "net/http1_server.hpp"
 #include "pipeline/api.hpp"
+#include "pki/classify.hpp"
 
 #include <csignal>
 #include <iostream>
@@ -77,6 +79,19 @@ Options:
                                 APNs slows the senders instead of queueing; default 2048)
   -h, --help                    show this help
 
+Examples:
+  voipsim mock-apns > mock.jsonl &   # its ready line: "sandbox", "production", "pki"
+  voipsim pipeline --apns-sandbox 127.0.0.1:P1 --apns-production 127.0.0.1:P2 \
+      --ca PKI/ca-bundle.pem --listen 127.0.0.1:8081 --db :memory:
+  curl http://127.0.0.1:8081/v1/console/certificates --json \
+      "{\"name\":\"VoIP\",\"password\":\"voipsim\",\"p12_base64\":\"$(base64 -w0 PKI/voip-services.p12)\"}"
+  curl http://127.0.0.1:8081/v1/users/bob/voip-token --json \
+      '{"token":"TOKEN","certificate_id":DEVELOPMENT_ID}'   # the upload's development_id
+  curl http://127.0.0.1:8081/v1/users/bob/presence --json '{"state":"background"}'
+  curl http://127.0.0.1:8081/v1/messages --json '{"sender":"alice","receiver":"bob",
+      "content":"call","offline_push_info":{"ios_push_type":"voip"}}'
+  curl http://127.0.0.1:8081/v1/messages/msg-1         # its state, reason, attempts
+
 Exit status: 0 stopped by a signal, 1 could not start (unreadable files, busy port, a
 database of another schema version), 2 bad usage (an unreadable or empty secret file included).
 )";
@@ -87,6 +102,30 @@ int fail(const std::string& message, int status) {
   std::cerr << "voipsim pipeline: " << message << "\n";
   if (status == kExitUsage) std::cerr << "Run 'voipsim pipeline --help' for usage.\n";
   return status;
+}
+
+// The CA files, checked where their flags are known: an unreadable or empty one names the flag,
+// what the file is for and where to find it.
+std::optional<std::string> check_ca_files(const Args& args) {
+  const std::pair<const char*, const char*> files[] = {
+      {"ca", "the CA that signs the APNs servers' TLS certificates, which the pipeline trusts: "
+             "for 'voipsim mock-apns', the mock's own CA, ca-bundle.pem in the folder of its ready "
+             "line's \"pki\" (or of the --pki DIR it was given)"},
+      {"apple-ca", "the Apple root and WWDR CA that uploaded certificates must chain to: for "
+                   "'voipsim mock-apns', the same ca-bundle.pem; leave the flag out to use the "
+                   "--ca file"},
+  };
+  for (const auto& [flag, what] : files) {
+    if (!args.has(flag)) continue;
+    const std::string file = args.get(flag, "");
+    const auto pem = core::read_file(file);
+    if (!pem) return "--" + std::string(flag) + ": " + pem.error().detail + ". It is " + what + ".";
+    if (const auto trust = pki::TrustStore::from_pem(*pem); !trust) {
+      return "--" + std::string(flag) + " " + file + ": " + trust.error().detail + ". It is " +
+             what + ".";
+    }
+  }
+  return std::nullopt;
 }
 
 pipeline::ApnsEndpoint endpoint_of(const HostPort& where, const char* server_name) {
@@ -126,6 +165,7 @@ int pipeline(const std::vector<std::string>& words) {
   if (!max_in_flight) return fail(error, kExitUsage);
   const auto secret = read_secret(*args, "api-secret-file", pipeline::kApiSecretEnv, error);
   if (!secret) return fail(error, kExitUsage);
+  if (const auto unusable = check_ca_files(*args)) return fail(*unusable, kExitFailed);
 
   pipeline::PipelineOptions options;
   options.database = args->get("db", "voipsim-pipeline.db");

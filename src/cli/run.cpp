@@ -55,6 +55,12 @@ terminal, plain when piped) and a pass/fail table on stdout. A failure names the
 expectation and its place in the file, what was expected, what was observed, and the
 timeline of that step.
 
+Examples:
+  voipsim run scenarios/faq/                        # the FAQ library
+  voipsim run my-scenarios/ --filter token --seed 7
+  voipsim run scenarios/ my-scenarios/ --quiet --junit report.xml --json report.json   # CI
+  voipsim run my-scenarios/happy-path.yaml --live   # against real processes
+
 Exit status: 0 every scenario passed, 1 one failed or could not run, 2 bad usage or a
 scenario file that does not load (the error names the file, line and allowed values).
 )";
@@ -73,6 +79,10 @@ Options:
   --seed N     seed for tokens, ids and retry jitter (default 1)
   --verbose    also print every scenario's timeline
   -h, --help   show this help
+
+Examples:
+  voipsim demo
+  voipsim demo --verbose --out demo-report   # every timeline; the reports in demo-report/
 
 Exit status: 0 every scenario passed, 1 one failed or could not run, 2 bad usage.
 )";

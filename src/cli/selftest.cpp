@@ -44,6 +44,14 @@ Options:
   -h, --help        show this help
 
 Output: a progress line on stderr while running (on a terminal), then a summary.
+
+Examples:
+  voipsim selftest
+  voipsim selftest --requests 100000 --connections 4 --threads 2
+  voipsim certs --out pki --bundle-id com.example.imapp --team-id TEAMA12345 \
+      --key-id KB00000001 --p12-password-file p12.secret
+  voipsim selftest --tls-dir pki --json
+
 Exit status: 0 every answer was right, 1 some request failed, 2 bad usage.
 )";
 

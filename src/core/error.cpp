@@ -37,4 +37,8 @@ std::string Error::message() const {
   return detail + " (" + text + ")";
 }
 
+Error Error::in_context(const std::string& context) const {
+  return {code, detail.empty() ? context : context + ": " + detail};
+}
+
 } // namespace core

@@ -22,6 +22,9 @@ struct Error {
 
   // "detail (category: code message)", or just the code's message when there is no detail.
   std::string message() const;
+  // The same code with `context` before the detail ("context: detail"): how a caller says where
+  // the failure happened without repeating the code's message, which message() adds once.
+  Error in_context(const std::string& context) const;
 };
 
 } // namespace core

@@ -1,5 +1,6 @@
 #include "pipeline/pipeline.hpp"
 
+#include "core/device_token.hpp"
 #include "core/encoding.hpp"
 #include "core/file.hpp"
 #include "core/wait_for_answer.hpp"
@@ -15,12 +16,12 @@ ApiError error(std::string code, std::string message, int status = 400) {
   return {std::move(code), std::move(message), status};
 }
 
-// §3.3: 32 bytes, accept 32-100, as hex.
+// §3.3: 32 bytes, accept 32-100, as hex: the rule the mock's default settings apply.
 std::optional<ApiError> check_token(const std::string& token) {
-  if (token.size() < 64 || token.size() > 200 || token.size() % 2 != 0 || !core::is_hex(token))
-    return error("BAD_TOKEN", "a VoIP token is 32 to 100 bytes written as hex (64 to 200 "
-                              "characters); got " +
-                                  std::to_string(token.size()) + " characters");
+  if (!core::is_device_token(token))
+    return error("BAD_TOKEN", "a VoIP token is " + core::device_token_rule() +
+                                  " (32 to 100 bytes); got " + std::to_string(token.size()) +
+                                  " characters");
   return std::nullopt;
 }
 
@@ -38,10 +39,12 @@ core::Result<std::unique_ptr<Pipeline>> Pipeline::open(PipelineOptions options,
                                                        core::Clock& clock) {
   auto pem = core::read_file(options.apple_ca_file);
   if (!pem)
-    return core::fail(core::Errc::InvalidArgument,
-                      "cannot read the Apple CA file '" + options.apple_ca_file + "'");
+    return core::Unexpected(pem.error().in_context(
+        "PipelineOptions::apple_ca_file, the Apple root and WWDR CA uploads must chain to"));
   auto trust = pki::TrustStore::from_pem(*pem);
-  if (!trust) return core::Unexpected(trust.error());
+  if (!trust)
+    return core::Unexpected(
+        trust.error().in_context("PipelineOptions::apple_ca_file " + options.apple_ca_file));
   auto store = Store::open(options.database);
   if (!store) return core::Unexpected(store.error());
   std::unique_ptr<Pipeline> pipeline(

@@ -155,7 +155,9 @@ core::Result<std::vector<CredentialFile>> make_credential_set(const CredentialSe
        false},
       {"wwdr-ca.key", "wwdr-ca-key", "private key of wwdr-ca.pem", wwdr->private_key_pem(), true},
       {"ca-bundle.pem", "ca-bundle",
-       "root and WWDR CA together: the mock's --client-ca and the clients' --ca",
+       "root and WWDR CA together: the CA the mock trusts for provider certificates (it loads it "
+       "from this folder: voipsim mock-apns --pki DIR) and the clients' CA file (curl --cacert, "
+       "voipsim pipeline --ca)",
        root->certificate_pem() + wwdr->certificate_pem(), false},
       {"server.pem", "server-certificate",
        "the mock's TLS certificate: localhost, 127.0.0.1, ::1 and Apple's APNs host names",

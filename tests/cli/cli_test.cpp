@@ -4,6 +4,7 @@
 #include "support/temp_dir.hpp"
 
 #include <filesystem>
+#include <regex>
 
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
@@ -44,6 +45,31 @@ TEST(Cli, HelpVersionAndUsageErrors) {
   EXPECT_EQ(bad_flag.exit_code, 2);
   EXPECT_NE(bad_flag.output.find("--requests must be a whole number"), std::string::npos)
       << bad_flag.describe();
+}
+
+// Issue #24.9: every help text has examples; the commands are those `voipsim --help` lists.
+TEST(Cli, EveryHelpHasExamples) {
+  const auto help = voipsim({"--help"});
+  ASSERT_EQ(help.exit_code, 0) << help.describe();
+  EXPECT_NE(help.output.find("\nExamples:\n"), std::string::npos) << help.output;
+  const auto listed = help.output.find("\nCommands:\n");
+  ASSERT_NE(listed, std::string::npos) << help.output;
+  const std::string commands =
+      help.output.substr(listed, help.output.find("\n\n", listed + 1) - listed);
+  const std::regex command_line(R"(\n  ([a-z][a-z-]+) )");
+  int checked = 0;
+  for (auto it = std::sregex_iterator(commands.begin(), commands.end(), command_line);
+       it != std::sregex_iterator(); ++it, ++checked) {
+    const std::string command = (*it)[1];
+    for (const auto& asked :
+         {std::vector<std::string>{"help", command}, std::vector<std::string>{command, "--help"}}) {
+      const auto shown = voipsim(asked);
+      EXPECT_EQ(shown.exit_code, 0) << shown.describe();
+      EXPECT_NE(shown.output.find("\nExamples"), std::string::npos)
+          << "'voipsim " << asked[0] << " " << asked[1] << "' has no Examples section";
+    }
+  }
+  EXPECT_EQ(checked, 7) << commands;
 }
 
 TEST(Cli, SelftestReportsForPeopleAndMachines) {
@@ -198,6 +224,31 @@ TEST(Cli, CertsHelpExplainsEveryFileItWrites) {
     EXPECT_NE(help.output.find(shown), std::string::npos)
         << name << " is not explained in 'voipsim help certs'";
   }
+}
+
+// Issue #24.9: where the files' descriptions send the user ("voipsim mock-apns --pki DIR"), the
+// command has that flag; there is no --client-ca.
+TEST(Cli, CertsNamesOnlyFlagsTheCommandsHave) {
+  support::TempDir dir;
+  const auto run =
+      voipsim({"certs", "--out", dir.file("x"), "--bundle-id", "a.b", "--team-id", "TEAMA12345",
+               "--key-id", "KB00000001", "--p12-password", "p", "--json"});
+  ASSERT_EQ(run.exit_code, 0) << run.describe();
+  const auto manifest = nlohmann::json::parse(run.output);
+  std::string advice = voipsim({"help", "certs"}).output;
+  for (const auto& entry : manifest.at("files"))
+    advice += "\n" + entry.at("description").get<std::string>();
+  EXPECT_EQ(advice.find("--client-ca"), std::string::npos) << advice;
+  const std::regex named(R"(voipsim ([a-z-]+) (--[a-z0-9-]+))");
+  int checked = 0;
+  for (auto it = std::sregex_iterator(advice.begin(), advice.end(), named);
+       it != std::sregex_iterator(); ++it, ++checked) {
+    const std::string command = (*it)[1], flag = (*it)[2];
+    const auto help = voipsim({"help", command});
+    EXPECT_NE(help.output.find("\n  " + flag), std::string::npos)
+        << "'voipsim " << command << "' has no " << flag;
+  }
+  EXPECT_GE(checked, 2) << advice;
 }
 
 } // namespace

@@ -160,7 +160,8 @@ TEST_F(DeviceCli, CurlPushToTheStandaloneMockRingsTheDevice) {
 
   ASSERT_EQ(kill(device_->pid(), SIGTERM), 0);
   EXPECT_EQ(device_->wait_for_exit(30s), 0) << device_->output();
-  EXPECT_EQ(event_line(device_->output(), "stopped")["by"], "SIGTERM");
+  // Issue #24.9: "signal", the word of mock-apns and pipeline.
+  EXPECT_EQ(event_line(device_->output(), "stopped")["signal"], "SIGTERM");
 }
 
 TEST_F(DeviceCli, AnAppThatNeverReportsIsKilledAsIosDoes) {
@@ -188,7 +189,15 @@ TEST_F(DeviceCli, CommandsOnStdinAreAnsweredInOrder) {
   EXPECT_EQ(commands[2]["command"], "online");
   EXPECT_NE(commands[3]["help"].get<std::string>().find("answer UUID"), std::string::npos);
   EXPECT_EQ(commands[4]["command"], "quit");
-  EXPECT_EQ(event_line(run.output, "stopped")["by"], "quit");
+  const json stopped = event_line(run.output, "stopped");
+  EXPECT_TRUE(stopped["signal"].is_null()) << stopped;
+  EXPECT_EQ(stopped["command"], "quit");
+  EXPECT_FALSE(stopped.contains("by")) << stopped;
+  // Issue #24.9: the ready line comes first, the start-up's events (token_issued, ...) after it.
+  const auto lines = json_lines(run.output);
+  ASSERT_FALSE(lines.empty()) << run.output;
+  EXPECT_EQ(lines.front()["event"], "ready") << run.output;
+  EXPECT_NE(run.output.find("\"kind\":\"token_issued\""), std::string::npos) << run.output;
   // The commands took effect on the device, in order.
   EXPECT_NE(run.output.find("\"detail\":\"online -> airplane_mode\""), std::string::npos)
       << run.output;

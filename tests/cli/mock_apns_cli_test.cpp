@@ -72,6 +72,8 @@ TEST(MockApnsCli, ServesAPushFromReadyLineToSignal) {
   ASSERT_TRUE(entries.is_object()) << journal.describe();
   ASSERT_EQ(entries["entries"].size(), 1u);
   EXPECT_EQ(entries["entries"][0]["auth"], "certificate \"VoIP Services: com.example.imapp\"");
+  // Issue #24.9: an accepted push's entry has its path too.
+  EXPECT_EQ(entries["entries"][0]["path"], std::string("/3/device/") + kToken);
 
   const pid_t pid = mock.pid();
   ASSERT_EQ(kill(pid, SIGTERM), 0);
@@ -236,6 +238,16 @@ TEST(MockApnsCli, CertificateOnlyAuthRefusesWhatApnsRefuses) {
     // No HTTP answer at all: curl's error is a TLS alert or a closed connection, by timing.
     EXPECT_TRUE(refused.output.ends_with("000")) << refused.describe();
   }
+  // Issue #24.9: the refusal is on stderr too, with the listener, the client and OpenSSL's
+  // reason (the second may be folded into the next line: at most one a second).
+  const std::string logged = "voipsim mock-apns: the sandbox listener (port " +
+                             port_of(ready["sandbox"]) +
+                             ") refused a TLS handshake from 127.0.0.1:";
+  ASSERT_TRUE(mock.wait_for_output(logged, 30s)) << mock.output();
+  const std::string output = mock.output();
+  const std::string line = output.substr(output.find(logged));
+  EXPECT_NE(line.substr(0, line.find('\n')).find("certificate verify failed"), std::string::npos)
+      << line;
 
   const auto own =
       push({"--cert", pki + "/voip-services.pem", "--key", pki + "/voip-services.key"});
@@ -257,6 +269,15 @@ TEST(MockApnsCli, CertificateOnlyAuthRefusesWhatApnsRefuses) {
   EXPECT_NE(metrics.find(counted), std::string::npos) << metrics;
 }
 
+// How often `needle` occurs in `text`.
+std::size_t occurrences(const std::string& text, const std::string& needle) {
+  std::size_t n = 0;
+  for (auto at = text.find(needle); at != std::string::npos; at = text.find(needle, at + 1))
+    ++n;
+  return n;
+}
+
+// Issue #24.9: each failure's text is printed once, not once per layer it went through.
 TEST(MockApnsCli, ABusyPortIsAStartFailure) {
   support::BackgroundProcess first({VOIPSIM_BINARY, "mock-apns"});
   ASSERT_TRUE(first.wait_for_output("\"event\":\"ready\"", 60s)) << first.output();
@@ -264,6 +285,26 @@ TEST(MockApnsCli, ABusyPortIsAStartFailure) {
   const auto second = voipsim({"mock-apns", "--sandbox", taken});
   EXPECT_EQ(second.exit_code, 1) << second.describe();
   EXPECT_NE(second.output.find("sandbox listener"), std::string::npos) << second.describe();
+  EXPECT_EQ(occurrences(second.output, "Address already in use"), 1u) << second.describe();
+}
+
+TEST(MockApnsCli, StartFailuresAndUsageErrorsArePrintedOnce) {
+  support::TempDir dir;
+  const std::string pki = dir.file("pki");
+  const auto certs =
+      voipsim({"certs", "--out", pki, "--bundle-id", "com.example.imapp", "--team-id", "TEAMA12345",
+               "--key-id", "KB00000001", "--p12-password", "pw"});
+  ASSERT_EQ(certs.exit_code, 0) << certs.describe();
+  dir.write("pki/server.key", "not a key");
+  const auto broken = voipsim({"mock-apns", "--pki", pki});
+  EXPECT_EQ(broken.exit_code, 1) << broken.describe();
+  EXPECT_NE(broken.output.find("server.key"), std::string::npos) << broken.describe();
+  EXPECT_EQ(occurrences(broken.output, "invalid options"), 1u) << broken.describe();
+
+  const auto bogus = voipsim({"mock-apns", "--bogus"});
+  EXPECT_EQ(bogus.exit_code, 2) << bogus.describe();
+  EXPECT_EQ(occurrences(bogus.output, "unknown option --bogus"), 1u) << bogus.describe();
+  EXPECT_EQ(occurrences(bogus.output, "--help"), 1u) << bogus.describe();
 }
 
 TEST(MockApnsCli, HelpListsEveryOption) {

@@ -318,6 +318,15 @@ TEST(PipelineCliUsage, ErrorsSayWhatIsWrong) {
                                "127.0.0.1:2", "--ca", dir.file("missing.pem"), "--db", ":memory:"});
   EXPECT_EQ(bad_ca.exit_code, 1) << bad_ca.describe();
   EXPECT_NE(bad_ca.output.find("missing.pem"), std::string::npos) << bad_ca.describe();
+  // Issue #24.9: the error names the flag, what the file is and where the mock's one is.
+  for (const char* said : {"--ca:", "signs the APNs servers' TLS certificates", "ca-bundle.pem"})
+    EXPECT_NE(bad_ca.output.find(said), std::string::npos) << said << "\n" << bad_ca.describe();
+  EXPECT_EQ(bad_ca.output.find("Apple CA file"), std::string::npos) << bad_ca.describe();
+  const auto not_pem = voipsim({"pipeline", "--apns-sandbox", "127.0.0.1:1", "--apns-production",
+                                "127.0.0.1:2", "--ca", ca, "--db", ":memory:"});
+  EXPECT_EQ(not_pem.exit_code, 1) << not_pem.describe();
+  EXPECT_NE(not_pem.output.find("--ca " + ca + ": no PEM certificate"), std::string::npos)
+      << not_pem.describe();
 }
 
 TEST(PipelineCliUsage, HelpListsEveryOptionAndRoute) {

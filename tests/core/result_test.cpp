@@ -24,6 +24,16 @@ TEST(Result, HoldsAValueOrAnError) {
   EXPECT_EQ(bad.error().message(), "must be positive (voipsim.core: invalid argument)");
 }
 
+// Issue #24.9: context added on the way up keeps the code's message once, at the end.
+TEST(Result, ContextGoesBeforeTheDetailAndTheCodeIsNamedOnce) {
+  const auto bad = parse_positive(-1);
+  ASSERT_FALSE(bad);
+  EXPECT_EQ(bad.error().in_context("outer").in_context("--flag").message(),
+            "--flag: outer: must be positive (voipsim.core: invalid argument)");
+  const core::Error bare{make_error_code(core::Errc::InvalidEncoding), ""};
+  EXPECT_EQ(bare.in_context("token").message(), "token (voipsim.core: invalid encoding)");
+}
+
 TEST(Result, WorksWithMoveOnlyValuesAndVoid) {
   core::Result<std::unique_ptr<int>> owned = std::make_unique<int>(5);
   ASSERT_TRUE(owned);

@@ -102,6 +102,27 @@ TEST(TokenRegistry, AgreesWithAPlainMapUnderRandomChurn) {
   EXPECT_EQ(listed, reference.size());
 }
 
+// Issue #24.9: the registry (the admin API's POST /v1/tokens, --tokens) takes exactly the tokens
+// a push may name, under the default settings and under configured ones.
+TEST(TokenRegistry, TakesTheTokensPushesAreCheckedAgainst) {
+  for (const TokenSyntax syntax : {TokenSyntax{}, TokenSyntax{8, 16}, TokenSyntax{2, 400}}) {
+    TokenRegistry registry(syntax);
+    for (std::size_t length = 0; length <= 402; ++length) {
+      const std::string token(length, 'a');
+      EXPECT_EQ(registry.put({token, Environment::Sandbox, "com.example.app.voip"}).has_value(),
+                is_well_formed_token(token, syntax))
+          << length << " digits, syntax " << syntax.min_hex << "-" << syntax.max_hex;
+    }
+  }
+  TokenRegistry registry;
+  const auto short_token = registry.put({"abcd", Environment::Sandbox, "com.example.app.voip"});
+  ASSERT_FALSE(short_token);
+  EXPECT_NE(short_token.error().detail.find("64 to 200"), std::string::npos)
+      << short_token.error().detail;
+  EXPECT_NE(short_token.error().detail.find("tokenMinHex"), std::string::npos)
+      << short_token.error().detail;
+}
+
 TEST(TokenSyntax, AcceptsEvenLengthHexWithinTheConfiguredRange) {
   const TokenSyntax syntax;
   EXPECT_TRUE(is_well_formed_token(std::string(64, 'A'), syntax));

@@ -224,6 +224,18 @@ TEST(ValidationRules, ACertificateOnlyMockRefusesEveryProviderToken) {
   }
 }
 
+// Issue #24.9: the per-token 429's cause names the setting (and flag) that raises the limit.
+TEST(ValidationRules, APerTokenLimitNamesTheSettingThatRaisesIt) {
+  SpecVector v = single(R());
+  const Settings defaults;
+  for (std::uint32_t i = 1; i <= defaults.per_token_burst; ++i)
+    v.steps.push_back({static_cast<int>(i), R()});
+  const Verdict verdict = run_one(v);
+  EXPECT_EQ(verdict.reason, Reason::TooManyRequests) << verdict.cause;
+  for (const char* named : {"perTokenBurst", "--per-token-burst", "perTokenWindow"})
+    EXPECT_NE(verdict.cause.find(named), std::string::npos) << named << ": " << verdict.cause;
+}
+
 TEST(ValidationRules, AnEmptyTopicIsMissing) {
   EXPECT_EQ(run_one(single(R().set("apns-topic", ""))).reason, Reason::MissingTopic);
 }

@@ -1,0 +1,32 @@
+#include "core/apns_environment.hpp"
+
+#include "core/names.hpp"
+
+namespace core {
+
+namespace {
+
+constexpr Names<ApnsEnvironment, 2> kOutput{{
+    {ApnsEnvironment::Sandbox, "sandbox"},
+    {ApnsEnvironment::Production, "production"},
+}};
+
+constexpr Names<ApnsEnvironment, 5> kInput{{
+    {ApnsEnvironment::Sandbox, "sandbox"},
+    {ApnsEnvironment::Sandbox, "development"},
+    {ApnsEnvironment::Sandbox, "dev"},
+    {ApnsEnvironment::Production, "production"},
+    {ApnsEnvironment::Production, "prod"},
+}};
+
+} // namespace
+
+std::string_view to_string(ApnsEnvironment environment) {
+  return name_of(kOutput, environment);
+}
+
+std::optional<ApnsEnvironment> parse_apns_environment(std::string_view text) {
+  return value_named(kInput, text);
+}
+
+} // namespace core

@@ -1,0 +1,24 @@
+#pragma once
+// The one APNs environment type of voipsim (docs/spec/apns-provider-api.md §1): the mock's two
+// listeners, a device's aps-environment entitlement, a certificate ID of the IM console all name
+// one of these two. Written "sandbox" or "production" in every output; read from any of the
+// spellings people and Apple use ("development" is the entitlement's word for the sandbox,
+// "dev"/"prod" the IM console's).
+
+#include <optional>
+#include <string_view>
+
+namespace core {
+
+enum class ApnsEnvironment {
+  Sandbox,    // api.sandbox.push.apple.com; aps-environment "development"
+  Production, // api.push.apple.com; aps-environment "production"
+};
+
+std::string_view to_string(ApnsEnvironment environment); // "sandbox", "production"
+// sandbox, development or dev; production or prod.
+std::optional<ApnsEnvironment> parse_apns_environment(std::string_view text);
+// What parse_apns_environment accepts, for messages.
+inline constexpr std::string_view kApnsEnvironmentWords = "sandbox (or development) or production";
+
+} // namespace core
