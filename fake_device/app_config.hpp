@@ -55,9 +55,9 @@ enum class TokenReporting {
 
 struct AppConfig {
   std::string bundle_id = "com.example.imapp";
-  ApsEnvironment environment = ApsEnvironment::Development; // aps-environment when signed
-  bool push_notifications_capability = true;                // §1: else no token of any kind
-  bool voip_background_mode = true;                         // UIBackgroundModes contains voip
+  ApsEnvironment environment = ApsEnvironment::Sandbox; // aps-environment when signed
+  bool push_notifications_capability = true;            // §1: else no token of any kind
+  bool voip_background_mode = true;                     // UIBackgroundModes contains voip
   bool callkit_linked = true;
   bool unrestricted_voip = false; // §1 entitlement; exempts only when linked_sdk < 13
   // Strict CallKit policy iff >= 13 and the device runs iOS 13 or later (§7.4 "Push arrival"

@@ -14,7 +14,7 @@ namespace fake_device {
 struct Push {
   std::string apns_id;                  // canonical UUID text, as the mock answered it
   std::optional<std::string> unique_id; // apns-unique-id (sandbox only)
-  ApsEnvironment environment = ApsEnvironment::Development;
+  ApsEnvironment environment = ApsEnvironment::Sandbox;
   std::string token;     // hex device token the request was addressed to
   std::string topic;     // apns-topic, e.g. "com.example.imapp.voip"
   std::string push_type; // apns-push-type as sent or inferred: "voip", "alert", ...

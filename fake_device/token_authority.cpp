@@ -2,8 +2,8 @@
 
 namespace fake_device {
 
-std::string_view to_string(ApsEnvironment environment) {
-  return environment == ApsEnvironment::Development ? "development" : "production";
+std::string_view entitlement_value(ApsEnvironment environment) {
+  return environment == ApsEnvironment::Sandbox ? "development" : "production";
 }
 
 std::string_view to_string(PushKind kind) {

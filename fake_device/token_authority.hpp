@@ -3,6 +3,7 @@
 // later validates is one it issued, with the bundle id, environment and kind it was issued for
 // (pushkit-callkit.md §2.2, §7.4 "Registration").
 
+#include "core/apns_environment.hpp"
 #include "core/clock.hpp"
 #include "core/result.hpp"
 
@@ -13,14 +14,16 @@ namespace fake_device {
 
 // The app's `aps-environment` entitlement: development-signed builds talk to the sandbox,
 // Ad Hoc/TestFlight/App Store builds to production (§2.2 "Per environment").
-enum class ApsEnvironment { Development, Production };
+using ApsEnvironment = core::ApnsEnvironment; // core::ApnsEnvironment, the one type
 
 // Which registration asked for the token: PushKit (`<bundle>.voip` topic) or
 // UIApplication.registerForRemoteNotifications (`<bundle>` topic); the two never share a token
 // (§2.2 "Distinct from the UserNotifications token").
 enum class PushKind { Voip, Alert };
 
-std::string_view to_string(ApsEnvironment environment);
+// The entitlement's own word, "development" or "production", as a device log shows it; every
+// other output says sandbox/production (core::to_string).
+std::string_view entitlement_value(ApsEnvironment environment);
 std::string_view to_string(PushKind kind);
 // The topic a token of this kind is valid for: "<bundle>.voip" or "<bundle>".
 std::string topic_for(std::string_view bundle_id, PushKind kind);
@@ -28,7 +31,7 @@ std::string topic_for(std::string_view bundle_id, PushKind kind);
 struct TokenRequest {
   std::string device_id;
   std::string bundle_id;
-  ApsEnvironment environment = ApsEnvironment::Development;
+  ApsEnvironment environment = ApsEnvironment::Sandbox;
   PushKind kind = PushKind::Voip;
 };
 

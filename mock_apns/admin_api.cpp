@@ -342,19 +342,19 @@ Http1Response metrics(Server& mock) {
   out << "# HELP apns_connections_accepted_total Connections accepted (churn), per environment.\n"
       << "# TYPE apns_connections_accepted_total counter\n";
   for (Environment env : {Environment::Sandbox, Environment::Production}) {
-    out << "apns_connections_accepted_total{environment=\"" << environment_name(env) << "\"} "
+    out << "apns_connections_accepted_total{environment=\"" << core::to_string(env) << "\"} "
         << mock.listener_stats(env).connections_accepted << "\n";
   }
   out << "# HELP apns_connections_open Connections open now, per environment.\n"
       << "# TYPE apns_connections_open gauge\n";
   for (Environment env : {Environment::Sandbox, Environment::Production}) {
-    out << "apns_connections_open{environment=\"" << environment_name(env) << "\"} "
+    out << "apns_connections_open{environment=\"" << core::to_string(env) << "\"} "
         << mock.listener_stats(env).connections_open << "\n";
   }
   out << "# HELP apns_tls_handshake_failures_total Refused TLS handshakes, per environment.\n"
       << "# TYPE apns_tls_handshake_failures_total counter\n";
   for (Environment env : {Environment::Sandbox, Environment::Production}) {
-    out << "apns_tls_handshake_failures_total{environment=\"" << environment_name(env) << "\"} "
+    out << "apns_tls_handshake_failures_total{environment=\"" << core::to_string(env) << "\"} "
         << mock.listener_stats(env).handshake_failures << "\n";
   }
   const HeldCounters held = mock.held().counters();

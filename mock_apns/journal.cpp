@@ -10,7 +10,7 @@ namespace {
 
 std::string describe(const JournalEntry& e) {
   std::ostringstream out;
-  out << "#" << e.sequence << " " << environment_name(e.environment) << " " << e.status;
+  out << "#" << e.sequence << " " << core::to_string(e.environment) << " " << e.status;
   if (e.reason) {
     out << " " << reason_text(*e.reason);
   }
@@ -25,7 +25,7 @@ std::string describe(const JournalFilter& f) {
   auto field = [&](const char* name, const std::string& value) {
     out << (out.tellp() > 0 ? " " : "") << name << "=" << value;
   };
-  if (f.environment) field("environment", std::string(environment_name(*f.environment)));
+  if (f.environment) field("environment", std::string(core::to_string(*f.environment)));
   if (f.token) field("token", *f.token);
   if (f.topic) field("topic", *f.topic);
   if (f.push_type) field("push-type", std::string(push_type_name(*f.push_type)));

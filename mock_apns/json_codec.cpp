@@ -55,7 +55,7 @@ core::Result<TokenRecord> token_record_from_json(const json& j) {
   if (auto r = core::read_json_field(j, "timestamp", record.timestamp_ms); !r) return error_of(r);
   if (record.token.empty()) return bad("\"token\" is required (hex)");
   if (record.topic.empty()) return bad("\"topic\" is required, e.g. com.example.app.voip");
-  const auto env = parse_environment(environment);
+  const auto env = core::parse_apns_environment(environment);
   if (!env) return bad("\"environment\" must be \"sandbox\" or \"production\"");
   record.environment = *env;
   const auto parsed_state = parse_token_state(state);
@@ -66,7 +66,7 @@ core::Result<TokenRecord> token_record_from_json(const json& j) {
 
 json to_json(const TokenRecord& r) {
   return {{"token", r.token},
-          {"environment", environment_name(r.environment)},
+          {"environment", core::to_string(r.environment)},
           {"topic", r.topic},
           {"state", token_state_name(r.state)},
           {"timestamp", r.timestamp_ms}};
@@ -120,7 +120,7 @@ core::Result<ProviderKeySpec> key_spec_from_json(const json& j) {
   spec.kind = kind == "team" ? KeyKind::TeamScoped : KeyKind::TopicSpecific;
   spec.sandbox = spec.production = false;
   for (const auto& env : environments) {
-    const auto parsed = parse_environment(env);
+    const auto parsed = core::parse_apns_environment(env);
     if (!parsed)
       return bad("\"environments\" holds \"" + env + "\"; use sandbox and/or production");
     (*parsed == Environment::Sandbox ? spec.sandbox : spec.production) = true;
@@ -216,7 +216,7 @@ core::Result<JournalFilter> journal_filter_from_json(const json& j) {
   if (auto r = core::read_json_field(j, "since_ms", since); !r) return error_of(r);
   if (auto r = core::read_json_field(j, "until_ms", until); !r) return error_of(r);
   if (!environment.empty()) {
-    f.environment = parse_environment(environment);
+    f.environment = core::parse_apns_environment(environment);
     if (!f.environment) return bad("\"environment\" must be sandbox or production");
   }
   if (!push_type.empty()) {
@@ -238,7 +238,7 @@ core::Result<JournalFilter> journal_filter_from_json(const json& j) {
 json to_json(const JournalEntry& e) {
   json j = {{"sequence", e.sequence},
             {"time_ms", time_ms(e.time)},
-            {"environment", environment_name(e.environment)},
+            {"environment", core::to_string(e.environment)},
             {"connection", e.connection_id},
             {"auth", e.auth},
             {"method", e.method},
@@ -300,7 +300,7 @@ core::Result<JournalEntry> journal_entry_from_json(const json& j) {
     if (auto r = core::read_json_field(j, name, text); !r) return error_of(r);
     *out = std::move(text);
   }
-  const auto env = parse_environment(environment);
+  const auto env = core::parse_apns_environment(environment);
   if (!env) return bad("\"environment\" must be sandbox or production");
   e.environment = *env;
   e.time = time_point_of_ms(time);
@@ -326,7 +326,7 @@ json to_json(const JournalCounters& c) {
 json to_json(const Delivery& d) {
   json j = {{"sequence", d.sequence},
             {"apns_id", d.apns_id},
-            {"environment", environment_name(d.environment)},
+            {"environment", core::to_string(d.environment)},
             {"token", d.token},
             {"topic", d.topic},
             {"push_type", push_type_name(d.push_type)},
@@ -382,7 +382,7 @@ core::Result<Delivery> delivery_from_json(const json& j) {
              !r || !j.contains("payload") || j["payload"].is_null()) {
     return bad("a delivery has neither \"payload\" nor \"payload_base64url\"");
   }
-  const auto env = parse_environment(environment);
+  const auto env = core::parse_apns_environment(environment);
   if (!env) return bad("\"environment\" must be sandbox or production");
   const auto type = parse_push_type(push_type);
   if (!type) return bad("\"push_type\" \"" + push_type + "\" is not a push type");

@@ -31,20 +31,6 @@ const PushTypeInfo& info(PushType type) {
 
 } // namespace
 
-std::string_view environment_name(Environment env) {
-  return env == Environment::Sandbox ? "sandbox" : "production";
-}
-
-std::optional<Environment> parse_environment(std::string_view text) {
-  if (text == "sandbox" || text == "development") {
-    return Environment::Sandbox;
-  }
-  if (text == "production") {
-    return Environment::Production;
-  }
-  return std::nullopt;
-}
-
 std::string_view push_type_name(PushType type) {
   return info(type).name;
 }

@@ -1,15 +1,17 @@
 #pragma once
 // apns-push-type values, the topic suffix each needs and its payload limit
 // (apns-provider-api.md §4.3, §4.4), and the two environments (§1).
+#include "core/apns_environment.hpp"
+
 #include <cstddef>
 #include <optional>
 #include <string_view>
 
 namespace mock_apns {
 
-enum class Environment { Sandbox, Production };
-std::string_view environment_name(Environment env); // "sandbox" / "production"
-std::optional<Environment> parse_environment(std::string_view text);
+// The mock's two listeners: core's one environment type (names: core::to_string,
+// core::parse_apns_environment).
+using Environment = core::ApnsEnvironment;
 
 enum class PushType {
   Alert,

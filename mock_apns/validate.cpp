@@ -584,7 +584,7 @@ private:
     }
     if (match.environment != ctx_.environment) {
       return reject(Reason::BadDeviceToken,
-                    "token was issued in the " + std::string(environment_name(match.environment)) +
+                    "token was issued in the " + std::string(core::to_string(match.environment)) +
                         ", request came to the " + host_of(ctx_.environment) +
                         " listener; send it to the host of the app's aps-environment");
     }

@@ -29,7 +29,7 @@ core::Result<Push> push_of(const json& d) {
   Push push;
   push.apns_id = std::move(delivery->apns_id);
   push.environment = delivery->environment == mock_apns::Environment::Sandbox
-                         ? ApsEnvironment::Development
+                         ? ApsEnvironment::Sandbox
                          : ApsEnvironment::Production;
   push.token = std::move(delivery->token);
   push.topic = std::move(delivery->topic);

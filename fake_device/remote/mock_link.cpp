@@ -71,11 +71,10 @@ core::Result<void> MockLink::check(std::uint64_t& next_cursor) const {
 
 core::Result<std::string> MockLink::issue(const TokenRequest& request) {
   const std::string token = draw_token_hex(engine_);
-  const json record = {{"token", token},
-                       {"environment", request.environment == ApsEnvironment::Development
-                                           ? "sandbox"
-                                           : "production"},
-                       {"topic", topic_for(request.bundle_id, request.kind)}};
+  const json record = {
+      {"token", token},
+      {"environment", request.environment == ApsEnvironment::Sandbox ? "sandbox" : "production"},
+      {"topic", topic_for(request.bundle_id, request.kind)}};
   if (auto posted = post("/v1/tokens", record.dump()); !posted)
     return core::Unexpected(posted.error());
   // A token issued while the device is offline is as unreachable as the others.

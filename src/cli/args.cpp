@@ -1,7 +1,8 @@
 #include "cli/args.hpp"
 
+#include "core/parse_number.hpp"
+
 #include <algorithm>
-#include <charconv>
 #include <cstdlib>
 
 namespace cli {
@@ -64,10 +65,9 @@ std::optional<std::uint64_t> Args::number(const std::string& name, std::uint64_t
                                           std::string& error) const {
   const auto it = values_.find(name);
   if (it == values_.end()) return fallback;
-  std::uint64_t value = 0;
   const auto& text = it->second;
-  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
-  if (ec != std::errc() || end != text.data() + text.size() || value < min || value > max) {
+  const auto value = core::parse_whole<std::uint64_t>(text);
+  if (!value || *value < min || *value > max) {
     error = "--" + name + " must be a whole number from " + std::to_string(min) + " to " +
             std::to_string(max) + ", not '" + text + "'";
     return std::nullopt;

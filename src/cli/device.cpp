@@ -45,7 +45,7 @@ token (setVOIP) and its presence to that 'voipsim pipeline'.
 At start the app is installed, given privacy consent, launched, logged in as --user, and then
 left as --start says (default background: the user pressed Home, so the IM SDK is offline and
 calls arrive by VoIP push). Then it prints one JSON line:
-  {"event":"ready","device_id":"iphone-1","bundle_id":"...","environment":"development",
+  {"event":"ready","device_id":"iphone-1","bundle_id":"...","environment":"sandbox",
    "voip_token":"<64 hex>"|null,"mock_admin":"http://..."}
 and from then on one JSON line per device event (first those of the start-up), as it happens:
   {"event":"device","ts":<unix ms>,"kind":"call_reported","bundle_id":..,"apns_id":..,
@@ -68,7 +68,8 @@ Options:
   --pipeline-secret-file FILE
                          the same for the pipeline's API; default: VOIPSIM_API_SECRET
   --app BUNDLE           the app's bundle id (default com.example.imapp)
-  --env ENV              its aps-environment: development (sandbox) or production
+  --env ENV              its aps-environment: sandbox (the entitlement's "development") or
+                         production
   --ios VERSION          the device's iOS version (default 17; before 13 the CallKit rule
                          is not enforced, pushkit-callkit.md §7.6 D21)
   --linked-sdk VERSION   the SDK the app was built with (default: the --ios version)
@@ -190,11 +191,12 @@ std::optional<Options> options_of(const Args& args, std::string& error) {
   }
   o.app.bundle_id = args.get("app", o.app.bundle_id);
   if (o.app.bundle_id.empty()) return error = "--app needs a bundle id", std::nullopt;
-  const std::string env = args.get("env", "development");
-  if (env != "development" && env != "production")
-    return error = "--env takes development or production, got '" + env + "'", std::nullopt;
-  o.app.environment =
-      env == "development" ? ApsEnvironment::Development : ApsEnvironment::Production;
+  const std::string env = args.get("env", "sandbox");
+  const auto environment = core::parse_apns_environment(env);
+  if (!environment)
+    return error = "--env takes sandbox (also: development) or production, got '" + env + "'",
+           std::nullopt;
+  o.app.environment = *environment;
   auto ios = remote::parse_ios_version(args.get("ios", "17"));
   if (!ios) return error = "--ios: " + ios.error().detail, std::nullopt;
   o.device.ios = *ios;

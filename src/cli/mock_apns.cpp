@@ -128,8 +128,7 @@ int fail(const std::string& message, int status) {
 void log_refusal(mock_apns::LogThrottle& throttle, const mock_apns::HandshakeRefusal& refusal) {
   const auto unwritten = throttle.admit(std::chrono::system_clock::now());
   if (!unwritten) return;
-  std::string line = "voipsim mock-apns: the " +
-                     std::string(mock_apns::environment_name(refusal.environment)) +
+  std::string line = "voipsim mock-apns: the " + std::string(core::to_string(refusal.environment)) +
                      " listener (port " + std::to_string(refusal.port) +
                      ") refused a TLS handshake from " + refusal.peer + ": " + refusal.reason;
   if (*unwritten > 0)

@@ -29,4 +29,14 @@ std::optional<ApnsEnvironment> parse_apns_environment(std::string_view text) {
   return value_named(kInput, text);
 }
 
+const std::vector<std::pair<std::string, ApnsEnvironment>>& apns_environment_spellings() {
+  static const auto spellings = [] {
+    std::vector<std::pair<std::string, ApnsEnvironment>> out;
+    for (const auto& [value, name] : kInput)
+      out.emplace_back(name, value);
+    return out;
+  }();
+  return spellings;
+}
+
 } // namespace core

@@ -6,7 +6,10 @@
 // "dev"/"prod" the IM console's).
 
 #include <optional>
+#include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 namespace core {
 
@@ -18,7 +21,8 @@ enum class ApnsEnvironment {
 std::string_view to_string(ApnsEnvironment environment); // "sandbox", "production"
 // sandbox, development or dev; production or prod.
 std::optional<ApnsEnvironment> parse_apns_environment(std::string_view text);
-// What parse_apns_environment accepts, for messages.
-inline constexpr std::string_view kApnsEnvironmentWords = "sandbox (or development) or production";
+// Every spelling parse_apns_environment accepts, with what it means, for parsers that list the
+// words they take (the scenario loader).
+const std::vector<std::pair<std::string, ApnsEnvironment>>& apns_environment_spellings();
 
 } // namespace core

@@ -108,7 +108,7 @@ net::Client& Dispatcher::Impl::client_for(const MessageRecord& m) {
   auto& slot = clients[{m.cert_record_id, m.environment}];
   if (slot) return *slot;
   const ApnsEndpoint& endpoint =
-      m.environment == Environment::Development ? options.sandbox : options.production;
+      m.environment == Environment::Sandbox ? options.sandbox : options.production;
   net::ClientOptions client;
   client.host = endpoint.host;
   client.port = endpoint.port;

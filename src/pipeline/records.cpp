@@ -1,20 +1,18 @@
 #include "pipeline/records.hpp"
 
+#include "core/names.hpp"
+
 #include <array>
 #include <utility>
 
 namespace pipeline {
 namespace {
 
-// The text each enumerator is stored and logged as. One table per enum keeps to_string and
-// parse from drifting apart; the store's rows depend on these spellings never changing.
-template <class Enum, std::size_t N>
-using Names = std::array<std::pair<Enum, std::string_view>, N>;
-
-constexpr Names<Environment, 2> kEnvironmentNames{{
-    {Environment::Development, "dev"},
-    {Environment::Production, "prod"},
-}};
+// The text each enumerator is stored and logged as (core/names.hpp); the store's rows depend on
+// these spellings never changing.
+using core::name_of;
+using core::Names;
+using core::value_named;
 
 constexpr Names<Presence, 5> kPresenceNames{{
     {Presence::Online, "online"},
@@ -43,31 +41,7 @@ constexpr Names<MessageState, 9> kMessageStateNames{{
     {MessageState::Failed, "failed"},
 }};
 
-template <class Enum, std::size_t N>
-std::string_view name_of(const Names<Enum, N>& names, Enum value) {
-  for (const auto& [candidate, name] : names) {
-    if (candidate == value) return name;
-  }
-  return "invalid"; // only for a value cast from outside the enum's range
-}
-
-template <class Enum, std::size_t N>
-std::optional<Enum> value_named(const Names<Enum, N>& names, std::string_view text) {
-  for (const auto& [value, name] : names) {
-    if (name == text) return value;
-  }
-  return std::nullopt;
-}
-
 } // namespace
-
-std::string_view to_string(Environment environment) {
-  return name_of(kEnvironmentNames, environment);
-}
-
-std::optional<Environment> parse_environment(std::string_view text) {
-  return value_named(kEnvironmentNames, text);
-}
 
 std::string_view to_string(Presence presence) {
   return name_of(kPresenceNames, presence);

@@ -3,6 +3,7 @@
 // console, VoIP registrations from setVOIP, presence, and messages with their push attempt.
 // Plain values; the Store persists them.
 
+#include "core/apns_environment.hpp"
 #include "core/clock.hpp"
 
 #include <cstdint>
@@ -14,9 +15,8 @@ namespace pipeline {
 
 // Which APNs environment a certificate ID stands for: certIdDev → sandbox, certIdProd →
 // production (§2.1 step 3, §4.4).
-enum class Environment { Development, Production };
-std::string_view to_string(Environment environment); // "dev", "prod"
-std::optional<Environment> parse_environment(std::string_view text);
+// (core's one environment type; shown as sandbox/production, stored as dev/prod: store.cpp)
+using Environment = core::ApnsEnvironment;
 
 struct CertificateRecord {
   std::int64_t record_id = 0; // assigned by the store
@@ -53,7 +53,7 @@ struct Registration {
   std::string user;
   std::string token_hex; // lower case
   std::int64_t cert_record_id = 0;
-  Environment environment = Environment::Development; // from which certificate ID was used
+  Environment environment = Environment::Sandbox; // from which certificate ID was used
   std::string bundle_id;
   core::TimePoint updated_at{};
   RegistrationState state = RegistrationState::Active;
@@ -94,7 +94,7 @@ struct MessageRecord {
   // The push target, fixed when the message is queued for APNs.
   std::string token_hex;
   std::int64_t cert_record_id = 0;
-  Environment environment = Environment::Development;
+  Environment environment = Environment::Sandbox;
   std::string bundle_id;
 };
 

@@ -103,7 +103,7 @@ core::Result<MessageRecord> message_from_json(const json& j) {
 json to_json(const Registration& r) {
   return {{"user", r.user},
           {"token", r.token_hex},
-          {"environment", to_string(r.environment)},
+          {"environment", core::to_string(r.environment)},
           {"bundle_id", r.bundle_id},
           {"state", to_string(r.state)},
           {"reason", r.reason},
@@ -128,8 +128,8 @@ core::Result<Registration> registration_from_json(const json& j) {
       .require("reason", r.reason)
       .require("updated_at_ms", updated);
   if (f.problem()) return core::Unexpected(*f.problem());
-  const auto env = parse_environment(environment);
-  if (!env) return bad("\"environment\" \"" + environment + "\" is not dev or prod");
+  const auto env = core::parse_apns_environment(environment);
+  if (!env) return bad("\"environment\" \"" + environment + "\" is not sandbox or production");
   const auto parsed = parse_registration_state(state);
   if (!parsed) return bad("\"state\" \"" + state + "\" is not a registration state");
   r.environment = *env;

@@ -21,7 +21,7 @@ core::Result<CertificateRecord> certificate_from_json(const nlohmann::json& json
 nlohmann::json to_json(const MessageRecord& message);
 core::Result<MessageRecord> message_from_json(const nlohmann::json& json);
 
-// {"user","token","environment","bundle_id","state","reason","updated_at_ms"}
+// {"user","token","environment":"sandbox|production","bundle_id","state","reason","updated_at_ms"}
 nlohmann::json to_json(const Registration& registration);
 core::Result<Registration> registration_from_json(const nlohmann::json& json);
 

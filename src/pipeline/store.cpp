@@ -14,6 +14,12 @@
 namespace pipeline {
 namespace {
 
+// How a row spells an environment: dev/prod, as rows always have (a store's format does not
+// change under it); core::parse_apns_environment reads these words back.
+std::string_view stored(Environment environment) {
+  return environment == Environment::Sandbox ? "dev" : "prod";
+}
+
 using sqlite::ResetOnExit;
 using sqlite::Statement;
 
@@ -84,7 +90,7 @@ CertificateRecord read_certificate(const Statement& row) {
 // nullopt for a row whose enum text this build does not know (written by hand, or by a build
 // with another schema version, which open() refuses).
 std::optional<Registration> read_registration(const Statement& row) {
-  const auto environment = parse_environment(row.text(3));
+  const auto environment = core::parse_apns_environment(row.text(3));
   const auto state = parse_registration_state(row.text(6));
   if (!environment || !state) return std::nullopt;
   Registration registration;
@@ -102,7 +108,7 @@ std::optional<Registration> read_registration(const Statement& row) {
 // Columns: seq, then kMessageFields.
 std::optional<MessageRecord> read_message(const Statement& row) {
   const auto state = parse_message_state(row.text(9));
-  const auto environment = parse_environment(row.text(16));
+  const auto environment = core::parse_apns_environment(row.text(16));
   if (!state || !environment) return std::nullopt;
   MessageRecord message;
   message.message_id = message_id_for(row.integer(0));
@@ -320,7 +326,7 @@ Store::certificate_by_id(std::int64_t certificate_id) const {
   auto records = impl_->read_certificates(impl_->select_certificate_by_id.bind_all(certificate_id));
   if (records.empty()) return std::nullopt;
   const Environment environment = records.front().cert_id_dev == certificate_id
-                                      ? Environment::Development
+                                      ? Environment::Sandbox
                                       : Environment::Production;
   return std::pair{std::move(records.front()), environment};
 }
@@ -346,7 +352,7 @@ core::Result<void> Store::put_registration(const Registration& registration) {
   ResetOnExit reset(impl_->upsert_registration);
   auto put = impl_->upsert_registration
                  .bind_all(registration.user, registration.token_hex, registration.cert_record_id,
-                           to_string(registration.environment), registration.bundle_id,
+                           stored(registration.environment), registration.bundle_id,
                            to_millis(registration.updated_at), to_string(registration.state),
                            registration.reason)
                  .run();
@@ -402,7 +408,7 @@ core::Result<void> Store::Impl::insert_message_row(MessageRecord& message) {
                     message.ext, message.title, message.desc, to_millis(message.created_at),
                     to_string(message.state), message.reason, message.apns_id,
                     static_cast<std::int64_t>(message.attempts), to_millis(message.next_attempt_at),
-                    message.token_hex, message.cert_record_id, to_string(message.environment),
+                    message.token_hex, message.cert_record_id, stored(message.environment),
                     message.bundle_id)
           .run();
   if (inserted) message.message_id = message_id_for(db->last_insert_rowid());
@@ -417,7 +423,7 @@ core::Result<void> Store::Impl::update_message_row(const MessageRecord& message)
       update_message
           .bind_all(*seq, to_string(message.state), message.reason, message.apns_id,
                     static_cast<std::int64_t>(message.attempts), to_millis(message.next_attempt_at),
-                    message.token_hex, message.cert_record_id, to_string(message.environment),
+                    message.token_hex, message.cert_record_id, stored(message.environment),
                     message.bundle_id)
           .run();
   if (!updated) return updated;

@@ -11,8 +11,7 @@ namespace scenario {
 namespace {
 
 std::string summary(const mock_apns::JournalEntry& e) {
-  std::string out =
-      std::string(mock_apns::environment_name(e.environment)) + " " + std::to_string(e.status);
+  std::string out = std::string(core::to_string(e.environment)) + " " + std::to_string(e.status);
   if (e.reason) out += " " + std::string(mock_apns::reason_text(*e.reason));
   if (e.timestamp_ms) out += " timestamp " + std::to_string(*e.timestamp_ms);
   if (!e.topic.empty()) out += " topic " + e.topic;
@@ -107,9 +106,8 @@ std::vector<Mismatch> check(const ApnsExpectation& e,
     each("reason", *e.reason, [&](const auto& r) { return r.reason != reason; });
   }
   if (e.environment)
-    each("environment", *e.environment, [&](const auto& r) {
-      return mock_apns::environment_name(r.environment) != *e.environment;
-    });
+    each("environment", *e.environment,
+         [&](const auto& r) { return core::to_string(r.environment) != *e.environment; });
   if (e.topic) each("topic", *e.topic, [&](const auto& r) { return r.topic != *e.topic; });
   if (e.push_type)
     each("push_type", *e.push_type, [&](const auto& r) {

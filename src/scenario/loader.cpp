@@ -1,5 +1,6 @@
 #include "scenario/loader.hpp"
 
+#include "core/apns_environment.hpp"
 #include "core/file.hpp"
 #include "core/json_parse.hpp"
 #include "core/parse_number.hpp"
@@ -161,9 +162,6 @@ private:
   std::string file_;
 };
 
-const std::vector<std::pair<std::string, fake_device::ApsEnvironment>> kEnvironments = {
-    {"development", fake_device::ApsEnvironment::Development},
-    {"production", fake_device::ApsEnvironment::Production}};
 const std::vector<std::pair<std::string, fake_device::RegistryCreation>> kRegistry = {
     {"at_launch", fake_device::RegistryCreation::AtLaunch},
     {"after_consent", fake_device::RegistryCreation::AfterConsent},
@@ -173,8 +171,6 @@ const std::vector<std::pair<std::string, fake_device::TokenReporting>> kReportin
     {"after_login", fake_device::TokenReporting::AfterLogin},
     {"on_token_only", fake_device::TokenReporting::OnTokenOnly},
     {"never", fake_device::TokenReporting::Never}};
-const std::vector<std::pair<std::string, std::string>> kApnsEnvironments = {
-    {"sandbox", "sandbox"}, {"production", "production"}};
 const std::vector<std::pair<std::string, std::string>> kConsoleCodes = {
     {"none", "none"},
     {"P12_PASSWORD_REQUIRED", "P12_PASSWORD_REQUIRED"},
@@ -278,7 +274,8 @@ AppSpec read_app(const Reader& r, const YAML::Node& n) {
   AppSpec a;
   auto& c = a.config;
   if (n["bundle_id"]) c.bundle_id = r.text(n["bundle_id"], "bundle_id");
-  if (n["environment"]) c.environment = r.choice(n["environment"], "environment", kEnvironments);
+  if (n["environment"])
+    c.environment = r.choice(n["environment"], "environment", core::apns_environment_spellings());
   if (n["push_notifications"])
     c.push_notifications_capability = r.flag(n["push_notifications"], "push_notifications");
   if (n["voip_background_mode"])
@@ -389,7 +386,8 @@ Expectations read_expect(const Reader& r, const YAML::Node& n) {
       if (a["status"]) x.status = r.small(a["status"], "status");
       if (a["reason"]) x.reason = reason(r, a["reason"], "reason");
       if (a["environment"])
-        x.environment = r.choice(a["environment"], "environment", kApnsEnvironments);
+        x.environment = std::string(core::to_string(
+            r.choice(a["environment"], "environment", core::apns_environment_spellings())));
       if (a["topic"]) x.topic = r.text(a["topic"], "topic");
       if (a["push_type"]) x.push_type = r.text(a["push_type"], "push_type");
       if (a["apns_id_of"]) x.apns_id_of = r.text(a["apns_id_of"], "apns_id_of");
@@ -517,7 +515,8 @@ void read_action(const Reader& r, const YAML::Node& v, const YAML::Node& at, Ste
     if (v["auth"]) s.push.auth = r.choice(v["auth"], "auth", kAuth);
     if (v["credential"]) s.push.credential = r.text(v["credential"], "credential");
     if (v["environment"])
-      s.push.environment = r.choice(v["environment"], "environment", kApnsEnvironments);
+      s.push.environment = std::string(core::to_string(
+          r.choice(v["environment"], "environment", core::apns_environment_spellings())));
     if (v["new_provider_token"])
       s.push.new_provider_token = r.flag(v["new_provider_token"], "new_provider_token");
     if (v["topic"]) s.push.topic = r.text(v["topic"], "topic");

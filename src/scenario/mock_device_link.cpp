@@ -15,7 +15,7 @@ core::Result<std::string> MockDeviceLink::issue(const fake_device::TokenRequest&
   } while (!tokens_.add(token));
   mock_apns::TokenRecord record;
   record.token = token;
-  record.environment = request.environment == fake_device::ApsEnvironment::Development
+  record.environment = request.environment == fake_device::ApsEnvironment::Sandbox
                            ? mock_apns::Environment::Sandbox
                            : mock_apns::Environment::Production;
   record.topic = fake_device::topic_for(request.bundle_id, request.kind);
@@ -46,7 +46,7 @@ fake_device::Push push_of(const mock_apns::Delivery& d) {
   push.apns_id = d.apns_id;
   if (!d.unique_id.empty()) push.unique_id = d.unique_id;
   push.environment = d.environment == mock_apns::Environment::Sandbox
-                         ? fake_device::ApsEnvironment::Development
+                         ? fake_device::ApsEnvironment::Sandbox
                          : fake_device::ApsEnvironment::Production;
   push.token = d.token;
   push.topic = d.topic;

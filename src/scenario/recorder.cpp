@@ -1,5 +1,6 @@
 #include "scenario/recorder.hpp"
 
+#include "core/apns_environment.hpp"
 #include "core/json_string.hpp"
 #include "mock_apns/push_type.hpp"
 #include "mock_apns/reason.hpp"
@@ -8,7 +9,6 @@
 #include <ctime>
 #include <map>
 #include <sstream>
-
 
 namespace scenario {
 
@@ -98,8 +98,10 @@ std::string record_scenario(const Recording& rec) {
     for (const auto& token : order) {
       const auto& d = devices.at(token);
       out << "    - id: " << d.id << "\n      user: user-" << d.id.substr(7) << "\n"
-          << "      app: {bundle_id: " << q(d.bundle)
-          << ", environment: " << (d.development ? "development" : "production") << "}\n";
+          << "      app: {bundle_id: " << q(d.bundle) << ", environment: "
+          << core::to_string(d.development ? core::ApnsEnvironment::Sandbox
+                                           : core::ApnsEnvironment::Production)
+          << "}\n";
     }
   }
   out << "steps:\n";
@@ -151,7 +153,7 @@ std::string record_scenario(const Recording& rec) {
     } else {
       out << "      auth: none\n";
     }
-    out << "      environment: " << mock_apns::environment_name(r.environment) << "\n"
+    out << "      environment: " << core::to_string(r.environment) << "\n"
         << "      topic: " << q(r.topic) << "\n";
     if (r.push_type) out << "      push_type: " << mock_apns::push_type_name(*r.push_type) << "\n";
     if (device != devices.end()) out << "    device: " << device->second.id << "\n";

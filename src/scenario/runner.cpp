@@ -168,8 +168,7 @@ bool StepRunner::act(const Step& step) {
     if (!token && which == "last_voip" && last_voip_.contains(spec->id))
       token = last_voip_.at(spec->id);
     if (!token) return step_failed(spec->id + " has no " + which + " token to push to");
-    const bool dev =
-        !spec || spec->app.config.environment == fake_device::ApsEnvironment::Development;
+    const bool dev = !spec || spec->app.config.environment == fake_device::ApsEnvironment::Sandbox;
     const std::string env =
         step.push.environment.empty() ? (dev ? "sandbox" : "production") : step.push.environment;
     const std::string topic = step.push.topic.empty() ? bundle + ".voip" : step.push.topic;

@@ -28,8 +28,7 @@ std::string describe(const mock_apns::JournalEntry& e) {
     if (const auto at = path.find(e.token); at != std::string::npos)
       path.replace(at, e.token.size(), short_token(e.token));
   }
-  std::string out =
-      std::string(mock_apns::environment_name(e.environment)) + " " + e.method + " " + path;
+  std::string out = std::string(core::to_string(e.environment)) + " " + e.method + " " + path;
   if (!e.topic.empty()) out += " topic " + e.topic;
   out += " (" + e.auth + ") -> " + std::to_string(e.status);
   if (e.reason) out += " " + std::string(mock_apns::reason_text(*e.reason));
@@ -123,9 +122,8 @@ core::Result<fake_device::AppConfig> World::app_config(const DeviceSpec& device)
   std::string ref = device.app.certificate;
   if (ref.empty() && first_upload_.empty()) return app; // nothing to report to
   if (ref.empty()) {
-    ref = first_upload_ + (app.environment == fake_device::ApsEnvironment::Development
-                               ? ".development"
-                               : ".production");
+    ref = first_upload_ + (app.environment == fake_device::ApsEnvironment::Sandbox ? ".development"
+                                                                                   : ".production");
   }
   const auto dot = ref.rfind('.');
   if (dot == std::string::npos) {
@@ -197,8 +195,7 @@ void World::note_pipeline_changes() {
     std::string said = "none";
     if (r) {
       said = std::string(pipeline::to_string(r->state)) + ", " +
-             std::string(pipeline::to_string(r->environment)) + " token " +
-             short_token(r->token_hex);
+             std::string(core::to_string(r->environment)) + " token " + short_token(r->token_hex);
       if (!r->reason.empty()) said += ", " + r->reason;
     }
     auto [it, fresh] = last_registration_.emplace(user, said);

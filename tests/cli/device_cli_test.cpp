@@ -207,7 +207,7 @@ TEST(DeviceCliUsage, ErrorsSayWhatIsWrong) {
   const std::pair<std::vector<std::string>, const char*> usage[] = {
       {{"device"}, "--mock-admin URL is required"},
       {{"device", "--mock-admin", "https://127.0.0.1:1"}, "uses TLS"},
-      {{"device", "--mock-admin", "127.0.0.1:1", "--env", "staging"}, "--env takes development"},
+      {{"device", "--mock-admin", "127.0.0.1:1", "--env", "staging"}, "--env takes sandbox"},
       {{"device", "--mock-admin", "127.0.0.1:1", "--callkit", "sometimes"}, "--callkit:"},
       {{"device", "--mock-admin", "127.0.0.1:1", "--ios", "seventeen"}, "--ios:"},
       {{"device", "--mock-admin", "127.0.0.1:1", "--start", "asleep"}, "--start takes"},

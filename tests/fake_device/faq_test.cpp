@@ -62,7 +62,7 @@ TEST_F(FaqTest, FAQ2a_DevelopmentBuildReportedWithTheProductionId) {
   const auto& report = server_.accepted[0];
   EXPECT_EQ(report.certificate_id, kCertIdProd);
   // The token is a sandbox token: the production mock will not know it (BadDeviceToken).
-  EXPECT_EQ(authority_.find(*report.token_hex)->request.environment, ApsEnvironment::Development);
+  EXPECT_EQ(authority_.find(*report.token_hex)->request.environment, ApsEnvironment::Sandbox);
 }
 
 TEST_F(FaqTest, FAQ2aPrime_AppStoreBuildReportedWithTheDevelopmentId) {

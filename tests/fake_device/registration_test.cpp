@@ -24,7 +24,7 @@ TEST_F(DeviceTest, Registration1_TokenIssuedAtLaunchForBundleEnvironmentAndKind)
   ASSERT_NE(record, nullptr);
   EXPECT_TRUE(record->active);
   EXPECT_EQ(record->request.bundle_id, kBundle);
-  EXPECT_EQ(record->request.environment, ApsEnvironment::Development);
+  EXPECT_EQ(record->request.environment, ApsEnvironment::Sandbox);
   EXPECT_EQ(record->request.kind, PushKind::Voip);
   EXPECT_EQ(record->request.device_id, device_.config().device_id);
   EXPECT_EQ(device_.journal().count(DeviceEventKind::RegistryCreated), 1u);
@@ -120,13 +120,13 @@ TEST_F(DeviceTest, Section2_2_TokenChangesWithEnvironment) {
   install_and_register(prod);
   const auto prod_token = *device_.voip_token(kBundle);
   EXPECT_NE(dev_token, prod_token);
-  EXPECT_EQ(authority_.find(dev_token)->request.environment, ApsEnvironment::Development);
+  EXPECT_EQ(authority_.find(dev_token)->request.environment, ApsEnvironment::Sandbox);
   EXPECT_EQ(authority_.find(prod_token)->request.environment, ApsEnvironment::Production);
 }
 
 TEST_F(DeviceTest, Section2_2_TokensAreDeterministicForASeed) {
   FakeTokenAuthority a(5), b(5), c(6);
-  const TokenRequest request{"d", kBundle, ApsEnvironment::Development, PushKind::Voip};
+  const TokenRequest request{"d", kBundle, ApsEnvironment::Sandbox, PushKind::Voip};
   const auto ta = a.issue(request);
   const auto tb = b.issue(request);
   const auto tc = c.issue(request);
@@ -240,7 +240,7 @@ TEST_F(DeviceTest, Registration2_ResetApsIdentityRotatesTheVoipTokensOfThatEnvir
   const auto a = *device_.voip_token(kBundle);
   const auto b = *device_.voip_token(other.bundle_id);
   const auto p = *device_.voip_token(production.bundle_id);
-  device_.reset_aps_identity(ApsEnvironment::Development);
+  device_.reset_aps_identity(ApsEnvironment::Sandbox);
   EXPECT_NE(*device_.voip_token(kBundle), a);
   EXPECT_NE(*device_.voip_token(other.bundle_id), b);
   EXPECT_FALSE(authority_.find(a)->active);

@@ -63,7 +63,7 @@ TEST(DeliveryPage, OptionalFieldsStayAbsentAndBinaryPayloadsDecode) {
   const auto page = parse_delivery_page(page_of(mock_apns::to_json(d)));
   ASSERT_TRUE(page) << page.error().message();
   const Push& p = page->pushes.at(0);
-  EXPECT_EQ(p.environment, ApsEnvironment::Development);
+  EXPECT_EQ(p.environment, ApsEnvironment::Sandbox);
   EXPECT_FALSE(p.unique_id);
   EXPECT_FALSE(p.collapse_id);
   EXPECT_FALSE(p.expiration);

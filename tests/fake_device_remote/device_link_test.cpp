@@ -29,7 +29,7 @@ TEST(MockLink, IssuesTokensTheMockKnowsByEnvironmentAndKind) {
   std::uint64_t cursor = 99;
   ASSERT_TRUE(link.check(cursor));
   EXPECT_EQ(cursor, 0u);
-  const auto voip = link.issue({"iphone-1", kBundle, ApsEnvironment::Development, PushKind::Voip});
+  const auto voip = link.issue({"iphone-1", kBundle, ApsEnvironment::Sandbox, PushKind::Voip});
   const auto alert = link.issue({"iphone-1", kBundle, ApsEnvironment::Production, PushKind::Alert});
   ASSERT_TRUE(voip) << voip.error().message();
   ASSERT_TRUE(alert) << alert.error().message();
@@ -54,7 +54,7 @@ TEST(MockLink, IssuesTokensTheMockKnowsByEnvironmentAndKind) {
 TEST(MockLink, InvalidatedTokenIsUnregisteredAtTheMockFromThatTime) {
   testing::LinkedMock mock;
   MockLink link(mock.admin(), 5);
-  const auto token = link.issue({"iphone-1", kBundle, ApsEnvironment::Development, PushKind::Voip});
+  const auto token = link.issue({"iphone-1", kBundle, ApsEnvironment::Sandbox, PushKind::Voip});
   ASSERT_TRUE(token);
   const auto at = core::from_unix_seconds(1'800'000'000);
   link.invalidate(*token, at);
@@ -67,7 +67,7 @@ TEST(MockLink, InvalidatedTokenIsUnregisteredAtTheMockFromThatTime) {
 TEST(MockLink, ReachabilityOfTheDeviceIsThatOfItsLiveTokens) {
   testing::LinkedMock mock;
   MockLink link(mock.admin(), 5);
-  const auto token = link.issue({"iphone-1", kBundle, ApsEnvironment::Development, PushKind::Voip});
+  const auto token = link.issue({"iphone-1", kBundle, ApsEnvironment::Sandbox, PushKind::Voip});
   ASSERT_TRUE(token);
   link.on_reachability_changed("iphone-1", Reachability::Online, Reachability::AirplaneMode);
   EXPECT_FALSE(mock.server().held().reachable(*token));
@@ -98,8 +98,7 @@ TEST(MockLink, UnreachableMockIsAClearError) {
   ASSERT_FALSE(checked);
   EXPECT_NE(checked.error().detail.find("does not answer"), std::string::npos)
       << checked.error().detail;
-  const auto issued =
-      link.issue({"iphone-1", kBundle, ApsEnvironment::Development, PushKind::Voip});
+  const auto issued = link.issue({"iphone-1", kBundle, ApsEnvironment::Sandbox, PushKind::Voip});
   EXPECT_FALSE(issued);
 }
 
@@ -119,12 +118,12 @@ TEST(MockLink, AMockWithASecretIsReachedOnlyWithIt) {
         << checked.error().detail;
     EXPECT_NE(checked.error().detail.find("--admin-secret-file"), std::string::npos)
         << checked.error().detail;
-    EXPECT_FALSE(link.issue({"iphone-1", kBundle, ApsEnvironment::Development, PushKind::Voip}));
+    EXPECT_FALSE(link.issue({"iphone-1", kBundle, ApsEnvironment::Sandbox, PushKind::Voip}));
   }
   MockLink link(mock.admin(), 5);
   std::uint64_t cursor = 0;
   ASSERT_TRUE(link.check(cursor));
-  const auto token = link.issue({"iphone-1", kBundle, ApsEnvironment::Development, PushKind::Voip});
+  const auto token = link.issue({"iphone-1", kBundle, ApsEnvironment::Sandbox, PushKind::Voip});
   ASSERT_TRUE(token) << token.error().message();
   EXPECT_TRUE(mock.server().tokens().find(*token));
 }

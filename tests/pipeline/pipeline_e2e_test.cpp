@@ -144,7 +144,7 @@ TEST_F(PipelineEndToEnd, B1_OfflineReceiverRingsAndTheDeviceSaysSo) {
   const auto registration = pipeline_->registration("bob");
   ASSERT_TRUE(registration);
   EXPECT_EQ(registration->token_hex, token);
-  EXPECT_EQ(registration->environment, pipeline::Environment::Development);
+  EXPECT_EQ(registration->environment, pipeline::Environment::Sandbox);
   // Through the HTTP API, as a backend would.
   const auto posted = net::http1_request(
       {"127.0.0.1", api_->port()}, "POST", "/v1/messages",

@@ -24,12 +24,6 @@ void expect_spellings(std::initializer_list<Spelling<Enum>> spellings, Parse par
   }
 }
 
-TEST(Records, EnvironmentRoundTrips) {
-  expect_spellings<Environment>(
-      {{Environment::Development, "dev"}, {Environment::Production, "prod"}},
-      pipeline::parse_environment);
-}
-
 TEST(Records, PresenceRoundTrips) {
   expect_spellings<Presence>(
       {
@@ -71,7 +65,6 @@ TEST(Records, MessageStateRoundTrips) {
 
 TEST(Records, UnknownTextParsesToNothing) {
   for (std::string_view text : {"", "Online", "ONLINE", "online ", "sandbox", "skipped", "msg-1"}) {
-    EXPECT_FALSE(pipeline::parse_environment(text)) << text;
     EXPECT_FALSE(pipeline::parse_presence(text)) << text;
     EXPECT_FALSE(pipeline::parse_registration_state(text)) << text;
     EXPECT_FALSE(pipeline::parse_message_state(text)) << text;

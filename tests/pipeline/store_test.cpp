@@ -186,7 +186,7 @@ TEST(StoreCertificates, ByIdSaysWhichEnvironment) {
   auto dev = store->certificate_by_id(1003);
   ASSERT_TRUE(dev);
   EXPECT_EQ(dev->first.name, "second");
-  EXPECT_EQ(dev->second, Environment::Development);
+  EXPECT_EQ(dev->second, Environment::Sandbox);
   auto prod = store->certificate_by_id(1004);
   ASSERT_TRUE(prod);
   EXPECT_EQ(prod->first.name, "second");
@@ -222,7 +222,7 @@ TEST(StoreRegistrations, RoundTripAndReplace) {
   // A new setVOIP replaces the old one, every field of it (§3.3).
   pipeline::Registration second = first;
   second.token_hex = std::string(64, 'b');
-  second.environment = Environment::Development;
+  second.environment = Environment::Sandbox;
   second.bundle_id = "com.example.other";
   second.updated_at = kT0 + 1h + 1ms;
   second.state = pipeline::RegistrationState::Inactive;
@@ -528,11 +528,10 @@ TEST(StoreFile, AVersion1OutboxIsMigratedWithNothingLost) {
         "title, description, created_at_ms, state, reason, apns_id, attempts, "
         "next_attempt_at_ms, token_hex, cert_record_id, environment, bundle_id) VALUES ";
     auto inserted = db.execute(
-        columns +
-        "(7, 'msg-7', 'alice', 'bob', 'call me', 'voip', '{}', 'Alice', 'Incoming call', "
-        "1000, 'pending', '', 'id-7', 1, 31000, 'abcd', 3, 'dev', 'com.example.app'), "
-        "(8, 'msg-8', 'alice', 'carol', 'hi', 'voip', '{}', '', '', 2000, 'rejected', "
-        "'BadDeviceToken', 'id-8', 1, NULL, 'ef01', 3, 'prod', 'com.example.app')");
+        columns + "(7, 'msg-7', 'alice', 'bob', 'call me', 'voip', '{}', 'Alice', 'Incoming call', "
+                  "1000, 'pending', '', 'id-7', 1, 31000, 'abcd', 3, 'dev', 'com.example.app'), "
+                  "(8, 'msg-8', 'alice', 'carol', 'hi', 'voip', '{}', '', '', 2000, 'rejected', "
+                  "'BadDeviceToken', 'id-8', 1, NULL, 'ef01', 3, 'prod', 'com.example.app')");
     ASSERT_TRUE(inserted) << inserted.error().message();
     // That build once handed out msg-9 too (a row deleted by hand since): never again.
     ASSERT_TRUE(db.execute("UPDATE sqlite_sequence SET seq = 9 WHERE name = 'messages'"));
