@@ -14,24 +14,14 @@ namespace mock_apns {
 namespace {
 
 // One request's provider token against the connection's binding; rejects on the first failed
-// check, in the spec's precedence order (§5.4 notes).
+// check, in the spec's precedence order (§5.4 notes). Writes into the caller's outcome, which is
+// returned without a copy or move: this runs on every push.
 class TokenAuthenticator {
 public:
-  TokenAuthenticator(ConnectionAuth& auth, const ValidationContext& ctx)
-      : auth_(auth), ctx_(ctx), settings_(*ctx.settings) {}
+  TokenAuthenticator(ConnectionAuth& auth, const ValidationContext& ctx, TokenAuthOutcome& outcome)
+      : auth_(auth), ctx_(ctx), settings_(*ctx.settings), outcome_(outcome) {}
 
-  TokenAuthOutcome run(std::optional<std::string_view> authorization) {
-    (void)check(authorization);
-    return std::move(outcome_);
-  }
-
-private:
-  bool reject(Reason reason, std::string cause) {
-    outcome_.reason = reason;
-    outcome_.cause = std::move(cause);
-    return false;
-  }
-
+  // False when rejected: outcome_ says why.
   bool check(std::optional<std::string_view> authorization) {
     std::string_view value = authorization.value_or(std::string_view{});
     const std::size_t space = value.find(' ');
@@ -61,6 +51,13 @@ private:
       return reused_token(*bound);
     }
     return new_token(jwt, bound);
+  }
+
+private:
+  bool reject(Reason reason, std::string cause) {
+    outcome_.reason = reason;
+    outcome_.cause = std::move(cause);
+    return false;
   }
 
   bool reused_token(TokenBinding& bound) {
@@ -183,14 +180,16 @@ private:
   ConnectionAuth& auth_;
   const ValidationContext& ctx_;
   const Settings& settings_;
-  TokenAuthOutcome outcome_;
+  TokenAuthOutcome& outcome_;
 };
 
 } // namespace
 
 TokenAuthOutcome authenticate_token(std::optional<std::string_view> authorization,
                                     ConnectionAuth& auth, const ValidationContext& ctx) {
-  return TokenAuthenticator(auth, ctx).run(authorization);
+  TokenAuthOutcome outcome;
+  (void)TokenAuthenticator(auth, ctx, outcome).check(authorization);
+  return outcome;
 }
 
 } // namespace mock_apns
