@@ -7,8 +7,6 @@
 namespace core {
 namespace {
 
-constexpr std::string_view kHexLower = "0123456789abcdef";
-constexpr std::string_view kHexUpper = "0123456789ABCDEF";
 constexpr std::string_view kBase64Url =
     "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
 
@@ -25,7 +23,7 @@ constexpr auto kBase64UrlTable = make_base64url_table();
 } // namespace
 
 std::string hex_encode(std::string_view bytes, LetterCase letters) {
-  const std::string_view digits = letters == LetterCase::Lower ? kHexLower : kHexUpper;
+  const std::string_view digits = hex_digits(letters);
   std::string out;
   out.reserve(bytes.size() * 2);
   for (unsigned char b : bytes) {
@@ -70,7 +68,6 @@ Result<std::string> hex_decode(std::string_view text) {
 }
 
 std::string percent_encode(std::string_view text) {
-  static constexpr char kHex[] = "0123456789ABCDEF";
   std::string out;
   out.reserve(text.size());
   for (const unsigned char c : text) {
@@ -80,8 +77,8 @@ std::string percent_encode(std::string_view text) {
       out += static_cast<char>(c);
     } else {
       out += '%';
-      out += kHex[c >> 4];
-      out += kHex[c & 15];
+      out += kHexDigitsUpper[c >> 4];
+      out += kHexDigitsUpper[c & 15];
     }
   }
   return out;
