@@ -1,6 +1,8 @@
 #pragma once
 // Device tokens for the benchmark drivers: the same N tokens in every driver and run.
 
+#include "core/encoding.hpp"
+
 #include <cstdint>
 #include <string>
 
@@ -8,7 +10,6 @@ namespace bench {
 
 // The i-th benchmark token: 64 hex digits, spread over the registry like real tokens.
 inline std::string token_hex(std::uint64_t i) {
-  static constexpr char kDigits[] = "0123456789abcdef";
   std::string hex(64, '0');
   std::uint64_t x = i * 0x9E3779B97F4A7C15ULL + 1;
   for (std::size_t j = 0; j < hex.size(); ++j) {
@@ -19,7 +20,7 @@ inline std::string token_hex(std::uint64_t i) {
       z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
       x = z ^ (z >> 31);
     }
-    hex[j] = kDigits[(x >> ((j % 16) * 4)) & 0xF];
+    hex[j] = core::kHexDigitsLower[(x >> ((j % 16) * 4)) & 0xF];
   }
   return hex;
 }

@@ -1,6 +1,7 @@
 #include "mock_apns/apns_connection.hpp"
 
 #include "core/encoding.hpp"
+#include "mock_apns/error_body.hpp"
 
 #include <vector>
 
@@ -31,13 +32,6 @@ ConnectionAuth classify(const MockState& state, const net::PeerInfo& peer) {
 
 } // namespace
 
-std::string reason_json(Reason reason, ReasonSpelling spelling) {
-  std::string json = R"({"reason":")";
-  json += reason_text(reason, spelling);
-  json += R"("})";
-  return json;
-}
-
 ApnsConnection::ApnsConnection(std::shared_ptr<MockState> state, Environment environment,
                                const net::PeerInfo& peer, net::ConnectionHandle connection)
     : state_(std::move(state)), environment_(environment), connection_id_(peer.connection_id),
@@ -61,17 +55,8 @@ void ApnsConnection::on_request_too_large(net::Request&& head, net::Responder re
 // streamIdleTimeout → 400 IdleTimeout on that stream.
 // The request's own apns-id is echoed when it is a valid one, as for any other answer.
 void ApnsConnection::on_request_idle(const net::Request& head, net::Responder responder) {
-  if (const std::string* id = net::find_header(head.headers, "apns-id");
-      id != nullptr && core::Uuid::parse(*id)) {
-    apns_id_.assign(*id);
-  } else {
-    ids_.next().write_to(apns_id_, core::LetterCase::Upper);
-  }
-  if (environment_ == Environment::Sandbox) {
-    ids_.next().write_to(unique_id_);
-  } else {
-    unique_id_.clear();
-  }
+  const std::string* id = net::find_header(head.headers, "apns-id");
+  assign_ids(id != nullptr && core::Uuid::parse(*id) ? std::string_view(*id) : std::string_view());
   Verdict verdict;
   verdict.reason = Reason::IdleTimeout;
   verdict.status = reason_status(Reason::IdleTimeout);
@@ -79,7 +64,7 @@ void ApnsConnection::on_request_idle(const net::Request& head, net::Responder re
                   std::to_string(state_->settings.stream_idle_timeout.count()) +
                   " ms) after its HEADERS; send HEADERS and DATA without pausing";
   net::Request none;
-  record(none, verdict);
+  write_journal(none, verdict);
   make_response(verdict);
   responder.respond_copy(response_);
 }
@@ -103,23 +88,17 @@ void ApnsConnection::answer(net::Request&& request, net::Responder responder, bo
     // None of the client's streams is processed: last-stream-id 0 (apns-provider-api.md §3.4, V61).
     apns_id_.clear();
     unique_id_.clear();
-    record(request, verdict);
+    write_journal(request, verdict);
     connection_.close_with_goaway(kNoError, reason_json(*verdict.reason, spelling), 0);
     return;
   }
-  if (verdict.apns_id.empty()) {
-    ids_.next().write_to(apns_id_, core::LetterCase::Upper);
-  } else {
-    apns_id_.assign(verdict.apns_id);
-  }
-  if (environment_ == Environment::Sandbox) {
-    ids_.next().write_to(unique_id_);
-  } else {
-    unique_id_.clear();
-  }
+  assign_ids(verdict.apns_id);
   throttle_after(verdict);
   make_response(verdict);
-  record(request, verdict);
+  const std::uint64_t sequence = write_journal(request, verdict);
+  if (verdict.accepted()) {
+    deliver(request, verdict, sequence);
+  }
 
   std::optional<std::string> goaway;
   if (verdict.goaway_after_response) {
@@ -164,6 +143,22 @@ void ApnsConnection::answer(net::Request&& request, net::Responder responder, bo
   });
 }
 
+// apns-provider-api.md §5.2: every answer carries an apns-id, the request's own when it sent a
+// valid one, and on the sandbox an apns-unique-id. The apns-id is drawn first: the same seed
+// gives the same ids.
+void ApnsConnection::assign_ids(std::string_view request_id) {
+  if (request_id.empty()) {
+    ids_.next().write_to(apns_id_, core::LetterCase::Upper);
+  } else {
+    apns_id_.assign(request_id);
+  }
+  if (environment_ == Environment::Sandbox) {
+    ids_.next().write_to(unique_id_);
+  } else {
+    unique_id_.clear();
+  }
+}
+
 // Assigned field by field into response_, whose strings keep their buffers.
 void ApnsConnection::make_response(const Verdict& verdict) {
   net::Response& response = response_;
@@ -179,13 +174,8 @@ void ApnsConnection::make_response(const Verdict& verdict) {
   if (!verdict.accepted()) {
     // apns-provider-api.md §5.3: HEADERS (:status, content-type, apns-id), then the JSON body.
     add("content-type", "application/json");
-    response.body += R"({"reason":")";
-    response.body += reason_text(*verdict.reason, state_->settings.env_key_reason_spelling);
-    response.body += '"';
-    if (verdict.timestamp_ms) {
-      response.body += R"(,"timestamp":)" + std::to_string(*verdict.timestamp_ms);
-    }
-    response.body += '}';
+    append_error_body(response.body, *verdict.reason, state_->settings.env_key_reason_spelling,
+                      verdict.timestamp_ms);
   }
   add("apns-id", apns_id_);
   if (!unique_id_.empty()) {
@@ -195,8 +185,8 @@ void ApnsConnection::make_response(const Verdict& verdict) {
 }
 
 // The journal entry and delivery are members reused from request to request: assigning into
-// their strings keeps the buffers, so a steady load allocates nothing here.
-void ApnsConnection::record(const net::Request& request, const Verdict& verdict) {
+// their strings keeps the buffers, so a steady load allocates nothing here or in deliver().
+std::uint64_t ApnsConnection::write_journal(const net::Request& request, const Verdict& verdict) {
   JournalEntry& entry = entry_;
   entry.time = state_->clock->now();
   entry.environment = environment_;
@@ -216,10 +206,13 @@ void ApnsConnection::record(const net::Request& request, const Verdict& verdict)
   entry.payload_bytes = request.body.size();
   entry.goaway = verdict.goaway_instead_of_response;
   entry.answer_dropped = verdict.drop_connection;
-  const std::uint64_t sequence = state_->journal.append(entry);
-  if (!verdict.accepted()) {
-    return;
-  }
+  return state_->journal.append(entry);
+}
+
+// An accepted push goes on the delivery bus, or is kept while its device is unreachable (store
+// and forward, apns-provider-api.md §9); `sequence` is its journal entry's.
+void ApnsConnection::deliver(const net::Request& request, const Verdict& verdict,
+                             std::uint64_t sequence) {
   Delivery& delivery = delivery_;
   delivery.sequence = sequence;
   delivery.apns_id.assign(apns_id_);
@@ -236,7 +229,7 @@ void ApnsConnection::record(const net::Request& request, const Verdict& verdict)
   delivery.collapse_id.assign(verdict.collapse_id);
   delivery.payload.assign(request.body);
   delivery.invalid_payload = verdict.invalid_payload;
-  delivery.received_at = entry.time;
+  delivery.received_at = entry_.time;
   if (state_->held.offer(delivery, state_->settings.zero_expiry_grace)) {
     state_->deliveries.publish(delivery);
   }

@@ -1,7 +1,8 @@
 #pragma once
-// One provider connection to the mock: its auth state (apns-provider-api.md §6.4, §7), the
-// validation of each request, the APNs-shaped response, journal entry and delivery. Runs on the
-// connection's I/O thread (net::Handler).
+// One provider connection to the mock: its auth state (apns-provider-api.md §6.4, §7), and per
+// request the validation, the ids, the APNs-shaped response, the journal entry and, for an
+// accepted push, its delivery, each its own step. Runs on the connection's I/O thread
+// (net::Handler).
 #include "core/uuid.hpp"
 #include "mock_apns/connection_auth.hpp"
 #include "mock_apns/mock_state.hpp"
@@ -25,9 +26,14 @@ public:
 
 private:
   void answer(net::Request&& request, net::Responder responder, bool body_too_large);
+  // Sets apns_id_ and unique_id_: `request_id` when not empty, else a new id.
+  void assign_ids(std::string_view request_id);
   // Writes the answer into response_.
   void make_response(const Verdict& verdict);
-  void record(const net::Request& request, const Verdict& verdict);
+  // Appends the request's journal entry; returns its sequence number.
+  std::uint64_t write_journal(const net::Request& request, const Verdict& verdict);
+  // Hands an accepted push to the delivery bus (or the held pushes), after its journal entry.
+  void deliver(const net::Request& request, const Verdict& verdict, std::uint64_t sequence);
   void throttle_after(const Verdict& verdict);
   const std::string& auth_description();
 
@@ -49,8 +55,5 @@ private:
   std::string auth_text_;
   const ProviderKey* described_key_ = nullptr;
 };
-
-// The compact JSON APNs puts in GOAWAY debug data and error bodies: {"reason":"..."}.
-std::string reason_json(Reason reason, ReasonSpelling spelling);
 
 } // namespace mock_apns

@@ -49,11 +49,10 @@ bool decode_short(std::string_view hex, ShortKey& key) {
 }
 
 std::string encode_short(const ShortKey& key) {
-  static constexpr char kDigits[] = "0123456789abcdef";
   std::string hex(kShortHex, '0');
   for (std::size_t i = 0; i < key.size(); ++i) {
-    hex[2 * i] = kDigits[key[i] >> 4];
-    hex[2 * i + 1] = kDigits[key[i] & 0xF];
+    hex[2 * i] = core::kHexDigitsLower[key[i] >> 4];
+    hex[2 * i + 1] = core::kHexDigitsLower[key[i] & 0xF];
   }
   return hex;
 }

@@ -1,17 +1,27 @@
+// What validation changes besides the verdict it returns, and where (everything else it reads,
+// the settings, the token registry, the keys, is left as it was):
+// - the connection's auth binding, `auth.binding`: a token connection's first valid provider
+//   token binds it to a team and key, a valid new token replaces the current one (token_auth.cpp,
+//   apns-provider-api.md §6.4);
+// - the per-token rate limit windows, `ctx.rate`: each request that reaches the rate step counts
+//   one in its token's window, unless the burst is 0 (rate(), §9);
+// - the fault rules, `ctx.faults`, for a request that passed the rate step (faults(),
+//   Faults::take): each matching rule still skipping uses up one of its `skip`, a rule with a
+//   probability draws from the rules' random generator, and the rule that applies counts the
+//   request and uses up one of its `count` (removed when none is left).
+// A request refused by an earlier step changes neither; a refused token changes no binding.
 #include "mock_apns/validate.hpp"
 
-#include "core/encoding.hpp"
 #include "core/json_syntax.hpp"
 #include "core/parse_number.hpp"
 #include "core/uuid.hpp"
+#include "mock_apns/cause_text.hpp"
 #include "mock_apns/faults.hpp"
 #include "mock_apns/provider_keys.hpp"
 #include "mock_apns/rate_limiter.hpp"
 #include "mock_apns/settings.hpp"
+#include "mock_apns/token_auth.hpp"
 #include "mock_apns/token_registry.hpp"
-#include "pki/error.hpp"
-#include "pki/es256.hpp"
-#include "pki/provider_token.hpp"
 
 #include <algorithm>
 #include <array>
@@ -22,17 +32,6 @@ namespace {
 
 constexpr std::string_view kPathPrefix = "/3/device/";
 constexpr std::size_t kMaxCollapseIdBytes = 64;
-
-// A client's value quoted for a cause: printable ASCII only (a header may carry any byte, and
-// the journal is served as JSON), at most 80 characters.
-std::string shown(std::string_view text) {
-  return "\"" + core::printable(text, 80) + "\"";
-}
-
-std::string host_of(Environment env) {
-  return env == Environment::Sandbox ? "sandbox (api.sandbox.push.apple.com)"
-                                     : "production (api.push.apple.com)";
-}
 
 // One step of the precedence chain: the verdict so far, rejected on the first failed check.
 class Checker {
@@ -236,151 +235,14 @@ private:
 
   bool provider_token() {
     const RequestField* header = field(Authorization);
-    std::string_view value = header ? header->value : std::string_view{};
-    const std::size_t space = value.find(' ');
-    std::string_view scheme = value.substr(0, space);
-    std::string_view jwt =
-        space == std::string_view::npos ? std::string_view{} : value.substr(space);
-    while (!jwt.empty() && jwt.front() == ' ') {
-      jwt.remove_prefix(1);
+    TokenAuthOutcome outcome =
+        authenticate_token(header ? std::optional(header->value) : std::nullopt, auth_, ctx_);
+    if (outcome.reason) {
+      return reject(*outcome.reason, std::move(outcome.cause));
     }
-    // Apple writes "bearer"; the scheme word is taken case-insensitively
-    // (apns-provider-api.md §4.2).
-    constexpr std::string_view kBearer = "bearer";
-    const bool bearer = core::equal_ignoring_case(scheme, kBearer);
-    if (!bearer || jwt.empty()) {
-      return reject(Reason::MissingProviderToken,
-                    header == nullptr ? "no client certificate and no authorization header; send "
-                                        "\"authorization: bearer <provider token JWT>\""
-                                      : "authorization header is not \"bearer <JWT>\"");
-    }
-    if (!ctx_.token_auth) {
-      return reject(Reason::InvalidProviderToken,
-                    "this mock serves certificate auth only (--auth cert): no provider token is "
-                    "accepted; connect with the app's APNs certificate");
-    }
-    TokenBinding* bound = auth_.binding ? &*auth_.binding : nullptr;
-    if (bound != nullptr && jwt == bound->current_jwt) {
-      return reused_token(*bound);
-    }
-    return new_token(jwt, bound);
-  }
-
-  bool reused_token(TokenBinding& bound) {
-    if (bound.current_key->revoked()) {
-      return reject(Reason::InvalidProviderToken,
-                    "key " + bound.current_key->spec().key_id +
-                        " was revoked; sign with another key and open a new connection");
-    }
-    if (!token_time_ok(bound.current_issued_at)) {
-      return false;
-    }
-    verdict_.team_id = bound.team_id;
+    verdict_.team_id = outcome.team_id;
+    verdict_.raise_stream_limit = outcome.first_token;
     return true;
-  }
-
-  bool token_time_ok(std::int64_t issued_at) {
-    const pki::TokenTimeRules rules{settings_.token_max_age, settings_.token_max_future_skew};
-    auto checked = pki::check_token_time(issued_at, ctx_.now, rules);
-    if (checked) {
-      return true;
-    }
-    if (checked.error().code == pki::Errc::TokenExpired) {
-      return reject(Reason::ExpiredProviderToken, "provider token " + checked.error().detail +
-                                                      "; make a new one at least every 60 minutes");
-    }
-    return reject(Reason::InvalidProviderToken,
-                  "provider token " + checked.error().detail + "; check the provider's clock");
-  }
-
-  bool new_token(std::string_view jwt, TokenBinding* bound) {
-    auto parsed = pki::parse_provider_token(jwt);
-    if (!parsed) {
-      return reject(Reason::InvalidProviderToken,
-                    "provider token is not a JWT APNs can read: " + parsed.error().message());
-    }
-    if (parsed->algorithm != "ES256") {
-      return reject(Reason::InvalidProviderToken, "provider token alg is " +
-                                                      shown(parsed->algorithm) +
-                                                      "; APNs accepts only ES256");
-    }
-    std::shared_ptr<const ProviderKey> key = ctx_.keys->find(parsed->key_id);
-    if (key == nullptr) {
-      return reject(Reason::InvalidProviderToken,
-                    "provider token kid " + shown(parsed->key_id) +
-                        " is not a key this mock knows; register the key (.p8) first");
-    }
-    if (key->revoked()) {
-      return reject(Reason::InvalidProviderToken,
-                    "key " + parsed->key_id + " was revoked; sign with another key");
-    }
-    if (parsed->team_id != key->spec().team_id) {
-      return reject(Reason::InvalidProviderToken, "provider token iss " + shown(parsed->team_id) +
-                                                      " is not the team of key " + parsed->key_id +
-                                                      " (" + key->spec().team_id + ")");
-    }
-    if (!pki::es256_verify(key->public_key(), parsed->signing_input, parsed->signature)) {
-      return reject(Reason::InvalidProviderToken,
-                    "provider token signature does not verify with key " + parsed->key_id +
-                        "; sign with that key's .p8 (ES256)");
-    }
-    if (!token_time_ok(parsed->issued_at)) {
-      return false;
-    }
-    if (bound != nullptr && parsed->team_id != bound->team_id) {
-      return reject(Reason::InvalidProviderToken,
-                    "this connection is bound to team " + bound->team_id +
-                        " by its first push; a token of team " + parsed->team_id +
-                        " needs its own connection");
-    }
-    if (!key->allows(ctx_.environment)) {
-      return reject(Reason::BadEnvironmentKeyIdInToken,
-                    "key " + parsed->key_id + " is restricted to " +
-                        (ctx_.environment == Environment::Sandbox ? "production" : "the sandbox") +
-                        ", but the request came to the " + host_of(ctx_.environment) +
-                        " listener; use a key for this environment");
-    }
-    if (bound == nullptr) {
-      auth_.binding = TokenBinding{
-          parsed->team_id,   key,     key, ctx_.keys->bundles_of(parsed->team_id), std::string(jwt),
-          parsed->issued_at, ctx_.now};
-      verdict_.raise_stream_limit = true;
-      verdict_.team_id = auth_.binding->team_id;
-      return true;
-    }
-    if (!related(*bound->first_key, *key)) {
-      return reject(Reason::UnrelatedKeyIdInToken,
-                    "this connection was bound to key " + bound->first_key->spec().key_id + " (" +
-                        std::string(key_kind_name(bound->first_key->spec().kind)) +
-                        " key) by its first push; key " + parsed->key_id +
-                        " is not related to it; open a new connection for it");
-    }
-    const auto since = ctx_.now - bound->jwt_first_seen;
-    if (since < settings_.token_refresh_interval) {
-      return reject(
-          Reason::TooManyProviderTokenUpdates,
-          "a new provider token " +
-              std::to_string(std::chrono::duration_cast<std::chrono::seconds>(since).count()) +
-              " s after the previous one on this connection; reuse a token for at "
-              "least 20 minutes (do not make one per request)");
-    }
-    bound->current_key = key;
-    bound->current_jwt.assign(jwt);
-    bound->current_issued_at = parsed->issued_at;
-    bound->jwt_first_seen = ctx_.now;
-    verdict_.team_id = bound->team_id;
-    return true;
-  }
-
-  // apns-provider-api.md §6.4: after a team-scoped key, any team-scoped key of the team; after a
-  // topic-specific key K, only K and its related key.
-  static bool related(const ProviderKey& first, const ProviderKey& next) {
-    const auto& a = first.spec();
-    const auto& b = next.spec();
-    if (a.kind == KeyKind::TeamScoped) {
-      return b.kind == KeyKind::TeamScoped;
-    }
-    return b.key_id == a.key_id || b.key_id == a.related_key_id || b.related_key_id == a.key_id;
   }
 
   bool topic() {

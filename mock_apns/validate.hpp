@@ -1,7 +1,9 @@
 #pragma once
-// The APNs decision as a pure function: one request, the connection's auth state, the
-// registries and the clock in; a verdict out (spec apns-provider-api.md §4–§9). No I/O, no
-// net include: the server only wires it to HTTP/2, and tests and the fuzzer call it directly.
+// The APNs decision: one request, the connection's auth state, the registries and the clock in;
+// a verdict out (spec apns-provider-api.md §4–§9). No I/O, no net include: the server only wires
+// it to HTTP/2, and tests and the fuzzer call it directly. Not pure: it binds a token connection
+// (`auth`) and counts in the rate limiter and the fault rules (`ctx.rate`, `ctx.faults`); the top
+// of validate.cpp says exactly what it changes.
 #include "core/clock.hpp"
 #include "mock_apns/connection_auth.hpp"
 #include "mock_apns/push_type.hpp"
@@ -83,7 +85,7 @@ struct Verdict {
 };
 
 // Checks in the spec's precedence order (§5.4 notes); binds a token connection to its team and
-// key on its first valid provider token (§6.4).
+// key on its first valid provider token (§6.4, token_auth.hpp).
 Verdict validate(const PushRequest& request, ConnectionAuth& auth, const ValidationContext& ctx);
 
 } // namespace mock_apns

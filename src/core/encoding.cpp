@@ -1,5 +1,7 @@
 #include "core/encoding.hpp"
 
+#include "core/utf8.hpp"
+
 #include <algorithm>
 #include <array>
 #include <cstdint>
@@ -7,8 +9,6 @@
 namespace core {
 namespace {
 
-constexpr std::string_view kHexLower = "0123456789abcdef";
-constexpr std::string_view kHexUpper = "0123456789ABCDEF";
 constexpr std::string_view kBase64Url =
     "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
 
@@ -25,7 +25,7 @@ constexpr auto kBase64UrlTable = make_base64url_table();
 } // namespace
 
 std::string hex_encode(std::string_view bytes, LetterCase letters) {
-  const std::string_view digits = letters == LetterCase::Lower ? kHexLower : kHexUpper;
+  const std::string_view digits = hex_digits(letters);
   std::string out;
   out.reserve(bytes.size() * 2);
   for (unsigned char b : bytes) {
@@ -70,7 +70,6 @@ Result<std::string> hex_decode(std::string_view text) {
 }
 
 std::string percent_encode(std::string_view text) {
-  static constexpr char kHex[] = "0123456789ABCDEF";
   std::string out;
   out.reserve(text.size());
   for (const unsigned char c : text) {
@@ -80,8 +79,8 @@ std::string percent_encode(std::string_view text) {
       out += static_cast<char>(c);
     } else {
       out += '%';
-      out += kHex[c >> 4];
-      out += kHex[c & 15];
+      out += kHexDigitsUpper[c >> 4];
+      out += kHexDigitsUpper[c & 15];
     }
   }
   return out;
@@ -106,30 +105,13 @@ std::string percent_decode(std::string_view text) {
 
 bool is_valid_utf8(std::string_view text) {
   for (std::size_t i = 0; i < text.size();) {
-    const unsigned char c = static_cast<unsigned char>(text[i]);
-    std::size_t len = 0;
-    std::uint32_t cp = 0;
-    if (c < 0x80) {
+    if (static_cast<unsigned char>(text[i]) < 0x80) {
       ++i;
       continue;
     }
-    if ((c & 0xe0) == 0xc0)
-      len = 2, cp = c & 0x1f;
-    else if ((c & 0xf0) == 0xe0)
-      len = 3, cp = c & 0x0f;
-    else if ((c & 0xf8) == 0xf0)
-      len = 4, cp = c & 0x07;
-    else
-      return false;
-    if (i + len > text.size()) return false;
-    for (std::size_t k = 1; k < len; ++k) {
-      const unsigned char cc = static_cast<unsigned char>(text[i + k]);
-      if ((cc & 0xc0) != 0x80) return false;
-      cp = (cp << 6) | (cc & 0x3f);
-    }
-    static constexpr std::uint32_t kMinForLength[] = {0, 0, 0x80, 0x800, 0x10000};
-    if (cp < kMinForLength[len] || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff)) return false;
-    i += len;
+    const Utf8Sequence sequence = utf8_sequence_at(text, i);
+    if (!sequence.valid) return false;
+    i += sequence.length;
   }
   return true;
 }

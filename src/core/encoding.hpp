@@ -29,6 +29,13 @@ inline constexpr auto kHexDigitValues = make_hex_digit_values();
 
 enum class LetterCase { Lower, Upper };
 
+// The digits hex output is written with: every encoder indexes these (hex_value reads them back).
+inline constexpr std::string_view kHexDigitsLower = "0123456789abcdef";
+inline constexpr std::string_view kHexDigitsUpper = "0123456789ABCDEF";
+constexpr std::string_view hex_digits(LetterCase letters) {
+  return letters == LetterCase::Upper ? kHexDigitsUpper : kHexDigitsLower;
+}
+
 std::string hex_encode(std::string_view bytes, LetterCase letters = LetterCase::Lower);
 // Accepts either letter case; fails on odd length or a non-hex character.
 Result<std::string> hex_decode(std::string_view text);

@@ -1,5 +1,6 @@
 #include "core/json_string.hpp"
 
+#include "core/encoding.hpp"
 #include "core/utf8.hpp"
 
 #include <nlohmann/json.hpp>
@@ -11,7 +12,6 @@ std::string json_text(const nlohmann::json& j) {
 }
 
 void append_json_string(std::string& out, std::string_view text) {
-  static constexpr char kHex[] = "0123456789abcdef";
   static constexpr std::string_view kReplacement = "\xEF\xBF\xBD"; // U+FFFD
   out += '"';
   std::size_t i = 0;
@@ -60,8 +60,8 @@ void append_json_string(std::string& out, std::string_view text) {
       break;
     default:
       out += "\\u00";
-      out += kHex[b >> 4];
-      out += kHex[b & 0xF];
+      out += kHexDigitsLower[b >> 4];
+      out += kHexDigitsLower[b & 0xF];
     }
     ++i;
   }

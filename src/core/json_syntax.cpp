@@ -1,5 +1,6 @@
 #include "core/json_syntax.hpp"
 
+#include "core/encoding.hpp"
 #include "core/utf8.hpp"
 
 #include <algorithm>
@@ -17,12 +18,6 @@ bool is_space(char c) {
 }
 bool is_digit(char c) {
   return c >= '0' && c <= '9';
-}
-int hex_digit(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
 }
 
 // Which containers are open, innermost last: one bit each (1 = object). 4096 levels inline,
@@ -170,7 +165,7 @@ private:
     }
     unit = 0;
     for (int i = 0; i < 4; ++i) {
-      const int digit = hex_digit(*p_++);
+      const int digit = hex_value(*p_++);
       if (digit < 0) {
         return false;
       }

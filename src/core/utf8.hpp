@@ -1,7 +1,8 @@
 #pragma once
 // One UTF-8 sequence at a time, by RFC 3629's table of well-formed sequences (no overlong forms,
-// no surrogates, nothing past U+10FFFF). Shared by the JSON syntax check and the JSON string
-// writer, so both draw the line between valid and broken text at the same byte.
+// no surrogates, nothing past U+10FFFF). The one UTF-8 decoder: the JSON syntax check, the JSON
+// string writer, core::is_valid_utf8 and every other reader of UTF-8 go through it, so all draw
+// the line between valid and broken text at the same byte.
 #include <cstddef>
 #include <string_view>
 
@@ -43,6 +44,16 @@ inline Utf8Sequence utf8_sequence_at(std::string_view text, std::size_t pos) {
     if (b < (i == 0 ? low : 0x80) || b > (i == 0 ? high : 0xBF)) return {length, false};
   }
   return {length, true};
+}
+
+// The code point of the well-formed sequence of `length` bytes at text[pos] (as
+// utf8_sequence_at found it; an ASCII byte is a sequence of 1).
+inline char32_t utf8_code_point(std::string_view text, std::size_t pos, std::size_t length) {
+  const auto lead = static_cast<unsigned char>(text[pos]);
+  char32_t c = length == 1 ? lead : lead & (0x7F >> length);
+  for (std::size_t k = 1; k < length; ++k)
+    c = (c << 6) | (static_cast<unsigned char>(text[pos + k]) & 0x3F);
+  return c;
 }
 
 } // namespace core

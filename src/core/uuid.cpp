@@ -14,7 +14,7 @@ std::string Uuid::to_string(LetterCase letters) const {
 }
 
 void Uuid::write_to(std::string& out, LetterCase letters) const {
-  const char* digits = letters == LetterCase::Upper ? "0123456789ABCDEF" : "0123456789abcdef";
+  const std::string_view digits = hex_digits(letters);
   out.resize(36);
   std::size_t at = 0;
   for (std::size_t i = 0; i < bytes.size(); ++i) {

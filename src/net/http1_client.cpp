@@ -1,9 +1,10 @@
 #include "net/http1_client.hpp"
 
 #include "core/parse_number.hpp"
+#include "net/asio.hpp"
 #include "net/error.hpp"
 
-#include <boost/asio.hpp>
+// Beast reaches Asio through its own includes; net/asio.hpp above comes first.
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 

@@ -1,8 +1,8 @@
 #include "net/http1_server.hpp"
 
+#include "net/asio.hpp"
 #include "net/json_api.hpp"
 
-// Boost 1.74's asio needs <utility> first under g++ 12 in C++20.
 #include <array>
 #include <list>
 #include <optional>
@@ -10,7 +10,7 @@
 #include <thread>
 #include <utility>
 
-#include <boost/asio.hpp>
+// Beast reaches Asio through its own includes; net/asio.hpp above comes first.
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <sys/resource.h>

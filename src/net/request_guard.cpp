@@ -2,11 +2,10 @@
 
 #include "core/encoding.hpp"
 #include "core/parse_number.hpp"
+#include "net/asio.hpp"
 #include "net/json_api.hpp"
 
 #include <algorithm>
-
-#include <boost/asio/ip/address.hpp>
 
 namespace net {
 

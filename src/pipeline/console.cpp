@@ -1,6 +1,7 @@
 #include "pipeline/console.hpp"
 
 #include "core/encoding.hpp"
+#include "core/utf8.hpp"
 #include "pki/classify.hpp"
 #include "pki/error.hpp"
 #include "pki/pkcs12.hpp"
@@ -35,12 +36,9 @@ bool is_non_ascii_punctuation(char32_t c) {
 std::vector<char32_t> code_points(const std::string& text) {
   std::vector<char32_t> out;
   for (std::size_t i = 0; i < text.size();) {
-    const auto b = static_cast<unsigned char>(text[i]);
-    const std::size_t length = b < 0x80 ? 1 : b < 0xE0 ? 2 : b < 0xF0 ? 3 : 4;
-    char32_t c = length == 1 ? b : b & (0x7F >> length);
-    for (std::size_t k = 1; k < length; ++k)
-      c = (c << 6) | (static_cast<unsigned char>(text[i + k]) & 0x3F);
-    out.push_back(c);
+    const std::size_t length =
+        static_cast<unsigned char>(text[i]) < 0x80 ? 1 : core::utf8_sequence_at(text, i).length;
+    out.push_back(core::utf8_code_point(text, i, length));
     i += length;
   }
   return out;

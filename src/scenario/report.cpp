@@ -1,5 +1,7 @@
 #include "scenario/report.hpp"
 
+#include "core/utf8.hpp"
+
 #include <cstdio>
 #include <sstream>
 
@@ -49,21 +51,6 @@ void print_entry(std::ostream& out, const TimelineEntry& e, const TextStyle& sty
       << "\n";
 }
 
-// The length of the valid UTF-8 sequence at `text[i]`, or 0.
-std::size_t utf8_length(std::string_view text, std::size_t i) {
-  const auto byte = [&](std::size_t k) { return static_cast<unsigned char>(text[k]); };
-  const unsigned char lead = byte(i);
-  const std::size_t n = lead < 0x80           ? 1
-                        : (lead >> 5) == 0x6  ? 2
-                        : (lead >> 4) == 0xE  ? 3
-                        : (lead >> 3) == 0x1E ? 4
-                                              : 0;
-  if (n == 0 || i + n > text.size()) return 0;
-  for (std::size_t k = 1; k < n; ++k)
-    if ((byte(i + k) & 0xC0) != 0x80) return 0;
-  return n;
-}
-
 // Text for XML 1.0 in UTF-8: markup escaped, control characters and bytes that are not UTF-8
 // (a scenario file may hold any) replaced by '?'.
 std::string xml_escape(std::string_view text) {
@@ -72,9 +59,13 @@ std::string xml_escape(std::string_view text) {
   for (std::size_t i = 0; i < text.size(); ++i) {
     const char c = text[i];
     if (static_cast<unsigned char>(c) >= 0x80) {
-      const std::size_t n = utf8_length(text, i);
-      out += n == 0 ? std::string("?") : std::string(text.substr(i, n));
-      i += n == 0 ? 0 : n - 1;
+      const core::Utf8Sequence sequence = core::utf8_sequence_at(text, i);
+      if (sequence.valid) {
+        out += text.substr(i, sequence.length);
+        i += sequence.length - 1;
+      } else {
+        out += '?';
+      }
       continue;
     }
     switch (c) {
