@@ -3,13 +3,12 @@
 #include "core/parse_number.hpp"
 
 #include <algorithm>
-#include <cstdlib>
 
 namespace cli {
 
-std::optional<Args> Args::parse(const std::vector<std::string>& words,
-                                const std::vector<std::string>& value_options,
-                                const std::vector<std::string>& flags, std::string& error) {
+core::Result<Args> Args::parse(const std::vector<std::string>& words,
+                               const std::vector<std::string>& value_options,
+                               const std::vector<std::string>& flags) {
   auto known = [](const std::vector<std::string>& list, const std::string& name) {
     return std::find(list.begin(), list.end(), name) != list.end();
   };
@@ -27,24 +26,18 @@ std::optional<Args> Args::parse(const std::vector<std::string>& words,
       name.resize(eq);
     }
     if (known(flags, name)) {
-      if (value) {
-        error = "--" + name + " takes no value";
-        return std::nullopt;
-      }
+      if (value) return core::fail(core::Errc::InvalidArgument, "--" + name + " takes no value");
       args.values_[name] = "true";
     } else if (known(value_options, name)) {
       if (!value) {
-        if (i + 1 >= words.size()) {
-          error = "--" + name + " needs a value";
-          return std::nullopt;
-        }
+        if (i + 1 >= words.size())
+          return core::fail(core::Errc::InvalidArgument, "--" + name + " needs a value");
         value = words[++i];
       }
       args.values_[name] = *value;
       args.every_[name].push_back(*value);
     } else {
-      error = "unknown option --" + name;
-      return std::nullopt;
+      return core::fail(core::Errc::InvalidArgument, "unknown option --" + name);
     }
   }
   return args;
@@ -60,42 +53,52 @@ std::string Args::get(const std::string& name, const std::string& fallback) cons
   return it == values_.end() ? fallback : it->second;
 }
 
-std::optional<std::uint64_t> Args::number(const std::string& name, std::uint64_t fallback,
-                                          std::uint64_t min, std::uint64_t max,
-                                          std::string& error) const {
+std::optional<std::string> Args::find(const std::string& name) const {
   const auto it = values_.find(name);
-  if (it == values_.end()) return fallback;
-  const auto& text = it->second;
-  const auto value = core::parse_whole<std::uint64_t>(text);
-  if (!value || *value < min || *value > max) {
-    error = "--" + name + " must be a whole number from " + std::to_string(min) + " to " +
-            std::to_string(max) + ", not '" + text + "'";
-    return std::nullopt;
-  }
-  return value;
+  return it == values_.end() ? std::nullopt : std::optional<std::string>(it->second);
 }
 
-std::optional<HostPort> parse_host_port(const std::string& text, std::string& error,
-                                        const std::string& flag) {
+core::Result<std::uint64_t> Args::number(const std::string& name, std::uint64_t fallback,
+                                         std::uint64_t min, std::uint64_t max) const {
+  const auto it = values_.find(name);
+  if (it == values_.end()) return fallback;
+  const auto value = core::parse_whole<std::uint64_t>(it->second);
+  if (!value || *value < min || *value > max) {
+    return core::fail(core::Errc::InvalidArgument,
+                      "--" + name + " must be a whole number from " + std::to_string(min) + " to " +
+                          std::to_string(max) + ", not '" + it->second + "'");
+  }
+  return *value;
+}
+
+core::Result<HostPort> parse_host_port(const std::string& text, const std::string& flag) {
   const auto colon = text.rfind(':');
   std::string host = colon == std::string::npos ? "" : text.substr(0, colon);
-  const std::string port = colon == std::string::npos ? text : text.substr(colon + 1);
   if (host.size() >= 2 && host.front() == '[' && host.back() == ']') {
     host = host.substr(1, host.size() - 2);
   }
-  char* end = nullptr;
-  const unsigned long value = std::strtoul(port.c_str(), &end, 10);
-  if (colon == std::string::npos || port.empty() || *end != '\0' || value > 65535) {
-    error = "--" + flag + " needs HOST:PORT (e.g. 127.0.0.1:2197, port 0 for a free one), got '" +
-            text + "'";
-    return std::nullopt;
+  const auto port =
+      colon == std::string::npos
+          ? std::nullopt
+          : core::parse_whole<std::uint16_t>(std::string_view(text).substr(colon + 1));
+  if (!port) {
+    return core::fail(core::Errc::InvalidArgument,
+                      "--" + flag +
+                          " needs HOST:PORT (e.g. 127.0.0.1:2197, port 0 for a free one), got '" +
+                          text + "'");
   }
-  return HostPort{host.empty() ? "127.0.0.1" : host, static_cast<std::uint16_t>(value)};
+  return HostPort{host.empty() ? "127.0.0.1" : host, *port};
 }
 
 std::string address(const std::string& host, std::uint16_t port) {
   return (host.find(':') != std::string::npos ? "[" + host + "]" : host) + ":" +
          std::to_string(port);
+}
+
+core::Result<void> no_positional(const Args& args) {
+  if (args.positional().empty()) return {};
+  return core::fail(core::Errc::InvalidArgument,
+                    "unexpected argument '" + args.positional().front() + "'");
 }
 
 } // namespace cli

@@ -2,6 +2,8 @@
 // A small command-line parser shared by the subcommands: `--name value`, `--name=value` and
 // boolean `--flag`. Unknown options and bad values are errors that say what was expected.
 
+#include "core/result.hpp"
+
 #include <cstdint>
 #include <map>
 #include <optional>
@@ -14,18 +16,19 @@ class Args {
 public:
   // `value_options` take a value; `flags` do not. Anything else starting with "--" is an error;
   // other words are positional.
-  static std::optional<Args> parse(const std::vector<std::string>& words,
-                                   const std::vector<std::string>& value_options,
-                                   const std::vector<std::string>& flags, std::string& error);
+  static core::Result<Args> parse(const std::vector<std::string>& words,
+                                  const std::vector<std::string>& value_options,
+                                  const std::vector<std::string>& flags);
 
   bool has(const std::string& name) const { return values_.count(name) != 0; }
   // The last value given for `name`; every() has them all, in order (a repeatable option).
   std::string get(const std::string& name, const std::string& fallback) const;
+  // The last value given for `name`, if it was given (a file's name, say).
+  std::optional<std::string> find(const std::string& name) const;
   std::vector<std::string> every(const std::string& name) const;
-  // A whole number in [min, max]; sets `error` and returns nullopt otherwise.
-  std::optional<std::uint64_t> number(const std::string& name, std::uint64_t fallback,
-                                      std::uint64_t min, std::uint64_t max,
-                                      std::string& error) const;
+  // A whole number in [min, max], or an error naming the flag and the range.
+  core::Result<std::uint64_t> number(const std::string& name, std::uint64_t fallback,
+                                     std::uint64_t min, std::uint64_t max) const;
   const std::vector<std::string>& positional() const { return positional_; }
 
 private:
@@ -40,10 +43,23 @@ struct HostPort {
   std::string host;
   std::uint16_t port = 0;
 };
-// Sets `error` naming --`flag` and the expected form when `text` is not HOST:PORT.
-std::optional<HostPort> parse_host_port(const std::string& text, std::string& error,
-                                        const std::string& flag);
+// An error naming --`flag` and the expected form when `text` is not HOST:PORT.
+core::Result<HostPort> parse_host_port(const std::string& text, const std::string& flag);
 // "HOST:PORT", with brackets around an IPv6 host.
 std::string address(const std::string& host, std::uint16_t port);
+
+// A subcommand's words to its options: the command's flag split (`args_of`), then
+// `options_of`. Either error is a usage error.
+template <class Options>
+core::Result<Options> options_from(const std::vector<std::string>& words,
+                                   core::Result<Args> (*args_of)(const std::vector<std::string>&),
+                                   core::Result<Options> (*options_of)(const Args&)) {
+  auto args = args_of(words);
+  if (!args) return core::Unexpected(args.error());
+  return options_of(*args);
+}
+
+// The error for the first positional word of a command that takes none, if there is one.
+core::Result<void> no_positional(const Args& args);
 
 } // namespace cli

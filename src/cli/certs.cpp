@@ -129,8 +129,9 @@ int certs(const std::vector<std::string>& words) {
   const auto args = Args::parse(
       words,
       {"out", "bundle-id", "team-id", "key-id", "p12-password", "p12-password-file", "days", "now"},
-      {"force", "json"}, error);
-  std::optional<std::uint64_t> days, now;
+      {"force", "json"});
+  if (!args) error = args.error().detail;
+  std::uint64_t days = 0, now = 0;
   std::string password;
   if (args) {
     for (const char* required : {"out", "bundle-id", "team-id", "key-id"})
@@ -147,13 +148,24 @@ int certs(const std::vector<std::string>& words) {
     } else if (error.empty()) {
       password = args->get("p12-password", "");
     }
-    if (error.empty()) days = args->number("days", 365, 1, 36500, error);
-    if (error.empty())
-      now = args->number("now",
-                         static_cast<std::uint64_t>(core::unix_seconds(core::SystemClock().now())),
-                         0, kLastCertificateSecond, error);
+    if (error.empty()) {
+      const auto n = args->number("days", 365, 1, 36500);
+      if (n)
+        days = *n;
+      else
+        error = n.error().detail;
+    }
+    if (error.empty()) {
+      const auto n = args->number(
+          "now", static_cast<std::uint64_t>(core::unix_seconds(core::SystemClock().now())), 0,
+          kLastCertificateSecond);
+      if (n)
+        now = *n;
+      else
+        error = n.error().detail;
+    }
     // The CAs outlive the certificates by a day: all of it must fit before year 10000.
-    if (error.empty() && *now + (*days + 1) * 86400 > kLastCertificateSecond)
+    if (error.empty() && now + (days + 1) * 86400 > kLastCertificateSecond)
       error = "--now plus --days reaches past the year 9999, which certificates cannot express";
     if (error.empty() && !args->positional().empty())
       error = "unexpected argument '" + args->positional().front() + "'";
@@ -168,8 +180,8 @@ int certs(const std::vector<std::string>& words) {
   options.team_id = args->get("team-id", "");
   options.key_id = args->get("key-id", "");
   options.p12_password = password;
-  options.now = core::from_unix_seconds(static_cast<std::int64_t>(*now));
-  options.validity = std::chrono::hours(24 * static_cast<std::int64_t>(*days));
+  options.now = core::from_unix_seconds(static_cast<std::int64_t>(now));
+  options.validity = std::chrono::hours(24 * static_cast<std::int64_t>(days));
 
   auto files = pki::make_credential_set(options);
   if (!files) {

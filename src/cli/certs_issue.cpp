@@ -36,10 +36,9 @@ load_wwdr(const std::filesystem::path& dir) {
 } // namespace
 
 int certs_issue(const std::vector<std::string>& words) {
-  std::string error;
   const auto args =
-      Args::parse(words, {"csr", "kind", "bundle-id", "pki", "out", "now"}, {"force"}, error);
-  if (!args) return usage(error);
+      Args::parse(words, {"csr", "kind", "bundle-id", "pki", "out", "now"}, {"force"});
+  if (!args) return usage(args.error().detail);
   for (const char* required : {"csr", "kind", "bundle-id", "pki"})
     if (!args->has(required)) return usage(std::string("--") + required + " is required");
   if (!args->positional().empty())
@@ -52,8 +51,8 @@ int certs_issue(const std::vector<std::string>& words) {
                  "apple-push-services");
   const auto now =
       args->number("now", static_cast<std::uint64_t>(core::unix_seconds(core::SystemClock().now())),
-                   0, kLastIssueSecond, error);
-  if (!now) return usage(error);
+                   0, kLastIssueSecond);
+  if (!now) return usage(now.error().detail);
   auto csr = core::read_file(args->get("csr", ""));
   if (!csr) return usage("--csr: " + csr.error().detail);
   auto wwdr = load_wwdr(args->get("pki", ""));

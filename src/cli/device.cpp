@@ -1,6 +1,7 @@
 // voipsim device: the simulated iPhone as its own process, linked to a standalone mock APNs (and
 // optionally a pipeline) over their JSON APIs. Thin: flags, wiring, printing.
-#include "cli/args.hpp"
+#include "cli/device.hpp"
+
 #include "cli/commands.hpp"
 #include "cli/secret.hpp"
 #include "fake_device/device_event.hpp"
@@ -14,6 +15,7 @@
 #include <iostream>
 #include <mutex>
 #include <optional>
+#include <random>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -105,10 +107,12 @@ up), 2 bad usage (an unreadable or empty secret file included).
 
 const char* const kDeviceHelp = kDeviceHelpText.c_str();
 
-namespace {
+namespace device_command {
 
 using nlohmann::ordered_json;
 using namespace fake_device;
+
+namespace {
 
 // stdout is shared by the device's thread, the follower's and the main one: whole lines only.
 // Until release(), lines are held back, so that the ready line, which the start-up's events
@@ -154,79 +158,73 @@ int fail(const std::string& message, int status) {
   return status;
 }
 
-struct Options {
-  net::HttpEndpoint admin;
-  std::optional<net::HttpEndpoint> pipeline;
-  AppConfig app;
-  DeviceConfig device;
-  std::string user = "user-1";
-  bool consent = true;
-  bool login = true;
-  std::string start = "background";
-  std::uint64_t seed = 0;
-};
+core::Unexpected<core::Error> usage_error(std::string message) {
+  return core::fail(core::Errc::InvalidArgument, std::move(message));
+}
 
-// Every flag checked before anything starts; `error` says which one and why.
-std::optional<Options> options_of(const Args& args, std::string& error) {
+} // namespace
+
+core::Result<Args> args_of(const std::vector<std::string>& words) {
+  return Args::parse(words,
+                     {"mock-admin", "pipeline", "app", "env", "ios", "linked-sdk", "callkit",
+                      "user", "certificate-id", "start", "device-id", "seed",
+                      "mock-admin-secret-file", "pipeline-secret-file"},
+                     {"no-voip-background", "no-push-capability", "no-consent", "no-login"});
+}
+
+core::Result<Options> options_of(const Args& args) {
+  if (auto none = no_positional(args); !none) return core::Unexpected(none.error());
   Options o;
-  if (!args.has("mock-admin")) {
-    error = "--mock-admin URL is required (the admin address 'voipsim mock-apns' prints)";
-    return std::nullopt;
-  }
+  if (!args.has("mock-admin"))
+    return usage_error(
+        "--mock-admin URL is required (the admin address 'voipsim mock-apns' prints)");
   auto admin = net::parse_http_endpoint(args.get("mock-admin", ""));
-  if (!admin) return error = "--mock-admin: " + admin.error().detail, std::nullopt;
+  if (!admin) return usage_error("--mock-admin: " + admin.error().detail);
   o.admin = *admin;
-  const auto admin_secret =
-      read_secret(args, "mock-admin-secret-file", mock_apns::kAdminSecretEnv, error);
-  if (!admin_secret) return std::nullopt;
-  o.admin.bearer_secret = *admin_secret;
+  o.admin_secret_file = args.find("mock-admin-secret-file");
   if (args.has("pipeline")) {
     auto pipeline = net::parse_http_endpoint(args.get("pipeline", ""));
-    if (!pipeline) return error = "--pipeline: " + pipeline.error().detail, std::nullopt;
+    if (!pipeline) return usage_error("--pipeline: " + pipeline.error().detail);
     o.pipeline = *pipeline;
-    const auto api_secret =
-        read_secret(args, "pipeline-secret-file", pipeline::kApiSecretEnv, error);
-    if (!api_secret) return std::nullopt;
-    o.pipeline->bearer_secret = *api_secret;
+    o.pipeline_secret_file = args.find("pipeline-secret-file");
   }
   o.app.bundle_id = args.get("app", o.app.bundle_id);
-  if (o.app.bundle_id.empty()) return error = "--app needs a bundle id", std::nullopt;
+  if (o.app.bundle_id.empty()) return usage_error("--app needs a bundle id");
   const std::string env = args.get("env", "sandbox");
   const auto environment = core::parse_apns_environment(env);
   if (!environment)
-    return error = "--env takes sandbox (also: development) or production, got '" + env + "'",
-           std::nullopt;
+    return usage_error("--env takes sandbox (also: development) or production, got '" + env + "'");
   o.app.environment = *environment;
   auto ios = remote::parse_ios_version(args.get("ios", "17"));
-  if (!ios) return error = "--ios: " + ios.error().detail, std::nullopt;
+  if (!ios) return usage_error("--ios: " + ios.error().detail);
   o.device.ios = *ios;
   auto sdk = remote::parse_ios_version(args.get("linked-sdk", args.get("ios", "17")));
-  if (!sdk) return error = "--linked-sdk: " + sdk.error().detail, std::nullopt;
+  if (!sdk) return usage_error("--linked-sdk: " + sdk.error().detail);
   o.app.linked_sdk = *sdk;
   o.app.voip_background_mode = !args.has("no-voip-background");
   o.app.push_notifications_capability = !args.has("no-push-capability");
   auto callkit = remote::parse_callkit_behaviour(args.get("callkit", "immediate"));
-  if (!callkit) return error = "--callkit: " + callkit.error().detail, std::nullopt;
+  if (!callkit) return usage_error("--callkit: " + callkit.error().detail);
   o.app.callkit = *callkit;
   o.user = args.get("user", o.user);
-  if (o.user.empty()) return error = "--user needs an account name", std::nullopt;
+  if (o.user.empty()) return usage_error("--user needs an account name");
   o.consent = !args.has("no-consent");
   o.login = !args.has("no-login");
-  const auto certificate = args.number("certificate-id", 1001, 1, INT64_MAX, error);
-  if (!certificate) return std::nullopt;
+  const auto certificate = args.number("certificate-id", 1001, 1, INT64_MAX);
+  if (!certificate) return core::Unexpected(certificate.error());
   o.app.certificate_id = static_cast<std::int64_t>(*certificate);
   o.start = args.get("start", o.start);
-  if (o.start != "foreground" && o.start != "background" && o.start != "not-running") {
-    return error = "--start takes foreground, background or not-running, got '" + o.start + "'",
-           std::nullopt;
-  }
+  if (o.start != "foreground" && o.start != "background" && o.start != "not-running")
+    return usage_error("--start takes foreground, background or not-running, got '" + o.start +
+                       "'");
   o.device.device_id = args.get("device-id", o.device.device_id);
-  const auto seed = args.number("seed", 0, 0, UINT64_MAX, error);
-  if (!seed) return std::nullopt;
+  const auto seed = args.number("seed", 0, 0, UINT64_MAX);
+  if (!seed) return core::Unexpected(seed.error());
   o.seed = *seed;
-  o.device.seed = o.seed != 0 ? o.seed : std::random_device()();
   return o;
 }
+
+namespace {
 
 // Install, consent, launch, login, then the --start state. Steps the app's configuration makes
 // fail on a real phone (no token without the capability) are events, not errors; only a step
@@ -254,19 +252,21 @@ std::string trimmed(std::string line) {
 
 } // namespace
 
-int device(const std::vector<std::string>& words) {
-  std::string error;
-  const auto args =
-      Args::parse(words,
-                  {"mock-admin", "pipeline", "app", "env", "ios", "linked-sdk", "callkit", "user",
-                   "certificate-id", "start", "device-id", "seed", "mock-admin-secret-file",
-                   "pipeline-secret-file"},
-                  {"no-voip-background", "no-push-capability", "no-consent", "no-login"}, error);
-  if (!args) return fail(error, kExitUsage);
-  if (!args->positional().empty())
-    return fail("unexpected argument '" + args->positional().front() + "'", kExitUsage);
-  const auto options = options_of(*args, error);
-  if (!options) return fail(error, kExitUsage);
+int run(const Options& options) {
+  auto admin = options.admin;
+  const auto admin_secret =
+      read_secret(options.admin_secret_file, "mock-admin-secret-file", mock_apns::kAdminSecretEnv);
+  if (!admin_secret) return fail(admin_secret.error().detail, kExitUsage);
+  admin.bearer_secret = *admin_secret;
+  auto im = options.pipeline;
+  if (im) {
+    const auto api_secret =
+        read_secret(options.pipeline_secret_file, "pipeline-secret-file", pipeline::kApiSecretEnv);
+    if (!api_secret) return fail(api_secret.error().detail, kExitUsage);
+    im->bearer_secret = *api_secret;
+  }
+  DeviceConfig device = options.device;
+  device.seed = options.seed != 0 ? options.seed : std::random_device()();
 
   // Signals are read from a signalfd in the loop below; threads started from here inherit the
   // mask, so none of them is interrupted.
@@ -280,14 +280,14 @@ int device(const std::vector<std::string>& words) {
 
   LinePrinter out;
   std::optional<remote::PipelineLink> pipeline;
-  if (options->pipeline) {
-    pipeline.emplace(*options->pipeline, options->user);
+  if (im) {
+    pipeline.emplace(*im, options.user);
     pipeline->set_error_handler([&out](const std::string& m) { out.warning(m); });
   }
-  auto linked = remote::LinkedDevice::start(
-      {options->admin, options->device, pipeline ? &*pipeline : nullptr, options->seed,
-       [&out](const DeviceEvent& e) { out.print(to_json_line(e)); },
-       [&out](const std::string& m) { out.warning(m); }});
+  auto linked =
+      remote::LinkedDevice::start({admin, device, pipeline ? &*pipeline : nullptr, options.seed,
+                                   [&out](const DeviceEvent& e) { out.print(to_json_line(e)); },
+                                   [&out](const std::string& m) { out.warning(m); }});
   if (!linked) {
     out.release(); // what happened before the failure
     close(signals);
@@ -297,8 +297,8 @@ int device(const std::vector<std::string>& words) {
   }
   remote::DeviceRunner& runner = (*linked)->runner();
 
-  const std::string bundle = options->app.bundle_id;
-  const auto setup = runner.call([&](Device& d) { return set_up(d, *options); });
+  const std::string bundle = options.app.bundle_id;
+  const auto setup = runner.call([&](Device& d) { return set_up(d, options); });
   if (!setup) {
     out.release();
     close(signals);
@@ -306,11 +306,11 @@ int device(const std::vector<std::string>& words) {
   }
   const auto token = runner.call([&](Device& d) { return d.voip_token(bundle); });
   out.release(ordered_json{{"event", "ready"},
-                           {"device_id", options->device.device_id},
+                           {"device_id", options.device.device_id},
                            {"bundle_id", bundle},
-                           {"environment", to_string(options->app.environment)},
+                           {"environment", to_string(options.app.environment)},
                            {"voip_token", token ? ordered_json(*token) : ordered_json(nullptr)},
-                           {"mock_admin", options->admin.url()}});
+                           {"mock_admin", admin.url()}});
 
   ordered_json stopped{{"event", "stopped"}, {"signal", nullptr}};
   std::string pending;
@@ -366,7 +366,7 @@ int device(const std::vector<std::string>& words) {
         out.print(reply);
         continue;
       }
-      auto action = remote::parse_device_command(line, options->app);
+      auto action = remote::parse_device_command(line, options.app);
       auto done = action ? runner.call([&](Device& d) { return (*action)(d); })
                          : core::Result<void>(core::Unexpected(action.error()));
       reply["ok"] = done.has_value();
@@ -378,6 +378,14 @@ int device(const std::vector<std::string>& words) {
   close(signals);
   out.print(stopped);
   return kExitOk;
+}
+
+} // namespace device_command
+
+int device(const std::vector<std::string>& words) {
+  const auto options = options_from(words, device_command::args_of, device_command::options_of);
+  if (!options) return device_command::fail(options.error().detail, kExitUsage);
+  return device_command::run(*options);
 }
 
 } // namespace cli

@@ -1,5 +1,6 @@
 // voipsim mock-apns: the APNs mock as a standalone server for test suites in any language.
-#include "cli/args.hpp"
+#include "cli/mock_apns.hpp"
+
 #include "cli/commands.hpp"
 #include "cli/secret.hpp"
 #include "core/file.hpp"
@@ -115,12 +116,25 @@ Exit status: 0 stopped by a signal, 1 could not start (busy port, unreadable fil
 2 bad usage (an unreadable or empty secret file included).
 )";
 
+namespace mock_apns_command {
 namespace {
 
 int fail(const std::string& message, int status) {
   std::cerr << "voipsim mock-apns: " << message << "\n";
   if (status == kExitUsage) std::cerr << "Run 'voipsim mock-apns --help' for usage.\n";
   return status;
+}
+
+// Why the mock could not start, and so its exit status: a file named by a flag that cannot be
+// read is a failure to start, one that holds the wrong thing is bad usage.
+struct Failure {
+  std::string message;
+  int status = kExitFailed;
+};
+template <class T>
+using Loaded = core::Result<T, Failure>;
+core::Unexpected<Failure> failure(std::string message, int status) {
+  return core::Unexpected(Failure{std::move(message), status});
 }
 
 // One stderr line per refused TLS handshake, at most one a second (a client retrying with the
@@ -136,88 +150,167 @@ void log_refusal(mock_apns::LogThrottle& throttle, const mock_apns::HandshakeRef
   std::cerr << line + "\n";
 }
 
+// The server's options without its PKI: the --config file's settings, then the flags over them.
+Loaded<mock_apns::ServerOptions> server_options_of(const Options& o) {
+  mock_apns::ServerOptions options;
+  options.host = o.sandbox.host;
+  options.sandbox_port = o.sandbox.port;
+  options.production_port = o.production.port;
+  options.certificate_auth = o.certificate_auth;
+  options.token_auth = o.token_auth;
+  if (o.config_file) {
+    const auto text = core::read_file(*o.config_file);
+    if (!text) return failure("cannot read --config " + *o.config_file, kExitFailed);
+    const auto json = core::parse_json(*text);
+    if (!json) return failure(*o.config_file + " is " + json.error().detail, kExitUsage);
+    if (auto applied = mock_apns::apply_settings_json(*json, options.settings); !applied)
+      return failure(*o.config_file + ": " + applied.error().detail, kExitUsage);
+  }
+  if (o.strict_tokens) options.settings.strict_tokens = *o.strict_tokens;
+  if (o.per_token_burst) options.settings.per_token_burst = *o.per_token_burst;
+  if (o.unregister_delay) options.settings.unregister_delay = *o.unregister_delay;
+  options.seed = o.seed;
+  options.threads = o.threads;
+  options.journal_capacity = o.journal_size;
+  return options;
+}
+
+Loaded<std::vector<mock_apns::TokenRecord>> tokens_of(const Options& o) {
+  if (!o.tokens_file) return std::vector<mock_apns::TokenRecord>();
+  const auto text = core::read_file(*o.tokens_file);
+  if (!text) return failure("cannot read --tokens " + *o.tokens_file, kExitFailed);
+  auto parsed = mock_apns::parse_token_records(*text);
+  if (!parsed) return failure(*o.tokens_file + ": " + parsed.error().detail, kExitUsage);
+  return std::move(*parsed);
+}
+
+// The --pki folder, or a temporary one that goes when this does (a killed mock's is removed at
+// the next start).
+class PkiFolder {
+public:
+  explicit PkiFolder(const std::optional<std::string>& dir) {
+    if (dir) {
+      pki_ = mock_apns::load_pki_dir(*dir);
+      return;
+    }
+    pki_ = mock_apns::make_temporary_pki_dir(core::SystemClock().now(), "voipsim");
+    if (pki_) temporary_ = pki_->dir;
+  }
+  ~PkiFolder() {
+    std::error_code ignored;
+    if (temporary_) std::filesystem::remove_all(*temporary_, ignored);
+  }
+  PkiFolder(const PkiFolder&) = delete;
+  PkiFolder& operator=(const PkiFolder&) = delete;
+
+  const core::Result<mock_apns::PkiDir>& get() const { return pki_; }
+
+private:
+  core::Result<mock_apns::PkiDir> pki_ = core::fail(core::Errc::InvalidArgument, "");
+  std::optional<std::filesystem::path> temporary_;
+};
+
+void print_ready(const mock_apns::Server& server, const std::string& host,
+                 const mock_apns::AdminServer& admin, const Options& o,
+                 const mock_apns::PkiDir& pki) {
+  std::cout << nlohmann::ordered_json{{"event", "ready"},
+                                      {"sandbox",
+                                       address(host, server.port(mock_apns::Environment::Sandbox))},
+                                      {"production",
+                                       address(host,
+                                               server.port(mock_apns::Environment::Production))},
+                                      {"admin", address(o.admin.host, admin.port())},
+                                      {"pki", pki.dir.string()}}
+                   .dump()
+            << std::endl;
+}
+
+// What the journal ring still holds, as a scenario that replays it (--record).
+std::string recording_of(mock_apns::Server& server, std::uint64_t requests) {
+  scenario::Recording recording;
+  recording.requests = server.journal().query({}, server.journal().capacity());
+  recording.find_token = [&server](std::string_view t) { return server.tokens().find(t); };
+  recording.strict_tokens = server.settings().strict_tokens;
+  recording.unregister_delay = server.settings().unregister_delay;
+  recording.dropped = requests - recording.requests.size();
+  recording.recorded_at = server.clock().now();
+  return scenario::record_scenario(recording);
+}
+
 } // namespace
 
-int mock_apns(const std::vector<std::string>& words) {
-  std::string error;
-  const auto args = Args::parse(words,
-                                {"sandbox", "production", "admin", "pki", "auth", "tokens",
-                                 "config", "seed", "threads", "journal-size", "per-token-burst",
-                                 "unregister-delay", "record", "admin-secret-file", "allow-host"},
-                                {"strict", "permissive"}, error);
-  if (!args) return fail(error, kExitUsage);
-  if (!args->positional().empty()) {
-    return fail("unexpected argument '" + args->positional().front() + "'", kExitUsage);
-  }
-  std::optional<HostPort> sandbox, production, admin;
-  sandbox = parse_host_port(args->get("sandbox", "127.0.0.1:0"), error, "sandbox");
-  if (sandbox)
-    production = parse_host_port(args->get("production", "127.0.0.1:0"), error, "production");
-  if (production) admin = parse_host_port(args->get("admin", "127.0.0.1:0"), error, "admin");
-  if (!admin) return fail(error, kExitUsage);
-  const auto admin_secret =
-      read_secret(*args, "admin-secret-file", mock_apns::kAdminSecretEnv, error);
-  if (!admin_secret) return fail(error, kExitUsage);
+core::Result<Args> args_of(const std::vector<std::string>& words) {
+  return Args::parse(words,
+                     {"sandbox", "production", "admin", "pki", "auth", "tokens", "config", "seed",
+                      "threads", "journal-size", "per-token-burst", "unregister-delay", "record",
+                      "admin-secret-file", "allow-host"},
+                     {"strict", "permissive"});
+}
 
-  mock_apns::ServerOptions options;
-  options.host = sandbox->host;
-  options.sandbox_port = sandbox->port;
-  options.production_port = production->port;
-  if (sandbox->host != production->host) {
-    return fail("--sandbox and --production must use the same host", kExitUsage);
+core::Result<Options> options_of(const Args& args) {
+  if (auto none = no_positional(args); !none) return core::Unexpected(none.error());
+  Options o;
+  for (auto [flag, where] :
+       {std::pair{"sandbox", &o.sandbox}, std::pair{"production", &o.production},
+        std::pair{"admin", &o.admin}}) {
+    auto parsed = parse_host_port(args.get(flag, "127.0.0.1:0"), flag);
+    if (!parsed) return core::Unexpected(parsed.error());
+    *where = *parsed;
   }
-  const std::string auth = args->get("auth", "cert,token");
-  options.certificate_auth = auth.find("cert") != std::string::npos;
-  options.token_auth = auth.find("token") != std::string::npos;
+  o.admin_secret_file = args.find("admin-secret-file");
+  if (o.sandbox.host != o.production.host) {
+    return core::fail(core::Errc::InvalidArgument,
+                      "--sandbox and --production must use the same host");
+  }
+  const std::string auth = args.get("auth", "cert,token");
   if (auth != "cert" && auth != "token" && auth != "cert,token" && auth != "token,cert") {
-    return fail("--auth takes cert, token or cert,token; got '" + auth + "'", kExitUsage);
+    return core::fail(core::Errc::InvalidArgument,
+                      "--auth takes cert, token or cert,token; got '" + auth + "'");
   }
-  if (args->has("strict") && args->has("permissive")) {
-    return fail("--strict and --permissive exclude each other", kExitUsage);
+  o.certificate_auth = auth.find("cert") != std::string::npos;
+  o.token_auth = auth.find("token") != std::string::npos;
+  if (args.has("strict") && args.has("permissive")) {
+    return core::fail(core::Errc::InvalidArgument, "--strict and --permissive exclude each other");
   }
-  if (args->has("config")) {
-    const auto text = core::read_file(args->get("config", ""));
-    if (!text) return fail("cannot read --config " + args->get("config", ""), kExitFailed);
-    const auto json = core::parse_json(*text);
-    if (!json) return fail(args->get("config", "") + " is " + json.error().detail, kExitUsage);
-    if (auto applied = mock_apns::apply_settings_json(*json, options.settings); !applied) {
-      return fail(args->get("config", "") + ": " + applied.error().detail, kExitUsage);
-    }
-  }
-  if (args->has("permissive")) options.settings.strict_tokens = false;
-  if (args->has("strict")) options.settings.strict_tokens = true;
-  const auto seed = args->number("seed", 0, 0, UINT64_MAX, error);
-  const auto threads = seed ? args->number("threads", 1, 1, 64, error) : std::nullopt;
-  const auto journal_size =
-      threads ? args->number("journal-size", 10'000, 1, 100'000'000, error) : std::nullopt;
-  const auto burst =
-      journal_size
-          ? args->number("per-token-burst", options.settings.per_token_burst, 0, UINT32_MAX, error)
-          : std::nullopt;
-  const auto delay =
-      burst ? args->number("unregister-delay", 0, 0, 365ULL * 86400, error) : std::nullopt;
-  if (!delay) return fail(error, kExitUsage);
-  options.seed = *seed;
-  options.threads = *threads;
-  options.journal_capacity = *journal_size;
-  options.settings.per_token_burst = static_cast<std::uint32_t>(*burst);
-  if (args->has("unregister-delay"))
-    options.settings.unregister_delay = std::chrono::seconds(*delay);
+  if (args.has("permissive")) o.strict_tokens = false;
+  if (args.has("strict")) o.strict_tokens = true;
+  o.config_file = args.find("config");
+  const auto seed = args.number("seed", 0, 0, UINT64_MAX);
+  if (!seed) return core::Unexpected(seed.error());
+  const auto threads = args.number("threads", 1, 1, 64);
+  if (!threads) return core::Unexpected(threads.error());
+  const auto journal_size = args.number("journal-size", 10'000, 1, 100'000'000);
+  if (!journal_size) return core::Unexpected(journal_size.error());
+  const auto burst = args.number("per-token-burst", 0, 0, UINT32_MAX);
+  if (!burst) return core::Unexpected(burst.error());
+  const auto delay = args.number("unregister-delay", 0, 0, 365ULL * 86400);
+  if (!delay) return core::Unexpected(delay.error());
+  o.seed = *seed;
+  o.threads = *threads;
+  o.journal_size = *journal_size;
+  if (args.has("per-token-burst")) o.per_token_burst = static_cast<std::uint32_t>(*burst);
+  if (args.has("unregister-delay")) o.unregister_delay = std::chrono::seconds(*delay);
+  o.tokens_file = args.find("tokens");
+  o.record_file = args.find("record");
+  o.pki_dir = args.find("pki");
+  o.allowed_hosts = args.every("allow-host");
+  return o;
+}
 
-  std::vector<mock_apns::TokenRecord> tokens;
-  if (args->has("tokens")) {
-    const auto text = core::read_file(args->get("tokens", ""));
-    if (!text) return fail("cannot read --tokens " + args->get("tokens", ""), kExitFailed);
-    auto parsed = mock_apns::parse_token_records(*text);
-    if (!parsed) return fail(args->get("tokens", "") + ": " + parsed.error().detail, kExitUsage);
-    tokens = std::move(*parsed);
-  }
+int run(const Options& o) {
+  const auto admin_secret =
+      read_secret(o.admin_secret_file, "admin-secret-file", mock_apns::kAdminSecretEnv);
+  if (!admin_secret) return fail(admin_secret.error().detail, kExitUsage);
+  auto options = server_options_of(o);
+  if (!options) return fail(options.error().message, options.error().status);
+  const auto tokens = tokens_of(o);
+  if (!tokens) return fail(tokens.error().message, tokens.error().status);
 
   // Opened now, so that a path that cannot be written fails before anything is recorded.
   std::ofstream record;
-  if (args->has("record")) {
-    record.open(args->get("record", ""), std::ios::binary | std::ios::trunc);
-    if (!record) return fail("cannot write --record " + args->get("record", ""), kExitFailed);
+  if (o.record_file) {
+    record.open(*o.record_file, std::ios::binary | std::ios::trunc);
+    if (!record) return fail("cannot write --record " + *o.record_file, kExitFailed);
   }
 
   // Signals are taken by sigwait below; every thread started from here on inherits the mask.
@@ -227,69 +320,38 @@ int mock_apns(const std::vector<std::string>& words) {
   sigaddset(&stop_signals, SIGTERM);
   pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
 
-  std::optional<std::filesystem::path> temporary_pki;
-  core::Result<mock_apns::PkiDir> pki = core::fail(core::Errc::InvalidArgument, "");
-  if (args->has("pki")) {
-    pki = mock_apns::load_pki_dir(args->get("pki", ""));
-  } else {
-    pki = mock_apns::make_temporary_pki_dir(core::SystemClock().now(), "voipsim");
-    if (pki) temporary_pki = pki->dir;
-  }
-  auto remove_temporary_pki = [&] {
-    std::error_code ignored;
-    if (temporary_pki) std::filesystem::remove_all(*temporary_pki, ignored);
-  };
-  if (!pki) {
-    remove_temporary_pki();
-    return fail("--pki: " + pki.error().message(), kExitFailed);
-  }
-  options.certificate_chain_file = pki->server_certificate_file;
-  options.private_key_file = pki->server_key_file;
-  options.client_ca_file = pki->ca_bundle_file;
+  const PkiFolder folder(o.pki_dir);
+  const auto& pki = folder.get();
+  if (!pki) return fail("--pki: " + pki.error().message(), kExitFailed);
+  options->certificate_chain_file = pki->server_certificate_file;
+  options->private_key_file = pki->server_key_file;
+  options->client_ca_file = pki->ca_bundle_file;
   mock_apns::LogThrottle refusals_logged;
-  options.on_handshake_refused = [&refusals_logged](const mock_apns::HandshakeRefusal& refusal) {
+  options->on_handshake_refused = [&refusals_logged](const mock_apns::HandshakeRefusal& refusal) {
     log_refusal(refusals_logged, refusal);
   };
 
-  mock_apns::Server server(options);
-  if (auto registered = mock_apns::register_pki_dir(*pki, server.keys()); !registered) {
-    remove_temporary_pki();
+  mock_apns::Server server(*options);
+  if (auto registered = mock_apns::register_pki_dir(*pki, server.keys()); !registered)
     return fail("--pki: " + registered.error().message(), kExitFailed);
-  }
-  for (std::size_t i = 0; i < tokens.size(); ++i) {
-    if (auto put = server.tokens().put(tokens[i]); !put) {
-      remove_temporary_pki();
+  for (std::size_t i = 0; i < tokens->size(); ++i) {
+    if (auto put = server.tokens().put((*tokens)[i]); !put)
       return fail("--tokens record " + std::to_string(i) + ": " + put.error().detail, kExitUsage);
-    }
   }
-  if (auto started = server.start(); !started) {
-    remove_temporary_pki();
-    return fail(started.error().message(), kExitFailed);
-  }
+  if (auto started = server.start(); !started) return fail(started.error().message(), kExitFailed);
   mock_apns::AdminServerOptions admin_options;
-  admin_options.host = admin->host;
-  admin_options.port = admin->port;
+  admin_options.host = o.admin.host;
+  admin_options.port = o.admin.port;
   admin_options.bearer_secret = *admin_secret;
-  admin_options.allowed_hosts = args->every("allow-host");
+  admin_options.allowed_hosts = o.allowed_hosts;
   mock_apns::AdminServer admin_server(server, admin_options);
   if (auto started = admin_server.start(); !started) {
     server.stop();
-    remove_temporary_pki();
     return fail(started.error().message(), kExitFailed);
   }
-  warn_if_exposed("the admin API", admin->host, *admin_secret, "admin-secret-file",
+  warn_if_exposed("the admin API", o.admin.host, *admin_secret, "admin-secret-file",
                   mock_apns::kAdminSecretEnv);
-  std::cout << nlohmann::ordered_json{{"event", "ready"},
-                                      {"sandbox",
-                                       address(options.host,
-                                               server.port(mock_apns::Environment::Sandbox))},
-                                      {"production",
-                                       address(options.host,
-                                               server.port(mock_apns::Environment::Production))},
-                                      {"admin", address(admin->host, admin_server.port())},
-                                      {"pki", pki->dir.string()}}
-                   .dump()
-            << std::endl;
+  print_ready(server, options->host, admin_server, o, *pki);
 
   int signal = 0;
   sigwait(&stop_signals, &signal);
@@ -302,21 +364,22 @@ int mock_apns(const std::vector<std::string>& words) {
                                  {"accepted", counters.accepted},
                                  {"by_reason", counters.by_reason}};
   if (record.is_open()) {
-    scenario::Recording recording;
-    recording.requests = server.journal().query({}, server.journal().capacity());
-    recording.find_token = [&server](std::string_view t) { return server.tokens().find(t); };
-    recording.strict_tokens = server.settings().strict_tokens;
-    recording.unregister_delay = server.settings().unregister_delay;
-    recording.dropped = counters.requests - recording.requests.size();
-    recording.recorded_at = server.clock().now();
-    record << scenario::record_scenario(recording);
+    record << recording_of(server, counters.requests);
     record.close();
-    stopped["recorded"] = args->get("record", "");
+    stopped["recorded"] = *o.record_file;
     if (!record) stopped["record_error"] = "could not finish writing the recording";
   }
   std::cout << stopped.dump() << std::endl;
-  remove_temporary_pki();
   return kExitOk;
+}
+
+} // namespace mock_apns_command
+
+int mock_apns(const std::vector<std::string>& words) {
+  const auto options =
+      options_from(words, mock_apns_command::args_of, mock_apns_command::options_of);
+  if (!options) return mock_apns_command::fail(options.error().detail, kExitUsage);
+  return mock_apns_command::run(*options);
 }
 
 } // namespace cli

@@ -1,8 +1,8 @@
 // voipsim pipeline: the IM push backend as a standalone server with its JSON API.
 #include "pipeline/pipeline.hpp"
 
-#include "cli/args.hpp"
 #include "cli/commands.hpp"
+#include "cli/pipeline.hpp"
 #include "cli/secret.hpp"
 #include "core/file.hpp"
 #include "net/http1_server.hpp"
@@ -11,6 +11,7 @@
 
 #include <csignal>
 #include <iostream>
+#include <tuple>
 
 #include <nlohmann/json.hpp>
 #include <pthread.h>
@@ -96,6 +97,7 @@ Exit status: 0 stopped by a signal, 1 could not start (unreadable files, busy po
 database of another schema version), 2 bad usage (an unreadable or empty secret file included).
 )";
 
+namespace pipeline_command {
 namespace {
 
 int fail(const std::string& message, int status) {
@@ -106,77 +108,97 @@ int fail(const std::string& message, int status) {
 
 // The CA files, checked where their flags are known: an unreadable or empty one names the flag,
 // what the file is for and where to find it.
-std::optional<std::string> check_ca_files(const Args& args) {
-  const std::pair<const char*, const char*> files[] = {
-      {"ca", "the CA that signs the APNs servers' TLS certificates, which the pipeline trusts: "
-             "for 'voipsim mock-apns', the mock's own CA, ca-bundle.pem in the folder of its ready "
-             "line's \"pki\" (or of the --pki DIR it was given)"},
-      {"apple-ca", "the Apple root and WWDR CA that uploaded certificates must chain to: for "
-                   "'voipsim mock-apns', the same ca-bundle.pem; leave the flag out to use the "
-                   "--ca file"},
+std::optional<std::string> check_ca_files(const Options& o) {
+  const std::tuple<const char*, std::optional<std::string>, const char*> files[] = {
+      {"ca", o.ca_file,
+       "the CA that signs the APNs servers' TLS certificates, which the pipeline trusts: "
+       "for 'voipsim mock-apns', the mock's own CA, ca-bundle.pem in the folder of its ready "
+       "line's \"pki\" (or of the --pki DIR it was given)"},
+      {"apple-ca", o.apple_ca_file,
+       "the Apple root and WWDR CA that uploaded certificates must chain to: for "
+       "'voipsim mock-apns', the same ca-bundle.pem; leave the flag out to use the "
+       "--ca file"},
   };
-  for (const auto& [flag, what] : files) {
-    if (!args.has(flag)) continue;
-    const std::string file = args.get(flag, "");
-    const auto pem = core::read_file(file);
+  for (const auto& [flag, file, what] : files) {
+    if (!file) continue;
+    const auto pem = core::read_file(*file);
     if (!pem) return "--" + std::string(flag) + ": " + pem.error().detail + ". It is " + what + ".";
     if (const auto trust = pki::TrustStore::from_pem(*pem); !trust) {
-      return "--" + std::string(flag) + " " + file + ": " + trust.error().detail + ". It is " +
+      return "--" + std::string(flag) + " " + *file + ": " + trust.error().detail + ". It is " +
              what + ".";
     }
   }
   return std::nullopt;
 }
 
-pipeline::ApnsEndpoint endpoint_of(const HostPort& where, const char* server_name) {
-  return {where.host, where.port, server_name};
+pipeline::PipelineOptions pipeline_options_of(const Options& o) {
+  pipeline::PipelineOptions options;
+  options.database = o.database;
+  options.apple_ca_file = o.apple_ca_file.value_or(o.ca_file);
+  options.dispatcher.sandbox = {o.apns_sandbox.host, o.apns_sandbox.port,
+                                "api.sandbox.push.apple.com"};
+  options.dispatcher.production = {o.apns_production.host, o.apns_production.port,
+                                   "api.push.apple.com"};
+  options.dispatcher.ca_file = o.ca_file;
+  options.dispatcher.seed = o.seed;
+  options.dispatcher.retry.first_delay = o.retry_delay;
+  options.dispatcher.retry.max_retries = o.max_retries;
+  options.dispatcher.max_in_flight = o.max_in_flight;
+  return options;
 }
 
 } // namespace
 
-int pipeline(const std::vector<std::string>& words) {
-  std::string error;
-  const auto args =
-      Args::parse(words,
-                  {"listen", "db", "apns-sandbox", "apns-production", "ca", "apple-ca", "seed",
-                   "retry-delay", "max-retries", "max-in-flight", "api-secret-file", "allow-host"},
-                  {}, error);
-  if (!args) return fail(error, kExitUsage);
-  if (!args->positional().empty())
-    return fail("unexpected argument '" + args->positional().front() + "'", kExitUsage);
-  for (const char* required : {"apns-sandbox", "apns-production", "ca"}) {
-    if (!args->has(required))
-      return fail(std::string("--") + required +
-                      " is required (see the ready line of 'voipsim mock-apns' for the values)",
-                  kExitUsage);
-  }
-  const auto listen = parse_host_port(args->get("listen", "127.0.0.1:0"), error, "listen");
-  const auto sandbox =
-      listen ? parse_host_port(args->get("apns-sandbox", ""), error, "apns-sandbox") : std::nullopt;
-  const auto production =
-      sandbox ? parse_host_port(args->get("apns-production", ""), error, "apns-production")
-              : std::nullopt;
-  if (!production) return fail(error, kExitUsage);
-  const auto seed = args->number("seed", 1, 0, UINT64_MAX, error);
-  const auto delay = seed ? args->number("retry-delay", 1000, 1, 3'600'000, error) : std::nullopt;
-  const auto retries = delay ? args->number("max-retries", 3, 0, 100, error) : std::nullopt;
-  const auto max_in_flight =
-      retries ? args->number("max-in-flight", 2048, 1, 1'000'000, error) : std::nullopt;
-  if (!max_in_flight) return fail(error, kExitUsage);
-  const auto secret = read_secret(*args, "api-secret-file", pipeline::kApiSecretEnv, error);
-  if (!secret) return fail(error, kExitUsage);
-  if (const auto unusable = check_ca_files(*args)) return fail(*unusable, kExitFailed);
+core::Result<Args> args_of(const std::vector<std::string>& words) {
+  return Args::parse(words,
+                     {"listen", "db", "apns-sandbox", "apns-production", "ca", "apple-ca", "seed",
+                      "retry-delay", "max-retries", "max-in-flight", "api-secret-file",
+                      "allow-host"},
+                     {});
+}
 
-  pipeline::PipelineOptions options;
-  options.database = args->get("db", "voipsim-pipeline.db");
-  options.apple_ca_file = args->get("apple-ca", args->get("ca", ""));
-  options.dispatcher.sandbox = endpoint_of(*sandbox, "api.sandbox.push.apple.com");
-  options.dispatcher.production = endpoint_of(*production, "api.push.apple.com");
-  options.dispatcher.ca_file = args->get("ca", "");
-  options.dispatcher.seed = *seed;
-  options.dispatcher.retry.first_delay = std::chrono::milliseconds(*delay);
-  options.dispatcher.retry.max_retries = static_cast<int>(*retries);
-  options.dispatcher.max_in_flight = static_cast<std::size_t>(*max_in_flight);
+core::Result<Options> options_of(const Args& args) {
+  if (auto none = no_positional(args); !none) return core::Unexpected(none.error());
+  for (const char* required : {"apns-sandbox", "apns-production", "ca"}) {
+    if (!args.has(required))
+      return core::fail(core::Errc::InvalidArgument,
+                        std::string("--") + required +
+                            " is required (see the ready line of 'voipsim mock-apns' for the "
+                            "values)");
+  }
+  Options o;
+  for (auto [flag, where] :
+       {std::pair{"listen", &o.listen}, std::pair{"apns-sandbox", &o.apns_sandbox},
+        std::pair{"apns-production", &o.apns_production}}) {
+    auto parsed = parse_host_port(args.get(flag, "127.0.0.1:0"), flag);
+    if (!parsed) return core::Unexpected(parsed.error());
+    *where = *parsed;
+  }
+  const auto seed = args.number("seed", 1, 0, UINT64_MAX);
+  if (!seed) return core::Unexpected(seed.error());
+  const auto delay = args.number("retry-delay", 1000, 1, 3'600'000);
+  if (!delay) return core::Unexpected(delay.error());
+  const auto retries = args.number("max-retries", 3, 0, 100);
+  if (!retries) return core::Unexpected(retries.error());
+  const auto max_in_flight = args.number("max-in-flight", 2048, 1, 1'000'000);
+  if (!max_in_flight) return core::Unexpected(max_in_flight.error());
+  o.seed = *seed;
+  o.retry_delay = std::chrono::milliseconds(*delay);
+  o.max_retries = static_cast<int>(*retries);
+  o.max_in_flight = static_cast<std::size_t>(*max_in_flight);
+  o.ca_file = args.get("ca", "");
+  o.apple_ca_file = args.find("apple-ca");
+  o.database = args.get("db", o.database);
+  o.api_secret_file = args.find("api-secret-file");
+  o.allowed_hosts = args.every("allow-host");
+  return o;
+}
+
+int run(const Options& o) {
+  const auto secret = read_secret(o.api_secret_file, "api-secret-file", pipeline::kApiSecretEnv);
+  if (!secret) return fail(secret.error().detail, kExitUsage);
+  if (const auto unusable = check_ca_files(o)) return fail(*unusable, kExitFailed);
+  const auto options = pipeline_options_of(o);
 
   // Signals are taken by sigwait below; every thread started from here on inherits the mask.
   sigset_t stop_signals;
@@ -189,18 +211,18 @@ int pipeline(const std::vector<std::string>& words) {
   auto backend = pipeline::Pipeline::open(options, clock);
   if (!backend) return fail(backend.error().message(), kExitFailed);
   net::Http1ServerOptions http;
-  http.host = listen->host;
-  http.port = listen->port;
+  http.host = o.listen.host;
+  http.port = o.listen.port;
   http.server_name = "voipsim pipeline";
   http.auth = pipeline::api_auth(*secret);
-  http.allowed_hosts = args->every("allow-host");
+  http.allowed_hosts = o.allowed_hosts;
   net::Http1Server server(http, pipeline::api_handler(**backend));
   if (auto started = server.start(); !started)
     return fail("--listen: " + started.error().message(), kExitFailed);
-  warn_if_exposed("the pipeline's API", listen->host, *secret, "api-secret-file",
+  warn_if_exposed("the pipeline's API", o.listen.host, *secret, "api-secret-file",
                   pipeline::kApiSecretEnv);
   std::cout << nlohmann::ordered_json{{"event", "ready"},
-                                      {"listen", address(listen->host, server.port())},
+                                      {"listen", address(o.listen.host, server.port())},
                                       {"db", options.database}}
                    .dump()
             << std::endl;
@@ -216,6 +238,14 @@ int pipeline(const std::vector<std::string>& words) {
                    .dump()
             << std::endl;
   return kExitOk;
+}
+
+} // namespace pipeline_command
+
+int pipeline(const std::vector<std::string>& words) {
+  const auto options = options_from(words, pipeline_command::args_of, pipeline_command::options_of);
+  if (!options) return pipeline_command::fail(options.error().detail, kExitUsage);
+  return pipeline_command::run(*options);
 }
 
 } // namespace cli

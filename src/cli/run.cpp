@@ -190,20 +190,22 @@ bool all_passed(const std::vector<ScenarioResult>& results) {
 }
 
 std::optional<std::uint64_t> seed_of(const Args& args, const char* command) {
-  std::string error;
-  auto seed = args.number("seed", 1, 1, UINT64_MAX, error);
-  if (!seed) std::cerr << "voipsim " << command << ": " << error << "\n";
-  return seed;
+  auto seed = args.number("seed", 1, 1, UINT64_MAX);
+  if (!seed) {
+    std::cerr << "voipsim " << command << ": " << seed.error().detail << "\n";
+    return std::nullopt;
+  }
+  return *seed;
 }
 
 } // namespace
 
 int run(const std::vector<std::string>& words) {
-  std::string error;
   const auto args =
-      Args::parse(words, {"junit", "json", "seed", "filter"}, {"quiet", "live", "help"}, error);
+      Args::parse(words, {"junit", "json", "seed", "filter"}, {"quiet", "live", "help"});
   if (!args) {
-    std::cerr << "voipsim run: " << error << "\nRun 'voipsim run --help' for usage.\n";
+    std::cerr << "voipsim run: " << args.error().detail
+              << "\nRun 'voipsim run --help' for usage.\n";
     return kExitUsage;
   }
   if (args->has("help")) {
@@ -247,10 +249,10 @@ int run(const std::vector<std::string>& words) {
 }
 
 int demo(const std::vector<std::string>& words) {
-  std::string error;
-  const auto args = Args::parse(words, {"out", "seed"}, {"verbose", "help"}, error);
+  const auto args = Args::parse(words, {"out", "seed"}, {"verbose", "help"});
   if (!args) {
-    std::cerr << "voipsim demo: " << error << "\nRun 'voipsim demo --help' for usage.\n";
+    std::cerr << "voipsim demo: " << args.error().detail
+              << "\nRun 'voipsim demo --help' for usage.\n";
     return kExitUsage;
   }
   if (args->has("help")) {

@@ -11,15 +11,14 @@
 
 namespace cli {
 
-std::optional<std::string> read_secret(const Args& args, const std::string& file_flag,
-                                       const char* env, std::string& error) {
+core::Result<std::string> read_secret(const std::optional<std::string>& file,
+                                      const std::string& file_flag, const char* env) {
   std::string secret;
   std::string source;
-  if (args.has(file_flag)) {
-    const std::string path = args.get(file_flag, "");
-    source = "--" + file_flag + " " + path;
-    auto text = core::read_file(path);
-    if (!text) return error = "cannot read " + source, std::nullopt;
+  if (file) {
+    source = "--" + file_flag + " " + *file;
+    auto text = core::read_file(*file);
+    if (!text) return core::fail(core::Errc::InvalidArgument, "cannot read " + source);
     secret = std::move(*text);
     // `echo secret > FILE` and editors end the file with a newline that is not the secret's.
     while (!secret.empty() && (secret.back() == '\n' || secret.back() == '\r'))
@@ -33,7 +32,7 @@ std::optional<std::string> read_secret(const Args& args, const std::string& file
   // An empty source is a mistake (a missing file substituted by the shell, say), not "no
   // secret": running open by accident is what the secret is there to prevent.
   if (auto usable = net::check_secret_text(secret); !usable)
-    return error = source + ": " + usable.error().detail, std::nullopt;
+    return core::fail(core::Errc::InvalidArgument, source + ": " + usable.error().detail);
   return secret;
 }
 

@@ -116,16 +116,22 @@ net::HandlerFactory echo_and_classify(const std::shared_ptr<const pki::TrustStor
 
 int selftest(const std::vector<std::string>& words) {
   std::string error;
-  const auto args =
-      Args::parse(words, {"requests", "connections", "streams", "body-bytes", "threads", "tls-dir"},
-                  {"json"}, error);
+  const auto args = Args::parse(
+      words, {"requests", "connections", "streams", "body-bytes", "threads", "tls-dir"}, {"json"});
+  if (!args) error = args.error().detail;
   std::optional<std::uint64_t> requests, connections, streams, body_bytes, threads;
+  auto number = [&](const char* name, std::uint64_t fallback, std::uint64_t min,
+                    std::uint64_t max) {
+    auto n = args->number(name, fallback, min, max);
+    if (!n) error = n.error().detail;
+    return n ? std::optional<std::uint64_t>(*n) : std::nullopt;
+  };
   if (args) {
-    requests = args->number("requests", 10'000, 1, 10'000'000, error);
-    connections = args->number("connections", 1, 1, 64, error);
-    streams = args->number("streams", 100, 1, 100'000, error);
-    body_bytes = args->number("body-bytes", 1024, 0, std::uint64_t{8} << 20, error);
-    threads = args->number("threads", 1, 1, 64, error);
+    requests = number("requests", 10'000, 1, 10'000'000);
+    connections = number("connections", 1, 1, 64);
+    streams = number("streams", 100, 1, 100'000);
+    body_bytes = number("body-bytes", 1024, 0, std::uint64_t{8} << 20);
+    threads = number("threads", 1, 1, 64);
   }
   // Every body is made before sending: keep that within reason.
   if (error.empty() && args && *requests * *body_bytes > (std::uint64_t{1} << 30))

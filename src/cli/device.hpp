@@ -1,0 +1,40 @@
+#pragma once
+// voipsim device, in two steps: its flags read into Options (pure, so tests check every flag
+// without starting a device), then run(), which links the device to the mock and serves stdin.
+
+#include "cli/args.hpp"
+#include "core/result.hpp"
+#include "fake_device/app_config.hpp"
+#include "fake_device/device_config.hpp"
+#include "net/http1_client.hpp"
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace cli::device_command {
+
+struct Options {
+  net::HttpEndpoint admin;                      // its bearer secret comes from the file below
+  std::optional<std::string> admin_secret_file; // else VOIPSIM_ADMIN_SECRET, if set
+  std::optional<net::HttpEndpoint> pipeline;
+  std::optional<std::string> pipeline_secret_file; // else VOIPSIM_API_SECRET, if set
+  fake_device::AppConfig app;
+  fake_device::DeviceConfig device; // its seed comes from `seed`
+  std::string user = "user-1";
+  bool consent = true;
+  bool login = true;
+  std::string start = "background";
+  std::uint64_t seed = 0; // 0: random
+};
+
+// The words after `voipsim device`, split by the command's flags.
+core::Result<Args> args_of(const std::vector<std::string>& words);
+// Every flag checked before anything starts; the error says which one and why. Reads no file.
+core::Result<Options> options_of(const Args& args);
+// Runs the device until a signal or `quit`; returns the exit status (1 could not start, 2 an
+// unusable secret file).
+int run(const Options& options);
+
+} // namespace cli::device_command

@@ -1,0 +1,260 @@
+// Each subcommand's flags to options, without a process: the values it reads, and the message of
+// each usage error (the binary prints it and exits 2; tests/cli/*_cli_test.cpp check that part).
+#include "cli/device.hpp"
+#include "cli/mock_apns.hpp"
+#include "cli/pipeline.hpp"
+
+#include <iterator>
+#include <sstream>
+
+#include <gtest/gtest.h>
+
+namespace {
+
+using Words = std::vector<std::string>;
+
+// "--a 1 --b" as the shell splits it.
+Words split(const std::string& line) {
+  std::istringstream in(line);
+  return Words(std::istream_iterator<std::string>(in), std::istream_iterator<std::string>());
+}
+
+core::Result<cli::mock_apns_command::Options> mock_apns(const Words& words) {
+  return cli::options_from(words, cli::mock_apns_command::args_of,
+                           cli::mock_apns_command::options_of);
+}
+core::Result<cli::pipeline_command::Options> pipeline(const Words& words) {
+  return cli::options_from(words, cli::pipeline_command::args_of,
+                           cli::pipeline_command::options_of);
+}
+core::Result<cli::device_command::Options> device(const Words& words) {
+  return cli::options_from(words, cli::device_command::args_of, cli::device_command::options_of);
+}
+
+template <class T>
+std::string error_of(const core::Result<T>& result) {
+  return result ? "(no error)" : result.error().detail;
+}
+
+TEST(ArgsTest, NumbersAreWholeAndInRange) {
+  const auto args = cli::Args::parse({"--n", "12", "--m=+3", "--k", "99"}, {"n", "m", "k"}, {});
+  ASSERT_TRUE(args);
+  EXPECT_EQ(*args->number("n", 0, 0, 20), 12u);
+  EXPECT_EQ(*args->number("absent", 7, 0, 20), 7u);
+  EXPECT_EQ(error_of(args->number("m", 0, 0, 20)),
+            "--m must be a whole number from 0 to 20, not '+3'");
+  EXPECT_EQ(error_of(args->number("k", 0, 0, 20)),
+            "--k must be a whole number from 0 to 20, not '99'");
+}
+
+TEST(ArgsTest, UnknownMissingAndSurplusValues) {
+  EXPECT_EQ(error_of(cli::Args::parse({"--x"}, {}, {})), "unknown option --x");
+  EXPECT_EQ(error_of(cli::Args::parse({"--v"}, {"v"}, {})), "--v needs a value");
+  EXPECT_EQ(error_of(cli::Args::parse({"--f=1"}, {}, {"f"})), "--f takes no value");
+}
+
+TEST(ArgsTest, HostPort) {
+  EXPECT_EQ(cli::parse_host_port(":80", "x")->host, "127.0.0.1");
+  EXPECT_EQ(cli::parse_host_port("[::1]:2197", "x")->host, "::1");
+  EXPECT_EQ(cli::parse_host_port("[::1]:2197", "x")->port, 2197);
+  for (const char* bad : {"80", "h:", "h:65536", "h:-1", "h: 80"}) {
+    EXPECT_EQ(error_of(cli::parse_host_port(bad, "listen")),
+              "--listen needs HOST:PORT (e.g. 127.0.0.1:2197, port 0 for a free one), got '" +
+                  std::string(bad) + "'")
+        << bad;
+  }
+}
+
+TEST(MockApnsOptionsTest, DefaultsStartNothingAndNameNoFile) {
+  const auto o = mock_apns({});
+  ASSERT_TRUE(o) << error_of(o);
+  EXPECT_EQ(cli::address(o->sandbox.host, o->sandbox.port), "127.0.0.1:0");
+  EXPECT_EQ(o->admin.port, 0);
+  EXPECT_TRUE(o->certificate_auth && o->token_auth);
+  EXPECT_FALSE(o->strict_tokens || o->per_token_burst || o->unregister_delay);
+  EXPECT_FALSE(o->pki_dir || o->config_file || o->tokens_file || o->record_file ||
+               o->admin_secret_file);
+  EXPECT_EQ(o->threads, 1u);
+  EXPECT_EQ(o->journal_size, 10'000u);
+  EXPECT_EQ(o->seed, 0u);
+}
+
+TEST(MockApnsOptionsTest, EveryFlagRead) {
+  const auto o =
+      mock_apns(split("--sandbox 0.0.0.0:2197 --production=0.0.0.0:2198 --admin :8080 --pki dir "
+                      "--auth token --permissive --tokens t.json --config c.json --seed 9 "
+                      "--threads 4 --journal-size 5 --per-token-burst 0 --unregister-delay 60 "
+                      "--record r.yaml --admin-secret-file s --allow-host a --allow-host b"));
+  ASSERT_TRUE(o) << error_of(o);
+  EXPECT_EQ(o->sandbox.port, 2197);
+  EXPECT_EQ(o->production.port, 2198);
+  EXPECT_EQ(o->admin.host, "127.0.0.1");
+  EXPECT_EQ(o->admin.port, 8080);
+  EXPECT_EQ(o->pki_dir, "dir");
+  EXPECT_FALSE(o->certificate_auth);
+  EXPECT_TRUE(o->token_auth);
+  EXPECT_EQ(o->strict_tokens, false);
+  EXPECT_EQ(o->tokens_file, "t.json");
+  EXPECT_EQ(o->config_file, "c.json");
+  EXPECT_EQ(o->seed, 9u);
+  EXPECT_EQ(o->threads, 4u);
+  EXPECT_EQ(o->journal_size, 5u);
+  EXPECT_EQ(o->per_token_burst, 0u);
+  EXPECT_EQ(o->unregister_delay, std::chrono::seconds(60));
+  EXPECT_EQ(o->record_file, "r.yaml");
+  EXPECT_EQ(o->admin_secret_file, "s");
+  EXPECT_EQ(o->allowed_hosts, (Words{"a", "b"}));
+  EXPECT_EQ(mock_apns({"--strict"})->strict_tokens, true);
+  EXPECT_TRUE(mock_apns({"--auth", "cert"})->certificate_auth);
+  EXPECT_FALSE(mock_apns({"--auth", "cert"})->token_auth);
+}
+
+TEST(MockApnsOptionsTest, UsageErrors) {
+  const std::pair<Words, std::string> cases[] = {
+      {{"extra"}, "unexpected argument 'extra'"},
+      {{"--bogus"}, "unknown option --bogus"},
+      {{"--sandbox", "nowhere"},
+       "--sandbox needs HOST:PORT (e.g. 127.0.0.1:2197, port 0 for a free one), got 'nowhere'"},
+      {{"--sandbox", "127.0.0.1:1", "--production", "::1:2"},
+       "--sandbox and --production must use the same host"},
+      {{"--auth", "password"}, "--auth takes cert, token or cert,token; got 'password'"},
+      {{"--strict", "--permissive"}, "--strict and --permissive exclude each other"},
+      {{"--threads", "0"}, "--threads must be a whole number from 1 to 64, not '0'"},
+      {{"--seed", "-1"}, "--seed must be a whole number from 0 to 18446744073709551615, not '-1'"},
+      {{"--journal-size", "1e3"},
+       "--journal-size must be a whole number from 1 to 100000000, not '1e3'"},
+      {{"--per-token-burst", "4294967296"},
+       "--per-token-burst must be a whole number from 0 to 4294967295, not '4294967296'"},
+      {{"--unregister-delay", "31536001"},
+       "--unregister-delay must be a whole number from 0 to 31536000, not '31536001'"},
+  };
+  for (const auto& [words, message] : cases)
+    EXPECT_EQ(error_of(mock_apns(words)), message) << words.front();
+}
+
+const Words kPipelineRequired = {"--apns-sandbox", "127.0.0.1:1", "--apns-production",
+                                 "127.0.0.1:2",    "--ca",        "ca.pem"};
+
+Words with_required(Words words) {
+  words.insert(words.end(), kPipelineRequired.begin(), kPipelineRequired.end());
+  return words;
+}
+
+TEST(PipelineOptionsTest, RequiredFlagsAndDefaults) {
+  const auto o = pipeline(kPipelineRequired);
+  ASSERT_TRUE(o) << error_of(o);
+  EXPECT_EQ(o->apns_sandbox.port, 1);
+  EXPECT_EQ(o->apns_production.port, 2);
+  EXPECT_EQ(o->ca_file, "ca.pem");
+  EXPECT_FALSE(o->apple_ca_file || o->api_secret_file);
+  EXPECT_EQ(o->database, "voipsim-pipeline.db");
+  EXPECT_EQ(cli::address(o->listen.host, o->listen.port), "127.0.0.1:0");
+  EXPECT_EQ(o->seed, 1u);
+  EXPECT_EQ(o->retry_delay, std::chrono::milliseconds(1000));
+  EXPECT_EQ(o->max_retries, 3);
+  EXPECT_EQ(o->max_in_flight, 2048u);
+}
+
+TEST(PipelineOptionsTest, EveryFlagRead) {
+  const auto o = pipeline(
+      with_required({"--listen", "0.0.0.0:8081", "--db", ":memory:", "--apple-ca", "apple.pem",
+                     "--seed", "0", "--retry-delay", "5", "--max-retries", "0", "--max-in-flight",
+                     "1", "--api-secret-file", "s", "--allow-host", "h"}));
+  ASSERT_TRUE(o) << error_of(o);
+  EXPECT_EQ(o->listen.host, "0.0.0.0");
+  EXPECT_EQ(o->listen.port, 8081);
+  EXPECT_EQ(o->database, ":memory:");
+  EXPECT_EQ(o->apple_ca_file, "apple.pem");
+  EXPECT_EQ(o->seed, 0u);
+  EXPECT_EQ(o->retry_delay, std::chrono::milliseconds(5));
+  EXPECT_EQ(o->max_retries, 0);
+  EXPECT_EQ(o->max_in_flight, 1u);
+  EXPECT_EQ(o->api_secret_file, "s");
+  EXPECT_EQ(o->allowed_hosts, Words{"h"});
+}
+
+TEST(PipelineOptionsTest, UsageErrors) {
+  const std::string required =
+      " is required (see the ready line of 'voipsim mock-apns' for the values)";
+  const std::pair<Words, std::string> cases[] = {
+      {{}, "--apns-sandbox" + required},
+      {{"--apns-sandbox", ":1", "--ca", "x"}, "--apns-production" + required},
+      {{"--apns-sandbox", ":1", "--apns-production", ":2"}, "--ca" + required},
+      {with_required({"extra"}), "unexpected argument 'extra'"},
+      {with_required({"--listen", "8081"}),
+       "--listen needs HOST:PORT (e.g. 127.0.0.1:2197, port 0 for a free one), got '8081'"},
+      {with_required({"--retry-delay", "0"}),
+       "--retry-delay must be a whole number from 1 to 3600000, not '0'"},
+      {with_required({"--max-retries", "101"}),
+       "--max-retries must be a whole number from 0 to 100, not '101'"},
+      {with_required({"--max-in-flight", "0"}),
+       "--max-in-flight must be a whole number from 1 to 1000000, not '0'"},
+  };
+  for (const auto& [words, message] : cases)
+    EXPECT_EQ(error_of(pipeline(words)), message);
+}
+
+TEST(DeviceOptionsTest, Defaults) {
+  const auto o = device(split("--mock-admin http://127.0.0.1:8080"));
+  ASSERT_TRUE(o) << error_of(o);
+  EXPECT_EQ(o->admin.url(), "http://127.0.0.1:8080");
+  EXPECT_FALSE(o->pipeline || o->admin_secret_file || o->pipeline_secret_file);
+  EXPECT_EQ(o->app.bundle_id, "com.example.imapp");
+  EXPECT_EQ(o->app.environment, fake_device::ApsEnvironment::Development);
+  EXPECT_EQ(o->app.certificate_id, 1001);
+  EXPECT_TRUE(o->app.voip_background_mode && o->app.push_notifications_capability);
+  EXPECT_EQ(o->user, "user-1");
+  EXPECT_TRUE(o->consent && o->login);
+  EXPECT_EQ(o->start, "background");
+  EXPECT_EQ(o->device.device_id, "iphone-1");
+  EXPECT_EQ(o->seed, 0u);
+}
+
+TEST(DeviceOptionsTest, EveryFlagRead) {
+  const auto o = device(split(
+      "--mock-admin http://127.0.0.1:8080 --pipeline http://127.0.0.1:8081 --app com.x.y --env "
+      "production --ios 12 --linked-sdk 13 --no-voip-background --no-push-capability --no-consent "
+      "--no-login --callkit never --user bob --certificate-id 7 --start not-running --device-id "
+      "ipad --seed 3 --mock-admin-secret-file a --pipeline-secret-file p"));
+  ASSERT_TRUE(o) << error_of(o);
+  ASSERT_TRUE(o->pipeline);
+  EXPECT_EQ(o->pipeline->url(), "http://127.0.0.1:8081");
+  EXPECT_EQ(o->admin_secret_file, "a");
+  EXPECT_EQ(o->pipeline_secret_file, "p");
+  EXPECT_EQ(o->app.bundle_id, "com.x.y");
+  EXPECT_EQ(o->app.environment, fake_device::ApsEnvironment::Production);
+  EXPECT_EQ(o->device.ios, (fake_device::IosVersion{12, 0}));
+  EXPECT_EQ(o->app.linked_sdk, (fake_device::IosVersion{13, 0}));
+  EXPECT_FALSE(o->app.voip_background_mode || o->app.push_notifications_capability);
+  EXPECT_FALSE(o->consent || o->login);
+  EXPECT_EQ(o->user, "bob");
+  EXPECT_EQ(o->app.certificate_id, 7);
+  EXPECT_EQ(o->start, "not-running");
+  EXPECT_EQ(o->device.device_id, "ipad");
+  EXPECT_EQ(o->seed, 3u);
+}
+
+TEST(DeviceOptionsTest, UsageErrors) {
+  const std::string admin = "--mock-admin=http://127.0.0.1:8080";
+  const std::pair<Words, std::string> cases[] = {
+      {{}, "--mock-admin URL is required (the admin address 'voipsim mock-apns' prints)"},
+      {{admin, "extra"}, "unexpected argument 'extra'"},
+      {{admin, "--app="}, "--app needs a bundle id"},
+      {{admin, "--user="}, "--user needs an account name"},
+      {{admin, "--start", "asleep"},
+       "--start takes foreground, background or not-running, got 'asleep'"},
+      {{admin, "--certificate-id", "0"},
+       "--certificate-id must be a whole number from 1 to 9223372036854775807, not '0'"},
+      {{admin, "--seed", "x"},
+       "--seed must be a whole number from 0 to 18446744073709551615, not 'x'"},
+  };
+  for (const auto& [words, message] : cases)
+    EXPECT_EQ(error_of(device(words)), message);
+  // The parsers' own messages follow the flag's name.
+  for (const char* flag : {"--mock-admin", "--pipeline", "--ios", "--linked-sdk", "--callkit"}) {
+    const auto o = device({admin, std::string(flag) + "=nonsense"});
+    EXPECT_EQ(error_of(o).rfind(std::string(flag) + ": ", 0), 0u) << error_of(o);
+  }
+}
+
+} // namespace
