@@ -1,6 +1,7 @@
 #include "pipeline/console.hpp"
 
 #include "core/encoding.hpp"
+#include "core/names.hpp"
 #include "core/utf8.hpp"
 #include "pki/classify.hpp"
 #include "pki/error.hpp"
@@ -16,8 +17,19 @@ namespace {
 
 constexpr std::size_t kLongestName = 64; // [product]
 
-ApiError refuse(std::string code, std::string message) {
-  return {std::move(code), std::move(message)};
+constexpr core::Names<ConsoleCode, 8> kConsoleCodeNames{{
+    {ConsoleCode::P12PasswordRequired, "P12_PASSWORD_REQUIRED"},
+    {ConsoleCode::P12BadPassword, "P12_BAD_PASSWORD"},
+    {ConsoleCode::P12NoPrivateKey, "P12_NO_PRIVATE_KEY"},
+    {ConsoleCode::P12Invalid, "P12_INVALID"},
+    {ConsoleCode::CertNameInvalid, "CERT_NAME_INVALID"},
+    {ConsoleCode::CertExpired, "CERT_EXPIRED"},
+    {ConsoleCode::CertNotApple, "CERT_NOT_APPLE"},
+    {ConsoleCode::CertNotVoip, "CERT_NOT_VOIP"},
+}};
+
+ApiError refuse(ConsoleCode code, std::string message) {
+  return {std::string(to_string(code)), std::move(message)};
 }
 
 // Code points outside ASCII that are punctuation or symbols rather than letters: Latin-1's
@@ -48,11 +60,12 @@ std::vector<char32_t> code_points(const std::string& text) {
 // a warning; every other character, brackets first of all, is refused. At most 64 characters.
 std::optional<ApiError> check_name(const std::string& name, bool& non_ascii) {
   if (!core::is_valid_utf8(name))
-    return refuse("CERT_NAME_INVALID", "the certificate name is not valid UTF-8 text");
+    return refuse(ConsoleCode::CertNameInvalid, "the certificate name is not valid UTF-8 text");
   const auto characters = code_points(name);
   if (characters.empty() || characters.size() > kLongestName) {
-    return refuse("CERT_NAME_INVALID", "the certificate name must be 1 to 64 characters; got " +
-                                           std::to_string(characters.size()));
+    return refuse(ConsoleCode::CertNameInvalid,
+                  "the certificate name must be 1 to 64 characters; got " +
+                      std::to_string(characters.size()));
   }
   for (const char32_t c : characters) {
     const bool ascii = c < 0x80;
@@ -66,22 +79,23 @@ std::optional<ApiError> check_name(const std::string& name, bool& non_ascii) {
     const std::string shown = ascii && c >= 0x20 && c < 0x7F
                                   ? "'" + std::string(1, static_cast<char>(c)) + "'"
                                   : "a punctuation, symbol or control character";
-    return refuse("CERT_NAME_INVALID", "the certificate name may not contain " + shown +
-                                           ": use English letters, digits, spaces, '_', '.' and "
-                                           "'-' (no brackets)");
+    return refuse(ConsoleCode::CertNameInvalid,
+                  "the certificate name may not contain " + shown +
+                      ": use English letters, digits, spaces, '_', '.' and "
+                      "'-' (no brackets)");
   }
   return std::nullopt;
 }
 
 std::optional<ApiError> p12_refusal(const std::error_code& code) {
   if (code == pki::Errc::NoPassword)
-    return refuse("P12_PASSWORD_REQUIRED",
+    return refuse(ConsoleCode::P12PasswordRequired,
                   "the .p12 opens without a password; export it again from Keychain Access "
                   "with a password (without one, pushes cannot be received)");
   if (code == pki::Errc::WrongPassword)
-    return refuse("P12_BAD_PASSWORD", "the password does not open this .p12");
+    return refuse(ConsoleCode::P12BadPassword, "the password does not open this .p12");
   if (code == pki::Errc::NoPrivateKey)
-    return refuse("P12_NO_PRIVATE_KEY",
+    return refuse(ConsoleCode::P12NoPrivateKey,
                   "the .p12 holds a certificate but no private key; in Keychain Access export "
                   "the certificate together with its key");
   return std::nullopt;
@@ -89,16 +103,29 @@ std::optional<ApiError> p12_refusal(const std::error_code& code) {
 
 std::optional<ApiError> identity_refusal(const core::Error& error) {
   if (error.code == pki::Errc::Expired || error.code == pki::Errc::NotYetValid)
-    return refuse("CERT_EXPIRED", "the certificate is not valid now: " + error.detail);
+    return refuse(ConsoleCode::CertExpired, "the certificate is not valid now: " + error.detail);
   if (error.code == pki::Errc::UntrustedIssuer)
-    return refuse("CERT_NOT_APPLE",
+    return refuse(ConsoleCode::CertNotApple,
                   "the certificate was not issued by Apple WWDR: " + error.detail);
   if (error.code == pki::Errc::NotAppleShaped)
-    return refuse("CERT_NOT_VOIP", "this is not an Apple push certificate: " + error.detail);
+    return refuse(ConsoleCode::CertNotVoip,
+                  "this is not an Apple push certificate: " + error.detail);
   return std::nullopt;
 }
 
 } // namespace
+
+std::string_view to_string(ConsoleCode code) {
+  return core::name_of(kConsoleCodeNames, code);
+}
+
+std::optional<ConsoleCode> parse_console_code(std::string_view text) {
+  return core::value_named(kConsoleCodeNames, text);
+}
+
+std::string console_code_words() {
+  return core::words_of(kConsoleCodeNames);
+}
 
 std::variant<AcceptedUpload, ApiError> check_upload(const CertificateUpload& upload,
                                                     const pki::TrustStore& apple_ca,
@@ -109,18 +136,20 @@ std::variant<AcceptedUpload, ApiError> check_upload(const CertificateUpload& upl
   if (non_ascii)
     out.warnings.push_back("the certificate name has non-English letters; English is recommended");
   if (upload.password.empty())
-    return refuse("P12_PASSWORD_REQUIRED",
+    return refuse(ConsoleCode::P12PasswordRequired,
                   "give the .p12's password (a .p12 without one cannot be used for pushes)");
 
   auto contents = pki::read_pkcs12(upload.p12_der, upload.password);
   if (!contents) {
     if (auto refused = p12_refusal(contents.error().code)) return *refused;
-    return refuse("P12_INVALID", "not a readable .p12 file: " + contents.error().message());
+    return refuse(ConsoleCode::P12Invalid,
+                  "not a readable .p12 file: " + contents.error().message());
   }
   auto identity = pki::classify_certificate(contents->certificate_pem, apple_ca, now);
   if (!identity) {
     if (auto refused = identity_refusal(identity.error())) return *refused;
-    return refuse("P12_INVALID", "cannot read the certificate: " + identity.error().message());
+    return refuse(ConsoleCode::P12Invalid,
+                  "cannot read the certificate: " + identity.error().message());
   }
 
   // §2.2 "Type must be VoIP": a VoIP Services certificate, or (warning only) one whose topics
@@ -131,7 +160,7 @@ std::variant<AcceptedUpload, ApiError> check_upload(const CertificateUpload& upl
   if (identity->kind != pki::CertificateKind::VoipServices) {
     const std::string what = "\"" + identity->common_name + "\" is not a VoIP Services certificate";
     if (!lists_voip && !upload.allow_other_types)
-      return refuse("CERT_NOT_VOIP",
+      return refuse(ConsoleCode::CertNotVoip,
                     what + "; create a VoIP Services Certificate for the App ID in the Apple "
                            "Developer portal (VoIP pushes cannot use the ordinary APNs one)");
     out.warnings.push_back(what + (lists_voip ? "; it lists " + voip_topic + ", so VoIP pushes work"

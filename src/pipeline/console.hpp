@@ -7,7 +7,9 @@
 #include "pipeline/api_error.hpp"
 #include "pipeline/records.hpp"
 
+#include <optional>
 #include <string>
+#include <string_view>
 #include <variant>
 #include <vector>
 
@@ -16,6 +18,21 @@ class TrustStore;
 }
 
 namespace pipeline {
+
+// Why the console refuses an upload (§2.2's table); to_string gives the product's code.
+enum class ConsoleCode {
+  P12PasswordRequired,
+  P12BadPassword,
+  P12NoPrivateKey,
+  P12Invalid,
+  CertNameInvalid,
+  CertExpired,
+  CertNotApple,
+  CertNotVoip,
+};
+std::string_view to_string(ConsoleCode code); // P12_PASSWORD_REQUIRED, ...
+std::optional<ConsoleCode> parse_console_code(std::string_view text);
+std::string console_code_words(); // "P12_PASSWORD_REQUIRED, ... or CERT_NOT_VOIP"
 
 struct CertificateUpload {
   std::string name;
@@ -32,8 +49,7 @@ struct AcceptedUpload {
 };
 
 // Checks in the order of §2.2's table: name, password, the .p12 itself, validity and issuer,
-// type. Refusal codes: P12_PASSWORD_REQUIRED, P12_BAD_PASSWORD, P12_NO_PRIVATE_KEY, P12_INVALID,
-// CERT_NAME_INVALID, CERT_EXPIRED, CERT_NOT_APPLE, CERT_NOT_VOIP.
+// type. A refusal's code is a ConsoleCode's.
 std::variant<AcceptedUpload, ApiError>
 check_upload(const CertificateUpload& upload, const pki::TrustStore& apple_ca, core::TimePoint now);
 

@@ -106,8 +106,8 @@ Pipeline::~Pipeline() {
 void Pipeline::check_certificate_expiry() {
   const auto now = clock_.now();
   for (const auto& record : store_->certificates())
-    if (record.not_after <= now && record.health != "CERT_EXPIRED")
-      store_->set_certificate_health(record.record_id, "CERT_EXPIRED");
+    if (record.not_after <= now && record.health != CertificateHealth::Expired)
+      store_->set_certificate_health(record.record_id, CertificateHealth::Expired);
 }
 
 std::variant<UploadedCertificate, ApiError>

@@ -14,6 +14,13 @@ using core::name_of;
 using core::Names;
 using core::value_named;
 
+constexpr Names<CertificateHealth, 4> kCertificateHealthNames{{
+    {CertificateHealth::Ok, "ok"},
+    {CertificateHealth::TopicMismatch, "CERT_TOPIC_MISMATCH"},
+    {CertificateHealth::BadCertificate, "BAD_CERTIFICATE"},
+    {CertificateHealth::Expired, "CERT_EXPIRED"},
+}};
+
 constexpr Names<Presence, 5> kPresenceNames{{
     {Presence::Online, "online"},
     {Presence::Background, "background"},
@@ -42,6 +49,18 @@ constexpr Names<MessageState, 9> kMessageStateNames{{
 }};
 
 } // namespace
+
+std::string_view to_string(CertificateHealth health) {
+  return name_of(kCertificateHealthNames, health);
+}
+
+std::optional<CertificateHealth> parse_certificate_health(std::string_view text) {
+  return value_named(kCertificateHealthNames, text);
+}
+
+std::string certificate_health_words() {
+  return core::words_of(kCertificateHealthNames);
+}
 
 std::string_view to_string(Presence presence) {
   return name_of(kPresenceNames, presence);

@@ -18,6 +18,14 @@ namespace pipeline {
 // (core's one environment type; shown as sandbox/production, stored as dev/prod: store.cpp)
 using Environment = core::ApnsEnvironment;
 
+// A certificate's health (im-voip-flow.md §4.5, §5 Note 4): ok, or the flag the dispatcher set from
+// an APNs answer (CERT_TOPIC_MISMATCH, BAD_CERTIFICATE), or the console's daily check's
+// CERT_EXPIRED.
+enum class CertificateHealth { Ok, TopicMismatch, BadCertificate, Expired };
+std::string_view to_string(CertificateHealth health); // ok, CERT_TOPIC_MISMATCH, ...
+std::optional<CertificateHealth> parse_certificate_health(std::string_view text);
+std::string certificate_health_words(); // "ok, CERT_TOPIC_MISMATCH, ... or CERT_EXPIRED"
+
 struct CertificateRecord {
   std::int64_t record_id = 0; // assigned by the store
   std::string name;
@@ -29,9 +37,7 @@ struct CertificateRecord {
   std::int64_t cert_id_prod = 0;
   std::string certificate_pem; // the leaf, then the chain the .p12 held
   std::string private_key_pem;
-  // "ok", or the flag the dispatcher set from an APNs answer (§4.5): CERT_TOPIC_MISMATCH,
-  // BAD_CERTIFICATE; CERT_EXPIRED from the console's daily check (§5 Note 4).
-  std::string health = "ok";
+  CertificateHealth health = CertificateHealth::Ok;
   core::TimePoint created_at{};
 };
 

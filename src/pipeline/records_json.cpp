@@ -35,7 +35,7 @@ json to_json(const CertificateRecord& c) {
           {"production_id", c.cert_id_prod},
           {"not_before_ms", core::unix_millis(c.not_before)},
           {"not_after_ms", core::unix_millis(c.not_after)},
-          {"health", c.health}};
+          {"health", to_string(c.health)}};
 }
 
 core::Result<CertificateRecord> certificate_from_json(const json& j) {
@@ -47,6 +47,7 @@ core::Result<CertificateRecord> certificate_from_json(const json& j) {
     return core::Unexpected(ok.error());
   CertificateRecord c;
   std::int64_t not_before = 0, not_after = 0;
+  std::string health;
   core::JsonFields f(j);
   f.require("record_id", c.record_id)
       .require("name", c.name)
@@ -56,8 +57,11 @@ core::Result<CertificateRecord> certificate_from_json(const json& j) {
       .require("production_id", c.cert_id_prod)
       .require("not_before_ms", not_before)
       .require("not_after_ms", not_after)
-      .require("health", c.health);
+      .require("health", health);
   if (f.problem()) return core::Unexpected(*f.problem());
+  const auto parsed = parse_certificate_health(health);
+  if (!parsed) return bad("\"health\" \"" + health + "\" is not " + certificate_health_words());
+  c.health = *parsed;
   c.not_before = time_of(not_before);
   c.not_after = time_of(not_after);
   return c;

@@ -89,7 +89,7 @@ Decision decide(const AttemptResult& r, int attempts, core::TimePoint created_at
       r.status == 403 && (r.reason == "BadCertificate" || r.reason == "BadCertificateEnvironment");
   if (r.certificate_refused || names_certificate) {
     Decision d = terminal(MessageState::Failed, "FAILED_CERT: " + r.reason);
-    d.certificate_health = "BAD_CERTIFICATE";
+    d.certificate_health = CertificateHealth::BadCertificate;
     return d;
   }
   if (r.status == 410) {
@@ -116,7 +116,7 @@ Decision decide(const AttemptResult& r, int attempts, core::TimePoint created_at
   if (r.status == 400 &&
       (r.reason == "BadTopic" || r.reason == "TopicDisallowed" || r.reason == "MissingTopic")) {
     Decision d = terminal(MessageState::Rejected, r.reason);
-    d.certificate_health = "CERT_TOPIC_MISMATCH";
+    d.certificate_health = CertificateHealth::TopicMismatch;
     return d;
   }
   if (r.status == 413) return terminal(MessageState::PayloadTooLarge, r.reason);

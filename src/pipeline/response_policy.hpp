@@ -38,7 +38,7 @@ struct Decision {
   std::optional<core::Duration> retry_after;
   std::optional<RegistrationState> registration; // new state of the receiver's registration
   std::string registration_reason;
-  std::optional<std::string> certificate_health; // flag for the certificate record
+  std::optional<CertificateHealth> certificate_health; // flag for the certificate record
 };
 
 // "a call push older than 30 s is dropped" and `what` happened to it: why a push ended Expired.

@@ -82,7 +82,8 @@ CertificateRecord read_certificate(const Statement& row) {
   record.cert_id_prod = row.integer(7);
   record.certificate_pem = row.text(8);
   record.private_key_pem = row.text(9);
-  record.health = row.text(10);
+  // A health this build does not know (a newer build's) reads as ok rather than hiding the row.
+  record.health = parse_certificate_health(row.text(10)).value_or(CertificateHealth::Ok);
   record.created_at = from_millis(row.integer(11));
   return record;
 }
@@ -289,7 +290,7 @@ core::Result<CertificateRecord> Store::add_certificate(CertificateRecord record)
         impl_->insert_certificate
             .bind_all(record.name, record.bundle_id, record.type, to_millis(record.not_before),
                       to_millis(record.not_after), record.certificate_pem, record.private_key_pem,
-                      record.health, to_millis(record.created_at))
+                      to_string(record.health), to_millis(record.created_at))
             .run();
     if (!inserted) return core::Unexpected(std::move(inserted).error());
 
@@ -339,10 +340,11 @@ bool Store::delete_certificate(std::int64_t record_id) {
   return deleted;
 }
 
-bool Store::set_certificate_health(std::int64_t record_id, const std::string& health) {
+bool Store::set_certificate_health(std::int64_t record_id, CertificateHealth health) {
   std::lock_guard lock(impl_->mutex);
   ResetOnExit reset(impl_->update_certificate_health);
-  return impl_->changed_rows(impl_->update_certificate_health.bind_all(record_id, health));
+  return impl_->changed_rows(
+      impl_->update_certificate_health.bind_all(record_id, to_string(health)));
 }
 
 // --- Registrations ---------------------------------------------------------------------------

@@ -38,7 +38,7 @@ public:
   certificate_by_id(std::int64_t certificate_id) const;
   // Also deletes the registrations made with it; messages keep their copy of the target.
   bool delete_certificate(std::int64_t record_id);
-  bool set_certificate_health(std::int64_t record_id, const std::string& health);
+  bool set_certificate_health(std::int64_t record_id, CertificateHealth health);
 
   // --- Registrations -----------------------------------------------------------------------
   // Replaces the user's. Fails when cert_record_id names no certificate record.

@@ -198,8 +198,9 @@ std::vector<Mismatch> check(const CertificateExpectation& e,
                             const std::optional<pipeline::CertificateRecord>& record) {
   const std::string label = e.label.empty() ? "the first upload" : "upload " + e.label;
   if (!record) return {{"expect.certificate", label, "no such upload", e.where}};
-  if (record->health == e.health) return {};
-  return {{"expect.certificate.health", e.health, record->health, e.where}};
+  const std::string health(pipeline::to_string(record->health));
+  if (health == e.health) return {};
+  return {{"expect.certificate.health", e.health, health, e.where}};
 }
 
 std::vector<Mismatch> check(const DeviceExpectation& e, const DeviceObservation& d) {

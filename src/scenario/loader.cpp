@@ -6,6 +6,7 @@
 #include "core/parse_number.hpp"
 #include "fake_device/remote/device_commands.hpp"
 #include "mock_apns/reason.hpp"
+#include "pipeline/console.hpp"
 #include "pipeline/records.hpp"
 #include "pki/developer_portal.hpp"
 
@@ -171,21 +172,6 @@ const std::vector<std::pair<std::string, fake_device::TokenReporting>> kReportin
     {"after_login", fake_device::TokenReporting::AfterLogin},
     {"on_token_only", fake_device::TokenReporting::OnTokenOnly},
     {"never", fake_device::TokenReporting::Never}};
-const std::vector<std::pair<std::string, std::string>> kConsoleCodes = {
-    {"none", "none"},
-    {"P12_PASSWORD_REQUIRED", "P12_PASSWORD_REQUIRED"},
-    {"P12_BAD_PASSWORD", "P12_BAD_PASSWORD"},
-    {"P12_NO_PRIVATE_KEY", "P12_NO_PRIVATE_KEY"},
-    {"P12_INVALID", "P12_INVALID"},
-    {"CERT_NAME_INVALID", "CERT_NAME_INVALID"},
-    {"CERT_EXPIRED", "CERT_EXPIRED"},
-    {"CERT_NOT_APPLE", "CERT_NOT_APPLE"},
-    {"CERT_NOT_VOIP", "CERT_NOT_VOIP"}};
-const std::vector<std::pair<std::string, std::string>> kHealth = {
-    {"ok", "ok"},
-    {"CERT_TOPIC_MISMATCH", "CERT_TOPIC_MISMATCH"},
-    {"BAD_CERTIFICATE", "BAD_CERTIFICATE"},
-    {"CERT_EXPIRED", "CERT_EXPIRED"}};
 const std::vector<std::pair<std::string, std::string>> kAuth = {
     {"token", "token"}, {"none", "none"}, {"certificate", "certificate"}};
 
@@ -418,7 +404,12 @@ Expectations read_expect(const Reader& r, const YAML::Node& n) {
     r.check_keys(c, "expect.console", {"error", "development_id", "production_id", "warning"});
     ConsoleExpectation x;
     x.where = r.where(c);
-    if (c["error"]) x.error = r.choice(c["error"], "console code", kConsoleCodes);
+    if (c["error"]) {
+      const std::string code = r.text(c["error"], "console code");
+      x.error = r.checked(c["error"], "console code",
+                          code == "none" || pipeline::parse_console_code(code).has_value(),
+                          "none, " + pipeline::console_code_words());
+    }
     if (c["development_id"]) x.development_id = r.integer(c["development_id"], "development_id");
     if (c["production_id"]) x.production_id = r.integer(c["production_id"], "production_id");
     if (c["warning"]) x.warning = r.text(c["warning"], "warning");
@@ -430,7 +421,10 @@ Expectations read_expect(const Reader& r, const YAML::Node& n) {
     x.where = r.where(c);
     if (c["label"]) x.label = r.text(c["label"], "label");
     if (!c["health"]) r.fail(c, "expect.certificate needs 'health'");
-    x.health = r.choice(c["health"], "certificate health", kHealth);
+    x.health = r.checked(
+        c["health"], "certificate health",
+        pipeline::parse_certificate_health(r.text(c["health"], "certificate health")).has_value(),
+        pipeline::certificate_health_words());
     e.certificate = x;
   }
   if (const auto d = n["device"]) {

@@ -200,7 +200,7 @@ TEST(DeviceOptionsTest, Defaults) {
   EXPECT_EQ(o->admin.url(), "http://127.0.0.1:8080");
   EXPECT_FALSE(o->pipeline || o->admin_secret_file || o->pipeline_secret_file);
   EXPECT_EQ(o->app.bundle_id, "com.example.imapp");
-  EXPECT_EQ(o->app.environment, fake_device::ApsEnvironment::Development);
+  EXPECT_EQ(o->app.environment, fake_device::ApsEnvironment::Sandbox);
   EXPECT_EQ(o->app.certificate_id, 1001);
   EXPECT_TRUE(o->app.voip_background_mode && o->app.push_notifications_capability);
   EXPECT_EQ(o->user, "user-1");

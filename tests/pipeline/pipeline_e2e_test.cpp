@@ -291,7 +291,9 @@ TEST_F(PipelineEndToEnd, FAQ2aDoublePrime_WrongCertificateTypeFlagsTheCertificat
   EXPECT_EQ(m.state, MessageState::Rejected);
   EXPECT_EQ(m.reason, "BadTopic");
   for (const auto& c : pipeline_->certificates())
-    EXPECT_EQ(c.health, c.record_id == legacy->record_id ? "CERT_TOPIC_MISMATCH" : "ok") << c.name;
+    EXPECT_EQ(pipeline::to_string(c.health),
+              c.record_id == legacy->record_id ? "CERT_TOPIC_MISMATCH" : "ok")
+        << c.name;
 }
 
 TEST_F(PipelineEndToEnd, Note8_UninstalledAppsTokenIsUnregistered) {
@@ -336,7 +338,7 @@ TEST_F(PipelineEndToEnd, AnyOther4xxIsRejectedWithItsReasonWithoutRetry) {
     ASSERT_TRUE(registration);
     EXPECT_EQ(registration->state, pipeline::RegistrationState::Active);
     for (const auto& c : pipeline_->certificates())
-      EXPECT_EQ(c.health, "ok") << c.name;
+      EXPECT_EQ(c.health, pipeline::CertificateHealth::Ok) << c.name;
   }
 }
 
@@ -372,7 +374,7 @@ TEST_F(PipelineEndToEnd, ACertificateRefusalFailsAndFlagsTheCertificate) {
   EXPECT_EQ(m.state, MessageState::Failed);
   EXPECT_EQ(m.reason, "FAILED_CERT: BadCertificate");
   EXPECT_EQ(m.attempts, 1);
-  EXPECT_EQ(pipeline_->certificates().at(0).health, "BAD_CERTIFICATE");
+  EXPECT_EQ(pipeline_->certificates().at(0).health, pipeline::CertificateHealth::BadCertificate);
 }
 
 // §4.5: no answer is transient: retried until the call push is too old, then expired (never
@@ -391,7 +393,7 @@ TEST_F(PipelineEndToEnd, AnUnreachableApnsIsRetriedUntilTheCallIsTooOldThenExpir
   EXPECT_GT(m.attempts, 4);
   EXPECT_NE(m.reason.find("older than 1 s"), std::string::npos) << m.reason;
   for (const auto& c : pipeline_->certificates())
-    EXPECT_EQ(c.health, "ok") << c.name;
+    EXPECT_EQ(c.health, pipeline::CertificateHealth::Ok) << c.name;
 }
 
 } // namespace

@@ -22,7 +22,7 @@ pipeline::CertificateRecord certificate() {
   c.cert_id_prod = 1014;
   c.not_before = at_ms(1'700'000'000'000);
   c.not_after = at_ms(1'800'000'000'000);
-  c.health = "BAD_CERTIFICATE";
+  c.health = pipeline::CertificateHealth::BadCertificate;
   return c;
 }
 

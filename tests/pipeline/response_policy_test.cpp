@@ -7,6 +7,7 @@ namespace {
 
 using namespace std::chrono_literals;
 using pipeline::AttemptResult;
+using pipeline::CertificateHealth;
 using pipeline::MessageState;
 using pipeline::RegistrationState;
 
@@ -55,7 +56,7 @@ TEST(ResponsePolicy, TopicErrorsFlagTheCertificate) {
   for (const char* reason : {"BadTopic", "TopicDisallowed", "MissingTopic"}) {
     const auto d = decide({400, reason, {}, false, false, false});
     EXPECT_EQ(d.state, MessageState::Rejected) << reason;
-    EXPECT_EQ(d.certificate_health, "CERT_TOPIC_MISMATCH") << reason;
+    EXPECT_EQ(d.certificate_health, CertificateHealth::TopicMismatch) << reason;
   }
 }
 
@@ -63,10 +64,10 @@ TEST(ResponsePolicy, CertificateRefusalsFailAndFlagTheCertificate) {
   const auto forbidden = decide({403, "BadCertificate", {}, false, false, false});
   EXPECT_EQ(forbidden.state, MessageState::Failed);
   EXPECT_EQ(forbidden.reason, "FAILED_CERT: BadCertificate");
-  EXPECT_EQ(forbidden.certificate_health, "BAD_CERTIFICATE");
+  EXPECT_EQ(forbidden.certificate_health, CertificateHealth::BadCertificate);
   const auto handshake = decide({0, "TLS handshake refused", {}, true, false, false});
   EXPECT_EQ(handshake.state, MessageState::Failed);
-  EXPECT_EQ(handshake.certificate_health, "BAD_CERTIFICATE");
+  EXPECT_EQ(handshake.certificate_health, CertificateHealth::BadCertificate);
 }
 
 // Issue #27.2: only a 403 that names the certificate flags it.
@@ -79,7 +80,7 @@ TEST(ResponsePolicy, A403ThatDoesNotNameTheCertificateFlagsNothing) {
     EXPECT_FALSE(d.retry_after) << reason;
   }
   const auto environment = decide({403, "BadCertificateEnvironment", {}, false, false, false});
-  EXPECT_EQ(environment.certificate_health, "BAD_CERTIFICATE");
+  EXPECT_EQ(environment.certificate_health, CertificateHealth::BadCertificate);
 }
 
 TEST(ResponsePolicy, PayloadTooLargeAndOther4xxAreFinal) {

@@ -202,9 +202,12 @@ TEST(StoreCertificates, HealthIsUpdated) {
   auto store = open_store();
   auto added = store->add_certificate(sample_certificate());
   ASSERT_TRUE(added);
-  EXPECT_TRUE(store->set_certificate_health(added->record_id, "CERT_TOPIC_MISMATCH"));
-  EXPECT_EQ(store->certificate(added->record_id)->health, "CERT_TOPIC_MISMATCH");
-  EXPECT_FALSE(store->set_certificate_health(added->record_id + 1, "BAD_CERTIFICATE"));
+  EXPECT_TRUE(
+      store->set_certificate_health(added->record_id, pipeline::CertificateHealth::TopicMismatch));
+  EXPECT_EQ(store->certificate(added->record_id)->health,
+            pipeline::CertificateHealth::TopicMismatch);
+  EXPECT_FALSE(store->set_certificate_health(added->record_id + 1,
+                                             pipeline::CertificateHealth::BadCertificate));
 }
 
 // --- Registrations ---------------------------------------------------------------------------

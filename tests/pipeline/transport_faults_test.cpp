@@ -98,7 +98,9 @@ protected:
     return m.value_or(pipeline::MessageRecord{});
   }
 
-  std::string certificate_health() { return pipeline_->certificates().at(0).health; }
+  std::string certificate_health() {
+    return std::string(pipeline::to_string(pipeline_->certificates().at(0).health));
+  }
 
   // Moves the virtual clock on by `by` in small steps, letting every attempt the step's timers
   // start reach its answer (or its failure) before time moves again.
