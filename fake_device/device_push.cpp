@@ -2,6 +2,7 @@
 // "Push arrival" and "CallKit" 1).
 
 #include "core/encoding.hpp"
+#include "core/json_parse.hpp"
 #include "fake_device/device.hpp"
 #include "fake_device/error.hpp"
 #include "fake_device/log_lines.hpp"
@@ -40,7 +41,7 @@ std::optional<std::string> string_at(const nlohmann::json& object, const char* k
 // ext.entity.sender, im-voip-flow.md §4.2, §4.4).
 CallInfo read_call_info(const std::string& payload, core::UuidGenerator& uuids) {
   CallInfo info;
-  const auto doc = nlohmann::json::parse(payload, nullptr, /*allow_exceptions=*/false);
+  const auto doc = core::parse_json_or_null(payload);
   for (const char* key : {"uuid", "callUUID", "call_uuid"}) {
     if (auto text = string_at(doc, key)) {
       if (auto uuid = core::Uuid::parse(*text)) {
@@ -55,7 +56,7 @@ CallInfo read_call_info(const std::string& payload, core::UuidGenerator& uuids) 
   } else if (auto sender = string_at(doc, "sender")) {
     info.handle = *sender;
   } else if (auto ext = string_at(doc, "ext")) {
-    const auto inner = nlohmann::json::parse(*ext, nullptr, false);
+    const auto inner = core::parse_json_or_null(*ext);
     if (inner.is_object() && inner.contains("entity")) {
       info.handle = string_at(inner["entity"], "sender").value_or("");
     }
@@ -95,8 +96,8 @@ DeliverResult Device::deliver(const Push& push) {
     emit(DeviceEventKind::PushDropped, bundle, "no installed app holds this token", push.apns_id);
     return DeliverResult::Delivered;
   }
-  const auto doc = nlohmann::json::parse(push.payload, nullptr, /*allow_exceptions=*/false);
-  if (doc.is_discarded() || !doc.is_object()) {
+  const auto doc = core::parse_json_or_null(push.payload);
+  if (!doc.is_object()) {
     // apns-provider-api.md §4.4: the mock accepts a non-object body; the device drops it.
     log_line(bundle, log_lines::kInvalidPayload, push.apns_id);
     emit(DeviceEventKind::PushDropped, bundle, "invalid payload", push.apns_id);

@@ -1,6 +1,7 @@
 #include "fake_device/remote/mock_link.hpp"
 
 #include "core/encoding.hpp"
+#include "core/json_parse.hpp"
 #include "fake_device/token_draw.hpp"
 #include "net/json_api.hpp"
 
@@ -46,7 +47,7 @@ core::Result<void> MockLink::check(std::uint64_t& next_cursor) const {
     return core::Unexpected(
         reply.error().in_context("the mock's admin API at " + admin_.url() + " does not answer"));
   }
-  const json health = json::parse(reply->body, nullptr, false);
+  const json health = core::parse_json_or_null(reply->body);
   if (reply->status != 200 || !health.is_object() || health.value("status", "") != "ok" ||
       !health.contains("deliveries") || !health["deliveries"].is_number_unsigned()) {
     return core::fail(core::Errc::InvalidArgument,
@@ -59,7 +60,7 @@ core::Result<void> MockLink::check(std::uint64_t& next_cursor) const {
   auto listing = net::http1_request(admin_, "GET", "/v1", {}, kTimeout);
   if (!listing) return core::Unexpected(listing.error());
   if (listing->status == 401) {
-    const json refusal = json::parse(listing->body, nullptr, false);
+    const json refusal = core::parse_json_or_null(listing->body);
     const bool worded =
         refusal.is_object() && refusal.contains("message") && refusal["message"].is_string();
     return core::fail(std::make_error_code(std::errc::permission_denied),

@@ -59,4 +59,9 @@ Result<nlohmann::ordered_json> parse_ordered_json(std::string_view text) {
   return parse<nlohmann::ordered_json>(text);
 }
 
+nlohmann::json parse_json_or_null(std::string_view text) {
+  auto parsed = parse_json(text);
+  return parsed ? std::move(*parsed) : nlohmann::json();
+}
+
 } // namespace core

@@ -26,7 +26,10 @@ bool nests_deeper_than(std::string_view text, std::size_t max_depth);
 // The document in `text`, or InvalidArgument with "nested deeper than 256 levels" or
 // nlohmann's "syntax error ... at line L, column C".
 Result<nlohmann::json> parse_json(std::string_view text);
-// The same, keeping the members' order (for files a person wrote and reads back).
+// The document, or null when `text` is not JSON (or nests too deep): for a reader that checks
+// the shape field by field anyway, where "not the expected answer" is one case whatever broke.
+nlohmann::json parse_json_or_null(std::string_view text);
+// The same as parse_json, keeping the members' order (for files a person wrote and reads back).
 Result<nlohmann::ordered_json> parse_ordered_json(std::string_view text);
 
 } // namespace core

@@ -1,5 +1,7 @@
 #include "scenario/child_process.hpp"
 
+#include "core/json_parse.hpp"
+
 #include <algorithm>
 #include <cerrno>
 #include <csignal>
@@ -91,7 +93,7 @@ core::Result<nlohmann::json> ChildProcess::wait_ready(std::chrono::milliseconds 
   const auto found = [&] {
     for (auto end = output_.find('\n', scanned); end != std::string::npos;
          end = output_.find('\n', scanned)) {
-      auto line = nlohmann::json::parse(output_.substr(scanned, end - scanned), nullptr, false);
+      auto line = core::parse_json_or_null(output_.substr(scanned, end - scanned));
       scanned = end + 1;
       if (line.is_object() && line.value("event", "") == "ready") {
         ready = std::move(line);

@@ -2,6 +2,7 @@
 
 #include "core/encoding.hpp"
 #include "core/json_fields.hpp"
+#include "core/json_parse.hpp"
 #include "fake_device/remote/linked_device.hpp"
 #include "fake_device/remote/pipeline_link.hpp"
 #include "mock_apns/admin_server.hpp"
@@ -54,7 +55,7 @@ core::Result<Reply> call(const net::HttpEndpoint& to, std::string_view method,
   if (!reply) {
     return fail(std::string(method) + " " + to.url() + target + ": " + reply.error().message());
   }
-  return Reply{reply->status, json::parse(reply->body, nullptr, false), std::move(reply->body)};
+  return Reply{reply->status, core::parse_json_or_null(reply->body), std::move(reply->body)};
 }
 
 std::string text_of(const json& j, const char* field) {

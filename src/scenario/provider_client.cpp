@@ -1,5 +1,6 @@
 #include "scenario/provider_client.hpp"
 
+#include "core/json_parse.hpp"
 #include "net/client.hpp"
 #include "net/io_threads.hpp"
 #include "pki/keys.hpp"
@@ -112,7 +113,7 @@ ProviderAnswer ProviderClients::push(const PushSpec& spec, const std::string& to
     answer.status = result->status;
     for (const auto& h : result->headers)
       if (h.name == "apns-id") answer.apns_id = h.value;
-    const auto body = nlohmann::json::parse(result->body, nullptr, false);
+    const auto body = core::parse_json_or_null(result->body);
     if (body.is_object() && body.contains("reason") && body["reason"].is_string())
       answer.reason = body["reason"];
   }
