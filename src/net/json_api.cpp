@@ -7,6 +7,7 @@
 #include "core/parse_number.hpp"
 
 #include <algorithm>
+#include <limits>
 
 namespace net {
 
@@ -89,7 +90,10 @@ std::optional<std::uint64_t> QueryReader::count(std::string_view name, std::uint
   if (value == nullptr) return std::nullopt;
   const auto n = core::parse_whole<std::uint64_t>(*value);
   if (!n || *n > max) {
-    refuse(name, *value, "a whole number from 0 to " + std::to_string(max));
+    refuse(name, *value,
+           max == std::numeric_limits<std::uint64_t>::max()
+               ? std::string("a whole number, 0 or more")
+               : "a whole number from 0 to " + std::to_string(max));
     return std::nullopt;
   }
   return n;
