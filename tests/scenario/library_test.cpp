@@ -1,7 +1,7 @@
 // The scenario library under the runner (issue #7 acceptance 2-4, #23 acceptance 1): a flipped
-// expectation in any scenario of the library (faq/ and flows/) fails with a message that names it and shows what was seen; the same seed gives
-// the same report; the JUnit XML validates against the common JUnit schema; the demo embeds
-// every file of scenarios/.
+// expectation in any scenario of the library (faq/ and flows/) fails with a message that names it
+// and shows what was seen; the same seed gives the same report; the JUnit XML validates against the
+// common JUnit schema; the demo embeds every file of scenarios/.
 #include "scenario/library.hpp"
 #include "scenario/loader.hpp"
 #include "scenario/report.hpp"
