@@ -371,8 +371,7 @@ Http1Response metrics(Server& mock) {
 
 } // namespace
 
-core::Result<DeliveryPoll, ApiError> delivery_poll_of(std::string_view target) {
-  const Http1Target t = net::parse_target(target);
+core::Result<DeliveryPoll, ApiError> delivery_poll_of(const Http1Target& t) {
   const bool stream = t.segments.size() == 3 && t.segments[2] == "stream";
   QueryReader q(t, stream ? std::initializer_list<std::string_view>{"after"}
                           : std::initializer_list<std::string_view>{"after", "wait_ms", "limit"});

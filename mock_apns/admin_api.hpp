@@ -5,6 +5,7 @@
 // shape of net/json_api.hpp: {"error":"CODE","message":"..."}.
 #include "core/result.hpp"
 #include "net/http1_message.hpp"
+#include "net/json_api.hpp"
 
 #include <cstdint>
 #include <string_view>
@@ -24,6 +25,6 @@ struct DeliveryPoll {
   std::uint64_t wait_ms = 0;
 };
 inline constexpr std::uint64_t kMaxDeliveryWaitMs = 60'000; // a longer wait_ms waits this long
-core::Result<DeliveryPoll, net::ApiError> delivery_poll_of(std::string_view target);
+core::Result<DeliveryPoll, net::ApiError> delivery_poll_of(const net::Http1Target& target);
 
 } // namespace mock_apns

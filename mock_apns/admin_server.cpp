@@ -76,13 +76,14 @@ struct AdminServer::Impl {
 
   static void handle(Server& mock, const Exchange& exchange) {
     const net::Http1Request& request = exchange->request();
-    const auto& segments = net::parse_target(request.target).segments;
+    const net::Http1Target target = net::parse_target(request.target);
+    const auto& segments = target.segments;
     const bool poll_or_stream = segments.size() >= 2 && segments.size() <= 3 &&
                                 segments[0] == "v1" && segments[1] == "deliveries";
     const bool stream = segments.size() == 3 && segments[2] == "stream";
     if (request.method != "GET" || !poll_or_stream || (segments.size() == 3 && !stream))
       return exchange->respond(handle_admin_request(request, mock));
-    const auto poll = delivery_poll_of(request.target);
+    const auto poll = delivery_poll_of(target);
     if (!poll) return exchange->respond(net::error_response(poll.error()));
     if (stream) {
       exchange->start_stream("text/event-stream");

@@ -284,22 +284,11 @@ core::Result<JournalEntry> journal_entry_from_json(const json& j) {
       .require("payload_bytes", e.payload_bytes)
       .require("cause", e.cause)
       .read("goaway", e.goaway)
-      .read("answer_dropped", e.answer_dropped);
+      .read("answer_dropped", e.answer_dropped)
+      .read("timestamp", e.timestamp_ms)
+      .require_nullable("push_type", push_type)
+      .require_nullable("reason", reason);
   if (f.problem()) return core::Unexpected(*f.problem());
-  if (j.contains("timestamp")) {
-    std::int64_t timestamp = 0;
-    if (auto r = core::read_json_field(j, "timestamp", timestamp); !r) return error_of(r);
-    e.timestamp_ms = timestamp;
-  }
-  // push_type and reason are null when there is none: present, and a name or null.
-  for (const auto& [name, out] :
-       {std::pair{"push_type", &push_type}, std::pair{"reason", &reason}}) {
-    if (!j.contains(name)) return bad(std::string("\"") + name + "\" is required");
-    if (j[name].is_null()) continue;
-    std::string text;
-    if (auto r = core::read_json_field(j, name, text); !r) return error_of(r);
-    *out = std::move(text);
-  }
   const auto env = core::parse_apns_environment(environment);
   if (!env) return bad("\"environment\" must be sandbox or production");
   e.environment = *env;
@@ -351,7 +340,8 @@ core::Result<Delivery> delivery_from_json(const json& j) {
       !r)
     return error_of(r);
   Delivery d;
-  std::string environment, push_type, payload_base64url;
+  std::string environment, push_type;
+  std::optional<std::string> payload, payload_base64url;
   std::int64_t received = 0;
   core::JsonFields f(j);
   f.require("sequence", d.sequence)
@@ -365,21 +355,18 @@ core::Result<Delivery> delivery_from_json(const json& j) {
       .require("collapse_id", d.collapse_id)
       .require("invalid_payload", d.invalid_payload)
       .require("received_at_ms", received)
-      .read("payload_base64url", payload_base64url);
+      .read("payload_base64url", payload_base64url)
+      .read("payload", payload)
+      .require_nullable("expiration", d.expiration);
   if (f.problem()) return core::Unexpected(*f.problem());
-  if (!j.contains("expiration")) return bad("\"expiration\" is required (null: none)");
-  if (!j["expiration"].is_null()) {
-    std::int64_t expiration = 0;
-    if (auto r = core::read_json_field(j, "expiration", expiration); !r) return error_of(r);
-    d.expiration = expiration;
-  }
   // A body that is not UTF-8 comes base64url-encoded beside a null "payload".
-  if (j.contains("payload_base64url")) {
-    auto decoded = core::base64url_decode(payload_base64url);
+  if (payload_base64url) {
+    auto decoded = core::base64url_decode(*payload_base64url);
     if (!decoded) return bad("\"payload_base64url\" is not base64url");
     d.payload = std::move(*decoded);
-  } else if (auto r = core::read_json_field(j, "payload", d.payload);
-             !r || !j.contains("payload") || j["payload"].is_null()) {
+  } else if (payload) {
+    d.payload = std::move(*payload);
+  } else {
     return bad("a delivery has neither \"payload\" nor \"payload_base64url\"");
   }
   const auto env = core::parse_apns_environment(environment);

@@ -84,6 +84,26 @@ public:
     return read(name, out);
   }
 
+  // A field that may be absent or null: nullopt then.
+  template <typename T>
+  JsonFields& read(const char* name, std::optional<T>& out) {
+    if (problem_) return *this;
+    if (const auto found = object_.find(name); found == object_.end() || found->is_null()) {
+      out.reset();
+      return *this;
+    }
+    T value{};
+    if (read(name, value); !problem_) out = std::move(value);
+    return *this;
+  }
+  // A field a writer always sends, as null when there is none: absent is a problem.
+  template <typename T>
+  JsonFields& require_nullable(const char* name, std::optional<T>& out) {
+    if (!problem_ && !object_.contains(name))
+      problem_ = json_field_error(std::string("\"") + name + "\" is required (null: none)").error();
+    return read(name, out);
+  }
+
   const std::optional<Error>& problem() const { return problem_; }
 
 private:

@@ -27,8 +27,7 @@ Http1Response fail(int status, std::string code, std::string message) {
 }
 
 Http1Response not_found(const Http1Request& r) {
-  return net::no_such_endpoint(r.method,
-                               core::percent_decode(r.target.substr(0, r.target.find('?'))));
+  return net::no_such_endpoint(r.method, net::parse_target(r.target).path);
 }
 
 Http1Response upload(const Http1Request& r, Pipeline& p) {

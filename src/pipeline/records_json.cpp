@@ -14,12 +14,6 @@ core::Unexpected<core::Error> bad(std::string what) {
   return core::fail(core::Errc::InvalidArgument, std::move(what));
 }
 
-// A field written as null when empty (reason, apns_id): present, a string or null.
-core::Result<void> read_nullable(const json& j, const char* name, std::string& out) {
-  if (!j.contains(name)) return bad(std::string("\"") + name + "\" is missing");
-  return core::read_json_field(j, name, out);
-}
-
 core::TimePoint time_of(std::int64_t ms) {
   return core::TimePoint(std::chrono::milliseconds(ms));
 }
@@ -87,16 +81,19 @@ core::Result<MessageRecord> message_from_json(const json& j) {
   MessageRecord m;
   std::string state;
   std::int64_t created = 0;
+  std::optional<std::string> reason, apns_id; // null until there is one
   core::JsonFields f(j);
   f.require("message_id", m.message_id)
       .require("state", state)
       .require("attempts", m.attempts)
       .require("sender", m.sender)
       .require("receiver", m.receiver)
-      .require("created_at_ms", created);
+      .require("created_at_ms", created)
+      .require_nullable("reason", reason)
+      .require_nullable("apns_id", apns_id);
   if (f.problem()) return core::Unexpected(*f.problem());
-  if (auto ok = read_nullable(j, "reason", m.reason); !ok) return core::Unexpected(ok.error());
-  if (auto ok = read_nullable(j, "apns_id", m.apns_id); !ok) return core::Unexpected(ok.error());
+  m.reason = reason.value_or("");
+  m.apns_id = apns_id.value_or("");
   const auto parsed = parse_message_state(state);
   if (!parsed) return bad("\"state\" \"" + state + "\" is not a message state");
   m.state = *parsed;

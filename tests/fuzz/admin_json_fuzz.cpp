@@ -154,7 +154,7 @@ int admin_json(const std::uint8_t* data, std::size_t size) {
     if (const json body = body_of(scripted.body); !body.is_discarded()) {
       if (!codec_holds(body, scripted.body) || !settings_hold(body)) __builtin_trap();
     }
-    if (const auto poll = delivery_poll_of(request.target);
+    if (const auto poll = delivery_poll_of(net::parse_target(request.target));
         poll ? poll->wait_ms > kMaxDeliveryWaitMs
              : !is_house_error(json::parse(net::error_response(poll.error()).body)))
       __builtin_trap();
