@@ -307,9 +307,11 @@ void Device::on_assertion_expired(std::uint64_t handling_id) {
     kill_app(*app, log_lines::kCrashFrontboard, handling.apns_id);
     return;
   }
-  // Step 9 [sim]: completion() never came; the assertion lapses and the app is suspended.
+  // Step 9 [sim]: completion() never came; the assertion lapses and the app is suspended, even
+  // while its call rings: the spec names no exemption for a reported call (CallKit still hands
+  // the suspended app its answer or end action, §7.4 CallKit 2).
   emit(DeviceEventKind::AssertionReleased, handling.bundle_id, {}, handling.apns_id);
-  if (app->process == ProcessState::Background && !has_active_call(handling.bundle_id)) {
+  if (app->process == ProcessState::Background) {
     set_process(*app, ProcessState::Suspended);
   }
 }

@@ -433,6 +433,23 @@ TEST_F(DeviceTest, Step9_NoCompletionReleasesTheAssertionAfterSevenSecondsAndSus
   EXPECT_EQ(device_.process_state(kBundle), ProcessState::Suspended);
 }
 
+// Step 9 names no exemption for an app whose call still rings: the assertion lapses and the
+// app is suspended all the same; CallKit still hands the suspended app the answer action.
+TEST_F(DeviceTest, Step9_NoCompletionSuspendsTheAppEvenWhileItsCallRings) {
+  AppConfig app;
+  app.callkit.calls_completion = false;
+  install_in_background(app);
+  const auto id = send_voip();
+  const auto call = call_for(id);
+  clock_.advance(7s);
+  EXPECT_TRUE(has(DeviceEventKind::AssertionReleased, id));
+  EXPECT_EQ(device_.process_state(kBundle), ProcessState::Suspended);
+  ASSERT_TRUE(device_.answer(call));
+  const auto* answered = device_.journal().last(DeviceEventKind::CallAnswered);
+  ASSERT_NE(answered, nullptr);
+  EXPECT_EQ(answered->detail, "fulfilled");
+}
+
 TEST_F(DeviceTest, D19_MetadataDelegateOnIos26_4InForegroundIsToldMustReportFalse) {
   device_.config().ios = {26, 4};
   AppConfig app;
