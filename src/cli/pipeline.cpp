@@ -36,8 +36,9 @@ the receiver is offline, with a durable outbox in SQLite. Its API is JSON over H
   POST /v1/messages {"sender","receiver","content","offline_push_info":{"ios_push_type":"voip",
                      "ext":"<json text>","title","desc"}}           -> {"message_id":"msg-1"}
   GET /v1/messages/{id} -> {"state":"pending|accepted|rejected|skipped_online|
-                            skipped_no_registration|skipped_logged_out|payload_too_large|
-                            expired|failed","reason":..,"apns_id":..,"attempts":N}
+                            skipped_no_push_requested|skipped_no_registration|
+                            skipped_logged_out|payload_too_large|expired|failed",
+                            "reason":..,"apns_id":..,"attempts":N}
   GET /v1/health[?wait_idle_ms=N]  (answers once nothing is in flight, or after N ms)
   GET /v1
 Errors are {"error":"<code>","message":"<text>"} with a 4xx status. With a secret, every

@@ -33,6 +33,14 @@ MessageRecord skipped(MessageRecord m, MessageState state, std::string reason) {
   return m;
 }
 
+// What the sender asked for that rules out an offline push (§4.3 condition 1), if anything.
+std::optional<std::string> no_push_requested(const MessageToSend& in) {
+  if (in.online_user_only) return "online_user_only: an online-only message is not stored";
+  if (!in.offline_push_info) return "no offline_push_info";
+  if (in.offline_push_info->disable_push) return "disable_push";
+  return std::nullopt;
+}
+
 } // namespace
 
 core::Result<std::unique_ptr<Pipeline>> Pipeline::open(PipelineOptions options,
@@ -193,11 +201,11 @@ MessageRecord Pipeline::decide(const MessageToSend& in) {
     m.title = in.offline_push_info->title;
     m.desc = in.offline_push_info->desc;
   }
+  if (auto why = no_push_requested(in))
+    return skipped(m, MessageState::SkippedNoPushRequested, std::move(*why));
   const auto presence = store_->presence(in.receiver);
   if (presence == Presence::Online)
     return skipped(m, MessageState::SkippedOnline, "delivered over the IM connection");
-  if (in.online_user_only || !in.offline_push_info || in.offline_push_info->disable_push)
-    return skipped(m, MessageState::SkippedNoRegistration, "no offline push requested");
   auto registration = store_->registration(in.receiver); // a copy: its strings move below
   if (auto blocked = push_blocked(presence, registration))
     return skipped(m, blocked->state, std::move(blocked->reason));

@@ -73,6 +73,7 @@ enum class MessageState {
   Accepted,
   Rejected, // APNs answered 4xx; `reason` holds its reason
   SkippedOnline,
+  SkippedNoPushRequested, // online-only, disable_push or no offline_push_info (§4.3 1)
   SkippedNoRegistration,
   SkippedLoggedOut, // logged out or kicked; `reason` says which
   PayloadTooLarge,

@@ -216,6 +216,8 @@ fake_device::DeviceConfig device_config(const DeviceSpec& spec, std::uint64_t se
   config.ios = spec.ios;
   config.locked = spec.locked;
   config.dnd = spec.dnd;
+  config.allowed_handles = {spec.allowed_handles.begin(), spec.allowed_handles.end()};
+  config.blocked_handles = {spec.blocked_handles.begin(), spec.blocked_handles.end()};
   config.seed = seed;
   return config;
 }
@@ -318,7 +320,9 @@ pipeline::MessageToSend message_to_send(const SendSpec& spec, const std::string&
 void note_sent(World& world, const SendSpec& spec, const std::string& receiver,
                const std::string& id) {
   world.remember_message(id, spec.label);
-  world.note("pipeline", "sendMessage " + spec.from + " -> " + receiver + " stored as " + id +
+  // §4.1: an online-only message is not stored (and never pushed).
+  const char* const kept = spec.online_user_only ? " online-only, not stored, as " : " stored as ";
+  world.note("pipeline", "sendMessage " + spec.from + " -> " + receiver + kept + id +
                              (spec.label.empty() ? "" : " (" + spec.label + ")") + ", ext " +
                              std::to_string(spec.ext.size()) + " bytes");
 }

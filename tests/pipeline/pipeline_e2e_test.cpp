@@ -251,6 +251,35 @@ TEST_F(PipelineEndToEnd, FAQ2a_DevelopmentBuildReportedWithTheProductionId) {
   EXPECT_EQ(send().state, MessageState::SkippedNoRegistration);
 }
 
+// §4.3 condition 1 comes first: a message the sender asked not to push ends in a state that
+// says so, although bob is offline with an active registration (issue #23: it ended
+// skipped_no_registration).
+TEST_F(PipelineEndToEnd, NoOfflinePushRequestedEndsSkippedNoPushRequestedDespiteARegistration) {
+  bob();
+  const std::string ext = R"({"entity":{"action":1,"sender":"alice"}})";
+  const auto settled = [&](pipeline::MessageToSend message) {
+    auto sent = pipeline_->send_message(message);
+    EXPECT_TRUE(std::holds_alternative<std::string>(sent));
+    EXPECT_TRUE(pipeline_->wait_idle(kSettle));
+    return pipeline_->message(std::get<std::string>(sent)).value_or(pipeline::MessageRecord{});
+  };
+  const pipeline::OfflinePushInfo voip{"voip", ext, "", "", false};
+  auto disabled = voip;
+  disabled.disable_push = true;
+  const auto online_only = settled({"alice", "bob", "call", true, voip});
+  EXPECT_EQ(online_only.state, MessageState::SkippedNoPushRequested);
+  EXPECT_EQ(online_only.reason, "online_user_only: an online-only message is not stored");
+  const auto no_push = settled({"alice", "bob", "call", false, disabled});
+  EXPECT_EQ(no_push.state, MessageState::SkippedNoPushRequested);
+  EXPECT_EQ(no_push.reason, "disable_push");
+  const auto no_info = settled({"alice", "bob", "call", false, std::nullopt});
+  EXPECT_EQ(no_info.state, MessageState::SkippedNoPushRequested);
+  EXPECT_EQ(no_info.reason, "no offline_push_info");
+  EXPECT_EQ(online_only.attempts + no_push.attempts + no_info.attempts, 0);
+  EXPECT_EQ(requests_at_mock(), 0u);
+  EXPECT_EQ(send().state, MessageState::Accepted); // the registration was there all along
+}
+
 TEST_F(PipelineEndToEnd, FAQ2aPrime_ProductionBuildReportedWithTheDevelopmentId) {
   AppConfig app;
   app.environment = fake_device::ApsEnvironment::Production;

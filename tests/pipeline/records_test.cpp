@@ -54,6 +54,7 @@ TEST(Records, MessageStateRoundTrips) {
           {MessageState::Accepted, "accepted"},
           {MessageState::Rejected, "rejected"},
           {MessageState::SkippedOnline, "skipped_online"},
+          {MessageState::SkippedNoPushRequested, "skipped_no_push_requested"},
           {MessageState::SkippedNoRegistration, "skipped_no_registration"},
           {MessageState::SkippedLoggedOut, "skipped_logged_out"},
           {MessageState::PayloadTooLarge, "payload_too_large"},
