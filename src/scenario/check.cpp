@@ -2,6 +2,7 @@
 
 #include "mock_apns/push_type.hpp"
 #include "mock_apns/reason.hpp"
+#include "scenario/report.hpp"
 
 #include <algorithm>
 #include <cstdlib>
@@ -10,22 +11,27 @@ namespace scenario {
 
 namespace {
 
-std::string summary(const mock_apns::JournalEntry& e) {
+// A 410's timestamp as the scenario's files write it: an offset from the start, "+0:00:35.000".
+std::string offset_of(std::int64_t unix_ms, core::TimePoint start) {
+  return format_offset(unix_ms - core::unix_millis(start));
+}
+
+std::string summary(const mock_apns::JournalEntry& e, core::TimePoint start) {
   std::string out = std::string(core::to_string(e.environment)) + " " + std::to_string(e.status);
   if (e.reason) out += " " + std::string(mock_apns::reason_text(*e.reason));
-  if (e.timestamp_ms) out += " timestamp " + std::to_string(*e.timestamp_ms);
+  if (e.timestamp_ms) out += " timestamp " + offset_of(*e.timestamp_ms, start);
   if (!e.topic.empty()) out += " topic " + e.topic;
   if (e.push_type) out += " push type " + std::string(mock_apns::push_type_name(*e.push_type));
   if (!e.apns_id.empty()) out += " apns-id " + e.apns_id;
   return out;
 }
 
-std::string summary(std::span<const mock_apns::JournalEntry> requests) {
+std::string summary(std::span<const mock_apns::JournalEntry> requests, core::TimePoint start) {
   if (requests.empty()) return "no request";
   std::string out =
       std::to_string(requests.size()) + (requests.size() == 1 ? " request: " : " requests: ");
   for (std::size_t i = 0; i < requests.size(); ++i)
-    out += (i ? "; " : "") + summary(requests[i]);
+    out += (i ? "; " : "") + summary(requests[i], start);
   return out;
 }
 
@@ -60,8 +66,18 @@ bool matches(const fake_device::DeviceEvent& e, const EventMatch& m) {
          (m.detail.empty() || e.detail.find(m.detail) != std::string::npos);
 }
 
+std::size_t times_seen(const std::vector<fake_device::DeviceEvent>& events, const EventMatch& m) {
+  return static_cast<std::size_t>(
+      std::count_if(events.begin(), events.end(), [&](const auto& e) { return matches(e, m); }));
+}
+
 bool has(const std::vector<fake_device::DeviceEvent>& events, const EventMatch& m) {
-  return std::any_of(events.begin(), events.end(), [&](const auto& e) { return matches(e, m); });
+  return times_seen(events, m) > 0;
+}
+
+// `events`' match: exactly `count` times when it asks for a count, else at least once.
+bool seen_as_asked(const std::vector<fake_device::DeviceEvent>& events, const EventMatch& m) {
+  return m.count ? times_seen(events, m) == static_cast<std::size_t>(*m.count) : has(events, m);
 }
 
 std::string yes_no(bool b) {
@@ -74,6 +90,7 @@ std::string describe(const EventMatch& m) {
   std::string out(fake_device::to_string(m.kind));
   if (m.code) out += " code " + std::to_string(*m.code);
   if (!m.detail.empty()) out += " with \"" + m.detail + "\"";
+  if (m.count) out += " exactly " + std::to_string(*m.count) + (*m.count == 1 ? " time" : " times");
   return out;
 }
 
@@ -81,7 +98,7 @@ std::vector<Mismatch> check(const ApnsExpectation& e,
                             std::span<const mock_apns::JournalEntry> requests,
                             const ApnsContext& context) {
   std::vector<Mismatch> out;
-  const std::string seen = summary(requests);
+  const std::string seen = summary(requests, context.start);
   if (e.count && requests.size() != *e.count) {
     out.push_back({"expect.apns.count",
                    std::to_string(*e.count) + (*e.count == 1 ? " request" : " requests"), seen,
@@ -124,7 +141,7 @@ std::vector<Mismatch> check(const ApnsExpectation& e,
     const std::int64_t ms = core::unix_millis(context.start + *e.timestamp_at);
     const auto slack = std::chrono::duration_cast<std::chrono::milliseconds>(context.tolerance);
     each("timestamp_at",
-         "timestamp " + std::to_string(ms) +
+         "timestamp " + offset_of(ms, context.start) +
              (slack.count() ? " (within " + std::to_string(slack.count()) + " ms)" : ""),
          [&](const auto& r) {
            return !r.timestamp_ms || std::llabs(*r.timestamp_ms - ms) > slack.count();
@@ -205,9 +222,12 @@ std::vector<Mismatch> check(const CertificateExpectation& e,
 
 std::vector<Mismatch> check(const DeviceExpectation& e, const DeviceObservation& d) {
   std::vector<Mismatch> out;
-  for (const auto& m : e.events)
-    if (!has(d.events, m))
-      out.push_back({"expect.device.events", describe(m), summary(d.events, m), e.where});
+  for (const auto& m : e.events) {
+    if (seen_as_asked(d.events, m)) continue;
+    std::string seen = summary(d.events, m);
+    if (m.count) seen = std::to_string(times_seen(d.events, m)) + " times: " + seen;
+    out.push_back({"expect.device.events", describe(m), std::move(seen), e.where});
+  }
   for (const auto& m : e.no_events)
     if (has(d.events, m))
       out.push_back(

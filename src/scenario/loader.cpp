@@ -17,6 +17,7 @@
 #include <map>
 #include <stdexcept>
 
+#include <nlohmann/json.hpp>
 #include <yaml-cpp/yaml.h>
 
 namespace scenario {
@@ -64,6 +65,10 @@ const std::vector<std::pair<std::string, Action>>& actions() {
       {"advance", Action::Advance},
       {"fault", Action::Fault},
       {"rotate_key", Action::RotateKey},
+      {"lock", Action::Lock},
+      {"unlock", Action::Unlock},
+      {"remove_voip", Action::RemoveVoip},
+      {"reset_aps_identity", Action::ResetApsIdentity},
   };
   return table;
 }
@@ -74,6 +79,12 @@ std::vector<std::string> names_of(const std::vector<std::pair<std::string, T>>& 
   for (const auto& [name, value] : table)
     out.push_back(name);
   return out;
+}
+
+// `expect`, `device` and `note` indented under an action's value belong to the step instead.
+std::string step_key_hint(const std::string& key) {
+  if (key != "expect" && key != "device" && key != "note") return {};
+  return " ('" + key + "' belongs to the step: indent it to line up with the action key)";
 }
 
 // One file's nodes, with the file name every error carries.
@@ -100,7 +111,8 @@ public:
     for (const auto& entry : node) {
       const auto key = entry.first.as<std::string>();
       if (std::find(allowed.begin(), allowed.end(), key) == allowed.end())
-        fail(entry.first, "unknown key '" + key + "' in " + what + "; allowed: " + join(allowed));
+        fail(entry.first, "unknown key '" + key + "' in " + what + "; allowed: " + join(allowed) +
+                              step_key_hint(key));
       // YAML keeps both copies of a repeated key and a lookup sees only the first: the second
       // would be ignored without a word.
       if (std::find(seen.begin(), seen.end(), key) != seen.end())
@@ -112,6 +124,15 @@ public:
   std::string text(const YAML::Node& node, const std::string& what) const {
     if (!node.IsScalar()) fail(node, what + " must be a single value");
     return node.Scalar();
+  }
+  // A list of single values; one value alone is a list of one.
+  std::vector<std::string> texts(const YAML::Node& node, const std::string& what) const {
+    if (node.IsScalar()) return {node.Scalar()};
+    if (!node.IsSequence()) fail(node, what + " must be a list");
+    std::vector<std::string> out;
+    for (const auto& item : node)
+      out.push_back(text(item, what));
+    return out;
   }
   bool flag(const YAML::Node& node, const std::string& what) const {
     const std::string t = text(node, what);
@@ -256,7 +277,7 @@ AppSpec read_app(const Reader& r, const YAML::Node& n) {
   r.check_keys(n, "app",
                {"bundle_id", "environment", "push_notifications", "voip_background_mode",
                 "callkit_linked", "linked_sdk", "registry", "callkit", "certificate",
-                "token_reporting", "reports_alert_token_as_voip"});
+                "token_reporting", "reports_alert_token_as_voip", "unrestricted_voip"});
   AppSpec a;
   auto& c = a.config;
   if (n["bundle_id"]) c.bundle_id = r.text(n["bundle_id"], "bundle_id");
@@ -284,11 +305,14 @@ AppSpec read_app(const Reader& r, const YAML::Node& n) {
   if (n["reports_alert_token_as_voip"])
     c.reports_alert_token_as_voip =
         r.flag(n["reports_alert_token_as_voip"], "reports_alert_token_as_voip");
+  if (n["unrestricted_voip"])
+    c.unrestricted_voip = r.flag(n["unrestricted_voip"], "unrestricted_voip");
   return a;
 }
 
 DeviceSpec read_device(const Reader& r, const YAML::Node& n) {
-  r.check_keys(n, "device", {"id", "user", "ios", "locked", "dnd", "app"});
+  r.check_keys(n, "device",
+               {"id", "user", "ios", "locked", "dnd", "allowed_handles", "blocked_handles", "app"});
   DeviceSpec d;
   d.where = r.where(n);
   if (!n["id"] || !n["user"]) r.fail(n, "a device needs 'id' and 'user' (who logs in on it)");
@@ -301,6 +325,8 @@ DeviceSpec read_device(const Reader& r, const YAML::Node& n) {
   }
   if (n["locked"]) d.locked = r.flag(n["locked"], "locked");
   if (n["dnd"]) d.dnd = r.flag(n["dnd"], "dnd");
+  if (n["allowed_handles"]) d.allowed_handles = r.texts(n["allowed_handles"], "allowed_handles");
+  if (n["blocked_handles"]) d.blocked_handles = r.texts(n["blocked_handles"], "blocked_handles");
   if (n["app"]) d.app = read_app(r, n["app"]);
   return d;
 }
@@ -337,12 +363,13 @@ Setup read_setup(const Reader& r, const YAML::Node& n) {
 // An event word, or {event: word, code: N, detail: text}.
 EventMatch read_event(const Reader& r, const YAML::Node& n) {
   static const auto kinds = event_kinds();
-  if (n.IsScalar()) return {r.choice(n, "device event", kinds), std::nullopt, {}};
-  r.check_keys(n, "a device event", {"event", "code", "detail"});
+  if (n.IsScalar()) return {r.choice(n, "device event", kinds), std::nullopt, {}, std::nullopt};
+  r.check_keys(n, "a device event", {"event", "code", "detail", "count"});
   if (!n["event"]) r.fail(n, "a device event needs 'event' (its kind)");
-  EventMatch m{r.choice(n["event"], "device event", kinds), std::nullopt, {}};
+  EventMatch m{r.choice(n["event"], "device event", kinds), std::nullopt, {}, std::nullopt};
   if (n["code"]) m.code = r.small(n["code"], "code");
   if (n["detail"]) m.detail = r.text(n["detail"], "detail");
+  if (n["count"]) m.count = r.small(n["count"], "count");
   return m;
 }
 
@@ -353,6 +380,25 @@ std::vector<EventMatch> read_events(const Reader& r, const YAML::Node& n, const 
   for (const auto& e : n)
     out.push_back(read_event(r, e));
   return out;
+}
+
+// One device's expectations in a step's `expect.device`.
+DeviceExpectation read_device_expectation(const Reader& r, const YAML::Node& d) {
+  r.check_keys(
+      d, "expect.device",
+      {"device", "events", "no_events", "process", "kill_count", "voip_blocked", "has_voip_token"});
+  DeviceExpectation x;
+  x.where = r.where(d);
+  if (d["device"]) x.device = r.text(d["device"], "device");
+  if (d["events"]) x.events = read_events(r, d["events"], "events");
+  if (d["no_events"]) x.no_events = read_events(r, d["no_events"], "no_events");
+  for (const auto& m : x.no_events)
+    if (m.count) r.fail(d["no_events"], "'count' belongs in events (no_events means none)");
+  if (d["process"]) x.process = r.choice(d["process"], "process state", process_states());
+  if (d["kill_count"]) x.kill_count = r.small(d["kill_count"], "kill_count");
+  if (d["voip_blocked"]) x.voip_blocked = r.flag(d["voip_blocked"], "voip_blocked");
+  if (d["has_voip_token"]) x.has_voip_token = r.flag(d["has_voip_token"], "has_voip_token");
+  return x;
 }
 
 Expectations read_expect(const Reader& r, const YAML::Node& n) {
@@ -427,20 +473,24 @@ Expectations read_expect(const Reader& r, const YAML::Node& n) {
         pipeline::certificate_health_words());
     e.certificate = x;
   }
-  if (const auto d = n["device"]) {
-    r.check_keys(d, "expect.device",
-                 {"device", "events", "no_events", "process", "kill_count", "voip_blocked",
-                  "has_voip_token"});
-    DeviceExpectation x;
-    x.where = r.where(d);
-    if (d["device"]) x.device = r.text(d["device"], "device");
-    if (d["events"]) x.events = read_events(r, d["events"], "events");
-    if (d["no_events"]) x.no_events = read_events(r, d["no_events"], "no_events");
-    if (d["process"]) x.process = r.choice(d["process"], "process state", process_states());
-    if (d["kill_count"]) x.kill_count = r.small(d["kill_count"], "kill_count");
-    if (d["voip_blocked"]) x.voip_blocked = r.flag(d["voip_blocked"], "voip_blocked");
-    if (d["has_voip_token"]) x.has_voip_token = r.flag(d["has_voip_token"], "has_voip_token");
-    e.device = x;
+  if (const auto devices = n["device"]) {
+    // One device's expectations, or a list of them, one per device (`device:` names it).
+    std::vector<YAML::Node> listed;
+    if (devices.IsSequence()) {
+      for (const auto& d : devices)
+        listed.push_back(d);
+    } else {
+      listed.push_back(devices);
+    }
+    for (const auto& d : listed) {
+      e.devices.push_back(read_device_expectation(r, d));
+      for (std::size_t i = 0; i + 1 < e.devices.size(); ++i)
+        if (e.devices[i].device == e.devices.back().device)
+          r.fail(d, "expect.device names " +
+                        (e.devices.back().device.empty() ? std::string("the step's device")
+                                                         : "'" + e.devices.back().device + "'") +
+                        " twice; put its expectations together");
+    }
   }
   if (const auto p = n["response"]) {
     r.check_keys(p, "expect.response", {"status", "reason"});
@@ -451,6 +501,25 @@ Expectations read_expect(const Reader& r, const YAML::Node& n) {
     e.response = x;
   }
   return e;
+}
+
+// A header of a `push` as written, or nullopt for `none` (the header is left out).
+std::optional<std::string> header(const Reader& r, const YAML::Node& n, const std::string& what) {
+  const std::string t = r.text(n, what);
+  if (t == "none") return std::nullopt;
+  return t;
+}
+
+// A push body of exactly `n` bytes: empty for 0 (PayloadEmpty), else the default body padded
+// inside a "pad" string (so 5121 bytes is the VoIP limit plus one, the mock's own 413).
+std::string body_of_size(const Reader& r, const YAML::Node& n) {
+  const auto bytes = r.integer(n, "body_bytes");
+  const std::string head = R"({"aps":{},"pad":")", tail = R"("})";
+  const auto shortest = static_cast<std::int64_t>(head.size() + tail.size());
+  if (bytes == 0) return {};
+  if (bytes < shortest || bytes > 1'000'000)
+    r.fail(n, "body_bytes must be 0 or between " + std::to_string(shortest) + " and 1000000");
+  return head + std::string(bytes - shortest, 'x') + tail;
 }
 
 // The parameters of one action; `v` is the action key's value (null when there is none, as
@@ -502,9 +571,10 @@ void read_action(const Reader& r, const YAML::Node& v, const YAML::Node& at, Ste
     return;
   case Action::Push:
     if (none) return;
-    r.check_keys(
-        v, "push",
-        {"token", "auth", "credential", "environment", "new_provider_token", "topic", "push_type"});
+    r.check_keys(v, "push",
+                 {"token", "auth", "credential", "environment", "new_provider_token", "topic",
+                  "push_type", "priority", "expiration", "collapse_id", "apns_id", "body",
+                  "body_bytes"});
     if (v["token"]) s.push.token = r.text(v["token"], "token");
     if (v["auth"]) s.push.auth = r.choice(v["auth"], "auth", kAuth);
     if (v["credential"]) s.push.credential = r.text(v["credential"], "credential");
@@ -514,7 +584,23 @@ void read_action(const Reader& r, const YAML::Node& v, const YAML::Node& at, Ste
     if (v["new_provider_token"])
       s.push.new_provider_token = r.flag(v["new_provider_token"], "new_provider_token");
     if (v["topic"]) s.push.topic = r.text(v["topic"], "topic");
-    if (v["push_type"]) s.push.push_type = r.text(v["push_type"], "push_type");
+    if (v["push_type"]) s.push.push_type = header(r, v["push_type"], "push_type");
+    if (v["priority"]) s.push.priority = header(r, v["priority"], "priority");
+    if (v["expiration"]) {
+      // "+30s": that long after the step's (virtual) time; anything else is sent as written.
+      const std::string t = r.text(v["expiration"], "expiration");
+      if (t.starts_with("+")) {
+        auto d = parse_duration(t.substr(1));
+        if (!d) r.fail(v["expiration"], "expiration: " + d.error().message());
+        s.push.expires_in = *d;
+      }
+      s.push.expiration = header(r, v["expiration"], "expiration");
+    }
+    if (v["collapse_id"]) s.push.collapse_id = header(r, v["collapse_id"], "collapse_id");
+    if (v["apns_id"]) s.push.apns_id = header(r, v["apns_id"], "apns_id");
+    if (v["body"] && v["body_bytes"]) r.fail(v, "push takes 'body' or 'body_bytes', not both");
+    if (v["body"]) s.push.body = r.text(v["body"], "body");
+    if (v["body_bytes"]) s.push.body = body_of_size(r, v["body_bytes"]);
     return;
   case Action::RotateKey:
     if (none) return;
@@ -531,6 +617,9 @@ void read_action(const Reader& r, const YAML::Node& v, const YAML::Node& at, Ste
     if (v["skip"]) s.fault.skip = r.natural(v["skip"], "skip");
     return;
   default:
+    if (!none && v.IsMap() && v.begin()->first.IsScalar())
+      r.fail(v,
+             "'" + word + "' takes no value" + step_key_hint(v.begin()->first.as<std::string>()));
     if (!none) r.fail(v, "'" + word + "' takes no value");
     return;
   }
@@ -643,6 +732,36 @@ core::Result<core::Duration> parse_duration(std::string_view text) {
                     "'" + std::string(text) + "' has an unknown unit; use ms, s, m or h");
 }
 
+namespace {
+
+// "- launch" followed by an indented "expect:" is a YAML error on the indented line: the
+// hint names the bare word above it, which needs a colon to take the mapping.
+std::string bare_word_hint(std::string_view text, int error_line) {
+  std::vector<std::string_view> lines;
+  for (std::size_t from = 0; from <= text.size();) {
+    const auto end = std::min(text.find('\n', from), text.size());
+    lines.push_back(text.substr(from, end - from));
+    from = end + 1;
+  }
+  for (int i = std::min(error_line, static_cast<int>(lines.size())) - 1; i >= 0; --i) {
+    std::string_view line = lines[static_cast<std::size_t>(i)];
+    while (!line.empty() && (line.back() == ' ' || line.back() == '\r'))
+      line.remove_suffix(1);
+    if (line.find_first_not_of(' ') == std::string_view::npos) continue;
+    const auto dash = line.find_first_not_of(' ');
+    if (!line.substr(dash).starts_with("- ")) return {};
+    const std::string word(line.substr(line.find_first_not_of(' ', dash + 1)));
+    for (const auto& [name, action] : actions())
+      if (name == word)
+        return "; did you mean '- " + word + ":' on line " + std::to_string(i + 1) +
+               "? (a step with expect, device or note needs a colon after its action)";
+    return {};
+  }
+  return {};
+}
+
+} // namespace
+
 core::Result<Scenario> parse_scenario(std::string_view text, const std::string& file,
                                       const std::string& name) {
   // yaml-cpp stops near 500 levels with a bare "bad file"; say what is wrong first.
@@ -650,6 +769,11 @@ core::Result<Scenario> parse_scenario(std::string_view text, const std::string& 
     return core::fail(core::Errc::InvalidArgument, file + ": not accepted: nested deeper than " +
                                                        std::to_string(core::kMaxJsonDepth) +
                                                        " levels");
+  }
+  // YAML reads JSON too, but leniently (a trailing comma passes): a .json file is strict JSON.
+  if (file.ends_with(".json")) {
+    if (auto strict = core::parse_json(text); !strict)
+      return core::fail(core::Errc::InvalidArgument, file + ": " + strict.error().detail);
   }
   try {
     const YAML::Node root = YAML::Load(std::string(text));
@@ -660,7 +784,8 @@ core::Result<Scenario> parse_scenario(std::string_view text, const std::string& 
     return core::fail(core::Errc::InvalidArgument, e.what());
   } catch (const YAML::Exception& e) {
     const Location at{file, e.mark.line >= 0 ? e.mark.line + 1 : 0};
-    return core::fail(core::Errc::InvalidArgument, at.text() + ": " + e.msg);
+    return core::fail(core::Errc::InvalidArgument,
+                      at.text() + ": " + e.msg + bare_word_hint(text, e.mark.line));
   }
 }
 

@@ -54,6 +54,8 @@ struct DeviceSpec {
   fake_device::IosVersion ios{17, 0};
   bool locked = false;
   bool dnd = false;
+  std::vector<std::string> allowed_handles; // let through Do Not Disturb
+  std::vector<std::string> blocked_handles; // CallKit refuses them (code 4)
   AppSpec app;
   Location where;
 };
@@ -121,7 +123,8 @@ struct CertificateExpectation {
 struct EventMatch {
   fake_device::DeviceEventKind kind = fake_device::DeviceEventKind::Log;
   std::optional<int> code;
-  std::string detail; // empty: any
+  std::string detail;       // empty: any
+  std::optional<int> count; // in `events`: seen exactly this many times, not at least once
 };
 
 // What the device recorded during the step, and its state after it.
@@ -149,10 +152,11 @@ struct Expectations {
   std::optional<RegistrationExpectation> registration;
   std::optional<ConsoleExpectation> console;
   std::optional<CertificateExpectation> certificate;
-  std::optional<DeviceExpectation> device;
+  std::vector<DeviceExpectation> devices; // at most one per device
   std::optional<ResponseExpectation> response;
   bool empty() const {
-    return !apns && !message && !registration && !console && !certificate && !device && !response;
+    return !apns && !message && !registration && !console && !certificate && devices.empty() &&
+           !response;
   }
 };
 
@@ -183,6 +187,11 @@ enum class Action {
   Advance,   // virtual time moves on; timers fire in order
   Fault,     // the mock answers the next requests with a fault
   RotateKey, // the provider makes a new token key (and may revoke the old one)
+  Lock,      // the screen locks: CallKit shows the lock-screen UI
+  Unlock,
+  RemoveVoip,       // the app removes .voIP from desiredPushTypes (§7.4 Registration 3)
+  ResetApsIdentity, // the device's APS identity is reset: every token of the app's environment
+                    // is replaced (§7.4 Registration 2)
 };
 
 struct SendSpec {
@@ -202,7 +211,14 @@ struct PushSpec {
   std::string environment;                  // sandbox | production; default: the app's
   bool new_provider_token = false;          // sign a fresh JWT now instead of reusing the last one
   std::string topic;                        // default: the app's "<bundle>.voip"
-  std::string push_type = "voip";
+  // Headers as sent, verbatim (so malformed values can be sent); nullopt: left out.
+  std::optional<std::string> push_type = "voip";
+  std::optional<std::string> priority = "10";
+  std::optional<std::string> expiration = "0";
+  std::optional<core::Duration> expires_in; // instead of `expiration`: now + this, in seconds
+  std::optional<std::string> collapse_id;
+  std::optional<std::string> apns_id;
+  std::string body = R"({"aps":{},"caller":"provider"})";
 };
 
 struct FaultSpec {

@@ -15,7 +15,24 @@ namespace scenario {
 
 namespace {
 constexpr auto kAnswerTimeout = std::chrono::seconds(20);
+
+// What a push sends beyond the defaults, for the timeline: ", collapse-id c1, 12-byte body".
+std::string unusual_parts(const PushSpec& spec, const std::optional<std::string>& expiration) {
+  const PushSpec usual;
+  std::string out;
+  const auto part = [&](const char* name, const std::optional<std::string>& value,
+                        const std::optional<std::string>& default_value) {
+    if (value != default_value) out += std::string(", ") + name + " " + value.value_or("none");
+  };
+  part("apns-push-type", spec.push_type, usual.push_type);
+  part("apns-priority", spec.priority, usual.priority);
+  part("apns-expiration", expiration, usual.expiration);
+  part("apns-collapse-id", spec.collapse_id, usual.collapse_id);
+  part("apns-id", spec.apns_id, usual.apns_id);
+  if (spec.body != usual.body) out += ", " + std::to_string(spec.body.size()) + "-byte body";
+  return out;
 }
+} // namespace
 
 ProviderClients::ProviderClients(const mock_apns::PkiDir& pki, std::uint16_t sandbox_port,
                                  std::uint16_t production_port)
@@ -97,12 +114,18 @@ ProviderAnswer ProviderClients::push(const PushSpec& spec, const std::string& to
   net::Request request;
   request.method = "POST";
   request.path = "/3/device/" + token;
-  request.headers = {{"apns-topic", topic},
-                     {"apns-push-type", spec.push_type},
-                     {"apns-priority", "10"},
-                     {"apns-expiration", "0"}};
+  request.headers = {{"apns-topic", topic}};
+  const auto expiration =
+      spec.expires_in ? std::optional(std::to_string(core::unix_seconds(now + *spec.expires_in)))
+                      : spec.expiration;
+  for (const auto& [name, value] :
+       {std::pair{"apns-push-type", spec.push_type}, std::pair{"apns-priority", spec.priority},
+        std::pair{"apns-expiration", expiration}, std::pair{"apns-collapse-id", spec.collapse_id},
+        std::pair{"apns-id", spec.apns_id}}) {
+    if (value) request.headers.push_back({name, *value});
+  }
   if (!authorization.empty()) request.headers.push_back({"authorization", authorization});
-  request.body = R"({"aps":{},"caller":"provider"})";
+  request.body = spec.body;
   auto future = client->submit(std::move(request));
   ProviderAnswer answer;
   if (future.wait_for(kAnswerTimeout) != std::future_status::ready) {
@@ -117,7 +140,8 @@ ProviderAnswer ProviderClients::push(const PushSpec& spec, const std::string& to
     if (body.is_object() && body.contains("reason") && body["reason"].is_string())
       answer.reason = body["reason"];
   }
-  note("push (" + spec.auth + " auth) to " + environment + " " + short_token(token) + " -> " +
+  note("push (" + spec.auth + " auth) to " + environment + " " + short_token(token) +
+       unusual_parts(spec, expiration) + " -> " +
        (answer.status ? std::to_string(answer.status) : "no answer") +
        (answer.reason.empty() ? "" : " " + answer.reason));
   return answer;

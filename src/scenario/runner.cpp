@@ -128,6 +128,19 @@ bool StepRunner::act(const Step& step) {
       d.config().dnd = step.on;
       return core::Result<void>{};
     });
+  case Action::Lock:
+  case Action::Unlock:
+    return on_device([&](Device& d) {
+      d.config().locked = step.action == Action::Lock;
+      return core::Result<void>{};
+    });
+  case Action::RemoveVoip:
+    return on_device([&](Device& d) { return d.remove_voip_registration(bundle); });
+  case Action::ResetApsIdentity:
+    return on_device([&](Device& d) {
+      d.reset_aps_identity(spec->app.config.environment);
+      return core::Result<void>{};
+    });
   case Action::CallKit: {
     auto behaviour = fake_device::remote::parse_callkit_behaviour(step.value);
     if (!behaviour) return step_failed(behaviour.error().detail);
@@ -227,12 +240,12 @@ void StepRunner::check_all(const Step& step, std::size_t apns_from,
   if (e.console) add(check(*e.console, console_));
   if (e.certificate) add(check(*e.certificate, world_.certificate(e.certificate->label)));
   if (e.response) add(check(*e.response, response_));
-  if (e.device) {
-    const std::string id = e.device->device.empty() ? step.device : e.device->device;
+  for (const auto& expected : e.devices) {
+    const std::string id = expected.device.empty() ? step.device : expected.device;
     const auto* spec = world_.device_spec(id);
     if (!spec) {
-      pending_.push_back({"expect.device", "a device", "no device '" + id + "'", e.device->where});
-      return;
+      pending_.push_back({"expect.device", "a device", "no device '" + id + "'", expected.where});
+      continue;
     }
     const std::string& bundle = spec->app.config.bundle_id;
     const auto events = world_.device_events(id);
@@ -249,7 +262,7 @@ void StepRunner::check_all(const Step& step, std::size_t apns_from,
       d.has_voip_token = device.voip_token(bundle).has_value();
       return core::Result<void>{};
     });
-    add(check(*e.device, d));
+    add(check(expected, d));
   }
 }
 

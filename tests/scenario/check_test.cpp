@@ -95,8 +95,9 @@ TEST(ScenarioCheck, ConsoleRefusalOrIds) {
 
 TEST(ScenarioCheck, DeviceEventsAndState) {
   DeviceExpectation e;
-  e.events = {EventMatch{fake_device::DeviceEventKind::CallShown, std::nullopt, ""}};
-  e.no_events = {EventMatch{fake_device::DeviceEventKind::AppKilled, std::nullopt, ""}};
+  e.events = {EventMatch{fake_device::DeviceEventKind::CallShown, std::nullopt, "", std::nullopt}};
+  e.no_events = {
+      EventMatch{fake_device::DeviceEventKind::AppKilled, std::nullopt, "", std::nullopt}};
   e.kill_count = 0;
   e.voip_blocked = false;
   DeviceObservation d;
@@ -137,13 +138,18 @@ TEST(ScenarioCheck, ApnsIdsTopicsAndTimestamps) {
   EXPECT_EQ(found[0].expected, "B-2 (message m1)");
   EXPECT_NE(found[0].observed.find("apns-id A-1"), std::string::npos) << found[0].observed;
   EXPECT_EQ(found[1].expectation, "expect.apns.timestamp_at");
+  // Offsets from the start, as the file writes them, not epoch milliseconds.
+  EXPECT_EQ(found[1].expected, "timestamp +0:00:06.000");
+  EXPECT_NE(found[1].observed.find("timestamp +0:00:05.000"), std::string::npos)
+      << found[1].observed;
   EXPECT_EQ(check(e, one, {std::nullopt, start}).at(0).observed, "no such message");
 }
 
 TEST(ScenarioCheck, DeviceEventCodeAndDetail) {
   DeviceExpectation e;
-  e.events = {{fake_device::DeviceEventKind::CallRejected, 3, ""},
-              {fake_device::DeviceEventKind::Log, std::nullopt, "never posted an incoming call"}};
+  e.events = {{fake_device::DeviceEventKind::CallRejected, 3, "", std::nullopt},
+              {fake_device::DeviceEventKind::Log, std::nullopt, "never posted an incoming call",
+               std::nullopt}};
   DeviceObservation d;
   d.events.push_back({{}, fake_device::DeviceEventKind::CallRejected, "", "", "", 3, "dnd"});
   d.events.push_back({{},
@@ -154,11 +160,27 @@ TEST(ScenarioCheck, DeviceEventCodeAndDetail) {
                       0,
                       "Killing app because it never posted an incoming call to the system"});
   EXPECT_TRUE(check(e, d).empty());
-  e.events = {{fake_device::DeviceEventKind::CallRejected, 1, ""}};
+  e.events = {{fake_device::DeviceEventKind::CallRejected, 1, "", std::nullopt}};
   const auto found = check(e, d);
   ASSERT_EQ(found.size(), 1u);
   EXPECT_EQ(found[0].expected, "call_rejected code 1");
   EXPECT_EQ(found[0].observed, "call_rejected (code 3: dnd)");
+}
+
+// `count`: exactly that many, so "the phone rang once, not twice" can be said.
+TEST(ScenarioCheck, ADeviceEventCountIsExact) {
+  DeviceObservation d;
+  fake_device::DeviceEvent arrived;
+  arrived.kind = fake_device::DeviceEventKind::PushArrived;
+  d.events = {arrived, arrived};
+  DeviceExpectation e;
+  e.events = {EventMatch{fake_device::DeviceEventKind::PushArrived, std::nullopt, "", 2}};
+  EXPECT_TRUE(check(e, d).empty());
+  e.events[0].count = 1;
+  const auto found = check(e, d);
+  ASSERT_EQ(found.size(), 1u);
+  EXPECT_EQ(found[0].expected, "push_arrived exactly 1 time");
+  EXPECT_EQ(found[0].observed, "2 times: push_arrived, push_arrived");
 }
 
 TEST(ScenarioCheck, ConsoleWarnings) {

@@ -66,19 +66,21 @@ std::string flip(scenario::Expectations& e) {
     e.console->error = *e.console->error == "none" ? "P12_INVALID" : "none";
     return "expect.console.error";
   }
-  if (e.device && !e.device->events.empty()) {
-    e.device->no_events.push_back(e.device->events.front());
-    e.device->events.erase(e.device->events.begin());
-    return "expect.device.no_events";
-  }
-  if (e.device && !e.device->no_events.empty()) {
-    e.device->events.push_back(e.device->no_events.front());
-    e.device->no_events.erase(e.device->no_events.begin());
-    return "expect.device.events";
-  }
-  if (e.device && e.device->kill_count) {
-    e.device->kill_count = *e.device->kill_count + 1;
-    return "expect.device.kill_count";
+  for (auto& device : e.devices) {
+    if (!device.events.empty()) {
+      device.no_events.push_back(device.events.front());
+      device.events.erase(device.events.begin());
+      return "expect.device.no_events";
+    }
+    if (!device.no_events.empty()) {
+      device.events.push_back(device.no_events.front());
+      device.no_events.erase(device.no_events.begin());
+      return "expect.device.events";
+    }
+    if (device.kill_count) {
+      device.kill_count = *device.kill_count + 1;
+      return "expect.device.kill_count";
+    }
   }
   if (e.certificate) {
     e.certificate->health = e.certificate->health == "ok" ? "BAD_CERTIFICATE" : "ok";

@@ -60,9 +60,9 @@ TEST(ScenarioLoader, ReadsSetupStepsAndExpectations) {
   ASSERT_TRUE(send.expect.message);
   EXPECT_EQ(send.expect.message->state, "payload_too_large");
   EXPECT_EQ(send.expect.message->where.line, 20); // the line of "message:"
-  ASSERT_TRUE(send.expect.device);
-  ASSERT_EQ(send.expect.device->no_events.size(), 1u);
-  EXPECT_EQ(send.expect.device->no_events[0].kind, fake_device::DeviceEventKind::PushArrived);
+  ASSERT_EQ(send.expect.devices.size(), 1u);
+  ASSERT_EQ(send.expect.devices[0].no_events.size(), 1u);
+  EXPECT_EQ(send.expect.devices[0].no_events[0].kind, fake_device::DeviceEventKind::PushArrived);
   EXPECT_EQ(sc.steps[4].fault.count, 2);
 }
 
@@ -197,6 +197,106 @@ TEST(ScenarioLoader, ARepeatedKeyOrAnOutOfRangeNumberIsAnError) {
             std::string::npos);
   EXPECT_NE(error_of("steps: [{advance: 3000000h}]").find("longer than a hundred years"),
             std::string::npos);
+}
+
+// Issue #23's scenario language: every APNs header of a `push`, as written or left out.
+TEST(ScenarioLoader, APushCarriesEveryHeaderAndABodyOfAnySize) {
+  const std::string text = std::string(kDevice) + R"(steps:
+  - push: {priority: "5", expiration: +30s, collapse_id: c1, apns_id: not-a-uuid, push_type: none}
+  - push: {expiration: "1767225630", body: "{}"}
+  - push: {body_bytes: 5121}
+  - push: {body_bytes: 0}
+  - push
+)";
+  auto loaded = parse_scenario(text, "s.yaml", "s");
+  ASSERT_TRUE(loaded) << loaded.error().detail;
+  const auto& first = loaded->steps[0].push;
+  EXPECT_EQ(first.priority, "5");
+  EXPECT_EQ(first.expires_in, std::chrono::seconds(30));
+  EXPECT_EQ(first.collapse_id, "c1");
+  EXPECT_EQ(first.apns_id, "not-a-uuid");
+  EXPECT_FALSE(first.push_type); // `none`: the header is left out
+  const auto& second = loaded->steps[1].push;
+  EXPECT_EQ(second.expiration, "1767225630");
+  EXPECT_FALSE(second.expires_in);
+  EXPECT_EQ(second.body, "{}");
+  EXPECT_EQ(loaded->steps[2].push.body.size(), 5121u);
+  EXPECT_EQ(loaded->steps[2].push.body.substr(0, 16), R"({"aps":{},"pad":)");
+  EXPECT_TRUE(loaded->steps[3].push.body.empty());
+  const auto& plain = loaded->steps[4].push;
+  EXPECT_EQ(plain.priority, "10");
+  EXPECT_EQ(plain.expiration, "0");
+  EXPECT_EQ(plain.push_type, "voip");
+  EXPECT_FALSE(plain.collapse_id);
+  EXPECT_FALSE(plain.apns_id);
+
+  EXPECT_NE(error_of("steps: [{push: {body: x, body_bytes: 10}}]").find("'body' or 'body_bytes'"),
+            std::string::npos);
+  EXPECT_NE(error_of("steps: [{push: {body_bytes: 5}}]").find("body_bytes must be 0 or between"),
+            std::string::npos);
+  EXPECT_NE(error_of("steps: [{push: {expiration: +soon}}]").find("is not a duration"),
+            std::string::npos);
+}
+
+TEST(ScenarioLoader, DeviceStepsHandlesAndOneExpectationPerDevice) {
+  const std::string text = R"(
+setup:
+  devices:
+    - {id: a, user: bob, allowed_handles: [alice], blocked_handles: spam, app: {unrestricted_voip: true}}
+    - {id: b, user: carol}
+steps:
+  - lock
+  - unlock
+  - remove_voip
+  - reset_aps_identity
+  - send:
+    expect:
+      device:
+        - {events: [{event: push_arrived, count: 2}]}
+        - {device: b, no_events: [push_arrived]}
+)";
+  auto loaded = parse_scenario(text, "s.yaml", "s");
+  ASSERT_TRUE(loaded) << loaded.error().detail;
+  const auto& a = loaded->setup.devices[0];
+  EXPECT_EQ(a.allowed_handles, std::vector<std::string>{"alice"});
+  EXPECT_EQ(a.blocked_handles, std::vector<std::string>{"spam"});
+  EXPECT_TRUE(a.app.config.unrestricted_voip);
+  EXPECT_EQ(loaded->steps[0].action, Action::Lock);
+  EXPECT_EQ(loaded->steps[1].action, Action::Unlock);
+  EXPECT_EQ(loaded->steps[2].action, Action::RemoveVoip);
+  EXPECT_EQ(loaded->steps[3].action, Action::ResetApsIdentity);
+  const auto& devices = loaded->steps[4].expect.devices;
+  ASSERT_EQ(devices.size(), 2u);
+  EXPECT_EQ(devices[0].events.at(0).count, 2);
+  EXPECT_EQ(devices[1].device, "b");
+
+  EXPECT_NE(error_of("steps: [{send: {}, expect: {device: [{device: b}, {device: b}]}}]")
+                .find("expect.device names 'b' twice"),
+            std::string::npos);
+  EXPECT_NE(error_of("steps: [{send: {}, expect: {device: {no_events: [{event: log, count: 1}]}}}]")
+                .find("'count' belongs in events"),
+            std::string::npos);
+}
+
+// Issue #23: a .json file is strict JSON; the usual YAML slips get a hint.
+TEST(ScenarioLoader, JsonIsStrictAndCommonYamlSlipsGetAHint) {
+  const auto json = parse_scenario(R"({"steps": ["install",]})", "s.json", "s");
+  ASSERT_FALSE(json);
+  EXPECT_NE(json.error().detail.find("s.json: not valid JSON"), std::string::npos)
+      << json.error().detail;
+  EXPECT_NE(json.error().detail.find("line 1, column"), std::string::npos) << json.error().detail;
+  EXPECT_TRUE(parse_scenario(R"({"steps": ["install"]})", "s.json", "s"));
+
+  const auto bare = error_of("steps:\n  - install\n  - launch\n    expect:\n      apns: none\n");
+  EXPECT_NE(bare.find("did you mean '- launch:' on line 3?"), std::string::npos) << bare;
+  const auto under = error_of("steps:\n  - launch:\n      expect: {apns: none}\n");
+  EXPECT_NE(under.find("'launch' takes no value ('expect' belongs to the step: indent it to line "
+                       "up with the action key)"),
+            std::string::npos)
+      << under;
+  const auto in_send = error_of("steps:\n  - send:\n      note: why\n");
+  EXPECT_NE(in_send.find("unknown key 'note' in send"), std::string::npos) << in_send;
+  EXPECT_NE(in_send.find("'note' belongs to the step"), std::string::npos) << in_send;
 }
 
 TEST(ScenarioLoader, Durations) {
