@@ -63,7 +63,8 @@ std::string summary(const std::vector<fake_device::DeviceEvent>& events, const E
 
 bool matches(const fake_device::DeviceEvent& e, const EventMatch& m) {
   return e.kind == m.kind && (!m.code || e.code == *m.code) &&
-         (m.detail.empty() || e.detail.find(m.detail) != std::string::npos);
+         (m.detail.empty() || e.detail.find(m.detail) != std::string::npos) &&
+         (m.message.empty() || (!m.apns_id.empty() && e.apns_id == m.apns_id));
 }
 
 std::size_t times_seen(const std::vector<fake_device::DeviceEvent>& events, const EventMatch& m) {
@@ -90,6 +91,8 @@ std::string describe(const EventMatch& m) {
   std::string out(fake_device::to_string(m.kind));
   if (m.code) out += " code " + std::to_string(*m.code);
   if (!m.detail.empty()) out += " with \"" + m.detail + "\"";
+  if (!m.message.empty())
+    out += " for message " + m.message + (m.apns_id.empty() ? " (it has no apns-id)" : "");
   if (m.count) out += " exactly " + std::to_string(*m.count) + (*m.count == 1 ? " time" : " times");
   return out;
 }

@@ -363,13 +363,18 @@ Setup read_setup(const Reader& r, const YAML::Node& n) {
 // An event word, or {event: word, code: N, detail: text}.
 EventMatch read_event(const Reader& r, const YAML::Node& n) {
   static const auto kinds = event_kinds();
-  if (n.IsScalar()) return {r.choice(n, "device event", kinds), std::nullopt, {}, std::nullopt};
-  r.check_keys(n, "a device event", {"event", "code", "detail", "count"});
+  EventMatch m;
+  if (n.IsScalar()) {
+    m.kind = r.choice(n, "device event", kinds);
+    return m;
+  }
+  r.check_keys(n, "a device event", {"event", "code", "detail", "count", "message"});
   if (!n["event"]) r.fail(n, "a device event needs 'event' (its kind)");
-  EventMatch m{r.choice(n["event"], "device event", kinds), std::nullopt, {}, std::nullopt};
+  m.kind = r.choice(n["event"], "device event", kinds);
   if (n["code"]) m.code = r.small(n["code"], "code");
   if (n["detail"]) m.detail = r.text(n["detail"], "detail");
   if (n["count"]) m.count = r.small(n["count"], "count");
+  if (n["message"]) m.message = r.text(n["message"], "message");
   return m;
 }
 

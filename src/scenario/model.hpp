@@ -125,6 +125,10 @@ struct EventMatch {
   std::optional<int> code;
   std::string detail;       // empty: any
   std::optional<int> count; // in `events`: seen exactly this many times, not at least once
+  // Only events of the push for this message (a `send: {as: ...}` label; "last": the last
+  // sent). The runner fills `apns_id` with that message's apns-id before checking.
+  std::string message;
+  std::string apns_id;
 };
 
 // What the device recorded during the step, and its state after it.

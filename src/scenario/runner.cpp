@@ -240,7 +240,16 @@ void StepRunner::check_all(const Step& step, std::size_t apns_from,
   if (e.console) add(check(*e.console, console_));
   if (e.certificate) add(check(*e.certificate, world_.certificate(e.certificate->label)));
   if (e.response) add(check(*e.response, response_));
-  for (const auto& expected : e.devices) {
+  for (DeviceExpectation expected : e.devices) {
+    // Events tied to a message match that message's push only: its apns-id.
+    for (auto* list : {&expected.events, &expected.no_events}) {
+      for (auto& m : *list) {
+        if (m.message.empty()) continue;
+        const auto message_id = world_.message_id(m.message == "last" ? "" : m.message);
+        const auto message = message_id ? world_.message(*message_id) : std::nullopt;
+        m.apns_id = message ? message->apns_id : "";
+      }
+    }
     const std::string id = expected.device.empty() ? step.device : expected.device;
     const auto* spec = world_.device_spec(id);
     if (!spec) {

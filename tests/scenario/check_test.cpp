@@ -7,6 +7,15 @@ namespace {
 
 using namespace scenario;
 
+EventMatch match(fake_device::DeviceEventKind kind, std::optional<int> code = std::nullopt,
+                 std::string detail = "") {
+  EventMatch m;
+  m.kind = kind;
+  m.code = code;
+  m.detail = std::move(detail);
+  return m;
+}
+
 mock_apns::JournalEntry request(int status, std::optional<mock_apns::Reason> reason = {},
                                 mock_apns::Environment env = mock_apns::Environment::Sandbox) {
   mock_apns::JournalEntry e;
@@ -95,9 +104,8 @@ TEST(ScenarioCheck, ConsoleRefusalOrIds) {
 
 TEST(ScenarioCheck, DeviceEventsAndState) {
   DeviceExpectation e;
-  e.events = {EventMatch{fake_device::DeviceEventKind::CallShown, std::nullopt, "", std::nullopt}};
-  e.no_events = {
-      EventMatch{fake_device::DeviceEventKind::AppKilled, std::nullopt, "", std::nullopt}};
+  e.events = {match(fake_device::DeviceEventKind::CallShown)};
+  e.no_events = {match(fake_device::DeviceEventKind::AppKilled)};
   e.kill_count = 0;
   e.voip_blocked = false;
   DeviceObservation d;
@@ -147,9 +155,9 @@ TEST(ScenarioCheck, ApnsIdsTopicsAndTimestamps) {
 
 TEST(ScenarioCheck, DeviceEventCodeAndDetail) {
   DeviceExpectation e;
-  e.events = {{fake_device::DeviceEventKind::CallRejected, 3, "", std::nullopt},
-              {fake_device::DeviceEventKind::Log, std::nullopt, "never posted an incoming call",
-               std::nullopt}};
+  e.events = {
+      match(fake_device::DeviceEventKind::CallRejected, 3),
+      match(fake_device::DeviceEventKind::Log, std::nullopt, "never posted an incoming call")};
   DeviceObservation d;
   d.events.push_back({{}, fake_device::DeviceEventKind::CallRejected, "", "", "", 3, "dnd"});
   d.events.push_back({{},
@@ -160,7 +168,7 @@ TEST(ScenarioCheck, DeviceEventCodeAndDetail) {
                       0,
                       "Killing app because it never posted an incoming call to the system"});
   EXPECT_TRUE(check(e, d).empty());
-  e.events = {{fake_device::DeviceEventKind::CallRejected, 1, "", std::nullopt}};
+  e.events = {match(fake_device::DeviceEventKind::CallRejected, 1)};
   const auto found = check(e, d);
   ASSERT_EQ(found.size(), 1u);
   EXPECT_EQ(found[0].expected, "call_rejected code 1");
@@ -174,13 +182,33 @@ TEST(ScenarioCheck, ADeviceEventCountIsExact) {
   arrived.kind = fake_device::DeviceEventKind::PushArrived;
   d.events = {arrived, arrived};
   DeviceExpectation e;
-  e.events = {EventMatch{fake_device::DeviceEventKind::PushArrived, std::nullopt, "", 2}};
+  e.events = {match(fake_device::DeviceEventKind::PushArrived)};
+  e.events[0].count = 2;
   EXPECT_TRUE(check(e, d).empty());
   e.events[0].count = 1;
   const auto found = check(e, d);
   ASSERT_EQ(found.size(), 1u);
   EXPECT_EQ(found[0].expected, "push_arrived exactly 1 time");
   EXPECT_EQ(found[0].observed, "2 times: push_arrived, push_arrived");
+}
+
+// An event tied to a message matches that message's push only (its apns-id).
+TEST(ScenarioCheck, ADeviceEventTiedToAMessageMatchesItsPushOnly) {
+  DeviceObservation d;
+  fake_device::DeviceEvent arrived;
+  arrived.kind = fake_device::DeviceEventKind::PushArrived;
+  arrived.apns_id = "A-1";
+  d.events = {arrived};
+  DeviceExpectation e;
+  e.events = {match(fake_device::DeviceEventKind::PushArrived)};
+  e.events[0].message = "call";
+  e.events[0].apns_id = "A-1";
+  EXPECT_TRUE(check(e, d).empty());
+  e.events[0].apns_id = "B-2";
+  ASSERT_EQ(check(e, d).size(), 1u);
+  EXPECT_EQ(check(e, d)[0].expected, "push_arrived for message call");
+  e.events[0].apns_id.clear(); // the label names no message with a push
+  EXPECT_EQ(check(e, d).at(0).expected, "push_arrived for message call (it has no apns-id)");
 }
 
 TEST(ScenarioCheck, ConsoleWarnings) {
