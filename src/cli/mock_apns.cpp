@@ -250,13 +250,15 @@ core::Result<Args> args_of(const std::vector<std::string>& words) {
 core::Result<Options> options_of(const Args& args) {
   if (auto none = no_positional(args); !none) return core::Unexpected(none.error());
   Options o;
-  for (auto [flag, where] :
-       {std::pair{"sandbox", &o.sandbox}, std::pair{"production", &o.production},
-        std::pair{"admin", &o.admin}}) {
-    auto parsed = parse_host_port(args.get(flag, "127.0.0.1:0"), flag);
-    if (!parsed) return core::Unexpected(parsed.error());
-    *where = *parsed;
-  }
+  const auto sandbox = args.host_port("sandbox", kAnyLoopbackPort);
+  if (!sandbox) return core::Unexpected(sandbox.error());
+  const auto production = args.host_port("production", kAnyLoopbackPort);
+  if (!production) return core::Unexpected(production.error());
+  const auto admin = args.host_port("admin", kAnyLoopbackPort);
+  if (!admin) return core::Unexpected(admin.error());
+  o.sandbox = *sandbox;
+  o.production = *production;
+  o.admin = *admin;
   o.admin_secret_file = args.find("admin-secret-file");
   if (o.sandbox.host != o.production.host) {
     return core::fail(core::Errc::InvalidArgument,
@@ -281,15 +283,15 @@ core::Result<Options> options_of(const Args& args) {
   if (!threads) return core::Unexpected(threads.error());
   const auto journal_size = args.number("journal-size", 10'000, 1, 100'000'000);
   if (!journal_size) return core::Unexpected(journal_size.error());
-  const auto burst = args.number("per-token-burst", 0, 0, UINT32_MAX);
+  const auto burst = args.optional_number("per-token-burst", 0, UINT32_MAX);
   if (!burst) return core::Unexpected(burst.error());
-  const auto delay = args.number("unregister-delay", 0, 0, 365ULL * 86400);
+  const auto delay = args.optional_number("unregister-delay", 0, 365ULL * 86400);
   if (!delay) return core::Unexpected(delay.error());
   o.seed = *seed;
   o.threads = *threads;
   o.journal_size = *journal_size;
-  if (args.has("per-token-burst")) o.per_token_burst = static_cast<std::uint32_t>(*burst);
-  if (args.has("unregister-delay")) o.unregister_delay = std::chrono::seconds(*delay);
+  if (*burst) o.per_token_burst = static_cast<std::uint32_t>(**burst);
+  if (*delay) o.unregister_delay = std::chrono::seconds(**delay);
   o.tokens_file = args.find("tokens");
   o.record_file = args.find("record");
   o.pki_dir = args.find("pki");

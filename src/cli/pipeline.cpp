@@ -159,21 +159,21 @@ core::Result<Args> args_of(const std::vector<std::string>& words) {
 
 core::Result<Options> options_of(const Args& args) {
   if (auto none = no_positional(args); !none) return core::Unexpected(none.error());
-  for (const char* required : {"apns-sandbox", "apns-production", "ca"}) {
-    if (!args.has(required))
-      return core::fail(core::Errc::InvalidArgument,
-                        std::string("--") + required +
-                            " is required (see the ready line of 'voipsim mock-apns' for the "
-                            "values)");
-  }
+  if (auto given = args.require({"apns-sandbox", "apns-production", "ca"},
+                                " (see the ready line of 'voipsim mock-apns' for the values)");
+      !given)
+    return core::Unexpected(given.error());
   Options o;
-  for (auto [flag, where] :
-       {std::pair{"listen", &o.listen}, std::pair{"apns-sandbox", &o.apns_sandbox},
-        std::pair{"apns-production", &o.apns_production}}) {
-    auto parsed = parse_host_port(args.get(flag, "127.0.0.1:0"), flag);
-    if (!parsed) return core::Unexpected(parsed.error());
-    *where = *parsed;
-  }
+  // The APNs addresses are required: their fallback is never read.
+  const auto listen = args.host_port("listen", kAnyLoopbackPort);
+  if (!listen) return core::Unexpected(listen.error());
+  const auto sandbox = args.host_port("apns-sandbox", "");
+  if (!sandbox) return core::Unexpected(sandbox.error());
+  const auto production = args.host_port("apns-production", "");
+  if (!production) return core::Unexpected(production.error());
+  o.listen = *listen;
+  o.apns_sandbox = *sandbox;
+  o.apns_production = *production;
   const auto seed = args.number("seed", 1, 0, UINT64_MAX);
   if (!seed) return core::Unexpected(seed.error());
   const auto delay = args.number("retry-delay", 1000, 1, 3'600'000);

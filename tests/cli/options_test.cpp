@@ -19,17 +19,14 @@ Words split(const std::string& line) {
   return Words(std::istream_iterator<std::string>(in), std::istream_iterator<std::string>());
 }
 
-core::Result<cli::mock_apns_command::Options> mock_apns(const Words& words) {
-  return cli::options_from(words, cli::mock_apns_command::args_of,
-                           cli::mock_apns_command::options_of);
+// One command's words to its Options, as the binary reads them.
+template <auto args_of, auto options_of>
+auto options(const Words& words) {
+  return cli::options_from(words, args_of, options_of);
 }
-core::Result<cli::pipeline_command::Options> pipeline(const Words& words) {
-  return cli::options_from(words, cli::pipeline_command::args_of,
-                           cli::pipeline_command::options_of);
-}
-core::Result<cli::device_command::Options> device(const Words& words) {
-  return cli::options_from(words, cli::device_command::args_of, cli::device_command::options_of);
-}
+const auto mock_apns = options<cli::mock_apns_command::args_of, cli::mock_apns_command::options_of>;
+const auto pipeline = options<cli::pipeline_command::args_of, cli::pipeline_command::options_of>;
+const auto device = options<cli::device_command::args_of, cli::device_command::options_of>;
 
 template <class T>
 std::string error_of(const core::Result<T>& result) {
@@ -63,6 +60,47 @@ TEST(ArgsTest, HostPort) {
                   std::string(bad) + "'")
         << bad;
   }
+}
+
+TEST(ArgsTest, HostPortFlagOrItsFallback) {
+  const auto args =
+      cli::Args::parse({"--listen", "[::1]:8080", "--bad", "8080"}, {"listen", "bad"}, {});
+  ASSERT_TRUE(args);
+  EXPECT_EQ(args->host_port("listen", cli::kAnyLoopbackPort)->host, "::1");
+  EXPECT_EQ(args->host_port("listen", cli::kAnyLoopbackPort)->port, 8080);
+  const auto fallback = args->host_port("absent", cli::kAnyLoopbackPort);
+  ASSERT_TRUE(fallback) << error_of(fallback);
+  EXPECT_EQ(cli::address(fallback->host, fallback->port), "127.0.0.1:0");
+  EXPECT_EQ(error_of(args->host_port("bad", cli::kAnyLoopbackPort)),
+            "--bad needs HOST:PORT (e.g. 127.0.0.1:2197, port 0 for a free one), got '8080'");
+  // A bad fallback is reported as the flag's: the flag was what the user left out.
+  EXPECT_EQ(error_of(args->host_port("absent", "")).rfind("--absent needs HOST:PORT", 0), 0u);
+}
+
+TEST(ArgsTest, OptionalNumbersAreAbsentOrChecked) {
+  const auto args = cli::Args::parse({"--n", "0", "--big", "21"}, {"n", "big"}, {});
+  ASSERT_TRUE(args);
+  EXPECT_EQ(*args->optional_number("n", 0, 20), std::optional<std::uint64_t>(0));
+  EXPECT_EQ(*args->optional_number("absent", 0, 20), std::nullopt);
+  EXPECT_EQ(error_of(args->optional_number("big", 0, 20)),
+            "--big must be a whole number from 0 to 20, not '21'");
+}
+
+TEST(ArgsTest, RequireNamesTheFirstFlagLeftOut) {
+  const auto args = cli::Args::parse({"--a", "1", "--f"}, {"a", "b", "c"}, {"f"});
+  ASSERT_TRUE(args);
+  EXPECT_TRUE(args->require({"a", "f"}));
+  EXPECT_EQ(error_of(args->require({"a", "c", "b"})), "--c is required");
+  EXPECT_EQ(error_of(args->require({"b"}, " (because)")), "--b is required (because)");
+}
+
+TEST(ArgsTest, TimeOrNowInWholeSeconds) {
+  EXPECT_EQ(cli::time_or_now(std::uint64_t{1'700'000'000}), core::from_unix_seconds(1'700'000'000));
+  const auto before = core::unix_seconds(core::SystemClock().now());
+  const auto now = cli::time_or_now(std::nullopt);
+  EXPECT_EQ(now, core::from_unix_seconds(core::unix_seconds(now)));
+  EXPECT_GE(core::unix_seconds(now), before);
+  EXPECT_LE(core::unix_seconds(now), before + 5);
 }
 
 TEST(MockApnsOptionsTest, DefaultsStartNothingAndNameNoFile) {
