@@ -3,6 +3,7 @@
 #include "cli/device.hpp"
 #include "cli/mock_apns.hpp"
 #include "cli/pipeline.hpp"
+#include "cli/run.hpp"
 
 #include <iterator>
 #include <sstream>
@@ -27,6 +28,8 @@ auto options(const Words& words) {
 const auto mock_apns = options<cli::mock_apns_command::args_of, cli::mock_apns_command::options_of>;
 const auto pipeline = options<cli::pipeline_command::args_of, cli::pipeline_command::options_of>;
 const auto device = options<cli::device_command::args_of, cli::device_command::options_of>;
+const auto run = options<cli::run_command::args_of, cli::run_command::options_of>;
+const auto demo = options<cli::demo_command::args_of, cli::demo_command::options_of>;
 
 template <class T>
 std::string error_of(const core::Result<T>& result) {
@@ -293,6 +296,68 @@ TEST(DeviceOptionsTest, UsageErrors) {
     const auto o = device({admin, std::string(flag) + "=nonsense"});
     EXPECT_EQ(error_of(o).rfind(std::string(flag) + ": ", 0), 0u) << error_of(o);
   }
+}
+
+TEST(RunOptionsTest, Defaults) {
+  const auto o = run({"a.yaml", "dir/"});
+  ASSERT_TRUE(o) << error_of(o);
+  EXPECT_EQ(o->paths, (Words{"a.yaml", "dir/"}));
+  EXPECT_FALSE(o->junit_file || o->json_file);
+  EXPECT_EQ(o->seed, 1u);
+  EXPECT_EQ(o->filter, "");
+  EXPECT_FALSE(o->quiet || o->live);
+}
+
+TEST(RunOptionsTest, EveryFlagRead) {
+  const auto o =
+      run(split("s/ --junit j.xml --json=r.json --seed 7 --filter token --quiet --live t.yaml"));
+  ASSERT_TRUE(o) << error_of(o);
+  EXPECT_EQ(o->paths, (Words{"s/", "t.yaml"}));
+  EXPECT_EQ(o->junit_file, "j.xml");
+  EXPECT_EQ(o->json_file, "r.json");
+  EXPECT_EQ(o->seed, 7u);
+  EXPECT_EQ(o->filter, "token");
+  EXPECT_TRUE(o->quiet && o->live);
+}
+
+TEST(RunOptionsTest, UsageErrors) {
+  const std::pair<Words, std::string> cases[] = {
+      {{}, "name at least one scenario file or folder, e.g. 'voipsim run scenarios/'."},
+      {{"--quiet"}, "name at least one scenario file or folder, e.g. 'voipsim run scenarios/'."},
+      {{"s/", "--bogus"}, "unknown option --bogus"},
+      {{"s/", "--help"}, "unknown option --help"}, // main() answers --help before the command
+      {{"s/", "--junit"}, "--junit needs a value"},
+      {{"s/", "--seed", "0"},
+       "--seed must be a whole number from 1 to 18446744073709551615, not '0'"},
+      {{"s/", "--seed", "x"},
+       "--seed must be a whole number from 1 to 18446744073709551615, not 'x'"},
+  };
+  for (const auto& [words, message] : cases)
+    EXPECT_EQ(error_of(run(words)), message);
+}
+
+TEST(DemoOptionsTest, DefaultsAndEveryFlag) {
+  const auto o = demo({});
+  ASSERT_TRUE(o) << error_of(o);
+  EXPECT_FALSE(o->out_dir);
+  EXPECT_EQ(o->seed, 1u);
+  EXPECT_FALSE(o->verbose);
+  const auto given = demo(split("--out reports --seed 3 --verbose"));
+  ASSERT_TRUE(given) << error_of(given);
+  EXPECT_EQ(given->out_dir, "reports");
+  EXPECT_EQ(given->seed, 3u);
+  EXPECT_TRUE(given->verbose);
+}
+
+TEST(DemoOptionsTest, UsageErrors) {
+  const std::pair<Words, std::string> cases[] = {
+      {{"scenarios/"}, "takes no file names (use 'voipsim run FILE...' for your own)"},
+      {{"--quiet"}, "unknown option --quiet"},
+      {{"--verbose=yes"}, "--verbose takes no value"},
+      {{"--seed", "0"}, "--seed must be a whole number from 1 to 18446744073709551615, not '0'"},
+  };
+  for (const auto& [words, message] : cases)
+    EXPECT_EQ(error_of(demo(words)), message);
 }
 
 } // namespace
