@@ -4,6 +4,7 @@
 #include "cli/mock_apns.hpp"
 #include "cli/pipeline.hpp"
 #include "cli/run.hpp"
+#include "cli/selftest.hpp"
 
 #include <iterator>
 #include <sstream>
@@ -30,6 +31,7 @@ const auto pipeline = options<cli::pipeline_command::args_of, cli::pipeline_comm
 const auto device = options<cli::device_command::args_of, cli::device_command::options_of>;
 const auto run = options<cli::run_command::args_of, cli::run_command::options_of>;
 const auto demo = options<cli::demo_command::args_of, cli::demo_command::options_of>;
+const auto selftest = options<cli::selftest_command::args_of, cli::selftest_command::options_of>;
 
 template <class T>
 std::string error_of(const core::Result<T>& result) {
@@ -358,6 +360,51 @@ TEST(DemoOptionsTest, UsageErrors) {
   };
   for (const auto& [words, message] : cases)
     EXPECT_EQ(error_of(demo(words)), message);
+}
+
+TEST(SelftestOptionsTest, Defaults) {
+  const auto o = selftest({});
+  ASSERT_TRUE(o) << error_of(o);
+  EXPECT_EQ(o->requests, 10'000u);
+  EXPECT_EQ(o->connections, 1u);
+  EXPECT_EQ(o->streams, 100u);
+  EXPECT_EQ(o->body_bytes, 1024u);
+  EXPECT_EQ(o->threads, 1u);
+  EXPECT_EQ(o->tls_dir, "");
+  EXPECT_FALSE(o->json);
+}
+
+TEST(SelftestOptionsTest, EveryFlagRead) {
+  const auto o = selftest(split("--requests 5 --connections 64 --streams 1 --body-bytes 0 "
+                                "--threads 2 --tls-dir pki --json"));
+  ASSERT_TRUE(o) << error_of(o);
+  EXPECT_EQ(o->requests, 5u);
+  EXPECT_EQ(o->connections, 64u);
+  EXPECT_EQ(o->streams, 1u);
+  EXPECT_EQ(o->body_bytes, 0u);
+  EXPECT_EQ(o->threads, 2u);
+  EXPECT_EQ(o->tls_dir, "pki");
+  EXPECT_TRUE(o->json);
+  // The bodies' total may reach 1 GiB exactly.
+  EXPECT_TRUE(selftest(split("--requests 128 --body-bytes 8388608")));
+}
+
+TEST(SelftestOptionsTest, UsageErrors) {
+  const std::pair<Words, std::string> cases[] = {
+      {{"extra"}, "unexpected argument 'extra'"},
+      {{"--bogus"}, "unknown option --bogus"},
+      {{"--json=1"}, "--json takes no value"},
+      {{"--requests", "lots"}, "--requests must be a whole number from 1 to 10000000, not 'lots'"},
+      {{"--connections", "65"}, "--connections must be a whole number from 1 to 64, not '65'"},
+      {{"--streams", "0"}, "--streams must be a whole number from 1 to 100000, not '0'"},
+      {{"--body-bytes", "8388609"},
+       "--body-bytes must be a whole number from 0 to 8388608, not '8388609'"},
+      {{"--threads", "0"}, "--threads must be a whole number from 1 to 64, not '0'"},
+      {{"--requests", "129", "--body-bytes", "8388608"},
+       "--requests times --body-bytes must stay within 1 GiB"},
+  };
+  for (const auto& [words, message] : cases)
+    EXPECT_EQ(error_of(selftest(words)), message);
 }
 
 } // namespace
