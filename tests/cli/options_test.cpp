@@ -1,5 +1,7 @@
 // Each subcommand's flags to options, without a process: the values it reads, and the message of
 // each usage error (the binary prints it and exits 2; tests/cli/*_cli_test.cpp check that part).
+#include "cli/certs.hpp"
+#include "cli/certs_issue.hpp"
 #include "cli/device.hpp"
 #include "cli/mock_apns.hpp"
 #include "cli/pipeline.hpp"
@@ -32,6 +34,9 @@ const auto device = options<cli::device_command::args_of, cli::device_command::o
 const auto run = options<cli::run_command::args_of, cli::run_command::options_of>;
 const auto demo = options<cli::demo_command::args_of, cli::demo_command::options_of>;
 const auto selftest = options<cli::selftest_command::args_of, cli::selftest_command::options_of>;
+const auto certs = options<cli::certs_command::args_of, cli::certs_command::options_of>;
+const auto certs_issue =
+    options<cli::certs_issue_command::args_of, cli::certs_issue_command::options_of>;
 
 template <class T>
 std::string error_of(const core::Result<T>& result) {
@@ -405,6 +410,116 @@ TEST(SelftestOptionsTest, UsageErrors) {
   };
   for (const auto& [words, message] : cases)
     EXPECT_EQ(error_of(selftest(words)), message);
+}
+
+const Words kCertsRequired = {"--out",     "pki",        "--bundle-id", "com.example.imapp",
+                              "--team-id", "TEAMA12345", "--key-id",    "KB00000001"};
+
+Words certs_with(Words words) {
+  words.insert(words.begin(), kCertsRequired.begin(), kCertsRequired.end());
+  return words;
+}
+
+TEST(CertsOptionsTest, RequiredFlagsAndDefaults) {
+  const auto o = certs(certs_with({"--p12-password", "pw"}));
+  ASSERT_TRUE(o) << error_of(o);
+  EXPECT_EQ(o->out_dir, "pki");
+  EXPECT_EQ(o->bundle_id, "com.example.imapp");
+  EXPECT_EQ(o->team_id, "TEAMA12345");
+  EXPECT_EQ(o->key_id, "KB00000001");
+  EXPECT_EQ(o->p12_password, "pw");
+  EXPECT_FALSE(o->p12_password_file);
+  EXPECT_EQ(o->days, 365u);
+  EXPECT_FALSE(o->now); // the time it runs, not the time its flags were read
+  EXPECT_FALSE(o->force || o->json);
+}
+
+TEST(CertsOptionsTest, EveryFlagRead) {
+  // The password file is only named here: run() reads it.
+  const auto o = certs(certs_with(
+      split("--p12-password-file /no/such/file --days 36500 --now 1700000000 --force --json")));
+  ASSERT_TRUE(o) << error_of(o);
+  EXPECT_FALSE(o->p12_password);
+  EXPECT_EQ(o->p12_password_file, "/no/such/file");
+  EXPECT_EQ(o->days, 36500u);
+  EXPECT_EQ(o->now, 1'700'000'000u);
+  EXPECT_TRUE(o->force && o->json);
+  EXPECT_EQ(certs(certs_with({"--p12-password="}))->p12_password, "");
+}
+
+TEST(CertsOptionsTest, UsageErrors) {
+  const std::string one_password =
+      "give the .p12 password with exactly one of --p12-password and --p12-password-file";
+  const std::pair<Words, std::string> cases[] = {
+      {{"--p12-password", "pw"}, "--out is required"},
+      {{"--out", "pki"}, "--bundle-id is required"},
+      {{"--out", "pki", "--bundle-id", "b"}, "--team-id is required"},
+      {{"--out", "pki", "--bundle-id", "b", "--team-id", "T"}, "--key-id is required"},
+      {certs_with({}), one_password},
+      {certs_with({"--p12-password", "a", "--p12-password-file", "f"}), one_password},
+      {certs_with({"--p12-password", "a", "--days", "0"}),
+       "--days must be a whole number from 1 to 36500, not '0'"},
+      {certs_with({"--p12-password", "a", "--now", "253402300800"}),
+       "--now must be a whole number from 0 to 253402300799, not '253402300800'"},
+      {certs_with({"--p12-password", "a", "--now", "253402300000"}),
+       "--now plus --days reaches past the year 9999, which certificates cannot express"},
+      {certs_with({"--p12-password", "a", "extra"}), "unexpected argument 'extra'"},
+      {certs_with({"--p12-password", "a", "--csr", "x"}), "unknown option --csr"},
+  };
+  for (const auto& [words, message] : cases)
+    EXPECT_EQ(error_of(certs(words)), message);
+}
+
+const Words kIssueRequired = {"--csr",         "my.csr",      "--kind",
+                              "voip-services", "--bundle-id", "com.example.imapp",
+                              "--pki",         "pki"};
+
+Words issue_with(Words words) {
+  words.insert(words.begin(), kIssueRequired.begin(), kIssueRequired.end());
+  return words;
+}
+
+TEST(CertsIssueOptionsTest, RequiredFlagsAndDefaults) {
+  const auto o = certs_issue(kIssueRequired);
+  ASSERT_TRUE(o) << error_of(o);
+  EXPECT_EQ(o->csr_file, "my.csr"); // named, not read
+  EXPECT_EQ(o->kind, pki::CertificateKind::VoipServices);
+  EXPECT_EQ(o->bundle_id, "com.example.imapp");
+  EXPECT_EQ(o->pki_dir, "pki");
+  EXPECT_EQ(o->out_file, "voip_services.cer");
+  EXPECT_FALSE(o->now);
+  EXPECT_FALSE(o->force);
+  // Each kind's default file is Apple's download name.
+  EXPECT_EQ(
+      certs_issue({"--csr", "c", "--kind", "apns-production", "--bundle-id", "b", "--pki", "p"})
+          ->out_file,
+      "aps.cer");
+}
+
+TEST(CertsIssueOptionsTest, EveryFlagRead) {
+  const auto o = certs_issue(issue_with(split("--out my.cer --now 0 --force")));
+  ASSERT_TRUE(o) << error_of(o);
+  EXPECT_EQ(o->out_file, "my.cer");
+  EXPECT_EQ(o->now, 0u);
+  EXPECT_TRUE(o->force);
+}
+
+TEST(CertsIssueOptionsTest, UsageErrors) {
+  const std::pair<Words, std::string> cases[] = {
+      {{}, "--csr is required"},
+      {{"--csr", "c"}, "--kind is required"},
+      {{"--csr", "c", "--kind", "voip-services"}, "--bundle-id is required"},
+      {{"--csr", "c", "--kind", "voip-services", "--bundle-id", "b"}, "--pki is required"},
+      {issue_with({"extra"}), "unexpected argument 'extra'"},
+      {issue_with({"--days", "1"}), "unknown option --days"},
+      {{"--csr", "c", "--kind", "apns-voip", "--bundle-id", "b", "--pki", "p"},
+       "unknown --kind 'apns-voip': the portal issues voip-services, apns-development, "
+       "apns-production and apple-push-services"},
+      {issue_with({"--now", "253370678400"}),
+       "--now must be a whole number from 0 to 253370678399, not '253370678400'"},
+  };
+  for (const auto& [words, message] : cases)
+    EXPECT_EQ(error_of(certs_issue(words)), message);
 }
 
 } // namespace
