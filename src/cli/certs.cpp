@@ -114,11 +114,6 @@ namespace {
 // The latest time an X.509 certificate can state (RFC 5280 GeneralizedTime 99991231235959Z).
 constexpr std::uint64_t kLastCertificateSecond = 253402300799;
 
-int usage(const std::string& message) {
-  std::cerr << "voipsim certs: " << message << "\nRun 'voipsim certs --help' for usage.\n";
-  return kExitUsage;
-}
-
 std::optional<std::string> first_line_of(const std::string& path) {
   std::ifstream in(path);
   std::string line;
@@ -183,7 +178,8 @@ int run(const Options& o) {
   pki::CredentialSetOptions options;
   if (o.p12_password_file) {
     const auto line = first_line_of(*o.p12_password_file);
-    if (!line) return usage("cannot read a password from " + *o.p12_password_file);
+    if (!line)
+      return fail("certs", "cannot read a password from " + *o.p12_password_file, kExitUsage);
     options.p12_password = *line;
   } else {
     options.p12_password = o.p12_password.value_or("");
@@ -196,15 +192,13 @@ int run(const Options& o) {
 
   auto files = pki::make_credential_set(options);
   if (!files) {
-    std::cerr << "voipsim certs: " << files.error().message() << "\n";
-    return files.error().code == pki::Errc::InvalidInput ? kExitUsage : kExitFailed;
+    return files.error().code == pki::Errc::InvalidInput
+               ? refuse("certs", files.error().message())
+               : fail("certs", files.error().message(), kExitFailed);
   }
   const std::string manifest = pki::credential_manifest(*files, options);
   auto written = pki::write_credential_set(*files, manifest, o.out_dir, o.force);
-  if (!written) {
-    std::cerr << "voipsim certs: " << written.error().message() << "\n";
-    return kExitFailed;
-  }
+  if (!written) return fail("certs", written.error().message(), kExitFailed);
   if (o.json)
     std::cout << manifest;
   else
@@ -218,7 +212,7 @@ int certs(const std::vector<std::string>& words) {
   if (!words.empty() && words.front() == "issue")
     return certs_issue(std::vector<std::string>(words.begin() + 1, words.end()));
   const auto options = options_from(words, certs_command::args_of, certs_command::options_of);
-  if (!options) return certs_command::usage(options.error().detail);
+  if (!options) return fail("certs", options.error().detail, kExitUsage);
   return certs_command::run(*options);
 }
 

@@ -20,10 +20,7 @@ namespace {
 // The latest time an X.509 certificate can state, less the year it is valid for.
 constexpr std::uint64_t kLastIssueSecond = 253402300799 - std::uint64_t{366} * 86400;
 
-int usage(const std::string& message) {
-  std::cerr << "voipsim certs issue: " << message << "\nRun 'voipsim certs --help' for usage.\n";
-  return kExitUsage;
-}
+constexpr const char* kCommand = "certs issue";
 
 // The folder's WWDR CA and team id; errors name the file and what the folder should be.
 core::Result<std::pair<pki::CertificateAuthority, std::string>>
@@ -39,14 +36,12 @@ load_wwdr(const std::filesystem::path& dir) {
 int write_certificate(const std::filesystem::path& out, const std::string& der, bool force) {
   std::error_code ec;
   if (!force && std::filesystem::exists(out, ec))
-    return usage("refusing to overwrite " + out.string() + " (use --force to replace it)");
+    return fail(kCommand, "refusing to overwrite " + out.string() + " (use --force to replace it)",
+                kExitUsage);
   std::ofstream file(out, std::ios::binary | std::ios::trunc);
   file.write(der.data(), static_cast<std::streamsize>(der.size()));
   file.close();
-  if (!file) {
-    std::cerr << "voipsim certs issue: cannot write " << out.string() << "\n";
-    return kExitFailed;
-  }
+  if (!file) return fail(kCommand, "cannot write " + out.string(), kExitFailed);
   return kExitOk;
 }
 
@@ -83,9 +78,9 @@ core::Result<Options> options_of(const Args& args) {
 
 int run(const Options& o) {
   auto csr = core::read_file(o.csr_file);
-  if (!csr) return usage("--csr: " + csr.error().detail);
+  if (!csr) return fail(kCommand, "--csr: " + csr.error().detail, kExitUsage);
   auto wwdr = load_wwdr(o.pki_dir);
-  if (!wwdr) return usage("--pki: " + wwdr.error().message());
+  if (!wwdr) return fail(kCommand, "--pki: " + wwdr.error().message(), kExitUsage);
   const pki::PortalOrder order{std::move(*csr), o.kind, o.bundle_id, wwdr->second,
                                time_or_now(o.now)};
   auto der = pki::issue_from_csr(wwdr->first, order);
@@ -93,8 +88,8 @@ int run(const Options& o) {
     // A refused request or bundle id is the user's to fix, as on the portal.
     const bool refused =
         der.error().code == pki::Errc::InvalidInput || der.error().code == pki::Errc::Malformed;
-    std::cerr << "voipsim certs issue: " << der.error().detail << "\n";
-    return refused ? kExitUsage : kExitFailed;
+    return refused ? refuse(kCommand, der.error().detail)
+                   : fail(kCommand, der.error().detail, kExitFailed);
   }
   if (const int written = write_certificate(o.out_file, *der, o.force); written != kExitOk)
     return written;
@@ -108,7 +103,7 @@ int run(const Options& o) {
 int certs_issue(const std::vector<std::string>& words) {
   const auto options =
       options_from(words, certs_issue_command::args_of, certs_issue_command::options_of);
-  if (!options) return certs_issue_command::usage(options.error().detail);
+  if (!options) return fail(certs_issue_command::kCommand, options.error().detail, kExitUsage);
   return certs_issue_command::run(*options);
 }
 

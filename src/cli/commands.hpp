@@ -1,5 +1,6 @@
 #pragma once
-// The subcommands of `voipsim`. Each parses its own flags, calls the libraries, prints, and
+// The subcommands of `voipsim`. Each reads its words into its Options (cli/<command>.hpp:
+// args_of, then options_of, which reads no file and starts nothing), runs them, prints, and
 // returns the process exit status: 0 success, 1 the job failed, 2 bad usage.
 
 #include <string>
@@ -10,6 +11,13 @@ namespace cli {
 inline constexpr int kExitOk = 0;
 inline constexpr int kExitFailed = 1;
 inline constexpr int kExitUsage = 2;
+
+// Says on stderr why `voipsim COMMAND` stops ("voipsim COMMAND: MESSAGE") and returns `status`.
+// Bad usage (kExitUsage) also names the help to read: that of COMMAND's first word ('voipsim
+// certs --help' for `certs issue`, whose usage is part of it).
+int fail(const std::string& command, const std::string& message, int status);
+// Bad usage said by the message alone, without the pointer to the help: kExitUsage.
+int refuse(const std::string& command, const std::string& message);
 
 int selftest(const std::vector<std::string>& args);
 extern const char* const kSelftestHelp;

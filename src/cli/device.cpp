@@ -152,12 +152,6 @@ private:
   std::vector<std::string> held_;
 };
 
-int fail(const std::string& message, int status) {
-  std::cerr << "voipsim device: " << message << "\n";
-  if (status == kExitUsage) std::cerr << "Run 'voipsim device --help' for usage.\n";
-  return status;
-}
-
 core::Unexpected<core::Error> usage_error(std::string message) {
   return core::fail(core::Errc::InvalidArgument, std::move(message));
 }
@@ -352,13 +346,13 @@ int run(const Options& options) {
   auto admin = options.admin;
   const auto admin_secret =
       read_secret(options.admin_secret_file, "mock-admin-secret-file", mock_apns::kAdminSecretEnv);
-  if (!admin_secret) return fail(admin_secret.error().detail, kExitUsage);
+  if (!admin_secret) return fail("device", admin_secret.error().detail, kExitUsage);
   admin.bearer_secret = *admin_secret;
   auto im = options.pipeline;
   if (im) {
     const auto api_secret =
         read_secret(options.pipeline_secret_file, "pipeline-secret-file", pipeline::kApiSecretEnv);
-    if (!api_secret) return fail(api_secret.error().detail, kExitUsage);
+    if (!api_secret) return fail("device", api_secret.error().detail, kExitUsage);
     im->bearer_secret = *api_secret;
   }
   DeviceConfig device = options.device;
@@ -372,7 +366,7 @@ int run(const Options& options) {
   sigaddset(&stop_signals, SIGTERM);
   pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
   const int signals = signalfd(-1, &stop_signals, SFD_CLOEXEC);
-  if (signals < 0) return fail("signalfd failed", kExitFailed);
+  if (signals < 0) return fail("device", "signalfd failed", kExitFailed);
 
   LinePrinter out;
   std::optional<remote::PipelineLink> pipeline;
@@ -388,7 +382,8 @@ int run(const Options& options) {
     out.release(); // what happened before the failure
     close(signals);
     const bool refused = linked.error().code == std::errc::permission_denied;
-    return fail(linked.error().detail + (refused ? "" : " (is 'voipsim mock-apns' running there?)"),
+    return fail("device",
+                linked.error().detail + (refused ? "" : " (is 'voipsim mock-apns' running there?)"),
                 kExitFailed);
   }
   remote::DeviceRunner& runner = (*linked)->runner();
@@ -398,7 +393,8 @@ int run(const Options& options) {
   if (!setup) {
     out.release();
     close(signals);
-    return fail("could not set up " + bundle + ": " + setup.error().message(), kExitFailed);
+    return fail("device", "could not set up " + bundle + ": " + setup.error().message(),
+                kExitFailed);
   }
   const auto token = runner.call([&](Device& d) { return d.voip_token(bundle); });
   out.release(ordered_json{{"event", "ready"},
@@ -419,7 +415,7 @@ int run(const Options& options) {
 
 int device(const std::vector<std::string>& words) {
   const auto options = options_from(words, device_command::args_of, device_command::options_of);
-  if (!options) return device_command::fail(options.error().detail, kExitUsage);
+  if (!options) return fail("device", options.error().detail, kExitUsage);
   return device_command::run(*options);
 }
 

@@ -119,12 +119,6 @@ Exit status: 0 stopped by a signal, 1 could not start (busy port, unreadable fil
 namespace mock_apns_command {
 namespace {
 
-int fail(const std::string& message, int status) {
-  std::cerr << "voipsim mock-apns: " << message << "\n";
-  if (status == kExitUsage) std::cerr << "Run 'voipsim mock-apns --help' for usage.\n";
-  return status;
-}
-
 // Why the mock could not start, and so its exit status: a file named by a flag that cannot be
 // read is a failure to start, one that holds the wrong thing is bad usage.
 struct Failure {
@@ -302,17 +296,17 @@ core::Result<Options> options_of(const Args& args) {
 int run(const Options& o) {
   const auto admin_secret =
       read_secret(o.admin_secret_file, "admin-secret-file", mock_apns::kAdminSecretEnv);
-  if (!admin_secret) return fail(admin_secret.error().detail, kExitUsage);
+  if (!admin_secret) return fail("mock-apns", admin_secret.error().detail, kExitUsage);
   auto options = server_options_of(o);
-  if (!options) return fail(options.error().message, options.error().status);
+  if (!options) return fail("mock-apns", options.error().message, options.error().status);
   const auto tokens = tokens_of(o);
-  if (!tokens) return fail(tokens.error().message, tokens.error().status);
+  if (!tokens) return fail("mock-apns", tokens.error().message, tokens.error().status);
 
   // Opened now, so that a path that cannot be written fails before anything is recorded.
   std::ofstream record;
   if (o.record_file) {
     record.open(*o.record_file, std::ios::binary | std::ios::trunc);
-    if (!record) return fail("cannot write --record " + *o.record_file, kExitFailed);
+    if (!record) return fail("mock-apns", "cannot write --record " + *o.record_file, kExitFailed);
   }
 
   // Signals are taken by sigwait below; every thread started from here on inherits the mask.
@@ -324,7 +318,7 @@ int run(const Options& o) {
 
   const PkiFolder folder(o.pki_dir);
   const auto& pki = folder.get();
-  if (!pki) return fail("--pki: " + pki.error().message(), kExitFailed);
+  if (!pki) return fail("mock-apns", "--pki: " + pki.error().message(), kExitFailed);
   options->certificate_chain_file = pki->server_certificate_file;
   options->private_key_file = pki->server_key_file;
   options->client_ca_file = pki->ca_bundle_file;
@@ -335,12 +329,14 @@ int run(const Options& o) {
 
   mock_apns::Server server(*options);
   if (auto registered = mock_apns::register_pki_dir(*pki, server.keys()); !registered)
-    return fail("--pki: " + registered.error().message(), kExitFailed);
+    return fail("mock-apns", "--pki: " + registered.error().message(), kExitFailed);
   for (std::size_t i = 0; i < tokens->size(); ++i) {
     if (auto put = server.tokens().put((*tokens)[i]); !put)
-      return fail("--tokens record " + std::to_string(i) + ": " + put.error().detail, kExitUsage);
+      return fail("mock-apns", "--tokens record " + std::to_string(i) + ": " + put.error().detail,
+                  kExitUsage);
   }
-  if (auto started = server.start(); !started) return fail(started.error().message(), kExitFailed);
+  if (auto started = server.start(); !started)
+    return fail("mock-apns", started.error().message(), kExitFailed);
   mock_apns::AdminServerOptions admin_options;
   admin_options.host = o.admin.host;
   admin_options.port = o.admin.port;
@@ -349,7 +345,7 @@ int run(const Options& o) {
   mock_apns::AdminServer admin_server(server, admin_options);
   if (auto started = admin_server.start(); !started) {
     server.stop();
-    return fail(started.error().message(), kExitFailed);
+    return fail("mock-apns", started.error().message(), kExitFailed);
   }
   warn_if_exposed("the admin API", o.admin.host, *admin_secret, "admin-secret-file",
                   mock_apns::kAdminSecretEnv);
@@ -380,7 +376,7 @@ int run(const Options& o) {
 int mock_apns(const std::vector<std::string>& words) {
   const auto options =
       options_from(words, mock_apns_command::args_of, mock_apns_command::options_of);
-  if (!options) return mock_apns_command::fail(options.error().detail, kExitUsage);
+  if (!options) return fail("mock-apns", options.error().detail, kExitUsage);
   return mock_apns_command::run(*options);
 }
 

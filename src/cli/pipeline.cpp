@@ -100,12 +100,6 @@ database of another schema version), 2 bad usage (an unreadable or empty secret 
 namespace pipeline_command {
 namespace {
 
-int fail(const std::string& message, int status) {
-  std::cerr << "voipsim pipeline: " << message << "\n";
-  if (status == kExitUsage) std::cerr << "Run 'voipsim pipeline --help' for usage.\n";
-  return status;
-}
-
 // The CA files, checked where their flags are known: an unreadable or empty one names the flag,
 // what the file is for and where to find it.
 std::optional<std::string> check_ca_files(const Options& o) {
@@ -196,8 +190,8 @@ core::Result<Options> options_of(const Args& args) {
 
 int run(const Options& o) {
   const auto secret = read_secret(o.api_secret_file, "api-secret-file", pipeline::kApiSecretEnv);
-  if (!secret) return fail(secret.error().detail, kExitUsage);
-  if (const auto unusable = check_ca_files(o)) return fail(*unusable, kExitFailed);
+  if (!secret) return fail("pipeline", secret.error().detail, kExitUsage);
+  if (const auto unusable = check_ca_files(o)) return fail("pipeline", *unusable, kExitFailed);
   const auto options = pipeline_options_of(o);
 
   // Signals are taken by sigwait below; every thread started from here on inherits the mask.
@@ -209,7 +203,7 @@ int run(const Options& o) {
 
   core::SystemClock clock;
   auto backend = pipeline::Pipeline::open(options, clock);
-  if (!backend) return fail(backend.error().message(), kExitFailed);
+  if (!backend) return fail("pipeline", backend.error().message(), kExitFailed);
   net::Http1ServerOptions http;
   http.host = o.listen.host;
   http.port = o.listen.port;
@@ -218,7 +212,7 @@ int run(const Options& o) {
   http.allowed_hosts = o.allowed_hosts;
   net::Http1Server server(http, pipeline::api_handler(**backend));
   if (auto started = server.start(); !started)
-    return fail("--listen: " + started.error().message(), kExitFailed);
+    return fail("pipeline", "--listen: " + started.error().message(), kExitFailed);
   warn_if_exposed("the pipeline's API", o.listen.host, *secret, "api-secret-file",
                   pipeline::kApiSecretEnv);
   std::cout << nlohmann::ordered_json{{"event", "ready"},
@@ -244,7 +238,7 @@ int run(const Options& o) {
 
 int pipeline(const std::vector<std::string>& words) {
   const auto options = options_from(words, pipeline_command::args_of, pipeline_command::options_of);
-  if (!options) return pipeline_command::fail(options.error().detail, kExitUsage);
+  if (!options) return fail("pipeline", options.error().detail, kExitUsage);
   return pipeline_command::run(*options);
 }
 

@@ -195,22 +195,16 @@ core::Result<std::uint64_t> seed_of(const Args& args) {
   return args.number("seed", 1, 1, UINT64_MAX);
 }
 
-// A usage error of `voipsim COMMAND`. A flag the command does not have sends the user to its
-// help; the other errors say all there is to say.
-int usage(const std::string& command, const std::string& message, bool send_to_help) {
-  std::cerr << "voipsim " << command << ": " << message << "\n";
-  if (send_to_help) std::cerr << "Run 'voipsim " << command << " --help' for usage.\n";
-  return kExitUsage;
-}
-
+// A flag the command does not have sends the user to its help; the other usage errors say all
+// there is to say.
 template <class Options>
 int run_words(const std::string& command, const std::vector<std::string>& words,
               core::Result<Args> (*args_of)(const std::vector<std::string>&),
               core::Result<Options> (*options_of)(const Args&), int (*run)(const Options&)) {
   const auto args = args_of(words);
-  if (!args) return usage(command, args.error().detail, true);
+  if (!args) return fail(command, args.error().detail, kExitUsage);
   const auto options = options_of(*args);
-  if (!options) return usage(command, options.error().detail, false);
+  if (!options) return refuse(command, options.error().detail);
   return run(*options);
 }
 
@@ -242,13 +236,12 @@ core::Result<Options> options_of(const Args& args) {
 
 int run(const Options& o) {
   auto loaded = scenario::load_scenario_files(o.paths);
-  if (!loaded) return usage("run", loaded.error().detail, false);
+  if (!loaded) return refuse("run", loaded.error().detail);
   std::vector<scenario::Scenario> list;
   for (auto& s : *loaded)
     if (s.name.find(o.filter) != std::string::npos) list.push_back(std::move(s));
   if (list.empty())
-    return usage("run", "no scenario" + (o.filter.empty() ? "" : " matches --filter " + o.filter),
-                 false);
+    return refuse("run", "no scenario" + (o.filter.empty() ? "" : " matches --filter " + o.filter));
   const scenario::TextStyle style{is_terminal(STDOUT_FILENO)};
   auto results = run_all(list, o.seed, o.live, [&](const ScenarioResult& r) {
     if (!o.quiet || r.outcome != Outcome::Passed) scenario::print_scenario(std::cout, r, style);

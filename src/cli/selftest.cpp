@@ -276,10 +276,8 @@ int run(const Options& o) {
   }
   server_options.handler = echo_and_classify(trust, tally);
   net::Server server(server_options);
-  if (auto started = server.start(); !started) {
-    std::cerr << "voipsim selftest: server did not start: " << started.error().message() << "\n";
-    return kExitFailed;
-  }
+  if (auto started = server.start(); !started)
+    return fail("selftest", "server did not start: " + started.error().message(), kExitFailed);
 
   net::IoThreads io(1);
   auto clients = make_clients(io, o, server.port());
@@ -300,11 +298,7 @@ int run(const Options& o) {
 
 int selftest(const std::vector<std::string>& words) {
   const auto options = options_from(words, selftest_command::args_of, selftest_command::options_of);
-  if (!options) {
-    std::cerr << "voipsim selftest: " << options.error().detail
-              << "\nRun 'voipsim selftest --help' for usage.\n";
-    return kExitUsage;
-  }
+  if (!options) return fail("selftest", options.error().detail, kExitUsage);
   return selftest_command::run(*options);
 }
 

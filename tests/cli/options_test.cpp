@@ -2,12 +2,15 @@
 // each usage error (the binary prints it and exits 2; tests/cli/*_cli_test.cpp check that part).
 #include "cli/certs.hpp"
 #include "cli/certs_issue.hpp"
+#include "cli/commands.hpp"
 #include "cli/device.hpp"
 #include "cli/mock_apns.hpp"
 #include "cli/pipeline.hpp"
 #include "cli/run.hpp"
 #include "cli/selftest.hpp"
 
+#include <functional>
+#include <iostream>
 #include <iterator>
 #include <sstream>
 
@@ -111,6 +114,25 @@ TEST(ArgsTest, TimeOrNowInWholeSeconds) {
   EXPECT_EQ(now, core::from_unix_seconds(core::unix_seconds(now)));
   EXPECT_GE(core::unix_seconds(now), before);
   EXPECT_LE(core::unix_seconds(now), before + 5);
+}
+
+// What a command prints on stderr for `say`, and the status it returns.
+using Said = std::pair<std::string, int>;
+Said stderr_of(const std::function<int()>& say) {
+  std::ostringstream captured;
+  auto* const saved = std::cerr.rdbuf(captured.rdbuf());
+  const int status = say();
+  std::cerr.rdbuf(saved);
+  return {captured.str(), status};
+}
+
+TEST(CommandsTest, UsageErrorsPointToTheHelpOfTheFirstWord) {
+  EXPECT_EQ(stderr_of([] { return cli::fail("certs issue", "no --kind", cli::kExitUsage); }),
+            (Said{"voipsim certs issue: no --kind\nRun 'voipsim certs --help' for usage.\n", 2}));
+  EXPECT_EQ(stderr_of([] { return cli::fail("pipeline", "busy port", cli::kExitFailed); }),
+            (Said{"voipsim pipeline: busy port\n", 1}));
+  EXPECT_EQ(stderr_of([] { return cli::refuse("run", "no scenario"); }),
+            (Said{"voipsim run: no scenario\n", 2}));
 }
 
 TEST(MockApnsOptionsTest, DefaultsStartNothingAndNameNoFile) {
