@@ -211,9 +211,8 @@ int run(const Options& o) {
 int certs(const std::vector<std::string>& words) {
   if (!words.empty() && words.front() == "issue")
     return certs_issue(std::vector<std::string>(words.begin() + 1, words.end()));
-  const auto options = options_from(words, certs_command::args_of, certs_command::options_of);
-  if (!options) return fail("certs", options.error().detail, kExitUsage);
-  return certs_command::run(*options);
+  return run_words("certs", words, certs_command::args_of, certs_command::options_of,
+                   certs_command::run);
 }
 
 } // namespace cli

@@ -101,10 +101,8 @@ int run(const Options& o) {
 } // namespace certs_issue_command
 
 int certs_issue(const std::vector<std::string>& words) {
-  const auto options =
-      options_from(words, certs_issue_command::args_of, certs_issue_command::options_of);
-  if (!options) return fail(certs_issue_command::kCommand, options.error().detail, kExitUsage);
-  return certs_issue_command::run(*options);
+  return run_words(certs_issue_command::kCommand, words, certs_issue_command::args_of,
+                   certs_issue_command::options_of, certs_issue_command::run);
 }
 
 } // namespace cli

@@ -414,9 +414,8 @@ int run(const Options& options) {
 } // namespace device_command
 
 int device(const std::vector<std::string>& words) {
-  const auto options = options_from(words, device_command::args_of, device_command::options_of);
-  if (!options) return fail("device", options.error().detail, kExitUsage);
-  return device_command::run(*options);
+  return run_words("device", words, device_command::args_of, device_command::options_of,
+                   device_command::run);
 }
 
 } // namespace cli

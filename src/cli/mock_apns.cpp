@@ -374,10 +374,8 @@ int run(const Options& o) {
 } // namespace mock_apns_command
 
 int mock_apns(const std::vector<std::string>& words) {
-  const auto options =
-      options_from(words, mock_apns_command::args_of, mock_apns_command::options_of);
-  if (!options) return fail("mock-apns", options.error().detail, kExitUsage);
-  return mock_apns_command::run(*options);
+  return run_words("mock-apns", words, mock_apns_command::args_of, mock_apns_command::options_of,
+                   mock_apns_command::run);
 }
 
 } // namespace cli

@@ -237,9 +237,8 @@ int run(const Options& o) {
 } // namespace pipeline_command
 
 int pipeline(const std::vector<std::string>& words) {
-  const auto options = options_from(words, pipeline_command::args_of, pipeline_command::options_of);
-  if (!options) return fail("pipeline", options.error().detail, kExitUsage);
-  return pipeline_command::run(*options);
+  return run_words("pipeline", words, pipeline_command::args_of, pipeline_command::options_of,
+                   pipeline_command::run);
 }
 
 } // namespace cli

@@ -297,9 +297,8 @@ int run(const Options& o) {
 } // namespace selftest_command
 
 int selftest(const std::vector<std::string>& words) {
-  const auto options = options_from(words, selftest_command::args_of, selftest_command::options_of);
-  if (!options) return fail("selftest", options.error().detail, kExitUsage);
-  return selftest_command::run(*options);
+  return run_words("selftest", words, selftest_command::args_of, selftest_command::options_of,
+                   selftest_command::run);
 }
 
 } // namespace cli

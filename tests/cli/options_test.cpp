@@ -135,6 +135,33 @@ TEST(CommandsTest, UsageErrorsPointToTheHelpOfTheFirstWord) {
             (Said{"voipsim run: no scenario\n", 2}));
 }
 
+// A run() for run_words that records the Options it was given.
+std::optional<cli::selftest_command::Options> ran;
+int record_run(const cli::selftest_command::Options& options) {
+  ran = options;
+  return cli::kExitOk;
+}
+
+TEST(CommandsTest, RunWordsRunsOnlyWhatReadsAsOptions) {
+  const auto run_selftest = [](const Words& words) {
+    ran.reset();
+    return cli::run_words("selftest", words, cli::selftest_command::args_of,
+                          cli::selftest_command::options_of, record_run);
+  };
+  EXPECT_EQ(stderr_of([&] { return run_selftest({"--requests", "7"}); }), (Said{"", 0}));
+  ASSERT_TRUE(ran);
+  EXPECT_EQ(ran->requests, 7u);
+  EXPECT_EQ(stderr_of([&] {
+              return run_selftest({"--requests", "0"});
+            }),
+            (Said{"voipsim selftest: --requests must be a whole number from 1 to 10000000, not "
+                  "'0'\nRun 'voipsim selftest --help' for usage.\n",
+                  2}));
+  EXPECT_FALSE(ran);
+  EXPECT_EQ(stderr_of([&] { return run_selftest({"--nope"}); }).second, 2);
+  EXPECT_FALSE(ran);
+}
+
 TEST(MockApnsOptionsTest, DefaultsStartNothingAndNameNoFile) {
   const auto o = mock_apns({});
   ASSERT_TRUE(o) << error_of(o);
