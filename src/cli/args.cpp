@@ -71,6 +71,27 @@ core::Result<std::uint64_t> Args::number(const std::string& name, std::uint64_t 
   return *value;
 }
 
+core::Result<std::optional<std::uint64_t>>
+Args::optional_number(const std::string& name, std::uint64_t min, std::uint64_t max) const {
+  if (!has(name)) return std::optional<std::uint64_t>();
+  auto value = number(name, 0, min, max);
+  if (!value) return core::Unexpected(value.error());
+  return std::optional<std::uint64_t>(*value);
+}
+
+core::Result<HostPort> Args::host_port(const std::string& name, const std::string& fallback) const {
+  return parse_host_port(get(name, fallback), name);
+}
+
+core::Result<void> Args::require(std::initializer_list<const char*> names,
+                                 const std::string& why) const {
+  for (const char* name : names)
+    if (!has(name))
+      return core::fail(core::Errc::InvalidArgument,
+                        std::string("--") + name + " is required" + why);
+  return {};
+}
+
 core::Result<HostPort> parse_host_port(const std::string& text, const std::string& flag) {
   const auto colon = text.rfind(':');
   std::string host = colon == std::string::npos ? "" : text.substr(0, colon);
@@ -93,6 +114,11 @@ core::Result<HostPort> parse_host_port(const std::string& text, const std::strin
 std::string address(const std::string& host, std::uint16_t port) {
   return (host.find(':') != std::string::npos ? "[" + host + "]" : host) + ":" +
          std::to_string(port);
+}
+
+core::TimePoint time_or_now(const std::optional<std::uint64_t>& unix_seconds) {
+  return core::from_unix_seconds(unix_seconds ? static_cast<std::int64_t>(*unix_seconds)
+                                              : core::unix_seconds(core::SystemClock().now()));
 }
 
 core::Result<void> no_positional(const Args& args) {

@@ -1,6 +1,7 @@
 // `voipsim certs`: writes the fake Apple PKI and provider credentials a test set-up needs.
 
-#include "cli/args.hpp"
+#include "cli/certs.hpp"
+
 #include "cli/commands.hpp"
 #include "pki/credential_set.hpp"
 #include "pki/error.hpp"
@@ -107,6 +108,7 @@ Examples (the seed's Step 1 and Step 2, done locally):
   another kind where a VoIP one is wanted (CERT_NOT_VOIP).
 )";
 
+namespace certs_command {
 namespace {
 
 // The latest time an X.509 certificate can state (RFC 5280 GeneralizedTime 99991231235959Z).
@@ -120,93 +122,97 @@ std::optional<std::string> first_line_of(const std::string& path) {
   return line;
 }
 
+void print_written(const Options& o, std::size_t written,
+                   const std::vector<pki::CredentialFile>& files) {
+  std::cout << "voipsim certs: wrote " << written << " files to " << o.out_dir << "\n";
+  for (const auto& f : files)
+    std::cout << "  " << std::left << std::setw(34) << f.name << f.description << "\n";
+  std::cout << "  " << std::left << std::setw(34) << "manifest.json"
+            << "every file, its role and contents\n";
+}
+
 } // namespace
+
+core::Result<Args> args_of(const std::vector<std::string>& words) {
+  return Args::parse(
+      words,
+      {"out", "bundle-id", "team-id", "key-id", "p12-password", "p12-password-file", "days", "now"},
+      {"force", "json"});
+}
+
+core::Result<Options> options_of(const Args& args) {
+  if (auto given = args.require({"out", "bundle-id", "team-id", "key-id"}); !given)
+    return core::Unexpected(given.error());
+  if (args.has("p12-password") == args.has("p12-password-file")) {
+    return core::fail(
+        core::Errc::InvalidArgument,
+        "give the .p12 password with exactly one of --p12-password and --p12-password-file");
+  }
+  const auto days = args.number("days", 365, 1, 36500);
+  if (!days) return core::Unexpected(days.error());
+  const auto now = args.optional_number("now", 0, kLastCertificateSecond);
+  if (!now) return core::Unexpected(now.error());
+  // The CAs outlive the certificates by a day: all of it must fit before year 10000. (From the
+  // current time, 36500 days and one do.)
+  if (*now && **now + (*days + 1) * 86400 > kLastCertificateSecond) {
+    return core::fail(
+        core::Errc::InvalidArgument,
+        "--now plus --days reaches past the year 9999, which certificates cannot express");
+  }
+  if (auto none = no_positional(args); !none) return core::Unexpected(none.error());
+  Options o;
+  o.out_dir = args.get("out", "");
+  o.bundle_id = args.get("bundle-id", "");
+  o.team_id = args.get("team-id", "");
+  o.key_id = args.get("key-id", "");
+  o.p12_password = args.find("p12-password");
+  o.p12_password_file = args.find("p12-password-file");
+  o.days = *days;
+  o.now = *now;
+  o.force = args.has("force");
+  o.json = args.has("json");
+  return o;
+}
+
+int run(const Options& o) {
+  pki::CredentialSetOptions options;
+  if (o.p12_password_file) {
+    const auto line = first_line_of(*o.p12_password_file);
+    if (!line)
+      return fail("certs", "cannot read a password from " + *o.p12_password_file, kExitUsage);
+    options.p12_password = *line;
+  } else {
+    options.p12_password = o.p12_password.value_or("");
+  }
+  options.bundle_id = o.bundle_id;
+  options.team_id = o.team_id;
+  options.key_id = o.key_id;
+  options.now = time_or_now(o.now);
+  options.validity = std::chrono::hours(24 * static_cast<std::int64_t>(o.days));
+
+  auto files = pki::make_credential_set(options);
+  if (!files) {
+    return files.error().code == pki::Errc::InvalidInput
+               ? refuse("certs", files.error().message())
+               : fail("certs", files.error().message(), kExitFailed);
+  }
+  const std::string manifest = pki::credential_manifest(*files, options);
+  auto written = pki::write_credential_set(*files, manifest, o.out_dir, o.force);
+  if (!written) return fail("certs", written.error().message(), kExitFailed);
+  if (o.json)
+    std::cout << manifest;
+  else
+    print_written(o, written->size(), *files);
+  return kExitOk;
+}
+
+} // namespace certs_command
 
 int certs(const std::vector<std::string>& words) {
   if (!words.empty() && words.front() == "issue")
     return certs_issue(std::vector<std::string>(words.begin() + 1, words.end()));
-  std::string error;
-  const auto args = Args::parse(
-      words,
-      {"out", "bundle-id", "team-id", "key-id", "p12-password", "p12-password-file", "days", "now"},
-      {"force", "json"});
-  if (!args) error = args.error().detail;
-  std::uint64_t days = 0, now = 0;
-  std::string password;
-  if (args) {
-    for (const char* required : {"out", "bundle-id", "team-id", "key-id"})
-      if (error.empty() && !args->has(required))
-        error = std::string("--") + required + " is required";
-    if (error.empty() && args->has("p12-password") == args->has("p12-password-file"))
-      error = "give the .p12 password with exactly one of --p12-password and --p12-password-file";
-    if (error.empty() && args->has("p12-password-file")) {
-      const auto line = first_line_of(args->get("p12-password-file", ""));
-      if (!line)
-        error = "cannot read a password from " + args->get("p12-password-file", "");
-      else
-        password = *line;
-    } else if (error.empty()) {
-      password = args->get("p12-password", "");
-    }
-    if (error.empty()) {
-      const auto n = args->number("days", 365, 1, 36500);
-      if (n)
-        days = *n;
-      else
-        error = n.error().detail;
-    }
-    if (error.empty()) {
-      const auto n = args->number(
-          "now", static_cast<std::uint64_t>(core::unix_seconds(core::SystemClock().now())), 0,
-          kLastCertificateSecond);
-      if (n)
-        now = *n;
-      else
-        error = n.error().detail;
-    }
-    // The CAs outlive the certificates by a day: all of it must fit before year 10000.
-    if (error.empty() && now + (days + 1) * 86400 > kLastCertificateSecond)
-      error = "--now plus --days reaches past the year 9999, which certificates cannot express";
-    if (error.empty() && !args->positional().empty())
-      error = "unexpected argument '" + args->positional().front() + "'";
-  }
-  if (!error.empty()) {
-    std::cerr << "voipsim certs: " << error << "\nRun 'voipsim certs --help' for usage.\n";
-    return kExitUsage;
-  }
-
-  pki::CredentialSetOptions options;
-  options.bundle_id = args->get("bundle-id", "");
-  options.team_id = args->get("team-id", "");
-  options.key_id = args->get("key-id", "");
-  options.p12_password = password;
-  options.now = core::from_unix_seconds(static_cast<std::int64_t>(now));
-  options.validity = std::chrono::hours(24 * static_cast<std::int64_t>(days));
-
-  auto files = pki::make_credential_set(options);
-  if (!files) {
-    std::cerr << "voipsim certs: " << files.error().message() << "\n";
-    return files.error().code == pki::Errc::InvalidInput ? kExitUsage : kExitFailed;
-  }
-  const std::string manifest = pki::credential_manifest(*files, options);
-  auto written =
-      pki::write_credential_set(*files, manifest, args->get("out", ""), args->has("force"));
-  if (!written) {
-    std::cerr << "voipsim certs: " << written.error().message() << "\n";
-    return kExitFailed;
-  }
-
-  if (args->has("json")) {
-    std::cout << manifest;
-    return kExitOk;
-  }
-  std::cout << "voipsim certs: wrote " << written->size() << " files to " << args->get("out", "")
-            << "\n";
-  for (const auto& f : *files)
-    std::cout << "  " << std::left << std::setw(34) << f.name << f.description << "\n";
-  std::cout << "  " << std::left << std::setw(34) << "manifest.json"
-            << "every file, its role and contents\n";
-  return kExitOk;
+  return run_words("certs", words, certs_command::args_of, certs_command::options_of,
+                   certs_command::run);
 }
 
 } // namespace cli

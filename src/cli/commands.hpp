@@ -1,6 +1,9 @@
 #pragma once
-// The subcommands of `voipsim`. Each parses its own flags, calls the libraries, prints, and
+// The subcommands of `voipsim`. Each reads its words into its Options (cli/<command>.hpp:
+// args_of, then options_of, which reads no file and starts nothing), runs them, prints, and
 // returns the process exit status: 0 success, 1 the job failed, 2 bad usage.
+
+#include "cli/args.hpp"
 
 #include <string>
 #include <vector>
@@ -10,6 +13,24 @@ namespace cli {
 inline constexpr int kExitOk = 0;
 inline constexpr int kExitFailed = 1;
 inline constexpr int kExitUsage = 2;
+
+// Says on stderr why `voipsim COMMAND` stops ("voipsim COMMAND: MESSAGE") and returns `status`.
+// Bad usage (kExitUsage) also names the help to read: that of COMMAND's first word ('voipsim
+// certs --help' for `certs issue`, whose usage is part of it).
+int fail(const std::string& command, const std::string& message, int status);
+// Bad usage said by the message alone, without the pointer to the help: kExitUsage.
+int refuse(const std::string& command, const std::string& message);
+
+// `voipsim COMMAND WORDS`: the words to the command's Options (either step's error is bad usage,
+// said with the pointer to the help), then its run().
+template <class Options>
+int run_words(const std::string& command, const std::vector<std::string>& words,
+              core::Result<Args> (*args_of)(const std::vector<std::string>&),
+              core::Result<Options> (*options_of)(const Args&), int (*run)(const Options&)) {
+  const auto options = options_from(words, args_of, options_of);
+  if (!options) return fail(command, options.error().detail, kExitUsage);
+  return run(*options);
+}
 
 int selftest(const std::vector<std::string>& args);
 extern const char* const kSelftestHelp;

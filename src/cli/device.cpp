@@ -152,12 +152,6 @@ private:
   std::vector<std::string> held_;
 };
 
-int fail(const std::string& message, int status) {
-  std::cerr << "voipsim device: " << message << "\n";
-  if (status == kExitUsage) std::cerr << "Run 'voipsim device --help' for usage.\n";
-  return status;
-}
-
 core::Unexpected<core::Error> usage_error(std::string message) {
   return core::fail(core::Errc::InvalidArgument, std::move(message));
 }
@@ -250,19 +244,115 @@ std::string trimmed(std::string line) {
   return line;
 }
 
+// The command lines of stdin as its reads arrive. A command is a few words: a "line" of more
+// than 64 KiB is not one, and is dropped up to its newline.
+class CommandLines {
+public:
+  // Adds what was read; false when it began dropping an over-long line.
+  bool add(std::string_view bytes) {
+    pending_.append(bytes);
+    if (discarding_) {
+      const auto newline = pending_.find('\n');
+      pending_.erase(0, newline == std::string::npos ? pending_.size() : newline + 1);
+      discarding_ = newline == std::string::npos;
+    }
+    if (pending_.find('\n') == std::string::npos && pending_.size() > kLongestLine) {
+      pending_.clear();
+      discarding_ = true;
+      return false;
+    }
+    return true;
+  }
+  // The next whole line, trimmed (possibly empty), if one has arrived.
+  std::optional<std::string> next() {
+    const auto newline = pending_.find('\n');
+    if (newline == std::string::npos) return std::nullopt;
+    std::string line = trimmed(pending_.substr(0, newline));
+    pending_.erase(0, newline + 1);
+    return line;
+  }
+
+private:
+  static constexpr std::size_t kLongestLine = 64 * 1024;
+  std::string pending_;
+  bool discarding_ = false; // inside an over-long line
+};
+
+// Answers one command line on stdout; false for `quit`, which ends the device.
+bool answer(const std::string& line, LinePrinter& out, remote::DeviceRunner& runner,
+            const AppConfig& app) {
+  ordered_json reply{{"event", "command"}, {"command", line}};
+  if (line == "quit") {
+    reply["ok"] = true;
+    out.print(reply);
+    return false;
+  }
+  if (line == "help") {
+    reply["ok"] = true;
+    reply["help"] = remote::kDeviceCommandsHelp;
+    out.print(reply);
+    return true;
+  }
+  auto action = remote::parse_device_command(line, app);
+  auto done = action ? runner.call([&](Device& d) { return (*action)(d); })
+                     : core::Result<void>(core::Unexpected(action.error()));
+  reply["ok"] = done.has_value();
+  if (!done) reply["error"] = done.error().detail;
+  out.print(reply);
+  return true;
+}
+
+// Runs stdin's commands until a signal arrives on `signals` or `quit` comes; the stopped line,
+// which says which. When stdin ends, it waits for a signal.
+ordered_json serve_commands(int signals, LinePrinter& out, remote::DeviceRunner& runner,
+                            const AppConfig& app) {
+  ordered_json stopped{{"event", "stopped"}, {"signal", nullptr}};
+  CommandLines lines;
+  bool stdin_open = true;
+  for (;;) {
+    pollfd fds[2] = {{signals, POLLIN, 0}, {STDIN_FILENO, POLLIN, 0}};
+    if (poll(fds, stdin_open ? 2 : 1, -1) < 0) continue; // EINTR
+    if (fds[0].revents & POLLIN) {
+      signalfd_siginfo info{};
+      if (read(signals, &info, sizeof info) == sizeof info)
+        stopped["signal"] = info.ssi_signo == SIGINT ? "SIGINT" : "SIGTERM";
+      return stopped;
+    }
+    if (!stdin_open || !(fds[1].revents & (POLLIN | POLLHUP))) continue;
+    char buffer[4096];
+    const ssize_t n = read(STDIN_FILENO, buffer, sizeof buffer);
+    if (n <= 0) {
+      stdin_open = false; // no more commands; run until a signal
+      continue;
+    }
+    if (!lines.add(std::string_view(buffer, static_cast<std::size_t>(n)))) {
+      out.print(ordered_json{{"event", "command"},
+                             {"ok", false},
+                             {"error", "a line of more than 64 KiB; dropped up to its newline"}});
+    }
+    while (auto line = lines.next()) {
+      if (line->empty()) continue;
+      if (!answer(*line, out, runner, app)) {
+        stopped["command"] = "quit";
+        return stopped;
+      }
+    }
+  }
+}
+
 } // namespace
 
 int run(const Options& options) {
   auto admin = options.admin;
   const auto admin_secret =
       read_secret(options.admin_secret_file, "mock-admin-secret-file", mock_apns::kAdminSecretEnv);
-  if (!admin_secret) return fail(admin_secret.error().detail, kExitUsage);
+  if (!admin_secret) return fail("device", admin_secret.error().detail, kExitUsage);
   admin.bearer_secret = *admin_secret;
   auto im = options.pipeline;
   if (im) {
     const auto api_secret =
         read_secret(options.pipeline_secret_file, "pipeline-secret-file", pipeline::kApiSecretEnv);
-    if (!api_secret) return fail(api_secret.error().detail, kExitUsage);
+    if (!api_secret) return fail("device", api_secret.error().detail, kExitUsage);
     im->bearer_secret = *api_secret;
   }
   DeviceConfig device = options.device;
@@ -276,7 +366,7 @@ int run(const Options& options) {
   sigaddset(&stop_signals, SIGTERM);
   pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
   const int signals = signalfd(-1, &stop_signals, SFD_CLOEXEC);
-  if (signals < 0) return fail("signalfd failed", kExitFailed);
+  if (signals < 0) return fail("device", "signalfd failed", kExitFailed);
 
   LinePrinter out;
   std::optional<remote::PipelineLink> pipeline;
@@ -292,7 +382,8 @@ int run(const Options& options) {
     out.release(); // what happened before the failure
     close(signals);
     const bool refused = linked.error().code == std::errc::permission_denied;
-    return fail(linked.error().detail + (refused ? "" : " (is 'voipsim mock-apns' running there?)"),
+    return fail("device",
+                linked.error().detail + (refused ? "" : " (is 'voipsim mock-apns' running there?)"),
                 kExitFailed);
   }
   remote::DeviceRunner& runner = (*linked)->runner();
@@ -302,7 +393,8 @@ int run(const Options& options) {
   if (!setup) {
     out.release();
     close(signals);
-    return fail("could not set up " + bundle + ": " + setup.error().message(), kExitFailed);
+    return fail("device", "could not set up " + bundle + ": " + setup.error().message(),
+                kExitFailed);
   }
   const auto token = runner.call([&](Device& d) { return d.voip_token(bundle); });
   out.release(ordered_json{{"event", "ready"},
@@ -312,68 +404,7 @@ int run(const Options& options) {
                            {"voip_token", token ? ordered_json(*token) : ordered_json(nullptr)},
                            {"mock_admin", admin.url()}});
 
-  ordered_json stopped{{"event", "stopped"}, {"signal", nullptr}};
-  std::string pending;
-  bool discarding = false; // inside an over-long line
-  bool stdin_open = true;
-  for (bool running = true; running;) {
-    pollfd fds[2] = {{signals, POLLIN, 0}, {STDIN_FILENO, POLLIN, 0}};
-    if (poll(fds, stdin_open ? 2 : 1, -1) < 0) continue; // EINTR
-    if (fds[0].revents & POLLIN) {
-      signalfd_siginfo info{};
-      if (read(signals, &info, sizeof info) == sizeof info)
-        stopped["signal"] = info.ssi_signo == SIGINT ? "SIGINT" : "SIGTERM";
-      break;
-    }
-    if (!stdin_open || !(fds[1].revents & (POLLIN | POLLHUP))) continue;
-    char buffer[4096];
-    const ssize_t n = read(STDIN_FILENO, buffer, sizeof buffer);
-    if (n <= 0) {
-      stdin_open = false; // no more commands; run until a signal
-      continue;
-    }
-    pending.append(buffer, static_cast<std::size_t>(n));
-    // A command is a few words: a "line" this long is not one. Drop it up to its newline.
-    constexpr std::size_t kLongestLine = 64 * 1024;
-    if (discarding) {
-      const auto newline = pending.find('\n');
-      pending.erase(0, newline == std::string::npos ? pending.size() : newline + 1);
-      discarding = newline == std::string::npos;
-    }
-    if (pending.find('\n') == std::string::npos && pending.size() > kLongestLine) {
-      out.print(ordered_json{{"event", "command"},
-                             {"ok", false},
-                             {"error", "a line of more than 64 KiB; dropped up to its newline"}});
-      pending.clear();
-      discarding = true;
-    }
-    for (auto newline = pending.find('\n'); newline != std::string::npos;
-         newline = pending.find('\n')) {
-      const std::string line = trimmed(pending.substr(0, newline));
-      pending.erase(0, newline + 1);
-      if (line.empty()) continue;
-      ordered_json reply{{"event", "command"}, {"command", line}};
-      if (line == "quit") {
-        running = false;
-        stopped["command"] = "quit";
-        reply["ok"] = true;
-        out.print(reply);
-        break;
-      }
-      if (line == "help") {
-        reply["ok"] = true;
-        reply["help"] = remote::kDeviceCommandsHelp;
-        out.print(reply);
-        continue;
-      }
-      auto action = remote::parse_device_command(line, options.app);
-      auto done = action ? runner.call([&](Device& d) { return (*action)(d); })
-                         : core::Result<void>(core::Unexpected(action.error()));
-      reply["ok"] = done.has_value();
-      if (!done) reply["error"] = done.error().detail;
-      out.print(reply);
-    }
-  }
+  const ordered_json stopped = serve_commands(signals, out, runner, options.app);
   linked->reset(); // stops following, then ends the device
   close(signals);
   out.print(stopped);
@@ -383,9 +414,8 @@ int run(const Options& options) {
 } // namespace device_command
 
 int device(const std::vector<std::string>& words) {
-  const auto options = options_from(words, device_command::args_of, device_command::options_of);
-  if (!options) return device_command::fail(options.error().detail, kExitUsage);
-  return device_command::run(*options);
+  return run_words("device", words, device_command::args_of, device_command::options_of,
+                   device_command::run);
 }
 
 } // namespace cli

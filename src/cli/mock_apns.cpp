@@ -119,12 +119,6 @@ Exit status: 0 stopped by a signal, 1 could not start (busy port, unreadable fil
 namespace mock_apns_command {
 namespace {
 
-int fail(const std::string& message, int status) {
-  std::cerr << "voipsim mock-apns: " << message << "\n";
-  if (status == kExitUsage) std::cerr << "Run 'voipsim mock-apns --help' for usage.\n";
-  return status;
-}
-
 // Why the mock could not start, and so its exit status: a file named by a flag that cannot be
 // read is a failure to start, one that holds the wrong thing is bad usage.
 struct Failure {
@@ -250,13 +244,15 @@ core::Result<Args> args_of(const std::vector<std::string>& words) {
 core::Result<Options> options_of(const Args& args) {
   if (auto none = no_positional(args); !none) return core::Unexpected(none.error());
   Options o;
-  for (auto [flag, where] :
-       {std::pair{"sandbox", &o.sandbox}, std::pair{"production", &o.production},
-        std::pair{"admin", &o.admin}}) {
-    auto parsed = parse_host_port(args.get(flag, "127.0.0.1:0"), flag);
-    if (!parsed) return core::Unexpected(parsed.error());
-    *where = *parsed;
-  }
+  const auto sandbox = args.host_port("sandbox", kAnyLoopbackPort);
+  if (!sandbox) return core::Unexpected(sandbox.error());
+  const auto production = args.host_port("production", kAnyLoopbackPort);
+  if (!production) return core::Unexpected(production.error());
+  const auto admin = args.host_port("admin", kAnyLoopbackPort);
+  if (!admin) return core::Unexpected(admin.error());
+  o.sandbox = *sandbox;
+  o.production = *production;
+  o.admin = *admin;
   o.admin_secret_file = args.find("admin-secret-file");
   if (o.sandbox.host != o.production.host) {
     return core::fail(core::Errc::InvalidArgument,
@@ -281,15 +277,15 @@ core::Result<Options> options_of(const Args& args) {
   if (!threads) return core::Unexpected(threads.error());
   const auto journal_size = args.number("journal-size", 10'000, 1, 100'000'000);
   if (!journal_size) return core::Unexpected(journal_size.error());
-  const auto burst = args.number("per-token-burst", 0, 0, UINT32_MAX);
+  const auto burst = args.optional_number("per-token-burst", 0, UINT32_MAX);
   if (!burst) return core::Unexpected(burst.error());
-  const auto delay = args.number("unregister-delay", 0, 0, 365ULL * 86400);
+  const auto delay = args.optional_number("unregister-delay", 0, 365ULL * 86400);
   if (!delay) return core::Unexpected(delay.error());
   o.seed = *seed;
   o.threads = *threads;
   o.journal_size = *journal_size;
-  if (args.has("per-token-burst")) o.per_token_burst = static_cast<std::uint32_t>(*burst);
-  if (args.has("unregister-delay")) o.unregister_delay = std::chrono::seconds(*delay);
+  if (*burst) o.per_token_burst = static_cast<std::uint32_t>(**burst);
+  if (*delay) o.unregister_delay = std::chrono::seconds(**delay);
   o.tokens_file = args.find("tokens");
   o.record_file = args.find("record");
   o.pki_dir = args.find("pki");
@@ -300,17 +296,17 @@ core::Result<Options> options_of(const Args& args) {
 int run(const Options& o) {
   const auto admin_secret =
       read_secret(o.admin_secret_file, "admin-secret-file", mock_apns::kAdminSecretEnv);
-  if (!admin_secret) return fail(admin_secret.error().detail, kExitUsage);
+  if (!admin_secret) return fail("mock-apns", admin_secret.error().detail, kExitUsage);
   auto options = server_options_of(o);
-  if (!options) return fail(options.error().message, options.error().status);
+  if (!options) return fail("mock-apns", options.error().message, options.error().status);
   const auto tokens = tokens_of(o);
-  if (!tokens) return fail(tokens.error().message, tokens.error().status);
+  if (!tokens) return fail("mock-apns", tokens.error().message, tokens.error().status);
 
   // Opened now, so that a path that cannot be written fails before anything is recorded.
   std::ofstream record;
   if (o.record_file) {
     record.open(*o.record_file, std::ios::binary | std::ios::trunc);
-    if (!record) return fail("cannot write --record " + *o.record_file, kExitFailed);
+    if (!record) return fail("mock-apns", "cannot write --record " + *o.record_file, kExitFailed);
   }
 
   // Signals are taken by sigwait below; every thread started from here on inherits the mask.
@@ -322,7 +318,7 @@ int run(const Options& o) {
 
   const PkiFolder folder(o.pki_dir);
   const auto& pki = folder.get();
-  if (!pki) return fail("--pki: " + pki.error().message(), kExitFailed);
+  if (!pki) return fail("mock-apns", "--pki: " + pki.error().message(), kExitFailed);
   options->certificate_chain_file = pki->server_certificate_file;
   options->private_key_file = pki->server_key_file;
   options->client_ca_file = pki->ca_bundle_file;
@@ -333,12 +329,14 @@ int run(const Options& o) {
 
   mock_apns::Server server(*options);
   if (auto registered = mock_apns::register_pki_dir(*pki, server.keys()); !registered)
-    return fail("--pki: " + registered.error().message(), kExitFailed);
+    return fail("mock-apns", "--pki: " + registered.error().message(), kExitFailed);
   for (std::size_t i = 0; i < tokens->size(); ++i) {
     if (auto put = server.tokens().put((*tokens)[i]); !put)
-      return fail("--tokens record " + std::to_string(i) + ": " + put.error().detail, kExitUsage);
+      return fail("mock-apns", "--tokens record " + std::to_string(i) + ": " + put.error().detail,
+                  kExitUsage);
   }
-  if (auto started = server.start(); !started) return fail(started.error().message(), kExitFailed);
+  if (auto started = server.start(); !started)
+    return fail("mock-apns", started.error().message(), kExitFailed);
   mock_apns::AdminServerOptions admin_options;
   admin_options.host = o.admin.host;
   admin_options.port = o.admin.port;
@@ -347,7 +345,7 @@ int run(const Options& o) {
   mock_apns::AdminServer admin_server(server, admin_options);
   if (auto started = admin_server.start(); !started) {
     server.stop();
-    return fail(started.error().message(), kExitFailed);
+    return fail("mock-apns", started.error().message(), kExitFailed);
   }
   warn_if_exposed("the admin API", o.admin.host, *admin_secret, "admin-secret-file",
                   mock_apns::kAdminSecretEnv);
@@ -376,10 +374,8 @@ int run(const Options& o) {
 } // namespace mock_apns_command
 
 int mock_apns(const std::vector<std::string>& words) {
-  const auto options =
-      options_from(words, mock_apns_command::args_of, mock_apns_command::options_of);
-  if (!options) return mock_apns_command::fail(options.error().detail, kExitUsage);
-  return mock_apns_command::run(*options);
+  return run_words("mock-apns", words, mock_apns_command::args_of, mock_apns_command::options_of,
+                   mock_apns_command::run);
 }
 
 } // namespace cli

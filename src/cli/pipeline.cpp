@@ -101,12 +101,6 @@ database of another schema version), 2 bad usage (an unreadable or empty secret 
 namespace pipeline_command {
 namespace {
 
-int fail(const std::string& message, int status) {
-  std::cerr << "voipsim pipeline: " << message << "\n";
-  if (status == kExitUsage) std::cerr << "Run 'voipsim pipeline --help' for usage.\n";
-  return status;
-}
-
 // The CA files, checked where their flags are known: an unreadable or empty one names the flag,
 // what the file is for and where to find it.
 std::optional<std::string> check_ca_files(const Options& o) {
@@ -160,21 +154,21 @@ core::Result<Args> args_of(const std::vector<std::string>& words) {
 
 core::Result<Options> options_of(const Args& args) {
   if (auto none = no_positional(args); !none) return core::Unexpected(none.error());
-  for (const char* required : {"apns-sandbox", "apns-production", "ca"}) {
-    if (!args.has(required))
-      return core::fail(core::Errc::InvalidArgument,
-                        std::string("--") + required +
-                            " is required (see the ready line of 'voipsim mock-apns' for the "
-                            "values)");
-  }
+  if (auto given = args.require({"apns-sandbox", "apns-production", "ca"},
+                                " (see the ready line of 'voipsim mock-apns' for the values)");
+      !given)
+    return core::Unexpected(given.error());
   Options o;
-  for (auto [flag, where] :
-       {std::pair{"listen", &o.listen}, std::pair{"apns-sandbox", &o.apns_sandbox},
-        std::pair{"apns-production", &o.apns_production}}) {
-    auto parsed = parse_host_port(args.get(flag, "127.0.0.1:0"), flag);
-    if (!parsed) return core::Unexpected(parsed.error());
-    *where = *parsed;
-  }
+  // The APNs addresses are required: their fallback is never read.
+  const auto listen = args.host_port("listen", kAnyLoopbackPort);
+  if (!listen) return core::Unexpected(listen.error());
+  const auto sandbox = args.host_port("apns-sandbox", "");
+  if (!sandbox) return core::Unexpected(sandbox.error());
+  const auto production = args.host_port("apns-production", "");
+  if (!production) return core::Unexpected(production.error());
+  o.listen = *listen;
+  o.apns_sandbox = *sandbox;
+  o.apns_production = *production;
   const auto seed = args.number("seed", 1, 0, UINT64_MAX);
   if (!seed) return core::Unexpected(seed.error());
   const auto delay = args.number("retry-delay", 1000, 1, 3'600'000);
@@ -197,8 +191,8 @@ core::Result<Options> options_of(const Args& args) {
 
 int run(const Options& o) {
   const auto secret = read_secret(o.api_secret_file, "api-secret-file", pipeline::kApiSecretEnv);
-  if (!secret) return fail(secret.error().detail, kExitUsage);
-  if (const auto unusable = check_ca_files(o)) return fail(*unusable, kExitFailed);
+  if (!secret) return fail("pipeline", secret.error().detail, kExitUsage);
+  if (const auto unusable = check_ca_files(o)) return fail("pipeline", *unusable, kExitFailed);
   const auto options = pipeline_options_of(o);
 
   // Signals are taken by sigwait below; every thread started from here on inherits the mask.
@@ -210,7 +204,7 @@ int run(const Options& o) {
 
   core::SystemClock clock;
   auto backend = pipeline::Pipeline::open(options, clock);
-  if (!backend) return fail(backend.error().message(), kExitFailed);
+  if (!backend) return fail("pipeline", backend.error().message(), kExitFailed);
   net::Http1ServerOptions http;
   http.host = o.listen.host;
   http.port = o.listen.port;
@@ -219,7 +213,7 @@ int run(const Options& o) {
   http.allowed_hosts = o.allowed_hosts;
   net::Http1Server server(http, pipeline::api_handler(**backend));
   if (auto started = server.start(); !started)
-    return fail("--listen: " + started.error().message(), kExitFailed);
+    return fail("pipeline", "--listen: " + started.error().message(), kExitFailed);
   warn_if_exposed("the pipeline's API", o.listen.host, *secret, "api-secret-file",
                   pipeline::kApiSecretEnv);
   std::cout << nlohmann::ordered_json{{"event", "ready"},
@@ -244,9 +238,8 @@ int run(const Options& o) {
 } // namespace pipeline_command
 
 int pipeline(const std::vector<std::string>& words) {
-  const auto options = options_from(words, pipeline_command::args_of, pipeline_command::options_of);
-  if (!options) return pipeline_command::fail(options.error().detail, kExitUsage);
-  return pipeline_command::run(*options);
+  return run_words("pipeline", words, pipeline_command::args_of, pipeline_command::options_of,
+                   pipeline_command::run);
 }
 
 } // namespace cli

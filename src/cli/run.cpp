@@ -1,6 +1,7 @@
 // `voipsim run` and `voipsim demo`: replay scenarios on the virtual clock and report.
 
-#include "cli/args.hpp"
+#include "cli/run.hpp"
+
 #include "cli/commands.hpp"
 #include "core/file.hpp"
 #include "scenario/library.hpp"
@@ -189,84 +190,78 @@ bool all_passed(const std::vector<ScenarioResult>& results) {
   return true;
 }
 
-std::optional<std::uint64_t> seed_of(const Args& args, const char* command) {
-  auto seed = args.number("seed", 1, 1, UINT64_MAX);
-  if (!seed) {
-    std::cerr << "voipsim " << command << ": " << seed.error().detail << "\n";
-    return std::nullopt;
-  }
-  return *seed;
+// Both replay with seeds from 1 up: 0 is not a seed here.
+core::Result<std::uint64_t> seed_of(const Args& args) {
+  return args.number("seed", 1, 1, UINT64_MAX);
+}
+
+// cli::run_words, but only a flag the command does not have sends the user to the help: the
+// other usage errors of run and demo say all there is to say.
+template <class Options>
+int replay_words(const std::string& command, const std::vector<std::string>& words,
+                 core::Result<Args> (*args_of)(const std::vector<std::string>&),
+                 core::Result<Options> (*options_of)(const Args&), int (*run)(const Options&)) {
+  const auto args = args_of(words);
+  if (!args) return fail(command, args.error().detail, kExitUsage);
+  const auto options = options_of(*args);
+  if (!options) return refuse(command, options.error().detail);
+  return run(*options);
 }
 
 } // namespace
 
-int run(const std::vector<std::string>& words) {
-  const auto args =
-      Args::parse(words, {"junit", "json", "seed", "filter"}, {"quiet", "live", "help"});
-  if (!args) {
-    std::cerr << "voipsim run: " << args.error().detail
-              << "\nRun 'voipsim run --help' for usage.\n";
-    return kExitUsage;
+namespace run_command {
+
+core::Result<Args> args_of(const std::vector<std::string>& words) {
+  return Args::parse(words, {"junit", "json", "seed", "filter"}, {"quiet", "live"});
+}
+
+core::Result<Options> options_of(const Args& args) {
+  if (args.positional().empty()) {
+    return core::fail(core::Errc::InvalidArgument,
+                      "name at least one scenario file or folder, e.g. 'voipsim run scenarios/'.");
   }
-  if (args->has("help")) {
-    std::cout << kRunHelp;
-    return kExitOk;
-  }
-  if (args->positional().empty()) {
-    std::cerr << "voipsim run: name at least one scenario file or folder, e.g. "
-                 "'voipsim run scenarios/'.\n";
-    return kExitUsage;
-  }
-  const auto seed = seed_of(*args, "run");
-  if (!seed) return kExitUsage;
-  auto loaded = scenario::load_scenario_files(args->positional());
-  if (!loaded) {
-    std::cerr << "voipsim run: " << loaded.error().detail << "\n";
-    return kExitUsage;
-  }
+  const auto seed = seed_of(args);
+  if (!seed) return core::Unexpected(seed.error());
+  Options o;
+  o.paths = args.positional();
+  o.junit_file = args.find("junit");
+  o.json_file = args.find("json");
+  o.seed = *seed;
+  o.filter = args.get("filter", "");
+  o.quiet = args.has("quiet");
+  o.live = args.has("live");
+  return o;
+}
+
+int run(const Options& o) {
+  auto loaded = scenario::load_scenario_files(o.paths);
+  if (!loaded) return refuse("run", loaded.error().detail);
   std::vector<scenario::Scenario> list;
-  const std::string filter = args->get("filter", "");
   for (auto& s : *loaded)
-    if (s.name.find(filter) != std::string::npos) list.push_back(std::move(s));
-  if (list.empty()) {
-    std::cerr << "voipsim run: no scenario" << (filter.empty() ? "" : " matches --filter " + filter)
-              << "\n";
-    return kExitUsage;
-  }
+    if (s.name.find(o.filter) != std::string::npos) list.push_back(std::move(s));
+  if (list.empty())
+    return refuse("run", "no scenario" + (o.filter.empty() ? "" : " matches --filter " + o.filter));
   const scenario::TextStyle style{is_terminal(STDOUT_FILENO)};
-  const bool quiet = args->has("quiet");
-  auto results = run_all(list, *seed, args->has("live"), [&](const ScenarioResult& r) {
-    if (!quiet || r.outcome != Outcome::Passed) scenario::print_scenario(std::cout, r, style);
+  auto results = run_all(list, o.seed, o.live, [&](const ScenarioResult& r) {
+    if (!o.quiet || r.outcome != Outcome::Passed) scenario::print_scenario(std::cout, r, style);
   });
   if (!results) return kExitFailed;
   scenario::print_table(std::cout, *results, style);
-  if (args->has("json") &&
-      !write_text(args->get("json", ""), scenario::to_json_report(*results, *seed)))
+  if (o.json_file && !write_text(*o.json_file, scenario::to_json_report(*results, o.seed)))
     return kExitFailed;
-  if (args->has("junit") && !write_text(args->get("junit", ""), scenario::to_junit_xml(*results)))
+  if (o.junit_file && !write_text(*o.junit_file, scenario::to_junit_xml(*results)))
     return kExitFailed;
   return all_passed(*results) ? kExitOk : kExitFailed;
 }
 
-int demo(const std::vector<std::string>& words) {
-  const auto args = Args::parse(words, {"out", "seed"}, {"verbose", "help"});
-  if (!args) {
-    std::cerr << "voipsim demo: " << args.error().detail
-              << "\nRun 'voipsim demo --help' for usage.\n";
-    return kExitUsage;
-  }
-  if (args->has("help")) {
-    std::cout << kDemoHelp;
-    return kExitOk;
-  }
-  if (!args->positional().empty()) {
-    std::cerr << "voipsim demo: takes no file names (use 'voipsim run FILE...' for your own)\n";
-    return kExitUsage;
-  }
-  const auto seed = seed_of(*args, "demo");
-  if (!seed) return kExitUsage;
-  const auto started = std::chrono::steady_clock::now();
+} // namespace run_command
 
+namespace demo_command {
+namespace {
+
+// The scenarios built into the executable, or nullopt (said on stderr) if one does not load.
+std::optional<std::vector<scenario::Scenario>> embedded_scenarios() {
   std::vector<scenario::Scenario> list;
   for (const auto& file : scenario::embedded_library()) {
     const std::string path(file.path);
@@ -275,57 +270,104 @@ int demo(const std::vector<std::string>& words) {
     if (!parsed) { // the build embeds only files the test suite loads: a bug if it happens
       std::cerr << "voipsim demo: built-in scenario does not load: " << parsed.error().detail
                 << "\n";
-      return kExitFailed;
+      return std::nullopt;
     }
     list.push_back(std::move(*parsed));
   }
+  return list;
+}
 
-  std::filesystem::path out;
-  if (args->has("out")) {
-    out = args->get("out", "");
+// --out DIR, made if missing, or a new folder under $TMPDIR; nullopt (said on stderr) if it
+// cannot be made.
+std::optional<std::filesystem::path> report_folder(const std::optional<std::string>& out_dir) {
+  if (out_dir) {
     std::error_code ec;
-    std::filesystem::create_directories(out, ec);
+    std::filesystem::create_directories(*out_dir, ec);
     if (ec) {
-      std::cerr << "voipsim demo: cannot create " << out.string() << ": " << ec.message() << "\n";
-      return kExitFailed;
+      std::cerr << "voipsim demo: cannot create " << *out_dir << ": " << ec.message() << "\n";
+      return std::nullopt;
     }
-  } else {
-    const char* tmp = std::getenv("TMPDIR");
-    std::string tmpl = std::string(tmp && *tmp ? tmp : "/tmp") + "/voipsim-demo-XXXXXX";
-    if (::mkdtemp(tmpl.data()) == nullptr) {
-      std::cerr << "voipsim demo: cannot create a report folder under " << tmpl << "\n";
-      return kExitFailed;
-    }
-    out = tmpl;
+    return std::filesystem::path(*out_dir);
   }
+  const char* tmp = std::getenv("TMPDIR");
+  std::string tmpl = std::string(tmp && *tmp ? tmp : "/tmp") + "/voipsim-demo-XXXXXX";
+  if (::mkdtemp(tmpl.data()) == nullptr) {
+    std::cerr << "voipsim demo: cannot create a report folder under " << tmpl << "\n";
+    return std::nullopt;
+  }
+  return std::filesystem::path(tmpl);
+}
+
+// report.json, junit.xml and timeline.txt in `out`.
+bool write_reports(const std::filesystem::path& out, const std::vector<ScenarioResult>& results,
+                   std::uint64_t seed) {
+  std::ostringstream timelines;
+  for (const auto& r : results)
+    scenario::print_scenario(timelines, r, {});
+  return write_text(out / "report.json", scenario::to_json_report(results, seed)) &&
+         write_text(out / "junit.xml", scenario::to_junit_xml(results)) &&
+         write_text(out / "timeline.txt", timelines.str());
+}
+
+} // namespace
+
+core::Result<Args> args_of(const std::vector<std::string>& words) {
+  return Args::parse(words, {"out", "seed"}, {"verbose"});
+}
+
+core::Result<Options> options_of(const Args& args) {
+  if (!args.positional().empty()) {
+    return core::fail(core::Errc::InvalidArgument,
+                      "takes no file names (use 'voipsim run FILE...' for your own)");
+  }
+  const auto seed = seed_of(args);
+  if (!seed) return core::Unexpected(seed.error());
+  Options o;
+  o.out_dir = args.find("out");
+  o.seed = *seed;
+  o.verbose = args.has("verbose");
+  return o;
+}
+
+int run(const Options& o) {
+  const auto started = std::chrono::steady_clock::now();
+  const auto list = embedded_scenarios();
+  if (!list) return kExitFailed;
+  const auto out = report_folder(o.out_dir);
+  if (!out) return kExitFailed;
 
   const scenario::TextStyle style{is_terminal(STDOUT_FILENO)};
-  std::cout << "voipsim demo: " << list.size()
+  std::cout << "voipsim demo: " << list->size()
             << " scenarios of the iOS VoIP-push path (FAQ failure cases and flows), each with a "
                "mock APNs, the IM pipeline and a simulated iPhone, on a virtual clock.\n\n";
   std::cout.flush();
-  auto results = run_all(list, *seed, false, [&](const ScenarioResult& r) {
-    if (args->has("verbose")) scenario::print_scenario(std::cout, r, style);
+  auto results = run_all(*list, o.seed, false, [&](const ScenarioResult& r) {
+    if (o.verbose) scenario::print_scenario(std::cout, r, style);
   });
   if (!results) return kExitFailed;
   std::cout << "\n";
   scenario::print_table(std::cout, *results, style);
-
-  std::ostringstream timelines;
-  for (const auto& r : *results)
-    scenario::print_scenario(timelines, r, {});
-  if (!write_text(out / "report.json", scenario::to_json_report(*results, *seed)) ||
-      !write_text(out / "junit.xml", scenario::to_junit_xml(*results)) ||
-      !write_text(out / "timeline.txt", timelines.str()))
-    return kExitFailed;
+  if (!write_reports(*out, *results, o.seed)) return kExitFailed;
   const double took =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   char took_text[32];
   std::snprintf(took_text, sizeof took_text, "%.1f s", took);
   std::cout << "  finished in " << took_text << "; reports in "
-            << std::filesystem::absolute(out).string()
+            << std::filesystem::absolute(*out).string()
             << " (report.json, junit.xml, timeline.txt)\n";
   return all_passed(*results) ? kExitOk : kExitFailed;
+}
+
+} // namespace demo_command
+
+int run(const std::vector<std::string>& words) {
+  return replay_words("run", words, run_command::args_of, run_command::options_of,
+                      run_command::run);
+}
+
+int demo(const std::vector<std::string>& words) {
+  return replay_words("demo", words, demo_command::args_of, demo_command::options_of,
+                      demo_command::run);
 }
 
 } // namespace cli

@@ -1,7 +1,8 @@
 // `voipsim selftest`: the HTTP/2 transport checked end to end on loopback, optionally over TLS
 // with the PKI `voipsim certs` writes.
 
-#include "cli/args.hpp"
+#include "cli/selftest.hpp"
+
 #include "cli/commands.hpp"
 #include "net/client.hpp"
 #include "net/server.hpp"
@@ -55,6 +56,7 @@ Examples:
 Exit status: 0 every answer was right, 1 some request failed, 2 bad usage.
 )";
 
+namespace selftest_command {
 namespace {
 
 struct Tally {
@@ -112,93 +114,52 @@ net::HandlerFactory echo_and_classify(const std::shared_ptr<const pki::TrustStor
   };
 }
 
-} // namespace
+// DIR/ca-bundle.pem as the server's trust store, or nullptr (said on stderr) if it cannot be.
+std::shared_ptr<const pki::TrustStore> trust_of(const std::string& tls_dir) {
+  const std::string bundle = tls_dir + "/ca-bundle.pem";
+  std::error_code ec;
+  const bool present = std::filesystem::exists(bundle, ec);
+  auto store = pki::TrustStore::from_pem(present ? read_file(bundle) : std::string());
+  if (!store) {
+    std::cerr << "voipsim selftest: cannot use " << bundle << ": "
+              << (present ? store.error().message() : "no such file")
+              << "\nWrite the directory with 'voipsim certs --out " << tls_dir << " ...' first.\n";
+    return nullptr;
+  }
+  return std::make_shared<const pki::TrustStore>(std::move(*store));
+}
 
-int selftest(const std::vector<std::string>& words) {
-  std::string error;
-  const auto args = Args::parse(
-      words, {"requests", "connections", "streams", "body-bytes", "threads", "tls-dir"}, {"json"});
-  if (!args) error = args.error().detail;
-  std::optional<std::uint64_t> requests, connections, streams, body_bytes, threads;
-  auto number = [&](const char* name, std::uint64_t fallback, std::uint64_t min,
-                    std::uint64_t max) {
-    auto n = args->number(name, fallback, min, max);
-    if (!n) error = n.error().detail;
-    return n ? std::optional<std::uint64_t>(*n) : std::nullopt;
-  };
-  if (args) {
-    requests = number("requests", 10'000, 1, 10'000'000);
-    connections = number("connections", 1, 1, 64);
-    streams = number("streams", 100, 1, 100'000);
-    body_bytes = number("body-bytes", 1024, 0, std::uint64_t{8} << 20);
-    threads = number("threads", 1, 1, 64);
-  }
-  // Every body is made before sending: keep that within reason.
-  if (error.empty() && args && *requests * *body_bytes > (std::uint64_t{1} << 30))
-    error = "--requests times --body-bytes must stay within 1 GiB";
-  if (!error.empty() || !args->positional().empty()) {
-    if (error.empty()) error = "unexpected argument '" + args->positional().front() + "'";
-    std::cerr << "voipsim selftest: " << error << "\nRun 'voipsim selftest --help' for usage.\n";
-    return kExitUsage;
-  }
-  const bool json = args->has("json");
-  const std::string tls_dir = args->get("tls-dir", "");
-  Tally tally;
-
-  net::ServerOptions server_options;
-  server_options.threads = *threads;
-  server_options.settings.max_concurrent_streams = static_cast<std::uint32_t>(*streams);
-  std::shared_ptr<const pki::TrustStore> trust;
-  if (!tls_dir.empty()) {
-    const std::string bundle = tls_dir + "/ca-bundle.pem";
-    std::error_code ec;
-    const bool present = std::filesystem::exists(bundle, ec);
-    auto store = pki::TrustStore::from_pem(present ? read_file(bundle) : std::string());
-    if (!store) {
-      std::cerr << "voipsim selftest: cannot use " << bundle << ": "
-                << (present ? store.error().message() : "no such file")
-                << "\nWrite the directory with 'voipsim certs --out " << tls_dir
-                << " ...' first.\n";
-      return kExitFailed;
-    }
-    trust = std::make_shared<const pki::TrustStore>(std::move(*store));
-    server_options.tls =
-        net::TlsServerConfig{tls_dir + "/server.pem", tls_dir + "/server.key",
-                             net::ClientCertMode::Require, tls_dir + "/ca-bundle.pem"};
-  }
-  server_options.handler = echo_and_classify(trust, tally);
-  net::Server server(server_options);
-  if (auto started = server.start(); !started) {
-    std::cerr << "voipsim selftest: server did not start: " << started.error().message() << "\n";
-    return kExitFailed;
-  }
-
-  net::IoThreads io(1);
+std::vector<std::unique_ptr<net::Client>> make_clients(net::IoThreads& io, const Options& o,
+                                                       std::uint16_t port) {
   std::vector<std::unique_ptr<net::Client>> clients;
-  for (std::uint64_t c = 0; c < *connections; ++c) {
-    net::ClientOptions o;
-    o.port = server.port();
-    o.request_timeout = std::chrono::minutes(5);
-    o.max_queued_requests = *requests;
-    if (!tls_dir.empty()) {
+  for (std::uint64_t c = 0; c < o.connections; ++c) {
+    net::ClientOptions options;
+    options.port = port;
+    options.request_timeout = std::chrono::minutes(5);
+    options.max_queued_requests = o.requests;
+    if (!o.tls_dir.empty()) {
       net::TlsClientConfig t;
-      t.ca_file = tls_dir + "/ca-bundle.pem";
-      t.certificate_file = tls_dir + "/voip-services.pem";
-      t.private_key_file = tls_dir + "/voip-services.key";
+      t.ca_file = o.tls_dir + "/ca-bundle.pem";
+      t.certificate_file = o.tls_dir + "/voip-services.pem";
+      t.private_key_file = o.tls_dir + "/voip-services.key";
       t.server_name = "api.sandbox.push.apple.com";
-      o.tls = t;
+      options.tls = t;
     }
-    clients.push_back(std::make_unique<net::Client>(io, o));
+    clients.push_back(std::make_unique<net::Client>(io, options));
   }
+  return clients;
+}
 
-  const auto started_at = std::chrono::steady_clock::now();
-  for (std::uint64_t i = 0; i < *requests; ++i) {
+// Submits every request, spread over the clients; each answer is checked and counted.
+void send_all(const std::vector<std::unique_ptr<net::Client>>& clients, const Options& o,
+              Tally& tally) {
+  for (std::uint64_t i = 0; i < o.requests; ++i) {
     net::Request r;
     r.method = "POST";
     r.path = "/selftest/" + std::to_string(i);
-    r.body = body_for(i, *body_bytes);
+    r.body = body_for(i, o.body_bytes);
     clients[i % clients.size()]->submit(
-        std::move(r), [i, size = *body_bytes, &tally](net::ResponseResult result) {
+        std::move(r), [i, size = o.body_bytes, &tally](net::ResponseResult result) {
           std::string problem;
           if (!result)
             problem = result.error().message;
@@ -215,56 +176,129 @@ int selftest(const std::vector<std::string>& words) {
           tally.changed.notify_all();
         });
   }
+}
 
-  const bool progress = !json && isatty(STDERR_FILENO);
+// Until every answer is in; a progress line on stderr when it is a terminal.
+void wait_for_answers(Tally& tally, std::uint64_t requests, bool progress) {
   {
     std::unique_lock lock(tally.mutex);
-    while (tally.done < *requests) {
+    while (tally.done < requests) {
       tally.changed.wait_for(lock, std::chrono::milliseconds(250));
       if (progress)
         std::fprintf(stderr, "\r  %llu / %llu requests", (unsigned long long)tally.done,
-                     (unsigned long long)*requests);
+                     (unsigned long long)requests);
     }
   }
   if (progress) std::fprintf(stderr, "\r%40s\r", "");
+}
+
+void print_summary(const Options& o, const Tally& tally, std::uint16_t port, double seconds,
+                   bool pass) {
+  const std::string transport = o.tls_dir.empty() ? "h2c" : "h2 over TLS";
+  if (o.json) {
+    nlohmann::json out = {{"command", "selftest"},
+                          {"transport", transport},
+                          {"requests", o.requests},
+                          {"ok", tally.ok},
+                          {"failed", o.requests - tally.ok},
+                          {"connections", o.connections},
+                          {"streams", o.streams},
+                          {"body_bytes", o.body_bytes},
+                          {"seconds", seconds},
+                          {"problems", tally.problems},
+                          {"pass", pass}};
+    if (!o.tls_dir.empty()) out["client_certificate"] = tally.client_identity;
+    std::cout << out.dump() << "\n";
+    return;
+  }
+  std::printf("voipsim selftest: HTTP/2 (%s) on 127.0.0.1:%u, %llu connection(s), %llu streams, "
+              "%llu-byte bodies\n",
+              transport.c_str(), port, (unsigned long long)o.connections,
+              (unsigned long long)o.streams, (unsigned long long)o.body_bytes);
+  if (!o.tls_dir.empty()) {
+    std::printf("  server certificate: verified as api.sandbox.push.apple.com\n");
+    std::printf("  client certificate: %s\n", tally.client_identity.c_str());
+  }
+  std::printf("  %llu of %llu requests answered correctly in %.2f s (%.0f requests/s)\n",
+              (unsigned long long)tally.ok, (unsigned long long)o.requests, seconds,
+              seconds > 0 ? double(o.requests) / seconds : 0.0);
+  for (const auto& p : tally.problems)
+    std::printf("  problem: %s\n", p.c_str());
+  std::printf("  result: %s\n", pass ? "PASS" : "FAIL");
+}
+
+} // namespace
+
+core::Result<Args> args_of(const std::vector<std::string>& words) {
+  return Args::parse(
+      words, {"requests", "connections", "streams", "body-bytes", "threads", "tls-dir"}, {"json"});
+}
+
+core::Result<Options> options_of(const Args& args) {
+  if (auto none = no_positional(args); !none) return core::Unexpected(none.error());
+  const auto requests = args.number("requests", 10'000, 1, 10'000'000);
+  if (!requests) return core::Unexpected(requests.error());
+  const auto connections = args.number("connections", 1, 1, 64);
+  if (!connections) return core::Unexpected(connections.error());
+  const auto streams = args.number("streams", 100, 1, 100'000);
+  if (!streams) return core::Unexpected(streams.error());
+  const auto body_bytes = args.number("body-bytes", 1024, 0, std::uint64_t{8} << 20);
+  if (!body_bytes) return core::Unexpected(body_bytes.error());
+  const auto threads = args.number("threads", 1, 1, 64);
+  if (!threads) return core::Unexpected(threads.error());
+  // Every body is made before sending: keep that within reason.
+  if (*requests * *body_bytes > (std::uint64_t{1} << 30))
+    return core::fail(core::Errc::InvalidArgument,
+                      "--requests times --body-bytes must stay within 1 GiB");
+  Options o;
+  o.requests = *requests;
+  o.connections = *connections;
+  o.streams = *streams;
+  o.body_bytes = *body_bytes;
+  o.threads = *threads;
+  o.tls_dir = args.get("tls-dir", "");
+  o.json = args.has("json");
+  return o;
+}
+
+int run(const Options& o) {
+  Tally tally;
+  net::ServerOptions server_options;
+  server_options.threads = o.threads;
+  server_options.settings.max_concurrent_streams = static_cast<std::uint32_t>(o.streams);
+  std::shared_ptr<const pki::TrustStore> trust;
+  if (!o.tls_dir.empty()) {
+    trust = trust_of(o.tls_dir);
+    if (!trust) return kExitFailed;
+    server_options.tls =
+        net::TlsServerConfig{o.tls_dir + "/server.pem", o.tls_dir + "/server.key",
+                             net::ClientCertMode::Require, o.tls_dir + "/ca-bundle.pem"};
+  }
+  server_options.handler = echo_and_classify(trust, tally);
+  net::Server server(server_options);
+  if (auto started = server.start(); !started)
+    return fail("selftest", "server did not start: " + started.error().message(), kExitFailed);
+
+  net::IoThreads io(1);
+  auto clients = make_clients(io, o, server.port());
+  const auto started_at = std::chrono::steady_clock::now();
+  send_all(clients, o, tally);
+  wait_for_answers(tally, o.requests, !o.json && isatty(STDERR_FILENO));
   const double seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - started_at).count();
   clients.clear();
   server.stop();
 
-  const bool pass = tally.ok == *requests && !tally.client_rejected;
-  const std::string transport = tls_dir.empty() ? "h2c" : "h2 over TLS";
-  if (json) {
-    nlohmann::json out = {{"command", "selftest"},
-                          {"transport", transport},
-                          {"requests", *requests},
-                          {"ok", tally.ok},
-                          {"failed", *requests - tally.ok},
-                          {"connections", *connections},
-                          {"streams", *streams},
-                          {"body_bytes", *body_bytes},
-                          {"seconds", seconds},
-                          {"problems", tally.problems},
-                          {"pass", pass}};
-    if (!tls_dir.empty()) out["client_certificate"] = tally.client_identity;
-    std::cout << out.dump() << "\n";
-  } else {
-    std::printf("voipsim selftest: HTTP/2 (%s) on 127.0.0.1:%u, %llu connection(s), %llu streams, "
-                "%llu-byte bodies\n",
-                transport.c_str(), server.port(), (unsigned long long)*connections,
-                (unsigned long long)*streams, (unsigned long long)*body_bytes);
-    if (!tls_dir.empty()) {
-      std::printf("  server certificate: verified as api.sandbox.push.apple.com\n");
-      std::printf("  client certificate: %s\n", tally.client_identity.c_str());
-    }
-    std::printf("  %llu of %llu requests answered correctly in %.2f s (%.0f requests/s)\n",
-                (unsigned long long)tally.ok, (unsigned long long)*requests, seconds,
-                seconds > 0 ? double(*requests) / seconds : 0.0);
-    for (const auto& p : tally.problems)
-      std::printf("  problem: %s\n", p.c_str());
-    std::printf("  result: %s\n", pass ? "PASS" : "FAIL");
-  }
+  const bool pass = tally.ok == o.requests && !tally.client_rejected;
+  print_summary(o, tally, server.port(), seconds, pass);
   return pass ? kExitOk : kExitFailed;
+}
+
+} // namespace selftest_command
+
+int selftest(const std::vector<std::string>& words) {
+  return run_words("selftest", words, selftest_command::args_of, selftest_command::options_of,
+                   selftest_command::run);
 }
 
 } // namespace cli

@@ -1,9 +1,16 @@
 // Each subcommand's flags to options, without a process: the values it reads, and the message of
 // each usage error (the binary prints it and exits 2; tests/cli/*_cli_test.cpp check that part).
+#include "cli/certs.hpp"
+#include "cli/certs_issue.hpp"
+#include "cli/commands.hpp"
 #include "cli/device.hpp"
 #include "cli/mock_apns.hpp"
 #include "cli/pipeline.hpp"
+#include "cli/run.hpp"
+#include "cli/selftest.hpp"
 
+#include <functional>
+#include <iostream>
 #include <iterator>
 #include <sstream>
 
@@ -19,17 +26,20 @@ Words split(const std::string& line) {
   return Words(std::istream_iterator<std::string>(in), std::istream_iterator<std::string>());
 }
 
-core::Result<cli::mock_apns_command::Options> mock_apns(const Words& words) {
-  return cli::options_from(words, cli::mock_apns_command::args_of,
-                           cli::mock_apns_command::options_of);
+// One command's words to its Options, as the binary reads them.
+template <auto args_of, auto options_of>
+auto options(const Words& words) {
+  return cli::options_from(words, args_of, options_of);
 }
-core::Result<cli::pipeline_command::Options> pipeline(const Words& words) {
-  return cli::options_from(words, cli::pipeline_command::args_of,
-                           cli::pipeline_command::options_of);
-}
-core::Result<cli::device_command::Options> device(const Words& words) {
-  return cli::options_from(words, cli::device_command::args_of, cli::device_command::options_of);
-}
+const auto mock_apns = options<cli::mock_apns_command::args_of, cli::mock_apns_command::options_of>;
+const auto pipeline = options<cli::pipeline_command::args_of, cli::pipeline_command::options_of>;
+const auto device = options<cli::device_command::args_of, cli::device_command::options_of>;
+const auto run = options<cli::run_command::args_of, cli::run_command::options_of>;
+const auto demo = options<cli::demo_command::args_of, cli::demo_command::options_of>;
+const auto selftest = options<cli::selftest_command::args_of, cli::selftest_command::options_of>;
+const auto certs = options<cli::certs_command::args_of, cli::certs_command::options_of>;
+const auto certs_issue =
+    options<cli::certs_issue_command::args_of, cli::certs_issue_command::options_of>;
 
 template <class T>
 std::string error_of(const core::Result<T>& result) {
@@ -63,6 +73,93 @@ TEST(ArgsTest, HostPort) {
                   std::string(bad) + "'")
         << bad;
   }
+}
+
+TEST(ArgsTest, HostPortFlagOrItsFallback) {
+  const auto args =
+      cli::Args::parse({"--listen", "[::1]:8080", "--bad", "8080"}, {"listen", "bad"}, {});
+  ASSERT_TRUE(args);
+  EXPECT_EQ(args->host_port("listen", cli::kAnyLoopbackPort)->host, "::1");
+  EXPECT_EQ(args->host_port("listen", cli::kAnyLoopbackPort)->port, 8080);
+  const auto fallback = args->host_port("absent", cli::kAnyLoopbackPort);
+  ASSERT_TRUE(fallback) << error_of(fallback);
+  EXPECT_EQ(cli::address(fallback->host, fallback->port), "127.0.0.1:0");
+  EXPECT_EQ(error_of(args->host_port("bad", cli::kAnyLoopbackPort)),
+            "--bad needs HOST:PORT (e.g. 127.0.0.1:2197, port 0 for a free one), got '8080'");
+  // A bad fallback is reported as the flag's: the flag was what the user left out.
+  EXPECT_EQ(error_of(args->host_port("absent", "")).rfind("--absent needs HOST:PORT", 0), 0u);
+}
+
+TEST(ArgsTest, OptionalNumbersAreAbsentOrChecked) {
+  const auto args = cli::Args::parse({"--n", "0", "--big", "21"}, {"n", "big"}, {});
+  ASSERT_TRUE(args);
+  EXPECT_EQ(*args->optional_number("n", 0, 20), std::optional<std::uint64_t>(0));
+  EXPECT_EQ(*args->optional_number("absent", 0, 20), std::nullopt);
+  EXPECT_EQ(error_of(args->optional_number("big", 0, 20)),
+            "--big must be a whole number from 0 to 20, not '21'");
+}
+
+TEST(ArgsTest, RequireNamesTheFirstFlagLeftOut) {
+  const auto args = cli::Args::parse({"--a", "1", "--f"}, {"a", "b", "c"}, {"f"});
+  ASSERT_TRUE(args);
+  EXPECT_TRUE(args->require({"a", "f"}));
+  EXPECT_EQ(error_of(args->require({"a", "c", "b"})), "--c is required");
+  EXPECT_EQ(error_of(args->require({"b"}, " (because)")), "--b is required (because)");
+}
+
+TEST(ArgsTest, TimeOrNowInWholeSeconds) {
+  EXPECT_EQ(cli::time_or_now(std::uint64_t{1'700'000'000}), core::from_unix_seconds(1'700'000'000));
+  const auto before = core::unix_seconds(core::SystemClock().now());
+  const auto now = cli::time_or_now(std::nullopt);
+  EXPECT_EQ(now, core::from_unix_seconds(core::unix_seconds(now)));
+  EXPECT_GE(core::unix_seconds(now), before);
+  EXPECT_LE(core::unix_seconds(now), before + 5);
+}
+
+// What a command prints on stderr for `say`, and the status it returns.
+using Said = std::pair<std::string, int>;
+Said stderr_of(const std::function<int()>& say) {
+  std::ostringstream captured;
+  auto* const saved = std::cerr.rdbuf(captured.rdbuf());
+  const int status = say();
+  std::cerr.rdbuf(saved);
+  return {captured.str(), status};
+}
+
+TEST(CommandsTest, UsageErrorsPointToTheHelpOfTheFirstWord) {
+  EXPECT_EQ(stderr_of([] { return cli::fail("certs issue", "no --kind", cli::kExitUsage); }),
+            (Said{"voipsim certs issue: no --kind\nRun 'voipsim certs --help' for usage.\n", 2}));
+  EXPECT_EQ(stderr_of([] { return cli::fail("pipeline", "busy port", cli::kExitFailed); }),
+            (Said{"voipsim pipeline: busy port\n", 1}));
+  EXPECT_EQ(stderr_of([] { return cli::refuse("run", "no scenario"); }),
+            (Said{"voipsim run: no scenario\n", 2}));
+}
+
+// A run() for run_words that records the Options it was given.
+std::optional<cli::selftest_command::Options> ran;
+int record_run(const cli::selftest_command::Options& options) {
+  ran = options;
+  return cli::kExitOk;
+}
+
+TEST(CommandsTest, RunWordsRunsOnlyWhatReadsAsOptions) {
+  const auto run_selftest = [](const Words& words) {
+    ran.reset();
+    return cli::run_words("selftest", words, cli::selftest_command::args_of,
+                          cli::selftest_command::options_of, record_run);
+  };
+  EXPECT_EQ(stderr_of([&] { return run_selftest({"--requests", "7"}); }), (Said{"", 0}));
+  ASSERT_TRUE(ran);
+  EXPECT_EQ(ran->requests, 7u);
+  EXPECT_EQ(stderr_of([&] {
+              return run_selftest({"--requests", "0"});
+            }),
+            (Said{"voipsim selftest: --requests must be a whole number from 1 to 10000000, not "
+                  "'0'\nRun 'voipsim selftest --help' for usage.\n",
+                  2}));
+  EXPECT_FALSE(ran);
+  EXPECT_EQ(stderr_of([&] { return run_selftest({"--nope"}); }).second, 2);
+  EXPECT_FALSE(ran);
 }
 
 TEST(MockApnsOptionsTest, DefaultsStartNothingAndNameNoFile) {
@@ -255,6 +352,223 @@ TEST(DeviceOptionsTest, UsageErrors) {
     const auto o = device({admin, std::string(flag) + "=nonsense"});
     EXPECT_EQ(error_of(o).rfind(std::string(flag) + ": ", 0), 0u) << error_of(o);
   }
+}
+
+TEST(RunOptionsTest, Defaults) {
+  const auto o = run({"a.yaml", "dir/"});
+  ASSERT_TRUE(o) << error_of(o);
+  EXPECT_EQ(o->paths, (Words{"a.yaml", "dir/"}));
+  EXPECT_FALSE(o->junit_file || o->json_file);
+  EXPECT_EQ(o->seed, 1u);
+  EXPECT_EQ(o->filter, "");
+  EXPECT_FALSE(o->quiet || o->live);
+}
+
+TEST(RunOptionsTest, EveryFlagRead) {
+  const auto o =
+      run(split("s/ --junit j.xml --json=r.json --seed 7 --filter token --quiet --live t.yaml"));
+  ASSERT_TRUE(o) << error_of(o);
+  EXPECT_EQ(o->paths, (Words{"s/", "t.yaml"}));
+  EXPECT_EQ(o->junit_file, "j.xml");
+  EXPECT_EQ(o->json_file, "r.json");
+  EXPECT_EQ(o->seed, 7u);
+  EXPECT_EQ(o->filter, "token");
+  EXPECT_TRUE(o->quiet && o->live);
+}
+
+TEST(RunOptionsTest, UsageErrors) {
+  const std::pair<Words, std::string> cases[] = {
+      {{}, "name at least one scenario file or folder, e.g. 'voipsim run scenarios/'."},
+      {{"--quiet"}, "name at least one scenario file or folder, e.g. 'voipsim run scenarios/'."},
+      {{"s/", "--bogus"}, "unknown option --bogus"},
+      {{"s/", "--help"}, "unknown option --help"}, // main() answers --help before the command
+      {{"s/", "--junit"}, "--junit needs a value"},
+      {{"s/", "--seed", "0"},
+       "--seed must be a whole number from 1 to 18446744073709551615, not '0'"},
+      {{"s/", "--seed", "x"},
+       "--seed must be a whole number from 1 to 18446744073709551615, not 'x'"},
+  };
+  for (const auto& [words, message] : cases)
+    EXPECT_EQ(error_of(run(words)), message);
+}
+
+TEST(DemoOptionsTest, DefaultsAndEveryFlag) {
+  const auto o = demo({});
+  ASSERT_TRUE(o) << error_of(o);
+  EXPECT_FALSE(o->out_dir);
+  EXPECT_EQ(o->seed, 1u);
+  EXPECT_FALSE(o->verbose);
+  const auto given = demo(split("--out reports --seed 3 --verbose"));
+  ASSERT_TRUE(given) << error_of(given);
+  EXPECT_EQ(given->out_dir, "reports");
+  EXPECT_EQ(given->seed, 3u);
+  EXPECT_TRUE(given->verbose);
+}
+
+TEST(DemoOptionsTest, UsageErrors) {
+  const std::pair<Words, std::string> cases[] = {
+      {{"scenarios/"}, "takes no file names (use 'voipsim run FILE...' for your own)"},
+      {{"--quiet"}, "unknown option --quiet"},
+      {{"--verbose=yes"}, "--verbose takes no value"},
+      {{"--seed", "0"}, "--seed must be a whole number from 1 to 18446744073709551615, not '0'"},
+  };
+  for (const auto& [words, message] : cases)
+    EXPECT_EQ(error_of(demo(words)), message);
+}
+
+TEST(SelftestOptionsTest, Defaults) {
+  const auto o = selftest({});
+  ASSERT_TRUE(o) << error_of(o);
+  EXPECT_EQ(o->requests, 10'000u);
+  EXPECT_EQ(o->connections, 1u);
+  EXPECT_EQ(o->streams, 100u);
+  EXPECT_EQ(o->body_bytes, 1024u);
+  EXPECT_EQ(o->threads, 1u);
+  EXPECT_EQ(o->tls_dir, "");
+  EXPECT_FALSE(o->json);
+}
+
+TEST(SelftestOptionsTest, EveryFlagRead) {
+  const auto o = selftest(split("--requests 5 --connections 64 --streams 1 --body-bytes 0 "
+                                "--threads 2 --tls-dir pki --json"));
+  ASSERT_TRUE(o) << error_of(o);
+  EXPECT_EQ(o->requests, 5u);
+  EXPECT_EQ(o->connections, 64u);
+  EXPECT_EQ(o->streams, 1u);
+  EXPECT_EQ(o->body_bytes, 0u);
+  EXPECT_EQ(o->threads, 2u);
+  EXPECT_EQ(o->tls_dir, "pki");
+  EXPECT_TRUE(o->json);
+  // The bodies' total may reach 1 GiB exactly.
+  EXPECT_TRUE(selftest(split("--requests 128 --body-bytes 8388608")));
+}
+
+TEST(SelftestOptionsTest, UsageErrors) {
+  const std::pair<Words, std::string> cases[] = {
+      {{"extra"}, "unexpected argument 'extra'"},
+      {{"--bogus"}, "unknown option --bogus"},
+      {{"--json=1"}, "--json takes no value"},
+      {{"--requests", "lots"}, "--requests must be a whole number from 1 to 10000000, not 'lots'"},
+      {{"--connections", "65"}, "--connections must be a whole number from 1 to 64, not '65'"},
+      {{"--streams", "0"}, "--streams must be a whole number from 1 to 100000, not '0'"},
+      {{"--body-bytes", "8388609"},
+       "--body-bytes must be a whole number from 0 to 8388608, not '8388609'"},
+      {{"--threads", "0"}, "--threads must be a whole number from 1 to 64, not '0'"},
+      {{"--requests", "129", "--body-bytes", "8388608"},
+       "--requests times --body-bytes must stay within 1 GiB"},
+  };
+  for (const auto& [words, message] : cases)
+    EXPECT_EQ(error_of(selftest(words)), message);
+}
+
+const Words kCertsRequired = {"--out",     "pki",        "--bundle-id", "com.example.imapp",
+                              "--team-id", "TEAMA12345", "--key-id",    "KB00000001"};
+
+Words certs_with(Words words) {
+  words.insert(words.begin(), kCertsRequired.begin(), kCertsRequired.end());
+  return words;
+}
+
+TEST(CertsOptionsTest, RequiredFlagsAndDefaults) {
+  const auto o = certs(certs_with({"--p12-password", "pw"}));
+  ASSERT_TRUE(o) << error_of(o);
+  EXPECT_EQ(o->out_dir, "pki");
+  EXPECT_EQ(o->bundle_id, "com.example.imapp");
+  EXPECT_EQ(o->team_id, "TEAMA12345");
+  EXPECT_EQ(o->key_id, "KB00000001");
+  EXPECT_EQ(o->p12_password, "pw");
+  EXPECT_FALSE(o->p12_password_file);
+  EXPECT_EQ(o->days, 365u);
+  EXPECT_FALSE(o->now); // the time it runs, not the time its flags were read
+  EXPECT_FALSE(o->force || o->json);
+}
+
+TEST(CertsOptionsTest, EveryFlagRead) {
+  // The password file is only named here: run() reads it.
+  const auto o = certs(certs_with(
+      split("--p12-password-file /no/such/file --days 36500 --now 1700000000 --force --json")));
+  ASSERT_TRUE(o) << error_of(o);
+  EXPECT_FALSE(o->p12_password);
+  EXPECT_EQ(o->p12_password_file, "/no/such/file");
+  EXPECT_EQ(o->days, 36500u);
+  EXPECT_EQ(o->now, 1'700'000'000u);
+  EXPECT_TRUE(o->force && o->json);
+  EXPECT_EQ(certs(certs_with({"--p12-password="}))->p12_password, "");
+}
+
+TEST(CertsOptionsTest, UsageErrors) {
+  const std::string one_password =
+      "give the .p12 password with exactly one of --p12-password and --p12-password-file";
+  const std::pair<Words, std::string> cases[] = {
+      {{"--p12-password", "pw"}, "--out is required"},
+      {{"--out", "pki"}, "--bundle-id is required"},
+      {{"--out", "pki", "--bundle-id", "b"}, "--team-id is required"},
+      {{"--out", "pki", "--bundle-id", "b", "--team-id", "T"}, "--key-id is required"},
+      {certs_with({}), one_password},
+      {certs_with({"--p12-password", "a", "--p12-password-file", "f"}), one_password},
+      {certs_with({"--p12-password", "a", "--days", "0"}),
+       "--days must be a whole number from 1 to 36500, not '0'"},
+      {certs_with({"--p12-password", "a", "--now", "253402300800"}),
+       "--now must be a whole number from 0 to 253402300799, not '253402300800'"},
+      {certs_with({"--p12-password", "a", "--now", "253402300000"}),
+       "--now plus --days reaches past the year 9999, which certificates cannot express"},
+      {certs_with({"--p12-password", "a", "extra"}), "unexpected argument 'extra'"},
+      {certs_with({"--p12-password", "a", "--csr", "x"}), "unknown option --csr"},
+  };
+  for (const auto& [words, message] : cases)
+    EXPECT_EQ(error_of(certs(words)), message);
+}
+
+const Words kIssueRequired = {"--csr",         "my.csr",      "--kind",
+                              "voip-services", "--bundle-id", "com.example.imapp",
+                              "--pki",         "pki"};
+
+Words issue_with(Words words) {
+  words.insert(words.begin(), kIssueRequired.begin(), kIssueRequired.end());
+  return words;
+}
+
+TEST(CertsIssueOptionsTest, RequiredFlagsAndDefaults) {
+  const auto o = certs_issue(kIssueRequired);
+  ASSERT_TRUE(o) << error_of(o);
+  EXPECT_EQ(o->csr_file, "my.csr"); // named, not read
+  EXPECT_EQ(o->kind, pki::CertificateKind::VoipServices);
+  EXPECT_EQ(o->bundle_id, "com.example.imapp");
+  EXPECT_EQ(o->pki_dir, "pki");
+  EXPECT_EQ(o->out_file, "voip_services.cer");
+  EXPECT_FALSE(o->now);
+  EXPECT_FALSE(o->force);
+  // Each kind's default file is Apple's download name.
+  EXPECT_EQ(
+      certs_issue({"--csr", "c", "--kind", "apns-production", "--bundle-id", "b", "--pki", "p"})
+          ->out_file,
+      "aps.cer");
+}
+
+TEST(CertsIssueOptionsTest, EveryFlagRead) {
+  const auto o = certs_issue(issue_with(split("--out my.cer --now 0 --force")));
+  ASSERT_TRUE(o) << error_of(o);
+  EXPECT_EQ(o->out_file, "my.cer");
+  EXPECT_EQ(o->now, 0u);
+  EXPECT_TRUE(o->force);
+}
+
+TEST(CertsIssueOptionsTest, UsageErrors) {
+  const std::pair<Words, std::string> cases[] = {
+      {{}, "--csr is required"},
+      {{"--csr", "c"}, "--kind is required"},
+      {{"--csr", "c", "--kind", "voip-services"}, "--bundle-id is required"},
+      {{"--csr", "c", "--kind", "voip-services", "--bundle-id", "b"}, "--pki is required"},
+      {issue_with({"extra"}), "unexpected argument 'extra'"},
+      {issue_with({"--days", "1"}), "unknown option --days"},
+      {{"--csr", "c", "--kind", "apns-voip", "--bundle-id", "b", "--pki", "p"},
+       "unknown --kind 'apns-voip': the portal issues voip-services, apns-development, "
+       "apns-production and apple-push-services"},
+      {issue_with({"--now", "253370678400"}),
+       "--now must be a whole number from 0 to 253370678399, not '253370678400'"},
+  };
+  for (const auto& [words, message] : cases)
+    EXPECT_EQ(error_of(certs_issue(words)), message);
 }
 
 } // namespace
