@@ -6,9 +6,12 @@
 #include "scenario/pipeline_im.hpp"
 #include "scenario/provider_client.hpp"
 
+#include <algorithm>
 #include <deque>
 #include <filesystem>
 #include <mutex>
+
+#include <stdlib.h>
 
 namespace scenario {
 
@@ -78,7 +81,19 @@ core::Result<void> InProcessWorld::start_parts(const Scenario& scenario) {
       std::make_unique<ProviderClients>(pki, mock_->port(mock_apns::Environment::Sandbox),
                                         mock_->port(mock_apns::Environment::Production));
 
-  pipeline::PipelineOptions po;
+  auto& po = pipeline_options_;
+  // A restart must find the outbox where it left it: in a file, inside the run's folder so an
+  // interrupted run removes it with the rest. Other scenarios keep it in memory (faster).
+  const bool restarts = std::any_of(scenario.steps.begin(), scenario.steps.end(),
+                                    [](auto& s) { return s.action == Action::RestartPipeline; });
+  if (restarts) {
+    std::string dir = (pki.dir / "pipeline-XXXXXX").string();
+    if (::mkdtemp(dir.data()) == nullptr)
+      return core::fail(core::Errc::InvalidArgument,
+                        "cannot make a folder for the pipeline's database in " + pki.dir.string());
+    database_dir_ = dir;
+    po.database = (std::filesystem::path(dir) / "pipeline.db").string();
+  }
   po.apple_ca_file = pki.ca_bundle_file;
   po.dispatcher.sandbox = {"127.0.0.1", mock_->port(mock_apns::Environment::Sandbox),
                            "api.sandbox.push.apple.com"};
@@ -97,7 +112,7 @@ core::Result<void> InProcessWorld::start_parts(const Scenario& scenario) {
     auto slot = std::make_unique<Slot>();
     slot->spec = spec;
     slot->link = std::make_unique<MockDeviceLink>(*mock_, context_.seed * 1000 + ++n);
-    slot->im = std::make_unique<PipelineIm>(*pipeline_, spec.user);
+    slot->im = std::make_unique<PipelineIm>(pipeline_, spec.user);
     slot->device = std::make_unique<fake_device::Device>(
         clock_, *slot->link, device_config(spec, context_.seed * 1000 + n));
     slot->device->set_reachability_listener(slot->link.get());
@@ -117,6 +132,8 @@ InProcessWorld::~InProcessWorld() {
   impl_->devices.clear(); // cancels the devices' timers
   pipeline_.reset();      // closes its connections
   if (mock_) mock_->stop();
+  std::error_code ignored;
+  if (!database_dir_.empty()) std::filesystem::remove_all(database_dir_, ignored);
 }
 
 core::Result<void>
@@ -163,11 +180,28 @@ std::variant<std::string, pipeline::ApiError> InProcessWorld::send(const SendSpe
 }
 
 std::optional<pipeline::MessageRecord> InProcessWorld::message(const std::string& id) const {
-  return pipeline_->message(id);
+  return pipeline_ ? pipeline_->message(id) : std::nullopt;
 }
 
 std::optional<pipeline::Registration> InProcessWorld::registration(const std::string& user) const {
-  return pipeline_->registration(user);
+  return pipeline_ ? pipeline_->registration(user) : std::nullopt;
+}
+
+core::Result<void> InProcessWorld::restart_pipeline(core::Duration down_for) {
+  pipeline_.reset(); // its connections close; a push on the wire gets no answer
+  note("pipeline", "stopped");
+  if (auto waited = advance(down_for); !waited) return waited;
+  auto opened = pipeline::Pipeline::open(pipeline_options_, clock_);
+  if (!opened)
+    return core::Unexpected(opened.error().in_context("the pipeline did not start again"));
+  pipeline_ = std::move(*opened);
+  note("pipeline", "started again on the same database: the outbox resumes");
+  // The SDKs reconnect and say where they are (what they reported meanwhile was lost).
+  for (auto& s : impl_->devices) {
+    const std::string& bundle = s->spec.app.config.bundle_id;
+    s->im->presence_changed(s->spec.id, bundle, s->device->presence(bundle));
+  }
+  return settle();
 }
 
 core::Result<void> InProcessWorld::add_fault(const mock_apns::FaultRule& rule) {
@@ -222,13 +256,13 @@ void InProcessWorld::deliver_pending() {
 }
 
 core::Result<void> InProcessWorld::settle() {
-  if (!pipeline_->wait_quiet(kSettleTimeout)) {
+  if (pipeline_ && !pipeline_->wait_quiet(kSettleTimeout)) {
     return core::fail(core::Errc::InvalidArgument,
                       "the pipeline still had pushes on the wire after " +
                           std::to_string(kSettleTimeout.count()) + " s of real time");
   }
   deliver_pending();
-  note_pipeline_changes();
+  if (pipeline_) note_pipeline_changes(); // while it is stopped there is nothing to read
   return {};
 }
 

@@ -36,6 +36,7 @@ public:
   std::optional<pipeline::MessageRecord> message(const std::string& id) const override;
   std::optional<pipeline::Registration> registration(const std::string& user) const override;
   core::Result<void> add_fault(const mock_apns::FaultRule& rule) override;
+  core::Result<void> restart_pipeline(core::Duration down_for) override;
 
   // Waits (bounded) until no push is on the wire, then hands every delivery to its device and
   // records what changed.
@@ -61,7 +62,9 @@ private:
   const RunContext& context_;
   core::VirtualClock clock_;
   std::unique_ptr<mock_apns::Server> mock_;
-  std::unique_ptr<pipeline::Pipeline> pipeline_;
+  pipeline::PipelineOptions pipeline_options_;   // to start it again
+  std::unique_ptr<pipeline::Pipeline> pipeline_; // null while stopped
+  std::string database_dir_;   // a file database when the scenario restarts the pipeline
   std::unique_ptr<Impl> impl_; // devices, links, the delivery queue, provider clients
 };
 

@@ -94,6 +94,7 @@ struct LiveWorld::Impl {
   fs::path dir; // the pipeline's database
   std::unique_ptr<ChildProcess> mock;
   std::unique_ptr<ChildProcess> pipeline;
+  std::vector<std::string> pipeline_args; // but --listen, to start it again
   net::HttpEndpoint admin;
   net::HttpEndpoint api;
   std::unique_ptr<ProviderClients> provider;
@@ -156,21 +157,21 @@ core::Result<void> LiveWorld::start_parts(const Scenario& scenario) {
   if (::mkdtemp(dir.data()) == nullptr)
     return fail("cannot make a folder for the pipeline's database");
   impl_->dir = dir;
-  auto pipeline =
-      ChildProcess::start({voipsim, "pipeline", "--listen", "127.0.0.1:0", "--db",
-                           (impl_->dir / "pipeline.db").string(), "--apns-sandbox",
-                           "127.0.0.1:" + std::to_string(sandbox->port), "--apns-production",
-                           "127.0.0.1:" + std::to_string(production->port), "--ca",
-                           pki.ca_bundle_file, "--apple-ca", pki.ca_bundle_file, "--seed", seed},
-                          kSecretVariables);
-  if (!pipeline) return core::Unexpected(pipeline.error());
-  impl_->pipeline = std::move(*pipeline);
-  auto pipeline_ready = impl_->pipeline->wait_ready(kStartTimeout);
-  if (!pipeline_ready)
-    return fail("voipsim pipeline did not start: " + pipeline_ready.error().detail);
-  auto api = endpoint_of(*pipeline_ready, "listen");
-  if (!api) return core::Unexpected(api.error());
-  impl_->api = *api;
+  impl_->pipeline_args = {voipsim,
+                          "pipeline",
+                          "--db",
+                          (impl_->dir / "pipeline.db").string(),
+                          "--apns-sandbox",
+                          "127.0.0.1:" + std::to_string(sandbox->port),
+                          "--apns-production",
+                          "127.0.0.1:" + std::to_string(production->port),
+                          "--ca",
+                          pki.ca_bundle_file,
+                          "--apple-ca",
+                          pki.ca_bundle_file,
+                          "--seed",
+                          seed};
+  if (auto started = start_pipeline("127.0.0.1:0"); !started) return started;
 
   if (auto uploaded = upload_setup(*this, scenario.setup); !uploaded) return uploaded;
 
@@ -202,6 +203,56 @@ core::Result<void> LiveWorld::start_parts(const Scenario& scenario) {
     impl_->devices.push_back(std::move(slot));
   }
   return {};
+}
+
+core::Result<void> LiveWorld::start_pipeline(const std::string& listen) {
+  auto args = impl_->pipeline_args;
+  args.insert(args.begin() + 2, {"--listen", listen});
+  auto pipeline = ChildProcess::start(args, kSecretVariables);
+  if (!pipeline) return core::Unexpected(pipeline.error());
+  impl_->pipeline = std::move(*pipeline);
+  auto pipeline_ready = impl_->pipeline->wait_ready(kStartTimeout);
+  if (!pipeline_ready)
+    return fail("voipsim pipeline did not start: " + pipeline_ready.error().detail);
+  auto api = endpoint_of(*pipeline_ready, "listen");
+  if (!api) return core::Unexpected(api.error());
+  impl_->api = *api;
+  return {};
+}
+
+core::Result<void> LiveWorld::wait_in_real_time(core::Duration span, const std::string& what) {
+  if (span > kLongestAdvance) {
+    return fail(what + " " +
+                std::to_string(std::chrono::duration_cast<std::chrono::seconds>(span).count()) +
+                " s: --live runs in real time and waits at most " +
+                std::to_string(kLongestAdvance.count()) +
+                " s per step; run this scenario without --live (virtual clock)");
+  }
+  std::this_thread::sleep_for(span); // real time is what --live is about
+  return {};
+}
+
+core::Result<void> LiveWorld::restart_pipeline(core::Duration down_for) {
+  if (down_for > kLongestAdvance) return wait_in_real_time(down_for, "restart_pipeline down for");
+  impl_->pipeline->stop();
+  note("pipeline", "stopped");
+  if (auto waited = wait_in_real_time(down_for, "restart_pipeline down for"); !waited)
+    return waited;
+  // The same port: the devices' links and the steps keep talking to it.
+  if (auto started = start_pipeline(impl_->api.host + ":" + std::to_string(impl_->api.port));
+      !started)
+    return started;
+  note("pipeline", "started again on the same database: the outbox resumes");
+  // The SDKs reconnect and say where they are (what they reported meanwhile was lost).
+  for (auto& s : impl_->devices) {
+    const std::string bundle = s->spec.app.config.bundle_id;
+    auto reported = s->device->runner().call([&](fake_device::Device& d) {
+      s->im->presence_changed(s->spec.id, bundle, d.presence(bundle));
+      return core::Result<void>{};
+    });
+    if (!reported) return reported;
+  }
+  return settle();
 }
 
 LiveWorld::~LiveWorld() {
@@ -378,14 +429,7 @@ core::Result<void> LiveWorld::settle() {
 }
 
 core::Result<void> LiveWorld::advance(core::Duration by) {
-  if (by > kLongestAdvance) {
-    return fail("advance by " +
-                std::to_string(std::chrono::duration_cast<std::chrono::seconds>(by).count()) +
-                " s: --live runs in real time and waits at most " +
-                std::to_string(kLongestAdvance.count()) +
-                " s per step; run this scenario without --live (virtual clock)");
-  }
-  std::this_thread::sleep_for(by); // real time is what --live is about
+  if (auto waited = wait_in_real_time(by, "advance by"); !waited) return waited;
   return settle();
 }
 

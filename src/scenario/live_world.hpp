@@ -33,6 +33,9 @@ public:
   std::optional<pipeline::MessageRecord> message(const std::string& id) const override;
   std::optional<pipeline::Registration> registration(const std::string& user) const override;
   core::Result<void> add_fault(const mock_apns::FaultRule& rule) override;
+  // Stops `voipsim pipeline` (SIGTERM), waits `down_for` in real time (at most
+  // kLongestAdvance), starts it again on the same database and port.
+  core::Result<void> restart_pipeline(core::Duration down_for) override;
 
   // Waits until the pipeline has no push on the wire and every device has taken what the
   // mock published, then reads the mock's journal.
@@ -50,6 +53,10 @@ private:
   core::Result<void> register_key(const mock_apns::ProviderKeySpec& spec) override;
   core::Result<void> revoke_key(const std::string& key_id) override;
   core::Result<void> start_parts(const Scenario& scenario);
+  // Starts `voipsim pipeline` listening on `listen` (HOST:PORT) and reads its ready line.
+  core::Result<void> start_pipeline(const std::string& listen);
+  // Sleeps `span`; refused ("`what` N s: ...") beyond kLongestAdvance.
+  core::Result<void> wait_in_real_time(core::Duration span, const std::string& what);
   struct Slot;
   Slot* slot(const std::string& id) const;
 

@@ -69,6 +69,7 @@ const std::vector<std::pair<std::string, Action>>& actions() {
       {"unlock", Action::Unlock},
       {"remove_voip", Action::RemoveVoip},
       {"reset_aps_identity", Action::ResetApsIdentity},
+      {"restart_pipeline", Action::RestartPipeline},
   };
   return table;
 }
@@ -606,6 +607,11 @@ void read_action(const Reader& r, const YAML::Node& v, const YAML::Node& at, Ste
     if (v["body"] && v["body_bytes"]) r.fail(v, "push takes 'body' or 'body_bytes', not both");
     if (v["body"]) s.push.body = r.text(v["body"], "body");
     if (v["body_bytes"]) s.push.body = body_of_size(r, v["body_bytes"]);
+    return;
+  case Action::RestartPipeline:
+    if (none) return;
+    r.check_keys(v, "restart_pipeline", {"down_for"});
+    if (v["down_for"]) s.duration = r.duration(v["down_for"], "down_for");
     return;
   case Action::RotateKey:
     if (none) return;

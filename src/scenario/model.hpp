@@ -196,6 +196,7 @@ enum class Action {
   RemoveVoip,       // the app removes .voIP from desiredPushTypes (§7.4 Registration 3)
   ResetApsIdentity, // the device's APS identity is reset: every token of the app's environment
                     // is replaced (§7.4 Registration 2)
+  RestartPipeline,  // the pipeline stops, stays down `duration`, starts on the same database
 };
 
 struct SendSpec {
@@ -240,7 +241,7 @@ struct Step {
   bool on = true;            // Airplane, Dnd
   bool revoke_old = false;   // RotateKey
   std::string value;         // CallKit behaviour, Upload label
-  core::Duration duration{}; // Advance
+  core::Duration duration{}; // Advance; RestartPipeline: how long it stays down
   UploadSpec upload;
   SendSpec send;
   PushSpec push;

@@ -5,7 +5,9 @@
 namespace scenario {
 
 core::Result<void> PipelineIm::set_voip(const fake_device::VoipTokenReport& report) {
-  const auto refused = pipeline_.set_voip(user_, report.token_hex, report.certificate_id);
+  if (!pipeline_)
+    return core::fail(core::Errc::InvalidArgument, "the IM server is unreachable (stopped)");
+  const auto refused = pipeline_->set_voip(user_, report.token_hex, report.certificate_id);
   if (!refused) return {};
   // The SDK's fail block gets the product's code and words (6014 before login).
   return core::fail(core::Errc::InvalidArgument, refused->code + ": " + refused->message);
@@ -15,7 +17,8 @@ void PipelineIm::presence_changed(std::string_view, std::string_view,
                                   fake_device::ImPresence presence) {
   // One mapping of SDK presence to the pipeline's words, shared with the HTTP link.
   const auto state = pipeline::parse_presence(fake_device::remote::pipeline_presence(presence));
-  if (state) pipeline_.set_presence(user_, *state);
+  // While the pipeline is stopped the report is lost; the SDK reports again when it is back.
+  if (state && pipeline_) pipeline_->set_presence(user_, *state);
 }
 
 } // namespace scenario

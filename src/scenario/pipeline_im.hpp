@@ -12,8 +12,9 @@ namespace scenario {
 
 class PipelineIm final : public fake_device::ImServer {
 public:
-  // `pipeline` must outlive this; `user` is who logs in on the device.
-  PipelineIm(pipeline::Pipeline& pipeline, std::string user)
+  // `pipeline` (the world's, null while it is stopped) must outlive this; `user` is who logs
+  // in on the device.
+  PipelineIm(const std::unique_ptr<pipeline::Pipeline>& pipeline, std::string user)
       : pipeline_(pipeline), user_(std::move(user)) {}
 
   core::Result<void> set_voip(const fake_device::VoipTokenReport& report) override;
@@ -21,7 +22,7 @@ public:
                         fake_device::ImPresence presence) override;
 
 private:
-  pipeline::Pipeline& pipeline_;
+  const std::unique_ptr<pipeline::Pipeline>& pipeline_;
   std::string user_;
 };
 

@@ -67,7 +67,8 @@ bool StepRunner::act(const Step& step) {
                                    !step.push.environment.empty() && !step.push.topic.empty();
   const bool needs_device = !self_contained_push && step.action != Action::Upload &&
                             step.action != Action::Send && step.action != Action::Advance &&
-                            step.action != Action::Fault && step.action != Action::RotateKey;
+                            step.action != Action::Fault && step.action != Action::RotateKey &&
+                            step.action != Action::RestartPipeline;
   const DeviceSpec* spec = world_.device_spec(step.device);
   if (needs_device && !spec)
     return step_failed("this step needs a device, and setup.devices has none");
@@ -193,6 +194,8 @@ bool StepRunner::act(const Step& step) {
     return done(world_.advance(step.duration));
   case Action::RotateKey:
     return done(world_.rotate_provider_key(step.revoke_old));
+  case Action::RestartPipeline:
+    return done(world_.restart_pipeline(step.duration));
   case Action::Fault: {
     mock_apns::FaultRule rule;
     rule.count = step.fault.count;

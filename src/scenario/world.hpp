@@ -80,6 +80,9 @@ public:
   virtual std::optional<pipeline::MessageRecord> message(const std::string& id) const = 0;
   virtual std::optional<pipeline::Registration> registration(const std::string& user) const = 0;
   virtual core::Result<void> add_fault(const mock_apns::FaultRule& rule) = 0;
+  // The pipeline stops (pushes on the wire are lost with it), stays down `down_for` while the
+  // clock and the devices go on, then starts again on the same database: its outbox resumes.
+  virtual core::Result<void> restart_pipeline(core::Duration down_for) = 0;
   ProviderAnswer provider_push(const PushSpec& spec, const std::string& token,
                                const std::string& environment, const std::string& topic);
   // The provider makes a new token key and the mock learns it; with `revoke_old`, the key it

@@ -299,6 +299,17 @@ TEST(ScenarioLoader, JsonIsStrictAndCommonYamlSlipsGetAHint) {
   EXPECT_NE(in_send.find("'note' belongs to the step"), std::string::npos) << in_send;
 }
 
+TEST(ScenarioLoader, RestartPipelineTakesHowLongItStaysDown) {
+  auto loaded = parse_scenario(
+      "steps:\n  - restart_pipeline\n  - restart_pipeline: {down_for: 40s}\n", "s.yaml", "s");
+  ASSERT_TRUE(loaded) << loaded.error().detail;
+  EXPECT_EQ(loaded->steps[0].action, Action::RestartPipeline);
+  EXPECT_EQ(loaded->steps[0].duration, core::Duration{});
+  EXPECT_EQ(loaded->steps[1].duration, std::chrono::seconds(40));
+  EXPECT_NE(error_of("steps: [{restart_pipeline: {for: 4s}}]").find("allowed: down_for"),
+            std::string::npos);
+}
+
 TEST(ScenarioLoader, Durations) {
   EXPECT_EQ(*scenario::parse_duration("250ms"), std::chrono::milliseconds(250));
   EXPECT_EQ(*scenario::parse_duration("5"), std::chrono::seconds(5));
