@@ -2,6 +2,7 @@
 // "Push arrival" and "CallKit" 1).
 
 #include "core/encoding.hpp"
+#include "core/json_fields.hpp"
 #include "core/json_parse.hpp"
 #include "fake_device/device.hpp"
 #include "fake_device/error.hpp"
@@ -29,21 +30,16 @@ struct CallInfo {
   std::string handle;
 };
 
-std::optional<std::string> string_at(const nlohmann::json& object, const char* key) {
-  if (!object.is_object()) return std::nullopt;
-  auto it = object.find(key);
-  if (it == object.end() || !it->is_string()) return std::nullopt;
-  return it->get<std::string>();
-}
-
 // What the simulated app reads from the payload to report the call: the call UUID if the
 // sender chose one, and the caller's handle (the product puts the caller in "sender" and in
 // ext.entity.sender, im-voip-flow.md §4.2, §4.4).
 CallInfo read_call_info(const std::string& payload, core::UuidGenerator& uuids) {
+  // The sender's payload: a field that is absent or not a string is as if not there.
+  const auto text_at = core::json_field_if_any<std::string>;
   CallInfo info;
   const auto doc = core::parse_json_or_null(payload);
   for (const char* key : {"uuid", "callUUID", "call_uuid"}) {
-    if (auto text = string_at(doc, key)) {
+    if (auto text = text_at(doc, key)) {
       if (auto uuid = core::Uuid::parse(*text)) {
         info.uuid = uuid->to_string();
         break;
@@ -51,15 +47,14 @@ CallInfo read_call_info(const std::string& payload, core::UuidGenerator& uuids) 
     }
   }
   if (info.uuid.empty()) info.uuid = uuids.next().to_string();
-  if (auto handle = string_at(doc, "handle")) {
+  if (auto handle = text_at(doc, "handle")) {
     info.handle = *handle;
-  } else if (auto sender = string_at(doc, "sender")) {
+  } else if (auto sender = text_at(doc, "sender")) {
     info.handle = *sender;
-  } else if (auto ext = string_at(doc, "ext")) {
+  } else if (auto ext = text_at(doc, "ext")) {
     const auto inner = core::parse_json_or_null(*ext);
-    if (inner.is_object() && inner.contains("entity")) {
-      info.handle = string_at(inner["entity"], "sender").value_or("");
-    }
+    if (const auto entity = inner.find("entity"); entity != inner.end())
+      info.handle = text_at(*entity, "sender").value_or("");
   }
   if (info.handle.empty()) info.handle = "unknown";
   return info;

@@ -132,9 +132,9 @@ Http1Response tokens(const Http1Request& r, const Http1Target& t, Server& mock) 
   if (action == "reachability" && r.method == "POST") {
     const auto body = net::json_body(r, "a reachability change", {"reachable"});
     if (!body) return net::error_response(body.error());
-    if (!body->contains("reachable") || !(*body)["reachable"].is_boolean())
+    bool reachable = true;
+    if (core::JsonFields(*body).require("reachable", reachable).problem())
       return bad_request("send {\"reachable\": true|false} (false: airplane mode or powered off)");
-    const bool reachable = (*body)["reachable"].get<bool>();
     const std::size_t released = mock.set_reachable(token, reachable);
     return reply(200, {{"token", token}, {"reachable", reachable}, {"released", released}});
   }
@@ -203,9 +203,10 @@ Http1Response teams(const Http1Request& r, const Http1Target& t, Server& mock) {
   if (!team.empty() && action == "bundles" && r.method == "POST") {
     const auto body = net::json_body(r, "a bundle id", {"bundle_id"});
     if (!body) return net::error_response(body.error());
-    if (!body->contains("bundle_id") || !(*body)["bundle_id"].is_string())
+    std::string bundle_id;
+    if (core::JsonFields(*body).require("bundle_id", bundle_id).problem())
       return bad_request("send {\"bundle_id\":\"com.example.app\"}");
-    if (auto added = mock.keys().add_bundle(team, (*body)["bundle_id"].get<std::string>()); !added)
+    if (auto added = mock.keys().add_bundle(team, bundle_id); !added)
       return bad_request(added.error().detail);
     return reply(200, {{"team", team}, {"bundle_ids", *mock.keys().bundles_of(team)}});
   }
@@ -217,8 +218,9 @@ std::variant<json, ApiError> journal_query(const Http1Target& t, std::uint64_t& 
   QueryReader q(t, {"environment", "token", "topic", "push_type", "reason", "status", "accepted",
                     "since_ms", "until_ms", "limit"});
   json j = json::object();
+  // An empty value (?reason=) sets no filter.
   for (const char* name : {"environment", "token", "topic", "push_type", "reason"})
-    if (auto text = q.text(name)) j[name] = *text;
+    if (auto text = q.text(name); text && !text->empty()) j[name] = *text;
   for (const char* name : {"status", "since_ms", "until_ms"})
     if (auto n = q.integer(name)) j[name] = *n;
   if (auto accepted = q.flag("accepted")) j["accepted"] = *accepted;
@@ -248,11 +250,12 @@ Http1Response journal(const Http1Request& r, const Http1Target& t, Server& mock)
     for (const auto& [key, kind] : {std::pair{"exactly", CountExpectation::Kind::Exactly},
                                     std::pair{"at_least", CountExpectation::Kind::AtLeast},
                                     std::pair{"at_most", CountExpectation::Kind::AtMost}}) {
-      if (body->contains(key)) {
-        if (!(*body)[key].is_number_unsigned())
-          return bad_request(std::string("\"") + key + "\" must be a count");
-        expected = {kind, (*body)[key].get<std::uint64_t>()};
-        body->erase(key);
+      std::optional<std::uint64_t> count;
+      if (core::JsonFields(*body).read(key, count).problem())
+        return bad_request(std::string("\"") + key + "\" must be a count");
+      body->erase(key); // not a filter field
+      if (count) {
+        expected = {kind, *count};
         ++kinds;
       }
     }

@@ -39,6 +39,8 @@ struct FaultRule {
   // Each matching request (after `skip`) is hit with this chance, in (0, 1]; a request it
   // misses goes on to the next rule and does not use up `count`.
   double probability = 1.0;
+
+  bool operator==(const FaultRule&) const = default;
 };
 
 struct FaultHit {
@@ -53,6 +55,8 @@ struct ListedFault {
   std::uint64_t id = 0;
   FaultRule rule;
   std::uint64_t applied = 0; // requests it has answered so far
+
+  bool operator==(const ListedFault&) const = default;
 };
 
 class Faults {

@@ -4,6 +4,7 @@
 #include "core/error.hpp"
 #include "core/json_fields.hpp"
 #include "core/json_parse.hpp"
+#include "core/names.hpp"
 
 #include <algorithm>
 #include <chrono>
@@ -21,10 +22,11 @@ core::Unexpected<core::Error> bad(std::string what) {
   return core::fail(core::Errc::InvalidArgument, std::move(what));
 }
 
-// The error of a failed step, for a function returning another Result type.
-core::Unexpected<core::Error> error_of(const core::Result<void>& failed) {
-  return core::Unexpected<core::Error>(failed.error());
-}
+// envKeyReasonSpelling's words.
+constexpr core::Names<ReasonSpelling, 2> kReasonSpellingNames{{
+    {ReasonSpelling::Observed, "observed"},
+    {ReasonSpelling::Documented, "documented"},
+}};
 
 json time_ms(core::TimePoint t) {
   return core::unix_millis(t);
@@ -42,25 +44,17 @@ core::TimePoint time_point_of_ms(std::int64_t ms) {
 } // namespace
 
 core::Result<TokenRecord> token_record_from_json(const json& j) {
-  if (auto r = core::require_json_object(j, "a token record",
-                                         {"token", "environment", "topic", "state", "timestamp"});
-      !r)
-    return error_of(r);
-  TokenRecord record;
-  std::string environment, state = "active";
-  if (auto r = core::read_json_field(j, "token", record.token); !r) return error_of(r);
-  if (auto r = core::read_json_field(j, "environment", environment); !r) return error_of(r);
-  if (auto r = core::read_json_field(j, "topic", record.topic); !r) return error_of(r);
-  if (auto r = core::read_json_field(j, "state", state); !r) return error_of(r);
-  if (auto r = core::read_json_field(j, "timestamp", record.timestamp_ms); !r) return error_of(r);
+  TokenRecord record; // active, timestamp 0, unless the record says otherwise
+  core::JsonFields f(j, "a token record", {"token", "environment", "topic", "state", "timestamp"});
+  f.read("token", record.token)
+      .read("topic", record.topic)
+      .require_named("environment", record.environment, core::parse_apns_environment,
+                     "sandbox or production")
+      .read_named("state", record.state, parse_token_state, "active, unregistered or expired")
+      .read("timestamp", record.timestamp_ms);
+  if (f.problem()) return core::Unexpected(*f.problem());
   if (record.token.empty()) return bad("\"token\" is required (hex)");
   if (record.topic.empty()) return bad("\"topic\" is required, e.g. com.example.app.voip");
-  const auto env = core::parse_apns_environment(environment);
-  if (!env) return bad("\"environment\" must be \"sandbox\" or \"production\"");
-  record.environment = *env;
-  const auto parsed_state = parse_token_state(state);
-  if (!parsed_state) return bad("\"state\" must be \"active\", \"unregistered\" or \"expired\"");
-  record.state = *parsed_state;
   return record;
 }
 
@@ -98,26 +92,20 @@ core::Result<std::vector<TokenRecord>> token_records_from_json(const json& docum
 }
 
 core::Result<ProviderKeySpec> key_spec_from_json(const json& j) {
-  if (auto r = core::require_json_object(j, "a key",
-                                         {"key_id", "team_id", "kind", "environments", "bundle_ids",
-                                          "related_key_id", "public_key_pem", "revoked"});
-      !r)
-    return error_of(r);
-  ProviderKeySpec spec;
-  std::string kind = "team";
+  ProviderKeySpec spec; // a team key for both environments unless the body says otherwise
   std::vector<std::string> environments = {"sandbox", "production"};
-  if (auto r = core::read_json_field(j, "key_id", spec.key_id); !r) return error_of(r);
-  if (auto r = core::read_json_field(j, "team_id", spec.team_id); !r) return error_of(r);
-  if (auto r = core::read_json_field(j, "kind", kind); !r) return error_of(r);
-  if (auto r = core::read_json_field(j, "environments", environments); !r) return error_of(r);
-  if (auto r = core::read_json_field(j, "bundle_ids", spec.bundle_ids); !r) return error_of(r);
-  if (auto r = core::read_json_field(j, "related_key_id", spec.related_key_id); !r)
-    return error_of(r);
-  if (auto r = core::read_json_field(j, "public_key_pem", spec.public_key_pem); !r)
-    return error_of(r);
-  if (auto r = core::read_json_field(j, "revoked", spec.revoked); !r) return error_of(r);
-  if (kind != "team" && kind != "topic") return bad("\"kind\" must be \"team\" or \"topic\"");
-  spec.kind = kind == "team" ? KeyKind::TeamScoped : KeyKind::TopicSpecific;
+  core::JsonFields f(j, "a key",
+                     {"key_id", "team_id", "kind", "environments", "bundle_ids", "related_key_id",
+                      "public_key_pem", "revoked"});
+  f.read("key_id", spec.key_id)
+      .read("team_id", spec.team_id)
+      .read_named("kind", spec.kind, parse_key_kind, key_kind_words())
+      .read("environments", environments)
+      .read("bundle_ids", spec.bundle_ids)
+      .read("related_key_id", spec.related_key_id)
+      .read("public_key_pem", spec.public_key_pem)
+      .read("revoked", spec.revoked);
+  if (f.problem()) return core::Unexpected(*f.problem());
   spec.sandbox = spec.production = false;
   for (const auto& env : environments) {
     const auto parsed = core::parse_apns_environment(env);
@@ -145,37 +133,24 @@ json to_json(const ProviderKey& key) {
 }
 
 core::Result<FaultRule> fault_rule_from_json(const json& j) {
-  if (auto r = core::require_json_object(j, "a fault",
-                                         {"scope", "match", "skip", "count", "reason", "latency_ms",
-                                          "goaway", "drop", "probability"});
-      !r)
-    return error_of(r);
   FaultRule rule;
-  std::string scope = "any", reason, goaway;
   std::int64_t latency_ms = 0;
-  if (auto r = core::read_json_field(j, "scope", scope); !r) return error_of(r);
-  if (auto r = core::read_json_field(j, "match", rule.match); !r) return error_of(r);
-  if (auto r = core::read_json_field(j, "skip", rule.skip); !r) return error_of(r);
-  if (auto r = core::read_json_field(j, "count", rule.count); !r) return error_of(r);
-  if (auto r = core::read_json_field(j, "reason", reason); !r) return error_of(r);
-  if (auto r = core::read_json_field(j, "latency_ms", latency_ms); !r) return error_of(r);
-  if (auto r = core::read_json_field(j, "goaway", goaway); !r) return error_of(r);
-  if (auto r = core::read_json_field(j, "drop", rule.drop); !r) return error_of(r);
-  if (auto r = core::read_json_field(j, "probability", rule.probability); !r) return error_of(r);
-  const auto parsed_scope = parse_fault_scope(scope);
-  if (!parsed_scope) return bad("\"scope\" must be any, token, topic or team");
-  rule.scope = *parsed_scope;
+  core::JsonFields f(
+      j, "a fault",
+      {"scope", "match", "skip", "count", "reason", "latency_ms", "goaway", "drop", "probability"});
+  f.read_named("scope", rule.scope, parse_fault_scope, "any, token, topic or team")
+      .read("match", rule.match)
+      .read("skip", rule.skip)
+      .read("count", rule.count)
+      .read_named("reason", rule.reason, parse_reason, "an APNs reason")
+      .read("latency_ms", latency_ms)
+      .read_named("goaway", rule.goaway, parse_reason, "an APNs reason")
+      .read("drop", rule.drop)
+      .read("probability", rule.probability);
+  if (f.problem()) return core::Unexpected(*f.problem());
   if (rule.scope == FaultScope::Any && !rule.match.empty()) {
     return bad("\"match\" needs a \"scope\" (token, topic or team); without one the fault hits "
                "every request");
-  }
-  if (!reason.empty()) {
-    rule.reason = parse_reason(reason);
-    if (!rule.reason) return bad("\"reason\" \"" + reason + "\" is not an APNs reason");
-  }
-  if (!goaway.empty()) {
-    rule.goaway = parse_reason(goaway);
-    if (!rule.goaway) return bad("\"goaway\" \"" + goaway + "\" is not an APNs reason");
   }
   if (latency_ms < 0) return bad("\"latency_ms\" must not be negative");
   rule.latency = std::chrono::milliseconds(latency_ms);
@@ -197,42 +172,40 @@ json to_json(const ListedFault& f) {
   return j;
 }
 
+core::Result<ListedFault> listed_fault_from_json(const json& j) {
+  ListedFault listed;
+  core::JsonFields f(j);
+  if (f.require("id", listed.id).require("applied", listed.applied).problem())
+    return core::Unexpected(*f.problem());
+  json rule = j; // the rest is the rule as POST /v1/faults takes it
+  rule.erase("id");
+  rule.erase("applied");
+  auto parsed = fault_rule_from_json(rule);
+  if (!parsed) return core::Unexpected(parsed.error());
+  listed.rule = std::move(*parsed);
+  return listed;
+}
+
 core::Result<JournalFilter> journal_filter_from_json(const json& j) {
-  if (auto r = core::require_json_object(j, "a journal filter",
-                                         {"environment", "token", "topic", "push_type", "status",
-                                          "reason", "accepted", "since_ms", "until_ms"});
-      !r)
-    return error_of(r);
-  JournalFilter f;
-  std::string environment, push_type, reason, token, topic;
-  std::int64_t since = -1, until = -1, status = -1;
-  if (auto r = core::read_json_field(j, "environment", environment); !r) return error_of(r);
-  if (auto r = core::read_json_field(j, "token", token); !r) return error_of(r);
-  if (auto r = core::read_json_field(j, "topic", topic); !r) return error_of(r);
-  if (auto r = core::read_json_field(j, "push_type", push_type); !r) return error_of(r);
-  if (auto r = core::read_json_field(j, "status", status); !r) return error_of(r);
-  if (auto r = core::read_json_field(j, "reason", reason); !r) return error_of(r);
-  if (auto r = core::read_json_field(j, "accepted", f.accepted_only); !r) return error_of(r);
-  if (auto r = core::read_json_field(j, "since_ms", since); !r) return error_of(r);
-  if (auto r = core::read_json_field(j, "until_ms", until); !r) return error_of(r);
-  if (!environment.empty()) {
-    f.environment = core::parse_apns_environment(environment);
-    if (!f.environment) return bad("\"environment\" must be sandbox or production");
-  }
-  if (!push_type.empty()) {
-    f.push_type = parse_push_type(push_type);
-    if (!f.push_type) return bad("\"push_type\" \"" + push_type + "\" is not a push type");
-  }
-  if (!reason.empty()) {
-    f.reason = parse_reason(reason);
-    if (!f.reason) return bad("\"reason\" \"" + reason + "\" is not an APNs reason");
-  }
-  if (!token.empty()) f.token = token;
-  if (!topic.empty()) f.topic = topic;
-  if (status >= 0) f.status = static_cast<int>(status);
-  if (since >= 0) f.since = time_point_of_ms(since);
-  if (until >= 0) f.until = time_point_of_ms(until);
-  return f;
+  JournalFilter filter;
+  std::optional<std::int64_t> since, until;
+  core::JsonFields f(j, "a journal filter",
+                     {"environment", "token", "topic", "push_type", "status", "reason", "accepted",
+                      "since_ms", "until_ms"});
+  f.read_named("environment", filter.environment, core::parse_apns_environment,
+               "sandbox or production")
+      .read("token", filter.token)
+      .read("topic", filter.topic)
+      .read_named("push_type", filter.push_type, parse_push_type, "a push type")
+      .read("status", filter.status)
+      .read_named("reason", filter.reason, parse_reason, "an APNs reason")
+      .read("accepted", filter.accepted_only)
+      .read("since_ms", since)
+      .read("until_ms", until);
+  if (f.problem()) return core::Unexpected(*f.problem());
+  if (since) filter.since = time_point_of_ms(*since);
+  if (until) filter.until = time_point_of_ms(*until);
+  return filter;
 }
 
 json to_json(const JournalEntry& e) {
@@ -258,21 +231,16 @@ json to_json(const JournalEntry& e) {
 }
 
 core::Result<JournalEntry> journal_entry_from_json(const json& j) {
-  if (auto r = core::require_json_object(j, "a journal entry",
-                                         {"sequence", "time_ms", "environment", "connection",
-                                          "auth", "method", "path", "apns_id", "token", "topic",
-                                          "status", "payload_bytes", "cause", "push_type", "reason",
-                                          "timestamp", "goaway", "answer_dropped"});
-      !r)
-    return error_of(r);
   JournalEntry e;
   std::int64_t time = 0;
-  std::string environment;
-  std::optional<std::string> push_type, reason;
-  core::JsonFields f(j);
+  core::JsonFields f(j, "a journal entry",
+                     {"sequence", "time_ms", "environment", "connection", "auth", "method", "path",
+                      "apns_id", "token", "topic", "status", "payload_bytes", "cause", "push_type",
+                      "reason", "timestamp", "goaway", "answer_dropped"});
   f.require("sequence", e.sequence)
       .require("time_ms", time)
-      .require("environment", environment)
+      .require_named("environment", e.environment, core::parse_apns_environment,
+                     "sandbox or production")
       .require("connection", e.connection_id)
       .require("auth", e.auth)
       .require("method", e.method)
@@ -286,24 +254,14 @@ core::Result<JournalEntry> journal_entry_from_json(const json& j) {
       .read("goaway", e.goaway)
       .read("answer_dropped", e.answer_dropped)
       .read("timestamp", e.timestamp_ms)
-      .require_nullable("push_type", push_type)
-      .require_nullable("reason", reason);
+      .require_nullable_named("push_type", e.push_type, parse_push_type, "a push type")
+      .require_nullable_named("reason", e.reason, parse_reason, "an APNs reason");
   if (f.problem()) return core::Unexpected(*f.problem());
-  const auto env = core::parse_apns_environment(environment);
-  if (!env) return bad("\"environment\" must be sandbox or production");
-  e.environment = *env;
   e.time = time_point_of_ms(time);
-  if (push_type) {
-    e.push_type = parse_push_type(*push_type);
-    if (!e.push_type) return bad("\"push_type\" \"" + *push_type + "\" is not a push type");
-  }
-  if (reason) {
-    e.reason = parse_reason(*reason);
-    if (!e.reason) return bad("\"reason\" \"" + *reason + "\" is not an APNs reason");
-  }
   return e;
 }
 
+// Written for people and CI scripts (GET /v1/journal, /v1/health); voipsim reads no counters back.
 json to_json(const JournalCounters& c) {
   return {{"requests", c.requests},
           {"accepted", c.accepted},
@@ -332,25 +290,21 @@ json to_json(const Delivery& d) {
 }
 
 core::Result<Delivery> delivery_from_json(const json& j) {
-  if (auto r = core::require_json_object(j, "a delivery",
-                                         {"sequence", "apns_id", "unique_id", "environment",
-                                          "token", "topic", "push_type", "priority", "expiration",
-                                          "collapse_id", "payload", "payload_base64url",
-                                          "invalid_payload", "received_at_ms", "cursor"});
-      !r)
-    return error_of(r);
   Delivery d;
-  std::string environment, push_type;
   std::optional<std::string> payload, payload_base64url;
   std::int64_t received = 0;
-  core::JsonFields f(j);
+  core::JsonFields f(j, "a delivery",
+                     {"sequence", "apns_id", "unique_id", "environment", "token", "topic",
+                      "push_type", "priority", "expiration", "collapse_id", "payload",
+                      "payload_base64url", "invalid_payload", "received_at_ms", "cursor"});
   f.require("sequence", d.sequence)
       .require("apns_id", d.apns_id)
       .read("unique_id", d.unique_id)
-      .require("environment", environment)
+      .require_named("environment", d.environment, core::parse_apns_environment,
+                     "sandbox or production")
       .require("token", d.token)
       .require("topic", d.topic)
-      .require("push_type", push_type)
+      .require_named("push_type", d.push_type, parse_push_type, "a push type")
       .require("priority", d.priority)
       .require("collapse_id", d.collapse_id)
       .require("invalid_payload", d.invalid_payload)
@@ -369,12 +323,6 @@ core::Result<Delivery> delivery_from_json(const json& j) {
   } else {
     return bad("a delivery has neither \"payload\" nor \"payload_base64url\"");
   }
-  const auto env = core::parse_apns_environment(environment);
-  if (!env) return bad("\"environment\" must be sandbox or production");
-  const auto type = parse_push_type(push_type);
-  if (!type) return bad("\"push_type\" \"" + push_type + "\" is not a push type");
-  d.environment = *env;
-  d.push_type = *type;
   d.received_at = time_point_of_ms(received);
   return d;
 }
@@ -405,12 +353,13 @@ template <typename Rep, typename Period>
 SettingField seconds(const char* name, std::chrono::duration<Rep, Period> Settings::*member) {
   return {name,
           [name, member](const json& j, Settings& s) -> core::Result<void> {
-            const auto& v = j.at(name);
-            if (!v.is_number() || !(v.get<double>() >= 0 && v.get<double>() <= kMaxSettingSeconds))
+            double value = 0;
+            if (core::JsonFields(j).require(name, value).problem() ||
+                !(value >= 0 && value <= kMaxSettingSeconds))
               return bad(std::string("\"") + name +
                          "\" must be a number of seconds from 0 to 3155760000 (100 years)");
             s.*member = std::chrono::duration_cast<std::chrono::duration<Rep, Period>>(
-                std::chrono::duration<double>(v.get<double>()));
+                std::chrono::duration<double>(value));
             return {};
           },
           [member](const Settings& s) {
@@ -434,18 +383,16 @@ const std::vector<SettingField>& setting_fields() {
       seconds("unregisterDelay", &Settings::unregister_delay),
       {"envKeyReasonSpelling",
        [](const json& j, Settings& s) -> core::Result<void> {
-         const auto& v = j.at("envKeyReasonSpelling");
-         if (v == "observed")
-           s.env_key_reason_spelling = ReasonSpelling::Observed;
-         else if (v == "documented")
-           s.env_key_reason_spelling = ReasonSpelling::Documented;
-         else
-           return bad("\"envKeyReasonSpelling\" must be \"observed\" or \"documented\"");
+         core::JsonFields f(j);
+         f.require_named(
+             "envKeyReasonSpelling", s.env_key_reason_spelling,
+             [](std::string_view text) { return core::value_named(kReasonSpellingNames, text); },
+             core::words_of(kReasonSpellingNames));
+         if (f.problem()) return core::Unexpected(*f.problem());
          return {};
        },
        [](const Settings& s) {
-         return json(s.env_key_reason_spelling == ReasonSpelling::Observed ? "observed"
-                                                                           : "documented");
+         return json(core::name_of(kReasonSpellingNames, s.env_key_reason_spelling));
        }},
       plain("perStreamCertEnvErrors", &Settings::per_stream_cert_env_errors),
       plain("strictJson", &Settings::strict_json),

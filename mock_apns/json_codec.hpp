@@ -33,13 +33,15 @@ nlohmann::json to_json(const ProviderKey& key);
 // {"scope":"any|token|topic|team","match","skip","count","reason","latency_ms","goaway"}
 core::Result<FaultRule> fault_rule_from_json(const nlohmann::json& json);
 nlohmann::json to_json(const ListedFault& fault);
+// Reads what to_json writes: the rule with its "id" and "applied".
+core::Result<ListedFault> listed_fault_from_json(const nlohmann::json& json);
 
 // Query parameters or a JSON object with: environment, token, topic, push_type, status, reason,
 // accepted, since_ms, until_ms.
 core::Result<JournalFilter> journal_filter_from_json(const nlohmann::json& json);
 nlohmann::json to_json(const JournalEntry& entry);
 core::Result<JournalEntry> journal_entry_from_json(const nlohmann::json& json);
-nlohmann::json to_json(const JournalCounters& counters);
+nlohmann::json to_json(const JournalCounters& counters); // for people: not read back
 nlohmann::json to_json(const Delivery& delivery);
 // Reads what to_json writes (a "cursor" beside it, as the feed adds, is allowed).
 core::Result<Delivery> delivery_from_json(const nlohmann::json& json);

@@ -2,6 +2,7 @@
 
 #include "core/error.hpp"
 #include "core/file.hpp"
+#include "core/json_fields.hpp"
 #include "core/json_parse.hpp"
 #include "pki/credential_set.hpp"
 #include "pki/provider_token.hpp"
@@ -79,17 +80,17 @@ core::Result<PkiDir> load_pki_dir(const std::filesystem::path& dir) {
   if (!parsed)
     return core::fail(core::Errc::InvalidArgument,
                       manifest_path.string() + " is " + parsed.error().detail);
-  const nlohmann::json& manifest = *parsed;
-  if (!manifest.is_object() || !manifest.value("team_id", nlohmann::json()).is_string() ||
-      !manifest.value("key_id", nlohmann::json()).is_string() ||
-      !manifest.value("bundle_id", nlohmann::json()).is_string()) {
-    return core::fail(core::Errc::InvalidArgument,
-                      manifest_path.string() + " lacks team_id, key_id or bundle_id");
-  }
   PkiDir pki;
+  core::JsonFields manifest(*parsed);
+  manifest.require("team_id", pki.team_id)
+      .require("key_id", pki.key.key_id)
+      .require("bundle_id", pki.bundle_id);
+  if (manifest.problem()) {
+    return core::fail(core::Errc::InvalidArgument, manifest_path.string() +
+                                                       " lacks team_id, key_id or bundle_id (" +
+                                                       manifest.problem()->detail + ")");
+  }
   pki.dir = dir;
-  pki.team_id = manifest["team_id"];
-  pki.bundle_id = manifest["bundle_id"];
   pki.server_certificate_file = (dir / "server.pem").string();
   pki.server_key_file = (dir / "server.key").string();
   pki.ca_bundle_file = (dir / "ca-bundle.pem").string();
@@ -98,7 +99,6 @@ core::Result<PkiDir> load_pki_dir(const std::filesystem::path& dir) {
       return core::fail(core::Errc::InvalidArgument, file + " is missing");
     }
   }
-  pki.key.key_id = manifest["key_id"];
   pki.key.team_id = pki.team_id;
   const auto key_file = dir / ("AuthKey_" + pki.key.key_id + ".pub.pem");
   auto key = core::read_file(key_file);

@@ -1,14 +1,30 @@
 #include "mock_apns/provider_keys.hpp"
 
 #include "core/error.hpp"
+#include "core/names.hpp"
 #include "pki/certificate.hpp"
 
 #include <mutex>
 
 namespace mock_apns {
 
+namespace {
+constexpr core::Names<KeyKind, 2> kKeyKindNames{{
+    {KeyKind::TeamScoped, "team"},
+    {KeyKind::TopicSpecific, "topic"},
+}};
+} // namespace
+
 std::string_view key_kind_name(KeyKind kind) {
-  return kind == KeyKind::TeamScoped ? "team" : "topic";
+  return core::name_of(kKeyKindNames, kind);
+}
+
+std::optional<KeyKind> parse_key_kind(std::string_view text) {
+  return core::value_named(kKeyKindNames, text);
+}
+
+std::string key_kind_words() {
+  return core::words_of(kKeyKindNames);
 }
 
 bool ProviderKey::serves_bundle(std::string_view bundle_id) const {

@@ -10,6 +10,7 @@
 #include <atomic>
 #include <map>
 #include <memory>
+#include <optional>
 #include <set>
 #include <shared_mutex>
 #include <string>
@@ -20,6 +21,8 @@ namespace mock_apns {
 
 enum class KeyKind { TeamScoped, TopicSpecific };
 std::string_view key_kind_name(KeyKind kind); // "team" / "topic"
+std::optional<KeyKind> parse_key_kind(std::string_view text);
+std::string key_kind_words(); // "team or topic"
 
 struct ProviderKeySpec {
   std::string key_id;  // 10 characters
@@ -31,6 +34,8 @@ struct ProviderKeySpec {
   std::string related_key_id;          // topic-specific keys: at most one related key
   std::string public_key_pem;          // or the .p8 itself; only the public half is kept
   bool revoked = false;
+
+  bool operator==(const ProviderKeySpec&) const = default;
 };
 
 // A registered key. Immutable but for `revoked`, which may flip while connections use it. The

@@ -50,6 +50,8 @@ struct Settings {
   // Store and forward (apns-provider-api.md §9): how long an `apns-expiration: 0` push waits for an
   // offline device.
   std::chrono::milliseconds zero_expiry_grace{30'000};
+
+  bool operator==(const Settings&) const = default;
 };
 
 } // namespace mock_apns

@@ -27,6 +27,8 @@ struct TokenRecord {
   std::string topic; // "<bundle>" for alert tokens, "<bundle>.voip" for PushKit tokens
   TokenState state = TokenState::Active;
   std::int64_t timestamp_ms = 0; // when the state was set: the 410 `timestamp` (§5.3)
+
+  bool operator==(const TokenRecord&) const = default;
 };
 
 // Accepted device-token text (apns-provider-api.md §8): even-length hex, `min_hex` to `max_hex`
@@ -34,6 +36,8 @@ struct TokenRecord {
 struct TokenSyntax {
   std::size_t min_hex = core::kDeviceTokenMinHex;
   std::size_t max_hex = core::kDeviceTokenMaxHex;
+
+  bool operator==(const TokenSyntax&) const = default;
 };
 bool is_well_formed_token(std::string_view token, const TokenSyntax& syntax);
 

@@ -47,18 +47,15 @@ core::Result<Push> push_of(const json& d) {
 
 core::Result<DeliveryPage> parse_delivery_page(std::string_view body) {
   const auto parsed = core::parse_json(body);
-  const json page = parsed ? *parsed : json();
-  if (!page.is_object() || !page.contains("deliveries") || !page["deliveries"].is_array() ||
-      !page.contains("next") || !page["next"].is_number_unsigned()) {
-    return bad("expected {\"deliveries\":[...],\"next\":N}");
-  }
   DeliveryPage out;
-  out.next = page["next"].get<std::uint64_t>();
-  for (const auto& d : page["deliveries"]) {
-    if (std::uint64_t cursor = 0; !out.first_cursor && d.is_object() &&
-                                  core::read_json_field(d, "cursor", cursor) &&
-                                  d.contains("cursor"))
-      out.first_cursor = cursor;
+  std::vector<json> deliveries;
+  if (!parsed || core::JsonFields(*parsed)
+                     .require("deliveries", deliveries)
+                     .require("next", out.next)
+                     .problem())
+    return bad("expected {\"deliveries\":[...],\"next\":N}");
+  for (const auto& d : deliveries) {
+    if (!out.first_cursor) out.first_cursor = core::json_field_if_any<std::uint64_t>(d, "cursor");
     auto push = push_of(d);
     if (!push) {
       out.skipped.push_back(push.error().detail);

@@ -1,6 +1,7 @@
 #include "fake_device/remote/mock_link.hpp"
 
 #include "core/encoding.hpp"
+#include "core/json_fields.hpp"
 #include "core/json_parse.hpp"
 #include "fake_device/token_draw.hpp"
 #include "net/json_api.hpp"
@@ -47,25 +48,26 @@ core::Result<void> MockLink::check(std::uint64_t& next_cursor) const {
     return core::Unexpected(
         reply.error().in_context("the mock's admin API at " + admin_.url() + " does not answer"));
   }
-  const json health = core::parse_json_or_null(reply->body);
-  if (reply->status != 200 || !health.is_object() || health.value("status", "") != "ok" ||
-      !health.contains("deliveries") || !health["deliveries"].is_number_unsigned()) {
+  const json answer = core::parse_json_or_null(reply->body);
+  std::string status;
+  core::JsonFields health(answer);
+  if (reply->status != 200 ||
+      health.require("status", status).require("deliveries", next_cursor).problem() ||
+      status != "ok") {
     return core::fail(core::Errc::InvalidArgument,
                       admin_.url() + "/v1/health is not a voipsim mock's (status " +
                           std::to_string(reply->status) + ")");
   }
-  next_cursor = health["deliveries"].get<std::uint64_t>();
   // Health needs no secret: ask once more where one is needed, so a missing or wrong secret
   // stops the start here rather than at the first token.
   auto listing = net::http1_request(admin_, "GET", "/v1", {}, kTimeout);
   if (!listing) return core::Unexpected(listing.error());
   if (listing->status == 401) {
-    const json refusal = core::parse_json_or_null(listing->body);
-    const bool worded =
-        refusal.is_object() && refusal.contains("message") && refusal["message"].is_string();
+    const auto message =
+        core::json_field_if_any<std::string>(core::parse_json_or_null(listing->body), "message");
     return core::fail(std::make_error_code(std::errc::permission_denied),
-                      "the mock's admin API at " + admin_.url() + " refused the request: " +
-                          (worded ? refusal["message"].get<std::string>() : listing->body));
+                      "the mock's admin API at " + admin_.url() +
+                          " refused the request: " + message.value_or(listing->body));
   }
   return {};
 }

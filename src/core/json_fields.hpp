@@ -1,8 +1,9 @@
 #pragma once
-// Reading JSON request bodies the same strict way in every API voipsim serves (the mock's admin
-// API, the pipeline's): an absent field keeps its default, a field of the wrong type is an error
-// that names it, and an unknown field is an error (a misspelt field must not be silently
-// ignored). Header-only over nlohmann::json; include it only where JSON is parsed.
+// The one field reader: request bodies of every API voipsim serves (the mock's admin API, the
+// pipeline's) and the documents its parts write for one another are read the same strict way.
+// An absent field keeps its default unless required, a field of the wrong type is an error that
+// names it, and an unknown field is an error (a misspelt field must not be silently ignored).
+// Header-only over nlohmann::json; include it only where JSON is parsed.
 
 #include "core/result.hpp"
 
@@ -25,8 +26,9 @@ inline Unexpected<Error> json_field_error(std::string what) {
   return fail(Errc::InvalidArgument, std::move(what));
 }
 
-// Reads `name` from `object` into `out` (string, bool, integer, number or array of strings); an
-// integer outside the range of `out`'s type is an error, never wrapped.
+// Reads `name` from `object` into `out` (string, bool, integer, number, array of strings, or an
+// array of anything, which the caller reads item by item); an integer outside the range of
+// `out`'s type is an error, never wrapped. An `object` that is not an object has no fields.
 template <typename T>
 Result<void> read_json_field(const nlohmann::json& object, const char* name, T& out) {
   const auto found = object.find(name);
@@ -56,8 +58,28 @@ Result<void> read_json_field(const nlohmann::json& object, const char* name, T& 
     for (const auto& item : *found) {
       if (!item.is_string()) return json_field_error(quoted + " must be an array of strings");
     }
+  } else if constexpr (std::is_same_v<T, std::vector<nlohmann::json>>) {
+    if (!found->is_array()) return json_field_error(quoted + " must be an array");
+  } else {
+    static_assert(!sizeof(T), "read_json_field: no rule for this type");
   }
   out = found->get<T>();
+  return {};
+}
+
+// `j` is an object with no key outside `known`.
+inline Result<void> require_json_object(const nlohmann::json& j, const char* what,
+                                        std::initializer_list<std::string_view> known) {
+  if (!j.is_object()) return json_field_error(std::string(what) + " must be a JSON object");
+  for (const auto& [key, value] : j.items()) {
+    if (std::find(known.begin(), known.end(), key) == known.end()) {
+      std::string names;
+      for (auto name : known)
+        names += (names.empty() ? "" : ", ") + std::string(name);
+      return json_field_error(std::string(what) + ": unknown field \"" + key +
+                              "\"; known: " + names);
+    }
+  }
   return {};
 }
 
@@ -66,6 +88,16 @@ Result<void> read_json_field(const nlohmann::json& object, const char* name, T& 
 class JsonFields {
 public:
   explicit JsonFields(const nlohmann::json& object) : object_(object) {}
+  // The same after require_json_object(object, what, known): one step for a reader that takes
+  // a whole document (its first problem may be the shape).
+  JsonFields(const nlohmann::json& object, const char* what,
+             std::initializer_list<std::string_view> known)
+      : object_(object) {
+    if (auto ok = require_json_object(object, what, known); !ok) problem_ = ok.error();
+  }
+  // It keeps a reference: a temporary document would be gone before the first read.
+  explicit JsonFields(const nlohmann::json&&) = delete;
+  JsonFields(const nlohmann::json&&, const char*, std::initializer_list<std::string_view>) = delete;
 
   template <typename T>
   JsonFields& read(const char* name, T& out) {
@@ -104,27 +136,58 @@ public:
     return read(name, out);
   }
 
+  // An enum written as one of its names: `parse` (std::optional<E>(std::string_view)) maps a
+  // name to its value; other text is a problem that quotes it, "\"kind\" \"x\" is not <allowed>".
+  // `out` is an E or a std::optional<E>; presence is checked as by read, require and
+  // require_nullable.
+  template <typename Out, typename Parse>
+  JsonFields& read_named(const char* name, Out& out, Parse parse, std::string_view allowed) {
+    std::optional<std::string> text;
+    return read(name, text).parse_named(name, text, out, parse, allowed);
+  }
+  template <typename Out, typename Parse>
+  JsonFields& require_named(const char* name, Out& out, Parse parse, std::string_view allowed) {
+    std::string text;
+    if (require(name, text); problem_) return *this;
+    return parse_named(name, std::optional(text), out, parse, allowed);
+  }
+  template <typename Out, typename Parse>
+  JsonFields& require_nullable_named(const char* name, Out& out, Parse parse,
+                                     std::string_view allowed) {
+    std::optional<std::string> text;
+    return require_nullable(name, text).parse_named(name, text, out, parse, allowed);
+  }
+
   const std::optional<Error>& problem() const { return problem_; }
 
 private:
+  template <typename Out, typename Parse>
+  JsonFields& parse_named(const char* name, const std::optional<std::string>& text, Out& out,
+                          Parse parse, std::string_view allowed) {
+    if (problem_ || !text) return *this;
+    if (auto value = parse(*text)) {
+      out = *value;
+    } else {
+      problem_ = json_field_error(std::string("\"") + name + "\" \"" + *text + "\" is not " +
+                                  std::string(allowed))
+                     .error();
+    }
+    return *this;
+  }
+
   const nlohmann::json& object_;
   std::optional<Error> problem_;
 };
 
-// `j` is an object with no key outside `known`.
-inline Result<void> require_json_object(const nlohmann::json& j, const char* what,
-                                        std::initializer_list<std::string_view> known) {
-  if (!j.is_object()) return json_field_error(std::string(what) + " must be a JSON object");
-  for (const auto& [key, value] : j.items()) {
-    if (std::find(known.begin(), known.end(), key) == known.end()) {
-      std::string names;
-      for (auto name : known)
-        names += (names.empty() ? "" : ", ") + std::string(name);
-      return json_field_error(std::string(what) + ": unknown field \"" + key +
-                              "\"; known: " + names);
-    }
-  }
-  return {};
+// The field when it is there with the type asked for, else nullopt: for documents voipsim did not
+// write (a push payload, an APNs answer), where an absent or odd field is simply not used.
+template <typename T>
+std::optional<T> json_field_if_any(const nlohmann::json& object, const char* name) {
+  T value{};
+  const auto found = object.find(name); // end() when `object` is not an object
+  if (found == object.end() || found->is_null() || !read_json_field(object, name, value))
+    return std::nullopt;
+  return value;
 }
 
 } // namespace core

@@ -146,12 +146,9 @@ core::Result<nlohmann::json, ApiError> json_body(const Http1Request& request, st
 ApiError api_error_of(int status, std::string_view body) {
   const auto parsed = core::parse_json(body);
   ApiError e{"HTTP_" + std::to_string(status), core::printable(body, 300), status};
-  if (!parsed || !parsed->is_object()) return e;
-  if (const auto code = parsed->find("error"); code != parsed->end() && code->is_string())
-    e.code = code->get<std::string>();
-  if (const auto message = parsed->find("message");
-      message != parsed->end() && message->is_string())
-    e.message = message->get<std::string>();
+  if (!parsed) return e;
+  if (auto code = core::json_field_if_any<std::string>(*parsed, "error")) e.code = *code;
+  if (auto message = core::json_field_if_any<std::string>(*parsed, "message")) e.message = *message;
   return e;
 }
 

@@ -90,13 +90,12 @@ Http1Response users(const Http1Request& r, const std::string& user, const std::s
     if (r.method == "POST") {
       const auto body = net::json_body(r, "a setVOIP report", {"token", "certificate_id"});
       if (!body) return net::error_response(body.error());
-      std::string text;
       core::JsonFields f(*body);
-      f.read("token", text).require("certificate_id", certificate_id);
+      f.read("token", token)
+          .require("certificate_id", certificate_id); // null: didInvalidate (§3.2)
       if (f.problem()) return net::bad_request(f.problem()->detail);
       if (!body->contains("token"))
         return net::bad_request("\"token\" is required (hex; null removes the registration)");
-      if (!body->at("token").is_null()) token = text; // null: didInvalidate (§3.2)
     }
     if (auto error = p.set_voip(user, token, certificate_id)) return net::error_response(*error);
     return reply(200, {{"user", user}, {"registered", token.has_value()}});
@@ -121,15 +120,10 @@ core::Result<MessageToSend, ApiError> message_to_send(const Http1Request& r) {
       .read("content", m.content)
       .read("online_user_only", m.online_user_only);
   if (f.problem()) return core::Unexpected(ApiError{"BAD_REQUEST", f.problem()->detail, 400});
-  if (body->contains("offline_push_info") && !body->at("offline_push_info").is_null()) {
-    const json& info = body->at("offline_push_info");
-    if (auto ok =
-            core::require_json_object(info, "\"offline_push_info\"",
-                                      {"ios_push_type", "ext", "title", "desc", "disable_push"});
-        !ok)
-      return core::Unexpected(ApiError{"BAD_REQUEST", ok.error().detail, 400});
+  if (const auto info = body->find("offline_push_info"); info != body->end() && !info->is_null()) {
     OfflinePushInfo push;
-    core::JsonFields g(info);
+    core::JsonFields g(*info, "\"offline_push_info\"",
+                       {"ios_push_type", "ext", "title", "desc", "disable_push"});
     g.read("ios_push_type", push.ios_push_type)
         .read("ext", push.ext)
         .read("title", push.title)

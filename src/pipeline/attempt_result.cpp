@@ -1,5 +1,6 @@
 #include "pipeline/attempt_result.hpp"
 
+#include "core/json_fields.hpp"
 #include "core/json_parse.hpp"
 #include "net/error.hpp"
 
@@ -8,17 +9,12 @@
 namespace pipeline {
 namespace {
 
-// An APNs JSON body (an error answer, a GOAWAY's debug data) as an object; empty when it is not
-// one. Read through core::parse_json, like every JSON from outside: a server's answer too.
-nlohmann::json object_of(std::string_view text) {
-  auto parsed = core::parse_json(text);
-  return parsed && parsed->is_object() ? std::move(*parsed) : nlohmann::json::object();
-}
-
-// The "reason" of such a body; empty if none.
-std::string reason_in(const nlohmann::json& body) {
-  const auto reason = body.find("reason");
-  return reason != body.end() && reason->is_string() ? reason->get<std::string>() : std::string();
+// The "reason" of an APNs JSON body (an error answer, a GOAWAY's debug data); empty if none.
+// Read through core::parse_json, like every JSON from outside: a server's answer too. A field
+// that is absent or of another type is not used.
+std::string reason_in(std::string_view body) {
+  return core::json_field_if_any<std::string>(core::parse_json_or_null(body), "reason")
+      .value_or("");
 }
 
 } // namespace
@@ -27,11 +23,10 @@ AttemptResult attempt_result_of(const net::Response& response) {
   AttemptResult r;
   r.status = response.status;
   if (response.status == 200) return r;
-  const auto body = object_of(response.body);
-  r.reason = reason_in(body);
-  if (const auto timestamp = body.find("timestamp");
-      timestamp != body.end() && timestamp->is_number_integer())
-    r.timestamp_ms = timestamp->get<std::int64_t>();
+  const auto body = core::parse_json_or_null(response.body);
+  r.reason = core::json_field_if_any<std::string>(body, "reason").value_or("");
+  if (auto timestamp = core::json_field_if_any<std::int64_t>(body, "timestamp"))
+    r.timestamp_ms = *timestamp;
   if (r.reason.empty()) r.reason = "HTTP " + std::to_string(response.status);
   return r;
 }
@@ -56,7 +51,7 @@ AttemptResult attempt_result_of(const net::RequestError& error) {
     return r;
   }
   if (error.goaway) {
-    const std::string reason = reason_in(object_of(error.goaway->debug_data));
+    const std::string reason = reason_in(error.goaway->debug_data);
     if (reason == "BadCertificateEnvironment" || reason == "BadCertificate") {
       r.certificate_refused = true;
       r.reason = reason;

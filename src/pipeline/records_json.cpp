@@ -10,10 +10,6 @@ namespace {
 
 using nlohmann::json;
 
-core::Unexpected<core::Error> bad(std::string what) {
-  return core::fail(core::Errc::InvalidArgument, std::move(what));
-}
-
 core::TimePoint time_of(std::int64_t ms) {
   return core::TimePoint(std::chrono::milliseconds(ms));
 }
@@ -33,16 +29,11 @@ json to_json(const CertificateRecord& c) {
 }
 
 core::Result<CertificateRecord> certificate_from_json(const json& j) {
-  if (auto ok = core::require_json_object(j, "a certificate record",
-                                          {"record_id", "name", "bundle_id", "type",
-                                           "development_id", "production_id", "not_before_ms",
-                                           "not_after_ms", "health", "warnings"});
-      !ok)
-    return core::Unexpected(ok.error());
   CertificateRecord c;
   std::int64_t not_before = 0, not_after = 0;
-  std::string health;
-  core::JsonFields f(j);
+  core::JsonFields f(j, "a certificate record",
+                     {"record_id", "name", "bundle_id", "type", "development_id", "production_id",
+                      "not_before_ms", "not_after_ms", "health", "warnings"});
   f.require("record_id", c.record_id)
       .require("name", c.name)
       .require("bundle_id", c.bundle_id)
@@ -51,11 +42,8 @@ core::Result<CertificateRecord> certificate_from_json(const json& j) {
       .require("production_id", c.cert_id_prod)
       .require("not_before_ms", not_before)
       .require("not_after_ms", not_after)
-      .require("health", health);
+      .require_named("health", c.health, parse_certificate_health, certificate_health_words());
   if (f.problem()) return core::Unexpected(*f.problem());
-  const auto parsed = parse_certificate_health(health);
-  if (!parsed) return bad("\"health\" \"" + health + "\" is not " + certificate_health_words());
-  c.health = *parsed;
   c.not_before = time_of(not_before);
   c.not_after = time_of(not_after);
   return c;
@@ -73,18 +61,14 @@ json to_json(const MessageRecord& m) {
 }
 
 core::Result<MessageRecord> message_from_json(const json& j) {
-  if (auto ok = core::require_json_object(j, "a message record",
-                                          {"message_id", "state", "reason", "apns_id", "attempts",
-                                           "sender", "receiver", "created_at_ms"});
-      !ok)
-    return core::Unexpected(ok.error());
   MessageRecord m;
-  std::string state;
   std::int64_t created = 0;
   std::optional<std::string> reason, apns_id; // null until there is one
-  core::JsonFields f(j);
+  core::JsonFields f(j, "a message record",
+                     {"message_id", "state", "reason", "apns_id", "attempts", "sender", "receiver",
+                      "created_at_ms"});
   f.require("message_id", m.message_id)
-      .require("state", state)
+      .require_named("state", m.state, parse_message_state, "a message state")
       .require("attempts", m.attempts)
       .require("sender", m.sender)
       .require("receiver", m.receiver)
@@ -94,9 +78,6 @@ core::Result<MessageRecord> message_from_json(const json& j) {
   if (f.problem()) return core::Unexpected(*f.problem());
   m.reason = reason.value_or("");
   m.apns_id = apns_id.value_or("");
-  const auto parsed = parse_message_state(state);
-  if (!parsed) return bad("\"state\" \"" + state + "\" is not a message state");
-  m.state = *parsed;
   m.created_at = time_of(created);
   return m;
 }
@@ -112,29 +93,20 @@ json to_json(const Registration& r) {
 }
 
 core::Result<Registration> registration_from_json(const json& j) {
-  if (auto ok = core::require_json_object(
-          j, "a registration",
-          {"user", "token", "environment", "bundle_id", "state", "reason", "updated_at_ms"});
-      !ok)
-    return core::Unexpected(ok.error());
   Registration r;
-  std::string environment, state;
   std::int64_t updated = 0;
-  core::JsonFields f(j);
+  core::JsonFields f(
+      j, "a registration",
+      {"user", "token", "environment", "bundle_id", "state", "reason", "updated_at_ms"});
   f.require("user", r.user)
       .require("token", r.token_hex)
-      .require("environment", environment)
+      .require_named("environment", r.environment, core::parse_apns_environment,
+                     "sandbox or production")
       .require("bundle_id", r.bundle_id)
-      .require("state", state)
+      .require_named("state", r.state, parse_registration_state, "a registration state")
       .require("reason", r.reason)
       .require("updated_at_ms", updated);
   if (f.problem()) return core::Unexpected(*f.problem());
-  const auto env = core::parse_apns_environment(environment);
-  if (!env) return bad("\"environment\" \"" + environment + "\" is not sandbox or production");
-  const auto parsed = parse_registration_state(state);
-  if (!parsed) return bad("\"state\" \"" + state + "\" is not a registration state");
-  r.environment = *env;
-  r.state = *parsed;
   r.updated_at = time_of(updated);
   return r;
 }

@@ -1,6 +1,7 @@
 #include "pki/provider_token.hpp"
 
 #include "core/encoding.hpp"
+#include "core/json_fields.hpp"
 #include "core/json_parse.hpp"
 #include "pki/error.hpp"
 #include "pki/es256.hpp"
@@ -24,11 +25,6 @@ std::optional<nlohmann::json> decode_part(std::string_view part) {
   auto json = core::parse_json(*bytes);
   if (!json || !json->is_object()) return std::nullopt;
   return std::move(*json);
-}
-
-const std::string* string_field(const nlohmann::json& object, const char* name) {
-  const auto it = object.find(name);
-  return it != object.end() && it->is_string() ? it->get_ptr<const std::string*>() : nullptr;
 }
 
 } // namespace
@@ -65,9 +61,9 @@ core::Result<ProviderToken> parse_provider_token(std::string_view jwt) {
   auto signature = core::base64url_decode(jwt.substr(second + 1));
   if (!signature || signature->empty()) return malformed("signature is not base64url");
 
-  const std::string* alg = string_field(*header, "alg");
-  const std::string* kid = string_field(*header, "kid");
-  const std::string* iss = string_field(*claims, "iss");
+  const auto alg = core::json_field_if_any<std::string>(*header, "alg");
+  const auto kid = core::json_field_if_any<std::string>(*header, "kid");
+  const auto iss = core::json_field_if_any<std::string>(*claims, "iss");
   if (!alg || !kid) return malformed("header needs string 'alg' and 'kid'");
   if (!iss) return malformed("claims need a string 'iss' (the team id)");
   const auto iat = claims->find("iat");

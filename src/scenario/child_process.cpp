@@ -1,5 +1,6 @@
 #include "scenario/child_process.hpp"
 
+#include "core/json_fields.hpp"
 #include "core/json_parse.hpp"
 
 #include <algorithm>
@@ -95,7 +96,7 @@ core::Result<nlohmann::json> ChildProcess::wait_ready(std::chrono::milliseconds 
          end = output_.find('\n', scanned)) {
       auto line = core::parse_json_or_null(output_.substr(scanned, end - scanned));
       scanned = end + 1;
-      if (line.is_object() && line.value("event", "") == "ready") {
+      if (core::json_field_if_any<std::string>(line, "event") == "ready") {
         ready = std::move(line);
         return true;
       }

@@ -58,25 +58,20 @@ core::Result<Reply> call(const net::HttpEndpoint& to, std::string_view method,
   return Reply{reply->status, core::parse_json_or_null(reply->body), std::move(reply->body)};
 }
 
-std::string text_of(const json& j, const char* field) {
-  return j.is_object() && j.contains(field) && j[field].is_string() ? j[field].get<std::string>()
-                                                                    : std::string();
-}
-
-std::int64_t number_of(const json& j, const char* field) {
-  return j.is_object() && j.contains(field) && j[field].is_number_integer()
-             ? j[field].get<std::int64_t>()
-             : 0;
-}
-
 pipeline::ApiError api_error(const Reply& r) {
   return net::api_error_of(r.status, r.text);
 }
 
-// "127.0.0.1:P" from a ready line.
-core::Result<net::HttpEndpoint> endpoint_of(const json& ready, const char* field) {
-  auto endpoint = net::parse_http_endpoint(text_of(ready, field));
-  if (!endpoint) return fail(std::string("the ready line has no usable \"") + field + "\"");
+// "127.0.0.1:P" from the ready line of `part`.
+core::Result<net::HttpEndpoint> endpoint_of(const json& ready, const char* field,
+                                            const std::string& part) {
+  std::string text;
+  core::JsonFields f(ready);
+  if (f.require(field, text).problem())
+    return fail(part + " printed a ready line voipsim cannot read: " + f.problem()->detail);
+  auto endpoint = net::parse_http_endpoint(text);
+  if (!endpoint)
+    return fail(part + "'s ready line has \"" + field + "\": \"" + text + "\", not host:port");
   return endpoint;
 }
 
@@ -144,11 +139,12 @@ core::Result<void> LiveWorld::start_parts(const Scenario& scenario) {
   impl_->mock = std::move(*mock);
   auto mock_ready = impl_->mock->wait_ready(kStartTimeout);
   if (!mock_ready) return fail("voipsim mock-apns did not start: " + mock_ready.error().detail);
-  auto admin = endpoint_of(*mock_ready, "admin");
-  auto sandbox = endpoint_of(*mock_ready, "sandbox");
-  auto production = endpoint_of(*mock_ready, "production");
-  if (!admin || !sandbox || !production)
-    return fail("voipsim mock-apns: a ready line without ports");
+  auto admin = endpoint_of(*mock_ready, "admin", "voipsim mock-apns");
+  if (!admin) return core::Unexpected(admin.error());
+  auto sandbox = endpoint_of(*mock_ready, "sandbox", "voipsim mock-apns");
+  if (!sandbox) return core::Unexpected(sandbox.error());
+  auto production = endpoint_of(*mock_ready, "production", "voipsim mock-apns");
+  if (!production) return core::Unexpected(production.error());
   impl_->admin = *admin;
   impl_->provider = std::make_unique<ProviderClients>(pki, sandbox->port, production->port);
 
@@ -214,7 +210,7 @@ core::Result<void> LiveWorld::start_pipeline(const std::string& listen) {
   auto pipeline_ready = impl_->pipeline->wait_ready(kStartTimeout);
   if (!pipeline_ready)
     return fail("voipsim pipeline did not start: " + pipeline_ready.error().detail);
-  auto api = endpoint_of(*pipeline_ready, "listen");
+  auto api = endpoint_of(*pipeline_ready, "listen", "voipsim pipeline");
   if (!api) return core::Unexpected(api.error());
   impl_->api = *api;
   return {};
@@ -297,11 +293,11 @@ LiveWorld::upload(const UploadSpec& spec) {
   } else {
     auto record = pipeline::certificate_from_json(reply->body);
     std::vector<std::string> warnings;
-    const auto read = core::read_json_field(reply->body, "warnings", warnings);
-    if (!record || !read)
+    core::JsonFields f(reply->body);
+    if (f.require("warnings", warnings); !record || f.problem())
       result =
           pipeline::ApiError{"PIPELINE_ANSWER_UNREADABLE",
-                             !record ? record.error().detail : read.error().detail, reply->status};
+                             !record ? record.error().detail : f.problem()->detail, reply->status};
     else
       result = pipeline::UploadedCertificate{std::move(*record), std::move(warnings)};
   }
@@ -315,8 +311,12 @@ std::optional<pipeline::CertificateRecord> LiveWorld::certificate(const std::str
   const auto uploaded = upload_record(label);
   if (!uploaded) return std::nullopt;
   const auto reply = call(impl_->api, "GET", "/v1/console/certificates");
-  if (reply && reply->body.contains("certificates") && reply->body["certificates"].is_array())
-    for (const auto& c : reply->body["certificates"])
+  // No list to read: the record as uploaded is the best this can say.
+  const auto listed = reply
+                          ? core::json_field_if_any<std::vector<json>>(reply->body, "certificates")
+                          : std::nullopt;
+  if (listed)
+    for (const auto& c : *listed)
       if (auto record = pipeline::certificate_from_json(c);
           record && record->record_id == uploaded->record_id)
         return std::move(*record);
@@ -338,7 +338,12 @@ std::variant<std::string, pipeline::ApiError> LiveWorld::send(const SendSpec& sp
                              {"disable_push", info.disable_push}}}});
   if (!reply) return pipeline::ApiError{"PIPELINE_UNREACHABLE", reply.error().detail, 0};
   if (reply->status / 100 != 2) return api_error(*reply);
-  const std::string id = text_of(reply->body, "message_id");
+  std::string id;
+  core::JsonFields f(reply->body);
+  if (f.require("message_id", id).problem())
+    return pipeline::ApiError{"PIPELINE_ANSWER_UNREADABLE",
+                              "the pipeline's answer to POST /v1/messages: " + f.problem()->detail,
+                              reply->status};
   note_sent(*this, spec, receiver, id);
   return id;
 }
@@ -399,25 +404,31 @@ core::Result<void> LiveWorld::settle() {
       std::to_string(std::chrono::duration_cast<std::chrono::milliseconds>(kSettleTimeout).count());
   const auto quiet = call(impl_->api, "GET", wait);
   if (!quiet || quiet->status != 200) return fail("the pipeline does not answer GET " + wait);
-  if (!quiet->body.value("settled", false)) {
+  bool settled = false;
+  if (core::JsonFields f(quiet->body); f.require("settled", settled).problem())
+    return fail("the pipeline's answer to GET " + wait + ": " + f.problem()->detail);
+  if (!settled) {
     return fail(
         "the pipeline still had pushes on the wire after " +
         std::to_string(std::chrono::duration_cast<std::chrono::seconds>(kSettleTimeout).count()) +
         " s");
   }
   const auto health = call(impl_->admin, "GET", "/v1/health");
-  if (!health || !health->body.contains("deliveries"))
-    return fail("the mock's admin API does not answer GET /v1/health");
-  const auto published = static_cast<std::uint64_t>(number_of(health->body, "deliveries"));
+  if (!health) return fail("the mock's admin API does not answer GET /v1/health");
+  std::uint64_t published = 0;
+  if (core::JsonFields f(health->body); f.require("deliveries", published).problem())
+    return fail("the mock's answer to GET /v1/health: " + f.problem()->detail);
   for (const auto& s : impl_->devices) {
     if (!s->device->wait_for_deliveries(published, kSettleTimeout))
       return fail(s->spec.id + " did not take the mock's deliveries in time");
   }
   const auto journal = call(impl_->admin, "GET", "/v1/journal?limit=100000");
-  if (!journal || !journal->body.contains("entries") || !journal->body["entries"].is_array())
-    return fail("the mock's admin API does not answer GET /v1/journal");
+  if (!journal) return fail("the mock's admin API does not answer GET /v1/journal");
+  std::vector<json> listed;
+  if (core::JsonFields f(journal->body); f.require("entries", listed).problem())
+    return fail("the mock's answer to GET /v1/journal: " + f.problem()->detail);
   std::vector<mock_apns::JournalEntry> entries;
-  for (const auto& e : journal->body["entries"]) {
+  for (const auto& e : listed) {
     auto entry = mock_apns::journal_entry_from_json(e);
     if (!entry)
       return fail("the mock's journal has an entry voipsim cannot read: " + entry.error().detail);

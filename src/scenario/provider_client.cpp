@@ -1,5 +1,6 @@
 #include "scenario/provider_client.hpp"
 
+#include "core/json_fields.hpp"
 #include "core/json_parse.hpp"
 #include "net/client.hpp"
 #include "net/io_threads.hpp"
@@ -137,8 +138,7 @@ ProviderAnswer ProviderClients::push(const PushSpec& spec, const std::string& to
     for (const auto& h : result->headers)
       if (h.name == "apns-id") answer.apns_id = h.value;
     const auto body = core::parse_json_or_null(result->body);
-    if (body.is_object() && body.contains("reason") && body["reason"].is_string())
-      answer.reason = body["reason"];
+    answer.reason = core::json_field_if_any<std::string>(body, "reason").value_or("");
   }
   note("push (" + spec.auth + " auth) to " + environment + " " + short_token(token) +
        unusual_parts(spec, expiration) + " -> " +

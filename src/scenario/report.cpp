@@ -104,6 +104,7 @@ std::string timeline_text(const std::vector<TimelineEntry>& timeline) {
   return out.str();
 }
 
+// The report's timeline, for people and CI logs (--json); voipsim reads no report back.
 json to_json(const TimelineEntry& e) {
   return {{"t_ms", e.t_ms}, {"source", e.source}, {"text", e.text}};
 }

@@ -100,10 +100,9 @@ TEST(DeliveryPage, AnUnreadableDeliveryIsSkippedWithItsReasonAndTheRestKept) {
   EXPECT_EQ(page->pushes[0].apns_id, sample_delivery().apns_id);
   EXPECT_EQ(page->first_cursor, 7u);
   // The mock's own reader (mock_apns::delivery_from_json) says what was wrong.
-  const std::vector<std::string> expected = {"must be a JSON object", "\"token\" is required",
-                                             "\"environment\" must be sandbox or production",
-                                             "\"priority\" must be an integer",
-                                             "neither \"payload\" nor \"payload_base64url\""};
+  const std::vector<std::string> expected = {
+      "must be a JSON object", "\"token\" is required", "is not sandbox or production",
+      "\"priority\" must be an integer", "neither \"payload\" nor \"payload_base64url\""};
   ASSERT_EQ(page->skipped.size(), expected.size());
   for (std::size_t i = 0; i < expected.size(); ++i)
     EXPECT_NE(page->skipped[i].find(expected[i]), std::string::npos) << page->skipped[i];

@@ -1,7 +1,9 @@
-// The mock's JSON for the types other parts read back (the live scenario world reads journal
-// entries, the remote device deliveries): each reads back as written, and a missing or mistyped
-// field is refused by name (issue #24 point 2).
+// The mock's JSON, one shape per type: each reads back as written (the live scenario world reads
+// journal entries, the remote device deliveries, the CLI --tokens and --config files), and a
+// missing or mistyped field is refused by name (issue #24 point 2). JournalCounters alone is
+// written for people only.
 #include "mock_apns/json_codec.hpp"
+#include "pki/keys.hpp"
 
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
@@ -89,6 +91,104 @@ TEST(JsonCodec, ADeliveryReadsBackAsWrittenBinaryPayloadIncluded) {
     EXPECT_EQ(to_json(*back), j);
     EXPECT_EQ(back->payload, one.payload);
   }
+}
+
+TEST(JsonCodec, ATokenRecordReadsBackAsWritten) {
+  TokenRecord r;
+  r.token = std::string(64, 'c');
+  r.environment = Environment::Production;
+  r.topic = "com.example.imapp.voip";
+  r.state = TokenState::Unregistered;
+  r.timestamp_ms = 1'767'225'000'000;
+  const auto back = token_record_from_json(to_json(r));
+  ASSERT_TRUE(back) << back.error().detail;
+  EXPECT_EQ(*back, r);
+
+  json no_environment = to_json(r);
+  no_environment.erase("environment");
+  const auto refused = token_record_from_json(no_environment);
+  ASSERT_FALSE(refused);
+  EXPECT_EQ(refused.error().detail, "\"environment\" is required");
+}
+
+// The listing leaves the key out: given it again, a listed key reads back as its spec.
+TEST(JsonCodec, AListedKeyReadsBackAsItsSpecGivenItsKey) {
+  const auto p8 = pki::generate_private_key(pki::KeyType::EcP256);
+  ASSERT_TRUE(p8);
+  ProviderKeySpec spec;
+  spec.key_id = "ABCDE12345";
+  spec.team_id = "TEAM123456";
+  spec.kind = KeyKind::TopicSpecific;
+  spec.sandbox = false;
+  spec.bundle_ids = {"com.example.imapp"};
+  spec.related_key_id = "ZYXWV98765";
+  spec.public_key_pem = *pki::public_key_pem_of(*p8);
+  ProviderKeys keys;
+  ASSERT_TRUE(keys.add(spec));
+  const auto key = keys.find(spec.key_id);
+  ASSERT_TRUE(key);
+  key->revoke();
+  json listed = to_json(*key);
+  EXPECT_FALSE(listed.contains("public_key_pem"));
+  listed["public_key_pem"] = key->spec().public_key_pem;
+  const auto back = key_spec_from_json(listed);
+  ASSERT_TRUE(back) << back.error().detail;
+  ProviderKeySpec expected = key->spec();
+  expected.revoked = true;
+  EXPECT_EQ(*back, expected);
+}
+
+TEST(JsonCodec, AListedFaultReadsBackAsWritten) {
+  ListedFault f;
+  f.id = 7;
+  f.applied = 2;
+  f.rule.scope = FaultScope::Topic;
+  f.rule.match = "com.example.imapp.voip";
+  f.rule.skip = 1;
+  f.rule.count = -1;
+  f.rule.reason = Reason::TooManyRequests;
+  f.rule.goaway = Reason::Shutdown;
+  f.rule.latency = std::chrono::milliseconds(250);
+  f.rule.probability = 0.5;
+  ListedFault dropping;
+  dropping.id = 8;
+  dropping.rule.drop = true;
+  for (const ListedFault& one : {f, dropping}) {
+    const auto back = listed_fault_from_json(to_json(one));
+    ASSERT_TRUE(back) << back.error().detail;
+    EXPECT_EQ(*back, one);
+  }
+  json bad_reason = to_json(f);
+  bad_reason["reason"] = "NoSuchReason";
+  const auto refused = listed_fault_from_json(bad_reason);
+  ASSERT_FALSE(refused);
+  EXPECT_EQ(refused.error().detail, "\"reason\" \"NoSuchReason\" is not an APNs reason");
+}
+
+TEST(JsonCodec, SettingsReadBackAsWritten) {
+  Settings s;
+  s.strict_tokens = false;
+  s.token_syntax = {16, 128};
+  s.unregister_delay = std::chrono::milliseconds(1500);
+  s.env_key_reason_spelling = ReasonSpelling::Documented;
+  s.per_stream_cert_env_errors = true;
+  s.token_max_age = std::chrono::seconds(60);
+  s.per_token_burst = 0;
+  s.max_concurrent_streams = 10;
+  s.error_throttling = true;
+  s.stream_idle_timeout = std::chrono::milliseconds(250);
+  s.zero_expiry_grace = std::chrono::milliseconds(0);
+  Settings back;
+  const auto applied = apply_settings_json(to_json(s), back);
+  ASSERT_TRUE(applied) << applied.error().detail;
+  EXPECT_EQ(back, s);
+
+  json wrong = to_json(s);
+  wrong["envKeyReasonSpelling"] = "british";
+  const auto refused = apply_settings_json(wrong, back);
+  ASSERT_FALSE(refused);
+  EXPECT_EQ(refused.error().detail,
+            "\"envKeyReasonSpelling\" \"british\" is not observed or documented");
 }
 
 } // namespace
