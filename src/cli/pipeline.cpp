@@ -33,10 +33,14 @@ the receiver is offline, with a durable outbox in SQLite. Its API is JSON over H
   POST /v1/users/{user}/presence {"state":"online|background|killed|logged_out|kicked"}
   POST /v1/users/{user}/voip-token {"token":"<hex>","certificate_id":N}   (setVOIP)
   DELETE /v1/users/{user}/voip-token, GET /v1/users/{user}/registration
+  POST /v1/users/{user}/receive-options {"scope":"global|conversation|group","target",
+                     "option":"RECEIVE|NOT_RECEIVE|RECEIVE_NOT_NOTIFY|..."}  ("Do not notify")
+  GET /v1/users/{user}/receive-options
   POST /v1/messages {"sender","receiver","content","offline_push_info":{"ios_push_type":"voip",
                      "ext":"<json text>","title","desc"}}           -> {"message_id":"msg-1"}
   GET /v1/messages/{id} -> {"state":"pending|accepted|rejected|skipped_online|
-                            skipped_no_push_requested|skipped_no_registration|
+                            skipped_no_push_requested|skipped_receive_option|
+                            skipped_no_registration|
                             skipped_logged_out|payload_too_large|expired|failed",
                             "reason":..,"apns_id":..,"attempts":N}
   GET /v1/health[?wait_idle_ms=N]  (answers once nothing is in flight, or after N ms)

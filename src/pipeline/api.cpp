@@ -69,6 +69,14 @@ Http1Response certificates(const Http1Request& r, const std::string& rest, Pipel
   return not_found(r);
 }
 
+// {"user","settings":[...]}: every receive option the user set (none: every message RECEIVE).
+json receive_options_json(const std::string& user, const Pipeline& p) {
+  json settings = json::array();
+  for (const auto& s : p.receive_options(user).settings())
+    settings.push_back(to_json(s));
+  return {{"user", user}, {"settings", settings}};
+}
+
 Http1Response users(const Http1Request& r, const std::string& user, const std::string& what,
                     Pipeline& p) {
   if (what == "presence" && r.method == "POST") {
@@ -100,6 +108,17 @@ Http1Response users(const Http1Request& r, const std::string& user, const std::s
     if (auto error = p.set_voip(user, token, certificate_id)) return net::error_response(*error);
     return reply(200, {{"user", user}, {"registered", token.has_value()}});
   }
+  if (what == "receive-options" && r.method == "POST") {
+    const auto body = net::json_body(r, "a receive option", {"scope", "target", "option"});
+    if (!body) return net::error_response(body.error());
+    const auto setting = receive_setting_from_json(*body);
+    if (!setting) return net::bad_request(setting.error().detail);
+    if (auto error = p.set_receive_option(user, setting->scope, setting->target, setting->option))
+      return net::error_response(*error);
+    return reply(200, receive_options_json(user, p));
+  }
+  if (what == "receive-options" && r.method == "GET")
+    return reply(200, receive_options_json(user, p));
   if (what == "registration" && r.method == "GET") {
     const auto registration = p.registration(user);
     if (!registration) return fail(404, "NO_REGISTRATION", user + " has not reported a VoIP token");
@@ -155,7 +174,8 @@ json endpoints() {
            {"POST /v1/console/certificates", "GET /v1/console/certificates",
             "DELETE /v1/console/certificates/{record_id}", "POST /v1/users/{user}/presence",
             "POST /v1/users/{user}/voip-token", "DELETE /v1/users/{user}/voip-token",
-            "GET /v1/users/{user}/registration", "POST /v1/messages", "GET /v1/messages/{id}",
+            "GET /v1/users/{user}/registration", "POST /v1/users/{user}/receive-options",
+            "GET /v1/users/{user}/receive-options", "POST /v1/messages", "GET /v1/messages/{id}",
             "GET /v1/health?wait_idle_ms=N|wait_quiet_ms=N"}}};
 }
 

@@ -187,8 +187,25 @@ std::optional<Registration> Pipeline::registration(const std::string& user) cons
   return store_->registration(user);
 }
 
-// §4.3 in order: stored with a push requested, receiver offline but logged in, an active
-// registration, a body within the limit.
+std::optional<ApiError> Pipeline::set_receive_option(const std::string& user, ReceiveScope scope,
+                                                     const std::string& target,
+                                                     ReceiveOption option) {
+  if (user.empty()) return error("BAD_RECEIVE_OPTION", "a receive option needs a user");
+  if (scope != ReceiveScope::Global && target.empty())
+    return error("BAD_RECEIVE_OPTION",
+                 "a " + std::string(to_string(scope)) + " receive option needs the " +
+                     (scope == ReceiveScope::Group ? "group id" : "peer's user id"));
+  if (auto set = store_->set_receive_option(user, scope, target, option, clock_.now()); !set)
+    return error("STORE_FAILED", set.error().message(), 500);
+  return std::nullopt;
+}
+
+ReceiveOptions Pipeline::receive_options(const std::string& user) const {
+  return store_->receive_options(user);
+}
+
+// §4.3 in order: stored with a push requested, the receiver's receive option, receiver offline
+// but logged in, an active registration, a body within the limit.
 MessageRecord Pipeline::decide(const MessageToSend& in) {
   MessageRecord m;
   m.sender = in.sender;
@@ -203,6 +220,8 @@ MessageRecord Pipeline::decide(const MessageToSend& in) {
   }
   if (auto why = no_push_requested(in))
     return skipped(m, MessageState::SkippedNoPushRequested, std::move(*why));
+  if (auto option = store_->receive_option_blocks(in.receiver, in.sender))
+    return skipped(m, MessageState::SkippedReceiveOption, std::move(*option));
   const auto presence = store_->presence(in.receiver);
   if (presence == Presence::Online)
     return skipped(m, MessageState::SkippedOnline, "delivered over the IM connection");

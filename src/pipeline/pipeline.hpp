@@ -8,6 +8,7 @@
 #include "pipeline/api_error.hpp"
 #include "pipeline/console.hpp"
 #include "pipeline/dispatcher.hpp"
+#include "pipeline/receive_options.hpp"
 #include "pipeline/records.hpp"
 
 #include <functional>
@@ -71,6 +72,11 @@ public:
   std::optional<ApiError> set_voip(const std::string& user, const std::optional<std::string>& token,
                                    std::int64_t certificate_id);
   std::optional<Registration> registration(const std::string& user) const;
+  // "Do not notify" (§4.3): `target` is the peer's user id (Conversation), the group id (Group),
+  // or ignored (Global). BAD_RECEIVE_OPTION without a target where one is needed.
+  std::optional<ApiError> set_receive_option(const std::string& user, ReceiveScope scope,
+                                             const std::string& target, ReceiveOption option);
+  ReceiveOptions receive_options(const std::string& user) const;
 
   // --- Messages (§4) -------------------------------------------------------------------------
   // The message id, or a refusal of the request itself (empty receiver, unknown push type).

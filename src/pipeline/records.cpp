@@ -36,12 +36,13 @@ constexpr Names<RegistrationState, 4> kRegistrationStateNames{{
     {RegistrationState::Inactive, "inactive"},
 }};
 
-constexpr Names<MessageState, 10> kMessageStateNames{{
+constexpr Names<MessageState, 11> kMessageStateNames{{
     {MessageState::Pending, "pending"},
     {MessageState::Accepted, "accepted"},
     {MessageState::Rejected, "rejected"},
     {MessageState::SkippedOnline, "skipped_online"},
     {MessageState::SkippedNoPushRequested, "skipped_no_push_requested"},
+    {MessageState::SkippedReceiveOption, "skipped_receive_option"},
     {MessageState::SkippedNoRegistration, "skipped_no_registration"},
     {MessageState::SkippedLoggedOut, "skipped_logged_out"},
     {MessageState::PayloadTooLarge, "payload_too_large"},

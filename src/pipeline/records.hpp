@@ -74,6 +74,7 @@ enum class MessageState {
   Rejected, // APNs answered 4xx; `reason` holds its reason
   SkippedOnline,
   SkippedNoPushRequested, // online-only, disable_push or no offline_push_info (§4.3 1)
+  SkippedReceiveOption,   // the receiver's receive option ("Do not notify"); `reason` names it
   SkippedNoRegistration,
   SkippedLoggedOut, // logged out or kicked; `reason` says which
   PayloadTooLarge,

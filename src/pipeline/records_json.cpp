@@ -111,4 +111,18 @@ core::Result<Registration> registration_from_json(const json& j) {
   return r;
 }
 
+json to_json(const ReceiveSetting& s) {
+  return {{"scope", to_string(s.scope)}, {"target", s.target}, {"option", to_string(s.option)}};
+}
+
+core::Result<ReceiveSetting> receive_setting_from_json(const json& j) {
+  ReceiveSetting s;
+  core::JsonFields f(j, "a receive option", {"scope", "target", "option"});
+  f.require_named("scope", s.scope, parse_receive_scope, "global, conversation or group")
+      .read("target", s.target)
+      .require_named("option", s.option, parse_receive_option, receive_option_words());
+  if (f.problem()) return core::Unexpected(*f.problem());
+  return s;
+}
+
 } // namespace pipeline

@@ -5,6 +5,7 @@
 // by name: a field the writer always sends is never silently defaulted.
 
 #include "core/result.hpp"
+#include "pipeline/receive_options.hpp"
 #include "pipeline/records.hpp"
 
 #include <nlohmann/json_fwd.hpp>
@@ -24,5 +25,10 @@ core::Result<MessageRecord> message_from_json(const nlohmann::json& json);
 // {"user","token","environment":"sandbox|production","bundle_id","state","reason","updated_at_ms"}
 nlohmann::json to_json(const Registration& registration);
 core::Result<Registration> registration_from_json(const nlohmann::json& json);
+
+// {"scope":"global|conversation|group","target","option":"RECEIVE|..."}; target "" for global
+// (absent is read as ""): the body of POST /v1/users/{user}/receive-options too.
+nlohmann::json to_json(const ReceiveSetting& setting);
+core::Result<ReceiveSetting> receive_setting_from_json(const nlohmann::json& json);
 
 } // namespace pipeline

@@ -112,7 +112,20 @@ ALTER TABLE messages_v2 RENAME TO messages;
 CREATE INDEX messages_pending ON messages (seq) WHERE state = 'pending';
 )sql";
 
-constexpr const char* kMigrations[] = {kVersion1, kVersion2};
+// Version 3: receive options ("Do not notify", im-voip-flow.md §4.3), one row per (user, scope,
+// target); target is '' for the global one.
+constexpr const char* kVersion3 = R"sql(
+CREATE TABLE receive_options (
+  user TEXT NOT NULL,
+  scope TEXT NOT NULL,
+  target TEXT NOT NULL,
+  option TEXT NOT NULL,
+  updated_at_ms INTEGER NOT NULL,
+  PRIMARY KEY (user, scope, target)
+);
+)sql";
+
+constexpr const char* kMigrations[] = {kVersion1, kVersion2, kVersion3};
 constexpr int kNewestVersion = static_cast<int>(std::size(kMigrations));
 
 core::Error in_file(const std::string& path, core::Error error) {

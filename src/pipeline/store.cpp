@@ -152,6 +152,7 @@ struct Store::Impl {
   Statement update_registration_state;
   Statement delete_registration;
   Statement upsert_presence;
+  Statement upsert_receive_option;
   Statement insert_message;
   Statement update_message;
   Statement select_message;
@@ -200,6 +201,10 @@ core::Result<void> Store::Impl::prepare_statements() {
       {&delete_registration, "DELETE FROM registrations WHERE user = ?1"},
       {&upsert_presence, "INSERT INTO presence (user, presence, updated_at_ms) VALUES (?1, ?2, ?3) "
                          "ON CONFLICT (user) DO UPDATE SET presence = ?2, updated_at_ms = ?3"},
+      {&upsert_receive_option,
+       "INSERT INTO receive_options (user, scope, target, option, updated_at_ms) "
+       "VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT (user, scope, target) DO UPDATE SET "
+       "option = ?4, updated_at_ms = ?5"},
       {&insert_message, "INSERT INTO messages (" + kMessageFields +
                             ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, "
                             "?14, ?15, ?16, ?17)"},
@@ -228,8 +233,16 @@ core::Result<void> Store::Impl::load_users() {
   if (!loaded) return loaded;
   auto presence = db->prepare("SELECT user, presence FROM presence");
   if (!presence) return core::Unexpected(std::move(presence).error());
-  return sqlite::for_each_row(*presence, [&](const Statement& row) {
+  loaded = sqlite::for_each_row(*presence, [&](const Statement& row) {
     if (auto state = parse_presence(row.text(1))) users.set_presence(row.text(0), *state);
+  });
+  if (!loaded) return loaded;
+  auto options = db->prepare("SELECT user, scope, target, option FROM receive_options");
+  if (!options) return core::Unexpected(std::move(options).error());
+  return sqlite::for_each_row(*options, [&](const Statement& row) {
+    const auto scope = parse_receive_scope(row.text(1));
+    const auto option = parse_receive_option(row.text(3));
+    if (scope && option) users.set_receive_option(row.text(0), *scope, row.text(2), *option);
   });
 }
 
@@ -397,6 +410,30 @@ core::Result<void> Store::set_presence(const std::string& user, Presence presenc
 
 std::optional<Presence> Store::presence(const std::string& user) const {
   return impl_->users.presence(user);
+}
+
+// --- Receive options -------------------------------------------------------------------------
+
+core::Result<void> Store::set_receive_option(const std::string& user, ReceiveScope scope,
+                                             const std::string& target, ReceiveOption option,
+                                             core::TimePoint at) {
+  const std::string kept = scope == ReceiveScope::Global ? std::string() : target;
+  std::lock_guard lock(impl_->mutex);
+  ResetOnExit reset(impl_->upsert_receive_option);
+  auto set = impl_->upsert_receive_option
+                 .bind_all(user, to_string(scope), kept, to_string(option), to_millis(at))
+                 .run();
+  if (set) impl_->users.set_receive_option(user, scope, kept, option);
+  return set;
+}
+
+ReceiveOptions Store::receive_options(const std::string& user) const {
+  return impl_->users.receive_options(user);
+}
+
+std::optional<std::string> Store::receive_option_blocks(const std::string& user,
+                                                        std::string_view sender) const {
+  return impl_->users.receive_option_blocks(user, sender);
 }
 
 // --- Messages --------------------------------------------------------------------------------

@@ -7,6 +7,7 @@
 // many threads share transactions (group_commit.hpp).
 
 #include "core/result.hpp"
+#include "pipeline/receive_options.hpp"
 #include "pipeline/records.hpp"
 
 #include <functional>
@@ -26,7 +27,7 @@ public:
   Store(const Store&) = delete;
   Store& operator=(const Store&) = delete;
 
-  static constexpr int kSchemaVersion = 2;
+  static constexpr int kSchemaVersion = 3;
 
   // --- Certificates ------------------------------------------------------------------------
   // Assigns record_id and the next pair of certificate IDs (1001/1002 first).
@@ -53,6 +54,16 @@ public:
   // --- Presence ----------------------------------------------------------------------------
   core::Result<void> set_presence(const std::string& user, Presence presence, core::TimePoint at);
   std::optional<Presence> presence(const std::string& user) const;
+
+  // --- Receive options (§4.3) ------------------------------------------------------------------
+  // `target` is '' for ReceiveScope::Global.
+  core::Result<void> set_receive_option(const std::string& user, ReceiveScope scope,
+                                        const std::string& target, ReceiveOption option,
+                                        core::TimePoint at);
+  ReceiveOptions receive_options(const std::string& user) const;
+  // receive_option_blocks() for `user`'s settings, read where they are kept (no copy).
+  std::optional<std::string> receive_option_blocks(const std::string& user,
+                                                   std::string_view sender) const;
 
   // --- Messages (the outbox) ---------------------------------------------------------------
   // Assigns message_id ("msg-<n>", n counting from 1 per database) and, once the row is

@@ -24,6 +24,29 @@ std::optional<Registration> UserCache::registration(const std::string& user) con
   return found->second;
 }
 
+ReceiveOptions UserCache::receive_options(const std::string& user) const {
+  const Shard& shard = shards_[shard_index(user)];
+  std::lock_guard lock(shard.mutex);
+  const auto found = shard.receive_options.find(user);
+  return found == shard.receive_options.end() ? ReceiveOptions{} : found->second;
+}
+
+std::optional<std::string> UserCache::receive_option_blocks(const std::string& user,
+                                                            std::string_view sender) const {
+  const Shard& shard = shards_[shard_index(user)];
+  std::lock_guard lock(shard.mutex);
+  const auto found = shard.receive_options.find(user);
+  if (found == shard.receive_options.end()) return std::nullopt; // most users set none
+  return pipeline::receive_option_blocks(found->second, sender);
+}
+
+void UserCache::set_receive_option(const std::string& user, ReceiveScope scope,
+                                   const std::string& target, ReceiveOption option) {
+  Shard& shard = shards_[shard_index(user)];
+  std::lock_guard lock(shard.mutex);
+  shard.receive_options[user].set(scope, target, option);
+}
+
 void UserCache::set_presence(const std::string& user, Presence presence) {
   Shard& shard = shards_[shard_index(user)];
   std::lock_guard lock(shard.mutex);

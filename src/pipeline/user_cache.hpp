@@ -1,10 +1,11 @@
 #pragma once
-// Presence and registrations, kept in memory beside the store's tables. sendMessage reads both
-// for every message (§4.3); read from SQLite they queued behind the outbox's commits for the one
-// database connection. The store loads them at open and writes through: each change is made
-// here after its row changed, under the store's lock, so the two never disagree. Readers take
-// one shard's lock, never the store's.
+// Presence, registrations and receive options, kept in memory beside the store's tables.
+// sendMessage reads both for every message (§4.3); read from SQLite they queued behind the outbox's
+// commits for the one database connection. The store loads them at open and writes through: each
+// change is made here after its row changed, under the store's lock, so the two never disagree.
+// Readers take one shard's lock, never the store's.
 
+#include "pipeline/receive_options.hpp"
 #include "pipeline/records.hpp"
 
 #include <array>
@@ -20,8 +21,13 @@ class UserCache {
 public:
   std::optional<Presence> presence(const std::string& user) const;
   std::optional<Registration> registration(const std::string& user) const;
+  ReceiveOptions receive_options(const std::string& user) const;
+  std::optional<std::string> receive_option_blocks(const std::string& user,
+                                                   std::string_view sender) const;
 
   void set_presence(const std::string& user, Presence presence);
+  void set_receive_option(const std::string& user, ReceiveScope scope, const std::string& target,
+                          ReceiveOption option);
   void put_registration(const Registration& registration);
   // The same rule as the table's update: nothing changes unless the registration exists and,
   // with `only_for_token`, still has that token.
@@ -36,6 +42,7 @@ private:
     mutable std::mutex mutex;
     std::unordered_map<std::string, Presence> presence;
     std::unordered_map<std::string, Registration> registrations;
+    std::unordered_map<std::string, ReceiveOptions> receive_options;
   };
   static std::size_t shard_index(const std::string& user);
 

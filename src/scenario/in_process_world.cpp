@@ -106,6 +106,7 @@ core::Result<void> InProcessWorld::start_parts(const Scenario& scenario) {
   pipeline_ = std::move(*opened);
 
   if (auto uploaded = upload_setup(*this, scenario.setup); !uploaded) return uploaded;
+  if (auto set = receive_options_setup(*this, scenario.setup); !set) return set;
 
   std::uint64_t n = 0;
   for (const auto& spec : scenario.setup.devices) {
@@ -185,6 +186,11 @@ std::optional<pipeline::MessageRecord> InProcessWorld::message(const std::string
 
 std::optional<pipeline::Registration> InProcessWorld::registration(const std::string& user) const {
   return pipeline_ ? pipeline_->registration(user) : std::nullopt;
+}
+
+std::optional<pipeline::ApiError>
+InProcessWorld::set_receive_option(const std::string& user, const pipeline::ReceiveSetting& s) {
+  return pipeline_->set_receive_option(user, s.scope, s.target, s.option);
 }
 
 core::Result<void> InProcessWorld::restart_pipeline(core::Duration down_for) {

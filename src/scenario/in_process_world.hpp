@@ -37,6 +37,8 @@ public:
   std::optional<pipeline::Registration> registration(const std::string& user) const override;
   core::Result<void> add_fault(const mock_apns::FaultRule& rule) override;
   core::Result<void> restart_pipeline(core::Duration down_for) override;
+  std::optional<pipeline::ApiError>
+  set_receive_option(const std::string& user, const pipeline::ReceiveSetting& setting) override;
 
   // Waits (bounded) until no push is on the wire, then hands every delivery to its device and
   // records what changed.

@@ -170,6 +170,7 @@ core::Result<void> LiveWorld::start_parts(const Scenario& scenario) {
   if (auto started = start_pipeline("127.0.0.1:0"); !started) return started;
 
   if (auto uploaded = upload_setup(*this, scenario.setup); !uploaded) return uploaded;
+  if (auto set = receive_options_setup(*this, scenario.setup); !set) return set;
 
   std::uint64_t n = 0;
   for (const auto& spec : scenario.setup.devices) {
@@ -321,6 +322,16 @@ std::optional<pipeline::CertificateRecord> LiveWorld::certificate(const std::str
           record && record->record_id == uploaded->record_id)
         return std::move(*record);
   return uploaded;
+}
+
+std::optional<pipeline::ApiError>
+LiveWorld::set_receive_option(const std::string& user, const pipeline::ReceiveSetting& setting) {
+  const auto reply =
+      call(impl_->api, "POST", "/v1/users/" + core::percent_encode(user) + "/receive-options",
+           pipeline::to_json(setting));
+  if (!reply) return pipeline::ApiError{"PIPELINE_UNREACHABLE", reply.error().detail, 0};
+  if (reply->status / 100 != 2) return api_error(*reply);
+  return std::nullopt;
 }
 
 std::variant<std::string, pipeline::ApiError> LiveWorld::send(const SendSpec& spec,

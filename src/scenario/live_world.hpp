@@ -36,6 +36,8 @@ public:
   // Stops `voipsim pipeline` (SIGTERM), waits `down_for` in real time (at most
   // kLongestAdvance), starts it again on the same database and port.
   core::Result<void> restart_pipeline(core::Duration down_for) override;
+  std::optional<pipeline::ApiError>
+  set_receive_option(const std::string& user, const pipeline::ReceiveSetting& setting) override;
 
   // Waits until the pipeline has no push on the wire and every device has taken what the
   // mock published, then reads the mock's journal.

@@ -70,6 +70,7 @@ const std::vector<std::pair<std::string, Action>>& actions() {
       {"remove_voip", Action::RemoveVoip},
       {"reset_aps_identity", Action::ResetApsIdentity},
       {"restart_pipeline", Action::RestartPipeline},
+      {"receive_option", Action::ReceiveOption},
   };
   return table;
 }
@@ -332,8 +333,36 @@ DeviceSpec read_device(const Reader& r, const YAML::Node& n) {
   return d;
 }
 
+// {option: WORD, conversation: PEER | group: ID, user: USER}; neither conversation nor group:
+// the global setting.
+ReceiveOptionSpec read_receive_option(const Reader& r, const YAML::Node& n, bool needs_user) {
+  r.check_keys(n, "receive_option", {"user", "option", "conversation", "group"});
+  ReceiveOptionSpec spec;
+  spec.where = r.where(n);
+  if (!n["option"])
+    r.fail(n, "a receive option needs 'option': " + pipeline::receive_option_words());
+  const std::string word = r.text(n["option"], "option");
+  const auto option = pipeline::parse_receive_option(word);
+  if (!option)
+    r.fail(n["option"],
+           "'" + word + "' is not a receive option; allowed: " + pipeline::receive_option_words());
+  spec.setting.option = *option;
+  if (n["conversation"] && n["group"])
+    r.fail(n, "a receive option is for one conversation or one group, not both");
+  if (n["conversation"]) {
+    spec.setting.scope = pipeline::ReceiveScope::Conversation;
+    spec.setting.target = r.text(n["conversation"], "conversation");
+  } else if (n["group"]) {
+    spec.setting.scope = pipeline::ReceiveScope::Group;
+    spec.setting.target = r.text(n["group"], "group");
+  }
+  if (n["user"]) spec.user = r.text(n["user"], "user");
+  if (needs_user && spec.user.empty()) r.fail(n, "a receive option in setup needs 'user'");
+  return spec;
+}
+
 Setup read_setup(const Reader& r, const YAML::Node& n) {
-  r.check_keys(n, "setup", {"mock", "uploads", "devices"});
+  r.check_keys(n, "setup", {"mock", "uploads", "receive_options", "devices"});
   Setup s;
   if (const auto mock = n["mock"]) {
     r.check_keys(mock, "setup.mock", {"tokens", "unregister_delay"});
@@ -348,6 +377,11 @@ Setup read_setup(const Reader& r, const YAML::Node& n) {
     if (!uploads.IsSequence()) r.fail(uploads, "setup.uploads must be a list");
     for (const auto& u : uploads)
       s.uploads.push_back(read_upload(r, u, "an upload"));
+  }
+  if (const auto options = n["receive_options"]) {
+    if (!options.IsSequence()) r.fail(options, "setup.receive_options must be a list");
+    for (const auto& o : options)
+      s.receive_options.push_back(read_receive_option(r, o, true));
   }
   if (const auto devices = n["devices"]) {
     if (!devices.IsSequence()) r.fail(devices, "setup.devices must be a list");
@@ -607,6 +641,10 @@ void read_action(const Reader& r, const YAML::Node& v, const YAML::Node& at, Ste
     if (v["body"] && v["body_bytes"]) r.fail(v, "push takes 'body' or 'body_bytes', not both");
     if (v["body"]) s.push.body = r.text(v["body"], "body");
     if (v["body_bytes"]) s.push.body = body_of_size(r, v["body_bytes"]);
+    return;
+  case Action::ReceiveOption:
+    if (none) r.fail(at, "receive_option needs {option: ..., conversation: ... or group: ...}");
+    s.receive_option = read_receive_option(r, v, false);
     return;
   case Action::RestartPipeline:
     if (none) return;

@@ -8,6 +8,7 @@
 #include "fake_device/app_config.hpp"
 #include "fake_device/device_event.hpp"
 #include "fake_device/ios_version.hpp"
+#include "pipeline/receive_options.hpp"
 
 #include <cstdint>
 #include <optional>
@@ -60,8 +61,16 @@ struct DeviceSpec {
   Location where;
 };
 
+// A user's receive option ("Do not notify", im-voip-flow.md §4.3).
+struct ReceiveOptionSpec {
+  std::string user; // empty: the step's device's user
+  pipeline::ReceiveSetting setting;
+  Location where;
+};
+
 struct Setup {
   std::vector<UploadSpec> uploads; // must succeed
+  std::vector<ReceiveOptionSpec> receive_options;
   std::vector<DeviceSpec> devices;
   bool strict_tokens = true; // the mock's registry mode
   core::Duration unregister_delay{};
@@ -197,6 +206,7 @@ enum class Action {
   ResetApsIdentity, // the device's APS identity is reset: every token of the app's environment
                     // is replaced (§7.4 Registration 2)
   RestartPipeline,  // the pipeline stops, stays down `duration`, starts on the same database
+  ReceiveOption,    // a user sets a receive option ("Do not notify")
 };
 
 struct SendSpec {
@@ -246,6 +256,7 @@ struct Step {
   SendSpec send;
   PushSpec push;
   FaultSpec fault;
+  ReceiveOptionSpec receive_option;
   Expectations expect;
   Location where;
 };

@@ -65,10 +65,11 @@ bool StepRunner::act(const Step& step) {
       step.push.token == "voip" || step.push.token == "last_voip" || step.push.token == "alert";
   const bool self_contained_push = step.action == Action::Push && !device_token &&
                                    !step.push.environment.empty() && !step.push.topic.empty();
-  const bool needs_device = !self_contained_push && step.action != Action::Upload &&
-                            step.action != Action::Send && step.action != Action::Advance &&
-                            step.action != Action::Fault && step.action != Action::RotateKey &&
-                            step.action != Action::RestartPipeline;
+  const bool needs_device =
+      !self_contained_push && step.action != Action::Upload && step.action != Action::Send &&
+      step.action != Action::Advance && step.action != Action::Fault &&
+      step.action != Action::RotateKey && step.action != Action::RestartPipeline &&
+      !(step.action == Action::ReceiveOption && !step.receive_option.user.empty());
   const DeviceSpec* spec = world_.device_spec(step.device);
   if (needs_device && !spec)
     return step_failed("this step needs a device, and setup.devices has none");
@@ -196,6 +197,13 @@ bool StepRunner::act(const Step& step) {
     return done(world_.rotate_provider_key(step.revoke_old));
   case Action::RestartPipeline:
     return done(world_.restart_pipeline(step.duration));
+  case Action::ReceiveOption: {
+    ReceiveOptionSpec option = step.receive_option;
+    if (option.user.empty()) option.user = user_of(step);
+    if (auto refused = set_receive_option(world_, option))
+      return step_failed("receive option refused: " + refused->code + ": " + refused->message);
+    return true;
+  }
   case Action::Fault: {
     mock_apns::FaultRule rule;
     rule.count = step.fault.count;

@@ -222,6 +222,29 @@ fake_device::DeviceConfig device_config(const DeviceSpec& spec, std::uint64_t se
   return config;
 }
 
+std::optional<pipeline::ApiError> set_receive_option(World& world, const ReceiveOptionSpec& spec) {
+  auto refused = world.set_receive_option(spec.user, spec.setting);
+  const auto& s = spec.setting;
+  const std::string where = s.scope == pipeline::ReceiveScope::Global
+                                ? "global"
+                                : std::string(pipeline::to_string(s.scope)) + " " + s.target;
+  world.note("pipeline",
+             "receive option of " + spec.user + " (" + where +
+                 "): " + std::string(pipeline::to_string(s.option)) +
+                 (refused ? " refused: " + refused->code + ": " + refused->message : ""));
+  return refused;
+}
+
+core::Result<void> receive_options_setup(World& world, const Setup& setup) {
+  for (const auto& spec : setup.receive_options) {
+    if (auto refused = set_receive_option(world, spec))
+      return core::fail(core::Errc::InvalidArgument, "setup: receive option of " + spec.user +
+                                                         " refused: " + refused->code + ": " +
+                                                         refused->message);
+  }
+  return {};
+}
+
 core::Result<void> upload_setup(World& world, const Setup& setup) {
   for (const auto& u : setup.uploads) {
     auto uploaded = world.upload(u);

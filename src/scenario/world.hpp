@@ -83,6 +83,8 @@ public:
   // The pipeline stops (pushes on the wire are lost with it), stays down `down_for` while the
   // clock and the devices go on, then starts again on the same database: its outbox resumes.
   virtual core::Result<void> restart_pipeline(core::Duration down_for) = 0;
+  virtual std::optional<pipeline::ApiError>
+  set_receive_option(const std::string& user, const pipeline::ReceiveSetting& setting) = 0;
   ProviderAnswer provider_push(const PushSpec& spec, const std::string& token,
                                const std::string& environment, const std::string& topic);
   // The provider makes a new token key and the mock learns it; with `revoke_old`, the key it
@@ -149,6 +151,10 @@ private:
 fake_device::DeviceConfig device_config(const DeviceSpec& spec, std::uint64_t seed);
 // setup.uploads, each of which must be accepted.
 core::Result<void> upload_setup(World& world, const Setup& setup);
+// Sets one receive option and says so in the timeline; the refusal, if any.
+std::optional<pipeline::ApiError> set_receive_option(World& world, const ReceiveOptionSpec& spec);
+// setup.receive_options, in order; an error names the one refused.
+core::Result<void> receive_options_setup(World& world, const Setup& setup);
 // The .p12 an upload sends: the PKI's by its stem, or one made through the portal's step; else
 // the error an upload step reports.
 std::variant<std::string, pipeline::ApiError> read_credential(const RunContext& context,

@@ -280,6 +280,30 @@ TEST_F(PipelineEndToEnd, NoOfflinePushRequestedEndsSkippedNoPushRequestedDespite
   EXPECT_EQ(send().state, MessageState::Accepted); // the registration was there all along
 }
 
+// §4.3 receive options: "Do not notify" for the conversation with alice skips her call push
+// with the option as the reason; the most specific setting wins.
+TEST_F(PipelineEndToEnd, AReceiveOptionOtherThanReceiveSkipsThePushAndSaysWhich) {
+  bob();
+  using pipeline::ReceiveOption;
+  using pipeline::ReceiveScope;
+  ASSERT_FALSE(pipeline_->set_receive_option("bob", ReceiveScope::Conversation, "alice",
+                                             ReceiveOption::ReceiveNotNotify));
+  const auto muted = send();
+  EXPECT_EQ(muted.state, MessageState::SkippedReceiveOption);
+  EXPECT_EQ(muted.reason, "RECEIVE_NOT_NOTIFY (conversation with alice)");
+  EXPECT_EQ(requests_at_mock(), 0u);
+  // The conversation's RECEIVE wins over a global NOT_RECEIVE.
+  ASSERT_FALSE(
+      pipeline_->set_receive_option("bob", ReceiveScope::Global, "", ReceiveOption::NotReceive));
+  ASSERT_FALSE(pipeline_->set_receive_option("bob", ReceiveScope::Conversation, "alice",
+                                             ReceiveOption::Receive));
+  EXPECT_EQ(send().state, MessageState::Accepted);
+  const auto refused =
+      pipeline_->set_receive_option("bob", ReceiveScope::Group, "", ReceiveOption::Receive);
+  ASSERT_TRUE(refused);
+  EXPECT_EQ(refused->code, "BAD_RECEIVE_OPTION");
+}
+
 TEST_F(PipelineEndToEnd, FAQ2aPrime_ProductionBuildReportedWithTheDevelopmentId) {
   AppConfig app;
   app.environment = fake_device::ApsEnvironment::Production;

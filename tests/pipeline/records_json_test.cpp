@@ -69,6 +69,21 @@ TEST(RecordsJson, EachTypeReadsBackAsWritten) {
   const auto r_back = pipeline::registration_from_json(r);
   ASSERT_TRUE(r_back) << r_back.error().detail;
   EXPECT_EQ(pipeline::to_json(*r_back), r);
+
+  const pipeline::ReceiveSetting s{pipeline::ReceiveScope::Conversation, "alice",
+                                   pipeline::ReceiveOption::ReceiveNotNotify};
+  const auto s_back = pipeline::receive_setting_from_json(pipeline::to_json(s));
+  ASSERT_TRUE(s_back) << s_back.error().detail;
+  EXPECT_EQ(*s_back, s);
+  EXPECT_EQ(
+      pipeline::to_json(s),
+      json({{"scope", "conversation"}, {"target", "alice"}, {"option", "RECEIVE_NOT_NOTIFY"}}));
+  const auto bad =
+      pipeline::receive_setting_from_json(json({{"scope", "global"}, {"option", "mute"}}));
+  ASSERT_FALSE(bad);
+  EXPECT_NE(bad.error().detail.find("\"option\" \"mute\" is not RECEIVE, NOT_RECEIVE"),
+            std::string::npos)
+      << bad.error().detail;
 }
 
 // The upload's answer is a certificate record with its warnings.

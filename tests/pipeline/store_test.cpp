@@ -486,6 +486,10 @@ TEST(StoreFile, EverythingSurvivesReopening) {
     certificate = *added_certificate;
     ASSERT_TRUE(store->put_registration(sample_registration(certificate.record_id)));
     ASSERT_TRUE(store->set_presence("bob", pipeline::Presence::Background, kT0));
+    ASSERT_TRUE(store->set_receive_option("bob", pipeline::ReceiveScope::Conversation, "alice",
+                                          pipeline::ReceiveOption::NotReceive, kT0));
+    ASSERT_TRUE(store->set_receive_option("bob", pipeline::ReceiveScope::Global, "x",
+                                          pipeline::ReceiveOption::ReceiveNotNotify, kT0));
     auto added_message = store->add_message(sample_message());
     ASSERT_TRUE(added_message);
     message = *added_message;
@@ -503,6 +507,11 @@ TEST(StoreFile, EverythingSurvivesReopening) {
   ASSERT_TRUE(read_registration);
   expect_same_registration(*read_registration, sample_registration(certificate.record_id));
   EXPECT_EQ(store->presence("bob"), pipeline::Presence::Background);
+  pipeline::ReceiveOptions options;
+  options.set(pipeline::ReceiveScope::Conversation, "alice", pipeline::ReceiveOption::NotReceive);
+  options.set(pipeline::ReceiveScope::Global, "", pipeline::ReceiveOption::ReceiveNotNotify);
+  EXPECT_EQ(store->receive_options("bob"), options);
+  EXPECT_EQ(store->receive_option_blocks("bob", "alice"), "NOT_RECEIVE (conversation with alice)");
   const auto pending = store->pending_messages();
   ASSERT_EQ(pending.size(), 1u);
   expect_same_message(pending[0], message);
