@@ -48,6 +48,9 @@ extern const char* const kDeviceHelp;
 int pipeline(const std::vector<std::string>& args);
 extern const char* const kPipelineHelp;
 
+int jwt(const std::vector<std::string>& args);
+extern const char* const kJwtHelp;
+
 int run(const std::vector<std::string>& args);
 extern const char* const kRunHelp;
 int demo(const std::vector<std::string>& args);

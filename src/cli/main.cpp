@@ -25,6 +25,8 @@ Commands:
              pipeline and simulated iPhones on one virtual clock; JUnit XML and JSON reports.
   certs      Write a fake Apple push PKI for one app: CAs, the mock's server certificate,
              provider certificates of each kind (.pem, .key, .p12), a .p8 token key.
+  jwt        Print a provider token (JWT) signed with a PKI folder's .p8 key: token
+             authentication against the mock with curl or any APNs client.
   device     Run a simulated iPhone against a running mock: the app registers for VoIP
              pushes, pushes the mock accepts arrive, iOS's CallKit rules apply; events as JSON
              lines, commands (home, swipe, airplane, answer, ...) on stdin.
@@ -52,6 +54,7 @@ const Command kCommands[] = {
     {"certs", cli::certs, &cli::kCertsHelp},
     {"demo", cli::demo, &cli::kDemoHelp},
     {"device", cli::device, &cli::kDeviceHelp},
+    {"jwt", cli::jwt, &cli::kJwtHelp},
     {"mock-apns", cli::mock_apns, &cli::kMockApnsHelp},
     {"pipeline", cli::pipeline, &cli::kPipelineHelp},
     {"run", cli::run, &cli::kRunHelp},

@@ -4,6 +4,7 @@
 #include "cli/certs_issue.hpp"
 #include "cli/commands.hpp"
 #include "cli/device.hpp"
+#include "cli/jwt.hpp"
 #include "cli/mock_apns.hpp"
 #include "cli/pipeline.hpp"
 #include "cli/run.hpp"
@@ -40,6 +41,7 @@ const auto selftest = options<cli::selftest_command::args_of, cli::selftest_comm
 const auto certs = options<cli::certs_command::args_of, cli::certs_command::options_of>;
 const auto certs_issue =
     options<cli::certs_issue_command::args_of, cli::certs_issue_command::options_of>;
+const auto jwt = options<cli::jwt_command::args_of, cli::jwt_command::options_of>;
 
 template <class T>
 std::string error_of(const core::Result<T>& result) {
@@ -569,6 +571,36 @@ TEST(CertsIssueOptionsTest, UsageErrors) {
   };
   for (const auto& [words, message] : cases)
     EXPECT_EQ(error_of(certs_issue(words)), message);
+}
+
+TEST(JwtOptionsTest, DefaultsAndEveryFlag) {
+  const auto plain = jwt({"--pki", "p"});
+  ASSERT_TRUE(plain) << error_of(plain);
+  EXPECT_EQ(plain->pki_dir, "p");
+  EXPECT_FALSE(plain->key_id);
+  EXPECT_FALSE(plain->team_id);
+  EXPECT_FALSE(plain->iat); // now, when it runs
+  EXPECT_FALSE(plain->header);
+  EXPECT_FALSE(jwt({"--pki", "p", "--iat", "now"})->iat);
+  const auto o = jwt(split("--pki p --key-id K1 --team-id T1 --iat 1767225600 --header"));
+  ASSERT_TRUE(o) << error_of(o);
+  EXPECT_EQ(o->key_id, "K1");
+  EXPECT_EQ(o->team_id, "T1");
+  EXPECT_EQ(o->iat, 1767225600u);
+  EXPECT_TRUE(o->header);
+}
+
+TEST(JwtOptionsTest, UsageErrors) {
+  const std::pair<Words, std::string> cases[] = {
+      {{}, "--pki is required"},
+      {{"--pki", "p", "extra"}, "unexpected argument 'extra'"},
+      {{"--pki", "p", "--iat", "yesterday"},
+       "--iat must be a whole number from 0 to 4611686018427387904, not 'yesterday'"},
+      {{"--pki", "p", "--key-id", ""}, "--key-id is empty"},
+      {{"--pki", "p", "--kid", "K"}, "unknown option --kid"},
+  };
+  for (const auto& [words, message] : cases)
+    EXPECT_EQ(error_of(jwt(words)), message);
 }
 
 } // namespace
