@@ -255,9 +255,13 @@ int main(int argc, char** argv) {
 
   const auto message_to = [](std::uint64_t i) {
     return pipeline::MessageToSend{
-        "alice", "user-" + std::to_string(i), "call", false,
+        "alice",
+        "user-" + std::to_string(i),
+        "call",
+        false,
         pipeline::OfflinePushInfo{"voip", R"({"entity":{"action":1,"sender":"alice"}})", "", "",
-                                  false}};
+                                  false},
+        std::nullopt};
   };
   // Ids count msg-1, msg-2, ... in the order the store took the messages.
   const auto note_sent = [&](const pipeline::Pipeline::SendResult& sent, std::int64_t started) {

@@ -37,7 +37,8 @@ the receiver is offline, with a durable outbox in SQLite. Its API is JSON over H
                      "option":"RECEIVE|NOT_RECEIVE|RECEIVE_NOT_NOTIFY|..."}  ("Do not notify")
   GET /v1/users/{user}/receive-options
   POST /v1/messages {"sender","receiver","content","offline_push_info":{"ios_push_type":"voip",
-                     "ext":"<json text>","title","desc"}}           -> {"message_id":"msg-1"}
+                     "ext":"<json text>","title","desc"},"random":N} -> {"message_id":"msg-1"}
+                     (the same sender, receiver and random within 60 s: the first's id again)
   GET /v1/messages/{id} -> {"state":"pending|accepted|rejected|skipped_online|
                             skipped_no_push_requested|skipped_receive_option|
                             skipped_no_registration|

@@ -130,14 +130,16 @@ Http1Response users(const Http1Request& r, const std::string& user, const std::s
 // POST /v1/messages's body as a message, or the response that says what is wrong.
 core::Result<MessageToSend, ApiError> message_to_send(const Http1Request& r) {
   const auto body = net::json_body(
-      r, "a message", {"sender", "receiver", "content", "online_user_only", "offline_push_info"});
+      r, "a message",
+      {"sender", "receiver", "content", "online_user_only", "offline_push_info", "random"});
   if (!body) return core::Unexpected(body.error());
   MessageToSend m;
   core::JsonFields f(*body);
   f.require("sender", m.sender)
       .require("receiver", m.receiver)
       .read("content", m.content)
-      .read("online_user_only", m.online_user_only);
+      .read("online_user_only", m.online_user_only)
+      .read("random", m.random);
   if (f.problem()) return core::Unexpected(ApiError{"BAD_REQUEST", f.problem()->detail, 400});
   if (const auto info = body->find("offline_push_info"); info != body->end() && !info->is_null()) {
     OfflinePushInfo push;

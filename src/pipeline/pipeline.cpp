@@ -67,6 +67,9 @@ core::Result<std::unique_ptr<Pipeline>> Pipeline::open(PipelineOptions options,
     pipeline->store_->update_message_later(m);
     pipeline->dispatcher_->send(std::move(m));
   }
+  // A resend after the restart is still a duplicate of what was stored before it.
+  for (const auto& m : pipeline->store_->messages_with_random_since(clock.now() - kDuplicateWindow))
+    pipeline->recent_sends_.remember({m.sender, m.receiver, *m.random}, m.message_id, m.created_at);
   return pipeline;
 }
 
@@ -245,10 +248,38 @@ void Pipeline::send_message(const MessageToSend& in, MessageSent sent) {
     return sent(
         error("UNSUPPORTED_PUSH_TYPE", "ios_push_type \"" + in.offline_push_info->ios_push_type +
                                            "\": only \"voip\" offline pushes are simulated"));
-  store_->add_message(decide(in), [this,
-                                   sent = std::move(sent)](core::Result<MessageRecord> added) {
-    if (!added) return sent(error("STORE_FAILED", added.error().message(), 500));
+  std::optional<RecentSends::Key> key;
+  if (in.random) {
+    // §4.3 duplicate sends: the same (sender, receiver, random) within 60 s is one message.
+    key = RecentSends::Key{in.sender, in.receiver, *in.random};
+    std::string known;
+    const auto seen = recent_sends_.check(
+        *key, clock_.now(),
+        [sent](std::optional<std::string> id) {
+          if (!id)
+            return sent(error("STORE_FAILED", "the first copy of this send was not stored", 500));
+          sent(std::move(*id));
+        },
+        &known);
+    if (seen == RecentSends::Seen::Known) return sent(std::move(known));
+    if (seen == RecentSends::Seen::Waiting) return; // answered with the first copy's id
+  }
+  MessageRecord record = decide(in);
+  record.random = in.random;
+  store_and_send(std::move(record), std::move(sent), std::move(key));
+}
+
+void Pipeline::store_and_send(MessageRecord record, MessageSent sent,
+                              std::optional<RecentSends::Key> duplicate_key) {
+  store_->add_message(std::move(record), [this, sent = std::move(sent),
+                                          key = std::move(duplicate_key)](
+                                             core::Result<MessageRecord> added) {
+    if (!added) {
+      if (key) recent_sends_.failed(*key);
+      return sent(error("STORE_FAILED", added.error().message(), 500));
+    }
     std::string id = added->message_id;
+    if (key) recent_sends_.stored(*key, id, added->created_at);
     if (added->state != MessageState::Pending) return sent(std::move(id));
     // The dispatcher builds the body (it carries the id) and records
     // payload_too_large; it answers once it has room (backpressure).

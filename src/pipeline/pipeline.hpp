@@ -9,6 +9,7 @@
 #include "pipeline/console.hpp"
 #include "pipeline/dispatcher.hpp"
 #include "pipeline/receive_options.hpp"
+#include "pipeline/recent_sends.hpp"
 #include "pipeline/records.hpp"
 
 #include <functional>
@@ -44,6 +45,9 @@ struct MessageToSend {
   std::string content;
   bool online_user_only = false;
   std::optional<OfflinePushInfo> offline_push_info;
+  // The SDK's MsgRandom: a resend of (sender, receiver, random) within 60 s is the same message
+  // (im-voip-flow.md §4.3, duplicate sends). None: every send is a new message.
+  std::optional<std::uint64_t> random;
 };
 
 struct UploadedCertificate {
@@ -117,6 +121,9 @@ private:
   std::unique_ptr<Store> store_;
   std::unique_ptr<pki::TrustStore> apple_ca_;
   std::unique_ptr<Dispatcher> dispatcher_; // stopped before the store goes
+  RecentSends recent_sends_;               // duplicate sends of the last 60 s
+  void store_and_send(MessageRecord record, MessageSent sent,
+                      std::optional<RecentSends::Key> duplicate_key);
 
   // The console's daily check (§5 Note 4): records past their notAfter are flagged
   // CERT_EXPIRED. Runs at open and every 24 h of the clock.

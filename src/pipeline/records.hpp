@@ -104,6 +104,9 @@ struct MessageRecord {
   std::int64_t cert_record_id = 0;
   Environment environment = Environment::Sandbox;
   std::string bundle_id;
+  // The sender's MsgRandom, when it gave one: a resend with the same (sender, receiver, random)
+  // within 60 s is this message (im-voip-flow.md §4.3, duplicate sends).
+  std::optional<std::uint64_t> random;
 };
 
 } // namespace pipeline

@@ -57,7 +57,8 @@ json to_json(const MessageRecord& m) {
           {"attempts", m.attempts},
           {"sender", m.sender},
           {"receiver", m.receiver},
-          {"created_at_ms", core::unix_millis(m.created_at)}};
+          {"created_at_ms", core::unix_millis(m.created_at)},
+          {"random", m.random ? json(*m.random) : json(nullptr)}};
 }
 
 core::Result<MessageRecord> message_from_json(const json& j) {
@@ -66,7 +67,7 @@ core::Result<MessageRecord> message_from_json(const json& j) {
   std::optional<std::string> reason, apns_id; // null until there is one
   core::JsonFields f(j, "a message record",
                      {"message_id", "state", "reason", "apns_id", "attempts", "sender", "receiver",
-                      "created_at_ms"});
+                      "created_at_ms", "random"});
   f.require("message_id", m.message_id)
       .require_named("state", m.state, parse_message_state, "a message state")
       .require("attempts", m.attempts)
@@ -74,7 +75,8 @@ core::Result<MessageRecord> message_from_json(const json& j) {
       .require("receiver", m.receiver)
       .require("created_at_ms", created)
       .require_nullable("reason", reason)
-      .require_nullable("apns_id", apns_id);
+      .require_nullable("apns_id", apns_id)
+      .require_nullable("random", m.random);
   if (f.problem()) return core::Unexpected(*f.problem());
   m.reason = reason.value_or("");
   m.apns_id = apns_id.value_or("");

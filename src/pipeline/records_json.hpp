@@ -17,8 +17,8 @@ namespace pipeline {
 nlohmann::json to_json(const CertificateRecord& certificate);
 core::Result<CertificateRecord> certificate_from_json(const nlohmann::json& json);
 
-// {"message_id","state","reason","apns_id","attempts","sender","receiver","created_at_ms"};
-// reason and apns_id are null until there is one.
+// {"message_id","state","reason","apns_id","attempts","sender","receiver","created_at_ms",
+// "random"}; reason and apns_id are null until there is one, random when the sender gave none.
 nlohmann::json to_json(const MessageRecord& message);
 core::Result<MessageRecord> message_from_json(const nlohmann::json& json);
 

@@ -125,7 +125,14 @@ CREATE TABLE receive_options (
 );
 )sql";
 
-constexpr const char* kMigrations[] = {kVersion1, kVersion2, kVersion3};
+// Version 4: a message keeps its sender's MsgRandom (duplicate sends, §4.3), so a restart still
+// knows the sends of the last 60 s; only messages that carry one are indexed by time.
+constexpr const char* kVersion4 = R"sql(
+ALTER TABLE messages ADD COLUMN msg_random INTEGER;
+CREATE INDEX messages_random_by_time ON messages (created_at_ms) WHERE msg_random IS NOT NULL;
+)sql";
+
+constexpr const char* kMigrations[] = {kVersion1, kVersion2, kVersion3, kVersion4};
 constexpr int kNewestVersion = static_cast<int>(std::size(kMigrations));
 
 core::Error in_file(const std::string& path, core::Error error) {

@@ -68,7 +68,7 @@ const std::string kRegistrationColumns =
 const std::string kMessageFields =
     "sender, receiver, content, ios_push_type, ext, title, description, created_at_ms, state, "
     "reason, apns_id, attempts, next_attempt_at_ms, token_hex, cert_record_id, environment, "
-    "bundle_id";
+    "bundle_id, msg_random";
 
 CertificateRecord read_certificate(const Statement& row) {
   CertificateRecord record;
@@ -130,6 +130,9 @@ std::optional<MessageRecord> read_message(const Statement& row) {
   message.cert_record_id = row.integer(15);
   message.environment = *environment;
   message.bundle_id = row.text(17);
+  // Stored as SQLite's signed integer, bit for bit.
+  if (const auto random = row.optional_integer(18))
+    message.random = static_cast<std::uint64_t>(*random);
   return message;
 }
 
@@ -157,6 +160,7 @@ struct Store::Impl {
   Statement update_message;
   Statement select_message;
   Statement select_pending_messages;
+  Statement select_messages_with_random;
 
   core::Result<void> prepare_statements();
   // Runs a statement that changes rows; true when it changed at least one.
@@ -207,13 +211,16 @@ core::Result<void> Store::Impl::prepare_statements() {
        "option = ?4, updated_at_ms = ?5"},
       {&insert_message, "INSERT INTO messages (" + kMessageFields +
                             ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, "
-                            "?14, ?15, ?16, ?17)"},
+                            "?14, ?15, ?16, ?17, ?18)"},
       {&update_message,
        "UPDATE messages SET state = ?2, reason = ?3, apns_id = ?4, attempts = ?5, "
        "next_attempt_at_ms = ?6, token_hex = ?7, cert_record_id = ?8, environment = ?9, "
        "bundle_id = ?10 WHERE seq = ?1"},
       {&select_message, select_messages_sql + " WHERE seq = ?1"},
       {&select_pending_messages, select_messages_sql + " WHERE state = 'pending' ORDER BY seq"},
+      {&select_messages_with_random,
+       select_messages_sql +
+           " WHERE msg_random IS NOT NULL AND created_at_ms >= ?1 ORDER BY created_at_ms"},
   };
   for (const auto& [statement, sql] : statements) {
     auto prepared = db->prepare(sql);
@@ -448,7 +455,9 @@ core::Result<void> Store::Impl::insert_message_row(MessageRecord& message) {
                     to_string(message.state), message.reason, message.apns_id,
                     static_cast<std::int64_t>(message.attempts), to_millis(message.next_attempt_at),
                     message.token_hex, message.cert_record_id, stored(message.environment),
-                    message.bundle_id)
+                    message.bundle_id,
+                    message.random ? std::optional(static_cast<std::int64_t>(*message.random))
+                                   : std::nullopt)
           .run();
   if (inserted) message.message_id = message_id_for(db->last_insert_rowid());
   return inserted;
@@ -521,6 +530,19 @@ std::vector<MessageRecord> Store::pending_messages() const {
   std::lock_guard lock(impl_->mutex);
   Statement& query = impl_->select_pending_messages;
   ResetOnExit reset(query);
+  std::vector<MessageRecord> messages;
+  for (auto row = query.next_row(); row && *row; row = query.next_row()) {
+    if (auto message = read_message(query)) messages.push_back(std::move(*message));
+  }
+  return messages;
+}
+
+std::vector<MessageRecord> Store::messages_with_random_since(core::TimePoint since) const {
+  impl_->writes->flush();
+  std::lock_guard lock(impl_->mutex);
+  Statement& query = impl_->select_messages_with_random;
+  ResetOnExit reset(query);
+  query.bind_all(to_millis(since));
   std::vector<MessageRecord> messages;
   for (auto row = query.next_row(); row && *row; row = query.next_row()) {
     if (auto message = read_message(query)) messages.push_back(std::move(*message));

@@ -27,7 +27,7 @@ public:
   Store(const Store&) = delete;
   Store& operator=(const Store&) = delete;
 
-  static constexpr int kSchemaVersion = 3;
+  static constexpr int kSchemaVersion = 4;
 
   // --- Certificates ------------------------------------------------------------------------
   // Assigns record_id and the next pair of certificate IDs (1001/1002 first).
@@ -87,6 +87,9 @@ public:
   void flush();
   // Pending messages in the order they were added: what a restart resumes.
   std::vector<MessageRecord> pending_messages() const;
+  // Messages that carry a random and were created at `since` or later, oldest first: the sends
+  // a restart must still recognise as duplicates.
+  std::vector<MessageRecord> messages_with_random_since(core::TimePoint since) const;
 
   struct Impl;
 

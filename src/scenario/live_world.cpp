@@ -346,7 +346,8 @@ std::variant<std::string, pipeline::ApiError> LiveWorld::send(const SendSpec& sp
                            {"offline_push_info",
                             {{"ios_push_type", info.ios_push_type},
                              {"ext", info.ext},
-                             {"disable_push", info.disable_push}}}});
+                             {"disable_push", info.disable_push}}},
+                           {"random", m.random ? json(*m.random) : json(nullptr)}});
   if (!reply) return pipeline::ApiError{"PIPELINE_UNREACHABLE", reply.error().detail, 0};
   if (reply->status / 100 != 2) return api_error(*reply);
   std::string id;

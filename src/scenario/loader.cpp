@@ -590,8 +590,9 @@ void read_action(const Reader& r, const YAML::Node& v, const YAML::Node& at, Ste
     return;
   case Action::Send:
     if (none) return;
-    r.check_keys(v, "send",
-                 {"from", "to", "ext", "ext_bytes", "online_user_only", "disable_push", "as"});
+    r.check_keys(
+        v, "send",
+        {"from", "to", "ext", "ext_bytes", "online_user_only", "disable_push", "random", "as"});
     if (v["from"]) s.send.from = r.text(v["from"], "from");
     if (v["to"]) s.send.to = r.text(v["to"], "to");
     if (v["ext"]) s.send.ext = r.text(v["ext"], "ext");
@@ -607,6 +608,7 @@ void read_action(const Reader& r, const YAML::Node& v, const YAML::Node& at, Ste
     if (v["online_user_only"])
       s.send.online_user_only = r.flag(v["online_user_only"], "online_user_only");
     if (v["disable_push"]) s.send.disable_push = r.flag(v["disable_push"], "disable_push");
+    if (v["random"]) s.send.random = r.natural(v["random"], "random");
     if (v["as"]) s.send.label = r.text(v["as"], "as");
     return;
   case Action::Push:

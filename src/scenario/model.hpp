@@ -216,7 +216,8 @@ struct SendSpec {
                     R"("nickname":"nickName","faceUrl":"","chatType":1}})";
   bool online_user_only = false;
   bool disable_push = false;
-  std::string label; // for expect.message
+  std::optional<std::uint64_t> random; // MsgRandom: a resend within 60 s is the same message
+  std::string label;                   // for expect.message
 };
 
 struct PushSpec {

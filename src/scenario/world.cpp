@@ -13,6 +13,7 @@
 #include "scenario/live_world.hpp"
 #include "scenario/provider_client.hpp"
 
+#include <algorithm>
 #include <filesystem>
 
 namespace scenario {
@@ -156,9 +157,11 @@ std::optional<pipeline::CertificateRecord> World::upload_record(const std::strin
   return it->second;
 }
 
-void World::remember_message(const std::string& id, const std::string& label) {
-  message_ids_.push_back(id);
+bool World::remember_message(const std::string& id, const std::string& label) {
   if (!label.empty()) message_labels_[label] = id;
+  if (std::find(message_ids_.begin(), message_ids_.end(), id) != message_ids_.end()) return false;
+  message_ids_.push_back(id);
+  return true;
 }
 
 std::optional<std::string> World::message_id(const std::string& label) const {
@@ -337,12 +340,19 @@ pipeline::MessageToSend message_to_send(const SendSpec& spec, const std::string&
   m.content = "call";
   m.online_user_only = spec.online_user_only;
   m.offline_push_info = pipeline::OfflinePushInfo{"voip", spec.ext, "", "", spec.disable_push};
+  m.random = spec.random;
   return m;
 }
 
 void note_sent(World& world, const SendSpec& spec, const std::string& receiver,
                const std::string& id) {
-  world.remember_message(id, spec.label);
+  if (!world.remember_message(id, spec.label)) {
+    // §4.3 duplicate sends: the pipeline answered with the first copy's id.
+    world.note("pipeline", "sendMessage " + spec.from + " -> " + receiver + " is " + id +
+                               " again (the same random within 60 s): not stored or pushed again" +
+                               (spec.label.empty() ? "" : " (" + spec.label + ")"));
+    return;
+  }
   // §4.1: an online-only message is not stored (and never pushed).
   const char* const kept = spec.online_user_only ? " online-only, not stored, as " : " stored as ";
   world.note("pipeline", "sendMessage " + spec.from + " -> " + receiver + kept + id +

@@ -108,7 +108,8 @@ public:
   std::size_t timeline_size() const;
   // What the steps produced, for labels and the timeline.
   void remember_upload(const UploadSpec& spec, const pipeline::CertificateRecord& record);
-  void remember_message(const std::string& id, const std::string& label);
+  // False when `id` was remembered before: the pipeline answered a duplicate send with it.
+  bool remember_message(const std::string& id, const std::string& label);
   // Requests the mock answered since the scenario began, oldest first (as of the last settle).
   const std::vector<mock_apns::JournalEntry>& apns_requests() const { return apns_; }
 

@@ -96,9 +96,9 @@ protected:
 
   // alice -> bob with the seed's ext; the message once the pipeline has settled it.
   pipeline::MessageRecord send(std::string ext = R"({"entity":{"action":1,"sender":"alice"}})") {
-    auto sent =
-        pipeline_->send_message({"alice", "bob", "call", false,
-                                 pipeline::OfflinePushInfo{"voip", std::move(ext), "", "", false}});
+    auto sent = pipeline_->send_message(
+        {"alice", "bob", "call", false,
+         pipeline::OfflinePushInfo{"voip", std::move(ext), "", "", false}, std::nullopt});
     if (auto* error = std::get_if<pipeline::ApiError>(&sent)) {
       ADD_FAILURE() << error->code << ": " << error->message;
       return {};
@@ -183,7 +183,8 @@ TEST_F(PipelineEndToEnd, MessagesSentWithoutWaitingAreEachAnsweredAndDelivered) 
   for (int i = 0; i < kMessages; ++i) {
     pipeline_->send_message(
         {"alice", "bob", "call " + std::to_string(i), false,
-         pipeline::OfflinePushInfo{"voip", R"({"entity":{"action":1}})", "", "", false}},
+         pipeline::OfflinePushInfo{"voip", R"({"entity":{"action":1}})", "", "", false},
+         std::nullopt},
         [&](pipeline::Pipeline::SendResult sent) {
           std::lock_guard lock(mutex);
           if (auto* id = std::get_if<std::string>(&sent)) ids.push_back(*id);
@@ -206,7 +207,7 @@ TEST_F(PipelineEndToEnd, MessagesSentWithoutWaitingAreEachAnsweredAndDelivered) 
             static_cast<std::uint64_t>(kMessages));
   // A refusal of the request itself is answered at once, on the caller's thread.
   std::optional<pipeline::Pipeline::SendResult> refused;
-  pipeline_->send_message({"alice", "", "call", false, std::nullopt},
+  pipeline_->send_message({"alice", "", "call", false, std::nullopt, std::nullopt},
                           [&](pipeline::Pipeline::SendResult sent) { refused = std::move(sent); });
   ASSERT_TRUE(refused);
   ASSERT_TRUE(std::holds_alternative<pipeline::ApiError>(*refused));
@@ -266,13 +267,13 @@ TEST_F(PipelineEndToEnd, NoOfflinePushRequestedEndsSkippedNoPushRequestedDespite
   const pipeline::OfflinePushInfo voip{"voip", ext, "", "", false};
   auto disabled = voip;
   disabled.disable_push = true;
-  const auto online_only = settled({"alice", "bob", "call", true, voip});
+  const auto online_only = settled({"alice", "bob", "call", true, voip, std::nullopt});
   EXPECT_EQ(online_only.state, MessageState::SkippedNoPushRequested);
   EXPECT_EQ(online_only.reason, "online_user_only: an online-only message is not stored");
-  const auto no_push = settled({"alice", "bob", "call", false, disabled});
+  const auto no_push = settled({"alice", "bob", "call", false, disabled, std::nullopt});
   EXPECT_EQ(no_push.state, MessageState::SkippedNoPushRequested);
   EXPECT_EQ(no_push.reason, "disable_push");
-  const auto no_info = settled({"alice", "bob", "call", false, std::nullopt});
+  const auto no_info = settled({"alice", "bob", "call", false, std::nullopt, std::nullopt});
   EXPECT_EQ(no_info.state, MessageState::SkippedNoPushRequested);
   EXPECT_EQ(no_info.reason, "no offline_push_info");
   EXPECT_EQ(online_only.attempts + no_push.attempts + no_info.attempts, 0);
@@ -302,6 +303,31 @@ TEST_F(PipelineEndToEnd, AReceiveOptionOtherThanReceiveSkipsThePushAndSaysWhich)
       pipeline_->set_receive_option("bob", ReceiveScope::Group, "", ReceiveOption::Receive);
   ASSERT_TRUE(refused);
   EXPECT_EQ(refused->code, "BAD_RECEIVE_OPTION");
+}
+
+// §4.3 duplicate sends through the HTTP API: the same (sender, receiver, random) again is
+// answered with the first message's id; one APNs request in all; another random is another
+// message.
+TEST_F(PipelineEndToEnd, ADuplicateSendIsAnsweredWithTheFirstIdAndPushedOnce) {
+  bob();
+  const auto post = [&](std::uint64_t random) {
+    const auto posted = net::http1_request(
+        {"127.0.0.1", api_->port()}, "POST", "/v1/messages",
+        R"({"sender":"alice","receiver":"bob","content":"call","random":)" +
+            std::to_string(random) +
+            R"(,"offline_push_info":{"ios_push_type":"voip","ext":"{\"entity\":{}}"}})",
+        10s);
+    EXPECT_TRUE(posted && posted->status == 202) << (posted ? posted->body : "no answer");
+    return posted ? nlohmann::json::parse(posted->body)["message_id"].get<std::string>() : "";
+  };
+  const std::string first = post(18'446'744'073'709'551'615u);
+  EXPECT_EQ(post(18'446'744'073'709'551'615u), first);
+  ASSERT_TRUE(pipeline_->wait_idle(kSettle));
+  EXPECT_EQ(requests_at_mock(), 1u);
+  EXPECT_NE(post(1), first);
+  ASSERT_TRUE(pipeline_->wait_idle(kSettle));
+  EXPECT_EQ(requests_at_mock(), 2u);
+  EXPECT_EQ(pipeline_->message(first)->random, 18'446'744'073'709'551'615u);
 }
 
 TEST_F(PipelineEndToEnd, FAQ2aPrime_ProductionBuildReportedWithTheDevelopmentId) {

@@ -36,6 +36,7 @@ pipeline::MessageRecord message(bool answered) {
   m.apns_id = answered ? "5d8f1b1e-0000-4000-8000-000000000003" : "";
   m.attempts = answered ? 1 : 0;
   m.created_at = at_ms(1'767'225'000'123);
+  if (answered) m.random = 18'446'744'073'709'551'615u; // the SDK's MsgRandom: any 64-bit value
   return m;
 }
 
@@ -60,6 +61,7 @@ TEST(RecordsJson, EachTypeReadsBackAsWritten) {
   for (bool answered : {false, true}) {
     const json m = pipeline::to_json(message(answered));
     EXPECT_EQ(m["reason"].is_null(), !answered) << m;
+    EXPECT_EQ(m["random"].is_null(), !answered) << m;
     const auto m_back = pipeline::message_from_json(m);
     ASSERT_TRUE(m_back) << m_back.error().detail;
     EXPECT_EQ(pipeline::to_json(*m_back), m);

@@ -574,6 +574,29 @@ TEST(StoreFile, AVersion1OutboxIsMigratedWithNothingLost) {
   EXPECT_TRUE(reopened->message("msg-10"));
 }
 
+// §4.3 duplicate sends: a message keeps its random (any 64-bit value), and a restart finds the
+// ones created in the window.
+TEST(StoreMessages, ARandomIsKeptAndFoundByItsTime) {
+  auto store = open_store();
+  auto plain = sample_message();
+  auto early = sample_message();
+  early.random = 7;
+  early.created_at = kT0;
+  auto late = sample_message();
+  late.random = 18'446'744'073'709'551'615u;
+  late.created_at = kT0 + 90s;
+  ASSERT_TRUE(store->add_message(plain));
+  ASSERT_TRUE(store->add_message(early));
+  auto added = store->add_message(late);
+  ASSERT_TRUE(added);
+  EXPECT_EQ(store->message(added->message_id)->random, late.random);
+  EXPECT_FALSE(store->message("msg-1")->random);
+  const auto recent = store->messages_with_random_since(kT0 + 30s);
+  ASSERT_EQ(recent.size(), 1u);
+  EXPECT_EQ(recent[0].message_id, added->message_id);
+  EXPECT_EQ(store->messages_with_random_since(kT0).size(), 2u);
+}
+
 TEST(StoreMessages, OnlyTheIdsTheStoreMakesNameMessages) {
   auto store = open_store();
   ASSERT_TRUE(store->add_message(sample_message()));
