@@ -30,7 +30,9 @@ mock_apns::Delivery sample_delivery() {
   return d;
 }
 
-std::string page_of(const json& delivery, std::uint64_t next = 3) {
+// A page as the feed writes it: each delivery with its cursor beside it.
+std::string page_of(json delivery, std::uint64_t next = 3) {
+  delivery["cursor"] = next;
   return json{{"deliveries", json::array({delivery})}, {"next", next}}.dump();
 }
 
@@ -106,6 +108,17 @@ TEST(DeliveryPage, AnUnreadableDeliveryIsSkippedWithItsReasonAndTheRestKept) {
   ASSERT_EQ(page->skipped.size(), expected.size());
   for (std::size_t i = 0; i < expected.size(); ++i)
     EXPECT_NE(page->skipped[i].find(expected[i]), std::string::npos) << page->skipped[i];
+}
+
+TEST(DeliveryPage, ADeliveryWithoutItsCursorIsSkippedSayingSo) {
+  const json body = {{"deliveries", json::array({mock_apns::to_json(sample_delivery())})},
+                     {"next", 3}};
+  const auto page = parse_delivery_page(body.dump());
+  ASSERT_TRUE(page) << page.error().message();
+  EXPECT_TRUE(page->pushes.empty());
+  EXPECT_FALSE(page->first_cursor);
+  ASSERT_EQ(page->skipped.size(), 1u);
+  EXPECT_NE(page->skipped[0].find("\"cursor\" is required"), std::string::npos) << page->skipped[0];
 }
 
 TEST(HttpEndpoint, AcceptsUrlsAndHostPorts) {
