@@ -149,12 +149,12 @@ TEST(HttpEndpoint, AcceptsUrlsAndHostPorts) {
   }
 }
 
-TEST(PipelinePresence, NamesMatchThePipelineApi) {
-  EXPECT_EQ(pipeline_presence(ImPresence::Foreground), "online");
-  EXPECT_EQ(pipeline_presence(ImPresence::Background), "background");
-  EXPECT_EQ(pipeline_presence(ImPresence::Disconnected), "killed");
-  EXPECT_EQ(pipeline_presence(ImPresence::LoggedOut), "logged_out");
-  EXPECT_EQ(pipeline_presence(ImPresence::Kicked), "kicked");
+TEST(PipelinePresence, MapsEachSdkPresenceToThePipelines) {
+  EXPECT_EQ(pipeline_presence(ImPresence::Foreground), pipeline::Presence::Online);
+  EXPECT_EQ(pipeline_presence(ImPresence::Background), pipeline::Presence::Background);
+  EXPECT_EQ(pipeline_presence(ImPresence::Disconnected), pipeline::Presence::Killed);
+  EXPECT_EQ(pipeline_presence(ImPresence::LoggedOut), pipeline::Presence::LoggedOut);
+  EXPECT_EQ(pipeline_presence(ImPresence::Kicked), pipeline::Presence::Kicked);
 }
 
 } // namespace
