@@ -29,7 +29,8 @@ core::Result<ApnsFile> parse_apns_file(std::string_view text) {
   if (core::nests_deeper_than(text, kMaxApnsFileDepth)) {
     return invalid("JSON nested deeper than " + std::to_string(kMaxApnsFileDepth) + " levels");
   }
-  // ordered_json keeps the payload's keys in the file's order.
+  // ordered_json keeps the payload's keys in the file's order; core::JsonFields reads
+  // nlohmann::json only, so this person's file is read by hand below.
   auto parsed = core::parse_ordered_json(text);
   if (!parsed) return invalid("file is " + parsed.error().detail);
   auto& document = *parsed;

@@ -70,7 +70,8 @@ core::Result<void> Device::install(AppConfig config) {
   app.config = std::move(config);
   apps_.emplace(bundle, std::move(app));
   emit(DeviceEventKind::AppInstalled, bundle,
-       "aps-environment " + std::string(entitlement_value(apps_.at(bundle).config.environment)));
+       "aps-environment " +
+           std::string(core::entitlement_value(apps_.at(bundle).config.environment)));
   return {};
 }
 
@@ -112,7 +113,7 @@ core::Result<void> Device::update(AppConfig config) {
   }
   app.config = std::move(config);
   emit(DeviceEventKind::AppInstalled, app.config.bundle_id,
-       "update; aps-environment " + std::string(entitlement_value(app.config.environment)));
+       "update; aps-environment " + std::string(core::entitlement_value(app.config.environment)));
   return {};
 }
 

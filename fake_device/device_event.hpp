@@ -47,7 +47,8 @@ std::string_view to_string(DeviceEventKind kind);
 struct DeviceEvent;
 // One JSON object on one line: {"event":"device","ts":<unix ms>,"kind":..,"bundle_id":..,
 // "apns_id":..,"call_uuid":..,"code":..,"detail":..}; empty strings are left out. Field names
-// as in the mock's admin API. For `voipsim device`.
+// as in the mock's admin API. For `voipsim device`: written for people and scripts; nothing in
+// voipsim reads it back, so it has no reader.
 std::string to_json_line(const DeviceEvent& event);
 
 struct DeviceEvent {

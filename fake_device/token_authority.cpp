@@ -2,10 +2,6 @@
 
 namespace fake_device {
 
-std::string_view entitlement_value(ApsEnvironment environment) {
-  return environment == ApsEnvironment::Sandbox ? "development" : "production";
-}
-
 std::string_view to_string(PushKind kind) {
   return kind == PushKind::Voip ? "voip" : "alert";
 }

@@ -21,9 +21,6 @@ using ApsEnvironment = core::ApnsEnvironment; // core::ApnsEnvironment, the one 
 // (§2.2 "Distinct from the UserNotifications token").
 enum class PushKind { Voip, Alert };
 
-// The entitlement's own word, "development" or "production", as a device log shows it; every
-// other output says sandbox/production (core::to_string).
-std::string_view entitlement_value(ApsEnvironment environment);
 std::string_view to_string(PushKind kind);
 // The topic a token of this kind is valid for: "<bundle>.voip" or "<bundle>".
 std::string topic_for(std::string_view bundle_id, PushKind kind);

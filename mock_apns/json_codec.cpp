@@ -93,7 +93,7 @@ core::Result<std::vector<TokenRecord>> token_records_from_json(const json& docum
 
 core::Result<ProviderKeySpec> key_spec_from_json(const json& j) {
   ProviderKeySpec spec; // a team key for both environments unless the body says otherwise
-  std::vector<std::string> environments = {"sandbox", "production"};
+  std::optional<std::vector<std::string>> environments;
   core::JsonFields f(j, "a key",
                      {"key_id", "team_id", "kind", "environments", "bundle_ids", "related_key_id",
                       "public_key_pem", "revoked"});
@@ -106,8 +106,8 @@ core::Result<ProviderKeySpec> key_spec_from_json(const json& j) {
       .read("public_key_pem", spec.public_key_pem)
       .read("revoked", spec.revoked);
   if (f.problem()) return core::Unexpected(*f.problem());
-  spec.sandbox = spec.production = false;
-  for (const auto& env : environments) {
+  if (environments) spec.sandbox = spec.production = false;
+  for (const auto& env : environments.value_or(std::vector<std::string>{})) {
     const auto parsed = core::parse_apns_environment(env);
     if (!parsed)
       return bad("\"environments\" holds \"" + env + "\"; use sandbox and/or production");
@@ -118,18 +118,25 @@ core::Result<ProviderKeySpec> key_spec_from_json(const json& j) {
   return spec;
 }
 
-json to_json(const ProviderKey& key) {
-  const auto& s = key.spec();
+json to_json(const ProviderKeySpec& s) {
   json environments = json::array();
-  if (s.sandbox) environments.push_back("sandbox");
-  if (s.production) environments.push_back("production");
+  if (s.sandbox) environments.push_back(core::to_string(Environment::Sandbox));
+  if (s.production) environments.push_back(core::to_string(Environment::Production));
   return {{"key_id", s.key_id},
           {"team_id", s.team_id},
           {"kind", key_kind_name(s.kind)},
           {"environments", environments},
           {"bundle_ids", s.bundle_ids},
           {"related_key_id", s.related_key_id},
-          {"revoked", key.revoked()}};
+          {"public_key_pem", s.public_key_pem},
+          {"revoked", s.revoked}};
+}
+
+json to_json(const ProviderKey& key) {
+  json j = to_json(key.spec());
+  j.erase("public_key_pem"); // a listing shows what the key allows, not the key
+  j["revoked"] = key.revoked();
+  return j;
 }
 
 core::Result<FaultRule> fault_rule_from_json(const json& j) {
@@ -157,18 +164,23 @@ core::Result<FaultRule> fault_rule_from_json(const json& j) {
   return rule;
 }
 
+json to_json(const FaultRule& rule) {
+  json j = {{"scope", fault_scope_name(rule.scope)},
+            {"match", rule.match},
+            {"skip", rule.skip},
+            {"count", rule.count},
+            {"latency_ms", rule.latency.count()},
+            {"drop", rule.drop},
+            {"probability", rule.probability}};
+  if (rule.reason) j["reason"] = reason_text(*rule.reason);
+  if (rule.goaway) j["goaway"] = reason_text(*rule.goaway);
+  return j;
+}
+
 json to_json(const ListedFault& f) {
-  json j = {{"id", f.id},
-            {"scope", fault_scope_name(f.rule.scope)},
-            {"match", f.rule.match},
-            {"skip", f.rule.skip},
-            {"count", f.rule.count},
-            {"latency_ms", f.rule.latency.count()},
-            {"drop", f.rule.drop},
-            {"probability", f.rule.probability},
-            {"applied", f.applied}};
-  if (f.rule.reason) j["reason"] = reason_text(*f.rule.reason);
-  if (f.rule.goaway) j["goaway"] = reason_text(*f.rule.goaway);
+  json j = to_json(f.rule);
+  j["id"] = f.id;
+  j["applied"] = f.applied;
   return j;
 }
 

@@ -18,7 +18,8 @@ namespace mock_apns {
 
 // {"token":"<hex>","environment":"sandbox|production","topic":"<bundle>[.voip]",
 //  "state":"active|unregistered|expired","timestamp":<ms>} (issue #4); `state` defaults to
-// active, `timestamp` to 0.
+// active, `timestamp` to 0: people write these records (POST /v1/tokens, --tokens, as
+// mock_apns/README.md documents), so those two are optional by design.
 core::Result<TokenRecord> token_record_from_json(const nlohmann::json& json);
 nlohmann::json to_json(const TokenRecord& record);
 // One record or an array of them (a POST body), and the same as text (a --tokens file).
@@ -28,10 +29,13 @@ core::Result<std::vector<TokenRecord>> parse_token_records(std::string_view text
 // {"key_id","team_id","kind":"team|topic","environments":["sandbox","production"],
 //  "bundle_ids":[...],"related_key_id","public_key_pem","revoked"}
 core::Result<ProviderKeySpec> key_spec_from_json(const nlohmann::json& json);
-nlohmann::json to_json(const ProviderKey& key);
+nlohmann::json
+to_json(const ProviderKeySpec& spec);           // what key_spec_from_json reads (POST /v1/keys)
+nlohmann::json to_json(const ProviderKey& key); // a listing: the spec without its key
 
 // {"scope":"any|token|topic|team","match","skip","count","reason","latency_ms","goaway"}
 core::Result<FaultRule> fault_rule_from_json(const nlohmann::json& json);
+nlohmann::json to_json(const FaultRule& rule); // what fault_rule_from_json reads (POST /v1/faults)
 nlohmann::json to_json(const ListedFault& fault);
 // Reads what to_json writes: the rule with its "id" and "applied".
 core::Result<ListedFault> listed_fault_from_json(const nlohmann::json& json);

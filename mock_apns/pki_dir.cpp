@@ -2,8 +2,8 @@
 
 #include "core/error.hpp"
 #include "core/file.hpp"
-#include "core/json_fields.hpp"
 #include "core/json_parse.hpp"
+#include "pki/credential_manifest.hpp"
 #include "pki/credential_set.hpp"
 #include "pki/provider_token.hpp"
 
@@ -80,16 +80,16 @@ core::Result<PkiDir> load_pki_dir(const std::filesystem::path& dir) {
   if (!parsed)
     return core::fail(core::Errc::InvalidArgument,
                       manifest_path.string() + " is " + parsed.error().detail);
+  // Read by pki's own reader, the one beside the writer `voipsim certs` uses.
+  const auto manifest = pki::credential_manifest_from_json(*parsed);
+  if (!manifest)
+    return core::fail(core::Errc::InvalidArgument,
+                      manifest_path.string() +
+                          " is not a manifest 'voipsim certs' wrote: " + manifest.error().detail);
   PkiDir pki;
-  core::JsonFields manifest(*parsed);
-  manifest.require("team_id", pki.team_id)
-      .require("key_id", pki.key.key_id)
-      .require("bundle_id", pki.bundle_id);
-  if (manifest.problem()) {
-    return core::fail(core::Errc::InvalidArgument, manifest_path.string() +
-                                                       " lacks team_id, key_id or bundle_id (" +
-                                                       manifest.problem()->detail + ")");
-  }
+  pki.team_id = manifest->team_id;
+  pki.key.key_id = manifest->key_id;
+  pki.bundle_id = manifest->bundle_id;
   pki.dir = dir;
   pki.server_certificate_file = (dir / "server.pem").string();
   pki.server_key_file = (dir / "server.key").string();

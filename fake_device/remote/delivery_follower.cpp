@@ -28,9 +28,7 @@ core::Result<Push> push_of(const json& d) {
   if (!delivery) return bad(delivery.error().detail + ": " + core::json_text(d));
   Push push;
   push.apns_id = std::move(delivery->apns_id);
-  push.environment = delivery->environment == mock_apns::Environment::Sandbox
-                         ? ApsEnvironment::Sandbox
-                         : ApsEnvironment::Production;
+  push.environment = delivery->environment;
   push.token = std::move(delivery->token);
   push.topic = std::move(delivery->topic);
   push.push_type = std::string(mock_apns::push_type_name(delivery->push_type));
@@ -55,13 +53,18 @@ core::Result<DeliveryPage> parse_delivery_page(std::string_view body) {
                      .problem())
     return bad("expected {\"deliveries\":[...],\"next\":N}");
   for (const auto& d : deliveries) {
-    if (!out.first_cursor) out.first_cursor = core::json_field_if_any<std::uint64_t>(d, "cursor");
+    // The feed puts its cursor beside every delivery; one without is not the mock's.
+    std::uint64_t cursor = 0;
+    const auto cursor_problem = core::JsonFields(d).require("cursor", cursor).problem();
+    if (!cursor_problem && !out.first_cursor) out.first_cursor = cursor;
     auto push = push_of(d);
     if (!push) {
       out.skipped.push_back(push.error().detail);
-      continue;
+    } else if (cursor_problem) {
+      out.skipped.push_back("delivery feed: " + cursor_problem->detail + ": " + core::json_text(d));
+    } else {
+      out.pushes.push_back(std::move(*push));
     }
-    out.pushes.push_back(std::move(*push));
   }
   return out;
 }

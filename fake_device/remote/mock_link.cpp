@@ -4,6 +4,7 @@
 #include "core/json_fields.hpp"
 #include "core/json_parse.hpp"
 #include "fake_device/token_draw.hpp"
+#include "mock_apns/json_codec.hpp"
 #include "net/json_api.hpp"
 
 #include <nlohmann/json.hpp>
@@ -63,22 +64,20 @@ core::Result<void> MockLink::check(std::uint64_t& next_cursor) const {
   auto listing = net::http1_request(admin_, "GET", "/v1", {}, kTimeout);
   if (!listing) return core::Unexpected(listing.error());
   if (listing->status == 401) {
-    const auto message =
-        core::json_field_if_any<std::string>(core::parse_json_or_null(listing->body), "message");
     return core::fail(std::make_error_code(std::errc::permission_denied),
-                      "the mock's admin API at " + admin_.url() +
-                          " refused the request: " + message.value_or(listing->body));
+                      "the mock's admin API at " + admin_.url() + " refused the request: " +
+                          net::api_error_of(listing->status, listing->body).message);
   }
   return {};
 }
 
 core::Result<std::string> MockLink::issue(const TokenRequest& request) {
   const std::string token = draw_token_hex(engine_);
-  const json record = {
-      {"token", token},
-      {"environment", request.environment == ApsEnvironment::Sandbox ? "sandbox" : "production"},
-      {"topic", topic_for(request.bundle_id, request.kind)}};
-  if (auto posted = post("/v1/tokens", record.dump()); !posted)
+  mock_apns::TokenRecord record;
+  record.token = token;
+  record.environment = request.environment;
+  record.topic = topic_for(request.bundle_id, request.kind);
+  if (auto posted = post("/v1/tokens", mock_apns::to_json(record).dump()); !posted)
     return core::Unexpected(posted.error());
   // A token issued while the device is offline is as unreachable as the others.
   if (!reachable_) {

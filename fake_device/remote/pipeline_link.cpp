@@ -2,6 +2,7 @@
 
 #include "core/encoding.hpp"
 #include "net/json_api.hpp"
+#include "pipeline/request_json.hpp"
 
 #include <nlohmann/json.hpp>
 
@@ -9,25 +10,24 @@ namespace fake_device::remote {
 
 namespace {
 
-using nlohmann::json;
 constexpr std::chrono::milliseconds kTimeout{5000};
 
 } // namespace
 
-std::string_view pipeline_presence(ImPresence presence) {
+pipeline::Presence pipeline_presence(ImPresence presence) {
   switch (presence) {
   case ImPresence::Foreground:
-    return "online";
+    return pipeline::Presence::Online;
   case ImPresence::Background:
-    return "background";
+    return pipeline::Presence::Background;
   case ImPresence::Disconnected:
-    return "killed";
+    return pipeline::Presence::Killed;
   case ImPresence::LoggedOut:
-    return "logged_out";
+    return pipeline::Presence::LoggedOut;
   case ImPresence::Kicked:
-    return "kicked";
+    return pipeline::Presence::Kicked;
   }
-  return "logged_out";
+  return pipeline::Presence::LoggedOut;
 }
 
 PipelineLink::PipelineLink(net::HttpEndpoint pipeline, std::string user)
@@ -50,13 +50,14 @@ core::Result<void> PipelineLink::send(std::string_view method, const std::string
 core::Result<void> PipelineLink::set_voip(const VoipTokenReport& report) {
   const std::string target = "/v1/users/" + core::percent_encode(user_) + "/voip-token";
   if (!report.token_hex) return send("DELETE", target, {}); // didInvalidate: no token any more
-  return send("POST", target,
-              json{{"token", *report.token_hex}, {"certificate_id", report.certificate_id}}.dump());
+  return send(
+      "POST", target,
+      pipeline::to_json(pipeline::VoipTokenBody{report.token_hex, report.certificate_id}).dump());
 }
 
 void PipelineLink::presence_changed(std::string_view, std::string_view, ImPresence presence) {
   const auto sent = send("POST", "/v1/users/" + core::percent_encode(user_) + "/presence",
-                         json{{"state", pipeline_presence(presence)}}.dump());
+                         pipeline::presence_body(pipeline_presence(presence)).dump());
   if (!sent && on_error_) on_error_("could not report presence: " + sent.error().message());
 }
 

@@ -5,14 +5,15 @@
 
 #include "fake_device/im_server.hpp"
 #include "net/http1_client.hpp"
+#include "pipeline/records.hpp"
 
 #include <functional>
 #include <string>
 
 namespace fake_device::remote {
 
-// The pipeline's name for a presence: online, background, killed, logged_out or kicked.
-std::string_view pipeline_presence(ImPresence presence);
+// The pipeline's presence for the SDK's (a killed app is the SDK's Disconnected).
+pipeline::Presence pipeline_presence(ImPresence presence);
 
 class PipelineLink final : public ImServer {
 public:

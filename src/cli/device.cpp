@@ -186,8 +186,14 @@ core::Result<Options> options_of(const Args& args) {
   if (o.app.bundle_id.empty()) return usage_error("--app needs a bundle id");
   const std::string env = args.get("env", "sandbox");
   const auto environment = core::parse_apns_environment(env);
-  if (!environment)
-    return usage_error("--env takes sandbox (also: development) or production, got '" + env + "'");
+  if (!environment) {
+    // The words of core's table: "sandbox, development, dev, production or prod".
+    const auto& spellings = core::apns_environment_spellings();
+    std::string words;
+    for (std::size_t i = 0; i < spellings.size(); ++i)
+      words += (i == 0 ? "" : i + 1 == spellings.size() ? " or " : ", ") + spellings[i].first;
+    return usage_error("--env takes " + words + ", got '" + env + "'");
+  }
   o.app.environment = *environment;
   auto ios = remote::parse_ios_version(args.get("ios", "17"));
   if (!ios) return usage_error("--ios: " + ios.error().detail);

@@ -4,6 +4,7 @@
 #include "cli/selftest.hpp"
 
 #include "cli/commands.hpp"
+#include "core/apns_environment.hpp"
 #include "net/client.hpp"
 #include "net/server.hpp"
 #include "pki/classify.hpp"
@@ -81,16 +82,15 @@ std::string read_file(const std::string& path) {
   return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
 }
 
-// "VoIP Services for com.example.imapp (development, production), topics com.example.imapp.voip"
+// "voip-services for com.example.imapp (sandbox, production), topics com.example.imapp.voip"
 std::string describe(const pki::ProviderIdentity& id) {
-  std::string text = std::string(pki::kind_name(id.kind)) + " for " + id.bundle_id + " (";
-  if (id.development && id.production)
-    text += "development, production";
-  else if (id.development || id.production)
-    text += id.development ? "development" : "production";
-  else
-    text += "no environment";
-  text += "), topics";
+  std::string environments;
+  if (id.development) environments = core::to_string(core::ApnsEnvironment::Sandbox);
+  if (id.production)
+    environments += (environments.empty() ? "" : ", ") +
+                    std::string(core::to_string(core::ApnsEnvironment::Production));
+  std::string text = std::string(pki::kind_name(id.kind)) + " for " + id.bundle_id + " (" +
+                     (environments.empty() ? "no environment" : environments) + "), topics";
   for (const auto& t : id.topics)
     text += " " + t;
   return text;

@@ -11,6 +11,11 @@ constexpr Names<ApnsEnvironment, 2> kOutput{{
     {ApnsEnvironment::Production, "production"},
 }};
 
+constexpr Names<ApnsEnvironment, 2> kEntitlement{{
+    {ApnsEnvironment::Sandbox, "development"},
+    {ApnsEnvironment::Production, "production"},
+}};
+
 constexpr Names<ApnsEnvironment, 5> kInput{{
     {ApnsEnvironment::Sandbox, "sandbox"},
     {ApnsEnvironment::Sandbox, "development"},
@@ -23,6 +28,10 @@ constexpr Names<ApnsEnvironment, 5> kInput{{
 
 std::string_view to_string(ApnsEnvironment environment) {
   return name_of(kOutput, environment);
+}
+
+std::string_view entitlement_value(ApnsEnvironment environment) {
+  return name_of(kEntitlement, environment);
 }
 
 std::optional<ApnsEnvironment> parse_apns_environment(std::string_view text) {

@@ -19,6 +19,9 @@ enum class ApnsEnvironment {
 };
 
 std::string_view to_string(ApnsEnvironment environment); // "sandbox", "production"
+// The aps-environment entitlement's own word, "development" or "production", for what shows the
+// entitlement itself (a device's log); every other output says to_string's.
+std::string_view entitlement_value(ApnsEnvironment environment);
 // sandbox, development or dev; production or prod.
 std::optional<ApnsEnvironment> parse_apns_environment(std::string_view text);
 // Every spelling parse_apns_environment accepts, with what it means, for parsers that list the

@@ -26,8 +26,9 @@ inline Unexpected<Error> json_field_error(std::string what) {
   return fail(Errc::InvalidArgument, std::move(what));
 }
 
-// Reads `name` from `object` into `out` (string, bool, integer, number, array of strings, or an
-// array of anything, which the caller reads item by item); an integer outside the range of
+// Reads `name` from `object` into `out` (string, bool, integer, number, array of strings, an
+// array of anything, which the caller reads item by item, or an object, which the caller reads
+// with a JsonFields of its own); an integer outside the range of
 // `out`'s type is an error, never wrapped. An `object` that is not an object has no fields.
 template <typename T>
 Result<void> read_json_field(const nlohmann::json& object, const char* name, T& out) {
@@ -60,6 +61,8 @@ Result<void> read_json_field(const nlohmann::json& object, const char* name, T& 
     }
   } else if constexpr (std::is_same_v<T, std::vector<nlohmann::json>>) {
     if (!found->is_array()) return json_field_error(quoted + " must be an array");
+  } else if constexpr (std::is_same_v<T, nlohmann::json>) {
+    if (!found->is_object()) return json_field_error(quoted + " must be a JSON object");
   } else {
     static_assert(!sizeof(T), "read_json_field: no rule for this type");
   }

@@ -7,6 +7,7 @@
 #include "net/json_api.hpp"
 #include "pipeline/pipeline.hpp"
 #include "pipeline/records_json.hpp"
+#include "pipeline/request_json.hpp"
 
 namespace pipeline {
 
@@ -80,33 +81,25 @@ json receive_options_json(const std::string& user, const Pipeline& p) {
 Http1Response users(const Http1Request& r, const std::string& user, const std::string& what,
                     Pipeline& p) {
   if (what == "presence" && r.method == "POST") {
-    const auto body = net::json_body(r, "a presence report", {"state"});
+    const auto body = net::json_body(r, "a presence report");
     if (!body) return net::error_response(body.error());
-    std::string state;
-    core::JsonFields f(*body);
-    if (f.require("state", state); f.problem()) return net::bad_request(f.problem()->detail);
-    const auto presence = parse_presence(state);
-    if (!presence)
-      return net::bad_request(
-          "\"state\" is online, background, killed, logged_out or kicked; got \"" + state + "\"");
+    const auto presence = presence_from_body(*body);
+    if (!presence) return net::bad_request(presence.error().detail);
     if (auto error = p.set_presence(user, *presence)) return net::error_response(*error);
-    return reply(200, {{"user", user}, {"state", state}});
+    return reply(200, {{"user", user}, {"state", to_string(*presence)}});
   }
   if (what == "voip-token" && (r.method == "POST" || r.method == "DELETE")) {
-    std::optional<std::string> token;
-    std::int64_t certificate_id = 0;
+    VoipTokenBody report; // DELETE: no token any more
     if (r.method == "POST") {
-      const auto body = net::json_body(r, "a setVOIP report", {"token", "certificate_id"});
+      const auto body = net::json_body(r, "a setVOIP report");
       if (!body) return net::error_response(body.error());
-      core::JsonFields f(*body);
-      f.read("token", token)
-          .require("certificate_id", certificate_id); // null: didInvalidate (§3.2)
-      if (f.problem()) return net::bad_request(f.problem()->detail);
-      if (!body->contains("token"))
-        return net::bad_request("\"token\" is required (hex; null removes the registration)");
+      auto read = voip_token_body_from_json(*body); // a null token: didInvalidate (§3.2)
+      if (!read) return net::bad_request(read.error().detail);
+      report = std::move(*read);
     }
-    if (auto error = p.set_voip(user, token, certificate_id)) return net::error_response(*error);
-    return reply(200, {{"user", user}, {"registered", token.has_value()}});
+    if (auto error = p.set_voip(user, report.token, report.certificate_id))
+      return net::error_response(*error);
+    return reply(200, {{"user", user}, {"registered", report.token.has_value()}});
   }
   if (what == "receive-options" && r.method == "POST") {
     const auto body = net::json_body(r, "a receive option", {"scope", "target", "option"});
@@ -129,31 +122,11 @@ Http1Response users(const Http1Request& r, const std::string& user, const std::s
 
 // POST /v1/messages's body as a message, or the response that says what is wrong.
 core::Result<MessageToSend, ApiError> message_to_send(const Http1Request& r) {
-  const auto body = net::json_body(
-      r, "a message",
-      {"sender", "receiver", "content", "online_user_only", "offline_push_info", "random"});
+  const auto body = net::json_body(r, "a message");
   if (!body) return core::Unexpected(body.error());
-  MessageToSend m;
-  core::JsonFields f(*body);
-  f.require("sender", m.sender)
-      .require("receiver", m.receiver)
-      .read("content", m.content)
-      .read("online_user_only", m.online_user_only)
-      .read("random", m.random);
-  if (f.problem()) return core::Unexpected(ApiError{"BAD_REQUEST", f.problem()->detail, 400});
-  if (const auto info = body->find("offline_push_info"); info != body->end() && !info->is_null()) {
-    OfflinePushInfo push;
-    core::JsonFields g(*info, "\"offline_push_info\"",
-                       {"ios_push_type", "ext", "title", "desc", "disable_push"});
-    g.read("ios_push_type", push.ios_push_type)
-        .read("ext", push.ext)
-        .read("title", push.title)
-        .read("desc", push.desc)
-        .read("disable_push", push.disable_push);
-    if (g.problem()) return core::Unexpected(ApiError{"BAD_REQUEST", g.problem()->detail, 400});
-    m.offline_push_info = std::move(push);
-  }
-  return m;
+  auto m = message_to_send_from_json(*body);
+  if (!m) return core::Unexpected(ApiError{"BAD_REQUEST", m.error().detail, 400});
+  return std::move(*m);
 }
 
 Http1Response message_sent(const Pipeline::SendResult& sent) {

@@ -72,6 +72,10 @@ std::optional<Presence> parse_presence(std::string_view text) {
   return value_named(kPresenceNames, text);
 }
 
+std::string presence_words() {
+  return core::words_of(kPresenceNames);
+}
+
 std::string_view to_string(RegistrationState state) {
   return name_of(kRegistrationStateNames, state);
 }

@@ -45,6 +45,7 @@ struct CertificateRecord {
 enum class Presence { Online, Background, Killed, LoggedOut, Kicked };
 std::string_view to_string(Presence presence); // online, background, killed, logged_out, kicked
 std::optional<Presence> parse_presence(std::string_view text);
+std::string presence_words(); // "online, background, killed, logged_out or kicked"
 // Logged in (any of online, background, killed): setVOIP is allowed (§3.3).
 constexpr bool logged_in(Presence p) {
   return p == Presence::Online || p == Presence::Background || p == Presence::Killed;

@@ -3,6 +3,7 @@
 #include "core/encoding.hpp"
 #include "pki/certificate_authority.hpp"
 #include "pki/classify.hpp"
+#include "pki/credential_manifest.hpp"
 #include "pki/error.hpp"
 #include "pki/keys.hpp"
 #include "pki/pkcs12.hpp"
@@ -69,20 +70,19 @@ core::Result<void> add_provider_files(std::vector<CredentialFile>& files, const 
   return {};
 }
 
-nlohmann::json certificate_details(const std::string& pem) {
-  nlohmann::json details;
+// What a provider certificate contains; nullopt for one that is not Apple-shaped.
+std::optional<ManifestCertificate> certificate_details(const std::string& pem) {
   auto id = read_provider_identity(pem);
-  if (!id) return details;
-  std::vector<std::string> environments;
-  if (id->development) environments.emplace_back("development");
-  if (id->production) environments.emplace_back("production");
-  details = {{"kind", std::string(kind_name(id->kind))},
-             {"subject_common_name", id->common_name},
-             {"subject_uid", id->uid},
-             {"environments", environments},
-             {"topics", id->topics},
-             {"not_before", core::unix_seconds(id->not_before)},
-             {"not_after", core::unix_seconds(id->not_after)}};
+  if (!id) return std::nullopt;
+  ManifestCertificate details{std::string(kind_name(id->kind)),
+                              id->common_name,
+                              id->uid,
+                              {},
+                              id->topics,
+                              core::unix_seconds(id->not_before),
+                              core::unix_seconds(id->not_after)};
+  if (id->development) details.environments.push_back(core::ApnsEnvironment::Sandbox);
+  if (id->production) details.environments.push_back(core::ApnsEnvironment::Production);
   return details;
 }
 
@@ -225,25 +225,20 @@ core::Result<std::vector<CredentialFile>> make_credential_set(const CredentialSe
 
 std::string credential_manifest(const std::vector<CredentialFile>& files,
                                 const CredentialSetOptions& o) {
-  nlohmann::json list = nlohmann::json::array();
+  CredentialManifest manifest;
+  manifest.bundle_id = o.bundle_id;
+  manifest.team_id = o.team_id;
+  manifest.key_id = o.key_id;
+  manifest.generated_at = core::unix_seconds(o.now);
   for (const auto& f : files) {
-    nlohmann::json entry = {
-        {"file", f.name}, {"role", f.role}, {"description", f.description}, {"secret", f.secret}};
+    ManifestFile entry{f.name, f.role, f.description, f.secret, std::nullopt};
     // Provider certificates are described by what they contain; CAs and the server's are not
     // Apple-shaped, so they get no details.
-    if (f.contents.starts_with("-----BEGIN CERTIFICATE-----")) {
-      auto details = certificate_details(f.contents);
-      if (!details.empty()) entry["certificate"] = details;
-    }
-    list.push_back(std::move(entry));
+    if (f.contents.starts_with("-----BEGIN CERTIFICATE-----"))
+      entry.certificate = certificate_details(f.contents);
+    manifest.files.push_back(std::move(entry));
   }
-  const nlohmann::json manifest = {{"generator", "voipsim certs"},
-                                   {"bundle_id", o.bundle_id},
-                                   {"team_id", o.team_id},
-                                   {"key_id", o.key_id},
-                                   {"generated_at", core::unix_seconds(o.now)},
-                                   {"files", list}};
-  return manifest.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
+  return to_json(manifest).dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
 }
 
 core::Result<std::vector<std::filesystem::path>>

@@ -66,6 +66,8 @@ core::Result<ProviderToken> parse_provider_token(std::string_view jwt) {
   const auto iss = core::json_field_if_any<std::string>(*claims, "iss");
   if (!alg || !kid) return malformed("header needs string 'alg' and 'kid'");
   if (!iss) return malformed("claims need a string 'iss' (the team id)");
+  // Not JsonFields: it would refuse an iat past int64 as malformed, where this clamps it on
+  // purpose, so that the token is judged by its (absurd) time, as APNs judges it.
   const auto iat = claims->find("iat");
   if (iat == claims->end() || !iat->is_number_integer())
     return malformed("claims need an integer 'iat' in seconds");

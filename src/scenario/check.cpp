@@ -126,8 +126,8 @@ std::vector<Mismatch> check(const ApnsExpectation& e,
     each("reason", *e.reason, [&](const auto& r) { return r.reason != reason; });
   }
   if (e.environment)
-    each("environment", *e.environment,
-         [&](const auto& r) { return core::to_string(r.environment) != *e.environment; });
+    each("environment", std::string(core::to_string(*e.environment)),
+         [&](const auto& r) { return r.environment != *e.environment; });
   if (e.topic) each("topic", *e.topic, [&](const auto& r) { return r.topic != *e.topic; });
   if (e.push_type)
     each("push_type", *e.push_type, [&](const auto& r) {

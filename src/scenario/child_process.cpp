@@ -96,7 +96,11 @@ core::Result<nlohmann::json> ChildProcess::wait_ready(std::chrono::milliseconds 
          end = output_.find('\n', scanned)) {
       auto line = core::parse_json_or_null(output_.substr(scanned, end - scanned));
       scanned = end + 1;
-      if (core::json_field_if_any<std::string>(line, "event") == "ready") {
+      // The child prints other lines too (logs, not always JSON): the ready line is the JSON
+      // object whose "event" is "ready"; its fields are read strictly where used (endpoint_of).
+      std::optional<std::string> event;
+      if (line.is_object() && !core::JsonFields(line).read("event", event).problem() &&
+          event == "ready") {
         ready = std::move(line);
         return true;
       }

@@ -13,6 +13,7 @@
 #include "net/json_api.hpp"
 #include "pipeline/api.hpp"
 #include "pipeline/records_json.hpp"
+#include "pipeline/request_json.hpp"
 #include "scenario/child_process.hpp"
 #include "scenario/provider_client.hpp"
 
@@ -312,15 +313,25 @@ std::optional<pipeline::CertificateRecord> LiveWorld::certificate(const std::str
   const auto uploaded = upload_record(label);
   if (!uploaded) return std::nullopt;
   const auto reply = call(impl_->api, "GET", "/v1/console/certificates");
-  // No list to read: the record as uploaded is the best this can say.
-  const auto listed = reply
-                          ? core::json_field_if_any<std::vector<json>>(reply->body, "certificates")
-                          : std::nullopt;
-  if (listed)
-    for (const auto& c : *listed)
-      if (auto record = pipeline::certificate_from_json(c);
-          record && record->record_id == uploaded->record_id)
-        return std::move(*record);
+  // No list to read: the record as uploaded is the best this can say, and the timeline says why.
+  if (!reply) {
+    note("pipeline", "could not list the certificates: " + reply.error().message());
+    return uploaded;
+  }
+  std::vector<json> listed;
+  core::JsonFields f(reply->body);
+  if (reply->status != 200 || f.require("certificates", listed).problem()) {
+    note("pipeline", "unreadable certificate list (" + std::to_string(reply->status) +
+                         "): " + (f.problem() ? f.problem()->detail : api_error(*reply).message));
+    return uploaded;
+  }
+  for (const auto& c : listed) {
+    auto record = pipeline::certificate_from_json(c);
+    if (!record)
+      note("pipeline", "unreadable certificate in the list: " + record.error().detail);
+    else if (record->record_id == uploaded->record_id)
+      return std::move(*record);
+  }
   return uploaded;
 }
 
@@ -336,18 +347,8 @@ LiveWorld::set_receive_option(const std::string& user, const pipeline::ReceiveSe
 
 std::variant<std::string, pipeline::ApiError> LiveWorld::send(const SendSpec& spec,
                                                               const std::string& receiver) {
-  const auto m = message_to_send(spec, receiver);
-  const auto& info = *m.offline_push_info;
-  const auto reply = call(impl_->api, "POST", "/v1/messages",
-                          {{"sender", m.sender},
-                           {"receiver", m.receiver},
-                           {"content", m.content},
-                           {"online_user_only", m.online_user_only},
-                           {"offline_push_info",
-                            {{"ios_push_type", info.ios_push_type},
-                             {"ext", info.ext},
-                             {"disable_push", info.disable_push}}},
-                           {"random", m.random ? json(*m.random) : json(nullptr)}});
+  const auto reply =
+      call(impl_->api, "POST", "/v1/messages", pipeline::to_json(message_to_send(spec, receiver)));
   if (!reply) return pipeline::ApiError{"PIPELINE_UNREACHABLE", reply.error().detail, 0};
   if (reply->status / 100 != 2) return api_error(*reply);
   std::string id;
@@ -364,7 +365,10 @@ std::optional<pipeline::MessageRecord> LiveWorld::message(const std::string& id)
   const auto reply = call(impl_->api, "GET", "/v1/messages/" + core::percent_encode(id));
   if (!reply || reply->status != 200) return std::nullopt;
   auto m = pipeline::message_from_json(reply->body);
-  if (!m) return std::nullopt;
+  if (!m) {
+    note("pipeline", "unreadable message " + id + ": " + m.error().detail);
+    return std::nullopt;
+  }
   return std::move(*m);
 }
 
@@ -373,15 +377,15 @@ std::optional<pipeline::Registration> LiveWorld::registration(const std::string&
       call(impl_->api, "GET", "/v1/users/" + core::percent_encode(user) + "/registration");
   if (!reply || reply->status != 200) return std::nullopt;
   auto r = pipeline::registration_from_json(reply->body);
-  if (!r) return std::nullopt;
+  if (!r) {
+    note("pipeline", "unreadable registration of " + user + ": " + r.error().detail);
+    return std::nullopt;
+  }
   return std::move(*r);
 }
 
 core::Result<void> LiveWorld::add_fault(const mock_apns::FaultRule& rule) {
-  json body = {{"scope", "any"}, {"count", rule.count}, {"skip", rule.skip}};
-  if (rule.reason) body["reason"] = mock_apns::reason_text(*rule.reason);
-  if (rule.goaway) body["goaway"] = mock_apns::reason_text(*rule.goaway);
-  const auto reply = call(impl_->admin, "POST", "/v1/faults", body);
+  const auto reply = call(impl_->admin, "POST", "/v1/faults", mock_apns::to_json(rule));
   if (!reply) return core::Unexpected(reply.error());
   if (reply->status / 100 != 2) return fail("the mock refused the fault: " + reply->body.dump());
   return {};
@@ -392,11 +396,7 @@ ProviderClients& LiveWorld::provider() {
 }
 
 core::Result<void> LiveWorld::register_key(const mock_apns::ProviderKeySpec& spec) {
-  const auto reply = call(impl_->admin, "POST", "/v1/keys",
-                          {{"key_id", spec.key_id},
-                           {"team_id", spec.team_id},
-                           {"kind", "team"},
-                           {"public_key_pem", spec.public_key_pem}});
+  const auto reply = call(impl_->admin, "POST", "/v1/keys", mock_apns::to_json(spec));
   if (!reply) return core::Unexpected(reply.error());
   if (reply->status / 100 != 2) return fail("the mock refused the key: " + reply->body.dump());
   return {};

@@ -458,8 +458,8 @@ Expectations read_expect(const Reader& r, const YAML::Node& n) {
       if (a["status"]) x.status = r.small(a["status"], "status");
       if (a["reason"]) x.reason = reason(r, a["reason"], "reason");
       if (a["environment"])
-        x.environment = std::string(core::to_string(
-            r.choice(a["environment"], "environment", core::apns_environment_spellings())));
+        x.environment =
+            r.choice(a["environment"], "environment", core::apns_environment_spellings());
       if (a["topic"]) x.topic = r.text(a["topic"], "topic");
       if (a["push_type"]) x.push_type = r.text(a["push_type"], "push_type");
       if (a["apns_id_of"]) x.apns_id_of = r.text(a["apns_id_of"], "apns_id_of");
@@ -621,8 +621,8 @@ void read_action(const Reader& r, const YAML::Node& v, const YAML::Node& at, Ste
     if (v["auth"]) s.push.auth = r.choice(v["auth"], "auth", kAuth);
     if (v["credential"]) s.push.credential = r.text(v["credential"], "credential");
     if (v["environment"])
-      s.push.environment = std::string(core::to_string(
-          r.choice(v["environment"], "environment", core::apns_environment_spellings())));
+      s.push.environment =
+          r.choice(v["environment"], "environment", core::apns_environment_spellings());
     if (v["new_provider_token"])
       s.push.new_provider_token = r.flag(v["new_provider_token"], "new_provider_token");
     if (v["topic"]) s.push.topic = r.text(v["topic"], "topic");

@@ -15,9 +15,7 @@ core::Result<std::string> MockDeviceLink::issue(const fake_device::TokenRequest&
   } while (!tokens_.add(token));
   mock_apns::TokenRecord record;
   record.token = token;
-  record.environment = request.environment == fake_device::ApsEnvironment::Sandbox
-                           ? mock_apns::Environment::Sandbox
-                           : mock_apns::Environment::Production;
+  record.environment = request.environment;
   record.topic = fake_device::topic_for(request.bundle_id, request.kind);
   if (auto put = server_.tokens().put(record); !put) return core::Unexpected(put.error());
   // A token issued while the device is offline is as unreachable as the others.
@@ -45,9 +43,7 @@ fake_device::Push push_of(const mock_apns::Delivery& d) {
   fake_device::Push push;
   push.apns_id = d.apns_id;
   if (!d.unique_id.empty()) push.unique_id = d.unique_id;
-  push.environment = d.environment == mock_apns::Environment::Sandbox
-                         ? fake_device::ApsEnvironment::Sandbox
-                         : fake_device::ApsEnvironment::Production;
+  push.environment = d.environment;
   push.token = d.token;
   push.topic = d.topic;
   push.push_type = std::string(mock_apns::push_type_name(d.push_type));

@@ -4,6 +4,7 @@
 // runner reads them. Every part keeps the place in the file it came from, so a failure can
 // point there.
 
+#include "core/apns_environment.hpp"
 #include "core/clock.hpp"
 #include "fake_device/app_config.hpp"
 #include "fake_device/device_event.hpp"
@@ -83,7 +84,7 @@ struct ApnsExpectation {
   std::optional<std::uint64_t> count;
   std::optional<int> status;
   std::optional<std::string> reason;
-  std::optional<std::string> environment; // sandbox | production
+  std::optional<core::ApnsEnvironment> environment;
   std::optional<std::string> topic;
   std::optional<std::string> push_type; // as the mock read it: voip, alert, ...
   // Each request carries the apns-id the pipeline gave this message (label; "last": the last
@@ -223,10 +224,10 @@ struct SendSpec {
 struct PushSpec {
   std::string token = "voip"; // the device's voip, last_voip (even retired) or alert token; hex
   std::string auth = "token"; // token | certificate | none
-  std::string credential = "voip-services"; // certificate auth: which PKI certificate
-  std::string environment;                  // sandbox | production; default: the app's
-  bool new_provider_token = false;          // sign a fresh JWT now instead of reusing the last one
-  std::string topic;                        // default: the app's "<bundle>.voip"
+  std::string credential = "voip-services";         // certificate auth: which PKI certificate
+  std::optional<core::ApnsEnvironment> environment; // nullopt: the app's
+  bool new_provider_token = false; // sign a fresh JWT now instead of reusing the last one
+  std::string topic;               // default: the app's "<bundle>.voip"
   // Headers as sent, verbatim (so malformed values can be sent); nullopt: left out.
   std::optional<std::string> push_type = "voip";
   std::optional<std::string> priority = "10";

@@ -15,10 +15,9 @@ core::Result<void> PipelineIm::set_voip(const fake_device::VoipTokenReport& repo
 
 void PipelineIm::presence_changed(std::string_view, std::string_view,
                                   fake_device::ImPresence presence) {
-  // One mapping of SDK presence to the pipeline's words, shared with the HTTP link.
-  const auto state = pipeline::parse_presence(fake_device::remote::pipeline_presence(presence));
   // While the pipeline is stopped the report is lost; the SDK reports again when it is back.
-  if (state && pipeline_) pipeline_->set_presence(user_, *state);
+  // One mapping of SDK presence to the pipeline's, shared with the HTTP link.
+  if (pipeline_) pipeline_->set_presence(user_, fake_device::remote::pipeline_presence(presence));
 }
 
 } // namespace scenario

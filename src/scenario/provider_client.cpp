@@ -64,10 +64,10 @@ core::Result<ProviderClients::NewKey> ProviderClients::rotate_key() {
 }
 
 ProviderAnswer ProviderClients::push(const PushSpec& spec, const std::string& token,
-                                     const std::string& environment, const std::string& topic,
+                                     core::ApnsEnvironment environment, const std::string& topic,
                                      core::TimePoint now,
                                      const std::function<void(std::string)>& note) {
-  const bool sandbox = environment == "sandbox";
+  const bool sandbox = environment == core::ApnsEnvironment::Sandbox;
   const std::string host = sandbox ? "api.sandbox.push.apple.com" : "api.push.apple.com";
   if (spec.auth == "certificate" &&
       !std::filesystem::exists(pki_.dir / (spec.credential + ".pem"))) {
@@ -97,7 +97,8 @@ ProviderAnswer ProviderClients::push(const PushSpec& spec, const std::string& to
     }
     authorization = "bearer " + jwt_;
   }
-  auto& client = clients_[spec.auth + "/" + spec.credential + "/" + environment];
+  auto& client =
+      clients_[spec.auth + "/" + spec.credential + "/" + std::string(core::to_string(environment))];
   if (!client) {
     net::ClientOptions o;
     o.port = sandbox ? sandbox_port_ : production_port_;
@@ -140,8 +141,8 @@ ProviderAnswer ProviderClients::push(const PushSpec& spec, const std::string& to
     const auto body = core::parse_json_or_null(result->body);
     answer.reason = core::json_field_if_any<std::string>(body, "reason").value_or("");
   }
-  note("push (" + spec.auth + " auth) to " + environment + " " + short_token(token) +
-       unusual_parts(spec, expiration) + " -> " +
+  note("push (" + spec.auth + " auth) to " + std::string(core::to_string(environment)) + " " +
+       short_token(token) + unusual_parts(spec, expiration) + " -> " +
        (answer.status ? std::to_string(answer.status) : "no answer") +
        (answer.reason.empty() ? "" : " " + answer.reason));
   return answer;

@@ -46,8 +46,8 @@ public:
 
   // Sends one request and waits (bounded) for its answer; `note` tells the timeline.
   ProviderAnswer push(const PushSpec& spec, const std::string& token,
-                      const std::string& environment, const std::string& topic, core::TimePoint now,
-                      const std::function<void(std::string)>& note);
+                      core::ApnsEnvironment environment, const std::string& topic,
+                      core::TimePoint now, const std::function<void(std::string)>& note);
 
 private:
   const mock_apns::PkiDir& pki_;

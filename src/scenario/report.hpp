@@ -29,7 +29,8 @@ void print_table(std::ostream& out, const std::vector<ScenarioResult>& results,
                  const TextStyle& style);
 
 // {"seed":..,"passed":..,"failed":..,"errors":..,"scenarios":[...]}; every field but each
-// scenario's wall_seconds is the same for the same scenarios and seed.
+// scenario's wall_seconds is the same for the same scenarios and seed. Written for people and
+// CI; nothing in voipsim reads it back, so it has no reader.
 std::string to_json_report(const std::vector<ScenarioResult>& results, std::uint64_t seed);
 // JUnit XML: <testsuites name="voipsim"><testsuite name="voipsim.scenarios"><testcase>... with
 // <failure>/<error> and the timeline in <system-out>.

@@ -64,7 +64,7 @@ bool StepRunner::act(const Step& step) {
   const bool device_token =
       step.push.token == "voip" || step.push.token == "last_voip" || step.push.token == "alert";
   const bool self_contained_push = step.action == Action::Push && !device_token &&
-                                   !step.push.environment.empty() && !step.push.topic.empty();
+                                   step.push.environment && !step.push.topic.empty();
   const bool needs_device =
       !self_contained_push && step.action != Action::Upload && step.action != Action::Send &&
       step.action != Action::Advance && step.action != Action::Fault &&
@@ -183,9 +183,8 @@ bool StepRunner::act(const Step& step) {
     if (!token && which == "last_voip" && last_voip_.contains(spec->id))
       token = last_voip_.at(spec->id);
     if (!token) return step_failed(spec->id + " has no " + which + " token to push to");
-    const bool dev = !spec || spec->app.config.environment == fake_device::ApsEnvironment::Sandbox;
-    const std::string env =
-        step.push.environment.empty() ? (dev ? "sandbox" : "production") : step.push.environment;
+    const core::ApnsEnvironment env = step.push.environment.value_or(
+        spec ? spec->app.config.environment : core::ApnsEnvironment::Sandbox);
     const std::string topic = step.push.topic.empty() ? bundle + ".voip" : step.push.topic;
     const auto answer = world_.provider_push(step.push, *token, env, topic);
     response_ = ResponseObservation{answer.status, answer.reason};

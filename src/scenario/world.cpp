@@ -76,7 +76,7 @@ const DeviceSpec* World::device_spec(const std::string& id) const {
 }
 
 ProviderAnswer World::provider_push(const PushSpec& spec, const std::string& token,
-                                    const std::string& environment, const std::string& topic) {
+                                    core::ApnsEnvironment environment, const std::string& topic) {
   return provider().push(spec, token, environment, topic, now(),
                          [this](std::string text) { note("provider", std::move(text)); });
 }
@@ -93,7 +93,7 @@ core::Result<void> World::rotate_provider_key(bool revoke_old) {
   return {};
 }
 
-void World::note(std::string source, std::string text) {
+void World::note(std::string source, std::string text) const {
   const auto t = std::chrono::duration_cast<std::chrono::milliseconds>(now() - start_time());
   std::lock_guard lock(timeline_mutex_);
   timeline_.push_back({t.count(), std::move(source), std::move(text)});
@@ -120,30 +120,38 @@ void World::take_journal(std::vector<mock_apns::JournalEntry> entries) {
 
 core::Result<fake_device::AppConfig> World::app_config(const DeviceSpec& device) const {
   fake_device::AppConfig app = device.app.config;
-  std::string ref = device.app.certificate;
+  const std::string& ref = device.app.certificate;
   if (ref.empty() && first_upload_.empty()) return app; // nothing to report to
-  if (ref.empty()) {
-    ref = first_upload_ + (app.environment == fake_device::ApsEnvironment::Sandbox ? ".development"
-                                                                                   : ".production");
-  }
-  const auto dot = ref.rfind('.');
-  if (dot == std::string::npos) {
-    if (const auto id = core::parse_whole<std::int64_t>(ref)) {
+  const auto refused = [&] {
+    return core::fail(core::Errc::InvalidArgument,
+                      device.where.text() + ": app certificate '" + ref +
+                          "' is neither <upload label>.development, <upload label>.production "
+                          "(of an upload made before install) nor a number" +
+                          (first_upload_.empty() ? "; no upload has been made yet" : ""));
+  };
+  // By default the first upload's ID for the app's own environment, as a correctly built app.
+  std::string label = first_upload_;
+  core::ApnsEnvironment environment = app.environment;
+  if (!ref.empty()) {
+    const auto dot = ref.rfind('.');
+    if (dot == std::string::npos) {
+      const auto id = core::parse_whole<std::int64_t>(ref);
+      if (!id) return refused();
       app.certificate_id = *id;
       return app;
     }
-  } else if (const auto record = upload_record(ref.substr(0, dot))) {
-    const std::string env = ref.substr(dot + 1);
-    if (env == "development" || env == "production") {
-      app.certificate_id = env == "development" ? record->cert_id_dev : record->cert_id_prod;
-      return app;
-    }
+    // "<label>.development" names the console's development_id; any spelling of the
+    // environments' table is read.
+    label = ref.substr(0, dot);
+    const auto named = core::parse_apns_environment(ref.substr(dot + 1));
+    if (!named) return refused();
+    environment = *named;
   }
-  return core::fail(core::Errc::InvalidArgument,
-                    device.where.text() + ": app certificate '" + ref +
-                        "' is neither <upload label>.development, <upload label>.production "
-                        "(of an upload made before install) nor a number" +
-                        (first_upload_.empty() ? "; no upload has been made yet" : ""));
+  const auto record = upload_record(label);
+  if (!record) return refused();
+  app.certificate_id =
+      environment == core::ApnsEnvironment::Sandbox ? record->cert_id_dev : record->cert_id_prod;
+  return app;
 }
 
 void World::remember_upload(const UploadSpec& spec, const pipeline::CertificateRecord& record) {

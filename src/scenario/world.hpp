@@ -86,7 +86,7 @@ public:
   virtual std::optional<pipeline::ApiError>
   set_receive_option(const std::string& user, const pipeline::ReceiveSetting& setting) = 0;
   ProviderAnswer provider_push(const PushSpec& spec, const std::string& token,
-                               const std::string& environment, const std::string& topic);
+                               core::ApnsEnvironment environment, const std::string& topic);
   // The provider makes a new token key and the mock learns it; with `revoke_old`, the key it
   // replaces is revoked there (a `rotate_key` step).
   core::Result<void> rotate_provider_key(bool revoke_old);
@@ -102,8 +102,8 @@ public:
   virtual core::Duration time_tolerance() const { return {}; }
 
   // --- Timeline --------------------------------------------------------------------------
-  // Any thread.
-  void note(std::string source, std::string text);
+  // Any thread; const, so that a reader of the parts' state can say what it could not read.
+  void note(std::string source, std::string text) const;
   std::vector<TimelineEntry> timeline() const;
   std::size_t timeline_size() const;
   // What the steps produced, for labels and the timeline.
@@ -134,8 +134,8 @@ protected:
 
 private:
   std::vector<DeviceSpec> devices_;
-  mutable std::mutex timeline_mutex_; // devices may note from their own thread (live)
-  std::vector<TimelineEntry> timeline_;
+  mutable std::mutex timeline_mutex_;           // devices may note from their own thread (live)
+  mutable std::vector<TimelineEntry> timeline_; // a record of what happened, not the world's state
   std::vector<mock_apns::JournalEntry> apns_;
   std::uint64_t journal_seen_ = 0;
   std::map<std::string, pipeline::CertificateRecord> uploads_; // by label

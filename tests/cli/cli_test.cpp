@@ -95,11 +95,10 @@ TEST(Cli, SelftestOverTlsWithTheCertsItWrote) {
   EXPECT_NE(r.output.find("h2 over TLS"), std::string::npos) << r.describe();
   EXPECT_NE(r.output.find("server certificate: verified as api.sandbox.push.apple.com"),
             std::string::npos);
-  EXPECT_NE(
-      r.output.find(
-          "client certificate: voip-services for com.example.imapp (development, production), "
-          "topics com.example.imapp.voip"),
-      std::string::npos)
+  EXPECT_NE(r.output.find(
+                "client certificate: voip-services for com.example.imapp (sandbox, production), "
+                "topics com.example.imapp.voip"),
+            std::string::npos)
       << r.describe();
 
   const auto missing = voipsim({"selftest", "--tls-dir", dir.file("nothing-here")});

@@ -20,6 +20,12 @@ TEST(ApnsEnvironment, IsWrittenOneWayAndReadFromEverySpelling) {
   EXPECT_EQ(core::apns_environment_spellings().size(), 5u);
 }
 
+TEST(ApnsEnvironment, TheEntitlementsWordReadsBack) {
+  for (const auto environment : {ApnsEnvironment::Sandbox, ApnsEnvironment::Production})
+    EXPECT_EQ(core::parse_apns_environment(core::entitlement_value(environment)), environment);
+  EXPECT_EQ(core::entitlement_value(ApnsEnvironment::Sandbox), "development");
+}
+
 enum class Colour { Red, Green, Blue };
 constexpr core::Names<Colour, 3> kColours{{
     {Colour::Red, "red"},

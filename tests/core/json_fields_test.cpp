@@ -128,4 +128,15 @@ TEST(ReadJsonField, AnArrayOfAnythingIsReadForTheCallerToWalk) {
   EXPECT_EQ(not_array.error().detail, "\"a\" must be an array");
 }
 
+TEST(ReadJsonField, AnObjectIsReadForTheCallerToReadItsFields) {
+  std::optional<nlohmann::json> inner;
+  const auto document = nlohmann::json::parse(R"({"a":{"b":1},"c":[1]})");
+  core::JsonFields f(document);
+  ASSERT_FALSE(f.read("a", inner).problem());
+  ASSERT_TRUE(inner);
+  EXPECT_EQ(inner->at("b"), 1);
+  ASSERT_TRUE(f.read("c", inner).problem());
+  EXPECT_EQ(f.problem()->detail, "\"c\" must be a JSON object");
+}
+
 } // namespace

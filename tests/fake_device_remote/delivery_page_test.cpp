@@ -30,7 +30,9 @@ mock_apns::Delivery sample_delivery() {
   return d;
 }
 
-std::string page_of(const json& delivery, std::uint64_t next = 3) {
+// A page as the feed writes it: each delivery with its cursor beside it.
+std::string page_of(json delivery, std::uint64_t next = 3) {
+  delivery["cursor"] = next;
   return json{{"deliveries", json::array({delivery})}, {"next", next}}.dump();
 }
 
@@ -108,6 +110,17 @@ TEST(DeliveryPage, AnUnreadableDeliveryIsSkippedWithItsReasonAndTheRestKept) {
     EXPECT_NE(page->skipped[i].find(expected[i]), std::string::npos) << page->skipped[i];
 }
 
+TEST(DeliveryPage, ADeliveryWithoutItsCursorIsSkippedSayingSo) {
+  const json body = {{"deliveries", json::array({mock_apns::to_json(sample_delivery())})},
+                     {"next", 3}};
+  const auto page = parse_delivery_page(body.dump());
+  ASSERT_TRUE(page) << page.error().message();
+  EXPECT_TRUE(page->pushes.empty());
+  EXPECT_FALSE(page->first_cursor);
+  ASSERT_EQ(page->skipped.size(), 1u);
+  EXPECT_NE(page->skipped[0].find("\"cursor\" is required"), std::string::npos) << page->skipped[0];
+}
+
 TEST(HttpEndpoint, AcceptsUrlsAndHostPorts) {
   const auto plain = net::parse_http_endpoint("127.0.0.1:8080");
   ASSERT_TRUE(plain);
@@ -136,12 +149,12 @@ TEST(HttpEndpoint, AcceptsUrlsAndHostPorts) {
   }
 }
 
-TEST(PipelinePresence, NamesMatchThePipelineApi) {
-  EXPECT_EQ(pipeline_presence(ImPresence::Foreground), "online");
-  EXPECT_EQ(pipeline_presence(ImPresence::Background), "background");
-  EXPECT_EQ(pipeline_presence(ImPresence::Disconnected), "killed");
-  EXPECT_EQ(pipeline_presence(ImPresence::LoggedOut), "logged_out");
-  EXPECT_EQ(pipeline_presence(ImPresence::Kicked), "kicked");
+TEST(PipelinePresence, MapsEachSdkPresenceToThePipelines) {
+  EXPECT_EQ(pipeline_presence(ImPresence::Foreground), pipeline::Presence::Online);
+  EXPECT_EQ(pipeline_presence(ImPresence::Background), pipeline::Presence::Background);
+  EXPECT_EQ(pipeline_presence(ImPresence::Disconnected), pipeline::Presence::Killed);
+  EXPECT_EQ(pipeline_presence(ImPresence::LoggedOut), pipeline::Presence::LoggedOut);
+  EXPECT_EQ(pipeline_presence(ImPresence::Kicked), pipeline::Presence::Kicked);
 }
 
 } // namespace

@@ -138,6 +138,35 @@ TEST(JsonCodec, AListedKeyReadsBackAsItsSpecGivenItsKey) {
   EXPECT_EQ(*back, expected);
 }
 
+// What a client posts to /v1/keys (the scenario's live world) is what the mock reads.
+TEST(JsonCodec, AKeySpecReadsBackAsWritten) {
+  ProviderKeySpec spec;
+  spec.key_id = "ABCDE12345";
+  spec.team_id = "TEAM123456";
+  spec.production = false;
+  spec.public_key_pem = "-----BEGIN PUBLIC KEY-----\n...\n-----END PUBLIC KEY-----\n";
+  const json written = to_json(spec);
+  EXPECT_EQ(written.at("environments"), json::array({"sandbox"}));
+  const auto back = key_spec_from_json(written);
+  ASSERT_TRUE(back) << back.error().detail;
+  EXPECT_EQ(*back, spec);
+}
+
+// What a client posts to /v1/faults is what the mock reads.
+TEST(JsonCodec, AFaultRuleReadsBackAsWritten) {
+  FaultRule rule;
+  rule.scope = FaultScope::Token;
+  rule.match = std::string(64, 'a');
+  rule.count = 3;
+  rule.reason = Reason::Unregistered;
+  rule.latency = std::chrono::milliseconds(20);
+  for (const FaultRule& one : {rule, FaultRule{}}) {
+    const auto back = fault_rule_from_json(to_json(one));
+    ASSERT_TRUE(back) << back.error().detail;
+    EXPECT_EQ(*back, one);
+  }
+}
+
 TEST(JsonCodec, AListedFaultReadsBackAsWritten) {
   ListedFault f;
   f.id = 7;

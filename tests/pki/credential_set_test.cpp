@@ -2,6 +2,7 @@
 // OIDs, UID and topics of apns-provider-api.md §7 (issue: PKI acceptance 1).
 
 #include "pki/classify.hpp"
+#include "pki/credential_manifest.hpp"
 #include "pki/credential_set.hpp"
 #include "pki/error.hpp"
 #include "pki/pkcs12.hpp"
@@ -173,13 +174,17 @@ TEST(CredentialSet, SecretsAreOwnerOnlyAndTheManifestNamesEveryFile) {
       const auto& cert = entry.at("certificate");
       EXPECT_EQ(cert.at("kind"), "voip-services");
       EXPECT_EQ(cert.at("topics"), nlohmann::json::array({"com.example.imapp.voip"}));
-      EXPECT_EQ(cert.at("environments"), nlohmann::json::array({"development", "production"}));
+      EXPECT_EQ(cert.at("environments"), nlohmann::json::array({"sandbox", "production"}));
     }
     if (entry.at("file") == "root-ca.pem") {
       EXPECT_FALSE(entry.contains("certificate"));
     }
   }
   EXPECT_TRUE(saw_voip);
+  // Its owner's reader (the one the mock's --pki uses) takes it back unchanged.
+  const auto read = pki::credential_manifest_from_json(manifest);
+  ASSERT_TRUE(read) << read.error().message();
+  EXPECT_EQ(pki::to_json(*read), manifest);
 }
 
 TEST(CredentialSet, RefusesToOverwriteWithoutForce) {

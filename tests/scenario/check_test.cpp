@@ -30,7 +30,7 @@ TEST(ScenarioCheck, ApnsCountsAndMatchesEveryRequestOfTheStep) {
   e.count = 1;
   e.status = 400;
   e.reason = "BadDeviceToken";
-  e.environment = "production";
+  e.environment = core::ApnsEnvironment::Production;
   const std::vector ok{
       request(400, mock_apns::Reason::BadDeviceToken, mock_apns::Environment::Production)};
   EXPECT_TRUE(check(e, ok, {}).empty());

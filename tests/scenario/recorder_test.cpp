@@ -75,7 +75,7 @@ TEST(ScenarioRecorder, WritesAScenarioTheLoaderReads) {
   EXPECT_EQ(first.expect.response->status, 200);
   const auto& unknown = sc->steps[7];
   EXPECT_EQ(unknown.push.token, kUnknown);
-  EXPECT_EQ(unknown.push.environment, "sandbox");
+  EXPECT_EQ(unknown.push.environment, core::ApnsEnvironment::Sandbox);
   EXPECT_EQ(unknown.expect.response->reason, "BadDeviceToken");
   EXPECT_EQ(sc->steps[8].duration, 90s - 10ms);
   EXPECT_EQ(sc->steps[9].device, "device-2");
