@@ -1,3 +1,4 @@
+// Spec: docs/spec/im-voip-flow.md
 #include "pipeline/store.hpp"
 
 #include "core/parse_number.hpp"

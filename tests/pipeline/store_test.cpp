@@ -1,3 +1,4 @@
+// Spec: docs/spec/im-voip-flow.md
 #include "pipeline/error.hpp"
 #include "pipeline/schema.hpp"
 #include "pipeline/sqlite.hpp"
