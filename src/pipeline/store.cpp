@@ -281,7 +281,7 @@ core::Result<std::unique_ptr<Store>> Store::open(const std::string& path) {
   if (auto ready = prepare_database(*impl->db, path, kSchemaVersion); !ready) {
     auto error = std::move(ready).error();
     // The store holds its file exclusively (schema.cpp): busy means another holder.
-    if (error.detail.find("locked") != std::string::npos)
+    if (error.code == Errc::Busy)
       error.detail += " (another process, such as a second 'voipsim pipeline', has " + path +
                       " open; stop it or use another --db)";
     return core::Unexpected(std::move(error));
