@@ -58,7 +58,9 @@ std::optional<net::Request> voip_request(const MessageRecord& message) {
   request.headers.push_back({"apns-topic", message.bundle_id + ".voip"});
   request.headers.push_back({"apns-priority", "10"});
   request.headers.push_back({"apns-expiration", std::to_string(expiration)});
-  request.headers.push_back({"apns-id", apns_id_for(message.message_id)});
+  // The store derives it when it stores the message (store.cpp): not hashed twice.
+  request.headers.push_back(
+      {"apns-id", message.apns_id.empty() ? apns_id_for(message.message_id) : message.apns_id});
   return request;
 }
 
