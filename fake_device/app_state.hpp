@@ -1,6 +1,7 @@
 #pragma once
 // The states an app moves through on the device: process P, PushKit registration R and the
 // IM SDK's presence (pushkit-callkit.md §7.3; im-voip-flow.md §4.3 "Presence model").
+// Spec: docs/spec/pushkit-callkit.md
 
 #include <string_view>
 

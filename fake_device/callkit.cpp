@@ -1,3 +1,4 @@
+// Spec: docs/spec/pushkit-callkit.md
 #include "fake_device/callkit.hpp"
 
 namespace fake_device {

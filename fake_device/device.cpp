@@ -1,3 +1,4 @@
+// Spec: docs/spec/pushkit-callkit.md
 #include "fake_device/device.hpp"
 
 #include "fake_device/error.hpp"

@@ -3,6 +3,7 @@
 // VoIP pushes with iOS's CallKit rule and penalties, CallKit's answers, IM SDK presence and
 // network reachability (pushkit-callkit.md; device side of im-voip-flow.md §5). Every transition
 // lands in the journal on the shared clock.
+// Spec: docs/spec/pushkit-callkit.md
 //
 // Not thread-safe: call it from one thread, the same one that runs the clock's timers (with a
 // VirtualClock, the thread calling advance()). Library code: it never prints.

@@ -1,6 +1,7 @@
 #pragma once
 // The device's bookkeeping per installed app, per call and per push being handled. Internal to
 // Device; in a header only so that Device can hold them by value.
+// Spec: docs/spec/pushkit-callkit.md
 
 #include "core/clock.hpp"
 #include "fake_device/app_config.hpp"

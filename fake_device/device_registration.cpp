@@ -1,5 +1,6 @@
 // Device: PushKit registration and the IM SDK's setVOIP (pushkit-callkit.md §2, §7.4
 // "Registration"; im-voip-flow.md §3).
+// Spec: docs/spec/pushkit-callkit.md
 
 #include "fake_device/device.hpp"
 #include "fake_device/error.hpp"
@@ -139,7 +140,8 @@ void Device::retire_token(const std::string& bundle_id, const std::string& token
 void Device::on_token_changed(AppRecord& app) {
   switch (app.config.token_reporting) {
   case TokenReporting::AfterLogin:
-    // §3.2: re-report on every new credential, but only with a session to report into.
+    // im-voip-flow.md §3.2: re-report on every new credential, but only with a session to report
+    // into.
     if (app.logged_in) report_token(app);
     break;
   case TokenReporting::OnTokenOnly:
@@ -151,8 +153,8 @@ void Device::on_token_changed(AppRecord& app) {
 }
 
 void Device::on_logged_in(AppRecord& app) {
-  // §3.2: "after every successful login with the latest token"; a token that came before
-  // login was kept for this moment.
+  // im-voip-flow.md §3.2: "after every successful login with the latest token"; a token that came
+  // before login was kept for this moment.
   if (app.config.token_reporting == TokenReporting::AfterLogin) report_token(app);
 }
 
@@ -160,8 +162,8 @@ void Device::report_token(AppRecord& app) {
   // setVOIP is the app's own code: a process that is not running calls nothing.
   if (!is_running(app.process)) return;
   const auto& token = app.config.reports_alert_token_as_voip ? app.alert_token : app.voip_token;
-  // A null report removes a registration (§3.2); with none made there is nothing to remove,
-  // which keeps FAQ 1's "the app never calls setVOIP".
+  // A null report removes a registration (im-voip-flow.md §3.2); with none made there is nothing to
+  // remove, which keeps FAQ 1's "the app never calls setVOIP".
   if (!token && !app.reported_token) return;
   if (!im_server_) return;
   const VoipTokenReport report{config_.device_id, app.config.bundle_id, token,

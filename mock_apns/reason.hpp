@@ -1,60 +1,17 @@
 #pragma once
-// The APNs reason strings and the status each one answers with (spec apns-provider-api.md §5.4).
-// Enumerators are spelled exactly as APNs spells them on the wire.
-#include <optional>
-#include <string_view>
+// The APNs reason strings and the status each one answers with (spec apns-provider-api.md §5.4):
+// the table lives in core (core/apns_reason.hpp), which the pipeline shares; named here as the
+// mock has always named them.
+#include "core/apns_reason.hpp"
 
 namespace mock_apns {
 
-enum class Reason {
-  BadCollapseId,
-  BadDeviceToken,
-  BadExpirationDate,
-  BadMessageId,
-  BadPriority,
-  BadTopic,
-  DeviceTokenNotForTopic,
-  DuplicateHeaders,
-  IdleTimeout,
-  InvalidPushType,
-  MissingDeviceToken,
-  MissingTopic,
-  PayloadEmpty,
-  TopicDisallowed,
-  BadCertificate,
-  BadCertificateEnvironment,
-  ExpiredProviderToken,
-  Forbidden,
-  InvalidProviderToken,
-  MissingProviderToken,
-  UnrelatedKeyIdInToken,
-  BadEnvironmentKeyIdInToken,
-  BadPath,
-  MethodNotAllowed,
-  ExpiredToken,
-  Unregistered,
-  PayloadTooLarge,
-  TooManyProviderTokenUpdates,
-  TooManyRequests,
-  InternalServerError,
-  ServiceUnavailable,
-  Shutdown,
-  BadPayload, // mock-only (apns-provider-api.md §4.4, strictJson): never sent by Apple
-};
-
-inline constexpr int kReasonCount = static_cast<int>(Reason::BadPayload) + 1;
-
-// Apple's table spells it BadEnvironmentKeyIdInToken; APNs has been seen sending
-// BadEnvironmentKeyInToken (apns-provider-api.md §5.4, notes). The mock sends the observed one by
-// default.
-enum class ReasonSpelling { Observed, Documented };
-
-int reason_status(Reason reason);
-std::string_view reason_text(Reason reason, ReasonSpelling spelling = ReasonSpelling::Observed);
-// Inverse of reason_text; both spellings of BadEnvironmentKeyIdInToken are recognised.
-std::optional<Reason> parse_reason(std::string_view text);
-// Apple's retry guidance (apns-provider-api.md §5.4 notes): false for reasons a provider must never
-// retry.
-bool reason_is_retryable(Reason reason);
+using Reason = core::ApnsReason;
+using core::kReasonCount;
+using core::parse_reason;
+using core::reason_is_retryable;
+using core::reason_status;
+using core::reason_text;
+using core::ReasonSpelling;
 
 } // namespace mock_apns

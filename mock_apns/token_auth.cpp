@@ -1,3 +1,4 @@
+// Spec: docs/spec/apns-provider-api.md
 #include "mock_apns/token_auth.hpp"
 
 #include "core/encoding.hpp"

@@ -1,11 +1,18 @@
 #include "core/uuid.hpp"
 
+#include <algorithm>
 #include <cstring>
 
 namespace core {
 namespace {
 constexpr std::array<std::size_t, 4> kDashPositions = {8, 13, 18, 23};
+
+// The version in the high nibble of byte 6 and the RFC 9562 variant (10xx) in byte 8.
+void stamp(Uuid& uuid, int version) {
+  uuid.bytes[6] = std::uint8_t((uuid.bytes[6] & 0x0f) | (version << 4));
+  uuid.bytes[8] = std::uint8_t((uuid.bytes[8] & 0x3f) | 0x80);
 }
+} // namespace
 
 std::string Uuid::to_string(LetterCase letters) const {
   std::string out;
@@ -43,6 +50,13 @@ std::optional<Uuid> Uuid::parse(std::string_view text) {
   return uuid;
 }
 
+Uuid Uuid::version5(const std::array<std::uint8_t, 20>& sha1_of_namespace_and_name) {
+  Uuid uuid;
+  std::copy_n(sha1_of_namespace_and_name.begin(), uuid.bytes.size(), uuid.bytes.begin());
+  stamp(uuid, 5);
+  return uuid;
+}
+
 UuidGenerator UuidGenerator::from_entropy() {
   std::random_device device;
   const std::uint64_t seed = (std::uint64_t(device()) << 32) | device();
@@ -56,8 +70,7 @@ Uuid UuidGenerator::next() {
     for (std::size_t b = 0; b < 8; ++b)
       uuid.bytes[i + b] = std::uint8_t(word >> (8 * b));
   }
-  uuid.bytes[6] = std::uint8_t((uuid.bytes[6] & 0x0f) | 0x40); // version 4
-  uuid.bytes[8] = std::uint8_t((uuid.bytes[8] & 0x3f) | 0x80); // RFC 4122 variant
+  stamp(uuid, 4);
   return uuid;
 }
 

@@ -21,6 +21,9 @@ struct Uuid {
   void write_to(std::string& out, LetterCase letters = LetterCase::Lower) const;
   // Canonical 36-character form, either letter case; nullopt for anything else.
   static std::optional<Uuid> parse(std::string_view text);
+  // Name-based, version 5 (RFC 9562 §5.5), from SHA-1(namespace bytes ‖ name): its first 16
+  // bytes with the version and variant bits set. The caller hashes (core links no crypto).
+  static Uuid version5(const std::array<std::uint8_t, 20>& sha1_of_namespace_and_name);
 
   friend bool operator==(const Uuid&, const Uuid&) = default;
 };

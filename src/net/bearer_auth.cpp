@@ -11,7 +11,7 @@ namespace net {
 namespace {
 
 // RFC 6750 §3: the challenge names the realm; a presented but wrong secret also says
-// error="invalid_token" (§3.1); a request with no credentials gets no error code.
+// error="invalid_token" (RFC 6750 §3.1); a request with no credentials gets no error code.
 constexpr const char* kChallenge = R"(Bearer realm="voipsim")";
 constexpr const char* kInvalidChallenge = R"(Bearer realm="voipsim", error="invalid_token")";
 

@@ -144,8 +144,8 @@ private:
     if constexpr (kIsTls<Stream>) {
       SSL* ssl = this->stream_.native_handle();
       if (ec) {
-        // Reset or closed mid-handshake is a lost connection, not a refusal (§4.5 of
-        // im-voip-flow.md): the kind comes from the TLS alert and the socket error.
+        // Reset or closed mid-handshake is a lost connection, not a refusal (im-voip-flow.md
+        // §4.5): the kind comes from the TLS alert and the socket error.
         give_up(failure_of(ec, "TLS handshake with " + endpoint() + " failed: "));
         return;
       }

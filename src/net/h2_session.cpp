@@ -1,5 +1,6 @@
 #include "net/h2_session.hpp"
 
+#include "core/parse_number.hpp"
 #include "net/error.hpp"
 
 #include <algorithm>
@@ -263,9 +264,9 @@ struct H2Session::Impl {
     return 0;
   }
 
-  static int on_header(nghttp2_session*, const nghttp2_frame* frame, const std::uint8_t* name,
-                       std::size_t namelen, const std::uint8_t* value, std::size_t valuelen,
-                       std::uint8_t, void* user) noexcept {
+  static int on_header(nghttp2_session* session, const nghttp2_frame* frame,
+                       const std::uint8_t* name, std::size_t namelen, const std::uint8_t* value,
+                       std::size_t valuelen, std::uint8_t, void* user) noexcept {
     auto& s = self(user);
     if (frame->hd.type != NGHTTP2_HEADERS) return 0;
     StreamData* data = s.stream(frame->hd.stream_id);
@@ -289,9 +290,15 @@ struct H2Session::Impl {
         else if (n.empty() || n[0] != ':')
           s.add_request_header(r, n, v);
       } else if (n == ":status") {
-        int status = 0;
-        std::from_chars(v.data(), v.data() + v.size(), status);
-        data->response.status = status;
+        // Three digits (RFC 9110 §15); anything else makes the response malformed, a stream
+        // error PROTOCOL_ERROR (RFC 9113 §8.1.1). nghttp2 checks this first; kept for safety.
+        const auto status = core::parse_whole<unsigned>(v);
+        if (!status || v.size() != 3) {
+          nghttp2_submit_rst_stream(session, NGHTTP2_FLAG_NONE, frame->hd.stream_id,
+                                    NGHTTP2_PROTOCOL_ERROR);
+          return NGHTTP2_ERR_TEMPORAL_CALLBACK_FAILURE;
+        }
+        data->response.status = static_cast<int>(*status);
       } else {
         data->response.headers.push_back({std::string(n), std::string(v)});
       }

@@ -51,10 +51,10 @@ AttemptResult attempt_result_of(const net::RequestError& error) {
     return r;
   }
   if (error.goaway) {
-    const std::string reason = reason_in(error.goaway->debug_data);
-    if (reason == "BadCertificateEnvironment" || reason == "BadCertificate") {
+    std::string reason = reason_in(error.goaway->debug_data);
+    if (names_our_certificate(reason)) {
       r.certificate_refused = true;
-      r.reason = reason;
+      r.reason = std::move(reason);
       return r;
     }
   }

@@ -1,3 +1,4 @@
+// Spec: docs/spec/im-voip-flow.md
 #include "pipeline/console.hpp"
 
 #include "core/encoding.hpp"

@@ -1,3 +1,4 @@
+// Spec: docs/spec/im-voip-flow.md
 #include "pipeline/dispatcher.hpp"
 
 #include "net/client.hpp"
@@ -141,6 +142,7 @@ void Dispatcher::Impl::attempt(MessageRecord m, core::TimePoint due, int throttl
     m.state = state;
     m.reason = std::move(reason);
     m.attempts -= 1;
+    if (m.attempts == 0) m.apns_id.clear(); // never on the wire: no apns-id to show
     m.next_attempt_at.reset();
     store.update_message_later(m);
     settle_one();

@@ -16,6 +16,8 @@ public:
       return "unsupported schema version";
     case Errc::NotFound:
       return "no such record";
+    case Errc::Busy:
+      return "database held by another connection";
     }
     return "unknown pipeline error";
   }

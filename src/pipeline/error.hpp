@@ -9,9 +9,10 @@
 namespace pipeline {
 
 enum class Errc {
-  Database = 1,             // SQLite failed: cannot open, not a database, disk full, busy, ...
+  Database = 1,             // SQLite failed: cannot open, not a database, disk full, ...
   UnsupportedSchemaVersion, // the file was written by a newer (or unknown) schema
   NotFound,                 // the record to change does not exist
+  Busy, // SQLITE_BUSY or SQLITE_LOCKED: another connection (another process) holds the file
 };
 
 const std::error_category& pipeline_category() noexcept;

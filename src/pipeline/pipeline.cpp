@@ -1,3 +1,4 @@
+// Spec: docs/spec/im-voip-flow.md
 #include "pipeline/pipeline.hpp"
 
 #include "core/device_token.hpp"

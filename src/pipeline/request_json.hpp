@@ -21,7 +21,7 @@ nlohmann::json to_json(const MessageToSend& message);
 core::Result<MessageToSend> message_to_send_from_json(const nlohmann::json& json);
 
 // POST /v1/users/{user}/voip-token (setVOIP): {"token":"<hex>" or null,"certificate_id":N};
-// both required, a null token is didInvalidate (§3.2).
+// both required, a null token is didInvalidate (im-voip-flow.md §3.2).
 struct VoipTokenBody {
   std::optional<std::string> token;
   std::int64_t certificate_id = 0;

@@ -1,4 +1,7 @@
+// Spec: docs/spec/im-voip-flow.md
 #include "pipeline/response_policy.hpp"
+
+#include "core/apns_reason.hpp"
 
 #include <algorithm>
 
@@ -72,6 +75,12 @@ Decision retry_until_too_old(const AttemptResult& r, int attempts, core::TimePoi
 
 } // namespace
 
+bool names_our_certificate(std::string_view apns_reason) {
+  const auto reason = core::parse_reason(apns_reason);
+  return reason == core::ApnsReason::BadCertificate ||
+         reason == core::ApnsReason::BadCertificateEnvironment;
+}
+
 std::string expired_reason(const RetryPolicy& policy, const std::string& what) {
   const auto seconds = std::chrono::duration_cast<std::chrono::seconds>(policy.lifetime).count();
   return "a call push older than " + std::to_string(seconds) + " s is dropped, " + what;
@@ -85,9 +94,7 @@ Decision decide(const AttemptResult& r, int attempts, core::TimePoint created_at
   // Only a refusal that names the certificate flags it (§4.5: 403 BadCertificate, and
   // BadCertificateEnvironment as a GOAWAY or, with perStreamCertEnvErrors, a 403); any other
   // 403 (Forbidden, a provider token's) is an answer like other 4xx, rejected with its reason.
-  const bool names_certificate =
-      r.status == 403 && (r.reason == "BadCertificate" || r.reason == "BadCertificateEnvironment");
-  if (r.certificate_refused || names_certificate) {
+  if (r.certificate_refused || (r.status == 403 && names_our_certificate(r.reason))) {
     Decision d = terminal(MessageState::Failed, "FAILED_CERT: " + r.reason);
     d.certificate_health = CertificateHealth::BadCertificate;
     return d;
@@ -101,20 +108,22 @@ Decision decide(const AttemptResult& r, int attempts, core::TimePoint created_at
     }
     return d;
   }
-  if (r.status == 400 && r.reason == "BadDeviceToken") {
+  using core::ApnsReason;
+  const auto reason = r.status == 400 ? core::parse_reason(r.reason) : std::nullopt;
+  if (reason == ApnsReason::BadDeviceToken) {
     Decision d = terminal(MessageState::Rejected, r.reason);
     d.registration = RegistrationState::BadToken;
     d.registration_reason = "ENV_OR_TOKEN_INVALID";
     return d;
   }
-  if (r.status == 400 && r.reason == "DeviceTokenNotForTopic") {
+  if (reason == ApnsReason::DeviceTokenNotForTopic) {
     Decision d = terminal(MessageState::Rejected, r.reason);
     d.registration = RegistrationState::BadToken;
     d.registration_reason = "TOKEN_NOT_VOIP_OR_WRONG_APP";
     return d;
   }
-  if (r.status == 400 &&
-      (r.reason == "BadTopic" || r.reason == "TopicDisallowed" || r.reason == "MissingTopic")) {
+  if (reason == ApnsReason::BadTopic || reason == ApnsReason::TopicDisallowed ||
+      reason == ApnsReason::MissingTopic) {
     Decision d = terminal(MessageState::Rejected, r.reason);
     d.certificate_health = CertificateHealth::TopicMismatch;
     return d;

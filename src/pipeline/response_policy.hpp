@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 
 namespace pipeline {
 
@@ -40,6 +41,10 @@ struct Decision {
   std::string registration_reason;
   std::optional<CertificateHealth> certificate_health; // flag for the certificate record
 };
+
+// BadCertificate or BadCertificateEnvironment (as a 403's reason or a GOAWAY's): APNs refused
+// our certificate (§4.5), the one place the pipeline decides so.
+bool names_our_certificate(std::string_view apns_reason);
 
 // "a call push older than 30 s is dropped" and `what` happened to it: why a push ended Expired.
 std::string expired_reason(const RetryPolicy& policy, const std::string& what);

@@ -18,11 +18,18 @@ namespace {
 constexpr int kBusyTimeoutMs = 1000;
 constexpr std::size_t kSqlShownInErrors = 60;
 
+// Busy and locked (whatever their extended codes) mean another connection holds the file:
+// Errc::Busy, which callers decide on; every other SQLite failure is Errc::Database.
+Errc errc_of(int code) {
+  const int primary = code & 0xff;
+  return primary == SQLITE_BUSY || primary == SQLITE_LOCKED ? Errc::Busy : Errc::Database;
+}
+
 // "message (SQLite 19)", plus where, so a failure names its statement and SQLite's reason.
 core::Error database_error(std::string message, int code, std::string_view where = {}) {
   std::string detail = std::move(message) + " (SQLite " + std::to_string(code) + ")";
   if (!where.empty()) detail += " in: " + std::string(where.substr(0, kSqlShownInErrors));
-  return core::Error{make_error_code(Errc::Database), std::move(detail)};
+  return core::Error{make_error_code(errc_of(code)), std::move(detail)};
 }
 
 core::Error connection_error(sqlite3* db, int code, std::string_view where = {}) {

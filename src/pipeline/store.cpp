@@ -1,9 +1,11 @@
+// Spec: docs/spec/im-voip-flow.md
 #include "pipeline/store.hpp"
 
 #include "core/parse_number.hpp"
 #include "core/wait_for_answer.hpp"
 #include "pipeline/error.hpp"
 #include "pipeline/group_commit.hpp"
+#include "pipeline/push_request.hpp"
 #include "pipeline/schema.hpp"
 #include "pipeline/sqlite.hpp"
 #include "pipeline/user_cache.hpp"
@@ -174,6 +176,12 @@ struct Store::Impl {
 
   core::Result<void> load_users();
 
+  // The last message row number handed out (AUTOINCREMENT's counter, read at open): the store
+  // holds its file exclusively, so it numbers the rows itself and knows each id, and so the
+  // apns-id, before the row is written. Changed on the group committer's thread, under `mutex`.
+  std::int64_t last_message_seq = 0;
+  core::Result<void> load_last_message_seq();
+
   core::Result<void> insert_message_row(MessageRecord& message);
   core::Result<void> update_message_row(const MessageRecord& message);
 };
@@ -210,8 +218,8 @@ core::Result<void> Store::Impl::prepare_statements() {
        "VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT (user, scope, target) DO UPDATE SET "
        "option = ?4, updated_at_ms = ?5"},
       {&insert_message, "INSERT INTO messages (" + kMessageFields +
-                            ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, "
-                            "?14, ?15, ?16, ?17, ?18)"},
+                            ", seq) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, "
+                            "?13, ?14, ?15, ?16, ?17, ?18, ?19)"},
       {&update_message,
        "UPDATE messages SET state = ?2, reason = ?3, apns_id = ?4, attempts = ?5, "
        "next_attempt_at_ms = ?6, token_hex = ?7, cert_record_id = ?8, environment = ?9, "
@@ -287,7 +295,7 @@ core::Result<std::unique_ptr<Store>> Store::open(const std::string& path) {
   if (auto ready = prepare_database(*impl->db, path, kSchemaVersion); !ready) {
     auto error = std::move(ready).error();
     // The store holds its file exclusively (schema.cpp): busy means another holder.
-    if (error.detail.find("locked") != std::string::npos)
+    if (error.code == Errc::Busy)
       error.detail += " (another process, such as a second 'voipsim pipeline', has " + path +
                       " open; stop it or use another --db)";
     return core::Unexpected(std::move(error));
@@ -296,6 +304,8 @@ core::Result<std::unique_ptr<Store>> Store::open(const std::string& path) {
     return core::Unexpected(std::move(prepared).error());
   }
   if (auto loaded = impl->load_users(); !loaded) return core::Unexpected(std::move(loaded).error());
+  if (auto last = impl->load_last_message_seq(); !last)
+    return core::Unexpected(std::move(last).error());
   impl->writes.emplace(*impl->db, impl->mutex);
   return std::unique_ptr<Store>(new Store(std::move(impl)));
 }
@@ -445,8 +455,21 @@ std::optional<std::string> Store::receive_option_blocks(const std::string& user,
 
 // --- Messages --------------------------------------------------------------------------------
 
-// Runs on the group committer's thread, inside its transaction, with the mutex held.
+core::Result<void> Store::Impl::load_last_message_seq() {
+  auto last = db->query_integer(
+      "SELECT coalesce((SELECT seq FROM sqlite_sequence WHERE name = 'messages'), 0)");
+  if (!last) return core::Unexpected(std::move(last).error());
+  last_message_seq = *last;
+  return {};
+}
+
+// Runs on the group committer's thread, inside its transaction, with the mutex held. A message
+// stored with its first attempt counted is stored with its apns-id too (derived from its id,
+// the same on every retry), so reading it while that push is on the wire shows both.
 core::Result<void> Store::Impl::insert_message_row(MessageRecord& message) {
+  const std::int64_t seq = last_message_seq + 1;
+  message.message_id = message_id_for(seq);
+  if (message.attempts > 0) message.apns_id = apns_id_for(message.message_id);
   ResetOnExit reset(insert_message);
   auto inserted =
       insert_message
@@ -457,9 +480,12 @@ core::Result<void> Store::Impl::insert_message_row(MessageRecord& message) {
                     message.token_hex, message.cert_record_id, stored(message.environment),
                     message.bundle_id,
                     message.random ? std::optional(static_cast<std::int64_t>(*message.random))
-                                   : std::nullopt)
+                                   : std::nullopt,
+                    seq)
           .run();
-  if (inserted) message.message_id = message_id_for(db->last_insert_rowid());
+  // A number taken by a write that is later rolled back is not handed out again (as with
+  // AUTOINCREMENT); ids stay unique, perhaps with a gap.
+  if (inserted) last_message_seq = seq;
   return inserted;
 }
 

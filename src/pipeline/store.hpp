@@ -5,6 +5,7 @@
 // survives a process crash). Presence and registrations are read from memory (user_cache.hpp).
 // Thread-safe: one connection behind a mutex; message writes from
 // many threads share transactions (group_commit.hpp).
+// Spec: docs/spec/im-voip-flow.md
 
 #include "core/result.hpp"
 #include "pipeline/receive_options.hpp"

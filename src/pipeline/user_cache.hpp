@@ -4,6 +4,7 @@
 // commits for the one database connection. The store loads them at open and writes through: each
 // change is made here after its row changed, under the store's lock, so the two never disagree.
 // Readers take one shard's lock, never the store's.
+// Spec: docs/spec/im-voip-flow.md
 
 #include "pipeline/receive_options.hpp"
 #include "pipeline/records.hpp"

@@ -1,3 +1,4 @@
+// Spec: docs/spec/apns-provider-api.md
 #include "pki/certificate_request.hpp"
 
 #include "pki/openssl_util.hpp"

@@ -1,3 +1,4 @@
+// Spec: docs/spec/apns-provider-api.md
 #include "pki/developer_portal.hpp"
 
 #include "pki/certificate_request.hpp"

@@ -1,3 +1,4 @@
+// Spec: docs/spec/apns-provider-api.md
 #include "pki/provider_token.hpp"
 
 #include "core/encoding.hpp"

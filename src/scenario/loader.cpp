@@ -755,14 +755,16 @@ std::string_view to_string(Action action) {
 }
 
 core::Result<core::Duration> parse_duration(std::string_view text) {
-  std::int64_t n = 0;
-  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), n);
-  const std::string_view unit(end, text.data() + text.size() - end);
-  if (ec != std::errc() || n < 0) {
+  // The digits, then the unit: no sign, no spaces.
+  const auto digits = std::min(text.find_first_not_of("0123456789"), text.size());
+  const std::string_view unit = text.substr(digits);
+  const auto number = core::parse_whole<std::int64_t>(text.substr(0, digits));
+  if (!number) {
     return core::fail(core::Errc::InvalidArgument,
                       "'" + std::string(text) +
                           "' is not a duration; write e.g. 250ms, 5s, 61m, 1h");
   }
+  const std::int64_t n = *number;
   using namespace std::chrono;
   // A hundred years is more than any scenario needs, and far from the clock's overflow.
   constexpr std::int64_t kLongestMs = 100LL * 366 * 24 * 3600 * 1000;

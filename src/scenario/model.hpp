@@ -3,6 +3,7 @@
 // the steps in order, and what each step must lead to. Plain values; the loader fills them, the
 // runner reads them. Every part keeps the place in the file it came from, so a failure can
 // point there.
+// Spec: docs/spec/pushkit-callkit.md
 
 #include "core/apns_environment.hpp"
 #include "core/clock.hpp"

@@ -1,3 +1,4 @@
+// Spec: docs/spec/im-voip-flow.md
 #include "scenario/world.hpp"
 
 #include "core/file.hpp"

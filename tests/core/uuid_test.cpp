@@ -29,6 +29,14 @@ TEST(Uuid, IsVersion4InCanonicalForm) {
   EXPECT_EQ(seen.size(), 1000u);
 }
 
+// RFC 9562 Appendix A.4: version 5 of "www.example.com" in the DNS namespace, from its SHA-1.
+TEST(Uuid, Version5FromTheSha1OfNamespaceAndName) {
+  const std::array<std::uint8_t, 20> sha1 = {0x2e, 0xd6, 0x65, 0x7d, 0xe9, 0x27, 0x46,
+                                             0x8b, 0x55, 0xe1, 0x26, 0x65, 0xa8, 0xae,
+                                             0xa6, 0xa2, 0x2d, 0xee, 0x3e, 0x35};
+  EXPECT_EQ(core::Uuid::version5(sha1).to_string(), "2ed6657d-e927-568b-95e1-2665a8aea6a2");
+}
+
 TEST(Uuid, ParsesEitherCaseAndRoundTrips) {
   const auto lower = core::Uuid::parse("eabeae54-14a8-11e5-b60b-1697f925ec7b");
   const auto upper = core::Uuid::parse("EABEAE54-14A8-11E5-B60B-1697F925EC7B");

@@ -16,8 +16,11 @@ dot folders) and checks:
 * nothing points outside the repository (`../shared/`, `shared/spec/`, `shared/seed/`).
 
 A `§` after `RFC NNNN`, `Unicode` or another document's name on the same line is not a spec
-citation; a `§N` with no file name on its line is not checked (the file's opening comment
-names its spec). Prints file:line and what does not resolve; exit status 1 if anything does not.
+citation. A bare `§N` (no spec file named before it on its line) resolves against the spec
+file named on its line, else against the one spec the file's opening comment names (its first
+comment lines; a Markdown file's first paragraph), or the one its `Spec: docs/spec/NAME.md`
+line there names; with none, or two or more and no `Spec:` line, it is refused: name the spec. Prints file:line and what does
+not resolve; exit status 1 if anything does not.
 """
 
 import os
@@ -78,7 +81,43 @@ def headings_of(path):
     return sections, items
 
 
-def check_line(name, number, line, specs, own_spec, problems):
+SPEC_NAME = re.compile(r"\b(%s)\.md\b" % "|".join(re.escape(n) for n in SPEC_NAMES))
+COMMENT = re.compile(r"^\s*(?://|#(?!include|pragma|define|if|endif|else)|/?\*|\"\"\"|--)")
+
+
+def opening_spec(name, lines):
+    """The one spec file the file's opening comment names, or None (none, or several)."""
+    block = []
+    if name.endswith(".md"):  # the title and the first paragraph
+        for line in lines:
+            if not line.strip() and any(l.strip() and not l.startswith("#") for l in block):
+                break
+            block.append(line)
+    else:
+        in_docstring = False
+        for line in lines:
+            stripped = line.strip()
+            if in_docstring:
+                block.append(line)
+                in_docstring = '"""' not in stripped
+                continue
+            if not stripped or stripped.startswith(("#!", "#pragma once")):
+                if block and not stripped:
+                    break
+                continue
+            if not COMMENT.match(line):
+                break
+            block.append(line)
+            if stripped.startswith('"""') and stripped.count('"""') == 1:
+                in_docstring = True
+    # A `Spec: docs/spec/NAME.md` line there says which, whatever else the comment names.
+    chosen = {m.group(1) + ".md" for line in block if re.search(r"\bSpec:\s*docs/spec/", line)
+              for m in SPEC_NAME.finditer(line)}
+    named = chosen or {m.group(1) + ".md" for line in block for m in SPEC_NAME.finditer(line)}
+    return named.pop() if len(named) == 1 else None
+
+
+def check_line(name, number, line, specs, own_spec, carried, problems):
     where = "%s:%d" % (name, number)
     for m in OUTSIDE.finditer(line):
         problems.append("%s: points outside the repository: %r" % (where, m.group(0)))
@@ -101,7 +140,10 @@ def check_line(name, number, line, specs, own_spec, problems):
                 problems.append("%s: link %s does not resolve in the repository" %
                                 (where, m.group(1)))
 
-    current = own_spec  # the document a § belongs to: a spec file's name, or None
+    # The document a § belongs to: a spec file's name, "" for another document, or None. A
+    # bare § takes the spec named before it on its line, or at the very end of the line before
+    # (a citation wrapped there), else the file's own.
+    current = carried if carried is not None else own_spec
     previous_word = None
     for m in TOKEN.finditer(line):
         if m.group("spec"):
@@ -115,9 +157,9 @@ def check_line(name, number, line, specs, own_spec, problems):
             continue
         section = m.group("section")
         if current is None:
-            if previous_word is not None and not line[previous_word:m.start()].strip():
-                problems.append("%s: spec §%s names no file (apns-provider-api.md, "
-                                "pushkit-callkit.md or im-voip-flow.md?)" % (where, section))
+            problems.append("%s: §%s names no spec and the file's opening comment names not "
+                            "exactly one: name the spec (e.g. im-voip-flow.md §4.3)"
+                            % (where, section))
             continue
         previous_word = None
         if current == "":
@@ -153,19 +195,25 @@ def main():
     for name in tracked_files(ROOT):
         if name == SELF or not is_text(name):
             continue
-        own = None
-        if name.startswith(SPEC_DIR + "/") and os.path.basename(name) in specs:
-            own = os.path.basename(name)
         try:
             with open(os.path.join(ROOT, name), encoding="utf-8") as f:
                 lines = f.read().splitlines()
         except UnicodeDecodeError:
             continue
+        own = opening_spec(name, lines)
+        if name.startswith(SPEC_DIR + "/") and os.path.basename(name) in specs:
+            own = os.path.basename(name)
         scanned += 1
+        carried = None
         for number, line in enumerate(lines, 1):
             if "§" in line or "spec/" in line or "shared" in line or "](" in line:
                 cited += line.count("§")
-                check_line(name, number, line, specs, own, problems)
+                check_line(name, number, line, specs, own, carried, problems)
+            carried = None  # a document named at the very end of the line: `RFC 9113`, a spec
+            for m in TOKEN.finditer(line):
+                if m.group("spec") or m.group("other"):
+                    if not re.search(r"[\w§]", line[m.end():]):
+                        carried = m.group("spec") or ""
     for problem in problems:
         print(problem)
     print("%d files, %d § signs: %s" % (scanned, cited,

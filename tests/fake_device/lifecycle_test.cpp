@@ -1,4 +1,5 @@
 // pushkit-callkit.md §7.3 process state P, im-voip-flow.md §4.3 presence, and reachability.
+// Spec: docs/spec/pushkit-callkit.md
 
 #include "fake_device/device_fixture.hpp"
 #include "fake_device/error.hpp"

@@ -1,6 +1,7 @@
 // The admin API of a running mock, driven with curl as a user's script would: tokens, keys,
 // journal and verify, faults, deliveries (long-poll and event stream), metrics, bad input, and
 // the bearer secret.
+// Spec: docs/spec/apns-provider-api.md
 #include "integration/mock_fixture.hpp"
 #include "mock_apns/admin_server.hpp"
 #include "net/http1_client.hpp"

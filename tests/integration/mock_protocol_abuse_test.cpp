@@ -157,7 +157,7 @@ TEST_F(MockProtocolAbuse, ABadPrefaceClosesTheConnection) {
   expect_mock_still_serves();
 }
 
-// §6.1: DATA on stream 0 is a connection error PROTOCOL_ERROR.
+// RFC 9113 §6.1: DATA on stream 0 is a connection error PROTOCOL_ERROR.
 TEST_F(MockProtocolAbuse, DataOnStreamZeroIsAProtocolError) {
   auto conn = connect();
   conn->send(h2::frame(h2::DATA, 0, 0, "x"));
@@ -165,7 +165,7 @@ TEST_F(MockProtocolAbuse, DataOnStreamZeroIsAProtocolError) {
   expect_mock_still_serves();
 }
 
-// §5.1.1: a client's streams are odd-numbered and increasing.
+// RFC 9113 §5.1.1: a client's streams are odd-numbered and increasing.
 TEST_F(MockProtocolAbuse, AnEvenOrDecreasingStreamIdIsAProtocolError) {
   auto even = connect();
   even->send(push(2));
@@ -178,7 +178,7 @@ TEST_F(MockProtocolAbuse, AnEvenOrDecreasingStreamIdIsAProtocolError) {
   expect_mock_still_serves();
 }
 
-// §5.1: DATA or WINDOW_UPDATE on an idle stream is a connection error PROTOCOL_ERROR.
+// RFC 9113 §5.1: DATA or WINDOW_UPDATE on an idle stream is a connection error PROTOCOL_ERROR.
 TEST_F(MockProtocolAbuse, FramesOnAnIdleStreamAreAProtocolError) {
   auto data = connect();
   data->send(push_body(7));
@@ -190,7 +190,7 @@ TEST_F(MockProtocolAbuse, FramesOnAnIdleStreamAreAProtocolError) {
   expect_mock_still_serves();
 }
 
-// §5.1 "closed": DATA after the stream ended is STREAM_CLOSED.
+// RFC 9113 §5.1 "closed": DATA after the stream ended is STREAM_CLOSED.
 TEST_F(MockProtocolAbuse, DataOnAClosedStreamIsStreamClosed) {
   auto conn = connect();
   expect_push_answered(*conn, 1);
@@ -199,7 +199,7 @@ TEST_F(MockProtocolAbuse, DataOnAClosedStreamIsStreamClosed) {
   expect_mock_still_serves();
 }
 
-// §4.2: a frame over SETTINGS_MAX_FRAME_SIZE (16384 by default) is FRAME_SIZE_ERROR.
+// RFC 9113 §4.2: a frame over SETTINGS_MAX_FRAME_SIZE (16384 by default) is FRAME_SIZE_ERROR.
 TEST_F(MockProtocolAbuse, AFrameOverMaxFrameSizeIsAFrameSizeError) {
   auto conn = connect();
   conn->send(push_headers(1, h2::END_HEADERS) +
@@ -208,7 +208,7 @@ TEST_F(MockProtocolAbuse, AFrameOverMaxFrameSizeIsAFrameSizeError) {
   expect_mock_still_serves();
 }
 
-// §6.5, §6.5.2: malformed SETTINGS frames and out-of-range values.
+// RFC 9113 §6.5, §6.5.2: malformed SETTINGS frames and out-of-range values.
 TEST_F(MockProtocolAbuse, BrokenSettingsGetTheirErrorCodes) {
   struct Case {
     const char* what;
@@ -235,7 +235,7 @@ TEST_F(MockProtocolAbuse, BrokenSettingsGetTheirErrorCodes) {
   expect_mock_still_serves();
 }
 
-// §6.7: PING is 8 bytes on stream 0.
+// RFC 9113 §6.7: PING is 8 bytes on stream 0.
 TEST_F(MockProtocolAbuse, BrokenPingsGetTheirErrorCodes) {
   auto short_ping = connect();
   short_ping->send(h2::frame(h2::PING, 0, 0, std::string(7, '\0')));
@@ -263,8 +263,8 @@ TEST(MockStreamLimit, AStreamBeyondTheLimitGetsApnsGoaway) {
   EXPECT_TRUE(conn->wait_closed(kWait)) << conn->transcript();
 }
 
-// §6.9: a zero increment is PROTOCOL_ERROR, a connection error on stream 0 and a stream error
-// on a stream; §6.9.1: a window above 2^31-1 is FLOW_CONTROL_ERROR, likewise.
+// RFC 9113 §6.9: a zero increment is PROTOCOL_ERROR, a connection error on stream 0 and a stream
+// error on a stream; RFC 9113 §6.9.1: a window above 2^31-1 is FLOW_CONTROL_ERROR, likewise.
 TEST_F(MockProtocolAbuse, WindowUpdatesThatBreakFlowControl) {
   auto zero = connect();
   zero->send(h2::window_update(0, 0));
@@ -286,8 +286,8 @@ TEST_F(MockProtocolAbuse, WindowUpdatesThatBreakFlowControl) {
   expect_mock_still_serves();
 }
 
-// §6.9.1: DATA beyond the stream window the mock advertised is FLOW_CONTROL_ERROR. (With the
-// default 65,535-byte window no single frame can exceed it, and nghttp2 reopens the window as
+// RFC 9113 §6.9.1: DATA beyond the stream window the mock advertised is FLOW_CONTROL_ERROR. (With
+// the default 65,535-byte window no single frame can exceed it, and nghttp2 reopens the window as
 // it reads, so the mock is set to a 1,000-byte window here.)
 TEST(MockFlowControl, DataBeyondTheAdvertisedWindowIsAFlowControlError) {
   MockFixture mock([](mock_apns::ServerOptions& o) { o.settings.initial_window_size = 1000; });
@@ -335,7 +335,8 @@ TEST_F(MockProtocolAbuse, AnHpackIndexOutOfRangeIsACompressionError) {
   expect_mock_still_serves();
 }
 
-// §6.10: CONTINUATION only right after HEADERS without END_HEADERS; nothing may come between.
+// RFC 9113 §6.10: CONTINUATION only right after HEADERS without END_HEADERS; nothing may come
+// between.
 TEST_F(MockProtocolAbuse, MisplacedContinuationIsAProtocolError) {
   auto orphan = connect();
   orphan->send(h2::frame(h2::CONTINUATION, h2::END_HEADERS, 1, h2::hpack_literal("a", "b")));
@@ -388,9 +389,9 @@ TEST_F(MockProtocolAbuse, ConnectionErrorsOfTheFrameRules) {
   expect_mock_still_serves();
 }
 
-// h2spec's stream-error cases: malformed requests (§8.1.1, §8.2, §8.3) and a bad PRIORITY
-// (§5.3.1, §6.3) reset their stream; the connection goes on serving (or, as §5.4.1 allows,
-// ends with the same code).
+// h2spec's stream-error cases: malformed requests (RFC 9113 §8.1.1, §8.2, §8.3) and a bad PRIORITY
+// (RFC 9113 §5.3.1, §6.3) reset their stream; the connection goes on serving (or, as RFC 9113
+// §5.4.1 allows, ends with the same code).
 TEST_F(MockProtocolAbuse, StreamErrorsOfTheMessageRules) {
   const std::string body = R"({"aps":{},"call":"x"})";
   const auto request = [&](const std::vector<std::pair<std::string, std::string>>& fields,
@@ -458,7 +459,7 @@ TEST_F(MockProtocolAbuse, AnUpperCaseHeaderNameResetsTheStream) {
   expect_push_answered(*conn, 3);
 }
 
-// §4.1, §5.5: frames of an unknown type are ignored, on stream 0 and inside a request.
+// RFC 9113 §4.1, §5.5: frames of an unknown type are ignored, on stream 0 and inside a request.
 TEST_F(MockProtocolAbuse, UnknownFrameTypesAreIgnored) {
   auto conn = connect();
   conn->send(h2::frame(0xfa, 0xff, 0, "whatever") + push_headers(1) + h2::frame(0xfb, 0, 1, "x"));

@@ -2,7 +2,9 @@
 #include "net/h2_session.hpp"
 #include "net/session_pair.hpp"
 
+#include <algorithm>
 #include <optional>
+#include <string>
 #include <utility>
 #include <vector>
 
@@ -320,6 +322,67 @@ TEST(H2Session, AClientSendingManyRequestsDoesNotGrowItsMemory) {
   round_trips(5000);
   // Kept after each request, its six fields would add some 2 MB here.
   EXPECT_LT(*heap_in_use(), *before + 64 * 1024);
+}
+
+// A HEADERS frame answering `stream` with these fields, HPACK-coded without indexing (so the
+// client's header table stays as the real server left it).
+std::string response_headers_frame(std::int32_t stream,
+                                   const std::vector<std::pair<std::string, std::string>>& fields) {
+  std::vector<nghttp2_nv> nva;
+  for (const auto& [name, value] : fields)
+    nva.push_back({const_cast<std::uint8_t*>(reinterpret_cast<const std::uint8_t*>(name.data())),
+                   const_cast<std::uint8_t*>(reinterpret_cast<const std::uint8_t*>(value.data())),
+                   name.size(), value.size(), NGHTTP2_NV_FLAG_NO_INDEX});
+  nghttp2_hd_deflater* deflater = nullptr;
+  EXPECT_EQ(nghttp2_hd_deflate_new(&deflater, 4096), 0);
+  std::string block(nghttp2_hd_deflate_bound(deflater, nva.data(), nva.size()), '\0');
+  const auto size = nghttp2_hd_deflate_hd(deflater, reinterpret_cast<std::uint8_t*>(block.data()),
+                                          block.size(), nva.data(), nva.size());
+  nghttp2_hd_deflate_del(deflater);
+  EXPECT_GT(size, 0);
+  block.resize(static_cast<std::size_t>(std::max<ssize_t>(size, 0)));
+  const auto n = block.size();
+  std::string frame = {static_cast<char>(n >> 16),
+                       static_cast<char>(n >> 8),
+                       static_cast<char>(n),
+                       static_cast<char>(NGHTTP2_HEADERS),
+                       static_cast<char>(NGHTTP2_FLAG_END_HEADERS | NGHTTP2_FLAG_END_STREAM),
+                       static_cast<char>(stream >> 24),
+                       static_cast<char>(stream >> 16),
+                       static_cast<char>(stream >> 8),
+                       static_cast<char>(stream)};
+  return frame + block;
+}
+
+// RFC 9113 §8.3.2: :status is three digits; anything else makes the response malformed, a
+// stream error PROTOCOL_ERROR (RFC 9113 §8.1.1), and no response reaches the handler.
+TEST(H2Session, AMalformedStatusResetsTheStreamWithoutAResponse) {
+  for (const std::string status : {"2x0", "20", "2000", "+20", "-20", " 20", "200 "}) {
+    SessionPair pair;
+    auto id = pair.client->submit_request(SessionPair::request("GET", "/x"));
+    ASSERT_TRUE(id);
+    ASSERT_TRUE(pair.pump());
+    const std::string frame = response_headers_frame(*id, {{":status", status}});
+    ASSERT_TRUE(
+        pair.client->feed({reinterpret_cast<const std::uint8_t*>(frame.data()), frame.size()}));
+    ASSERT_TRUE(pair.pump());
+    EXPECT_TRUE(pair.client_events.responses.empty()) << status;
+    EXPECT_EQ(pair.client_events.closed,
+              (std::vector<std::pair<std::int32_t, std::uint32_t>>{{*id, NGHTTP2_PROTOCOL_ERROR}}))
+        << status;
+  }
+}
+
+TEST(H2Session, AWellFormedStatusInARawFrameIsAnswered) { // the frame helper itself
+  SessionPair pair;
+  auto id = pair.client->submit_request(SessionPair::request("GET", "/x"));
+  ASSERT_TRUE(pair.pump());
+  const std::string frame = response_headers_frame(*id, {{":status", "410"}});
+  ASSERT_TRUE(
+      pair.client->feed({reinterpret_cast<const std::uint8_t*>(frame.data()), frame.size()}));
+  ASSERT_TRUE(pair.pump());
+  ASSERT_EQ(pair.client_events.responses.size(), 1u);
+  EXPECT_EQ(pair.client_events.responses[0].second.status, 410);
 }
 
 TEST(H2Session, BadPrefaceIsFatal) {

@@ -26,6 +26,13 @@ void expect_transient(const pipeline::AttemptResult& r) {
   EXPECT_FALSE(r.unsent);
 }
 
+// A failure no retry mends, not the VoIP certificate's: failed at once, nothing flagged.
+void expect_failed_at_once(const pipeline::AttemptResult& r) {
+  EXPECT_TRUE(r.permanent);
+  EXPECT_FALSE(r.certificate_refused);
+  EXPECT_FALSE(r.unsent);
+}
+
 TEST(AttemptResult, AResetMidHandshakeIsTransient) {
   auto e = error(net::Errc::ConnectionClosed);
   e.cause = std::make_error_code(std::errc::connection_reset);
@@ -69,6 +76,38 @@ TEST(AttemptResult, OurTrustStoreRejectingTheServerIsAConfigurationError) {
   EXPECT_TRUE(r.permanent);
   EXPECT_FALSE(r.certificate_refused); // the VoIP certificate is not at fault
   EXPECT_NE(r.reason.find("--ca"), std::string::npos) << "names the CA setting: " << r.reason;
+}
+
+// Any other TLS failure (no common version or cipher): our settings and the server's do not
+// meet, which no retry mends; the VoIP certificate is not at fault (pipeline/README.md).
+TEST(AttemptResult, AnyOtherTlsFailureFailsAtOnceWithoutFlaggingTheCertificate) {
+  auto e = error(net::Errc::TlsFailed, /*retryable=*/false);
+  e.tls_alert = 70; // protocol_version (RFC 8446 §6.2)
+  expect_failed_at_once(attempt_result_of(e));
+}
+
+// Client options the transport cannot use (a CA file that does not load, say): a
+// configuration error, failed at once, the certificate not flagged.
+TEST(AttemptResult, OptionsTheTransportCannotUseFailAtOnce) {
+  expect_failed_at_once(attempt_result_of(error(net::Errc::InvalidOptions, false)));
+}
+
+// REFUSED_STREAM: the server did not process the request, so it is sent again at once
+// (im-voip-flow.md §4.4 "follow GOAWAY, replay"); the certificate is not flagged.
+TEST(AttemptResult, ARefusedStreamReplaysTheRequest) {
+  auto e = error(net::Errc::StreamReset);
+  e.h2_error = 0x7; // REFUSED_STREAM (RFC 9113 §7)
+  const auto r = attempt_result_of(e);
+  EXPECT_TRUE(r.unsent);
+  EXPECT_FALSE(r.permanent);
+  EXPECT_FALSE(r.certificate_refused);
+}
+
+// Any other reset (the server may have processed it): no answer, retried with back-off.
+TEST(AttemptResult, AStreamResetAfterProcessingIsTransient) {
+  auto e = error(net::Errc::StreamReset, /*retryable=*/false);
+  e.h2_error = 0x2; // INTERNAL_ERROR
+  expect_transient(attempt_result_of(e));
 }
 
 TEST(AttemptResult, AGoawayBadCertificateEnvironmentFlagsTheCertificate) {

@@ -2,6 +2,7 @@
 // its admin API, the pipeline with its HTTP API, and a simulated iPhone wired to both as the
 // separate processes are (its IM SDK reports through the pipeline's API). A push counts as
 // delivered only when the device records it.
+// Spec: docs/spec/im-voip-flow.md
 #include "../fake_device_remote/linked_mock.hpp"
 #include "../fake_device_remote/remote_device.hpp"
 #include "fake_device/remote/pipeline_link.hpp"

@@ -1,5 +1,6 @@
 // pipeline::push_blocked: §4.3's conditions, at send time and before a retry (§4.5, issue #27:
 // a logged-out or kicked phone must not ring).
+// Spec: docs/spec/im-voip-flow.md
 #include "pipeline/push_eligibility.hpp"
 
 #include <gtest/gtest.h>

@@ -1,3 +1,4 @@
+// Spec: docs/spec/im-voip-flow.md
 #include "pipeline/error.hpp"
 #include "pipeline/schema.hpp"
 #include "pipeline/sqlite.hpp"
@@ -619,6 +620,7 @@ TEST(StoreFile, ASecondStoreOnTheSameFileIsRefusedWhileTheFirstIsOpen) {
   ASSERT_TRUE(first);
   auto second = Store::open(path);
   ASSERT_FALSE(second);
+  EXPECT_EQ(second.error().code, pipeline::Errc::Busy); // SQLite's busy code, kept typed
   EXPECT_NE(second.error().detail.find("a second 'voipsim pipeline'"), std::string::npos)
       << second.error().message();
   first.reset();

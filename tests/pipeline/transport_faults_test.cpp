@@ -7,12 +7,15 @@
 #include "mock_apns/pki_dir.hpp"
 #include "mock_apns/server.hpp"
 #include "pipeline/pipeline.hpp"
+#include "pipeline/push_request.hpp"
+#include "pipeline/records_json.hpp"
 #include "support/handshake_breaker.hpp"
 
 #include <filesystem>
 #include <memory>
 
 #include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
 
 namespace {
 
@@ -169,7 +172,11 @@ TEST_F(TransportFaults, AnAttemptOnTheWireWhenThePipelineStopsCountsAfterTheRest
     start_pipeline(port, {}, database);
     id = send();
     ASSERT_TRUE(silent.broken().wait_for_at_least(1));
-    EXPECT_EQ(message(id).attempts, 1) << "counted while on the wire";
+    // What GET /v1/messages/{id} shows while the push is on the wire (issue #24, point 9: not
+    // "attempts":0, "apns_id":null): the attempt and the apns-id the request carries.
+    const auto on_the_wire = pipeline::to_json(message(id));
+    EXPECT_EQ(on_the_wire["attempts"], 1) << "counted while on the wire";
+    EXPECT_EQ(on_the_wire["apns_id"], pipeline::apns_id_for(id)) << on_the_wire.dump();
     pipeline_.reset(); // what is in flight stays Pending, as after a crash
   }
   start_mock(port);

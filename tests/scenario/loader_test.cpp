@@ -317,6 +317,14 @@ TEST(ScenarioLoader, Durations) {
   EXPECT_FALSE(scenario::parse_duration("-1s"));
   EXPECT_FALSE(scenario::parse_duration("5d"));
   EXPECT_FALSE(scenario::parse_duration(""));
+  // The number is read whole (core::parse_whole): no sign, no spaces, in range.
+  EXPECT_FALSE(scenario::parse_duration("+5s"));
+  EXPECT_FALSE(scenario::parse_duration(" 5s"));
+  EXPECT_FALSE(scenario::parse_duration("5 s"));
+  EXPECT_FALSE(scenario::parse_duration("ms"));
+  EXPECT_FALSE(scenario::parse_duration("99999999999999999999s"));
+  EXPECT_NE(scenario::parse_duration("9999999999h").error().detail.find("a hundred years"),
+            std::string::npos);
 }
 
 } // namespace

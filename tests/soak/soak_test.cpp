@@ -1,6 +1,7 @@
 // The fault soak in CTest (issue #8, acceptance 4): a short run with fault rates high enough
 // that every kind of fault hits many times; nothing may be lost and every duplicate must be
 // explained by a retry. The full 100,000-message run is `voipsim-soak` (tests/soak/README.md).
+// Spec: docs/spec/im-voip-flow.md
 #include "soak/fault_soak.hpp"
 
 #include <gtest/gtest.h>
