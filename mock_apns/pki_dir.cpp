@@ -154,12 +154,14 @@ core::Result<pki::CertificateAuthority> load_wwdr_ca(const PkiDir& pki) {
   return pki::CertificateAuthority::load(std::move(*certificate), std::move(*key));
 }
 
-core::Result<std::string> provider_token(const PkiDir& pki, core::TimePoint issued_at) {
+core::Result<std::string> provider_token(const PkiDir& pki, core::TimePoint issued_at,
+                                         const TokenClaims& claims) {
   auto key = core::read_file(pki.dir / ("AuthKey_" + pki.key.key_id + ".p8"));
   if (!key) {
     return core::fail(key.error().code, key.error().detail);
   }
-  return pki::make_provider_token(*key, pki.key.key_id, pki.team_id, issued_at);
+  return pki::make_provider_token(*key, claims.key_id.value_or(pki.key.key_id),
+                                  claims.team_id.value_or(pki.team_id), issued_at);
 }
 
 core::Result<void> register_pki_dir(const PkiDir& pki, ProviderKeys& keys) {

@@ -8,6 +8,7 @@
 
 #include <chrono>
 #include <filesystem>
+#include <optional>
 #include <string>
 
 namespace mock_apns {
@@ -44,8 +45,15 @@ core::Result<PkiDir> make_temporary_pki_dir(core::TimePoint now, const std::stri
 // as the developer portal does; the error names the missing file.
 core::Result<pki::CertificateAuthority> load_wwdr_ca(const PkiDir& pki);
 
+// What a provider token says besides its time, when not the folder's own (a token the mock must
+// refuse, say: another kid or team).
+struct TokenClaims {
+  std::optional<std::string> key_id;  // the header's kid; default the folder's key
+  std::optional<std::string> team_id; // the iss claim; default the folder's team
+};
 // A provider token (JWT) signed with the folder's .p8 key, issued at `issued_at`.
-core::Result<std::string> provider_token(const PkiDir& pki, core::TimePoint issued_at);
+core::Result<std::string> provider_token(const PkiDir& pki, core::TimePoint issued_at,
+                                         const TokenClaims& claims = {});
 
 // Registers the key and the team's bundle id with a running or starting mock.
 core::Result<void> register_pki_dir(const PkiDir& pki, ProviderKeys& keys);

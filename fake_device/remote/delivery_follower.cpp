@@ -45,13 +45,14 @@ core::Result<Push> push_of(const json& d) {
 
 core::Result<DeliveryPage> parse_delivery_page(std::string_view body) {
   const auto parsed = core::parse_json(body);
+  if (!parsed) return bad("a delivery page: " + parsed.error().detail); // where it broke
   DeliveryPage out;
   std::vector<json> deliveries;
-  if (!parsed || core::JsonFields(*parsed)
-                     .require("deliveries", deliveries)
-                     .require("next", out.next)
-                     .problem())
-    return bad("expected {\"deliveries\":[...],\"next\":N}");
+  if (const auto problem = core::JsonFields(*parsed)
+                               .require("deliveries", deliveries)
+                               .require("next", out.next)
+                               .problem())
+    return bad("a delivery page {\"deliveries\":[...],\"next\":N}: " + problem->detail);
   for (const auto& d : deliveries) {
     // The feed puts its cursor beside every delivery; one without is not the mock's.
     std::uint64_t cursor = 0;

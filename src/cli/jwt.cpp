@@ -5,9 +5,7 @@
 #include "cli/jwt.hpp"
 
 #include "cli/commands.hpp"
-#include "core/file.hpp"
 #include "mock_apns/pki_dir.hpp"
-#include "pki/provider_token.hpp"
 
 #include <iostream>
 
@@ -79,11 +77,7 @@ core::Result<Options> options_of(const Args& args) {
 int run(const Options& o) {
   auto folder = mock_apns::load_pki_dir(o.pki_dir);
   if (!folder) return fail(kCommand, folder.error().message(), kExitFailed);
-  const std::string key_file = "AuthKey_" + folder->key.key_id + ".p8";
-  auto key = core::read_file(folder->dir / key_file);
-  if (!key) return fail(kCommand, key.error().message(), kExitFailed);
-  auto token = pki::make_provider_token(*key, o.key_id.value_or(folder->key.key_id),
-                                        o.team_id.value_or(folder->team_id), time_or_now(o.iat));
+  auto token = mock_apns::provider_token(*folder, time_or_now(o.iat), {o.key_id, o.team_id});
   if (!token) return fail(kCommand, token.error().message(), kExitFailed);
   std::cout << (o.header ? "authorization: bearer " : "") << *token << "\n";
   return kExitOk;

@@ -42,6 +42,16 @@ core::Unexpected<core::Error> fail(const std::string& why) {
   return core::fail(core::Errc::InvalidArgument, why);
 }
 
+// An error ("`what` N s: ...") when `span` is more than a --live step may wait.
+core::Result<void> fits_real_time(core::Duration span, const std::string& what) {
+  if (span <= LiveWorld::kLongestAdvance) return {};
+  return fail(what + " " +
+              std::to_string(std::chrono::duration_cast<std::chrono::seconds>(span).count()) +
+              " s: --live runs in real time and waits at most " +
+              std::to_string(LiveWorld::kLongestAdvance.count()) +
+              " s per step; run this scenario without --live (virtual clock)");
+}
+
 // A JSON call to one of the parts' APIs: the status and the parsed body.
 struct Reply {
   int status = 0;
@@ -218,24 +228,12 @@ core::Result<void> LiveWorld::start_pipeline(const std::string& listen) {
   return {};
 }
 
-core::Result<void> LiveWorld::wait_in_real_time(core::Duration span, const std::string& what) {
-  if (span > kLongestAdvance) {
-    return fail(what + " " +
-                std::to_string(std::chrono::duration_cast<std::chrono::seconds>(span).count()) +
-                " s: --live runs in real time and waits at most " +
-                std::to_string(kLongestAdvance.count()) +
-                " s per step; run this scenario without --live (virtual clock)");
-  }
-  std::this_thread::sleep_for(span); // real time is what --live is about
-  return {};
-}
-
 core::Result<void> LiveWorld::restart_pipeline(core::Duration down_for) {
-  if (down_for > kLongestAdvance) return wait_in_real_time(down_for, "restart_pipeline down for");
+  // Refused before anything stops: the scenario fails with the pipeline still up.
+  if (auto fits = fits_real_time(down_for, "restart_pipeline down for"); !fits) return fits;
   impl_->pipeline->stop();
   note("pipeline", "stopped");
-  if (auto waited = wait_in_real_time(down_for, "restart_pipeline down for"); !waited)
-    return waited;
+  std::this_thread::sleep_for(down_for); // real time is what --live is about
   // The same port: the devices' links and the steps keep talking to it.
   if (auto started = start_pipeline(impl_->api.host + ":" + std::to_string(impl_->api.port));
       !started)
@@ -452,7 +450,8 @@ core::Result<void> LiveWorld::settle() {
 }
 
 core::Result<void> LiveWorld::advance(core::Duration by) {
-  if (auto waited = wait_in_real_time(by, "advance by"); !waited) return waited;
+  if (auto fits = fits_real_time(by, "advance by"); !fits) return fits;
+  std::this_thread::sleep_for(by); // real time is what --live is about
   return settle();
 }
 

@@ -57,8 +57,6 @@ private:
   core::Result<void> start_parts(const Scenario& scenario);
   // Starts `voipsim pipeline` listening on `listen` (HOST:PORT) and reads its ready line.
   core::Result<void> start_pipeline(const std::string& listen);
-  // Sleeps `span`; refused ("`what` N s: ...") beyond kLongestAdvance.
-  core::Result<void> wait_in_real_time(core::Duration span, const std::string& what);
   struct Slot;
   Slot* slot(const std::string& id) const;
 

@@ -77,9 +77,15 @@ TEST(DeliveryPage, PagesNotShapedLikeTheFeedAreRefused) {
        {"not json", R"({"deliveries":[]})", R"({"next":1})", R"({"deliveries":{},"next":1})"}) {
     const auto page = parse_delivery_page(body);
     ASSERT_FALSE(page) << body;
-    EXPECT_NE(page.error().detail.find("expected {\"deliveries\""), std::string::npos)
+    EXPECT_NE(page.error().detail.find("a delivery page"), std::string::npos)
         << page.error().detail;
   }
+  // Which field, or where the text stopped being JSON.
+  EXPECT_NE(parse_delivery_page(R"({"deliveries":[]})").error().detail.find("\"next\" is required"),
+            std::string::npos);
+  EXPECT_NE(parse_delivery_page("not json").error().detail.find("line 1, column"),
+            std::string::npos)
+      << parse_delivery_page("not json").error().detail;
 }
 
 TEST(DeliveryPage, AnUnreadableDeliveryIsSkippedWithItsReasonAndTheRestKept) {
