@@ -41,6 +41,10 @@ std::optional<ReceiveScope> parse_receive_scope(std::string_view text) {
   return core::value_named(kScopeNames, text);
 }
 
+std::string receive_scope_words() {
+  return core::words_of(kScopeNames);
+}
+
 void ReceiveOptions::set(ReceiveScope scope, const std::string& target, ReceiveOption option) {
   switch (scope) {
   case ReceiveScope::Global:

@@ -22,6 +22,7 @@ std::string receive_option_words(); // "RECEIVE, NOT_RECEIVE, ... or RECEIVE_NOT
 enum class ReceiveScope { Global, Conversation, Group };
 std::string_view to_string(ReceiveScope scope); // global, conversation, group
 std::optional<ReceiveScope> parse_receive_scope(std::string_view text);
+std::string receive_scope_words(); // "global, conversation or group"
 
 // One setting: `target` is the peer's user id or the group id, empty for Global.
 struct ReceiveSetting {

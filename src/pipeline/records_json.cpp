@@ -120,7 +120,7 @@ json to_json(const ReceiveSetting& s) {
 core::Result<ReceiveSetting> receive_setting_from_json(const json& j) {
   ReceiveSetting s;
   core::JsonFields f(j, "a receive option", {"scope", "target", "option"});
-  f.require_named("scope", s.scope, parse_receive_scope, "global, conversation or group")
+  f.require_named("scope", s.scope, parse_receive_scope, receive_scope_words())
       .read("target", s.target)
       .require_named("option", s.option, parse_receive_option, receive_option_words());
   if (f.problem()) return core::Unexpected(*f.problem());

@@ -55,15 +55,17 @@ json to_json(const ManifestFile& f) {
 
 core::Result<ManifestFile> file_from_json(const json& j) {
   ManifestFile file;
+  std::optional<json> certificate; // only for the files that hold one
   core::JsonFields f(j, "a manifest's file",
                      {"file", "role", "description", "secret", "certificate"});
   f.require("file", file.file)
       .require("role", file.role)
       .require("description", file.description)
-      .require("secret", file.secret);
+      .require("secret", file.secret)
+      .read("certificate", certificate);
   if (f.problem()) return core::Unexpected(*f.problem());
-  if (const auto found = j.find("certificate"); found != j.end() && !found->is_null()) {
-    auto read = certificate_from_json(*found);
+  if (certificate) {
+    auto read = certificate_from_json(*certificate);
     if (!read) return core::Unexpected(read.error().in_context("file " + file.file));
     file.certificate = std::move(*read);
   }

@@ -385,7 +385,8 @@ std::optional<pipeline::Registration> LiveWorld::registration(const std::string&
 core::Result<void> LiveWorld::add_fault(const mock_apns::FaultRule& rule) {
   const auto reply = call(impl_->admin, "POST", "/v1/faults", mock_apns::to_json(rule));
   if (!reply) return core::Unexpected(reply.error());
-  if (reply->status / 100 != 2) return fail("the mock refused the fault: " + reply->body.dump());
+  if (reply->status / 100 != 2)
+    return fail("the mock refused the fault: " + api_error(*reply).message);
   return {};
 }
 
@@ -396,7 +397,8 @@ ProviderClients& LiveWorld::provider() {
 core::Result<void> LiveWorld::register_key(const mock_apns::ProviderKeySpec& spec) {
   const auto reply = call(impl_->admin, "POST", "/v1/keys", mock_apns::to_json(spec));
   if (!reply) return core::Unexpected(reply.error());
-  if (reply->status / 100 != 2) return fail("the mock refused the key: " + reply->body.dump());
+  if (reply->status / 100 != 2)
+    return fail("the mock refused the key: " + api_error(*reply).message);
   return {};
 }
 
@@ -404,7 +406,7 @@ core::Result<void> LiveWorld::revoke_key(const std::string& key_id) {
   const auto reply = call(impl_->admin, "POST", "/v1/keys/" + key_id + "/revoke");
   if (!reply) return core::Unexpected(reply.error());
   if (reply->status / 100 != 2)
-    return fail("the mock did not revoke " + key_id + ": " + reply->body.dump());
+    return fail("the mock did not revoke " + key_id + ": " + api_error(*reply).message);
   return {};
 }
 

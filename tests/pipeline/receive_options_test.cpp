@@ -64,6 +64,7 @@ TEST(ReceiveOptions, NamesAreTheVendorsAndRoundTrip) {
   EXPECT_EQ(pipeline::to_string(ReceiveOption::ReceiveNotNotifyExceptAt),
             "RECEIVE_NOT_NOTIFY_EXCEPT_AT");
   EXPECT_FALSE(pipeline::parse_receive_option("receive"));
+  EXPECT_EQ(pipeline::receive_scope_words(), "global, conversation or group");
   for (const auto scope : {ReceiveScope::Global, ReceiveScope::Conversation, ReceiveScope::Group})
     EXPECT_EQ(pipeline::parse_receive_scope(pipeline::to_string(scope)), scope);
 }
