@@ -106,12 +106,11 @@ core::Result<ProviderKeySpec> key_spec_from_json(const json& j) {
       .read("public_key_pem", spec.public_key_pem)
       .read("revoked", spec.revoked);
   if (f.problem()) return core::Unexpected(*f.problem());
-  if (environments) spec.sandbox = spec.production = false;
-  for (const auto& env : environments.value_or(std::vector<std::string>{})) {
-    const auto parsed = core::parse_apns_environment(env);
-    if (!parsed)
-      return bad("\"environments\" holds \"" + env + "\"; use sandbox and/or production");
-    (*parsed == Environment::Sandbox ? spec.sandbox : spec.production) = true;
+  if (environments) {
+    const auto parsed = core::parse_apns_environments(*environments);
+    if (!parsed) return core::Unexpected(parsed.error());
+    spec.sandbox = std::ranges::count(*parsed, Environment::Sandbox) > 0;
+    spec.production = std::ranges::count(*parsed, Environment::Production) > 0;
   }
   if (spec.public_key_pem.empty())
     return bad("\"public_key_pem\" is required (the .p8 or its public key)");

@@ -22,13 +22,19 @@ int fail(const std::string& command, const std::string& message, int status);
 int refuse(const std::string& command, const std::string& message);
 
 // `voipsim COMMAND WORDS`: the words to the command's Options (either step's error is bad usage,
-// said with the pointer to the help), then its run().
+// said with the pointer to the help, unless `options_errors_point_to_help` is false: then only a
+// flag the command does not have does), then its run().
 template <class Options>
 int run_words(const std::string& command, const std::vector<std::string>& words,
               core::Result<Args> (*args_of)(const std::vector<std::string>&),
-              core::Result<Options> (*options_of)(const Args&), int (*run)(const Options&)) {
-  const auto options = options_from(words, args_of, options_of);
-  if (!options) return fail(command, options.error().detail, kExitUsage);
+              core::Result<Options> (*options_of)(const Args&), int (*run)(const Options&),
+              bool options_errors_point_to_help = true) {
+  const auto args = args_of(words);
+  if (!args) return fail(command, args.error().detail, kExitUsage);
+  const auto options = options_of(*args);
+  if (!options)
+    return options_errors_point_to_help ? fail(command, options.error().detail, kExitUsage)
+                                        : refuse(command, options.error().detail);
   return run(*options);
 }
 

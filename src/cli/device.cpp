@@ -187,12 +187,7 @@ core::Result<Options> options_of(const Args& args) {
   const std::string env = args.get("env", "sandbox");
   const auto environment = core::parse_apns_environment(env);
   if (!environment) {
-    // The words of core's table: "sandbox, development, dev, production or prod".
-    const auto& spellings = core::apns_environment_spellings();
-    std::string words;
-    for (std::size_t i = 0; i < spellings.size(); ++i)
-      words += (i == 0 ? "" : i + 1 == spellings.size() ? " or " : ", ") + spellings[i].first;
-    return usage_error("--env takes " + words + ", got '" + env + "'");
+    return usage_error("--env takes " + core::apns_environment_words() + ", got '" + env + "'");
   }
   o.app.environment = *environment;
   auto ios = remote::parse_ios_version(args.get("ios", "17"));

@@ -195,19 +195,6 @@ core::Result<std::uint64_t> seed_of(const Args& args) {
   return args.number("seed", 1, 1, UINT64_MAX);
 }
 
-// cli::run_words, but only a flag the command does not have sends the user to the help: the
-// other usage errors of run and demo say all there is to say.
-template <class Options>
-int replay_words(const std::string& command, const std::vector<std::string>& words,
-                 core::Result<Args> (*args_of)(const std::vector<std::string>&),
-                 core::Result<Options> (*options_of)(const Args&), int (*run)(const Options&)) {
-  const auto args = args_of(words);
-  if (!args) return fail(command, args.error().detail, kExitUsage);
-  const auto options = options_of(*args);
-  if (!options) return refuse(command, options.error().detail);
-  return run(*options);
-}
-
 } // namespace
 
 namespace run_command {
@@ -361,13 +348,13 @@ int run(const Options& o) {
 } // namespace demo_command
 
 int run(const std::vector<std::string>& words) {
-  return replay_words("run", words, run_command::args_of, run_command::options_of,
-                      run_command::run);
+  return run_words("run", words, run_command::args_of, run_command::options_of, run_command::run,
+                   false);
 }
 
 int demo(const std::vector<std::string>& words) {
-  return replay_words("demo", words, demo_command::args_of, demo_command::options_of,
-                      demo_command::run);
+  return run_words("demo", words, demo_command::args_of, demo_command::options_of,
+                   demo_command::run, false);
 }
 
 } // namespace cli

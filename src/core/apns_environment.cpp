@@ -48,4 +48,21 @@ const std::vector<std::pair<std::string, ApnsEnvironment>>& apns_environment_spe
   return spellings;
 }
 
+std::string apns_environment_words() {
+  return words_of(kInput);
+}
+
+Result<std::vector<ApnsEnvironment>>
+parse_apns_environments(const std::vector<std::string>& words) {
+  std::vector<ApnsEnvironment> out;
+  for (const auto& word : words) {
+    const auto environment = parse_apns_environment(word);
+    if (!environment)
+      return fail(Errc::InvalidArgument,
+                  "\"environments\" holds \"" + word + "\"; use sandbox and/or production");
+    out.push_back(*environment);
+  }
+  return out;
+}
+
 } // namespace core

@@ -5,6 +5,8 @@
 // spellings people and Apple use ("development" is the entitlement's word for the sandbox,
 // "dev"/"prod" the IM console's).
 
+#include "core/result.hpp"
+
 #include <optional>
 #include <string>
 #include <string_view>
@@ -27,5 +29,10 @@ std::optional<ApnsEnvironment> parse_apns_environment(std::string_view text);
 // Every spelling parse_apns_environment accepts, with what it means, for parsers that list the
 // words they take (the scenario loader).
 const std::vector<std::pair<std::string, ApnsEnvironment>>& apns_environment_spellings();
+// The same as a person reads them: "sandbox, development, dev, production or prod".
+std::string apns_environment_words();
+// A document's "environments" list, each word read by parse_apns_environment; the error quotes
+// the first word that is none of them.
+Result<std::vector<ApnsEnvironment>> parse_apns_environments(const std::vector<std::string>& words);
 
 } // namespace core

@@ -36,13 +36,9 @@ core::Result<ManifestCertificate> certificate_from_json(const json& j) {
       .require("not_before", c.not_before)
       .require("not_after", c.not_after);
   if (f.problem()) return core::Unexpected(*f.problem());
-  for (const auto& text : environments) {
-    const auto environment = core::parse_apns_environment(text);
-    if (!environment)
-      return core::fail(core::Errc::InvalidArgument,
-                        "\"environments\" holds \"" + text + "\"; use sandbox and/or production");
-    c.environments.push_back(*environment);
-  }
+  auto read = core::parse_apns_environments(environments);
+  if (!read) return core::Unexpected(read.error());
+  c.environments = std::move(*read);
   return c;
 }
 

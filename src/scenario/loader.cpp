@@ -341,11 +341,8 @@ ReceiveOptionSpec read_receive_option(const Reader& r, const YAML::Node& n, bool
   spec.where = r.where(n);
   if (!n["option"])
     r.fail(n, "a receive option needs 'option': " + pipeline::receive_option_words());
-  const std::string word = r.text(n["option"], "option");
-  const auto option = pipeline::parse_receive_option(word);
-  if (!option)
-    r.fail(n["option"],
-           "'" + word + "' is not a receive option; allowed: " + pipeline::receive_option_words());
+  const auto option = pipeline::parse_receive_option(r.text(n["option"], "option"));
+  r.checked(n["option"], "receive option", option.has_value(), pipeline::receive_option_words());
   spec.setting.option = *option;
   if (n["conversation"] && n["group"])
     r.fail(n, "a receive option is for one conversation or one group, not both");
@@ -634,9 +631,10 @@ void read_action(const Reader& r, const YAML::Node& v, const YAML::Node& at, Ste
       if (t.starts_with("+")) {
         auto d = parse_duration(t.substr(1));
         if (!d) r.fail(v["expiration"], "expiration: " + d.error().message());
-        s.push.expires_in = *d;
+        s.push.expires_in = *d; // the header is made from it when the push goes
+      } else {
+        s.push.expiration = header(r, v["expiration"], "expiration");
       }
-      s.push.expiration = header(r, v["expiration"], "expiration");
     }
     if (v["collapse_id"]) s.push.collapse_id = header(r, v["collapse_id"], "collapse_id");
     if (v["apns_id"]) s.push.apns_id = header(r, v["apns_id"], "apns_id");

@@ -234,9 +234,14 @@ TEST(MockApnsOptionsTest, UsageErrors) {
 const Words kPipelineRequired = {"--apns-sandbox", "127.0.0.1:1", "--apns-production",
                                  "127.0.0.1:2",    "--ca",        "ca.pem"};
 
-Words with_required(Words words) {
-  words.insert(words.end(), kPipelineRequired.begin(), kPipelineRequired.end());
+// `words` after a command's required flags.
+Words with(const Words& required, Words words) {
+  words.insert(words.begin(), required.begin(), required.end());
   return words;
+}
+
+Words with_required(Words words) {
+  return with(kPipelineRequired, std::move(words));
 }
 
 TEST(PipelineOptionsTest, RequiredFlagsAndDefaults) {
@@ -467,8 +472,7 @@ const Words kCertsRequired = {"--out",     "pki",        "--bundle-id", "com.exa
                               "--team-id", "TEAMA12345", "--key-id",    "KB00000001"};
 
 Words certs_with(Words words) {
-  words.insert(words.begin(), kCertsRequired.begin(), kCertsRequired.end());
-  return words;
+  return with(kCertsRequired, std::move(words));
 }
 
 TEST(CertsOptionsTest, RequiredFlagsAndDefaults) {
@@ -526,8 +530,7 @@ const Words kIssueRequired = {"--csr",         "my.csr",      "--kind",
                               "--pki",         "pki"};
 
 Words issue_with(Words words) {
-  words.insert(words.begin(), kIssueRequired.begin(), kIssueRequired.end());
-  return words;
+  return with(kIssueRequired, std::move(words));
 }
 
 TEST(CertsIssueOptionsTest, RequiredFlagsAndDefaults) {

@@ -1,8 +1,8 @@
 #include "net/error.hpp"
 #include "net/h2_session.hpp"
 #include "net/session_pair.hpp"
+#include "support/raw_h2.hpp"
 
-#include <algorithm>
 #include <optional>
 #include <string>
 #include <utility>
@@ -324,34 +324,12 @@ TEST(H2Session, AClientSendingManyRequestsDoesNotGrowItsMemory) {
   EXPECT_LT(*heap_in_use(), *before + 64 * 1024);
 }
 
-// A HEADERS frame answering `stream` with these fields, HPACK-coded without indexing (so the
+// A HEADERS frame answering `stream` with this :status, HPACK-coded without indexing (so the
 // client's header table stays as the real server left it).
-std::string response_headers_frame(std::int32_t stream,
-                                   const std::vector<std::pair<std::string, std::string>>& fields) {
-  std::vector<nghttp2_nv> nva;
-  for (const auto& [name, value] : fields)
-    nva.push_back({const_cast<std::uint8_t*>(reinterpret_cast<const std::uint8_t*>(name.data())),
-                   const_cast<std::uint8_t*>(reinterpret_cast<const std::uint8_t*>(value.data())),
-                   name.size(), value.size(), NGHTTP2_NV_FLAG_NO_INDEX});
-  nghttp2_hd_deflater* deflater = nullptr;
-  EXPECT_EQ(nghttp2_hd_deflate_new(&deflater, 4096), 0);
-  std::string block(nghttp2_hd_deflate_bound(deflater, nva.data(), nva.size()), '\0');
-  const auto size = nghttp2_hd_deflate_hd(deflater, reinterpret_cast<std::uint8_t*>(block.data()),
-                                          block.size(), nva.data(), nva.size());
-  nghttp2_hd_deflate_del(deflater);
-  EXPECT_GT(size, 0);
-  block.resize(static_cast<std::size_t>(std::max<ssize_t>(size, 0)));
-  const auto n = block.size();
-  std::string frame = {static_cast<char>(n >> 16),
-                       static_cast<char>(n >> 8),
-                       static_cast<char>(n),
-                       static_cast<char>(NGHTTP2_HEADERS),
-                       static_cast<char>(NGHTTP2_FLAG_END_HEADERS | NGHTTP2_FLAG_END_STREAM),
-                       static_cast<char>(stream >> 24),
-                       static_cast<char>(stream >> 16),
-                       static_cast<char>(stream >> 8),
-                       static_cast<char>(stream)};
-  return frame + block;
+std::string status_frame(std::int32_t stream, std::string_view status) {
+  namespace h2 = support::h2;
+  return h2::frame(h2::HEADERS, h2::END_HEADERS | h2::END_STREAM,
+                   static_cast<std::uint32_t>(stream), h2::hpack_literal(":status", status));
 }
 
 // RFC 9113 §8.3.2: :status is three digits; anything else makes the response malformed, a
@@ -362,7 +340,7 @@ TEST(H2Session, AMalformedStatusResetsTheStreamWithoutAResponse) {
     auto id = pair.client->submit_request(SessionPair::request("GET", "/x"));
     ASSERT_TRUE(id);
     ASSERT_TRUE(pair.pump());
-    const std::string frame = response_headers_frame(*id, {{":status", status}});
+    const std::string frame = status_frame(*id, status);
     ASSERT_TRUE(
         pair.client->feed({reinterpret_cast<const std::uint8_t*>(frame.data()), frame.size()}));
     ASSERT_TRUE(pair.pump());
@@ -377,7 +355,7 @@ TEST(H2Session, AWellFormedStatusInARawFrameIsAnswered) { // the frame helper it
   SessionPair pair;
   auto id = pair.client->submit_request(SessionPair::request("GET", "/x"));
   ASSERT_TRUE(pair.pump());
-  const std::string frame = response_headers_frame(*id, {{":status", "410"}});
+  const std::string frame = status_frame(*id, "410");
   ASSERT_TRUE(
       pair.client->feed({reinterpret_cast<const std::uint8_t*>(frame.data()), frame.size()}));
   ASSERT_TRUE(pair.pump());

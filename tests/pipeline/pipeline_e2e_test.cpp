@@ -97,17 +97,21 @@ protected:
 
   // alice -> bob with the seed's ext; the message once the pipeline has settled it.
   pipeline::MessageRecord send(std::string ext = R"({"entity":{"action":1,"sender":"alice"}})") {
-    auto sent = pipeline_->send_message(
-        {"alice", "bob", "call", false,
-         pipeline::OfflinePushInfo{"voip", std::move(ext), "", "", false}, std::nullopt});
+    return send(pipeline::MessageToSend{
+        "alice", "bob", "call", false,
+        pipeline::OfflinePushInfo{"voip", std::move(ext), "", "", false}, std::nullopt});
+  }
+  // `message`, once the pipeline has settled it.
+  pipeline::MessageRecord send(const pipeline::MessageToSend& message) {
+    auto sent = pipeline_->send_message(message);
     if (auto* error = std::get_if<pipeline::ApiError>(&sent)) {
       ADD_FAILURE() << error->code << ": " << error->message;
       return {};
     }
     EXPECT_TRUE(pipeline_->wait_idle(kSettle));
-    const auto message = pipeline_->message(std::get<std::string>(sent));
-    EXPECT_TRUE(message);
-    return message.value_or(pipeline::MessageRecord{});
+    const auto stored = pipeline_->message(std::get<std::string>(sent));
+    EXPECT_TRUE(stored);
+    return stored.value_or(pipeline::MessageRecord{});
   }
 
   // Requests in the mock's journal, all or those matching.
@@ -259,22 +263,19 @@ TEST_F(PipelineEndToEnd, FAQ2a_DevelopmentBuildReportedWithTheProductionId) {
 TEST_F(PipelineEndToEnd, NoOfflinePushRequestedEndsSkippedNoPushRequestedDespiteARegistration) {
   bob();
   const std::string ext = R"({"entity":{"action":1,"sender":"alice"}})";
-  const auto settled = [&](pipeline::MessageToSend message) {
-    auto sent = pipeline_->send_message(message);
-    EXPECT_TRUE(std::holds_alternative<std::string>(sent));
-    EXPECT_TRUE(pipeline_->wait_idle(kSettle));
-    return pipeline_->message(std::get<std::string>(sent)).value_or(pipeline::MessageRecord{});
-  };
   const pipeline::OfflinePushInfo voip{"voip", ext, "", "", false};
   auto disabled = voip;
   disabled.disable_push = true;
-  const auto online_only = settled({"alice", "bob", "call", true, voip, std::nullopt});
+  const auto online_only =
+      send(pipeline::MessageToSend{"alice", "bob", "call", true, voip, std::nullopt});
   EXPECT_EQ(online_only.state, MessageState::SkippedNoPushRequested);
   EXPECT_EQ(online_only.reason, "online_user_only: an online-only message is not stored");
-  const auto no_push = settled({"alice", "bob", "call", false, disabled, std::nullopt});
+  const auto no_push =
+      send(pipeline::MessageToSend{"alice", "bob", "call", false, disabled, std::nullopt});
   EXPECT_EQ(no_push.state, MessageState::SkippedNoPushRequested);
   EXPECT_EQ(no_push.reason, "disable_push");
-  const auto no_info = settled({"alice", "bob", "call", false, std::nullopt, std::nullopt});
+  const auto no_info =
+      send(pipeline::MessageToSend{"alice", "bob", "call", false, std::nullopt, std::nullopt});
   EXPECT_EQ(no_info.state, MessageState::SkippedNoPushRequested);
   EXPECT_EQ(no_info.reason, "no offline_push_info");
   EXPECT_EQ(online_only.attempts + no_push.attempts + no_info.attempts, 0);
