@@ -81,12 +81,13 @@ Http1Response endpoints() {
 }
 
 Http1Response health(Server& mock) {
-  return reply(200, {{"status", "ok"},
-                     {"sandbox_port", mock.port(Environment::Sandbox)},
-                     {"production_port", mock.port(Environment::Production)},
-                     {"tokens", mock.tokens().size()},
-                     {"keys", mock.keys().list().size()},
-                     {"deliveries", mock.feed().last_cursor()}});
+  AdminHealth h;
+  h.sandbox_port = mock.port(Environment::Sandbox);
+  h.production_port = mock.port(Environment::Production);
+  h.tokens = mock.tokens().size();
+  h.keys = mock.keys().list().size();
+  h.deliveries = mock.feed().last_cursor();
+  return reply(200, to_json(h));
 }
 
 Http1Response tokens(const Http1Request& r, const Http1Target& t, Server& mock) {
@@ -130,13 +131,12 @@ Http1Response tokens(const Http1Request& r, const Http1Target& t, Server& mock) 
     return mock.tokens().erase(token) ? reply(200, {{"deleted", 1}}) : no_token(token);
   }
   if (action == "reachability" && r.method == "POST") {
-    const auto body = net::json_body(r, "a reachability change", {"reachable"});
+    const auto body = net::json_body(r, "a reachability change");
     if (!body) return net::error_response(body.error());
-    bool reachable = true;
-    if (core::JsonFields(*body).require("reachable", reachable).problem())
-      return bad_request("send {\"reachable\": true|false} (false: airplane mode or powered off)");
-    const std::size_t released = mock.set_reachable(token, reachable);
-    return reply(200, {{"token", token}, {"reachable", reachable}, {"released", released}});
+    const auto reachable = reachable_from_body(*body);
+    if (!reachable) return bad_request(reachable.error().detail);
+    const std::size_t released = mock.set_reachable(token, *reachable);
+    return reply(200, {{"token", token}, {"reachable", *reachable}, {"released", released}});
   }
   if (action == "held" && r.method == "GET") {
     json list = json::array();
@@ -146,13 +146,12 @@ Http1Response tokens(const Http1Request& r, const Http1Target& t, Server& mock) 
                  {{"token", token}, {"reachable", mock.held().reachable(token)}, {"held", list}});
   }
   if (action == "unregister" && r.method == "POST") {
-    const auto body = net::json_body(r, "an uninstall", {"timestamp"});
+    const auto body = net::json_body(r, "an uninstall");
     if (!body) return net::error_response(body.error());
-    std::int64_t timestamp = core::unix_millis(mock.clock().now());
-    core::JsonFields fields(*body);
-    if (fields.read("timestamp", timestamp); fields.problem())
-      return bad_request("\"timestamp\" must be milliseconds since the UNIX epoch");
-    if (!mock.tokens().set_state(token, TokenState::Unregistered, timestamp))
+    const auto timestamp = unregister_timestamp_from_body(*body);
+    if (!timestamp) return bad_request(timestamp.error().detail);
+    if (!mock.tokens().set_state(token, TokenState::Unregistered,
+                                 timestamp->value_or(core::unix_millis(mock.clock().now()))))
       return no_token(token);
     const auto record = mock.tokens().find(token);
     return record ? reply(200, to_json(*record))

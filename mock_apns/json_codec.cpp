@@ -1,5 +1,7 @@
 #include "mock_apns/json_codec.hpp"
 
+#include "core/apns_environment.hpp"
+#include "core/clock.hpp"
 #include "core/encoding.hpp"
 #include "core/error.hpp"
 #include "core/json_fields.hpp"
@@ -32,15 +34,6 @@ json time_ms(core::TimePoint t) {
   return core::unix_millis(t);
 }
 
-// Milliseconds since the epoch as a time point; past the clock's range (the year 2262 for
-// nanoseconds) it is the last one there is, so a filter bound that far out is simply no bound.
-core::TimePoint time_point_of_ms(std::int64_t ms) {
-  constexpr auto kLast = std::chrono::duration_cast<std::chrono::milliseconds>(
-      core::TimePoint::max().time_since_epoch());
-  return ms >= kLast.count() ? core::TimePoint::max()
-                             : core::TimePoint(std::chrono::milliseconds(ms));
-}
-
 } // namespace
 
 core::Result<TokenRecord> token_record_from_json(const json& j) {
@@ -49,7 +42,7 @@ core::Result<TokenRecord> token_record_from_json(const json& j) {
   f.read("token", record.token)
       .read("topic", record.topic)
       .require_named("environment", record.environment, core::parse_apns_environment,
-                     "sandbox or production")
+                     core::apns_environment_words())
       .read_named("state", record.state, parse_token_state, "active, unregistered or expired")
       .read("timestamp", record.timestamp_ms);
   if (f.problem()) return core::Unexpected(*f.problem());
@@ -204,7 +197,7 @@ core::Result<JournalFilter> journal_filter_from_json(const json& j) {
                      {"environment", "token", "topic", "push_type", "status", "reason", "accepted",
                       "since_ms", "until_ms"});
   f.read_named("environment", filter.environment, core::parse_apns_environment,
-               "sandbox or production")
+               core::apns_environment_words())
       .read("token", filter.token)
       .read("topic", filter.topic)
       .read_named("push_type", filter.push_type, parse_push_type, "a push type")
@@ -214,8 +207,8 @@ core::Result<JournalFilter> journal_filter_from_json(const json& j) {
       .read("since_ms", since)
       .read("until_ms", until);
   if (f.problem()) return core::Unexpected(*f.problem());
-  if (since) filter.since = time_point_of_ms(*since);
-  if (until) filter.until = time_point_of_ms(*until);
+  if (since) filter.since = core::from_unix_millis(*since);
+  if (until) filter.until = core::from_unix_millis(*until);
   return filter;
 }
 
@@ -251,7 +244,7 @@ core::Result<JournalEntry> journal_entry_from_json(const json& j) {
   f.require("sequence", e.sequence)
       .require("time_ms", time)
       .require_named("environment", e.environment, core::parse_apns_environment,
-                     "sandbox or production")
+                     core::apns_environment_words())
       .require("connection", e.connection_id)
       .require("auth", e.auth)
       .require("method", e.method)
@@ -268,7 +261,7 @@ core::Result<JournalEntry> journal_entry_from_json(const json& j) {
       .require_nullable_named("push_type", e.push_type, parse_push_type, "a push type")
       .require_nullable_named("reason", e.reason, parse_reason, "an APNs reason");
   if (f.problem()) return core::Unexpected(*f.problem());
-  e.time = time_point_of_ms(time);
+  e.time = core::from_unix_millis(time);
   return e;
 }
 
@@ -312,7 +305,7 @@ core::Result<Delivery> delivery_from_json(const json& j) {
       .require("apns_id", d.apns_id)
       .read("unique_id", d.unique_id)
       .require_named("environment", d.environment, core::parse_apns_environment,
-                     "sandbox or production")
+                     core::apns_environment_words())
       .require("token", d.token)
       .require("topic", d.topic)
       .require_named("push_type", d.push_type, parse_push_type, "a push type")
@@ -334,7 +327,7 @@ core::Result<Delivery> delivery_from_json(const json& j) {
   } else {
     return bad("a delivery has neither \"payload\" nor \"payload_base64url\"");
   }
-  d.received_at = time_point_of_ms(received);
+  d.received_at = core::from_unix_millis(received);
   return d;
 }
 
@@ -460,6 +453,78 @@ json to_json(const Settings& settings) {
     j[field.name] = field.show(settings);
   }
   return j;
+}
+
+json reachability_body(bool reachable) {
+  return {{"reachable", reachable}};
+}
+
+core::Result<bool> reachable_from_body(const json& j) {
+  bool reachable = true;
+  core::JsonFields f(j, "a reachability change", {"reachable"});
+  if (f.require("reachable", reachable).problem())
+    return core::fail(
+        core::Errc::InvalidArgument,
+        f.problem()->detail +
+            ": send {\"reachable\": true|false} (false: airplane mode or powered off)");
+  return reachable;
+}
+
+json unregister_body(std::optional<std::int64_t> timestamp_ms) {
+  return timestamp_ms ? json{{"timestamp", *timestamp_ms}} : json::object();
+}
+
+core::Result<std::optional<std::int64_t>> unregister_timestamp_from_body(const json& j) {
+  std::optional<std::int64_t> timestamp;
+  core::JsonFields f(j, "an uninstall", {"timestamp"});
+  if (f.read("timestamp", timestamp).problem())
+    return core::fail(core::Errc::InvalidArgument,
+                      f.problem()->detail + " (milliseconds since the UNIX epoch)");
+  return timestamp;
+}
+
+json to_json(const AdminHealth& h) {
+  return {{"status", "ok"},
+          {"sandbox_port", h.sandbox_port},
+          {"production_port", h.production_port},
+          {"tokens", h.tokens},
+          {"keys", h.keys},
+          {"deliveries", h.deliveries}};
+}
+
+core::Result<AdminHealth> admin_health_from_json(const json& j) {
+  AdminHealth h;
+  core::JsonFields f(j, "the mock's health",
+                     {"status", "sandbox_port", "production_port", "tokens", "keys", "deliveries"});
+  f.require_value("status", "ok")
+      .require("sandbox_port", h.sandbox_port)
+      .require("production_port", h.production_port)
+      .require("tokens", h.tokens)
+      .require("keys", h.keys)
+      .require("deliveries", h.deliveries);
+  if (f.problem()) return core::Unexpected(*f.problem());
+  return h;
+}
+
+nlohmann::ordered_json to_json(const ReadyLine& r) {
+  return {{"event", "ready"},
+          {"sandbox", r.sandbox},
+          {"production", r.production},
+          {"admin", r.admin},
+          {"pki", r.pki}};
+}
+
+core::Result<ReadyLine> ready_line_from_json(const json& j) {
+  ReadyLine r;
+  core::JsonFields f(j, "voipsim mock-apns's ready line",
+                     {"event", "sandbox", "production", "admin", "pki"});
+  f.require_value("event", "ready")
+      .require("sandbox", r.sandbox)
+      .require("production", r.production)
+      .require("admin", r.admin)
+      .require("pki", r.pki);
+  if (f.problem()) return core::Unexpected(*f.problem());
+  return r;
 }
 
 } // namespace mock_apns

@@ -9,6 +9,10 @@
 #include "mock_apns/settings.hpp"
 #include "mock_apns/token_registry.hpp"
 
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -54,5 +58,37 @@ core::Result<Delivery> delivery_from_json(const nlohmann::json& json);
 // perStreamCertEnvErrors, strictJson, perTokenBurst, ...); unknown keys are an error naming them.
 core::Result<void> apply_settings_json(const nlohmann::json& json, Settings& settings);
 nlohmann::json to_json(const Settings& settings);
+
+// POST /v1/tokens/{token}/reachability: {"reachable": true|false} (false: airplane mode).
+nlohmann::json reachability_body(bool reachable);
+core::Result<bool> reachable_from_body(const nlohmann::json& json);
+// POST /v1/tokens/{token}/unregister: {"timestamp": ms since the epoch}, or {} for now.
+nlohmann::json unregister_body(std::optional<std::int64_t> timestamp_ms);
+core::Result<std::optional<std::int64_t>>
+unregister_timestamp_from_body(const nlohmann::json& json);
+
+// GET /v1/health (no secret needed): what a client checks before it relies on the mock;
+// written with "status":"ok", which the reader requires.
+struct AdminHealth {
+  int sandbox_port = 0;
+  int production_port = 0;
+  std::size_t tokens = 0;
+  std::size_t keys = 0;
+  std::uint64_t deliveries = 0; // the feed's last cursor: GET /v1/deliveries?after= this
+};
+nlohmann::json to_json(const AdminHealth& health);
+core::Result<AdminHealth> admin_health_from_json(const nlohmann::json& json);
+
+// The line `voipsim mock-apns` prints on stdout once it listens: {"event":"ready","sandbox",
+// "production","admin" (host:port each),"pki" (the folder)}, in that order for the people who
+// read it.
+struct ReadyLine {
+  std::string sandbox;
+  std::string production;
+  std::string admin;
+  std::string pki;
+};
+nlohmann::ordered_json to_json(const ReadyLine& ready);
+core::Result<ReadyLine> ready_line_from_json(const nlohmann::json& json);
 
 } // namespace mock_apns

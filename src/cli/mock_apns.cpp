@@ -207,16 +207,12 @@ private:
 void print_ready(const mock_apns::Server& server, const std::string& host,
                  const mock_apns::AdminServer& admin, const Options& o,
                  const mock_apns::PkiDir& pki) {
-  std::cout << nlohmann::ordered_json{{"event", "ready"},
-                                      {"sandbox",
-                                       address(host, server.port(mock_apns::Environment::Sandbox))},
-                                      {"production",
-                                       address(host,
-                                               server.port(mock_apns::Environment::Production))},
-                                      {"admin", address(o.admin.host, admin.port())},
-                                      {"pki", pki.dir.string()}}
-                   .dump()
-            << std::endl;
+  mock_apns::ReadyLine ready;
+  ready.sandbox = address(host, server.port(mock_apns::Environment::Sandbox));
+  ready.production = address(host, server.port(mock_apns::Environment::Production));
+  ready.admin = address(o.admin.host, admin.port());
+  ready.pki = pki.dir.string();
+  std::cout << mock_apns::to_json(ready).dump() << std::endl;
 }
 
 // What the journal ring still holds, as a scenario that replays it (--record).

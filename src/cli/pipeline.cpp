@@ -7,6 +7,7 @@
 #include "core/file.hpp"
 #include "net/http1_server.hpp"
 #include "pipeline/api.hpp"
+#include "pipeline/request_json.hpp"
 #include "pki/classify.hpp"
 
 #include <csignal>
@@ -221,11 +222,10 @@ int run(const Options& o) {
     return fail("pipeline", "--listen: " + started.error().message(), kExitFailed);
   warn_if_exposed("the pipeline's API", o.listen.host, *secret, "api-secret-file",
                   pipeline::kApiSecretEnv);
-  std::cout << nlohmann::ordered_json{{"event", "ready"},
-                                      {"listen", address(o.listen.host, server.port())},
-                                      {"db", options.database}}
-                   .dump()
-            << std::endl;
+  pipeline::ReadyLine ready;
+  ready.listen = address(o.listen.host, server.port());
+  ready.db = options.database;
+  std::cout << pipeline::to_json(ready).dump() << std::endl;
 
   int signal = 0;
   sigwait(&stop_signals, &signal);

@@ -161,6 +161,16 @@ public:
     return require_nullable(name, text).parse_named(name, text, out, parse, allowed);
   }
 
+  // A string field that has one fixed value (a ready line's "event", a health's "status").
+  JsonFields& require_value(const char* name, std::string_view expected) {
+    std::string text;
+    if (require(name, text); !problem_ && text != expected)
+      problem_ = json_field_error(std::string("\"") + name + "\" is \"" + text + "\", not \"" +
+                                  std::string(expected) + "\"")
+                     .error();
+    return *this;
+  }
+
   const std::optional<Error>& problem() const { return problem_; }
 
 private:

@@ -46,8 +46,11 @@ AttemptResult attempt_result_of(const net::RequestError& error) {
                error.message;
     return r;
   }
-  if (error.code == net::Errc::TlsFailed || error.code == net::Errc::InvalidOptions) {
-    r.permanent = true; // our TLS settings and the server's do not meet: no retry mends that
+  if (error.code == net::Errc::TlsFailed || error.code == net::Errc::NotHttp2 ||
+      error.code == net::Errc::InvalidOptions) {
+    // Our TLS settings and the server's do not meet (no common version or cipher, no h2 by
+    // ALPN), or ours cannot be used: no retry mends that.
+    r.permanent = true;
     return r;
   }
   if (error.goaway) {

@@ -547,16 +547,23 @@ std::optional<std::string> header(const Reader& r, const YAML::Node& n, const st
   return t;
 }
 
-// A push body of exactly `n` bytes: empty for 0 (PayloadEmpty), else the default body padded
-// inside a "pad" string (so 5121 bytes is the VoIP limit plus one, the mock's own 413).
-std::string body_of_size(const Reader& r, const YAML::Node& n) {
-  const auto bytes = r.integer(n, "body_bytes");
-  const std::string head = R"({"aps":{},"pad":")", tail = R"("})";
+// JSON text of exactly the byte count at `n` (`what`): `head`, then x's, then `tail`; 0 gives
+// no text at all where `zero_is_empty` (a push without a body: the mock's PayloadEmpty).
+std::string padded_json(const Reader& r, const YAML::Node& n, const std::string& what,
+                        std::string_view head, std::string_view tail, bool zero_is_empty) {
+  const auto bytes = r.integer(n, what);
   const auto shortest = static_cast<std::int64_t>(head.size() + tail.size());
-  if (bytes == 0) return {};
+  if (zero_is_empty && bytes == 0) return {};
   if (bytes < shortest || bytes > 1'000'000)
-    r.fail(n, "body_bytes must be 0 or between " + std::to_string(shortest) + " and 1000000");
-  return head + std::string(bytes - shortest, 'x') + tail;
+    r.fail(n, what + " must be " + (zero_is_empty ? "0 or " : "") + "between " +
+                  std::to_string(shortest) + " and 1000000");
+  return std::string(head) + std::string(bytes - shortest, 'x') + std::string(tail);
+}
+
+// A push body of exactly `n` bytes: the default body padded inside a "pad" string (so 5121
+// bytes is the VoIP limit plus one, the mock's own 413); 0 is an empty body.
+std::string body_of_size(const Reader& r, const YAML::Node& n) {
+  return padded_json(r, n, "body_bytes", R"({"aps":{},"pad":")", R"("})", true);
 }
 
 // The parameters of one action; `v` is the action key's value (null when there is none, as
@@ -595,12 +602,8 @@ void read_action(const Reader& r, const YAML::Node& v, const YAML::Node& at, Ste
     if (v["ext"]) s.send.ext = r.text(v["ext"], "ext");
     if (v["ext_bytes"]) {
       // An ext of exactly this many bytes (Note 7): the seed's JSON, padded inside "content".
-      const auto bytes = r.integer(v["ext_bytes"], "ext_bytes");
-      const std::string head = R"({"entity":{"action":1,"content":")", tail = R"("}})";
-      if (bytes < static_cast<std::int64_t>(head.size() + tail.size()) || bytes > 1'000'000)
-        r.fail(v["ext_bytes"], "ext_bytes must be between " +
-                                   std::to_string(head.size() + tail.size()) + " and 1000000");
-      s.send.ext = head + std::string(bytes - head.size() - tail.size(), 'x') + tail;
+      s.send.ext = padded_json(r, v["ext_bytes"], "ext_bytes",
+                               R"({"entity":{"action":1,"content":")", R"("}})", false);
     }
     if (v["online_user_only"])
       s.send.online_user_only = r.flag(v["online_user_only"], "online_user_only");

@@ -220,5 +220,61 @@ TEST(JsonCodec, SettingsReadBackAsWritten) {
             "\"envKeyReasonSpelling\" \"british\" is not observed or documented");
 }
 
+// The admin API's small bodies and answers: what fake_device's link and the scenario's live
+// world write or read is what admin_api.cpp reads or writes.
+TEST(JsonCodec, AReachabilityChangeReadsBackAsWritten) {
+  for (const bool reachable : {true, false}) {
+    const auto back = reachable_from_body(reachability_body(reachable));
+    ASSERT_TRUE(back) << back.error().detail;
+    EXPECT_EQ(*back, reachable);
+  }
+  const auto missing = reachable_from_body(json::object());
+  ASSERT_FALSE(missing);
+  EXPECT_NE(missing.error().detail.find("\"reachable\" is required"), std::string::npos)
+      << missing.error().detail;
+}
+
+TEST(JsonCodec, AnUninstallReadsBackAsWrittenItsTimestampOptional) {
+  for (const auto at :
+       {std::optional<std::int64_t>(1'767'225'600'250), std::optional<std::int64_t>()}) {
+    const auto back = unregister_timestamp_from_body(unregister_body(at));
+    ASSERT_TRUE(back) << back.error().detail;
+    EXPECT_EQ(*back, at);
+  }
+  EXPECT_FALSE(unregister_timestamp_from_body(json{{"timestamp", "yesterday"}}));
+  EXPECT_FALSE(unregister_timestamp_from_body(json{{"when", 1}}));
+}
+
+TEST(JsonCodec, TheHealthAnswerReadsBackAsWritten) {
+  AdminHealth h;
+  h.sandbox_port = 2197;
+  h.production_port = 2198;
+  h.tokens = 3;
+  h.keys = 1;
+  h.deliveries = 18'446'744'073'709'551'615u;
+  const auto back = admin_health_from_json(to_json(h));
+  ASSERT_TRUE(back) << back.error().detail;
+  EXPECT_EQ(to_json(*back), to_json(h));
+  json no_cursor = to_json(h);
+  no_cursor.erase("deliveries");
+  EXPECT_FALSE(admin_health_from_json(no_cursor));
+}
+
+TEST(JsonCodec, TheReadyLineReadsBackAsPrintedEventFirst) {
+  ReadyLine r;
+  r.sandbox = "127.0.0.1:2197";
+  r.production = "127.0.0.1:2198";
+  r.admin = "[::1]:8080";
+  r.pki = "/tmp/voipsim-mock-abc";
+  const std::string line = to_json(r).dump();
+  EXPECT_EQ(line.rfind("{\"event\":\"ready\",", 0), 0u) << line;
+  const auto back = ready_line_from_json(json::parse(line));
+  ASSERT_TRUE(back) << back.error().detail;
+  EXPECT_EQ(to_json(*back), to_json(r));
+  json stopped = json::parse(line);
+  stopped["event"] = "stopped";
+  EXPECT_FALSE(ready_line_from_json(stopped));
+}
+
 } // namespace
 } // namespace mock_apns
