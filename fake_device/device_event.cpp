@@ -66,9 +66,10 @@ std::string_view to_string(DeviceEventKind kind) {
   return "unknown";
 }
 
-std::string to_json_line(const DeviceEvent& event) {
+std::string to_json_line(const DeviceEvent& event, std::string_view device_id) {
   nlohmann::ordered_json line;
   line["event"] = "device"; // beside voipsim device's ready, command and warning lines
+  if (!device_id.empty()) line["device_id"] = device_id;
   line["ts"] = core::unix_millis(event.at);
   line["kind"] = std::string(to_string(event.kind));
   if (!event.bundle_id.empty()) line["bundle_id"] = event.bundle_id;

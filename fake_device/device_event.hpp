@@ -48,8 +48,9 @@ struct DeviceEvent;
 // One JSON object on one line: {"event":"device","ts":<unix ms>,"kind":..,"bundle_id":..,
 // "apns_id":..,"call_uuid":..,"code":..,"detail":..}; empty strings are left out. Field names
 // as in the mock's admin API. For `voipsim device`: written for people and scripts; nothing in
-// voipsim reads it back, so it has no reader.
-std::string to_json_line(const DeviceEvent& event);
+// voipsim reads it back, so it has no reader. With a `device_id`, a "device_id" field follows
+// "event" (`voipsim up`, whose phones share one stdout).
+std::string to_json_line(const DeviceEvent& event, std::string_view device_id = {});
 
 struct DeviceEvent {
   core::TimePoint at{};

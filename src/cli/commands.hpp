@@ -54,6 +54,9 @@ extern const char* const kDeviceHelp;
 int pipeline(const std::vector<std::string>& args);
 extern const char* const kPipelineHelp;
 
+int up(const std::vector<std::string>& args);
+extern const char* const kUpHelp;
+
 int jwt(const std::vector<std::string>& args);
 extern const char* const kJwtHelp;
 

@@ -3,6 +3,7 @@
 #include "cli/device.hpp"
 
 #include "cli/commands.hpp"
+#include "cli/line_printer.hpp"
 #include "cli/secret.hpp"
 #include "fake_device/device_event.hpp"
 #include "fake_device/remote/device_commands.hpp"
@@ -109,48 +110,29 @@ const char* const kDeviceHelp = kDeviceHelpText.c_str();
 
 namespace device_command {
 
+// Install, consent, launch, login, then the --start state. Steps the app's configuration makes
+// fail on a real phone (no token without the capability) are events, not errors; only a step
+// the device refuses outright stops the start.
+core::Result<void> start_app(fake_device::Device& device, const fake_device::AppConfig& app,
+                             bool consent, bool login, const std::string& start) {
+  const std::string& bundle = app.bundle_id;
+  if (auto r = device.install(app); !r) return r;
+  if (consent) {
+    if (auto r = device.give_consent(bundle); !r) return r;
+  }
+  if (auto r = device.launch(bundle); !r) return r;
+  if (login) {
+    if (auto r = device.login(bundle); !r) return r;
+  }
+  if (start == "background") return device.press_home(bundle);
+  if (start == "not-running") return device.swipe_away(bundle);
+  return {};
+}
+
 using nlohmann::ordered_json;
 using namespace fake_device;
 
 namespace {
-
-// stdout is shared by the device's thread, the follower's and the main one: whole lines only.
-// Until release(), lines are held back, so that the ready line, which the start-up's events
-// precede, is printed first, as the help says.
-class LinePrinter {
-public:
-  void print(const std::string& line) {
-    std::lock_guard lock(mutex_);
-    if (holding_) {
-      held_.push_back(line);
-      return;
-    }
-    std::cout << line << std::endl;
-  }
-  // Prints `first` (if any), then the lines held so far; from then on lines go out as they come.
-  void release(const std::optional<ordered_json>& first = std::nullopt) {
-    std::lock_guard lock(mutex_);
-    if (first) std::cout << dump(*first) << '\n';
-    for (const auto& line : held_)
-      std::cout << line << '\n';
-    std::cout.flush();
-    held_.clear();
-    holding_ = false;
-  }
-  void print(const ordered_json& j) { print(dump(j)); }
-  void warning(const std::string& message) {
-    print(ordered_json{{"event", "warning"}, {"message", message}});
-  }
-
-private:
-  static std::string dump(const ordered_json& j) {
-    return j.dump(-1, ' ', false, ordered_json::error_handler_t::replace);
-  }
-
-  std::mutex mutex_;
-  bool holding_ = true;
-  std::vector<std::string> held_;
-};
 
 core::Unexpected<core::Error> usage_error(std::string message) {
   return core::fail(core::Errc::InvalidArgument, std::move(message));
@@ -220,24 +202,6 @@ core::Result<Options> options_of(const Args& args) {
 }
 
 namespace {
-
-// Install, consent, launch, login, then the --start state. Steps the app's configuration makes
-// fail on a real phone (no token without the capability) are events, not errors; only a step
-// the device refuses outright stops the start.
-core::Result<void> set_up(Device& device, const Options& o) {
-  const std::string& bundle = o.app.bundle_id;
-  if (auto r = device.install(o.app); !r) return r;
-  if (o.consent) {
-    if (auto r = device.give_consent(bundle); !r) return r;
-  }
-  if (auto r = device.launch(bundle); !r) return r;
-  if (o.login) {
-    if (auto r = device.login(bundle); !r) return r;
-  }
-  if (o.start == "background") return device.press_home(bundle);
-  if (o.start == "not-running") return device.swipe_away(bundle);
-  return {};
-}
 
 std::string trimmed(std::string line) {
   while (!line.empty() && (line.back() == '\r' || line.back() == ' '))
@@ -390,7 +354,9 @@ int run(const Options& options) {
   remote::DeviceRunner& runner = (*linked)->runner();
 
   const std::string bundle = options.app.bundle_id;
-  const auto setup = runner.call([&](Device& d) { return set_up(d, options); });
+  const auto setup = runner.call([&](Device& d) {
+    return start_app(d, options.app, options.consent, options.login, options.start);
+  });
   if (!setup) {
     out.release();
     close(signals);

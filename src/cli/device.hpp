@@ -13,6 +13,10 @@
 #include <string>
 #include <vector>
 
+namespace fake_device {
+class Device;
+}
+
 namespace cli::device_command {
 
 struct Options {
@@ -33,6 +37,11 @@ struct Options {
 core::Result<Args> args_of(const std::vector<std::string>& words);
 // Every flag checked before anything starts; the error says which one and why. Reads no file.
 core::Result<Options> options_of(const Args& args);
+// Installs the app, gives consent (unless not `consent`), launches it, logs in (unless not
+// `login`), then leaves it as `start` says (foreground, background or not-running); what the
+// app's configuration makes fail on a real phone is an event, not an error. Also `voipsim up`'s.
+core::Result<void> start_app(fake_device::Device& device, const fake_device::AppConfig& app,
+                             bool consent, bool login, const std::string& start);
 // Runs the device until a signal or `quit`; returns the exit status (1 could not start, 2 an
 // unusable secret file).
 int run(const Options& options);

@@ -9,6 +9,7 @@
 #include "cli/pipeline.hpp"
 #include "cli/run.hpp"
 #include "cli/selftest.hpp"
+#include "cli/up.hpp"
 
 #include <functional>
 #include <iostream>
@@ -42,6 +43,7 @@ const auto certs = options<cli::certs_command::args_of, cli::certs_command::opti
 const auto certs_issue =
     options<cli::certs_issue_command::args_of, cli::certs_issue_command::options_of>;
 const auto jwt = options<cli::jwt_command::args_of, cli::jwt_command::options_of>;
+const auto up = options<cli::up_command::args_of, cli::up_command::options_of>;
 
 template <class T>
 std::string error_of(const core::Result<T>& result) {
@@ -604,6 +606,59 @@ TEST(JwtOptionsTest, UsageErrors) {
   };
   for (const auto& [words, message] : cases)
     EXPECT_EQ(error_of(jwt(words)), message);
+}
+
+TEST(UpOptionsTest, Defaults) {
+  const auto o = up({});
+  ASSERT_TRUE(o) << error_of(o);
+  EXPECT_EQ(o->dir, ".voipsim");
+  EXPECT_FALSE(o->fresh);
+  ASSERT_EQ(o->users.size(), 1u); // bob, a development build
+  EXPECT_EQ(o->users[0].name, "bob");
+  EXPECT_EQ(o->users[0].environment, core::ApnsEnvironment::Sandbox);
+  // The documented stable ports, not given: each falls back to a free one when busy.
+  EXPECT_EQ(o->sandbox.address.port, 2197);
+  EXPECT_EQ(o->production.address.port, 2198);
+  EXPECT_EQ(o->admin.address.port, 2199);
+  EXPECT_EQ(o->pipeline.address.port, 2200);
+  EXPECT_FALSE(o->sandbox.given || o->production.given || o->admin.given || o->pipeline.given);
+  EXPECT_EQ(o->seed, 0u);
+}
+
+TEST(UpOptionsTest, EveryFlagRead) {
+  const auto o = up(split("--dir d --user bob --user carol:production --user dave:dev --fresh "
+                          "--sandbox 127.0.0.1:0 --production 127.0.0.1:1 --admin [::1]:2 "
+                          "--listen 127.0.0.1:3 --seed 9"));
+  ASSERT_TRUE(o) << error_of(o);
+  EXPECT_EQ(o->dir, "d");
+  EXPECT_TRUE(o->fresh);
+  ASSERT_EQ(o->users.size(), 3u);
+  EXPECT_EQ(o->users[1].name, "carol");
+  EXPECT_EQ(o->users[1].environment, core::ApnsEnvironment::Production);
+  EXPECT_EQ(o->users[2].environment, core::ApnsEnvironment::Sandbox);
+  EXPECT_TRUE(o->sandbox.given);
+  EXPECT_EQ(o->production.address.port, 1);
+  EXPECT_EQ(o->admin.address.host, "::1");
+  EXPECT_EQ(o->pipeline.address.port, 3);
+  EXPECT_EQ(o->seed, 9u);
+}
+
+TEST(UpOptionsTest, UsageErrors) {
+  const std::pair<Words, std::string> cases[] = {
+      {{"extra"}, "unexpected argument 'extra'"},
+      {{"--user", ":production"},
+       "--user takes NAME or NAME:development|production, got ':production'"},
+      {{"--user", "bob:staging"},
+       "--user bob:staging: the build takes sandbox, development, dev, production or prod, got "
+       "'staging'"},
+      {{"--user", "bob", "--user", "bob:production"},
+       "--user bob is given twice: one phone per user"},
+      {{"--dir", ""}, "--dir needs a folder"},
+      {split("--sandbox 127.0.0.1:0 --production [::1]:0"),
+       "--sandbox and --production must use the same host"},
+  };
+  for (const auto& [words, message] : cases)
+    EXPECT_EQ(error_of(up(words)), message);
 }
 
 } // namespace

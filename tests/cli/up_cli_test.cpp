@@ -1,0 +1,126 @@
+// `voipsim up` as its own process (issue #22 acceptance 1): a message to bob through the
+// pipeline's API rings bob's phone; a second start in the same folder keeps the PKI and the
+// certificate IDs and rings again for the same command; --fresh starts over with a new PKI.
+#include "cli_support.hpp"
+#include "net/http1_client.hpp"
+#include "support/child_process.hpp"
+#include "support/temp_dir.hpp"
+
+#include <csignal>
+
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+namespace {
+
+using namespace std::chrono_literals;
+using cli_test::event_line;
+using nlohmann::json;
+
+// One run of `voipsim up` in `dir`, on free ports (the default ones may be taken by a parallel
+// test or by the developer's own 'voipsim up').
+class Up {
+public:
+  Up(const std::string& dir, const std::vector<std::string>& extra = {}) {
+    std::vector<std::string> argv = {VOIPSIM_BINARY, "up",          "--dir",     dir,
+                                     "--user",       "bob",         "--sandbox", "127.0.0.1:0",
+                                     "--production", "127.0.0.1:0", "--admin",   "127.0.0.1:0",
+                                     "--listen",     "127.0.0.1:0", "--seed",    "5"};
+    argv.insert(argv.end(), extra.begin(), extra.end());
+    process_ = std::make_unique<support::BackgroundProcess>(argv);
+  }
+
+  // The ready line, or null when it did not come.
+  json ready() {
+    if (!process_->wait_for_output("\"event\":\"ready\"", 60s)) return nullptr;
+    return event_line(process_->output(), "ready");
+  }
+
+  // Sends alice -> bob through the pipeline's API and waits for bob's phone to show the call
+  // (the `count`-th call_shown line of this run).
+  void call_bob(const json& ready, std::size_t count) {
+    auto api = net::parse_http_endpoint(ready["pipeline"].get<std::string>());
+    ASSERT_TRUE(api);
+    const json message = {{"sender", "alice"},
+                          {"receiver", "bob"},
+                          {"offline_push_info", {{"ios_push_type", "voip"}}}};
+    const auto sent = net::http1_request(*api, "POST", "/v1/messages", message.dump(), 30s);
+    ASSERT_TRUE(sent) << sent.error().message();
+    EXPECT_EQ(sent->status, 202) << sent->body;
+    EXPECT_TRUE(process_->wait_for_output("\"kind\":\"call_shown\"", 60s, count))
+        << process_->output();
+    const auto shown = process_->output().find("\"kind\":\"call_shown\"");
+    ASSERT_NE(shown, std::string::npos);
+    const auto line_start = process_->output().rfind('\n', shown) + 1;
+    EXPECT_NE(process_->output().find("\"device_id\":\"bobs-iphone\"", line_start),
+              std::string::npos);
+  }
+
+  // SIGTERM: everything stops and says so.
+  void stop() {
+    ::kill(process_->pid(), SIGTERM);
+    EXPECT_EQ(process_->wait_for_exit(60s), 0) << process_->output();
+    EXPECT_EQ(event_line(process_->output(), "stopped").value("signal", ""), "SIGTERM");
+  }
+
+  std::string output() const { return process_->output(); }
+
+private:
+  std::unique_ptr<support::BackgroundProcess> process_;
+};
+
+TEST(UpCli, ABobMessageRingsAndTheStateIsKeptUntilFresh) {
+  support::TempDir dir;
+  const std::string state = (dir.path() / "state").string();
+
+  Up first(state);
+  const json ready = first.ready();
+  ASSERT_TRUE(ready.is_object()) << first.output();
+  ASSERT_EQ(ready["devices"].size(), 1u);
+  EXPECT_EQ(ready["devices"][0]["user"], "bob");
+  EXPECT_EQ(ready["devices"][0]["environment"], "sandbox");
+  EXPECT_EQ(ready["pki"], state + "/pki");
+  const json ids = ready["certificate_ids"];
+  EXPECT_TRUE(ids["development"].is_number_integer()) << ready;
+  const std::string ca = support::read_file(state + "/pki/ca-bundle.pem");
+  ASSERT_FALSE(ca.empty());
+  EXPECT_NE(first.output().find("a call to bob through the IM backend"), std::string::npos)
+      << "stderr's copy-paste block";
+  first.call_bob(ready, 1);
+  first.stop();
+
+  Up again(state);
+  const json ready_again = again.ready();
+  ASSERT_TRUE(ready_again.is_object()) << again.output();
+  EXPECT_EQ(ready_again["certificate_ids"], ids);
+  EXPECT_EQ(ready_again["pki"], ready["pki"]);
+  EXPECT_EQ(support::read_file(state + "/pki/ca-bundle.pem"), ca);
+  EXPECT_NE(again.output().find("reused the certificate uploaded before"), std::string::npos);
+  again.call_bob(ready_again, 1);
+  again.stop();
+
+  Up fresh(state, {"--fresh"});
+  const json ready_fresh = fresh.ready();
+  ASSERT_TRUE(ready_fresh.is_object()) << fresh.output();
+  EXPECT_NE(support::read_file(state + "/pki/ca-bundle.pem"), ca) << "a new PKI";
+  EXPECT_NE(fresh.output().find("a new PKI; uploaded"), std::string::npos) << fresh.output();
+  fresh.call_bob(ready_fresh, 1);
+  fresh.stop();
+}
+
+// Two starts in one folder cannot share the pipeline's database: the second says so and exits.
+TEST(UpCli, ASecondUpInTheSameFolderIsRefusedSayingWhy) {
+  support::TempDir dir;
+  const std::string state = (dir.path() / "state").string();
+  Up first(state);
+  ASSERT_TRUE(first.ready().is_object()) << first.output();
+  const auto second =
+      cli_test::voipsim({"up", "--dir", state, "--sandbox", "127.0.0.1:0", "--production",
+                         "127.0.0.1:0", "--admin", "127.0.0.1:0", "--listen", "127.0.0.1:0"});
+  EXPECT_EQ(second.exit_code, 1) << second.describe();
+  EXPECT_NE(second.output.find("has " + state + "/pipeline.db open"), std::string::npos)
+      << second.describe();
+  first.stop();
+}
+
+} // namespace
