@@ -236,10 +236,8 @@ Http1Response journal(const Http1Request& r, const Http1Target& t, Server& mock)
     if (auto* problem = std::get_if<ApiError>(&query)) return net::error_response(*problem);
     auto filter = journal_filter_from_json(std::get<json>(query));
     if (!filter) return refuse(400, "BAD_QUERY", filter.error().detail);
-    json entries = json::array();
-    for (const auto& e : mock.journal().query(*filter, limit))
-      entries.push_back(to_json(e));
-    return reply(200, {{"entries", entries}, {"counters", to_json(mock.journal().counters())}});
+    return reply(
+        200, journal_page_json(mock.journal().query(*filter, limit), mock.journal().counters()));
   }
   if (what == "verify" && extra.empty() && r.method == "POST") {
     auto body = net::json_body(r, "a verification");
@@ -315,15 +313,10 @@ Http1Response deliveries(const Http1Target& t, Server& mock) {
   const DeliveryPoll poll = poll_of(q);
   const auto limit = q.count("limit").value_or(kDefaultLimit);
   if (auto problem = query_problem(q)) return *problem;
-  json list = json::array();
-  std::uint64_t next = poll.after;
-  for (const auto& [cursor, delivery] : mock.feed().since(poll.after, limit)) {
-    json j = to_json(delivery);
-    j["cursor"] = cursor;
-    list.push_back(std::move(j));
-    next = cursor;
-  }
-  return reply(200, {{"deliveries", list}, {"next", next}});
+  FeedPage page;
+  page.deliveries = mock.feed().since(poll.after, limit);
+  page.next = page.deliveries.empty() ? poll.after : page.deliveries.back().first;
+  return reply(200, to_json(page));
 }
 
 Http1Response metrics(Server& mock) {

@@ -6,6 +6,7 @@
 #include "core/error.hpp"
 #include "core/json_fields.hpp"
 #include "core/json_parse.hpp"
+#include "core/json_string.hpp"
 #include "core/names.hpp"
 
 #include <algorithm>
@@ -453,6 +454,66 @@ json to_json(const Settings& settings) {
     j[field.name] = field.show(settings);
   }
   return j;
+}
+
+json journal_page_json(const std::vector<JournalEntry>& entries, const JournalCounters& counters) {
+  json list = json::array();
+  for (const auto& e : entries)
+    list.push_back(to_json(e));
+  return {{"entries", std::move(list)}, {"counters", to_json(counters)}};
+}
+
+core::Result<std::vector<JournalEntry>> journal_page_entries_from_json(const json& j) {
+  std::vector<json> listed;
+  core::JsonFields f(j, "a journal page", {"entries", "counters"});
+  if (f.require("entries", listed).problem()) return core::Unexpected(*f.problem());
+  std::vector<JournalEntry> entries;
+  for (std::size_t i = 0; i < listed.size(); ++i) {
+    auto entry = journal_entry_from_json(listed[i]);
+    if (!entry)
+      return core::fail(core::Errc::InvalidArgument,
+                        "entry " + std::to_string(i) + ": " + entry.error().detail);
+    entries.push_back(std::move(*entry));
+  }
+  return entries;
+}
+
+json feed_item_json(std::uint64_t cursor, const Delivery& delivery) {
+  json j = to_json(delivery);
+  j["cursor"] = cursor;
+  return j;
+}
+
+json to_json(const FeedPage& page) {
+  json list = json::array();
+  for (const auto& [cursor, delivery] : page.deliveries)
+    list.push_back(feed_item_json(cursor, delivery));
+  return {{"deliveries", std::move(list)}, {"next", page.next}};
+}
+
+core::Result<FeedPage> feed_page_from_json(const json& j) {
+  FeedPage page;
+  std::vector<json> items;
+  core::JsonFields f(j, "a delivery page {\"deliveries\":[...],\"next\":N}",
+                     {"deliveries", "next"});
+  f.require("deliveries", items).require("next", page.next);
+  if (f.problem())
+    return core::fail(core::Errc::InvalidArgument,
+                      "a delivery page {\"deliveries\":[...],\"next\":N}: " + f.problem()->detail);
+  for (const auto& item : items) {
+    std::uint64_t cursor = 0;
+    const auto cursor_problem = core::JsonFields(item).require("cursor", cursor).problem();
+    if (!cursor_problem && !page.first_cursor) page.first_cursor = cursor;
+    auto delivery = delivery_from_json(item);
+    if (!delivery) {
+      page.skipped.push_back(delivery.error().detail + ": " + core::json_text(item));
+    } else if (cursor_problem) {
+      page.skipped.push_back(cursor_problem->detail + ": " + core::json_text(item));
+    } else {
+      page.deliveries.emplace_back(cursor, std::move(*delivery));
+    }
+  }
+  return page;
 }
 
 json reachability_body(bool reachable) {

@@ -14,6 +14,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include <nlohmann/json_fwd.hpp>
@@ -50,6 +51,11 @@ core::Result<JournalFilter> journal_filter_from_json(const nlohmann::json& json)
 nlohmann::json to_json(const JournalEntry& entry);
 core::Result<JournalEntry> journal_entry_from_json(const nlohmann::json& json);
 nlohmann::json to_json(const JournalCounters& counters); // for people: not read back
+// GET /v1/journal: {"entries":[entries],"counters":{...}}; the reader takes the entries (the
+// first unreadable one fails the page, naming its place) and leaves the counters to people.
+nlohmann::json journal_page_json(const std::vector<JournalEntry>& entries,
+                                 const JournalCounters& counters);
+core::Result<std::vector<JournalEntry>> journal_page_entries_from_json(const nlohmann::json& json);
 nlohmann::json to_json(const Delivery& delivery);
 // Reads what to_json writes (a "cursor" beside it, as the feed adds, is allowed).
 core::Result<Delivery> delivery_from_json(const nlohmann::json& json);
@@ -58,6 +64,23 @@ core::Result<Delivery> delivery_from_json(const nlohmann::json& json);
 // perStreamCertEnvErrors, strictJson, perTokenBurst, ...); unknown keys are an error naming them.
 core::Result<void> apply_settings_json(const nlohmann::json& json, Settings& settings);
 nlohmann::json to_json(const Settings& settings);
+
+// One delivery of the feed as GET /v1/deliveries and the event stream write it: the delivery's
+// fields and its "cursor".
+nlohmann::json feed_item_json(std::uint64_t cursor, const Delivery& delivery);
+// GET /v1/deliveries: {"deliveries":[feed items],"next":N}. The reader refuses a page of
+// another shape, but keeps going past a delivery it cannot read: one bad record must not stop a
+// feed's reader.
+struct FeedPage {
+  std::vector<std::pair<std::uint64_t, Delivery>> deliveries; // cursor, delivery
+  std::uint64_t next = 0;                                     // the cursor to ask after next
+  // Read only: the first item's cursor as written (readable or not, to notice a gap), and
+  // why each item that could not be read was skipped (with the item's text).
+  std::optional<std::uint64_t> first_cursor;
+  std::vector<std::string> skipped;
+};
+nlohmann::json to_json(const FeedPage& page);
+core::Result<FeedPage> feed_page_from_json(const nlohmann::json& json);
 
 // POST /v1/tokens/{token}/reachability: {"reachable": true|false} (false: airplane mode).
 nlohmann::json reachability_body(bool reachable);

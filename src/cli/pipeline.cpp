@@ -136,10 +136,10 @@ pipeline::PipelineOptions pipeline_options_of(const Options& o) {
   pipeline::PipelineOptions options;
   options.database = o.database;
   options.apple_ca_file = o.apple_ca_file.value_or(o.ca_file);
-  options.dispatcher.sandbox = {o.apns_sandbox.host, o.apns_sandbox.port,
-                                "api.sandbox.push.apple.com"};
-  options.dispatcher.production = {o.apns_production.host, o.apns_production.port,
-                                   "api.push.apple.com"};
+  options.dispatcher.sandbox = pipeline::apns_endpoint(core::ApnsEnvironment::Sandbox,
+                                                       o.apns_sandbox.host, o.apns_sandbox.port);
+  options.dispatcher.production = pipeline::apns_endpoint(
+      core::ApnsEnvironment::Production, o.apns_production.host, o.apns_production.port);
   options.dispatcher.ca_file = o.ca_file;
   options.dispatcher.seed = o.seed;
   options.dispatcher.retry.first_delay = o.retry_delay;

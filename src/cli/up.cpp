@@ -321,11 +321,11 @@ std::string how_to_use(const Options& o, const std::string& sandbox, const std::
       sandbox_phone = &phone;
   const std::string port = sandbox.substr(sandbox.rfind(':') + 1);
   const std::string token = sandbox_phone ? *sandbox_phone->token : "TOKEN";
-  const std::string push = "curl --http2 --cacert " + dir +
-                           "/ca-bundle.pem --resolve api.sandbox.push.apple.com:" + port +
-                           ":127.0.0.1 -H 'apns-push-type: voip' -H 'apns-topic: " + pki.bundle_id +
-                           ".voip' -d '{\"aps\":{}}' https://api.sandbox.push.apple.com:" + port +
-                           "/3/device/" + token;
+  const std::string host(core::apns_host(core::ApnsEnvironment::Sandbox));
+  const std::string push =
+      "curl --http2 --cacert " + dir + "/ca-bundle.pem --resolve " + host + ":" + port +
+      ":127.0.0.1 -H 'apns-push-type: voip' -H 'apns-topic: " + pki.bundle_id +
+      ".voip' -d '{\"aps\":{}}' https://" + host + ":" + port + "/3/device/" + token;
   std::string text = "voipsim up: ready; state in " + o.dir + " (" + certificate_note +
                      "); Ctrl-C stops everything\n";
   text +=
@@ -398,10 +398,11 @@ int run(const Options& o) {
   pipeline::PipelineOptions pipeline_options;
   pipeline_options.database = (dir / "pipeline.db").string();
   pipeline_options.apple_ca_file = pki->ca_bundle_file;
-  pipeline_options.dispatcher.sandbox = {
-      mock_options.host, mock.port(mock_apns::Environment::Sandbox), "api.sandbox.push.apple.com"};
-  pipeline_options.dispatcher.production = {
-      mock_options.host, mock.port(mock_apns::Environment::Production), "api.push.apple.com"};
+  using core::ApnsEnvironment;
+  pipeline_options.dispatcher.sandbox = pipeline::apns_endpoint(
+      ApnsEnvironment::Sandbox, mock_options.host, mock.port(ApnsEnvironment::Sandbox));
+  pipeline_options.dispatcher.production = pipeline::apns_endpoint(
+      ApnsEnvironment::Production, mock_options.host, mock.port(ApnsEnvironment::Production));
   pipeline_options.dispatcher.ca_file = pki->ca_bundle_file;
   pipeline_options.dispatcher.seed = o.seed != 0 ? o.seed : 1;
   core::SystemClock clock;

@@ -44,12 +44,7 @@ Http1Response upload(const Http1Request& r, Pipeline& p) {
 
 Http1Response certificates(const Http1Request& r, const std::string& rest, Pipeline& p) {
   if (rest.empty() && r.method == "POST") return upload(r, p);
-  if (rest.empty() && r.method == "GET") {
-    json list = json::array();
-    for (const auto& c : p.certificates())
-      list.push_back(to_json(c));
-    return reply(200, {{"certificates", list}});
-  }
+  if (rest.empty() && r.method == "GET") return reply(200, certificate_list_json(p.certificates()));
   const auto id = core::parse_whole<std::int64_t>(rest);
   if (id && r.method == "DELETE") {
     if (auto error = p.delete_certificate(*id)) return net::error_response(*error);

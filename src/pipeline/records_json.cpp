@@ -43,6 +43,28 @@ core::Result<CertificateRecord> certificate_from_json(const json& j) {
   return c;
 }
 
+json certificate_list_json(const std::vector<CertificateRecord>& certificates) {
+  json list = json::array();
+  for (const auto& c : certificates)
+    list.push_back(to_json(c));
+  return {{"certificates", std::move(list)}};
+}
+
+core::Result<std::vector<CertificateRecord>> certificate_list_from_json(const json& j) {
+  std::vector<json> listed;
+  core::JsonFields f(j, "a certificate list", {"certificates"});
+  if (f.require("certificates", listed).problem()) return core::Unexpected(*f.problem());
+  std::vector<CertificateRecord> out;
+  for (std::size_t i = 0; i < listed.size(); ++i) {
+    auto record = certificate_from_json(listed[i]);
+    if (!record)
+      return core::fail(core::Errc::InvalidArgument,
+                        "certificate " + std::to_string(i) + ": " + record.error().detail);
+    out.push_back(std::move(*record));
+  }
+  return out;
+}
+
 json to_json(const MessageRecord& m) {
   return {{"message_id", m.message_id},
           {"state", to_string(m.state)},

@@ -95,10 +95,11 @@ core::Result<void> InProcessWorld::start_parts(const Scenario& scenario) {
     po.database = (std::filesystem::path(dir) / "pipeline.db").string();
   }
   po.apple_ca_file = pki.ca_bundle_file;
-  po.dispatcher.sandbox = {"127.0.0.1", mock_->port(mock_apns::Environment::Sandbox),
-                           "api.sandbox.push.apple.com"};
-  po.dispatcher.production = {"127.0.0.1", mock_->port(mock_apns::Environment::Production),
-                              "api.push.apple.com"};
+  using core::ApnsEnvironment;
+  po.dispatcher.sandbox = pipeline::apns_endpoint(ApnsEnvironment::Sandbox, "127.0.0.1",
+                                                  mock_->port(ApnsEnvironment::Sandbox));
+  po.dispatcher.production = pipeline::apns_endpoint(ApnsEnvironment::Production, "127.0.0.1",
+                                                     mock_->port(ApnsEnvironment::Production));
   po.dispatcher.ca_file = pki.ca_bundle_file;
   po.dispatcher.seed = context_.seed;
   auto opened = pipeline::Pipeline::open(po, clock_);

@@ -316,19 +316,17 @@ std::optional<pipeline::CertificateRecord> LiveWorld::certificate(const std::str
     note("pipeline", "could not list the certificates: " + reply.error().message());
     return uploaded;
   }
-  std::vector<json> listed;
-  core::JsonFields f(reply->body);
-  if (reply->status != 200 || f.require("certificates", listed).problem()) {
-    note("pipeline", "unreadable certificate list (" + std::to_string(reply->status) +
-                         "): " + (f.problem() ? f.problem()->detail : api_error(*reply).message));
+  if (reply->status != 200) {
+    note("pipeline", "could not list the certificates: " + api_error(*reply).message);
     return uploaded;
   }
-  for (const auto& c : listed) {
-    auto record = pipeline::certificate_from_json(c);
-    if (!record)
-      note("pipeline", "unreadable certificate in the list: " + record.error().detail);
-    else if (record->record_id == uploaded->record_id)
-      return std::move(*record);
+  auto listed = pipeline::certificate_list_from_json(reply->body);
+  if (!listed) {
+    note("pipeline", "unreadable certificate list: " + listed.error().detail);
+    return uploaded;
+  }
+  for (auto& record : *listed) {
+    if (record.record_id == uploaded->record_id) return std::move(record);
   }
   return uploaded;
 }
@@ -437,17 +435,9 @@ core::Result<void> LiveWorld::settle() {
   }
   const auto journal = call(impl_->admin, "GET", "/v1/journal?limit=100000");
   if (!journal) return fail("the mock's admin API does not answer GET /v1/journal");
-  std::vector<json> listed;
-  if (core::JsonFields f(journal->body); f.require("entries", listed).problem())
-    return fail("the mock's answer to GET /v1/journal: " + f.problem()->detail);
-  std::vector<mock_apns::JournalEntry> entries;
-  for (const auto& e : listed) {
-    auto entry = mock_apns::journal_entry_from_json(e);
-    if (!entry)
-      return fail("the mock's journal has an entry voipsim cannot read: " + entry.error().detail);
-    entries.push_back(std::move(*entry));
-  }
-  take_journal(std::move(entries));
+  auto entries = mock_apns::journal_page_entries_from_json(journal->body);
+  if (!entries) return fail("the mock's answer to GET /v1/journal: " + entries.error().detail);
+  take_journal(std::move(*entries));
   note_pipeline_changes();
   return {};
 }

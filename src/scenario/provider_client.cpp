@@ -1,7 +1,6 @@
 #include "scenario/provider_client.hpp"
 
-#include "core/json_fields.hpp"
-#include "core/json_parse.hpp"
+#include "core/apns_error_body.hpp"
 #include "net/client.hpp"
 #include "net/io_threads.hpp"
 #include "pki/keys.hpp"
@@ -9,8 +8,6 @@
 #include "scenario/world.hpp"
 
 #include <filesystem>
-
-#include <nlohmann/json.hpp>
 
 namespace scenario {
 
@@ -68,7 +65,7 @@ ProviderAnswer ProviderClients::push(const PushSpec& spec, const std::string& to
                                      core::TimePoint now,
                                      const std::function<void(std::string)>& note) {
   const bool sandbox = environment == core::ApnsEnvironment::Sandbox;
-  const std::string host = sandbox ? "api.sandbox.push.apple.com" : "api.push.apple.com";
+  const std::string host(core::apns_host(environment));
   if (spec.auth == "certificate" &&
       !std::filesystem::exists(pki_.dir / (spec.credential + ".pem"))) {
     return {0,
@@ -138,8 +135,7 @@ ProviderAnswer ProviderClients::push(const PushSpec& spec, const std::string& to
     answer.status = result->status;
     for (const auto& h : result->headers)
       if (h.name == "apns-id") answer.apns_id = h.value;
-    const auto body = core::parse_json_or_null(result->body);
-    answer.reason = core::json_field_if_any<std::string>(body, "reason").value_or("");
+    answer.reason = core::apns_error_body_of(result->body).reason;
   }
   note("push (" + spec.auth + " auth) to " + std::string(core::to_string(environment)) + " " +
        short_token(token) + unusual_parts(spec, expiration) + " -> " +

@@ -2,6 +2,8 @@
 // journal entries, the remote device deliveries, the CLI --tokens and --config files), and a
 // missing or mistyped field is refused by name (issue #24 point 2). JournalCounters alone is
 // written for people only.
+#include "core/apns_error_body.hpp"
+#include "mock_apns/error_body.hpp"
 #include "mock_apns/json_codec.hpp"
 #include "pki/keys.hpp"
 
@@ -274,6 +276,69 @@ TEST(JsonCodec, TheReadyLineReadsBackAsPrintedEventFirst) {
   json stopped = json::parse(line);
   stopped["event"] = "stopped";
   EXPECT_FALSE(ready_line_from_json(stopped));
+}
+
+// What the mock writes as an error body is what every APNs client in voipsim reads.
+TEST(JsonCodec, AnErrorBodyReadsBackThroughTheClientsReader) {
+  std::string body;
+  append_error_body(body, Reason::Unregistered, ReasonSpelling::Observed, 1'767'225'600'250);
+  const auto read = core::apns_error_body_of(body);
+  EXPECT_EQ(read.reason, "Unregistered");
+  EXPECT_EQ(read.timestamp_ms, 1'767'225'600'250);
+  EXPECT_EQ(core::apns_error_body_of(
+                reason_json(Reason::BadCertificateEnvironment, ReasonSpelling::Observed))
+                .reason,
+            "BadCertificateEnvironment");
+}
+
+TEST(JsonCodec, AFeedPageReadsBackAsWrittenSkippingWhatItCannotRead) {
+  Delivery d;
+  d.apns_id = "0F1E2D3C-4B5A-6978-8796-A5B4C3D2E1F0";
+  d.token = std::string(64, 'a');
+  d.topic = "com.example.imapp.voip";
+  d.payload = R"({"aps":{}})";
+  d.received_at = core::from_unix_millis(1'767'225'600'250);
+  FeedPage page;
+  page.deliveries = {{7, d}, {9, d}};
+  page.next = 9;
+  const auto back = feed_page_from_json(to_json(page));
+  ASSERT_TRUE(back) << back.error().detail;
+  EXPECT_EQ(to_json(*back), to_json(page));
+  EXPECT_EQ(back->first_cursor, 7u);
+  EXPECT_TRUE(back->skipped.empty());
+
+  json odd = to_json(page);
+  odd["deliveries"][0].erase("token");
+  const auto skipping = feed_page_from_json(odd);
+  ASSERT_TRUE(skipping) << skipping.error().detail;
+  ASSERT_EQ(skipping->deliveries.size(), 1u);
+  EXPECT_EQ(skipping->deliveries[0].first, 9u);
+  EXPECT_EQ(skipping->first_cursor, 7u); // the gap check still sees where the page began
+  ASSERT_EQ(skipping->skipped.size(), 1u);
+  EXPECT_NE(skipping->skipped[0].find("\"token\" is required"), std::string::npos);
+  EXPECT_FALSE(feed_page_from_json(json{{"deliveries", json::array()}}));
+}
+
+TEST(JsonCodec, AJournalPageReadsBackItsEntries) {
+  JournalEntry e;
+  e.sequence = 4;
+  e.time = core::from_unix_millis(1'767'225'600'250);
+  e.method = "POST";
+  e.path = "/3/device/" + std::string(64, 'a');
+  e.token = std::string(64, 'a');
+  e.topic = "com.example.imapp.voip";
+  e.status = 200;
+  JournalCounters counters;
+  const json page = journal_page_json({e, e}, counters);
+  const auto back = journal_page_entries_from_json(page);
+  ASSERT_TRUE(back) << back.error().detail;
+  ASSERT_EQ(back->size(), 2u);
+  EXPECT_EQ(to_json((*back)[1]), to_json(e));
+  json broken = page;
+  broken["entries"][1].erase("status");
+  const auto refused = journal_page_entries_from_json(broken);
+  ASSERT_FALSE(refused);
+  EXPECT_EQ(refused.error().detail.rfind("entry 1: ", 0), 0u) << refused.error().detail;
 }
 
 } // namespace

@@ -84,6 +84,21 @@ TEST(RecordsJson, EachTypeReadsBackAsWritten) {
       << bad.error().detail;
 }
 
+TEST(RecordsJson, ACertificateListReadsBackAsWritten) {
+  auto second = certificate();
+  second.record_id = 8;
+  const auto back = pipeline::certificate_list_from_json(
+      pipeline::certificate_list_json({certificate(), second}));
+  ASSERT_TRUE(back) << back.error().detail;
+  ASSERT_EQ(back->size(), 2u);
+  EXPECT_EQ(pipeline::to_json((*back)[1]), pipeline::to_json(second));
+  json broken = pipeline::certificate_list_json({certificate(), second});
+  broken["certificates"][1].erase("health");
+  const auto refused = pipeline::certificate_list_from_json(broken);
+  ASSERT_FALSE(refused);
+  EXPECT_EQ(refused.error().detail.rfind("certificate 1: ", 0), 0u) << refused.error().detail;
+}
+
 // "warnings" belong to the upload's answer (request_json.hpp), not to the stored record.
 TEST(RecordsJson, ACertificateRecordHasNoWarnings) {
   json c = pipeline::to_json(certificate());
