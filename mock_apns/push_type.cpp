@@ -5,7 +5,8 @@
 namespace mock_apns {
 namespace {
 
-// The apns-push-type header values (§4.3): what the mock reads and the journal writes.
+// The apns-push-type header values (apns-provider-api.md §4.3): what the mock reads and the
+// journal writes.
 constexpr core::Names<PushType, 11> kPushTypeNames{{
     {PushType::Alert, "alert"},
     {PushType::Background, "background"},
@@ -20,7 +21,7 @@ constexpr core::Names<PushType, 11> kPushTypeNames{{
     {PushType::Widgets, "widgets"},
 }};
 
-// The topic suffix each type needs (§4.3); empty for types sent to the bare bundle id.
+// The topic suffix each type needs (apns-provider-api.md §4.3); empty for the bare bundle id.
 constexpr core::Names<PushType, 11> kTopicSuffixes{{
     {PushType::Alert, ""},
     {PushType::Background, ""},
