@@ -96,4 +96,23 @@ TEST(ScenarioRecorder, NothingRecordedIsStillAScenario) {
   EXPECT_TRUE(scenario::parse_scenario(scenario::record_scenario(rec), "r.yaml", "r"));
 }
 
+// A certificate the mock refused has no PKI credential to replay it with; an Apple certificate
+// of no known kind is replayed with the VoIP one.
+TEST(ScenarioRecorder, ReplaysAuthByTheJournalsTypedFields) {
+  scenario::Recording rec;
+  rec.recorded_at = kStart;
+  rec.requests = {entry(0s, kUnknown, 403, mock_apns::Reason::BadCertificate),
+                  entry(1s, kUnknown, 400, mock_apns::Reason::BadDeviceToken)};
+  rec.requests[0].auth = "refused certificate: no Apple fields";
+  rec.requests[0].auth_kind = mock_apns::AuthKind::Certificate;
+  rec.requests[1].auth_kind = mock_apns::AuthKind::Certificate;
+  rec.requests[1].certificate_kind = pki::CertificateKind::Other;
+  const auto sc = scenario::parse_scenario(scenario::record_scenario(rec), "r.yaml", "r");
+  ASSERT_TRUE(sc) << sc.error().detail;
+  ASSERT_EQ(sc->steps.size(), 3u); // push, advance 1s, push
+  EXPECT_EQ(sc->steps[0].push.auth, scenario::PushAuth::None);
+  EXPECT_EQ(sc->steps[2].push.auth, scenario::PushAuth::Certificate);
+  EXPECT_EQ(sc->steps[2].push.credential, "voip-services");
+}
+
 } // namespace
