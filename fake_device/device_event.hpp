@@ -5,6 +5,7 @@
 
 #include "core/clock.hpp"
 
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -43,6 +44,8 @@ enum class DeviceEventKind {
 };
 
 std::string_view to_string(DeviceEventKind kind);
+std::optional<DeviceEventKind> parse_device_event_kind(std::string_view text);
+std::string device_event_kind_words(); // "app_installed, app_uninstalled, ... or log"
 
 struct DeviceEvent;
 // One JSON object on one line: {"event":"device","ts":<unix ms>,"kind":..,"bundle_id":..,

@@ -8,6 +8,7 @@
 #include "core/json_parse.hpp"
 #include "core/json_string.hpp"
 #include "core/names.hpp"
+#include "pki/certificate.hpp"
 
 #include <algorithm>
 #include <chrono>
@@ -44,7 +45,7 @@ core::Result<TokenRecord> token_record_from_json(const json& j) {
       .read("topic", record.topic)
       .require_named("environment", record.environment, core::parse_apns_environment,
                      core::apns_environment_words())
-      .read_named("state", record.state, parse_token_state, "active, unregistered or expired")
+      .read_named("state", record.state, parse_token_state, token_state_words())
       .read("timestamp", record.timestamp_ms);
   if (f.problem()) return core::Unexpected(*f.problem());
   if (record.token.empty()) return bad("\"token\" is required (hex)");
@@ -138,7 +139,7 @@ core::Result<FaultRule> fault_rule_from_json(const json& j) {
   core::JsonFields f(
       j, "a fault",
       {"scope", "match", "skip", "count", "reason", "latency_ms", "goaway", "drop", "probability"});
-  f.read_named("scope", rule.scope, parse_fault_scope, "any, token, topic or team")
+  f.read_named("scope", rule.scope, parse_fault_scope, fault_scope_words())
       .read("match", rule.match)
       .read("skip", rule.skip)
       .read("count", rule.count)
@@ -219,6 +220,7 @@ json to_json(const JournalEntry& e) {
             {"environment", core::to_string(e.environment)},
             {"connection", e.connection_id},
             {"auth", e.auth},
+            {"auth_kind", auth_kind_name(e.auth_kind)},
             {"method", e.method},
             {"path", e.path},
             {"apns_id", e.apns_id},
@@ -229,6 +231,8 @@ json to_json(const JournalEntry& e) {
             {"cause", e.cause}};
   j["push_type"] = e.push_type ? json(push_type_name(*e.push_type)) : json(nullptr);
   j["reason"] = e.reason ? json(reason_text(*e.reason)) : json(nullptr);
+  j["certificate_kind"] =
+      e.certificate_kind ? json(pki::kind_name(*e.certificate_kind)) : json(nullptr);
   if (e.timestamp_ms) j["timestamp"] = *e.timestamp_ms;
   if (e.goaway) j["goaway"] = true;
   if (e.answer_dropped) j["answer_dropped"] = true;
@@ -238,16 +242,21 @@ json to_json(const JournalEntry& e) {
 core::Result<JournalEntry> journal_entry_from_json(const json& j) {
   JournalEntry e;
   std::int64_t time = 0;
-  core::JsonFields f(j, "a journal entry",
-                     {"sequence", "time_ms", "environment", "connection", "auth", "method", "path",
-                      "apns_id", "token", "topic", "status", "payload_bytes", "cause", "push_type",
-                      "reason", "timestamp", "goaway", "answer_dropped"});
+  core::JsonFields f(
+      j, "a journal entry",
+      {"sequence",         "time_ms",       "environment", "connection", "auth",   "auth_kind",
+       "certificate_kind", "method",        "path",        "apns_id",    "token",  "topic",
+       "status",           "payload_bytes", "cause",       "push_type",  "reason", "timestamp",
+       "goaway",           "answer_dropped"});
   f.require("sequence", e.sequence)
       .require("time_ms", time)
       .require_named("environment", e.environment, core::parse_apns_environment,
                      core::apns_environment_words())
       .require("connection", e.connection_id)
       .require("auth", e.auth)
+      .require_named("auth_kind", e.auth_kind, parse_auth_kind, auth_kind_words())
+      .require_nullable_named("certificate_kind", e.certificate_kind, pki::parse_certificate_kind,
+                              pki::certificate_kind_words())
       .require("method", e.method)
       .require("path", e.path)
       .require("apns_id", e.apns_id)

@@ -5,6 +5,7 @@
 #include "cli/commands.hpp"
 #include "cli/line_printer.hpp"
 #include "cli/secret.hpp"
+#include "core/names.hpp"
 #include "fake_device/device_event.hpp"
 #include "fake_device/remote/device_commands.hpp"
 #include "fake_device/remote/linked_device.hpp"
@@ -148,6 +149,54 @@ core::Result<Args> args_of(const std::vector<std::string>& words) {
                      {"no-voip-background", "no-push-capability", "no-consent", "no-login"});
 }
 
+namespace {
+
+// The --start words; `voipsim up` leaves its phones in the background too.
+constexpr core::Names<StartState, 3> kStartStateNames{{
+    {StartState::Foreground, "foreground"},
+    {StartState::Background, "background"},
+    {StartState::NotRunning, "not-running"},
+}};
+
+} // namespace
+
+std::string_view to_string(StartState state) {
+  return core::name_of(kStartStateNames, state);
+}
+
+std::optional<StartState> parse_start_state(std::string_view text) {
+  return core::value_named(kStartStateNames, text);
+}
+
+std::string start_state_words() {
+  return core::words_of(kStartStateNames);
+}
+
+// Install, consent, launch, login, then the --start state. Steps the app's configuration makes
+// fail on a real phone (no token without the capability) are events, not errors; only a step
+// the device refuses outright stops the start.
+core::Result<void> start_app(Device& device, const fake_device::AppConfig& app, bool consent,
+                             bool login, StartState start) {
+  const std::string& bundle = app.bundle_id;
+  if (auto r = device.install(app); !r) return r;
+  if (consent) {
+    if (auto r = device.give_consent(bundle); !r) return r;
+  }
+  if (auto r = device.launch(bundle); !r) return r;
+  if (login) {
+    if (auto r = device.login(bundle); !r) return r;
+  }
+  switch (start) {
+  case StartState::Background:
+    return device.press_home(bundle);
+  case StartState::NotRunning:
+    return device.swipe_away(bundle);
+  case StartState::Foreground:
+    break;
+  }
+  return {};
+}
+
 core::Result<Options> options_of(const Args& args) {
   if (auto none = no_positional(args); !none) return core::Unexpected(none.error());
   Options o;
@@ -190,10 +239,12 @@ core::Result<Options> options_of(const Args& args) {
   const auto certificate = args.number("certificate-id", 1001, 1, INT64_MAX);
   if (!certificate) return core::Unexpected(certificate.error());
   o.app.certificate_id = static_cast<std::int64_t>(*certificate);
-  o.start = args.get("start", o.start);
-  if (o.start != "foreground" && o.start != "background" && o.start != "not-running")
-    return usage_error("--start takes foreground, background or not-running, got '" + o.start +
-                       "'");
+  if (const auto start = args.find("start")) {
+    const auto state = parse_start_state(*start);
+    if (!state)
+      return usage_error("--start takes " + start_state_words() + ", got '" + *start + "'");
+    o.start = *state;
+  }
   o.device.device_id = args.get("device-id", o.device.device_id);
   const auto seed = args.number("seed", 0, 0, UINT64_MAX);
   if (!seed) return core::Unexpected(seed.error());

@@ -12,10 +12,12 @@
 #include "mock_apns/server.hpp"
 #include "scenario/recorder.hpp"
 
+#include <algorithm>
 #include <csignal>
 #include <cstdlib>
 #include <fstream>
 #include <iostream>
+#include <string_view>
 
 #include <nlohmann/json.hpp>
 #include <pthread.h>
@@ -255,12 +257,19 @@ core::Result<Options> options_of(const Args& args) {
                       "--sandbox and --production must use the same host");
   }
   const std::string auth = args.get("auth", "cert,token");
-  if (auth != "cert" && auth != "token" && auth != "cert,token" && auth != "token,cert") {
-    return core::fail(core::Errc::InvalidArgument,
-                      "--auth takes cert, token or cert,token; got '" + auth + "'");
+  o.certificate_auth = o.token_auth = false;
+  // Word by word: each of cert and token at most once.
+  for (std::size_t from = 0; from <= auth.size();) {
+    const std::size_t comma = std::min(auth.find(',', from), auth.size());
+    const std::string_view word = std::string_view(auth).substr(from, comma - from);
+    bool& chosen = word == "cert" ? o.certificate_auth : o.token_auth;
+    if ((word != "cert" && word != "token") || chosen) {
+      return core::fail(core::Errc::InvalidArgument,
+                        "--auth takes cert, token or cert,token; got '" + auth + "'");
+    }
+    chosen = true;
+    from = comma + 1;
   }
-  o.certificate_auth = auth.find("cert") != std::string::npos;
-  o.token_auth = auth.find("token") != std::string::npos;
   if (args.has("strict") && args.has("permissive")) {
     return core::fail(core::Errc::InvalidArgument, "--strict and --permissive exclude each other");
   }

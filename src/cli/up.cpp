@@ -298,7 +298,7 @@ core::Result<Phone> start_phone(const User& user, const net::HttpEndpoint& admin
   phone.device = std::move(*linked);
   auto& runner = phone.device->runner();
   const auto started = runner.call([&](fake_device::Device& d) {
-    return device_command::start_app(d, app, true, true, "background");
+    return device_command::start_app(d, app, true, true, device_command::StartState::Background);
   });
   if (!started) return core::Unexpected(started.error());
   const auto token =

@@ -54,6 +54,7 @@ constexpr bool logged_in(Presence p) {
 enum class RegistrationState { Active, Unregistered, BadToken, Inactive };
 std::string_view to_string(RegistrationState state); // active, unregistered, bad_token, inactive
 std::optional<RegistrationState> parse_registration_state(std::string_view text);
+std::string registration_state_words(); // "active, unregistered, bad_token or inactive"
 
 // One per user (the product's one installation per user); a new setVOIP replaces it (§3.3).
 struct Registration {
@@ -84,6 +85,7 @@ enum class MessageState {
 };
 std::string_view to_string(MessageState state); // pending, accepted, ..., skipped_online, ...
 std::optional<MessageState> parse_message_state(std::string_view text);
+std::string message_state_words(); // "pending, accepted, ... or failed"
 
 struct MessageRecord {
   std::string message_id; // assigned by the store: "msg-1", "msg-2", ...

@@ -5,6 +5,7 @@
 #include "core/json_parse.hpp"
 #include "core/parse_number.hpp"
 #include "fake_device/remote/device_commands.hpp"
+#include "mock_apns/push_type.hpp"
 #include "mock_apns/reason.hpp"
 #include "pipeline/console.hpp"
 #include "pipeline/records.hpp"
@@ -174,6 +175,16 @@ public:
       if (name == t) return value;
     fail(node, "'" + t + "' is not a valid " + what + "; allowed: " + join(names_of(table)));
   }
+  // A value read by a parser of another part (its names table, core/names.hpp); `allowed` are
+  // that table's words.
+  template <class Parse>
+  auto parsed(const YAML::Node& node, const std::string& what, Parse parse,
+              const std::string& allowed) const {
+    const auto value = parse(text(node, what));
+    if (!value)
+      fail(node, "'" + node.Scalar() + "' is not a valid " + what + "; allowed: " + allowed);
+    return *value;
+  }
   // A value checked by a parser of another part: allowed values listed from `allowed`.
   std::string checked(const YAML::Node& node, const std::string& what, bool valid,
                       const std::string& allowed) const {
@@ -186,63 +197,10 @@ private:
   std::string file_;
 };
 
-const std::vector<std::pair<std::string, fake_device::RegistryCreation>> kRegistry = {
-    {"at_launch", fake_device::RegistryCreation::AtLaunch},
-    {"after_consent", fake_device::RegistryCreation::AfterConsent},
-    {"after_login", fake_device::RegistryCreation::AfterLogin},
-    {"never", fake_device::RegistryCreation::Never}};
-const std::vector<std::pair<std::string, fake_device::TokenReporting>> kReporting = {
-    {"after_login", fake_device::TokenReporting::AfterLogin},
-    {"on_token_only", fake_device::TokenReporting::OnTokenOnly},
-    {"never", fake_device::TokenReporting::Never}};
-const std::vector<std::pair<std::string, std::string>> kAuth = {
-    {"token", "token"}, {"none", "none"}, {"certificate", "certificate"}};
-
-// Every value of an enum from 0 to `last`, by the name its to_string gives.
-template <class E, class Name>
-std::vector<std::pair<std::string, E>> enum_table(E last, Name name) {
-  std::vector<std::pair<std::string, E>> out;
-  for (int v = 0; v <= static_cast<int>(last); ++v)
-    out.emplace_back(std::string(name(static_cast<E>(v))), static_cast<E>(v));
-  return out;
-}
-
-// The names alone, for values the model keeps as text.
-template <class E, class Name>
-std::vector<std::pair<std::string, std::string>> name_table(E last, Name name) {
-  std::vector<std::pair<std::string, std::string>> out;
-  for (const auto& [text, value] : enum_table(last, name))
-    out.emplace_back(text, text);
-  return out;
-}
-
-std::vector<std::pair<std::string, DeviceEventKind>> event_kinds() {
-  return enum_table(DeviceEventKind::Log,
-                    [](DeviceEventKind k) { return fake_device::to_string(k); });
-}
-
-std::vector<std::pair<std::string, std::string>> process_states() {
-  return name_table(fake_device::ProcessState::TerminatedBySystem,
-                    [](fake_device::ProcessState p) { return fake_device::to_string(p); });
-}
-
-std::vector<std::pair<std::string, std::string>> message_states() {
-  return name_table(pipeline::MessageState::Failed,
-                    [](pipeline::MessageState m) { return pipeline::to_string(m); });
-}
-
-std::vector<std::pair<std::string, std::string>> registration_states() {
-  auto out = name_table(pipeline::RegistrationState::Inactive,
-                        [](pipeline::RegistrationState r) { return pipeline::to_string(r); });
-  out.insert(out.begin(), {"none", "none"});
-  return out;
-}
-
-std::string reason(const Reader& r, const YAML::Node& node, const std::string& what) {
-  const std::string t = r.text(node, what);
-  return r.checked(node, what, mock_apns::parse_reason(t).has_value(),
-                   "a reason of apns-provider-api.md §5.4, e.g. BadDeviceToken, Unregistered, "
-                   "ServiceUnavailable");
+core::ApnsReason reason(const Reader& r, const YAML::Node& node, const std::string& what) {
+  return r.parsed(node, what, core::parse_reason,
+                  "a reason of apns-provider-api.md §5.4, e.g. BadDeviceToken, Unregistered, "
+                  "ServiceUnavailable");
 }
 
 UploadSpec read_upload(const Reader& r, const YAML::Node& n, const std::string& what) {
@@ -259,8 +217,7 @@ UploadSpec read_upload(const Reader& r, const YAML::Node& n, const std::string& 
     PortalExport e;
     e.kind = r.text(f["kind"], "kind");
     r.checked(f["kind"], "kind", pki::portal_kind(e.kind).has_value(),
-              "a kind the portal issues: voip-services, apns-development, apns-production, "
-              "apple-push-services");
+              "a kind the portal issues: " + pki::portal_kind_words());
     if (f["with_key"]) e.with_key = r.flag(f["with_key"], "with_key");
     u.credential = e.kind + " issued from a CSR" + (e.with_key ? "" : ", exported without its key");
     u.from_csr = std::move(e);
@@ -295,7 +252,9 @@ AppSpec read_app(const Reader& r, const YAML::Node& n) {
     if (!v) r.fail(n["linked_sdk"], v.error().message());
     c.linked_sdk = *v;
   }
-  if (n["registry"]) c.registry = r.choice(n["registry"], "registry", kRegistry);
+  if (n["registry"])
+    c.registry = r.parsed(n["registry"], "registry", fake_device::parse_registry_creation,
+                          fake_device::registry_creation_words());
   if (n["callkit"]) {
     auto b = fake_device::remote::parse_callkit_behaviour(r.text(n["callkit"], "callkit"));
     if (!b) r.fail(n["callkit"], b.error().message());
@@ -303,7 +262,9 @@ AppSpec read_app(const Reader& r, const YAML::Node& n) {
   }
   if (n["certificate"]) a.certificate = r.text(n["certificate"], "certificate");
   if (n["token_reporting"])
-    c.token_reporting = r.choice(n["token_reporting"], "token_reporting", kReporting);
+    c.token_reporting =
+        r.parsed(n["token_reporting"], "token_reporting", fake_device::parse_token_reporting,
+                 fake_device::token_reporting_words());
   if (n["reports_alert_token_as_voip"])
     c.reports_alert_token_as_voip =
         r.flag(n["reports_alert_token_as_voip"], "reports_alert_token_as_voip");
@@ -392,17 +353,21 @@ Setup read_setup(const Reader& r, const YAML::Node& n) {
   return s;
 }
 
+DeviceEventKind event_kind(const Reader& r, const YAML::Node& n) {
+  return r.parsed(n, "device event", fake_device::parse_device_event_kind,
+                  fake_device::device_event_kind_words());
+}
+
 // An event word, or {event: word, code: N, detail: text}.
 EventMatch read_event(const Reader& r, const YAML::Node& n) {
-  static const auto kinds = event_kinds();
   EventMatch m;
   if (n.IsScalar()) {
-    m.kind = r.choice(n, "device event", kinds);
+    m.kind = event_kind(r, n);
     return m;
   }
   r.check_keys(n, "a device event", {"event", "code", "detail", "count", "message"});
   if (!n["event"]) r.fail(n, "a device event needs 'event' (its kind)");
-  m.kind = r.choice(n["event"], "device event", kinds);
+  m.kind = event_kind(r, n["event"]);
   if (n["code"]) m.code = r.small(n["code"], "code");
   if (n["detail"]) m.detail = r.text(n["detail"], "detail");
   if (n["count"]) m.count = r.small(n["count"], "count");
@@ -431,7 +396,9 @@ DeviceExpectation read_device_expectation(const Reader& r, const YAML::Node& d) 
   if (d["no_events"]) x.no_events = read_events(r, d["no_events"], "no_events");
   for (const auto& m : x.no_events)
     if (m.count) r.fail(d["no_events"], "'count' belongs in events (no_events means none)");
-  if (d["process"]) x.process = r.choice(d["process"], "process state", process_states());
+  if (d["process"])
+    x.process = r.parsed(d["process"], "process state", fake_device::parse_process_state,
+                         fake_device::process_state_words());
   if (d["kill_count"]) x.kill_count = r.small(d["kill_count"], "kill_count");
   if (d["voip_blocked"]) x.voip_blocked = r.flag(d["voip_blocked"], "voip_blocked");
   if (d["has_voip_token"]) x.has_voip_token = r.flag(d["has_voip_token"], "has_voip_token");
@@ -458,7 +425,9 @@ Expectations read_expect(const Reader& r, const YAML::Node& n) {
         x.environment =
             r.choice(a["environment"], "environment", core::apns_environment_spellings());
       if (a["topic"]) x.topic = r.text(a["topic"], "topic");
-      if (a["push_type"]) x.push_type = r.text(a["push_type"], "push_type");
+      if (a["push_type"])
+        x.push_type = r.parsed(a["push_type"], "push_type", mock_apns::parse_push_type,
+                               mock_apns::push_type_words());
       if (a["apns_id_of"]) x.apns_id_of = r.text(a["apns_id_of"], "apns_id_of");
       if (a["timestamp_at"]) x.timestamp_at = r.duration(a["timestamp_at"], "timestamp_at");
     }
@@ -469,7 +438,9 @@ Expectations read_expect(const Reader& r, const YAML::Node& n) {
     MessageExpectation x;
     x.where = r.where(m);
     if (m["message"]) x.message = r.text(m["message"], "message");
-    if (m["state"]) x.state = r.choice(m["state"], "message state", message_states());
+    if (m["state"])
+      x.state = r.parsed(m["state"], "message state", pipeline::parse_message_state,
+                         pipeline::message_state_words());
     if (m["reason"]) x.reason = r.text(m["reason"], "reason");
     if (m["attempts"]) x.attempts = r.small(m["attempts"], "attempts");
     e.message = x;
@@ -479,7 +450,13 @@ Expectations read_expect(const Reader& r, const YAML::Node& n) {
     RegistrationExpectation x;
     x.where = r.where(g);
     if (g["user"]) x.user = r.text(g["user"], "user");
-    if (g["state"]) x.state = r.choice(g["state"], "registration state", registration_states());
+    // "none" is no state of a registration: that there is none at all.
+    if (g["state"] && r.text(g["state"], "registration state") == "none") {
+      x.none = true;
+    } else if (g["state"]) {
+      x.state = r.parsed(g["state"], "registration state", pipeline::parse_registration_state,
+                         "none, " + pipeline::registration_state_words());
+    }
     if (g["reason"]) x.reason = r.text(g["reason"], "reason");
     e.registration = x;
   }
@@ -618,7 +595,7 @@ void read_action(const Reader& r, const YAML::Node& v, const YAML::Node& at, Ste
                   "push_type", "priority", "expiration", "collapse_id", "apns_id", "body",
                   "body_bytes"});
     if (v["token"]) s.push.token = r.text(v["token"], "token");
-    if (v["auth"]) s.push.auth = r.choice(v["auth"], "auth", kAuth);
+    if (v["auth"]) s.push.auth = r.parsed(v["auth"], "auth", parse_push_auth, push_auth_words());
     if (v["credential"]) s.push.credential = r.text(v["credential"], "credential");
     if (v["environment"])
       s.push.environment =

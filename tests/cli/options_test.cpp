@@ -10,6 +10,7 @@
 #include "cli/run.hpp"
 #include "cli/selftest.hpp"
 #include "cli/up.hpp"
+#include "support/names_round_trip.hpp"
 
 #include <functional>
 #include <iostream>
@@ -208,6 +209,9 @@ TEST(MockApnsOptionsTest, EveryFlagRead) {
   EXPECT_EQ(mock_apns({"--strict"})->strict_tokens, true);
   EXPECT_TRUE(mock_apns({"--auth", "cert"})->certificate_auth);
   EXPECT_FALSE(mock_apns({"--auth", "cert"})->token_auth);
+  EXPECT_FALSE(mock_apns({"--auth", "token"})->certificate_auth);
+  EXPECT_TRUE(mock_apns({"--auth", "token,cert"})->certificate_auth);
+  EXPECT_TRUE(mock_apns({"--auth", "token,cert"})->token_auth);
 }
 
 TEST(MockApnsOptionsTest, UsageErrors) {
@@ -219,6 +223,11 @@ TEST(MockApnsOptionsTest, UsageErrors) {
       {{"--sandbox", "127.0.0.1:1", "--production", "::1:2"},
        "--sandbox and --production must use the same host"},
       {{"--auth", "password"}, "--auth takes cert, token or cert,token; got 'password'"},
+      // Word by word: a word that only contains "cert" or "token" is not one.
+      {{"--auth", "certs"}, "--auth takes cert, token or cert,token; got 'certs'"},
+      {{"--auth", "cert,tokens"}, "--auth takes cert, token or cert,token; got 'cert,tokens'"},
+      {{"--auth", "cert,cert"}, "--auth takes cert, token or cert,token; got 'cert,cert'"},
+      {{"--auth", "cert,"}, "--auth takes cert, token or cert,token; got 'cert,'"},
       {{"--strict", "--permissive"}, "--strict and --permissive exclude each other"},
       {{"--threads", "0"}, "--threads must be a whole number from 1 to 64, not '0'"},
       {{"--seed", "-1"}, "--seed must be a whole number from 0 to 18446744073709551615, not '-1'"},
@@ -311,7 +320,7 @@ TEST(DeviceOptionsTest, Defaults) {
   EXPECT_TRUE(o->app.voip_background_mode && o->app.push_notifications_capability);
   EXPECT_EQ(o->user, "user-1");
   EXPECT_TRUE(o->consent && o->login);
-  EXPECT_EQ(o->start, "background");
+  EXPECT_EQ(o->start, cli::device_command::StartState::Background);
   EXPECT_EQ(o->device.device_id, "iphone-1");
   EXPECT_EQ(o->seed, 0u);
 }
@@ -335,7 +344,14 @@ TEST(DeviceOptionsTest, EveryFlagRead) {
   EXPECT_FALSE(o->consent || o->login);
   EXPECT_EQ(o->user, "bob");
   EXPECT_EQ(o->app.certificate_id, 7);
-  EXPECT_EQ(o->start, "not-running");
+  EXPECT_EQ(o->start, cli::device_command::StartState::NotRunning);
+  using cli::device_command::StartState;
+  support::expect_round_trip<StartState>(
+      {{StartState::Foreground, "foreground"},
+       {StartState::Background, "background"},
+       {StartState::NotRunning, "not-running"}},
+      [](StartState s) { return cli::device_command::to_string(s); },
+      cli::device_command::parse_start_state);
   EXPECT_EQ(o->device.device_id, "ipad");
   EXPECT_EQ(o->seed, 3u);
 }
@@ -570,7 +586,7 @@ TEST(CertsIssueOptionsTest, UsageErrors) {
       {issue_with({"--days", "1"}), "unknown option --days"},
       {{"--csr", "c", "--kind", "apns-voip", "--bundle-id", "b", "--pki", "p"},
        "unknown --kind 'apns-voip': the portal issues voip-services, apns-development, "
-       "apns-production and apple-push-services"},
+       "apns-production or apple-push-services"},
       {issue_with({"--now", "253370678400"}),
        "--now must be a whole number from 0 to 253370678399, not '253370678400'"},
   };

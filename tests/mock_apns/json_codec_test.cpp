@@ -22,6 +22,8 @@ JournalEntry rejected_entry() {
   e.environment = Environment::Production;
   e.connection_id = 3;
   e.auth = "certificate com.example.imapp";
+  e.auth_kind = AuthKind::Certificate;
+  e.certificate_kind = pki::CertificateKind::VoipServices;
   e.method = "POST";
   e.path = "/3/device/" + std::string(64, 'b');
   e.apns_id = "0F1E2D3C-4B5A-6978-8796-A5B4C3D2E1F0";
@@ -45,6 +47,8 @@ TEST(JsonCodec, AJournalEntryReadsBackAsWritten) {
   accepted.timestamp_ms.reset();
   accepted.goaway = false;
   accepted.answer_dropped = true;
+  accepted.auth_kind = AuthKind::Token;
+  accepted.certificate_kind.reset();
   for (const JournalEntry& e : {rejected_entry(), accepted}) {
     const json j = to_json(e);
     const auto back = journal_entry_from_json(j);
@@ -54,7 +58,8 @@ TEST(JsonCodec, AJournalEntryReadsBackAsWritten) {
 }
 
 TEST(JsonCodec, AJournalEntryMissingAFieldIsRefusedByName) {
-  for (const char* field : {"sequence", "status", "reason", "push_type", "path", "cause"}) {
+  for (const char* field : {"sequence", "status", "reason", "push_type", "path", "cause",
+                            "auth_kind", "certificate_kind"}) {
     json j = to_json(rejected_entry());
     j.erase(field);
     const auto back = journal_entry_from_json(j);
