@@ -111,25 +111,6 @@ const char* const kDeviceHelp = kDeviceHelpText.c_str();
 
 namespace device_command {
 
-// Install, consent, launch, login, then the --start state. Steps the app's configuration makes
-// fail on a real phone (no token without the capability) are events, not errors; only a step
-// the device refuses outright stops the start.
-core::Result<void> start_app(fake_device::Device& device, const fake_device::AppConfig& app,
-                             bool consent, bool login, const std::string& start) {
-  const std::string& bundle = app.bundle_id;
-  if (auto r = device.install(app); !r) return r;
-  if (consent) {
-    if (auto r = device.give_consent(bundle); !r) return r;
-  }
-  if (auto r = device.launch(bundle); !r) return r;
-  if (login) {
-    if (auto r = device.login(bundle); !r) return r;
-  }
-  if (start == "background") return device.press_home(bundle);
-  if (start == "not-running") return device.swipe_away(bundle);
-  return {};
-}
-
 using nlohmann::ordered_json;
 using namespace fake_device;
 

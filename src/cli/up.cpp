@@ -20,16 +20,21 @@
 #include "pipeline/api.hpp"
 #include "pipeline/pipeline.hpp"
 
+#include <cerrno>
 #include <csignal>
+#include <cstring>
 #include <filesystem>
 #include <iostream>
 #include <memory>
 #include <random>
+#include <utility>
 
 #include <arpa/inet.h>
+#include <fcntl.h>
 #include <netinet/in.h>
 #include <nlohmann/json.hpp>
 #include <pthread.h>
+#include <sys/file.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -154,6 +159,9 @@ core::Result<Options> options_of(const Args& args) {
     target.first->address = *address;
     target.first->given = args.has(flag);
   }
+  // One listener given: the other's default port goes on its host.
+  if (o.sandbox.given && !o.production.given) o.production.address.host = o.sandbox.address.host;
+  if (o.production.given && !o.sandbox.given) o.sandbox.address.host = o.production.address.host;
   if (o.sandbox.address.host != o.production.address.host)
     return core::fail(core::Errc::InvalidArgument,
                       "--sandbox and --production must use the same host");
@@ -166,6 +174,10 @@ core::Result<Options> options_of(const Args& args) {
 namespace {
 
 constexpr const char* kCommand = "up";
+// What to do about state a former start left that cannot be used.
+constexpr const char* kStartOver =
+    " (to start over, run 'voipsim up --fresh', which deletes DIR's PKI and database; or give "
+    "another --dir)";
 
 // Whether a listener could bind `address` now (SO_REUSEADDR, as the servers bind).
 bool port_is_free(const HostPort& address) {
@@ -201,15 +213,45 @@ std::uint16_t port_of(const Listen& listen) {
   return 0;
 }
 
+// Holds DIR for this run: a second `voipsim up` there (with --fresh, it would delete this one's
+// PKI and database under it) is refused before it touches anything. Released at exit.
+class DirLock {
+public:
+  static core::Result<DirLock> take(const fs::path& dir) {
+    const int fd = ::open((dir / "lock").c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+    if (fd < 0)
+      return core::fail(core::Errc::InvalidArgument,
+                        "cannot write " + (dir / "lock").string() + ": " + std::strerror(errno));
+    if (::flock(fd, LOCK_EX | LOCK_NB) != 0) {
+      ::close(fd);
+      return core::fail(core::Errc::InvalidArgument,
+                        "another 'voipsim up' is using " + dir.string() +
+                            "; stop it (Ctrl-C) or give this one another --dir");
+    }
+    return DirLock(fd);
+  }
+  DirLock(DirLock&& other) noexcept : fd_(std::exchange(other.fd_, -1)) {}
+  DirLock& operator=(DirLock&&) = delete;
+  ~DirLock() {
+    if (fd_ >= 0) ::close(fd_);
+  }
+
+private:
+  explicit DirLock(int fd) : fd_(fd) {}
+  int fd_;
+};
+
 // --fresh: what a former start left in `dir` goes (the folder itself and anything else the user
 // put there stay).
 core::Result<void> forget_state(const fs::path& dir) {
-  std::error_code ec;
-  fs::remove_all(dir / "pki", ec);
-  for (const char* file : {"pipeline.db", "pipeline.db-wal", "pipeline.db-shm"}) {
-    if (!ec) fs::remove(dir / file, ec);
+  for (const fs::path& path :
+       {dir / "pki", dir / "pipeline.db", dir / "pipeline.db-wal", dir / "pipeline.db-shm"}) {
+    std::error_code ec;
+    fs::remove_all(path, ec);
+    if (ec)
+      return core::fail(core::Errc::InvalidArgument,
+                        "--fresh: cannot delete " + path.string() + ": " + ec.message());
   }
-  if (ec) return core::fail(core::Errc::InvalidArgument, "--fresh: " + ec.message());
   return {};
 }
 
@@ -307,11 +349,23 @@ core::Result<Phone> start_phone(const User& user, const net::HttpEndpoint& admin
   return phone;
 }
 
+// The address curl's --resolve sends a host name to, for a listener on `host`.
+std::string resolve_address(const std::string& host) {
+  if (host.empty() || host == "0.0.0.0") return "127.0.0.1";
+  if (host == "::") return "[::1]";
+  return host.find(':') != std::string::npos ? "[" + host + "]" : host;
+}
+
 // The lines on stderr a person copies: each works as printed while this runs.
-std::string how_to_use(const Options& o, const std::string& sandbox, const std::string& admin,
-                       const std::string& api, const mock_apns::PkiDir& pki,
+std::string how_to_use(const Options& o, const std::string& sandbox, const net::HttpEndpoint& admin,
+                       const net::HttpEndpoint& api, const mock_apns::PkiDir& pki,
                        const std::vector<Phone>& phones, const std::string& certificate_note) {
   const std::string dir = pki.dir.string();
+  // A secret set in the environment is named, not printed.
+  const auto bearer = [](const net::HttpEndpoint& to, const char* env) {
+    return to.bearer_secret.empty() ? std::string()
+                                    : " -H \"Authorization: Bearer $" + std::string(env) + "\"";
+  };
   std::string voipsim = "voipsim";
   std::error_code ec;
   if (const auto self = fs::read_symlink("/proc/self/exe", ec); !ec) voipsim = self.string();
@@ -322,14 +376,15 @@ std::string how_to_use(const Options& o, const std::string& sandbox, const std::
   const std::string port = sandbox.substr(sandbox.rfind(':') + 1);
   const std::string token = sandbox_phone ? *sandbox_phone->token : "TOKEN";
   const std::string host(core::apns_host(core::ApnsEnvironment::Sandbox));
-  const std::string push =
-      "curl --http2 --cacert " + dir + "/ca-bundle.pem --resolve " + host + ":" + port +
-      ":127.0.0.1 -H 'apns-push-type: voip' -H 'apns-topic: " + pki.bundle_id +
-      ".voip' -d '{\"aps\":{}}' https://" + host + ":" + port + "/3/device/" + token;
+  const std::string push = "curl --http2 --cacert " + dir + "/ca-bundle.pem --resolve " + host +
+                           ":" + port + ":" + resolve_address(o.sandbox.address.host) +
+                           " -H 'apns-push-type: voip' -H 'apns-topic: " + pki.bundle_id +
+                           ".voip' -d '{\"aps\":{}}' https://" + host + ":" + port + "/3/device/" +
+                           token;
   std::string text = "voipsim up: ready; state in " + o.dir + " (" + certificate_note +
                      "); Ctrl-C stops everything\n";
-  text +=
-      "  the mock's journal (every request, with its cause):\n    curl " + admin + "/v1/journal\n";
+  text += "  the mock's journal (every request, with its cause):\n    curl" +
+          bearer(admin, mock_apns::kAdminSecretEnv) + " " + admin.url() + "/v1/journal\n";
   text += "  a push with the VoIP certificate" +
           (sandbox_phone ? " to " + sandbox_phone->device_id : std::string()) + ":\n    " +
           push.substr(0, push.find(" -H")) + " --cert " + dir + "/voip-services.pem --key " + dir +
@@ -339,7 +394,7 @@ std::string how_to_use(const Options& o, const std::string& sandbox, const std::
           push.substr(push.find(" -H")) + "\n";
   for (const auto& phone : phones) {
     text += "  a call to " + phone.user.name + " through the IM backend (" + phone.device_id +
-            " rings):\n    curl " + api +
+            " rings):\n    curl" + bearer(api, pipeline::kApiSecretEnv) + " " + api.url() +
             "/v1/messages --json '{\"sender\":\"alice\",\"receiver\":\"" + phone.user.name +
             "\",\"offline_push_info\":{\"ios_push_type\":\"voip\"}}'\n";
   }
@@ -361,18 +416,21 @@ int run(const Options& o) {
   sigaddset(&stop_signals, SIGTERM);
   pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
 
-  const fs::path dir = o.dir;
+  const fs::path dir = fs::absolute(o.dir); // the printed commands work from any folder
+  std::error_code ec;
+  fs::create_directories(dir, ec);
+  if (ec) return fail(kCommand, "--dir " + o.dir + ": " + ec.message(), kExitFailed);
+  const auto lock = DirLock::take(dir);
+  if (!lock) return fail(kCommand, lock.error().detail, kExitFailed);
   if (o.fresh) {
     if (auto forgotten = forget_state(dir); !forgotten)
       return fail(kCommand, forgotten.error().detail, kExitFailed);
   }
-  std::error_code ec;
-  fs::create_directories(dir, ec);
-  if (ec) return fail(kCommand, "--dir " + o.dir + ": " + ec.message(), kExitFailed);
   bool made = false;
   const auto pki = pki_in(dir / "pki", made);
   if (!pki)
-    return fail(kCommand, (dir / "pki").string() + ": " + pki.error().message(), kExitFailed);
+    return fail(kCommand, (dir / "pki").string() + ": " + pki.error().message() + kStartOver,
+                kExitFailed);
 
   mock_apns::ServerOptions mock_options;
   mock_options.host = o.sandbox.address.host;
@@ -407,7 +465,8 @@ int run(const Options& o) {
   pipeline_options.dispatcher.seed = o.seed != 0 ? o.seed : 1;
   core::SystemClock clock;
   auto backend = pipeline::Pipeline::open(pipeline_options, clock);
-  if (!backend) return fail(kCommand, "the pipeline: " + backend.error().message(), kExitFailed);
+  if (!backend)
+    return fail(kCommand, "the pipeline: " + backend.error().message() + kStartOver, kExitFailed);
   net::Http1ServerOptions http;
   http.host = o.pipeline.address.host;
   http.port = port_of(o.pipeline);
@@ -433,6 +492,16 @@ int run(const Options& o) {
       out.release();
       return fail(kCommand, o.users[i].name + "'s phone: " + phone.error().message(), kExitFailed);
     }
+    // Ready to ring means the pipeline holds this phone's token (start_app reports a failed
+    // setVOIP as an event, as a real SDK would).
+    const auto registration = (*backend)->registration(o.users[i].name);
+    if (!phone->token || !registration || registration->token_hex != *phone->token) {
+      out.release();
+      return fail(kCommand,
+                  o.users[i].name + "'s phone: its VoIP token did not reach the pipeline (its "
+                                    "events above say why)",
+                  kExitFailed);
+    }
     phones.push_back(std::move(*phone));
   }
 
@@ -446,8 +515,7 @@ int run(const Options& o) {
          {"environment", core::to_string(phone.user.environment)},
          {"token", phone.token ? ordered_json(*phone.token) : ordered_json(nullptr)}});
   }
-  std::cerr << how_to_use(o, sandbox, admin.url(), api.url(), *pki, phones, certificate_note)
-            << std::flush;
+  std::cerr << how_to_use(o, sandbox, admin, api, *pki, phones, certificate_note) << std::flush;
   out.release(ordered_json{
       {"event", "ready"},
       {"sandbox", sandbox},

@@ -657,6 +657,12 @@ TEST(UpOptionsTest, EveryFlagRead) {
   EXPECT_EQ(o->admin.address.host, "::1");
   EXPECT_EQ(o->pipeline.address.port, 3);
   EXPECT_EQ(o->seed, 9u);
+  // One listener given: the other's default port on the same host.
+  const auto v6 = up(split("--sandbox [::1]:2197"));
+  ASSERT_TRUE(v6) << error_of(v6);
+  EXPECT_EQ(v6->production.address.host, "::1");
+  EXPECT_EQ(v6->production.address.port, 2198);
+  EXPECT_FALSE(v6->production.given);
 }
 
 TEST(UpOptionsTest, UsageErrors) {
@@ -671,6 +677,8 @@ TEST(UpOptionsTest, UsageErrors) {
        "--user bob is given twice: one phone per user"},
       {{"--dir", ""}, "--dir needs a folder"},
       {split("--sandbox 127.0.0.1:0 --production [::1]:0"),
+       "--sandbox and --production must use the same host"},
+      {split("--production [::1]:0 --sandbox 127.0.0.1:0"),
        "--sandbox and --production must use the same host"},
   };
   for (const auto& [words, message] : cases)

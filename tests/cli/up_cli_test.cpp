@@ -47,20 +47,24 @@ public:
     const auto sent = net::http1_request(*api, "POST", "/v1/messages", message.dump(), 30s);
     ASSERT_TRUE(sent) << sent.error().message();
     EXPECT_EQ(sent->status, 202) << sent->body;
-    EXPECT_TRUE(process_->wait_for_output("\"kind\":\"call_shown\"", 60s, count))
+    ASSERT_TRUE(process_->wait_for_output("\"kind\":\"call_shown\"", 60s, count))
         << process_->output();
-    const auto shown = process_->output().find("\"kind\":\"call_shown\"");
-    ASSERT_NE(shown, std::string::npos);
-    const auto line_start = process_->output().rfind('\n', shown) + 1;
-    EXPECT_NE(process_->output().find("\"device_id\":\"bobs-iphone\"", line_start),
-              std::string::npos);
+    std::size_t shown = 0;
+    for (const auto& line : cli_test::json_lines(process_->output())) {
+      if (line.value("kind", "") != "call_shown") continue;
+      ++shown;
+      EXPECT_EQ(line.value("device_id", ""), "bobs-iphone") << line;
+    }
+    EXPECT_EQ(shown, count);
   }
 
   // SIGTERM: everything stops and says so.
   void stop() {
     ::kill(process_->pid(), SIGTERM);
     EXPECT_EQ(process_->wait_for_exit(60s), 0) << process_->output();
-    EXPECT_EQ(event_line(process_->output(), "stopped").value("signal", ""), "SIGTERM");
+    const json stopped = event_line(process_->output(), "stopped");
+    ASSERT_TRUE(stopped.is_object()) << process_->output();
+    EXPECT_EQ(stopped.value("signal", ""), "SIGTERM");
   }
 
   std::string output() const { return process_->output(); }
@@ -108,18 +112,21 @@ TEST(UpCli, ABobMessageRingsAndTheStateIsKeptUntilFresh) {
   fresh.stop();
 }
 
-// Two starts in one folder cannot share the pipeline's database: the second says so and exits.
+// Two starts in one folder cannot share it: the second, even with --fresh (which would delete
+// the first one's PKI and database), says so and exits before it touches anything.
 TEST(UpCli, ASecondUpInTheSameFolderIsRefusedSayingWhy) {
   support::TempDir dir;
   const std::string state = (dir.path() / "state").string();
   Up first(state);
   ASSERT_TRUE(first.ready().is_object()) << first.output();
-  const auto second =
-      cli_test::voipsim({"up", "--dir", state, "--sandbox", "127.0.0.1:0", "--production",
-                         "127.0.0.1:0", "--admin", "127.0.0.1:0", "--listen", "127.0.0.1:0"});
+  const std::string ca = support::read_file(state + "/pki/ca-bundle.pem");
+  const auto second = cli_test::voipsim({"up", "--dir", state, "--fresh", "--sandbox",
+                                         "127.0.0.1:0", "--production", "127.0.0.1:0", "--admin",
+                                         "127.0.0.1:0", "--listen", "127.0.0.1:0"});
   EXPECT_EQ(second.exit_code, 1) << second.describe();
-  EXPECT_NE(second.output.find("has " + state + "/pipeline.db open"), std::string::npos)
+  EXPECT_NE(second.output.find("another 'voipsim up' is using " + state), std::string::npos)
       << second.describe();
+  EXPECT_EQ(support::read_file(state + "/pki/ca-bundle.pem"), ca) << "the first one's PKI is gone";
   first.stop();
 }
 
