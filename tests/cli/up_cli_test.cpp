@@ -1,6 +1,7 @@
 // `voipsim up` as its own process (issue #22 acceptance 1): a message to bob through the
-// pipeline's API rings bob's phone; a second start in the same folder keeps the PKI and the
-// certificate IDs and rings again for the same command; --fresh starts over with a new PKI.
+// pipeline's API rings bob's phone (and carol's, a production build, hers); a second start in the
+// same folder keeps the PKI and the certificate IDs and rings again for the same command; --fresh
+// starts over with a new PKI.
 #include "cli_support.hpp"
 #include "net/http1_client.hpp"
 #include "support/child_process.hpp"
@@ -36,26 +37,25 @@ public:
     return event_line(process_->output(), "ready");
   }
 
-  // Sends alice -> bob through the pipeline's API and waits for bob's phone to show the call
-  // (the `count`-th call_shown line of this run).
-  void call_bob(const json& ready, std::size_t count) {
+  // Sends alice -> `user` through the pipeline's API and waits for that user's phone to show
+  // the call: the `shown`-th call_shown line of this run, each phone showing one.
+  void call(const json& ready, const std::string& user, std::size_t shown) {
     auto api = net::parse_http_endpoint(ready["pipeline"].get<std::string>());
     ASSERT_TRUE(api);
     const json message = {{"sender", "alice"},
-                          {"receiver", "bob"},
+                          {"receiver", user},
                           {"offline_push_info", {{"ios_push_type", "voip"}}}};
     const auto sent = net::http1_request(*api, "POST", "/v1/messages", message.dump(), 30s);
     ASSERT_TRUE(sent) << sent.error().message();
     EXPECT_EQ(sent->status, 202) << sent->body;
-    ASSERT_TRUE(process_->wait_for_output("\"kind\":\"call_shown\"", 60s, count))
+    ASSERT_TRUE(process_->wait_for_output("\"kind\":\"call_shown\"", 60s, shown))
         << process_->output();
-    std::size_t shown = 0;
-    for (const auto& line : cli_test::json_lines(process_->output())) {
-      if (line.value("kind", "") != "call_shown") continue;
-      ++shown;
-      EXPECT_EQ(line.value("device_id", ""), "bobs-iphone") << line;
-    }
-    EXPECT_EQ(shown, count);
+    std::size_t on_this_phone = 0;
+    for (const auto& line : cli_test::json_lines(process_->output()))
+      if (line.value("kind", "") == "call_shown" &&
+          line.value("device_id", "") == user + "s-iphone")
+        ++on_this_phone;
+    EXPECT_EQ(on_this_phone, 1u) << process_->output();
   }
 
   // SIGTERM: everything stops and says so.
@@ -77,12 +77,14 @@ TEST(UpCli, ABobMessageRingsAndTheStateIsKeptUntilFresh) {
   support::TempDir dir;
   const std::string state = (dir.path() / "state").string();
 
-  Up first(state);
+  Up first(state, {"--user", "carol:production"});
   const json ready = first.ready();
   ASSERT_TRUE(ready.is_object()) << first.output();
-  ASSERT_EQ(ready["devices"].size(), 1u);
+  ASSERT_EQ(ready["devices"].size(), 2u);
   EXPECT_EQ(ready["devices"][0]["user"], "bob");
   EXPECT_EQ(ready["devices"][0]["environment"], "sandbox");
+  EXPECT_EQ(ready["devices"][1]["user"], "carol");
+  EXPECT_EQ(ready["devices"][1]["environment"], "production"); // reports the production ID
   EXPECT_EQ(ready["pki"], state + "/pki");
   const json ids = ready["certificate_ids"];
   EXPECT_TRUE(ids["development"].is_number_integer()) << ready;
@@ -90,7 +92,8 @@ TEST(UpCli, ABobMessageRingsAndTheStateIsKeptUntilFresh) {
   ASSERT_FALSE(ca.empty());
   EXPECT_NE(first.output().find("a call to bob through the IM backend"), std::string::npos)
       << "stderr's copy-paste block";
-  first.call_bob(ready, 1);
+  first.call(ready, "bob", 1);
+  first.call(ready, "carol", 2);
   first.stop();
 
   Up again(state);
@@ -100,7 +103,7 @@ TEST(UpCli, ABobMessageRingsAndTheStateIsKeptUntilFresh) {
   EXPECT_EQ(ready_again["pki"], ready["pki"]);
   EXPECT_EQ(support::read_file(state + "/pki/ca-bundle.pem"), ca);
   EXPECT_NE(again.output().find("reused the certificate uploaded before"), std::string::npos);
-  again.call_bob(ready_again, 1);
+  again.call(ready_again, "bob", 1);
   again.stop();
 
   Up fresh(state, {"--fresh"});
@@ -108,7 +111,7 @@ TEST(UpCli, ABobMessageRingsAndTheStateIsKeptUntilFresh) {
   ASSERT_TRUE(ready_fresh.is_object()) << fresh.output();
   EXPECT_NE(support::read_file(state + "/pki/ca-bundle.pem"), ca) << "a new PKI";
   EXPECT_NE(fresh.output().find("a new PKI; uploaded"), std::string::npos) << fresh.output();
-  fresh.call_bob(ready_fresh, 1);
+  fresh.call(ready_fresh, "bob", 1);
   fresh.stop();
 }
 
