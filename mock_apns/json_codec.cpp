@@ -476,15 +476,7 @@ core::Result<std::vector<JournalEntry>> journal_page_entries_from_json(const jso
   std::vector<json> listed;
   core::JsonFields f(j, "a journal page", {"entries", "counters"});
   if (f.require("entries", listed).problem()) return core::Unexpected(*f.problem());
-  std::vector<JournalEntry> entries;
-  for (std::size_t i = 0; i < listed.size(); ++i) {
-    auto entry = journal_entry_from_json(listed[i]);
-    if (!entry)
-      return core::fail(core::Errc::InvalidArgument,
-                        "entry " + std::to_string(i) + ": " + entry.error().detail);
-    entries.push_back(std::move(*entry));
-  }
-  return entries;
+  return core::read_json_items(listed, "entry", journal_entry_from_json);
 }
 
 json feed_item_json(std::uint64_t cursor, const Delivery& delivery) {
@@ -501,14 +493,13 @@ json to_json(const FeedPage& page) {
 }
 
 core::Result<FeedPage> feed_page_from_json(const json& j) {
+  constexpr const char* kShape = "a delivery page {\"deliveries\":[...],\"next\":N}";
   FeedPage page;
   std::vector<json> items;
-  core::JsonFields f(j, "a delivery page {\"deliveries\":[...],\"next\":N}",
-                     {"deliveries", "next"});
-  f.require("deliveries", items).require("next", page.next);
-  if (f.problem())
+  core::JsonFields f(j, kShape, {"deliveries", "next"});
+  if (f.require("deliveries", items).require("next", page.next).problem())
     return core::fail(core::Errc::InvalidArgument,
-                      "a delivery page {\"deliveries\":[...],\"next\":N}: " + f.problem()->detail);
+                      std::string(kShape) + ": " + f.problem()->detail);
   for (const auto& item : items) {
     std::uint64_t cursor = 0;
     const auto cursor_problem = core::JsonFields(item).require("cursor", cursor).problem();

@@ -4,6 +4,7 @@
 #include "core/file.hpp"
 #include "core/json_parse.hpp"
 #include "core/parse_number.hpp"
+#include "mock_apns/server.hpp"
 #include "pki/credential_manifest.hpp"
 #include "pki/credential_set.hpp"
 #include "pki/provider_token.hpp"
@@ -168,6 +169,12 @@ core::Result<std::string> provider_token(const PkiDir& pki, core::TimePoint issu
   }
   return pki::make_provider_token(*key, claims.key_id.value_or(pki.key.key_id),
                                   claims.team_id.value_or(pki.team_id), issued_at);
+}
+
+void use_tls_files(const PkiDir& pki, ServerOptions& options) {
+  options.certificate_chain_file = pki.server_certificate_file;
+  options.private_key_file = pki.server_key_file;
+  options.client_ca_file = pki.ca_bundle_file;
 }
 
 core::Result<void> register_pki_dir(const PkiDir& pki, ProviderKeys& keys) {

@@ -22,7 +22,6 @@
 
 #include <nlohmann/json.hpp>
 #include <poll.h>
-#include <pthread.h>
 #include <sys/signalfd.h>
 #include <unistd.h>
 
@@ -312,7 +311,7 @@ ordered_json serve_commands(int signals, LinePrinter& out, remote::DeviceRunner&
     if (fds[0].revents & POLLIN) {
       signalfd_siginfo info{};
       if (read(signals, &info, sizeof info) == sizeof info)
-        stopped["signal"] = info.ssi_signo == SIGINT ? "SIGINT" : "SIGTERM";
+        stopped["signal"] = stop_signal_name(static_cast<int>(info.ssi_signo));
       return stopped;
     }
     if (!stdin_open || !(fds[1].revents & (POLLIN | POLLHUP))) continue;
@@ -357,11 +356,7 @@ int run(const Options& options) {
 
   // Signals are read from a signalfd in the loop below; threads started from here inherit the
   // mask, so none of them is interrupted.
-  sigset_t stop_signals;
-  sigemptyset(&stop_signals);
-  sigaddset(&stop_signals, SIGINT);
-  sigaddset(&stop_signals, SIGTERM);
-  pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
+  const sigset_t stop_signals = block_stop_signals();
   const int signals = signalfd(-1, &stop_signals, SFD_CLOEXEC);
   if (signals < 0) return fail("device", "signalfd failed", kExitFailed);
 

@@ -20,7 +20,6 @@
 #include <string_view>
 
 #include <nlohmann/json.hpp>
-#include <pthread.h>
 
 namespace cli {
 
@@ -315,18 +314,12 @@ int run(const Options& o) {
   }
 
   // Signals are taken by sigwait below; every thread started from here on inherits the mask.
-  sigset_t stop_signals;
-  sigemptyset(&stop_signals);
-  sigaddset(&stop_signals, SIGINT);
-  sigaddset(&stop_signals, SIGTERM);
-  pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
+  const sigset_t stop_signals = block_stop_signals();
 
   const PkiFolder folder(o.pki_dir);
   const auto& pki = folder.get();
   if (!pki) return fail("mock-apns", "--pki: " + pki.error().message(), kExitFailed);
-  options->certificate_chain_file = pki->server_certificate_file;
-  options->private_key_file = pki->server_key_file;
-  options->client_ca_file = pki->ca_bundle_file;
+  mock_apns::use_tls_files(*pki, *options);
   mock_apns::LogThrottle refusals_logged;
   options->on_handshake_refused = [&refusals_logged](const mock_apns::HandshakeRefusal& refusal) {
     log_refusal(refusals_logged, refusal);
@@ -362,7 +355,7 @@ int run(const Options& o) {
   server.stop();
   const auto counters = server.journal().counters();
   nlohmann::ordered_json stopped{{"event", "stopped"},
-                                 {"signal", signal == SIGINT ? "SIGINT" : "SIGTERM"},
+                                 {"signal", stop_signal_name(signal)},
                                  {"requests", counters.requests},
                                  {"accepted", counters.accepted},
                                  {"by_reason", counters.by_reason}};

@@ -15,7 +15,6 @@
 #include <tuple>
 
 #include <nlohmann/json.hpp>
-#include <pthread.h>
 
 namespace cli {
 
@@ -202,11 +201,7 @@ int run(const Options& o) {
   const auto options = pipeline_options_of(o);
 
   // Signals are taken by sigwait below; every thread started from here on inherits the mask.
-  sigset_t stop_signals;
-  sigemptyset(&stop_signals);
-  sigaddset(&stop_signals, SIGINT);
-  sigaddset(&stop_signals, SIGTERM);
-  pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
+  const sigset_t stop_signals = block_stop_signals();
 
   core::SystemClock clock;
   auto backend = pipeline::Pipeline::open(options, clock);
@@ -233,7 +228,7 @@ int run(const Options& o) {
   const std::size_t in_flight = (*backend)->in_flight();
   backend->reset(); // what is in flight stays pending in the database
   std::cout << nlohmann::ordered_json{{"event", "stopped"},
-                                      {"signal", signal == SIGINT ? "SIGINT" : "SIGTERM"},
+                                      {"signal", stop_signal_name(signal)},
                                       {"left_pending", in_flight}}
                    .dump()
             << std::endl;

@@ -19,6 +19,7 @@
 #include "net/http1_server.hpp"
 #include "pipeline/api.hpp"
 #include "pipeline/pipeline.hpp"
+#include "pki/certificate.hpp"
 
 #include <cerrno>
 #include <csignal>
@@ -33,7 +34,6 @@
 #include <fcntl.h>
 #include <netinet/in.h>
 #include <nlohmann/json.hpp>
-#include <pthread.h>
 #include <sys/file.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -273,7 +273,8 @@ std::string_view first_certificate(std::string_view pem) {
 // leaf, so the IDs people copied stay valid), else uploaded now. `note` says which.
 core::Result<pipeline::CertificateRecord>
 certificate_of(pipeline::Pipeline& backend, const mock_apns::PkiDir& pki, std::string& note) {
-  const auto leaf = core::read_file(pki.dir / "voip-services.pem");
+  const fs::path voip = pki.dir / pki::kind_name(pki::CertificateKind::VoipServices);
+  const auto leaf = core::read_file(voip.string() + ".pem");
   if (!leaf) return core::Unexpected(leaf.error());
   for (const auto& record : backend.certificates()) {
     if (record.name == kCertificateName &&
@@ -282,7 +283,7 @@ certificate_of(pipeline::Pipeline& backend, const mock_apns::PkiDir& pki, std::s
       return record;
     }
   }
-  const auto p12 = core::read_file(pki.dir / "voip-services.p12");
+  const auto p12 = core::read_file(voip.string() + ".p12");
   if (!p12) return core::Unexpected(p12.error());
   pipeline::CertificateUpload upload;
   upload.name = kCertificateName;
@@ -303,7 +304,7 @@ struct Phone {
   std::string device_id;
   std::unique_ptr<fake_device::remote::PipelineLink> im;
   std::unique_ptr<fake_device::remote::LinkedDevice> device;
-  std::optional<std::string> token;
+  std::string token; // its VoIP token
 };
 
 std::string device_id_of(const User& user) {
@@ -343,9 +344,11 @@ core::Result<Phone> start_phone(const User& user, const net::HttpEndpoint& admin
     return device_command::start_app(d, app, true, true, device_command::StartState::Background);
   });
   if (!started) return core::Unexpected(started.error());
-  const auto token =
-      runner.call([&](fake_device::Device& d) { return d.voip_token(app.bundle_id); });
-  if (token) phone.token = *token;
+  auto token = runner.call([&](fake_device::Device& d) { return d.voip_token(app.bundle_id); });
+  if (!token)
+    return core::fail(core::Errc::InvalidArgument,
+                      "no VoIP token was issued (its events above say why)");
+  phone.token = std::move(*token);
   return phone;
 }
 
@@ -371,27 +374,26 @@ std::string how_to_use(const Options& o, const std::string& sandbox, const net::
   if (const auto self = fs::read_symlink("/proc/self/exe", ec); !ec) voipsim = self.string();
   const Phone* sandbox_phone = nullptr;
   for (const auto& phone : phones)
-    if (!sandbox_phone && phone.user.environment == core::ApnsEnvironment::Sandbox && phone.token)
+    if (!sandbox_phone && phone.user.environment == core::ApnsEnvironment::Sandbox)
       sandbox_phone = &phone;
   const std::string port = sandbox.substr(sandbox.rfind(':') + 1);
-  const std::string token = sandbox_phone ? *sandbox_phone->token : "TOKEN";
   const std::string host(core::apns_host(core::ApnsEnvironment::Sandbox));
-  const std::string push = "curl --http2 --cacert " + dir + "/ca-bundle.pem --resolve " + host +
-                           ":" + port + ":" + resolve_address(o.sandbox.address.host) +
-                           " -H 'apns-push-type: voip' -H 'apns-topic: " + pki.bundle_id +
+  // A push to the sandbox: how it connects, [its credential,] what it sends.
+  const std::string connect = "curl --http2 --cacert " + pki.ca_bundle_file + " --resolve " + host +
+                              ":" + port + ":" + resolve_address(o.sandbox.address.host);
+  const std::string send = " -H 'apns-push-type: voip' -H 'apns-topic: " + pki.bundle_id +
                            ".voip' -d '{\"aps\":{}}' https://" + host + ":" + port + "/3/device/" +
-                           token;
+                           (sandbox_phone ? sandbox_phone->token : "TOKEN");
+  const std::string voip = (pki.dir / pki::kind_name(pki::CertificateKind::VoipServices)).string();
   std::string text = "voipsim up: ready; state in " + o.dir + " (" + certificate_note +
                      "); Ctrl-C stops everything\n";
   text += "  the mock's journal (every request, with its cause):\n    curl" +
           bearer(admin, mock_apns::kAdminSecretEnv) + " " + admin.url() + "/v1/journal\n";
   text += "  a push with the VoIP certificate" +
           (sandbox_phone ? " to " + sandbox_phone->device_id : std::string()) + ":\n    " +
-          push.substr(0, push.find(" -H")) + " --cert " + dir + "/voip-services.pem --key " + dir +
-          "/voip-services.key" + push.substr(push.find(" -H")) + "\n";
-  text += "  the same with a provider token:\n    " + push.substr(0, push.find(" -H")) +
-          " -H \"authorization: bearer $(" + voipsim + " jwt --pki " + dir + ")\"" +
-          push.substr(push.find(" -H")) + "\n";
+          connect + " --cert " + voip + ".pem --key " + voip + ".key" + send + "\n";
+  text += "  the same with a provider token:\n    " + connect + " -H \"authorization: bearer $(" +
+          voipsim + " jwt --pki " + dir + ")\"" + send + "\n";
   for (const auto& phone : phones) {
     text += "  a call to " + phone.user.name + " through the IM backend (" + phone.device_id +
             " rings):\n    curl" + bearer(api, pipeline::kApiSecretEnv) + " " + api.url() +
@@ -410,11 +412,7 @@ int run(const Options& o) {
   if (!api_secret) return fail(kCommand, api_secret.error().detail, kExitUsage);
 
   // Signals are taken by sigwait below; every thread started from here on inherits the mask.
-  sigset_t stop_signals;
-  sigemptyset(&stop_signals);
-  sigaddset(&stop_signals, SIGINT);
-  sigaddset(&stop_signals, SIGTERM);
-  pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
+  const sigset_t stop_signals = block_stop_signals();
 
   const fs::path dir = fs::absolute(o.dir); // the printed commands work from any folder
   std::error_code ec;
@@ -436,9 +434,7 @@ int run(const Options& o) {
   mock_options.host = o.sandbox.address.host;
   mock_options.sandbox_port = port_of(o.sandbox);
   mock_options.production_port = port_of(o.production);
-  mock_options.certificate_chain_file = pki->server_certificate_file;
-  mock_options.private_key_file = pki->server_key_file;
-  mock_options.client_ca_file = pki->ca_bundle_file;
+  mock_apns::use_tls_files(*pki, mock_options);
   mock_options.seed = o.seed;
   mock_apns::Server mock(mock_options);
   if (auto registered = mock_apns::register_pki_dir(*pki, mock.keys()); !registered)
@@ -495,7 +491,7 @@ int run(const Options& o) {
     // Ready to ring means the pipeline holds this phone's token (start_app reports a failed
     // setVOIP as an event, as a real SDK would).
     const auto registration = (*backend)->registration(o.users[i].name);
-    if (!phone->token || !registration || registration->token_hex != *phone->token) {
+    if (!registration || registration->token_hex != phone->token) {
       out.release();
       return fail(kCommand,
                   o.users[i].name + "'s phone: its VoIP token did not reach the pipeline (its "
@@ -509,11 +505,10 @@ int run(const Options& o) {
       address(mock_options.host, mock.port(mock_apns::Environment::Sandbox));
   ordered_json devices = ordered_json::array();
   for (const auto& phone : phones) {
-    devices.push_back(
-        {{"user", phone.user.name},
-         {"device_id", phone.device_id},
-         {"environment", core::to_string(phone.user.environment)},
-         {"token", phone.token ? ordered_json(*phone.token) : ordered_json(nullptr)}});
+    devices.push_back({{"user", phone.user.name},
+                       {"device_id", phone.device_id},
+                       {"environment", core::to_string(phone.user.environment)},
+                       {"token", phone.token}});
   }
   std::cerr << how_to_use(o, sandbox, admin, api, *pki, phones, certificate_note) << std::flush;
   out.release(ordered_json{
@@ -534,8 +529,7 @@ int run(const Options& o) {
   backend->reset(); // what is in flight stays pending in the database
   admin_server.stop();
   mock.stop();
-  out.print(
-      ordered_json{{"event", "stopped"}, {"signal", signal == SIGINT ? "SIGINT" : "SIGTERM"}});
+  out.print(ordered_json{{"event", "stopped"}, {"signal", stop_signal_name(signal)}});
   return kExitOk;
 }
 

@@ -192,6 +192,23 @@ private:
   std::optional<Error> problem_;
 };
 
+// Each item of a list read by `read` (an item's from_json, giving a Result); the first item that
+// cannot be read fails the list, named by its place: "<item> 3: <why>".
+template <typename Read>
+auto read_json_items(const std::vector<nlohmann::json>& items, std::string_view item, Read read)
+    -> Result<std::vector<typename std::invoke_result_t<Read, const nlohmann::json&>::value_type>> {
+  std::vector<typename std::invoke_result_t<Read, const nlohmann::json&>::value_type> out;
+  out.reserve(items.size());
+  for (std::size_t i = 0; i < items.size(); ++i) {
+    auto value = read(items[i]);
+    if (!value)
+      return json_field_error(std::string(item) + " " + std::to_string(i) + ": " +
+                              value.error().detail);
+    out.push_back(std::move(*value));
+  }
+  return out;
+}
+
 // The field when it is there with the type asked for, else nullopt: for documents voipsim did not
 // write (a push payload, an APNs answer), where an absent or odd field is simply not used.
 template <typename T>

@@ -54,15 +54,7 @@ core::Result<std::vector<CertificateRecord>> certificate_list_from_json(const js
   std::vector<json> listed;
   core::JsonFields f(j, "a certificate list", {"certificates"});
   if (f.require("certificates", listed).problem()) return core::Unexpected(*f.problem());
-  std::vector<CertificateRecord> out;
-  for (std::size_t i = 0; i < listed.size(); ++i) {
-    auto record = certificate_from_json(listed[i]);
-    if (!record)
-      return core::fail(core::Errc::InvalidArgument,
-                        "certificate " + std::to_string(i) + ": " + record.error().detail);
-    out.push_back(std::move(*record));
-  }
-  return out;
+  return core::read_json_items(listed, "certificate", certificate_from_json);
 }
 
 json to_json(const MessageRecord& m) {

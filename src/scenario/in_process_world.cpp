@@ -61,9 +61,7 @@ core::Result<void> InProcessWorld::start_parts(const Scenario& scenario) {
   set_devices(scenario.setup.devices);
   const auto& pki = context_.pki;
   mock_apns::ServerOptions options;
-  options.certificate_chain_file = pki.server_certificate_file;
-  options.private_key_file = pki.server_key_file;
-  options.client_ca_file = pki.ca_bundle_file;
+  mock_apns::use_tls_files(pki, options);
   options.settings.strict_tokens = scenario.setup.strict_tokens;
   options.settings.unregister_delay =
       std::chrono::duration_cast<std::chrono::milliseconds>(scenario.setup.unregister_delay);

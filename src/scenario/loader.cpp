@@ -181,8 +181,7 @@ public:
   auto parsed(const YAML::Node& node, const std::string& what, Parse parse,
               const std::string& allowed) const {
     const auto value = parse(text(node, what));
-    if (!value)
-      fail(node, "'" + node.Scalar() + "' is not a valid " + what + "; allowed: " + allowed);
+    checked(node, what, value.has_value(), allowed);
     return *value;
   }
   // A value checked by a parser of another part: allowed values listed from `allowed`.
@@ -302,9 +301,8 @@ ReceiveOptionSpec read_receive_option(const Reader& r, const YAML::Node& n, bool
   spec.where = r.where(n);
   if (!n["option"])
     r.fail(n, "a receive option needs 'option': " + pipeline::receive_option_words());
-  const auto option = pipeline::parse_receive_option(r.text(n["option"], "option"));
-  r.checked(n["option"], "receive option", option.has_value(), pipeline::receive_option_words());
-  spec.setting.option = *option;
+  spec.setting.option = r.parsed(n["option"], "receive option", pipeline::parse_receive_option,
+                                 pipeline::receive_option_words());
   if (n["conversation"] && n["group"])
     r.fail(n, "a receive option is for one conversation or one group, not both");
   if (n["conversation"]) {
