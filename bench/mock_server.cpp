@@ -70,7 +70,7 @@ int main(int argc, char** argv) {
   options.settings.per_token_burst = 0; // h2load hits the same tokens thousands of times
   options.threads = threads;
   options.seed = 1;
-  options.journal_capacity = journal;
+  options.journal.capacity = journal;
   std::optional<mock_apns::PkiDir> pki;
   if (!memory_only) {
     auto made = mock_apns::make_pki_dir(dir, core::SystemClock().now(), "bench");

@@ -42,6 +42,44 @@ constexpr core::Names<DeviceEventKind, 28> kDeviceEventKindNames{{
 
 } // namespace
 
+std::optional<std::string> delivery_step_of(const DeviceEvent& e) {
+  if (e.apns_id.empty()) return std::nullopt;
+  const auto with_detail = [&](std::string what) {
+    return e.detail.empty() ? what : what + ": " + e.detail;
+  };
+  switch (e.kind) {
+  case DeviceEventKind::PushDropped:
+    return with_detail("dropped on the device");
+  case DeviceEventKind::BlockedDrop:
+    return "dropped: the app is blocked until reinstalled (killed " + std::to_string(e.code) +
+           " times)";
+  case DeviceEventKind::AppLaunched:
+    return std::string("app launched in the background");
+  case DeviceEventKind::AppWoken:
+    return std::string("app woken");
+  case DeviceEventKind::DelegateCalled:
+    return std::string(e.code == 1 ? "delegate called (must report a call)" : "delegate called");
+  case DeviceEventKind::CallReported:
+    return std::string("call reported to CallKit");
+  case DeviceEventKind::CallShown:
+    return std::string("call shown");
+  case DeviceEventKind::CallRejected:
+    return "call rejected by CallKit (error " + std::to_string(e.code) + ")";
+  case DeviceEventKind::CompletionCalled:
+    return std::string("completion() called");
+  case DeviceEventKind::AssertionReleased:
+    return std::string("suspended without completion()");
+  case DeviceEventKind::AppKilled:
+    return with_detail("app killed");
+  case DeviceEventKind::AppCrashed:
+    return with_detail("app crashed");
+  case DeviceEventKind::AlertDelivered:
+    return std::string("shown to the app");
+  default:
+    return std::nullopt;
+  }
+}
+
 std::string_view to_string(DeviceEventKind kind) {
   return core::name_of(kDeviceEventKindNames, kind);
 }

@@ -55,6 +55,11 @@ struct DeviceEvent;
 // "event" (`voipsim up`, whose phones share one stdout).
 std::string to_json_line(const DeviceEvent& event, std::string_view device_id = {});
 
+// What `event` adds to the delivery status of its push in the mock's journal (issue #20), e.g.
+// "app woken", "call shown", "app killed: ..."; nullopt for events that belong to no push or
+// that the mock already knows (the arrival itself).
+std::optional<std::string> delivery_step_of(const DeviceEvent& event);
+
 struct DeviceEvent {
   core::TimePoint at{};
   DeviceEventKind kind = DeviceEventKind::Log;

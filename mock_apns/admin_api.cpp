@@ -71,12 +71,14 @@ Http1Response endpoints() {
                        "GET /v1/teams",
                        "POST /v1/teams/<team>/bundles",
                        "GET /v1/journal",
+                       "GET /v1/journal/<apns-id>",
+                       "POST /v1/journal/<apns-id>/device",
                        "POST /v1/journal/verify",
                        "GET|POST|DELETE /v1/faults",
                        "DELETE /v1/faults/<id>",
                        "GET /v1/deliveries?after=N&wait_ms=M",
                        "GET /v1/deliveries/stream?after=N",
-                       "POST /v1/reset",
+                       "POST /v1/reset?scope=" + reset_scope_words(),
                        "GET /metrics"}}});
 }
 
@@ -88,6 +90,19 @@ Http1Response health(Server& mock) {
   h.keys = mock.keys().list().size();
   h.deliveries = mock.feed().last_cursor();
   return reply(200, to_json(h));
+}
+
+// The apns-provider-api.md §10 settings, and beside them what the journal ring keeps (its capacity
+// after the bytes bound: JournalBounds).
+Http1Response settings(Server& mock) {
+  json j = to_json(mock.settings());
+  const JournalBounds& bounds = mock.journal().bounds();
+  j["journal"] = {{"capacity", mock.journal().capacity()},
+                  {"capacity_asked", bounds.capacity},
+                  {"body_limit", bounds.body_limit},
+                  {"max_bytes", bounds.max_bytes},
+                  {"slot_bytes_at_most", journal_slot_bytes(bounds)}};
+  return reply(200, j);
 }
 
 Http1Response tokens(const Http1Request& r, const Http1Target& t, Server& mock) {
@@ -215,10 +230,11 @@ Http1Response teams(const Http1Request& r, const Http1Target& t, Server& mock) {
 // GET /v1/journal's query as the JSON filter that POST /v1/journal/verify takes as its body.
 std::variant<json, ApiError> journal_query(const Http1Target& t, std::uint64_t& limit) {
   QueryReader q(t, {"environment", "token", "topic", "push_type", "reason", "status", "accepted",
-                    "since_ms", "until_ms", "limit"});
+                    "since_ms", "until_ms", "limit", "header", "text"});
   json j = json::object();
   // An empty value (?reason=) sets no filter.
-  for (const char* name : {"environment", "token", "topic", "push_type", "reason"})
+  for (const char* name :
+       {"environment", "token", "topic", "push_type", "reason", "header", "text"})
     if (auto text = q.text(name); text && !text->empty()) j[name] = *text;
   for (const char* name : {"status", "since_ms", "until_ms"})
     if (auto n = q.integer(name)) j[name] = *n;
@@ -230,6 +246,8 @@ std::variant<json, ApiError> journal_query(const Http1Target& t, std::uint64_t& 
 
 Http1Response journal(const Http1Request& r, const Http1Target& t, Server& mock) {
   const auto [what, extra] = item_of(t);
+  // A push kept for a device that stays away shows as expired once its time ran out.
+  if (r.method == "GET") mock.expire_held();
   if (what.empty() && r.method == "GET") {
     std::uint64_t limit = kDefaultLimit;
     auto query = journal_query(t, limit);
@@ -264,6 +282,27 @@ Http1Response journal(const Http1Request& r, const Http1Target& t, Server& mock)
     // 417 lets `curl --fail` stop a CI script on a failed verification.
     return reply(result.ok ? 200 : 417,
                  {{"ok", result.ok}, {"matched", result.matched}, {"message", result.message}});
+  }
+  const auto no_request = [&] {
+    return refuse(404, "NO_SUCH_REQUEST",
+                  "no request answered with apns-id " + core::printable(what) +
+                      " is in the journal (the ring keeps the newest " +
+                      std::to_string(mock.journal().capacity()) + "); GET /v1/journal lists them");
+  };
+  if (!what.empty() && extra.empty() && r.method == "GET") {
+    const auto entry = mock.journal().find(what);
+    return entry ? reply(200, to_json(*entry)) : no_request();
+  }
+  // A simulated device in another process says what it did with the push (issue #20).
+  if (!what.empty() && extra == "device" && r.method == "POST") {
+    const auto body = net::json_body(r, "a device step", {"step"});
+    if (!body) return net::error_response(body.error());
+    std::string step;
+    if (core::JsonFields(*body).require("step", step).problem() || step.empty() ||
+        step.size() > 200)
+      return bad_request("send {\"step\":\"call shown\"}: a text of 1 to 200 characters");
+    return mock.add_device_step(what, std::move(step)) ? reply(200, {{"added", true}})
+                                                       : no_request();
   }
   return not_found(r, t);
 }
@@ -317,6 +356,17 @@ Http1Response deliveries(const Http1Target& t, Server& mock) {
   page.deliveries = mock.feed().since(poll.after, limit);
   page.next = page.deliveries.empty() ? poll.after : page.deliveries.back().first;
   return reply(200, to_json(page));
+}
+
+// POST /v1/reset[?scope=...]: what each scope forgets is said in the answer.
+Http1Response reset(const Http1Target& t, Server& mock) {
+  QueryReader q(t, {"scope"});
+  const auto text = q.text("scope");
+  if (auto problem = query_problem(q)) return *problem;
+  const auto scope = text ? parse_reset_scope(*text) : std::optional(ResetScope::Default);
+  if (!scope)
+    return bad_request("scope " + core::printable(*text) + " is not one of " + reset_scope_words());
+  return reply(200, {{"scope", reset_scope_name(*scope)}, {"reset", mock.reset_state(*scope)}});
 }
 
 Http1Response metrics(Server& mock) {
@@ -384,18 +434,15 @@ Http1Response handle_admin_request(const Http1Request& r, Server& mock) {
   const std::string& collection = s[1];
   if (collection == "deliveries" && s.size() == 2 && r.method == "GET") return deliveries(t, mock);
   // Only the lists read query parameters: elsewhere any is a mistake worth a 400.
-  const bool list =
-      s.size() == 2 && r.method == "GET" && (collection == "tokens" || collection == "journal");
+  const bool list = s.size() == 2 &&
+                    ((r.method == "GET" && (collection == "tokens" || collection == "journal")) ||
+                     (r.method == "POST" && collection == "reset"));
   if (!list) {
     if (auto problem = query_problem(QueryReader(t, {}))) return *problem;
   }
   if (s.size() == 2 && collection == "health" && r.method == "GET") return health(mock);
-  if (s.size() == 2 && collection == "settings" && r.method == "GET")
-    return reply(200, to_json(mock.settings()));
-  if (s.size() == 2 && collection == "reset" && r.method == "POST") {
-    mock.reset_state();
-    return reply(200, {{"reset", {"journal", "faults", "rate limits"}}});
-  }
+  if (s.size() == 2 && collection == "settings" && r.method == "GET") return settings(mock);
+  if (s.size() == 2 && collection == "reset" && r.method == "POST") return reset(t, mock);
   if (collection == "tokens") return tokens(r, t, mock);
   if (collection == "keys") return keys(r, t, mock);
   if (collection == "teams") return teams(r, t, mock);

@@ -1,6 +1,7 @@
 #include "mock_apns/apns_connection.hpp"
 
 #include "core/encoding.hpp"
+#include "core/parse_number.hpp"
 #include "mock_apns/error_body.hpp"
 
 #include <vector>
@@ -63,9 +64,8 @@ void ApnsConnection::on_request_idle(const net::Request& head, net::Responder re
   verdict.cause = "the request body did not end within streamIdleTimeout (" +
                   std::to_string(state_->settings.stream_idle_timeout.count()) +
                   " ms) after its HEADERS; send HEADERS and DATA without pausing";
-  net::Request none;
-  write_journal(none, verdict);
   make_response(verdict);
+  write_journal(head, verdict);
   responder.respond_copy(response_);
 }
 
@@ -88,16 +88,17 @@ void ApnsConnection::answer(net::Request&& request, net::Responder responder, bo
     // None of the client's streams is processed: last-stream-id 0 (apns-provider-api.md §3.4, V61).
     apns_id_.clear();
     unique_id_.clear();
-    write_journal(request, verdict);
+    write_journal(request, verdict, /*answered=*/false);
     connection_.close_with_goaway(kNoError, reason_json(*verdict.reason, spelling), 0);
     return;
   }
   assign_ids(verdict.apns_id);
   throttle_after(verdict);
   make_response(verdict);
-  const std::uint64_t sequence = write_journal(request, verdict);
   if (verdict.accepted()) {
-    deliver(request, verdict, sequence);
+    deliver(request, verdict);
+  } else {
+    write_journal(request, verdict);
   }
 
   std::optional<std::string> goaway;
@@ -186,7 +187,8 @@ void ApnsConnection::make_response(const Verdict& verdict) {
 
 // The journal entry and delivery are members reused from request to request: assigning into
 // their strings keeps the buffers, so a steady load allocates nothing here or in deliver().
-std::uint64_t ApnsConnection::write_journal(const net::Request& request, const Verdict& verdict) {
+void ApnsConnection::fill_journal_entry(const net::Request& request, const Verdict& verdict,
+                                        bool answered) {
   JournalEntry& entry = entry_;
   entry.time = state_->clock->now();
   entry.environment = environment_;
@@ -199,9 +201,7 @@ std::uint64_t ApnsConnection::write_journal(const net::Request& request, const V
   // Into the reused buffer, as the other strings: no allocation in a steady load.
   entry.path.assign(request.path);
   entry.apns_id.assign(apns_id_);
-  entry.token.assign(verdict.token);
-  entry.topic.assign(verdict.topic);
-  entry.push_type = verdict.push_type;
+  capture_request(request, verdict);
   entry.status = verdict.status;
   entry.reason = verdict.reason;
   entry.timestamp_ms = verdict.timestamp_ms;
@@ -209,13 +209,67 @@ std::uint64_t ApnsConnection::write_journal(const net::Request& request, const V
   entry.payload_bytes = request.body.size();
   entry.goaway = verdict.goaway_instead_of_response;
   entry.answer_dropped = verdict.drop_connection;
-  return state_->journal.append(entry);
+  if (answered) {
+    entry.answer_headers = response_.headers;
+    entry.answer_body.assign(response_.body);
+  } else {
+    entry.answer_headers.clear();
+    entry.answer_body.clear();
+  }
+  entry.delivery.clear();
+}
+
+// What the client sent: its headers (the JWT without its signature), the body up to the
+// journal's limit, and the token, topic, push type and priority it carried even when validation
+// stopped before reading them (a refused credential, a wrong method or path; issue #20).
+void ApnsConnection::capture_request(const net::Request& request, const Verdict& verdict) {
+  JournalEntry& entry = entry_;
+  const std::size_t count = request.headers.size();
+  if (entry.request_headers.size() > count) entry.request_headers.resize(count);
+  for (std::size_t i = 0; i < count; ++i) {
+    if (i == entry.request_headers.size()) entry.request_headers.emplace_back();
+    const net::Header& sent = request.headers[i];
+    net::Header& kept = entry.request_headers[i];
+    kept.name.assign(sent.name);
+    if (sent.name == "authorization") {
+      redact_authorization(sent.value, kept.value);
+    } else {
+      kept.value.assign(sent.value);
+    }
+  }
+  const std::string_view body = request.body;
+  entry.body.assign(body.substr(0, std::min(body.size(), state_->journal.bounds().body_limit)));
+
+  const auto header = [&](std::string_view name) {
+    const std::string* value = net::find_header(request.headers, name);
+    return value != nullptr ? std::string_view(*value) : std::string_view();
+  };
+  entry.token.assign(verdict.token);
+  constexpr std::string_view kDevicePath = "/3/device/";
+  if (entry.token.empty() && request.path.starts_with(kDevicePath)) {
+    entry.token.assign(std::string_view(request.path).substr(kDevicePath.size()));
+  }
+  entry.topic.assign(verdict.topic.empty() ? header("apns-topic") : verdict.topic);
+  entry.push_type =
+      verdict.push_type ? verdict.push_type : parse_push_type(header("apns-push-type"));
+  entry.priority = verdict.accepted() ? std::optional<int>(verdict.priority)
+                                      : core::parse_whole<int>(header("apns-priority"));
+}
+
+void ApnsConnection::write_journal(const net::Request& request, const Verdict& verdict,
+                                   bool answered) {
+  fill_journal_entry(request, verdict, answered);
+  state_->journal.append(entry_);
+  if (state_->on_request) state_->on_request(entry_);
 }
 
 // An accepted push goes on the delivery bus, or is kept while its device is unreachable (store
-// and forward, apns-provider-api.md §9); `sequence` is its journal entry's.
-void ApnsConnection::deliver(const net::Request& request, const Verdict& verdict,
-                             std::uint64_t sequence) {
+// and forward, apns-provider-api.md §9). Its journal entry is written first, with where the push
+// went, so whoever reads the delivery finds the entry it names.
+void ApnsConnection::deliver(const net::Request& request, const Verdict& verdict) {
+  MockState& state = *state_;
+  const std::uint64_t sequence = state.journal.reserve();
+  fill_journal_entry(request, verdict, true);
   Delivery& delivery = delivery_;
   delivery.sequence = sequence;
   delivery.apns_id.assign(apns_id_);
@@ -233,8 +287,17 @@ void ApnsConnection::deliver(const net::Request& request, const Verdict& verdict
   delivery.payload.assign(request.body);
   delivery.invalid_payload = verdict.invalid_payload;
   delivery.received_at = entry_.time;
-  if (state_->held.offer(delivery, state_->settings.zero_expiry_grace)) {
-    state_->deliveries.publish(delivery);
+  const HeldPushes::Offer offer = state.held.offer(delivery, state.settings.zero_expiry_grace);
+  DeliveryStatus status = offer.deliver_now ? DeliveryStatus::Delivered : DeliveryStatus::Stored;
+  if (verdict.token_unregistered) status = DeliveryStatus::DiscardedUnregistered;
+  entry_.delivery.push_back({entry_.time, status, {}});
+  state.journal.write(sequence, entry_);
+  if (state.on_request) state.on_request(entry_);
+  if (offer.replaced != 0) {
+    state.journal.add_step(offer.replaced, {entry_.time, DeliveryStatus::DiscardedReplaced, {}});
+  }
+  if (offer.deliver_now) {
+    state.deliveries.publish(delivery);
   }
 }
 

@@ -30,10 +30,14 @@ private:
   void assign_ids(std::string_view request_id);
   // Writes the answer into response_.
   void make_response(const Verdict& verdict);
-  // Appends the request's journal entry; returns its sequence number.
-  std::uint64_t write_journal(const net::Request& request, const Verdict& verdict);
-  // Hands an accepted push to the delivery bus (or the held pushes), after its journal entry.
-  void deliver(const net::Request& request, const Verdict& verdict, std::uint64_t sequence);
+  // Sets entry_ from the request, its verdict and, when `answered`, response_.
+  void fill_journal_entry(const net::Request& request, const Verdict& verdict, bool answered);
+  void capture_request(const net::Request& request, const Verdict& verdict);
+  // Appends the request's journal entry (with response_ when `answered`).
+  void write_journal(const net::Request& request, const Verdict& verdict, bool answered = true);
+  // Journals an accepted push with where it went, and hands it to the delivery bus or keeps it
+  // while its device is away.
+  void deliver(const net::Request& request, const Verdict& verdict);
   void throttle_after(const Verdict& verdict);
   const std::string& auth_description();
 

@@ -24,48 +24,67 @@ core::TimePoint deadline_of(const Delivery& d, std::chrono::milliseconds zero_ex
 
 } // namespace
 
-bool HeldPushes::offer(const Delivery& delivery, std::chrono::milliseconds zero_expiry_grace) {
+HeldPushes::Offer HeldPushes::offer(const Delivery& delivery,
+                                    std::chrono::milliseconds zero_expiry_grace) {
+  Offer offer;
   if (!any_unreachable_.load(std::memory_order_acquire)) {
-    return true;
+    return offer;
   }
   std::lock_guard lock(mutex_);
   if (!unreachable_.contains(core::to_lower_ascii(delivery.token))) {
-    return true;
+    return offer;
   }
-  auto [kept, inserted] =
-      kept_.insert_or_assign({core::to_lower_ascii(delivery.token), delivery.topic},
-                             Kept{delivery, deadline_of(delivery, zero_expiry_grace)});
-  ++counters_.held;
-  if (!inserted) {
+  offer.deliver_now = false;
+  const auto key = std::pair(core::to_lower_ascii(delivery.token), delivery.topic);
+  Kept kept{delivery, deadline_of(delivery, zero_expiry_grace)};
+  if (auto it = kept_.find(key); it != kept_.end()) {
+    offer.replaced = it->second.delivery.sequence;
+    it->second = std::move(kept);
     ++counters_.replaced;
+  } else {
+    kept_.emplace(key, std::move(kept));
   }
-  return false;
+  ++counters_.held;
+  return offer;
 }
 
-std::vector<Delivery> HeldPushes::set_reachable(std::string_view token, bool reachable,
-                                                core::TimePoint now) {
+HeldPushes::Return HeldPushes::set_reachable(std::string_view token, bool reachable,
+                                             core::TimePoint now) {
   std::lock_guard lock(mutex_);
   const std::string key = core::to_lower_ascii(token);
+  Return out;
   if (!reachable) {
     unreachable_.insert(key);
     any_unreachable_.store(true, std::memory_order_release);
-    return {};
+    return out;
   }
   unreachable_.erase(key);
   any_unreachable_.store(!unreachable_.empty(), std::memory_order_release);
-  std::vector<Delivery> out;
   for (auto it = kept_.lower_bound({key, ""}); it != kept_.end() && it->first.first == key;) {
     if (it->second.deadline >= now) {
-      out.push_back(std::move(it->second.delivery));
+      out.released.push_back(std::move(it->second.delivery));
       ++counters_.released;
     } else {
+      out.expired.push_back(it->second.delivery.sequence);
       ++counters_.expired;
     }
     it = kept_.erase(it);
   }
-  std::sort(out.begin(), out.end(),
+  std::sort(out.released.begin(), out.released.end(),
             [](const Delivery& a, const Delivery& b) { return a.sequence < b.sequence; });
   return out;
+}
+
+std::vector<std::uint64_t> HeldPushes::expire(core::TimePoint now) {
+  std::lock_guard lock(mutex_);
+  std::vector<std::uint64_t> expired;
+  std::erase_if(kept_, [&](const auto& item) {
+    if (item.second.deadline >= now) return false;
+    expired.push_back(item.second.delivery.sequence);
+    ++counters_.expired;
+    return true;
+  });
+  return expired;
 }
 
 bool HeldPushes::reachable(std::string_view token) const {

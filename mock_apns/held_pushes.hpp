@@ -29,12 +29,23 @@ struct HeldCounters {
 
 class HeldPushes {
 public:
-  // True when `delivery` may go to the device now; otherwise it is kept (or replaces the one
-  // kept for its token and topic).
-  bool offer(const Delivery& delivery, std::chrono::milliseconds zero_expiry_grace);
-  // Marks the device of `token` reachable or not. Going reachable returns the kept pushes still
-  // valid at `now`, oldest first, and forgets the rest.
-  std::vector<Delivery> set_reachable(std::string_view token, bool reachable, core::TimePoint now);
+  struct Offer {
+    bool deliver_now = true;
+    std::uint64_t replaced = 0; // the kept push this one replaced (its sequence), 0 if none
+  };
+  // Whether `delivery` may go to the device now; otherwise it is kept (or replaces the one kept
+  // for its token and topic).
+  Offer offer(const Delivery& delivery, std::chrono::milliseconds zero_expiry_grace);
+  struct Return {
+    std::vector<Delivery> released;     // still valid, oldest first
+    std::vector<std::uint64_t> expired; // the sequences of those that were not
+  };
+  // Marks the device of `token` reachable or not. Going reachable hands back the kept pushes
+  // still valid at `now` and forgets the rest.
+  Return set_reachable(std::string_view token, bool reachable, core::TimePoint now);
+  // Forgets the kept pushes whose time ran out before `now`, of every token; returns their
+  // sequences (a device that never comes back still sees its pushes expire).
+  std::vector<std::uint64_t> expire(core::TimePoint now);
   bool reachable(std::string_view token) const;
   std::vector<Delivery> held(std::string_view token) const;
   HeldCounters counters() const;

@@ -16,6 +16,27 @@ constexpr core::Names<AuthKind, 3> kAuthKindNames{{
     {AuthKind::Token, "token"},
 }};
 
+// The words of Apple's Push Notifications Console delivery log.
+constexpr core::Names<DeliveryStatus, 7> kDeliveryStatusNames{{
+    {DeliveryStatus::Delivered, "Delivered"},
+    {DeliveryStatus::Stored, "Stored \u2014 device offline"},
+    {DeliveryStatus::DeliveredFromStorage, "Delivered from storage"},
+    {DeliveryStatus::DiscardedExpired, "Discarded \u2014 expired"},
+    {DeliveryStatus::DiscardedReplaced, "Discarded \u2014 replaced by a newer notification"},
+    {DeliveryStatus::DiscardedUnregistered, "Discarded \u2014 token unregistered"},
+    {DeliveryStatus::Device, "Device"},
+}};
+
+// Slot memory besides the body and request headers: the answer (an error body and three
+// headers), the cause, auth and path texts, the delivery steps and the struct itself.
+constexpr std::size_t kSlotOverheadBytes = 2'048;
+
+bool has_header(const net::Headers& headers, const net::Header& wanted) {
+  return std::any_of(headers.begin(), headers.end(), [&](const net::Header& h) {
+    return core::equal_ignoring_case(h.name, wanted.name) && h.value == wanted.value;
+  });
+}
+
 std::string describe(const JournalEntry& e) {
   std::ostringstream out;
   out << "#" << e.sequence << " " << core::to_string(e.environment) << " " << e.status;
@@ -42,6 +63,8 @@ std::string describe(const JournalFilter& f) {
   if (f.accepted_only) field("accepted", "true");
   if (f.since) field("since", std::to_string(core::unix_millis(*f.since)));
   if (f.until) field("until", std::to_string(core::unix_millis(*f.until)));
+  if (f.header) field("header", f.header->name + ":" + f.header->value);
+  if (f.text) field("text", *f.text);
   const std::string text = out.str();
   return text.empty() ? "any request" : text;
 }
@@ -60,6 +83,42 @@ std::string auth_kind_words() {
   return core::words_of(kAuthKindNames);
 }
 
+std::string_view delivery_status_name(DeliveryStatus status) {
+  return core::name_of(kDeliveryStatusNames, status);
+}
+
+std::optional<DeliveryStatus> parse_delivery_status(std::string_view text) {
+  return core::value_named(kDeliveryStatusNames, text);
+}
+
+std::string delivery_status_words() {
+  return core::words_of(kDeliveryStatusNames);
+}
+
+void redact_authorization(std::string_view value, std::string& out) {
+  constexpr std::string_view kBearer = "bearer ";
+  const bool bearer = value.size() > kBearer.size() &&
+                      core::equal_ignoring_case(value.substr(0, kBearer.size()), kBearer);
+  const std::size_t last_dot = value.rfind('.');
+  const std::size_t first_dot = value.find('.');
+  out.clear();
+  if (!bearer || last_dot == std::string_view::npos || first_dot == last_dot) {
+    out.append("(not a bearer JWT; ").append(std::to_string(value.size())).append(" bytes)");
+    return;
+  }
+  // base64url without padding: 4 characters carry 3 bytes.
+  const std::size_t signature_chars = value.size() - last_dot - 1;
+  const std::size_t signature_bytes = signature_chars / 4 * 3 + (signature_chars % 4) * 3 / 4;
+  out.append(value.substr(0, last_dot))
+      .append("; signature: ")
+      .append(std::to_string(signature_bytes))
+      .append(" bytes");
+}
+
+std::size_t journal_slot_bytes(const JournalBounds& bounds) {
+  return bounds.body_limit + bounds.header_bytes + kSlotOverheadBytes;
+}
+
 std::vector<std::string> mismatches(const JournalEntry& e, const JournalFilter& f) {
   std::vector<std::string> out;
   if (f.environment && e.environment != *f.environment) out.emplace_back("environment");
@@ -70,6 +129,8 @@ std::vector<std::string> mismatches(const JournalEntry& e, const JournalFilter& 
   if (f.reason && e.reason != f.reason) out.emplace_back("reason");
   if (f.accepted_only && e.status != 200) out.emplace_back("accepted");
   if ((f.since && e.time < *f.since) || (f.until && e.time >= *f.until)) out.emplace_back("time");
+  if (f.header && !has_header(e.request_headers, *f.header)) out.emplace_back("header");
+  if (f.text && e.body.find(*f.text) == std::string::npos) out.emplace_back("text");
   return out;
 }
 
@@ -77,13 +138,25 @@ struct Journal::Slot {
   JournalEntry entry; // sequence 0: empty
 };
 
-Journal::Journal(std::size_t capacity)
-    : capacity_(std::max<std::size_t>(capacity, 1)), slots_(std::make_unique<Slot[]>(capacity_)) {}
+Journal::Journal(const JournalBounds& bounds)
+    : bounds_(bounds),
+      capacity_(std::max<std::size_t>(
+          std::min(bounds.capacity, bounds.max_bytes / journal_slot_bytes(bounds)), 1)),
+      slots_(std::make_unique<Slot[]>(capacity_)) {}
 
 Journal::~Journal() = default;
 
 std::uint64_t Journal::append(const JournalEntry& entry) {
-  const std::uint64_t sequence = next_.fetch_add(1, std::memory_order_relaxed);
+  const std::uint64_t sequence = reserve();
+  write(sequence, entry);
+  return sequence;
+}
+
+std::uint64_t Journal::reserve() {
+  return next_.fetch_add(1, std::memory_order_relaxed);
+}
+
+void Journal::write(std::uint64_t sequence, const JournalEntry& entry) {
   if (entry.reason) {
     by_reason_[static_cast<std::size_t>(*entry.reason)].fetch_add(1, std::memory_order_relaxed);
   } else {
@@ -94,42 +167,115 @@ std::uint64_t Journal::append(const JournalEntry& entry) {
   std::lock_guard lock(stripes_[index % kStripes]);
   // A slower writer of an older sequence must not overwrite a newer entry.
   if (slots_[index].entry.sequence < sequence) {
-    slots_[index].entry = entry; // copy-assignment keeps the slot's string capacity
-    slots_[index].entry.sequence = sequence;
+    JournalEntry& kept = slots_[index].entry;
+    kept = entry; // copy-assignment keeps the slot's string capacity
+    kept.sequence = sequence;
+    if (kept.body.size() > bounds_.body_limit) kept.body.resize(bounds_.body_limit);
   }
-  return sequence;
 }
 
-std::vector<JournalEntry> Journal::query(const JournalFilter& filter, std::size_t limit) const {
+namespace {
+
+// A push's steps are few (stored, replaced, ...; a device's handful): the bound is a guard
+// against a device link that reports without end.
+void push_step(JournalEntry& entry, DeliveryStep&& step) {
+  constexpr std::size_t kMaxSteps = 32;
+  if (entry.delivery.size() < kMaxSteps) entry.delivery.push_back(std::move(step));
+}
+
+} // namespace
+
+void Journal::add_step(std::uint64_t sequence, DeliveryStep step) {
+  const std::size_t index = sequence % capacity_;
+  std::lock_guard lock(stripes_[index % kStripes]);
+  JournalEntry& entry = slots_[index].entry;
+  if (entry.sequence == sequence) push_step(entry, std::move(step));
+}
+
+bool Journal::add_step_by_apns_id(std::string_view apns_id, DeliveryStep step) {
+  bool added = false;
+  // newest_first hands out const entries: the step is written through the slot it names.
+  newest_first([&](const JournalEntry& entry) {
+    if (!core::equal_ignoring_case(entry.apns_id, apns_id)) return true;
+    push_step(slots_[entry.sequence % capacity_].entry, std::move(step));
+    added = true;
+    return false;
+  });
+  return added;
+}
+
+std::optional<JournalEntry> Journal::find(std::string_view apns_id) const {
+  std::optional<JournalEntry> found;
+  newest_first([&](const JournalEntry& entry) {
+    if (core::equal_ignoring_case(entry.apns_id, apns_id)) found = entry;
+    return !found;
+  });
+  return found;
+}
+
+template <typename Visit>
+void Journal::newest_first(Visit visit) const {
   const std::uint64_t end = next_.load(std::memory_order_acquire);
   const std::uint64_t floor = cleared_before_.load(std::memory_order_acquire);
   const std::uint64_t begin = std::max(floor, end > capacity_ ? end - capacity_ : 1);
-  std::vector<JournalEntry> out;
-  // Newest first, so a limit keeps the most recent; reversed at the end.
-  for (std::uint64_t seq = end; seq-- > begin && out.size() < limit;) {
+  for (std::uint64_t seq = end; seq-- > begin;) {
     const std::size_t index = seq % capacity_;
     std::lock_guard lock(stripes_[index % kStripes]);
     const JournalEntry& entry = slots_[index].entry;
-    if (entry.sequence == seq && mismatches(entry, filter).empty()) {
-      out.push_back(entry);
-    }
+    if (entry.sequence == seq && !visit(entry)) return;
   }
+}
+
+std::vector<JournalEntry> Journal::query(const JournalFilter& filter, std::size_t limit) const {
+  std::vector<JournalEntry> out;
+  // Newest first, so a limit keeps the most recent; reversed at the end.
+  newest_first([&](const JournalEntry& entry) {
+    if (out.size() >= limit) return false;
+    if (mismatches(entry, filter).empty()) out.push_back(entry);
+    return true;
+  });
   std::reverse(out.begin(), out.end());
   return out;
 }
 
 Verification Journal::verify(const JournalFilter& filter, CountExpectation expected) const {
   Verification result;
-  const auto all = query({}, capacity_);
-  std::vector<std::pair<std::size_t, const JournalEntry*>> near; // (fields missed, entry)
-  for (const JournalEntry& entry : all) {
+  // The entries closest to the filter (fewest fields missed, then oldest), at most kNearest,
+  // described when they are kept: no copy of the ring for a verification.
+  constexpr std::size_t kNearest = 5;
+  struct Near {
+    std::size_t missed;
+    std::uint64_t sequence;
+    std::string text;
+  };
+  std::vector<Near> near;
+  std::uint64_t seen = 0;
+  newest_first([&](const JournalEntry& entry) {
+    ++seen;
     const auto missed = mismatches(entry, filter);
     if (missed.empty()) {
       ++result.matched;
-    } else {
-      near.emplace_back(missed.size(), &entry);
+      return true;
     }
-  }
+    const auto rank = [](const Near& n) { return std::pair(n.missed, n.sequence); };
+    Near candidate{missed.size(), entry.sequence, {}};
+    if (near.size() == kNearest && rank(candidate) >= rank(near.back())) return true;
+    std::ostringstream text;
+    text << describe(entry) << " - differs in:";
+    for (const auto& field : missed) {
+      text << " " << field;
+    }
+    if (!entry.cause.empty()) {
+      text << " (" << entry.cause << ")";
+    }
+    candidate.text = text.str();
+    const auto at =
+        std::upper_bound(near.begin(), near.end(), candidate,
+                         [&](const Near& a, const Near& b) { return rank(a) < rank(b); });
+    near.insert(at, std::move(candidate));
+    if (near.size() > kNearest) near.pop_back();
+    return true;
+  });
   switch (expected.kind) {
   case CountExpectation::Kind::Exactly:
     result.ok = result.matched == expected.count;
@@ -148,21 +294,12 @@ Verification Journal::verify(const JournalFilter& filter, CountExpectation expec
   std::ostringstream out;
   out << "expected " << kKinds[static_cast<int>(expected.kind)] << " " << expected.count
       << " request(s) matching " << describe(filter) << ", found " << result.matched << " (of "
-      << all.size() << " in the journal)";
-  std::stable_sort(near.begin(), near.end(),
-                   [](const auto& a, const auto& b) { return a.first < b.first; });
+      << seen << " in the journal)";
   if (!near.empty()) {
     out << "; nearest:";
   }
-  for (std::size_t i = 0; i < near.size() && i < 5; ++i) {
-    const JournalEntry& entry = *near[i].second;
-    out << "\n  " << describe(entry) << " - differs in:";
-    for (const auto& field : mismatches(entry, filter)) {
-      out << " " << field;
-    }
-    if (!entry.cause.empty()) {
-      out << " (" << entry.cause << ")";
-    }
+  for (const Near& n : near) {
+    out << "\n  " << n.text;
   }
   result.message = out.str();
   return result;

@@ -1,11 +1,13 @@
 #pragma once
-// Every request the mock answered, with its verdict and a plain-language cause (issue #4,
-// "Journal and verification"). A ring of fixed size keeps memory flat through hours of load;
-// exact counters beside it never forget. Thread-safe; appends from many I/O threads contend only
-// on one of several stripes.
+// Every request the mock answered, whole: what the client sent (headers, body), the answer, the
+// verdict with a plain-language cause, and for an accepted push its delivery status as it moves
+// (issue #4, "Journal and verification"; issue #20). A ring bounded by count and by bytes keeps
+// memory flat through hours of load; exact counters beside it never forget. Thread-safe; appends
+// from many I/O threads contend only on one of several stripes.
 #include "core/clock.hpp"
 #include "mock_apns/push_type.hpp"
 #include "mock_apns/reason.hpp"
+#include "net/message.hpp"
 #include "pki/certificate.hpp"
 
 #include <array>
@@ -32,6 +34,28 @@ std::string_view auth_kind_name(AuthKind kind); // "none" / "certificate" / "tok
 std::optional<AuthKind> parse_auth_kind(std::string_view text);
 std::string auth_kind_words(); // "none, certificate or token"
 
+// Where an accepted push went, in the words of Apple's Push Notifications Console, then what the
+// simulated device did with it when one is linked (issue #20).
+enum class DeliveryStatus {
+  Delivered,             // handed to the device at once
+  Stored,                // kept while the device is offline (apns-provider-api.md §9)
+  DeliveredFromStorage,  // handed over when the device came back
+  DiscardedExpired,      // its expiration (or the grace of apns-expiration 0) passed while away
+  DiscardedReplaced,     // a newer push to the same token and topic took its place while away
+  DiscardedUnregistered, // accepted inside the unregister delay: no app takes it
+                         // (apns-provider-api.md §5.3)
+  Device,                // a step on the simulated device; `detail` says which
+};
+std::string_view delivery_status_name(DeliveryStatus status); // "Stored — device offline", ...
+std::optional<DeliveryStatus> parse_delivery_status(std::string_view text);
+std::string delivery_status_words();
+
+struct DeliveryStep {
+  core::TimePoint time;
+  DeliveryStatus status = DeliveryStatus::Delivered;
+  std::string detail; // Device steps: "call shown", "app killed (0xbaadca11)", ...
+};
+
 struct JournalEntry {
   std::uint64_t sequence = 0; // 1, 2, ... in append order
   core::TimePoint time;
@@ -46,11 +70,21 @@ struct JournalEntry {
   std::string token;
   std::string topic;
   std::optional<PushType> push_type;
+  std::optional<int> priority; // apns-priority as sent, when it was a number
+  // What the client sent besides method and path: regular headers in arrival order (HTTP/2
+  // names are lower case), the authorization header's JWT without its signature (see
+  // redact_authorization), and the body up to the journal's body limit (payload_bytes is its
+  // true size).
+  net::Headers request_headers;
+  std::string body;
   int status = 200;
   std::optional<Reason> reason;
   std::optional<std::int64_t> timestamp_ms;
   std::string cause; // why it was rejected and how to fix it; warnings on accepted requests
   std::size_t payload_bytes = 0;
+  net::Headers answer_headers; // the answer as sent: `status`, these, then `answer_body`
+  std::string answer_body;
+  std::vector<DeliveryStep> delivery; // accepted pushes: oldest first
   bool goaway = false;         // answered by closing the connection (apns-provider-api.md §3.4)
   bool answer_dropped = false; // never answered: a fault cut the connection instead
 };
@@ -66,7 +100,25 @@ struct JournalFilter {
   bool accepted_only = false;
   std::optional<core::TimePoint> since; // inclusive
   std::optional<core::TimePoint> until; // exclusive
+  std::optional<net::Header> header;    // a request header with this value (name any case)
+  std::optional<std::string> text;      // occurs in the kept body
 };
+
+// The authorization header as the journal keeps it: a bearer JWT without its signature, whose
+// size is appended ("bearer HEADER.CLAIMS; signature: 64 bytes"); anything else only by size.
+// A signature, a key or a secret never reaches the journal (issue #20).
+void redact_authorization(std::string_view value, std::string& out);
+
+// How much the ring may keep. Every slot is bounded (body_limit, the header list the transport
+// admits, the answer), so capacity x slot bound <= max_bytes holds whatever clients send.
+struct JournalBounds {
+  std::size_t capacity = 10'000;  // entries
+  std::size_t body_limit = 5'120; // body bytes kept: any VoIP payload (apns-provider-api.md §4.4)
+  std::size_t max_bytes = std::size_t{256} << 20; // lowers `capacity` when slots could exceed it
+  std::size_t header_bytes = 8'000; // what the transport admits (max_header_list_size)
+};
+// The bytes one slot can hold at most under `bounds`.
+std::size_t journal_slot_bytes(const JournalBounds& bounds);
 
 // The fields of `filter` that `entry` does not satisfy, e.g. {"topic", "status"}.
 std::vector<std::string> mismatches(const JournalEntry& entry, const JournalFilter& filter);
@@ -95,7 +147,7 @@ struct JournalCounters {
 
 class Journal {
 public:
-  explicit Journal(std::size_t capacity = 10'000);
+  explicit Journal(const JournalBounds& bounds = {});
   ~Journal();
   Journal(const Journal&) = delete;
   Journal& operator=(const Journal&) = delete;
@@ -103,16 +155,32 @@ public:
   // Copies `entry` into the ring (reusing the replaced entry's string buffers, so a steady load
   // allocates nothing) and returns its sequence number.
   std::uint64_t append(const JournalEntry& entry);
+  // The two halves of append, for a writer that needs the sequence before the entry is whole
+  // (a push's delivery status depends on the hand-off, which names the entry).
+  std::uint64_t reserve();
+  void write(std::uint64_t sequence, const JournalEntry& entry);
+  // Adds a delivery step to entry `sequence`, if it is still in the ring.
+  void add_step(std::uint64_t sequence, DeliveryStep step);
+  // The same for the newest entry answered with `apns_id`; false when the ring holds none.
+  bool add_step_by_apns_id(std::string_view apns_id, DeliveryStep step);
+  // The newest entry still in the ring answered with `apns_id` (any letter case).
+  std::optional<JournalEntry> find(std::string_view apns_id) const;
   // Matching entries still in the ring, oldest first, at most `limit` (the newest ones).
   std::vector<JournalEntry> query(const JournalFilter& filter, std::size_t limit = 1000) const;
   Verification verify(const JournalFilter& filter, CountExpectation expected) const;
   JournalCounters counters() const;
   std::size_t capacity() const { return capacity_; }
+  const JournalBounds& bounds() const { return bounds_; }
   void clear();
 
 private:
   static constexpr std::size_t kStripes = 64;
+  // Calls visit(entry) on the entries in the ring, newest first, each under its stripe's lock,
+  // until it returns false.
+  template <typename Visit>
+  void newest_first(Visit visit) const;
   struct Slot;
+  JournalBounds bounds_;
   std::size_t capacity_;
   std::unique_ptr<Slot[]> slots_;
   mutable std::array<std::mutex, kStripes> stripes_; // slot i is guarded by stripes_[i % kStripes]

@@ -36,6 +36,55 @@ json time_ms(core::TimePoint t) {
   return core::unix_millis(t);
 }
 
+json headers_json(const net::Headers& headers) {
+  json list = json::array();
+  for (const net::Header& h : headers)
+    list.push_back({{"name", h.name}, {"value", h.value}});
+  return list;
+}
+
+core::Result<net::Headers> headers_from_json(const std::vector<json>& items) {
+  return core::read_json_items(items, "header", [](const json& item) -> core::Result<net::Header> {
+    net::Header h;
+    core::JsonFields f(item, "a header", {"name", "value"});
+    if (f.require("name", h.name).require("value", h.value).problem())
+      return core::Unexpected(*f.problem());
+    return h;
+  });
+}
+
+// A text the client sent, as a JSON string; when it is not UTF-8 also its bytes, so that
+// nothing is lost to the replacement characters.
+void put_bytes(json& j, const char* name, const std::string& bytes) {
+  j[name] = bytes;
+  if (!core::is_valid_utf8(bytes))
+    j[std::string(name) + "_base64url"] = core::base64url_encode(bytes);
+}
+
+// The kept authorization header decoded for people: the JWT's header and claims as JSON, and
+// the size of the signature it had (redact_authorization wrote "bearer H.C; signature: N bytes").
+std::optional<json> jwt_json(const net::Headers& headers) {
+  const auto it = std::find_if(headers.begin(), headers.end(),
+                               [](const net::Header& h) { return h.name == "authorization"; });
+  if (it == headers.end()) return std::nullopt;
+  const std::string& value = it->value;
+  const auto space = value.find(' ');
+  const auto dot = value.find('.');
+  const auto semicolon = value.find("; signature: ");
+  if (space == std::string::npos || dot == std::string::npos || semicolon == std::string::npos ||
+      !(space < dot && dot < semicolon))
+    return std::nullopt;
+  const auto part = [](std::string_view text) -> json {
+    auto decoded = core::base64url_decode(text);
+    if (!decoded) return "(not base64url)";
+    auto parsed = core::parse_json(*decoded);
+    return parsed ? *parsed : json(*decoded);
+  };
+  return json{{"header", part(std::string_view(value).substr(space + 1, dot - space - 1))},
+              {"claims", part(std::string_view(value).substr(dot + 1, semicolon - dot - 1))},
+              {"signature", value.substr(semicolon + 13)}};
+}
+
 } // namespace
 
 core::Result<TokenRecord> token_record_from_json(const json& j) {
@@ -197,7 +246,8 @@ core::Result<JournalFilter> journal_filter_from_json(const json& j) {
   std::optional<std::int64_t> since, until;
   core::JsonFields f(j, "a journal filter",
                      {"environment", "token", "topic", "push_type", "status", "reason", "accepted",
-                      "since_ms", "until_ms"});
+                      "since_ms", "until_ms", "header", "text"});
+  std::optional<std::string> header;
   f.read_named("environment", filter.environment, core::parse_apns_environment,
                core::apns_environment_words())
       .read("token", filter.token)
@@ -207,8 +257,17 @@ core::Result<JournalFilter> journal_filter_from_json(const json& j) {
       .read_named("reason", filter.reason, parse_reason, "an APNs reason")
       .read("accepted", filter.accepted_only)
       .read("since_ms", since)
-      .read("until_ms", until);
+      .read("until_ms", until)
+      .read("header", header)
+      .read("text", filter.text);
   if (f.problem()) return core::Unexpected(*f.problem());
+  if (header) {
+    const auto colon = header->find(':');
+    if (colon == std::string::npos || colon == 0)
+      return bad("\"header\" is NAME:VALUE, e.g. apns-collapse-id:abc; got " +
+                 core::printable(*header));
+    filter.header = net::Header{header->substr(0, colon), header->substr(colon + 1)};
+  }
   if (since) filter.since = core::from_unix_millis(*since);
   if (until) filter.until = core::from_unix_millis(*until);
   return filter;
@@ -236,18 +295,66 @@ json to_json(const JournalEntry& e) {
   if (e.timestamp_ms) j["timestamp"] = *e.timestamp_ms;
   if (e.goaway) j["goaway"] = true;
   if (e.answer_dropped) j["answer_dropped"] = true;
+  j["priority"] = e.priority ? json(*e.priority) : json(nullptr);
+  j["request_headers"] = headers_json(e.request_headers);
+  if (auto jwt = jwt_json(e.request_headers)) j["jwt"] = std::move(*jwt);
+  put_bytes(j, "body", e.body);
+  j["body_truncated"] = e.body.size() < e.payload_bytes;
+  j["answer_headers"] = headers_json(e.answer_headers);
+  j["answer_body"] = e.answer_body;
+  json steps = json::array();
+  for (const DeliveryStep& step : e.delivery) {
+    json s = {{"time_ms", time_ms(step.time)}, {"status", delivery_status_name(step.status)}};
+    if (!step.detail.empty()) s["detail"] = step.detail;
+    steps.push_back(std::move(s));
+  }
+  j["delivery"] = std::move(steps);
+  // The latest step the mock itself took, the console's "delivery status" column.
+  const auto mock_step = std::find_if(e.delivery.rbegin(), e.delivery.rend(), [](const auto& s) {
+    return s.status != DeliveryStatus::Device;
+  });
+  j["delivery_status"] = mock_step != e.delivery.rend()
+                             ? json(delivery_status_name(mock_step->status))
+                             : json(nullptr);
   return j;
 }
 
 core::Result<JournalEntry> journal_entry_from_json(const json& j) {
   JournalEntry e;
   std::int64_t time = 0;
-  core::JsonFields f(
-      j, "a journal entry",
-      {"sequence",         "time_ms",       "environment", "connection", "auth",   "auth_kind",
-       "certificate_kind", "method",        "path",        "apns_id",    "token",  "topic",
-       "status",           "payload_bytes", "cause",       "push_type",  "reason", "timestamp",
-       "goaway",           "answer_dropped"});
+  core::JsonFields f(j, "a journal entry",
+                     {"sequence",
+                      "time_ms",
+                      "environment",
+                      "connection",
+                      "auth",
+                      "auth_kind",
+                      "certificate_kind",
+                      "method",
+                      "path",
+                      "apns_id",
+                      "token",
+                      "topic",
+                      "status",
+                      "payload_bytes",
+                      "cause",
+                      "push_type",
+                      "reason",
+                      "timestamp",
+                      "goaway",
+                      "answer_dropped",
+                      "priority",
+                      "request_headers",
+                      "jwt",
+                      "body",
+                      "body_base64url",
+                      "body_truncated",
+                      "answer_headers",
+                      "answer_body",
+                      "delivery",
+                      "delivery_status"});
+  std::vector<json> request_headers, answer_headers, steps;
+  std::optional<std::string> body_base64url;
   f.require("sequence", e.sequence)
       .require("time_ms", time)
       .require_named("environment", e.environment, core::parse_apns_environment,
@@ -269,9 +376,41 @@ core::Result<JournalEntry> journal_entry_from_json(const json& j) {
       .read("answer_dropped", e.answer_dropped)
       .read("timestamp", e.timestamp_ms)
       .require_nullable_named("push_type", e.push_type, parse_push_type, "a push type")
-      .require_nullable_named("reason", e.reason, parse_reason, "an APNs reason");
+      .require_nullable_named("reason", e.reason, parse_reason, "an APNs reason")
+      .read("priority", e.priority)
+      .read("request_headers", request_headers)
+      .read("body", e.body)
+      .read("body_base64url", body_base64url)
+      .read("answer_headers", answer_headers)
+      .read("answer_body", e.answer_body)
+      .read("delivery", steps);
   if (f.problem()) return core::Unexpected(*f.problem());
   e.time = core::from_unix_millis(time);
+  if (body_base64url) {
+    auto bytes = core::base64url_decode(*body_base64url);
+    if (!bytes) return bad("\"body_base64url\" is not base64url");
+    e.body = std::move(*bytes);
+  }
+  auto sent = headers_from_json(request_headers);
+  if (!sent) return core::Unexpected(sent.error());
+  e.request_headers = std::move(*sent);
+  auto answered = headers_from_json(answer_headers);
+  if (!answered) return core::Unexpected(answered.error());
+  e.answer_headers = std::move(*answered);
+  auto delivery =
+      core::read_json_items(steps, "step", [](const json& item) -> core::Result<DeliveryStep> {
+        DeliveryStep step;
+        std::int64_t at = 0;
+        core::JsonFields s(item, "a delivery step", {"time_ms", "status", "detail"});
+        s.require("time_ms", at)
+            .require_named("status", step.status, parse_delivery_status, delivery_status_words())
+            .read("detail", step.detail);
+        if (s.problem()) return core::Unexpected(*s.problem());
+        step.time = core::from_unix_millis(at);
+        return step;
+      });
+  if (!delivery) return core::Unexpected(delivery.error());
+  e.delivery = std::move(*delivery);
   return e;
 }
 

@@ -16,6 +16,7 @@
 
 #include <atomic>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -23,9 +24,9 @@
 namespace mock_apns {
 
 struct MockState {
-  MockState(Settings s, std::size_t journal_capacity, std::size_t feed_capacity,
+  MockState(Settings s, const JournalBounds& journal_bounds, std::size_t feed_capacity,
             std::uint64_t seed_)
-      : settings(s), seed(seed_), tokens(s.token_syntax), faults(seed_), journal(journal_capacity),
+      : settings(s), seed(seed_), tokens(s.token_syntax), faults(seed_), journal(journal_bounds),
         feed(feed_capacity) {}
 
   Settings settings;
@@ -42,6 +43,7 @@ struct MockState {
   HeldPushes held;   // store and forward for unreachable devices (apns-provider-api.md §9)
   DeliveryFeed feed; // what the admin API streams; subscribed to `deliveries`
   LatencyHistogram latency;
+  std::function<void(const JournalEntry&)> on_request; // after each journal write; may be empty
 
   // Delayed answers (fault latency) run on the clock's thread; once the server stops they must
   // not touch a connection whose server is being destroyed.

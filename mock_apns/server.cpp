@@ -2,6 +2,7 @@
 
 #include "core/error.hpp"
 #include "core/file.hpp"
+#include "core/names.hpp"
 #include "mock_apns/apns_connection.hpp"
 #include "mock_apns/mock_state.hpp"
 #include "net/server.hpp"
@@ -15,18 +16,35 @@ std::uint64_t seed_of(const ServerOptions& options) {
   return options.seed != 0 ? options.seed : std::random_device{}() | 1ULL;
 }
 
+// A slot's request headers are bounded by the header list the listeners admit.
+JournalBounds journal_bounds(const ServerOptions& options) {
+  JournalBounds bounds = options.journal;
+  bounds.header_bytes = options.settings.max_header_list_size;
+  return bounds;
+}
+
+constexpr core::Names<ResetScope, 6> kResetScopeNames{{
+    {ResetScope::Default, "default"},
+    {ResetScope::Journal, "journal"},
+    {ResetScope::Faults, "faults"},
+    {ResetScope::Tokens, "tokens"},
+    {ResetScope::Deliveries, "deliveries"},
+    {ResetScope::All, "all"},
+}};
+
 } // namespace
 
 struct Server::Impl {
   explicit Impl(ServerOptions o)
       : options(std::move(o)),
-        state(std::make_shared<MockState>(options.settings, options.journal_capacity,
+        state(std::make_shared<MockState>(options.settings, journal_bounds(options),
                                           options.delivery_feed_capacity, seed_of(options))) {
     if (options.clock == nullptr) {
       own_clock = std::make_unique<core::SystemClock>();
     }
     state->clock = options.clock != nullptr ? options.clock : own_clock.get();
     state->token_auth = options.token_auth;
+    state->on_request = options.on_request;
     state->deliveries.subscribe([feed = &state->feed](const Delivery& d) { feed->push(d); });
   }
 
@@ -189,21 +207,66 @@ net::ServerStats Server::listener_stats(Environment env) const {
 }
 
 std::size_t Server::set_reachable(std::string_view token, bool reachable) {
-  const auto released = impl_->state->held.set_reachable(token, reachable, clock().now());
-  for (const Delivery& delivery : released) {
-    impl_->state->deliveries.publish(delivery);
+  MockState& state = *impl_->state;
+  const core::TimePoint now = clock().now();
+  const auto back = state.held.set_reachable(token, reachable, now);
+  for (const std::uint64_t sequence : back.expired) {
+    state.journal.add_step(sequence, {now, DeliveryStatus::DiscardedExpired, {}});
   }
-  return released.size();
+  for (const Delivery& delivery : back.released) {
+    // Journaled first: whoever reads the delivery finds its entry's step.
+    state.journal.add_step(delivery.sequence, {now, DeliveryStatus::DeliveredFromStorage, {}});
+    state.deliveries.publish(delivery);
+  }
+  return back.released.size();
+}
+
+void Server::expire_held() {
+  MockState& state = *impl_->state;
+  const core::TimePoint now = clock().now();
+  for (const std::uint64_t sequence : state.held.expire(now)) {
+    state.journal.add_step(sequence, {now, DeliveryStatus::DiscardedExpired, {}});
+  }
+}
+
+bool Server::add_device_step(std::string_view apns_id, std::string detail) {
+  return impl_->state->journal.add_step_by_apns_id(
+      apns_id, {clock().now(), DeliveryStatus::Device, std::move(detail)});
 }
 
 const HeldPushes& Server::held() const {
   return impl_->state->held;
 }
 
-void Server::reset_state() {
-  impl_->state->rate.clear();
-  impl_->state->faults.clear();
-  impl_->state->journal.clear();
+std::vector<std::string> Server::reset_state(ResetScope scope) {
+  MockState& state = *impl_->state;
+  const auto in = [scope](ResetScope part) { return scope == ResetScope::All || scope == part; };
+  std::vector<std::string> forgot;
+  const auto forget = [&](bool when, const char* what, auto clear) {
+    if (!when) return;
+    clear();
+    forgot.emplace_back(what);
+  };
+  const bool by_default = in(ResetScope::Default);
+  forget(by_default || in(ResetScope::Journal), "journal", [&] { state.journal.clear(); });
+  forget(by_default || in(ResetScope::Faults), "faults", [&] { state.faults.clear(); });
+  // A token's rate window goes with the journal that counted its requests, and with the token.
+  forget(by_default || in(ResetScope::Tokens), "rate limits", [&] { state.rate.clear(); });
+  forget(in(ResetScope::Tokens), "tokens", [&] { state.tokens.clear(); });
+  forget(in(ResetScope::Deliveries), "held deliveries", [&] { state.held.clear(); });
+  return forgot;
+}
+
+std::string_view reset_scope_name(ResetScope scope) {
+  return core::name_of(kResetScopeNames, scope);
+}
+
+std::optional<ResetScope> parse_reset_scope(std::string_view text) {
+  return core::value_named(kResetScopeNames, text);
+}
+
+std::string reset_scope_words() {
+  return core::words_of(kResetScopeNames);
 }
 
 } // namespace mock_apns

@@ -18,7 +18,9 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
+#include <vector>
 
 namespace mock_apns {
 
@@ -44,14 +46,26 @@ struct ServerOptions {
   core::Clock* clock = nullptr; // null: the system clock; must outlive the server
   std::size_t threads = 1;      // I/O threads per listener
   std::uint64_t seed = 0;       // generated apns-ids repeat for the same seed; 0: random
-  // Requests kept in the journal ring (counters are exact beyond it). Both rings are written
-  // on every push: larger ones cost cache misses per request (bench/README.md).
-  std::size_t journal_capacity = 10'000;
+  // Requests kept in the journal ring, and how much of each (counters are exact beyond it).
+  // Both rings are written on every push: larger ones cost cache misses per request
+  // (bench/README.md). header_bytes is taken from settings.max_header_list_size.
+  JournalBounds journal;
   std::size_t delivery_feed_capacity = 4096; // recent deliveries for the admin API's consumers
+  // Called on the I/O thread of each request after its journal entry was written (--verbose).
+  // Optional; must not throw or block.
+  std::function<void(const JournalEntry&)> on_request;
   // Called on the I/O thread of each refused handshake (counted in listener_stats() either way);
   // connections that complete their handshake never reach it. Optional; must not throw.
   std::function<void(const HandshakeRefusal&)> on_handshake_refused;
 };
+
+// What POST /v1/reset forgets. Default: the journal, faults and rate windows (tokens and keys
+// stay); Tokens: the registry and its rate windows; Deliveries: the pushes kept for offline
+// devices and who is offline; All: every one of those (keys stay: they come from the PKI).
+enum class ResetScope { Default, Journal, Faults, Tokens, Deliveries, All };
+std::string_view reset_scope_name(ResetScope scope);
+std::optional<ResetScope> parse_reset_scope(std::string_view text);
+std::string reset_scope_words();
 
 // Thread-safe. The registries may be changed while it runs.
 class Server {
@@ -82,9 +96,15 @@ public:
   // offline, accepted pushes for it are kept instead of published; coming back publishes those
   // still valid. Returns how many were published.
   std::size_t set_reachable(std::string_view token, bool reachable);
+  // Journals as expired the kept pushes whose time ran out, for devices that stay away.
+  void expire_held();
   const HeldPushes& held() const;
-  // Forgets tokens' rate windows, faults and the journal (keys and tokens stay).
-  void reset_state();
+  // The simulated device did something with the push answered with `apns_id` (woken, call
+  // shown, app killed, ...): a Device step of its delivery status (issue #20). False when the
+  // journal no longer holds that push.
+  bool add_device_step(std::string_view apns_id, std::string detail);
+  // Returns what it forgot, e.g. {"journal", "faults", "rate limits"}.
+  std::vector<std::string> reset_state(ResetScope scope = ResetScope::Default);
 
   struct Impl;
 

@@ -473,6 +473,7 @@ private:
                                    "replaced); stop sending to it"
                                  : "token has expired; wait for the app to report a new one");
     }
+    verdict_.token_unregistered = match.state == TokenState::Unregistered;
     return true;
   }
 

@@ -72,6 +72,8 @@ struct Verdict {
   std::string_view collapse_id;
   bool invalid_payload = false; // body not a JSON object, accepted (apns-provider-api.md §4.4)
   std::string_view team_id;     // token connections: the bound team
+  // Accepted inside the unregister delay (§5.3): APNs still answers 200, no app takes the push.
+  bool token_unregistered = false;
 
   // What the connection must do besides answering.
   bool raise_stream_limit = false;             // the first valid provider token (§3.2)

@@ -18,7 +18,11 @@ core::Result<std::unique_ptr<LinkedDevice>> LinkedDevice::start(LinkedDeviceOpti
   LinkedDevice& self = *linked;
   self.runner_.emplace(self.link_, self.options_.device);
   self.runner_->call([&self](Device& d) {
-    if (self.options_.on_event) d.set_event_observer(self.options_.on_event);
+    // What the device does with a push joins its delivery status in the mock's journal.
+    d.set_event_observer([&self](const DeviceEvent& event) {
+      if (auto step = delivery_step_of(event)) self.link_.report_step(event.apns_id, *step);
+      if (self.options_.on_event) self.options_.on_event(event);
+    });
     d.set_reachability_listener(&self.link_);
     d.set_im_server(self.options_.im);
   });

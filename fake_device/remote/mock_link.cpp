@@ -38,6 +38,13 @@ core::Result<std::string> MockLink::post(const std::string& target, const std::s
   return std::move(reply->body);
 }
 
+void MockLink::report_step(std::string_view apns_id, const std::string& step) const {
+  const nlohmann::json body{{"step", step}};
+  if (auto posted = post("/v1/journal/" + std::string(apns_id) + "/device", body.dump()); !posted)
+    report("could not add '" + step + "' to push " + std::string(apns_id) +
+           " in the mock's journal: " + posted.error().message());
+}
+
 void MockLink::report(const std::string& message) const {
   if (on_error_) on_error_(message);
 }

@@ -41,6 +41,10 @@ public:
   void on_reachability_changed(std::string_view device_id, Reachability from,
                                Reachability to) override;
 
+  // The device did something with push `apns_id`: a step of its delivery status in the mock's
+  // journal (POST /v1/journal/<apns-id>/device). A failure goes to the error handler.
+  void report_step(std::string_view apns_id, const std::string& step) const;
+
   // True for a token this link issued (any thread): the deliveries the device should get.
   bool issued(std::string_view token_hex) const;
 

@@ -3,6 +3,8 @@
 
 #include "cli/commands.hpp"
 #include "cli/secret.hpp"
+#include "core/clock.hpp"
+#include "core/encoding.hpp"
 #include "core/file.hpp"
 #include "core/json_parse.hpp"
 #include "mock_apns/admin_server.hpp"
@@ -27,7 +29,8 @@ const char* const kMockApnsHelp =
     R"(Usage: voipsim mock-apns [--sandbox HOST:PORT] [--production HOST:PORT] [--admin HOST:PORT]
                          [--pki DIR] [--auth cert,token] [--strict | --permissive]
                          [--tokens FILE] [--config FILE] [--seed N] [--threads N]
-                         [--journal-size N] [--per-token-burst N] [--unregister-delay SECONDS]
+                         [--journal-size N] [--journal-body-limit BYTES] [--journal-max-mb N]
+                         [--per-token-burst N] [--unregister-delay SECONDS] [--verbose]
                          [--record FILE] [--admin-secret-file FILE] [--allow-host NAME]...
 
 Runs a local mock of Apple's APNs provider API (HTTP/2 over TLS): a sandbox and a production
@@ -87,7 +90,15 @@ Options:
   --seed N                 generated apns-ids repeat for the same seed (default: random)
   --threads N              I/O threads per listener (default 1)
   --journal-size N         requests kept in the journal ring (default 10000; the counters
-                           in /metrics and the journal stay exact beyond it)
+                           in /metrics and the journal stay exact beyond it). Each keeps
+                           the request's headers, its body and the answer
+  --journal-body-limit B   body bytes kept per request (default 5120, any legal VoIP
+                           payload; the true size is kept beside it)
+  --journal-max-mb N       the ring's memory bound in MiB (default 256): with bodies of
+                           the limit and the largest header list it would still fit, the
+                           ring keeps fewer requests (GET /v1/settings' journal says how many)
+  --verbose                one stderr line per request: time, listener, auth, token,
+                           status, reason
   --per-token-burst N      requests per token per window before 429 TooManyRequests
                            (default 20; 0 turns the limit off, e.g. for benchmarks)
   --unregister-delay S     seconds an unregistered token still gets 200 (default 0); the 410's
@@ -145,6 +156,18 @@ void log_refusal(mock_apns::LogThrottle& throttle, const mock_apns::HandshakeRef
   std::cerr << line + "\n";
 }
 
+// --verbose: one line per request, e.g.
+// "2026-12-07T06:10:09.123Z sandbox token KB00000001 (team TEAMA12345) aa35…eaf6 400
+// BadDeviceToken". Lines from several I/O threads are written whole (one << of one string).
+void log_request(const mock_apns::JournalEntry& e) {
+  std::string line = core::iso8601_millis(e.time);
+  line.append(" ").append(core::to_string(e.environment)).append(" ").append(e.auth).append(" ");
+  line.append(e.token.empty() ? "-" : core::printable(e.token)).append(" ");
+  line.append(std::to_string(e.status));
+  if (e.reason) line.append(" ").append(mock_apns::reason_text(*e.reason));
+  std::cerr << line + "\n";
+}
+
 // The server's options without its PKI: the --config file's settings, then the flags over them.
 Loaded<mock_apns::ServerOptions> server_options_of(const Options& o) {
   mock_apns::ServerOptions options;
@@ -166,7 +189,10 @@ Loaded<mock_apns::ServerOptions> server_options_of(const Options& o) {
   if (o.unregister_delay) options.settings.unregister_delay = *o.unregister_delay;
   options.seed = o.seed;
   options.threads = o.threads;
-  options.journal_capacity = o.journal_size;
+  options.journal.capacity = o.journal_size;
+  options.journal.body_limit = o.journal_body_limit;
+  options.journal.max_bytes = o.journal_max_mb << 20;
+  if (o.verbose) options.on_request = log_request;
   return options;
 }
 
@@ -233,9 +259,10 @@ std::string recording_of(mock_apns::Server& server, std::uint64_t requests) {
 core::Result<Args> args_of(const std::vector<std::string>& words) {
   return Args::parse(words,
                      {"sandbox", "production", "admin", "pki", "auth", "tokens", "config", "seed",
-                      "threads", "journal-size", "per-token-burst", "unregister-delay", "record",
-                      "admin-secret-file", "allow-host"},
-                     {"strict", "permissive"});
+                      "threads", "journal-size", "journal-body-limit", "journal-max-mb",
+                      "per-token-burst", "unregister-delay", "record", "admin-secret-file",
+                      "allow-host"},
+                     {"strict", "permissive", "verbose"});
 }
 
 core::Result<Options> options_of(const Args& args) {
@@ -281,6 +308,10 @@ core::Result<Options> options_of(const Args& args) {
   if (!threads) return core::Unexpected(threads.error());
   const auto journal_size = args.number("journal-size", 10'000, 1, 100'000'000);
   if (!journal_size) return core::Unexpected(journal_size.error());
+  const auto body_limit = args.number("journal-body-limit", 5'120, 0, 16 << 20);
+  if (!body_limit) return core::Unexpected(body_limit.error());
+  const auto max_mb = args.number("journal-max-mb", 256, 1, 1 << 20);
+  if (!max_mb) return core::Unexpected(max_mb.error());
   const auto burst = args.optional_number("per-token-burst", 0, UINT32_MAX);
   if (!burst) return core::Unexpected(burst.error());
   const auto delay = args.optional_number("unregister-delay", 0, 365ULL * 86400);
@@ -288,6 +319,9 @@ core::Result<Options> options_of(const Args& args) {
   o.seed = *seed;
   o.threads = *threads;
   o.journal_size = *journal_size;
+  o.journal_body_limit = *body_limit;
+  o.journal_max_mb = *max_mb;
+  o.verbose = args.has("verbose");
   if (*burst) o.per_token_burst = static_cast<std::uint32_t>(**burst);
   if (*delay) o.unregister_delay = std::chrono::seconds(**delay);
   o.tokens_file = args.find("tokens");

@@ -32,6 +32,9 @@ struct Options {
   std::uint64_t seed = 0; // 0: random
   std::size_t threads = 1;
   std::size_t journal_size = 10'000;
+  std::size_t journal_body_limit = 5'120;
+  std::size_t journal_max_mb = 256;
+  bool verbose = false; // a stderr line per request
 };
 
 // The words after `voipsim mock-apns`, split by the command's flags.

@@ -3,6 +3,8 @@
 #include "core/timer_queue.hpp"
 
 #include <condition_variable>
+#include <cstdio>
+#include <ctime>
 #include <mutex>
 #include <thread>
 
@@ -18,6 +20,22 @@ std::int64_t unix_millis(TimePoint t) {
 
 TimePoint from_unix_seconds(std::int64_t seconds) {
   return TimePoint{std::chrono::seconds{seconds}};
+}
+
+std::string format_utc(TimePoint t, const char* format) {
+  const std::time_t seconds = unix_seconds(t);
+  std::tm tm{};
+  gmtime_r(&seconds, &tm);
+  char text[64];
+  const std::size_t length = std::strftime(text, sizeof text, format, &tm);
+  return std::string(text, length);
+}
+
+std::string iso8601_millis(TimePoint t) {
+  const std::int64_t millis = ((unix_millis(t) % 1000) + 1000) % 1000;
+  char fraction[8];
+  std::snprintf(fraction, sizeof fraction, ".%03d", static_cast<int>(millis));
+  return format_utc(t, "%Y-%m-%dT%H:%M:%S") + fraction + "Z";
 }
 
 TimePoint from_unix_millis(std::int64_t millis) {

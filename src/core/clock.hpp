@@ -9,6 +9,7 @@
 #include <functional>
 #include <memory>
 #include <optional>
+#include <string>
 
 namespace core {
 
@@ -44,6 +45,10 @@ TimePoint from_unix_seconds(std::int64_t seconds);
 // The time point `millis` after the epoch; past the clock's range (the year 2262 for nanoseconds)
 // it is the last (or first) one there is, so a bound that far out is simply no bound.
 TimePoint from_unix_millis(std::int64_t millis);
+// `t` in UTC through strftime's `format`, e.g. "%Y-%m-%d %H:%M:%S".
+std::string format_utc(TimePoint t, const char* format);
+// "2026-12-07T06:10:09.123Z", for log lines.
+std::string iso8601_millis(TimePoint t);
 
 // Real time. Timer callbacks run on one internal thread, started on first use; a callback that
 // needs another thread must post itself there. Pending timers are dropped on destruction.

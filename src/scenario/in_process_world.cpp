@@ -118,6 +118,8 @@ core::Result<void> InProcessWorld::start_parts(const Scenario& scenario) {
     slot->device->set_reachability_listener(slot->link.get());
     slot->device->set_im_server(slot->im.get());
     slot->device->set_event_observer([this, s = slot.get()](const fake_device::DeviceEvent& e) {
+      // What the device does with a push joins its delivery status in the journal (issue #20).
+      if (auto step = fake_device::delivery_step_of(e)) mock_->add_device_step(e.apns_id, *step);
       s->events.push_back(e);
       note("device", describe(e, s->spec.id));
     });

@@ -1,6 +1,7 @@
 #include "scenario/recorder.hpp"
 
 #include "core/apns_environment.hpp"
+#include "core/clock.hpp"
 #include "core/json_string.hpp"
 #include "mock_apns/push_type.hpp"
 #include "mock_apns/reason.hpp"
@@ -8,7 +9,6 @@
 #include "scenario/push_auth.hpp"
 
 #include <chrono>
-#include <ctime>
 #include <map>
 #include <sstream>
 
@@ -21,15 +21,6 @@ std::string q(std::string_view text) {
   std::string quoted;
   core::append_json_string(quoted, text);
   return quoted;
-}
-
-std::string utc(core::TimePoint t, const char* format) {
-  const std::time_t seconds = core::unix_seconds(t);
-  std::tm tm{};
-  gmtime_r(&seconds, &tm);
-  char text[64];
-  std::strftime(text, sizeof text, format, &tm);
-  return text;
 }
 
 std::string duration_text(std::chrono::milliseconds ms) {
@@ -89,8 +80,9 @@ std::string record_scenario(const Recording& rec) {
   }
 
   std::ostringstream out;
-  out << "# Recorded by voipsim mock-apns --record at " << utc(rec.recorded_at, "%Y-%m-%d %H:%M:%S")
-      << " UTC: " << rec.requests.size() << " requests.\n"
+  out << "# Recorded by voipsim mock-apns --record at "
+      << core::format_utc(rec.recorded_at, "%Y-%m-%d %H:%M:%S") << " UTC: " << rec.requests.size()
+      << " requests.\n"
       << "# A skeleton: each request is a push step expecting the answer the mock gave. The\n"
       << "# recorded tokens become simulated devices whose apps get tokens of their own; pushes "
          "to\n"
@@ -99,7 +91,7 @@ std::string record_scenario(const Recording& rec) {
     out << "# " << rec.dropped
         << " older requests had left the journal ring (--journal-size) and are missing.\n";
   }
-  out << "name: " << q("recorded-" + utc(rec.recorded_at, "%Y%m%d-%H%M%S")) << "\n"
+  out << "name: " << q("recorded-" + core::format_utc(rec.recorded_at, "%Y%m%d-%H%M%S")) << "\n"
       << "title: " << q("Traffic recorded by voipsim mock-apns") << "\n"
       << "setup:\n"
       << "  mock: {tokens: " << (rec.strict_tokens ? "strict" : "permissive")

@@ -39,7 +39,8 @@ TEST(MockApnsCli, ServesAPushFromReadyLineToSignal) {
   ASSERT_FALSE(support::find_program("curl").empty()) << "curl is missing: run scripts/setup.sh";
   support::TempDir dir;
   const std::string tokens = tokens_file(dir);
-  support::BackgroundProcess mock({VOIPSIM_BINARY, "mock-apns", "--tokens", tokens, "--seed", "7"});
+  support::BackgroundProcess mock(
+      {VOIPSIM_BINARY, "mock-apns", "--tokens", tokens, "--seed", "7", "--verbose"});
   ASSERT_TRUE(mock.wait_for_output("\"event\":\"ready\"", 60s)) << mock.output();
   const json ready = event_line(mock.output(), "ready");
   ASSERT_TRUE(ready.is_object()) << mock.output();
@@ -74,6 +75,12 @@ TEST(MockApnsCli, ServesAPushFromReadyLineToSignal) {
   EXPECT_EQ(entries["entries"][0]["auth"], "certificate \"VoIP Services: com.example.imapp\"");
   // Issue #24.9: an accepted push's entry has its path too.
   EXPECT_EQ(entries["entries"][0]["path"], std::string("/3/device/") + kToken);
+  // Issue #20: --verbose writes a line per request: time, listener, auth, token, status.
+  EXPECT_TRUE(mock.wait_for_output(std::string(" sandbox certificate \"VoIP Services: "
+                                               "com.example.imapp\" ") +
+                                       kToken + " 200",
+                                   30s))
+      << mock.output();
 
   const pid_t pid = mock.pid();
   ASSERT_EQ(kill(pid, SIGTERM), 0);
@@ -312,8 +319,9 @@ TEST(MockApnsCli, HelpListsEveryOption) {
   ASSERT_EQ(help.exit_code, 0);
   for (const char* option :
        {"--sandbox", "--production", "--admin", "--pki", "--auth", "--strict", "--permissive",
-        "--tokens", "--config", "--seed", "--threads", "--journal-size", "--per-token-burst",
-        "--unregister-delay", "--record", "--admin-secret-file"}) {
+        "--tokens", "--config", "--seed", "--threads", "--journal-size", "--journal-body-limit",
+        "--journal-max-mb", "--verbose", "--per-token-burst", "--unregister-delay", "--record",
+        "--admin-secret-file"}) {
     EXPECT_NE(help.output.find(std::string("\n  ") + option), std::string::npos) << option;
   }
 }

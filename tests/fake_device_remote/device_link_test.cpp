@@ -166,6 +166,20 @@ TEST_F(RemoteDeviceTest, CurlPushRingsTheRemoteDevice) {
   ASSERT_TRUE(reported);
   EXPECT_TRUE(device_.wait_for(DeviceEventKind::CallShown, apns_id));
   EXPECT_FALSE(reported->call_uuid.empty());
+  // Issue #20: what the device did joins the push's delivery status in the mock's journal (the
+  // device posts each step before its event is seen here).
+  const auto entry = mock_.server().journal().find(apns_id);
+  ASSERT_TRUE(entry);
+  std::vector<std::string> steps;
+  for (const auto& step : entry->delivery)
+    steps.push_back(step.status == mock_apns::DeliveryStatus::Device
+                        ? step.detail
+                        : std::string(mock_apns::delivery_status_name(step.status)));
+  const std::vector<std::string> expected = {"Delivered", "delegate called (must report a call)",
+                                             "call reported to CallKit", "call shown"};
+  for (const auto& step : expected)
+    EXPECT_NE(std::find(steps.begin(), steps.end(), step), steps.end())
+        << step << " missing from: " << ::testing::PrintToString(steps);
 }
 
 TEST_F(RemoteDeviceTest, PushSentInAirplaneModeArrivesWhenBackOnline) {

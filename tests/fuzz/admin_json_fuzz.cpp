@@ -29,7 +29,7 @@ std::unique_ptr<Server> fresh_mock() {
   ServerOptions options;
   options.clock = &virtual_clock();
   options.seed = 1;
-  options.journal_capacity = 64;
+  options.journal.capacity = 64;
   options.delivery_feed_capacity = 64;
   return std::make_unique<Server>(std::move(options));
 }

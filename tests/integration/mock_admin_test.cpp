@@ -2,7 +2,7 @@
 // journal and verify, faults, deliveries (long-poll and event stream), metrics, bad input, and
 // the bearer secret.
 // Spec: docs/spec/apns-provider-api.md
-#include "integration/mock_fixture.hpp"
+#include "integration/admin_fixture.hpp"
 #include "mock_apns/admin_server.hpp"
 #include "net/http1_client.hpp"
 #include "support/child_process.hpp"
@@ -19,77 +19,6 @@ namespace {
 using namespace std::chrono_literals;
 using mock_apns::Environment;
 using nlohmann::json;
-
-constexpr const char* kToken = "aa3582a31936a10992dcb438c512d71a0ca642b9b58c4fb2357f8c055043eaf6";
-
-struct HttpResult {
-  int status = 0;
-  std::string body;
-  json parsed() const { return json::parse(body, nullptr, false); }
-};
-
-class AdminApi : public ::testing::Test {
-protected:
-  void SetUp() override {
-    ASSERT_FALSE(support::find_program("curl").empty()) << "curl is missing: run scripts/setup.sh";
-    ASSERT_TRUE(admin_.start());
-  }
-  void TearDown() override { admin_.stop(); }
-
-  std::string url(const std::string& path) const {
-    return "http://127.0.0.1:" + std::to_string(admin_.port()) + path;
-  }
-
-  HttpResult call(const std::string& method, const std::string& path,
-                  const std::string& body = "") {
-    std::vector<std::string> argv = {"curl",           "-sS",    "-X", method, "-w",
-                                     "\n%{http_code}", url(path)};
-    // Every write says JSON, as the admin API requires (net/request_guard.hpp).
-    if (method != "GET") argv.insert(argv.end(), {"-H", "content-type: application/json"});
-    if (!body.empty()) argv.insert(argv.end(), {"--data-binary", body});
-    const auto run = support::run_process(argv, 30s);
-    EXPECT_EQ(run.exit_code, 0) << run.describe();
-    const auto newline = run.output.rfind('\n');
-    return {std::atoi(run.output.c_str() + newline + 1), run.output.substr(0, newline)};
-  }
-
-  // One VoIP push of `body` to `token` with the §11.1 universal certificate, over curl --http2.
-  HttpResult push(const std::string& token, const std::string& body = R"({"aps":{}})") {
-    const WirePki& pki = WirePki::get();
-    support::TempDir dir;
-    std::vector<std::string> argv = {"curl",
-                                     "-sS",
-                                     "--http2",
-                                     "--cacert",
-                                     pki.ca_bundle,
-                                     "--cert",
-                                     pki.cert_file("C_UNIV"),
-                                     "--key",
-                                     pki.key_file("C_UNIV"),
-                                     "--resolve",
-                                     mock_.curl_resolve(Environment::Sandbox)};
-    argv.insert(argv.end(),
-                {"-H", "apns-push-type: voip", "-H", "apns-topic: com.example.imapp.voip", "-w",
-                 "\n%{http_code}", "--data-binary", "@" + dir.write("body", body),
-                 mock_.origin(Environment::Sandbox) + "/3/device/" + token});
-    const auto run = support::run_process(argv, 30s);
-    EXPECT_EQ(run.exit_code, 0) << run.describe();
-    const auto newline = run.output.rfind('\n');
-    return {std::atoi(run.output.c_str() + newline + 1), run.output.substr(0, newline)};
-  }
-
-  std::string add_token_body(const std::string& state = "active") const {
-    return json{{"token", kToken},
-                {"environment", "sandbox"},
-                {"topic", "com.example.imapp.voip"},
-                {"state", state},
-                {"timestamp", 0}}
-        .dump();
-  }
-
-  MockFixture mock_;
-  mock_apns::AdminServer admin_{mock_.server(), {}};
-};
 
 TEST_F(AdminApi, TokensAddedListedUnregisteredAndDeletedChangeWhatAPushGets) {
   EXPECT_EQ(push(kToken).status, 400) << "unknown token in strict mode";

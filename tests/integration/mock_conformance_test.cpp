@@ -43,21 +43,9 @@ WireResponse send_with_curl(MockFixture& mock, const SpecVector& vector, const S
   const WirePki& pki = WirePki::get();
   const auto& world = mock_apns_test::SpecWorld::get();
   support::TempDir dir;
-  std::vector<std::string> argv = {"curl",
-                                   "-sS",
-                                   "--http2",
-                                   "--cacert",
-                                   pki.ca_bundle,
-                                   "--resolve",
-                                   mock.curl_resolve(vector.environment),
-                                   "-X",
-                                   step.request.method,
-                                   "-D",
-                                   dir.file("headers"),
-                                   "-o",
-                                   dir.file("body"),
-                                   "-w",
-                                   "%{http_code}"};
+  std::vector<std::string> argv = mock.curl_to(vector.environment);
+  argv.insert(argv.end(), {"-X", step.request.method, "-D", dir.file("headers"), "-o",
+                           dir.file("body"), "-w", "%{http_code}"});
   if (!vector.certificate.empty()) {
     argv.insert(argv.end(), {"--cert", pki.cert_file(vector.certificate), "--key",
                              pki.key_file(vector.certificate)});

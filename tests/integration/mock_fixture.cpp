@@ -93,6 +93,11 @@ std::string MockFixture::origin(mock_apns::Environment env) const {
   return "https://" + host_of(env) + ":" + std::to_string(port(env));
 }
 
+std::vector<std::string> MockFixture::curl_to(mock_apns::Environment env) const {
+  return {"curl",           "-sS", "--http2", "--cacert", WirePki::get().ca_bundle, "--resolve",
+          curl_resolve(env)};
+}
+
 std::string MockFixture::curl_resolve(mock_apns::Environment env) const {
   return host_of(env) + ":" + std::to_string(port(env)) + ":127.0.0.1";
 }

@@ -10,6 +10,7 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <vector>
 
 namespace integration {
 
@@ -42,6 +43,8 @@ public:
   std::string origin(mock_apns::Environment env) const;
   // The --resolve argument that sends `origin(env)` to 127.0.0.1.
   std::string curl_resolve(mock_apns::Environment env) const;
+  // curl -sS --http2, trusting the CA, resolving `origin(env)`: the start of every curl push.
+  std::vector<std::string> curl_to(mock_apns::Environment env) const;
 
 private:
   core::VirtualClock clock_{core::from_unix_seconds(mock_apns_test::kNowSeconds)};

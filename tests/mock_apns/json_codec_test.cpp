@@ -49,6 +49,16 @@ TEST(JsonCodec, AJournalEntryReadsBackAsWritten) {
   accepted.answer_dropped = true;
   accepted.auth_kind = AuthKind::Token;
   accepted.certificate_kind.reset();
+  // Issue #20: the whole request, the answer and the delivery steps read back too, a body that
+  // is not UTF-8 included.
+  accepted.priority = 5;
+  accepted.request_headers = {
+      {"apns-topic", "com.example.imapp.voip"},
+      {"authorization", "bearer eyJhIjoxfQ.eyJiIjoyfQ; signature: 64 bytes"}};
+  accepted.body = std::string("\x1f\x8b\x08\xff", 4);
+  accepted.answer_headers = {{"apns-id", accepted.apns_id}};
+  accepted.delivery = {{accepted.time, DeliveryStatus::Stored, {}},
+                       {accepted.time, DeliveryStatus::Device, "call shown"}};
   for (const JournalEntry& e : {rejected_entry(), accepted}) {
     const json j = to_json(e);
     const auto back = journal_entry_from_json(j);
