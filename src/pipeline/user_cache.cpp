@@ -8,20 +8,48 @@ std::size_t UserCache::shard_index(const std::string& user) {
   return std::hash<std::string>{}(user) % kShards;
 }
 
-std::optional<Presence> UserCache::presence(const std::string& user) const {
+std::optional<Presence> UserCache::presence(const std::string& user,
+                                            const std::string& installation) const {
   const Shard& shard = shards_[shard_index(user)];
   std::lock_guard lock(shard.mutex);
   const auto found = shard.presence.find(user);
   if (found == shard.presence.end()) return std::nullopt;
-  return found->second;
+  const auto one = found->second.find(installation);
+  if (one == found->second.end()) return std::nullopt;
+  return one->second.presence;
 }
 
-std::optional<Registration> UserCache::registration(const std::string& user) const {
+std::vector<InstallationPresence> UserCache::installations(const std::string& user) const {
+  const Shard& shard = shards_[shard_index(user)];
+  std::lock_guard lock(shard.mutex);
+  std::vector<InstallationPresence> all;
+  const auto found = shard.presence.find(user);
+  if (found == shard.presence.end()) return all;
+  for (const auto& [installation, presence] : found->second)
+    all.push_back(presence);
+  return all;
+}
+
+std::optional<Registration> UserCache::registration(const std::string& user,
+                                                    const std::string& installation) const {
   const Shard& shard = shards_[shard_index(user)];
   std::lock_guard lock(shard.mutex);
   const auto found = shard.registrations.find(user);
   if (found == shard.registrations.end()) return std::nullopt;
-  return found->second;
+  const auto one = found->second.find(installation);
+  if (one == found->second.end()) return std::nullopt;
+  return one->second;
+}
+
+std::vector<Registration> UserCache::registrations(const std::string& user) const {
+  const Shard& shard = shards_[shard_index(user)];
+  std::lock_guard lock(shard.mutex);
+  std::vector<Registration> all;
+  const auto found = shard.registrations.find(user);
+  if (found == shard.registrations.end()) return all;
+  for (const auto& [installation, registration] : found->second)
+    all.push_back(registration);
+  return all;
 }
 
 ReceiveOptions UserCache::receive_options(const std::string& user) const {
@@ -47,41 +75,50 @@ void UserCache::set_receive_option(const std::string& user, ReceiveScope scope,
   shard.receive_options[user].set(scope, target, option);
 }
 
-void UserCache::set_presence(const std::string& user, Presence presence) {
+void UserCache::set_presence(const std::string& user, const InstallationPresence& presence) {
   Shard& shard = shards_[shard_index(user)];
   std::lock_guard lock(shard.mutex);
-  shard.presence.insert_or_assign(user, presence);
+  shard.presence[user].insert_or_assign(presence.installation, presence);
 }
 
 void UserCache::put_registration(const Registration& registration) {
   Shard& shard = shards_[shard_index(registration.user)];
   std::lock_guard lock(shard.mutex);
-  shard.registrations.insert_or_assign(registration.user, registration);
+  shard.registrations[registration.user].insert_or_assign(registration.installation, registration);
 }
 
-void UserCache::set_registration_state(const std::string& user, RegistrationState state,
-                                       const std::string& reason,
+void UserCache::set_registration_state(const std::string& user, const std::string& installation,
+                                       RegistrationState state, const std::string& reason,
                                        const std::string& only_for_token) {
   Shard& shard = shards_[shard_index(user)];
   std::lock_guard lock(shard.mutex);
   const auto found = shard.registrations.find(user);
   if (found == shard.registrations.end()) return;
-  if (!only_for_token.empty() && found->second.token_hex != only_for_token) return;
-  found->second.state = state;
-  found->second.reason = reason;
+  const auto one = found->second.find(installation);
+  if (one == found->second.end()) return;
+  if (!only_for_token.empty() && one->second.token_hex != only_for_token) return;
+  one->second.state = state;
+  one->second.reason = reason;
 }
 
-void UserCache::delete_registration(const std::string& user) {
+void UserCache::delete_registration(const std::string& user, const std::string& installation) {
   Shard& shard = shards_[shard_index(user)];
   std::lock_guard lock(shard.mutex);
-  shard.registrations.erase(user);
+  const auto found = shard.registrations.find(user);
+  if (found == shard.registrations.end()) return;
+  found->second.erase(installation);
+  if (found->second.empty()) shard.registrations.erase(found);
 }
 
 void UserCache::delete_registrations_of(std::int64_t cert_record_id) {
   for (Shard& shard : shards_) {
     std::lock_guard lock(shard.mutex);
-    std::erase_if(shard.registrations,
-                  [&](const auto& entry) { return entry.second.cert_record_id == cert_record_id; });
+    for (auto user = shard.registrations.begin(); user != shard.registrations.end();) {
+      std::erase_if(user->second, [&](const auto& entry) {
+        return entry.second.cert_record_id == cert_record_id;
+      });
+      user = user->second.empty() ? shard.registrations.erase(user) : std::next(user);
+    }
   }
 }
 

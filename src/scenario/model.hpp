@@ -76,6 +76,9 @@ struct Setup {
   std::vector<DeviceSpec> devices;
   bool strict_tokens = true; // the mock's registry mode
   core::Duration unregister_delay{};
+  // The product setting mobileInstances (im-voip-flow.md §3.4): installations of one user logged
+  // in together; a login beyond it kicks the first.
+  int mobile_instances = 1;
 };
 
 // --- Expectations: checked once the step's effects have settled -----------------------------
@@ -96,18 +99,29 @@ struct ApnsExpectation {
   Location where;
 };
 
+// One installation's push of a message (im-voip-flow.md §3.4); the installation is a device id.
+struct PushExpectation {
+  std::string installation;
+  std::optional<std::string> state; // as a message's: accepted, skipped_online, ...
+  std::optional<std::string> reason;
+  std::optional<int> attempts;
+  Location where;
+};
+
 // The pipeline's record of a message (default: the last one sent).
 struct MessageExpectation {
   std::string message;              // label given by `send: {as: ...}`; empty: the last sent
   std::optional<std::string> state; // pending, accepted, rejected, skipped_online, ...
   std::optional<std::string> reason;
   std::optional<int> attempts;
+  std::vector<PushExpectation> pushes; // each must be there and match; others may be too
   Location where;
 };
 
 // The pipeline's VoIP registration of a user; state "none" when there must be none.
 struct RegistrationExpectation {
-  std::string user; // empty: the step's device's user
+  std::string user;   // empty: the step's device's user
+  std::string device; // whose installation (§3.4); empty: the step's device, if it is the user's
   std::optional<std::string> state;
   std::optional<std::string> reason;
   Location where;
