@@ -8,48 +8,59 @@ std::size_t UserCache::shard_index(const std::string& user) {
   return std::hash<std::string>{}(user) % kShards;
 }
 
+namespace {
+
+// The entry of `installation` under `user` in a map of maps, if any.
+template <typename ByUser>
+auto one_of(const ByUser& by_user, const std::string& user, const std::string& installation)
+    -> std::optional<typename ByUser::mapped_type::mapped_type> {
+  const auto found = by_user.find(user);
+  if (found == by_user.end()) return std::nullopt;
+  const auto one = found->second.find(installation);
+  if (one == found->second.end()) return std::nullopt;
+  return one->second;
+}
+
+// Every entry under `user`, ordered by installation.
+template <typename ByUser>
+auto all_of(const ByUser& by_user, const std::string& user)
+    -> std::vector<typename ByUser::mapped_type::mapped_type> {
+  std::vector<typename ByUser::mapped_type::mapped_type> all;
+  const auto found = by_user.find(user);
+  if (found == by_user.end()) return all;
+  for (const auto& [installation, value] : found->second)
+    all.push_back(value);
+  return all;
+}
+
+} // namespace
+
 std::optional<Presence> UserCache::presence(const std::string& user,
                                             const std::string& installation) const {
   const Shard& shard = shards_[shard_index(user)];
   std::lock_guard lock(shard.mutex);
-  const auto found = shard.presence.find(user);
-  if (found == shard.presence.end()) return std::nullopt;
-  const auto one = found->second.find(installation);
-  if (one == found->second.end()) return std::nullopt;
-  return one->second.presence;
+  const auto one = one_of(shard.presence, user, installation);
+  if (!one) return std::nullopt;
+  return one->presence;
 }
 
 std::vector<InstallationPresence> UserCache::installations(const std::string& user) const {
   const Shard& shard = shards_[shard_index(user)];
   std::lock_guard lock(shard.mutex);
-  std::vector<InstallationPresence> all;
-  const auto found = shard.presence.find(user);
-  if (found == shard.presence.end()) return all;
-  for (const auto& [installation, presence] : found->second)
-    all.push_back(presence);
-  return all;
+  return all_of(shard.presence, user);
 }
 
 std::optional<Registration> UserCache::registration(const std::string& user,
                                                     const std::string& installation) const {
   const Shard& shard = shards_[shard_index(user)];
   std::lock_guard lock(shard.mutex);
-  const auto found = shard.registrations.find(user);
-  if (found == shard.registrations.end()) return std::nullopt;
-  const auto one = found->second.find(installation);
-  if (one == found->second.end()) return std::nullopt;
-  return one->second;
+  return one_of(shard.registrations, user, installation);
 }
 
 std::vector<Registration> UserCache::registrations(const std::string& user) const {
   const Shard& shard = shards_[shard_index(user)];
   std::lock_guard lock(shard.mutex);
-  std::vector<Registration> all;
-  const auto found = shard.registrations.find(user);
-  if (found == shard.registrations.end()) return all;
-  for (const auto& [installation, registration] : found->second)
-    all.push_back(registration);
-  return all;
+  return all_of(shard.registrations, user);
 }
 
 ReceiveOptions UserCache::receive_options(const std::string& user) const {
