@@ -80,7 +80,7 @@ void PipelineLink::presence_changed(std::string_view device_id, std::string_view
     if (on_error_) on_error_("could not report presence: " + sent.error().message());
     return;
   }
-  // §3.4: the installations this login kicked.
+  // im-voip-flow.md §3.4: the installations this login kicked.
   const auto answer = nlohmann::json::parse(*sent, nullptr, false);
   std::vector<std::string> kicked;
   core::JsonFields f(answer);

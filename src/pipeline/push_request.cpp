@@ -19,7 +19,8 @@ std::string apns_id_for(const std::string& message_id, const std::string& instal
   thread_local std::string input; // one per attempt on the hot path: kept, not allocated
   input.assign(reinterpret_cast<const char*>(kNamespace.data()), kNamespace.size());
   input += message_id;
-  // The default installation's push keeps the id a message had before installations (§3.4).
+  // The default installation's push keeps the id a message had before installations
+  // (im-voip-flow.md §3.4).
   if (!installation.empty() && installation != kDefaultInstallation) {
     input += '/';
     input += installation;

@@ -476,7 +476,8 @@ Expectations read_expect(const Reader& r, const YAML::Node& n) {
     if (m["state"]) x.state = r.choice(m["state"], "message state", message_states());
     if (m["reason"]) x.reason = r.text(m["reason"], "reason");
     if (m["attempts"]) x.attempts = r.small(m["attempts"], "attempts");
-    // pushes: {DEVICE: {state, reason, attempts}, ...}: one installation's push each (§3.4).
+    // pushes: {DEVICE: {state, reason, attempts}, ...}: one installation's push each
+    // (im-voip-flow.md §3.4).
     if (const auto pushes = m["pushes"]) {
       if (!pushes.IsMap()) r.fail(pushes, "expect.message.pushes maps device ids to a push");
       for (const auto& entry : pushes) {

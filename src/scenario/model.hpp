@@ -121,7 +121,8 @@ struct MessageExpectation {
 // The pipeline's VoIP registration of a user; state "none" when there must be none.
 struct RegistrationExpectation {
   std::string user;   // empty: the step's device's user
-  std::string device; // whose installation (§3.4); empty: the step's device, if it is the user's
+  std::string device; // whose installation (im-voip-flow.md §3.4); empty: the step's device, if it
+                      // is the user's
   std::optional<std::string> state;
   std::optional<std::string> reason;
   Location where;

@@ -85,9 +85,9 @@ public:
   // `step_device` if it is the user's, else the user's first device, else the default one.
   std::string installation_of(const std::string& user, const std::string& device,
                               const std::string& step_device) const;
-  // The pipeline kicked the installation (§3.4): the device of that id learns it as its SDK
-  // would (onKickedOffline), and the timeline says so. Called on the thread of the device whose
-  // login kicked it.
+  // The pipeline kicked the installation (im-voip-flow.md §3.4): the device of that id learns it as
+  // its SDK would (onKickedOffline), and the timeline says so. Called on the thread of the device
+  // whose login kicked it.
   void tell_kicked(const std::string& user, const std::string& installation);
   virtual core::Result<void> add_fault(const mock_apns::FaultRule& rule) = 0;
   // The pipeline stops (pushes on the wire are lost with it), stays down `down_for` while the
