@@ -39,14 +39,20 @@ protected:
     return std::make_unique<Dispatcher>(*store_, clock_, options);
   }
 
-  // A Pending message in the store, with its push target.
-  pipeline::MessageRecord message() {
+  // alice's call to bob, made now, not stored.
+  pipeline::MessageRecord call() const {
     pipeline::MessageRecord m;
     m.sender = "alice";
     m.receiver = "bob";
     m.ios_push_type = "voip";
     m.ext = "{}";
     m.created_at = clock_.now();
+    return m;
+  }
+
+  // A Pending message in the store, with its push target.
+  pipeline::MessageRecord message() {
+    pipeline::MessageRecord m = call();
     m.token_hex = std::string(64, 'a');
     m.cert_record_id = 1;
     m.bundle_id = "com.example.app";
@@ -112,12 +118,7 @@ TEST_F(DispatcherBackpressure, EachPushOfAMessageIsRetriedAndEndedOnItsOwn) {
   ASSERT_TRUE(
       store_->set_presence("bob", "bobs-iphone", pipeline::Presence::Background, clock_.now()));
 
-  pipeline::MessageRecord m;
-  m.sender = "alice";
-  m.receiver = "bob";
-  m.ios_push_type = "voip";
-  m.ext = "{}";
-  m.created_at = clock_.now();
+  pipeline::MessageRecord m = call();
   for (const char* installation : {"bobs-ipad", "bobs-iphone"}) {
     pipeline::PushRecord push;
     push.installation = installation;
