@@ -72,6 +72,7 @@ MessageRecord push_view(const MessageRecord& message, const PushRecord& push) {
   view.created_at = message.created_at;
   view.random = message.random;
   view.installation = push.installation;
+  view.push_count = message.pushes.size();
   take_push_fields(view, push);
   return view;
 }

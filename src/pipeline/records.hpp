@@ -135,8 +135,10 @@ struct MessageRecord {
   std::optional<std::uint64_t> random;
   // One per installation §4.3 was applied to, ordered by installation (read from the store).
   std::vector<PushRecord> pushes;
-  // Set when this record stands for one push (the dispatcher's unit): that push's installation.
+  // Set when this record stands for one push (the dispatcher's unit): that push's installation,
+  // and how many pushes its message has (1: the message's summary is this push).
   std::string installation;
+  std::size_t push_count = 0;
 };
 
 } // namespace pipeline

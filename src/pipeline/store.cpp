@@ -273,6 +273,7 @@ core::Result<void> Store::Impl::prepare_statements() {
        "SELECT " + kPushFields + " FROM pushes WHERE message_seq = ?1 ORDER BY installation"},
       {&select_pending_pushes,
        "SELECT m.seq, " + prefixed("m.", kMessageFields) + ", " + prefixed("p.", kPushFields) +
+           ", (SELECT count(*) FROM pushes q WHERE q.message_seq = p.message_seq)"
            " FROM pushes p JOIN messages m ON m.seq = p.message_seq WHERE p.state = 'pending' "
            "ORDER BY p.message_seq, p.installation"},
       {&upsert_receive_option,
@@ -629,11 +630,15 @@ core::Result<void> Store::Impl::update_push_row(std::int64_t seq, const MessageR
       return core::fail(make_error_code(Errc::NotFound),
                         "no push of " + view.message_id + " to " + view.installation);
   }
-  auto pushes = read_pushes(seq);
-  if (!pushes) return core::Unexpected(std::move(pushes).error());
   MessageRecord summary;
   summary.message_id = view.message_id;
-  summary.pushes = std::move(*pushes);
+  if (view.push_count == 1) { // the message's one push is its summary: nothing to read
+    summary.pushes = {push_of(view)};
+  } else {
+    auto pushes = read_pushes(seq);
+    if (!pushes) return core::Unexpected(std::move(pushes).error());
+    summary.pushes = std::move(*pushes);
+  }
   summarise(summary);
   summary.pushes.clear();
   return update_message_row(summary);
@@ -715,7 +720,10 @@ std::vector<MessageRecord> Store::pending_messages() const {
     for (auto row = query.next_row(); row && *row; row = query.next_row()) {
       const auto message = read_message(query);
       const auto push = read_push(query, kMessageColumns);
-      if (message && push) found.emplace_back(query.integer(0), push_view(*message, *push));
+      if (!message || !push) continue;
+      auto view = push_view(*message, *push);
+      view.push_count = static_cast<std::size_t>(query.integer(kMessageColumns + 10));
+      found.emplace_back(query.integer(0), std::move(view));
     }
   }
   {

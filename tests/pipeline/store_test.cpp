@@ -885,6 +885,7 @@ TEST(StoreInstallations, EachPushKeepsItsStateAndTheMessageTheirSummary) {
   auto ipad = pending[0].installation == "ipad" ? pending[0] : pending[1];
   auto phone = pending[0].installation == "ipad" ? pending[1] : pending[0];
   EXPECT_EQ(ipad.token_hex, std::string(64, 'b'));
+  EXPECT_EQ(ipad.push_count, 2u);
   EXPECT_EQ(ipad.ext, message.ext);
 
   ipad.state = MessageState::Rejected;
@@ -948,6 +949,7 @@ TEST(StoreFile, AVersion4DatabaseIsMigratedToInstallations) {
   EXPECT_EQ(pending[0].message_id, "msg-3");
   EXPECT_EQ(pending[0].installation, pipeline::kDefaultInstallation);
   EXPECT_EQ(pending[0].apns_id, "id-3");
+  EXPECT_EQ(pending[0].push_count, 1u);
   EXPECT_EQ(pending[0].next_attempt_at, core::TimePoint{std::chrono::milliseconds{31000}});
   const auto skipped = store->message("msg-4");
   ASSERT_TRUE(skipped);
