@@ -2,38 +2,30 @@
 #include "pipeline/message_summary.hpp"
 
 #include <algorithm>
+#include <iterator>
 
 namespace pipeline {
 namespace {
 
-// Lower is better: how far a push got. Pending first, as a message with a push still going is
-// not finished.
-int rank(MessageState state) {
-  switch (state) {
-  case MessageState::Pending:
-    return 0;
-  case MessageState::Accepted:
-    return 1;
-  case MessageState::Rejected:
-    return 2;
-  case MessageState::Failed:
-    return 3;
-  case MessageState::Expired:
-    return 4;
-  case MessageState::PayloadTooLarge:
-    return 5;
-  case MessageState::SkippedOnline:
-    return 6;
-  case MessageState::SkippedReceiveOption:
-    return 7;
-  case MessageState::SkippedNoRegistration:
-    return 8;
-  case MessageState::SkippedLoggedOut:
-    return 9;
-  case MessageState::SkippedNoPushRequested:
-    return 10;
-  }
-  return 11;
+// How far a push got, furthest first. Pending first, as a message with a push still going is not
+// finished.
+constexpr MessageState kFurthestFirst[] = {
+    MessageState::Pending,
+    MessageState::Accepted,
+    MessageState::Rejected,
+    MessageState::Failed,
+    MessageState::Expired,
+    MessageState::PayloadTooLarge,
+    MessageState::SkippedOnline,
+    MessageState::SkippedReceiveOption,
+    MessageState::SkippedNoRegistration,
+    MessageState::SkippedLoggedOut,
+    MessageState::SkippedNoPushRequested,
+};
+
+std::ptrdiff_t rank(MessageState state) {
+  return std::find(std::begin(kFurthestFirst), std::end(kFurthestFirst), state) -
+         std::begin(kFurthestFirst);
 }
 
 void take_push_fields(MessageRecord& to, const PushRecord& from) {
