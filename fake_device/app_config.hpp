@@ -10,6 +10,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 
 namespace fake_device {
 
@@ -20,6 +21,10 @@ enum class RegistryCreation {
   AfterLogin,   // behind the login screen: a background launch finds no delegate (§2.1, D11)
   Never,
 };
+
+std::string_view to_string(RegistryCreation creation);
+std::optional<RegistryCreation> parse_registry_creation(std::string_view text);
+std::string registry_creation_words(); // "at_launch, after_consent, after_login or never"
 
 // What the PushKit delegate does with a VoIP push (§7.2 "how its delegate behaves").
 struct CallKitBehaviour {
@@ -52,6 +57,10 @@ enum class TokenReporting {
   OnTokenOnly, // only from didUpdate, even before login, never retried (Note 5's bug)
   Never,
 };
+
+std::string_view to_string(TokenReporting reporting);
+std::optional<TokenReporting> parse_token_reporting(std::string_view text);
+std::string token_reporting_words(); // "after_login, on_token_only or never"
 
 struct AppConfig {
   std::string bundle_id = "com.example.imapp";

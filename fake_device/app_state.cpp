@@ -1,55 +1,56 @@
 #include "fake_device/app_state.hpp"
 
+#include "core/names.hpp"
+
 namespace fake_device {
+namespace {
+
+// The words scenarios, device events and `voipsim device` output use (core/names.hpp).
+constexpr core::Names<ProcessState, 7> kProcessStateNames{{
+    {ProcessState::NotInstalled, "not_installed"},
+    {ProcessState::NotRunning, "not_running"},
+    {ProcessState::Foreground, "foreground"},
+    {ProcessState::Background, "background"},
+    {ProcessState::Suspended, "suspended"},
+    {ProcessState::TerminatedByUser, "terminated_by_user"},
+    {ProcessState::TerminatedBySystem, "terminated_by_system"},
+}};
+
+constexpr core::Names<RegistrationState, 4> kRegistrationStateNames{{
+    {RegistrationState::Unregistered, "unregistered"},
+    {RegistrationState::Requested, "requested"},
+    {RegistrationState::Issued, "issued"},
+    {RegistrationState::Invalidated, "invalidated"},
+}};
+
+constexpr core::Names<ImPresence, 5> kImPresenceNames{{
+    {ImPresence::LoggedOut, "logged_out"},
+    {ImPresence::Foreground, "foreground"},
+    {ImPresence::Background, "background"},
+    {ImPresence::Disconnected, "disconnected"},
+    {ImPresence::Kicked, "kicked"},
+}};
+
+} // namespace
 
 std::string_view to_string(ProcessState state) {
-  switch (state) {
-  case ProcessState::NotInstalled:
-    return "not_installed";
-  case ProcessState::NotRunning:
-    return "not_running";
-  case ProcessState::Foreground:
-    return "foreground";
-  case ProcessState::Background:
-    return "background";
-  case ProcessState::Suspended:
-    return "suspended";
-  case ProcessState::TerminatedByUser:
-    return "terminated_by_user";
-  case ProcessState::TerminatedBySystem:
-    return "terminated_by_system";
-  }
-  return "unknown";
+  return core::name_of(kProcessStateNames, state);
+}
+
+std::optional<ProcessState> parse_process_state(std::string_view text) {
+  return core::value_named(kProcessStateNames, text);
+}
+
+std::string process_state_words() {
+  return core::words_of(kProcessStateNames);
 }
 
 std::string_view to_string(RegistrationState state) {
-  switch (state) {
-  case RegistrationState::Unregistered:
-    return "unregistered";
-  case RegistrationState::Requested:
-    return "requested";
-  case RegistrationState::Issued:
-    return "issued";
-  case RegistrationState::Invalidated:
-    return "invalidated";
-  }
-  return "unknown";
+  return core::name_of(kRegistrationStateNames, state);
 }
 
 std::string_view to_string(ImPresence presence) {
-  switch (presence) {
-  case ImPresence::LoggedOut:
-    return "logged_out";
-  case ImPresence::Foreground:
-    return "foreground";
-  case ImPresence::Background:
-    return "background";
-  case ImPresence::Disconnected:
-    return "disconnected";
-  case ImPresence::Kicked:
-    return "kicked";
-  }
-  return "unknown";
+  return core::name_of(kImPresenceNames, presence);
 }
 
 } // namespace fake_device

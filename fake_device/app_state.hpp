@@ -3,6 +3,8 @@
 // IM SDK's presence (pushkit-callkit.md §7.3; im-voip-flow.md §4.3 "Presence model").
 // Spec: docs/spec/pushkit-callkit.md
 
+#include <optional>
+#include <string>
 #include <string_view>
 
 namespace fake_device {
@@ -32,6 +34,8 @@ enum class RegistrationState { Unregistered, Requested, Issued, Invalidated };
 enum class ImPresence { LoggedOut, Foreground, Background, Disconnected, Kicked };
 
 std::string_view to_string(ProcessState state);
+std::optional<ProcessState> parse_process_state(std::string_view text);
+std::string process_state_words(); // "not_installed, not_running, ... or terminated_by_system"
 std::string_view to_string(RegistrationState state);
 std::string_view to_string(ImPresence presence);
 

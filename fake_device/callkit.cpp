@@ -1,28 +1,60 @@
 // Spec: docs/spec/pushkit-callkit.md
 #include "fake_device/callkit.hpp"
 
+#include "core/names.hpp"
+
 namespace fake_device {
+namespace {
+
+// Apple's spellings of CXErrorCodeIncomingCallError (§6.2), for `fail:NAME` and messages.
+constexpr core::Names<IncomingCallError, 8> kIncomingCallErrorNames{{
+    {IncomingCallError::Unknown, "unknown"},
+    {IncomingCallError::Unentitled, "unentitled"},
+    {IncomingCallError::CallUuidAlreadyExists, "callUUIDAlreadyExists"},
+    {IncomingCallError::FilteredByDoNotDisturb, "filteredByDoNotDisturb"},
+    {IncomingCallError::FilteredByBlockList, "filteredByBlockList"},
+    {IncomingCallError::FilteredDuringRestrictedSharingMode, "filteredDuringRestrictedSharingMode"},
+    {IncomingCallError::CallIsProtected, "callIsProtected"},
+    {IncomingCallError::FilteredBySensitiveParticipants, "filteredBySensitiveParticipants"},
+}};
+
+constexpr core::Names<CallState, 6> kCallStateNames{{
+    {CallState::Reporting, "reporting"},
+    {CallState::Ringing, "ringing"},
+    {CallState::Rejected, "rejected"},
+    {CallState::Answered, "answered"},
+    {CallState::Connected, "connected"},
+    {CallState::Ended, "ended"},
+}};
+
+// Apple's spellings of CXCallEndedReason (§6.3).
+constexpr core::Names<CallEndedReason, 6> kCallEndedReasonNames{{
+    {CallEndedReason::Failed, "failed"},
+    {CallEndedReason::RemoteEnded, "remoteEnded"},
+    {CallEndedReason::Unanswered, "unanswered"},
+    {CallEndedReason::AnsweredElsewhere, "answeredElsewhere"},
+    {CallEndedReason::DeclinedElsewhere, "declinedElsewhere"},
+    {CallEndedReason::Declined, "declined"},
+}};
+
+} // namespace
 
 std::string_view to_string(IncomingCallError error) {
-  switch (error) {
-  case IncomingCallError::Unknown:
-    return "unknown";
-  case IncomingCallError::Unentitled:
-    return "unentitled";
-  case IncomingCallError::CallUuidAlreadyExists:
-    return "callUUIDAlreadyExists";
-  case IncomingCallError::FilteredByDoNotDisturb:
-    return "filteredByDoNotDisturb";
-  case IncomingCallError::FilteredByBlockList:
-    return "filteredByBlockList";
-  case IncomingCallError::FilteredDuringRestrictedSharingMode:
-    return "filteredDuringRestrictedSharingMode";
-  case IncomingCallError::CallIsProtected:
-    return "callIsProtected";
-  case IncomingCallError::FilteredBySensitiveParticipants:
-    return "filteredBySensitiveParticipants";
-  }
-  return "unknown";
+  return core::name_of(kIncomingCallErrorNames, error);
+}
+
+std::optional<IncomingCallError> parse_incoming_call_error(std::string_view text) {
+  return core::value_named(kIncomingCallErrorNames, text);
+}
+
+std::optional<IncomingCallError> incoming_call_error_of_code(int code) {
+  for (const auto& [error, name] : kIncomingCallErrorNames)
+    if (static_cast<int>(error) == code) return error;
+  return std::nullopt;
+}
+
+std::string incoming_call_error_words() {
+  return core::words_of(kIncomingCallErrorNames);
 }
 
 std::string CallKitError::describe() const {
@@ -30,44 +62,17 @@ std::string CallKitError::describe() const {
     return "CXErrorDomain " + std::to_string(code) +
            (code == kCXErrorMissingVoipBackgroundMode ? " missingVoIPBackgroundMode" : "");
   }
+  const auto error = incoming_call_error_of_code(code);
   return "com.apple.CallKit.error.incomingcall " + std::to_string(code) + " " +
-         std::string(to_string(static_cast<IncomingCallError>(code)));
+         std::string(error ? to_string(*error) : "unknown");
 }
 
 std::string_view to_string(CallState state) {
-  switch (state) {
-  case CallState::Reporting:
-    return "reporting";
-  case CallState::Ringing:
-    return "ringing";
-  case CallState::Rejected:
-    return "rejected";
-  case CallState::Answered:
-    return "answered";
-  case CallState::Connected:
-    return "connected";
-  case CallState::Ended:
-    return "ended";
-  }
-  return "unknown";
+  return core::name_of(kCallStateNames, state);
 }
 
 std::string_view to_string(CallEndedReason reason) {
-  switch (reason) {
-  case CallEndedReason::Failed:
-    return "failed";
-  case CallEndedReason::RemoteEnded:
-    return "remoteEnded";
-  case CallEndedReason::Unanswered:
-    return "unanswered";
-  case CallEndedReason::AnsweredElsewhere:
-    return "answeredElsewhere";
-  case CallEndedReason::DeclinedElsewhere:
-    return "declinedElsewhere";
-  case CallEndedReason::Declined:
-    return "declined";
-  }
-  return "unknown";
+  return core::name_of(kCallEndedReasonNames, reason);
 }
 
 std::optional<CallKitError> decide_incoming_call(const CallReportContext& context) {

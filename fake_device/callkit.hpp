@@ -50,7 +50,10 @@ enum class CallEndedReason {
 
 std::string_view to_string(CallState state);
 std::string_view to_string(CallEndedReason reason);
-std::string_view to_string(IncomingCallError error);
+std::string_view to_string(IncomingCallError error); // "filteredByDoNotDisturb"
+std::optional<IncomingCallError> parse_incoming_call_error(std::string_view text);
+std::optional<IncomingCallError> incoming_call_error_of_code(int code); // its raw value, 0-7
+std::string incoming_call_error_words(); // "unknown, unentitled, ... or filteredBy..."
 
 // What CallKit sees when an app reports a call.
 struct CallReportContext {

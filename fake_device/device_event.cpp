@@ -1,74 +1,63 @@
 #include "fake_device/device_event.hpp"
 
+#include "core/names.hpp"
+
 #include <nlohmann/json.hpp>
 
 namespace fake_device {
 
+namespace {
+
+// The words of device events in scenarios, the journal and `voipsim device` lines.
+constexpr core::Names<DeviceEventKind, 28> kDeviceEventKindNames{{
+    {DeviceEventKind::AppInstalled, "app_installed"},
+    {DeviceEventKind::AppUninstalled, "app_uninstalled"},
+    {DeviceEventKind::AppStateChanged, "app_state_changed"},
+    {DeviceEventKind::PresenceChanged, "presence_changed"},
+    {DeviceEventKind::ReachabilityChanged, "reachability_changed"},
+    {DeviceEventKind::RegistryCreated, "registry_created"},
+    {DeviceEventKind::TokenIssued, "token_issued"},
+    {DeviceEventKind::TokenInvalidated, "token_invalidated"},
+    {DeviceEventKind::TokenUnregistered, "token_unregistered"},
+    {DeviceEventKind::PushArrived, "push_arrived"},
+    {DeviceEventKind::PushDropped, "push_dropped"},
+    {DeviceEventKind::BlockedDrop, "blocked_drop"},
+    {DeviceEventKind::AppLaunched, "app_launched"},
+    {DeviceEventKind::AppWoken, "app_woken"},
+    {DeviceEventKind::DelegateCalled, "delegate_called"},
+    {DeviceEventKind::CallReported, "call_reported"},
+    {DeviceEventKind::CallShown, "call_shown"},
+    {DeviceEventKind::CallRejected, "call_rejected"},
+    {DeviceEventKind::CallAnswered, "call_answered"},
+    {DeviceEventKind::CallEnded, "call_ended"},
+    {DeviceEventKind::CompletionCalled, "completion_called"},
+    {DeviceEventKind::AssertionReleased, "assertion_released"},
+    {DeviceEventKind::AppKilled, "app_killed"},
+    {DeviceEventKind::AppCrashed, "app_crashed"},
+    {DeviceEventKind::AlertDelivered, "alert_delivered"},
+    {DeviceEventKind::TokenReported, "token_reported"},
+    {DeviceEventKind::TokenReportFailed, "token_report_failed"},
+    {DeviceEventKind::Log, "log"},
+}};
+
+} // namespace
+
 std::string_view to_string(DeviceEventKind kind) {
-  switch (kind) {
-  case DeviceEventKind::AppInstalled:
-    return "app_installed";
-  case DeviceEventKind::AppUninstalled:
-    return "app_uninstalled";
-  case DeviceEventKind::AppStateChanged:
-    return "app_state_changed";
-  case DeviceEventKind::PresenceChanged:
-    return "presence_changed";
-  case DeviceEventKind::ReachabilityChanged:
-    return "reachability_changed";
-  case DeviceEventKind::RegistryCreated:
-    return "registry_created";
-  case DeviceEventKind::TokenIssued:
-    return "token_issued";
-  case DeviceEventKind::TokenInvalidated:
-    return "token_invalidated";
-  case DeviceEventKind::TokenUnregistered:
-    return "token_unregistered";
-  case DeviceEventKind::PushArrived:
-    return "push_arrived";
-  case DeviceEventKind::PushDropped:
-    return "push_dropped";
-  case DeviceEventKind::BlockedDrop:
-    return "blocked_drop";
-  case DeviceEventKind::AppLaunched:
-    return "app_launched";
-  case DeviceEventKind::AppWoken:
-    return "app_woken";
-  case DeviceEventKind::DelegateCalled:
-    return "delegate_called";
-  case DeviceEventKind::CallReported:
-    return "call_reported";
-  case DeviceEventKind::CallShown:
-    return "call_shown";
-  case DeviceEventKind::CallRejected:
-    return "call_rejected";
-  case DeviceEventKind::CallAnswered:
-    return "call_answered";
-  case DeviceEventKind::CallEnded:
-    return "call_ended";
-  case DeviceEventKind::CompletionCalled:
-    return "completion_called";
-  case DeviceEventKind::AssertionReleased:
-    return "assertion_released";
-  case DeviceEventKind::AppKilled:
-    return "app_killed";
-  case DeviceEventKind::AppCrashed:
-    return "app_crashed";
-  case DeviceEventKind::AlertDelivered:
-    return "alert_delivered";
-  case DeviceEventKind::TokenReported:
-    return "token_reported";
-  case DeviceEventKind::TokenReportFailed:
-    return "token_report_failed";
-  case DeviceEventKind::Log:
-    return "log";
-  }
-  return "unknown";
+  return core::name_of(kDeviceEventKindNames, kind);
 }
 
-std::string to_json_line(const DeviceEvent& event) {
+std::optional<DeviceEventKind> parse_device_event_kind(std::string_view text) {
+  return core::value_named(kDeviceEventKindNames, text);
+}
+
+std::string device_event_kind_words() {
+  return core::words_of(kDeviceEventKindNames);
+}
+
+std::string to_json_line(const DeviceEvent& event, std::string_view device_id) {
   nlohmann::ordered_json line;
   line["event"] = "device"; // beside voipsim device's ready, command and warning lines
+  if (!device_id.empty()) line["device_id"] = device_id;
   line["ts"] = core::unix_millis(event.at);
   line["kind"] = std::string(to_string(event.kind));
   if (!event.bundle_id.empty()) line["bundle_id"] = event.bundle_id;

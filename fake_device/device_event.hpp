@@ -5,6 +5,7 @@
 
 #include "core/clock.hpp"
 
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -43,13 +44,16 @@ enum class DeviceEventKind {
 };
 
 std::string_view to_string(DeviceEventKind kind);
+std::optional<DeviceEventKind> parse_device_event_kind(std::string_view text);
+std::string device_event_kind_words(); // "app_installed, app_uninstalled, ... or log"
 
 struct DeviceEvent;
 // One JSON object on one line: {"event":"device","ts":<unix ms>,"kind":..,"bundle_id":..,
 // "apns_id":..,"call_uuid":..,"code":..,"detail":..}; empty strings are left out. Field names
 // as in the mock's admin API. For `voipsim device`: written for people and scripts; nothing in
-// voipsim reads it back, so it has no reader.
-std::string to_json_line(const DeviceEvent& event);
+// voipsim reads it back, so it has no reader. With a `device_id`, a "device_id" field follows
+// "event" (`voipsim up`, whose phones share one stdout).
+std::string to_json_line(const DeviceEvent& event, std::string_view device_id = {});
 
 struct DeviceEvent {
   core::TimePoint at{};

@@ -81,12 +81,13 @@ Http1Response endpoints() {
 }
 
 Http1Response health(Server& mock) {
-  return reply(200, {{"status", "ok"},
-                     {"sandbox_port", mock.port(Environment::Sandbox)},
-                     {"production_port", mock.port(Environment::Production)},
-                     {"tokens", mock.tokens().size()},
-                     {"keys", mock.keys().list().size()},
-                     {"deliveries", mock.feed().last_cursor()}});
+  AdminHealth h;
+  h.sandbox_port = mock.port(Environment::Sandbox);
+  h.production_port = mock.port(Environment::Production);
+  h.tokens = mock.tokens().size();
+  h.keys = mock.keys().list().size();
+  h.deliveries = mock.feed().last_cursor();
+  return reply(200, to_json(h));
 }
 
 Http1Response tokens(const Http1Request& r, const Http1Target& t, Server& mock) {
@@ -130,13 +131,12 @@ Http1Response tokens(const Http1Request& r, const Http1Target& t, Server& mock) 
     return mock.tokens().erase(token) ? reply(200, {{"deleted", 1}}) : no_token(token);
   }
   if (action == "reachability" && r.method == "POST") {
-    const auto body = net::json_body(r, "a reachability change", {"reachable"});
+    const auto body = net::json_body(r, "a reachability change");
     if (!body) return net::error_response(body.error());
-    bool reachable = true;
-    if (core::JsonFields(*body).require("reachable", reachable).problem())
-      return bad_request("send {\"reachable\": true|false} (false: airplane mode or powered off)");
-    const std::size_t released = mock.set_reachable(token, reachable);
-    return reply(200, {{"token", token}, {"reachable", reachable}, {"released", released}});
+    const auto reachable = reachable_from_body(*body);
+    if (!reachable) return bad_request(reachable.error().detail);
+    const std::size_t released = mock.set_reachable(token, *reachable);
+    return reply(200, {{"token", token}, {"reachable", *reachable}, {"released", released}});
   }
   if (action == "held" && r.method == "GET") {
     json list = json::array();
@@ -146,13 +146,12 @@ Http1Response tokens(const Http1Request& r, const Http1Target& t, Server& mock) 
                  {{"token", token}, {"reachable", mock.held().reachable(token)}, {"held", list}});
   }
   if (action == "unregister" && r.method == "POST") {
-    const auto body = net::json_body(r, "an uninstall", {"timestamp"});
+    const auto body = net::json_body(r, "an uninstall");
     if (!body) return net::error_response(body.error());
-    std::int64_t timestamp = core::unix_millis(mock.clock().now());
-    core::JsonFields fields(*body);
-    if (fields.read("timestamp", timestamp); fields.problem())
-      return bad_request("\"timestamp\" must be milliseconds since the UNIX epoch");
-    if (!mock.tokens().set_state(token, TokenState::Unregistered, timestamp))
+    const auto timestamp = unregister_timestamp_from_body(*body);
+    if (!timestamp) return bad_request(timestamp.error().detail);
+    if (!mock.tokens().set_state(token, TokenState::Unregistered,
+                                 timestamp->value_or(core::unix_millis(mock.clock().now()))))
       return no_token(token);
     const auto record = mock.tokens().find(token);
     return record ? reply(200, to_json(*record))
@@ -237,10 +236,8 @@ Http1Response journal(const Http1Request& r, const Http1Target& t, Server& mock)
     if (auto* problem = std::get_if<ApiError>(&query)) return net::error_response(*problem);
     auto filter = journal_filter_from_json(std::get<json>(query));
     if (!filter) return refuse(400, "BAD_QUERY", filter.error().detail);
-    json entries = json::array();
-    for (const auto& e : mock.journal().query(*filter, limit))
-      entries.push_back(to_json(e));
-    return reply(200, {{"entries", entries}, {"counters", to_json(mock.journal().counters())}});
+    return reply(
+        200, journal_page_json(mock.journal().query(*filter, limit), mock.journal().counters()));
   }
   if (what == "verify" && extra.empty() && r.method == "POST") {
     auto body = net::json_body(r, "a verification");
@@ -316,15 +313,10 @@ Http1Response deliveries(const Http1Target& t, Server& mock) {
   const DeliveryPoll poll = poll_of(q);
   const auto limit = q.count("limit").value_or(kDefaultLimit);
   if (auto problem = query_problem(q)) return *problem;
-  json list = json::array();
-  std::uint64_t next = poll.after;
-  for (const auto& [cursor, delivery] : mock.feed().since(poll.after, limit)) {
-    json j = to_json(delivery);
-    j["cursor"] = cursor;
-    list.push_back(std::move(j));
-    next = cursor;
-  }
-  return reply(200, {{"deliveries", list}, {"next", next}});
+  FeedPage page;
+  page.deliveries = mock.feed().since(poll.after, limit);
+  page.next = page.deliveries.empty() ? poll.after : page.deliveries.back().first;
+  return reply(200, to_json(page));
 }
 
 Http1Response metrics(Server& mock) {

@@ -41,9 +41,8 @@ void pump(Server& mock, const Exchange& exchange, std::uint64_t cursor) {
   }
   std::string text;
   for (const auto& [at, delivery] : batch) {
-    nlohmann::json j = to_json(delivery);
-    j["cursor"] = at;
-    text += "id: " + std::to_string(at) + "\nevent: delivery\ndata: " + core::json_text(j) + "\n\n";
+    text += "id: " + std::to_string(at) +
+            "\nevent: delivery\ndata: " + core::json_text(feed_item_json(at, delivery)) + "\n\n";
     cursor = at;
   }
   exchange->write(std::move(text), [&mock, exchange, cursor](bool sent) {

@@ -192,6 +192,9 @@ std::uint64_t ApnsConnection::write_journal(const net::Request& request, const V
   entry.environment = environment_;
   entry.connection_id = connection_id_;
   entry.auth.assign(auth_description());
+  entry.auth_kind = auth_.uses_certificate() ? AuthKind::Certificate : AuthKind::Token;
+  entry.certificate_kind.reset();
+  if (auth_.identity()) entry.certificate_kind = auth_.identity()->kind;
   entry.method.assign(request.method);
   // Into the reused buffer, as the other strings: no allocation in a steady load.
   entry.path.assign(request.path);

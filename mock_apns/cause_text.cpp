@@ -1,5 +1,6 @@
 #include "mock_apns/cause_text.hpp"
 
+#include "core/apns_environment.hpp"
 #include "core/encoding.hpp"
 
 namespace mock_apns {
@@ -9,8 +10,8 @@ std::string shown(std::string_view text) {
 }
 
 std::string host_of(Environment environment) {
-  return environment == Environment::Sandbox ? "sandbox (api.sandbox.push.apple.com)"
-                                             : "production (api.push.apple.com)";
+  return std::string(core::to_string(environment)) + " (" +
+         std::string(core::apns_host(environment)) + ")";
 }
 
 } // namespace mock_apns

@@ -2,11 +2,20 @@
 
 #include "core/encoding.hpp"
 #include "core/error.hpp"
+#include "core/names.hpp"
 
 #include <algorithm>
 
 namespace mock_apns {
 namespace {
+
+// The admin API's words for a fault's scope.
+constexpr core::Names<FaultScope, 4> kFaultScopeNames{{
+    {FaultScope::Any, "any"},
+    {FaultScope::Token, "token"},
+    {FaultScope::Topic, "topic"},
+    {FaultScope::Team, "team"},
+}};
 
 bool matches(const FaultRule& rule, std::string_view token, std::string_view topic,
              std::string_view team) {
@@ -26,27 +35,15 @@ bool matches(const FaultRule& rule, std::string_view token, std::string_view top
 } // namespace
 
 std::string_view fault_scope_name(FaultScope scope) {
-  switch (scope) {
-  case FaultScope::Any:
-    return "any";
-  case FaultScope::Token:
-    return "token";
-  case FaultScope::Topic:
-    return "topic";
-  case FaultScope::Team:
-    return "team";
-  }
-  return "any";
+  return core::name_of(kFaultScopeNames, scope);
 }
 
 std::optional<FaultScope> parse_fault_scope(std::string_view text) {
-  for (FaultScope scope :
-       {FaultScope::Any, FaultScope::Token, FaultScope::Topic, FaultScope::Team}) {
-    if (fault_scope_name(scope) == text) {
-      return scope;
-    }
-  }
-  return std::nullopt;
+  return core::value_named(kFaultScopeNames, text);
+}
+
+std::string fault_scope_words() {
+  return core::words_of(kFaultScopeNames);
 }
 
 core::Result<std::uint64_t> Faults::add(FaultRule rule) {

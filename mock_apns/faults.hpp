@@ -21,6 +21,7 @@ namespace mock_apns {
 enum class FaultScope { Any, Token, Topic, Team };
 std::string_view fault_scope_name(FaultScope scope); // "any" / "token" / "topic" / "team"
 std::optional<FaultScope> parse_fault_scope(std::string_view text);
+std::string fault_scope_words(); // "any, token, topic or team"
 
 struct FaultRule {
   FaultScope scope = FaultScope::Any;

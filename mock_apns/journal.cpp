@@ -1,12 +1,20 @@
 #include "mock_apns/journal.hpp"
 
 #include "core/encoding.hpp"
+#include "core/names.hpp"
 
 #include <algorithm>
 #include <sstream>
 
 namespace mock_apns {
 namespace {
+
+// The admin API's journal JSON writes `auth_kind` in these words.
+constexpr core::Names<AuthKind, 3> kAuthKindNames{{
+    {AuthKind::None, "none"},
+    {AuthKind::Certificate, "certificate"},
+    {AuthKind::Token, "token"},
+}};
 
 std::string describe(const JournalEntry& e) {
   std::ostringstream out;
@@ -39,6 +47,18 @@ std::string describe(const JournalFilter& f) {
 }
 
 } // namespace
+
+std::string_view auth_kind_name(AuthKind kind) {
+  return core::name_of(kAuthKindNames, kind);
+}
+
+std::optional<AuthKind> parse_auth_kind(std::string_view text) {
+  return core::value_named(kAuthKindNames, text);
+}
+
+std::string auth_kind_words() {
+  return core::words_of(kAuthKindNames);
+}
 
 std::vector<std::string> mismatches(const JournalEntry& e, const JournalFilter& f) {
   std::vector<std::string> out;

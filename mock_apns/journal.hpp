@@ -6,6 +6,7 @@
 #include "core/clock.hpp"
 #include "mock_apns/push_type.hpp"
 #include "mock_apns/reason.hpp"
+#include "pki/certificate.hpp"
 
 #include <array>
 #include <atomic>
@@ -15,9 +16,21 @@
 #include <mutex>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace mock_apns {
+
+// How the connection that carried a request authenticated, for code to decide on; a journal
+// entry's `auth` says the same, with the key or certificate, for people.
+enum class AuthKind {
+  None,        // not known: an entry no connection wrote
+  Certificate, // a client certificate, accepted or refused (`certificate_kind` only if accepted)
+  Token,       // no client certificate: provider tokens, also before the first was accepted
+};
+std::string_view auth_kind_name(AuthKind kind); // "none" / "certificate" / "token"
+std::optional<AuthKind> parse_auth_kind(std::string_view text);
+std::string auth_kind_words(); // "none, certificate or token"
 
 struct JournalEntry {
   std::uint64_t sequence = 0; // 1, 2, ... in append order
@@ -25,6 +38,8 @@ struct JournalEntry {
   Environment environment = Environment::Sandbox;
   std::uint64_t connection_id = 0;
   std::string auth; // "token KB00000001 (TEAMA12345)", "certificate <CN>", or "none"
+  AuthKind auth_kind = AuthKind::None;
+  std::optional<pki::CertificateKind> certificate_kind; // of an accepted client certificate
   std::string method;
   std::string path;
   std::string apns_id; // as answered

@@ -1,10 +1,14 @@
 #include "mock_apns/json_codec.hpp"
 
+#include "core/apns_environment.hpp"
+#include "core/clock.hpp"
 #include "core/encoding.hpp"
 #include "core/error.hpp"
 #include "core/json_fields.hpp"
 #include "core/json_parse.hpp"
+#include "core/json_string.hpp"
 #include "core/names.hpp"
+#include "pki/certificate.hpp"
 
 #include <algorithm>
 #include <chrono>
@@ -32,15 +36,6 @@ json time_ms(core::TimePoint t) {
   return core::unix_millis(t);
 }
 
-// Milliseconds since the epoch as a time point; past the clock's range (the year 2262 for
-// nanoseconds) it is the last one there is, so a filter bound that far out is simply no bound.
-core::TimePoint time_point_of_ms(std::int64_t ms) {
-  constexpr auto kLast = std::chrono::duration_cast<std::chrono::milliseconds>(
-      core::TimePoint::max().time_since_epoch());
-  return ms >= kLast.count() ? core::TimePoint::max()
-                             : core::TimePoint(std::chrono::milliseconds(ms));
-}
-
 } // namespace
 
 core::Result<TokenRecord> token_record_from_json(const json& j) {
@@ -49,8 +44,8 @@ core::Result<TokenRecord> token_record_from_json(const json& j) {
   f.read("token", record.token)
       .read("topic", record.topic)
       .require_named("environment", record.environment, core::parse_apns_environment,
-                     "sandbox or production")
-      .read_named("state", record.state, parse_token_state, "active, unregistered or expired")
+                     core::apns_environment_words())
+      .read_named("state", record.state, parse_token_state, token_state_words())
       .read("timestamp", record.timestamp_ms);
   if (f.problem()) return core::Unexpected(*f.problem());
   if (record.token.empty()) return bad("\"token\" is required (hex)");
@@ -144,7 +139,7 @@ core::Result<FaultRule> fault_rule_from_json(const json& j) {
   core::JsonFields f(
       j, "a fault",
       {"scope", "match", "skip", "count", "reason", "latency_ms", "goaway", "drop", "probability"});
-  f.read_named("scope", rule.scope, parse_fault_scope, "any, token, topic or team")
+  f.read_named("scope", rule.scope, parse_fault_scope, fault_scope_words())
       .read("match", rule.match)
       .read("skip", rule.skip)
       .read("count", rule.count)
@@ -204,7 +199,7 @@ core::Result<JournalFilter> journal_filter_from_json(const json& j) {
                      {"environment", "token", "topic", "push_type", "status", "reason", "accepted",
                       "since_ms", "until_ms"});
   f.read_named("environment", filter.environment, core::parse_apns_environment,
-               "sandbox or production")
+               core::apns_environment_words())
       .read("token", filter.token)
       .read("topic", filter.topic)
       .read_named("push_type", filter.push_type, parse_push_type, "a push type")
@@ -214,8 +209,8 @@ core::Result<JournalFilter> journal_filter_from_json(const json& j) {
       .read("since_ms", since)
       .read("until_ms", until);
   if (f.problem()) return core::Unexpected(*f.problem());
-  if (since) filter.since = time_point_of_ms(*since);
-  if (until) filter.until = time_point_of_ms(*until);
+  if (since) filter.since = core::from_unix_millis(*since);
+  if (until) filter.until = core::from_unix_millis(*until);
   return filter;
 }
 
@@ -225,6 +220,7 @@ json to_json(const JournalEntry& e) {
             {"environment", core::to_string(e.environment)},
             {"connection", e.connection_id},
             {"auth", e.auth},
+            {"auth_kind", auth_kind_name(e.auth_kind)},
             {"method", e.method},
             {"path", e.path},
             {"apns_id", e.apns_id},
@@ -235,6 +231,8 @@ json to_json(const JournalEntry& e) {
             {"cause", e.cause}};
   j["push_type"] = e.push_type ? json(push_type_name(*e.push_type)) : json(nullptr);
   j["reason"] = e.reason ? json(reason_text(*e.reason)) : json(nullptr);
+  j["certificate_kind"] =
+      e.certificate_kind ? json(pki::kind_name(*e.certificate_kind)) : json(nullptr);
   if (e.timestamp_ms) j["timestamp"] = *e.timestamp_ms;
   if (e.goaway) j["goaway"] = true;
   if (e.answer_dropped) j["answer_dropped"] = true;
@@ -244,16 +242,21 @@ json to_json(const JournalEntry& e) {
 core::Result<JournalEntry> journal_entry_from_json(const json& j) {
   JournalEntry e;
   std::int64_t time = 0;
-  core::JsonFields f(j, "a journal entry",
-                     {"sequence", "time_ms", "environment", "connection", "auth", "method", "path",
-                      "apns_id", "token", "topic", "status", "payload_bytes", "cause", "push_type",
-                      "reason", "timestamp", "goaway", "answer_dropped"});
+  core::JsonFields f(
+      j, "a journal entry",
+      {"sequence",         "time_ms",       "environment", "connection", "auth",   "auth_kind",
+       "certificate_kind", "method",        "path",        "apns_id",    "token",  "topic",
+       "status",           "payload_bytes", "cause",       "push_type",  "reason", "timestamp",
+       "goaway",           "answer_dropped"});
   f.require("sequence", e.sequence)
       .require("time_ms", time)
       .require_named("environment", e.environment, core::parse_apns_environment,
-                     "sandbox or production")
+                     core::apns_environment_words())
       .require("connection", e.connection_id)
       .require("auth", e.auth)
+      .require_named("auth_kind", e.auth_kind, parse_auth_kind, auth_kind_words())
+      .require_nullable_named("certificate_kind", e.certificate_kind, pki::parse_certificate_kind,
+                              pki::certificate_kind_words())
       .require("method", e.method)
       .require("path", e.path)
       .require("apns_id", e.apns_id)
@@ -268,7 +271,7 @@ core::Result<JournalEntry> journal_entry_from_json(const json& j) {
       .require_nullable_named("push_type", e.push_type, parse_push_type, "a push type")
       .require_nullable_named("reason", e.reason, parse_reason, "an APNs reason");
   if (f.problem()) return core::Unexpected(*f.problem());
-  e.time = time_point_of_ms(time);
+  e.time = core::from_unix_millis(time);
   return e;
 }
 
@@ -312,7 +315,7 @@ core::Result<Delivery> delivery_from_json(const json& j) {
       .require("apns_id", d.apns_id)
       .read("unique_id", d.unique_id)
       .require_named("environment", d.environment, core::parse_apns_environment,
-                     "sandbox or production")
+                     core::apns_environment_words())
       .require("token", d.token)
       .require("topic", d.topic)
       .require_named("push_type", d.push_type, parse_push_type, "a push type")
@@ -334,7 +337,7 @@ core::Result<Delivery> delivery_from_json(const json& j) {
   } else {
     return bad("a delivery has neither \"payload\" nor \"payload_base64url\"");
   }
-  d.received_at = time_point_of_ms(received);
+  d.received_at = core::from_unix_millis(received);
   return d;
 }
 
@@ -460,6 +463,129 @@ json to_json(const Settings& settings) {
     j[field.name] = field.show(settings);
   }
   return j;
+}
+
+json journal_page_json(const std::vector<JournalEntry>& entries, const JournalCounters& counters) {
+  json list = json::array();
+  for (const auto& e : entries)
+    list.push_back(to_json(e));
+  return {{"entries", std::move(list)}, {"counters", to_json(counters)}};
+}
+
+core::Result<std::vector<JournalEntry>> journal_page_entries_from_json(const json& j) {
+  std::vector<json> listed;
+  core::JsonFields f(j, "a journal page", {"entries", "counters"});
+  if (f.require("entries", listed).problem()) return core::Unexpected(*f.problem());
+  return core::read_json_items(listed, "entry", journal_entry_from_json);
+}
+
+json feed_item_json(std::uint64_t cursor, const Delivery& delivery) {
+  json j = to_json(delivery);
+  j["cursor"] = cursor;
+  return j;
+}
+
+json to_json(const FeedPage& page) {
+  json list = json::array();
+  for (const auto& [cursor, delivery] : page.deliveries)
+    list.push_back(feed_item_json(cursor, delivery));
+  return {{"deliveries", std::move(list)}, {"next", page.next}};
+}
+
+core::Result<FeedPage> feed_page_from_json(const json& j) {
+  constexpr const char* kShape = "a delivery page {\"deliveries\":[...],\"next\":N}";
+  FeedPage page;
+  std::vector<json> items;
+  core::JsonFields f(j, kShape, {"deliveries", "next"});
+  if (f.require("deliveries", items).require("next", page.next).problem())
+    return core::fail(core::Errc::InvalidArgument,
+                      std::string(kShape) + ": " + f.problem()->detail);
+  for (const auto& item : items) {
+    std::uint64_t cursor = 0;
+    const auto cursor_problem = core::JsonFields(item).require("cursor", cursor).problem();
+    if (!cursor_problem && !page.first_cursor) page.first_cursor = cursor;
+    auto delivery = delivery_from_json(item);
+    if (!delivery) {
+      page.skipped.push_back(delivery.error().detail + ": " + core::json_text(item));
+    } else if (cursor_problem) {
+      page.skipped.push_back(cursor_problem->detail + ": " + core::json_text(item));
+    } else {
+      page.deliveries.emplace_back(cursor, std::move(*delivery));
+    }
+  }
+  return page;
+}
+
+json reachability_body(bool reachable) {
+  return {{"reachable", reachable}};
+}
+
+core::Result<bool> reachable_from_body(const json& j) {
+  bool reachable = true;
+  core::JsonFields f(j, "a reachability change", {"reachable"});
+  if (f.require("reachable", reachable).problem())
+    return core::fail(
+        core::Errc::InvalidArgument,
+        f.problem()->detail +
+            ": send {\"reachable\": true|false} (false: airplane mode or powered off)");
+  return reachable;
+}
+
+json unregister_body(std::optional<std::int64_t> timestamp_ms) {
+  return timestamp_ms ? json{{"timestamp", *timestamp_ms}} : json::object();
+}
+
+core::Result<std::optional<std::int64_t>> unregister_timestamp_from_body(const json& j) {
+  std::optional<std::int64_t> timestamp;
+  core::JsonFields f(j, "an uninstall", {"timestamp"});
+  if (f.read("timestamp", timestamp).problem())
+    return core::fail(core::Errc::InvalidArgument,
+                      f.problem()->detail + " (milliseconds since the UNIX epoch)");
+  return timestamp;
+}
+
+json to_json(const AdminHealth& h) {
+  return {{"status", "ok"},
+          {"sandbox_port", h.sandbox_port},
+          {"production_port", h.production_port},
+          {"tokens", h.tokens},
+          {"keys", h.keys},
+          {"deliveries", h.deliveries}};
+}
+
+core::Result<AdminHealth> admin_health_from_json(const json& j) {
+  AdminHealth h;
+  core::JsonFields f(j, "the mock's health",
+                     {"status", "sandbox_port", "production_port", "tokens", "keys", "deliveries"});
+  f.require_value("status", "ok")
+      .require("sandbox_port", h.sandbox_port)
+      .require("production_port", h.production_port)
+      .require("tokens", h.tokens)
+      .require("keys", h.keys)
+      .require("deliveries", h.deliveries);
+  if (f.problem()) return core::Unexpected(*f.problem());
+  return h;
+}
+
+nlohmann::ordered_json to_json(const ReadyLine& r) {
+  return {{"event", "ready"},
+          {"sandbox", r.sandbox},
+          {"production", r.production},
+          {"admin", r.admin},
+          {"pki", r.pki}};
+}
+
+core::Result<ReadyLine> ready_line_from_json(const json& j) {
+  ReadyLine r;
+  core::JsonFields f(j, "voipsim mock-apns's ready line",
+                     {"event", "sandbox", "production", "admin", "pki"});
+  f.require_value("event", "ready")
+      .require("sandbox", r.sandbox)
+      .require("production", r.production)
+      .require("admin", r.admin)
+      .require("pki", r.pki);
+  if (f.problem()) return core::Unexpected(*f.problem());
+  return r;
 }
 
 } // namespace mock_apns

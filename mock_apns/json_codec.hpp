@@ -9,7 +9,12 @@
 #include "mock_apns/settings.hpp"
 #include "mock_apns/token_registry.hpp"
 
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include <nlohmann/json_fwd.hpp>
@@ -46,6 +51,11 @@ core::Result<JournalFilter> journal_filter_from_json(const nlohmann::json& json)
 nlohmann::json to_json(const JournalEntry& entry);
 core::Result<JournalEntry> journal_entry_from_json(const nlohmann::json& json);
 nlohmann::json to_json(const JournalCounters& counters); // for people: not read back
+// GET /v1/journal: {"entries":[entries],"counters":{...}}; the reader takes the entries (the
+// first unreadable one fails the page, naming its place) and leaves the counters to people.
+nlohmann::json journal_page_json(const std::vector<JournalEntry>& entries,
+                                 const JournalCounters& counters);
+core::Result<std::vector<JournalEntry>> journal_page_entries_from_json(const nlohmann::json& json);
 nlohmann::json to_json(const Delivery& delivery);
 // Reads what to_json writes (a "cursor" beside it, as the feed adds, is allowed).
 core::Result<Delivery> delivery_from_json(const nlohmann::json& json);
@@ -54,5 +64,54 @@ core::Result<Delivery> delivery_from_json(const nlohmann::json& json);
 // perStreamCertEnvErrors, strictJson, perTokenBurst, ...); unknown keys are an error naming them.
 core::Result<void> apply_settings_json(const nlohmann::json& json, Settings& settings);
 nlohmann::json to_json(const Settings& settings);
+
+// One delivery of the feed as GET /v1/deliveries and the event stream write it: the delivery's
+// fields and its "cursor".
+nlohmann::json feed_item_json(std::uint64_t cursor, const Delivery& delivery);
+// GET /v1/deliveries: {"deliveries":[feed items],"next":N}. The reader refuses a page of
+// another shape, but keeps going past a delivery it cannot read: one bad record must not stop a
+// feed's reader.
+struct FeedPage {
+  std::vector<std::pair<std::uint64_t, Delivery>> deliveries; // cursor, delivery
+  std::uint64_t next = 0;                                     // the cursor to ask after next
+  // Read only: the first item's cursor as written (readable or not, to notice a gap), and
+  // why each item that could not be read was skipped (with the item's text).
+  std::optional<std::uint64_t> first_cursor;
+  std::vector<std::string> skipped;
+};
+nlohmann::json to_json(const FeedPage& page);
+core::Result<FeedPage> feed_page_from_json(const nlohmann::json& json);
+
+// POST /v1/tokens/{token}/reachability: {"reachable": true|false} (false: airplane mode).
+nlohmann::json reachability_body(bool reachable);
+core::Result<bool> reachable_from_body(const nlohmann::json& json);
+// POST /v1/tokens/{token}/unregister: {"timestamp": ms since the epoch}, or {} for now.
+nlohmann::json unregister_body(std::optional<std::int64_t> timestamp_ms);
+core::Result<std::optional<std::int64_t>>
+unregister_timestamp_from_body(const nlohmann::json& json);
+
+// GET /v1/health (no secret needed): what a client checks before it relies on the mock;
+// written with "status":"ok", which the reader requires.
+struct AdminHealth {
+  int sandbox_port = 0;
+  int production_port = 0;
+  std::size_t tokens = 0;
+  std::size_t keys = 0;
+  std::uint64_t deliveries = 0; // the feed's last cursor: GET /v1/deliveries?after= this
+};
+nlohmann::json to_json(const AdminHealth& health);
+core::Result<AdminHealth> admin_health_from_json(const nlohmann::json& json);
+
+// The line `voipsim mock-apns` prints on stdout once it listens: {"event":"ready","sandbox",
+// "production","admin" (host:port each),"pki" (the folder)}, in that order for the people who
+// read it.
+struct ReadyLine {
+  std::string sandbox;
+  std::string production;
+  std::string admin;
+  std::string pki;
+};
+nlohmann::ordered_json to_json(const ReadyLine& ready);
+core::Result<ReadyLine> ready_line_from_json(const nlohmann::json& json);
 
 } // namespace mock_apns

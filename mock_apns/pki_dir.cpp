@@ -3,6 +3,8 @@
 #include "core/error.hpp"
 #include "core/file.hpp"
 #include "core/json_parse.hpp"
+#include "core/parse_number.hpp"
+#include "mock_apns/server.hpp"
 #include "pki/credential_manifest.hpp"
 #include "pki/credential_set.hpp"
 #include "pki/provider_token.hpp"
@@ -46,12 +48,17 @@ std::string owner_of_this_process() {
 // True when the folder's owner file names a process that no longer runs. A folder without one
 // (being made right now, or made before owners were recorded) is left alone.
 bool owner_is_gone(const std::filesystem::path& dir) {
-  std::ifstream file(dir / kOwnerFile);
-  long pid = 0;
-  std::string started;
-  if (!(file >> pid >> started) || pid <= 0) return false;
-  if (kill(static_cast<pid_t>(pid), 0) != 0 && errno == ESRCH) return true;
-  const std::string now = start_time_of(static_cast<pid_t>(pid));
+  const auto text = core::read_file(dir / kOwnerFile);
+  if (!text) return false;
+  // One line, "<pid> <start time>\n", as make_temporary_dir writes it.
+  const std::string_view owner = std::string_view(*text).substr(0, text->find('\n'));
+  const auto space = owner.find(' ');
+  if (space == std::string_view::npos) return false;
+  const auto pid = core::parse_whole<pid_t>(owner.substr(0, space));
+  if (!pid || *pid <= 0) return false;
+  const std::string_view started = owner.substr(space + 1);
+  if (kill(*pid, 0) != 0 && errno == ESRCH) return true;
+  const std::string now = start_time_of(*pid);
   return !now.empty() && now != started;
 }
 
@@ -162,6 +169,12 @@ core::Result<std::string> provider_token(const PkiDir& pki, core::TimePoint issu
   }
   return pki::make_provider_token(*key, claims.key_id.value_or(pki.key.key_id),
                                   claims.team_id.value_or(pki.team_id), issued_at);
+}
+
+void use_tls_files(const PkiDir& pki, ServerOptions& options) {
+  options.certificate_chain_file = pki.server_certificate_file;
+  options.private_key_file = pki.server_key_file;
+  options.client_ca_file = pki.ca_bundle_file;
 }
 
 core::Result<void> register_pki_dir(const PkiDir& pki, ProviderKeys& keys) {

@@ -13,6 +13,8 @@
 
 namespace mock_apns {
 
+struct ServerOptions;
+
 struct PkiDir {
   std::filesystem::path dir;
   std::string server_certificate_file; // server.pem
@@ -54,6 +56,10 @@ struct TokenClaims {
 // A provider token (JWT) signed with the folder's .p8 key, issued at `issued_at`.
 core::Result<std::string> provider_token(const PkiDir& pki, core::TimePoint issued_at,
                                          const TokenClaims& claims = {});
+
+// The folder's TLS files as the mock's: its server certificate and key, and the CA bundle client
+// certificates must chain to.
+void use_tls_files(const PkiDir& pki, ServerOptions& options);
 
 // Registers the key and the team's bundle id with a running or starting mock.
 core::Result<void> register_pki_dir(const PkiDir& pki, ProviderKeys& keys);

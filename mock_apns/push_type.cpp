@@ -1,60 +1,65 @@
 #include "mock_apns/push_type.hpp"
 
-#include <array>
+#include "core/names.hpp"
 
 namespace mock_apns {
 namespace {
 
-struct PushTypeInfo {
-  PushType type;
-  std::string_view name;
-  std::string_view suffix;
-};
-
-constexpr std::array<PushTypeInfo, 11> kPushTypes{{
-    {PushType::Alert, "alert", ""},
-    {PushType::Background, "background", ""},
-    {PushType::Voip, "voip", ".voip"},
-    {PushType::Complication, "complication", ".complication"},
-    {PushType::Fileprovider, "fileprovider", ".pushkit.fileprovider"},
-    {PushType::Location, "location", ".location-query"},
-    {PushType::Liveactivity, "liveactivity", ".push-type.liveactivity"},
-    {PushType::Pushtotalk, "pushtotalk", ".voip-ptt"},
-    {PushType::Mdm, "mdm", ""},
-    {PushType::Controls, "controls", ".push-type.controls"},
-    {PushType::Widgets, "widgets", ".push-type.widgets"},
+// The apns-push-type header values (apns-provider-api.md §4.3): what the mock reads and the
+// journal writes.
+constexpr core::Names<PushType, 11> kPushTypeNames{{
+    {PushType::Alert, "alert"},
+    {PushType::Background, "background"},
+    {PushType::Voip, "voip"},
+    {PushType::Complication, "complication"},
+    {PushType::Fileprovider, "fileprovider"},
+    {PushType::Location, "location"},
+    {PushType::Liveactivity, "liveactivity"},
+    {PushType::Pushtotalk, "pushtotalk"},
+    {PushType::Mdm, "mdm"},
+    {PushType::Controls, "controls"},
+    {PushType::Widgets, "widgets"},
 }};
 
-const PushTypeInfo& info(PushType type) {
-  return kPushTypes[static_cast<std::size_t>(type)];
-}
+// The topic suffix each type needs (apns-provider-api.md §4.3); empty for the bare bundle id.
+constexpr core::Names<PushType, 11> kTopicSuffixes{{
+    {PushType::Alert, ""},
+    {PushType::Background, ""},
+    {PushType::Voip, ".voip"},
+    {PushType::Complication, ".complication"},
+    {PushType::Fileprovider, ".pushkit.fileprovider"},
+    {PushType::Location, ".location-query"},
+    {PushType::Liveactivity, ".push-type.liveactivity"},
+    {PushType::Pushtotalk, ".voip-ptt"},
+    {PushType::Mdm, ""},
+    {PushType::Controls, ".push-type.controls"},
+    {PushType::Widgets, ".push-type.widgets"},
+}};
 
 } // namespace
 
 std::string_view push_type_name(PushType type) {
-  return info(type).name;
+  return core::name_of(kPushTypeNames, type);
 }
 
 std::optional<PushType> parse_push_type(std::string_view text) {
-  for (const PushTypeInfo& entry : kPushTypes) {
-    if (entry.name == text) {
-      return entry.type;
-    }
-  }
-  return std::nullopt;
+  return core::value_named(kPushTypeNames, text);
+}
+
+std::string push_type_words() {
+  return core::words_of(kPushTypeNames);
 }
 
 std::string_view topic_suffix(PushType type) {
-  return info(type).suffix;
+  return core::name_of(kTopicSuffixes, type);
 }
 
 TopicParts split_topic(std::string_view topic) {
   // ".voip" is a suffix of no other entry, and ".voip-ptt" is checked as a whole, so the
   // first match is the only one.
-  for (const PushTypeInfo& entry : kPushTypes) {
-    if (!entry.suffix.empty() && topic.size() > entry.suffix.size() &&
-        topic.ends_with(entry.suffix)) {
-      return {topic.substr(0, topic.size() - entry.suffix.size()), entry.type};
+  for (const auto& [type, suffix] : kTopicSuffixes) {
+    if (!suffix.empty() && topic.size() > suffix.size() && topic.ends_with(suffix)) {
+      return {topic.substr(0, topic.size() - suffix.size()), type};
     }
   }
   return {topic, std::nullopt};

@@ -5,6 +5,7 @@
 
 #include <cstddef>
 #include <optional>
+#include <string>
 #include <string_view>
 
 namespace mock_apns {
@@ -29,6 +30,7 @@ enum class PushType {
 
 std::string_view push_type_name(PushType type); // the header value, e.g. "voip"
 std::optional<PushType> parse_push_type(std::string_view text);
+std::string push_type_words(); // "alert, background, voip, ... or widgets"
 
 // The topic suffix the type needs, e.g. ".voip"; empty for types sent to the bare bundle id.
 std::string_view topic_suffix(PushType type);

@@ -2,6 +2,7 @@
 
 #include "core/encoding.hpp"
 #include "core/error.hpp"
+#include "core/names.hpp"
 
 #include <array>
 #include <cassert>
@@ -117,27 +118,25 @@ private:
   std::size_t size_ = 0;
 };
 
+// The admin API's words for a token's state.
+constexpr core::Names<TokenState, 3> kTokenStateNames{{
+    {TokenState::Active, "active"},
+    {TokenState::Unregistered, "unregistered"},
+    {TokenState::Expired, "expired"},
+}};
+
 } // namespace
 
 std::string_view token_state_name(TokenState state) {
-  switch (state) {
-  case TokenState::Active:
-    return "active";
-  case TokenState::Unregistered:
-    return "unregistered";
-  case TokenState::Expired:
-    return "expired";
-  }
-  return "active";
+  return core::name_of(kTokenStateNames, state);
 }
 
 std::optional<TokenState> parse_token_state(std::string_view text) {
-  for (TokenState state : {TokenState::Active, TokenState::Unregistered, TokenState::Expired}) {
-    if (token_state_name(state) == text) {
-      return state;
-    }
-  }
-  return std::nullopt;
+  return core::value_named(kTokenStateNames, text);
+}
+
+std::string token_state_words() {
+  return core::words_of(kTokenStateNames);
 }
 
 bool is_well_formed_token(std::string_view token, const TokenSyntax& syntax) {

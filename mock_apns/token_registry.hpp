@@ -20,6 +20,7 @@ namespace mock_apns {
 enum class TokenState : std::uint8_t { Active, Unregistered, Expired };
 std::string_view token_state_name(TokenState state); // "active" / "unregistered" / "expired"
 std::optional<TokenState> parse_token_state(std::string_view text);
+std::string token_state_words(); // "active, unregistered or expired"
 
 struct TokenRecord {
   std::string token; // hex, stored and listed in lower case

@@ -1,9 +1,6 @@
 #include "fake_device/remote/delivery_follower.hpp"
 
-#include "core/encoding.hpp"
-#include "core/json_fields.hpp"
 #include "core/json_parse.hpp"
-#include "core/json_string.hpp"
 #include "mock_apns/json_codec.hpp"
 #include "mock_apns/push_type.hpp"
 
@@ -15,29 +12,24 @@ namespace fake_device::remote {
 
 namespace {
 
-using nlohmann::json;
-
 core::Unexpected<core::Error> bad(const std::string& why) {
   return core::fail(core::Errc::InvalidArgument, "delivery feed: " + why);
 }
 
-// A delivery of the mock's feed, read through the mock's own reader, as the push the device
-// receives.
-core::Result<Push> push_of(const json& d) {
-  auto delivery = mock_apns::delivery_from_json(d);
-  if (!delivery) return bad(delivery.error().detail + ": " + core::json_text(d));
+// A delivery of the mock's feed as the push the device receives.
+Push push_of(mock_apns::Delivery delivery) {
   Push push;
-  push.apns_id = std::move(delivery->apns_id);
-  push.environment = delivery->environment;
-  push.token = std::move(delivery->token);
-  push.topic = std::move(delivery->topic);
-  push.push_type = std::string(mock_apns::push_type_name(delivery->push_type));
-  push.priority = delivery->priority;
-  push.accepted_at = delivery->received_at;
-  if (!delivery->unique_id.empty()) push.unique_id = std::move(delivery->unique_id);
-  if (!delivery->collapse_id.empty()) push.collapse_id = std::move(delivery->collapse_id);
-  push.expiration = delivery->expiration;
-  push.payload = std::move(delivery->payload);
+  push.apns_id = std::move(delivery.apns_id);
+  push.environment = delivery.environment;
+  push.token = std::move(delivery.token);
+  push.topic = std::move(delivery.topic);
+  push.push_type = std::string(mock_apns::push_type_name(delivery.push_type));
+  push.priority = delivery.priority;
+  push.accepted_at = delivery.received_at;
+  if (!delivery.unique_id.empty()) push.unique_id = std::move(delivery.unique_id);
+  if (!delivery.collapse_id.empty()) push.collapse_id = std::move(delivery.collapse_id);
+  push.expiration = delivery.expiration;
+  push.payload = std::move(delivery.payload);
   return push;
 }
 
@@ -46,27 +38,15 @@ core::Result<Push> push_of(const json& d) {
 core::Result<DeliveryPage> parse_delivery_page(std::string_view body) {
   const auto parsed = core::parse_json(body);
   if (!parsed) return bad("a delivery page: " + parsed.error().detail); // where it broke
+  auto feed = mock_apns::feed_page_from_json(*parsed);                  // the mock's own reader
+  if (!feed) return bad(feed.error().detail);
   DeliveryPage out;
-  std::vector<json> deliveries;
-  if (const auto problem = core::JsonFields(*parsed)
-                               .require("deliveries", deliveries)
-                               .require("next", out.next)
-                               .problem())
-    return bad("a delivery page {\"deliveries\":[...],\"next\":N}: " + problem->detail);
-  for (const auto& d : deliveries) {
-    // The feed puts its cursor beside every delivery; one without is not the mock's.
-    std::uint64_t cursor = 0;
-    const auto cursor_problem = core::JsonFields(d).require("cursor", cursor).problem();
-    if (!cursor_problem && !out.first_cursor) out.first_cursor = cursor;
-    auto push = push_of(d);
-    if (!push) {
-      out.skipped.push_back(push.error().detail);
-    } else if (cursor_problem) {
-      out.skipped.push_back("delivery feed: " + cursor_problem->detail + ": " + core::json_text(d));
-    } else {
-      out.pushes.push_back(std::move(*push));
-    }
-  }
+  out.next = feed->next;
+  out.first_cursor = feed->first_cursor;
+  for (auto& skipped : feed->skipped)
+    out.skipped.push_back("delivery feed: " + std::move(skipped));
+  for (auto& [cursor, delivery] : feed->deliveries)
+    out.pushes.push_back(push_of(std::move(delivery)));
   return out;
 }
 

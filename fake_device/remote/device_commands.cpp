@@ -65,14 +65,14 @@ core::Result<CallKitBehaviour> parse_callkit_behaviour(std::string_view text) {
   }
   if (text.starts_with("fail:")) {
     const std::string_view name = text.substr(5);
-    for (int code = 0; code <= 7; ++code) {
-      const auto error = static_cast<IncomingCallError>(code);
-      if (name == to_string(error) || whole_number(name) == code)
-        return CallKitBehaviour::failing(error);
+    if (const auto error = parse_incoming_call_error(name))
+      return CallKitBehaviour::failing(*error);
+    if (const auto code = whole_number(name)) {
+      if (const auto error = incoming_call_error_of_code(*code))
+        return CallKitBehaviour::failing(*error);
     }
-    return bad("fail:NAME takes a CallKit incoming-call error (0-7 or a name such as "
-               "filteredByDoNotDisturb); got '" +
-               std::string(name) + "'");
+    return bad("fail:NAME takes a CallKit incoming-call error, 0-7 or one of " +
+               incoming_call_error_words() + "; got '" + std::string(name) + "'");
   }
   return bad("CallKit behaviour must be immediate, never, delay:MS, fail:NAME or no-completion; "
              "got '" +

@@ -1,7 +1,6 @@
 #include "fake_device/remote/mock_link.hpp"
 
 #include "core/encoding.hpp"
-#include "core/json_fields.hpp"
 #include "core/json_parse.hpp"
 #include "fake_device/token_draw.hpp"
 #include "mock_apns/json_codec.hpp"
@@ -49,18 +48,15 @@ core::Result<void> MockLink::check(std::uint64_t& next_cursor) const {
     return core::Unexpected(
         reply.error().in_context("the mock's admin API at " + admin_.url() + " does not answer"));
   }
-  const json answer = core::parse_json_or_null(reply->body);
-  std::string status;
-  std::uint64_t deliveries = 0; // the caller's cursor changes only for a healthy mock
-  core::JsonFields health(answer);
-  if (reply->status != 200 ||
-      health.require("status", status).require("deliveries", deliveries).problem() ||
-      status != "ok") {
+  // The caller's cursor changes only for a healthy mock.
+  const auto health = mock_apns::admin_health_from_json(core::parse_json_or_null(reply->body));
+  if (reply->status != 200 || !health) {
     return core::fail(core::Errc::InvalidArgument,
                       admin_.url() + "/v1/health is not a voipsim mock's (status " +
-                          std::to_string(reply->status) + ")");
+                          std::to_string(reply->status) +
+                          (health ? "" : ": " + health.error().detail) + ")");
   }
-  next_cursor = deliveries;
+  next_cursor = health->deliveries;
   // Health needs no secret: ask once more where one is needed, so a missing or wrong secret
   // stops the start here rather than at the first token.
   auto listing = net::http1_request(admin_, "GET", "/v1", {}, kTimeout);
@@ -83,7 +79,9 @@ core::Result<std::string> MockLink::issue(const TokenRequest& request) {
     return core::Unexpected(posted.error());
   // A token issued while the device is offline is as unreachable as the others.
   if (!reachable_) {
-    if (auto held = post("/v1/tokens/" + token + "/reachability", R"({"reachable":false})"); !held)
+    if (auto held = post("/v1/tokens/" + token + "/reachability",
+                         mock_apns::reachability_body(false).dump());
+        !held)
       report("could not mark token " + token + " unreachable: " + held.error().message());
   }
   tokens_.add(token);
@@ -91,7 +89,7 @@ core::Result<std::string> MockLink::issue(const TokenRequest& request) {
 }
 
 void MockLink::invalidate(std::string_view token_hex, core::TimePoint at) {
-  const json body = {{"timestamp", core::unix_millis(at)}};
+  const json body = mock_apns::unregister_body(core::unix_millis(at));
   if (auto posted = post("/v1/tokens/" + std::string(token_hex) + "/unregister", body.dump());
       !posted) {
     report("could not retire token " + std::string(token_hex) + ": " + posted.error().message());
@@ -101,7 +99,7 @@ void MockLink::invalidate(std::string_view token_hex, core::TimePoint at) {
 
 void MockLink::on_reachability_changed(std::string_view, Reachability, Reachability to) {
   reachable_ = to == Reachability::Online;
-  const json body = {{"reachable", to == Reachability::Online}};
+  const json body = mock_apns::reachability_body(to == Reachability::Online);
   for (const auto& token : tokens_.live()) {
     if (auto posted = post("/v1/tokens/" + token + "/reachability", body.dump()); !posted) {
       report("could not tell the mock that token " + token + " is " + std::string(to_string(to)) +

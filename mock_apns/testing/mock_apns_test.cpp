@@ -15,9 +15,7 @@ ScopedMockApns::ScopedMockApns(ServerOptions options) {
     throw std::runtime_error("mock PKI: " + pki.error().message());
   }
   pki_ = std::move(*pki);
-  options.certificate_chain_file = pki_.server_certificate_file;
-  options.private_key_file = pki_.server_key_file;
-  options.client_ca_file = pki_.ca_bundle_file;
+  use_tls_files(pki_, options);
   server_ = std::make_unique<Server>(options);
   auto registered = register_pki_dir(pki_, server_->keys());
   auto started = registered ? server_->start() : registered;

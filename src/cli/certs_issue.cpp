@@ -58,10 +58,9 @@ core::Result<Options> options_of(const Args& args) {
   const std::string kind_text = args.get("kind", "");
   const auto kind = pki::portal_kind(kind_text);
   if (!kind) {
-    return core::fail(core::Errc::InvalidArgument,
-                      "unknown --kind '" + kind_text +
-                          "': the portal issues voip-services, apns-development, apns-production "
-                          "and apple-push-services");
+    return core::fail(core::Errc::InvalidArgument, "unknown --kind '" + kind_text +
+                                                       "': the portal issues " +
+                                                       pki::portal_kind_words());
   }
   const auto now = args.optional_number("now", 0, kLastIssueSecond);
   if (!now) return core::Unexpected(now.error());

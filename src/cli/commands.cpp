@@ -2,7 +2,22 @@
 
 #include <iostream>
 
+#include <pthread.h>
+
 namespace cli {
+
+sigset_t block_stop_signals() {
+  sigset_t stop_signals;
+  sigemptyset(&stop_signals);
+  sigaddset(&stop_signals, SIGINT);
+  sigaddset(&stop_signals, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
+  return stop_signals;
+}
+
+const char* stop_signal_name(int signal) {
+  return signal == SIGINT ? "SIGINT" : "SIGTERM";
+}
 
 int fail(const std::string& command, const std::string& message, int status) {
   std::cerr << "voipsim " << command << ": " << message << "\n";

@@ -5,6 +5,7 @@
 
 #include "cli/args.hpp"
 
+#include <csignal>
 #include <string>
 #include <vector>
 
@@ -13,6 +14,13 @@ namespace cli {
 inline constexpr int kExitOk = 0;
 inline constexpr int kExitFailed = 1;
 inline constexpr int kExitUsage = 2;
+
+// SIGINT and SIGTERM blocked in this thread and in every thread started after it, so that the
+// command takes them where it waits (sigwait, a signalfd) and no other thread is interrupted.
+// Call it before starting any thread; the set it returns is what to wait on.
+sigset_t block_stop_signals();
+// "SIGINT" or "SIGTERM", as the stopped lines say.
+const char* stop_signal_name(int signal);
 
 // Says on stderr why `voipsim COMMAND` stops ("voipsim COMMAND: MESSAGE") and returns `status`.
 // Bad usage (kExitUsage) also names the help to read: that of COMMAND's first word ('voipsim
@@ -53,6 +61,9 @@ extern const char* const kDeviceHelp;
 
 int pipeline(const std::vector<std::string>& args);
 extern const char* const kPipelineHelp;
+
+int up(const std::vector<std::string>& args);
+extern const char* const kUpHelp;
 
 int jwt(const std::vector<std::string>& args);
 extern const char* const kJwtHelp;

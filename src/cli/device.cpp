@@ -3,7 +3,9 @@
 #include "cli/device.hpp"
 
 #include "cli/commands.hpp"
+#include "cli/line_printer.hpp"
 #include "cli/secret.hpp"
+#include "core/names.hpp"
 #include "fake_device/device_event.hpp"
 #include "fake_device/remote/device_commands.hpp"
 #include "fake_device/remote/linked_device.hpp"
@@ -20,7 +22,6 @@
 
 #include <nlohmann/json.hpp>
 #include <poll.h>
-#include <pthread.h>
 #include <sys/signalfd.h>
 #include <unistd.h>
 
@@ -114,44 +115,6 @@ using namespace fake_device;
 
 namespace {
 
-// stdout is shared by the device's thread, the follower's and the main one: whole lines only.
-// Until release(), lines are held back, so that the ready line, which the start-up's events
-// precede, is printed first, as the help says.
-class LinePrinter {
-public:
-  void print(const std::string& line) {
-    std::lock_guard lock(mutex_);
-    if (holding_) {
-      held_.push_back(line);
-      return;
-    }
-    std::cout << line << std::endl;
-  }
-  // Prints `first` (if any), then the lines held so far; from then on lines go out as they come.
-  void release(const std::optional<ordered_json>& first = std::nullopt) {
-    std::lock_guard lock(mutex_);
-    if (first) std::cout << dump(*first) << '\n';
-    for (const auto& line : held_)
-      std::cout << line << '\n';
-    std::cout.flush();
-    held_.clear();
-    holding_ = false;
-  }
-  void print(const ordered_json& j) { print(dump(j)); }
-  void warning(const std::string& message) {
-    print(ordered_json{{"event", "warning"}, {"message", message}});
-  }
-
-private:
-  static std::string dump(const ordered_json& j) {
-    return j.dump(-1, ' ', false, ordered_json::error_handler_t::replace);
-  }
-
-  std::mutex mutex_;
-  bool holding_ = true;
-  std::vector<std::string> held_;
-};
-
 core::Unexpected<core::Error> usage_error(std::string message) {
   return core::fail(core::Errc::InvalidArgument, std::move(message));
 }
@@ -164,6 +127,54 @@ core::Result<Args> args_of(const std::vector<std::string>& words) {
                       "user", "certificate-id", "start", "device-id", "seed",
                       "mock-admin-secret-file", "pipeline-secret-file"},
                      {"no-voip-background", "no-push-capability", "no-consent", "no-login"});
+}
+
+namespace {
+
+// The --start words; `voipsim up` leaves its phones in the background too.
+constexpr core::Names<StartState, 3> kStartStateNames{{
+    {StartState::Foreground, "foreground"},
+    {StartState::Background, "background"},
+    {StartState::NotRunning, "not-running"},
+}};
+
+} // namespace
+
+std::string_view to_string(StartState state) {
+  return core::name_of(kStartStateNames, state);
+}
+
+std::optional<StartState> parse_start_state(std::string_view text) {
+  return core::value_named(kStartStateNames, text);
+}
+
+std::string start_state_words() {
+  return core::words_of(kStartStateNames);
+}
+
+// Install, consent, launch, login, then the --start state. Steps the app's configuration makes
+// fail on a real phone (no token without the capability) are events, not errors; only a step
+// the device refuses outright stops the start.
+core::Result<void> start_app(Device& device, const fake_device::AppConfig& app, bool consent,
+                             bool login, StartState start) {
+  const std::string& bundle = app.bundle_id;
+  if (auto r = device.install(app); !r) return r;
+  if (consent) {
+    if (auto r = device.give_consent(bundle); !r) return r;
+  }
+  if (auto r = device.launch(bundle); !r) return r;
+  if (login) {
+    if (auto r = device.login(bundle); !r) return r;
+  }
+  switch (start) {
+  case StartState::Background:
+    return device.press_home(bundle);
+  case StartState::NotRunning:
+    return device.swipe_away(bundle);
+  case StartState::Foreground:
+    break;
+  }
+  return {};
 }
 
 core::Result<Options> options_of(const Args& args) {
@@ -208,10 +219,12 @@ core::Result<Options> options_of(const Args& args) {
   const auto certificate = args.number("certificate-id", 1001, 1, INT64_MAX);
   if (!certificate) return core::Unexpected(certificate.error());
   o.app.certificate_id = static_cast<std::int64_t>(*certificate);
-  o.start = args.get("start", o.start);
-  if (o.start != "foreground" && o.start != "background" && o.start != "not-running")
-    return usage_error("--start takes foreground, background or not-running, got '" + o.start +
-                       "'");
+  if (const auto start = args.find("start")) {
+    const auto state = parse_start_state(*start);
+    if (!state)
+      return usage_error("--start takes " + start_state_words() + ", got '" + *start + "'");
+    o.start = *state;
+  }
   o.device.device_id = args.get("device-id", o.device.device_id);
   const auto seed = args.number("seed", 0, 0, UINT64_MAX);
   if (!seed) return core::Unexpected(seed.error());
@@ -220,24 +233,6 @@ core::Result<Options> options_of(const Args& args) {
 }
 
 namespace {
-
-// Install, consent, launch, login, then the --start state. Steps the app's configuration makes
-// fail on a real phone (no token without the capability) are events, not errors; only a step
-// the device refuses outright stops the start.
-core::Result<void> set_up(Device& device, const Options& o) {
-  const std::string& bundle = o.app.bundle_id;
-  if (auto r = device.install(o.app); !r) return r;
-  if (o.consent) {
-    if (auto r = device.give_consent(bundle); !r) return r;
-  }
-  if (auto r = device.launch(bundle); !r) return r;
-  if (o.login) {
-    if (auto r = device.login(bundle); !r) return r;
-  }
-  if (o.start == "background") return device.press_home(bundle);
-  if (o.start == "not-running") return device.swipe_away(bundle);
-  return {};
-}
 
 std::string trimmed(std::string line) {
   while (!line.empty() && (line.back() == '\r' || line.back() == ' '))
@@ -316,7 +311,7 @@ ordered_json serve_commands(int signals, LinePrinter& out, remote::DeviceRunner&
     if (fds[0].revents & POLLIN) {
       signalfd_siginfo info{};
       if (read(signals, &info, sizeof info) == sizeof info)
-        stopped["signal"] = info.ssi_signo == SIGINT ? "SIGINT" : "SIGTERM";
+        stopped["signal"] = stop_signal_name(static_cast<int>(info.ssi_signo));
       return stopped;
     }
     if (!stdin_open || !(fds[1].revents & (POLLIN | POLLHUP))) continue;
@@ -361,11 +356,7 @@ int run(const Options& options) {
 
   // Signals are read from a signalfd in the loop below; threads started from here inherit the
   // mask, so none of them is interrupted.
-  sigset_t stop_signals;
-  sigemptyset(&stop_signals);
-  sigaddset(&stop_signals, SIGINT);
-  sigaddset(&stop_signals, SIGTERM);
-  pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
+  const sigset_t stop_signals = block_stop_signals();
   const int signals = signalfd(-1, &stop_signals, SFD_CLOEXEC);
   if (signals < 0) return fail("device", "signalfd failed", kExitFailed);
 
@@ -390,7 +381,9 @@ int run(const Options& options) {
   remote::DeviceRunner& runner = (*linked)->runner();
 
   const std::string bundle = options.app.bundle_id;
-  const auto setup = runner.call([&](Device& d) { return set_up(d, options); });
+  const auto setup = runner.call([&](Device& d) {
+    return start_app(d, options.app, options.consent, options.login, options.start);
+  });
   if (!setup) {
     out.release();
     close(signals);

@@ -11,9 +11,24 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
+namespace fake_device {
+class Device;
+}
+
 namespace cli::device_command {
+
+// How the app is left once started (--start): the user's last move after logging in.
+enum class StartState {
+  Foreground, // left open
+  Background, // Home pressed: the IM SDK is offline, VoIP pushes ring it
+  NotRunning, // swiped away in the app switcher
+};
+std::string_view to_string(StartState state); // "foreground", "background", "not-running"
+std::optional<StartState> parse_start_state(std::string_view text);
+std::string start_state_words(); // "foreground, background or not-running"
 
 struct Options {
   net::HttpEndpoint admin;                      // its bearer secret comes from the file below
@@ -25,7 +40,7 @@ struct Options {
   std::string user = "user-1";
   bool consent = true;
   bool login = true;
-  std::string start = "background";
+  StartState start = StartState::Background;
   std::uint64_t seed = 0; // 0: random
 };
 
@@ -33,6 +48,11 @@ struct Options {
 core::Result<Args> args_of(const std::vector<std::string>& words);
 // Every flag checked before anything starts; the error says which one and why. Reads no file.
 core::Result<Options> options_of(const Args& args);
+// Installs the app, gives consent (unless not `consent`), launches it, logs in (unless not
+// `login`), then leaves it as `start` says; what the app's configuration makes fail on a real
+// phone is an event, not an error.
+core::Result<void> start_app(fake_device::Device& device, const fake_device::AppConfig& app,
+                             bool consent, bool login, StartState start);
 // Runs the device until a signal or `quit`; returns the exit status (1 could not start, 2 an
 // unusable secret file).
 int run(const Options& options);

@@ -19,6 +19,8 @@ Usage:
   voipsim --help | --version
 
 Commands:
+  up         Start the whole stack in one process, its state kept in .voipsim: the mock, the
+             pipeline with the VoIP certificate uploaded, and simulated iPhones ready to ring.
   demo       Replay the built-in scenario library (every FAQ failure case and the main flows)
              on a virtual clock and print a pass/fail table; reports go to a folder it names.
   run        Replay scenario files (YAML/JSON): each in an in-process world of mock APNs,
@@ -38,6 +40,7 @@ Commands:
              exchange requests and every answer is verified.
 
 Examples:
+  voipsim up --user bob        # mock, pipeline and bob's iPhone; prints commands to try
   voipsim demo                 # every FAQ failure case, replayed, with a pass/fail table
   voipsim help mock-apns       # a command's options and examples
 
@@ -59,6 +62,7 @@ const Command kCommands[] = {
     {"pipeline", cli::pipeline, &cli::kPipelineHelp},
     {"run", cli::run, &cli::kRunHelp},
     {"selftest", cli::selftest, &cli::kSelftestHelp},
+    {"up", cli::up, &cli::kUpHelp},
 };
 
 const Command* find(const std::string& name) {

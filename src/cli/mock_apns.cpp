@@ -12,13 +12,14 @@
 #include "mock_apns/server.hpp"
 #include "scenario/recorder.hpp"
 
+#include <algorithm>
 #include <csignal>
 #include <cstdlib>
 #include <fstream>
 #include <iostream>
+#include <string_view>
 
 #include <nlohmann/json.hpp>
-#include <pthread.h>
 
 namespace cli {
 
@@ -207,16 +208,12 @@ private:
 void print_ready(const mock_apns::Server& server, const std::string& host,
                  const mock_apns::AdminServer& admin, const Options& o,
                  const mock_apns::PkiDir& pki) {
-  std::cout << nlohmann::ordered_json{{"event", "ready"},
-                                      {"sandbox",
-                                       address(host, server.port(mock_apns::Environment::Sandbox))},
-                                      {"production",
-                                       address(host,
-                                               server.port(mock_apns::Environment::Production))},
-                                      {"admin", address(o.admin.host, admin.port())},
-                                      {"pki", pki.dir.string()}}
-                   .dump()
-            << std::endl;
+  mock_apns::ReadyLine ready;
+  ready.sandbox = address(host, server.port(mock_apns::Environment::Sandbox));
+  ready.production = address(host, server.port(mock_apns::Environment::Production));
+  ready.admin = address(o.admin.host, admin.port());
+  ready.pki = pki.dir.string();
+  std::cout << mock_apns::to_json(ready).dump() << std::endl;
 }
 
 // What the journal ring still holds, as a scenario that replays it (--record).
@@ -259,12 +256,19 @@ core::Result<Options> options_of(const Args& args) {
                       "--sandbox and --production must use the same host");
   }
   const std::string auth = args.get("auth", "cert,token");
-  if (auth != "cert" && auth != "token" && auth != "cert,token" && auth != "token,cert") {
-    return core::fail(core::Errc::InvalidArgument,
-                      "--auth takes cert, token or cert,token; got '" + auth + "'");
+  o.certificate_auth = o.token_auth = false;
+  // Word by word: each of cert and token at most once.
+  for (std::size_t from = 0; from <= auth.size();) {
+    const std::size_t comma = std::min(auth.find(',', from), auth.size());
+    const std::string_view word = std::string_view(auth).substr(from, comma - from);
+    bool& chosen = word == "cert" ? o.certificate_auth : o.token_auth;
+    if ((word != "cert" && word != "token") || chosen) {
+      return core::fail(core::Errc::InvalidArgument,
+                        "--auth takes cert, token or cert,token; got '" + auth + "'");
+    }
+    chosen = true;
+    from = comma + 1;
   }
-  o.certificate_auth = auth.find("cert") != std::string::npos;
-  o.token_auth = auth.find("token") != std::string::npos;
   if (args.has("strict") && args.has("permissive")) {
     return core::fail(core::Errc::InvalidArgument, "--strict and --permissive exclude each other");
   }
@@ -310,18 +314,12 @@ int run(const Options& o) {
   }
 
   // Signals are taken by sigwait below; every thread started from here on inherits the mask.
-  sigset_t stop_signals;
-  sigemptyset(&stop_signals);
-  sigaddset(&stop_signals, SIGINT);
-  sigaddset(&stop_signals, SIGTERM);
-  pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
+  const sigset_t stop_signals = block_stop_signals();
 
   const PkiFolder folder(o.pki_dir);
   const auto& pki = folder.get();
   if (!pki) return fail("mock-apns", "--pki: " + pki.error().message(), kExitFailed);
-  options->certificate_chain_file = pki->server_certificate_file;
-  options->private_key_file = pki->server_key_file;
-  options->client_ca_file = pki->ca_bundle_file;
+  mock_apns::use_tls_files(*pki, *options);
   mock_apns::LogThrottle refusals_logged;
   options->on_handshake_refused = [&refusals_logged](const mock_apns::HandshakeRefusal& refusal) {
     log_refusal(refusals_logged, refusal);
@@ -357,7 +355,7 @@ int run(const Options& o) {
   server.stop();
   const auto counters = server.journal().counters();
   nlohmann::ordered_json stopped{{"event", "stopped"},
-                                 {"signal", signal == SIGINT ? "SIGINT" : "SIGTERM"},
+                                 {"signal", stop_signal_name(signal)},
                                  {"requests", counters.requests},
                                  {"accepted", counters.accepted},
                                  {"by_reason", counters.by_reason}};

@@ -7,6 +7,7 @@
 #include "core/file.hpp"
 #include "net/http1_server.hpp"
 #include "pipeline/api.hpp"
+#include "pipeline/request_json.hpp"
 #include "pki/classify.hpp"
 
 #include <csignal>
@@ -14,7 +15,6 @@
 #include <tuple>
 
 #include <nlohmann/json.hpp>
-#include <pthread.h>
 
 namespace cli {
 
@@ -150,10 +150,10 @@ pipeline::PipelineOptions pipeline_options_of(const Options& o) {
   pipeline::PipelineOptions options;
   options.database = o.database;
   options.apple_ca_file = o.apple_ca_file.value_or(o.ca_file);
-  options.dispatcher.sandbox = {o.apns_sandbox.host, o.apns_sandbox.port,
-                                "api.sandbox.push.apple.com"};
-  options.dispatcher.production = {o.apns_production.host, o.apns_production.port,
-                                   "api.push.apple.com"};
+  options.dispatcher.sandbox = pipeline::apns_endpoint(core::ApnsEnvironment::Sandbox,
+                                                       o.apns_sandbox.host, o.apns_sandbox.port);
+  options.dispatcher.production = pipeline::apns_endpoint(
+      core::ApnsEnvironment::Production, o.apns_production.host, o.apns_production.port);
   options.dispatcher.ca_file = o.ca_file;
   options.dispatcher.seed = o.seed;
   options.dispatcher.retry.first_delay = o.retry_delay;
@@ -220,11 +220,7 @@ int run(const Options& o) {
   const auto options = pipeline_options_of(o);
 
   // Signals are taken by sigwait below; every thread started from here on inherits the mask.
-  sigset_t stop_signals;
-  sigemptyset(&stop_signals);
-  sigaddset(&stop_signals, SIGINT);
-  sigaddset(&stop_signals, SIGTERM);
-  pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
+  const sigset_t stop_signals = block_stop_signals();
 
   core::SystemClock clock;
   auto backend = pipeline::Pipeline::open(options, clock);
@@ -240,11 +236,10 @@ int run(const Options& o) {
     return fail("pipeline", "--listen: " + started.error().message(), kExitFailed);
   warn_if_exposed("the pipeline's API", o.listen.host, *secret, "api-secret-file",
                   pipeline::kApiSecretEnv);
-  std::cout << nlohmann::ordered_json{{"event", "ready"},
-                                      {"listen", address(o.listen.host, server.port())},
-                                      {"db", options.database}}
-                   .dump()
-            << std::endl;
+  pipeline::ReadyLine ready;
+  ready.listen = address(o.listen.host, server.port());
+  ready.db = options.database;
+  std::cout << pipeline::to_json(ready).dump() << std::endl;
 
   int signal = 0;
   sigwait(&stop_signals, &signal);
@@ -252,7 +247,7 @@ int run(const Options& o) {
   const std::size_t in_flight = (*backend)->in_flight();
   backend->reset(); // what is in flight stays pending in the database
   std::cout << nlohmann::ordered_json{{"event", "stopped"},
-                                      {"signal", signal == SIGINT ? "SIGINT" : "SIGTERM"},
+                                      {"signal", stop_signal_name(signal)},
                                       {"left_pending", in_flight}}
                    .dump()
             << std::endl;

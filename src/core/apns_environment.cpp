@@ -48,6 +48,11 @@ const std::vector<std::pair<std::string, ApnsEnvironment>>& apns_environment_spe
   return spellings;
 }
 
+std::string_view apns_host(ApnsEnvironment environment) {
+  return environment == ApnsEnvironment::Sandbox ? "api.sandbox.push.apple.com"
+                                                 : "api.push.apple.com";
+}
+
 std::string apns_environment_words() {
   return words_of(kInput);
 }

@@ -24,6 +24,9 @@ std::string_view to_string(ApnsEnvironment environment); // "sandbox", "producti
 // The aps-environment entitlement's own word, "development" or "production", for what shows the
 // entitlement itself (a device's log); every other output says to_string's.
 std::string_view entitlement_value(ApnsEnvironment environment);
+// Apple's host name for the environment: api.sandbox.push.apple.com or api.push.apple.com
+// (apns-provider-api.md §1); what a client sends as SNI and :authority, even to the mock.
+std::string_view apns_host(ApnsEnvironment environment);
 // sandbox, development or dev; production or prod.
 std::optional<ApnsEnvironment> parse_apns_environment(std::string_view text);
 // Every spelling parse_apns_environment accepts, with what it means, for parsers that list the

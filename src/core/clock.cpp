@@ -20,6 +20,16 @@ TimePoint from_unix_seconds(std::int64_t seconds) {
   return TimePoint{std::chrono::seconds{seconds}};
 }
 
+TimePoint from_unix_millis(std::int64_t millis) {
+  constexpr auto kLast =
+      std::chrono::duration_cast<std::chrono::milliseconds>(TimePoint::max().time_since_epoch());
+  constexpr auto kFirst =
+      std::chrono::duration_cast<std::chrono::milliseconds>(TimePoint::min().time_since_epoch());
+  if (millis >= kLast.count()) return TimePoint::max();
+  if (millis <= kFirst.count()) return TimePoint::min();
+  return TimePoint{std::chrono::milliseconds{millis}};
+}
+
 // --- SystemClock -----------------------------------------------------------------------------
 
 struct SystemClock::Impl {

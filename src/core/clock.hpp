@@ -41,6 +41,9 @@ std::int64_t unix_seconds(TimePoint t);
 // Milliseconds since the UNIX epoch, as the APNs 410 `timestamp` counts them.
 std::int64_t unix_millis(TimePoint t);
 TimePoint from_unix_seconds(std::int64_t seconds);
+// The time point `millis` after the epoch; past the clock's range (the year 2262 for nanoseconds)
+// it is the last (or first) one there is, so a bound that far out is simply no bound.
+TimePoint from_unix_millis(std::int64_t millis);
 
 // Real time. Timer callbacks run on one internal thread, started on first use; a callback that
 // needs another thread must post itself there. Pending timers are dropped on destruction.

@@ -161,6 +161,16 @@ public:
     return require_nullable(name, text).parse_named(name, text, out, parse, allowed);
   }
 
+  // A string field that has one fixed value (a ready line's "event", a health's "status").
+  JsonFields& require_value(const char* name, std::string_view expected) {
+    std::string text;
+    if (require(name, text); !problem_ && text != expected)
+      problem_ = json_field_error(std::string("\"") + name + "\" is \"" + text + "\", not \"" +
+                                  std::string(expected) + "\"")
+                     .error();
+    return *this;
+  }
+
   const std::optional<Error>& problem() const { return problem_; }
 
 private:
@@ -181,6 +191,23 @@ private:
   const nlohmann::json& object_;
   std::optional<Error> problem_;
 };
+
+// Each item of a list read by `read` (an item's from_json, giving a Result); the first item that
+// cannot be read fails the list, named by its place: "<item> 3: <why>".
+template <typename Read>
+auto read_json_items(const std::vector<nlohmann::json>& items, std::string_view item, Read read)
+    -> Result<std::vector<typename std::invoke_result_t<Read, const nlohmann::json&>::value_type>> {
+  std::vector<typename std::invoke_result_t<Read, const nlohmann::json&>::value_type> out;
+  out.reserve(items.size());
+  for (std::size_t i = 0; i < items.size(); ++i) {
+    auto value = read(items[i]);
+    if (!value)
+      return json_field_error(std::string(item) + " " + std::to_string(i) + ": " +
+                              value.error().detail);
+    out.push_back(std::move(*value));
+  }
+  return out;
+}
 
 // The field when it is there with the type asked for, else nullopt: for documents voipsim did not
 // write (a push payload, an APNs answer), where an absent or odd field is simply not used.

@@ -5,6 +5,7 @@
 
 #include <array>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -30,15 +31,23 @@ constexpr std::optional<Enum> value_named(const Names<Enum, N>& names, std::stri
   return std::nullopt;
 }
 
+// "a, b or c": a list of words as a message says it.
+inline std::string or_list(std::span<const std::string_view> words) {
+  std::string out;
+  for (std::size_t i = 0; i < words.size(); ++i) {
+    if (i > 0) out += i + 1 == words.size() ? " or " : ", ";
+    out += words[i];
+  }
+  return out;
+}
+
 // "a, b or c": the accepted words, for a message that says what is allowed.
 template <class Enum, std::size_t N>
 std::string words_of(const Names<Enum, N>& names) {
-  std::string out;
-  for (std::size_t i = 0; i < N; ++i) {
-    if (i > 0) out += i + 1 == N ? " or " : ", ";
-    out += names[i].second;
-  }
-  return out;
+  std::array<std::string_view, N> words;
+  for (std::size_t i = 0; i < N; ++i)
+    words[i] = names[i].second;
+  return or_list(words);
 }
 
 } // namespace core

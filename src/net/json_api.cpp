@@ -144,11 +144,14 @@ core::Result<nlohmann::json, ApiError> json_body(const Http1Request& request, st
 }
 
 ApiError api_error_of(int status, std::string_view body) {
+  const ApiError as_sent{"HTTP_" + std::to_string(status), core::printable(body, 300), status};
   const auto parsed = core::parse_json(body);
-  ApiError e{"HTTP_" + std::to_string(status), core::printable(body, 300), status};
-  if (!parsed) return e;
-  if (auto code = core::json_field_if_any<std::string>(*parsed, "error")) e.code = *code;
-  if (auto message = core::json_field_if_any<std::string>(*parsed, "message")) e.message = *message;
+  if (!parsed) return as_sent;
+  // What error_response writes, read as strictly as any voipsim document; another shape (a
+  // proxy's page, another server) is shown as it came.
+  ApiError e{"", "", status};
+  core::JsonFields f(*parsed, "an error", {"error", "message"});
+  if (f.require("error", e.code).require("message", e.message).problem()) return as_sent;
   return e;
 }
 

@@ -33,36 +33,18 @@ Http1Response not_found(const Http1Request& r) {
 }
 
 Http1Response upload(const Http1Request& r, Pipeline& p) {
-  const auto body = net::json_body(r, "a certificate upload",
-                                   {"name", "p12_base64", "password", "allow_other_types"});
+  const auto body = net::json_body(r, "a certificate upload");
   if (!body) return net::error_response(body.error());
-  CertificateUpload upload;
-  std::string p12_base64;
-  core::JsonFields f(*body);
-  f.require("name", upload.name)
-      .require("p12_base64", p12_base64)
-      .read("password", upload.password)
-      .read("allow_other_types", upload.allow_other_types);
-  if (f.problem()) return net::bad_request(f.problem()->detail);
-  auto der = core::base64_decode(p12_base64);
-  if (!der) return net::bad_request("\"p12_base64\" is not base64 (try: base64 -w0 F.p12)");
-  upload.p12_der = std::move(*der);
-  auto result = p.upload_certificate(upload);
+  auto upload = certificate_upload_from_json(*body);
+  if (!upload) return net::bad_request(upload.error().detail);
+  auto result = p.upload_certificate(*upload);
   if (auto* error = std::get_if<ApiError>(&result)) return net::error_response(*error);
-  auto& done = std::get<UploadedCertificate>(result);
-  json out = to_json(done.record);
-  out["warnings"] = done.warnings;
-  return reply(201, out);
+  return reply(201, to_json(std::get<UploadedCertificate>(result)));
 }
 
 Http1Response certificates(const Http1Request& r, const std::string& rest, Pipeline& p) {
   if (rest.empty() && r.method == "POST") return upload(r, p);
-  if (rest.empty() && r.method == "GET") {
-    json list = json::array();
-    for (const auto& c : p.certificates())
-      list.push_back(to_json(c));
-    return reply(200, {{"certificates", list}});
-  }
+  if (rest.empty() && r.method == "GET") return reply(200, certificate_list_json(p.certificates()));
   const auto id = core::parse_whole<std::int64_t>(rest);
   if (id && r.method == "DELETE") {
     if (auto error = p.delete_certificate(*id)) return net::error_response(*error);
@@ -125,7 +107,7 @@ Http1Response users(const Http1Request& r, const net::Http1Target& t, const std:
                        {"registered", report.token.has_value()}});
   }
   if (what == "receive-options" && r.method == "POST") {
-    const auto body = net::json_body(r, "a receive option", {"scope", "target", "option"});
+    const auto body = net::json_body(r, "a receive option");
     if (!body) return net::error_response(body.error());
     const auto setting = receive_setting_from_json(*body);
     if (!setting) return net::bad_request(setting.error().detail);
@@ -164,7 +146,7 @@ core::Result<MessageToSend, ApiError> message_to_send(const Http1Request& r) {
 
 Http1Response message_sent(const Pipeline::SendResult& sent) {
   if (const auto* error = std::get_if<ApiError>(&sent)) return net::error_response(*error);
-  return reply(202, {{"message_id", std::get<std::string>(sent)}});
+  return reply(202, message_accepted_answer(std::get<std::string>(sent)));
 }
 
 bool is_send_message(const Http1Request& r, const net::Http1Target& t) {
@@ -200,7 +182,11 @@ Http1Response route(const Http1Request& r, const net::Http1Target& t, Pipeline& 
     if (net::QueryReader q(t, {}); q.problem()) return net::error_response(*q.problem());
   }
   if (s.size() == 1) return reply(200, endpoints());
-  if (is_health(r, t)) return reply(200, {{"status", "ok"}, {"in_flight", p.in_flight()}});
+  if (is_health(r, t)) {
+    PipelineHealth health;
+    health.in_flight = p.in_flight();
+    return reply(200, to_json(health));
+  }
   if (s[1] == "console" && s.size() >= 3 && s.size() <= 4 && s[2] == "certificates")
     return certificates(r, s.size() == 4 ? s[3] : "", p);
   if (user_call) return users(r, t, s[2], s[3], p);
@@ -240,8 +226,10 @@ void answer_health(const std::shared_ptr<net::Http1Exchange>& exchange, const ne
         return [&p, id] { p.cancel_when_idle(id); };
       },
       [exchange, &p](bool settled) { // false: the time limit came first
-        exchange->respond(
-            reply(200, {{"status", "ok"}, {"settled", settled}, {"in_flight", p.in_flight()}}));
+        PipelineHealth health;
+        health.in_flight = p.in_flight();
+        health.settled = settled;
+        exchange->respond(reply(200, to_json(health)));
       });
 }
 

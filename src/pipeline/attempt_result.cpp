@@ -1,32 +1,17 @@
 #include "pipeline/attempt_result.hpp"
 
-#include "core/json_fields.hpp"
-#include "core/json_parse.hpp"
+#include "core/apns_error_body.hpp"
 #include "net/error.hpp"
 
-#include <nlohmann/json.hpp>
-
 namespace pipeline {
-namespace {
-
-// The "reason" of an APNs JSON body (an error answer, a GOAWAY's debug data); empty if none.
-// Read through core::parse_json, like every JSON from outside: a server's answer too. A field
-// that is absent or of another type is not used.
-std::string reason_in(std::string_view body) {
-  return core::json_field_if_any<std::string>(core::parse_json_or_null(body), "reason")
-      .value_or("");
-}
-
-} // namespace
 
 AttemptResult attempt_result_of(const net::Response& response) {
   AttemptResult r;
   r.status = response.status;
   if (response.status == 200) return r;
-  const auto body = core::parse_json_or_null(response.body);
-  r.reason = core::json_field_if_any<std::string>(body, "reason").value_or("");
-  if (auto timestamp = core::json_field_if_any<std::int64_t>(body, "timestamp"))
-    r.timestamp_ms = *timestamp;
+  auto body = core::apns_error_body_of(response.body);
+  r.reason = std::move(body.reason);
+  r.timestamp_ms = body.timestamp_ms;
   if (r.reason.empty()) r.reason = "HTTP " + std::to_string(response.status);
   return r;
 }
@@ -46,12 +31,15 @@ AttemptResult attempt_result_of(const net::RequestError& error) {
                error.message;
     return r;
   }
-  if (error.code == net::Errc::TlsFailed || error.code == net::Errc::InvalidOptions) {
-    r.permanent = true; // our TLS settings and the server's do not meet: no retry mends that
+  if (error.code == net::Errc::TlsFailed || error.code == net::Errc::NotHttp2 ||
+      error.code == net::Errc::InvalidOptions) {
+    // Our TLS settings and the server's do not meet (no common version or cipher, no h2 by
+    // ALPN), or ours cannot be used: no retry mends that.
+    r.permanent = true;
     return r;
   }
   if (error.goaway) {
-    std::string reason = reason_in(error.goaway->debug_data);
+    std::string reason = core::apns_error_body_of(error.goaway->debug_data).reason;
     if (names_our_certificate(reason)) {
       r.certificate_refused = true;
       r.reason = std::move(reason);

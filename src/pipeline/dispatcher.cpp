@@ -236,6 +236,15 @@ void Dispatcher::Impl::finish(MessageRecord m, AttemptResult result, int throttl
   tell_waiters(); // may be quiet now
 }
 
+ApnsEndpoint apns_endpoint(core::ApnsEnvironment environment, std::string host,
+                           std::uint16_t port) {
+  ApnsEndpoint endpoint;
+  endpoint.host = std::move(host);
+  endpoint.port = port;
+  endpoint.server_name = std::string(core::apns_host(environment));
+  return endpoint;
+}
+
 Dispatcher::Dispatcher(Store& store, core::Clock& clock, DispatcherOptions options)
     : impl_(std::make_shared<Impl>(store, clock, std::move(options))) {}
 

@@ -4,6 +4,7 @@
 // sandbox or production endpoint by the certificate ID's environment; answers applied through
 // the response policy, retries scheduled on the shared clock.
 
+#include "core/apns_environment.hpp"
 #include "core/clock.hpp"
 #include "pipeline/records.hpp"
 #include "pipeline/response_policy.hpp"
@@ -24,9 +25,13 @@ struct ApnsEndpoint {
   std::string server_name; // SNI, certificate check and :authority, e.g. api.push.apple.com
 };
 
+// An APNs listener of `environment` at `host`:`port` (a mock's, or Apple's at 443), named as
+// Apple names it.
+ApnsEndpoint apns_endpoint(core::ApnsEnvironment environment, std::string host, std::uint16_t port);
+
 struct DispatcherOptions {
-  ApnsEndpoint sandbox{"127.0.0.1", 443, "api.sandbox.push.apple.com"};
-  ApnsEndpoint production{"127.0.0.1", 443, "api.push.apple.com"};
+  ApnsEndpoint sandbox = apns_endpoint(core::ApnsEnvironment::Sandbox, "127.0.0.1", 443);
+  ApnsEndpoint production = apns_endpoint(core::ApnsEnvironment::Production, "127.0.0.1", 443);
   std::string ca_file; // trust anchors for the APNs servers; empty: the system store
   RetryPolicy retry;
   std::uint64_t seed = 1; // retry jitter

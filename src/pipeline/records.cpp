@@ -84,12 +84,20 @@ std::optional<RegistrationState> parse_registration_state(std::string_view text)
   return value_named(kRegistrationStateNames, text);
 }
 
+std::string registration_state_words() {
+  return core::words_of(kRegistrationStateNames);
+}
+
 std::string_view to_string(MessageState state) {
   return name_of(kMessageStateNames, state);
 }
 
 std::optional<MessageState> parse_message_state(std::string_view text) {
   return value_named(kMessageStateNames, text);
+}
+
+std::string message_state_words() {
+  return core::words_of(kMessageStateNames);
 }
 
 } // namespace pipeline

@@ -59,6 +59,7 @@ constexpr bool logged_in(Presence p) {
 enum class RegistrationState { Active, Unregistered, BadToken, Inactive };
 std::string_view to_string(RegistrationState state); // active, unregistered, bad_token, inactive
 std::optional<RegistrationState> parse_registration_state(std::string_view text);
+std::string registration_state_words(); // "active, unregistered, bad_token or inactive"
 
 // One per (user, installation); a new setVOIP from that installation replaces it (§3.3, §3.4).
 struct Registration {
@@ -90,6 +91,7 @@ enum class MessageState {
 };
 std::string_view to_string(MessageState state); // pending, accepted, ..., skipped_online, ...
 std::optional<MessageState> parse_message_state(std::string_view text);
+std::string message_state_words(); // "pending, accepted, ... or failed"
 
 // One installation's VoIP push of a message (im-voip-flow.md §3.4: §4.3 applied to each
 // installation), with its own attempts and terminal state.

@@ -1,20 +1,14 @@
 #include "pipeline/records_json.hpp"
 
+#include "core/apns_environment.hpp"
+#include "core/clock.hpp"
 #include "core/json_fields.hpp"
 
 #include <nlohmann/json.hpp>
 
 namespace pipeline {
 
-namespace {
-
 using nlohmann::json;
-
-core::TimePoint time_of(std::int64_t ms) {
-  return core::TimePoint(std::chrono::milliseconds(ms));
-}
-
-} // namespace
 
 json to_json(const CertificateRecord& c) {
   return {{"record_id", c.record_id},
@@ -33,7 +27,7 @@ core::Result<CertificateRecord> certificate_from_json(const json& j) {
   std::int64_t not_before = 0, not_after = 0;
   core::JsonFields f(j, "a certificate record",
                      {"record_id", "name", "bundle_id", "type", "development_id", "production_id",
-                      "not_before_ms", "not_after_ms", "health", "warnings"});
+                      "not_before_ms", "not_after_ms", "health"});
   f.require("record_id", c.record_id)
       .require("name", c.name)
       .require("bundle_id", c.bundle_id)
@@ -44,8 +38,8 @@ core::Result<CertificateRecord> certificate_from_json(const json& j) {
       .require("not_after_ms", not_after)
       .require_named("health", c.health, parse_certificate_health, certificate_health_words());
   if (f.problem()) return core::Unexpected(*f.problem());
-  c.not_before = time_of(not_before);
-  c.not_after = time_of(not_after);
+  c.not_before = core::from_unix_millis(not_before);
+  c.not_after = core::from_unix_millis(not_after);
   return c;
 }
 
@@ -70,6 +64,20 @@ core::Result<PushRecord> push_from_json(const json& j) {
   p.reason = reason.value_or("");
   p.apns_id = apns_id.value_or("");
   return p;
+}
+
+json certificate_list_json(const std::vector<CertificateRecord>& certificates) {
+  json list = json::array();
+  for (const auto& c : certificates)
+    list.push_back(to_json(c));
+  return {{"certificates", std::move(list)}};
+}
+
+core::Result<std::vector<CertificateRecord>> certificate_list_from_json(const json& j) {
+  std::vector<json> listed;
+  core::JsonFields f(j, "a certificate list", {"certificates"});
+  if (f.require("certificates", listed).problem()) return core::Unexpected(*f.problem());
+  return core::read_json_items(listed, "certificate", certificate_from_json);
 }
 
 json to_json(const MessageRecord& m) {
@@ -114,7 +122,7 @@ core::Result<MessageRecord> message_from_json(const json& j) {
   }
   m.reason = reason.value_or("");
   m.apns_id = apns_id.value_or("");
-  m.created_at = time_of(created);
+  m.created_at = core::from_unix_millis(created);
   return m;
 }
 
@@ -135,13 +143,13 @@ core::Result<Registration> registration_from_json(const json& j) {
       .require("installation", r.installation)
       .require("token", r.token_hex)
       .require_named("environment", r.environment, core::parse_apns_environment,
-                     "sandbox or production")
+                     core::apns_environment_words())
       .require("bundle_id", r.bundle_id)
       .require_named("state", r.state, parse_registration_state, "a registration state")
       .require("reason", r.reason)
       .require("updated_at_ms", updated);
   if (f.problem()) return core::Unexpected(*f.problem());
-  r.updated_at = time_of(updated);
+  r.updated_at = core::from_unix_millis(updated);
   return r;
 }
 

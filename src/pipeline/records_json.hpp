@@ -8,6 +8,8 @@
 #include "pipeline/receive_options.hpp"
 #include "pipeline/records.hpp"
 
+#include <vector>
+
 #include <nlohmann/json_fwd.hpp>
 
 namespace pipeline {
@@ -16,6 +18,10 @@ namespace pipeline {
 //  "not_after_ms","health"}: no key material.
 nlohmann::json to_json(const CertificateRecord& certificate);
 core::Result<CertificateRecord> certificate_from_json(const nlohmann::json& json);
+// GET /v1/console/certificates: {"certificates":[records]}; the first unreadable record fails
+// the list, naming its place.
+nlohmann::json certificate_list_json(const std::vector<CertificateRecord>& certificates);
+core::Result<std::vector<CertificateRecord>> certificate_list_from_json(const nlohmann::json& json);
 
 // {"installation","state","reason","apns_id","attempts"}: one installation's push of a message
 // (im-voip-flow.md §3.4); reason and apns_id are null until there is one.

@@ -31,10 +31,6 @@ std::int64_t to_millis(core::TimePoint at) {
   return core::unix_millis(at);
 }
 
-core::TimePoint from_millis(std::int64_t millis) {
-  return core::TimePoint{std::chrono::milliseconds{millis}};
-}
-
 std::optional<std::int64_t> to_millis(const std::optional<core::TimePoint>& at) {
   if (!at) return std::nullopt;
   return to_millis(*at);
@@ -95,15 +91,15 @@ CertificateRecord read_certificate(const Statement& row) {
   record.name = row.text(1);
   record.bundle_id = row.text(2);
   record.type = row.text(3);
-  record.not_before = from_millis(row.integer(4));
-  record.not_after = from_millis(row.integer(5));
+  record.not_before = core::from_unix_millis(row.integer(4));
+  record.not_after = core::from_unix_millis(row.integer(5));
   record.cert_id_dev = row.integer(6);
   record.cert_id_prod = row.integer(7);
   record.certificate_pem = row.text(8);
   record.private_key_pem = row.text(9);
   // A health this build does not know (a newer build's) reads as ok rather than hiding the row.
   record.health = parse_certificate_health(row.text(10)).value_or(CertificateHealth::Ok);
-  record.created_at = from_millis(row.integer(11));
+  record.created_at = core::from_unix_millis(row.integer(11));
   return record;
 }
 
@@ -119,7 +115,7 @@ std::optional<Registration> read_registration(const Statement& row) {
   registration.cert_record_id = row.integer(2);
   registration.environment = *environment;
   registration.bundle_id = row.text(4);
-  registration.updated_at = from_millis(row.integer(5));
+  registration.updated_at = core::from_unix_millis(row.integer(5));
   registration.state = *state;
   registration.reason = row.text(7);
   registration.installation = row.text(8);
@@ -140,12 +136,13 @@ std::optional<MessageRecord> read_message(const Statement& row) {
   message.ext = row.text(5);
   message.title = row.text(6);
   message.desc = row.text(7);
-  message.created_at = from_millis(row.integer(8));
+  message.created_at = core::from_unix_millis(row.integer(8));
   message.state = *state;
   message.reason = row.text(10);
   message.apns_id = row.text(11);
   message.attempts = static_cast<int>(row.integer(12));
-  if (const auto next = row.optional_integer(13)) message.next_attempt_at = from_millis(*next);
+  if (const auto next = row.optional_integer(13))
+    message.next_attempt_at = core::from_unix_millis(*next);
   message.token_hex = row.text(14);
   message.cert_record_id = row.integer(15);
   message.environment = *environment;
@@ -167,7 +164,8 @@ std::optional<PushRecord> read_push(const Statement& row, int at) {
   push.reason = row.text(at + 2);
   push.apns_id = row.text(at + 3);
   push.attempts = static_cast<int>(row.integer(at + 4));
-  if (const auto next = row.optional_integer(at + 5)) push.next_attempt_at = from_millis(*next);
+  if (const auto next = row.optional_integer(at + 5))
+    push.next_attempt_at = core::from_unix_millis(*next);
   push.token_hex = row.text(at + 6);
   push.cert_record_id = row.integer(at + 7);
   push.environment = *environment;

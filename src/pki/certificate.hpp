@@ -4,6 +4,7 @@
 #include "core/clock.hpp"
 #include "pki/keys.hpp"
 
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -26,6 +27,8 @@ bool is_bundle_id(std::string_view id);
 
 // Stable lower-case name for files, manifests and messages ("voip-services").
 std::string_view kind_name(CertificateKind kind);
+std::optional<CertificateKind> parse_certificate_kind(std::string_view name); // by kind_name()
+std::string certificate_kind_words(); // "apns-development, apns-production, ... or other"
 // The subject CN before the bundle id ("VoIP Services: "); empty for PlainClient and Other.
 std::string_view common_name_prefix(CertificateKind kind);
 

@@ -1,10 +1,12 @@
 // Spec: docs/spec/apns-provider-api.md
 #include "pki/developer_portal.hpp"
 
+#include "core/names.hpp"
 #include "pki/certificate_request.hpp"
 #include "pki/openssl_util.hpp"
 
 #include <algorithm>
+#include <array>
 #include <chrono>
 #include <iterator>
 
@@ -18,12 +20,24 @@ constexpr CertificateKind kPortalKinds[] = {
 // Apple issues push certificates for a year (§7.1).
 constexpr std::chrono::hours kValidity{24 * 365};
 
+bool is_portal_kind(CertificateKind kind) {
+  return std::find(std::begin(kPortalKinds), std::end(kPortalKinds), kind) !=
+         std::end(kPortalKinds);
+}
+
 } // namespace
 
 std::optional<CertificateKind> portal_kind(std::string_view name) {
-  for (CertificateKind kind : kPortalKinds)
-    if (kind_name(kind) == name) return kind;
+  const auto kind = parse_certificate_kind(name);
+  if (kind && is_portal_kind(*kind)) return kind;
   return std::nullopt;
+}
+
+std::string portal_kind_words() {
+  std::array<std::string_view, std::size(kPortalKinds)> words;
+  for (std::size_t i = 0; i < words.size(); ++i)
+    words[i] = kind_name(kPortalKinds[i]);
+  return core::or_list(words);
 }
 
 std::string_view download_name(CertificateKind kind) {
@@ -47,8 +61,7 @@ std::string_view download_name(CertificateKind kind) {
 
 core::Result<std::string> issue_from_csr(const CertificateAuthority& wwdr,
                                          const PortalOrder& order) {
-  if (std::find(std::begin(kPortalKinds), std::end(kPortalKinds), order.kind) ==
-      std::end(kPortalKinds))
+  if (!is_portal_kind(order.kind))
     return core::fail(Errc::InvalidInput, "the portal does not issue '" +
                                               std::string(kind_name(order.kind)) +
                                               "' certificates");

@@ -24,6 +24,7 @@ struct PortalOrder {
 // The kinds the portal offers, by kind_name(): voip-services, apns-development,
 // apns-production, apple-push-services. nullopt for any other name.
 std::optional<CertificateKind> portal_kind(std::string_view name);
+std::string portal_kind_words(); // "voip-services, apns-development, ... or apple-push-services"
 
 // The file name Apple's download gives a certificate of `kind` (voip_services.cer, ...).
 std::string_view download_name(CertificateKind kind);

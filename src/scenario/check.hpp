@@ -30,7 +30,7 @@ using ConsoleOutcome = std::variant<pipeline::UploadedCertificate, pipeline::Api
 // The device after a step: what it recorded during the step and its state now.
 struct DeviceObservation {
   std::vector<fake_device::DeviceEvent> events;
-  std::string process;
+  fake_device::ProcessState process = fake_device::ProcessState::NotInstalled;
   int kill_count = 0;
   bool voip_blocked = false;
   bool has_voip_token = false;

@@ -61,9 +61,7 @@ core::Result<void> InProcessWorld::start_parts(const Scenario& scenario) {
   set_devices(scenario.setup.devices);
   const auto& pki = context_.pki;
   mock_apns::ServerOptions options;
-  options.certificate_chain_file = pki.server_certificate_file;
-  options.private_key_file = pki.server_key_file;
-  options.client_ca_file = pki.ca_bundle_file;
+  mock_apns::use_tls_files(pki, options);
   options.settings.strict_tokens = scenario.setup.strict_tokens;
   options.settings.unregister_delay =
       std::chrono::duration_cast<std::chrono::milliseconds>(scenario.setup.unregister_delay);
@@ -95,10 +93,11 @@ core::Result<void> InProcessWorld::start_parts(const Scenario& scenario) {
     po.database = (std::filesystem::path(dir) / "pipeline.db").string();
   }
   po.apple_ca_file = pki.ca_bundle_file;
-  po.dispatcher.sandbox = {"127.0.0.1", mock_->port(mock_apns::Environment::Sandbox),
-                           "api.sandbox.push.apple.com"};
-  po.dispatcher.production = {"127.0.0.1", mock_->port(mock_apns::Environment::Production),
-                              "api.push.apple.com"};
+  using core::ApnsEnvironment;
+  po.dispatcher.sandbox = pipeline::apns_endpoint(ApnsEnvironment::Sandbox, "127.0.0.1",
+                                                  mock_->port(ApnsEnvironment::Sandbox));
+  po.dispatcher.production = pipeline::apns_endpoint(ApnsEnvironment::Production, "127.0.0.1",
+                                                     mock_->port(ApnsEnvironment::Production));
   po.dispatcher.ca_file = pki.ca_bundle_file;
   po.dispatcher.seed = context_.seed;
   po.mobile_instances = scenario.setup.mobile_instances;

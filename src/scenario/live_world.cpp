@@ -74,12 +74,9 @@ pipeline::ApiError api_error(const Reply& r) {
 }
 
 // "127.0.0.1:P" from the ready line of `part`.
-core::Result<net::HttpEndpoint> endpoint_of(const json& ready, const char* field,
+// One address of a part's ready line (mock_apns::ReadyLine, pipeline::ReadyLine).
+core::Result<net::HttpEndpoint> endpoint_of(const std::string& text, const char* field,
                                             const std::string& part) {
-  std::string text;
-  core::JsonFields f(ready);
-  if (f.require(field, text).problem())
-    return fail(part + " printed a ready line voipsim cannot read: " + f.problem()->detail);
   auto endpoint = net::parse_http_endpoint(text);
   if (!endpoint)
     return fail(part + "'s ready line has \"" + field + "\": \"" + text + "\", not host:port");
@@ -150,11 +147,15 @@ core::Result<void> LiveWorld::start_parts(const Scenario& scenario) {
   impl_->mock = std::move(*mock);
   auto mock_ready = impl_->mock->wait_ready(kStartTimeout);
   if (!mock_ready) return fail("voipsim mock-apns did not start: " + mock_ready.error().detail);
-  auto admin = endpoint_of(*mock_ready, "admin", "voipsim mock-apns");
+  const auto ready = mock_apns::ready_line_from_json(*mock_ready);
+  if (!ready)
+    return fail("voipsim mock-apns printed a ready line voipsim cannot read: " +
+                ready.error().detail);
+  auto admin = endpoint_of(ready->admin, "admin", "voipsim mock-apns");
   if (!admin) return core::Unexpected(admin.error());
-  auto sandbox = endpoint_of(*mock_ready, "sandbox", "voipsim mock-apns");
+  auto sandbox = endpoint_of(ready->sandbox, "sandbox", "voipsim mock-apns");
   if (!sandbox) return core::Unexpected(sandbox.error());
-  auto production = endpoint_of(*mock_ready, "production", "voipsim mock-apns");
+  auto production = endpoint_of(ready->production, "production", "voipsim mock-apns");
   if (!production) return core::Unexpected(production.error());
   impl_->admin = *admin;
   impl_->provider = std::make_unique<ProviderClients>(pki, sandbox->port, production->port);
@@ -226,7 +227,11 @@ core::Result<void> LiveWorld::start_pipeline(const std::string& listen) {
   auto pipeline_ready = impl_->pipeline->wait_ready(kStartTimeout);
   if (!pipeline_ready)
     return fail("voipsim pipeline did not start: " + pipeline_ready.error().detail);
-  auto api = endpoint_of(*pipeline_ready, "listen", "voipsim pipeline");
+  const auto ready = pipeline::ready_line_from_json(*pipeline_ready);
+  if (!ready)
+    return fail("voipsim pipeline printed a ready line voipsim cannot read: " +
+                ready.error().detail);
+  auto api = endpoint_of(ready->listen, "listen", "voipsim pipeline");
   if (!api) return core::Unexpected(api.error());
   impl_->api = *api;
   return {};
@@ -284,26 +289,21 @@ LiveWorld::upload(const UploadSpec& spec) {
   auto p12 = read_credential(context_, spec);
   if (auto* missing = std::get_if<pipeline::ApiError>(&p12)) return *missing;
   std::variant<pipeline::UploadedCertificate, pipeline::ApiError> result;
-  const auto reply = call(impl_->api, "POST", "/v1/console/certificates",
-                          {{"name", spec.name},
-                           // The API reads standard base64 and base64url alike.
-                           {"p12_base64", core::base64_encode(std::get<std::string>(p12))},
-                           {"password", spec.password.value_or(context_.p12_password)},
-                           {"allow_other_types", spec.allow_other_types}});
+  pipeline::CertificateUpload body;
+  body.name = spec.name;
+  body.p12_der = std::get<std::string>(p12);
+  body.password = spec.password.value_or(context_.p12_password);
+  body.allow_other_types = spec.allow_other_types;
+  const auto reply = call(impl_->api, "POST", "/v1/console/certificates", pipeline::to_json(body));
   if (!reply) {
     result = pipeline::ApiError{"PIPELINE_UNREACHABLE", reply.error().detail, 0};
   } else if (reply->status / 100 != 2) {
     result = api_error(*reply);
+  } else if (auto uploaded = pipeline::uploaded_certificate_from_json(reply->body)) {
+    result = std::move(*uploaded);
   } else {
-    auto record = pipeline::certificate_from_json(reply->body);
-    std::vector<std::string> warnings;
-    core::JsonFields f(reply->body);
-    if (f.require("warnings", warnings); !record || f.problem())
-      result =
-          pipeline::ApiError{"PIPELINE_ANSWER_UNREADABLE",
-                             !record ? record.error().detail : f.problem()->detail, reply->status};
-    else
-      result = pipeline::UploadedCertificate{std::move(*record), std::move(warnings)};
+    result =
+        pipeline::ApiError{"PIPELINE_ANSWER_UNREADABLE", uploaded.error().detail, reply->status};
   }
   note_upload(*this, spec, result);
   if (const auto* ok = std::get_if<pipeline::UploadedCertificate>(&result))
@@ -320,19 +320,17 @@ std::optional<pipeline::CertificateRecord> LiveWorld::certificate(const std::str
     note("pipeline", "could not list the certificates: " + reply.error().message());
     return uploaded;
   }
-  std::vector<json> listed;
-  core::JsonFields f(reply->body);
-  if (reply->status != 200 || f.require("certificates", listed).problem()) {
-    note("pipeline", "unreadable certificate list (" + std::to_string(reply->status) +
-                         "): " + (f.problem() ? f.problem()->detail : api_error(*reply).message));
+  if (reply->status != 200) {
+    note("pipeline", "could not list the certificates: " + api_error(*reply).message);
     return uploaded;
   }
-  for (const auto& c : listed) {
-    auto record = pipeline::certificate_from_json(c);
-    if (!record)
-      note("pipeline", "unreadable certificate in the list: " + record.error().detail);
-    else if (record->record_id == uploaded->record_id)
-      return std::move(*record);
+  auto listed = pipeline::certificate_list_from_json(reply->body);
+  if (!listed) {
+    note("pipeline", "unreadable certificate list: " + listed.error().detail);
+    return uploaded;
+  }
+  for (auto& record : *listed) {
+    if (record.record_id == uploaded->record_id) return std::move(record);
   }
   return uploaded;
 }
@@ -353,14 +351,13 @@ std::variant<std::string, pipeline::ApiError> LiveWorld::send(const SendSpec& sp
       call(impl_->api, "POST", "/v1/messages", pipeline::to_json(message_to_send(spec, receiver)));
   if (!reply) return pipeline::ApiError{"PIPELINE_UNREACHABLE", reply.error().detail, 0};
   if (reply->status / 100 != 2) return api_error(*reply);
-  std::string id;
-  core::JsonFields f(reply->body);
-  if (f.require("message_id", id).problem())
+  auto id = pipeline::message_id_from_answer(reply->body);
+  if (!id)
     return pipeline::ApiError{"PIPELINE_ANSWER_UNREADABLE",
-                              "the pipeline's answer to POST /v1/messages: " + f.problem()->detail,
+                              "the pipeline's answer to POST /v1/messages: " + id.error().detail,
                               reply->status};
-  note_sent(*this, spec, receiver, id);
-  return id;
+  note_sent(*this, spec, receiver, *id);
+  return std::move(*id);
 }
 
 std::optional<pipeline::MessageRecord> LiveWorld::message(const std::string& id) const {
@@ -422,37 +419,31 @@ core::Result<void> LiveWorld::settle() {
       std::to_string(std::chrono::duration_cast<std::chrono::milliseconds>(kSettleTimeout).count());
   const auto quiet = call(impl_->api, "GET", wait);
   if (!quiet || quiet->status != 200) return fail("the pipeline does not answer GET " + wait);
-  bool settled = false;
-  if (core::JsonFields f(quiet->body); f.require("settled", settled).problem())
-    return fail("the pipeline's answer to GET " + wait + ": " + f.problem()->detail);
-  if (!settled) {
+  const auto health = pipeline::pipeline_health_from_json(quiet->body);
+  if (!health || !health->settled)
+    return fail("the pipeline's answer to GET " + wait + ": " +
+                (health ? "\"settled\" is missing" : health.error().detail));
+  if (!*health->settled) {
     return fail(
         "the pipeline still had pushes on the wire after " +
         std::to_string(std::chrono::duration_cast<std::chrono::seconds>(kSettleTimeout).count()) +
         " s");
   }
-  const auto health = call(impl_->admin, "GET", "/v1/health");
-  if (!health) return fail("the mock's admin API does not answer GET /v1/health");
-  std::uint64_t published = 0;
-  if (core::JsonFields f(health->body); f.require("deliveries", published).problem())
-    return fail("the mock's answer to GET /v1/health: " + f.problem()->detail);
+  const auto answer = call(impl_->admin, "GET", "/v1/health");
+  if (!answer) return fail("the mock's admin API does not answer GET /v1/health");
+  const auto mock_health = mock_apns::admin_health_from_json(answer->body);
+  if (!mock_health)
+    return fail("the mock's answer to GET /v1/health: " + mock_health.error().detail);
+  const std::uint64_t published = mock_health->deliveries;
   for (const auto& s : impl_->devices) {
     if (!s->device->wait_for_deliveries(published, kSettleTimeout))
       return fail(s->spec.id + " did not take the mock's deliveries in time");
   }
   const auto journal = call(impl_->admin, "GET", "/v1/journal?limit=100000");
   if (!journal) return fail("the mock's admin API does not answer GET /v1/journal");
-  std::vector<json> listed;
-  if (core::JsonFields f(journal->body); f.require("entries", listed).problem())
-    return fail("the mock's answer to GET /v1/journal: " + f.problem()->detail);
-  std::vector<mock_apns::JournalEntry> entries;
-  for (const auto& e : listed) {
-    auto entry = mock_apns::journal_entry_from_json(e);
-    if (!entry)
-      return fail("the mock's journal has an entry voipsim cannot read: " + entry.error().detail);
-    entries.push_back(std::move(*entry));
-  }
-  take_journal(std::move(entries));
+  auto entries = mock_apns::journal_page_entries_from_json(journal->body);
+  if (!entries) return fail("the mock's answer to GET /v1/journal: " + entries.error().detail);
+  take_journal(std::move(*entries));
   note_pipeline_changes();
   return {};
 }

@@ -5,6 +5,7 @@
 #include "core/json_parse.hpp"
 #include "core/parse_number.hpp"
 #include "fake_device/remote/device_commands.hpp"
+#include "mock_apns/push_type.hpp"
 #include "mock_apns/reason.hpp"
 #include "pipeline/console.hpp"
 #include "pipeline/records.hpp"
@@ -174,6 +175,15 @@ public:
       if (name == t) return value;
     fail(node, "'" + t + "' is not a valid " + what + "; allowed: " + join(names_of(table)));
   }
+  // A value read by a parser of another part (its names table, core/names.hpp); `allowed` are
+  // that table's words.
+  template <class Parse>
+  auto parsed(const YAML::Node& node, const std::string& what, Parse parse,
+              const std::string& allowed) const {
+    const auto value = parse(text(node, what));
+    checked(node, what, value.has_value(), allowed);
+    return *value;
+  }
   // A value checked by a parser of another part: allowed values listed from `allowed`.
   std::string checked(const YAML::Node& node, const std::string& what, bool valid,
                       const std::string& allowed) const {
@@ -186,63 +196,10 @@ private:
   std::string file_;
 };
 
-const std::vector<std::pair<std::string, fake_device::RegistryCreation>> kRegistry = {
-    {"at_launch", fake_device::RegistryCreation::AtLaunch},
-    {"after_consent", fake_device::RegistryCreation::AfterConsent},
-    {"after_login", fake_device::RegistryCreation::AfterLogin},
-    {"never", fake_device::RegistryCreation::Never}};
-const std::vector<std::pair<std::string, fake_device::TokenReporting>> kReporting = {
-    {"after_login", fake_device::TokenReporting::AfterLogin},
-    {"on_token_only", fake_device::TokenReporting::OnTokenOnly},
-    {"never", fake_device::TokenReporting::Never}};
-const std::vector<std::pair<std::string, std::string>> kAuth = {
-    {"token", "token"}, {"none", "none"}, {"certificate", "certificate"}};
-
-// Every value of an enum from 0 to `last`, by the name its to_string gives.
-template <class E, class Name>
-std::vector<std::pair<std::string, E>> enum_table(E last, Name name) {
-  std::vector<std::pair<std::string, E>> out;
-  for (int v = 0; v <= static_cast<int>(last); ++v)
-    out.emplace_back(std::string(name(static_cast<E>(v))), static_cast<E>(v));
-  return out;
-}
-
-// The names alone, for values the model keeps as text.
-template <class E, class Name>
-std::vector<std::pair<std::string, std::string>> name_table(E last, Name name) {
-  std::vector<std::pair<std::string, std::string>> out;
-  for (const auto& [text, value] : enum_table(last, name))
-    out.emplace_back(text, text);
-  return out;
-}
-
-std::vector<std::pair<std::string, DeviceEventKind>> event_kinds() {
-  return enum_table(DeviceEventKind::Log,
-                    [](DeviceEventKind k) { return fake_device::to_string(k); });
-}
-
-std::vector<std::pair<std::string, std::string>> process_states() {
-  return name_table(fake_device::ProcessState::TerminatedBySystem,
-                    [](fake_device::ProcessState p) { return fake_device::to_string(p); });
-}
-
-std::vector<std::pair<std::string, std::string>> message_states() {
-  return name_table(pipeline::MessageState::Failed,
-                    [](pipeline::MessageState m) { return pipeline::to_string(m); });
-}
-
-std::vector<std::pair<std::string, std::string>> registration_states() {
-  auto out = name_table(pipeline::RegistrationState::Inactive,
-                        [](pipeline::RegistrationState r) { return pipeline::to_string(r); });
-  out.insert(out.begin(), {"none", "none"});
-  return out;
-}
-
-std::string reason(const Reader& r, const YAML::Node& node, const std::string& what) {
-  const std::string t = r.text(node, what);
-  return r.checked(node, what, mock_apns::parse_reason(t).has_value(),
-                   "a reason of apns-provider-api.md §5.4, e.g. BadDeviceToken, Unregistered, "
-                   "ServiceUnavailable");
+core::ApnsReason reason(const Reader& r, const YAML::Node& node, const std::string& what) {
+  return r.parsed(node, what, core::parse_reason,
+                  "a reason of apns-provider-api.md §5.4, e.g. BadDeviceToken, Unregistered, "
+                  "ServiceUnavailable");
 }
 
 UploadSpec read_upload(const Reader& r, const YAML::Node& n, const std::string& what) {
@@ -259,8 +216,7 @@ UploadSpec read_upload(const Reader& r, const YAML::Node& n, const std::string& 
     PortalExport e;
     e.kind = r.text(f["kind"], "kind");
     r.checked(f["kind"], "kind", pki::portal_kind(e.kind).has_value(),
-              "a kind the portal issues: voip-services, apns-development, apns-production, "
-              "apple-push-services");
+              "a kind the portal issues: " + pki::portal_kind_words());
     if (f["with_key"]) e.with_key = r.flag(f["with_key"], "with_key");
     u.credential = e.kind + " issued from a CSR" + (e.with_key ? "" : ", exported without its key");
     u.from_csr = std::move(e);
@@ -295,7 +251,9 @@ AppSpec read_app(const Reader& r, const YAML::Node& n) {
     if (!v) r.fail(n["linked_sdk"], v.error().message());
     c.linked_sdk = *v;
   }
-  if (n["registry"]) c.registry = r.choice(n["registry"], "registry", kRegistry);
+  if (n["registry"])
+    c.registry = r.parsed(n["registry"], "registry", fake_device::parse_registry_creation,
+                          fake_device::registry_creation_words());
   if (n["callkit"]) {
     auto b = fake_device::remote::parse_callkit_behaviour(r.text(n["callkit"], "callkit"));
     if (!b) r.fail(n["callkit"], b.error().message());
@@ -303,7 +261,9 @@ AppSpec read_app(const Reader& r, const YAML::Node& n) {
   }
   if (n["certificate"]) a.certificate = r.text(n["certificate"], "certificate");
   if (n["token_reporting"])
-    c.token_reporting = r.choice(n["token_reporting"], "token_reporting", kReporting);
+    c.token_reporting =
+        r.parsed(n["token_reporting"], "token_reporting", fake_device::parse_token_reporting,
+                 fake_device::token_reporting_words());
   if (n["reports_alert_token_as_voip"])
     c.reports_alert_token_as_voip =
         r.flag(n["reports_alert_token_as_voip"], "reports_alert_token_as_voip");
@@ -341,9 +301,8 @@ ReceiveOptionSpec read_receive_option(const Reader& r, const YAML::Node& n, bool
   spec.where = r.where(n);
   if (!n["option"])
     r.fail(n, "a receive option needs 'option': " + pipeline::receive_option_words());
-  const auto option = pipeline::parse_receive_option(r.text(n["option"], "option"));
-  r.checked(n["option"], "receive option", option.has_value(), pipeline::receive_option_words());
-  spec.setting.option = *option;
+  spec.setting.option = r.parsed(n["option"], "receive option", pipeline::parse_receive_option,
+                                 pipeline::receive_option_words());
   if (n["conversation"] && n["group"])
     r.fail(n, "a receive option is for one conversation or one group, not both");
   if (n["conversation"]) {
@@ -396,17 +355,21 @@ Setup read_setup(const Reader& r, const YAML::Node& n) {
   return s;
 }
 
+DeviceEventKind event_kind(const Reader& r, const YAML::Node& n) {
+  return r.parsed(n, "device event", fake_device::parse_device_event_kind,
+                  fake_device::device_event_kind_words());
+}
+
 // An event word, or {event: word, code: N, detail: text}.
 EventMatch read_event(const Reader& r, const YAML::Node& n) {
-  static const auto kinds = event_kinds();
   EventMatch m;
   if (n.IsScalar()) {
-    m.kind = r.choice(n, "device event", kinds);
+    m.kind = event_kind(r, n);
     return m;
   }
   r.check_keys(n, "a device event", {"event", "code", "detail", "count", "message"});
   if (!n["event"]) r.fail(n, "a device event needs 'event' (its kind)");
-  m.kind = r.choice(n["event"], "device event", kinds);
+  m.kind = event_kind(r, n["event"]);
   if (n["code"]) m.code = r.small(n["code"], "code");
   if (n["detail"]) m.detail = r.text(n["detail"], "detail");
   if (n["count"]) m.count = r.small(n["count"], "count");
@@ -435,7 +398,9 @@ DeviceExpectation read_device_expectation(const Reader& r, const YAML::Node& d) 
   if (d["no_events"]) x.no_events = read_events(r, d["no_events"], "no_events");
   for (const auto& m : x.no_events)
     if (m.count) r.fail(d["no_events"], "'count' belongs in events (no_events means none)");
-  if (d["process"]) x.process = r.choice(d["process"], "process state", process_states());
+  if (d["process"])
+    x.process = r.parsed(d["process"], "process state", fake_device::parse_process_state,
+                         fake_device::process_state_words());
   if (d["kill_count"]) x.kill_count = r.small(d["kill_count"], "kill_count");
   if (d["voip_blocked"]) x.voip_blocked = r.flag(d["voip_blocked"], "voip_blocked");
   if (d["has_voip_token"]) x.has_voip_token = r.flag(d["has_voip_token"], "has_voip_token");
@@ -462,7 +427,9 @@ Expectations read_expect(const Reader& r, const YAML::Node& n) {
         x.environment =
             r.choice(a["environment"], "environment", core::apns_environment_spellings());
       if (a["topic"]) x.topic = r.text(a["topic"], "topic");
-      if (a["push_type"]) x.push_type = r.text(a["push_type"], "push_type");
+      if (a["push_type"])
+        x.push_type = r.parsed(a["push_type"], "push_type", mock_apns::parse_push_type,
+                               mock_apns::push_type_words());
       if (a["apns_id_of"]) x.apns_id_of = r.text(a["apns_id_of"], "apns_id_of");
       if (a["timestamp_at"]) x.timestamp_at = r.duration(a["timestamp_at"], "timestamp_at");
     }
@@ -473,7 +440,9 @@ Expectations read_expect(const Reader& r, const YAML::Node& n) {
     MessageExpectation x;
     x.where = r.where(m);
     if (m["message"]) x.message = r.text(m["message"], "message");
-    if (m["state"]) x.state = r.choice(m["state"], "message state", message_states());
+    if (m["state"])
+      x.state = r.parsed(m["state"], "message state", pipeline::parse_message_state,
+                         pipeline::message_state_words());
     if (m["reason"]) x.reason = r.text(m["reason"], "reason");
     if (m["attempts"]) x.attempts = r.small(m["attempts"], "attempts");
     // pushes: {DEVICE: {state, reason, attempts}, ...}: one installation's push each
@@ -486,7 +455,9 @@ Expectations read_expect(const Reader& r, const YAML::Node& n) {
         PushExpectation push;
         push.where = r.where(p);
         push.installation = r.text(entry.first, "device id");
-        if (p["state"]) push.state = r.choice(p["state"], "message state", message_states());
+        if (p["state"])
+          push.state = r.parsed(p["state"], "message state", pipeline::parse_message_state,
+                                pipeline::message_state_words());
         if (p["reason"]) push.reason = r.text(p["reason"], "reason");
         if (p["attempts"]) push.attempts = r.small(p["attempts"], "attempts");
         x.pushes.push_back(std::move(push));
@@ -500,7 +471,13 @@ Expectations read_expect(const Reader& r, const YAML::Node& n) {
     x.where = r.where(g);
     if (g["user"]) x.user = r.text(g["user"], "user");
     if (g["device"]) x.device = r.text(g["device"], "device");
-    if (g["state"]) x.state = r.choice(g["state"], "registration state", registration_states());
+    // "none" is no state of a registration: that there is none at all.
+    if (g["state"] && r.text(g["state"], "registration state") == "none") {
+      x.none = true;
+    } else if (g["state"]) {
+      x.state = r.parsed(g["state"], "registration state", pipeline::parse_registration_state,
+                         "none, " + pipeline::registration_state_words());
+    }
     if (g["reason"]) x.reason = r.text(g["reason"], "reason");
     e.registration = x;
   }
@@ -568,16 +545,23 @@ std::optional<std::string> header(const Reader& r, const YAML::Node& n, const st
   return t;
 }
 
-// A push body of exactly `n` bytes: empty for 0 (PayloadEmpty), else the default body padded
-// inside a "pad" string (so 5121 bytes is the VoIP limit plus one, the mock's own 413).
-std::string body_of_size(const Reader& r, const YAML::Node& n) {
-  const auto bytes = r.integer(n, "body_bytes");
-  const std::string head = R"({"aps":{},"pad":")", tail = R"("})";
+// JSON text of exactly the byte count at `n` (`what`): `head`, then x's, then `tail`; 0 gives
+// no text at all where `zero_is_empty` (a push without a body: the mock's PayloadEmpty).
+std::string padded_json(const Reader& r, const YAML::Node& n, const std::string& what,
+                        std::string_view head, std::string_view tail, bool zero_is_empty) {
+  const auto bytes = r.integer(n, what);
   const auto shortest = static_cast<std::int64_t>(head.size() + tail.size());
-  if (bytes == 0) return {};
+  if (zero_is_empty && bytes == 0) return {};
   if (bytes < shortest || bytes > 1'000'000)
-    r.fail(n, "body_bytes must be 0 or between " + std::to_string(shortest) + " and 1000000");
-  return head + std::string(bytes - shortest, 'x') + tail;
+    r.fail(n, what + " must be " + (zero_is_empty ? "0 or " : "") + "between " +
+                  std::to_string(shortest) + " and 1000000");
+  return std::string(head) + std::string(bytes - shortest, 'x') + std::string(tail);
+}
+
+// A push body of exactly `n` bytes: the default body padded inside a "pad" string (so 5121
+// bytes is the VoIP limit plus one, the mock's own 413); 0 is an empty body.
+std::string body_of_size(const Reader& r, const YAML::Node& n) {
+  return padded_json(r, n, "body_bytes", R"({"aps":{},"pad":")", R"("})", true);
 }
 
 // The parameters of one action; `v` is the action key's value (null when there is none, as
@@ -616,12 +600,8 @@ void read_action(const Reader& r, const YAML::Node& v, const YAML::Node& at, Ste
     if (v["ext"]) s.send.ext = r.text(v["ext"], "ext");
     if (v["ext_bytes"]) {
       // An ext of exactly this many bytes (Note 7): the seed's JSON, padded inside "content".
-      const auto bytes = r.integer(v["ext_bytes"], "ext_bytes");
-      const std::string head = R"({"entity":{"action":1,"content":")", tail = R"("}})";
-      if (bytes < static_cast<std::int64_t>(head.size() + tail.size()) || bytes > 1'000'000)
-        r.fail(v["ext_bytes"], "ext_bytes must be between " +
-                                   std::to_string(head.size() + tail.size()) + " and 1000000");
-      s.send.ext = head + std::string(bytes - head.size() - tail.size(), 'x') + tail;
+      s.send.ext = padded_json(r, v["ext_bytes"], "ext_bytes",
+                               R"({"entity":{"action":1,"content":")", R"("}})", false);
     }
     if (v["online_user_only"])
       s.send.online_user_only = r.flag(v["online_user_only"], "online_user_only");
@@ -636,7 +616,7 @@ void read_action(const Reader& r, const YAML::Node& v, const YAML::Node& at, Ste
                   "push_type", "priority", "expiration", "collapse_id", "apns_id", "body",
                   "body_bytes"});
     if (v["token"]) s.push.token = r.text(v["token"], "token");
-    if (v["auth"]) s.push.auth = r.choice(v["auth"], "auth", kAuth);
+    if (v["auth"]) s.push.auth = r.parsed(v["auth"], "auth", parse_push_auth, push_auth_words());
     if (v["credential"]) s.push.credential = r.text(v["credential"], "credential");
     if (v["environment"])
       s.push.environment =

@@ -6,11 +6,16 @@
 // Spec: docs/spec/pushkit-callkit.md
 
 #include "core/apns_environment.hpp"
+#include "core/apns_reason.hpp"
 #include "core/clock.hpp"
 #include "fake_device/app_config.hpp"
+#include "fake_device/app_state.hpp"
 #include "fake_device/device_event.hpp"
 #include "fake_device/ios_version.hpp"
+#include "mock_apns/push_type.hpp"
 #include "pipeline/receive_options.hpp"
+#include "pipeline/records.hpp"
+#include "scenario/push_auth.hpp"
 
 #include <cstdint>
 #include <optional>
@@ -87,10 +92,10 @@ struct Setup {
 struct ApnsExpectation {
   std::optional<std::uint64_t> count;
   std::optional<int> status;
-  std::optional<std::string> reason;
+  std::optional<core::ApnsReason> reason; // either spelling of a reason is the same reason
   std::optional<core::ApnsEnvironment> environment;
   std::optional<std::string> topic;
-  std::optional<std::string> push_type; // as the mock read it: voip, alert, ...
+  std::optional<mock_apns::PushType> push_type; // as the mock read it: voip, alert, ...
   // Each request carries the apns-id the pipeline gave this message (label; "last": the last
   // sent): a retry is recognisable (im-voip-flow.md §4.4).
   std::optional<std::string> apns_id_of;
@@ -102,7 +107,7 @@ struct ApnsExpectation {
 // One installation's push of a message (im-voip-flow.md §3.4); the installation is a device id.
 struct PushExpectation {
   std::string installation;
-  std::optional<std::string> state; // as a message's: accepted, skipped_online, ...
+  std::optional<pipeline::MessageState> state;
   std::optional<std::string> reason;
   std::optional<int> attempts;
   Location where;
@@ -110,20 +115,21 @@ struct PushExpectation {
 
 // The pipeline's record of a message (default: the last one sent).
 struct MessageExpectation {
-  std::string message;              // label given by `send: {as: ...}`; empty: the last sent
-  std::optional<std::string> state; // pending, accepted, rejected, skipped_online, ...
+  std::string message; // label given by `send: {as: ...}`; empty: the last sent
+  std::optional<pipeline::MessageState> state;
   std::optional<std::string> reason;
   std::optional<int> attempts;
   std::vector<PushExpectation> pushes; // each must be there and match; others may be too
   Location where;
 };
 
-// The pipeline's VoIP registration of a user; state "none" when there must be none.
+// The pipeline's VoIP registration of a user, or (`state: none`) that there is none.
 struct RegistrationExpectation {
   std::string user;   // empty: the step's device's user
   std::string device; // whose installation (im-voip-flow.md §3.4); empty: the step's device, if it
                       // is the user's
-  std::optional<std::string> state;
+  std::optional<pipeline::RegistrationState> state;
+  bool none = false; // `state: none`: the user must have no registration at all
   std::optional<std::string> reason;
   Location where;
 };
@@ -159,10 +165,10 @@ struct EventMatch {
 
 // What the device recorded during the step, and its state after it.
 struct DeviceExpectation {
-  std::string device;                 // empty: the step's device
-  std::vector<EventMatch> events;     // each seen at least once
-  std::vector<EventMatch> no_events;  // none seen
-  std::optional<std::string> process; // not_running, foreground, background, suspended, ...
+  std::string device;                // empty: the step's device
+  std::vector<EventMatch> events;    // each seen at least once
+  std::vector<EventMatch> no_events; // none seen
+  std::optional<fake_device::ProcessState> process;
   std::optional<int> kill_count;
   std::optional<bool> voip_blocked;
   std::optional<bool> has_voip_token;
@@ -172,7 +178,7 @@ struct DeviceExpectation {
 // The raw push of a `push` step: APNs' answer.
 struct ResponseExpectation {
   std::optional<int> status;
-  std::optional<std::string> reason;
+  std::optional<core::ApnsReason> reason;
   Location where;
 };
 
@@ -239,7 +245,7 @@ struct SendSpec {
 
 struct PushSpec {
   std::string token = "voip"; // the device's voip, last_voip (even retired) or alert token; hex
-  std::string auth = "token"; // token | certificate | none
+  PushAuth auth = PushAuth::Token;
   std::string credential = "voip-services";         // certificate auth: which PKI certificate
   std::optional<core::ApnsEnvironment> environment; // nullopt: the app's
   bool new_provider_token = false; // sign a fresh JWT now instead of reusing the last one
@@ -255,10 +261,10 @@ struct PushSpec {
 };
 
 struct FaultSpec {
-  std::string reason;     // the APNs reason answered, e.g. ServiceUnavailable
-  std::int64_t count = 1; // requests it applies to; -1: every one
-  std::uint64_t skip = 0; // requests let through first
-  std::string goaway;     // close the connection afterwards with this reason
+  std::optional<core::ApnsReason> reason; // answered instead of the mock's own answer
+  std::int64_t count = 1;                 // requests it applies to; -1: every one
+  std::uint64_t skip = 0;                 // requests let through first
+  std::optional<core::ApnsReason> goaway; // close the connection afterwards with this reason
 };
 
 struct Step {

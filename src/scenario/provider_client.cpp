@@ -1,7 +1,6 @@
 #include "scenario/provider_client.hpp"
 
-#include "core/json_fields.hpp"
-#include "core/json_parse.hpp"
+#include "core/apns_error_body.hpp"
 #include "net/client.hpp"
 #include "net/io_threads.hpp"
 #include "pki/keys.hpp"
@@ -9,8 +8,6 @@
 #include "scenario/world.hpp"
 
 #include <filesystem>
-
-#include <nlohmann/json.hpp>
 
 namespace scenario {
 
@@ -68,8 +65,8 @@ ProviderAnswer ProviderClients::push(const PushSpec& spec, const std::string& to
                                      core::TimePoint now,
                                      const std::function<void(std::string)>& note) {
   const bool sandbox = environment == core::ApnsEnvironment::Sandbox;
-  const std::string host = sandbox ? "api.sandbox.push.apple.com" : "api.push.apple.com";
-  if (spec.auth == "certificate" &&
+  const std::string host(core::apns_host(environment));
+  if (spec.auth == PushAuth::Certificate &&
       !std::filesystem::exists(pki_.dir / (spec.credential + ".pem"))) {
     return {0,
             "no client certificate '" + spec.credential +
@@ -77,7 +74,7 @@ ProviderAnswer ProviderClients::push(const PushSpec& spec, const std::string& to
             {}};
   }
   std::string authorization;
-  if (spec.auth == "token") {
+  if (spec.auth == PushAuth::Token) {
     if (jwt_.empty() || spec.new_provider_token) {
       const std::string key_id = key_id_.empty() ? pki_.key.key_id : key_id_;
       auto jwt = key_id_.empty() ? mock_apns::provider_token(pki_, now)
@@ -97,8 +94,8 @@ ProviderAnswer ProviderClients::push(const PushSpec& spec, const std::string& to
     }
     authorization = "bearer " + jwt_;
   }
-  auto& client =
-      clients_[spec.auth + "/" + spec.credential + "/" + std::string(core::to_string(environment))];
+  auto& client = clients_[std::string(to_string(spec.auth)) + "/" + spec.credential + "/" +
+                          std::string(core::to_string(environment))];
   if (!client) {
     net::ClientOptions o;
     o.port = sandbox ? sandbox_port_ : production_port_;
@@ -106,7 +103,7 @@ ProviderAnswer ProviderClients::push(const PushSpec& spec, const std::string& to
     net::TlsClientConfig tls;
     tls.ca_file = pki_.ca_bundle_file;
     tls.server_name = host;
-    if (spec.auth == "certificate") {
+    if (spec.auth == PushAuth::Certificate) {
       tls.certificate_file = (pki_.dir / (spec.credential + ".pem")).string();
       tls.private_key_file = (pki_.dir / (spec.credential + ".key")).string();
     }
@@ -138,11 +135,11 @@ ProviderAnswer ProviderClients::push(const PushSpec& spec, const std::string& to
     answer.status = result->status;
     for (const auto& h : result->headers)
       if (h.name == "apns-id") answer.apns_id = h.value;
-    const auto body = core::parse_json_or_null(result->body);
-    answer.reason = core::json_field_if_any<std::string>(body, "reason").value_or("");
+    answer.reason = core::apns_error_body_of(result->body).reason;
   }
-  note("push (" + spec.auth + " auth) to " + std::string(core::to_string(environment)) + " " +
-       short_token(token) + unusual_parts(spec, expiration) + " -> " +
+  note("push (" + std::string(to_string(spec.auth)) + " auth) to " +
+       std::string(core::to_string(environment)) + " " + short_token(token) +
+       unusual_parts(spec, expiration) + " -> " +
        (answer.status ? std::to_string(answer.status) : "no answer") +
        (answer.reason.empty() ? "" : " " + answer.reason));
   return answer;

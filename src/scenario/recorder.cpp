@@ -4,6 +4,8 @@
 #include "core/json_string.hpp"
 #include "mock_apns/push_type.hpp"
 #include "mock_apns/reason.hpp"
+#include "pki/certificate.hpp"
+#include "scenario/push_auth.hpp"
 
 #include <chrono>
 #include <ctime>
@@ -35,16 +37,25 @@ std::string duration_text(std::chrono::milliseconds ms) {
   return std::to_string(ms.count()) + "ms";
 }
 
-// The PKI credential whose certificate has this subject CN (pki/credential_set.cpp's kinds).
-std::string credential_of(std::string_view common_name) {
-  const std::pair<std::string_view, std::string_view> kinds[] = {
-      {"VoIP Services:", "voip-services"},
-      {"Apple Push Services:", "apple-push-services"},
-      {"Apple Development IOS Push Services:", "apns-development"},
-      {"Apple Production IOS Push Services:", "apns-production"}};
-  for (const auto& [prefix, stem] : kinds)
-    if (common_name.find(prefix) != std::string_view::npos) return std::string(stem);
-  return "voip-services";
+// How a recorded request is replayed: an accepted certificate by the PKI's credential of its
+// kind (pki/credential_set.cpp names them by kind_name), a token connection with a token; a
+// refused certificate has no credential to replay it with.
+struct ReplayAuth {
+  PushAuth auth = PushAuth::None;
+  std::string credential; // certificate auth only
+};
+
+ReplayAuth replay_auth(const mock_apns::JournalEntry& r) {
+  ReplayAuth out;
+  if (r.auth_kind == mock_apns::AuthKind::Token) out.auth = PushAuth::Token;
+  if (r.auth_kind == mock_apns::AuthKind::Certificate && r.certificate_kind) {
+    out.auth = PushAuth::Certificate;
+    // The PKI has no credential of kind "other" (an Apple CN of no known kind): the VoIP one.
+    out.credential = *r.certificate_kind == pki::CertificateKind::Other
+                         ? pki::kind_name(pki::CertificateKind::VoipServices)
+                         : pki::kind_name(*r.certificate_kind);
+  }
+  return out;
 }
 
 struct RecordedDevice {
@@ -146,13 +157,9 @@ std::string record_scenario(const Recording& rec) {
             : device->second.uninstalled ? std::string("last_voip")
                                          : std::string("voip"))
         << "\n";
-    if (r.auth.rfind("certificate ", 0) == 0) {
-      out << "      auth: certificate\n      credential: " << credential_of(r.auth) << "\n";
-    } else if (r.auth.rfind("token ", 0) == 0) {
-      out << "      auth: token\n";
-    } else {
-      out << "      auth: none\n";
-    }
+    const ReplayAuth auth = replay_auth(r);
+    out << "      auth: " << to_string(auth.auth) << "\n";
+    if (!auth.credential.empty()) out << "      credential: " << auth.credential << "\n";
     out << "      environment: " << core::to_string(r.environment) << "\n"
         << "      topic: " << q(r.topic) << "\n";
     if (r.push_type) out << "      push_type: " << mock_apns::push_type_name(*r.push_type) << "\n";

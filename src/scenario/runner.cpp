@@ -207,15 +207,18 @@ bool StepRunner::act(const Step& step) {
     mock_apns::FaultRule rule;
     rule.count = step.fault.count;
     rule.skip = step.fault.skip;
-    if (!step.fault.reason.empty()) rule.reason = mock_apns::parse_reason(step.fault.reason);
-    if (!step.fault.goaway.empty()) rule.goaway = mock_apns::parse_reason(step.fault.goaway);
+    rule.reason = step.fault.reason;
+    rule.goaway = step.fault.goaway;
     if (auto added = world_.add_fault(rule); !added) return step_failed(added.error().detail);
     world_.note("apns",
                 "fault set: the next " +
                     (rule.count < 0 ? std::string("requests")
                                     : std::to_string(rule.count) + " request(s)") +
-                    " answered " + (step.fault.reason.empty() ? "normally" : step.fault.reason) +
-                    (step.fault.goaway.empty() ? "" : ", then GOAWAY " + step.fault.goaway));
+                    " answered " +
+                    (rule.reason ? std::string(mock_apns::reason_text(*rule.reason)) : "normally") +
+                    (rule.goaway
+                         ? ", then GOAWAY " + std::string(mock_apns::reason_text(*rule.goaway))
+                         : ""));
     return true;
   }
   }
@@ -283,7 +286,7 @@ void StepRunner::check_all(const Step& step, std::size_t apns_from,
                     events.end());
     // `id` comes from device_ids(): the device exists, and reading it cannot fail.
     (void)world_.on_device(id, [&](const fake_device::Device& device) {
-      d.process = std::string(fake_device::to_string(device.process_state(bundle)));
+      d.process = device.process_state(bundle);
       d.kill_count = device.kill_count(bundle);
       d.voip_blocked = device.voip_launch_blocked(bundle);
       d.has_voip_token = device.voip_token(bundle).has_value();

@@ -367,6 +367,9 @@ TEST(MockApnsCli, RecordsTrafficAsAScenarioThatReplays) {
   const std::string text = support::read_file(recording);
   EXPECT_NE(text.find("response: {status: 400, reason: BadDeviceToken}"), std::string::npos)
       << text;
+  // Told by the journal's typed auth fields: curl's certificate is the PKI's voip-services.
+  EXPECT_NE(text.find("auth: certificate\n      credential: voip-services\n"), std::string::npos)
+      << text;
   const auto replay = voipsim({"run", recording});
   EXPECT_EQ(replay.exit_code, 0) << replay.describe() << "\n" << text;
   EXPECT_NE(replay.output.find("-> 200"), std::string::npos) << replay.output;

@@ -9,6 +9,8 @@
 #include "cli/pipeline.hpp"
 #include "cli/run.hpp"
 #include "cli/selftest.hpp"
+#include "cli/up.hpp"
+#include "support/names_round_trip.hpp"
 
 #include <functional>
 #include <iostream>
@@ -42,6 +44,7 @@ const auto certs = options<cli::certs_command::args_of, cli::certs_command::opti
 const auto certs_issue =
     options<cli::certs_issue_command::args_of, cli::certs_issue_command::options_of>;
 const auto jwt = options<cli::jwt_command::args_of, cli::jwt_command::options_of>;
+const auto up = options<cli::up_command::args_of, cli::up_command::options_of>;
 
 template <class T>
 std::string error_of(const core::Result<T>& result) {
@@ -206,6 +209,9 @@ TEST(MockApnsOptionsTest, EveryFlagRead) {
   EXPECT_EQ(mock_apns({"--strict"})->strict_tokens, true);
   EXPECT_TRUE(mock_apns({"--auth", "cert"})->certificate_auth);
   EXPECT_FALSE(mock_apns({"--auth", "cert"})->token_auth);
+  EXPECT_FALSE(mock_apns({"--auth", "token"})->certificate_auth);
+  EXPECT_TRUE(mock_apns({"--auth", "token,cert"})->certificate_auth);
+  EXPECT_TRUE(mock_apns({"--auth", "token,cert"})->token_auth);
 }
 
 TEST(MockApnsOptionsTest, UsageErrors) {
@@ -217,6 +223,11 @@ TEST(MockApnsOptionsTest, UsageErrors) {
       {{"--sandbox", "127.0.0.1:1", "--production", "::1:2"},
        "--sandbox and --production must use the same host"},
       {{"--auth", "password"}, "--auth takes cert, token or cert,token; got 'password'"},
+      // Word by word: a word that only contains "cert" or "token" is not one.
+      {{"--auth", "certs"}, "--auth takes cert, token or cert,token; got 'certs'"},
+      {{"--auth", "cert,tokens"}, "--auth takes cert, token or cert,token; got 'cert,tokens'"},
+      {{"--auth", "cert,cert"}, "--auth takes cert, token or cert,token; got 'cert,cert'"},
+      {{"--auth", "cert,"}, "--auth takes cert, token or cert,token; got 'cert,'"},
       {{"--strict", "--permissive"}, "--strict and --permissive exclude each other"},
       {{"--threads", "0"}, "--threads must be a whole number from 1 to 64, not '0'"},
       {{"--seed", "-1"}, "--seed must be a whole number from 0 to 18446744073709551615, not '-1'"},
@@ -309,7 +320,7 @@ TEST(DeviceOptionsTest, Defaults) {
   EXPECT_TRUE(o->app.voip_background_mode && o->app.push_notifications_capability);
   EXPECT_EQ(o->user, "user-1");
   EXPECT_TRUE(o->consent && o->login);
-  EXPECT_EQ(o->start, "background");
+  EXPECT_EQ(o->start, cli::device_command::StartState::Background);
   EXPECT_EQ(o->device.device_id, "iphone-1");
   EXPECT_EQ(o->seed, 0u);
 }
@@ -333,7 +344,14 @@ TEST(DeviceOptionsTest, EveryFlagRead) {
   EXPECT_FALSE(o->consent || o->login);
   EXPECT_EQ(o->user, "bob");
   EXPECT_EQ(o->app.certificate_id, 7);
-  EXPECT_EQ(o->start, "not-running");
+  EXPECT_EQ(o->start, cli::device_command::StartState::NotRunning);
+  using cli::device_command::StartState;
+  support::expect_round_trip<StartState>(
+      {{StartState::Foreground, "foreground"},
+       {StartState::Background, "background"},
+       {StartState::NotRunning, "not-running"}},
+      [](StartState s) { return cli::device_command::to_string(s); },
+      cli::device_command::parse_start_state);
   EXPECT_EQ(o->device.device_id, "ipad");
   EXPECT_EQ(o->seed, 3u);
 }
@@ -568,7 +586,7 @@ TEST(CertsIssueOptionsTest, UsageErrors) {
       {issue_with({"--days", "1"}), "unknown option --days"},
       {{"--csr", "c", "--kind", "apns-voip", "--bundle-id", "b", "--pki", "p"},
        "unknown --kind 'apns-voip': the portal issues voip-services, apns-development, "
-       "apns-production and apple-push-services"},
+       "apns-production or apple-push-services"},
       {issue_with({"--now", "253370678400"}),
        "--now must be a whole number from 0 to 253370678399, not '253370678400'"},
   };
@@ -604,6 +622,67 @@ TEST(JwtOptionsTest, UsageErrors) {
   };
   for (const auto& [words, message] : cases)
     EXPECT_EQ(error_of(jwt(words)), message);
+}
+
+TEST(UpOptionsTest, Defaults) {
+  const auto o = up({});
+  ASSERT_TRUE(o) << error_of(o);
+  EXPECT_EQ(o->dir, ".voipsim");
+  EXPECT_FALSE(o->fresh);
+  ASSERT_EQ(o->users.size(), 1u); // bob, a development build
+  EXPECT_EQ(o->users[0].name, "bob");
+  EXPECT_EQ(o->users[0].environment, core::ApnsEnvironment::Sandbox);
+  // The documented stable ports, not given: each falls back to a free one when busy.
+  EXPECT_EQ(o->sandbox.address.port, 2197);
+  EXPECT_EQ(o->production.address.port, 2198);
+  EXPECT_EQ(o->admin.address.port, 2199);
+  EXPECT_EQ(o->pipeline.address.port, 2200);
+  EXPECT_FALSE(o->sandbox.given || o->production.given || o->admin.given || o->pipeline.given);
+  EXPECT_EQ(o->seed, 0u);
+}
+
+TEST(UpOptionsTest, EveryFlagRead) {
+  const auto o = up(split("--dir d --user bob --user carol:production --user dave:dev --fresh "
+                          "--sandbox 127.0.0.1:0 --production 127.0.0.1:1 --admin [::1]:2 "
+                          "--listen 127.0.0.1:3 --seed 9"));
+  ASSERT_TRUE(o) << error_of(o);
+  EXPECT_EQ(o->dir, "d");
+  EXPECT_TRUE(o->fresh);
+  ASSERT_EQ(o->users.size(), 3u);
+  EXPECT_EQ(o->users[1].name, "carol");
+  EXPECT_EQ(o->users[1].environment, core::ApnsEnvironment::Production);
+  EXPECT_EQ(o->users[2].environment, core::ApnsEnvironment::Sandbox);
+  EXPECT_TRUE(o->sandbox.given);
+  EXPECT_EQ(o->production.address.port, 1);
+  EXPECT_EQ(o->admin.address.host, "::1");
+  EXPECT_EQ(o->pipeline.address.port, 3);
+  EXPECT_EQ(o->seed, 9u);
+  // One listener given: the other's default port on the same host.
+  const auto v6 = up(split("--sandbox [::1]:2197"));
+  ASSERT_TRUE(v6) << error_of(v6);
+  EXPECT_EQ(v6->production.address.host, "::1");
+  EXPECT_EQ(v6->production.address.port, 2198);
+  EXPECT_FALSE(v6->production.given);
+}
+
+TEST(UpOptionsTest, UsageErrors) {
+  const std::pair<Words, std::string> cases[] = {
+      {{"extra"}, "unexpected argument 'extra'"},
+      {{"--user", ":production"},
+       "--user takes NAME or NAME:development|production, got ':production'"},
+      {{"--user", "bob:staging"},
+       "--user bob:staging: the build takes sandbox, development, dev, production or prod, got "
+       "'staging'"},
+      {{"--user", "bob", "--user", "bob:production"},
+       "--user bob is given twice: one phone per user"},
+      {{"--dir", ""}, "--dir needs a folder"},
+      {split("--sandbox 127.0.0.1:0 --production [::1]:0"),
+       "--sandbox and --production must use the same host"},
+      {split("--production [::1]:0 --sandbox 127.0.0.1:0"),
+       "--sandbox and --production must use the same host"},
+  };
+  for (const auto& [words, message] : cases)
+    EXPECT_EQ(error_of(up(words)), message);
 }
 
 } // namespace

@@ -26,6 +26,12 @@ TEST(ApnsEnvironment, TheEntitlementsWordReadsBack) {
   EXPECT_EQ(core::entitlement_value(ApnsEnvironment::Sandbox), "development");
 }
 
+// apns-provider-api.md §1: the hosts clients name in SNI and :authority.
+TEST(ApnsEnvironment, EachHasApplesHostName) {
+  EXPECT_EQ(core::apns_host(ApnsEnvironment::Sandbox), "api.sandbox.push.apple.com");
+  EXPECT_EQ(core::apns_host(ApnsEnvironment::Production), "api.push.apple.com");
+}
+
 enum class Colour { Red, Green, Blue };
 constexpr core::Names<Colour, 3> kColours{{
     {Colour::Red, "red"},

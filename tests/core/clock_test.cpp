@@ -2,6 +2,7 @@
 #include "support/wait.hpp"
 
 #include <future>
+#include <limits>
 #include <vector>
 
 #include <gtest/gtest.h>
@@ -96,6 +97,16 @@ TEST(UnixTime, ConvertsBothWays) {
   const auto t = core::from_unix_seconds(1735689600);
   EXPECT_EQ(core::unix_seconds(t), 1735689600);
   EXPECT_EQ(core::unix_millis(t), 1735689600000);
+  EXPECT_EQ(core::unix_millis(core::from_unix_millis(1735689600250)), 1735689600250);
+}
+
+// A bound written as "far in the future" (INT64_MAX from a filter) is the clock's last instant,
+// not an overflowed one in the past.
+TEST(UnixTime, MillisPastTheClocksRangeSaturate) {
+  EXPECT_EQ(core::from_unix_millis(std::numeric_limits<std::int64_t>::max()),
+            core::TimePoint::max());
+  EXPECT_EQ(core::from_unix_millis(std::numeric_limits<std::int64_t>::min()),
+            core::TimePoint::min());
 }
 
 } // namespace

@@ -56,6 +56,18 @@ TEST(JsonFields, ReadsInOrderAndNamesTheFirstProblem) {
   EXPECT_EQ(absent.problem()->detail, "\"absent\" is required");
 }
 
+TEST(JsonFields, AFixedValueIsRequiredAndQuotedWhenWrong) {
+  const nlohmann::json ready = {{"event", "ready"}};
+  EXPECT_FALSE(core::JsonFields(ready).require_value("event", "ready").problem());
+  const nlohmann::json stopped = {{"event", "stopped"}};
+  core::JsonFields wrong(stopped);
+  ASSERT_TRUE(wrong.require_value("event", "ready").problem());
+  EXPECT_EQ(wrong.problem()->detail, "\"event\" is \"stopped\", not \"ready\"");
+  core::JsonFields absent(ready);
+  ASSERT_TRUE(absent.require_value("status", "ok").problem());
+  EXPECT_EQ(absent.problem()->detail, "\"status\" is required");
+}
+
 // The shape and the fields in one step: a wrong shape is the first problem, and no field is read.
 TEST(JsonFields, ChecksTheShapeFirstWhenGivenTheKnownFields) {
   std::string name;

@@ -40,7 +40,6 @@ NUMBER = r"\d+(?:\.\d+)*[a-z]?(?![\w.]\w)"
 TOKEN = re.compile(
     r"(?P<spec>\b(?:%s)\.md\b)" % "|".join(re.escape(n) for n in SPEC_NAMES)
     + r"|(?P<other>\bRFC\s*\d+|\bUnicode\b|\b[\w-]+\.(?:md|txt|html)\b)"
-    + r"|(?P<word>\b[Ss]pec\b)"
     + r"|§\s*(?P<section>" + NUMBER + r")(?:\s*[-–]\s*§?\s*(?P<upto>" + NUMBER + r"))?"
     + r"(?:\s+(?P<item>(?:FAQ|Note|Baseline)\s+[\w′″‴-]+))?")
 SPEC_PATH = re.compile(r"(?<![\w.-])((?:[\w.-]+/)*spec/[\w.-]+\.md)\b")
@@ -144,16 +143,12 @@ def check_line(name, number, line, specs, own_spec, carried, problems):
     # bare § takes the spec named before it on its line, or at the very end of the line before
     # (a citation wrapped there), else the file's own.
     current = carried if carried is not None else own_spec
-    previous_word = None
     for m in TOKEN.finditer(line):
         if m.group("spec"):
-            current, previous_word = m.group("spec"), None
+            current = m.group("spec")
             continue
         if m.group("other"):
-            current, previous_word = "", None  # another document: its §s are not checked
-            continue
-        if m.group("word"):
-            previous_word = m.end()
+            current = ""  # another document: its §s are not checked
             continue
         section = m.group("section")
         if current is None:
@@ -161,7 +156,6 @@ def check_line(name, number, line, specs, own_spec, carried, problems):
                             "exactly one: name the spec (e.g. im-voip-flow.md §4.3)"
                             % (where, section))
             continue
-        previous_word = None
         if current == "":
             continue
         sections, items = specs[current]

@@ -109,7 +109,8 @@ TEST(DeliveryPage, AnUnreadableDeliveryIsSkippedWithItsReasonAndTheRestKept) {
   EXPECT_EQ(page->first_cursor, 7u);
   // The mock's own reader (mock_apns::delivery_from_json) says what was wrong.
   const std::vector<std::string> expected = {
-      "must be a JSON object", "\"token\" is required", "is not sandbox or production",
+      "must be a JSON object", "\"token\" is required",
+      "\"staging\" is not sandbox, development, dev, production or prod",
       "\"priority\" must be an integer", "neither \"payload\" nor \"payload_base64url\""};
   ASSERT_EQ(page->skipped.size(), expected.size());
   for (std::size_t i = 0; i < expected.size(); ++i)

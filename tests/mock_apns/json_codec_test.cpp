@@ -2,6 +2,8 @@
 // journal entries, the remote device deliveries, the CLI --tokens and --config files), and a
 // missing or mistyped field is refused by name (issue #24 point 2). JournalCounters alone is
 // written for people only.
+#include "core/apns_error_body.hpp"
+#include "mock_apns/error_body.hpp"
 #include "mock_apns/json_codec.hpp"
 #include "pki/keys.hpp"
 
@@ -20,6 +22,8 @@ JournalEntry rejected_entry() {
   e.environment = Environment::Production;
   e.connection_id = 3;
   e.auth = "certificate com.example.imapp";
+  e.auth_kind = AuthKind::Certificate;
+  e.certificate_kind = pki::CertificateKind::VoipServices;
   e.method = "POST";
   e.path = "/3/device/" + std::string(64, 'b');
   e.apns_id = "0F1E2D3C-4B5A-6978-8796-A5B4C3D2E1F0";
@@ -43,6 +47,8 @@ TEST(JsonCodec, AJournalEntryReadsBackAsWritten) {
   accepted.timestamp_ms.reset();
   accepted.goaway = false;
   accepted.answer_dropped = true;
+  accepted.auth_kind = AuthKind::Token;
+  accepted.certificate_kind.reset();
   for (const JournalEntry& e : {rejected_entry(), accepted}) {
     const json j = to_json(e);
     const auto back = journal_entry_from_json(j);
@@ -52,7 +58,8 @@ TEST(JsonCodec, AJournalEntryReadsBackAsWritten) {
 }
 
 TEST(JsonCodec, AJournalEntryMissingAFieldIsRefusedByName) {
-  for (const char* field : {"sequence", "status", "reason", "push_type", "path", "cause"}) {
+  for (const char* field : {"sequence", "status", "reason", "push_type", "path", "cause",
+                            "auth_kind", "certificate_kind"}) {
     json j = to_json(rejected_entry());
     j.erase(field);
     const auto back = journal_entry_from_json(j);
@@ -218,6 +225,125 @@ TEST(JsonCodec, SettingsReadBackAsWritten) {
   ASSERT_FALSE(refused);
   EXPECT_EQ(refused.error().detail,
             "\"envKeyReasonSpelling\" \"british\" is not observed or documented");
+}
+
+// The admin API's small bodies and answers: what fake_device's link and the scenario's live
+// world write or read is what admin_api.cpp reads or writes.
+TEST(JsonCodec, AReachabilityChangeReadsBackAsWritten) {
+  for (const bool reachable : {true, false}) {
+    const auto back = reachable_from_body(reachability_body(reachable));
+    ASSERT_TRUE(back) << back.error().detail;
+    EXPECT_EQ(*back, reachable);
+  }
+  const auto missing = reachable_from_body(json::object());
+  ASSERT_FALSE(missing);
+  EXPECT_NE(missing.error().detail.find("\"reachable\" is required"), std::string::npos)
+      << missing.error().detail;
+}
+
+TEST(JsonCodec, AnUninstallReadsBackAsWrittenItsTimestampOptional) {
+  for (const auto at :
+       {std::optional<std::int64_t>(1'767'225'600'250), std::optional<std::int64_t>()}) {
+    const auto back = unregister_timestamp_from_body(unregister_body(at));
+    ASSERT_TRUE(back) << back.error().detail;
+    EXPECT_EQ(*back, at);
+  }
+  EXPECT_FALSE(unregister_timestamp_from_body(json{{"timestamp", "yesterday"}}));
+  EXPECT_FALSE(unregister_timestamp_from_body(json{{"when", 1}}));
+}
+
+TEST(JsonCodec, TheHealthAnswerReadsBackAsWritten) {
+  AdminHealth h;
+  h.sandbox_port = 2197;
+  h.production_port = 2198;
+  h.tokens = 3;
+  h.keys = 1;
+  h.deliveries = 18'446'744'073'709'551'615u;
+  const auto back = admin_health_from_json(to_json(h));
+  ASSERT_TRUE(back) << back.error().detail;
+  EXPECT_EQ(to_json(*back), to_json(h));
+  json no_cursor = to_json(h);
+  no_cursor.erase("deliveries");
+  EXPECT_FALSE(admin_health_from_json(no_cursor));
+}
+
+TEST(JsonCodec, TheReadyLineReadsBackAsPrintedEventFirst) {
+  ReadyLine r;
+  r.sandbox = "127.0.0.1:2197";
+  r.production = "127.0.0.1:2198";
+  r.admin = "[::1]:8080";
+  r.pki = "/tmp/voipsim-mock-abc";
+  const std::string line = to_json(r).dump();
+  EXPECT_EQ(line.rfind("{\"event\":\"ready\",", 0), 0u) << line;
+  const auto back = ready_line_from_json(json::parse(line));
+  ASSERT_TRUE(back) << back.error().detail;
+  EXPECT_EQ(to_json(*back), to_json(r));
+  json stopped = json::parse(line);
+  stopped["event"] = "stopped";
+  EXPECT_FALSE(ready_line_from_json(stopped));
+}
+
+// What the mock writes as an error body is what every APNs client in voipsim reads.
+TEST(JsonCodec, AnErrorBodyReadsBackThroughTheClientsReader) {
+  std::string body;
+  append_error_body(body, Reason::Unregistered, ReasonSpelling::Observed, 1'767'225'600'250);
+  const auto read = core::apns_error_body_of(body);
+  EXPECT_EQ(read.reason, "Unregistered");
+  EXPECT_EQ(read.timestamp_ms, 1'767'225'600'250);
+  EXPECT_EQ(core::apns_error_body_of(
+                reason_json(Reason::BadCertificateEnvironment, ReasonSpelling::Observed))
+                .reason,
+            "BadCertificateEnvironment");
+}
+
+TEST(JsonCodec, AFeedPageReadsBackAsWrittenSkippingWhatItCannotRead) {
+  Delivery d;
+  d.apns_id = "0F1E2D3C-4B5A-6978-8796-A5B4C3D2E1F0";
+  d.token = std::string(64, 'a');
+  d.topic = "com.example.imapp.voip";
+  d.payload = R"({"aps":{}})";
+  d.received_at = core::from_unix_millis(1'767'225'600'250);
+  FeedPage page;
+  page.deliveries = {{7, d}, {9, d}};
+  page.next = 9;
+  const auto back = feed_page_from_json(to_json(page));
+  ASSERT_TRUE(back) << back.error().detail;
+  EXPECT_EQ(to_json(*back), to_json(page));
+  EXPECT_EQ(back->first_cursor, 7u);
+  EXPECT_TRUE(back->skipped.empty());
+
+  json odd = to_json(page);
+  odd["deliveries"][0].erase("token");
+  const auto skipping = feed_page_from_json(odd);
+  ASSERT_TRUE(skipping) << skipping.error().detail;
+  ASSERT_EQ(skipping->deliveries.size(), 1u);
+  EXPECT_EQ(skipping->deliveries[0].first, 9u);
+  EXPECT_EQ(skipping->first_cursor, 7u); // the gap check still sees where the page began
+  ASSERT_EQ(skipping->skipped.size(), 1u);
+  EXPECT_NE(skipping->skipped[0].find("\"token\" is required"), std::string::npos);
+  EXPECT_FALSE(feed_page_from_json(json{{"deliveries", json::array()}}));
+}
+
+TEST(JsonCodec, AJournalPageReadsBackItsEntries) {
+  JournalEntry e;
+  e.sequence = 4;
+  e.time = core::from_unix_millis(1'767'225'600'250);
+  e.method = "POST";
+  e.path = "/3/device/" + std::string(64, 'a');
+  e.token = std::string(64, 'a');
+  e.topic = "com.example.imapp.voip";
+  e.status = 200;
+  JournalCounters counters;
+  const json page = journal_page_json({e, e}, counters);
+  const auto back = journal_page_entries_from_json(page);
+  ASSERT_TRUE(back) << back.error().detail;
+  ASSERT_EQ(back->size(), 2u);
+  EXPECT_EQ(to_json((*back)[1]), to_json(e));
+  json broken = page;
+  broken["entries"][1].erase("status");
+  const auto refused = journal_page_entries_from_json(broken);
+  ASSERT_FALSE(refused);
+  EXPECT_EQ(refused.error().detail.rfind("entry 1: ", 0), 0u) << refused.error().detail;
 }
 
 } // namespace

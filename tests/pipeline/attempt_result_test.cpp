@@ -92,6 +92,34 @@ TEST(AttemptResult, OptionsTheTransportCannotUseFailAtOnce) {
   expect_failed_at_once(attempt_result_of(error(net::Errc::InvalidOptions, false)));
 }
 
+// A server that does not offer h2 by ALPN (an HTTP/1.1 server at the APNs address): our
+// settings and its do not meet, which no retry mends; the certificate is not flagged.
+TEST(AttemptResult, AServerWithoutHttp2FailsAtOnce) {
+  expect_failed_at_once(attempt_result_of(error(net::Errc::NotHttp2, false)));
+}
+
+// The server broke the connection (an HTTP/2 protocol error, an answer past our size limit):
+// no answer for this push, retried with back-off like any lost connection.
+TEST(AttemptResult, AProtocolErrorIsTransient) {
+  expect_transient(attempt_result_of(error(net::Errc::ProtocolError, false)));
+}
+
+TEST(AttemptResult, AnAnswerPastTheSizeLimitIsTransient) {
+  expect_transient(attempt_result_of(error(net::Errc::BodyTooLarge, false)));
+}
+
+// Too many requests already wait for the connection: not sent, but replaying at once would
+// spin against the same full queue, so it backs off.
+TEST(AttemptResult, AFullQueueBacksOff) {
+  expect_transient(attempt_result_of(error(net::Errc::QueueFull)));
+}
+
+// The client was closed with the request pending (the dispatcher stopping): no answer; the
+// dispatcher leaves the message pending for the next start instead of applying this result.
+TEST(AttemptResult, ACancelledRequestIsTransient) {
+  expect_transient(attempt_result_of(error(net::Errc::Cancelled)));
+}
+
 // REFUSED_STREAM: the server did not process the request, so it is sent again at once
 // (im-voip-flow.md §4.4 "follow GOAWAY, replay"); the certificate is not flagged.
 TEST(AttemptResult, ARefusedStreamReplaysTheRequest) {

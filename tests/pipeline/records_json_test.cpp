@@ -9,10 +9,6 @@ namespace {
 
 using nlohmann::json;
 
-core::TimePoint at_ms(std::int64_t ms) {
-  return core::TimePoint(std::chrono::milliseconds(ms));
-}
-
 pipeline::CertificateRecord certificate() {
   pipeline::CertificateRecord c;
   c.record_id = 7;
@@ -20,8 +16,8 @@ pipeline::CertificateRecord certificate() {
   c.bundle_id = "com.example.imapp";
   c.cert_id_dev = 1013;
   c.cert_id_prod = 1014;
-  c.not_before = at_ms(1'700'000'000'000);
-  c.not_after = at_ms(1'800'000'000'000);
+  c.not_before = core::from_unix_millis(1'700'000'000'000);
+  c.not_after = core::from_unix_millis(1'800'000'000'000);
   c.health = pipeline::CertificateHealth::BadCertificate;
   return c;
 }
@@ -35,7 +31,7 @@ pipeline::MessageRecord message(bool answered) {
   m.reason = answered ? "BadDeviceToken" : "";
   m.apns_id = answered ? "5d8f1b1e-0000-4000-8000-000000000003" : "";
   m.attempts = answered ? 1 : 0;
-  m.created_at = at_ms(1'767'225'000'123);
+  m.created_at = core::from_unix_millis(1'767'225'000'123);
   if (answered) m.random = 18'446'744'073'709'551'615u; // the SDK's MsgRandom: any 64-bit value
   if (answered) { // one push per installation (im-voip-flow.md §3.4)
     pipeline::PushRecord rejected;
@@ -61,7 +57,7 @@ pipeline::Registration registration() {
   r.bundle_id = "com.example.imapp";
   r.state = pipeline::RegistrationState::Inactive;
   r.reason = "KICKED";
-  r.updated_at = at_ms(1'767'225'000'000);
+  r.updated_at = core::from_unix_millis(1'767'225'000'000);
   return r;
 }
 
@@ -107,11 +103,28 @@ TEST(RecordsJson, EachTypeReadsBackAsWritten) {
       << bad.error().detail;
 }
 
-// The upload's answer is a certificate record with its warnings.
-TEST(RecordsJson, AnUploadAnswerReadsAsACertificate) {
+TEST(RecordsJson, ACertificateListReadsBackAsWritten) {
+  auto second = certificate();
+  second.record_id = 8;
+  const auto back = pipeline::certificate_list_from_json(
+      pipeline::certificate_list_json({certificate(), second}));
+  ASSERT_TRUE(back) << back.error().detail;
+  ASSERT_EQ(back->size(), 2u);
+  EXPECT_EQ(pipeline::to_json((*back)[1]), pipeline::to_json(second));
+  json broken = pipeline::certificate_list_json({certificate(), second});
+  broken["certificates"][1].erase("health");
+  const auto refused = pipeline::certificate_list_from_json(broken);
+  ASSERT_FALSE(refused);
+  EXPECT_EQ(refused.error().detail.rfind("certificate 1: ", 0), 0u) << refused.error().detail;
+}
+
+// "warnings" belong to the upload's answer (request_json.hpp), not to the stored record.
+TEST(RecordsJson, ACertificateRecordHasNoWarnings) {
   json c = pipeline::to_json(certificate());
   c["warnings"] = json::array({"universal certificate"});
-  EXPECT_TRUE(pipeline::certificate_from_json(c));
+  const auto read = pipeline::certificate_from_json(c);
+  ASSERT_FALSE(read);
+  EXPECT_NE(read.error().detail.find("warnings"), std::string::npos) << read.error().detail;
 }
 
 TEST(RecordsJson, AMissingOrMistypedFieldIsRefusedByName) {

@@ -1,6 +1,7 @@
 // The bodies clients POST to the pipeline: what a client writes (pipeline/request_json.hpp) is
 // what api.cpp reads, and a missing required field is an error naming it.
 
+#include "pipeline/records_json.hpp"
 #include "pipeline/request_json.hpp"
 
 #include <gtest/gtest.h>
@@ -41,6 +42,82 @@ TEST(RequestJson, AMessageWithoutItsReceiverOrWithAnOddPushInfoIsRefused) {
   read = message_to_send_from_json(odd_info);
   ASSERT_FALSE(read);
   EXPECT_EQ(read.error().detail, "\"offline_push_info\" must be a JSON object");
+}
+
+TEST(RequestJson, ACertificateUploadReadsBackAsWritten) {
+  CertificateUpload upload;
+  upload.name = "Acme VoIP";
+  upload.p12_der = std::string("\x30\x82\x00\xff\xfe", 5); // bytes, not text
+  upload.password = "secret";
+  upload.allow_other_types = true;
+  const auto back = certificate_upload_from_json(to_json(upload));
+  ASSERT_TRUE(back) << back.error().detail;
+  EXPECT_EQ(to_json(*back), to_json(upload));
+  EXPECT_EQ(back->p12_der, upload.p12_der);
+}
+
+TEST(RequestJson, ACertificateUploadSaysWhatIsWrong) {
+  json no_p12 = {{"name", "Acme VoIP"}};
+  auto read = certificate_upload_from_json(no_p12);
+  ASSERT_FALSE(read);
+  EXPECT_EQ(read.error().detail, "\"p12_base64\" is required");
+  read = certificate_upload_from_json({{"name", "Acme VoIP"}, {"p12_base64", "not base64!"}});
+  ASSERT_FALSE(read);
+  EXPECT_EQ(read.error().detail, "\"p12_base64\" is not base64 (try: base64 -w0 F.p12)");
+}
+
+TEST(RequestJson, AnUploadAnswerReadsBackAsWritten) {
+  UploadedCertificate uploaded;
+  uploaded.record.record_id = 7;
+  uploaded.record.name = "Acme VoIP";
+  uploaded.record.bundle_id = "com.example.imapp";
+  uploaded.record.cert_id_dev = 1013;
+  uploaded.record.cert_id_prod = 1014;
+  uploaded.record.not_before = core::from_unix_millis(1'700'000'000'000);
+  uploaded.record.not_after = core::from_unix_millis(1'800'000'000'000);
+  uploaded.warnings = {"universal certificate"};
+  const auto back = uploaded_certificate_from_json(to_json(uploaded));
+  ASSERT_TRUE(back) << back.error().detail;
+  EXPECT_EQ(to_json(*back), to_json(uploaded));
+
+  json no_warnings = to_json(uploaded);
+  no_warnings.erase("warnings");
+  const auto read = uploaded_certificate_from_json(no_warnings);
+  ASSERT_FALSE(read);
+  EXPECT_EQ(read.error().detail, "\"warnings\" is required");
+}
+
+TEST(RequestJson, ASentMessagesAnswerReadsBackAsWritten) {
+  const auto back = message_id_from_answer(message_accepted_answer("msg-42"));
+  ASSERT_TRUE(back) << back.error().detail;
+  EXPECT_EQ(*back, "msg-42");
+  EXPECT_FALSE(message_id_from_answer(json::object()));
+}
+
+TEST(RequestJson, TheHealthAnswerReadsBackAsWrittenSettledOnlyAfterAWait) {
+  for (const auto settled :
+       {std::optional<bool>(), std::optional<bool>(true), std::optional<bool>(false)}) {
+    PipelineHealth h;
+    h.in_flight = 2;
+    h.settled = settled;
+    const auto back = pipeline_health_from_json(to_json(h));
+    ASSERT_TRUE(back) << back.error().detail;
+    EXPECT_EQ(back->in_flight, 2u);
+    EXPECT_EQ(back->settled, settled);
+  }
+  EXPECT_FALSE(pipeline_health_from_json(json{{"status", "starting"}, {"in_flight", 0}}));
+}
+
+TEST(RequestJson, TheReadyLineReadsBackAsPrintedEventFirst) {
+  ReadyLine r;
+  r.listen = "127.0.0.1:8090";
+  r.db = "pipeline.db";
+  const std::string line = to_json(r).dump();
+  EXPECT_EQ(line, R"({"event":"ready","listen":"127.0.0.1:8090","db":"pipeline.db"})");
+  const auto back = ready_line_from_json(json::parse(line));
+  ASSERT_TRUE(back) << back.error().detail;
+  EXPECT_EQ(back->listen, r.listen);
+  EXPECT_EQ(back->db, r.db);
 }
 
 TEST(RequestJson, ASetVoipReportReadsBackAsWrittenItsTokenNullable) {

@@ -7,6 +7,7 @@
 #include "pki/error.hpp"
 #include "pki/keys.hpp"
 #include "pki/test_ca.hpp"
+#include "support/names_round_trip.hpp"
 
 #include <memory>
 
@@ -169,6 +170,21 @@ TEST(DeveloperPortal, KnowsThePortalKindsAndApplesDownloadNames) {
   EXPECT_EQ(pki::download_name(pki::CertificateKind::VoipServices), "voip_services.cer");
   EXPECT_EQ(pki::download_name(pki::CertificateKind::ApnsDevelopment), "aps_development.cer");
   EXPECT_EQ(pki::download_name(pki::CertificateKind::ApnsProduction), "aps.cer");
+}
+
+TEST(DeveloperPortal, KindNamesRoundTripAndThePortalWordsAreItsKinds) {
+  support::expect_round_trip<pki::CertificateKind>(
+      {{pki::CertificateKind::ApnsDevelopment, "apns-development"},
+       {pki::CertificateKind::ApnsProduction, "apns-production"},
+       {pki::CertificateKind::ApplePushServices, "apple-push-services"},
+       {pki::CertificateKind::VoipServices, "voip-services"},
+       {pki::CertificateKind::PlainClient, "plain-client"},
+       {pki::CertificateKind::Other, "other"}},
+      pki::kind_name, pki::parse_certificate_kind);
+  EXPECT_EQ(pki::portal_kind_words(),
+            "voip-services, apns-development, apns-production or apple-push-services");
+  EXPECT_EQ(pki::common_name_prefix(pki::CertificateKind::VoipServices), "VoIP Services: ");
+  EXPECT_EQ(pki::common_name_prefix(pki::CertificateKind::Other), "");
 }
 
 // Every kind: the issued certificate is issue_provider's (subject, UID, environments, topics),

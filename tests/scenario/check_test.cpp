@@ -29,7 +29,7 @@ TEST(ScenarioCheck, ApnsCountsAndMatchesEveryRequestOfTheStep) {
   ApnsExpectation e;
   e.count = 1;
   e.status = 400;
-  e.reason = "BadDeviceToken";
+  e.reason = mock_apns::Reason::BadDeviceToken;
   e.environment = core::ApnsEnvironment::Production;
   const std::vector ok{
       request(400, mock_apns::Reason::BadDeviceToken, mock_apns::Environment::Production)};
@@ -52,7 +52,7 @@ TEST(ScenarioCheck, ApnsCountsAndMatchesEveryRequestOfTheStep) {
 
 TEST(ScenarioCheck, MessageStateReasonAndAttempts) {
   MessageExpectation e;
-  e.state = "accepted";
+  e.state = pipeline::MessageState::Accepted;
   e.attempts = 2;
   EXPECT_EQ(check(e, std::nullopt).at(0).observed, "no such message");
   pipeline::MessageRecord m;
@@ -74,11 +74,11 @@ TEST(ScenarioCheck, MessagePushesPerInstallation) {
   MessageExpectation e;
   scenario::PushExpectation iphone;
   iphone.installation = "bobs-iphone";
-  iphone.state = "accepted";
+  iphone.state = pipeline::MessageState::Accepted;
   iphone.attempts = 1;
   scenario::PushExpectation ipad;
   ipad.installation = "bobs-ipad";
-  ipad.state = "skipped_online";
+  ipad.state = pipeline::MessageState::SkippedOnline;
   e.pushes = {iphone, ipad};
   pipeline::MessageRecord m;
   m.state = pipeline::MessageState::Accepted;
@@ -105,11 +105,13 @@ TEST(ScenarioCheck, MessagePushesPerInstallation) {
 
 TEST(ScenarioCheck, RegistrationNoneIsAState) {
   RegistrationExpectation e;
-  e.state = "none";
+  e.none = true;
   EXPECT_TRUE(check(e, std::nullopt).empty());
   pipeline::Registration r;
   EXPECT_EQ(check(e, r).at(0).observed, "active");
-  e.state = "bad_token";
+  e.none = false;
+  e.state = pipeline::RegistrationState::BadToken;
+  EXPECT_EQ(check(e, std::nullopt).at(0).observed, "none");
   e.reason = "ENV_OR_TOKEN_INVALID";
   r.state = pipeline::RegistrationState::BadToken;
   r.reason = "ENV_OR_TOKEN_INVALID";
@@ -168,7 +170,7 @@ TEST(ScenarioCheck, ApnsIdsTopicsAndTimestamps) {
   r.timestamp_ms = core::unix_millis(start + std::chrono::seconds(5));
   ApnsExpectation e;
   e.topic = "com.example.imapp.voip";
-  e.push_type = "voip";
+  e.push_type = mock_apns::PushType::Voip;
   e.apns_id_of = "m1";
   e.timestamp_at = std::chrono::seconds(5);
   const std::vector one{r};
@@ -257,7 +259,7 @@ TEST(ScenarioCheck, ConsoleWarnings) {
 TEST(ScenarioCheck, ProviderResponse) {
   ResponseExpectation e;
   e.status = 403;
-  e.reason = "ExpiredProviderToken";
+  e.reason = mock_apns::Reason::ExpiredProviderToken;
   EXPECT_TRUE(check(e, ResponseObservation{403, "ExpiredProviderToken"}).empty());
   const auto found = check(e, ResponseObservation{200, ""});
   ASSERT_EQ(found.size(), 2u);

@@ -47,7 +47,9 @@ scenario::Run* ScenarioLibrary::run_ = nullptr;
 // Turns one expectation of `e` into its opposite; returns which, or "" when it has none.
 std::string flip(scenario::Expectations& e) {
   if (e.message && e.message->state) {
-    e.message->state = *e.message->state == "accepted" ? "failed" : "accepted";
+    using pipeline::MessageState;
+    e.message->state =
+        *e.message->state == MessageState::Accepted ? MessageState::Failed : MessageState::Accepted;
     return "expect.message.state";
   }
   if (e.apns && e.apns->count) {
@@ -58,8 +60,12 @@ std::string flip(scenario::Expectations& e) {
     e.apns->status = *e.apns->status == 200 ? 400 : 200;
     return "expect.apns.status";
   }
-  if (e.registration && e.registration->state) {
-    e.registration->state = *e.registration->state == "active" ? "none" : "active";
+  if (e.registration && (e.registration->state || e.registration->none)) {
+    // Active becomes none (no registration at all); anything else becomes active.
+    const bool active = e.registration->state == pipeline::RegistrationState::Active;
+    e.registration->none = active;
+    e.registration->state.reset();
+    if (!active) e.registration->state = pipeline::RegistrationState::Active;
     return "expect.registration.state";
   }
   if (e.console && e.console->error) {

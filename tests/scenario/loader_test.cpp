@@ -1,5 +1,6 @@
 // The scenario loader: every mistake names the file, the line and what is allowed.
 #include "scenario/loader.hpp"
+#include "support/names_round_trip.hpp"
 #include "support/temp_dir.hpp"
 
 #include <gtest/gtest.h>
@@ -58,7 +59,7 @@ TEST(ScenarioLoader, ReadsSetupStepsAndExpectations) {
   ASSERT_TRUE(send.expect.apns);
   EXPECT_EQ(send.expect.apns->count, 0u);
   ASSERT_TRUE(send.expect.message);
-  EXPECT_EQ(send.expect.message->state, "payload_too_large");
+  EXPECT_EQ(send.expect.message->state, pipeline::MessageState::PayloadTooLarge);
   EXPECT_EQ(send.expect.message->where.line, 20); // the line of "message:"
   ASSERT_EQ(send.expect.devices.size(), 1u);
   ASSERT_EQ(send.expect.devices[0].no_events.size(), 1u);
@@ -133,6 +134,20 @@ TEST(ScenarioLoader, BadValuesNameTheAllowedOnes) {
       << state;
   const auto reason = error_of("steps:\n  - fault: {reason: Flaky}\n");
   EXPECT_NE(reason.find("'Flaky' is not a valid reason"), std::string::npos) << reason;
+  const auto push_type = error_of("steps:\n  - send:\n    expect: {apns: {push_type: viop}}\n");
+  EXPECT_NE(push_type.find("s.yaml:3: 'viop' is not a valid push_type; allowed: alert, "
+                           "background, voip,"),
+            std::string::npos)
+      << push_type;
+  const auto auth = error_of("steps:\n  - push: {auth: jwt}\n");
+  EXPECT_NE(auth.find("'jwt' is not a valid auth; allowed: token, certificate or none"),
+            std::string::npos)
+      << auth;
+  const auto registration =
+      error_of("steps:\n  - send:\n    expect: {registration: {state: gone}}\n");
+  EXPECT_NE(registration.find("'gone' is not a valid registration state; allowed: none, active,"),
+            std::string::npos)
+      << registration;
   const auto event = error_of("steps:\n  - send:\n    expect: {device: {events: [rang]}}\n");
   EXPECT_NE(event.find("'rang' is not a valid device event; allowed: app_installed"),
             std::string::npos)
@@ -141,6 +156,46 @@ TEST(ScenarioLoader, BadValuesNameTheAllowedOnes) {
   EXPECT_NE(duration.find("s.yaml:2: advance:"), std::string::npos) << duration;
   const auto flag = error_of("steps:\n  - airplane: maybe\n");
   EXPECT_NE(flag.find("airplane must be true or false"), std::string::npos) << flag;
+}
+
+// Names are parsed once, at load: the model holds the enums the runner and checks compare.
+TEST(ScenarioLoader, NamedValuesAreReadIntoTheirEnums) {
+  const auto loaded = parse_scenario(R"(steps:
+  - fault: {reason: ServiceUnavailable, goaway: Shutdown}
+  - push: {auth: certificate}
+    expect:
+      apns: {push_type: voip, reason: BadEnvironmentKeyInToken}
+      response: {reason: Unregistered}
+      registration: {state: none}
+      device: {process: not_running}
+  - send:
+    expect: {registration: {state: bad_token}}
+)",
+                                     "s.yaml", "s");
+  ASSERT_TRUE(loaded) << loaded.error().detail;
+  EXPECT_EQ(loaded->steps[0].fault.reason, core::ApnsReason::ServiceUnavailable);
+  EXPECT_EQ(loaded->steps[0].fault.goaway, core::ApnsReason::Shutdown);
+  const auto& push = loaded->steps[1];
+  EXPECT_EQ(push.push.auth, scenario::PushAuth::Certificate);
+  EXPECT_EQ(push.expect.apns->push_type, mock_apns::PushType::Voip);
+  // Either spelling of the reason is the one reason.
+  EXPECT_EQ(push.expect.apns->reason, core::ApnsReason::BadEnvironmentKeyIdInToken);
+  EXPECT_EQ(push.expect.response->reason, core::ApnsReason::Unregistered);
+  EXPECT_TRUE(push.expect.registration->none);
+  EXPECT_FALSE(push.expect.registration->state);
+  EXPECT_EQ(push.expect.devices.at(0).process, fake_device::ProcessState::NotRunning);
+  EXPECT_FALSE(loaded->steps[2].expect.registration->none);
+  EXPECT_EQ(loaded->steps[2].expect.registration->state, pipeline::RegistrationState::BadToken);
+}
+
+TEST(ScenarioLoader, PushAuthWordsRoundTrip) {
+  using scenario::PushAuth;
+  support::expect_round_trip<PushAuth>(
+      {{PushAuth::Token, "token"},
+       {PushAuth::Certificate, "certificate"},
+       {PushAuth::None, "none"}},
+      [](PushAuth a) { return scenario::to_string(a); }, scenario::parse_push_auth);
+  EXPECT_EQ(scenario::push_auth_words(), "token, certificate or none");
 }
 
 TEST(ScenarioLoader, StructuralMistakesAreErrorsNotCrashes) {
@@ -351,7 +406,7 @@ steps:
   const auto& message = *loaded->steps[0].expect.message;
   ASSERT_EQ(message.pushes.size(), 2u);
   EXPECT_EQ(message.pushes[0].installation, "bobs-iphone");
-  EXPECT_EQ(message.pushes[0].state, "accepted");
+  EXPECT_EQ(message.pushes[0].state, pipeline::MessageState::Accepted);
   EXPECT_EQ(message.pushes[0].attempts, 1);
   EXPECT_EQ(message.pushes[1].installation, "bobs-ipad");
   EXPECT_EQ(message.pushes[1].reason, "delivered over the IM connection");

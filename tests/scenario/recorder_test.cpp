@@ -24,6 +24,7 @@ mock_apns::JournalEntry entry(core::Duration at, const std::string& token, int s
   e.topic = "com.example.imapp.voip";
   e.push_type = mock_apns::PushType::Voip;
   e.auth = "token KB00000001 (TEAMA12345)";
+  e.auth_kind = mock_apns::AuthKind::Token;
   e.status = status;
   e.reason = reason;
   return e;
@@ -35,7 +36,10 @@ TEST(ScenarioRecorder, WritesAScenarioTheLoaderReads) {
   rec.requests = {entry(0s, kLive, 200),
                   entry(10ms, kUnknown, 400, mock_apns::Reason::BadDeviceToken),
                   entry(90s, kDead, 410, mock_apns::Reason::Unregistered)};
-  rec.requests[2].auth = "certificate \"Apple Push Services: com.example.imapp\"";
+  // The prose is for people: the recorder decides on the typed fields alone.
+  rec.requests[2].auth = "certificate for people";
+  rec.requests[2].auth_kind = mock_apns::AuthKind::Certificate;
+  rec.requests[2].certificate_kind = pki::CertificateKind::ApplePushServices;
   auto goaway = entry(91s, kLive, 403, mock_apns::Reason::BadCertificateEnvironment);
   goaway.goaway = true;
   rec.requests.push_back(goaway);
@@ -76,12 +80,13 @@ TEST(ScenarioRecorder, WritesAScenarioTheLoaderReads) {
   const auto& unknown = sc->steps[7];
   EXPECT_EQ(unknown.push.token, kUnknown);
   EXPECT_EQ(unknown.push.environment, core::ApnsEnvironment::Sandbox);
-  EXPECT_EQ(unknown.expect.response->reason, "BadDeviceToken");
+  EXPECT_EQ(unknown.expect.response->reason, mock_apns::Reason::BadDeviceToken);
+  EXPECT_EQ(unknown.push.auth, scenario::PushAuth::Token);
   EXPECT_EQ(sc->steps[8].duration, 90s - 10ms);
   EXPECT_EQ(sc->steps[9].device, "device-2");
   const auto& dead = sc->steps[10];
   EXPECT_EQ(dead.push.token, "last_voip"); // its app was uninstalled just before
-  EXPECT_EQ(dead.push.auth, "certificate");
+  EXPECT_EQ(dead.push.auth, scenario::PushAuth::Certificate);
   EXPECT_EQ(dead.push.credential, "apple-push-services");
   EXPECT_EQ(dead.expect.response->status, 410);
 }
@@ -89,6 +94,25 @@ TEST(ScenarioRecorder, WritesAScenarioTheLoaderReads) {
 TEST(ScenarioRecorder, NothingRecordedIsStillAScenario) {
   scenario::Recording rec;
   EXPECT_TRUE(scenario::parse_scenario(scenario::record_scenario(rec), "r.yaml", "r"));
+}
+
+// A certificate the mock refused has no PKI credential to replay it with; an Apple certificate
+// of no known kind is replayed with the VoIP one.
+TEST(ScenarioRecorder, ReplaysAuthByTheJournalsTypedFields) {
+  scenario::Recording rec;
+  rec.recorded_at = kStart;
+  rec.requests = {entry(0s, kUnknown, 403, mock_apns::Reason::BadCertificate),
+                  entry(1s, kUnknown, 400, mock_apns::Reason::BadDeviceToken)};
+  rec.requests[0].auth = "refused certificate: no Apple fields";
+  rec.requests[0].auth_kind = mock_apns::AuthKind::Certificate;
+  rec.requests[1].auth_kind = mock_apns::AuthKind::Certificate;
+  rec.requests[1].certificate_kind = pki::CertificateKind::Other;
+  const auto sc = scenario::parse_scenario(scenario::record_scenario(rec), "r.yaml", "r");
+  ASSERT_TRUE(sc) << sc.error().detail;
+  ASSERT_EQ(sc->steps.size(), 3u); // push, advance 1s, push
+  EXPECT_EQ(sc->steps[0].push.auth, scenario::PushAuth::None);
+  EXPECT_EQ(sc->steps[2].push.auth, scenario::PushAuth::Certificate);
+  EXPECT_EQ(sc->steps[2].push.credential, "voip-services");
 }
 
 } // namespace

@@ -164,9 +164,7 @@ core::Result<SoakReport> run_fault_soak(const SoakOptions& o) {
   std::atomic<std::uint64_t> deliveries{0};
 
   mock_apns::ServerOptions mock_options;
-  mock_options.certificate_chain_file = pki->server_certificate_file;
-  mock_options.private_key_file = pki->server_key_file;
-  mock_options.client_ca_file = pki->ca_bundle_file;
+  mock_apns::use_tls_files(*pki, mock_options);
   mock_options.settings.per_token_burst = 0; // one push per user: no per-token limit in play
   mock_options.seed = o.seed;
   struct FaultKind {
