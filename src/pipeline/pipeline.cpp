@@ -11,7 +11,6 @@
 #include "pki/classify.hpp"
 
 #include <atomic>
-#include <set>
 
 namespace pipeline {
 
@@ -44,6 +43,26 @@ std::optional<std::string> no_push_requested(const MessageToSend& in) {
   if (!in.offline_push_info) return "no offline_push_info";
   if (in.offline_push_info->disable_push) return "disable_push";
   return std::nullopt;
+}
+
+// §4.3's last conditions for one installation (im-voip-flow.md §3.4): offline but logged in, an
+// active registration. Its push is pending with its first attempt counted, which the dispatcher
+// makes as soon as the row is committed (a crash while that push is on the wire still counts
+// it, at no extra write); or skipped, saying why that phone did not ring.
+PushRecord push_for(PushTarget target) {
+  PushRecord push;
+  push.installation = std::move(target.installation);
+  if (auto blocked = push_blocked(target.presence, target.registration)) {
+    push.state = blocked->state;
+    push.reason = std::move(blocked->reason);
+    return push;
+  }
+  push.attempts = 1;
+  push.token_hex = std::move(target.registration->token_hex);
+  push.cert_record_id = target.registration->cert_record_id;
+  push.environment = target.registration->environment;
+  push.bundle_id = std::move(target.registration->bundle_id);
+  return push;
 }
 
 } // namespace
@@ -262,33 +281,13 @@ MessageRecord Pipeline::decide(const MessageToSend& in) {
     return skipped(m, MessageState::SkippedNoPushRequested, std::move(*why));
   if (auto option = store_->receive_option_blocks(in.receiver, in.sender))
     return skipped(m, MessageState::SkippedReceiveOption, std::move(*option));
-  std::set<std::string> installations;
-  for (const auto& one : store_->installations(in.receiver))
-    installations.insert(one.installation);
-  for (const auto& one : store_->registrations(in.receiver))
-    installations.insert(one.installation);
-  if (installations.empty()) { // never logged in anywhere
+  auto targets = store_->push_targets(in.receiver);
+  if (targets.empty()) { // never logged in anywhere
     auto blocked = push_blocked(std::nullopt, std::nullopt);
     return skipped(m, blocked->state, std::move(blocked->reason));
   }
-  for (const auto& installation : installations) {
-    PushRecord push;
-    push.installation = installation;
-    auto registration = store_->registration(in.receiver, installation); // its strings move
-    if (auto blocked = push_blocked(store_->presence(in.receiver, installation), registration)) {
-      push.state = blocked->state;
-      push.reason = std::move(blocked->reason);
-    } else {
-      // Stored with its first attempt counted, which the dispatcher makes as soon as the row is
-      // committed: a crash while that push is on the wire still counts it, at no extra write.
-      push.attempts = 1;
-      push.token_hex = std::move(registration->token_hex);
-      push.cert_record_id = registration->cert_record_id;
-      push.environment = registration->environment;
-      push.bundle_id = std::move(registration->bundle_id);
-    }
-    m.pushes.push_back(std::move(push));
-  }
+  for (auto& target : targets)
+    m.pushes.push_back(push_for(std::move(target)));
   summarise(m);
   return m;
 }

@@ -526,6 +526,10 @@ std::vector<InstallationPresence> Store::installations(const std::string& user) 
   return impl_->users.installations(user);
 }
 
+std::vector<PushTarget> Store::push_targets(const std::string& user) const {
+  return impl_->users.push_targets(user);
+}
+
 // --- Receive options -------------------------------------------------------------------------
 
 core::Result<void> Store::set_receive_option(const std::string& user, ReceiveScope scope,

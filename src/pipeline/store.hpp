@@ -67,6 +67,9 @@ public:
                                    const std::string& installation = kDefaultInstallation) const;
   // Every installation of the user with a presence, ordered by installation.
   std::vector<InstallationPresence> installations(const std::string& user) const;
+  // Every installation of the user with a presence or a registration, with both: what
+  // sendMessage reads (§4.3), in one look-up.
+  std::vector<PushTarget> push_targets(const std::string& user) const;
 
   // --- Receive options (§4.3) ------------------------------------------------------------------
   // `target` is '' for ReceiveScope::Global.

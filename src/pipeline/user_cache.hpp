@@ -12,7 +12,6 @@
 
 #include <array>
 #include <cstdint>
-#include <map>
 #include <mutex>
 #include <optional>
 #include <string>
@@ -29,6 +28,14 @@ struct InstallationPresence {
   std::uint64_t login_seq = 0; // the store's count of logins when it logged in
 };
 
+// What sendMessage needs of one installation of the receiver (im-voip-flow.md §3.4, §4.3): its
+// presence and registration, either of which may be missing.
+struct PushTarget {
+  std::string installation;
+  std::optional<Presence> presence;
+  std::optional<Registration> registration;
+};
+
 class UserCache {
 public:
   std::optional<Presence> presence(const std::string& user, const std::string& installation) const;
@@ -38,6 +45,9 @@ public:
                                            const std::string& installation) const;
   // Every registration of the user, ordered by installation.
   std::vector<Registration> registrations(const std::string& user) const;
+  // Every installation of the user with a presence or a registration, ordered by installation:
+  // sendMessage's one read of the user (a single lock and lookup, as before installations).
+  std::vector<PushTarget> push_targets(const std::string& user) const;
   ReceiveOptions receive_options(const std::string& user) const;
   std::optional<std::string> receive_option_blocks(const std::string& user,
                                                    std::string_view sender) const;
@@ -56,13 +66,19 @@ public:
   void delete_registrations_of(std::int64_t cert_record_id);
 
 private:
-  // Ordered by installation, so reads list them in a stable order.
-  using ByInstallation = std::map<std::string, InstallationPresence>;
-  using RegistrationsByInstallation = std::map<std::string, Registration>;
+  // One installation's entry; it goes when it has neither.
+  struct Installation {
+    std::string name;
+    std::optional<InstallationPresence> presence;
+    std::optional<Registration> registration;
+  };
+  // Ordered by name, so reads list them in a stable order. A flat vector in one map entry per
+  // user: most users have one installation, and sendMessage's read then costs one lookup, as it
+  // did when presence and registration were one per user.
+  using Installations = std::vector<Installation>;
   struct Shard {
     mutable std::mutex mutex;
-    std::unordered_map<std::string, ByInstallation> presence;
-    std::unordered_map<std::string, RegistrationsByInstallation> registrations;
+    std::unordered_map<std::string, Installations> users;
     std::unordered_map<std::string, ReceiveOptions> receive_options;
   };
   static std::size_t shard_index(const std::string& user);

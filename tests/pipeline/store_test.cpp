@@ -864,6 +864,40 @@ TEST(StoreInstallations, PresenceIsPerInstallationAndEachLoginIsNumbered) {
   EXPECT_EQ(login_of(*store, "watch"), 4u); // numbering carries on from the file
 }
 
+// sendMessage's one read of the receiver (im-voip-flow.md §3.4, §4.3): every installation with a
+// presence, a registration or both, by installation; one that loses both is gone.
+TEST(StoreInstallations, PushTargetsListEachInstallationWithWhatIsKnownOfIt) {
+  auto store = open_store();
+  auto certificate = store->add_certificate(sample_certificate());
+  ASSERT_TRUE(certificate);
+  ASSERT_TRUE(store->put_registration(registration_on("iphone", certificate->record_id, 'a')));
+  ASSERT_TRUE(store->set_presence("bob", "iphone", pipeline::Presence::Background, kT0));
+  ASSERT_TRUE(store->set_presence("bob", "ipad", pipeline::Presence::Online, kT0));
+  ASSERT_TRUE(store->put_registration(registration_on("watch", certificate->record_id, 'c')));
+  auto targets = store->push_targets("bob");
+  ASSERT_EQ(targets.size(), 3u);
+  EXPECT_EQ(targets[0].installation, "ipad");
+  EXPECT_EQ(targets[0].presence, pipeline::Presence::Online);
+  EXPECT_FALSE(targets[0].registration);
+  EXPECT_EQ(targets[1].installation, "iphone");
+  EXPECT_EQ(targets[1].presence, pipeline::Presence::Background);
+  ASSERT_TRUE(targets[1].registration);
+  EXPECT_EQ(targets[1].registration->token_hex, std::string(64, 'a'));
+  EXPECT_EQ(targets[2].installation, "watch");
+  EXPECT_FALSE(targets[2].presence);
+  EXPECT_TRUE(targets[2].registration);
+  EXPECT_TRUE(store->push_targets("alice").empty());
+
+  EXPECT_TRUE(store->delete_registration("bob", "watch"));
+  EXPECT_TRUE(store->delete_registration("bob", "iphone"));
+  targets = store->push_targets("bob");
+  ASSERT_EQ(targets.size(), 2u); // the watch had nothing else
+  EXPECT_EQ(targets[1].installation, "iphone");
+  EXPECT_FALSE(targets[1].registration);
+  EXPECT_EQ(store->installations("bob").size(), 2u);
+  EXPECT_TRUE(store->registrations("bob").empty());
+}
+
 TEST(StoreInstallations, EachPushKeepsItsStateAndTheMessageTheirSummary) {
   auto store = open_store();
   auto message = sample_message();
