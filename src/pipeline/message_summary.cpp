@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <iterator>
+#include <utility>
 
 namespace pipeline {
 namespace {
@@ -28,16 +29,17 @@ std::ptrdiff_t rank(MessageState state) {
          std::begin(kFurthestFirst);
 }
 
-void take_push_fields(MessageRecord& to, const PushRecord& from) {
+// By value: a caller that is done with its push moves it in, and its strings are not copied.
+void take_push_fields(MessageRecord& to, PushRecord from) {
   to.state = from.state;
-  to.reason = from.reason;
-  to.apns_id = from.apns_id;
+  to.reason = std::move(from.reason);
+  to.apns_id = std::move(from.apns_id);
   to.attempts = from.attempts;
   to.next_attempt_at = from.next_attempt_at;
-  to.token_hex = from.token_hex;
+  to.token_hex = std::move(from.token_hex);
   to.cert_record_id = from.cert_record_id;
   to.environment = from.environment;
-  to.bundle_id = from.bundle_id;
+  to.bundle_id = std::move(from.bundle_id);
 }
 
 } // namespace
@@ -49,6 +51,12 @@ void summarise(MessageRecord& message) {
       message.pushes.begin(), message.pushes.end(),
       [](const PushRecord& a, const PushRecord& b) { return rank(a.state) < rank(b.state); });
   take_push_fields(message, *best);
+}
+
+void take_only_push(MessageRecord& message, PushRecord push) {
+  message.installation.swap(push.installation);
+  message.push_count = 1;
+  take_push_fields(message, std::move(push));
 }
 
 MessageRecord push_view(const MessageRecord& message, const PushRecord& push) {

@@ -13,6 +13,11 @@ namespace pipeline {
 // one push these are that push's; without pushes nothing changes.
 void summarise(MessageRecord& message);
 
+// A message of one push keeps that push in its own fields, as the store's row does
+// (im-voip-flow.md §3.4; no pushes row): `message` takes `push`'s installation and fields, and
+// push_count 1, so it is its own push_view. Its `pushes` stay as they are.
+void take_only_push(MessageRecord& message, PushRecord push);
+
 // The dispatcher's unit: `message` (without its pushes) with `push`'s installation and fields.
 MessageRecord push_view(const MessageRecord& message, const PushRecord& push);
 // The push a push_view stands for, as it is now.

@@ -286,6 +286,12 @@ MessageRecord Pipeline::decide(const MessageToSend& in) {
     auto blocked = push_blocked(std::nullopt, std::nullopt);
     return skipped(m, blocked->state, std::move(blocked->reason));
   }
+  // The usual case, one installation: its push is the message's own fields, as the store keeps
+  // it (one row, as before installations).
+  if (targets.size() == 1) {
+    take_only_push(m, push_for(std::move(targets.front())));
+    return m;
+  }
   for (auto& target : targets)
     m.pushes.push_back(push_for(std::move(target)));
   summarise(m);
@@ -331,6 +337,7 @@ void Pipeline::store_and_send(MessageRecord record, MessageSent sent,
         }
         std::string id = added->message_id;
         if (key) recent_sends_.stored(*key, id, added->created_at);
+        if (added->pushes.size() < 2) return send_only_push(std::move(*added), std::move(sent));
         std::vector<MessageRecord> pushes; // one per installation that gets one (§3.4)
         for (const auto& push : added->pushes)
           if (push.state == MessageState::Pending) pushes.push_back(push_view(*added, push));
@@ -344,6 +351,18 @@ void Pipeline::store_and_send(MessageRecord record, MessageSent sent,
             if (--*left == 0) (*answer)(id);
           });
       });
+}
+
+// A message of one push (or none) is its own push_view (take_only_push): handed over whole,
+// without a copy.
+void Pipeline::send_only_push(MessageRecord added, MessageSent sent) {
+  std::string id = added.message_id;
+  if (added.state != MessageState::Pending) return sent(std::move(id));
+  // The dispatcher builds the body (it carries the id) and records payload_too_large; it answers
+  // once it has room (backpressure).
+  dispatcher_->send(std::move(added), [sent = std::move(sent), id = std::move(id)]() mutable {
+    sent(std::move(id));
+  });
 }
 
 Pipeline::SendResult Pipeline::send_message(const MessageToSend& in) {

@@ -141,6 +141,7 @@ private:
   std::mutex logins_; // one login's kicks at a time (§3.4): two phones at once kick one another
   void store_and_send(MessageRecord record, MessageSent sent,
                       std::optional<RecentSends::Key> duplicate_key);
+  void send_only_push(MessageRecord added, MessageSent sent);
 
   // The console's daily check (§5 Note 4): records past their notAfter are flagged
   // CERT_EXPIRED. Runs at open and every 24 h of the clock.

@@ -136,9 +136,12 @@ struct MessageRecord {
   // within 60 s is this message (im-voip-flow.md §4.3, duplicate sends).
   std::optional<std::uint64_t> random;
   // One per installation §4.3 was applied to, ordered by installation (read from the store).
+  // Pipeline::decide leaves it empty for a message of one push: that push is in the fields
+  // above, as the store keeps it (take_only_push, message_summary.hpp).
   std::vector<PushRecord> pushes;
   // Set when this record stands for one push (the dispatcher's unit): that push's installation,
-  // and how many pushes its message has (1: the message's summary is this push).
+  // and how many pushes its message has (1: the message's summary is this push, and the record
+  // is the message itself).
   std::string installation;
   std::size_t push_count = 0;
 };

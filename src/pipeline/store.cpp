@@ -65,15 +65,17 @@ const std::string kCertificateColumns =
 const std::string kRegistrationColumns = "user, token_hex, cert_record_id, environment, bundle_id, "
                                          "updated_at_ms, state, reason, installation";
 // Everything but seq (the message id's number), in the order add_message binds them.
+// `installation` names the message's one push when the row holds it (im-voip-flow.md §3.4);
+// '' when it has none or two or more (their rows are in pushes).
 const std::string kMessageFields =
     "sender, receiver, content, ios_push_type, ext, title, description, created_at_ms, state, "
     "reason, apns_id, attempts, next_attempt_at_ms, token_hex, cert_record_id, environment, "
-    "bundle_id, msg_random";
+    "bundle_id, msg_random, installation";
 // A push's columns but message_seq, in the order insert_push binds them and read_push reads them.
 const std::string kPushFields = "installation, state, reason, apns_id, attempts, "
                                 "next_attempt_at_ms, token_hex, cert_record_id, environment, "
                                 "bundle_id";
-constexpr int kMessageColumns = 19; // seq, then kMessageFields
+constexpr int kMessageColumns = 20; // seq, then kMessageFields
 
 // "a, b" with `prefix` before each column: "m.a, m.b".
 std::string prefixed(std::string_view prefix, const std::string& columns) {
@@ -150,6 +152,9 @@ std::optional<MessageRecord> read_message(const Statement& row) {
   // Stored as SQLite's signed integer, bit for bit.
   if (const auto random = row.optional_integer(18))
     message.random = static_cast<std::uint64_t>(*random);
+  // A row that holds its message's one push reads as that push's view (take_only_push).
+  message.installation = row.text(19);
+  if (!message.installation.empty()) message.push_count = 1;
   return message;
 }
 
@@ -225,6 +230,7 @@ struct Store::Impl {
 
   core::Result<void> insert_message_row(MessageRecord& message);
   core::Result<void> update_message_row(const MessageRecord& message);
+  core::Result<void> insert_push_rows(std::int64_t seq, const std::vector<PushRecord>& pushes);
   core::Result<void> update_push_row(std::int64_t seq, const MessageRecord& view);
   // The pushes of message row `seq`, ordered by installation; with `mutex` held.
   core::Result<std::vector<PushRecord>> read_pushes(std::int64_t seq);
@@ -280,7 +286,7 @@ core::Result<void> Store::Impl::prepare_statements() {
        "option = ?4, updated_at_ms = ?5"},
       {&insert_message, "INSERT INTO messages (" + kMessageFields +
                             ", seq) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, "
-                            "?13, ?14, ?15, ?16, ?17, ?18, ?19)"},
+                            "?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20)"},
       {&update_message,
        "UPDATE messages SET state = ?2, reason = ?3, apns_id = ?4, attempts = ?5, "
        "next_attempt_at_ms = ?6, token_hex = ?7, cert_record_id = ?8, environment = ?9, "
@@ -566,26 +572,24 @@ core::Result<void> Store::Impl::load_last_message_seq() {
 
 // Runs on the group committer's thread, inside its transaction, with the mutex held. A message
 // stored with its first attempt counted is stored with its apns-id too (derived from its id,
-// the same on every retry), so reading it while that push is on the wire shows both.
+// the same on every retry), so reading it while that push is on the wire shows both. A message
+// of one push keeps it in its own row, which costs what a message cost before installations
+// (im-voip-flow.md §3.4); only two or more pushes get rows of their own, and the message row
+// their summary.
 core::Result<void> Store::Impl::insert_message_row(MessageRecord& message) {
   const std::int64_t seq = last_message_seq + 1;
   message.message_id = message_id_for(seq);
   for (auto& push : message.pushes)
     if (push.attempts > 0) push.apns_id = apns_id_for(message.message_id, push.installation);
+  const bool pushes_of_their_own = message.pushes.size() > 1;
+  if (message.pushes.size() == 1) take_only_push(message, message.pushes.front());
   if (message.pushes.empty() && message.attempts > 0)
-    message.apns_id = apns_id_for(message.message_id);
-  summarise(message);
-  for (const auto& push : message.pushes) {
-    ResetOnExit reset_push(insert_push);
-    auto inserted =
-        insert_push
-            .bind_all(push.installation, to_string(push.state), push.reason, push.apns_id,
-                      static_cast<std::int64_t>(push.attempts), to_millis(push.next_attempt_at),
-                      push.token_hex, push.cert_record_id, stored(push.environment), push.bundle_id,
-                      seq)
-            .run();
-    if (!inserted) return inserted;
+    message.apns_id = apns_id_for(message.message_id, message.installation);
+  if (pushes_of_their_own) {
+    summarise(message);
+    if (auto inserted = insert_push_rows(seq, message.pushes); !inserted) return inserted;
   }
+  const std::string_view installation = pushes_of_their_own ? "" : message.installation;
   ResetOnExit reset(insert_message);
   auto inserted =
       insert_message
@@ -597,12 +601,28 @@ core::Result<void> Store::Impl::insert_message_row(MessageRecord& message) {
                     message.bundle_id,
                     message.random ? std::optional(static_cast<std::int64_t>(*message.random))
                                    : std::nullopt,
-                    seq)
+                    installation, seq)
           .run();
   // A number taken by a write that is later rolled back is not handed out again (as with
   // AUTOINCREMENT); ids stay unique, perhaps with a gap.
   if (inserted) last_message_seq = seq;
   return inserted;
+}
+
+core::Result<void> Store::Impl::insert_push_rows(std::int64_t seq,
+                                                 const std::vector<PushRecord>& pushes) {
+  for (const auto& push : pushes) {
+    ResetOnExit reset(insert_push);
+    auto inserted =
+        insert_push
+            .bind_all(push.installation, to_string(push.state), push.reason, push.apns_id,
+                      static_cast<std::int64_t>(push.attempts), to_millis(push.next_attempt_at),
+                      push.token_hex, push.cert_record_id, stored(push.environment), push.bundle_id,
+                      seq)
+            .run();
+    if (!inserted) return inserted;
+  }
+  return {};
 }
 
 core::Result<std::vector<PushRecord>> Store::Impl::read_pushes(std::int64_t seq) {
@@ -634,13 +654,9 @@ core::Result<void> Store::Impl::update_push_row(std::int64_t seq, const MessageR
   }
   MessageRecord summary;
   summary.message_id = view.message_id;
-  if (view.push_count == 1) { // the message's one push is its summary: nothing to read
-    summary.pushes = {push_of(view)};
-  } else {
-    auto pushes = read_pushes(seq);
-    if (!pushes) return core::Unexpected(std::move(pushes).error());
-    summary.pushes = std::move(*pushes);
-  }
+  auto pushes = read_pushes(seq);
+  if (!pushes) return core::Unexpected(std::move(pushes).error());
+  summary.pushes = std::move(*pushes);
   summarise(summary);
   summary.pushes.clear();
   return update_message_row(summary);
@@ -649,7 +665,8 @@ core::Result<void> Store::Impl::update_push_row(std::int64_t seq, const MessageR
 core::Result<void> Store::Impl::update_message_row(const MessageRecord& message) {
   const auto seq = seq_of(message.message_id);
   if (!seq) return core::fail(make_error_code(Errc::NotFound), "no message " + message.message_id);
-  if (!message.installation.empty()) return update_push_row(*seq, message);
+  // A message of one push keeps it in its row (insert_message_row): one UPDATE, as before.
+  if (message.push_count > 1) return update_push_row(*seq, message);
   ResetOnExit reset(update_message);
   auto updated =
       update_message
@@ -704,7 +721,11 @@ std::optional<MessageRecord> Store::message(const std::string& message_id) const
   if (!row || !*row) return std::nullopt;
   auto message = read_message(impl_->select_message);
   if (!message) return std::nullopt;
-  if (auto pushes = impl_->read_pushes(*seq)) message->pushes = std::move(*pushes);
+  if (message->push_count == 1) { // its one push is in its row
+    message->pushes = {push_of(*message)};
+  } else if (auto pushes = impl_->read_pushes(*seq)) {
+    message->pushes = std::move(*pushes);
+  }
   return message;
 }
 

@@ -82,20 +82,22 @@ public:
                                                    std::string_view sender) const;
 
   // --- Messages (the outbox) ---------------------------------------------------------------
-  // Assigns message_id ("msg-<n>", n counting from 1 per database), writes its pushes (each one
-  // counted as attempted gets its apns-id) and their summary (message_summary.hpp), and, once the
-  // row is
-  // committed, hands the record (or the error) to `added`, on the store's committer thread:
-  // `added` must not wait for another write of this store (add_message, update_message,
-  // message, pending_messages). Many callers' rows share one commit (group_commit.hpp).
+  // Assigns message_id ("msg-<n>", n counting from 1 per database) and writes the message (each
+  // push counted as attempted gets its apns-id): with one push (in `pushes`, or already in its
+  // own fields: take_only_push), that push in the message's row, as a message was stored before
+  // installations (im-voip-flow.md §3.4); with two or more, a row per push and their summary
+  // (message_summary.hpp) in the message's. Once the row is committed, hands the record (or the
+  // error) to `added`, on the store's committer thread: `added` must not wait for another write of
+  // this store (add_message, update_message, message, pending_messages). Many callers' rows share
+  // one commit (group_commit.hpp).
   using MessageAdded = std::function<void(core::Result<MessageRecord>)>;
   void add_message(MessageRecord message, MessageAdded added);
   // The same, waiting for the commit.
   core::Result<MessageRecord> add_message(MessageRecord message);
   // Writes state, reason, apns_id, attempts, next_attempt_at and the push target: of the push
-  // to `installation` (and the message's summary of its pushes) when the record names one (a
-  // push_view), else of the message row; NotFound (pipeline/error.hpp) for an unknown
-  // message_id or push.
+  // to `installation` (and the message's summary of its pushes) when the record is a push_view
+  // of a message of two or more pushes (push_count), else of the message row, which holds a
+  // message's one push; NotFound (pipeline/error.hpp) for an unknown message_id or push.
   core::Result<void> update_message(const MessageRecord& message);
   // The same without waiting for the commit (the dispatcher's answers): a crash before it
   // leaves the message as it was (Pending), and a restart resumes it. Reads below see it.

@@ -1,5 +1,6 @@
 // Spec: docs/spec/im-voip-flow.md
 #include "pipeline/error.hpp"
+#include "pipeline/message_summary.hpp"
 #include "pipeline/push_request.hpp"
 #include "pipeline/schema.hpp"
 #include "pipeline/sqlite.hpp"
@@ -942,6 +943,49 @@ TEST(StoreInstallations, EachPushKeepsItsStateAndTheMessageTheirSummary) {
   const auto missing = store->update_message(ghost);
   ASSERT_FALSE(missing);
   EXPECT_EQ(missing.error().code, pipeline::Errc::NotFound);
+}
+
+// The usual message, to a user of one phone, costs what it cost before installations: its one
+// push is kept in the message's own row (naming its installation) and gets no row in pushes;
+// only a message of two or more pushes writes those (im-voip-flow.md §3.4). Both read back alike.
+TEST(StoreInstallations, AMessageOfOnePushIsOneRowAndSeveralPushesHaveRowsOfTheirOwn) {
+  support::TempDir dir;
+  const std::string path = dir.file("pipeline.db");
+  {
+    auto store = open_store(path);
+    auto one = sample_message();
+    pipeline::take_only_push(one, pending_push("iphone", 'a')); // as Pipeline::decide makes it
+    auto single = store->add_message(one);
+    ASSERT_TRUE(single);
+    EXPECT_EQ(single->apns_id, pipeline::apns_id_for(single->message_id, "iphone"));
+    auto several = sample_message();
+    several.pushes = {pending_push("ipad", 'b'), pending_push("iphone", 'a')};
+    ASSERT_TRUE(store->add_message(several));
+
+    auto pending = store->pending_messages();
+    ASSERT_EQ(pending.size(), 3u);
+    EXPECT_EQ(pending[0].message_id, single->message_id);
+    EXPECT_EQ(pending[0].installation, "iphone");
+    EXPECT_EQ(pending[0].push_count, 1u);
+    EXPECT_EQ(pending[0].token_hex, std::string(64, 'a'));
+    pending[0].state = MessageState::Accepted;
+    ASSERT_TRUE(store->update_message(pending[0]));
+    const auto read = store->message(single->message_id);
+    ASSERT_TRUE(read);
+    EXPECT_EQ(read->state, MessageState::Accepted);
+    ASSERT_EQ(read->pushes.size(), 1u);
+    EXPECT_EQ(read->pushes[0].installation, "iphone");
+    EXPECT_EQ(read->pushes[0].state, MessageState::Accepted);
+    EXPECT_EQ(read->pushes[0].apns_id, single->apns_id);
+    EXPECT_EQ(store->message("msg-2")->pushes.size(), 2u);
+  }
+  auto db = pipeline::sqlite::Connection::open(path);
+  ASSERT_TRUE(db) << db.error().message();
+  auto count = [&](const std::string& sql) { return (*db)->query_integer(sql).value_or(-1); };
+  EXPECT_EQ(count("SELECT count(*) FROM pushes WHERE message_seq = 1"), 0);
+  EXPECT_EQ(count("SELECT count(*) FROM messages WHERE seq = 1 AND installation = 'iphone'"), 1);
+  EXPECT_EQ(count("SELECT count(*) FROM pushes WHERE message_seq = 2"), 2);
+  EXPECT_EQ(count("SELECT count(*) FROM messages WHERE seq = 2 AND installation = ''"), 1);
 }
 
 // A file of schema version 4 (one registration and presence per user) opens with every row as
