@@ -223,8 +223,11 @@ int main(int argc, char** argv) {
   const auto setup_start = Clock::now();
   for (std::uint64_t i = 0; i < o.users; ++i) {
     const std::string user = "user-" + std::to_string(i);
-    if (auto e = p.set_presence(user, pipeline::Presence::Background)) die(e->message);
-    if (auto e = p.set_voip(user, bench::token_hex(i), dev_id)) die(e->message);
+    const auto presence =
+        p.set_presence(user, pipeline::kDefaultInstallation, pipeline::Presence::Background);
+    if (auto* e = std::get_if<pipeline::ApiError>(&presence)) die(e->message);
+    if (auto e = p.set_voip(user, pipeline::kDefaultInstallation, bench::token_hex(i), dev_id))
+      die(e->message);
   }
   const double setup_seconds = seconds(Clock::now() - setup_start);
 

@@ -22,7 +22,7 @@ const char* const kPipelineHelp =
     R"(Usage: voipsim pipeline --apns-sandbox HOST:PORT --apns-production HOST:PORT --ca FILE
                         [--listen HOST:PORT] [--db FILE] [--apple-ca FILE] [--seed N]
                         [--retry-delay MS] [--max-retries N] [--max-in-flight N]
-                        [--api-secret-file FILE] [--allow-host NAME]...
+                        [--mobile-instances N] [--api-secret-file FILE] [--allow-host NAME]...
 
 Runs the IM push backend (docs/spec/im-voip-flow.md): a certificate console, setVOIP, presence,
 and a message service that sends a VoIP push over HTTP/2 to the receiver's APNs environment when
@@ -30,9 +30,13 @@ the receiver is offline, with a durable outbox in SQLite. Its API is JSON over H
   POST /v1/console/certificates {"name","p12_base64","password"}
                                    -> {"development_id":N,"production_id":M,...}
   GET /v1/console/certificates, DELETE /v1/console/certificates/{record_id}
-  POST /v1/users/{user}/presence {"state":"online|background|killed|logged_out|kicked"}
-  POST /v1/users/{user}/voip-token {"token":"<hex>","certificate_id":N}   (setVOIP)
-  DELETE /v1/users/{user}/voip-token, GET /v1/users/{user}/registration
+  POST /v1/users/{user}/presence {"state":"online|background|killed|logged_out|kicked",
+                     "installation":"<device id>"} -> {...,"kicked":["<device id>",...]}
+  POST /v1/users/{user}/voip-token {"token":"<hex>","certificate_id":N,
+                     "installation":"<device id>"}   (setVOIP)
+  DELETE /v1/users/{user}/voip-token[?installation=ID]
+  GET /v1/users/{user}/registration[?installation=ID], GET /v1/users/{user}/registrations
+                     (installation: the phone's id; left out, "default": one phone per user)
   POST /v1/users/{user}/receive-options {"scope":"global|conversation|group","target",
                      "option":"RECEIVE|NOT_RECEIVE|RECEIVE_NOT_NOTIFY|..."}  ("Do not notify")
   GET /v1/users/{user}/receive-options
@@ -43,7 +47,10 @@ the receiver is offline, with a durable outbox in SQLite. Its API is JSON over H
                             skipped_no_push_requested|skipped_receive_option|
                             skipped_no_registration|
                             skipped_logged_out|payload_too_large|expired|failed",
-                            "reason":..,"apns_id":..,"attempts":N}
+                            "reason":..,"apns_id":..,"attempts":N,
+                            "pushes":[{"installation","state","reason","apns_id","attempts"}]}
+                            (one push per installation; the top-level fields: the push that
+                            got furthest, pending while one is pending)
   GET /v1/health[?wait_idle_ms=N]  (answers once nothing is in flight, or after N ms)
   GET /v1
 Errors are {"error":"<code>","message":"<text>"} with a 4xx status. With a secret, every
@@ -84,6 +91,11 @@ Options:
   --max-in-flight N             pushes sent and not yet answered by APNs, at most; beyond it
                                 POST /v1/messages answers once one is (backpressure: a slow
                                 APNs slows the senders instead of queueing; default 2048)
+  --mobile-instances N          the product setting mobileInstances: installations of one user
+                                logged in together (default 1, the industry's one phone); a
+                                login beyond N kicks the one that logged in first: its presence
+                                and registration become kicked and the answer of the login's
+                                POST /v1/users/{user}/presence lists it in "kicked"
   -h, --help                    show this help
 
 Examples:
@@ -98,6 +110,9 @@ Examples:
   curl http://127.0.0.1:8081/v1/messages --json '{"sender":"alice","receiver":"bob",
       "content":"call","offline_push_info":{"ios_push_type":"voip"}}'
   curl http://127.0.0.1:8081/v1/messages/msg-1         # its state, reason, attempts
+  # Two phones of bob ringing together (im-voip-flow.md §3.4): start with --mobile-instances 2
+  curl http://127.0.0.1:8081/v1/users/bob/presence --json \
+      '{"state":"background","installation":"bobs-ipad"}'
 
 Exit status: 0 stopped by a signal, 1 could not start (unreadable files, busy port, a
 database of another schema version), 2 bad usage (an unreadable or empty secret file included).
@@ -144,6 +159,7 @@ pipeline::PipelineOptions pipeline_options_of(const Options& o) {
   options.dispatcher.retry.first_delay = o.retry_delay;
   options.dispatcher.retry.max_retries = o.max_retries;
   options.dispatcher.max_in_flight = o.max_in_flight;
+  options.mobile_instances = o.mobile_instances;
   return options;
 }
 
@@ -152,8 +168,8 @@ pipeline::PipelineOptions pipeline_options_of(const Options& o) {
 core::Result<Args> args_of(const std::vector<std::string>& words) {
   return Args::parse(words,
                      {"listen", "db", "apns-sandbox", "apns-production", "ca", "apple-ca", "seed",
-                      "retry-delay", "max-retries", "max-in-flight", "api-secret-file",
-                      "allow-host"},
+                      "retry-delay", "max-retries", "max-in-flight", "mobile-instances",
+                      "api-secret-file", "allow-host"},
                      {});
 }
 
@@ -182,6 +198,9 @@ core::Result<Options> options_of(const Args& args) {
   if (!retries) return core::Unexpected(retries.error());
   const auto max_in_flight = args.number("max-in-flight", 2048, 1, 1'000'000);
   if (!max_in_flight) return core::Unexpected(max_in_flight.error());
+  const auto mobile_instances = args.number("mobile-instances", 1, 1, 1000);
+  if (!mobile_instances) return core::Unexpected(mobile_instances.error());
+  o.mobile_instances = static_cast<int>(*mobile_instances);
   o.seed = *seed;
   o.retry_delay = std::chrono::milliseconds(*delay);
   o.max_retries = static_cast<int>(*retries);

@@ -26,6 +26,7 @@ struct Options {
   std::chrono::milliseconds retry_delay{1000};
   int max_retries = 3;
   std::size_t max_in_flight = 2048;
+  int mobile_instances = 1; // the product setting mobileInstances (im-voip-flow.md §3.4)
 };
 
 // The words after `voipsim pipeline`, split by the command's flags.

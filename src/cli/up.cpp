@@ -490,7 +490,9 @@ int run(const Options& o) {
     }
     // Ready to ring means the pipeline holds this phone's token (start_app reports a failed
     // setVOIP as an event, as a real SDK would).
-    const auto registration = (*backend)->registration(o.users[i].name);
+    // The phone registers as its own installation (im-voip-flow.md §3.4).
+    const auto registration = (*backend)->registration(
+        o.users[i].name, fake_device::remote::installation_of(phone->device_id));
     if (!registration || registration->token_hex != phone->token) {
       out.release();
       return fail(kCommand,

@@ -61,18 +61,38 @@ json receive_options_json(const std::string& user, const Pipeline& p) {
   return {{"user", user}, {"settings", settings}};
 }
 
-Http1Response users(const Http1Request& r, const std::string& user, const std::string& what,
-                    Pipeline& p) {
+// GET /v1/users/{user}/registration without ?installation= (a client of one phone): the default
+// installation's registration, else the one reported last (im-voip-flow.md §3.4).
+std::optional<Registration> registration_of(const Pipeline& p, const std::string& user,
+                                            const std::optional<std::string>& installation) {
+  if (installation) return p.registration(user, *installation);
+  if (auto registration = p.registration(user)) return registration;
+  std::optional<Registration> last;
+  for (auto& one : p.registrations(user))
+    if (!last || one.updated_at >= last->updated_at) last = std::move(one);
+  return last;
+}
+
+Http1Response users(const Http1Request& r, const net::Http1Target& t, const std::string& user,
+                    const std::string& what, Pipeline& p) {
+  net::QueryReader q(t, {"installation"});
+  const auto installation = q.text("installation");
+  if (q.problem()) return net::error_response(*q.problem());
   if (what == "presence" && r.method == "POST") {
     const auto body = net::json_body(r, "a presence report");
     if (!body) return net::error_response(body.error());
-    const auto presence = presence_from_body(*body);
-    if (!presence) return net::bad_request(presence.error().detail);
-    if (auto error = p.set_presence(user, *presence)) return net::error_response(*error);
-    return reply(200, {{"user", user}, {"state", to_string(*presence)}});
+    const auto report = presence_report_from_json(*body);
+    if (!report) return net::bad_request(report.error().detail);
+    auto changed = p.set_presence(user, report->installation, report->state);
+    if (auto* error = std::get_if<ApiError>(&changed)) return net::error_response(*error);
+    return reply(200, {{"user", user},
+                       {"installation", report->installation},
+                       {"state", to_string(report->state)},
+                       {"kicked", std::get<Pipeline::Kicked>(changed)}});
   }
   if (what == "voip-token" && (r.method == "POST" || r.method == "DELETE")) {
-    VoipTokenBody report; // DELETE: no token any more
+    VoipTokenBody report; // DELETE: no token any more (of ?installation=, default "default")
+    if (installation) report.installation = *installation;
     if (r.method == "POST") {
       const auto body = net::json_body(r, "a setVOIP report");
       if (!body) return net::error_response(body.error());
@@ -80,9 +100,11 @@ Http1Response users(const Http1Request& r, const std::string& user, const std::s
       if (!read) return net::bad_request(read.error().detail);
       report = std::move(*read);
     }
-    if (auto error = p.set_voip(user, report.token, report.certificate_id))
+    if (auto error = p.set_voip(user, report.installation, report.token, report.certificate_id))
       return net::error_response(*error);
-    return reply(200, {{"user", user}, {"registered", report.token.has_value()}});
+    return reply(200, {{"user", user},
+                       {"installation", report.installation},
+                       {"registered", report.token.has_value()}});
   }
   if (what == "receive-options" && r.method == "POST") {
     const auto body = net::json_body(r, "a receive option");
@@ -96,9 +118,19 @@ Http1Response users(const Http1Request& r, const std::string& user, const std::s
   if (what == "receive-options" && r.method == "GET")
     return reply(200, receive_options_json(user, p));
   if (what == "registration" && r.method == "GET") {
-    const auto registration = p.registration(user);
-    if (!registration) return fail(404, "NO_REGISTRATION", user + " has not reported a VoIP token");
+    const auto registration = registration_of(p, user, installation);
+    if (!registration)
+      return fail(404, "NO_REGISTRATION",
+                  user +
+                      (installation ? " on installation " + core::printable(*installation) : "") +
+                      " has not reported a VoIP token");
     return reply(200, to_json(*registration));
+  }
+  if (what == "registrations" && r.method == "GET") {
+    json list = json::array();
+    for (const auto& one : p.registrations(user))
+      list.push_back(to_json(one));
+    return reply(200, {{"user", user}, {"registrations", list}});
   }
   return not_found(r);
 }
@@ -132,7 +164,8 @@ json endpoints() {
            {"POST /v1/console/certificates", "GET /v1/console/certificates",
             "DELETE /v1/console/certificates/{record_id}", "POST /v1/users/{user}/presence",
             "POST /v1/users/{user}/voip-token", "DELETE /v1/users/{user}/voip-token",
-            "GET /v1/users/{user}/registration", "POST /v1/users/{user}/receive-options",
+            "GET /v1/users/{user}/registration?installation=ID",
+            "GET /v1/users/{user}/registrations", "POST /v1/users/{user}/receive-options",
             "GET /v1/users/{user}/receive-options", "POST /v1/messages", "GET /v1/messages/{id}",
             "GET /v1/health?wait_idle_ms=N|wait_quiet_ms=N"}}};
 }
@@ -142,8 +175,10 @@ json endpoints() {
 Http1Response route(const Http1Request& r, const net::Http1Target& t, Pipeline& p) {
   const auto& s = t.segments;
   if (s.empty() || s[0] != "v1") return not_found(r);
-  // Only GET /v1/health reads query parameters (api_handler waits on them).
-  if (!is_health(r, t)) {
+  const bool user_call = s.size() == 4 && s[1] == "users" && !s[2].empty();
+  // Only GET /v1/health (api_handler waits on them) and the users' calls (?installation=) read
+  // query parameters.
+  if (!is_health(r, t) && !user_call) {
     if (net::QueryReader q(t, {}); q.problem()) return net::error_response(*q.problem());
   }
   if (s.size() == 1) return reply(200, endpoints());
@@ -154,7 +189,7 @@ Http1Response route(const Http1Request& r, const net::Http1Target& t, Pipeline& 
   }
   if (s[1] == "console" && s.size() >= 3 && s.size() <= 4 && s[2] == "certificates")
     return certificates(r, s.size() == 4 ? s[3] : "", p);
-  if (s[1] == "users" && s.size() == 4 && !s[2].empty()) return users(r, s[2], s[3], p);
+  if (user_call) return users(r, t, s[2], s[3], p);
   if (is_send_message(r, t)) {
     auto m = message_to_send(r);
     if (!m) return net::error_response(m.error());

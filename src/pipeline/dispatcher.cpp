@@ -18,6 +18,16 @@
 
 namespace pipeline {
 
+namespace {
+
+// The installation a push goes to; a record that names none (a message of one push made by hand,
+// as tests do) is the default installation's (im-voip-flow.md §3.4).
+const std::string& installation_of(const MessageRecord& m) {
+  return m.installation.empty() ? kDefaultInstallation : m.installation;
+}
+
+} // namespace
+
 struct Dispatcher::Impl : std::enable_shared_from_this<Dispatcher::Impl> {
   Impl(Store& s, core::Clock& c, DispatcherOptions o)
       : store(s), clock(c), options(std::move(o)), io(options.io_threads), jitter(options.seed) {}
@@ -132,9 +142,10 @@ void Dispatcher::Impl::attempt(MessageRecord m, core::TimePoint due, int throttl
   // A retry (or a resumed message) is a new attempt: §4.3 is checked again, so that a phone
   // logged out, kicked, given a new token or back online since does not ring (§4.5). The
   // first attempt follows Pipeline::decide's check at once.
-  const auto blocked =
-      m.attempts > 1 ? push_blocked(store.presence(m.receiver), store.registration(m.receiver), &m)
-                     : std::nullopt;
+  const auto blocked = m.attempts > 1
+                           ? push_blocked(store.presence(m.receiver, installation_of(m)),
+                                          store.registration(m.receiver, installation_of(m)), &m)
+                           : std::nullopt;
   std::lock_guard lock(mutex);
   if (stopping) return settle_one(); // a retry timer that fired during shutdown
   // Ends the message without sending it: its attempt was counted before it was made.
@@ -179,8 +190,9 @@ void Dispatcher::Impl::finish(MessageRecord m, AttemptResult result, int throttl
     draw = std::uniform_real_distribution<double>(0, 1)(jitter);
   }
   // Only a 400 or 410 can change the registration: read it for those alone (hot path).
-  const auto registration =
-      result.status == 400 || result.status == 410 ? store.registration(m.receiver) : std::nullopt;
+  const auto registration = result.status == 400 || result.status == 410
+                                ? store.registration(m.receiver, installation_of(m))
+                                : std::nullopt;
   const core::TimePoint registered_at = registration ? registration->updated_at : core::TimePoint{};
   const core::TimePoint now = clock.now();
   if (result.status == 429) result.throttled = ++throttled;
@@ -188,7 +200,8 @@ void Dispatcher::Impl::finish(MessageRecord m, AttemptResult result, int throttl
       decide(result, m.attempts, m.created_at, now, registered_at, options.retry, draw);
 
   if (d.registration)
-    store.set_registration_state(m.receiver, *d.registration, d.registration_reason, m.token_hex);
+    store.set_registration_state(m.receiver, installation_of(m), *d.registration,
+                                 d.registration_reason, m.token_hex);
   if (d.certificate_health) store.set_certificate_health(m.cert_record_id, *d.certificate_health);
   m.state = d.state;
   m.reason = d.reason;

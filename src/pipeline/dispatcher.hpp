@@ -49,7 +49,8 @@ public:
   Dispatcher(const Dispatcher&) = delete;
   Dispatcher& operator=(const Dispatcher&) = delete;
 
-  // Sends a Pending message whose push target is set (token, certificate, environment). Its
+  // Sends a Pending push (a push_view of its message, message_summary.hpp: one installation's,
+  // im-voip-flow.md §3.4) whose target is set (token, certificate, environment). Its
   // `attempts` counts this attempt, as its stored row does already: a crash while the push is
   // on the wire still counts it (the pipeline stores a message with its first attempt counted,
   // and counts a resumed one again before it sends it). Any thread. `admitted`, when given, is

@@ -5,9 +5,12 @@
 #include "core/encoding.hpp"
 #include "core/file.hpp"
 #include "core/wait_for_answer.hpp"
+#include "pipeline/message_summary.hpp"
 #include "pipeline/push_eligibility.hpp"
 #include "pipeline/store.hpp"
 #include "pki/classify.hpp"
+
+#include <atomic>
 
 namespace pipeline {
 
@@ -40,6 +43,26 @@ std::optional<std::string> no_push_requested(const MessageToSend& in) {
   if (!in.offline_push_info) return "no offline_push_info";
   if (in.offline_push_info->disable_push) return "disable_push";
   return std::nullopt;
+}
+
+// §4.3's last conditions for one installation (im-voip-flow.md §3.4): offline but logged in, an
+// active registration. Its push is pending with its first attempt counted, which the dispatcher
+// makes as soon as the row is committed (a crash while that push is on the wire still counts
+// it, at no extra write); or skipped, saying why that phone did not ring.
+PushRecord push_for(PushTarget target) {
+  PushRecord push;
+  push.installation = std::move(target.installation);
+  if (auto blocked = push_blocked(target.presence, target.registration)) {
+    push.state = blocked->state;
+    push.reason = std::move(blocked->reason);
+    return push;
+  }
+  push.attempts = 1;
+  push.token_hex = std::move(target.registration->token_hex);
+  push.cert_record_id = target.registration->cert_record_id;
+  push.environment = target.registration->environment;
+  push.bundle_id = std::move(target.registration->bundle_id);
+  return push;
 }
 
 } // namespace
@@ -142,29 +165,53 @@ std::optional<ApiError> Pipeline::delete_certificate(std::int64_t record_id) {
   return std::nullopt;
 }
 
-std::optional<ApiError> Pipeline::set_presence(const std::string& user, Presence presence) {
+std::variant<Pipeline::Kicked, ApiError> Pipeline::set_presence(const std::string& user,
+                                                                const std::string& installation,
+                                                                Presence presence) {
   if (user.empty()) return error("BAD_USER", "the user id is empty");
-  if (auto set = store_->set_presence(user, presence, clock_.now()); !set)
+  if (installation.empty()) return error("BAD_INSTALLATION", "the installation id is empty");
+  std::lock_guard lock(logins_);
+  const auto before = store_->presence(user, installation);
+  if (auto set = store_->set_presence(user, installation, presence, clock_.now()); !set)
     return error("STORE_FAILED", set.error().message(), 500);
-  // §3.3: logged-out (or kicked) users get no offline pushes; the next login's setVOIP
+  // §3.3: logged-out (or kicked) installations get no offline pushes; the next login's setVOIP
   // registers again.
   if (presence == Presence::LoggedOut || presence == Presence::Kicked)
-    store_->set_registration_state(user, RegistrationState::Inactive,
+    store_->set_registration_state(user, installation, RegistrationState::Inactive,
                                    std::string(to_string(presence)));
-  return std::nullopt;
+  Kicked kicked;
+  if (!logged_in(presence) || (before && logged_in(*before))) return kicked; // not a login
+  std::vector<LoggedInInstallation> others;
+  for (const auto& other : store_->installations(user)) {
+    if (other.installation == installation || !logged_in(other.presence)) continue;
+    LoggedInInstallation one;
+    one.installation = other.installation;
+    one.login_seq = other.login_seq;
+    others.push_back(std::move(one));
+  }
+  // im-voip-flow.md §3.4: a login beyond mobileInstances kicks the installation that logged in
+  // first; its registration becomes inactive (state kicked), so it no longer rings.
+  kicked = installations_to_kick(std::move(others), options_.mobile_instances);
+  for (const auto& other : kicked) {
+    if (auto set = store_->set_presence(user, other, Presence::Kicked, clock_.now()); !set)
+      return error("STORE_FAILED", set.error().message(), 500);
+    store_->set_registration_state(user, other, RegistrationState::Inactive,
+                                   std::string(to_string(Presence::Kicked)));
+  }
+  return kicked;
 }
 
-std::optional<ApiError> Pipeline::set_voip(const std::string& user,
+std::optional<ApiError> Pipeline::set_voip(const std::string& user, const std::string& installation,
                                            const std::optional<std::string>& token,
                                            std::int64_t certificate_id) {
-  const auto presence = store_->presence(user);
+  const auto presence = store_->presence(user, installation);
   if (!presence || !logged_in(*presence))
     return error("NOT_LOGGED_IN",
                  "setVOIP needs a logged-in session (SDK error 6014 ERR_SDK_NOT_LOGGED_IN): log "
                  "in first, then report the token",
                  409);
   if (!token) {
-    store_->delete_registration(user);
+    store_->delete_registration(user, installation);
     return std::nullopt;
   }
   if (auto bad = check_token(*token)) return bad;
@@ -177,6 +224,7 @@ std::optional<ApiError> Pipeline::set_voip(const std::string& user,
                  404);
   Registration r;
   r.user = user;
+  r.installation = installation;
   r.token_hex = core::to_lower_ascii(*token);
   r.cert_record_id = certificate->first.record_id;
   r.environment = certificate->second;
@@ -187,8 +235,13 @@ std::optional<ApiError> Pipeline::set_voip(const std::string& user,
   return std::nullopt;
 }
 
-std::optional<Registration> Pipeline::registration(const std::string& user) const {
-  return store_->registration(user);
+std::optional<Registration> Pipeline::registration(const std::string& user,
+                                                   const std::string& installation) const {
+  return store_->registration(user, installation);
+}
+
+std::vector<Registration> Pipeline::registrations(const std::string& user) const {
+  return store_->registrations(user);
 }
 
 std::optional<ApiError> Pipeline::set_receive_option(const std::string& user, ReceiveScope scope,
@@ -208,8 +261,10 @@ ReceiveOptions Pipeline::receive_options(const std::string& user) const {
   return store_->receive_options(user);
 }
 
-// §4.3 in order: stored with a push requested, the receiver's receive option, receiver offline
-// but logged in, an active registration, a body within the limit.
+// §4.3 in order: stored with a push requested, the receiver's receive option, then for each of the
+// receiver's installations (§3.4) its own push: offline but logged in, an active registration (a
+// body within the limit: the dispatcher's). An installation that may not get one keeps its
+// skipped push, so the message shows why that phone did not ring.
 MessageRecord Pipeline::decide(const MessageToSend& in) {
   MessageRecord m;
   m.sender = in.sender;
@@ -226,19 +281,20 @@ MessageRecord Pipeline::decide(const MessageToSend& in) {
     return skipped(m, MessageState::SkippedNoPushRequested, std::move(*why));
   if (auto option = store_->receive_option_blocks(in.receiver, in.sender))
     return skipped(m, MessageState::SkippedReceiveOption, std::move(*option));
-  const auto presence = store_->presence(in.receiver);
-  if (presence == Presence::Online)
-    return skipped(m, MessageState::SkippedOnline, "delivered over the IM connection");
-  auto registration = store_->registration(in.receiver); // a copy: its strings move below
-  if (auto blocked = push_blocked(presence, registration))
+  auto targets = store_->push_targets(in.receiver);
+  if (targets.empty()) { // never logged in anywhere
+    auto blocked = push_blocked(std::nullopt, std::nullopt);
     return skipped(m, blocked->state, std::move(blocked->reason));
-  // Stored with its first attempt counted, which the dispatcher makes as soon as the row is
-  // committed: a crash while that push is on the wire still counts it, at no extra write.
-  m.attempts = 1;
-  m.token_hex = std::move(registration->token_hex);
-  m.cert_record_id = registration->cert_record_id;
-  m.environment = registration->environment;
-  m.bundle_id = std::move(registration->bundle_id);
+  }
+  // The usual case, one installation: its push is the message's own fields, as the store keeps
+  // it (one row, as before installations).
+  if (targets.size() == 1) {
+    take_only_push(m, push_for(std::move(targets.front())));
+    return m;
+  }
+  for (auto& target : targets)
+    m.pushes.push_back(push_for(std::move(target)));
+  summarise(m);
   return m;
 }
 
@@ -272,21 +328,40 @@ void Pipeline::send_message(const MessageToSend& in, MessageSent sent) {
 
 void Pipeline::store_and_send(MessageRecord record, MessageSent sent,
                               std::optional<RecentSends::Key> duplicate_key) {
-  store_->add_message(std::move(record), [this, sent = std::move(sent),
-                                          key = std::move(duplicate_key)](
-                                             core::Result<MessageRecord> added) {
-    if (!added) {
-      if (key) recent_sends_.failed(*key);
-      return sent(error("STORE_FAILED", added.error().message(), 500));
-    }
-    std::string id = added->message_id;
-    if (key) recent_sends_.stored(*key, id, added->created_at);
-    if (added->state != MessageState::Pending) return sent(std::move(id));
-    // The dispatcher builds the body (it carries the id) and records
-    // payload_too_large; it answers once it has room (backpressure).
-    dispatcher_->send(std::move(*added), [sent = std::move(sent), id = std::move(id)]() mutable {
-      sent(std::move(id));
-    });
+  store_->add_message(
+      std::move(record), [this, sent = std::move(sent),
+                          key = std::move(duplicate_key)](core::Result<MessageRecord> added) {
+        if (!added) {
+          if (key) recent_sends_.failed(*key);
+          return sent(error("STORE_FAILED", added.error().message(), 500));
+        }
+        std::string id = added->message_id;
+        if (key) recent_sends_.stored(*key, id, added->created_at);
+        if (added->pushes.size() < 2) return send_only_push(std::move(*added), std::move(sent));
+        std::vector<MessageRecord> pushes; // one per installation that gets one (§3.4)
+        for (const auto& push : added->pushes)
+          if (push.state == MessageState::Pending) pushes.push_back(push_view(*added, push));
+        if (pushes.empty()) return sent(std::move(id));
+        // The dispatcher builds each body (it carries the id) and records payload_too_large; the
+        // sender is answered once it has taken them all (backpressure).
+        auto left = std::make_shared<std::atomic<std::size_t>>(pushes.size());
+        auto answer = std::make_shared<MessageSent>(std::move(sent));
+        for (auto& push : pushes)
+          dispatcher_->send(std::move(push), [left, answer, id] {
+            if (--*left == 0) (*answer)(id);
+          });
+      });
+}
+
+// A message of one push (or none) is its own push_view (take_only_push): handed over whole,
+// without a copy.
+void Pipeline::send_only_push(MessageRecord added, MessageSent sent) {
+  std::string id = added.message_id;
+  if (added.state != MessageState::Pending) return sent(std::move(id));
+  // The dispatcher builds the body (it carries the id) and records payload_too_large; it answers
+  // once it has room (backpressure).
+  dispatcher_->send(std::move(added), [sent = std::move(sent), id = std::move(id)]() mutable {
+    sent(std::move(id));
   });
 }
 

@@ -8,6 +8,7 @@
 #include "pipeline/api_error.hpp"
 #include "pipeline/console.hpp"
 #include "pipeline/dispatcher.hpp"
+#include "pipeline/login_policy.hpp"
 #include "pipeline/receive_options.hpp"
 #include "pipeline/recent_sends.hpp"
 #include "pipeline/records.hpp"
@@ -28,6 +29,9 @@ struct PipelineOptions {
   std::string database = ":memory:"; // a file for a durable outbox
   std::string apple_ca_file;         // Apple root + WWDR (PEM): the console checks issuers
   DispatcherOptions dispatcher;
+  // The product setting mobileInstances (im-voip-flow.md §3.4): how many installations of one
+  // user stay logged in together; a login beyond it kicks the one that logged in first.
+  int mobile_instances = kDefaultMobileInstances;
 };
 
 // V2TIMOfflinePushInfo (§4.1).
@@ -69,13 +73,25 @@ public:
   std::optional<ApiError> delete_certificate(std::int64_t record_id);
 
   // --- The IM SDK's calls (§3, §4.3) ---------------------------------------------------------
-  // Logged out or kicked deactivates the user's registration (§3.3).
-  std::optional<ApiError> set_presence(const std::string& user, Presence presence);
-  // setVOIP: NOT_LOGGED_IN (6014) unless logged in, UNKNOWN_CERTIFICATE_ID, BAD_TOKEN; a null
-  // token removes the registration.
-  std::optional<ApiError> set_voip(const std::string& user, const std::optional<std::string>& token,
+  // The installations a login kicked (§3.4), oldest first; their SDKs must be told
+  // (onKickedOffline): the caller tells them.
+  using Kicked = std::vector<std::string>;
+  // The installation's presence (§3.4: per installation). Logged out or kicked deactivates its
+  // registration (§3.3). A login (from not logged in to logged in) beyond mobile_instances kicks
+  // the user's installations that logged in first: their presence becomes kicked and their
+  // registrations inactive with reason "kicked".
+  std::variant<Kicked, ApiError> set_presence(const std::string& user,
+                                              const std::string& installation, Presence presence);
+  // setVOIP: NOT_LOGGED_IN (6014) unless the installation is logged in, UNKNOWN_CERTIFICATE_ID,
+  // BAD_TOKEN; a null token removes the installation's registration.
+  std::optional<ApiError> set_voip(const std::string& user, const std::string& installation,
+                                   const std::optional<std::string>& token,
                                    std::int64_t certificate_id);
-  std::optional<Registration> registration(const std::string& user) const;
+  std::optional<Registration>
+  registration(const std::string& user,
+               const std::string& installation = kDefaultInstallation) const;
+  // Every registration of the user, ordered by installation.
+  std::vector<Registration> registrations(const std::string& user) const;
   // "Do not notify" (§4.3): `target` is the peer's user id (Conversation), the group id (Group),
   // or ignored (Global). BAD_RECEIVE_OPTION without a target where one is needed.
   std::optional<ApiError> set_receive_option(const std::string& user, ReceiveScope scope,
@@ -122,8 +138,10 @@ private:
   std::unique_ptr<pki::TrustStore> apple_ca_;
   std::unique_ptr<Dispatcher> dispatcher_; // stopped before the store goes
   RecentSends recent_sends_;               // duplicate sends of the last 60 s
+  std::mutex logins_; // one login's kicks at a time (§3.4): two phones at once kick one another
   void store_and_send(MessageRecord record, MessageSent sent,
                       std::optional<RecentSends::Key> duplicate_key);
+  void send_only_push(MessageRecord added, MessageSent sent);
 
   // The console's daily check (§5 Note 4): records past their notAfter are flagged
   // CERT_EXPIRED. Runs at open and every 24 h of the clock.

@@ -10,7 +10,7 @@
 
 namespace pipeline {
 
-std::string apns_id_for(const std::string& message_id) {
+std::string apns_id_for(const std::string& message_id, const std::string& installation) {
   // RFC 9562 §5.5 over a namespace of our own (a fixed random UUID), so ids cannot collide with
   // other name-based ids of the same message id.
   static constexpr std::array<unsigned char, 16> kNamespace = {0x6b, 0x1d, 0x3c, 0x5e, 0x90, 0x2f,
@@ -19,6 +19,12 @@ std::string apns_id_for(const std::string& message_id) {
   thread_local std::string input; // one per attempt on the hot path: kept, not allocated
   input.assign(reinterpret_cast<const char*>(kNamespace.data()), kNamespace.size());
   input += message_id;
+  // The default installation's push keeps the id a message had before installations
+  // (im-voip-flow.md §3.4).
+  if (!installation.empty() && installation != kDefaultInstallation) {
+    input += '/';
+    input += installation;
+  }
   std::array<std::uint8_t, SHA_DIGEST_LENGTH> digest{};
   // Fetched once: the one-shot SHA1() looks the algorithm up by name on every call, behind a
   // lock every sender thread takes (0.6 us against 0.2 us here).
@@ -59,8 +65,9 @@ std::optional<net::Request> voip_request(const MessageRecord& message) {
   request.headers.push_back({"apns-priority", "10"});
   request.headers.push_back({"apns-expiration", std::to_string(expiration)});
   // The store derives it when it stores the message (store.cpp): not hashed twice.
-  request.headers.push_back(
-      {"apns-id", message.apns_id.empty() ? apns_id_for(message.message_id) : message.apns_id});
+  request.headers.push_back({"apns-id", message.apns_id.empty()
+                                            ? apns_id_for(message.message_id, message.installation)
+                                            : message.apns_id});
   return request;
 }
 

@@ -13,9 +13,11 @@ namespace pipeline {
 inline constexpr std::size_t kVoipPayloadLimit = 5120;       // apns-provider-api.md §4.4
 inline constexpr std::chrono::seconds kCallPushLifetime{30}; // apns-expiration: now + 30 s
 
-// The apns-id of every attempt of a message: a name-based (version 5) UUID of the message id,
-// so a retry carries the same id and shows up as such in the mock's journal.
-std::string apns_id_for(const std::string& message_id);
+// The apns-id of every attempt of a message's push to an installation: a name-based (version 5)
+// UUID of the message id and the installation (the message id alone for the default one, or
+// none), so a retry carries the same id and shows up as such in the mock's journal, and the
+// pushes of one message to two phones differ (im-voip-flow.md §3.4).
+std::string apns_id_for(const std::string& message_id, const std::string& installation = {});
 
 // {"ext":"<ext verbatim>","msgId":..,"sender":..,"chatType":1,"sentAt":<ms>}: `ext` is kept
 // byte for byte as a JSON string, never re-serialised.

@@ -1,7 +1,7 @@
 #pragma once
-// What the IM push backend keeps (im-voip-flow.md §2.3, §3.3, §4): certificate records from the
-// console, VoIP registrations from setVOIP, presence, and messages with their push attempt.
-// Plain values; the Store persists them.
+// What the IM push backend keeps (im-voip-flow.md §2.3, §3.3, §3.4, §4): certificate records from
+// the console, VoIP registrations from setVOIP and presence per (user, installation), and messages
+// with one push per installation. Plain values; the Store persists them.
 
 #include "core/apns_environment.hpp"
 #include "core/clock.hpp"
@@ -10,8 +10,13 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace pipeline {
+
+// The installation a client that names none reports for (im-voip-flow.md §3.4): a client of one
+// phone per user keeps working unchanged, as that user's one installation.
+inline const std::string kDefaultInstallation = "default";
 
 // Which APNs environment a certificate ID stands for: certIdDev → sandbox, certIdProd →
 // production (§2.1 step 3, §4.4).
@@ -56,10 +61,11 @@ std::string_view to_string(RegistrationState state); // active, unregistered, ba
 std::optional<RegistrationState> parse_registration_state(std::string_view text);
 std::string registration_state_words(); // "active, unregistered, bad_token or inactive"
 
-// One per user (the product's one installation per user); a new setVOIP replaces it (§3.3).
+// One per (user, installation); a new setVOIP from that installation replaces it (§3.3, §3.4).
 struct Registration {
   std::string user;
-  std::string token_hex; // lower case
+  std::string installation = kDefaultInstallation; // the device's id, as its SDK reports it
+  std::string token_hex;                           // lower case
   std::int64_t cert_record_id = 0;
   Environment environment = Environment::Sandbox; // from which certificate ID was used
   std::string bundle_id;
@@ -87,6 +93,25 @@ std::string_view to_string(MessageState state); // pending, accepted, ..., skipp
 std::optional<MessageState> parse_message_state(std::string_view text);
 std::string message_state_words(); // "pending, accepted, ... or failed"
 
+// One installation's VoIP push of a message (im-voip-flow.md §3.4: §4.3 applied to each
+// installation), with its own attempts and terminal state.
+struct PushRecord {
+  std::string installation;
+  MessageState state = MessageState::Pending;
+  std::string reason;
+  std::string apns_id; // derived from the message id and the installation
+  int attempts = 0;
+  std::optional<core::TimePoint> next_attempt_at;
+  std::string token_hex;
+  std::int64_t cert_record_id = 0;
+  Environment environment = Environment::Sandbox;
+  std::string bundle_id;
+};
+
+// A message. Its state, reason, apns_id, attempts and push target are the message's as a whole:
+// without pushes, the decision that no installation gets one; with pushes, those of the push that
+// summarise them (message_summary.hpp). The dispatcher is handed one push at a time as a
+// MessageRecord whose `installation` names it and whose push fields are that push's.
 struct MessageRecord {
   std::string message_id; // assigned by the store: "msg-1", "msg-2", ...
   std::string sender;
@@ -110,6 +135,15 @@ struct MessageRecord {
   // The sender's MsgRandom, when it gave one: a resend with the same (sender, receiver, random)
   // within 60 s is this message (im-voip-flow.md §4.3, duplicate sends).
   std::optional<std::uint64_t> random;
+  // One per installation §4.3 was applied to, ordered by installation (read from the store).
+  // Pipeline::decide leaves it empty for a message of one push: that push is in the fields
+  // above, as the store keeps it (take_only_push, message_summary.hpp).
+  std::vector<PushRecord> pushes;
+  // Set when this record stands for one push (the dispatcher's unit): that push's installation,
+  // and how many pushes its message has (1: the message's summary is this push, and the record
+  // is the message itself).
+  std::string installation;
+  std::size_t push_count = 0;
 };
 
 } // namespace pipeline

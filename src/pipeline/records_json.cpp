@@ -43,6 +43,29 @@ core::Result<CertificateRecord> certificate_from_json(const json& j) {
   return c;
 }
 
+json to_json(const PushRecord& p) {
+  return {{"installation", p.installation},
+          {"state", to_string(p.state)},
+          {"reason", p.reason.empty() ? json(nullptr) : json(p.reason)},
+          {"apns_id", p.apns_id.empty() ? json(nullptr) : json(p.apns_id)},
+          {"attempts", p.attempts}};
+}
+
+core::Result<PushRecord> push_from_json(const json& j) {
+  PushRecord p;
+  std::optional<std::string> reason, apns_id;
+  core::JsonFields f(j, "a push", {"installation", "state", "reason", "apns_id", "attempts"});
+  f.require("installation", p.installation)
+      .require_named("state", p.state, parse_message_state, "a message state")
+      .require("attempts", p.attempts)
+      .require_nullable("reason", reason)
+      .require_nullable("apns_id", apns_id);
+  if (f.problem()) return core::Unexpected(*f.problem());
+  p.reason = reason.value_or("");
+  p.apns_id = apns_id.value_or("");
+  return p;
+}
+
 json certificate_list_json(const std::vector<CertificateRecord>& certificates) {
   json list = json::array();
   for (const auto& c : certificates)
@@ -58,6 +81,9 @@ core::Result<std::vector<CertificateRecord>> certificate_list_from_json(const js
 }
 
 json to_json(const MessageRecord& m) {
+  json pushes = json::array();
+  for (const auto& p : m.pushes)
+    pushes.push_back(to_json(p));
   return {{"message_id", m.message_id},
           {"state", to_string(m.state)},
           {"reason", m.reason.empty() ? json(nullptr) : json(m.reason)},
@@ -66,16 +92,18 @@ json to_json(const MessageRecord& m) {
           {"sender", m.sender},
           {"receiver", m.receiver},
           {"created_at_ms", core::unix_millis(m.created_at)},
-          {"random", m.random ? json(*m.random) : json(nullptr)}};
+          {"random", m.random ? json(*m.random) : json(nullptr)},
+          {"pushes", pushes}};
 }
 
 core::Result<MessageRecord> message_from_json(const json& j) {
   MessageRecord m;
   std::int64_t created = 0;
   std::optional<std::string> reason, apns_id; // null until there is one
+  std::vector<json> pushes;
   core::JsonFields f(j, "a message record",
                      {"message_id", "state", "reason", "apns_id", "attempts", "sender", "receiver",
-                      "created_at_ms", "random"});
+                      "created_at_ms", "random", "pushes"});
   f.require("message_id", m.message_id)
       .require_named("state", m.state, parse_message_state, "a message state")
       .require("attempts", m.attempts)
@@ -84,8 +112,14 @@ core::Result<MessageRecord> message_from_json(const json& j) {
       .require("created_at_ms", created)
       .require_nullable("reason", reason)
       .require_nullable("apns_id", apns_id)
-      .require_nullable("random", m.random);
+      .require_nullable("random", m.random)
+      .require("pushes", pushes);
   if (f.problem()) return core::Unexpected(*f.problem());
+  for (const auto& one : pushes) {
+    auto push = push_from_json(one);
+    if (!push) return core::Unexpected(push.error().in_context("a message record's \"pushes\""));
+    m.pushes.push_back(std::move(*push));
+  }
   m.reason = reason.value_or("");
   m.apns_id = apns_id.value_or("");
   m.created_at = core::from_unix_millis(created);
@@ -93,22 +127,20 @@ core::Result<MessageRecord> message_from_json(const json& j) {
 }
 
 json to_json(const Registration& r) {
-  return {{"user", r.user},
-          {"token", r.token_hex},
-          {"environment", core::to_string(r.environment)},
-          {"bundle_id", r.bundle_id},
-          {"state", to_string(r.state)},
-          {"reason", r.reason},
-          {"updated_at_ms", core::unix_millis(r.updated_at)}};
+  return {{"user", r.user},           {"installation", r.installation},
+          {"token", r.token_hex},     {"environment", core::to_string(r.environment)},
+          {"bundle_id", r.bundle_id}, {"state", to_string(r.state)},
+          {"reason", r.reason},       {"updated_at_ms", core::unix_millis(r.updated_at)}};
 }
 
 core::Result<Registration> registration_from_json(const json& j) {
   Registration r;
   std::int64_t updated = 0;
-  core::JsonFields f(
-      j, "a registration",
-      {"user", "token", "environment", "bundle_id", "state", "reason", "updated_at_ms"});
+  core::JsonFields f(j, "a registration",
+                     {"user", "installation", "token", "environment", "bundle_id", "state",
+                      "reason", "updated_at_ms"});
   f.require("user", r.user)
+      .require("installation", r.installation)
       .require("token", r.token_hex)
       .require_named("environment", r.environment, core::parse_apns_environment,
                      core::apns_environment_words())

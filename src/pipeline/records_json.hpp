@@ -23,12 +23,20 @@ core::Result<CertificateRecord> certificate_from_json(const nlohmann::json& json
 nlohmann::json certificate_list_json(const std::vector<CertificateRecord>& certificates);
 core::Result<std::vector<CertificateRecord>> certificate_list_from_json(const nlohmann::json& json);
 
+// {"installation","state","reason","apns_id","attempts"}: one installation's push of a message
+// (im-voip-flow.md §3.4); reason and apns_id are null until there is one.
+nlohmann::json to_json(const PushRecord& push);
+core::Result<PushRecord> push_from_json(const nlohmann::json& json);
+
 // {"message_id","state","reason","apns_id","attempts","sender","receiver","created_at_ms",
-// "random"}; reason and apns_id are null until there is one, random when the sender gave none.
+// "random","pushes":[...]}; reason and apns_id are null until there is one, random when the
+// sender gave none. The top-level state, reason, apns_id and attempts summarise the pushes
+// (message_summary.hpp).
 nlohmann::json to_json(const MessageRecord& message);
 core::Result<MessageRecord> message_from_json(const nlohmann::json& json);
 
-// {"user","token","environment":"sandbox|production","bundle_id","state","reason","updated_at_ms"}
+// {"user","installation","token","environment":"sandbox|production","bundle_id","state","reason",
+//  "updated_at_ms"}
 nlohmann::json to_json(const Registration& registration);
 core::Result<Registration> registration_from_json(const nlohmann::json& json);
 

@@ -107,27 +107,31 @@ core::Result<std::string> message_id_from_answer(const json& j) {
 
 json to_json(const VoipTokenBody& body) {
   return {{"token", body.token ? json(*body.token) : json(nullptr)},
-          {"certificate_id", body.certificate_id}};
+          {"certificate_id", body.certificate_id},
+          {"installation", body.installation}};
 }
 
 core::Result<VoipTokenBody> voip_token_body_from_json(const json& j) {
   VoipTokenBody body;
-  core::JsonFields f(j, "a setVOIP report", {"token", "certificate_id"});
-  f.require_nullable("token", body.token).require("certificate_id", body.certificate_id);
+  core::JsonFields f(j, "a setVOIP report", {"token", "certificate_id", "installation"});
+  f.require_nullable("token", body.token)
+      .require("certificate_id", body.certificate_id)
+      .read("installation", body.installation);
   if (f.problem()) return core::Unexpected(*f.problem());
   return body;
 }
 
-json presence_body(Presence presence) {
-  return {{"state", to_string(presence)}};
+json to_json(const PresenceReport& report) {
+  return {{"state", to_string(report.state)}, {"installation", report.installation}};
 }
 
-core::Result<Presence> presence_from_body(const json& j) {
-  Presence presence = Presence::LoggedOut;
-  core::JsonFields f(j, "a presence report", {"state"});
-  f.require_named("state", presence, parse_presence, presence_words());
+core::Result<PresenceReport> presence_report_from_json(const json& j) {
+  PresenceReport report;
+  core::JsonFields f(j, "a presence report", {"state", "installation"});
+  f.require_named("state", report.state, parse_presence, presence_words())
+      .read("installation", report.installation);
   if (f.problem()) return core::Unexpected(*f.problem());
-  return presence;
+  return report;
 }
 
 json to_json(const PipelineHealth& h) {

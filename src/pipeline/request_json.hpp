@@ -34,18 +34,25 @@ core::Result<MessageToSend> message_to_send_from_json(const nlohmann::json& json
 nlohmann::json message_accepted_answer(const std::string& message_id);
 core::Result<std::string> message_id_from_answer(const nlohmann::json& json);
 
-// POST /v1/users/{user}/voip-token (setVOIP): {"token":"<hex>" or null,"certificate_id":N};
-// both required, a null token is didInvalidate (im-voip-flow.md §3.2).
+// POST /v1/users/{user}/voip-token (setVOIP): {"token":"<hex>" or null,"certificate_id":N,
+// "installation":"<device id>"}; token and certificate_id required, a null token is didInvalidate
+// (im-voip-flow.md §3.2); installation optional, default "default" (§3.4).
 struct VoipTokenBody {
   std::optional<std::string> token;
   std::int64_t certificate_id = 0;
+  std::string installation = kDefaultInstallation;
 };
 nlohmann::json to_json(const VoipTokenBody& body);
 core::Result<VoipTokenBody> voip_token_body_from_json(const nlohmann::json& json);
 
-// POST /v1/users/{user}/presence: {"state":"online|background|killed|logged_out|kicked"}.
-nlohmann::json presence_body(Presence presence);
-core::Result<Presence> presence_from_body(const nlohmann::json& json);
+// POST /v1/users/{user}/presence: {"state":"online|background|killed|logged_out|kicked",
+// "installation":"<device id>"}; installation optional, default "default" (im-voip-flow.md §3.4).
+struct PresenceReport {
+  Presence state = Presence::LoggedOut;
+  std::string installation = kDefaultInstallation;
+};
+nlohmann::json to_json(const PresenceReport& report);
+core::Result<PresenceReport> presence_report_from_json(const nlohmann::json& json);
 
 // GET /v1/health: {"status":"ok","in_flight":N}, and "settled" when the request waited
 // (?wait_idle_ms or ?wait_quiet_ms): false when the time limit came first.

@@ -133,7 +133,65 @@ ALTER TABLE messages ADD COLUMN msg_random INTEGER;
 CREATE INDEX messages_random_by_time ON messages (created_at_ms) WHERE msg_random IS NOT NULL;
 )sql";
 
-constexpr const char* kMigrations[] = {kVersion1, kVersion2, kVersion3, kVersion4};
+// Version 5: several installations of one user (im-voip-flow.md §3.4). Registrations and presence
+// are kept per (user, installation); rows of before are the user's "default" installation, the
+// one a client that names none reports for. presence.login_seq orders logins (the kick policy
+// kicks the installation that logged in first; 0: before this version). A message's pushes, one
+// per installation §4.3 was applied to, have their own attempts and states. A message of one
+// push (most users have one phone) keeps it in its own row, as before this version, naming its
+// installation in messages.installation: its send costs one row write, not two. Two or more
+// pushes get rows in pushes, and the message row (installation '') keeps their summary
+// (message_summary.hpp). A message of before that was queued for APNs (it has a token) becomes
+// one push to the default installation, in its row.
+constexpr const char* kVersion5 = R"sql(
+CREATE TABLE registrations_v5 (
+  user TEXT NOT NULL,
+  installation TEXT NOT NULL,
+  token_hex TEXT NOT NULL,
+  cert_record_id INTEGER NOT NULL REFERENCES certificates (record_id) ON DELETE CASCADE,
+  environment TEXT NOT NULL,
+  bundle_id TEXT NOT NULL,
+  updated_at_ms INTEGER NOT NULL,
+  state TEXT NOT NULL,
+  reason TEXT NOT NULL,
+  PRIMARY KEY (user, installation)
+);
+INSERT INTO registrations_v5 SELECT user, 'default', token_hex, cert_record_id, environment,
+  bundle_id, updated_at_ms, state, reason FROM registrations;
+DROP TABLE registrations;
+ALTER TABLE registrations_v5 RENAME TO registrations;
+CREATE INDEX registrations_by_certificate ON registrations (cert_record_id);
+CREATE TABLE presence_v5 (
+  user TEXT NOT NULL,
+  installation TEXT NOT NULL,
+  presence TEXT NOT NULL,
+  updated_at_ms INTEGER NOT NULL,
+  login_seq INTEGER NOT NULL,
+  PRIMARY KEY (user, installation)
+);
+INSERT INTO presence_v5 SELECT user, 'default', presence, updated_at_ms, 0 FROM presence;
+DROP TABLE presence;
+ALTER TABLE presence_v5 RENAME TO presence;
+CREATE TABLE pushes (
+  message_seq INTEGER NOT NULL,
+  installation TEXT NOT NULL,
+  state TEXT NOT NULL,
+  reason TEXT NOT NULL,
+  apns_id TEXT NOT NULL,
+  attempts INTEGER NOT NULL,
+  next_attempt_at_ms INTEGER,
+  token_hex TEXT NOT NULL,
+  cert_record_id INTEGER NOT NULL,
+  environment TEXT NOT NULL,
+  bundle_id TEXT NOT NULL,
+  PRIMARY KEY (message_seq, installation)
+) WITHOUT ROWID;
+ALTER TABLE messages ADD COLUMN installation TEXT NOT NULL DEFAULT '';
+UPDATE messages SET installation = 'default' WHERE token_hex != '';
+CREATE INDEX pushes_pending ON pushes (message_seq) WHERE state = 'pending';
+)sql";
+
+constexpr const char* kMigrations[] = {kVersion1, kVersion2, kVersion3, kVersion4, kVersion5};
 constexpr int kNewestVersion = static_cast<int>(std::size(kMigrations));
 
 core::Error in_file(const std::string& path, core::Error error) {

@@ -5,11 +5,13 @@
 #include "core/wait_for_answer.hpp"
 #include "pipeline/error.hpp"
 #include "pipeline/group_commit.hpp"
+#include "pipeline/message_summary.hpp"
 #include "pipeline/push_request.hpp"
 #include "pipeline/schema.hpp"
 #include "pipeline/sqlite.hpp"
 #include "pipeline/user_cache.hpp"
 
+#include <algorithm>
 #include <mutex>
 #include <string_view>
 
@@ -60,13 +62,30 @@ std::optional<std::int64_t> seq_of(std::string_view message_id) {
 const std::string kCertificateColumns =
     "record_id, name, bundle_id, type, not_before_ms, not_after_ms, cert_id_dev, cert_id_prod, "
     "certificate_pem, private_key_pem, health, created_at_ms";
-const std::string kRegistrationColumns =
-    "user, token_hex, cert_record_id, environment, bundle_id, updated_at_ms, state, reason";
+const std::string kRegistrationColumns = "user, token_hex, cert_record_id, environment, bundle_id, "
+                                         "updated_at_ms, state, reason, installation";
 // Everything but seq (the message id's number), in the order add_message binds them.
+// `installation` names the message's one push when the row holds it (im-voip-flow.md §3.4);
+// '' when it has none or two or more (their rows are in pushes).
 const std::string kMessageFields =
     "sender, receiver, content, ios_push_type, ext, title, description, created_at_ms, state, "
     "reason, apns_id, attempts, next_attempt_at_ms, token_hex, cert_record_id, environment, "
-    "bundle_id, msg_random";
+    "bundle_id, msg_random, installation";
+// A push's columns but message_seq, in the order insert_push binds them and read_push reads them.
+const std::string kPushFields = "installation, state, reason, apns_id, attempts, "
+                                "next_attempt_at_ms, token_hex, cert_record_id, environment, "
+                                "bundle_id";
+constexpr int kMessageColumns = 20; // seq, then kMessageFields
+
+// "a, b" with `prefix` before each column: "m.a, m.b".
+std::string prefixed(std::string_view prefix, const std::string& columns) {
+  std::string out(prefix);
+  for (const char c : columns) {
+    out += c;
+    if (c == ' ') out += prefix;
+  }
+  return out;
+}
 
 CertificateRecord read_certificate(const Statement& row) {
   CertificateRecord record;
@@ -101,6 +120,7 @@ std::optional<Registration> read_registration(const Statement& row) {
   registration.updated_at = core::from_unix_millis(row.integer(5));
   registration.state = *state;
   registration.reason = row.text(7);
+  registration.installation = row.text(8);
   return registration;
 }
 
@@ -132,7 +152,30 @@ std::optional<MessageRecord> read_message(const Statement& row) {
   // Stored as SQLite's signed integer, bit for bit.
   if (const auto random = row.optional_integer(18))
     message.random = static_cast<std::uint64_t>(*random);
+  // A row that holds its message's one push reads as that push's view (take_only_push).
+  message.installation = row.text(19);
+  if (!message.installation.empty()) message.push_count = 1;
   return message;
+}
+
+// kPushFields from column `at` on.
+std::optional<PushRecord> read_push(const Statement& row, int at) {
+  const auto state = parse_message_state(row.text(at + 1));
+  const auto environment = core::parse_apns_environment(row.text(at + 8));
+  if (!state || !environment) return std::nullopt;
+  PushRecord push;
+  push.installation = row.text(at);
+  push.state = *state;
+  push.reason = row.text(at + 2);
+  push.apns_id = row.text(at + 3);
+  push.attempts = static_cast<int>(row.integer(at + 4));
+  if (const auto next = row.optional_integer(at + 5))
+    push.next_attempt_at = core::from_unix_millis(*next);
+  push.token_hex = row.text(at + 6);
+  push.cert_record_id = row.integer(at + 7);
+  push.environment = *environment;
+  push.bundle_id = row.text(at + 9);
+  return push;
 }
 
 } // namespace
@@ -154,6 +197,10 @@ struct Store::Impl {
   Statement update_registration_state;
   Statement delete_registration;
   Statement upsert_presence;
+  Statement insert_push;
+  Statement update_push;
+  Statement select_pushes;
+  Statement select_pending_pushes;
   Statement upsert_receive_option;
   Statement insert_message;
   Statement update_message;
@@ -172,6 +219,8 @@ struct Store::Impl {
   UserCache users;
 
   core::Result<void> load_users();
+  // The last login number handed out (presence.login_seq); changed under `mutex`.
+  std::uint64_t last_login_seq = 0;
 
   // The last message row number handed out (AUTOINCREMENT's counter, read at open): the store
   // holds its file exclusively, so it numbers the rows itself and knows each id, and so the
@@ -181,6 +230,10 @@ struct Store::Impl {
 
   core::Result<void> insert_message_row(MessageRecord& message);
   core::Result<void> update_message_row(const MessageRecord& message);
+  core::Result<void> insert_push_rows(std::int64_t seq, const std::vector<PushRecord>& pushes);
+  core::Result<void> update_push_row(std::int64_t seq, const MessageRecord& view);
+  // The pushes of message row `seq`, ordered by installation; with `mutex` held.
+  core::Result<std::vector<PushRecord>> read_pushes(std::int64_t seq);
 };
 
 core::Result<void> Store::Impl::prepare_statements() {
@@ -202,27 +255,46 @@ core::Result<void> Store::Impl::prepare_statements() {
       {&update_certificate_health, "UPDATE certificates SET health = ?2 WHERE record_id = ?1"},
       {&upsert_registration,
        "INSERT INTO registrations (" + kRegistrationColumns +
-           ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) ON CONFLICT (user) DO UPDATE SET "
+           ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9) ON CONFLICT (user, installation) DO "
+           "UPDATE SET "
            "token_hex = ?2, cert_record_id = ?3, environment = ?4, bundle_id = ?5, "
            "updated_at_ms = ?6, state = ?7, reason = ?8"},
       {&update_registration_state, "UPDATE registrations SET state = ?2, reason = ?3 "
-                                   "WHERE user = ?1 AND (?4 = '' OR token_hex = ?4)"},
-      {&delete_registration, "DELETE FROM registrations WHERE user = ?1"},
-      {&upsert_presence, "INSERT INTO presence (user, presence, updated_at_ms) VALUES (?1, ?2, ?3) "
-                         "ON CONFLICT (user) DO UPDATE SET presence = ?2, updated_at_ms = ?3"},
+                                   "WHERE user = ?1 AND installation = ?5 AND "
+                                   "(?4 = '' OR token_hex = ?4)"},
+      {&delete_registration, "DELETE FROM registrations WHERE user = ?1 AND installation = ?2"},
+      {&upsert_presence,
+       "INSERT INTO presence (user, installation, presence, updated_at_ms, login_seq) "
+       "VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT (user, installation) DO UPDATE SET "
+       "presence = ?3, updated_at_ms = ?4, login_seq = ?5"},
+      {&insert_push, "INSERT INTO pushes (" + kPushFields +
+                         ", message_seq) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)"},
+      {&update_push,
+       "UPDATE pushes SET state = ?3, reason = ?4, apns_id = ?5, attempts = ?6, "
+       "next_attempt_at_ms = ?7, token_hex = ?8, cert_record_id = ?9, environment = ?10, "
+       "bundle_id = ?11 WHERE message_seq = ?1 AND installation = ?2"},
+      {&select_pushes,
+       "SELECT " + kPushFields + " FROM pushes WHERE message_seq = ?1 ORDER BY installation"},
+      {&select_pending_pushes,
+       "SELECT m.seq, " + prefixed("m.", kMessageFields) + ", " + prefixed("p.", kPushFields) +
+           ", (SELECT count(*) FROM pushes q WHERE q.message_seq = p.message_seq)"
+           " FROM pushes p JOIN messages m ON m.seq = p.message_seq WHERE p.state = 'pending' "
+           "ORDER BY p.message_seq, p.installation"},
       {&upsert_receive_option,
        "INSERT INTO receive_options (user, scope, target, option, updated_at_ms) "
        "VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT (user, scope, target) DO UPDATE SET "
        "option = ?4, updated_at_ms = ?5"},
       {&insert_message, "INSERT INTO messages (" + kMessageFields +
                             ", seq) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, "
-                            "?13, ?14, ?15, ?16, ?17, ?18, ?19)"},
+                            "?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20)"},
       {&update_message,
        "UPDATE messages SET state = ?2, reason = ?3, apns_id = ?4, attempts = ?5, "
        "next_attempt_at_ms = ?6, token_hex = ?7, cert_record_id = ?8, environment = ?9, "
        "bundle_id = ?10 WHERE seq = ?1"},
       {&select_message, select_messages_sql + " WHERE seq = ?1"},
-      {&select_pending_messages, select_messages_sql + " WHERE state = 'pending' ORDER BY seq"},
+      {&select_pending_messages,
+       select_messages_sql + " WHERE state = 'pending' AND NOT EXISTS (SELECT 1 FROM pushes "
+                             "WHERE message_seq = seq) ORDER BY seq"},
       {&select_messages_with_random,
        select_messages_sql +
            " WHERE msg_random IS NOT NULL AND created_at_ms >= ?1 ORDER BY created_at_ms"},
@@ -243,10 +315,17 @@ core::Result<void> Store::Impl::load_users() {
     if (auto registration = read_registration(row)) users.put_registration(*registration);
   });
   if (!loaded) return loaded;
-  auto presence = db->prepare("SELECT user, presence FROM presence");
+  auto presence = db->prepare("SELECT user, installation, presence, login_seq FROM presence");
   if (!presence) return core::Unexpected(std::move(presence).error());
   loaded = sqlite::for_each_row(*presence, [&](const Statement& row) {
-    if (auto state = parse_presence(row.text(1))) users.set_presence(row.text(0), *state);
+    const auto state = parse_presence(row.text(2));
+    if (!state) return;
+    InstallationPresence one;
+    one.installation = row.text(1);
+    one.presence = *state;
+    one.login_seq = static_cast<std::uint64_t>(row.integer(3));
+    last_login_seq = std::max(last_login_seq, one.login_seq);
+    users.set_presence(row.text(0), one);
   });
   if (!loaded) return loaded;
   auto options = db->prepare("SELECT user, scope, target, option FROM receive_options");
@@ -383,47 +462,78 @@ core::Result<void> Store::put_registration(const Registration& registration) {
                  .bind_all(registration.user, registration.token_hex, registration.cert_record_id,
                            stored(registration.environment), registration.bundle_id,
                            to_millis(registration.updated_at), to_string(registration.state),
-                           registration.reason)
+                           registration.reason, registration.installation)
                  .run();
   if (put) impl_->users.put_registration(registration);
   return put;
 }
 
-std::optional<Registration> Store::registration(const std::string& user) const {
-  return impl_->users.registration(user);
+std::optional<Registration> Store::registration(const std::string& user,
+                                                const std::string& installation) const {
+  return impl_->users.registration(user, installation);
 }
 
-bool Store::set_registration_state(const std::string& user, RegistrationState state,
-                                   const std::string& reason, const std::string& only_for_token) {
+std::vector<Registration> Store::registrations(const std::string& user) const {
+  return impl_->users.registrations(user);
+}
+
+bool Store::set_registration_state(const std::string& user, const std::string& installation,
+                                   RegistrationState state, const std::string& reason,
+                                   const std::string& only_for_token) {
   std::lock_guard lock(impl_->mutex);
   ResetOnExit reset(impl_->update_registration_state);
-  const bool changed = impl_->changed_rows(
-      impl_->update_registration_state.bind_all(user, to_string(state), reason, only_for_token));
-  if (changed) impl_->users.set_registration_state(user, state, reason, only_for_token);
+  const bool changed = impl_->changed_rows(impl_->update_registration_state.bind_all(
+      user, to_string(state), reason, only_for_token, installation));
+  if (changed)
+    impl_->users.set_registration_state(user, installation, state, reason, only_for_token);
   return changed;
 }
 
-bool Store::delete_registration(const std::string& user) {
+bool Store::delete_registration(const std::string& user, const std::string& installation) {
   std::lock_guard lock(impl_->mutex);
   ResetOnExit reset(impl_->delete_registration);
-  const bool deleted = impl_->changed_rows(impl_->delete_registration.bind_all(user));
-  if (deleted) impl_->users.delete_registration(user);
+  const bool deleted = impl_->changed_rows(impl_->delete_registration.bind_all(user, installation));
+  if (deleted) impl_->users.delete_registration(user, installation);
   return deleted;
 }
 
 // --- Presence --------------------------------------------------------------------------------
 
-core::Result<void> Store::set_presence(const std::string& user, Presence presence,
-                                       core::TimePoint at) {
+core::Result<void> Store::set_presence(const std::string& user, const std::string& installation,
+                                       Presence presence, core::TimePoint at) {
   std::lock_guard lock(impl_->mutex);
+  InstallationPresence one;
+  one.installation = installation;
+  one.presence = presence;
+  const auto before = impl_->users.presence(user, installation);
+  if (logged_in(presence) && !(before && logged_in(*before))) {
+    one.login_seq = impl_->last_login_seq + 1; // a login
+  } else {
+    for (const auto& known : impl_->users.installations(user))
+      if (known.installation == installation) one.login_seq = known.login_seq;
+  }
   ResetOnExit reset(impl_->upsert_presence);
-  auto set = impl_->upsert_presence.bind_all(user, to_string(presence), to_millis(at)).run();
-  if (set) impl_->users.set_presence(user, presence);
+  auto set = impl_->upsert_presence
+                 .bind_all(user, installation, to_string(presence), to_millis(at),
+                           static_cast<std::int64_t>(one.login_seq))
+                 .run();
+  if (!set) return set;
+  impl_->last_login_seq = std::max(impl_->last_login_seq, one.login_seq);
+  impl_->users.set_presence(user, one);
   return set;
 }
 
-std::optional<Presence> Store::presence(const std::string& user) const {
-  return impl_->users.presence(user);
+std::optional<Presence> Store::presence(const std::string& user,
+                                        const std::string& installation) const {
+  return impl_->users.presence(user, installation);
+}
+
+std::vector<InstallationPresence> Store::installations(const std::string& user) const {
+  return impl_->users.installations(user);
+}
+
+std::vector<PushTarget> Store::push_targets(const std::string& user) const {
+  return impl_->users.push_targets(user);
 }
 
 // --- Receive options -------------------------------------------------------------------------
@@ -462,11 +572,24 @@ core::Result<void> Store::Impl::load_last_message_seq() {
 
 // Runs on the group committer's thread, inside its transaction, with the mutex held. A message
 // stored with its first attempt counted is stored with its apns-id too (derived from its id,
-// the same on every retry), so reading it while that push is on the wire shows both.
+// the same on every retry), so reading it while that push is on the wire shows both. A message
+// of one push keeps it in its own row, which costs what a message cost before installations
+// (im-voip-flow.md §3.4); only two or more pushes get rows of their own, and the message row
+// their summary.
 core::Result<void> Store::Impl::insert_message_row(MessageRecord& message) {
   const std::int64_t seq = last_message_seq + 1;
   message.message_id = message_id_for(seq);
-  if (message.attempts > 0) message.apns_id = apns_id_for(message.message_id);
+  for (auto& push : message.pushes)
+    if (push.attempts > 0) push.apns_id = apns_id_for(message.message_id, push.installation);
+  const bool pushes_of_their_own = message.pushes.size() > 1;
+  if (message.pushes.size() == 1) take_only_push(message, message.pushes.front());
+  if (message.pushes.empty() && message.attempts > 0)
+    message.apns_id = apns_id_for(message.message_id, message.installation);
+  if (pushes_of_their_own) {
+    summarise(message);
+    if (auto inserted = insert_push_rows(seq, message.pushes); !inserted) return inserted;
+  }
+  const std::string_view installation = pushes_of_their_own ? "" : message.installation;
   ResetOnExit reset(insert_message);
   auto inserted =
       insert_message
@@ -478,7 +601,7 @@ core::Result<void> Store::Impl::insert_message_row(MessageRecord& message) {
                     message.bundle_id,
                     message.random ? std::optional(static_cast<std::int64_t>(*message.random))
                                    : std::nullopt,
-                    seq)
+                    installation, seq)
           .run();
   // A number taken by a write that is later rolled back is not handed out again (as with
   // AUTOINCREMENT); ids stay unique, perhaps with a gap.
@@ -486,9 +609,64 @@ core::Result<void> Store::Impl::insert_message_row(MessageRecord& message) {
   return inserted;
 }
 
+core::Result<void> Store::Impl::insert_push_rows(std::int64_t seq,
+                                                 const std::vector<PushRecord>& pushes) {
+  for (const auto& push : pushes) {
+    ResetOnExit reset(insert_push);
+    auto inserted =
+        insert_push
+            .bind_all(push.installation, to_string(push.state), push.reason, push.apns_id,
+                      static_cast<std::int64_t>(push.attempts), to_millis(push.next_attempt_at),
+                      push.token_hex, push.cert_record_id, stored(push.environment), push.bundle_id,
+                      seq)
+            .run();
+    if (!inserted) return inserted;
+  }
+  return {};
+}
+
+core::Result<std::vector<PushRecord>> Store::Impl::read_pushes(std::int64_t seq) {
+  ResetOnExit reset(select_pushes);
+  select_pushes.bind_all(seq);
+  std::vector<PushRecord> pushes;
+  for (;;) {
+    auto row = select_pushes.next_row();
+    if (!row) return core::Unexpected(std::move(row).error());
+    if (!*row) return pushes;
+    if (auto push = read_push(select_pushes, 0)) pushes.push_back(std::move(*push));
+  }
+}
+
+// The push, then the message's summary of its pushes (the message row's push columns).
+core::Result<void> Store::Impl::update_push_row(std::int64_t seq, const MessageRecord& view) {
+  {
+    ResetOnExit reset(update_push);
+    auto updated =
+        update_push
+            .bind_all(seq, view.installation, to_string(view.state), view.reason, view.apns_id,
+                      static_cast<std::int64_t>(view.attempts), to_millis(view.next_attempt_at),
+                      view.token_hex, view.cert_record_id, stored(view.environment), view.bundle_id)
+            .run();
+    if (!updated) return updated;
+    if (db->changes() == 0)
+      return core::fail(make_error_code(Errc::NotFound),
+                        "no push of " + view.message_id + " to " + view.installation);
+  }
+  MessageRecord summary;
+  summary.message_id = view.message_id;
+  auto pushes = read_pushes(seq);
+  if (!pushes) return core::Unexpected(std::move(pushes).error());
+  summary.pushes = std::move(*pushes);
+  summarise(summary);
+  summary.pushes.clear();
+  return update_message_row(summary);
+}
+
 core::Result<void> Store::Impl::update_message_row(const MessageRecord& message) {
   const auto seq = seq_of(message.message_id);
   if (!seq) return core::fail(make_error_code(Errc::NotFound), "no message " + message.message_id);
+  // A message of one push keeps it in its row (insert_message_row): one UPDATE, as before.
+  if (message.push_count > 1) return update_push_row(*seq, message);
   ResetOnExit reset(update_message);
   auto updated =
       update_message
@@ -541,7 +719,14 @@ std::optional<MessageRecord> Store::message(const std::string& message_id) const
   ResetOnExit reset(impl_->select_message);
   auto row = impl_->select_message.bind_all(*seq).next_row();
   if (!row || !*row) return std::nullopt;
-  return read_message(impl_->select_message);
+  auto message = read_message(impl_->select_message);
+  if (!message) return std::nullopt;
+  if (message->push_count == 1) { // its one push is in its row
+    message->pushes = {push_of(*message)};
+  } else if (auto pushes = impl_->read_pushes(*seq)) {
+    message->pushes = std::move(*pushes);
+  }
+  return message;
 }
 
 void Store::flush() {
@@ -551,12 +736,31 @@ void Store::flush() {
 std::vector<MessageRecord> Store::pending_messages() const {
   impl_->writes->flush();
   std::lock_guard lock(impl_->mutex);
-  Statement& query = impl_->select_pending_messages;
-  ResetOnExit reset(query);
-  std::vector<MessageRecord> messages;
-  for (auto row = query.next_row(); row && *row; row = query.next_row()) {
-    if (auto message = read_message(query)) messages.push_back(std::move(*message));
+  std::vector<std::pair<std::int64_t, MessageRecord>> found;
+  {
+    Statement& query = impl_->select_pending_pushes;
+    ResetOnExit reset(query);
+    for (auto row = query.next_row(); row && *row; row = query.next_row()) {
+      const auto message = read_message(query);
+      const auto push = read_push(query, kMessageColumns);
+      if (!message || !push) continue;
+      auto view = push_view(*message, *push);
+      view.push_count = static_cast<std::size_t>(query.integer(kMessageColumns + 10));
+      found.emplace_back(query.integer(0), std::move(view));
+    }
   }
+  {
+    Statement& query = impl_->select_pending_messages;
+    ResetOnExit reset(query);
+    for (auto row = query.next_row(); row && *row; row = query.next_row()) {
+      if (auto message = read_message(query)) found.emplace_back(query.integer(0), *message);
+    }
+  }
+  std::stable_sort(found.begin(), found.end(),
+                   [](const auto& a, const auto& b) { return a.first < b.first; });
+  std::vector<MessageRecord> messages;
+  for (auto& [seq, message] : found)
+    messages.push_back(std::move(message));
   return messages;
 }
 

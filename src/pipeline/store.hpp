@@ -10,6 +10,7 @@
 #include "core/result.hpp"
 #include "pipeline/receive_options.hpp"
 #include "pipeline/records.hpp"
+#include "pipeline/user_cache.hpp"
 
 #include <functional>
 #include <memory>
@@ -28,7 +29,7 @@ public:
   Store(const Store&) = delete;
   Store& operator=(const Store&) = delete;
 
-  static constexpr int kSchemaVersion = 4;
+  static constexpr int kSchemaVersion = 5;
 
   // --- Certificates ------------------------------------------------------------------------
   // Assigns record_id and the next pair of certificate IDs (1001/1002 first).
@@ -42,19 +43,33 @@ public:
   bool delete_certificate(std::int64_t record_id);
   bool set_certificate_health(std::int64_t record_id, CertificateHealth health);
 
-  // --- Registrations -----------------------------------------------------------------------
-  // Replaces the user's. Fails when cert_record_id names no certificate record.
+  // --- Registrations (one per (user, installation), im-voip-flow.md §3.3, §3.4) ---------------
+  // Replaces the installation's. Fails when cert_record_id names no certificate record.
   core::Result<void> put_registration(const Registration& registration);
-  std::optional<Registration> registration(const std::string& user) const;
+  std::optional<Registration>
+  registration(const std::string& user,
+               const std::string& installation = kDefaultInstallation) const;
+  // Every registration of the user, ordered by installation.
+  std::vector<Registration> registrations(const std::string& user) const;
   // With `only_for_token`, changes nothing unless the registration still has that token: an
   // APNs answer about an old token must not mark a newer registration (a setVOIP meanwhile).
-  bool set_registration_state(const std::string& user, RegistrationState state,
-                              const std::string& reason, const std::string& only_for_token = {});
-  bool delete_registration(const std::string& user);
+  bool set_registration_state(const std::string& user, const std::string& installation,
+                              RegistrationState state, const std::string& reason,
+                              const std::string& only_for_token = {});
+  bool delete_registration(const std::string& user, const std::string& installation);
 
-  // --- Presence ----------------------------------------------------------------------------
-  core::Result<void> set_presence(const std::string& user, Presence presence, core::TimePoint at);
-  std::optional<Presence> presence(const std::string& user) const;
+  // --- Presence (per installation, §3.4) ----------------------------------------------------
+  // A change from not logged in (or no presence) to logged in is a login: it is numbered with
+  // the store's next login number (InstallationPresence::login_seq), which orders the kicks.
+  core::Result<void> set_presence(const std::string& user, const std::string& installation,
+                                  Presence presence, core::TimePoint at);
+  std::optional<Presence> presence(const std::string& user,
+                                   const std::string& installation = kDefaultInstallation) const;
+  // Every installation of the user with a presence, ordered by installation.
+  std::vector<InstallationPresence> installations(const std::string& user) const;
+  // Every installation of the user with a presence or a registration, with both: what
+  // sendMessage reads (§4.3), in one look-up.
+  std::vector<PushTarget> push_targets(const std::string& user) const;
 
   // --- Receive options (§4.3) ------------------------------------------------------------------
   // `target` is '' for ReceiveScope::Global.
@@ -67,26 +82,34 @@ public:
                                                    std::string_view sender) const;
 
   // --- Messages (the outbox) ---------------------------------------------------------------
-  // Assigns message_id ("msg-<n>", n counting from 1 per database) and, once the row is
-  // committed, hands the record (or the error) to `added`, on the store's committer thread:
-  // `added` must not wait for another write of this store (add_message, update_message,
-  // message, pending_messages). Many callers' rows share one commit (group_commit.hpp).
+  // Assigns message_id ("msg-<n>", n counting from 1 per database) and writes the message (each
+  // push counted as attempted gets its apns-id): with one push (in `pushes`, or already in its
+  // own fields: take_only_push), that push in the message's row, as a message was stored before
+  // installations (im-voip-flow.md §3.4); with two or more, a row per push and their summary
+  // (message_summary.hpp) in the message's. Once the row is committed, hands the record (or the
+  // error) to `added`, on the store's committer thread: `added` must not wait for another write of
+  // this store (add_message, update_message, message, pending_messages). Many callers' rows share
+  // one commit (group_commit.hpp).
   using MessageAdded = std::function<void(core::Result<MessageRecord>)>;
   void add_message(MessageRecord message, MessageAdded added);
   // The same, waiting for the commit.
   core::Result<MessageRecord> add_message(MessageRecord message);
-  // Writes state, reason, apns_id, attempts, next_attempt_at and the push target; NotFound
-  // (pipeline/error.hpp) for an unknown message_id.
+  // Writes state, reason, apns_id, attempts, next_attempt_at and the push target: of the push
+  // to `installation` (and the message's summary of its pushes) when the record is a push_view
+  // of a message of two or more pushes (push_count), else of the message row, which holds a
+  // message's one push; NotFound (pipeline/error.hpp) for an unknown message_id or push.
   core::Result<void> update_message(const MessageRecord& message);
   // The same without waiting for the commit (the dispatcher's answers): a crash before it
   // leaves the message as it was (Pending), and a restart resumes it. Reads below see it.
   void update_message_later(MessageRecord message);
   // update_message_later writes that failed (an unknown id, the disk full).
   std::uint64_t failed_later_writes() const;
+  // With its pushes.
   std::optional<MessageRecord> message(const std::string& message_id) const;
   // Waits until every message write handed over before it is committed and its `added` ran.
   void flush();
-  // Pending messages in the order they were added: what a restart resumes.
+  // Pending pushes (as push_views) and pending messages without pushes, in the order the
+  // messages were added: what a restart resumes.
   std::vector<MessageRecord> pending_messages() const;
   // Messages that carry a random and were created at `since` or later, oldest first: the sends
   // a restart must still recognise as duplicates.

@@ -35,10 +35,21 @@ std::string summary(std::span<const mock_apns::JournalEntry> requests, core::Tim
   return out;
 }
 
+std::string summary(const pipeline::PushRecord& p) {
+  std::string out = std::string(pipeline::to_string(p.state));
+  if (!p.reason.empty()) out += " (" + p.reason + ")";
+  return out + ", attempts " + std::to_string(p.attempts);
+}
+
+// With several pushes (im-voip-flow.md §3.4), each installation's too.
 std::string summary(const pipeline::MessageRecord& m) {
   std::string out = std::string(pipeline::to_string(m.state));
   if (!m.reason.empty()) out += " (" + m.reason + ")";
-  return out + ", attempts " + std::to_string(m.attempts);
+  out += ", attempts " + std::to_string(m.attempts);
+  if (m.pushes.size() > 1)
+    for (const auto& p : m.pushes)
+      out += "; " + p.installation + ": " + summary(p);
+  return out;
 }
 
 std::string summary(const pipeline::Registration& r) {
@@ -162,6 +173,24 @@ std::vector<Mismatch> check(const MessageExpectation& e,
     out.push_back({"expect.message.reason", *e.reason, summary(*m), e.where});
   if (e.attempts && m->attempts != *e.attempts)
     out.push_back({"expect.message.attempts", std::to_string(*e.attempts), summary(*m), e.where});
+  for (const auto& expected : e.pushes) {
+    const std::string what = "expect.message.pushes." + expected.installation;
+    const auto push = std::find_if(m->pushes.begin(), m->pushes.end(), [&](const auto& p) {
+      return p.installation == expected.installation;
+    });
+    if (push == m->pushes.end()) {
+      out.push_back({what, "a push", "none: " + summary(*m), expected.where});
+      continue;
+    }
+    if (expected.state && push->state != *expected.state)
+      out.push_back({what + ".state", std::string(pipeline::to_string(*expected.state)),
+                     summary(*push), expected.where});
+    if (expected.reason && push->reason != *expected.reason)
+      out.push_back({what + ".reason", *expected.reason, summary(*push), expected.where});
+    if (expected.attempts && push->attempts != *expected.attempts)
+      out.push_back(
+          {what + ".attempts", std::to_string(*expected.attempts), summary(*push), expected.where});
+  }
   return out;
 }
 

@@ -100,6 +100,7 @@ core::Result<void> InProcessWorld::start_parts(const Scenario& scenario) {
                                                      mock_->port(ApnsEnvironment::Production));
   po.dispatcher.ca_file = pki.ca_bundle_file;
   po.dispatcher.seed = context_.seed;
+  po.mobile_instances = scenario.setup.mobile_instances;
   auto opened = pipeline::Pipeline::open(po, clock_);
   if (!opened) return core::Unexpected(opened.error());
   pipeline_ = std::move(*opened);
@@ -113,6 +114,8 @@ core::Result<void> InProcessWorld::start_parts(const Scenario& scenario) {
     slot->spec = spec;
     slot->link = std::make_unique<MockDeviceLink>(*mock_, context_.seed * 1000 + ++n);
     slot->im = std::make_unique<PipelineIm>(pipeline_, spec.user);
+    slot->im->set_kicked_handler(
+        [this, user = spec.user](const std::string& other) { tell_kicked(user, other); });
     slot->device = std::make_unique<fake_device::Device>(
         clock_, *slot->link, device_config(spec, context_.seed * 1000 + n));
     slot->device->set_reachability_listener(slot->link.get());
@@ -185,8 +188,9 @@ std::optional<pipeline::MessageRecord> InProcessWorld::message(const std::string
   return pipeline_ ? pipeline_->message(id) : std::nullopt;
 }
 
-std::optional<pipeline::Registration> InProcessWorld::registration(const std::string& user) const {
-  return pipeline_ ? pipeline_->registration(user) : std::nullopt;
+std::optional<pipeline::Registration>
+InProcessWorld::registration(const std::string& user, const std::string& installation) const {
+  return pipeline_ ? pipeline_->registration(user, installation) : std::nullopt;
 }
 
 std::optional<pipeline::ApiError>

@@ -178,7 +178,9 @@ core::Result<void> LiveWorld::start_parts(const Scenario& scenario) {
                           "--apple-ca",
                           pki.ca_bundle_file,
                           "--seed",
-                          seed};
+                          seed,
+                          "--mobile-instances",
+                          std::to_string(scenario.setup.mobile_instances)};
   if (auto started = start_pipeline("127.0.0.1:0"); !started) return started;
 
   if (auto uploaded = upload_setup(*this, scenario.setup); !uploaded) return uploaded;
@@ -191,6 +193,8 @@ core::Result<void> LiveWorld::start_parts(const Scenario& scenario) {
     slot->im = std::make_unique<fake_device::remote::PipelineLink>(impl_->api, spec.user);
     slot->im->set_error_handler(
         [this, id = spec.id](const std::string& m) { note("device", id + " " + m); });
+    slot->im->set_kicked_handler(
+        [this, user = spec.user](const std::string& other) { tell_kicked(user, other); });
     fake_device::remote::LinkedDeviceOptions o;
     o.mock_admin = impl_->admin;
     o.device = device_config(spec, context_.seed * 1000 + ++n);
@@ -367,9 +371,11 @@ std::optional<pipeline::MessageRecord> LiveWorld::message(const std::string& id)
   return std::move(*m);
 }
 
-std::optional<pipeline::Registration> LiveWorld::registration(const std::string& user) const {
-  const auto reply =
-      call(impl_->api, "GET", "/v1/users/" + core::percent_encode(user) + "/registration");
+std::optional<pipeline::Registration>
+LiveWorld::registration(const std::string& user, const std::string& installation) const {
+  const auto reply = call(impl_->api, "GET",
+                          "/v1/users/" + core::percent_encode(user) +
+                              "/registration?installation=" + core::percent_encode(installation));
   if (!reply || reply->status != 200) return std::nullopt;
   auto r = pipeline::registration_from_json(reply->body);
   if (!r) {

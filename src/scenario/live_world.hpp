@@ -31,7 +31,8 @@ public:
   std::variant<std::string, pipeline::ApiError> send(const SendSpec& spec,
                                                      const std::string& receiver) override;
   std::optional<pipeline::MessageRecord> message(const std::string& id) const override;
-  std::optional<pipeline::Registration> registration(const std::string& user) const override;
+  std::optional<pipeline::Registration>
+  registration(const std::string& user, const std::string& installation) const override;
   core::Result<void> add_fault(const mock_apns::FaultRule& rule) override;
   // Stops `voipsim pipeline` (SIGTERM), waits `down_for` in real time (at most
   // kLongestAdvance), starts it again on the same database and port.

@@ -318,8 +318,12 @@ ReceiveOptionSpec read_receive_option(const Reader& r, const YAML::Node& n, bool
 }
 
 Setup read_setup(const Reader& r, const YAML::Node& n) {
-  r.check_keys(n, "setup", {"mock", "uploads", "receive_options", "devices"});
+  r.check_keys(n, "setup", {"mock", "uploads", "receive_options", "devices", "mobile_instances"});
   Setup s;
+  if (n["mobile_instances"]) {
+    s.mobile_instances = r.small(n["mobile_instances"], "mobile_instances");
+    r.checked(n["mobile_instances"], "mobile_instances", s.mobile_instances >= 1, "1 or more");
+  }
   if (const auto mock = n["mock"]) {
     r.check_keys(mock, "setup.mock", {"tokens", "unregister_delay"});
     if (mock["tokens"])
@@ -432,7 +436,7 @@ Expectations read_expect(const Reader& r, const YAML::Node& n) {
     e.apns = x;
   }
   if (const auto m = n["message"]) {
-    r.check_keys(m, "expect.message", {"message", "state", "reason", "attempts"});
+    r.check_keys(m, "expect.message", {"message", "state", "reason", "attempts", "pushes"});
     MessageExpectation x;
     x.where = r.where(m);
     if (m["message"]) x.message = r.text(m["message"], "message");
@@ -441,13 +445,32 @@ Expectations read_expect(const Reader& r, const YAML::Node& n) {
                          pipeline::message_state_words());
     if (m["reason"]) x.reason = r.text(m["reason"], "reason");
     if (m["attempts"]) x.attempts = r.small(m["attempts"], "attempts");
+    // pushes: {DEVICE: {state, reason, attempts}, ...}: one installation's push each
+    // (im-voip-flow.md §3.4).
+    if (const auto pushes = m["pushes"]) {
+      if (!pushes.IsMap()) r.fail(pushes, "expect.message.pushes maps device ids to a push");
+      for (const auto& entry : pushes) {
+        const auto& p = entry.second;
+        r.check_keys(p, "expect.message.pushes", {"state", "reason", "attempts"});
+        PushExpectation push;
+        push.where = r.where(p);
+        push.installation = r.text(entry.first, "device id");
+        if (p["state"])
+          push.state = r.parsed(p["state"], "message state", pipeline::parse_message_state,
+                                pipeline::message_state_words());
+        if (p["reason"]) push.reason = r.text(p["reason"], "reason");
+        if (p["attempts"]) push.attempts = r.small(p["attempts"], "attempts");
+        x.pushes.push_back(std::move(push));
+      }
+    }
     e.message = x;
   }
   if (const auto g = n["registration"]) {
-    r.check_keys(g, "expect.registration", {"user", "state", "reason"});
+    r.check_keys(g, "expect.registration", {"user", "device", "state", "reason"});
     RegistrationExpectation x;
     x.where = r.where(g);
     if (g["user"]) x.user = r.text(g["user"], "user");
+    if (g["device"]) x.device = r.text(g["device"], "device");
     // "none" is no state of a registration: that there is none at all.
     if (g["state"] && r.text(g["state"], "registration state") == "none") {
       x.none = true;

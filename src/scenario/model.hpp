@@ -81,6 +81,9 @@ struct Setup {
   std::vector<DeviceSpec> devices;
   bool strict_tokens = true; // the mock's registry mode
   core::Duration unregister_delay{};
+  // The product setting mobileInstances (im-voip-flow.md §3.4): installations of one user logged
+  // in together; a login beyond it kicks the first.
+  int mobile_instances = 1;
 };
 
 // --- Expectations: checked once the step's effects have settled -----------------------------
@@ -101,18 +104,30 @@ struct ApnsExpectation {
   Location where;
 };
 
-// The pipeline's record of a message (default: the last one sent).
-struct MessageExpectation {
-  std::string message; // label given by `send: {as: ...}`; empty: the last sent
+// One installation's push of a message (im-voip-flow.md §3.4); the installation is a device id.
+struct PushExpectation {
+  std::string installation;
   std::optional<pipeline::MessageState> state;
   std::optional<std::string> reason;
   std::optional<int> attempts;
   Location where;
 };
 
+// The pipeline's record of a message (default: the last one sent).
+struct MessageExpectation {
+  std::string message; // label given by `send: {as: ...}`; empty: the last sent
+  std::optional<pipeline::MessageState> state;
+  std::optional<std::string> reason;
+  std::optional<int> attempts;
+  std::vector<PushExpectation> pushes; // each must be there and match; others may be too
+  Location where;
+};
+
 // The pipeline's VoIP registration of a user, or (`state: none`) that there is none.
 struct RegistrationExpectation {
-  std::string user; // empty: the step's device's user
+  std::string user;   // empty: the step's device's user
+  std::string device; // whose installation (im-voip-flow.md §3.4); empty: the step's device, if it
+                      // is the user's
   std::optional<pipeline::RegistrationState> state;
   bool none = false; // `state: none`: the user must have no registration at all
   std::optional<std::string> reason;

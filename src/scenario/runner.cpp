@@ -248,7 +248,9 @@ void StepRunner::check_all(const Step& step, std::size_t apns_from,
   }
   if (e.registration) {
     const std::string user = e.registration->user.empty() ? user_of(step) : e.registration->user;
-    add(check(*e.registration, world_.registration(user)));
+    add(check(*e.registration,
+              world_.registration(
+                  user, world_.installation_of(user, e.registration->device, step.device))));
   }
   if (e.console) add(check(*e.console, console_));
   if (e.certificate) add(check(*e.certificate, world_.certificate(e.certificate->label)));
@@ -261,6 +263,12 @@ void StepRunner::check_all(const Step& step, std::size_t apns_from,
         const auto message_id = world_.message_id(m.message == "last" ? "" : m.message);
         const auto message = message_id ? world_.message(*message_id) : std::nullopt;
         m.apns_id = message ? message->apns_id : "";
+        // With a push per installation (im-voip-flow.md §3.4), this device's push's.
+        const std::string device = expected.device.empty() ? step.device : expected.device;
+        const auto* spec = world_.device_spec(device);
+        if (message && spec)
+          for (const auto& p : message->pushes)
+            if (p.installation == spec->id && !p.apns_id.empty()) m.apns_id = p.apns_id;
       }
     }
     const std::string id = expected.device.empty() ? step.device : expected.device;

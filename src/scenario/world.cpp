@@ -173,6 +173,26 @@ bool World::remember_message(const std::string& id, const std::string& label) {
   return true;
 }
 
+std::string World::installation_of(const std::string& user, const std::string& device,
+                                   const std::string& step_device) const {
+  if (!device.empty()) return device;
+  if (const auto* spec = device_spec(step_device); spec && spec->user == user) return spec->id;
+  for (const auto& d : devices_)
+    if (d.user == user) return d.id;
+  return pipeline::kDefaultInstallation;
+}
+
+void World::tell_kicked(const std::string& user, const std::string& installation) {
+  note("pipeline", "login elsewhere kicked " + user + " on " + installation +
+                       ": its SDK is told (onKickedOffline)");
+  const auto* spec = device_spec(installation);
+  if (!spec || spec->id != installation) return; // not a device of this scenario
+  const std::string bundle = spec->app.config.bundle_id;
+  const auto kicked =
+      on_device(installation, [&](fake_device::Device& d) { return d.kick(bundle); });
+  if (!kicked) note("pipeline", installation + " could not be told: " + kicked.error().message());
+}
+
 std::optional<std::string> World::message_id(const std::string& label) const {
   if (label.empty()) {
     if (message_ids_.empty()) return std::nullopt;
@@ -197,24 +217,32 @@ void World::note_pipeline_changes() {
                                  .count()) +
               " ms";
     }
+    if (m->pushes.size() > 1) // one per installation (im-voip-flow.md §3.4)
+      for (const auto& p : m->pushes) {
+        said += "; " + p.installation + ": " + std::string(pipeline::to_string(p.state));
+        if (!p.reason.empty()) said += " (" + p.reason + ")";
+        if (p.attempts > 0) said += ", attempts " + std::to_string(p.attempts);
+      }
     auto& last = last_message_state_[id];
     if (last != said) note("pipeline", id + ": " + said);
     last = said;
   }
   for (const auto& device : device_ids()) {
     const std::string& user = device_spec(device)->user;
-    const auto r = registration(user);
+    const auto r = registration(user, device);
     std::string said = "none";
     if (r) {
       said = std::string(pipeline::to_string(r->state)) + ", " +
              std::string(core::to_string(r->environment)) + " token " + short_token(r->token_hex);
       if (!r->reason.empty()) said += ", " + r->reason;
     }
-    auto [it, fresh] = last_registration_.emplace(user, said);
+    auto [it, fresh] = last_registration_.emplace(device, said);
     if (!fresh && it->second == said) continue;
     if (fresh && !r) continue;
     it->second = said;
-    note("pipeline", "registration of " + user + ": " + said);
+    const bool several = std::count_if(devices_.begin(), devices_.end(),
+                                       [&](const auto& d) { return d.user == user; }) > 1;
+    note("pipeline", "registration of " + user + (several ? " on " + device : "") + ": " + said);
   }
 }
 

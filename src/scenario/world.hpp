@@ -78,7 +78,17 @@ public:
   // The message id a `send: {as: label}` got; the last one sent for an empty label.
   std::optional<std::string> message_id(const std::string& label) const;
   virtual std::optional<pipeline::MessageRecord> message(const std::string& id) const = 0;
-  virtual std::optional<pipeline::Registration> registration(const std::string& user) const = 0;
+  // The registration of `user`'s installation `installation` (a device id, im-voip-flow.md §3.4).
+  virtual std::optional<pipeline::Registration>
+  registration(const std::string& user, const std::string& installation) const = 0;
+  // The installation of `user` an expectation means: `device` if given, else the step's device
+  // `step_device` if it is the user's, else the user's first device, else the default one.
+  std::string installation_of(const std::string& user, const std::string& device,
+                              const std::string& step_device) const;
+  // The pipeline kicked the installation (im-voip-flow.md §3.4): the device of that id learns it as
+  // its SDK would (onKickedOffline), and the timeline says so. Called on the thread of the device
+  // whose login kicked it.
+  void tell_kicked(const std::string& user, const std::string& installation);
   virtual core::Result<void> add_fault(const mock_apns::FaultRule& rule) = 0;
   // The pipeline stops (pushes on the wire are lost with it), stays down `down_for` while the
   // clock and the devices go on, then starts again on the same database: its outbox resumes.
@@ -143,7 +153,7 @@ private:
   std::vector<std::string> message_ids_;
   std::map<std::string, std::string> message_labels_;     // label -> id
   std::map<std::string, std::string> last_message_state_; // id -> what the timeline said
-  std::map<std::string, std::string> last_registration_;  // user -> what the timeline said
+  std::map<std::string, std::string> last_registration_;  // device -> what the timeline said
 };
 
 // --- What both worlds do alike ----------------------------------------------------------------

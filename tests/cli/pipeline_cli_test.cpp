@@ -278,6 +278,30 @@ TEST_F(PipelineCli, ErrorsHaveOneShapeAndBadQueriesAreRefused) {
   EXPECT_EQ(call(api_, "GET", "/v1/health", nullptr, 200)["status"], "ok");
 }
 
+// im-voip-flow.md §3.4 through the API: presence per installation, and a login beyond
+// --mobile-instances kicks the installation that logged in first, named in the login's answer.
+TEST_F(PipelineCli, ALoginBeyondMobileInstancesKicksTheFirstInstallation) {
+  ASSERT_TRUE(start_pipeline(":memory:", {"--mobile-instances", "2"}));
+  const auto login = [&](const std::string& installation) {
+    return call(api_, "POST", "/v1/users/bob/presence",
+                {{"state", "background"}, {"installation", installation}}, 200);
+  };
+  EXPECT_EQ(login("bobs-iphone")["kicked"], json::array());
+  EXPECT_EQ(login("bobs-ipad")["kicked"], json::array()); // two may stay
+  const json third = login("bobs-mac");
+  EXPECT_EQ(third["installation"], "bobs-mac");
+  EXPECT_EQ(third["kicked"], json::array({"bobs-iphone"})) << third;
+  // A client that names no installation is the default one: a login of its own.
+  const json plain = call(api_, "POST", "/v1/users/bob/presence", {{"state", "online"}}, 200);
+  EXPECT_EQ(plain["installation"], "default");
+  EXPECT_EQ(plain["kicked"], json::array({"bobs-ipad"})) << plain;
+  EXPECT_EQ(call(api_, "GET", "/v1/users/bob/registrations", nullptr, 200)["registrations"],
+            json::array());
+  EXPECT_EQ(
+      call(api_, "GET", "/v1/users/bob/registration?installation=bobs-mac", nullptr, 404)["error"],
+      "NO_REGISTRATION");
+}
+
 TEST_F(PipelineCli, AnApiBeyondLoopbackWithoutASecretIsWarnedAbout) {
   ASSERT_TRUE(start_pipeline(":memory:", {"--listen", "0.0.0.0:0"}));
   const json warning = event_line(pipeline_->output(), "warning");
@@ -302,6 +326,9 @@ TEST(PipelineCliUsage, ErrorsSayWhatIsWrong) {
       {{"pipeline", "--apns-sandbox", "127.0.0.1:1", "--apns-production", "127.0.0.1:2", "--ca", ca,
         "--max-in-flight", "0"},
        "--max-in-flight must be a whole number from 1 to 1000000, not '0'"},
+      {{"pipeline", "--apns-sandbox", "127.0.0.1:1", "--apns-production", "127.0.0.1:2", "--ca", ca,
+        "--mobile-instances", "0"},
+       "--mobile-instances must be a whole number from 1 to 1000, not '0'"},
       {{"pipeline", "--apns-sandbox", "127.0.0.1:1", "--apns-production", "127.0.0.1:2", "--ca", ca,
         "--api-secret-file", dir.write("empty.secret", "")},
        "--api-secret-file " + dir.file("empty.secret") + ": the secret is empty"},
@@ -332,12 +359,12 @@ TEST(PipelineCliUsage, ErrorsSayWhatIsWrong) {
 TEST(PipelineCliUsage, HelpListsEveryOptionAndRoute) {
   const auto help = voipsim({"help", "pipeline"});
   ASSERT_EQ(help.exit_code, 0);
-  for (const char* option :
-       {"--apns-sandbox", "--apns-production", "--ca", "--listen", "--db", "--apple-ca", "--seed",
-        "--retry-delay", "--max-retries", "--max-in-flight", "--api-secret-file"})
+  for (const char* option : {"--apns-sandbox", "--apns-production", "--ca", "--listen", "--db",
+                             "--apple-ca", "--seed", "--retry-delay", "--max-retries",
+                             "--max-in-flight", "--mobile-instances", "--api-secret-file"})
     EXPECT_NE(help.output.find(std::string("\n  ") + option), std::string::npos) << option;
-  for (const char* route :
-       {"/v1/console/certificates", "/v1/users/{user}/voip-token", "/v1/messages", "/v1/health"})
+  for (const char* route : {"/v1/console/certificates", "/v1/users/{user}/voip-token",
+                            "/v1/users/{user}/registrations", "/v1/messages", "/v1/health"})
     EXPECT_NE(help.output.find(route), std::string::npos) << route;
 }
 

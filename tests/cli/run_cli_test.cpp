@@ -88,6 +88,17 @@ TEST(RunCli, LiveRunsTheSameScenariosAgainstStandaloneProcesses) {
   EXPECT_NE(hour.output.find("--live runs in real time"), std::string::npos) << hour.output;
 }
 
+// im-voip-flow.md §3.4 with the parts as processes: the kicked phone is told through the login's
+// answer, and each phone's push is read back through the pipeline's API.
+TEST(RunCli, LiveRunsTwoPhonesOfOneUser) {
+  const auto r = cli_test::voipsim({"run", "--live", "--quiet",
+                                    kScenarios + "/flows/two-phones-second-login-kicks-first.yaml",
+                                    kScenarios + "/flows/two-phones-both-ring.yaml",
+                                    kScenarios + "/flows/two-phones-one-in-use.yaml"});
+  EXPECT_EQ(r.exit_code, 0) << r.describe();
+  EXPECT_NE(r.output.find("3 of 3 scenarios passed"), std::string::npos) << r.output;
+}
+
 // The parts --live starts are its own: secrets meant for other mocks and pipelines in the
 // caller's environment do not reach them, so the run is not locked out of its own parts.
 TEST(RunCli, LiveIgnoresSecretsInTheEnvironment) {

@@ -1,8 +1,10 @@
-// The dispatcher's backpressure, with APNs out of reach (a closed loopback port) and a virtual
-// clock: every attempt loses its connection and waits for a retry that only the test's clock
-// can bring, so the pushes stay in flight exactly as long as the test says.
+// The dispatcher's backpressure, and its retries of each push on its own, with APNs out of reach
+// (a closed loopback port) and a virtual clock: every attempt loses its connection and waits for
+// a retry that only the test's clock can bring, so the pushes stay in flight exactly as long as
+// the test says.
 #include "core/clock.hpp"
 #include "pipeline/dispatcher.hpp"
+#include "pipeline/message_summary.hpp"
 #include "pipeline/store.hpp"
 
 #include <atomic>
@@ -37,14 +39,20 @@ protected:
     return std::make_unique<Dispatcher>(*store_, clock_, options);
   }
 
-  // A Pending message in the store, with its push target.
-  pipeline::MessageRecord message() {
+  // alice's call to bob, made now, not stored.
+  pipeline::MessageRecord call() const {
     pipeline::MessageRecord m;
     m.sender = "alice";
     m.receiver = "bob";
     m.ios_push_type = "voip";
     m.ext = "{}";
     m.created_at = clock_.now();
+    return m;
+  }
+
+  // A Pending message in the store, with its push target.
+  pipeline::MessageRecord message() {
+    pipeline::MessageRecord m = call();
     m.token_hex = std::string(64, 'a');
     m.cert_record_id = 1;
     m.bundle_id = "com.example.app";
@@ -89,6 +97,66 @@ TEST_F(DispatcherBackpressure, StoppingLetsTheHeldBackCallersGo) {
   EXPECT_EQ(admitted.load(), 1);
   d.reset(); // their messages are stored and stay Pending: the callers must not wait forever
   EXPECT_EQ(admitted.load(), 2);
+}
+
+// im-voip-flow.md §3.4: each push of a message is retried and ended on its own. Both pushes
+// lose their connection; at the retry, the iPhone (logged in, registered) is tried again until
+// the call is too old (expired), while the iPad, which never logged in, ends skipped with its
+// one attempt. The message shows the push that got furthest.
+TEST_F(DispatcherBackpressure, EachPushOfAMessageIsRetriedAndEndedOnItsOwn) {
+  pipeline::CertificateRecord certificate;
+  certificate.name = "Acme VoIP";
+  certificate.bundle_id = "com.example.app";
+  ASSERT_TRUE(store_->add_certificate(certificate)); // record 1
+  pipeline::Registration iphone;
+  iphone.user = "bob";
+  iphone.installation = "bobs-iphone";
+  iphone.token_hex = std::string(64, 'a');
+  iphone.cert_record_id = 1;
+  iphone.bundle_id = "com.example.app";
+  ASSERT_TRUE(store_->put_registration(iphone));
+  ASSERT_TRUE(
+      store_->set_presence("bob", "bobs-iphone", pipeline::Presence::Background, clock_.now()));
+
+  pipeline::MessageRecord m = call();
+  for (const char* installation : {"bobs-ipad", "bobs-iphone"}) {
+    pipeline::PushRecord push;
+    push.installation = installation;
+    push.attempts = 1;
+    push.token_hex =
+        installation == std::string("bobs-ipad") ? std::string(64, 'b') : iphone.token_hex;
+    push.cert_record_id = 1;
+    push.bundle_id = "com.example.app";
+    m.pushes.push_back(push);
+  }
+  auto added = store_->add_message(m);
+  ASSERT_TRUE(added);
+  auto d = dispatcher(16);
+  for (const auto& push : added->pushes)
+    d->send(pipeline::push_view(*added, push));
+  ASSERT_TRUE(d->wait_quiet(kPatience));
+  auto read = store_->message(added->message_id);
+  ASSERT_TRUE(read);
+  EXPECT_EQ(read->state, pipeline::MessageState::Pending);
+  for (const auto& push : read->pushes) {
+    EXPECT_EQ(push.state, pipeline::MessageState::Pending) << push.installation;
+    EXPECT_TRUE(push.next_attempt_at) << push.installation; // each waits for its own retry
+  }
+
+  clock_.advance(1min);
+  ASSERT_TRUE(d->wait_idle(kPatience));
+  read = store_->message(added->message_id);
+  ASSERT_TRUE(read);
+  ASSERT_EQ(read->pushes.size(), 2u);
+  const auto& ipad = read->pushes[0];
+  const auto& phone = read->pushes[1];
+  EXPECT_EQ(ipad.state, pipeline::MessageState::SkippedLoggedOut);
+  EXPECT_EQ(ipad.reason, "never logged in");
+  EXPECT_EQ(ipad.attempts, 1); // the retry never went
+  EXPECT_EQ(phone.state, pipeline::MessageState::Expired);
+  EXPECT_GE(phone.attempts, 2);
+  EXPECT_EQ(read->state, pipeline::MessageState::Expired);
+  EXPECT_EQ(read->attempts, phone.attempts);
 }
 
 } // namespace

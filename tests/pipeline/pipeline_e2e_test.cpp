@@ -29,6 +29,7 @@ using mock_apns::Environment;
 using pipeline::MessageState;
 
 constexpr const char* kBundle = "com.example.imapp";
+constexpr const char* kBobsPhone = "bobs-iphone"; // the installation bob's device reports as
 constexpr auto kSettle = 20s;
 
 class PipelineEndToEnd : public ::testing::Test {
@@ -45,6 +46,7 @@ protected:
     options.dispatcher.ca_file = mock_.scoped().ca_file();
     options.dispatcher.retry.first_delay = 20ms; // the policy's shape, not Apple's pace
     options.dispatcher.retry.lifetime = lifetime;
+    options.mobile_instances = mobile_instances_;
     auto opened = pipeline::Pipeline::open(options, clock_);
     ASSERT_TRUE(opened) << opened.error().message();
     pipeline_ = std::move(*opened);
@@ -77,16 +79,25 @@ protected:
     return std::get<pipeline::UploadedCertificate>(result).record;
   }
 
-  // Bob's iPhone with `app`, reporting to the pipeline as "bob"; in the background unless
-  // `foreground`. Returns the VoIP token.
-  std::string bob(AppConfig app, bool foreground = false) {
-    device_ = std::make_unique<RemoteDevice>(mock_.admin(), fake_device::DeviceConfig{}, im_.get());
-    const std::string token = device_->runner().call([&](fake_device::Device& d) {
+  // A phone of bob's with `app`, reporting to the pipeline as "bob" with its id `id` as the
+  // installation; logged in, in the background unless `foreground`. Its VoIP token in `token`.
+  std::unique_ptr<RemoteDevice> phone(const std::string& id, const AppConfig& app, bool foreground,
+                                      std::string& token, std::uint64_t seed = 11) {
+    fake_device::DeviceConfig config;
+    config.device_id = id;
+    auto device = std::make_unique<RemoteDevice>(mock_.admin(), config, im_.get(), seed);
+    token = device->runner().call([&](fake_device::Device& d) {
       const bool ok = d.install(app) && d.give_consent(kBundle) && d.launch(kBundle) &&
                       d.login(kBundle) && (foreground || d.press_home(kBundle));
       return ok ? d.voip_token(kBundle).value_or("") : std::string();
     });
     EXPECT_FALSE(token.empty());
+    return device;
+  }
+  // Bob's iPhone with `app`, as phone() makes it. Returns the VoIP token.
+  std::string bob(AppConfig app, bool foreground = false) {
+    std::string token;
+    device_ = phone(kBobsPhone, app, foreground, token);
     return token;
   }
   std::string bob() {
@@ -142,11 +153,12 @@ protected:
   std::unique_ptr<RemoteDevice> device_;
   std::int64_t dev_id_ = 0;
   std::int64_t prod_id_ = 0;
+  int mobile_instances_ = pipeline::kDefaultMobileInstances;
 };
 
 TEST_F(PipelineEndToEnd, B1_OfflineReceiverRingsAndTheDeviceSaysSo) {
   const std::string token = bob();
-  const auto registration = pipeline_->registration("bob");
+  const auto registration = pipeline_->registration("bob", kBobsPhone);
   ASSERT_TRUE(registration);
   EXPECT_EQ(registration->token_hex, token);
   EXPECT_EQ(registration->environment, pipeline::Environment::Sandbox);
@@ -244,7 +256,7 @@ TEST_F(PipelineEndToEnd, FAQ2a_DevelopmentBuildReportedWithTheProductionId) {
   const auto m = send();
   EXPECT_EQ(m.state, MessageState::Rejected);
   EXPECT_EQ(m.reason, "BadDeviceToken");
-  const auto registration = pipeline_->registration("bob");
+  const auto registration = pipeline_->registration("bob", kBobsPhone);
   ASSERT_TRUE(registration);
   EXPECT_EQ(registration->state, pipeline::RegistrationState::BadToken);
   EXPECT_EQ(registration->reason, "ENV_OR_TOKEN_INVALID");
@@ -348,7 +360,9 @@ TEST_F(PipelineEndToEnd, FAQ2aTriplePrime_OrdinaryTokenReportedThroughSetVoip) {
   AppConfig app;
   app.certificate_id = dev_id_;
   app.reports_alert_token_as_voip = true;
-  device_ = std::make_unique<RemoteDevice>(mock_.admin(), fake_device::DeviceConfig{}, im_.get());
+  fake_device::DeviceConfig config;
+  config.device_id = kBobsPhone;
+  device_ = std::make_unique<RemoteDevice>(mock_.admin(), config, im_.get());
   ASSERT_TRUE(device_->runner().call([&](fake_device::Device& d) {
     return d.install(app) && d.give_consent(kBundle) && d.launch(kBundle) && d.login(kBundle) &&
            d.register_remote_notifications(kBundle) && d.press_home(kBundle);
@@ -356,7 +370,7 @@ TEST_F(PipelineEndToEnd, FAQ2aTriplePrime_OrdinaryTokenReportedThroughSetVoip) {
   const auto m = send();
   EXPECT_EQ(m.state, MessageState::Rejected);
   EXPECT_EQ(m.reason, "DeviceTokenNotForTopic");
-  const auto registration = pipeline_->registration("bob");
+  const auto registration = pipeline_->registration("bob", kBobsPhone);
   ASSERT_TRUE(registration);
   EXPECT_EQ(registration->reason, "TOKEN_NOT_VOIP_OR_WRONG_APP");
 }
@@ -383,7 +397,7 @@ TEST_F(PipelineEndToEnd, Note8_UninstalledAppsTokenIsUnregistered) {
   const auto m = send();
   EXPECT_EQ(m.state, MessageState::Rejected);
   EXPECT_EQ(m.reason, "Unregistered");
-  const auto registration = pipeline_->registration("bob");
+  const auto registration = pipeline_->registration("bob", kBobsPhone);
   ASSERT_TRUE(registration);
   EXPECT_EQ(registration->state, pipeline::RegistrationState::Unregistered);
 }
@@ -415,7 +429,7 @@ TEST_F(PipelineEndToEnd, AnyOther4xxIsRejectedWithItsReasonWithoutRetry) {
     EXPECT_EQ(m.state, MessageState::Rejected);
     EXPECT_EQ(m.reason, mock_apns::reason_text(reason));
     EXPECT_EQ(m.attempts, 1);
-    const auto registration = pipeline_->registration("bob");
+    const auto registration = pipeline_->registration("bob", kBobsPhone);
     ASSERT_TRUE(registration);
     EXPECT_EQ(registration->state, pipeline::RegistrationState::Active);
     for (const auto& c : pipeline_->certificates())
@@ -478,3 +492,139 @@ TEST_F(PipelineEndToEnd, AnUnreachableApnsIsRetriedUntilTheCallIsTooOldThenExpir
 }
 
 } // namespace
+
+// --- Several phones of one user (im-voip-flow.md §3.4) ---------------------------------------
+
+class SeveralPhones : public PipelineEndToEnd {
+protected:
+  // Starts the pipeline again with `instances` as mobileInstances.
+  void allow(int instances) {
+    api_.reset();
+    pipeline_.reset();
+    mobile_instances_ = instances;
+    start_pipeline(mock_.server().port(Environment::Production));
+  }
+  AppConfig app() const {
+    AppConfig a;
+    a.certificate_id = dev_id_;
+    return a;
+  }
+  // GET /v1/messages/{id} as JSON.
+  nlohmann::json message_json(const std::string& id) {
+    const auto got =
+        net::http1_request({"127.0.0.1", api_->port()}, "GET", "/v1/messages/" + id, {}, 10s);
+    EXPECT_TRUE(got && got->status == 200);
+    return got ? nlohmann::json::parse(got->body) : nlohmann::json();
+  }
+  static const pipeline::PushRecord* push_to(const pipeline::MessageRecord& m,
+                                             const std::string& installation) {
+    for (const auto& p : m.pushes)
+      if (p.installation == installation) return &p;
+    ADD_FAILURE() << "no push to " << installation;
+    return nullptr;
+  }
+  std::unique_ptr<RemoteDevice> ipad_;
+};
+
+TEST_F(SeveralPhones, ByDefaultASecondLoginKicksTheFirstWhichIsToldAndOnlyTheSecondRings) {
+  std::vector<std::string> kicked; // what the link heard in the login's answer
+  std::mutex kicked_mutex;
+  im_->set_kicked_handler([&](const std::string& installation) {
+    std::lock_guard lock(kicked_mutex);
+    kicked.push_back(installation);
+  });
+  bob();
+  std::string ipad_token;
+  ipad_ = phone("bobs-ipad", app(), false, ipad_token, 12);
+  {
+    std::lock_guard lock(kicked_mutex);
+    EXPECT_EQ(kicked, std::vector<std::string>{kBobsPhone});
+  }
+  const auto iphone = pipeline_->registration("bob", kBobsPhone);
+  ASSERT_TRUE(iphone);
+  EXPECT_EQ(iphone->state, pipeline::RegistrationState::Inactive);
+  EXPECT_EQ(iphone->reason, "kicked");
+  EXPECT_EQ(pipeline_->registration("bob", "bobs-ipad")->state,
+            pipeline::RegistrationState::Active);
+
+  const auto m = send();
+  EXPECT_EQ(m.state, MessageState::Accepted);
+  ASSERT_EQ(m.pushes.size(), 2u);
+  EXPECT_EQ(push_to(m, "bobs-ipad")->state, MessageState::Accepted);
+  EXPECT_EQ(push_to(m, kBobsPhone)->state, MessageState::SkippedLoggedOut);
+  EXPECT_EQ(push_to(m, kBobsPhone)->reason, "kicked");
+  EXPECT_EQ(requests_at_mock(), 1u);
+  EXPECT_EQ(requests_at_mock({}, ipad_token), 1u);
+  EXPECT_TRUE(ipad_->wait_for(DeviceEventKind::CallShown, push_to(m, "bobs-ipad")->apns_id));
+
+  // The API: the top-level fields as before, and the pushes per installation.
+  const auto j = message_json(m.message_id);
+  EXPECT_EQ(j["state"], "accepted");
+  EXPECT_EQ(j["attempts"], 1);
+  EXPECT_EQ(j["apns_id"], push_to(m, "bobs-ipad")->apns_id);
+  ASSERT_EQ(j["pushes"].size(), 2u);
+  EXPECT_EQ(j["pushes"][0]["installation"], "bobs-ipad");
+  EXPECT_EQ(j["pushes"][1]["installation"], kBobsPhone);
+  EXPECT_EQ(j["pushes"][1]["state"], "skipped_logged_out");
+  EXPECT_EQ(j["pushes"][1]["apns_id"], nullptr);
+  const auto listed = net::http1_request({"127.0.0.1", api_->port()}, "GET",
+                                         "/v1/users/bob/registrations", {}, 10s);
+  ASSERT_TRUE(listed);
+  EXPECT_EQ(nlohmann::json::parse(listed->body)["registrations"].size(), 2u) << listed->body;
+  const auto one =
+      net::http1_request({"127.0.0.1", api_->port()}, "GET",
+                         "/v1/users/bob/registration?installation=bobs-iphone", {}, 10s);
+  ASSERT_TRUE(one);
+  EXPECT_EQ(nlohmann::json::parse(one->body)["state"], "inactive") << one->body;
+}
+
+TEST_F(SeveralPhones, WithTwoAllowedBothRingEachPushWithItsOwnAttemptsAndState) {
+  allow(2);
+  const std::string iphone_token = bob();
+  std::string ipad_token;
+  ipad_ = phone("bobs-ipad", app(), false, ipad_token, 12);
+  EXPECT_EQ(pipeline_->registration("bob", kBobsPhone)->state, pipeline::RegistrationState::Active);
+
+  auto m = send();
+  EXPECT_EQ(m.state, MessageState::Accepted);
+  EXPECT_EQ(requests_at_mock(), 2u);
+  EXPECT_NE(push_to(m, kBobsPhone)->apns_id, push_to(m, "bobs-ipad")->apns_id);
+  EXPECT_TRUE(device_->wait_for(DeviceEventKind::CallShown, push_to(m, kBobsPhone)->apns_id));
+  EXPECT_TRUE(ipad_->wait_for(DeviceEventKind::CallShown, push_to(m, "bobs-ipad")->apns_id));
+
+  // One push retried on its own (a 503), the other accepted at once.
+  add_fault(mock_apns::Reason::ServiceUnavailable, 1);
+  m = send();
+  EXPECT_EQ(m.state, MessageState::Accepted);
+  const auto* iphone = push_to(m, kBobsPhone);
+  const auto* ipad = push_to(m, "bobs-ipad");
+  ASSERT_TRUE(iphone && ipad);
+  EXPECT_EQ(iphone->state, MessageState::Accepted);
+  EXPECT_EQ(ipad->state, MessageState::Accepted);
+  EXPECT_EQ(iphone->attempts + ipad->attempts, 3); // 1 + 2
+  EXPECT_EQ(std::max(iphone->attempts, ipad->attempts), 2);
+  EXPECT_EQ(m.attempts, push_to(m, "bobs-ipad")->attempts); // both accepted: the first by name
+  // Each push its own terminal state: the iPad's token dies, the iPhone still rings.
+  add_fault(mock_apns::Reason::BadDeviceToken, 1);
+  m = send();
+  EXPECT_EQ(m.state, MessageState::Accepted);
+  int rejected = 0;
+  for (const auto& p : m.pushes)
+    if (p.state == MessageState::Rejected) ++rejected;
+  EXPECT_EQ(rejected, 1);
+  EXPECT_EQ(requests_at_mock({}, iphone_token) + requests_at_mock({}, ipad_token), 7u);
+}
+
+TEST_F(SeveralPhones, OnePhoneInUseAndOneLockedGetOnePushOnTheLockedOne) {
+  allow(2);
+  const std::string iphone_token = bob();
+  device_->runner().call([](fake_device::Device& d) { d.config().locked = true; });
+  std::string ipad_token;
+  ipad_ = phone("bobs-ipad", app(), /*foreground=*/true, ipad_token, 12);
+  const auto m = send();
+  EXPECT_EQ(m.state, MessageState::Accepted);
+  EXPECT_EQ(push_to(m, "bobs-ipad")->state, MessageState::SkippedOnline);
+  EXPECT_EQ(push_to(m, kBobsPhone)->state, MessageState::Accepted);
+  EXPECT_EQ(requests_at_mock(), 1u);
+  EXPECT_EQ(requests_at_mock({}, iphone_token), 1u);
+}

@@ -33,12 +33,25 @@ pipeline::MessageRecord message(bool answered) {
   m.attempts = answered ? 1 : 0;
   m.created_at = core::from_unix_millis(1'767'225'000'123);
   if (answered) m.random = 18'446'744'073'709'551'615u; // the SDK's MsgRandom: any 64-bit value
+  if (answered) { // one push per installation (im-voip-flow.md §3.4)
+    pipeline::PushRecord rejected;
+    rejected.installation = "bobs-iphone";
+    rejected.state = m.state;
+    rejected.reason = m.reason;
+    rejected.apns_id = m.apns_id;
+    rejected.attempts = 1;
+    pipeline::PushRecord skipped;
+    skipped.installation = "bobs-ipad";
+    skipped.state = pipeline::MessageState::SkippedOnline;
+    m.pushes = {rejected, skipped};
+  }
   return m;
 }
 
 pipeline::Registration registration() {
   pipeline::Registration r;
   r.user = "bob";
+  r.installation = "bobs-ipad";
   r.token_hex = std::string(64, 'a');
   r.environment = pipeline::Environment::Production;
   r.bundle_id = "com.example.imapp";
@@ -61,7 +74,13 @@ TEST(RecordsJson, EachTypeReadsBackAsWritten) {
     const auto m_back = pipeline::message_from_json(m);
     ASSERT_TRUE(m_back) << m_back.error().detail;
     EXPECT_EQ(pipeline::to_json(*m_back), m);
+    EXPECT_EQ(m_back->pushes.size(), answered ? 2u : 0u);
   }
+  const auto p = message(true).pushes.front();
+  const auto p_back = pipeline::push_from_json(pipeline::to_json(p));
+  ASSERT_TRUE(p_back) << p_back.error().detail;
+  EXPECT_EQ(pipeline::to_json(*p_back), pipeline::to_json(p));
+  EXPECT_EQ(pipeline::to_json(message(true).pushes.back())["apns_id"], nullptr);
 
   const json r = pipeline::to_json(registration());
   const auto r_back = pipeline::registration_from_json(r);
@@ -120,6 +139,14 @@ TEST(RecordsJson, AMissingOrMistypedFieldIsRefusedByName) {
   for (const char* field : {"reason", "apns_id", "attempts", "state"}) {
     json m = pipeline::to_json(message(false));
     m.erase(field);
+    const auto read = pipeline::message_from_json(m);
+    ASSERT_FALSE(read) << field;
+    EXPECT_NE(read.error().detail.find(std::string("\"") + field + "\""), std::string::npos)
+        << read.error().detail;
+  }
+  for (const char* field : {"installation", "state", "attempts"}) {
+    json m = pipeline::to_json(message(true));
+    m["pushes"][1].erase(field);
     const auto read = pipeline::message_from_json(m);
     ASSERT_FALSE(read) << field;
     EXPECT_NE(read.error().detail.find(std::string("\"") + field + "\""), std::string::npos)

@@ -121,13 +121,18 @@ TEST(RequestJson, TheReadyLineReadsBackAsPrintedEventFirst) {
 }
 
 TEST(RequestJson, ASetVoipReportReadsBackAsWrittenItsTokenNullable) {
-  for (const VoipTokenBody& body :
-       {VoipTokenBody{std::string(64, 'a'), 1001}, VoipTokenBody{std::nullopt, 1002}}) {
+  for (const VoipTokenBody& body : {VoipTokenBody{std::string(64, 'a'), 1001, "bobs-ipad"},
+                                    VoipTokenBody{std::nullopt, 1002, kDefaultInstallation}}) {
     const auto back = voip_token_body_from_json(to_json(body));
     ASSERT_TRUE(back) << back.error().detail;
     EXPECT_EQ(back->token, body.token);
     EXPECT_EQ(back->certificate_id, body.certificate_id);
+    EXPECT_EQ(back->installation, body.installation);
   }
+  // im-voip-flow.md §3.4: a client of one phone names no installation.
+  const auto plain = voip_token_body_from_json(json{{"token", nullptr}, {"certificate_id", 1}});
+  ASSERT_TRUE(plain) << plain.error().detail;
+  EXPECT_EQ(plain->installation, kDefaultInstallation);
   const auto no_token = voip_token_body_from_json(json{{"certificate_id", 1001}});
   ASSERT_FALSE(no_token);
   EXPECT_EQ(no_token.error().detail, "\"token\" is required (null: none)");
@@ -136,11 +141,19 @@ TEST(RequestJson, ASetVoipReportReadsBackAsWrittenItsTokenNullable) {
 TEST(RequestJson, APresenceReportReadsBackAsWritten) {
   for (const auto presence : {Presence::Online, Presence::Background, Presence::Killed,
                               Presence::LoggedOut, Presence::Kicked}) {
-    const auto back = presence_from_body(presence_body(presence));
+    PresenceReport report;
+    report.state = presence;
+    report.installation = "bobs-ipad";
+    const auto back = presence_report_from_json(to_json(report));
     ASSERT_TRUE(back) << back.error().detail;
-    EXPECT_EQ(*back, presence);
+    EXPECT_EQ(back->state, presence);
+    EXPECT_EQ(back->installation, "bobs-ipad");
   }
-  const auto odd = presence_from_body(json{{"state", "away"}});
+  // im-voip-flow.md §3.4: a client of one phone names no installation.
+  const auto plain = presence_report_from_json(json{{"state", "background"}});
+  ASSERT_TRUE(plain) << plain.error().detail;
+  EXPECT_EQ(plain->installation, kDefaultInstallation);
+  const auto odd = presence_report_from_json(json{{"state", "away"}});
   ASSERT_FALSE(odd);
   EXPECT_EQ(odd.error().detail,
             "\"state\" \"away\" is not online, background, killed, logged_out or kicked");

@@ -1,5 +1,7 @@
 // Spec: docs/spec/im-voip-flow.md
 #include "pipeline/error.hpp"
+#include "pipeline/message_summary.hpp"
+#include "pipeline/push_request.hpp"
 #include "pipeline/schema.hpp"
 #include "pipeline/sqlite.hpp"
 #include "pipeline/store.hpp"
@@ -244,7 +246,8 @@ TEST(StoreRegistrations, StateChangesAndDelete) {
   ASSERT_TRUE(certificate);
   ASSERT_TRUE(store->put_registration(sample_registration(certificate->record_id)));
 
-  EXPECT_TRUE(store->set_registration_state("bob", pipeline::RegistrationState::BadToken,
+  EXPECT_TRUE(store->set_registration_state("bob", pipeline::kDefaultInstallation,
+                                            pipeline::RegistrationState::BadToken,
                                             "ENV_OR_TOKEN_INVALID"));
   auto read = store->registration("bob");
   ASSERT_TRUE(read);
@@ -252,10 +255,10 @@ TEST(StoreRegistrations, StateChangesAndDelete) {
   EXPECT_EQ(read->reason, "ENV_OR_TOKEN_INVALID");
   EXPECT_EQ(read->updated_at, kT0 + 42ms); // the token's report time, not the state change's
 
-  EXPECT_FALSE(
-      store->set_registration_state("carol", pipeline::RegistrationState::Unregistered, ""));
-  EXPECT_TRUE(store->delete_registration("bob"));
-  EXPECT_FALSE(store->delete_registration("bob"));
+  EXPECT_FALSE(store->set_registration_state("carol", pipeline::kDefaultInstallation,
+                                             pipeline::RegistrationState::Unregistered, ""));
+  EXPECT_TRUE(store->delete_registration("bob", pipeline::kDefaultInstallation));
+  EXPECT_FALSE(store->delete_registration("bob", pipeline::kDefaultInstallation));
   EXPECT_FALSE(store->registration("bob"));
 }
 
@@ -267,10 +270,12 @@ TEST(StoreRegistrations, AnAnswerAboutAnOldTokenLeavesTheNewRegistrationAlone) {
     auto certificate = store->add_certificate(sample_certificate());
     ASSERT_TRUE(certificate);
     ASSERT_TRUE(store->put_registration(sample_registration(certificate->record_id)));
-    EXPECT_FALSE(store->set_registration_state("bob", pipeline::RegistrationState::BadToken,
+    EXPECT_FALSE(store->set_registration_state("bob", pipeline::kDefaultInstallation,
+                                               pipeline::RegistrationState::BadToken,
                                                "ENV_OR_TOKEN_INVALID", std::string(64, 'f')));
     EXPECT_EQ(store->registration("bob")->state, pipeline::RegistrationState::Active);
-    EXPECT_TRUE(store->set_registration_state("bob", pipeline::RegistrationState::Unregistered,
+    EXPECT_TRUE(store->set_registration_state("bob", pipeline::kDefaultInstallation,
+                                              pipeline::RegistrationState::Unregistered,
                                               "UNREGISTERED", sample_registration(0).token_hex));
     EXPECT_EQ(store->registration("bob")->state, pipeline::RegistrationState::Unregistered);
   }
@@ -302,11 +307,14 @@ TEST(StoreRegistrations, BelongToAnExistingCertificate) {
 TEST(StorePresence, LastSetWins) {
   auto store = open_store();
   EXPECT_FALSE(store->presence("bob"));
-  ASSERT_TRUE(store->set_presence("bob", pipeline::Presence::Online, kT0));
+  ASSERT_TRUE(
+      store->set_presence("bob", pipeline::kDefaultInstallation, pipeline::Presence::Online, kT0));
   EXPECT_EQ(store->presence("bob"), pipeline::Presence::Online);
-  ASSERT_TRUE(store->set_presence("bob", pipeline::Presence::Killed, kT0 + 1s));
+  ASSERT_TRUE(store->set_presence("bob", pipeline::kDefaultInstallation, pipeline::Presence::Killed,
+                                  kT0 + 1s));
   EXPECT_EQ(store->presence("bob"), pipeline::Presence::Killed);
-  ASSERT_TRUE(store->set_presence("carol", pipeline::Presence::Kicked, kT0));
+  ASSERT_TRUE(store->set_presence("carol", pipeline::kDefaultInstallation,
+                                  pipeline::Presence::Kicked, kT0));
   EXPECT_EQ(store->presence("carol"), pipeline::Presence::Kicked);
   EXPECT_EQ(store->presence("bob"), pipeline::Presence::Killed);
 }
@@ -486,7 +494,8 @@ TEST(StoreFile, EverythingSurvivesReopening) {
     ASSERT_TRUE(added_certificate);
     certificate = *added_certificate;
     ASSERT_TRUE(store->put_registration(sample_registration(certificate.record_id)));
-    ASSERT_TRUE(store->set_presence("bob", pipeline::Presence::Background, kT0));
+    ASSERT_TRUE(store->set_presence("bob", pipeline::kDefaultInstallation,
+                                    pipeline::Presence::Background, kT0));
     ASSERT_TRUE(store->set_receive_option("bob", pipeline::ReceiveScope::Conversation, "alice",
                                           pipeline::ReceiveOption::NotReceive, kT0));
     ASSERT_TRUE(store->set_receive_option("bob", pipeline::ReceiveScope::Global, "x",
@@ -776,3 +785,256 @@ TEST(StoreThreads, FourWritersLoseNothing) {
 }
 
 } // namespace
+
+// --- Several installations of one user (im-voip-flow.md §3.4) --------------------------------
+
+namespace {
+
+pipeline::Registration registration_on(std::string installation, std::int64_t cert_record_id,
+                                       char token_digit) {
+  auto registration = sample_registration(cert_record_id);
+  registration.installation = std::move(installation);
+  registration.token_hex = std::string(64, token_digit);
+  return registration;
+}
+
+pipeline::PushRecord pending_push(std::string installation, char token_digit) {
+  pipeline::PushRecord push;
+  push.installation = std::move(installation);
+  push.attempts = 1;
+  push.token_hex = std::string(64, token_digit);
+  push.cert_record_id = 1;
+  push.bundle_id = "com.example.acme";
+  return push;
+}
+
+} // namespace
+
+TEST(StoreInstallations, EachInstallationHasItsOwnRegistration) {
+  support::TempDir dir;
+  const std::string path = dir.file("pipeline.db");
+  {
+    auto store = open_store(path);
+    auto certificate = store->add_certificate(sample_certificate());
+    ASSERT_TRUE(certificate);
+    ASSERT_TRUE(store->put_registration(registration_on("iphone", certificate->record_id, 'a')));
+    ASSERT_TRUE(store->put_registration(registration_on("ipad", certificate->record_id, 'b')));
+    EXPECT_TRUE(store->set_registration_state("bob", "iphone",
+                                              pipeline::RegistrationState::Inactive, "kicked"));
+    EXPECT_FALSE(store->registration("bob")); // neither is the default installation
+  }
+  auto store = open_store(path); // what was written, not what was remembered
+  const auto all = store->registrations("bob");
+  ASSERT_EQ(all.size(), 2u);
+  EXPECT_EQ(all[0].installation, "ipad");
+  EXPECT_EQ(all[0].state, pipeline::RegistrationState::Active);
+  EXPECT_EQ(all[1].installation, "iphone");
+  EXPECT_EQ(all[1].state, pipeline::RegistrationState::Inactive);
+  EXPECT_EQ(all[1].reason, "kicked");
+  EXPECT_TRUE(store->delete_registration("bob", "iphone"));
+  EXPECT_FALSE(store->registration("bob", "iphone"));
+  EXPECT_EQ(store->registration("bob", "ipad")->token_hex, std::string(64, 'b'));
+}
+
+TEST(StoreInstallations, PresenceIsPerInstallationAndEachLoginIsNumbered) {
+  support::TempDir dir;
+  const std::string path = dir.file("pipeline.db");
+  auto login_of = [](const Store& store, const std::string& installation) {
+    for (const auto& one : store.installations("bob"))
+      if (one.installation == installation) return one.login_seq;
+    return std::uint64_t{0};
+  };
+  {
+    auto store = open_store(path);
+    ASSERT_TRUE(store->set_presence("bob", "iphone", pipeline::Presence::Background, kT0));
+    ASSERT_TRUE(store->set_presence("bob", "ipad", pipeline::Presence::Online, kT0));
+    ASSERT_TRUE(store->set_presence("bob", "iphone", pipeline::Presence::Killed, kT0 + 1s));
+    EXPECT_EQ(login_of(*store, "iphone"), 1u); // still the same login
+    EXPECT_EQ(login_of(*store, "ipad"), 2u);
+    EXPECT_EQ(store->presence("bob", "iphone"), pipeline::Presence::Killed);
+    EXPECT_EQ(store->presence("bob", "ipad"), pipeline::Presence::Online);
+    EXPECT_FALSE(store->presence("bob")); // no default installation
+    ASSERT_TRUE(store->set_presence("bob", "iphone", pipeline::Presence::LoggedOut, kT0 + 2s));
+    ASSERT_TRUE(store->set_presence("bob", "iphone", pipeline::Presence::Online, kT0 + 3s));
+    EXPECT_EQ(login_of(*store, "iphone"), 3u); // a new login
+  }
+  auto store = open_store(path);
+  EXPECT_EQ(login_of(*store, "iphone"), 3u);
+  EXPECT_EQ(store->installations("bob").size(), 2u);
+  ASSERT_TRUE(store->set_presence("bob", "watch", pipeline::Presence::Background, kT0 + 4s));
+  EXPECT_EQ(login_of(*store, "watch"), 4u); // numbering carries on from the file
+}
+
+// sendMessage's one read of the receiver (im-voip-flow.md §3.4, §4.3): every installation with a
+// presence, a registration or both, by installation; one that loses both is gone.
+TEST(StoreInstallations, PushTargetsListEachInstallationWithWhatIsKnownOfIt) {
+  auto store = open_store();
+  auto certificate = store->add_certificate(sample_certificate());
+  ASSERT_TRUE(certificate);
+  ASSERT_TRUE(store->put_registration(registration_on("iphone", certificate->record_id, 'a')));
+  ASSERT_TRUE(store->set_presence("bob", "iphone", pipeline::Presence::Background, kT0));
+  ASSERT_TRUE(store->set_presence("bob", "ipad", pipeline::Presence::Online, kT0));
+  ASSERT_TRUE(store->put_registration(registration_on("watch", certificate->record_id, 'c')));
+  auto targets = store->push_targets("bob");
+  ASSERT_EQ(targets.size(), 3u);
+  EXPECT_EQ(targets[0].installation, "ipad");
+  EXPECT_EQ(targets[0].presence, pipeline::Presence::Online);
+  EXPECT_FALSE(targets[0].registration);
+  EXPECT_EQ(targets[1].installation, "iphone");
+  EXPECT_EQ(targets[1].presence, pipeline::Presence::Background);
+  ASSERT_TRUE(targets[1].registration);
+  EXPECT_EQ(targets[1].registration->token_hex, std::string(64, 'a'));
+  EXPECT_EQ(targets[2].installation, "watch");
+  EXPECT_FALSE(targets[2].presence);
+  EXPECT_TRUE(targets[2].registration);
+  EXPECT_TRUE(store->push_targets("alice").empty());
+
+  EXPECT_TRUE(store->delete_registration("bob", "watch"));
+  EXPECT_TRUE(store->delete_registration("bob", "iphone"));
+  targets = store->push_targets("bob");
+  ASSERT_EQ(targets.size(), 2u); // the watch had nothing else
+  EXPECT_EQ(targets[1].installation, "iphone");
+  EXPECT_FALSE(targets[1].registration);
+  EXPECT_EQ(store->installations("bob").size(), 2u);
+  EXPECT_TRUE(store->registrations("bob").empty());
+}
+
+TEST(StoreInstallations, EachPushKeepsItsStateAndTheMessageTheirSummary) {
+  auto store = open_store();
+  auto message = sample_message();
+  message.pushes = {pending_push("ipad", 'b'), pending_push(pipeline::kDefaultInstallation, 'a')};
+  auto added = store->add_message(message);
+  ASSERT_TRUE(added);
+  auto read = store->message(added->message_id);
+  ASSERT_TRUE(read);
+  ASSERT_EQ(read->pushes.size(), 2u);
+  EXPECT_EQ(read->pushes[0].installation, pipeline::kDefaultInstallation); // by installation
+  EXPECT_EQ(read->pushes[0].apns_id, pipeline::apns_id_for(added->message_id));
+  EXPECT_EQ(read->pushes[1].apns_id, pipeline::apns_id_for(added->message_id, "ipad"));
+  EXPECT_NE(read->pushes[0].apns_id, read->pushes[1].apns_id);
+  EXPECT_EQ(read->state, MessageState::Pending);
+  EXPECT_EQ(read->attempts, 1);
+
+  auto pending = store->pending_messages();
+  ASSERT_EQ(pending.size(), 2u);
+  auto ipad = pending[0].installation == "ipad" ? pending[0] : pending[1];
+  auto phone = pending[0].installation == "ipad" ? pending[1] : pending[0];
+  EXPECT_EQ(ipad.token_hex, std::string(64, 'b'));
+  EXPECT_EQ(ipad.push_count, 2u);
+  EXPECT_EQ(ipad.ext, message.ext);
+
+  ipad.state = MessageState::Rejected;
+  ipad.reason = "BadDeviceToken";
+  ASSERT_TRUE(store->update_message(ipad));
+  EXPECT_EQ(store->message(added->message_id)->state, MessageState::Pending); // one still goes
+  phone.state = MessageState::Accepted;
+  phone.attempts = 2;
+  ASSERT_TRUE(store->update_message(phone));
+  read = store->message(added->message_id);
+  EXPECT_EQ(read->state, MessageState::Accepted);
+  EXPECT_EQ(read->attempts, 2);
+  EXPECT_EQ(read->pushes[1].state, MessageState::Rejected);
+  EXPECT_EQ(read->pushes[1].reason, "BadDeviceToken");
+  EXPECT_EQ(read->pushes[1].attempts, 1);
+  EXPECT_TRUE(store->pending_messages().empty());
+
+  auto ghost = ipad;
+  ghost.installation = "watch";
+  const auto missing = store->update_message(ghost);
+  ASSERT_FALSE(missing);
+  EXPECT_EQ(missing.error().code, pipeline::Errc::NotFound);
+}
+
+// The usual message, to a user of one phone, costs what it cost before installations: its one
+// push is kept in the message's own row (naming its installation) and gets no row in pushes;
+// only a message of two or more pushes writes those (im-voip-flow.md §3.4). Both read back alike.
+TEST(StoreInstallations, AMessageOfOnePushIsOneRowAndSeveralPushesHaveRowsOfTheirOwn) {
+  support::TempDir dir;
+  const std::string path = dir.file("pipeline.db");
+  {
+    auto store = open_store(path);
+    auto one = sample_message();
+    pipeline::take_only_push(one, pending_push("iphone", 'a')); // as Pipeline::decide makes it
+    auto single = store->add_message(one);
+    ASSERT_TRUE(single);
+    EXPECT_EQ(single->apns_id, pipeline::apns_id_for(single->message_id, "iphone"));
+    auto several = sample_message();
+    several.pushes = {pending_push("ipad", 'b'), pending_push("iphone", 'a')};
+    ASSERT_TRUE(store->add_message(several));
+
+    auto pending = store->pending_messages();
+    ASSERT_EQ(pending.size(), 3u);
+    EXPECT_EQ(pending[0].message_id, single->message_id);
+    EXPECT_EQ(pending[0].installation, "iphone");
+    EXPECT_EQ(pending[0].push_count, 1u);
+    EXPECT_EQ(pending[0].token_hex, std::string(64, 'a'));
+    pending[0].state = MessageState::Accepted;
+    ASSERT_TRUE(store->update_message(pending[0]));
+    const auto read = store->message(single->message_id);
+    ASSERT_TRUE(read);
+    EXPECT_EQ(read->state, MessageState::Accepted);
+    ASSERT_EQ(read->pushes.size(), 1u);
+    EXPECT_EQ(read->pushes[0].installation, "iphone");
+    EXPECT_EQ(read->pushes[0].state, MessageState::Accepted);
+    EXPECT_EQ(read->pushes[0].apns_id, single->apns_id);
+    EXPECT_EQ(store->message("msg-2")->pushes.size(), 2u);
+  }
+  auto db = pipeline::sqlite::Connection::open(path);
+  ASSERT_TRUE(db) << db.error().message();
+  auto count = [&](const std::string& sql) { return (*db)->query_integer(sql).value_or(-1); };
+  EXPECT_EQ(count("SELECT count(*) FROM pushes WHERE message_seq = 1"), 0);
+  EXPECT_EQ(count("SELECT count(*) FROM messages WHERE seq = 1 AND installation = 'iphone'"), 1);
+  EXPECT_EQ(count("SELECT count(*) FROM pushes WHERE message_seq = 2"), 2);
+  EXPECT_EQ(count("SELECT count(*) FROM messages WHERE seq = 2 AND installation = ''"), 1);
+}
+
+// A file of schema version 4 (one registration and presence per user) opens with every row as
+// the user's default installation, and a message queued for APNs as its one push.
+TEST(StoreFile, AVersion4DatabaseIsMigratedToInstallations) {
+  support::TempDir dir;
+  const std::string path = dir.file("v4.db");
+  {
+    auto v4 = pipeline::sqlite::Connection::open(path);
+    ASSERT_TRUE(v4) << v4.error().message();
+    auto& db = **v4;
+    ASSERT_TRUE(pipeline::prepare_database(db, path, 4));
+    auto inserted = db.execute(
+        "INSERT INTO certificates (record_id, name, bundle_id, type, not_before_ms, "
+        "not_after_ms, cert_id_dev, cert_id_prod, certificate_pem, private_key_pem, health, "
+        "created_at_ms) VALUES (1, 'Acme', 'com.example.app', 'voip', 0, 1, 1001, 1002, '', '', "
+        "'ok', 0);"
+        "INSERT INTO registrations VALUES ('bob', 'abcd', 1, 'dev', 'com.example.app', 5, "
+        "'active', '');"
+        "INSERT INTO presence VALUES ('bob', 'background', 6);"
+        "INSERT INTO messages (seq, sender, receiver, content, ios_push_type, ext, title, "
+        "description, created_at_ms, state, reason, apns_id, attempts, next_attempt_at_ms, "
+        "token_hex, cert_record_id, environment, bundle_id, msg_random) VALUES "
+        "(3, 'alice', 'bob', 'call', 'voip', '{}', '', '', 1000, 'pending', '', 'id-3', 1, "
+        "31000, 'abcd', 1, 'dev', 'com.example.app', NULL), "
+        "(4, 'alice', 'bob', 'hi', 'voip', '{}', '', '', 2000, 'skipped_online', "
+        "'delivered over the IM connection', '', 0, NULL, '', 0, 'dev', '', NULL)");
+    ASSERT_TRUE(inserted) << inserted.error().message();
+  }
+  auto store = open_store(path);
+  ASSERT_TRUE(store);
+  const auto registration = store->registration("bob");
+  ASSERT_TRUE(registration);
+  EXPECT_EQ(registration->installation, pipeline::kDefaultInstallation);
+  EXPECT_EQ(registration->token_hex, "abcd");
+  EXPECT_EQ(store->presence("bob"), pipeline::Presence::Background);
+  const auto pending = store->pending_messages();
+  ASSERT_EQ(pending.size(), 1u);
+  EXPECT_EQ(pending[0].message_id, "msg-3");
+  EXPECT_EQ(pending[0].installation, pipeline::kDefaultInstallation);
+  EXPECT_EQ(pending[0].apns_id, "id-3");
+  EXPECT_EQ(pending[0].push_count, 1u);
+  EXPECT_EQ(pending[0].next_attempt_at, core::TimePoint{std::chrono::milliseconds{31000}});
+  const auto skipped = store->message("msg-4");
+  ASSERT_TRUE(skipped);
+  EXPECT_TRUE(skipped->pushes.empty()); // never queued: no push
+  EXPECT_EQ(skipped->state, MessageState::SkippedOnline);
+  ASSERT_EQ(store->message("msg-3")->pushes.size(), 1u);
+  // A login after the migration is numbered after those of before (0).
+  ASSERT_TRUE(store->set_presence("bob", "ipad", pipeline::Presence::Background, kT0));
+  EXPECT_EQ(store->installations("bob").size(), 2u);
+}

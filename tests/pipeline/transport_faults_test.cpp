@@ -67,8 +67,10 @@ protected:
     auto uploaded = pipeline_->upload_certificate({"VoIP", *p12, kPassword});
     ASSERT_TRUE(std::holds_alternative<pipeline::UploadedCertificate>(uploaded));
     const auto dev_id = std::get<pipeline::UploadedCertificate>(uploaded).record.cert_id_dev;
-    ASSERT_FALSE(pipeline_->set_presence("bob", pipeline::Presence::Background));
-    ASSERT_FALSE(pipeline_->set_voip("bob", std::string(kToken), dev_id));
+    ASSERT_TRUE(std::holds_alternative<pipeline::Pipeline::Kicked>(pipeline_->set_presence(
+        "bob", pipeline::kDefaultInstallation, pipeline::Presence::Background)));
+    ASSERT_FALSE(
+        pipeline_->set_voip("bob", pipeline::kDefaultInstallation, std::string(kToken), dev_id));
   }
 
   // A mock APNs whose sandbox listener is on `port` (0: any), knowing bob's token.

@@ -69,6 +69,40 @@ TEST(ScenarioCheck, MessageStateReasonAndAttempts) {
   EXPECT_EQ(found[1].expectation, "expect.message.attempts");
 }
 
+// One push per installation (im-voip-flow.md §3.4): each expected push must be there and match.
+TEST(ScenarioCheck, MessagePushesPerInstallation) {
+  MessageExpectation e;
+  scenario::PushExpectation iphone;
+  iphone.installation = "bobs-iphone";
+  iphone.state = pipeline::MessageState::Accepted;
+  iphone.attempts = 1;
+  scenario::PushExpectation ipad;
+  ipad.installation = "bobs-ipad";
+  ipad.state = pipeline::MessageState::SkippedOnline;
+  e.pushes = {iphone, ipad};
+  pipeline::MessageRecord m;
+  m.state = pipeline::MessageState::Accepted;
+  pipeline::PushRecord accepted;
+  accepted.installation = "bobs-iphone";
+  accepted.state = pipeline::MessageState::Accepted;
+  accepted.attempts = 1;
+  pipeline::PushRecord online;
+  online.installation = "bobs-ipad";
+  online.state = pipeline::MessageState::SkippedOnline;
+  m.pushes = {online, accepted};
+  EXPECT_TRUE(check(e, m).empty());
+  m.pushes[1].attempts = 2;
+  auto found = check(e, m);
+  ASSERT_EQ(found.size(), 1u);
+  EXPECT_EQ(found[0].expectation, "expect.message.pushes.bobs-iphone.attempts");
+  EXPECT_EQ(found[0].observed, "accepted, attempts 2");
+  m.pushes.pop_back();
+  found = check(e, m);
+  ASSERT_EQ(found.size(), 1u);
+  EXPECT_EQ(found[0].expectation, "expect.message.pushes.bobs-iphone");
+  EXPECT_EQ(found[0].expected, "a push");
+}
+
 TEST(ScenarioCheck, RegistrationNoneIsAState) {
   RegistrationExpectation e;
   e.none = true;

@@ -383,3 +383,47 @@ TEST(ScenarioLoader, Durations) {
 }
 
 } // namespace
+
+namespace {
+
+// Several phones of one user (im-voip-flow.md §3.4): the setting, per-installation pushes and
+// a registration of one device.
+TEST(ScenarioLoader, MobileInstancesPushesPerInstallationAndARegistrationsDevice) {
+  auto loaded = parse_scenario(std::string(kDevice) + R"(  mobile_instances: 2
+steps:
+  - send:
+    expect:
+      message:
+        state: accepted
+        pushes:
+          bobs-iphone: {state: accepted, attempts: 1}
+          bobs-ipad: {state: skipped_online, reason: delivered over the IM connection}
+      registration: {device: bobs-ipad, state: active}
+)",
+                               "s.yaml", "s");
+  ASSERT_TRUE(loaded) << loaded.error().detail;
+  EXPECT_EQ(loaded->setup.mobile_instances, 2);
+  const auto& message = *loaded->steps[0].expect.message;
+  ASSERT_EQ(message.pushes.size(), 2u);
+  EXPECT_EQ(message.pushes[0].installation, "bobs-iphone");
+  EXPECT_EQ(message.pushes[0].state, pipeline::MessageState::Accepted);
+  EXPECT_EQ(message.pushes[0].attempts, 1);
+  EXPECT_EQ(message.pushes[1].installation, "bobs-ipad");
+  EXPECT_EQ(message.pushes[1].reason, "delivered over the IM connection");
+  EXPECT_EQ(loaded->steps[0].expect.registration->device, "bobs-ipad");
+  const auto plain = parse_scenario(std::string(kDevice) + "steps: [send]\n", "s.yaml", "s");
+  ASSERT_TRUE(plain) << plain.error().detail;
+  EXPECT_EQ(plain->setup.mobile_instances, 1); // the default
+
+  EXPECT_NE(error_of("setup: {mobile_instances: 0}").find("mobile_instances"), std::string::npos);
+  const auto state = error_of(
+      "steps:\n  - send:\n    expect: {message: {pushes: {bobs-iphone: {state: rang}}}}\n");
+  EXPECT_NE(state.find("'rang' is not a valid message state"), std::string::npos) << state;
+  const auto key =
+      error_of("steps:\n  - send:\n    expect: {message: {pushes: {bobs-iphone: {token: x}}}}\n");
+  EXPECT_NE(key.find("allowed: state, reason, attempts"), std::string::npos) << key;
+  const auto list = error_of("steps:\n  - send:\n    expect: {message: {pushes: [bobs-iphone]}}\n");
+  EXPECT_NE(list.find("maps device ids to a push"), std::string::npos) << list;
+}
+
+} // namespace

@@ -249,9 +249,11 @@ core::Result<SoakReport> run_fault_soak(const SoakOptions& o) {
   say("registering " + std::to_string(o.messages) + " offline users");
   if (auto error = parallel_for(o.messages, o.senders, [&](std::uint64_t i) {
         const std::string user = user_of(i);
-        if (auto e = p.set_presence(user, pipeline::Presence::Background))
+        const auto presence =
+            p.set_presence(user, pipeline::kDefaultInstallation, pipeline::Presence::Background);
+        if (auto* e = std::get_if<pipeline::ApiError>(&presence)) return std::optional(e->message);
+        if (auto e = p.set_voip(user, pipeline::kDefaultInstallation, token_of(i), dev_id))
           return std::optional(e->message);
-        if (auto e = p.set_voip(user, token_of(i), dev_id)) return std::optional(e->message);
         return std::optional<std::string>();
       }))
     return setup_error(*error);
