@@ -4,8 +4,10 @@
 #include "core/json_fields.hpp"
 #include "core/json_parse.hpp"
 #include "core/parse_number.hpp"
+#include "mock_apns/console.hpp"
 #include "mock_apns/json_codec.hpp"
 #include "mock_apns/server.hpp"
+#include "mock_apns/token_outlook.hpp"
 #include "net/json_api.hpp"
 
 #include <sstream>
@@ -65,13 +67,14 @@ Http1Response endpoints() {
                        "POST /v1/tokens/<token>/unregister",
                        "POST /v1/tokens/<token>/reachability",
                        "GET /v1/tokens/<token>/held",
+                       "GET /v1/tokens/<token>/outlook",
                        "GET|POST /v1/keys",
                        "POST /v1/keys/<id>/revoke",
                        "DELETE /v1/keys/<id>",
                        "GET /v1/teams",
                        "POST /v1/teams/<team>/bundles",
                        "GET /v1/journal",
-                       "GET /v1/journal/<apns-id>",
+                       "GET /v1/journal/<apns-id or sequence>",
                        "POST /v1/journal/<apns-id>/device",
                        "POST /v1/journal/verify",
                        "GET|POST|DELETE /v1/faults",
@@ -102,6 +105,36 @@ Http1Response settings(Server& mock) {
                   {"body_limit", bounds.body_limit},
                   {"max_bytes", bounds.max_bytes},
                   {"slot_bytes_at_most", journal_slot_bytes(bounds)}};
+  return reply(200, j);
+}
+
+// "Can this token get a VoIP push right now, and would it ring?" (token_outlook.hpp).
+Http1Response outlook(const std::string& token, Server& mock) {
+  mock.expire_held();
+  TokenFacts facts;
+  facts.token = token;
+  facts.record = mock.tokens().find(token);
+  facts.strict_tokens = mock.settings().strict_tokens;
+  facts.unregister_delay = mock.settings().unregister_delay;
+  facts.reachable = mock.held().reachable(token);
+  facts.held = mock.held().held(token).size();
+  JournalFilter mine;
+  mine.token = token;
+  constexpr std::size_t kRecent = 50; // the device's recent story is enough
+  facts.requests = mock.journal().query(mine, kRecent);
+  std::reverse(facts.requests.begin(), facts.requests.end()); // newest first
+  facts.now = mock.clock().now();
+  const TokenOutlook o = token_outlook(facts);
+  json j = {{"token", token},
+            {"known", facts.record.has_value()},
+            {"summary", o.summary},
+            {"can_push", o.can_push},
+            {"would_ring", o.would_ring ? json(*o.would_ring) : json(nullptr)},
+            {"notes", o.notes},
+            {"kills", o.kills},
+            {"reachable", facts.reachable},
+            {"held", facts.held}};
+  j["last_push_ms"] = o.last_push ? json(core::unix_millis(*o.last_push)) : json(nullptr);
   return reply(200, j);
 }
 
@@ -153,6 +186,7 @@ Http1Response tokens(const Http1Request& r, const Http1Target& t, Server& mock) 
     const std::size_t released = mock.set_reachable(token, *reachable);
     return reply(200, {{"token", token}, {"reachable", *reachable}, {"released", released}});
   }
+  if (action == "outlook" && r.method == "GET") return outlook(token, mock);
   if (action == "held" && r.method == "GET") {
     json list = json::array();
     for (const auto& d : mock.held().held(token))
@@ -228,9 +262,11 @@ Http1Response teams(const Http1Request& r, const Http1Target& t, Server& mock) {
 }
 
 // GET /v1/journal's query as the JSON filter that POST /v1/journal/verify takes as its body.
-std::variant<json, ApiError> journal_query(const Http1Target& t, std::uint64_t& limit) {
+// `summary`: entries without what the client sent and the answer (the console's list).
+std::variant<json, ApiError> journal_query(const Http1Target& t, std::uint64_t& limit,
+                                           bool& summary) {
   QueryReader q(t, {"environment", "token", "topic", "push_type", "reason", "status", "accepted",
-                    "since_ms", "until_ms", "limit", "header", "text"});
+                    "since_ms", "until_ms", "limit", "header", "text", "summary"});
   json j = json::object();
   // An empty value (?reason=) sets no filter.
   for (const char* name :
@@ -240,8 +276,17 @@ std::variant<json, ApiError> journal_query(const Http1Target& t, std::uint64_t& 
     if (auto n = q.integer(name)) j[name] = *n;
   if (auto accepted = q.flag("accepted")) j["accepted"] = *accepted;
   limit = q.count("limit").value_or(kDefaultLimit);
+  summary = q.flag("summary").value_or(false);
   if (q.problem()) return *q.problem();
   return j;
+}
+
+// The list without the bulky capture: what the client sent and the answer.
+void drop_capture(JournalEntry& e) {
+  e.request_headers.clear();
+  e.body.clear();
+  e.answer_headers.clear();
+  e.answer_body.clear();
 }
 
 Http1Response journal(const Http1Request& r, const Http1Target& t, Server& mock) {
@@ -250,12 +295,17 @@ Http1Response journal(const Http1Request& r, const Http1Target& t, Server& mock)
   if (r.method == "GET") mock.expire_held();
   if (what.empty() && r.method == "GET") {
     std::uint64_t limit = kDefaultLimit;
-    auto query = journal_query(t, limit);
+    bool summary = false;
+    auto query = journal_query(t, limit, summary);
     if (auto* problem = std::get_if<ApiError>(&query)) return net::error_response(*problem);
     auto filter = journal_filter_from_json(std::get<json>(query));
     if (!filter) return refuse(400, "BAD_QUERY", filter.error().detail);
-    return reply(
-        200, journal_page_json(mock.journal().query(*filter, limit), mock.journal().counters()));
+    auto entries = mock.journal().query(*filter, limit);
+    if (summary) {
+      for (JournalEntry& e : entries)
+        drop_capture(e);
+    }
+    return reply(200, journal_page_json(entries, mock.journal().counters()));
   }
   if (what == "verify" && extra.empty() && r.method == "POST") {
     auto body = net::json_body(r, "a verification");
@@ -290,7 +340,10 @@ Http1Response journal(const Http1Request& r, const Http1Target& t, Server& mock)
                       std::to_string(mock.journal().capacity()) + "); GET /v1/journal lists them");
   };
   if (!what.empty() && extra.empty() && r.method == "GET") {
-    const auto entry = mock.journal().find(what);
+    // A sequence number (all digits) or an apns-id (a UUID, never all digits).
+    const auto sequence = core::parse_whole<std::uint64_t>(what);
+    const auto entry =
+        sequence ? mock.journal().find_sequence(*sequence) : mock.journal().find(what);
     return entry ? reply(200, to_json(*entry)) : no_request();
   }
   // A simulated device in another process says what it did with the push (issue #20).
@@ -429,6 +482,9 @@ Http1Response handle_admin_request(const Http1Request& r, Server& mock) {
   const Http1Target t = net::parse_target(r.target);
   const auto& s = t.segments;
   if (s.size() == 1 && s[0] == "metrics" && r.method == "GET") return metrics(mock);
+  if (r.method == "GET" && t.query.empty()) {
+    if (auto page = console_file(t.path)) return *page;
+  }
   if (s.empty() || s[0] != "v1" || too_deep(t)) return not_found(r, t);
   if (s.size() == 1) return endpoints();
   const std::string& collection = s[1];

@@ -3,6 +3,7 @@
 #include "core/error.hpp"
 #include "core/json_string.hpp"
 #include "mock_apns/admin_api.hpp"
+#include "mock_apns/console.hpp"
 #include "mock_apns/json_codec.hpp"
 #include "mock_apns/server.hpp"
 #include "net/http1_server.hpp"
@@ -66,8 +67,10 @@ struct AdminServer::Impl {
     h.allowed_hosts = o.allowed_hosts;
     h.too_large_message =
         "request body over the admin API's limit; load large token sets with --tokens FILE";
-    h.auth = {o.bearer_secret,
-              {"/v1/health"},
+    // The console's files hold no secret; the page asks for it and sends it with each API call.
+    std::vector<std::string> open_paths = console_paths();
+    open_paths.emplace_back("/v1/health");
+    h.auth = {o.bearer_secret, std::move(open_paths),
               "the mock's admin secret ('voipsim mock-apns --admin-secret-file FILE' or " +
                   std::string(kAdminSecretEnv) + ")"};
     return h;

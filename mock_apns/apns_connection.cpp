@@ -185,12 +185,12 @@ void ApnsConnection::make_response(const Verdict& verdict) {
   response.headers.resize(count);
 }
 
-// The journal entry and delivery are members reused from request to request: assigning into
-// their strings keeps the buffers, so a steady load allocates nothing here or in deliver().
-void ApnsConnection::fill_journal_entry(const net::Request& request, const Verdict& verdict,
+// Written straight into the journal's slot (Journal::write_in_place): assigning into its strings
+// keeps their buffers, so a steady load allocates nothing here, and no entry is copied.
+void ApnsConnection::fill_journal_entry(JournalEntry& entry, const net::Request& request,
+                                        const Verdict& verdict, core::TimePoint now,
                                         bool answered) {
-  JournalEntry& entry = entry_;
-  entry.time = state_->clock->now();
+  entry.time = now;
   entry.environment = environment_;
   entry.connection_id = connection_id_;
   entry.auth.assign(auth_description());
@@ -198,10 +198,9 @@ void ApnsConnection::fill_journal_entry(const net::Request& request, const Verdi
   entry.certificate_kind.reset();
   if (auth_.identity()) entry.certificate_kind = auth_.identity()->kind;
   entry.method.assign(request.method);
-  // Into the reused buffer, as the other strings: no allocation in a steady load.
   entry.path.assign(request.path);
   entry.apns_id.assign(apns_id_);
-  capture_request(request, verdict);
+  capture_request(entry, request, verdict);
   entry.status = verdict.status;
   entry.reason = verdict.reason;
   entry.timestamp_ms = verdict.timestamp_ms;
@@ -222,8 +221,8 @@ void ApnsConnection::fill_journal_entry(const net::Request& request, const Verdi
 // What the client sent: its headers (the JWT without its signature), the body up to the
 // journal's limit, and the token, topic, push type and priority it carried even when validation
 // stopped before reading them (a refused credential, a wrong method or path; issue #20).
-void ApnsConnection::capture_request(const net::Request& request, const Verdict& verdict) {
-  JournalEntry& entry = entry_;
+void ApnsConnection::capture_request(JournalEntry& entry, const net::Request& request,
+                                     const Verdict& verdict) {
   const std::size_t count = request.headers.size();
   if (entry.request_headers.size() > count) entry.request_headers.resize(count);
   for (std::size_t i = 0; i < count; ++i) {
@@ -256,11 +255,22 @@ void ApnsConnection::capture_request(const net::Request& request, const Verdict&
                                       : core::parse_whole<int>(header("apns-priority"));
 }
 
+void ApnsConnection::write_journal(std::uint64_t sequence, const net::Request& request,
+                                   const Verdict& verdict, core::TimePoint now, bool answered,
+                                   std::optional<DeliveryStatus> delivered) {
+  MockState& state = *state_;
+  state.journal.write_in_place(sequence, verdict.reason, verdict.drop_connection,
+                               [&](JournalEntry& entry) {
+                                 fill_journal_entry(entry, request, verdict, now, answered);
+                                 if (delivered) entry.delivery.push_back({now, *delivered, {}});
+                                 if (state.on_request) state.on_request(entry);
+                               });
+}
+
 void ApnsConnection::write_journal(const net::Request& request, const Verdict& verdict,
                                    bool answered) {
-  fill_journal_entry(request, verdict, answered);
-  state_->journal.append(entry_);
-  if (state_->on_request) state_->on_request(entry_);
+  write_journal(state_->journal.reserve(), request, verdict, state_->clock->now(), answered,
+                std::nullopt);
 }
 
 // An accepted push goes on the delivery bus, or is kept while its device is unreachable (store
@@ -269,7 +279,7 @@ void ApnsConnection::write_journal(const net::Request& request, const Verdict& v
 void ApnsConnection::deliver(const net::Request& request, const Verdict& verdict) {
   MockState& state = *state_;
   const std::uint64_t sequence = state.journal.reserve();
-  fill_journal_entry(request, verdict, true);
+  const core::TimePoint now = state.clock->now();
   Delivery& delivery = delivery_;
   delivery.sequence = sequence;
   delivery.apns_id.assign(apns_id_);
@@ -286,15 +296,13 @@ void ApnsConnection::deliver(const net::Request& request, const Verdict& verdict
   delivery.collapse_id.assign(verdict.collapse_id);
   delivery.payload.assign(request.body);
   delivery.invalid_payload = verdict.invalid_payload;
-  delivery.received_at = entry_.time;
+  delivery.received_at = now;
   const HeldPushes::Offer offer = state.held.offer(delivery, state.settings.zero_expiry_grace);
   DeliveryStatus status = offer.deliver_now ? DeliveryStatus::Delivered : DeliveryStatus::Stored;
   if (verdict.token_unregistered) status = DeliveryStatus::DiscardedUnregistered;
-  entry_.delivery.push_back({entry_.time, status, {}});
-  state.journal.write(sequence, entry_);
-  if (state.on_request) state.on_request(entry_);
+  write_journal(sequence, request, verdict, now, true, status);
   if (offer.replaced != 0) {
-    state.journal.add_step(offer.replaced, {entry_.time, DeliveryStatus::DiscardedReplaced, {}});
+    state.journal.add_step(offer.replaced, {now, DeliveryStatus::DiscardedReplaced, {}});
   }
   if (offer.deliver_now) {
     state.deliveries.publish(delivery);

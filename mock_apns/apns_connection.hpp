@@ -30,10 +30,14 @@ private:
   void assign_ids(std::string_view request_id);
   // Writes the answer into response_.
   void make_response(const Verdict& verdict);
-  // Sets entry_ from the request, its verdict and, when `answered`, response_.
-  void fill_journal_entry(const net::Request& request, const Verdict& verdict, bool answered);
-  void capture_request(const net::Request& request, const Verdict& verdict);
-  // Appends the request's journal entry (with response_ when `answered`).
+  // Sets `entry` (a journal slot) from the request, its verdict and, when `answered`, response_.
+  void fill_journal_entry(JournalEntry& entry, const net::Request& request, const Verdict& verdict,
+                          core::TimePoint now, bool answered);
+  void capture_request(JournalEntry& entry, const net::Request& request, const Verdict& verdict);
+  // Journals the request as entry `sequence` (with response_ when `answered`), an accepted
+  // push with where it went.
+  void write_journal(std::uint64_t sequence, const net::Request& request, const Verdict& verdict,
+                     core::TimePoint now, bool answered, std::optional<DeliveryStatus> delivered);
   void write_journal(const net::Request& request, const Verdict& verdict, bool answered = true);
   // Journals an accepted push with where it went, and hands it to the delivery bus or keeps it
   // while its device is away.
@@ -54,7 +58,6 @@ private:
   std::string apns_id_;
   std::string unique_id_;
   net::Response response_; // sent with respond_copy: its buffers serve every answer
-  JournalEntry entry_;
   Delivery delivery_;
   std::string auth_text_;
   const ProviderKey* described_key_ = nullptr;

@@ -134,10 +134,6 @@ std::vector<std::string> mismatches(const JournalEntry& e, const JournalFilter& 
   return out;
 }
 
-struct Journal::Slot {
-  JournalEntry entry; // sequence 0: empty
-};
-
 Journal::Journal(const JournalBounds& bounds)
     : bounds_(bounds),
       capacity_(std::max<std::size_t>(
@@ -156,22 +152,19 @@ std::uint64_t Journal::reserve() {
   return next_.fetch_add(1, std::memory_order_relaxed);
 }
 
-void Journal::write(std::uint64_t sequence, const JournalEntry& entry) {
-  if (entry.reason) {
-    by_reason_[static_cast<std::size_t>(*entry.reason)].fetch_add(1, std::memory_order_relaxed);
+void Journal::count(std::optional<Reason> reason, bool answer_dropped) {
+  if (reason) {
+    by_reason_[static_cast<std::size_t>(*reason)].fetch_add(1, std::memory_order_relaxed);
   } else {
     accepted_.fetch_add(1, std::memory_order_relaxed);
   }
-  if (entry.answer_dropped) answers_dropped_.fetch_add(1, std::memory_order_relaxed);
-  const std::size_t index = sequence % capacity_;
-  std::lock_guard lock(stripes_[index % kStripes]);
-  // A slower writer of an older sequence must not overwrite a newer entry.
-  if (slots_[index].entry.sequence < sequence) {
-    JournalEntry& kept = slots_[index].entry;
-    kept = entry; // copy-assignment keeps the slot's string capacity
-    kept.sequence = sequence;
-    if (kept.body.size() > bounds_.body_limit) kept.body.resize(bounds_.body_limit);
-  }
+  if (answer_dropped) answers_dropped_.fetch_add(1, std::memory_order_relaxed);
+}
+
+void Journal::write(std::uint64_t sequence, const JournalEntry& entry) {
+  // Copy-assignment keeps the slot's string capacity.
+  write_in_place(sequence, entry.reason, entry.answer_dropped,
+                 [&entry](JournalEntry& kept) { kept = entry; });
 }
 
 namespace {
@@ -211,6 +204,16 @@ std::optional<JournalEntry> Journal::find(std::string_view apns_id) const {
     return !found;
   });
   return found;
+}
+
+std::optional<JournalEntry> Journal::find_sequence(std::uint64_t sequence) const {
+  if (sequence == 0 || sequence < cleared_before_.load(std::memory_order_acquire))
+    return std::nullopt;
+  const std::size_t index = sequence % capacity_;
+  std::lock_guard lock(stripes_[index % kStripes]);
+  const JournalEntry& entry = slots_[index].entry;
+  if (entry.sequence != sequence) return std::nullopt;
+  return entry;
 }
 
 template <typename Visit>
@@ -309,11 +312,13 @@ JournalCounters Journal::counters() const {
   JournalCounters c;
   c.accepted = accepted_.load(std::memory_order_relaxed);
   c.requests = c.accepted;
+  if (c.accepted > 0) c.by_status[200] = c.accepted;
   c.answers_dropped = answers_dropped_.load(std::memory_order_relaxed);
   for (int i = 0; i < kReasonCount; ++i) {
     const auto n = by_reason_[static_cast<std::size_t>(i)].load(std::memory_order_relaxed);
     if (n > 0) {
       c.by_reason.emplace(reason_text(static_cast<Reason>(i)), n);
+      c.by_status[reason_status(static_cast<Reason>(i))] += n;
       c.requests += n;
     }
   }

@@ -141,6 +141,7 @@ struct JournalCounters {
   std::uint64_t requests = 0;
   std::uint64_t accepted = 0;
   std::map<std::string, std::uint64_t> by_reason; // wire reason text → count
+  std::map<int, std::uint64_t> by_status;         // HTTP status → count (200 included)
   std::uint64_t dropped = 0;                      // entries that no longer fit in the ring
   std::uint64_t answers_dropped = 0; // requests left unanswered by a connection-drop fault
 };
@@ -159,12 +160,29 @@ public:
   // (a push's delivery status depends on the hand-off, which names the entry).
   std::uint64_t reserve();
   void write(std::uint64_t sequence, const JournalEntry& entry);
+  // Fills entry `sequence` in its slot under the slot's lock, without copying an entry: `fill`
+  // assigns every field into the slot's entry, whose strings keep their buffers (the hot path:
+  // a steady load allocates nothing). `reason` and `answer_dropped` are the entry's, for the
+  // exact counters.
+  template <typename Fill>
+  void write_in_place(std::uint64_t sequence, std::optional<Reason> reason, bool answer_dropped,
+                      Fill&& fill) {
+    count(reason, answer_dropped);
+    const std::size_t index = sequence % capacity_;
+    std::lock_guard lock(stripes_[index % kStripes]);
+    JournalEntry& kept = slots_[index].entry;
+    if (kept.sequence >= sequence) return; // a slower writer of an older sequence: keep the newer
+    fill(kept);
+    kept.sequence = sequence;
+    if (kept.body.size() > bounds_.body_limit) kept.body.resize(bounds_.body_limit);
+  }
   // Adds a delivery step to entry `sequence`, if it is still in the ring.
   void add_step(std::uint64_t sequence, DeliveryStep step);
   // The same for the newest entry answered with `apns_id`; false when the ring holds none.
   bool add_step_by_apns_id(std::string_view apns_id, DeliveryStep step);
   // The newest entry still in the ring answered with `apns_id` (any letter case).
   std::optional<JournalEntry> find(std::string_view apns_id) const;
+  std::optional<JournalEntry> find_sequence(std::uint64_t sequence) const;
   // Matching entries still in the ring, oldest first, at most `limit` (the newest ones).
   std::vector<JournalEntry> query(const JournalFilter& filter, std::size_t limit = 1000) const;
   Verification verify(const JournalFilter& filter, CountExpectation expected) const;
@@ -179,7 +197,10 @@ private:
   // until it returns false.
   template <typename Visit>
   void newest_first(Visit visit) const;
-  struct Slot;
+  struct Slot {
+    JournalEntry entry; // sequence 0: empty
+  };
+  void count(std::optional<Reason> reason, bool answer_dropped);
   JournalBounds bounds_;
   std::size_t capacity_;
   std::unique_ptr<Slot[]> slots_;

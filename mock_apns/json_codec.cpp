@@ -36,6 +36,14 @@ json time_ms(core::TimePoint t) {
   return core::unix_millis(t);
 }
 
+// {"200": n, "400": m, ...}: JSON keys are strings.
+json by_status_json(const std::map<int, std::uint64_t>& by_status) {
+  json j = json::object();
+  for (const auto& [status, n] : by_status)
+    j[std::to_string(status)] = n;
+  return j;
+}
+
 json headers_json(const net::Headers& headers) {
   json list = json::array();
   for (const net::Header& h : headers)
@@ -416,11 +424,9 @@ core::Result<JournalEntry> journal_entry_from_json(const json& j) {
 
 // Written for people and CI scripts (GET /v1/journal, /v1/health); voipsim reads no counters back.
 json to_json(const JournalCounters& c) {
-  return {{"requests", c.requests},
-          {"accepted", c.accepted},
-          {"by_reason", c.by_reason},
-          {"dropped_from_ring", c.dropped},
-          {"answers_dropped", c.answers_dropped}};
+  return {{"requests", c.requests},         {"accepted", c.accepted},
+          {"by_reason", c.by_reason},       {"by_status", by_status_json(c.by_status)},
+          {"dropped_from_ring", c.dropped}, {"answers_dropped", c.answers_dropped}};
 }
 
 json to_json(const Delivery& d) {
@@ -707,21 +713,19 @@ core::Result<AdminHealth> admin_health_from_json(const json& j) {
 }
 
 nlohmann::ordered_json to_json(const ReadyLine& r) {
-  return {{"event", "ready"},
-          {"sandbox", r.sandbox},
-          {"production", r.production},
-          {"admin", r.admin},
-          {"pki", r.pki}};
+  return {{"event", "ready"}, {"sandbox", r.sandbox}, {"production", r.production},
+          {"admin", r.admin}, {"console", r.console}, {"pki", r.pki}};
 }
 
 core::Result<ReadyLine> ready_line_from_json(const json& j) {
   ReadyLine r;
   core::JsonFields f(j, "voipsim mock-apns's ready line",
-                     {"event", "sandbox", "production", "admin", "pki"});
+                     {"event", "sandbox", "production", "admin", "console", "pki"});
   f.require_value("event", "ready")
       .require("sandbox", r.sandbox)
       .require("production", r.production)
       .require("admin", r.admin)
+      .read("console", r.console) // lines of older mocks have none
       .require("pki", r.pki);
   if (f.problem()) return core::Unexpected(*f.problem());
   return r;

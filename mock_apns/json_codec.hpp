@@ -109,6 +109,7 @@ struct ReadyLine {
   std::string sandbox;
   std::string production;
   std::string admin;
+  std::string console; // http://ADMIN/: the web console (issue #20)
   std::string pki;
 };
 nlohmann::ordered_json to_json(const ReadyLine& ready);

@@ -40,7 +40,10 @@ follow deliveries. With no flags it makes its own PKI in a temporary folder and 
 ports.
 
 When ready it prints one JSON line to stdout:
-  {"event":"ready","sandbox":"127.0.0.1:P1","production":"127.0.0.1:P2","admin":"127.0.0.1:P3","pki":"DIR"}
+  {"event":"ready","sandbox":"127.0.0.1:P1","production":"127.0.0.1:P2","admin":"127.0.0.1:P3",
+   "console":"http://127.0.0.1:P3/","pki":"DIR"}
+Open the console in a browser on this machine to watch every request, its answer and where
+the push went (with an admin secret, the page asks for it once).
 Point an APNs client at the sandbox or production address with DIR/ca-bundle.pem as its CA
 (the server certificate also names api.sandbox.push.apple.com and api.push.apple.com), and
 either a provider certificate from DIR (certificate auth) or a JWT signed with DIR's .p8 key
@@ -238,6 +241,7 @@ void print_ready(const mock_apns::Server& server, const std::string& host,
   ready.sandbox = address(host, server.port(mock_apns::Environment::Sandbox));
   ready.production = address(host, server.port(mock_apns::Environment::Production));
   ready.admin = address(o.admin.host, admin.port());
+  ready.console = "http://" + ready.admin + "/";
   ready.pki = pki.dir.string();
   std::cout << mock_apns::to_json(ready).dump() << std::endl;
 }

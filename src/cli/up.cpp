@@ -65,7 +65,8 @@ otherwise free ones. A port given by its flag must be free.
 
 When ready it prints one JSON line on stdout:
   {"event":"ready","sandbox":"127.0.0.1:2197","production":"127.0.0.1:2198",
-   "admin":"http://127.0.0.1:2199","pipeline":"http://127.0.0.1:2200","pki":"DIR/pki",
+   "admin":"http://127.0.0.1:2199","console":"http://127.0.0.1:2199/",
+   "pipeline":"http://127.0.0.1:2200","pki":"DIR/pki",
    "certificate_ids":{"development":1001,"production":1002},
    "devices":[{"user":"bob","device_id":"bobs-iphone","environment":"sandbox","token":"<hex>"}]}
 then every phone's events as JSON lines, as 'voipsim device' prints them, each with its
@@ -387,6 +388,9 @@ std::string how_to_use(const Options& o, const std::string& sandbox, const net::
   const std::string voip = (pki.dir / pki::kind_name(pki::CertificateKind::VoipServices)).string();
   std::string text = "voipsim up: ready; state in " + o.dir + " (" + certificate_note +
                      "); Ctrl-C stops everything\n";
+  text +=
+      "  the console (every push, its answer and where it went; a browser on this machine):\n    " +
+      admin.url() + "/\n";
   text += "  the mock's journal (every request, with its cause):\n    curl" +
           bearer(admin, mock_apns::kAdminSecretEnv) + " " + admin.url() + "/v1/journal\n";
   text += "  a push with the VoIP certificate" +
@@ -518,6 +522,7 @@ int run(const Options& o) {
       {"sandbox", sandbox},
       {"production", address(mock_options.host, mock.port(mock_apns::Environment::Production))},
       {"admin", admin.url()},
+      {"console", admin.url() + "/"},
       {"pipeline", api.url()},
       {"pki", pki->dir.string()},
       {"certificate_ids",

@@ -86,6 +86,14 @@ TEST(UpCli, ABobMessageRingsAndTheStateIsKeptUntilFresh) {
   EXPECT_EQ(ready["devices"][1]["user"], "carol");
   EXPECT_EQ(ready["devices"][1]["environment"], "production"); // reports the production ID
   EXPECT_EQ(ready["pki"], state + "/pki");
+  // Issue #20: the console is served at the root of the admin port.
+  EXPECT_EQ(ready["console"], ready["admin"].get<std::string>() + "/");
+  const auto admin = net::parse_http_endpoint(ready["admin"].get<std::string>());
+  ASSERT_TRUE(admin);
+  const auto page = net::http1_request(*admin, "GET", "/", {}, 30s);
+  ASSERT_TRUE(page) << page.error().message();
+  EXPECT_EQ(page->status, 200);
+  EXPECT_NE(page->body.find("mock APNs console"), std::string::npos);
   const json ids = ready["certificate_ids"];
   EXPECT_TRUE(ids["development"].is_number_integer()) << ready;
   const std::string ca = support::read_file(state + "/pki/ca-bundle.pem");

@@ -282,6 +282,7 @@ TEST(JsonCodec, TheReadyLineReadsBackAsPrintedEventFirst) {
   r.sandbox = "127.0.0.1:2197";
   r.production = "127.0.0.1:2198";
   r.admin = "[::1]:8080";
+  r.console = "http://[::1]:8080/";
   r.pki = "/tmp/voipsim-mock-abc";
   const std::string line = to_json(r).dump();
   EXPECT_EQ(line.rfind("{\"event\":\"ready\",", 0), 0u) << line;
