@@ -7,6 +7,7 @@
 #include "mock_apns/console.hpp"
 #include "mock_apns/json_codec.hpp"
 #include "mock_apns/server.hpp"
+#include "mock_apns/test_push.hpp"
 #include "mock_apns/token_outlook.hpp"
 #include "net/json_api.hpp"
 
@@ -82,6 +83,7 @@ Http1Response endpoints() {
                        "GET /v1/deliveries?after=N&wait_ms=M",
                        "GET /v1/deliveries/stream?after=N",
                        "POST /v1/reset?scope=" + reset_scope_words(),
+                       "POST /v1/send",
                        "GET /metrics"}}});
 }
 
@@ -411,6 +413,24 @@ Http1Response deliveries(const Http1Target& t, Server& mock) {
   return reply(200, to_json(page));
 }
 
+// POST /v1/send: the console's Send form, a real request through the mock's own listener
+// (test_push.hpp); the answer, whose apns-id finds its journal entry.
+Http1Response send(const Http1Request& r, Server& mock, const PkiDir* pki) {
+  if (pki == nullptr)
+    return refuse(409, "NO_PKI",
+                  "this mock has no PKI folder to send with (it was started in process without "
+                  "one); send with your own client");
+  const auto body = net::json_body(r, "a push to send");
+  if (!body) return net::error_response(body.error());
+  auto push = test_push_from_json(*body);
+  if (!push) return bad_request(push.error().detail);
+  const auto answer = send_test_push(*pki, mock.port(push->environment), *push, mock.clock().now());
+  if (!answer) return refuse(502, "NO_ANSWER", answer.error().message());
+  json j = {{"status", answer->status}, {"apns_id", answer->apns_id}};
+  j["body"] = answer->body.empty() ? json(nullptr) : json(answer->body);
+  return reply(200, j);
+}
+
 // POST /v1/reset[?scope=...]: what each scope forgets is said in the answer.
 Http1Response reset(const Http1Target& t, Server& mock) {
   QueryReader q(t, {"scope"});
@@ -478,7 +498,7 @@ core::Result<DeliveryPoll, ApiError> delivery_poll_of(const Http1Target& t) {
   return poll;
 }
 
-Http1Response handle_admin_request(const Http1Request& r, Server& mock) {
+Http1Response handle_admin_request(const Http1Request& r, Server& mock, const PkiDir* pki) {
   const Http1Target t = net::parse_target(r.target);
   const auto& s = t.segments;
   if (s.size() == 1 && s[0] == "metrics" && r.method == "GET") return metrics(mock);
@@ -499,6 +519,7 @@ Http1Response handle_admin_request(const Http1Request& r, Server& mock) {
   if (s.size() == 2 && collection == "health" && r.method == "GET") return health(mock);
   if (s.size() == 2 && collection == "settings" && r.method == "GET") return settings(mock);
   if (s.size() == 2 && collection == "reset" && r.method == "POST") return reset(t, mock);
+  if (s.size() == 2 && collection == "send" && r.method == "POST") return send(r, mock, pki);
   if (collection == "tokens") return tokens(r, t, mock);
   if (collection == "keys") return keys(r, t, mock);
   if (collection == "teams") return teams(r, t, mock);

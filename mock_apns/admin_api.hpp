@@ -13,9 +13,12 @@
 namespace mock_apns {
 
 class Server;
+struct PkiDir;
 
 // Runs on an admin I/O thread; `mock` is thread-safe.
-net::Http1Response handle_admin_request(const net::Http1Request& request, Server& mock);
+// `pki`, when given, lets POST /v1/send push through the mock's own listener.
+net::Http1Response handle_admin_request(const net::Http1Request& request, Server& mock,
+                                        const PkiDir* pki = nullptr);
 
 // GET /v1/deliveries and GET /v1/deliveries/stream: the cursor after which to answer and how
 // long to wait when there is nothing newer (the transport's job; 0: answer at once), or the

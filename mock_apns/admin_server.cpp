@@ -55,8 +55,9 @@ void pump(Server& mock, const Exchange& exchange, std::uint64_t cursor) {
 
 struct AdminServer::Impl {
   Impl(Server& mock, const AdminServerOptions& options)
-      : server(http_options(options),
-               [&mock](const Exchange& exchange) { handle(mock, exchange); }) {}
+      : server(http_options(options), [&mock, pki = options.pki](const Exchange& exchange) {
+          handle(mock, pki.get(), exchange);
+        }) {}
 
   static net::Http1ServerOptions http_options(const AdminServerOptions& o) {
     net::Http1ServerOptions h;
@@ -76,7 +77,7 @@ struct AdminServer::Impl {
     return h;
   }
 
-  static void handle(Server& mock, const Exchange& exchange) {
+  static void handle(Server& mock, const PkiDir* pki, const Exchange& exchange) {
     const net::Http1Request& request = exchange->request();
     const net::Http1Target target = net::parse_target(request.target);
     const auto& segments = target.segments;
@@ -84,7 +85,7 @@ struct AdminServer::Impl {
                                 segments[0] == "v1" && segments[1] == "deliveries";
     const bool stream = segments.size() == 3 && segments[2] == "stream";
     if (request.method != "GET" || !poll_or_stream || (segments.size() == 3 && !stream))
-      return exchange->respond(handle_admin_request(request, mock));
+      return exchange->respond(handle_admin_request(request, mock, pki));
     const auto poll = delivery_poll_of(target);
     if (!poll) return exchange->respond(net::error_response(poll.error()));
     if (stream) {
@@ -92,11 +93,11 @@ struct AdminServer::Impl {
       return pump(mock, exchange, poll->after);
     }
     if (poll->wait_ms == 0 || mock.feed().last_cursor() > poll->after)
-      return exchange->respond(handle_admin_request(request, mock));
+      return exchange->respond(handle_admin_request(request, mock, pki));
     // Long-poll: answer when a delivery arrives or when wait_ms passes, whichever is first.
     net::wait_for_event(exchange, std::chrono::milliseconds(poll->wait_ms),
-                        feed_after(mock, poll->after), [&mock, exchange](bool) {
-                          exchange->respond(handle_admin_request(exchange->request(), mock));
+                        feed_after(mock, poll->after), [&mock, pki, exchange](bool) {
+                          exchange->respond(handle_admin_request(exchange->request(), mock, pki));
                         });
   }
 

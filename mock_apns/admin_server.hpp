@@ -14,6 +14,7 @@
 namespace mock_apns {
 
 class Server;
+struct PkiDir;
 
 struct AdminServerOptions {
   std::string host = "127.0.0.1";
@@ -25,6 +26,8 @@ struct AdminServerOptions {
   // Host names besides loopback ones and IP addresses that requests may be addressed to
   // (net/request_guard.hpp): 'voipsim mock-apns --allow-host NAME'.
   std::vector<std::string> allowed_hosts{};
+  // The mock's PKI folder, for the console's Send form (POST /v1/send); null: no Send.
+  std::shared_ptr<const PkiDir> pki{};
 };
 
 // Where `voipsim mock-apns` and `voipsim device` read the secret when no file is given.

@@ -358,6 +358,50 @@ async function addFault(event) {
   pollFaults();
 }
 
+// ---- Send ------------------------------------------------------------------------------------
+
+async function fillTokenChoices() {
+  const page = await api("GET", "/v1/tokens?limit=1000");
+  const list = $("token-list");
+  clear(list);
+  for (const t of page.tokens) {
+    list.append(el("option", {value: t.token}, t.environment + " " + t.topic + " " + t.state));
+  }
+}
+
+async function sendPush(event) {
+  event.preventDefault();
+  const form = $("send-form");
+  const v = (name) => form.elements[name].value.trim();
+  const push = {environment: v("environment"), auth: v("auth"), token: v("token"),
+    push_type: v("push_type"), priority: Number(v("priority")), payload: form.elements.payload.value};
+  if (v("topic")) push.topic = v("topic");
+  if (v("expiration")) push.expiration = Number(v("expiration"));
+  if (v("collapse_id")) push.collapse_id = v("collapse_id");
+  const aside = $("send-answer");
+  clear(aside);
+  aside.hidden = false;
+  try {
+    const answer = await api("POST", "/v1/send", push);
+    let reason = "";
+    try {
+      reason = answer.body ? JSON.parse(answer.body).reason || "" : "";
+    } catch (ignored) {
+      reason = "";
+    }
+    aside.append(el("h2", {id: "send-status"}, "Answered " + answer.status + " " + reason));
+    aside.append(table([["apns-id", answer.apns_id]]));
+    if (answer.body) aside.append(el("pre", {}, pretty(answer.body)));
+    const e = await api("GET", "/v1/journal/" + encodeURIComponent(answer.apns_id));
+    if (e.cause) aside.append(el("div", {className: "cause" + (e.status === 200 ? " ok" : "")},
+        e.cause));
+    if (e.delivery_status) aside.append(el("p", {}, "Delivery: " + e.delivery_status));
+    aside.append(el("p", {className: "muted"}, "It is in the Requests view with the others."));
+  } catch (error) {
+    aside.append(el("p", {className: "problem"}, error.message));
+  }
+}
+
 // ---- Overview --------------------------------------------------------------------------------
 
 function statusClasses(counters) {
@@ -439,7 +483,7 @@ function renderOverview(counters) {
 // ---- views and the poll loop -----------------------------------------------------------------
 
 function showView(name) {
-  if (!["requests", "tokens", "faults", "overview"].includes(name)) name = "requests";
+  if (!["requests", "tokens", "faults", "send", "overview"].includes(name)) name = "requests";
   state.view = name;
   for (const section of document.querySelectorAll(".view")) {
     section.hidden = section.id !== "view-" + name;
@@ -459,6 +503,10 @@ async function refresh() {
     await pollRequests();
     if (state.view === "tokens") await pollTokens();
     if (state.view === "faults") await pollFaults();
+    if (state.view === "send" && !state.tokenChoices) {
+      await fillTokenChoices();
+      state.tokenChoices = true;
+    }
     setConnection(true, "live · sandbox :" + health.sandbox_port + " · production :" +
         health.production_port);
   } catch (error) {
@@ -482,6 +530,7 @@ function start() {
   });
   $("filters").addEventListener("submit", (event) => event.preventDefault());
   $("fault-form").addEventListener("submit", addFault);
+  $("send-form").addEventListener("submit", sendPush);
   $("clear-faults").addEventListener("click", async () => {
     try {
       await api("DELETE", "/v1/faults");

@@ -378,6 +378,7 @@ int run(const Options& o) {
   admin_options.port = o.admin.port;
   admin_options.bearer_secret = *admin_secret;
   admin_options.allowed_hosts = o.allowed_hosts;
+  admin_options.pki = std::make_shared<const mock_apns::PkiDir>(*pki);
   mock_apns::AdminServer admin_server(server, admin_options);
   if (auto started = admin_server.start(); !started) {
     server.stop();

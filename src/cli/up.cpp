@@ -449,6 +449,7 @@ int run(const Options& o) {
   admin_options.host = o.admin.address.host;
   admin_options.port = port_of(o.admin);
   admin_options.bearer_secret = *admin_secret;
+  admin_options.pki = std::make_shared<const mock_apns::PkiDir>(*pki);
   mock_apns::AdminServer admin_server(mock, admin_options);
   if (auto started = admin_server.start(); !started)
     return fail(kCommand, "the mock's admin API: " + started.error().message(), kExitFailed);

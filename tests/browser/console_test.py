@@ -225,6 +225,27 @@ class Console(unittest.TestCase):
         self.browser.find_element(By.ID, "clear-faults").click()
         self.wait_for(lambda: self.rows("faults") == [], message="the faults cleared")
 
+    def test_4b_the_send_form_pushes_through_the_mock_itself(self):
+        self.view("send")
+        form = self.browser.find_element(By.ID, "send-form")
+        token = form.find_element(By.NAME, "token")
+        token.send_keys(TOKEN)
+        form.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
+        self.wait_for(lambda: "Answered 200" in self.browser.find_element(By.ID, "send-answer").text,
+                      seconds=10, message="the Send form's 200")
+        token.clear()
+        token.send_keys("db3582a3")
+        form.find_element(By.NAME, "auth").send_keys("provider token")
+        form.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
+        self.wait_for(lambda: "Answered 400 BadDeviceToken" in
+                      self.browser.find_element(By.ID, "send-answer").text,
+                      seconds=10, message="the Send form's 400 BadDeviceToken")
+        self.screenshot("send")
+        self.view("requests")
+        self.wait_for(lambda: any("400 BadDeviceToken" in r and "token KB" in r
+                                  for r in self.rows()),
+                      message="the sent 400 in the Requests view, with token auth")
+
     def test_5_the_overview_draws_requests_per_second(self):
         self.view("overview")
         for _ in range(3):

@@ -209,6 +209,14 @@ TEST_F(DelayedUninstall, APushAcceptedInsideTheUnregisterDelayIsDiscarded) {
             "Discarded \u2014 token unregistered");
 }
 
+// The Send form needs the mock's PKI folder (voipsim mock-apns and voipsim up have one; the
+// browser test sends through it); an in-process mock without one says so.
+TEST_F(AdminApi, SendWithoutAPkiFolderSaysWhy) {
+  const auto refused = call("POST", "/v1/send", json{{"token", kToken}}.dump());
+  EXPECT_EQ(refused.status, 409) << refused.body;
+  EXPECT_EQ(refused.parsed()["error"], "NO_PKI");
+}
+
 TEST_F(AdminApi, ResetTakesAScope) {
   ASSERT_EQ(call("POST", "/v1/tokens", add_token_body()).status, 200);
   ASSERT_EQ(
