@@ -75,7 +75,7 @@ protected:
     mock_ = std::make_unique<support::BackgroundProcess>(
         std::vector<std::string>{VOIPSIM_BINARY, "mock-apns", "--pki", pki_, "--admin-secret-file",
                                  dir_.write("admin.secret", std::string(kAdminSecret) + "\n"),
-                                 "--record", dir_.file("recorded.yaml")});
+                                 "--record", dir_.file("recorded.yaml"), "--verbose"});
     ASSERT_TRUE(mock_->wait_for_output("\"event\":\"ready\"", 60s)) << mock_->output();
     mock_ready_ = event_line(mock_->output(), "ready");
     admin_ = net::parse_http_endpoint(mock_ready_["admin"].get<std::string>()).value();
@@ -185,9 +185,15 @@ TEST_F(NoSecretLogged, NotInOutputAnswersJournalMetricsOrRecording) {
   EXPECT_TRUE(push_with_token(*jwt).ends_with("200"));
   EXPECT_TRUE(push_with_token(forged).ends_with("403"));
 
+  // Issue #20: the console's Send form signs its own provider token; its pages, the whole
+  // requests in the journal and a token's outlook hold no secret either.
+  call(admin_, "POST", "/v1/send", {{"token", kBobToken}, {"auth", "token"}});
+  call(admin_, "POST", "/v1/send", {{"token", kBobToken}, {"auth", "certificate"}});
   for (const char* target : {"/v1/journal?limit=1000", "/metrics", "/v1/deliveries?after=0",
-                             "/v1/tokens", "/v1/keys", "/v1/settings", "/v1/health"})
+                             "/v1/tokens", "/v1/keys", "/v1/settings", "/v1/health", "/",
+                             "/console.js", "/console.css", "/v1/journal/1", "/v1/journal/5"})
     call(admin_, "GET", target);
+  call(admin_, "GET", std::string("/v1/tokens/") + kBobToken + "/outlook");
   ASSERT_EQ(kill(pipeline_->pid(), SIGTERM), 0);
   EXPECT_EQ(pipeline_->wait_for_exit(30s), 0) << pipeline_->output();
   ASSERT_EQ(kill(mock_->pid(), SIGTERM), 0);
