@@ -118,6 +118,7 @@ Http1Response outlook(const std::string& token, Server& mock) {
   facts.record = mock.tokens().find(token);
   facts.strict_tokens = mock.settings().strict_tokens;
   facts.unregister_delay = mock.settings().unregister_delay;
+  facts.rate_window = mock.settings().per_token_window;
   facts.reachable = mock.held().reachable(token);
   facts.held = mock.held().held(token).size();
   JournalFilter mine;
@@ -354,8 +355,9 @@ Http1Response journal(const Http1Request& r, const Http1Target& t, Server& mock)
     if (!body) return net::error_response(body.error());
     std::string step;
     if (core::JsonFields(*body).require("step", step).problem() || step.empty() ||
-        step.size() > 200)
-      return bad_request("send {\"step\":\"call shown\"}: a text of 1 to 200 characters");
+        step.size() > kMaxStepDetail)
+      return bad_request("send {\"step\":\"call shown\"}: a text of 1 to " +
+                         std::to_string(kMaxStepDetail) + " characters");
     return mock.add_device_step(what, std::move(step)) ? reply(200, {{"added", true}})
                                                        : no_request();
   }

@@ -98,7 +98,7 @@ void ApnsConnection::answer(net::Request&& request, net::Responder responder, bo
   if (verdict.accepted()) {
     deliver(request, verdict);
   } else {
-    write_journal(request, verdict);
+    write_journal(request, verdict, /*answered=*/!verdict.drop_connection);
   }
 
   std::optional<std::string> goaway;
@@ -197,8 +197,6 @@ void ApnsConnection::fill_journal_entry(JournalEntry& entry, const net::Request&
   entry.auth_kind = auth_.uses_certificate() ? AuthKind::Certificate : AuthKind::Token;
   entry.certificate_kind.reset();
   if (auth_.identity()) entry.certificate_kind = auth_.identity()->kind;
-  entry.method.assign(request.method);
-  entry.path.assign(request.path);
   entry.apns_id.assign(apns_id_);
   capture_request(entry, request, verdict);
   entry.status = verdict.status;
@@ -223,32 +221,18 @@ void ApnsConnection::fill_journal_entry(JournalEntry& entry, const net::Request&
 // stopped before reading them (a refused credential, a wrong method or path; issue #20).
 void ApnsConnection::capture_request(JournalEntry& entry, const net::Request& request,
                                      const Verdict& verdict) {
-  const std::size_t count = request.headers.size();
-  if (entry.request_headers.size() > count) entry.request_headers.resize(count);
-  for (std::size_t i = 0; i < count; ++i) {
-    if (i == entry.request_headers.size()) entry.request_headers.emplace_back();
-    const net::Header& sent = request.headers[i];
-    net::Header& kept = entry.request_headers[i];
-    kept.name.assign(sent.name);
-    if (sent.name == "authorization") {
-      redact_authorization(sent.value, kept.value);
-    } else {
-      kept.value.assign(sent.value);
-    }
-  }
-  const std::string_view body = request.body;
-  entry.body.assign(body.substr(0, std::min(body.size(), state_->journal.bounds().body_limit)));
-
+  keep_request(request, state_->journal.bounds(), entry);
   const auto header = [&](std::string_view name) {
     const std::string* value = net::find_header(request.headers, name);
     return value != nullptr ? std::string_view(*value) : std::string_view();
   };
-  entry.token.assign(verdict.token);
   constexpr std::string_view kDevicePath = "/3/device/";
-  if (entry.token.empty() && request.path.starts_with(kDevicePath)) {
-    entry.token.assign(std::string_view(request.path).substr(kDevicePath.size()));
+  std::string_view token = verdict.token;
+  if (token.empty() && request.path.starts_with(kDevicePath)) {
+    token = std::string_view(request.path).substr(kDevicePath.size());
   }
-  entry.topic.assign(verdict.topic.empty() ? header("apns-topic") : verdict.topic);
+  keep_text(token, entry.token);
+  keep_text(verdict.topic.empty() ? header("apns-topic") : verdict.topic, entry.topic);
   entry.push_type =
       verdict.push_type ? verdict.push_type : parse_push_type(header("apns-push-type"));
   entry.priority = verdict.accepted() ? std::optional<int>(verdict.priority)
@@ -259,12 +243,16 @@ void ApnsConnection::write_journal(std::uint64_t sequence, const net::Request& r
                                    const Verdict& verdict, core::TimePoint now, bool answered,
                                    std::optional<DeliveryStatus> delivered) {
   MockState& state = *state_;
+  // --verbose logs a copy after the slot's lock is released: I/O threads never wait on stderr
+  // while holding a stripe. Only then is the entry copied.
+  thread_local JournalEntry logged;
   state.journal.write_in_place(sequence, verdict.reason, verdict.drop_connection,
                                [&](JournalEntry& entry) {
                                  fill_journal_entry(entry, request, verdict, now, answered);
                                  if (delivered) entry.delivery.push_back({now, *delivered, {}});
-                                 if (state.on_request) state.on_request(entry);
+                                 if (state.on_request) logged = entry;
                                });
+  if (state.on_request) state.on_request(logged);
 }
 
 void ApnsConnection::write_journal(const net::Request& request, const Verdict& verdict,
@@ -297,10 +285,19 @@ void ApnsConnection::deliver(const net::Request& request, const Verdict& verdict
   delivery.payload.assign(request.body);
   delivery.invalid_payload = verdict.invalid_payload;
   delivery.received_at = now;
-  const HeldPushes::Offer offer = state.held.offer(delivery, state.settings.zero_expiry_grace);
-  DeliveryStatus status = offer.deliver_now ? DeliveryStatus::Delivered : DeliveryStatus::Stored;
-  if (verdict.token_unregistered) status = DeliveryStatus::DiscardedUnregistered;
-  write_journal(sequence, request, verdict, now, true, status);
+  // Inside the unregister delay APNs still answers 200, but no app takes the push: it is neither
+  // delivered nor kept (apns-provider-api.md §5.3).
+  if (verdict.token_unregistered) {
+    write_journal(sequence, request, verdict, now, !verdict.drop_connection,
+                  DeliveryStatus::DiscardedUnregistered);
+    return;
+  }
+  // Journaled as the hold decides, before another thread can release, expire or replace it.
+  const HeldPushes::Offer offer = state.held.offer(
+      delivery, state.settings.zero_expiry_grace, [&](const HeldPushes::Offer& decided) {
+        write_journal(sequence, request, verdict, now, !verdict.drop_connection,
+                      decided.deliver_now ? DeliveryStatus::Delivered : DeliveryStatus::Stored);
+      });
   if (offer.replaced != 0) {
     state.journal.add_step(offer.replaced, {now, DeliveryStatus::DiscardedReplaced, {}});
   }

@@ -24,13 +24,9 @@ core::TimePoint deadline_of(const Delivery& d, std::chrono::milliseconds zero_ex
 
 } // namespace
 
-HeldPushes::Offer HeldPushes::offer(const Delivery& delivery,
-                                    std::chrono::milliseconds zero_expiry_grace) {
+HeldPushes::Offer HeldPushes::offer_locked(const Delivery& delivery,
+                                           std::chrono::milliseconds zero_expiry_grace) {
   Offer offer;
-  if (!any_unreachable_.load(std::memory_order_acquire)) {
-    return offer;
-  }
-  std::lock_guard lock(mutex_);
   if (!unreachable_.contains(core::to_lower_ascii(delivery.token))) {
     return offer;
   }

@@ -34,8 +34,25 @@ public:
     std::uint64_t replaced = 0; // the kept push this one replaced (its sequence), 0 if none
   };
   // Whether `delivery` may go to the device now; otherwise it is kept (or replaces the one kept
-  // for its token and topic).
-  Offer offer(const Delivery& delivery, std::chrono::milliseconds zero_expiry_grace);
+  // for its token and topic). `decided(offer)` runs before any other thread can act on the kept
+  // push (under the lock when there is one), so that what it records (the journal's delivery
+  // status) comes before a release, an expiry or a replacement of that push.
+  template <typename Decided>
+  Offer offer(const Delivery& delivery, std::chrono::milliseconds zero_expiry_grace,
+              Decided&& decided) {
+    if (!any_unreachable_.load(std::memory_order_acquire)) {
+      const Offer now;
+      decided(now);
+      return now;
+    }
+    std::lock_guard lock(mutex_);
+    const Offer offer = offer_locked(delivery, zero_expiry_grace);
+    decided(offer);
+    return offer;
+  }
+  Offer offer(const Delivery& delivery, std::chrono::milliseconds zero_expiry_grace) {
+    return offer(delivery, zero_expiry_grace, [](const Offer&) {});
+  }
   struct Return {
     std::vector<Delivery> released;     // still valid, oldest first
     std::vector<std::uint64_t> expired; // the sequences of those that were not
@@ -52,6 +69,8 @@ public:
   void clear();
 
 private:
+  Offer offer_locked(const Delivery& delivery, std::chrono::milliseconds zero_expiry_grace);
+
   struct Kept {
     Delivery delivery;
     core::TimePoint deadline;

@@ -27,9 +27,20 @@ constexpr core::Names<DeliveryStatus, 7> kDeliveryStatusNames{{
     {DeliveryStatus::Device, "Device"},
 }};
 
-// Slot memory besides the body and request headers: the answer (an error body and three
-// headers), the cause, auth and path texts, the delivery steps and the struct itself.
+// Slot memory besides what is counted apart: the answer (an error body and three headers), the
+// cause, the auth text, the apns-id and the struct itself.
 constexpr std::size_t kSlotOverheadBytes = 2'048;
+
+// Bytes a string holds: its capacity, as a heap block when it is not in the small buffer.
+std::size_t held_bytes(const std::string& s) {
+  return s.capacity() + 1;
+}
+
+// Assigns and gives back a buffer that earlier, longer texts grew beyond twice what it holds.
+void assign_kept(std::string& kept, std::string_view text) {
+  kept.assign(text);
+  if (kept.capacity() > 2 * kept.size() + 64) kept.shrink_to_fit();
+}
 
 bool has_header(const net::Headers& headers, const net::Header& wanted) {
   return std::any_of(headers.begin(), headers.end(), [&](const net::Header& h) {
@@ -115,8 +126,61 @@ void redact_authorization(std::string_view value, std::string& out) {
       .append(" bytes");
 }
 
+// Each kept string holds at most twice its text plus 64 bytes (assign_kept). The header fields'
+// strings and structs stay within header_bytes (keep_request); the vector's own buffer, grown by
+// doubling, holds at most twice the structs that fit there.
 std::size_t journal_slot_bytes(const JournalBounds& bounds) {
-  return bounds.body_limit + bounds.header_bytes + kSlotOverheadBytes;
+  const std::size_t texts = 3 * (2 * kJournalTextLimit + 64);
+  const std::size_t steps = kMaxDeliverySteps * (sizeof(DeliveryStep) + 2 * kMaxStepDetail + 64);
+  return (2 * bounds.body_limit + 64) + 3 * bounds.header_bytes + texts + steps +
+         kSlotOverheadBytes;
+}
+
+void keep_text(std::string_view text, std::string& out) {
+  assign_kept(out, text.substr(0, std::min(text.size(), kJournalTextLimit)));
+}
+
+void keep_request(const net::Request& request, const JournalBounds& bounds, JournalEntry& entry) {
+  keep_text(request.method, entry.method);
+  keep_text(request.path, entry.path);
+  const std::string_view body = request.body;
+  assign_kept(entry.body, body.substr(0, std::min(body.size(), bounds.body_limit)));
+  // Room for the last field that sums up what did not fit.
+  constexpr std::size_t kSummaryBytes = 256;
+  const std::size_t budget =
+      bounds.header_bytes > kSummaryBytes ? bounds.header_bytes - kSummaryBytes : 0;
+  net::Headers& kept = entry.request_headers;
+  std::size_t used = 0, count = 0, skipped = 0, skipped_bytes = 0;
+  for (const net::Header& sent : request.headers) {
+    if (skipped == 0) {
+      if (count == kept.size()) kept.emplace_back();
+      net::Header& field = kept[count];
+      assign_kept(field.name, sent.name);
+      if (sent.name == "authorization") {
+        redact_authorization(sent.value, field.value);
+      } else {
+        assign_kept(field.value, sent.value);
+      }
+      const std::size_t held =
+          held_bytes(field.name) + held_bytes(field.value) + sizeof(net::Header);
+      if (used + held <= budget) {
+        used += held;
+        ++count;
+        continue;
+      }
+    }
+    ++skipped; // this field and every one after it
+    skipped_bytes += sent.name.size() + sent.value.size();
+  }
+  if (skipped > 0) {
+    if (count == kept.size()) kept.emplace_back();
+    net::Header& summary = kept[count++];
+    assign_kept(summary.name, "(not kept)");
+    assign_kept(summary.value, std::to_string(skipped) + " more header fields, " +
+                                   std::to_string(skipped_bytes) + " bytes, over the journal's " +
+                                   std::to_string(bounds.header_bytes) + "-byte bound");
+  }
+  kept.resize(count);
 }
 
 std::vector<std::string> mismatches(const JournalEntry& e, const JournalFilter& f) {
@@ -169,11 +233,12 @@ void Journal::write(std::uint64_t sequence, const JournalEntry& entry) {
 
 namespace {
 
-// A push's steps are few (stored, replaced, ...; a device's handful): the bound is a guard
-// against a device link that reports without end.
+// A push's steps are few (stored, replaced, ...; a device's handful): the bounds guard against
+// a device link that reports without end or at length.
 void push_step(JournalEntry& entry, DeliveryStep&& step) {
-  constexpr std::size_t kMaxSteps = 32;
-  if (entry.delivery.size() < kMaxSteps) entry.delivery.push_back(std::move(step));
+  if (entry.delivery.size() >= kMaxDeliverySteps) return;
+  if (step.detail.size() > kMaxStepDetail) step.detail.resize(kMaxStepDetail);
+  entry.delivery.push_back(std::move(step));
 }
 
 } // namespace

@@ -109,16 +109,33 @@ struct JournalFilter {
 // A signature, a key or a secret never reaches the journal (issue #20).
 void redact_authorization(std::string_view value, std::string& out);
 
-// How much the ring may keep. Every slot is bounded (body_limit, the header list the transport
-// admits, the answer), so capacity x slot bound <= max_bytes holds whatever clients send.
+// How much the ring may keep. Every slot is bounded whatever clients send (the body, the headers
+// kept, the texts taken from the request, the delivery steps), so that capacity x the slot's
+// bound <= max_bytes: the ring keeps fewer entries rather than more memory.
 struct JournalBounds {
   std::size_t capacity = 10'000;  // entries
   std::size_t body_limit = 5'120; // body bytes kept: any VoIP payload (apns-provider-api.md §4.4)
-  std::size_t max_bytes = std::size_t{256} << 20; // lowers `capacity` when slots could exceed it
-  std::size_t header_bytes = 8'000; // what the transport admits (max_header_list_size)
+  std::size_t max_bytes = std::size_t{320} << 20; // lowers `capacity` when slots could exceed it
+  // Request header bytes kept per entry (names, values and their bookkeeping); the fields
+  // beyond are summed up in one last field. APNs requests use about 1 KB.
+  std::size_t header_bytes = 4'096;
 };
 // The bytes one slot can hold at most under `bounds`.
 std::size_t journal_slot_bytes(const JournalBounds& bounds);
+
+// Texts a slot keeps from the request besides headers and body (path, token, topic) are cut to
+// this many bytes: no valid request has longer ones.
+inline constexpr std::size_t kJournalTextLimit = 256;
+inline constexpr std::size_t kMaxDeliverySteps = 12;
+inline constexpr std::size_t kMaxStepDetail = 120;
+
+// What a request sent, into `entry` (a slot: its strings' buffers are reused): the headers
+// within bounds.header_bytes (the authorization redacted), the body up to bounds.body_limit, the
+// method and the path. A string that grew past what it now holds is given back, so that no
+// slot keeps more than journal_slot_bytes() through any sequence of requests.
+void keep_request(const net::Request& request, const JournalBounds& bounds, JournalEntry& entry);
+// `text` cut to kJournalTextLimit, into `out`.
+void keep_text(std::string_view text, std::string& out);
 
 // The fields of `filter` that `entry` does not satisfy, e.g. {"topic", "status"}.
 std::vector<std::string> mismatches(const JournalEntry& entry, const JournalFilter& filter);

@@ -274,7 +274,10 @@ core::Result<JournalFilter> journal_filter_from_json(const json& j) {
     if (colon == std::string::npos || colon == 0)
       return bad("\"header\" is NAME:VALUE, e.g. apns-collapse-id:abc; got " +
                  core::printable(*header));
-    filter.header = net::Header{header->substr(0, colon), header->substr(colon + 1)};
+    // "name: value" as curl writes it matches too.
+    const auto value = header->find_first_not_of(' ', colon + 1);
+    filter.header = net::Header{header->substr(0, colon),
+                                value == std::string::npos ? "" : header->substr(value)};
   }
   if (since) filter.since = core::from_unix_millis(*since);
   if (until) filter.until = core::from_unix_millis(*until);

@@ -16,13 +16,6 @@ std::uint64_t seed_of(const ServerOptions& options) {
   return options.seed != 0 ? options.seed : std::random_device{}() | 1ULL;
 }
 
-// A slot's request headers are bounded by the header list the listeners admit.
-JournalBounds journal_bounds(const ServerOptions& options) {
-  JournalBounds bounds = options.journal;
-  bounds.header_bytes = options.settings.max_header_list_size;
-  return bounds;
-}
-
 constexpr core::Names<ResetScope, 6> kResetScopeNames{{
     {ResetScope::Default, "default"},
     {ResetScope::Journal, "journal"},
@@ -37,7 +30,7 @@ constexpr core::Names<ResetScope, 6> kResetScopeNames{{
 struct Server::Impl {
   explicit Impl(ServerOptions o)
       : options(std::move(o)),
-        state(std::make_shared<MockState>(options.settings, journal_bounds(options),
+        state(std::make_shared<MockState>(options.settings, options.journal,
                                           options.delivery_feed_capacity, seed_of(options))) {
     if (options.clock == nullptr) {
       own_clock = std::make_unique<core::SystemClock>();

@@ -48,7 +48,7 @@ struct ServerOptions {
   std::uint64_t seed = 0;       // generated apns-ids repeat for the same seed; 0: random
   // Requests kept in the journal ring, and how much of each (counters are exact beyond it).
   // Both rings are written on every push: larger ones cost cache misses per request
-  // (bench/README.md). header_bytes is taken from settings.max_header_list_size.
+  // (bench/README.md).
   JournalBounds journal;
   std::size_t delivery_feed_capacity = 4096; // recent deliveries for the admin API's consumers
   // Called on the I/O thread of each request after its journal entry was written (--verbose).

@@ -1,6 +1,7 @@
 #include "mock_apns/token_outlook.hpp"
 
 #include <algorithm>
+#include <cstdint>
 
 namespace mock_apns {
 namespace {
@@ -17,7 +18,8 @@ void read_device_steps(const TokenFacts& facts, TokenOutlook& out, bool& blocked
     for (auto step = entry.delivery.rbegin(); step != entry.delivery.rend(); ++step) {
       if (step->status != DeliveryStatus::Device) continue;
       if (starts_with(step->detail, "app killed")) ++out.kills;
-      if (starts_with(step->detail, "dropped: the app is blocked")) blocked = true;
+      // Only what came after the last call shown counts: a reinstall unblocks the app.
+      if (!rang && starts_with(step->detail, "dropped: the app is blocked")) blocked = true;
       if (!rang && step->detail == "call shown") rang = true;
       if (!rang &&
           (starts_with(step->detail, "app killed") || starts_with(step->detail, "call rejected") ||
@@ -46,7 +48,11 @@ TokenOutlook token_outlook(const TokenFacts& facts) {
   const TokenRecord& record = *facts.record;
   const std::string since = core::iso8601_millis(core::from_unix_millis(record.timestamp_ms));
   if (record.state == TokenState::Unregistered) {
-    const auto confirmed = core::from_unix_millis(record.timestamp_ms) + facts.unregister_delay;
+    // In milliseconds, saturating: an admin may set any timestamp (as validate.cpp does).
+    const std::int64_t delay = facts.unregister_delay.count();
+    const std::int64_t confirmed_ms =
+        record.timestamp_ms > INT64_MAX - delay ? INT64_MAX : record.timestamp_ms + delay;
+    const auto confirmed = core::from_unix_millis(confirmed_ms);
     out.can_push = facts.now <
                    confirmed; // inside the delay APNs still answers 200 (apns-provider-api.md §5.3)
     out.summary = "unregistered since " + since;
@@ -65,7 +71,8 @@ TokenOutlook token_outlook(const TokenFacts& facts) {
   }
   out.can_push = true;
   const auto newest = facts.requests.empty() ? nullptr : &facts.requests.front();
-  if (newest != nullptr && newest->reason == Reason::TooManyRequests) {
+  if (newest != nullptr && newest->reason == Reason::TooManyRequests &&
+      facts.now < newest->time + facts.rate_window) {
     out.can_push = false;
     out.summary = "rate-limited";
     out.notes.push_back("the last request got 429 TooManyRequests at " +

@@ -20,6 +20,7 @@ struct TokenFacts {
   std::optional<TokenRecord> record; // nullopt: the registry does not hold it
   bool strict_tokens = true;
   std::chrono::milliseconds unregister_delay{0};
+  std::chrono::seconds rate_window{60}; // a 429 older than this no longer limits
   bool reachable = true;
   std::size_t held = 0;               // pushes kept while the device is away
   std::vector<JournalEntry> requests; // this token's, newest first (a few are enough)

@@ -210,15 +210,25 @@ function curlOf(e) {
     lines.push("  --cert PROVIDER-CERT.pem --key PROVIDER-CERT.key \\");
   }
   for (const h of e.request_headers) {
+    // curl writes its own length (the kept body may be cut) and the summary is not a field.
+    if (h.name === "content-length" || h.name === "(not kept)") continue;
     if (h.name === "authorization") {
       lines.push("  -H \"authorization: bearer $JWT\" \\"); // e.g. JWT=$(voipsim jwt --pki PKI)
     } else {
       lines.push("  -H " + shellQuote(h.name + ": " + h.value) + " \\");
     }
   }
-  if (e.method && e.method !== "POST") lines.push("  -X " + shellQuote(e.method) + " \\");
+  // Without a body curl would send GET.
+  if (e.method && (e.method !== "POST" || !e.body)) {
+    lines.push("  -X " + shellQuote(e.method) + " \\");
+  }
   if (e.body) lines.push("  --data-binary " + shellQuote(e.body) + " \\");
   lines.push("  " + shellQuote("https://" + host + ":" + port + e.path));
+  if (e.body_truncated || e.body_base64url) {
+    lines.unshift("# the body below is not the one sent: " +
+        (e.body_truncated ? "the journal kept only its first " + e.body.length + " characters"
+                          : "it was not UTF-8 (see body_base64url in the API)"));
+  }
   return lines.join("\n");
 }
 

@@ -97,9 +97,9 @@ Options:
                            the request's headers, its body and the answer
   --journal-body-limit B   body bytes kept per request (default 5120, any legal VoIP
                            payload; the true size is kept beside it)
-  --journal-max-mb N       the ring's memory bound in MiB (default 256): with bodies of
-                           the limit and the largest header list it would still fit, the
-                           ring keeps fewer requests (GET /v1/settings' journal says how many)
+  --journal-max-mb N       the ring's memory bound in MiB (default 320): when slots filled
+                           to their bounds by hostile clients would not fit, the ring keeps
+                           fewer requests (GET /v1/settings' journal says how many)
   --verbose                one stderr line per request: time, listener, auth, token,
                            status, reason
   --per-token-burst N      requests per token per window before 429 TooManyRequests
@@ -164,7 +164,9 @@ void log_refusal(mock_apns::LogThrottle& throttle, const mock_apns::HandshakeRef
 // BadDeviceToken". Lines from several I/O threads are written whole (one << of one string).
 void log_request(const mock_apns::JournalEntry& e) {
   std::string line = core::iso8601_millis(e.time);
-  line.append(" ").append(core::to_string(e.environment)).append(" ").append(e.auth).append(" ");
+  // A refused certificate's text carries what the client sent: printable only.
+  line.append(" ").append(core::to_string(e.environment)).append(" ");
+  line.append(core::printable(e.auth, 200)).append(" ");
   line.append(e.token.empty() ? "-" : core::printable(e.token)).append(" ");
   line.append(std::to_string(e.status));
   if (e.reason) line.append(" ").append(mock_apns::reason_text(*e.reason));
@@ -314,7 +316,7 @@ core::Result<Options> options_of(const Args& args) {
   if (!journal_size) return core::Unexpected(journal_size.error());
   const auto body_limit = args.number("journal-body-limit", 5'120, 0, 16 << 20);
   if (!body_limit) return core::Unexpected(body_limit.error());
-  const auto max_mb = args.number("journal-max-mb", 256, 1, 1 << 20);
+  const auto max_mb = args.number("journal-max-mb", 320, 1, 1 << 20);
   if (!max_mb) return core::Unexpected(max_mb.error());
   const auto burst = args.optional_number("per-token-burst", 0, UINT32_MAX);
   if (!burst) return core::Unexpected(burst.error());

@@ -33,7 +33,7 @@ struct Options {
   std::size_t threads = 1;
   std::size_t journal_size = 10'000;
   std::size_t journal_body_limit = 5'120;
-  std::size_t journal_max_mb = 256;
+  std::size_t journal_max_mb = 320;
   bool verbose = false; // a stderr line per request
 };
 

@@ -18,6 +18,7 @@ import subprocess
 import sys
 import tempfile
 import unittest
+import urllib.error
 import urllib.request
 
 from selenium import webdriver
@@ -276,7 +277,15 @@ class ConsoleWithSecret(unittest.TestCase):
                 self.assertFalse(browser.find_element(By.ID, "secret-form").is_displayed())
                 self.assertNotIn(secret, browser.current_url)
                 self.assertNotIn(secret, browser.page_source)
-                self.assertEqual(admin_call(ready["admin"], "GET", "/v1/health")["status"], "ok")
+                # The API itself still refuses a call without the secret, and the page is
+                # served under its Content-Security-Policy.
+                with self.assertRaises(urllib.error.HTTPError) as refused:
+                    admin_call(ready["admin"], "GET", "/v1/journal")
+                self.assertEqual(refused.exception.code, 401)
+                with urllib.request.urlopen("http://%s/" % ready["admin"], timeout=20) as page:
+                    policy = page.headers["Content-Security-Policy"]
+                self.assertIn("script-src 'self'", policy)
+                self.assertNotIn("unsafe-inline", policy)
             finally:
                 browser.quit()
                 mock.terminate()

@@ -90,7 +90,7 @@ TEST_F(AdminApi, TheJournalQueryTakesAnyHeaderTheStatusAndTextInThePayload) {
   ASSERT_EQ(push(kToken, R"({"aps":{},"caller":"bob"})", {"-H", "apns-collapse-id: xyz"}).status,
             200);
   EXPECT_EQ(push("db3582a3").status, 400);
-  const auto by_header = call("GET", "/v1/journal?header=apns-collapse-id:abc").parsed();
+  const auto by_header = call("GET", "/v1/journal?header=apns-collapse-id:%20abc").parsed();
   ASSERT_EQ(by_header["entries"].size(), 1u) << by_header.dump();
   EXPECT_NE(by_header["entries"][0]["body"].get<std::string>().find("alice"), std::string::npos);
   const auto by_text = call("GET", "/v1/journal?text=bob&status=200").parsed();
@@ -207,6 +207,14 @@ TEST_F(DelayedUninstall, APushAcceptedInsideTheUnregisterDelayIsDiscarded) {
   ASSERT_EQ(push(kToken, R"({"aps":{}})", {"-H", std::string("apns-id: ") + kApnsId}).status, 200);
   EXPECT_EQ(call("GET", std::string("/v1/journal/") + kApnsId).parsed()["delivery_status"],
             "Discarded \u2014 token unregistered");
+  // Neither delivered nor kept: no app takes it.
+  EXPECT_TRUE(call("GET", "/v1/deliveries?after=0").parsed()["deliveries"].empty());
+  ASSERT_EQ(
+      call("POST", std::string("/v1/tokens/") + kToken + "/reachability", R"({"reachable":false})")
+          .status,
+      200);
+  ASSERT_EQ(push(kToken).status, 200);
+  EXPECT_TRUE(call("GET", std::string("/v1/tokens/") + kToken + "/held").parsed()["held"].empty());
 }
 
 // The Send form needs the mock's PKI folder (voipsim mock-apns and voipsim up have one; the

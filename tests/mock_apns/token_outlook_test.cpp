@@ -70,6 +70,9 @@ TEST(TokenOutlook, ALast429IsRateLimited) {
   EXPECT_EQ(o.summary, "rate-limited");
   EXPECT_FALSE(o.can_push);
   EXPECT_TRUE(o.last_push) << "the older accepted push is the last one";
+  f.now = kNow + 2min; // past the rate window
+  EXPECT_TRUE(token_outlook(f).can_push);
+  EXPECT_EQ(token_outlook(f).summary, "active, reachable");
 }
 
 TEST(TokenOutlook, TheDeviceSideDecidesWhetherItWouldRing) {
@@ -88,6 +91,18 @@ TEST(TokenOutlook, TheDeviceSideDecidesWhetherItWouldRing) {
   const TokenOutlook blocked = token_outlook(f);
   EXPECT_EQ(blocked.summary, "blocked until reinstall");
   EXPECT_EQ(blocked.would_ring, false);
+  // Reinstalled: a call shown after the block wins over it.
+  f.requests.insert(f.requests.begin(), answered(200, std::nullopt, {"call shown"}));
+  EXPECT_EQ(token_outlook(f).would_ring, true);
+  EXPECT_EQ(token_outlook(f).summary, "active, reachable");
+}
+
+TEST(TokenOutlook, AnyTimestampAnAdminSetsIsSafe) {
+  TokenFacts f = active();
+  f.record->state = TokenState::Unregistered;
+  f.record->timestamp_ms = INT64_MAX - 5;
+  f.unregister_delay = 20s;
+  EXPECT_TRUE(token_outlook(f).can_push) << "confirmed at the end of time: still inside";
 }
 
 } // namespace
