@@ -289,13 +289,21 @@ async function showRequest(sequence) {
 
 async function pollTokens() {
   const page = await api("GET", "/v1/tokens?limit=1000");
+  // Each token's last accepted push among the requests the page holds (newest first).
+  const lastPush = new Map();
+  for (const e of state.entries) {
+    const token = (e.token || "").toLowerCase();
+    if (e.status === 200 && !lastPush.has(token)) lastPush.set(token, e.time_ms);
+  }
   const body = $("tokens").tBodies[0];
   clear(body);
   for (const t of page.tokens) {
+    const last = lastPush.get(t.token.toLowerCase());
     const row = el("tr", {},
         el("td", {className: "mono", title: t.token}, shortToken(t.token)),
         el("td", {}, t.environment), el("td", {}, t.topic), el("td", {}, t.state),
-        el("td", {}, t.timestamp ? new Date(t.timestamp).toISOString() : "—"));
+        el("td", {}, t.timestamp ? new Date(t.timestamp).toISOString() : "—"),
+        el("td", {}, last ? time(last) : "—"));
     if (t.token === state.selectedToken) row.className = "selected";
     row.addEventListener("click", () => showToken(t.token));
     body.append(row);
