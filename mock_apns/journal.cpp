@@ -4,6 +4,8 @@
 #include "core/names.hpp"
 
 #include <algorithm>
+#include <charconv>
+#include <cstring>
 #include <sstream>
 
 namespace mock_apns {
@@ -31,21 +33,19 @@ constexpr core::Names<DeliveryStatus, 7> kDeliveryStatusNames{{
 // cause, the auth text, the apns-id and the struct itself.
 constexpr std::size_t kSlotOverheadBytes = 2'048;
 
-// Bytes a string holds: its capacity, as a heap block when it is not in the small buffer.
-std::size_t held_bytes(const std::string& s) {
-  return s.capacity() + 1;
-}
-
 // Assigns and gives back a buffer that earlier, longer texts grew beyond twice what it holds.
 void assign_kept(std::string& kept, std::string_view text) {
   kept.assign(text);
   if (kept.capacity() > 2 * kept.size() + 64) kept.shrink_to_fit();
 }
 
-bool has_header(const net::Headers& headers, const net::Header& wanted) {
-  return std::any_of(headers.begin(), headers.end(), [&](const net::Header& h) {
-    return core::equal_ignoring_case(h.name, wanted.name) && h.value == wanted.value;
+bool has_header(const PackedHeaders& headers, const net::Header& wanted) {
+  bool found = false;
+  headers.for_each([&](std::string_view name, std::string_view value) {
+    found = core::equal_ignoring_case(name, wanted.name) && value == wanted.value;
+    return !found;
   });
+  return found;
 }
 
 std::string describe(const JournalEntry& e) {
@@ -108,31 +108,35 @@ std::string delivery_status_words() {
 
 void redact_authorization(std::string_view value, std::string& out) {
   constexpr std::string_view kBearer = "bearer ";
+  out.clear();
+  // On every token-auth request: memchr/memrchr, not a byte loop.
+  const char* first = static_cast<const char*>(std::memchr(value.data(), '.', value.size()));
+  const char* last = static_cast<const char*>(memrchr(value.data(), '.', value.size()));
   const bool bearer = value.size() > kBearer.size() &&
                       core::equal_ignoring_case(value.substr(0, kBearer.size()), kBearer);
-  const std::size_t last_dot = value.rfind('.');
-  const std::size_t first_dot = value.find('.');
-  out.clear();
-  if (!bearer || last_dot == std::string_view::npos || first_dot == last_dot) {
-    out.append("(not a bearer JWT; ").append(std::to_string(value.size())).append(" bytes)");
+  char digits[24];
+  if (!bearer || first == nullptr || first == last) {
+    const auto end = std::to_chars(digits, digits + sizeof digits, value.size()).ptr;
+    out.append("(not a bearer JWT; ").append(digits, end).append(" bytes)");
     return;
   }
   // base64url without padding: 4 characters carry 3 bytes.
-  const std::size_t signature_chars = value.size() - last_dot - 1;
+  const std::size_t signature_chars =
+      static_cast<std::size_t>(value.data() + value.size() - last - 1);
   const std::size_t signature_bytes = signature_chars / 4 * 3 + (signature_chars % 4) * 3 / 4;
-  out.append(value.substr(0, last_dot))
+  const auto end = std::to_chars(digits, digits + sizeof digits, signature_bytes).ptr;
+  out.append(value.data(), static_cast<std::size_t>(last - value.data()))
       .append("; signature: ")
-      .append(std::to_string(signature_bytes))
+      .append(digits, end)
       .append(" bytes");
 }
 
-// Each kept string holds at most twice its text plus 64 bytes (assign_kept). The header fields'
-// strings and structs stay within header_bytes (keep_request); the vector's own buffer, grown by
-// doubling, holds at most twice the structs that fit there.
+// Each kept string holds at most twice its text plus 64 bytes (assign_kept; the packed headers
+// likewise, within header_bytes).
 std::size_t journal_slot_bytes(const JournalBounds& bounds) {
   const std::size_t texts = 3 * (2 * kJournalTextLimit + 64);
   const std::size_t steps = kMaxDeliverySteps * (sizeof(DeliveryStep) + 2 * kMaxStepDetail + 64);
-  return (2 * bounds.body_limit + 64) + 3 * bounds.header_bytes + texts + steps +
+  return (2 * bounds.body_limit + 64) + (2 * bounds.header_bytes + 64) + texts + steps +
          kSlotOverheadBytes;
 }
 
@@ -149,38 +153,30 @@ void keep_request(const net::Request& request, const JournalBounds& bounds, Jour
   constexpr std::size_t kSummaryBytes = 256;
   const std::size_t budget =
       bounds.header_bytes > kSummaryBytes ? bounds.header_bytes - kSummaryBytes : 0;
-  net::Headers& kept = entry.request_headers;
-  std::size_t used = 0, count = 0, skipped = 0, skipped_bytes = 0;
+  PackedHeaders& kept = entry.request_headers;
+  kept.clear();
+  thread_local std::string redacted;
+  std::size_t skipped = 0, skipped_bytes = 0;
   for (const net::Header& sent : request.headers) {
-    if (skipped == 0) {
-      if (count == kept.size()) kept.emplace_back();
-      net::Header& field = kept[count];
-      assign_kept(field.name, sent.name);
-      if (sent.name == "authorization") {
-        redact_authorization(sent.value, field.value);
-      } else {
-        assign_kept(field.value, sent.value);
-      }
-      const std::size_t held =
-          held_bytes(field.name) + held_bytes(field.value) + sizeof(net::Header);
-      if (used + held <= budget) {
-        used += held;
-        ++count;
-        continue;
-      }
+    std::string_view value = sent.value;
+    if (sent.name == "authorization") {
+      redact_authorization(sent.value, redacted);
+      value = redacted;
+    }
+    if (skipped == 0 && kept.bytes() + PackedHeaders::cost(sent.name, value) <= budget) {
+      kept.add(sent.name, value);
+      continue;
     }
     ++skipped; // this field and every one after it
     skipped_bytes += sent.name.size() + sent.value.size();
   }
   if (skipped > 0) {
-    if (count == kept.size()) kept.emplace_back();
-    net::Header& summary = kept[count++];
-    assign_kept(summary.name, "(not kept)");
-    assign_kept(summary.value, std::to_string(skipped) + " more header fields, " +
-                                   std::to_string(skipped_bytes) + " bytes, over the journal's " +
-                                   std::to_string(bounds.header_bytes) + "-byte bound");
+    kept.add("(not kept)", std::to_string(skipped) + " more header fields, " +
+                               std::to_string(skipped_bytes) + " bytes, over the journal's " +
+                               std::to_string(bounds.header_bytes) + "-byte bound");
   }
-  kept.resize(count);
+  // A buffer grown by an earlier, longer header block is given back.
+  if (kept.capacity() > 2 * kept.bytes() + 64) kept.shrink_to_fit();
 }
 
 std::vector<std::string> mismatches(const JournalEntry& e, const JournalFilter& f) {

@@ -5,6 +5,7 @@
 // memory flat through hours of load; exact counters beside it never forget. Thread-safe; appends
 // from many I/O threads contend only on one of several stripes.
 #include "core/clock.hpp"
+#include "mock_apns/packed_headers.hpp"
 #include "mock_apns/push_type.hpp"
 #include "mock_apns/reason.hpp"
 #include "net/message.hpp"
@@ -75,7 +76,7 @@ struct JournalEntry {
   // names are lower case), the authorization header's JWT without its signature (see
   // redact_authorization), and the body up to the journal's body limit (payload_bytes is its
   // true size).
-  net::Headers request_headers;
+  PackedHeaders request_headers;
   std::string body;
   int status = 200;
   std::optional<Reason> reason;

@@ -307,8 +307,9 @@ json to_json(const JournalEntry& e) {
   if (e.goaway) j["goaway"] = true;
   if (e.answer_dropped) j["answer_dropped"] = true;
   j["priority"] = e.priority ? json(*e.priority) : json(nullptr);
-  j["request_headers"] = headers_json(e.request_headers);
-  if (auto jwt = jwt_json(e.request_headers)) j["jwt"] = std::move(*jwt);
+  const net::Headers sent = e.request_headers.unpack();
+  j["request_headers"] = headers_json(sent);
+  if (auto jwt = jwt_json(sent)) j["jwt"] = std::move(*jwt);
   put_bytes(j, "body", e.body);
   j["body_truncated"] = e.body.size() < e.payload_bytes;
   j["answer_headers"] = headers_json(e.answer_headers);
@@ -404,7 +405,9 @@ core::Result<JournalEntry> journal_entry_from_json(const json& j) {
   }
   auto sent = headers_from_json(request_headers);
   if (!sent) return core::Unexpected(sent.error());
-  e.request_headers = std::move(*sent);
+  e.request_headers.clear();
+  for (const net::Header& h : *sent)
+    e.request_headers.add(h.name, h.value);
   auto answered = headers_from_json(answer_headers);
   if (!answered) return core::Unexpected(answered.error());
   e.answer_headers = std::move(*answered);

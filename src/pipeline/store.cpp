@@ -589,7 +589,9 @@ core::Result<void> Store::Impl::insert_message_row(MessageRecord& message) {
     summarise(message);
     if (auto inserted = insert_push_rows(seq, message.pushes); !inserted) return inserted;
   }
-  const std::string_view installation = pushes_of_their_own ? "" : message.installation;
+  // Both arms string_views: a "" : std::string ternary would make a temporary string.
+  const std::string_view installation =
+      pushes_of_their_own ? std::string_view() : std::string_view(message.installation);
   ResetOnExit reset(insert_message);
   auto inserted =
       insert_message

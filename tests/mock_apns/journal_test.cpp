@@ -16,6 +16,12 @@ namespace {
 
 const core::TimePoint kNow = core::from_unix_seconds(1767225600);
 
+#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
+constexpr bool kSanitized = true;
+#else
+constexpr bool kSanitized = false;
+#endif
+
 JournalEntry request(std::string apns_id, std::string body = R"({"aps":{}})") {
   JournalEntry e;
   e.time = kNow;
@@ -62,8 +68,9 @@ TEST(Journal, KeepsHeadersBodyAndAnswerAndFindsARequestByItsApnsId) {
   journal.append(request("6F0E0A4C-0000-4000-8000-000000000002"));
   const auto found = journal.find("6f0e0a4c-0000-4000-8000-000000000001");
   ASSERT_TRUE(found) << "apns-ids compare in any letter case";
-  EXPECT_EQ(found->request_headers.size(), 2u);
-  EXPECT_EQ(found->request_headers[1].name, "apns-collapse-id");
+  const net::Headers sent = found->request_headers.unpack();
+  ASSERT_EQ(sent.size(), 2u);
+  EXPECT_EQ(sent[1].name, "apns-collapse-id");
   EXPECT_EQ(found->body, R"({"aps":{}})");
   ASSERT_EQ(found->answer_headers.size(), 1u);
   EXPECT_FALSE(journal.find("6F0E0A4C-0000-4000-8000-000000000009"));
@@ -73,7 +80,7 @@ TEST(Journal, FiltersByAnyHeaderAndByTextInThePayload) {
   Journal journal;
   journal.append(request("A", R"({"aps":{},"caller":"alice"})"));
   JournalEntry other = request("B", R"({"aps":{},"caller":"bob"})");
-  other.request_headers[1].value = "call-2";
+  other.request_headers = {{"apns-push-type", "voip"}, {"apns-collapse-id", "call-2"}};
   journal.append(other);
   JournalFilter by_header;
   by_header.header = net::Header{"APNS-Collapse-Id", "call-2"};
@@ -137,16 +144,21 @@ TEST(Journal, HundredThousandHostileRequestsStayWithinTheBytesBound) {
     }
     const std::size_t now = resident_bytes();
     const std::size_t grown = now - std::min(before, now);
-    EXPECT_LE(grown, bounds.max_bytes + (std::size_t{4} << 20))
-        << "the ring of " << journal.capacity() << " slots grew resident memory by " << grown;
+    // A sanitizer's allocator keeps freed memory in quarantine and shadows the rest: resident
+    // memory says nothing there. The plain build checks it.
+    if (!kSanitized) {
+      EXPECT_LE(grown, bounds.max_bytes + (std::size_t{4} << 20))
+          << "the ring of " << journal.capacity() << " slots grew resident memory by " << grown;
+    }
     const auto counters = journal.counters();
     EXPECT_EQ(counters.requests, 100'000u);
     EXPECT_EQ(counters.dropped, 100'000u - journal.capacity());
     const auto kept = journal.query({}, 1'000'000);
     ASSERT_EQ(kept.size(), journal.capacity());
-    const auto longest = std::max_element(kept.begin(), kept.end(), [](const auto& a, const auto& b) {
-      return a.path.size() < b.path.size();
-    });
+    const auto longest =
+        std::max_element(kept.begin(), kept.end(), [](const auto& a, const auto& b) {
+          return a.path.size() < b.path.size();
+        });
     EXPECT_EQ(longest->path.size(), kJournalTextLimit) << "long texts are cut";
   }
 }
@@ -159,10 +171,12 @@ TEST(Journal, HeadersBeyondTheBoundAreSummedUpInOneField) {
     sent.headers.push_back({"x-field-" + std::to_string(i), std::string(40, 'v')});
   JournalEntry entry;
   keep_request(sent, bounds, entry);
-  ASSERT_LT(entry.request_headers.size(), 40u);
-  EXPECT_EQ(entry.request_headers.front().name, "x-field-0") << "in arrival order";
-  EXPECT_EQ(entry.request_headers.back().name, "(not kept)");
-  EXPECT_NE(entry.request_headers.back().value.find("more header fields"), std::string::npos);
+  const net::Headers kept = entry.request_headers.unpack();
+  ASSERT_LT(kept.size(), 40u);
+  EXPECT_EQ(kept.front().name, "x-field-0") << "in arrival order";
+  EXPECT_EQ(kept.back().name, "(not kept)");
+  EXPECT_NE(kept.back().value.find("more header fields"), std::string::npos);
+  EXPECT_LE(entry.request_headers.bytes(), bounds.header_bytes);
 }
 
 TEST(Journal, DeliveryStepsJoinTheirEntryWhileItIsInTheRing) {
