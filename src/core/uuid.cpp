@@ -21,14 +21,26 @@ std::string Uuid::to_string(LetterCase letters) const {
 }
 
 void Uuid::write_to(std::string& out, LetterCase letters) const {
-  const std::string_view digits = hex_digits(letters);
+  // Through a local pointer, group by group: the mock writes two per request (apns-id,
+  // apns-unique-id), and indexing the string re-reads its data pointer at every character.
+  const char* digits = hex_digits(letters).data();
   out.resize(36);
-  std::size_t at = 0;
-  for (std::size_t i = 0; i < bytes.size(); ++i) {
-    if (i == 4 || i == 6 || i == 8 || i == 10) out[at++] = '-';
-    out[at++] = digits[bytes[i] >> 4];
-    out[at++] = digits[bytes[i] & 0xF];
-  }
+  char* at = out.data();
+  const auto group = [&](std::size_t from, std::size_t to) {
+    for (std::size_t i = from; i < to; ++i) {
+      *at++ = digits[bytes[i] >> 4];
+      *at++ = digits[bytes[i] & 0xF];
+    }
+  };
+  group(0, 4);
+  *at++ = '-';
+  group(4, 6);
+  *at++ = '-';
+  group(6, 8);
+  *at++ = '-';
+  group(8, 10);
+  *at++ = '-';
+  group(10, 16);
 }
 
 std::optional<Uuid> Uuid::parse(std::string_view text) {
