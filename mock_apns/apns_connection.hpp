@@ -30,7 +30,7 @@ private:
   void assign_ids(std::string_view request_id);
   // Writes the answer into response_.
   void make_response(const Verdict& verdict);
-  // Sets `entry` (a journal slot) from the request, its verdict and, when `answered`, response_.
+  // Sets `entry` (journal_entry_) from the request, its verdict and, when `answered`, response_.
   void fill_journal_entry(JournalEntry& entry, const net::Request& request, const Verdict& verdict,
                           core::TimePoint now, bool answered);
   void capture_request(JournalEntry& entry, const net::Request& request, const Verdict& verdict);
@@ -59,6 +59,7 @@ private:
   std::string unique_id_;
   net::Response response_; // sent with respond_copy: its buffers serve every answer
   Delivery delivery_;
+  JournalEntry journal_entry_; // filled per request, then copied into the journal's slot
   std::string auth_text_;
   const ProviderKey* described_key_ = nullptr;
 };

@@ -2,6 +2,7 @@
 
 #include "core/encoding.hpp"
 #include "core/names.hpp"
+#include "mock_apns/journal_record.hpp"
 
 #include <algorithm>
 #include <charconv>
@@ -29,9 +30,9 @@ constexpr core::Names<DeliveryStatus, 7> kDeliveryStatusNames{{
     {DeliveryStatus::Device, "Device"},
 }};
 
-// Slot memory besides what is counted apart: the answer (an error body and three headers), the
-// cause, the auth text, the apns-id and the struct itself.
-constexpr std::size_t kSlotOverheadBytes = 2'048;
+// Record bytes besides what is counted apart: the answer (an error body and three headers),
+// the cause, the auth text and the apns-id.
+constexpr std::size_t kRecordExtraBytes = 2'048;
 
 // Assigns and gives back a buffer that earlier, longer texts grew beyond twice what it holds.
 void assign_kept(std::string& kept, std::string_view text) {
@@ -131,13 +132,14 @@ void redact_authorization(std::string_view value, std::string& out) {
       .append(" bytes");
 }
 
-// Each kept string holds at most twice its text plus 64 bytes (assign_kept; the packed headers
-// likewise, within header_bytes).
+// A slot's record holds at most twice its bytes plus 64 (Journal::write_slot gives back more),
+// and its bytes are bounded by what keep_request keeps.
 std::size_t journal_slot_bytes(const JournalBounds& bounds) {
-  const std::size_t texts = 3 * (2 * kJournalTextLimit + 64);
-  const std::size_t steps = kMaxDeliverySteps * (sizeof(DeliveryStep) + 2 * kMaxStepDetail + 64);
-  return (2 * bounds.body_limit + 64) + (2 * bounds.header_bytes + 64) + texts + steps +
-         kSlotOverheadBytes;
+  const std::size_t texts = 4 * kJournalTextLimit; // method, path, token, topic
+  const std::size_t record = bounds.body_limit + bounds.header_bytes + texts +
+                             kMaxDeliverySteps * kMaxStepDetail + kRecordExtraBytes +
+                             journal_record_overhead(3, kMaxDeliverySteps);
+  return 2 * record + 64 + sizeof(std::uint64_t) + sizeof(std::string);
 }
 
 void keep_text(std::string_view text, std::string& out) {
@@ -222,9 +224,27 @@ void Journal::count(std::optional<Reason> reason, bool answer_dropped) {
 }
 
 void Journal::write(std::uint64_t sequence, const JournalEntry& entry) {
-  // Copy-assignment keeps the slot's string capacity.
-  write_in_place(sequence, entry.reason, entry.answer_dropped,
-                 [&entry](JournalEntry& kept) { kept = entry; });
+  count(entry.reason, entry.answer_dropped);
+  const std::size_t index = sequence % capacity_;
+  std::lock_guard lock(stripes_[index % kStripes]);
+  if (slots_[index].sequence >= sequence) return; // keep the newer
+  write_slot(index, sequence, entry);
+}
+
+void Journal::write_slot(std::size_t index, std::uint64_t sequence, const JournalEntry& entry) {
+  Slot& slot = slots_[index];
+  encode_journal_entry(entry, bounds_.body_limit, slot.record);
+  slot.sequence = sequence;
+  // A buffer grown by an earlier, longer entry is given back.
+  if (slot.record.capacity() > 2 * slot.record.size() + 64) slot.record.shrink_to_fit();
+}
+
+bool Journal::read_slot(std::size_t index, std::uint64_t sequence, JournalEntry& out) const {
+  const Slot& slot = slots_[index];
+  if (slot.sequence != sequence) return false;
+  decode_journal_entry(slot.record, out);
+  out.sequence = sequence;
+  return true;
 }
 
 namespace {
@@ -239,23 +259,23 @@ void push_step(JournalEntry& entry, DeliveryStep&& step) {
 
 } // namespace
 
-void Journal::add_step(std::uint64_t sequence, DeliveryStep step) {
+bool Journal::add_step(std::uint64_t sequence, DeliveryStep step) {
   const std::size_t index = sequence % capacity_;
   std::lock_guard lock(stripes_[index % kStripes]);
-  JournalEntry& entry = slots_[index].entry;
-  if (entry.sequence == sequence) push_step(entry, std::move(step));
+  thread_local JournalEntry entry; // its buffers serve every step this thread adds
+  if (!read_slot(index, sequence, entry)) return false;
+  push_step(entry, std::move(step));
+  write_slot(index, sequence, entry);
+  return true;
 }
 
 bool Journal::add_step_by_apns_id(std::string_view apns_id, DeliveryStep step) {
-  bool added = false;
-  // newest_first hands out const entries: the step is written through the slot it names.
+  std::uint64_t sequence = 0;
   newest_first([&](const JournalEntry& entry) {
-    if (!core::equal_ignoring_case(entry.apns_id, apns_id)) return true;
-    push_step(slots_[entry.sequence % capacity_].entry, std::move(step));
-    added = true;
-    return false;
+    if (core::equal_ignoring_case(entry.apns_id, apns_id)) sequence = entry.sequence;
+    return sequence == 0;
   });
-  return added;
+  return sequence != 0 && add_step(sequence, std::move(step));
 }
 
 std::optional<JournalEntry> Journal::find(std::string_view apns_id) const {
@@ -272,8 +292,8 @@ std::optional<JournalEntry> Journal::find_sequence(std::uint64_t sequence) const
     return std::nullopt;
   const std::size_t index = sequence % capacity_;
   std::lock_guard lock(stripes_[index % kStripes]);
-  const JournalEntry& entry = slots_[index].entry;
-  if (entry.sequence != sequence) return std::nullopt;
+  JournalEntry entry;
+  if (!read_slot(index, sequence, entry)) return std::nullopt;
   return entry;
 }
 
@@ -282,11 +302,15 @@ void Journal::newest_first(Visit visit) const {
   const std::uint64_t end = next_.load(std::memory_order_acquire);
   const std::uint64_t floor = cleared_before_.load(std::memory_order_acquire);
   const std::uint64_t begin = std::max(floor, end > capacity_ ? end - capacity_ : 1);
+  thread_local JournalEntry entry; // its buffers serve every entry this thread reads
   for (std::uint64_t seq = end; seq-- > begin;) {
     const std::size_t index = seq % capacity_;
-    std::lock_guard lock(stripes_[index % kStripes]);
-    const JournalEntry& entry = slots_[index].entry;
-    if (entry.sequence == seq && !visit(entry)) return;
+    bool read = false;
+    {
+      std::lock_guard lock(stripes_[index % kStripes]);
+      read = read_slot(index, seq, entry);
+    }
+    if (read && !visit(static_cast<const JournalEntry&>(entry))) return;
   }
 }
 

@@ -130,10 +130,10 @@ inline constexpr std::size_t kJournalTextLimit = 256;
 inline constexpr std::size_t kMaxDeliverySteps = 12;
 inline constexpr std::size_t kMaxStepDetail = 120;
 
-// What a request sent, into `entry` (a slot: its strings' buffers are reused): the headers
-// within bounds.header_bytes (the authorization redacted), the body up to bounds.body_limit, the
-// method and the path. A string that grew past what it now holds is given back, so that no
-// slot keeps more than journal_slot_bytes() through any sequence of requests.
+// What a request sent, into `entry` (its strings' buffers are reused): the headers within
+// bounds.header_bytes (the authorization redacted), the body up to bounds.body_limit, the
+// method and the path, so that no slot keeps more than journal_slot_bytes(). A string that grew
+// past what it now holds is given back.
 void keep_request(const net::Request& request, const JournalBounds& bounds, JournalEntry& entry);
 // `text` cut to kJournalTextLimit, into `out`.
 void keep_text(std::string_view text, std::string& out);
@@ -171,31 +171,16 @@ public:
   Journal(const Journal&) = delete;
   Journal& operator=(const Journal&) = delete;
 
-  // Copies `entry` into the ring (reusing the replaced entry's string buffers, so a steady load
-  // allocates nothing) and returns its sequence number.
+  // Copies `entry` into the ring (into the replaced entry's buffer, so a steady load allocates
+  // nothing) and returns its sequence number.
   std::uint64_t append(const JournalEntry& entry);
   // The two halves of append, for a writer that needs the sequence before the entry is whole
-  // (a push's delivery status depends on the hand-off, which names the entry).
+  // (a push's delivery status depends on the hand-off, which names the entry). An entry older
+  // than the one its slot holds is not written (a slower writer of an older sequence).
   std::uint64_t reserve();
   void write(std::uint64_t sequence, const JournalEntry& entry);
-  // Fills entry `sequence` in its slot under the slot's lock, without copying an entry: `fill`
-  // assigns every field into the slot's entry, whose strings keep their buffers (the hot path:
-  // a steady load allocates nothing). `reason` and `answer_dropped` are the entry's, for the
-  // exact counters.
-  template <typename Fill>
-  void write_in_place(std::uint64_t sequence, std::optional<Reason> reason, bool answer_dropped,
-                      Fill&& fill) {
-    count(reason, answer_dropped);
-    const std::size_t index = sequence % capacity_;
-    std::lock_guard lock(stripes_[index % kStripes]);
-    JournalEntry& kept = slots_[index].entry;
-    if (kept.sequence >= sequence) return; // a slower writer of an older sequence: keep the newer
-    fill(kept);
-    kept.sequence = sequence;
-    if (kept.body.size() > bounds_.body_limit) kept.body.resize(bounds_.body_limit);
-  }
-  // Adds a delivery step to entry `sequence`, if it is still in the ring.
-  void add_step(std::uint64_t sequence, DeliveryStep step);
+  // Adds a delivery step to entry `sequence`; false when it is no longer in the ring.
+  bool add_step(std::uint64_t sequence, DeliveryStep step);
   // The same for the newest entry answered with `apns_id`; false when the ring holds none.
   bool add_step_by_apns_id(std::string_view apns_id, DeliveryStep step);
   // The newest entry still in the ring answered with `apns_id` (any letter case).
@@ -211,13 +196,17 @@ public:
 
 private:
   static constexpr std::size_t kStripes = 64;
-  // Calls visit(entry) on the entries in the ring, newest first, each under its stripe's lock,
-  // until it returns false.
+  // Calls visit(entry) on the entries in the ring, newest first, each read under its stripe's
+  // lock, until it returns false.
   template <typename Visit>
   void newest_first(Visit visit) const;
   struct Slot {
-    JournalEntry entry; // sequence 0: empty
+    std::uint64_t sequence = 0; // 0: empty
+    std::string record;         // the entry (journal_record.hpp)
   };
+  // Reads slot `index` into `out` if it holds entry `sequence`; the caller holds its stripe.
+  bool read_slot(std::size_t index, std::uint64_t sequence, JournalEntry& out) const;
+  void write_slot(std::size_t index, std::uint64_t sequence, const JournalEntry& entry);
   void count(std::optional<Reason> reason, bool answer_dropped);
   JournalBounds bounds_;
   std::size_t capacity_;

@@ -41,6 +41,12 @@ public:
     }
   }
   net::Headers unpack() const;
+  // The buffer as it is, and back: how a journal record keeps the fields (journal_record.hpp).
+  std::string_view packed() const { return bytes_; }
+  void assign_packed(std::string_view bytes, std::size_t count) {
+    bytes_.assign(bytes);
+    count_ = count;
+  }
   bool operator==(const PackedHeaders&) const = default;
 
 private:
