@@ -9,7 +9,7 @@ packages=(
   libnghttp2-dev libboost-dev libssl-dev nlohmann-json3-dev libgtest-dev libgmock-dev
   libsqlite3-dev libyaml-cpp-dev
   openssl curl nghttp2-client nghttp2-server procps libxml2-utils python3-yaml python3-jsonschema
-  chromium chromium-driver python3-selenium
+  chromium chromium-driver python3-selenium python3-aioapns
 )
 
 # --fuzz adds what tests/fuzz/run.sh needs: clang and its libFuzzer runtime.
