@@ -45,6 +45,10 @@ function(voipsim_library part)
   cmake_parse_arguments(ARG "" "" "SOURCES;PUBLIC_DEPS;PRIVATE_DEPS" ${ARGN})
   add_library(voipsim_${part} ${ARG_SOURCES})
   add_library(voipsim::${part} ALIAS voipsim_${part})
-  target_include_directories(voipsim_${part} PUBLIC "${PROJECT_SOURCE_DIR}/src" "${PROJECT_SOURCE_DIR}")
+  # Installed (cmake/Install.cmake), the headers keep the same paths under include/voipsim.
+  set_target_properties(voipsim_${part} PROPERTIES EXPORT_NAME ${part})
+  target_include_directories(voipsim_${part} PUBLIC "$<BUILD_INTERFACE:${PROJECT_SOURCE_DIR}/src>"
+                                                    "$<BUILD_INTERFACE:${PROJECT_SOURCE_DIR}>"
+                                                    "$<INSTALL_INTERFACE:include/voipsim>")
   target_link_libraries(voipsim_${part} PUBLIC ${ARG_PUBLIC_DEPS} PRIVATE ${ARG_PRIVATE_DEPS})
 endfunction()
