@@ -8,8 +8,10 @@ include(CMakePackageConfigHelpers)
 
 set(VOIPSIM_CMAKE_DIR "${CMAKE_INSTALL_LIBDIR}/cmake/voipsim")
 set(voipsim_exported voipsim_core voipsim_net voipsim_pki voipsim_mock_apns)
+set(VOIPSIM_EXPORTS_TESTING OFF)
 if(TARGET voipsim_mock_apns_testing)
   list(APPEND voipsim_exported voipsim_mock_apns_testing)
+  set(VOIPSIM_EXPORTS_TESTING ON)
 endif()
 
 install(TARGETS voipsim RUNTIME DESTINATION "${CMAKE_INSTALL_BINDIR}")

@@ -245,6 +245,7 @@ void ApnsConnection::write_journal(std::uint64_t sequence, const net::Request& r
   MockState& state = *state_;
   JournalEntry& entry = journal_entry_;
   fill_journal_entry(entry, request, verdict, now, answered);
+  entry.sequence = sequence; // for --verbose; the journal keeps it in the slot
   if (delivered) entry.delivery.push_back({now, *delivered, {}});
   state.journal.write(sequence, entry);
   // --verbose logs after the slot's lock is released: I/O threads never wait on stderr while

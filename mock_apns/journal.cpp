@@ -270,21 +270,23 @@ bool Journal::add_step(std::uint64_t sequence, DeliveryStep step) {
 }
 
 bool Journal::add_step_by_apns_id(std::string_view apns_id, DeliveryStep step) {
-  std::uint64_t sequence = 0;
-  newest_first([&](const JournalEntry& entry) {
-    if (core::equal_ignoring_case(entry.apns_id, apns_id)) sequence = entry.sequence;
-    return sequence == 0;
-  });
+  // An entry written over in between is not found: add_step checks the sequence.
+  const std::uint64_t sequence = newest_with_apns_id(apns_id);
   return sequence != 0 && add_step(sequence, std::move(step));
 }
 
-std::optional<JournalEntry> Journal::find(std::string_view apns_id) const {
-  std::optional<JournalEntry> found;
-  newest_first([&](const JournalEntry& entry) {
-    if (core::equal_ignoring_case(entry.apns_id, apns_id)) found = entry;
-    return !found;
+std::uint64_t Journal::newest_with_apns_id(std::string_view apns_id) const {
+  std::uint64_t found = 0;
+  newest_slots([&](const Slot& slot, std::uint64_t sequence) {
+    if (core::equal_ignoring_case(journal_record_apns_id(slot.record), apns_id)) found = sequence;
+    return found == 0;
   });
   return found;
+}
+
+std::optional<JournalEntry> Journal::find(std::string_view apns_id) const {
+  const std::uint64_t sequence = newest_with_apns_id(apns_id);
+  return sequence != 0 ? find_sequence(sequence) : std::nullopt;
 }
 
 std::optional<JournalEntry> Journal::find_sequence(std::uint64_t sequence) const {
@@ -298,20 +300,26 @@ std::optional<JournalEntry> Journal::find_sequence(std::uint64_t sequence) const
 }
 
 template <typename Visit>
-void Journal::newest_first(Visit visit) const {
+void Journal::newest_slots(Visit visit) const {
   const std::uint64_t end = next_.load(std::memory_order_acquire);
   const std::uint64_t floor = cleared_before_.load(std::memory_order_acquire);
   const std::uint64_t begin = std::max(floor, end > capacity_ ? end - capacity_ : 1);
-  thread_local JournalEntry entry; // its buffers serve every entry this thread reads
   for (std::uint64_t seq = end; seq-- > begin;) {
     const std::size_t index = seq % capacity_;
-    bool read = false;
-    {
-      std::lock_guard lock(stripes_[index % kStripes]);
-      read = read_slot(index, seq, entry);
-    }
-    if (read && !visit(static_cast<const JournalEntry&>(entry))) return;
+    std::lock_guard lock(stripes_[index % kStripes]);
+    const Slot& slot = slots_[index];
+    if (slot.sequence == seq && !visit(slot, seq)) return;
   }
+}
+
+template <typename Visit>
+void Journal::newest_first(Visit visit) const {
+  thread_local JournalEntry entry; // its buffers serve every entry this thread reads
+  newest_slots([&](const Slot& slot, std::uint64_t sequence) {
+    decode_journal_entry(slot.record, entry);
+    entry.sequence = sequence;
+    return visit(static_cast<const JournalEntry&>(entry));
+  });
 }
 
 std::vector<JournalEntry> Journal::query(const JournalFilter& filter, std::size_t limit) const {

@@ -196,14 +196,20 @@ public:
 
 private:
   static constexpr std::size_t kStripes = 64;
-  // Calls visit(entry) on the entries in the ring, newest first, each read under its stripe's
-  // lock, until it returns false.
+  // Calls visit(entry) on the entries in the ring, newest first, each under its stripe's lock,
+  // until it returns false.
   template <typename Visit>
   void newest_first(Visit visit) const;
+  // The same over the slots themselves: visit(slot, sequence), no entry decoded.
+  template <typename Visit>
+  void newest_slots(Visit visit) const;
   struct Slot {
     std::uint64_t sequence = 0; // 0: empty
     std::string record;         // the entry (journal_record.hpp)
   };
+  // The sequence of the newest entry answered with `apns_id` (any letter case), 0 when none;
+  // reads only that field of each record.
+  std::uint64_t newest_with_apns_id(std::string_view apns_id) const;
   // Reads slot `index` into `out` if it holds entry `sequence`; the caller holds its stripe.
   bool read_slot(std::size_t index, std::uint64_t sequence, JournalEntry& out) const;
   void write_slot(std::size_t index, std::uint64_t sequence, const JournalEntry& entry);

@@ -111,6 +111,14 @@ private:
 
 } // namespace
 
+std::string_view journal_record_apns_id(std::string_view record) {
+  Reader r(record);
+  r.block<Fixed>();
+  for (int skipped = 0; skipped < 3; ++skipped) // auth, method, path: in encode's order
+    r.text();
+  return r.text();
+}
+
 std::size_t journal_record_overhead(std::size_t answer_fields, std::size_t steps) {
   // Nine texts (auth, method, path, apns_id, token, topic, body, cause, answer_body), the
   // request headers' count and bytes, the answer fields' count, the steps' count.

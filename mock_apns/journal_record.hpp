@@ -15,6 +15,8 @@ void encode_journal_entry(const JournalEntry& entry, std::size_t body_limit, std
 // Reads what encode_journal_entry wrote back into `out`, reusing out's buffers. `record` must be
 // such a record: the journal reads only its own slots.
 void decode_journal_entry(std::string_view record, JournalEntry& out);
+// The apns-id of a record, read without decoding the rest: the journal looks entries up by it.
+std::string_view journal_record_apns_id(std::string_view record);
 // The bytes a record takes besides its texts' and headers' bytes.
 std::size_t journal_record_overhead(std::size_t answer_fields, std::size_t steps);
 

@@ -80,7 +80,9 @@ class Clients(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
         cls.workdir = tempfile.TemporaryDirectory(prefix="voipsim-clients-")
+        cls.addClassCleanup(cls.workdir.cleanup)
         cls.mock, cls.ready = start_mock(cls.workdir.name)
+        cls.addClassCleanup(cls.stop_mock)
         with open(os.path.join(cls.ready["pki"], "manifest.json")) as f:
             manifest = json.load(f)
         cls.key_id, cls.team_id = manifest["key_id"], manifest["team_id"]
@@ -94,11 +96,10 @@ class Clients(unittest.TestCase):
                     out.write(f.read())
 
     @classmethod
-    def tearDownClass(cls):
+    def stop_mock(cls):
         cls.mock.terminate()
         cls.mock.wait(timeout=30)
         cls.mock.stdout.close()
-        cls.workdir.cleanup()
 
     def journal(self):
         with urllib.request.urlopen(

@@ -104,6 +104,13 @@ TEST(JournalRecord, TextsAnotherFieldHoldsComeBackFromIt) {
   expect_same(decoded(e), e);
 }
 
+TEST(JournalRecord, ItsApnsIdReadsWithoutDecoding) {
+  const JournalEntry e = rejected_certificate_push();
+  std::string record;
+  encode_journal_entry(e, 5'120, record);
+  EXPECT_EQ(journal_record_apns_id(record), e.apns_id);
+}
+
 TEST(JournalRecord, UnsetOptionalsStayUnset) {
   JournalEntry e; // a request refused before anything was read
   e.time = kNow;

@@ -76,6 +76,19 @@ TEST(Journal, KeepsHeadersBodyAndAnswerAndFindsARequestByItsApnsId) {
   EXPECT_FALSE(journal.find("6F0E0A4C-0000-4000-8000-000000000009"));
 }
 
+TEST(Journal, AStepByApnsIdGoesToTheNewestEntryAnsweredWithIt) {
+  Journal journal;
+  const std::uint64_t older = journal.append(request("6F0E0A4C-0000-4000-8000-00000000000A"));
+  const std::uint64_t newer = journal.append(request("6F0E0A4C-0000-4000-8000-00000000000A"));
+  journal.append(request("6F0E0A4C-0000-4000-8000-00000000000B"));
+  EXPECT_TRUE(journal.add_step_by_apns_id("6f0e0a4c-0000-4000-8000-00000000000a",
+                                          {kNow, DeliveryStatus::Device, "call shown"}));
+  EXPECT_EQ(journal.find_sequence(newer)->delivery.size(), 1u);
+  EXPECT_TRUE(journal.find_sequence(older)->delivery.empty());
+  EXPECT_FALSE(journal.add_step_by_apns_id("6F0E0A4C-0000-4000-8000-00000000000C",
+                                           {kNow, DeliveryStatus::Device, "call shown"}));
+}
+
 TEST(Journal, FiltersByAnyHeaderAndByTextInThePayload) {
   Journal journal;
   journal.append(request("A", R"({"aps":{},"caller":"alice"})"));
