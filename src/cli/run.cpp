@@ -168,6 +168,8 @@ run_all(const std::vector<scenario::Scenario>& list, std::uint64_t seed, bool li
     char took[32];
     std::snprintf(took, sizeof took, "%.2f s", r.wall_seconds);
     std::cerr << " " << scenario::to_string(r.outcome) << " (" << took << ")\n";
+    for (const auto& warning : r.warnings)
+      std::cerr << "    warning: " << warning << "\n";
     if (done) done(r);
   }
   return results;

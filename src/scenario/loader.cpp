@@ -712,6 +712,27 @@ Step read_step(const Reader& r, const YAML::Node& n) {
   return s;
 }
 
+// Two phones of one user under the default mobile_instances 1 is legal (a kicked login is a
+// case worth replaying), but the second login kicks the first, which then never rings: said
+// unless the file wrote the setting, in case it was not meant.
+std::vector<std::string> setup_warnings(const Setup& s, bool policy_written) {
+  std::vector<std::string> warnings;
+  if (policy_written || s.mobile_instances > 1) return warnings;
+  for (std::size_t i = 0; i < s.devices.size(); ++i) {
+    const DeviceSpec& later = s.devices[i];
+    const auto same_user = [&](const DeviceSpec& d) { return d.user == later.user; };
+    const auto first = std::find_if(s.devices.begin(), s.devices.begin() + i, same_user);
+    if (later.user.empty() || first == s.devices.begin() + i) continue;
+    warnings.push_back(later.where.text() + ": devices '" + first->id + "' and '" + later.id +
+                       "' both log in as " + later.user +
+                       ": with mobile_instances 1 (the default) the second login kicks the "
+                       "first, which then never rings (im-voip-flow.md §3.4); write "
+                       "setup.mobile_instances: 2 to keep both logged in, or 1 if the kick is "
+                       "meant");
+  }
+  return warnings;
+}
+
 Scenario read_scenario(const Reader& r, const YAML::Node& root, const std::string& name) {
   r.check_keys(root, "the scenario", {"name", "title", "spec", "demonstrates", "setup", "steps"});
   Scenario sc;
@@ -721,6 +742,7 @@ Scenario read_scenario(const Reader& r, const YAML::Node& root, const std::strin
   if (root["spec"]) sc.spec = r.text(root["spec"], "spec");
   if (root["demonstrates"]) sc.demonstrates = r.text(root["demonstrates"], "demonstrates");
   if (root["setup"]) sc.setup = read_setup(r, root["setup"]);
+  sc.warnings = setup_warnings(sc.setup, root["setup"] && root["setup"]["mobile_instances"]);
   const auto steps = root["steps"];
   if (!steps || !steps.IsSequence() || steps.size() == 0)
     r.fail(steps ? steps : root, "a scenario needs 'steps': a list of at least one step");

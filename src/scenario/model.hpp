@@ -293,6 +293,8 @@ struct Scenario {
   Setup setup;
   std::vector<Step> steps;
   Location where;
+  // What the loader found legal but probably not meant, each "file:line: ..." (issue #23).
+  std::vector<std::string> warnings;
 };
 
 } // namespace scenario

@@ -198,6 +198,7 @@ std::string to_json_report(const std::vector<ScenarioResult>& results, std::uint
                          {"spec", r.spec},
                          {"demonstrates", r.demonstrates},
                          {"file", r.file},
+                         {"warnings", r.warnings},
                          {"outcome", to_string(r.outcome)},
                          {"error", r.error},
                          {"steps_total", r.steps_total},

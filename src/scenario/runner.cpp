@@ -375,6 +375,7 @@ ScenarioResult Run::run(const Scenario& sc) const {
   result.spec = sc.spec;
   result.demonstrates = sc.demonstrates;
   result.file = sc.where.file;
+  result.warnings = sc.warnings;
   result.steps_total = sc.steps.size();
   auto world = World::start(sc, context_);
   if (!world) {

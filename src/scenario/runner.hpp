@@ -30,6 +30,7 @@ struct Failure {
 
 struct ScenarioResult {
   std::string name, title, spec, demonstrates, file;
+  std::vector<std::string> warnings; // the loader's (Scenario::warnings)
   Outcome outcome = Outcome::Passed;
   std::vector<Failure> failures; // of the failing step
   std::string error;             // Outcome::Error: why the scenario could not run

@@ -386,6 +386,39 @@ TEST(ScenarioLoader, Durations) {
 
 namespace {
 
+// Two phones of one user under the default policy load, with a warning naming both and the fix
+// (im-voip-flow.md §3.4); with mobile_instances 2, or two users, there is nothing to warn of.
+TEST(ScenarioLoader, TwoPhonesOfOneUserUnderTheDefaultPolicyGetAWarning) {
+  const std::string ipad = R"(    - id: bobs-ipad
+      user: bob
+      app: {environment: production, certificate: voip.production}
+)";
+  const auto warned =
+      parse_scenario(std::string(kDevice) + ipad + "steps: [send]\n", "s.yaml", "s");
+  ASSERT_TRUE(warned) << warned.error().detail;
+  ASSERT_EQ(warned->warnings.size(), 1u);
+  const std::string& warning = warned->warnings[0];
+  EXPECT_EQ(warning.rfind("s.yaml:", 0), 0u) << warning;
+  EXPECT_NE(warning.find("'bobs-iphone' and 'bobs-ipad' both log in as bob"), std::string::npos)
+      << warning;
+  EXPECT_NE(warning.find("mobile_instances: 2"), std::string::npos) << warning;
+
+  const auto two = parse_scenario(
+      std::string(kDevice) + ipad + "  mobile_instances: 2\nsteps: [send]\n", "s.yaml", "s");
+  ASSERT_TRUE(two) << two.error().detail;
+  EXPECT_TRUE(two->warnings.empty());
+  const auto meant = parse_scenario(
+      std::string(kDevice) + ipad + "  mobile_instances: 1\nsteps: [send]\n", "s.yaml", "s");
+  ASSERT_TRUE(meant) << meant.error().detail;
+  EXPECT_TRUE(meant->warnings.empty()) << "the kick is meant when the file writes the setting";
+  std::string carol = ipad;
+  carol.replace(carol.find("user: bob"), 9, "user: carol");
+  const auto others =
+      parse_scenario(std::string(kDevice) + carol + "steps: [send]\n", "s.yaml", "s");
+  ASSERT_TRUE(others) << others.error().detail;
+  EXPECT_TRUE(others->warnings.empty());
+}
+
 // Several phones of one user (im-voip-flow.md §3.4): the setting, per-installation pushes and
 // a registration of one device.
 TEST(ScenarioLoader, MobileInstancesPushesPerInstallationAndARegistrationsDevice) {
