@@ -1,11 +1,14 @@
 #include "scenario/check.hpp"
 
+#include "core/encoding.hpp"
+#include "core/parse_number.hpp"
 #include "mock_apns/push_type.hpp"
 #include "mock_apns/reason.hpp"
 #include "scenario/report.hpp"
 
 #include <algorithm>
 #include <cstdlib>
+#include <functional>
 
 namespace scenario {
 
@@ -108,6 +111,66 @@ std::string describe(const EventMatch& m) {
   return out;
 }
 
+namespace {
+
+// The first value of header `name` a request carried, as the journal kept it.
+std::optional<std::string> sent_header(const mock_apns::JournalEntry& r, std::string_view name) {
+  std::optional<std::string> found;
+  r.request_headers.for_each([&](std::string_view n, std::string_view value) {
+    if (core::equal_ignoring_case(n, name)) found = std::string(value);
+    return !found;
+  });
+  return found;
+}
+
+// expect.apns.headers, body and body_contains: what each request carried. The observed side
+// lists each request's value, so a mismatch shows what the pipeline sent.
+void check_request(const ApnsExpectation& e, std::span<const mock_apns::JournalEntry> requests,
+                   const ApnsContext& context, std::vector<Mismatch>& out) {
+  const auto listed = [&](auto value_of) {
+    std::string text;
+    for (const auto& r : requests)
+      text += (text.empty() ? "" : "; ") + value_of(r);
+    return text;
+  };
+  for (const auto& h : e.headers) {
+    std::string expected = h.name + ": ";
+    std::function<bool(const std::optional<std::string>&)> holds;
+    if (h.value) {
+      expected += *h.value;
+      holds = [&](const std::optional<std::string>& v) { return v == h.value; };
+    } else {
+      // A time header is in whole seconds: the tolerance, at least the second it was cut to.
+      const std::int64_t ms = core::unix_millis(context.start + *h.at);
+      const std::int64_t slack =
+          1 + std::chrono::ceil<std::chrono::seconds>(context.tolerance).count();
+      expected += std::to_string(ms / 1000) + " (" + offset_of(ms, context.start) + ")";
+      holds = [=](const std::optional<std::string>& v) {
+        const auto seconds = v ? core::parse_whole<std::int64_t>(*v) : std::nullopt;
+        return seconds && std::llabs(*seconds - ms / 1000) <= slack;
+      };
+    }
+    if (std::any_of(requests.begin(), requests.end(),
+                    [&](const auto& r) { return !holds(sent_header(r, h.name)); })) {
+      out.push_back({"expect.apns.headers." + h.name, expected, listed([&](const auto& r) {
+                       return sent_header(r, h.name).value_or("(not sent)");
+                     }),
+                     e.where});
+    }
+  }
+  const auto bodies = [&] { return listed([](const auto& r) { return "body " + r.body; }); };
+  if (e.body && std::any_of(requests.begin(), requests.end(),
+                            [&](const auto& r) { return r.body != *e.body; }))
+    out.push_back({"expect.apns.body", "body " + *e.body, bodies(), e.where});
+  if (e.body_contains && std::any_of(requests.begin(), requests.end(), [&](const auto& r) {
+        return r.body.find(*e.body_contains) == std::string::npos;
+      }))
+    out.push_back(
+        {"expect.apns.body_contains", "a body containing " + *e.body_contains, bodies(), e.where});
+}
+
+} // namespace
+
 std::vector<Mismatch> check(const ApnsExpectation& e,
                             std::span<const mock_apns::JournalEntry> requests,
                             const ApnsContext& context) {
@@ -119,7 +182,8 @@ std::vector<Mismatch> check(const ApnsExpectation& e,
                    e.where});
   }
   const bool about_fields = e.status || e.reason || e.environment || e.topic || e.push_type ||
-                            e.apns_id_of || e.timestamp_at;
+                            e.apns_id_of || e.timestamp_at || !e.headers.empty() || e.body ||
+                            e.body_contains;
   if (requests.empty() && about_fields && !e.count) {
     out.push_back({"expect.apns", "a request answered by the mock", seen, e.where});
     return out;
@@ -158,6 +222,7 @@ std::vector<Mismatch> check(const ApnsExpectation& e,
            return !r.timestamp_ms || std::llabs(*r.timestamp_ms - ms) > slack.count();
          });
   }
+  check_request(e, requests, context, out);
   return out;
 }
 

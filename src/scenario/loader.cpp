@@ -1,6 +1,7 @@
 #include "scenario/loader.hpp"
 
 #include "core/apns_environment.hpp"
+#include "core/encoding.hpp"
 #include "core/file.hpp"
 #include "core/json_parse.hpp"
 #include "core/parse_number.hpp"
@@ -419,7 +420,7 @@ Expectations read_expect(const Reader& r, const YAML::Node& n) {
     } else {
       r.check_keys(a, "expect.apns",
                    {"count", "status", "reason", "environment", "topic", "push_type", "apns_id_of",
-                    "timestamp_at"});
+                    "timestamp_at", "headers", "body", "body_contains"});
       if (a["count"]) x.count = r.natural(a["count"], "count");
       if (a["status"]) x.status = r.small(a["status"], "status");
       if (a["reason"]) x.reason = reason(r, a["reason"], "reason");
@@ -432,6 +433,24 @@ Expectations read_expect(const Reader& r, const YAML::Node& n) {
                                mock_apns::push_type_words());
       if (a["apns_id_of"]) x.apns_id_of = r.text(a["apns_id_of"], "apns_id_of");
       if (a["timestamp_at"]) x.timestamp_at = r.duration(a["timestamp_at"], "timestamp_at");
+      if (const auto headers = a["headers"]) {
+        if (!headers.IsMap())
+          r.fail(headers, "expect.apns.headers maps a header name to its value");
+        for (const auto& h : headers) {
+          ApnsExpectation::Header header;
+          header.name = core::to_lower_ascii(r.text(h.first, "a header name"));
+          if (h.second.IsMap()) {
+            r.check_keys(h.second, "a header's value", {"at"});
+            if (!h.second["at"]) r.fail(h.second, "a header's value is text, or {at: DURATION}");
+            header.at = r.duration(h.second["at"], "at");
+          } else {
+            header.value = r.text(h.second, "a header's value");
+          }
+          x.headers.push_back(std::move(header));
+        }
+      }
+      if (a["body"]) x.body = r.text(a["body"], "body");
+      if (a["body_contains"]) x.body_contains = r.text(a["body_contains"], "body_contains");
     }
     e.apns = x;
   }

@@ -101,6 +101,16 @@ struct ApnsExpectation {
   std::optional<std::string> apns_id_of;
   // The 410 `timestamp` is this long after the scenario's start (when the token died).
   std::optional<core::Duration> timestamp_at;
+  // What the request carried (the journal keeps it whole, issue #20): header values as sent,
+  // or a time header (apns-expiration) this long after the scenario's start, in whole seconds.
+  struct Header {
+    std::string name; // lower case, as HTTP/2 sends it
+    std::optional<std::string> value;
+    std::optional<core::Duration> at;
+  };
+  std::vector<Header> headers;
+  std::optional<std::string> body;          // the payload, byte for byte
+  std::optional<std::string> body_contains; // a part of it, e.g. the ext the pipeline copied
   Location where;
 };
 

@@ -161,6 +161,39 @@ TEST(ScenarioCheck, DeviceEventsAndState) {
   EXPECT_EQ(found[2].expectation, "expect.device.kill_count");
 }
 
+// What the pipeline sent (issue #23): header values, a time header relative to the start, the
+// body and a part of it; a mismatch shows what each request carried.
+TEST(ScenarioCheck, TheRequestsHeadersAndBody) {
+  const core::TimePoint start = core::from_unix_seconds(1'767'225'600);
+  auto r = request(200, std::nullopt);
+  r.request_headers = {{"apns-priority", "10"}, {"apns-expiration", "1767225630"}};
+  r.body = R"({"aps":{},"ext":"{\"entity\":1}"})";
+  ApnsExpectation e;
+  e.headers = {{"apns-priority", "10", std::nullopt},
+               {"apns-expiration", std::nullopt, std::chrono::seconds(30)}};
+  e.body = r.body;
+  e.body_contains = R"("ext":"{\"entity\":1}")";
+  const std::vector one{r};
+  EXPECT_TRUE(check(e, one, {std::nullopt, start}).empty());
+
+  e.headers = {{"apns-priority", "5", std::nullopt},
+               {"apns-expiration", std::nullopt, std::chrono::seconds(60)},
+               {"apns-collapse-id", "call-1", std::nullopt}};
+  e.body = "{}";
+  e.body_contains = "entity\":2";
+  const auto found = check(e, one, {std::nullopt, start});
+  ASSERT_EQ(found.size(), 5u);
+  EXPECT_EQ(found[0].expectation, "expect.apns.headers.apns-priority");
+  EXPECT_EQ(found[0].expected, "apns-priority: 5");
+  EXPECT_EQ(found[0].observed, "10");
+  EXPECT_EQ(found[1].expected, "apns-expiration: 1767225660 (+0:01:00.000)");
+  EXPECT_EQ(found[1].observed, "1767225630");
+  EXPECT_EQ(found[2].observed, "(not sent)");
+  EXPECT_EQ(found[3].expectation, "expect.apns.body");
+  EXPECT_EQ(found[4].expectation, "expect.apns.body_contains");
+  EXPECT_EQ(found[4].observed, "body " + r.body);
+}
+
 TEST(ScenarioCheck, ApnsIdsTopicsAndTimestamps) {
   const core::TimePoint start = core::from_unix_seconds(1'767'225'600);
   auto r = request(410, mock_apns::Reason::Unregistered);

@@ -386,6 +386,30 @@ TEST(ScenarioLoader, Durations) {
 
 namespace {
 
+// expect.apns on the request the pipeline sent: header values, a time header, the body.
+TEST(ScenarioLoader, ReadsTheRequestExpectation) {
+  const auto loaded = parse_scenario(std::string(kDevice) + R"(steps:
+  - send:
+    expect:
+      apns:
+        headers: {APNS-Priority: "10", apns-expiration: {at: 30s}}
+        body_contains: '"ext"'
+        body: '{"aps":{}}'
+)",
+                                     "s.yaml", "s");
+  ASSERT_TRUE(loaded) << loaded.error().detail;
+  const auto& apns = *loaded->steps[0].expect.apns;
+  ASSERT_EQ(apns.headers.size(), 2u);
+  EXPECT_EQ(apns.headers[0].name, "apns-priority") << "names in lower case, as HTTP/2 sends them";
+  EXPECT_EQ(apns.headers[0].value, "10");
+  EXPECT_EQ(apns.headers[1].at, std::chrono::seconds(30));
+  EXPECT_EQ(apns.body_contains, "\"ext\"");
+  EXPECT_EQ(apns.body, "{\"aps\":{}}");
+  const auto bad =
+      error_of("steps:\n  - send:\n    expect: {apns: {headers: {apns-expiration: {in: 30s}}}}\n");
+  EXPECT_NE(bad.find("allowed: at"), std::string::npos) << bad;
+}
+
 // Two phones of one user under the default policy load, with a warning naming both and the fix
 // (im-voip-flow.md §3.4); with mobile_instances 2, or two users, there is nothing to warn of.
 TEST(ScenarioLoader, TwoPhonesOfOneUserUnderTheDefaultPolicyGetAWarning) {
