@@ -254,8 +254,14 @@ std::string to_junit_xml(const std::vector<ScenarioResult>& results) {
       out << R"(      <failure message=")" << xml_escape(failure_line(r.failures.front()))
           << R"(" type="expectation">)" << xml_escape(body) << "</failure>\n";
     }
-    out << "      <system-out>" << xml_escape(timeline_text(r.timeline)) << "</system-out>\n"
-        << "    </testcase>\n";
+    out << "      <system-out>" << xml_escape(timeline_text(r.timeline)) << "</system-out>\n";
+    if (!r.warnings.empty()) { // the loader's, where a CI's report shows a test's stderr
+      std::string warnings;
+      for (const auto& w : r.warnings)
+        warnings += "warning: " + w + "\n";
+      out << "      <system-err>" << xml_escape(warnings) << "</system-err>\n";
+    }
+    out << "    </testcase>\n";
   }
   out << "  </testsuite>\n</testsuites>\n";
   return out.str();

@@ -178,9 +178,13 @@ TEST_F(ScenarioLibrary, JunitXmlValidatesAgainstTheJunitSchema) {
   results.push_back(run_->run(unrunnable));
   ASSERT_EQ(results[1].outcome, Outcome::Failed);
   ASSERT_EQ(results[2].outcome, Outcome::Error);
+  results[0].warnings = {"s.yaml:9: devices <a> & \"b\" both log in as bob"}; // the loader's
 
   support::TempDir dir;
-  const auto xml = dir.write("junit.xml", scenario::to_junit_xml(results));
+  const std::string junit = scenario::to_junit_xml(results);
+  EXPECT_NE(junit.find("<system-err>warning: s.yaml:9: devices &lt;a&gt; &amp;"), std::string::npos)
+      << junit;
+  const auto xml = dir.write("junit.xml", junit);
   const auto checked = support::run_process(
       {"xmllint", "--noout", "--schema", VOIPSIM_JUNIT_XSD, xml}, std::chrono::seconds(60));
   EXPECT_EQ(checked.exit_code, 0) << checked.describe();
