@@ -285,13 +285,6 @@ std::variant<json, ApiError> journal_query(const Http1Target& t, std::uint64_t& 
 }
 
 // The list without the bulky capture: what the client sent and the answer.
-void drop_capture(JournalEntry& e) {
-  e.request_headers.clear();
-  e.body.clear();
-  e.answer_headers.clear();
-  e.answer_body.clear();
-}
-
 Http1Response journal(const Http1Request& r, const Http1Target& t, Server& mock) {
   const auto [what, extra] = item_of(t);
   // A push kept for a device that stays away shows as expired once its time ran out.
@@ -303,12 +296,10 @@ Http1Response journal(const Http1Request& r, const Http1Target& t, Server& mock)
     if (auto* problem = std::get_if<ApiError>(&query)) return net::error_response(*problem);
     auto filter = journal_filter_from_json(std::get<json>(query));
     if (!filter) return refuse(400, "BAD_QUERY", filter.error().detail);
-    auto entries = mock.journal().query(*filter, limit);
-    if (summary) {
-      for (JournalEntry& e : entries)
-        drop_capture(e);
-    }
-    return reply(200, journal_page_json(entries, mock.journal().counters()));
+    const auto entries = mock.journal().query(*filter, limit);
+    const auto counters = mock.journal().counters();
+    return reply(200, summary ? journal_summary_page_json(entries, counters)
+                              : journal_page_json(entries, counters));
   }
   if (what == "verify" && extra.empty() && r.method == "POST") {
     auto body = net::json_body(r, "a verification");

@@ -623,6 +623,18 @@ json journal_page_json(const std::vector<JournalEntry>& entries, const JournalCo
   return {{"entries", std::move(list)}, {"counters", to_json(counters)}};
 }
 
+json journal_summary_page_json(const std::vector<JournalEntry>& entries,
+                               const JournalCounters& counters) {
+  json page = journal_page_json(entries, counters);
+  for (json& e : page["entries"]) {
+    for (const char* captured : {"request_headers", "jwt", "body", "body_base64url",
+                                 "body_truncated", "answer_headers", "answer_body"})
+      e.erase(captured);
+  }
+  page["summary"] = true;
+  return page;
+}
+
 core::Result<std::vector<JournalEntry>> journal_page_entries_from_json(const json& j) {
   std::vector<json> listed;
   core::JsonFields f(j, "a journal page", {"entries", "counters"});

@@ -56,6 +56,11 @@ nlohmann::json to_json(const JournalCounters& counters); // for people: not read
 nlohmann::json journal_page_json(const std::vector<JournalEntry>& entries,
                                  const JournalCounters& counters);
 core::Result<std::vector<JournalEntry>> journal_page_entries_from_json(const nlohmann::json& json);
+// GET /v1/journal?summary=true, the console's list: the same page, "summary": true, each entry
+// without what the client sent and the answer (no headers, body, JWT or answer fields, rather
+// than empty ones that would read as an empty or cut request). Not read back.
+nlohmann::json journal_summary_page_json(const std::vector<JournalEntry>& entries,
+                                         const JournalCounters& counters);
 nlohmann::json to_json(const Delivery& delivery);
 // Reads what to_json writes (a "cursor" beside it, as the feed adds, is allowed).
 core::Result<Delivery> delivery_from_json(const nlohmann::json& json);

@@ -350,6 +350,15 @@ TEST(JsonCodec, AJournalPageReadsBackItsEntries) {
   ASSERT_TRUE(back) << back.error().detail;
   ASSERT_EQ(back->size(), 2u);
   EXPECT_EQ(to_json((*back)[1]), to_json(e));
+  // The console's list: no capture fields at all, rather than empty ones.
+  e.request_headers = {{"apns-topic", e.topic}};
+  e.body = R"({"aps":{}})";
+  e.payload_bytes = e.body.size();
+  const json summary = journal_summary_page_json({e}, counters);
+  EXPECT_EQ(summary["summary"], true);
+  for (const char* key : {"request_headers", "body", "body_truncated", "answer_headers"})
+    EXPECT_FALSE(summary["entries"][0].contains(key)) << key;
+  EXPECT_EQ(summary["entries"][0]["token"], e.token);
   json broken = page;
   broken["entries"][1].erase("status");
   const auto refused = journal_page_entries_from_json(broken);
