@@ -284,7 +284,6 @@ std::variant<json, ApiError> journal_query(const Http1Target& t, std::uint64_t& 
   return j;
 }
 
-// The list without the bulky capture: what the client sent and the answer.
 Http1Response journal(const Http1Request& r, const Http1Target& t, Server& mock) {
   const auto [what, extra] = item_of(t);
   // A push kept for a device that stays away shows as expired once its time ran out.

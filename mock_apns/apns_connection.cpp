@@ -1,5 +1,6 @@
 #include "mock_apns/apns_connection.hpp"
 
+#include "core/device_token.hpp"
 #include "core/encoding.hpp"
 #include "core/parse_number.hpp"
 #include "mock_apns/error_body.hpp"
@@ -226,10 +227,9 @@ void ApnsConnection::capture_request(JournalEntry& entry, const net::Request& re
     const std::string* value = net::find_header(request.headers, name);
     return value != nullptr ? std::string_view(*value) : std::string_view();
   };
-  constexpr std::string_view kDevicePath = "/3/device/";
   std::string_view token = verdict.token;
-  if (token.empty() && request.path.starts_with(kDevicePath)) {
-    token = std::string_view(request.path).substr(kDevicePath.size());
+  if (token.empty() && request.path.starts_with(core::kDevicePathPrefix)) {
+    token = std::string_view(request.path).substr(core::kDevicePathPrefix.size());
   }
   keep_text(token, entry.token);
   keep_text(verdict.topic.empty() ? header("apns-topic") : verdict.topic, entry.topic);

@@ -1,5 +1,7 @@
 #include "mock_apns/journal_record.hpp"
 
+#include "core/device_token.hpp"
+
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
@@ -38,7 +40,6 @@ enum Flag : std::uint8_t {
   kAnswerIdIsApnsId = 32,
 };
 
-constexpr std::string_view kDevicePath = "/3/device/"; // apns-provider-api.md §4.1
 constexpr std::string_view kApnsIdField = "apns-id";
 
 struct StepFixed {
@@ -131,8 +132,8 @@ void encode_journal_entry(const JournalEntry& e, std::size_t body_limit, std::st
   const std::string_view body = std::string_view(e.body).substr(0, body_limit);
   const std::string_view path = e.path;
   const bool token_in_path = !e.token.empty() &&
-                             path.size() == kDevicePath.size() + e.token.size() &&
-                             path.starts_with(kDevicePath) && path.ends_with(e.token);
+                             path.size() == core::kDevicePathPrefix.size() + e.token.size() &&
+                             path.starts_with(core::kDevicePathPrefix) && path.ends_with(e.token);
   const std::string_view token = token_in_path ? std::string_view() : std::string_view(e.token);
   const bool answer_id_is_apns_id = !e.answer_headers.empty() &&
                                     e.answer_headers.front().name == kApnsIdField &&
@@ -211,7 +212,8 @@ void decode_journal_entry(std::string_view record, JournalEntry& e) {
   for (std::string* t : {&e.auth, &e.method, &e.path, &e.apns_id, &e.token, &e.topic, &e.body,
                          &e.cause, &e.answer_body})
     t->assign(r.text());
-  if (f.flags & kTokenInPath) e.token.assign(std::string_view(e.path).substr(kDevicePath.size()));
+  if (f.flags & kTokenInPath)
+    e.token.assign(std::string_view(e.path).substr(core::kDevicePathPrefix.size()));
   const auto header_count = r.block<Length>();
   e.request_headers.assign_packed(r.text(), header_count);
   const std::size_t first = (f.flags & kAnswerIdIsApnsId) ? 1 : 0;

@@ -284,7 +284,11 @@ core::Result<JournalFilter> journal_filter_from_json(const json& j) {
   return filter;
 }
 
-json to_json(const JournalEntry& e) {
+namespace {
+
+// An entry without what the client sent and the answer: the summary page's entries, and the
+// start of a whole one.
+json summary_json(const JournalEntry& e) {
   json j = {{"sequence", e.sequence},
             {"time_ms", time_ms(e.time)},
             {"environment", core::to_string(e.environment)},
@@ -307,13 +311,6 @@ json to_json(const JournalEntry& e) {
   if (e.goaway) j["goaway"] = true;
   if (e.answer_dropped) j["answer_dropped"] = true;
   j["priority"] = e.priority ? json(*e.priority) : json(nullptr);
-  const net::Headers sent = e.request_headers.unpack();
-  j["request_headers"] = headers_json(sent);
-  if (auto jwt = jwt_json(sent)) j["jwt"] = std::move(*jwt);
-  put_bytes(j, "body", e.body);
-  j["body_truncated"] = e.body.size() < e.payload_bytes;
-  j["answer_headers"] = headers_json(e.answer_headers);
-  j["answer_body"] = e.answer_body;
   json steps = json::array();
   for (const DeliveryStep& step : e.delivery) {
     json s = {{"time_ms", time_ms(step.time)}, {"status", delivery_status_name(step.status)}};
@@ -328,6 +325,20 @@ json to_json(const JournalEntry& e) {
   j["delivery_status"] = mock_step != e.delivery.rend()
                              ? json(delivery_status_name(mock_step->status))
                              : json(nullptr);
+  return j;
+}
+
+} // namespace
+
+json to_json(const JournalEntry& e) {
+  json j = summary_json(e);
+  const net::Headers sent = e.request_headers.unpack();
+  j["request_headers"] = headers_json(sent);
+  if (auto jwt = jwt_json(sent)) j["jwt"] = std::move(*jwt);
+  put_bytes(j, "body", e.body);
+  j["body_truncated"] = e.body.size() < e.payload_bytes;
+  j["answer_headers"] = headers_json(e.answer_headers);
+  j["answer_body"] = e.answer_body;
   return j;
 }
 
@@ -625,14 +636,10 @@ json journal_page_json(const std::vector<JournalEntry>& entries, const JournalCo
 
 json journal_summary_page_json(const std::vector<JournalEntry>& entries,
                                const JournalCounters& counters) {
-  json page = journal_page_json(entries, counters);
-  for (json& e : page["entries"]) {
-    for (const char* captured : {"request_headers", "jwt", "body", "body_base64url",
-                                 "body_truncated", "answer_headers", "answer_body"})
-      e.erase(captured);
-  }
-  page["summary"] = true;
-  return page;
+  json list = json::array();
+  for (const auto& e : entries)
+    list.push_back(summary_json(e));
+  return {{"entries", std::move(list)}, {"counters", to_json(counters)}, {"summary", true}};
 }
 
 core::Result<std::vector<JournalEntry>> journal_page_entries_from_json(const json& j) {

@@ -1,5 +1,7 @@
 #include "mock_apns/packed_headers.hpp"
 
+#include "core/encoding.hpp"
+
 #include <cstring>
 
 namespace mock_apns {
@@ -34,6 +36,15 @@ void PackedHeaders::add(std::string_view name, std::string_view value) {
 void PackedHeaders::clear() {
   bytes_.clear();
   count_ = 0;
+}
+
+std::optional<std::string_view> PackedHeaders::find(std::string_view name) const {
+  std::optional<std::string_view> found;
+  for_each([&](std::string_view n, std::string_view value) {
+    if (core::equal_ignoring_case(n, name)) found = value;
+    return !found;
+  });
+  return found;
 }
 
 net::Headers PackedHeaders::unpack() const {

@@ -7,6 +7,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <initializer_list>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -40,6 +41,8 @@ public:
       if (!visit(name, value)) return;
     }
   }
+  // The first value of `name` (any letter case), as net::find_header for net::Headers.
+  std::optional<std::string_view> find(std::string_view name) const;
   net::Headers unpack() const;
   // The buffer as it is, and back: how a journal record keeps the fields (journal_record.hpp).
   std::string_view packed() const { return bytes_; }

@@ -12,6 +12,7 @@
 // A request refused by an earlier step changes neither; a refused token changes no binding.
 #include "mock_apns/validate.hpp"
 
+#include "core/device_token.hpp"
 #include "core/json_syntax.hpp"
 #include "core/parse_number.hpp"
 #include "core/uuid.hpp"
@@ -30,7 +31,6 @@
 namespace mock_apns {
 namespace {
 
-constexpr std::string_view kPathPrefix = "/3/device/";
 constexpr std::size_t kMaxCollapseIdBytes = 64;
 
 // One step of the precedence chain: the verdict so far, rejected on the first failed check.
@@ -143,12 +143,12 @@ private:
   }
 
   bool path() {
-    if (!request_.path.starts_with(kPathPrefix)) {
+    if (!request_.path.starts_with(core::kDevicePathPrefix)) {
       return reject(Reason::BadPath, "path " + shown(request_.path) +
                                          " does not start with /3/device/; send POST "
                                          "/3/device/<device token>");
     }
-    verdict_.token = request_.path.substr(kPathPrefix.size());
+    verdict_.token = request_.path.substr(core::kDevicePathPrefix.size());
     if (verdict_.token.empty()) {
       return reject(Reason::MissingDeviceToken,
                     "path /3/device/ has no device token after it; append the hex token");

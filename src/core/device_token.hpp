@@ -8,6 +8,9 @@
 
 namespace core {
 
+// A push's request path is this followed by the token (apns-provider-api.md §4.1).
+inline constexpr std::string_view kDevicePathPrefix = "/3/device/";
+
 // Today's tokens are 32 bytes (64 hex digits); Apple warns not to assume a size: up to 100.
 inline constexpr std::size_t kDeviceTokenMinHex = 64;
 inline constexpr std::size_t kDeviceTokenMaxHex = 200;

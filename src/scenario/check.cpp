@@ -1,6 +1,5 @@
 #include "scenario/check.hpp"
 
-#include "core/encoding.hpp"
 #include "core/parse_number.hpp"
 #include "mock_apns/push_type.hpp"
 #include "mock_apns/reason.hpp"
@@ -8,7 +7,6 @@
 
 #include <algorithm>
 #include <cstdlib>
-#include <functional>
 
 namespace scenario {
 
@@ -113,16 +111,6 @@ std::string describe(const EventMatch& m) {
 
 namespace {
 
-// The first value of header `name` a request carried, as the journal kept it.
-std::optional<std::string> sent_header(const mock_apns::JournalEntry& r, std::string_view name) {
-  std::optional<std::string> found;
-  r.request_headers.for_each([&](std::string_view n, std::string_view value) {
-    if (core::equal_ignoring_case(n, name)) found = std::string(value);
-    return !found;
-  });
-  return found;
-}
-
 // expect.apns.headers, body and body_contains: what each request carried. The observed side
 // lists each request's value, so a mismatch shows what the pipeline sent.
 void check_request(const ApnsExpectation& e, std::span<const mock_apns::JournalEntry> requests,
@@ -133,30 +121,26 @@ void check_request(const ApnsExpectation& e, std::span<const mock_apns::JournalE
       text += (text.empty() ? "" : "; ") + value_of(r);
     return text;
   };
+  // A time header is in whole seconds: within the tolerance and the second it was cut to.
+  const std::int64_t slack = 1 + std::chrono::ceil<std::chrono::seconds>(context.tolerance).count();
   for (const auto& h : e.headers) {
-    std::string expected = h.name + ": ";
-    std::function<bool(const std::optional<std::string>&)> holds;
-    if (h.value) {
-      expected += *h.value;
-      holds = [&](const std::optional<std::string>& v) { return v == h.value; };
-    } else {
-      // A time header is in whole seconds: the tolerance, at least the second it was cut to.
-      const std::int64_t ms = core::unix_millis(context.start + *h.at);
-      const std::int64_t slack =
-          1 + std::chrono::ceil<std::chrono::seconds>(context.tolerance).count();
-      expected += std::to_string(ms / 1000) + " (" + offset_of(ms, context.start) + ")";
-      holds = [=](const std::optional<std::string>& v) {
-        const auto seconds = v ? core::parse_whole<std::int64_t>(*v) : std::nullopt;
-        return seconds && std::llabs(*seconds - ms / 1000) <= slack;
-      };
-    }
-    if (std::any_of(requests.begin(), requests.end(),
-                    [&](const auto& r) { return !holds(sent_header(r, h.name)); })) {
-      out.push_back({"expect.apns.headers." + h.name, expected, listed([&](const auto& r) {
-                       return sent_header(r, h.name).value_or("(not sent)");
-                     }),
-                     e.where});
-    }
+    const std::int64_t at_ms = h.at ? core::unix_millis(context.start + *h.at) : 0;
+    const auto holds = [&](std::optional<std::string_view> sent) {
+      if (h.value) return sent == h.value;
+      const auto seconds = sent ? core::parse_whole<std::int64_t>(*sent) : std::nullopt;
+      return seconds && std::llabs(*seconds - at_ms / 1000) <= slack;
+    };
+    if (std::all_of(requests.begin(), requests.end(),
+                    [&](const auto& r) { return holds(r.request_headers.find(h.name)); }))
+      continue;
+    const std::string expected =
+        h.name + ": " +
+        (h.value ? *h.value
+                 : std::to_string(at_ms / 1000) + " (" + offset_of(at_ms, context.start) + ")");
+    out.push_back({"expect.apns.headers." + h.name, expected, listed([&](const auto& r) {
+                     return std::string(r.request_headers.find(h.name).value_or("(not sent)"));
+                   }),
+                   e.where});
   }
   const auto bodies = [&] { return listed([](const auto& r) { return "body " + r.body; }); };
   if (e.body && std::any_of(requests.begin(), requests.end(),

@@ -27,6 +27,9 @@ from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import WebDriverWait
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "support"))
+from mock_process import curl_push, start_mock  # noqa: E402
+
 VOIPSIM = sys.argv.pop(1) if len(sys.argv) > 1 else "build/bin/voipsim"
 ARTIFACTS = sys.argv.pop(1) if len(sys.argv) > 1 else "console-artifacts"
 
@@ -44,15 +47,6 @@ HOSTILE = ('<script>window.__pwned = 1</script><img src=x onerror="window.__pwne
            '<a href="javascript:window.__pwned = 3">javascript:alert(1)</a>')
 
 
-def start_mock(workdir, env=None):
-    tokens = os.path.join(workdir, "tokens.json")
-    with open(tokens, "w") as out:
-        json.dump(TOKENS, out)
-    mock = subprocess.Popen([VOIPSIM, "mock-apns", "--tokens", tokens], stdout=subprocess.PIPE,
-                            text=True, env=env)
-    return mock, json.loads(mock.stdout.readline())  # blocks until the ready line (or EOF)
-
-
 def admin_call(admin, method, path, body=None, secret=None):
     headers = {"Content-Type": "application/json"}
     if secret:
@@ -61,21 +55,6 @@ def admin_call(admin, method, path, body=None, secret=None):
                                      data=body.encode() if body else None, headers=headers)
     with urllib.request.urlopen(request, timeout=20) as answer:
         return json.loads(answer.read())
-
-
-def push(ready, token, body='{"aps":{}}', headers=()):
-    """One VoIP push with curl --http2 and the PKI's VoIP Services certificate; the status."""
-    pki, port = ready["pki"], ready["sandbox"].rsplit(":", 1)[1]
-    argv = ["curl", "-sS", "--http2", "--cacert", pki + "/ca-bundle.pem",
-            "--cert", pki + "/voip-services.pem", "--key", pki + "/voip-services.key",
-            "--resolve", "api.sandbox.push.apple.com:%s:127.0.0.1" % port,
-            "-H", "apns-push-type: voip", "-H", "apns-topic: com.example.imapp.voip",
-            "-o", "/dev/null", "-w", "%{http_code}", "--data-binary", body]
-    for header in headers:
-        argv += ["-H", header]
-    argv.append("https://api.sandbox.push.apple.com:%s/3/device/%s" % (port, token))
-    return int(subprocess.run(argv, capture_output=True, text=True, timeout=30,
-                              check=True).stdout)
 
 
 def new_browser():
@@ -93,7 +72,7 @@ class Console(unittest.TestCase):
     def setUpClass(cls):
         os.makedirs(ARTIFACTS, exist_ok=True)
         cls.workdir = tempfile.TemporaryDirectory()
-        cls.mock, cls.ready = start_mock(cls.workdir.name)
+        cls.mock, cls.ready = start_mock(VOIPSIM, cls.workdir.name, TOKENS)
         cls.admin = cls.ready["admin"]
         cls.browser = new_browser()
         cls.browser.get("http://%s/" % cls.admin)
@@ -145,11 +124,11 @@ class Console(unittest.TestCase):
 
     def test_1_pushes_appear_live_with_their_answer_and_delivery(self):
         self.view("requests")
-        self.assertEqual(push(self.ready, TOKEN, '{"aps":{},"caller":"alice"}',
-                              ["apns-collapse-id: call-1"]), 200)
+        self.assertEqual(curl_push(self.ready, TOKEN, body='{"aps":{},"caller":"alice"}',
+                                   headers=["apns-collapse-id: call-1"]), 200)
         self.wait_for(lambda: any("200" in r and "Delivered" in r for r in self.rows()),
                       message="the accepted push in the Requests view")
-        self.assertEqual(push(self.ready, "db3582a3"), 400)
+        self.assertEqual(curl_push(self.ready, "db3582a3"), 400)
         self.wait_for(lambda: any("400 BadDeviceToken" in r for r in self.rows()),
                       message="the rejected push in the Requests view")
         # The rejected one opens with its cause.
@@ -175,7 +154,7 @@ class Console(unittest.TestCase):
     def test_2_the_token_view_says_whether_a_push_would_get_through(self):
         admin_call(self.admin, "POST", "/v1/tokens/%s/reachability" % OFFLINE,
                    '{"reachable":false}')
-        self.assertEqual(push(self.ready, OFFLINE), 200)
+        self.assertEqual(curl_push(self.ready, OFFLINE), 200)
         self.view("tokens")
         self.wait_for(lambda: len(self.rows("tokens")) == 3, message="the three tokens")
         self.click_row("tokens", UNREGISTERED)
@@ -190,7 +169,7 @@ class Console(unittest.TestCase):
 
     def test_3_hostile_text_runs_nothing_and_shows_literally(self):
         body = json.dumps({"aps": {}, "x": HOSTILE})
-        self.assertEqual(push(self.ready, TOKEN, body, ["x-note: " + HOSTILE]), 200)
+        self.assertEqual(curl_push(self.ready, TOKEN, body=body, headers=["x-note: " + HOSTILE]), 200)
         self.view("requests")
         self.set_filter("text", "javascript")
         self.wait_for(lambda: len(self.rows()) == 1, message="the hostile push listed")
@@ -218,7 +197,7 @@ class Console(unittest.TestCase):
         self.wait_for(lambda: any("ServiceUnavailable" in r for r in self.rows("faults")),
                       message="the fault listed")
         self.assertEqual(len(admin_call(self.admin, "GET", "/v1/faults")["faults"]), 1)
-        self.assertEqual(push(self.ready, TOKEN), 503)
+        self.assertEqual(curl_push(self.ready, TOKEN), 503)
         self.wait_for(lambda: any("ServiceUnavailable" in r and r.endswith("1\tDelete")
                                   for r in self.rows("faults")),
                       message="the fault with 1 answer left")
@@ -250,7 +229,7 @@ class Console(unittest.TestCase):
     def test_5_the_overview_draws_requests_per_second(self):
         self.view("overview")
         for _ in range(3):
-            push(self.ready, TOKEN)
+            curl_push(self.ready, TOKEN)
         self.wait_for(lambda: len(self.browser.find_elements(By.CSS_SELECTOR, "#chart rect")) > 0,
                       seconds=5, message="bars in the chart")
         tiles = self.browser.find_element(By.ID, "counters").text
@@ -263,7 +242,7 @@ class ConsoleWithSecret(unittest.TestCase):
         secret = "console-test-secret-0123456789"
         with tempfile.TemporaryDirectory() as workdir:
             env = dict(os.environ, VOIPSIM_ADMIN_SECRET=secret)
-            mock, ready = start_mock(workdir, env)
+            mock, ready = start_mock(VOIPSIM, workdir, TOKENS, env)
             browser = new_browser()
             try:
                 browser.get("http://%s/" % ready["admin"])
@@ -271,7 +250,7 @@ class ConsoleWithSecret(unittest.TestCase):
                     lambda d: d.find_element(By.ID, "secret-form").is_displayed())
                 browser.find_element(By.ID, "secret").send_keys(secret)
                 browser.find_element(By.CSS_SELECTOR, "#secret-form button").click()
-                self.assertEqual(push(ready, TOKEN), 200)
+                self.assertEqual(curl_push(ready, TOKEN), 200)
                 WebDriverWait(browser, 5).until(lambda d: "Delivered" in d.execute_script(
                     "return document.querySelector('#requests tbody').innerText;"))
                 self.assertFalse(browser.find_element(By.ID, "secret-form").is_displayed())

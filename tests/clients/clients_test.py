@@ -19,31 +19,12 @@ import urllib.request
 from aioapns import APNs, NotificationRequest, PushType
 from aioapns.connection import APNsDevelopmentClientProtocol
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "support"))
+from mock_process import TOPIC, curl_push, start_mock, voip_certificate  # noqa: E402
+
 VOIPSIM = sys.argv.pop(1) if len(sys.argv) > 1 else "voipsim"
 TOKEN = "db3582a31936a10992dcb438c512d71a0ca642b9b58c4fb2357f8c055043eaf6"
 UNKNOWN_TOKEN = "0" * 64  # well formed, never registered: 400 BadDeviceToken
-TOPIC = "com.example.imapp.voip"
-
-
-def start_mock(workdir):
-    tokens = os.path.join(workdir, "tokens.json")
-    with open(tokens, "w") as out:
-        json.dump([{"token": TOKEN, "environment": "sandbox", "topic": TOPIC}], out)
-    mock = subprocess.Popen([VOIPSIM, "mock-apns", "--tokens", tokens], stdout=subprocess.PIPE,
-                            stderr=subprocess.DEVNULL, text=True)
-    return mock, json.loads(mock.stdout.readline())  # blocks until the ready line (or EOF)
-
-
-def curl_push(ready, token, credential):
-    """docs/clients.md's curl command; returns the HTTP status."""
-    pki, port = ready["pki"], ready["sandbox"].rsplit(":", 1)[1]
-    host = "api.sandbox.push.apple.com"
-    argv = ["curl", "-sS", "--http2", "--cacert", os.path.join(pki, "ca-bundle.pem"),
-            "--resolve", "%s:%s:127.0.0.1" % (host, port), "-o", "/dev/null",
-            "-w", "%{http_code}", "-H", "apns-push-type: voip", "-H", "apns-topic: " + TOPIC,
-            "-d", '{"aps":{}}'] + credential + ["https://%s:%s/3/device/%s" % (host, port, token)]
-    return int(subprocess.run(argv, capture_output=True, text=True, timeout=30,
-                              check=True).stdout)
 
 
 def to_the_mock(ready):
@@ -81,7 +62,8 @@ class Clients(unittest.TestCase):
     def setUpClass(cls):
         cls.workdir = tempfile.TemporaryDirectory(prefix="voipsim-clients-")
         cls.addClassCleanup(cls.workdir.cleanup)
-        cls.mock, cls.ready = start_mock(cls.workdir.name)
+        cls.mock, cls.ready = start_mock(
+            VOIPSIM, cls.workdir.name, [{"token": TOKEN, "environment": "sandbox", "topic": TOPIC}])
         cls.addClassCleanup(cls.stop_mock)
         with open(os.path.join(cls.ready["pki"], "manifest.json")) as f:
             manifest = json.load(f)
@@ -110,9 +92,7 @@ class Clients(unittest.TestCase):
         return self.journal()[-1]
 
     def test_curl_with_the_voip_certificate(self):
-        pki = self.ready["pki"]
-        voip = os.path.join(pki, "voip-services")
-        credential = ["--cert", voip + ".pem", "--key", voip + ".key"]
+        credential = voip_certificate(self.ready)
         self.assertEqual(curl_push(self.ready, TOKEN, credential), 200)
         self.assertEqual(self.newest()["auth_kind"], "certificate")
         self.assertEqual(curl_push(self.ready, UNKNOWN_TOKEN, credential), 400)

@@ -12,6 +12,7 @@ side.
 
 usage: first_steps_test.py VOIPSIM README.md
 """
+import json
 import os
 import pathlib
 import queue
@@ -137,7 +138,6 @@ class Shell:
 def ready_ports(up):
     if not up.wait_for('"event":"ready"', 1):
         raise AssertionError("voipsim up did not get ready:\n" + "".join(up.stderr))
-    import json
     ready = json.loads(next(l for l in up.lines if '"event":"ready"' in l))
     port = lambda address: int(address.rsplit(":", 1)[1].rstrip("/"))
     return {name: port(ready[name]) for name in DEFAULT_PORTS}
