@@ -264,7 +264,9 @@ int main(int argc, char** argv) {
         false,
         pipeline::OfflinePushInfo{"voip", R"({"entity":{"action":1,"sender":"alice"}})", "", "",
                                   false},
-        std::nullopt};
+        std::nullopt,
+        {},
+        {}};
   };
   // Ids count msg-1, msg-2, ... in the order the store took the messages.
   const auto note_sent = [&](const pipeline::Pipeline::SendResult& sent, std::int64_t started) {

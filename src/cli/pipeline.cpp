@@ -40,17 +40,23 @@ the receiver is offline, with a durable outbox in SQLite. Its API is JSON over H
   POST /v1/users/{user}/receive-options {"scope":"global|conversation|group","target",
                      "option":"RECEIVE|NOT_RECEIVE|RECEIVE_NOT_NOTIFY|..."}  ("Do not notify")
   GET /v1/users/{user}/receive-options
+  POST /v1/groups {"id","type":"Work|Public|Meeting|AVChatRoom|Community","members":[..]}
+  POST /v1/groups/{id}/members {"user"}, DELETE /v1/groups/{id}/members/{user},
+  GET /v1/groups/{id}   (a group message goes to every member but the sender)
   POST /v1/messages {"sender","receiver","content","offline_push_info":{"ios_push_type":"voip",
                      "ext":"<json text>","title","desc"},"random":N} -> {"message_id":"msg-1"}
-                     (the same sender, receiver and random within 60 s: the first's id again)
+                     (the same sender, receiver and random within 60 s: the first's id again;
+                     "group" and "at_users":[..] instead of "receiver": a group message)
   GET /v1/messages/{id} -> {"state":"pending|accepted|rejected|skipped_online|
                             skipped_no_push_requested|skipped_receive_option|
                             skipped_no_registration|
-                            skipped_logged_out|payload_too_large|expired|failed",
-                            "reason":..,"apns_id":..,"attempts":N,
-                            "pushes":[{"installation","state","reason","apns_id","attempts"}]}
-                            (one push per installation; the top-level fields: the push that
-                            got furthest, pending while one is pending)
+                            skipped_logged_out|skipped_group_type|payload_too_large|expired|
+                            failed","reason":..,"apns_id":..,"attempts":N,"group":..,
+                            "pushes":[{"receiver","installation","state","reason","apns_id",
+                            "attempts"}]}
+                            (one push per installation, of each member of a group; the
+                            top-level fields: the push that got furthest, pending while one
+                            is pending)
   GET /v1/health[?wait_idle_ms=N]  (answers once nothing is in flight, or after N ms)
   GET /v1
 Errors are {"error":"<code>","message":"<text>"} with a 4xx status. With a secret, every

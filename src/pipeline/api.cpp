@@ -149,6 +149,40 @@ Http1Response message_sent(const Pipeline::SendResult& sent) {
   return reply(202, message_accepted_answer(std::get<std::string>(sent)));
 }
 
+// /v1/groups (create), /v1/groups/{id} (read), /v1/groups/{id}/members (join: {"user"}),
+// /v1/groups/{id}/members/{user} (leave): im-voip-flow.md §4.3 "Group sends". Each answers with
+// the group as it is then.
+Http1Response groups(const Http1Request& r, const std::vector<std::string>& s, Pipeline& p) {
+  auto group_now = [&](const std::string& id, int status) {
+    const auto group = p.group(id);
+    if (!group) return fail(404, "NO_SUCH_GROUP", "no group " + core::printable(id));
+    return reply(status, to_json(*group));
+  };
+  if (s.size() == 2 && r.method == "POST") {
+    const auto body = net::json_body(r, "a group");
+    if (!body) return net::error_response(body.error());
+    auto group = group_from_json(*body);
+    if (!group) return net::bad_request(group.error().detail);
+    if (auto error = p.create_group(*group)) return net::error_response(*error);
+    return group_now(group->id, 201);
+  }
+  if (s.size() == 3 && r.method == "GET") return group_now(s[2], 200);
+  if (s.size() == 4 && s[3] == "members" && r.method == "POST") {
+    const auto body = net::json_body(r, "a member");
+    if (!body) return net::error_response(body.error());
+    std::string user;
+    core::JsonFields f(*body, "a member", {"user"});
+    if (f.require("user", user).problem()) return net::bad_request(f.problem()->detail);
+    if (auto error = p.join_group(s[2], user)) return net::error_response(*error);
+    return group_now(s[2], 200);
+  }
+  if (s.size() == 5 && s[3] == "members" && r.method == "DELETE") {
+    if (auto error = p.leave_group(s[2], s[4])) return net::error_response(*error);
+    return group_now(s[2], 200);
+  }
+  return not_found(r);
+}
+
 bool is_send_message(const Http1Request& r, const net::Http1Target& t) {
   return r.method == "POST" && t.segments.size() == 2 && t.segments[0] == "v1" &&
          t.segments[1] == "messages";
@@ -160,14 +194,16 @@ bool is_health(const Http1Request& r, const net::Http1Target& t) {
 }
 
 json endpoints() {
-  return {{"endpoints",
-           {"POST /v1/console/certificates", "GET /v1/console/certificates",
-            "DELETE /v1/console/certificates/{record_id}", "POST /v1/users/{user}/presence",
-            "POST /v1/users/{user}/voip-token", "DELETE /v1/users/{user}/voip-token",
-            "GET /v1/users/{user}/registration?installation=ID",
-            "GET /v1/users/{user}/registrations", "POST /v1/users/{user}/receive-options",
-            "GET /v1/users/{user}/receive-options", "POST /v1/messages", "GET /v1/messages/{id}",
-            "GET /v1/health?wait_idle_ms=N|wait_quiet_ms=N"}}};
+  return {
+      {"endpoints",
+       {"POST /v1/console/certificates", "GET /v1/console/certificates",
+        "DELETE /v1/console/certificates/{record_id}", "POST /v1/users/{user}/presence",
+        "POST /v1/users/{user}/voip-token", "DELETE /v1/users/{user}/voip-token",
+        "GET /v1/users/{user}/registration?installation=ID", "GET /v1/users/{user}/registrations",
+        "POST /v1/users/{user}/receive-options", "GET /v1/users/{user}/receive-options",
+        "POST /v1/groups", "GET /v1/groups/{id}", "POST /v1/groups/{id}/members",
+        "DELETE /v1/groups/{id}/members/{user}", "POST /v1/messages", "GET /v1/messages/{id}",
+        "GET /v1/health?wait_idle_ms=N|wait_quiet_ms=N"}}};
 }
 
 // Routes a request whose target has been split (segments decoded one by one: a user id may
@@ -190,6 +226,7 @@ Http1Response route(const Http1Request& r, const net::Http1Target& t, Pipeline& 
   if (s[1] == "console" && s.size() >= 3 && s.size() <= 4 && s[2] == "certificates")
     return certificates(r, s.size() == 4 ? s[3] : "", p);
   if (user_call) return users(r, t, s[2], s[3], p);
+  if (s[1] == "groups" && s.size() >= 2 && s.size() <= 5) return groups(r, s, p);
   if (is_send_message(r, t)) {
     auto m = message_to_send(r);
     if (!m) return net::error_response(m.error());

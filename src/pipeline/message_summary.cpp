@@ -22,6 +22,7 @@ constexpr MessageState kFurthestFirst[] = {
     MessageState::SkippedNoRegistration,
     MessageState::SkippedLoggedOut,
     MessageState::SkippedNoPushRequested,
+    MessageState::SkippedGroupType,
 };
 
 std::ptrdiff_t rank(MessageState state) {
@@ -59,11 +60,21 @@ void take_only_push(MessageRecord& message, PushRecord push) {
   take_push_fields(message, std::move(push));
 }
 
+bool has_push_rows(const MessageRecord& message) {
+  return !message.group.empty() || message.pushes.size() > 1 || message.push_count > 1;
+}
+
+std::string push_name(const MessageRecord& message, const PushRecord& push) {
+  if (message.group.empty()) return push.installation;
+  return push.installation.empty() ? push.receiver : push.receiver + "/" + push.installation;
+}
+
 MessageRecord push_view(const MessageRecord& message, const PushRecord& push) {
   MessageRecord view;
   view.message_id = message.message_id;
   view.sender = message.sender;
-  view.receiver = message.receiver;
+  view.receiver = push.receiver.empty() ? message.receiver : push.receiver;
+  view.group = message.group;
   view.content = message.content;
   view.ios_push_type = message.ios_push_type;
   view.ext = message.ext;
@@ -79,6 +90,7 @@ MessageRecord push_view(const MessageRecord& message, const PushRecord& push) {
 
 PushRecord push_of(const MessageRecord& view) {
   PushRecord push;
+  push.receiver = view.receiver;
   push.installation = view.installation;
   push.state = view.state;
   push.reason = view.reason;

@@ -10,6 +10,7 @@
 #include "pipeline/store.hpp"
 #include "pki/classify.hpp"
 
+#include <algorithm>
 #include <atomic>
 
 namespace pipeline {
@@ -30,6 +31,12 @@ std::optional<ApiError> check_token(const std::string& token) {
 }
 
 constexpr auto kExpiryCheckInterval = std::chrono::hours(24);
+
+// Whom a send is for, as the duplicate check keys it (§4.3: "sender, receiver or group,
+// random"): a group cannot be mistaken for a user of the same name.
+std::string send_target(const std::string& receiver, const std::string& group) {
+  return group.empty() ? receiver : "group:" + group;
+}
 
 MessageRecord skipped(MessageRecord m, MessageState state, std::string reason) {
   m.state = state;
@@ -93,7 +100,8 @@ core::Result<std::unique_ptr<Pipeline>> Pipeline::open(PipelineOptions options,
   }
   // A resend after the restart is still a duplicate of what was stored before it.
   for (const auto& m : pipeline->store_->messages_with_random_since(clock.now() - kDuplicateWindow))
-    pipeline->recent_sends_.remember({m.sender, m.receiver, *m.random}, m.message_id, m.created_at);
+    pipeline->recent_sends_.remember({m.sender, send_target(m.receiver, m.group), *m.random},
+                                     m.message_id, m.created_at);
   return pipeline;
 }
 
@@ -261,14 +269,48 @@ ReceiveOptions Pipeline::receive_options(const std::string& user) const {
   return store_->receive_options(user);
 }
 
+std::optional<ApiError> Pipeline::create_group(const Group& group) {
+  if (group.id.empty()) return error("BAD_GROUP", "a group needs an id");
+  std::lock_guard lock(group_changes_);
+  if (store_->group(group.id))
+    return error("GROUP_EXISTS", "group " + group.id + " exists already", 409);
+  if (auto added = store_->add_group(group, clock_.now()); !added)
+    return error("STORE_FAILED", added.error().message(), 500);
+  return std::nullopt;
+}
+
+std::optional<ApiError> Pipeline::set_group_member(const std::string& group_id,
+                                                   const std::string& user, bool member) {
+  if (user.empty()) return error("BAD_GROUP", "a member needs a user id");
+  std::lock_guard lock(group_changes_);
+  if (!store_->group(group_id)) return error("NO_SUCH_GROUP", "no group " + group_id, 404);
+  if (auto set = store_->set_group_member(group_id, user, member, clock_.now()); !set)
+    return error("STORE_FAILED", set.error().message(), 500);
+  return std::nullopt;
+}
+
+std::optional<ApiError> Pipeline::join_group(const std::string& group_id, const std::string& user) {
+  return set_group_member(group_id, user, true);
+}
+
+std::optional<ApiError> Pipeline::leave_group(const std::string& group_id,
+                                              const std::string& user) {
+  return set_group_member(group_id, user, false);
+}
+
+std::optional<Group> Pipeline::group(const std::string& group_id) const {
+  return store_->group(group_id);
+}
+
 // §4.3 in order: stored with a push requested, the receiver's receive option, then for each of the
 // receiver's installations (§3.4) its own push: offline but logged in, an active registration (a
 // body within the limit: the dispatcher's). An installation that may not get one keeps its
 // skipped push, so the message shows why that phone did not ring.
-MessageRecord Pipeline::decide(const MessageToSend& in) {
+MessageRecord Pipeline::decide(const MessageToSend& in, const Group* group) {
   MessageRecord m;
   m.sender = in.sender;
-  m.receiver = in.receiver;
+  m.receiver = group ? group->id : in.receiver;
+  if (group) m.group = group->id;
   m.content = in.content;
   m.created_at = clock_.now();
   if (in.offline_push_info) {
@@ -279,7 +321,9 @@ MessageRecord Pipeline::decide(const MessageToSend& in) {
   }
   if (auto why = no_push_requested(in))
     return skipped(m, MessageState::SkippedNoPushRequested, std::move(*why));
-  if (auto option = store_->receive_option_blocks(in.receiver, in.sender))
+  if (group) return decide_group(std::move(m), in, *group);
+  if (auto option =
+          store_->receive_option_blocks(in.receiver, MessageOrigin::one_to_one(in.sender)))
     return skipped(m, MessageState::SkippedReceiveOption, std::move(*option));
   auto targets = store_->push_targets(in.receiver);
   if (targets.empty()) { // never logged in anywhere
@@ -298,17 +342,65 @@ MessageRecord Pipeline::decide(const MessageToSend& in) {
   return m;
 }
 
+// §4.3 "Group sends": each member but the sender is one receiver of §4.3, with its receive option
+// for the group (an @-mention passes RECEIVE_NOT_NOTIFY_EXCEPT_AT) and a push per installation.
+// A member the pipeline knows no installation of keeps one push, skipped, so every member shows
+// its own state. A group type that keeps no offline messages (AVChatRoom) pushes to nobody.
+MessageRecord Pipeline::decide_group(MessageRecord m, const MessageToSend& in, const Group& group) {
+  if (!keeps_offline_messages(group.type))
+    return skipped(std::move(m), MessageState::SkippedGroupType,
+                   std::string(to_string(group.type)) +
+                       " group: it keeps no offline messages, so no offline push");
+  for (auto& member : fan_out(group, in.sender)) {
+    const bool mentioned =
+        std::find(in.at_users.begin(), in.at_users.end(), member) != in.at_users.end();
+    PushRecord none; // the member's one push when it may not get any
+    none.receiver = member;
+    if (auto option = store_->receive_option_blocks(
+            member, MessageOrigin::in_group(in.sender, group.id, mentioned))) {
+      none.state = MessageState::SkippedReceiveOption;
+      none.reason = std::move(*option);
+      m.pushes.push_back(std::move(none));
+      continue;
+    }
+    auto targets = store_->push_targets(member);
+    if (targets.empty()) { // never logged in anywhere
+      auto blocked = push_blocked(std::nullopt, std::nullopt);
+      none.state = blocked->state;
+      none.reason = std::move(blocked->reason);
+      m.pushes.push_back(std::move(none));
+      continue;
+    }
+    for (auto& target : targets) {
+      m.pushes.push_back(push_for(std::move(target)));
+      m.pushes.back().receiver = member;
+    }
+  }
+  if (m.pushes.empty())
+    return skipped(std::move(m), MessageState::SkippedNoRegistration,
+                   "group " + group.id + " has no member but the sender");
+  summarise(m);
+  return m;
+}
+
 void Pipeline::send_message(const MessageToSend& in, MessageSent sent) {
-  if (in.sender.empty() || in.receiver.empty())
-    return sent(error("BAD_MESSAGE", "a message needs a sender and a receiver"));
+  if (in.sender.empty() || in.receiver.empty() == in.group.empty())
+    return sent(error("BAD_MESSAGE",
+                      "a message needs a sender and either a receiver or a group, not both"));
+  std::optional<Group> group;
+  if (!in.group.empty()) {
+    group = store_->group(in.group);
+    if (!group) return sent(error("NO_SUCH_GROUP", "no group " + in.group, 404));
+  }
   if (in.offline_push_info && in.offline_push_info->ios_push_type != "voip")
     return sent(
         error("UNSUPPORTED_PUSH_TYPE", "ios_push_type \"" + in.offline_push_info->ios_push_type +
                                            "\": only \"voip\" offline pushes are simulated"));
   std::optional<RecentSends::Key> key;
   if (in.random) {
-    // §4.3 duplicate sends: the same (sender, receiver, random) within 60 s is one message.
-    key = RecentSends::Key{in.sender, in.receiver, *in.random};
+    // §4.3 duplicate sends: the same (sender, receiver or group, random) within 60 s is one
+    // message.
+    key = RecentSends::Key{in.sender, send_target(in.receiver, in.group), *in.random};
     std::string known;
     const auto seen = recent_sends_.check(
         *key, clock_.now(),
@@ -321,7 +413,7 @@ void Pipeline::send_message(const MessageToSend& in, MessageSent sent) {
     if (seen == RecentSends::Seen::Known) return sent(std::move(known));
     if (seen == RecentSends::Seen::Waiting) return; // answered with the first copy's id
   }
-  MessageRecord record = decide(in);
+  MessageRecord record = decide(in, group ? &*group : nullptr);
   record.random = in.random;
   store_and_send(std::move(record), std::move(sent), std::move(key));
 }
@@ -337,7 +429,7 @@ void Pipeline::store_and_send(MessageRecord record, MessageSent sent,
         }
         std::string id = added->message_id;
         if (key) recent_sends_.stored(*key, id, added->created_at);
-        if (added->pushes.size() < 2) return send_only_push(std::move(*added), std::move(sent));
+        if (!has_push_rows(*added)) return send_only_push(std::move(*added), std::move(sent));
         std::vector<MessageRecord> pushes; // one per installation that gets one (§3.4)
         for (const auto& push : added->pushes)
           if (push.state == MessageState::Pending) pushes.push_back(push_view(*added, push));

@@ -8,6 +8,7 @@
 #include "pipeline/api_error.hpp"
 #include "pipeline/console.hpp"
 #include "pipeline/dispatcher.hpp"
+#include "pipeline/groups.hpp"
 #include "pipeline/login_policy.hpp"
 #include "pipeline/receive_options.hpp"
 #include "pipeline/recent_sends.hpp"
@@ -45,13 +46,19 @@ struct OfflinePushInfo {
 
 struct MessageToSend {
   std::string sender;
-  std::string receiver;
+  std::string receiver; // a user; or empty, with `group`
   std::string content;
   bool online_user_only = false;
   std::optional<OfflinePushInfo> offline_push_info;
-  // The SDK's MsgRandom: a resend of (sender, receiver, random) within 60 s is the same message
-  // (im-voip-flow.md §4.3, duplicate sends). None: every send is a new message.
+  // The SDK's MsgRandom: a resend of (sender, receiver or group, random) within 60 s is the same
+  // message (im-voip-flow.md §4.3, duplicate sends). None: every send is a new message.
   std::optional<std::uint64_t> random;
+  // A group message (im-voip-flow.md §4.3 "Group sends"): fanned out to every member but the
+  // sender. Exactly one of receiver and group is given.
+  std::string group;
+  // The members the message @-mentions (V2TIMMessage.groupAtUserList): under
+  // RECEIVE_NOT_NOTIFY_EXCEPT_AT they still get the push.
+  std::vector<std::string> at_users;
 };
 
 struct UploadedCertificate {
@@ -98,8 +105,17 @@ public:
                                              const std::string& target, ReceiveOption option);
   ReceiveOptions receive_options(const std::string& user) const;
 
+  // --- Groups (§4.3 "Group sends") ------------------------------------------------------------
+  // A new group with its first members: BAD_GROUP without an id, GROUP_EXISTS (409) if taken.
+  std::optional<ApiError> create_group(const Group& group);
+  // `user` joins or leaves (idempotent); NO_SUCH_GROUP (404) for an unknown group.
+  std::optional<ApiError> join_group(const std::string& group_id, const std::string& user);
+  std::optional<ApiError> leave_group(const std::string& group_id, const std::string& user);
+  std::optional<Group> group(const std::string& group_id) const;
+
   // --- Messages (§4) -------------------------------------------------------------------------
-  // The message id, or a refusal of the request itself (empty receiver, unknown push type).
+  // The message id, or a refusal of the request itself (no receiver or group, or both; an unknown
+  // group or push type).
   using SendResult = std::variant<std::string, ApiError>;
   // Stores the message and hands `sent` the answer once the outbox holds it durably, on the
   // store's committer thread, after a push it needs is on its way (the dispatcher's). Many
@@ -130,7 +146,10 @@ public:
 private:
   Pipeline(PipelineOptions options, core::Clock& clock, std::unique_ptr<Store> store,
            std::unique_ptr<pki::TrustStore> apple_ca);
-  MessageRecord decide(const MessageToSend& m);
+  MessageRecord decide(const MessageToSend& m, const Group* group);
+  MessageRecord decide_group(MessageRecord m, const MessageToSend& in, const Group& group);
+  std::optional<ApiError> set_group_member(const std::string& group_id, const std::string& user,
+                                           bool member);
 
   PipelineOptions options_;
   core::Clock& clock_;
@@ -139,6 +158,7 @@ private:
   std::unique_ptr<Dispatcher> dispatcher_; // stopped before the store goes
   RecentSends recent_sends_;               // duplicate sends of the last 60 s
   std::mutex logins_; // one login's kicks at a time (§3.4): two phones at once kick one another
+  std::mutex group_changes_; // a group's creation is checked and made as one
   void store_and_send(MessageRecord record, MessageSent sent,
                       std::optional<RecentSends::Key> duplicate_key);
   void send_only_push(MessageRecord added, MessageSent sent);

@@ -10,7 +10,8 @@
 
 namespace pipeline {
 
-std::string apns_id_for(const std::string& message_id, const std::string& installation) {
+std::string apns_id_for(const std::string& message_id, const std::string& installation,
+                        std::string_view group_member) {
   // RFC 9562 §5.5 over a namespace of our own (a fixed random UUID), so ids cannot collide with
   // other name-based ids of the same message id.
   static constexpr std::array<unsigned char, 16> kNamespace = {0x6b, 0x1d, 0x3c, 0x5e, 0x90, 0x2f,
@@ -21,7 +22,12 @@ std::string apns_id_for(const std::string& message_id, const std::string& instal
   input += message_id;
   // The default installation's push keeps the id a message had before installations
   // (im-voip-flow.md §3.4).
-  if (!installation.empty() && installation != kDefaultInstallation) {
+  if (!group_member.empty()) {
+    input += '/';
+    input += group_member;
+    input += '/';
+    input += installation;
+  } else if (!installation.empty() && installation != kDefaultInstallation) {
     input += '/';
     input += installation;
   }
@@ -36,6 +42,11 @@ std::string apns_id_for(const std::string& message_id, const std::string& instal
   return core::Uuid::version5(digest).to_string();
 }
 
+std::string apns_id_for(const MessageRecord& message, const PushRecord& push) {
+  return apns_id_for(message.message_id, push.installation,
+                     message.group.empty() ? std::string_view() : std::string_view(push.receiver));
+}
+
 std::string voip_body(const MessageRecord& message) {
   std::string body;
   body.reserve(64 + message.ext.size() + message.message_id.size() + message.sender.size());
@@ -45,7 +56,13 @@ std::string voip_body(const MessageRecord& message) {
   core::append_json_string(body, message.message_id);
   body += R"(,"sender":)";
   core::append_json_string(body, message.sender);
-  body += R"(,"chatType":1,"sentAt":)"; // chatType 1 = V2TIM_C2C: the API sends one-to-one messages
+  if (message.group.empty()) {
+    body += R"(,"chatType":1,"sentAt":)"; // V2TIM_C2C
+  } else {
+    body += R"(,"groupId":)";
+    core::append_json_string(body, message.group);
+    body += R"(,"chatType":2,"sentAt":)"; // V2TIM_GROUP
+  }
   body += std::to_string(core::unix_millis(message.created_at));
   body += '}';
   return body;
@@ -65,9 +82,12 @@ std::optional<net::Request> voip_request(const MessageRecord& message) {
   request.headers.push_back({"apns-priority", "10"});
   request.headers.push_back({"apns-expiration", std::to_string(expiration)});
   // The store derives it when it stores the message (store.cpp): not hashed twice.
-  request.headers.push_back({"apns-id", message.apns_id.empty()
-                                            ? apns_id_for(message.message_id, message.installation)
-                                            : message.apns_id});
+  request.headers.push_back(
+      {"apns-id", message.apns_id.empty()
+                      ? apns_id_for(message.message_id, message.installation,
+                                    message.group.empty() ? std::string_view()
+                                                          : std::string_view(message.receiver))
+                      : message.apns_id});
   return request;
 }
 

@@ -70,18 +70,23 @@ std::vector<ReceiveSetting> ReceiveOptions::settings() const {
 }
 
 std::optional<std::string> receive_option_blocks(const ReceiveOptions& options,
-                                                 std::string_view sender) {
+                                                 const MessageOrigin& origin) {
+  const bool in_group = !origin.group.empty();
+  const auto& specific = in_group ? options.groups : options.conversations;
+  const std::string_view target = in_group ? origin.group : origin.sender;
   ReceiveOption option = ReceiveOption::Receive;
   std::string where;
-  if (const auto found = options.conversations.find(sender); found != options.conversations.end()) {
+  if (const auto found = specific.find(target); found != specific.end()) {
     option = found->second;
-    where = "conversation with " + std::string(sender);
+    where = (in_group ? "group " : "conversation with ") + std::string(target);
   } else if (options.global) {
     option = *options.global;
     where = "global";
   }
-  // One-to-one messages carry no @-mention: EXCEPT_AT lets nothing through here.
   if (option == ReceiveOption::Receive) return std::nullopt;
+  // Only a group message can @-mention: one-to-one, EXCEPT_AT lets nothing through.
+  if (option == ReceiveOption::ReceiveNotNotifyExceptAt && in_group && origin.mentions_receiver)
+    return std::nullopt;
   return std::string(to_string(option)) + " (" + where + ")";
 }
 

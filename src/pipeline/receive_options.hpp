@@ -45,9 +45,24 @@ struct ReceiveOptions {
   std::vector<ReceiveSetting> settings() const;
 };
 
-// For a one-to-one message from `sender`: the skip reason, e.g. "RECEIVE_NOT_NOTIFY
-// (conversation with alice)" or "NOT_RECEIVE (global)"; nullopt when a push may go.
+// Where a message comes from, as the receive option sees it: a one-to-one message from `sender`
+// (`group` empty), or a message to `group`, which may @-mention the receiver.
+struct MessageOrigin {
+  std::string_view sender;
+  std::string_view group;
+  bool mentions_receiver = false;
+
+  static MessageOrigin one_to_one(std::string_view sender) { return {sender, {}, false}; }
+  static MessageOrigin in_group(std::string_view sender, std::string_view group,
+                                bool mentions_receiver = false) {
+    return {sender, group, mentions_receiver};
+  }
+};
+
+// The skip reason, e.g. "RECEIVE_NOT_NOTIFY (conversation with alice)", "NOT_RECEIVE (global)" or
+// "RECEIVE_NOT_NOTIFY (group team)"; nullopt when a push may go. The conversation's (or the
+// group's) setting wins over the global one.
 std::optional<std::string> receive_option_blocks(const ReceiveOptions& options,
-                                                 std::string_view sender);
+                                                 const MessageOrigin& origin);
 
 } // namespace pipeline

@@ -36,7 +36,7 @@ constexpr Names<RegistrationState, 4> kRegistrationStateNames{{
     {RegistrationState::Inactive, "inactive"},
 }};
 
-constexpr Names<MessageState, 11> kMessageStateNames{{
+constexpr Names<MessageState, 12> kMessageStateNames{{
     {MessageState::Pending, "pending"},
     {MessageState::Accepted, "accepted"},
     {MessageState::Rejected, "rejected"},
@@ -45,6 +45,7 @@ constexpr Names<MessageState, 11> kMessageStateNames{{
     {MessageState::SkippedReceiveOption, "skipped_receive_option"},
     {MessageState::SkippedNoRegistration, "skipped_no_registration"},
     {MessageState::SkippedLoggedOut, "skipped_logged_out"},
+    {MessageState::SkippedGroupType, "skipped_group_type"},
     {MessageState::PayloadTooLarge, "payload_too_large"},
     {MessageState::Expired, "expired"},
     {MessageState::Failed, "failed"},

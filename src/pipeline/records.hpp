@@ -85,6 +85,7 @@ enum class MessageState {
   SkippedReceiveOption,   // the receiver's receive option ("Do not notify"); `reason` names it
   SkippedNoRegistration,
   SkippedLoggedOut, // logged out or kicked; `reason` says which
+  SkippedGroupType, // a group type that keeps no offline messages (AVChatRoom); `reason` says so
   PayloadTooLarge,
   Expired, // a call push older than its lifetime was dropped instead of retried
   Failed,  // retries exhausted, or a certificate/connection error; `reason` says which
@@ -96,6 +97,9 @@ std::string message_state_words(); // "pending, accepted, ... or failed"
 // One installation's VoIP push of a message (im-voip-flow.md §3.4: §4.3 applied to each
 // installation), with its own attempts and terminal state.
 struct PushRecord {
+  // The user it is for: the message's receiver, or in a group message the member (§4.3 "Group
+  // sends"). With `installation`, the push's key within its message.
+  std::string receiver;
   std::string installation;
   MessageState state = MessageState::Pending;
   std::string reason;
@@ -115,7 +119,11 @@ struct PushRecord {
 struct MessageRecord {
   std::string message_id; // assigned by the store: "msg-1", "msg-2", ...
   std::string sender;
-  std::string receiver;
+  std::string receiver; // the user; in a group message, the group's id (as `group`)
+  // A group message's group (im-voip-flow.md §4.3 "Group sends"), empty one-to-one: each member
+  // but the sender is a receiver with pushes of its own (PushRecord::receiver), in rows of their
+  // own however many there are. In a push_view, `receiver` is then the member's.
+  std::string group;
   std::string content;
   std::string ios_push_type; // "voip", "apns" or "" (no offline push)
   std::string ext;           // opaque JSON text, sent verbatim (§4.2)
@@ -132,8 +140,8 @@ struct MessageRecord {
   std::int64_t cert_record_id = 0;
   Environment environment = Environment::Sandbox;
   std::string bundle_id;
-  // The sender's MsgRandom, when it gave one: a resend with the same (sender, receiver, random)
-  // within 60 s is this message (im-voip-flow.md §4.3, duplicate sends).
+  // The sender's MsgRandom, when it gave one: a resend with the same (sender, receiver or group,
+  // random) within 60 s is this message (im-voip-flow.md §4.3, duplicate sends).
   std::optional<std::uint64_t> random;
   // One per installation §4.3 was applied to, ordered by installation (read from the store).
   // Pipeline::decide leaves it empty for a message of one push: that push is in the fields

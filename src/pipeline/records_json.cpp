@@ -44,7 +44,8 @@ core::Result<CertificateRecord> certificate_from_json(const json& j) {
 }
 
 json to_json(const PushRecord& p) {
-  return {{"installation", p.installation},
+  return {{"receiver", p.receiver},
+          {"installation", p.installation},
           {"state", to_string(p.state)},
           {"reason", p.reason.empty() ? json(nullptr) : json(p.reason)},
           {"apns_id", p.apns_id.empty() ? json(nullptr) : json(p.apns_id)},
@@ -54,8 +55,10 @@ json to_json(const PushRecord& p) {
 core::Result<PushRecord> push_from_json(const json& j) {
   PushRecord p;
   std::optional<std::string> reason, apns_id;
-  core::JsonFields f(j, "a push", {"installation", "state", "reason", "apns_id", "attempts"});
-  f.require("installation", p.installation)
+  core::JsonFields f(j, "a push",
+                     {"receiver", "installation", "state", "reason", "apns_id", "attempts"});
+  f.require("receiver", p.receiver)
+      .require("installation", p.installation)
       .require_named("state", p.state, parse_message_state, "a message state")
       .require("attempts", p.attempts)
       .require_nullable("reason", reason)
@@ -91,6 +94,7 @@ json to_json(const MessageRecord& m) {
           {"attempts", m.attempts},
           {"sender", m.sender},
           {"receiver", m.receiver},
+          {"group", m.group.empty() ? json(nullptr) : json(m.group)},
           {"created_at_ms", core::unix_millis(m.created_at)},
           {"random", m.random ? json(*m.random) : json(nullptr)},
           {"pushes", pushes}};
@@ -100,15 +104,17 @@ core::Result<MessageRecord> message_from_json(const json& j) {
   MessageRecord m;
   std::int64_t created = 0;
   std::optional<std::string> reason, apns_id; // null until there is one
+  std::optional<std::string> group;           // null one-to-one
   std::vector<json> pushes;
   core::JsonFields f(j, "a message record",
                      {"message_id", "state", "reason", "apns_id", "attempts", "sender", "receiver",
-                      "created_at_ms", "random", "pushes"});
+                      "group", "created_at_ms", "random", "pushes"});
   f.require("message_id", m.message_id)
       .require_named("state", m.state, parse_message_state, "a message state")
       .require("attempts", m.attempts)
       .require("sender", m.sender)
       .require("receiver", m.receiver)
+      .require_nullable("group", group)
       .require("created_at_ms", created)
       .require_nullable("reason", reason)
       .require_nullable("apns_id", apns_id)
@@ -122,6 +128,7 @@ core::Result<MessageRecord> message_from_json(const json& j) {
   }
   m.reason = reason.value_or("");
   m.apns_id = apns_id.value_or("");
+  m.group = group.value_or("");
   m.created_at = core::from_unix_millis(created);
   return m;
 }
@@ -165,6 +172,22 @@ core::Result<ReceiveSetting> receive_setting_from_json(const json& j) {
       .require_named("option", s.option, parse_receive_option, receive_option_words());
   if (f.problem()) return core::Unexpected(*f.problem());
   return s;
+}
+
+json to_json(const Group& g) {
+  return {{"id", g.id}, {"type", to_string(g.type)}, {"members", g.members}};
+}
+
+core::Result<Group> group_from_json(const json& j) {
+  Group g;
+  std::vector<std::string> members;
+  core::JsonFields f(j, "a group", {"id", "type", "members"});
+  f.require("id", g.id)
+      .read_named("type", g.type, parse_group_type, group_type_words())
+      .read("members", members);
+  if (f.problem()) return core::Unexpected(*f.problem());
+  g.members.insert(members.begin(), members.end());
+  return g;
 }
 
 } // namespace pipeline

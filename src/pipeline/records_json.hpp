@@ -5,6 +5,7 @@
 // by name: a field the writer always sends is never silently defaulted.
 
 #include "core/result.hpp"
+#include "pipeline/groups.hpp"
 #include "pipeline/receive_options.hpp"
 #include "pipeline/records.hpp"
 
@@ -44,5 +45,10 @@ core::Result<Registration> registration_from_json(const nlohmann::json& json);
 // (absent is read as ""): the body of POST /v1/users/{user}/receive-options too.
 nlohmann::json to_json(const ReceiveSetting& setting);
 core::Result<ReceiveSetting> receive_setting_from_json(const nlohmann::json& json);
+
+// {"id","type":"Work|Public|Meeting|AVChatRoom|Community","members":[...]}: a group and its
+// members in order; the body of POST /v1/groups too (type absent: Work; members absent: none).
+nlohmann::json to_json(const Group& group);
+core::Result<Group> group_from_json(const nlohmann::json& json);
 
 } // namespace pipeline

@@ -61,19 +61,25 @@ json to_json(const MessageToSend& m) {
             {"title", i->title},
             {"desc", i->desc},
             {"disable_push", i->disable_push}};
-  return {{"sender", m.sender},        {"receiver", m.receiver},
-          {"content", m.content},      {"online_user_only", m.online_user_only},
-          {"offline_push_info", info}, {"random", m.random ? json(*m.random) : json(nullptr)}};
+  json out = {{"sender", m.sender},        {"receiver", m.receiver},
+              {"content", m.content},      {"online_user_only", m.online_user_only},
+              {"offline_push_info", info}, {"random", m.random ? json(*m.random) : json(nullptr)}};
+  // Only a group message has these: a one-to-one message's body is as it always was.
+  if (!m.group.empty()) out["group"] = m.group;
+  if (!m.at_users.empty()) out["at_users"] = m.at_users;
+  return out;
 }
 
 core::Result<MessageToSend> message_to_send_from_json(const json& j) {
   MessageToSend m;
   std::optional<json> info;
-  core::JsonFields f(
-      j, "a message",
-      {"sender", "receiver", "content", "online_user_only", "offline_push_info", "random"});
+  core::JsonFields f(j, "a message",
+                     {"sender", "receiver", "group", "at_users", "content", "online_user_only",
+                      "offline_push_info", "random"});
   f.require("sender", m.sender)
-      .require("receiver", m.receiver)
+      .read("receiver", m.receiver)
+      .read("group", m.group)
+      .read("at_users", m.at_users)
       .read("content", m.content)
       .read("online_user_only", m.online_user_only)
       .read("offline_push_info", info)

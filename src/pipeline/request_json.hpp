@@ -25,9 +25,10 @@ core::Result<CertificateUpload> certificate_upload_from_json(const nlohmann::jso
 nlohmann::json to_json(const UploadedCertificate& uploaded);
 core::Result<UploadedCertificate> uploaded_certificate_from_json(const nlohmann::json& json);
 
-// POST /v1/messages: {"sender","receiver","content","online_user_only","offline_push_info":
-// {"ios_push_type","ext","title","desc","disable_push"} or null,"random":N or null}; sender and
-// receiver required, the rest as documented defaults.
+// POST /v1/messages: {"sender","receiver" or "group","at_users":[...],"content",
+// "online_user_only","offline_push_info":{"ios_push_type","ext","title","desc","disable_push"} or
+// null,"random":N or null}; sender and one of receiver and group required (the pipeline checks
+// which), the rest as documented defaults.
 nlohmann::json to_json(const MessageToSend& message);
 core::Result<MessageToSend> message_to_send_from_json(const nlohmann::json& json);
 // Its 202 answer: {"message_id":"msg-1"}.

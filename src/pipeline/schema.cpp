@@ -191,7 +191,49 @@ UPDATE messages SET installation = 'default' WHERE token_hex != '';
 CREATE INDEX pushes_pending ON pushes (message_seq) WHERE state = 'pending';
 )sql";
 
-constexpr const char* kMigrations[] = {kVersion1, kVersion2, kVersion3, kVersion4, kVersion5};
+// Version 6: group sends (im-voip-flow.md §4.3 "Group sends"). Groups (chat_groups: GROUPS is
+// an SQL keyword) and their members. A group message's row names its group (receiver holds the
+// group id too); its pushes, one per (member, installation), always have rows of their own, so a
+// push's key gains its receiver: two members may both have a "default" installation. Pushes of
+// before are their message's receiver's.
+constexpr const char* kVersion6 = R"sql(
+CREATE TABLE chat_groups (
+  id TEXT PRIMARY KEY,
+  type TEXT NOT NULL,
+  created_at_ms INTEGER NOT NULL
+) WITHOUT ROWID;
+CREATE TABLE group_members (
+  group_id TEXT NOT NULL REFERENCES chat_groups (id) ON DELETE CASCADE,
+  user TEXT NOT NULL,
+  joined_at_ms INTEGER NOT NULL,
+  PRIMARY KEY (group_id, user)
+) WITHOUT ROWID;
+ALTER TABLE messages ADD COLUMN group_id TEXT NOT NULL DEFAULT '';
+CREATE TABLE pushes_v6 (
+  message_seq INTEGER NOT NULL,
+  receiver TEXT NOT NULL,
+  installation TEXT NOT NULL,
+  state TEXT NOT NULL,
+  reason TEXT NOT NULL,
+  apns_id TEXT NOT NULL,
+  attempts INTEGER NOT NULL,
+  next_attempt_at_ms INTEGER,
+  token_hex TEXT NOT NULL,
+  cert_record_id INTEGER NOT NULL,
+  environment TEXT NOT NULL,
+  bundle_id TEXT NOT NULL,
+  PRIMARY KEY (message_seq, receiver, installation)
+) WITHOUT ROWID;
+INSERT INTO pushes_v6 SELECT p.message_seq, m.receiver, p.installation, p.state, p.reason,
+  p.apns_id, p.attempts, p.next_attempt_at_ms, p.token_hex, p.cert_record_id, p.environment,
+  p.bundle_id FROM pushes p JOIN messages m ON m.seq = p.message_seq;
+DROP TABLE pushes;
+ALTER TABLE pushes_v6 RENAME TO pushes;
+CREATE INDEX pushes_pending ON pushes (message_seq) WHERE state = 'pending';
+)sql";
+
+constexpr const char* kMigrations[] = {kVersion1, kVersion2, kVersion3,
+                                       kVersion4, kVersion5, kVersion6};
 constexpr int kNewestVersion = static_cast<int>(std::size(kMigrations));
 
 core::Error in_file(const std::string& path, core::Error error) {

@@ -12,7 +12,9 @@
 #include "pipeline/user_cache.hpp"
 
 #include <algorithm>
+#include <map>
 #include <mutex>
+#include <shared_mutex>
 #include <string_view>
 
 namespace pipeline {
@@ -66,16 +68,16 @@ const std::string kRegistrationColumns = "user, token_hex, cert_record_id, envir
                                          "updated_at_ms, state, reason, installation";
 // Everything but seq (the message id's number), in the order add_message binds them.
 // `installation` names the message's one push when the row holds it (im-voip-flow.md §3.4);
-// '' when it has none or two or more (their rows are in pushes).
+// '' when it has none or its pushes have rows (has_push_rows). group_id: a group message's group.
 const std::string kMessageFields =
     "sender, receiver, content, ios_push_type, ext, title, description, created_at_ms, state, "
     "reason, apns_id, attempts, next_attempt_at_ms, token_hex, cert_record_id, environment, "
-    "bundle_id, msg_random, installation";
+    "bundle_id, msg_random, installation, group_id";
 // A push's columns but message_seq, in the order insert_push binds them and read_push reads them.
-const std::string kPushFields = "installation, state, reason, apns_id, attempts, "
+const std::string kPushFields = "receiver, installation, state, reason, apns_id, attempts, "
                                 "next_attempt_at_ms, token_hex, cert_record_id, environment, "
                                 "bundle_id";
-constexpr int kMessageColumns = 20; // seq, then kMessageFields
+constexpr int kMessageColumns = 21; // seq, then kMessageFields
 
 // "a, b" with `prefix` before each column: "m.a, m.b".
 std::string prefixed(std::string_view prefix, const std::string& columns) {
@@ -155,15 +157,18 @@ std::optional<MessageRecord> read_message(const Statement& row) {
   // A row that holds its message's one push reads as that push's view (take_only_push).
   message.installation = row.text(19);
   if (!message.installation.empty()) message.push_count = 1;
+  message.group = row.text(20);
   return message;
 }
 
 // kPushFields from column `at` on.
-std::optional<PushRecord> read_push(const Statement& row, int at) {
+std::optional<PushRecord> read_push(const Statement& row, int from) {
+  PushRecord push;
+  push.receiver = row.text(from);
+  const int at = from + 1; // the columns after receiver
   const auto state = parse_message_state(row.text(at + 1));
   const auto environment = core::parse_apns_environment(row.text(at + 8));
   if (!state || !environment) return std::nullopt;
-  PushRecord push;
   push.installation = row.text(at);
   push.state = *state;
   push.reason = row.text(at + 2);
@@ -202,6 +207,9 @@ struct Store::Impl {
   Statement select_pushes;
   Statement select_pending_pushes;
   Statement upsert_receive_option;
+  Statement insert_group;
+  Statement insert_group_member;
+  Statement delete_group_member;
   Statement insert_message;
   Statement update_message;
   Statement select_message;
@@ -219,6 +227,12 @@ struct Store::Impl {
   UserCache users;
 
   core::Result<void> load_users();
+
+  // Every group with its members (§4.3 "Group sends"), loaded at open and written through as
+  // the users are; a group send reads its group here, never from the connection.
+  mutable std::shared_mutex groups_mutex;
+  std::map<std::string, Group, std::less<>> groups;
+  core::Result<void> load_groups();
   // The last login number handed out (presence.login_seq); changed under `mutex`.
   std::uint64_t last_login_seq = 0;
 
@@ -267,26 +281,32 @@ core::Result<void> Store::Impl::prepare_statements() {
        "INSERT INTO presence (user, installation, presence, updated_at_ms, login_seq) "
        "VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT (user, installation) DO UPDATE SET "
        "presence = ?3, updated_at_ms = ?4, login_seq = ?5"},
-      {&insert_push, "INSERT INTO pushes (" + kPushFields +
-                         ", message_seq) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)"},
+      {&insert_push,
+       "INSERT INTO pushes (" + kPushFields +
+           ", message_seq) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)"},
       {&update_push,
-       "UPDATE pushes SET state = ?3, reason = ?4, apns_id = ?5, attempts = ?6, "
-       "next_attempt_at_ms = ?7, token_hex = ?8, cert_record_id = ?9, environment = ?10, "
-       "bundle_id = ?11 WHERE message_seq = ?1 AND installation = ?2"},
-      {&select_pushes,
-       "SELECT " + kPushFields + " FROM pushes WHERE message_seq = ?1 ORDER BY installation"},
+       "UPDATE pushes SET state = ?4, reason = ?5, apns_id = ?6, attempts = ?7, "
+       "next_attempt_at_ms = ?8, token_hex = ?9, cert_record_id = ?10, environment = ?11, "
+       "bundle_id = ?12 WHERE message_seq = ?1 AND receiver = ?2 AND installation = ?3"},
+      {&select_pushes, "SELECT " + kPushFields +
+                           " FROM pushes WHERE message_seq = ?1 ORDER BY receiver, installation"},
       {&select_pending_pushes,
        "SELECT m.seq, " + prefixed("m.", kMessageFields) + ", " + prefixed("p.", kPushFields) +
            ", (SELECT count(*) FROM pushes q WHERE q.message_seq = p.message_seq)"
            " FROM pushes p JOIN messages m ON m.seq = p.message_seq WHERE p.state = 'pending' "
-           "ORDER BY p.message_seq, p.installation"},
+           "ORDER BY p.message_seq, p.receiver, p.installation"},
       {&upsert_receive_option,
        "INSERT INTO receive_options (user, scope, target, option, updated_at_ms) "
        "VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT (user, scope, target) DO UPDATE SET "
        "option = ?4, updated_at_ms = ?5"},
+      {&insert_group, "INSERT INTO chat_groups (id, type, created_at_ms) VALUES (?1, ?2, ?3)"},
+      {&insert_group_member, "INSERT OR IGNORE INTO group_members (group_id, user, joined_at_ms) "
+                             "SELECT ?1, ?2, ?3 WHERE EXISTS (SELECT 1 FROM chat_groups "
+                             "WHERE id = ?1)"},
+      {&delete_group_member, "DELETE FROM group_members WHERE group_id = ?1 AND user = ?2"},
       {&insert_message, "INSERT INTO messages (" + kMessageFields +
                             ", seq) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, "
-                            "?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20)"},
+                            "?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21)"},
       {&update_message,
        "UPDATE messages SET state = ?2, reason = ?3, apns_id = ?4, attempts = ?5, "
        "next_attempt_at_ms = ?6, token_hex = ?7, cert_record_id = ?8, environment = ?9, "
@@ -337,6 +357,23 @@ core::Result<void> Store::Impl::load_users() {
   });
 }
 
+// A group of a type this build does not know is left out, as a row that does not parse is.
+core::Result<void> Store::Impl::load_groups() {
+  auto rows = db->prepare("SELECT id, type FROM chat_groups");
+  if (!rows) return core::Unexpected(std::move(rows).error());
+  auto loaded = sqlite::for_each_row(*rows, [&](const Statement& row) {
+    if (const auto type = parse_group_type(row.text(1)))
+      groups.emplace(row.text(0), Group{row.text(0), *type, {}});
+  });
+  if (!loaded) return loaded;
+  auto members = db->prepare("SELECT group_id, user FROM group_members");
+  if (!members) return core::Unexpected(std::move(members).error());
+  return sqlite::for_each_row(*members, [&](const Statement& row) {
+    if (const auto found = groups.find(row.text(0)); found != groups.end())
+      found->second.members.insert(row.text(1));
+  });
+}
+
 bool Store::Impl::changed_rows(Statement& statement) {
   return statement.run() && db->changes() > 0;
 }
@@ -380,6 +417,8 @@ core::Result<std::unique_ptr<Store>> Store::open(const std::string& path) {
     return core::Unexpected(std::move(prepared).error());
   }
   if (auto loaded = impl->load_users(); !loaded) return core::Unexpected(std::move(loaded).error());
+  if (auto loaded = impl->load_groups(); !loaded)
+    return core::Unexpected(std::move(loaded).error());
   if (auto last = impl->load_last_message_seq(); !last)
     return core::Unexpected(std::move(last).error());
   impl->writes.emplace(*impl->db, impl->mutex);
@@ -556,8 +595,59 @@ ReceiveOptions Store::receive_options(const std::string& user) const {
 }
 
 std::optional<std::string> Store::receive_option_blocks(const std::string& user,
-                                                        std::string_view sender) const {
-  return impl_->users.receive_option_blocks(user, sender);
+                                                        const MessageOrigin& origin) const {
+  return impl_->users.receive_option_blocks(user, origin);
+}
+
+// --- Groups ---------------------------------------------------------------------------------
+
+core::Result<void> Store::add_group(const Group& group, core::TimePoint at) {
+  std::lock_guard lock(impl_->mutex);
+  auto added = sqlite::in_transaction(*impl_->db, [&]() -> core::Result<void> {
+    {
+      ResetOnExit reset(impl_->insert_group);
+      auto inserted =
+          impl_->insert_group.bind_all(group.id, to_string(group.type), to_millis(at)).run();
+      if (!inserted) return inserted;
+    }
+    for (const auto& member : group.members) {
+      ResetOnExit reset(impl_->insert_group_member);
+      auto inserted = impl_->insert_group_member.bind_all(group.id, member, to_millis(at)).run();
+      if (!inserted) return inserted;
+    }
+    return {};
+  });
+  if (added) {
+    std::unique_lock groups(impl_->groups_mutex);
+    impl_->groups.insert_or_assign(group.id, group);
+  }
+  return added;
+}
+
+core::Result<bool> Store::set_group_member(const std::string& group_id, const std::string& user,
+                                           bool member, core::TimePoint at) {
+  std::lock_guard lock(impl_->mutex);
+  Statement& statement = member ? impl_->insert_group_member : impl_->delete_group_member;
+  ResetOnExit reset(statement);
+  auto changed = member ? statement.bind_all(group_id, user, to_millis(at)).run()
+                        : statement.bind_all(group_id, user).run();
+  if (!changed) return core::Unexpected(std::move(changed).error());
+  if (impl_->db->changes() == 0) return false;
+  std::unique_lock groups(impl_->groups_mutex);
+  if (const auto found = impl_->groups.find(group_id); found != impl_->groups.end()) {
+    if (member)
+      found->second.members.insert(user);
+    else
+      found->second.members.erase(user);
+  }
+  return true;
+}
+
+std::optional<Group> Store::group(const std::string& group_id) const {
+  std::shared_lock groups(impl_->groups_mutex);
+  const auto found = impl_->groups.find(group_id);
+  if (found == impl_->groups.end()) return std::nullopt;
+  return found->second;
 }
 
 // --- Messages --------------------------------------------------------------------------------
@@ -579,10 +669,13 @@ core::Result<void> Store::Impl::load_last_message_seq() {
 core::Result<void> Store::Impl::insert_message_row(MessageRecord& message) {
   const std::int64_t seq = last_message_seq + 1;
   message.message_id = message_id_for(seq);
-  for (auto& push : message.pushes)
-    if (push.attempts > 0) push.apns_id = apns_id_for(message.message_id, push.installation);
-  const bool pushes_of_their_own = message.pushes.size() > 1;
-  if (message.pushes.size() == 1) take_only_push(message, message.pushes.front());
+  for (auto& push : message.pushes) {
+    if (push.receiver.empty()) push.receiver = message.receiver; // one-to-one: the message's
+    if (push.attempts > 0) push.apns_id = apns_id_for(message, push);
+  }
+  const bool pushes_of_their_own = has_push_rows(message);
+  if (!pushes_of_their_own && message.pushes.size() == 1)
+    take_only_push(message, message.pushes.front());
   if (message.pushes.empty() && message.attempts > 0)
     message.apns_id = apns_id_for(message.message_id, message.installation);
   if (pushes_of_their_own) {
@@ -603,7 +696,7 @@ core::Result<void> Store::Impl::insert_message_row(MessageRecord& message) {
                     message.bundle_id,
                     message.random ? std::optional(static_cast<std::int64_t>(*message.random))
                                    : std::nullopt,
-                    installation, seq)
+                    installation, message.group, seq)
           .run();
   // A number taken by a write that is later rolled back is not handed out again (as with
   // AUTOINCREMENT); ids stay unique, perhaps with a gap.
@@ -617,10 +710,10 @@ core::Result<void> Store::Impl::insert_push_rows(std::int64_t seq,
     ResetOnExit reset(insert_push);
     auto inserted =
         insert_push
-            .bind_all(push.installation, to_string(push.state), push.reason, push.apns_id,
-                      static_cast<std::int64_t>(push.attempts), to_millis(push.next_attempt_at),
-                      push.token_hex, push.cert_record_id, stored(push.environment), push.bundle_id,
-                      seq)
+            .bind_all(push.receiver, push.installation, to_string(push.state), push.reason,
+                      push.apns_id, static_cast<std::int64_t>(push.attempts),
+                      to_millis(push.next_attempt_at), push.token_hex, push.cert_record_id,
+                      stored(push.environment), push.bundle_id, seq)
             .run();
     if (!inserted) return inserted;
   }
@@ -645,14 +738,16 @@ core::Result<void> Store::Impl::update_push_row(std::int64_t seq, const MessageR
     ResetOnExit reset(update_push);
     auto updated =
         update_push
-            .bind_all(seq, view.installation, to_string(view.state), view.reason, view.apns_id,
-                      static_cast<std::int64_t>(view.attempts), to_millis(view.next_attempt_at),
-                      view.token_hex, view.cert_record_id, stored(view.environment), view.bundle_id)
+            .bind_all(seq, view.receiver, view.installation, to_string(view.state), view.reason,
+                      view.apns_id, static_cast<std::int64_t>(view.attempts),
+                      to_millis(view.next_attempt_at), view.token_hex, view.cert_record_id,
+                      stored(view.environment), view.bundle_id)
             .run();
     if (!updated) return updated;
     if (db->changes() == 0)
-      return core::fail(make_error_code(Errc::NotFound),
-                        "no push of " + view.message_id + " to " + view.installation);
+      return core::fail(make_error_code(Errc::NotFound), "no push of " + view.message_id + " to " +
+                                                             view.receiver + "/" +
+                                                             view.installation);
   }
   MessageRecord summary;
   summary.message_id = view.message_id;
@@ -668,7 +763,7 @@ core::Result<void> Store::Impl::update_message_row(const MessageRecord& message)
   const auto seq = seq_of(message.message_id);
   if (!seq) return core::fail(make_error_code(Errc::NotFound), "no message " + message.message_id);
   // A message of one push keeps it in its row (insert_message_row): one UPDATE, as before.
-  if (message.push_count > 1) return update_push_row(*seq, message);
+  if (has_push_rows(message)) return update_push_row(*seq, message);
   ResetOnExit reset(update_message);
   auto updated =
       update_message
@@ -747,7 +842,7 @@ std::vector<MessageRecord> Store::pending_messages() const {
       const auto push = read_push(query, kMessageColumns);
       if (!message || !push) continue;
       auto view = push_view(*message, *push);
-      view.push_count = static_cast<std::size_t>(query.integer(kMessageColumns + 10));
+      view.push_count = static_cast<std::size_t>(query.integer(kMessageColumns + 11));
       found.emplace_back(query.integer(0), std::move(view));
     }
   }

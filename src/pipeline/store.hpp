@@ -8,6 +8,7 @@
 // Spec: docs/spec/im-voip-flow.md
 
 #include "core/result.hpp"
+#include "pipeline/groups.hpp"
 #include "pipeline/receive_options.hpp"
 #include "pipeline/records.hpp"
 #include "pipeline/user_cache.hpp"
@@ -29,7 +30,7 @@ public:
   Store(const Store&) = delete;
   Store& operator=(const Store&) = delete;
 
-  static constexpr int kSchemaVersion = 5;
+  static constexpr int kSchemaVersion = 6;
 
   // --- Certificates ------------------------------------------------------------------------
   // Assigns record_id and the next pair of certificate IDs (1001/1002 first).
@@ -79,7 +80,16 @@ public:
   ReceiveOptions receive_options(const std::string& user) const;
   // receive_option_blocks() for `user`'s settings, read where they are kept (no copy).
   std::optional<std::string> receive_option_blocks(const std::string& user,
-                                                   std::string_view sender) const;
+                                                   const MessageOrigin& origin) const;
+
+  // --- Groups (§4.3 "Group sends") -------------------------------------------------------------
+  // Adds a group with its members; fails if the id is taken.
+  core::Result<void> add_group(const Group& group, core::TimePoint at);
+  // Makes `user` a member of `group_id` (`member`) or not; false when nothing changed (already
+  // one, not one, or no such group).
+  core::Result<bool> set_group_member(const std::string& group_id, const std::string& user,
+                                      bool member, core::TimePoint at);
+  std::optional<Group> group(const std::string& group_id) const;
 
   // --- Messages (the outbox) ---------------------------------------------------------------
   // Assigns message_id ("msg-<n>", n counting from 1 per database) and writes the message (each

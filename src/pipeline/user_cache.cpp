@@ -119,12 +119,12 @@ ReceiveOptions UserCache::receive_options(const std::string& user) const {
 }
 
 std::optional<std::string> UserCache::receive_option_blocks(const std::string& user,
-                                                            std::string_view sender) const {
+                                                            const MessageOrigin& origin) const {
   const Shard& shard = shards_[shard_index(user)];
   std::lock_guard lock(shard.mutex);
   const auto found = shard.receive_options.find(user);
   if (found == shard.receive_options.end()) return std::nullopt; // most users set none
-  return pipeline::receive_option_blocks(found->second, sender);
+  return pipeline::receive_option_blocks(found->second, origin);
 }
 
 void UserCache::set_receive_option(const std::string& user, ReceiveScope scope,

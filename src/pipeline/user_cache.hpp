@@ -50,7 +50,7 @@ public:
   std::vector<PushTarget> push_targets(const std::string& user) const;
   ReceiveOptions receive_options(const std::string& user) const;
   std::optional<std::string> receive_option_blocks(const std::string& user,
-                                                   std::string_view sender) const;
+                                                   const MessageOrigin& origin) const;
 
   void set_presence(const std::string& user, const InstallationPresence& presence);
   void set_receive_option(const std::string& user, ReceiveScope scope, const std::string& target,

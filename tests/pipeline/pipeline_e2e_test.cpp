@@ -11,7 +11,9 @@
 #include "pipeline/pipeline.hpp"
 #include "support/temp_dir.hpp"
 
+#include <algorithm>
 #include <condition_variable>
+#include <map>
 #include <mutex>
 #include <set>
 
@@ -81,11 +83,14 @@ protected:
 
   // A phone of bob's with `app`, reporting to the pipeline as "bob" with its id `id` as the
   // installation; logged in, in the background unless `foreground`. Its VoIP token in `token`.
+  // With `link`, the phone's SDK reports for that link's user instead.
   std::unique_ptr<RemoteDevice> phone(const std::string& id, const AppConfig& app, bool foreground,
-                                      std::string& token, std::uint64_t seed = 11) {
+                                      std::string& token, std::uint64_t seed = 11,
+                                      fake_device::remote::PipelineLink* link = nullptr) {
     fake_device::DeviceConfig config;
     config.device_id = id;
-    auto device = std::make_unique<RemoteDevice>(mock_.admin(), config, im_.get(), seed);
+    auto device =
+        std::make_unique<RemoteDevice>(mock_.admin(), config, link ? link : im_.get(), seed);
     token = device->runner().call([&](fake_device::Device& d) {
       const bool ok = d.install(app) && d.give_consent(kBundle) && d.launch(kBundle) &&
                       d.login(kBundle) && (foreground || d.press_home(kBundle));
@@ -108,9 +113,15 @@ protected:
 
   // alice -> bob with the seed's ext; the message once the pipeline has settled it.
   pipeline::MessageRecord send(std::string ext = R"({"entity":{"action":1,"sender":"alice"}})") {
-    return send(pipeline::MessageToSend{
-        "alice", "bob", "call", false,
-        pipeline::OfflinePushInfo{"voip", std::move(ext), "", "", false}, std::nullopt});
+    return send(
+        pipeline::MessageToSend{"alice",
+                                "bob",
+                                "call",
+                                false,
+                                pipeline::OfflinePushInfo{"voip", std::move(ext), "", "", false},
+                                std::nullopt,
+                                {},
+                                {}});
   }
   // `message`, once the pipeline has settled it.
   pipeline::MessageRecord send(const pipeline::MessageToSend& message) {
@@ -201,7 +212,7 @@ TEST_F(PipelineEndToEnd, MessagesSentWithoutWaitingAreEachAnsweredAndDelivered) 
     pipeline_->send_message(
         {"alice", "bob", "call " + std::to_string(i), false,
          pipeline::OfflinePushInfo{"voip", R"({"entity":{"action":1}})", "", "", false},
-         std::nullopt},
+         std::nullopt, {}, {}},
         [&](pipeline::Pipeline::SendResult sent) {
           std::lock_guard lock(mutex);
           if (auto* id = std::get_if<std::string>(&sent)) ids.push_back(*id);
@@ -224,7 +235,7 @@ TEST_F(PipelineEndToEnd, MessagesSentWithoutWaitingAreEachAnsweredAndDelivered) 
             static_cast<std::uint64_t>(kMessages));
   // A refusal of the request itself is answered at once, on the caller's thread.
   std::optional<pipeline::Pipeline::SendResult> refused;
-  pipeline_->send_message({"alice", "", "call", false, std::nullopt, std::nullopt},
+  pipeline_->send_message({"alice", "", "call", false, std::nullopt, std::nullopt, {}, {}},
                           [&](pipeline::Pipeline::SendResult sent) { refused = std::move(sent); });
   ASSERT_TRUE(refused);
   ASSERT_TRUE(std::holds_alternative<pipeline::ApiError>(*refused));
@@ -279,15 +290,15 @@ TEST_F(PipelineEndToEnd, NoOfflinePushRequestedEndsSkippedNoPushRequestedDespite
   auto disabled = voip;
   disabled.disable_push = true;
   const auto online_only =
-      send(pipeline::MessageToSend{"alice", "bob", "call", true, voip, std::nullopt});
+      send(pipeline::MessageToSend{"alice", "bob", "call", true, voip, std::nullopt, {}, {}});
   EXPECT_EQ(online_only.state, MessageState::SkippedNoPushRequested);
   EXPECT_EQ(online_only.reason, "online_user_only: an online-only message is not stored");
   const auto no_push =
-      send(pipeline::MessageToSend{"alice", "bob", "call", false, disabled, std::nullopt});
+      send(pipeline::MessageToSend{"alice", "bob", "call", false, disabled, std::nullopt, {}, {}});
   EXPECT_EQ(no_push.state, MessageState::SkippedNoPushRequested);
   EXPECT_EQ(no_push.reason, "disable_push");
-  const auto no_info =
-      send(pipeline::MessageToSend{"alice", "bob", "call", false, std::nullopt, std::nullopt});
+  const auto no_info = send(
+      pipeline::MessageToSend{"alice", "bob", "call", false, std::nullopt, std::nullopt, {}, {}});
   EXPECT_EQ(no_info.state, MessageState::SkippedNoPushRequested);
   EXPECT_EQ(no_info.reason, "no offline_push_info");
   EXPECT_EQ(online_only.attempts + no_push.attempts + no_info.attempts, 0);
@@ -627,4 +638,199 @@ TEST_F(SeveralPhones, OnePhoneInUseAndOneLockedGetOnePushOnTheLockedOne) {
   EXPECT_EQ(push_to(m, kBobsPhone)->state, MessageState::Accepted);
   EXPECT_EQ(requests_at_mock(), 1u);
   EXPECT_EQ(requests_at_mock({}, iphone_token), 1u);
+}
+
+// Group sends (im-voip-flow.md §4.3 "Group sends") over the same wiring: alice calls a group;
+// each member but her is a receiver of §4.3 with its own receive option and push.
+class GroupSends : public PipelineEndToEnd {
+protected:
+  // `user`'s one phone ("<user>s-iphone"), logged in, in the background unless `foreground`.
+  RemoteDevice& member_phone(const std::string& user, bool foreground = false) {
+    links_.push_back(std::make_unique<fake_device::remote::PipelineLink>(
+        net::HttpEndpoint{"127.0.0.1", api_->port()}, user));
+    AppConfig app;
+    app.certificate_id = dev_id_;
+    std::string token;
+    phones_.push_back(
+        phone(user + "s-iphone", app, foreground, token, 20 + phones_.size(), links_.back().get()));
+    tokens_[user] = token;
+    return *phones_.back();
+  }
+  pipeline::MessageToSend group_call(std::vector<std::string> at_users = {}) {
+    pipeline::MessageToSend m;
+    m.sender = "alice";
+    m.group = "team";
+    m.content = "call";
+    m.offline_push_info =
+        pipeline::OfflinePushInfo{"voip", R"({"entity":{"chatType":2}})", "", "", false};
+    m.at_users = std::move(at_users);
+    return m;
+  }
+  static const pipeline::PushRecord* push_of_member(const pipeline::MessageRecord& m,
+                                                    const std::string& user) {
+    for (const auto& p : m.pushes)
+      if (p.receiver == user) return &p;
+    ADD_FAILURE() << "no push to " << user;
+    return nullptr;
+  }
+  void expect_member(const pipeline::MessageRecord& m, const std::string& user, MessageState state,
+                     const std::string& reason = "") {
+    const auto* p = push_of_member(m, user);
+    ASSERT_TRUE(p);
+    EXPECT_EQ(p->state, state) << user << ": " << p->reason;
+    if (!reason.empty()) {
+      EXPECT_EQ(p->reason, reason) << user;
+    }
+  }
+  std::vector<std::unique_ptr<fake_device::remote::PipelineLink>> links_;
+  std::vector<std::unique_ptr<RemoteDevice>> phones_;
+  std::map<std::string, std::string> tokens_;
+};
+
+TEST_F(GroupSends, EveryMemberButTheSenderIsAReceiverWithItsOwnOptionAndState) {
+  RemoteDevice& bob = member_phone("bob");
+  member_phone("carol");
+  member_phone("dave", /*foreground=*/true);
+  ASSERT_FALSE(pipeline_->create_group(
+      {"team", pipeline::GroupType::Work, {"alice", "bob", "carol", "dave", "erin"}}));
+  ASSERT_FALSE(pipeline_->set_receive_option("carol", pipeline::ReceiveScope::Group, "team",
+                                             pipeline::ReceiveOption::ReceiveNotNotify));
+  const auto m = send(group_call());
+  EXPECT_EQ(m.state, MessageState::Accepted);
+  EXPECT_EQ(m.group, "team");
+  ASSERT_EQ(m.pushes.size(), 4u); // alice, the sender, gets none
+  expect_member(m, "bob", MessageState::Accepted);
+  expect_member(m, "carol", MessageState::SkippedReceiveOption, "RECEIVE_NOT_NOTIFY (group team)");
+  expect_member(m, "dave", MessageState::SkippedOnline);
+  expect_member(m, "erin", MessageState::SkippedLoggedOut, "never logged in");
+  EXPECT_EQ(requests_at_mock(), 1u);
+  EXPECT_EQ(requests_at_mock({}, tokens_["bob"]), 1u);
+  EXPECT_TRUE(bob.wait_for(DeviceEventKind::CallShown, push_of_member(m, "bob")->apns_id));
+  // What APNs got says it is a group call (im-voip-flow.md §4.2: chatType 2).
+  const auto sent = mock_.server().journal().query({}, 10);
+  ASSERT_EQ(sent.size(), 1u);
+  const auto body = nlohmann::json::parse(sent[0].body);
+  EXPECT_EQ(body["chatType"], 2);
+  EXPECT_EQ(body["groupId"], "team");
+
+  // A member who leaves is no longer called; one who joins is.
+  ASSERT_FALSE(pipeline_->leave_group("team", "bob"));
+  ASSERT_FALSE(pipeline_->join_group("team", "frank"));
+  const auto after = send(group_call());
+  EXPECT_EQ(after.pushes.size(), 4u);
+  EXPECT_EQ(std::count_if(after.pushes.begin(), after.pushes.end(),
+                          [](const auto& p) { return p.receiver == "bob"; }),
+            0);
+  expect_member(after, "frank", MessageState::SkippedLoggedOut, "never logged in");
+  EXPECT_EQ(after.state, MessageState::SkippedOnline); // the furthest of the skips
+  EXPECT_EQ(requests_at_mock(), 1u);
+}
+
+TEST_F(GroupSends, AnAtMentionPassesReceiveNotNotifyExceptAt) {
+  member_phone("bob");
+  RemoteDevice& carol = member_phone("carol");
+  ASSERT_FALSE(
+      pipeline_->create_group({"team", pipeline::GroupType::Public, {"alice", "bob", "carol"}}));
+  for (const auto* user : {"bob", "carol"})
+    ASSERT_FALSE(pipeline_->set_receive_option(user, pipeline::ReceiveScope::Group, "team",
+                                               pipeline::ReceiveOption::ReceiveNotNotifyExceptAt));
+  const auto plain = send(group_call());
+  expect_member(plain, "bob", MessageState::SkippedReceiveOption,
+                "RECEIVE_NOT_NOTIFY_EXCEPT_AT (group team)");
+  expect_member(plain, "carol", MessageState::SkippedReceiveOption);
+  EXPECT_EQ(requests_at_mock(), 0u);
+
+  const auto mention = send(group_call({"carol"}));
+  expect_member(mention, "bob", MessageState::SkippedReceiveOption);
+  expect_member(mention, "carol", MessageState::Accepted);
+  EXPECT_EQ(requests_at_mock({}, tokens_["carol"]), 1u);
+  EXPECT_TRUE(
+      carol.wait_for(DeviceEventKind::CallShown, push_of_member(mention, "carol")->apns_id));
+}
+
+TEST_F(GroupSends, AnAVChatRoomProducesNoOfflinePush) {
+  member_phone("bob");
+  ASSERT_FALSE(
+      pipeline_->create_group({"team", pipeline::GroupType::AVChatRoom, {"alice", "bob"}}));
+  const auto m = send(group_call());
+  EXPECT_EQ(m.state, MessageState::SkippedGroupType);
+  EXPECT_EQ(m.reason, "AVChatRoom group: it keeps no offline messages, so no offline push");
+  EXPECT_TRUE(m.pushes.empty());
+  EXPECT_EQ(requests_at_mock(), 0u);
+}
+
+TEST_F(GroupSends, TheApiCreatesJoinsLeavesAndRefusesWhatIsWrong) {
+  const net::HttpEndpoint api{"127.0.0.1", api_->port()};
+  auto call = [&](const std::string& method, const std::string& path, const std::string& body) {
+    auto got = net::http1_request(api, method, path, body, 10s);
+    EXPECT_TRUE(got);
+    return got ? std::make_pair(got->status, nlohmann::json::parse(got->body, nullptr, false))
+               : std::make_pair(0, nlohmann::json());
+  };
+  auto [status, j] =
+      call("POST", "/v1/groups", R"({"id":"team","type":"Meeting","members":["alice","bob"]})");
+  EXPECT_EQ(status, 201);
+  EXPECT_EQ(j,
+            nlohmann::json::parse(R"({"id":"team","type":"Meeting","members":["alice","bob"]})"));
+  std::tie(status, j) = call("POST", "/v1/groups", R"({"id":"team"})");
+  EXPECT_EQ(status, 409);
+  EXPECT_EQ(j["error"], "GROUP_EXISTS");
+  std::tie(status, j) = call("POST", "/v1/groups", R"({"id":"x","type":"Chat"})");
+  EXPECT_EQ(status, 400);
+  EXPECT_NE(j["message"].get<std::string>().find("AVChatRoom"), std::string::npos) << j;
+  std::tie(status, j) = call("POST", "/v1/groups/team/members", R"({"user":"carol"})");
+  EXPECT_EQ(status, 200);
+  EXPECT_EQ(j["members"], nlohmann::json::parse(R"(["alice","bob","carol"])"));
+  std::tie(status, j) = call("DELETE", "/v1/groups/team/members/bob", "");
+  EXPECT_EQ(status, 200);
+  EXPECT_EQ(j["members"], nlohmann::json::parse(R"(["alice","carol"])"));
+  std::tie(status, j) = call("GET", "/v1/groups/nowhere", "");
+  EXPECT_EQ(status, 404);
+  EXPECT_EQ(j["error"], "NO_SUCH_GROUP");
+  std::tie(status, j) = call("POST", "/v1/groups/nowhere/members", R"({"user":"carol"})");
+  EXPECT_EQ(status, 404);
+
+  // A message names a receiver or a group, not both; the group must exist.
+  std::tie(status, j) =
+      call("POST", "/v1/messages", R"({"sender":"alice","receiver":"bob","group":"team"})");
+  EXPECT_EQ(status, 400);
+  EXPECT_EQ(j["error"], "BAD_MESSAGE");
+  std::tie(status, j) = call("POST", "/v1/messages", R"({"sender":"alice","group":"nowhere"})");
+  EXPECT_EQ(status, 404);
+  EXPECT_EQ(j["error"], "NO_SUCH_GROUP");
+  std::tie(status, j) = call(
+      "POST", "/v1/messages",
+      R"({"sender":"alice","group":"team","at_users":["carol"],"offline_push_info":{"ext":"{}"}})");
+  EXPECT_EQ(status, 202);
+  ASSERT_TRUE(pipeline_->wait_idle(kSettle));
+  const auto m = pipeline_->message(j["message_id"]);
+  ASSERT_TRUE(m);
+  EXPECT_EQ(m->receiver, "team");
+  EXPECT_EQ(m->group, "team");
+  ASSERT_EQ(m->pushes.size(), 1u);
+  EXPECT_EQ(m->pushes[0].receiver, "carol");
+  std::tie(status, j) = call("GET", "/v1/messages/" + m->message_id, "");
+  EXPECT_EQ(j["group"], "team");
+  EXPECT_EQ(j["pushes"][0]["receiver"], "carol");
+}
+
+TEST_F(GroupSends, AResendToTheGroupWithTheSameRandomIsOneMessage) {
+  member_phone("bob");
+  ASSERT_FALSE(pipeline_->create_group({"team", pipeline::GroupType::Work, {"alice", "bob"}}));
+  auto m = group_call();
+  m.random = 42;
+  const auto first = pipeline_->send_message(m);
+  const auto again = pipeline_->send_message(m);
+  ASSERT_TRUE(std::holds_alternative<std::string>(first));
+  ASSERT_TRUE(std::holds_alternative<std::string>(again));
+  EXPECT_EQ(std::get<std::string>(first), std::get<std::string>(again));
+  // The same random to bob one-to-one is another message: (sender, receiver or group, random).
+  auto direct = m;
+  direct.group.clear();
+  direct.receiver = "bob";
+  const auto other = pipeline_->send_message(direct);
+  ASSERT_TRUE(std::holds_alternative<std::string>(other));
+  EXPECT_NE(std::get<std::string>(other), std::get<std::string>(first));
+  ASSERT_TRUE(pipeline_->wait_idle(kSettle));
+  EXPECT_EQ(requests_at_mock({}, tokens_["bob"]), 2u);
 }

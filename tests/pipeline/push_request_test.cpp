@@ -90,4 +90,27 @@ TEST(ApnsId, StablePerMessageDistinctAcrossMessagesAndVersion5) {
   EXPECT_NE(std::string("89ab").find(id[19]), std::string::npos); // RFC variant
 }
 
+// A group message's push (im-voip-flow.md §4.2 chatType V2TIM_GROUP = 2, §4.3 "Group sends"):
+// the body names the group, and each member's push has an id of its own even when two members'
+// installations have the same name.
+TEST(VoipRequest, AGroupMessagesPushSaysChatType2AndNamesTheGroup) {
+  auto m = sample();
+  m.group = "team";
+  const auto parsed = nlohmann::json::parse(pipeline::voip_body(m));
+  EXPECT_EQ(parsed["chatType"], 2);
+  EXPECT_EQ(parsed["groupId"], "team");
+  EXPECT_EQ(parsed["sender"], "alice");
+  EXPECT_EQ(parsed["ext"], m.ext);
+
+  pipeline::PushRecord bobs, carols;
+  bobs.receiver = "bob";
+  carols.receiver = "carol";
+  bobs.installation = carols.installation = pipeline::kDefaultInstallation;
+  EXPECT_NE(pipeline::apns_id_for(m, bobs), pipeline::apns_id_for(m, carols));
+  EXPECT_NE(pipeline::apns_id_for(m, bobs), pipeline::apns_id_for("msg-7"));
+  // A one-to-one message's push keeps the id it always had.
+  m.group.clear();
+  EXPECT_EQ(pipeline::apns_id_for(m, bobs), pipeline::apns_id_for("msg-7"));
+}
+
 } // namespace

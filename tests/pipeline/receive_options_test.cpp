@@ -6,12 +6,14 @@
 
 namespace {
 
+using pipeline::MessageOrigin;
 using pipeline::ReceiveOption;
 using pipeline::ReceiveOptions;
 using pipeline::ReceiveScope;
 
 TEST(ReceiveOptions, NothingSetLetsEveryPushGo) {
-  EXPECT_FALSE(pipeline::receive_option_blocks(ReceiveOptions{}, "alice"));
+  EXPECT_FALSE(
+      pipeline::receive_option_blocks(ReceiveOptions{}, MessageOrigin::one_to_one("alice")));
 }
 
 TEST(ReceiveOptions, EveryOptionButReceiveBlocksAndIsNamed) {
@@ -20,27 +22,57 @@ TEST(ReceiveOptions, EveryOptionButReceiveBlocksAndIsNamed) {
     ReceiveOptions o;
     o.set(ReceiveScope::Global, "", option);
     // One-to-one messages carry no @-mention: EXCEPT_AT lets nothing through here.
-    EXPECT_EQ(pipeline::receive_option_blocks(o, "alice"),
+    EXPECT_EQ(pipeline::receive_option_blocks(o, MessageOrigin::one_to_one("alice")),
               std::string(pipeline::to_string(option)) + " (global)");
   }
   ReceiveOptions receive;
   receive.set(ReceiveScope::Global, "", ReceiveOption::Receive);
-  EXPECT_FALSE(pipeline::receive_option_blocks(receive, "alice"));
+  EXPECT_FALSE(pipeline::receive_option_blocks(receive, MessageOrigin::one_to_one("alice")));
 }
 
 TEST(ReceiveOptions, TheConversationsSettingWinsOverTheGlobalOne) {
   ReceiveOptions o;
   o.set(ReceiveScope::Global, "", ReceiveOption::ReceiveNotNotify);
   o.set(ReceiveScope::Conversation, "alice", ReceiveOption::Receive);
-  EXPECT_FALSE(pipeline::receive_option_blocks(o, "alice"));
-  EXPECT_EQ(pipeline::receive_option_blocks(o, "carol"), "RECEIVE_NOT_NOTIFY (global)");
+  EXPECT_FALSE(pipeline::receive_option_blocks(o, MessageOrigin::one_to_one("alice")));
+  EXPECT_EQ(pipeline::receive_option_blocks(o, MessageOrigin::one_to_one("carol")),
+            "RECEIVE_NOT_NOTIFY (global)");
 
   o.set(ReceiveScope::Global, "", ReceiveOption::Receive);
   o.set(ReceiveScope::Conversation, "alice", ReceiveOption::NotReceive);
-  EXPECT_EQ(pipeline::receive_option_blocks(o, "alice"), "NOT_RECEIVE (conversation with alice)");
+  EXPECT_EQ(pipeline::receive_option_blocks(o, MessageOrigin::one_to_one("alice")),
+            "NOT_RECEIVE (conversation with alice)");
   // A group's setting says nothing about one-to-one messages.
   o.set(ReceiveScope::Group, "carol", ReceiveOption::NotReceive);
-  EXPECT_FALSE(pipeline::receive_option_blocks(o, "carol"));
+  EXPECT_FALSE(pipeline::receive_option_blocks(o, MessageOrigin::one_to_one("carol")));
+}
+
+// In a group, the group's setting wins over the global one, and RECEIVE_NOT_NOTIFY_EXCEPT_AT lets a
+// message through only when it @-mentions the receiver (im-voip-flow.md §4.3).
+TEST(ReceiveOptions, AGroupsSettingWinsAndExceptAtLetsMentionsThrough) {
+  ReceiveOptions o;
+  o.set(ReceiveScope::Global, "", ReceiveOption::ReceiveNotNotify);
+  o.set(ReceiveScope::Group, "team", ReceiveOption::ReceiveNotNotifyExceptAt);
+  EXPECT_EQ(pipeline::receive_option_blocks(o, MessageOrigin::in_group("alice", "team")),
+            "RECEIVE_NOT_NOTIFY_EXCEPT_AT (group team)");
+  EXPECT_FALSE(pipeline::receive_option_blocks(o, MessageOrigin::in_group("alice", "team", true)));
+  // Another group falls back to the global setting, mention or not.
+  EXPECT_EQ(pipeline::receive_option_blocks(o, MessageOrigin::in_group("alice", "club", true)),
+            "RECEIVE_NOT_NOTIFY (global)");
+  // A conversation's setting says nothing about a group message from that peer.
+  o.set(ReceiveScope::Conversation, "alice", ReceiveOption::Receive);
+  EXPECT_EQ(pipeline::receive_option_blocks(o, MessageOrigin::in_group("alice", "club")),
+            "RECEIVE_NOT_NOTIFY (global)");
+  // A global EXCEPT_AT lets a mention in any group through, and no one-to-one message.
+  ReceiveOptions at;
+  at.set(ReceiveScope::Global, "", ReceiveOption::ReceiveNotNotifyExceptAt);
+  EXPECT_FALSE(pipeline::receive_option_blocks(at, MessageOrigin::in_group("alice", "club", true)));
+  EXPECT_EQ(pipeline::receive_option_blocks(at, MessageOrigin{"alice", {}, true}),
+            "RECEIVE_NOT_NOTIFY_EXCEPT_AT (global)");
+  // NOT_RECEIVE is nothing at all, mentioned or not.
+  o.set(ReceiveScope::Group, "team", ReceiveOption::NotReceive);
+  EXPECT_EQ(pipeline::receive_option_blocks(o, MessageOrigin::in_group("alice", "team", true)),
+            "NOT_RECEIVE (group team)");
 }
 
 TEST(ReceiveOptions, SettingsListEveryOneAndTheLastSetWins) {

@@ -30,16 +30,30 @@ TEST(RequestJson, AMessageReadsBackAsWritten) {
   }
 }
 
-TEST(RequestJson, AMessageWithoutItsReceiverOrWithAnOddPushInfoIsRefused) {
-  auto no_receiver = to_json(MessageToSend{"alice", "bob", "", false, std::nullopt, std::nullopt});
-  no_receiver.erase("receiver");
-  auto read = message_to_send_from_json(no_receiver);
-  ASSERT_FALSE(read);
-  EXPECT_EQ(read.error().detail, "\"receiver\" is required");
+// A group message names a group and no receiver (im-voip-flow.md §4.3 "Group sends"): the
+// reader takes either; the pipeline refuses a message with neither or both.
+TEST(RequestJson, AGroupMessageRoundTripsAndAOneToOneBodyIsAsItWas) {
+  MessageToSend group{"alice", "", "", false, std::nullopt, 7, "team", {"carol", "dave"}};
+  const auto j = to_json(group);
+  EXPECT_EQ(j["group"], "team");
+  EXPECT_EQ(j["at_users"], nlohmann::json::parse(R"(["carol","dave"])"));
+  const auto read = message_to_send_from_json(j);
+  ASSERT_TRUE(read) << read.error().detail;
+  EXPECT_EQ(read->group, "team");
+  EXPECT_EQ(read->at_users, group.at_users);
+  EXPECT_TRUE(read->receiver.empty());
+  const auto one_to_one =
+      to_json(MessageToSend{"alice", "bob", "", false, std::nullopt, std::nullopt, {}, {}});
+  EXPECT_FALSE(one_to_one.contains("group"));
+  EXPECT_FALSE(one_to_one.contains("at_users"));
+}
 
-  auto odd_info = to_json(MessageToSend{"alice", "bob", "", false, std::nullopt, std::nullopt});
+TEST(RequestJson, AMessageWithAnOddPushInfoIsRefused) {
+
+  auto odd_info =
+      to_json(MessageToSend{"alice", "bob", "", false, std::nullopt, std::nullopt, {}, {}});
   odd_info["offline_push_info"] = "voip";
-  read = message_to_send_from_json(odd_info);
+  auto read = message_to_send_from_json(odd_info);
   ASSERT_FALSE(read);
   EXPECT_EQ(read.error().detail, "\"offline_push_info\" must be a JSON object");
 }

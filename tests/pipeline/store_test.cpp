@@ -22,6 +22,7 @@ namespace {
 
 using namespace std::chrono_literals;
 using pipeline::Environment;
+using pipeline::MessageOrigin;
 using pipeline::MessageState;
 using pipeline::Store;
 
@@ -521,7 +522,8 @@ TEST(StoreFile, EverythingSurvivesReopening) {
   options.set(pipeline::ReceiveScope::Conversation, "alice", pipeline::ReceiveOption::NotReceive);
   options.set(pipeline::ReceiveScope::Global, "", pipeline::ReceiveOption::ReceiveNotNotify);
   EXPECT_EQ(store->receive_options("bob"), options);
-  EXPECT_EQ(store->receive_option_blocks("bob", "alice"), "NOT_RECEIVE (conversation with alice)");
+  EXPECT_EQ(store->receive_option_blocks("bob", MessageOrigin::one_to_one("alice")),
+            "NOT_RECEIVE (conversation with alice)");
   const auto pending = store->pending_messages();
   ASSERT_EQ(pending.size(), 1u);
   expect_same_message(pending[0], message);
@@ -1037,4 +1039,66 @@ TEST(StoreFile, AVersion4DatabaseIsMigratedToInstallations) {
   // A login after the migration is numbered after those of before (0).
   ASSERT_TRUE(store->set_presence("bob", "ipad", pipeline::Presence::Background, kT0));
   EXPECT_EQ(store->installations("bob").size(), 2u);
+}
+
+// A file of schema version 5 opens with each push as its message's receiver's (schema v6 keys a
+// push by receiver and installation: im-voip-flow.md §4.3 "Group sends"), and no groups.
+TEST(StoreFile, AVersion5DatabaseIsMigratedToPushesWithTheirReceiver) {
+  support::TempDir dir;
+  const std::string path = dir.file("v5.db");
+  {
+    auto v5 = pipeline::sqlite::Connection::open(path);
+    ASSERT_TRUE(v5) << v5.error().message();
+    auto& db = **v5;
+    ASSERT_TRUE(pipeline::prepare_database(db, path, 5));
+    auto inserted = db.execute(
+        "INSERT INTO messages (seq, sender, receiver, content, ios_push_type, ext, title, "
+        "description, created_at_ms, state, reason, apns_id, attempts, next_attempt_at_ms, "
+        "token_hex, cert_record_id, environment, bundle_id, msg_random, installation) VALUES "
+        "(7, 'alice', 'bob', 'call', 'voip', '{}', '', '', 1000, 'pending', '', 'id-a', 1, "
+        "NULL, 'abcd', 1, 'dev', 'com.example.app', NULL, '');"
+        "INSERT INTO pushes VALUES (7, 'iphone', 'pending', '', 'id-a', 1, NULL, 'abcd', 1, "
+        "'dev', 'com.example.app'), (7, 'ipad', 'accepted', '', 'id-b', 1, NULL, 'ef01', 1, "
+        "'dev', 'com.example.app')");
+    ASSERT_TRUE(inserted) << inserted.error().message();
+  }
+  auto store = open_store(path);
+  ASSERT_TRUE(store);
+  const auto message = store->message("msg-7");
+  ASSERT_TRUE(message);
+  EXPECT_TRUE(message->group.empty());
+  ASSERT_EQ(message->pushes.size(), 2u);
+  for (const auto& push : message->pushes)
+    EXPECT_EQ(push.receiver, "bob");
+  const auto pending = store->pending_messages();
+  ASSERT_EQ(pending.size(), 1u);
+  EXPECT_EQ(pending[0].receiver, "bob");
+  EXPECT_EQ(pending[0].installation, "iphone");
+  EXPECT_FALSE(store->group("team"));
+}
+
+// Groups and their members are kept in the file (im-voip-flow.md §4.3 "Group sends").
+TEST(StoreFile, GroupsAndTheirMembersSurviveAReopen) {
+  support::TempDir dir;
+  const std::string path = dir.file("groups.db");
+  {
+    auto store = open_store(path);
+    ASSERT_TRUE(store);
+    pipeline::Group team{"team", pipeline::GroupType::Work, {"alice", "bob"}};
+    ASSERT_TRUE(store->add_group(team, kT0));
+    EXPECT_FALSE(store->add_group(team, kT0)); // the id is taken
+    EXPECT_EQ(store->set_group_member("team", "carol", true, kT0).value_or(false), true);
+    EXPECT_EQ(store->set_group_member("team", "carol", true, kT0).value_or(true), false);
+    EXPECT_EQ(store->set_group_member("team", "alice", false, kT0).value_or(false), true);
+    EXPECT_EQ(store->set_group_member("nowhere", "carol", true, kT0).value_or(true), false);
+    ASSERT_TRUE(store->add_group({"live", pipeline::GroupType::AVChatRoom, {"bob"}}, kT0));
+  }
+  auto store = open_store(path);
+  ASSERT_TRUE(store);
+  const auto team = store->group("team");
+  ASSERT_TRUE(team);
+  EXPECT_EQ(team->type, pipeline::GroupType::Work);
+  EXPECT_EQ(team->members, (std::set<std::string, std::less<>>{"bob", "carol"}));
+  EXPECT_EQ(store->group("live")->type, pipeline::GroupType::AVChatRoom);
+  EXPECT_FALSE(store->group("nowhere"));
 }

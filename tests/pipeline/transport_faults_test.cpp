@@ -93,7 +93,7 @@ protected:
     auto sent = pipeline_->send_message(
         {"alice", "bob", "call", false,
          pipeline::OfflinePushInfo{"voip", R"({"entity":{"action":1}})", "", "", false},
-         std::nullopt});
+         std::nullopt, {}, {}});
     EXPECT_TRUE(std::holds_alternative<std::string>(sent));
     return std::holds_alternative<std::string>(sent) ? std::get<std::string>(sent) : "";
   }

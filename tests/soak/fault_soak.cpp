@@ -294,9 +294,14 @@ core::Result<SoakReport> run_fault_soak(const SoakOptions& o) {
   const auto start = SteadyClock::now();
   const std::uint64_t step = std::max<std::uint64_t>(o.messages / 10, 1);
   auto send_error = parallel_for(o.messages, o.senders, [&](std::uint64_t i) {
-    auto id =
-        p.send_message({"alice", user_of(i), "call", false,
-                        pipeline::OfflinePushInfo{"voip", kExt, "", "", false}, std::nullopt});
+    auto id = p.send_message({"alice",
+                              user_of(i),
+                              "call",
+                              false,
+                              pipeline::OfflinePushInfo{"voip", kExt, "", "", false},
+                              std::nullopt,
+                              {},
+                              {}});
     if (auto* error = std::get_if<pipeline::ApiError>(&id)) return std::optional(error->message);
     ids[i] = std::get<std::string>(id);
     const auto n = sent.fetch_add(1) + 1;
