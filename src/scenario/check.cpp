@@ -3,6 +3,7 @@
 #include "core/parse_number.hpp"
 #include "mock_apns/push_type.hpp"
 #include "mock_apns/reason.hpp"
+#include "pipeline/message_summary.hpp"
 #include "scenario/report.hpp"
 
 #include <algorithm>
@@ -42,15 +43,45 @@ std::string summary(const pipeline::PushRecord& p) {
   return out + ", attempts " + std::to_string(p.attempts);
 }
 
-// With several pushes (im-voip-flow.md §3.4), each installation's too.
+// With several pushes (im-voip-flow.md §3.4), each installation's too; in a group message each
+// member's (im-voip-flow.md §4.3 "Group sends"), as member/installation.
 std::string summary(const pipeline::MessageRecord& m) {
   std::string out = std::string(pipeline::to_string(m.state));
   if (!m.reason.empty()) out += " (" + m.reason + ")";
   out += ", attempts " + std::to_string(m.attempts);
-  if (m.pushes.size() > 1)
+  if (m.pushes.size() > 1 || !m.group.empty())
     for (const auto& p : m.pushes)
-      out += "; " + p.installation + ": " + summary(p);
+      out += "; " + pipeline::push_name(m, p) + ": " + summary(p);
   return out;
+}
+
+// What `user`'s pushes of `m` sum up to (message_summary.hpp), as a message of those pushes only;
+// nullopt when the message is not for that user. A message decided as a whole (no pushes, e.g.
+// skipped for a receive option) is its receiver's.
+std::optional<pipeline::MessageRecord> receiver_part(const pipeline::MessageRecord& m,
+                                                     const std::string& user) {
+  pipeline::MessageRecord part;
+  for (const auto& p : m.pushes)
+    if (p.receiver == user) part.pushes.push_back(p);
+  if (part.pushes.empty()) {
+    if (m.pushes.empty() && m.group.empty() && m.receiver == user) return m;
+    return std::nullopt;
+  }
+  pipeline::summarise(part);
+  return part;
+}
+
+void check_push(const std::string& what, const PushExpectation& expected,
+                const pipeline::MessageState state, const std::string& reason, int attempts,
+                const std::string& observed, std::vector<Mismatch>& out) {
+  if (expected.state && state != *expected.state)
+    out.push_back({what + ".state", std::string(pipeline::to_string(*expected.state)), observed,
+                   expected.where});
+  if (expected.reason && reason != *expected.reason)
+    out.push_back({what + ".reason", *expected.reason, observed, expected.where});
+  if (expected.attempts && attempts != *expected.attempts)
+    out.push_back(
+        {what + ".attempts", std::to_string(*expected.attempts), observed, expected.where});
 }
 
 std::string summary(const pipeline::Registration& r) {
@@ -223,22 +254,23 @@ std::vector<Mismatch> check(const MessageExpectation& e,
   if (e.attempts && m->attempts != *e.attempts)
     out.push_back({"expect.message.attempts", std::to_string(*e.attempts), summary(*m), e.where});
   for (const auto& expected : e.pushes) {
-    const std::string what = "expect.message.pushes." + expected.installation;
-    const auto push = std::find_if(m->pushes.begin(), m->pushes.end(), [&](const auto& p) {
-      return p.installation == expected.installation;
-    });
+    const std::string what = "expect.message.pushes." + expected.key;
+    const auto push = std::find_if(m->pushes.begin(), m->pushes.end(),
+                                   [&](const auto& p) { return p.installation == expected.key; });
     if (push == m->pushes.end()) {
       out.push_back({what, "a push", "none: " + summary(*m), expected.where});
       continue;
     }
-    if (expected.state && push->state != *expected.state)
-      out.push_back({what + ".state", std::string(pipeline::to_string(*expected.state)),
-                     summary(*push), expected.where});
-    if (expected.reason && push->reason != *expected.reason)
-      out.push_back({what + ".reason", *expected.reason, summary(*push), expected.where});
-    if (expected.attempts && push->attempts != *expected.attempts)
-      out.push_back(
-          {what + ".attempts", std::to_string(*expected.attempts), summary(*push), expected.where});
+    check_push(what, expected, push->state, push->reason, push->attempts, summary(*push), out);
+  }
+  for (const auto& expected : e.receivers) {
+    const std::string what = "expect.message.receivers." + expected.key;
+    const auto part = receiver_part(*m, expected.key);
+    if (!part) {
+      out.push_back({what, "a receiver", "none: " + summary(*m), expected.where});
+      continue;
+    }
+    check_push(what, expected, part->state, part->reason, part->attempts, summary(*part), out);
   }
   return out;
 }

@@ -106,6 +106,7 @@ core::Result<void> InProcessWorld::start_parts(const Scenario& scenario) {
   pipeline_ = std::move(*opened);
 
   if (auto uploaded = upload_setup(*this, scenario.setup); !uploaded) return uploaded;
+  if (auto set = groups_setup(*this, scenario.setup); !set) return set;
   if (auto set = receive_options_setup(*this, scenario.setup); !set) return set;
 
   std::uint64_t n = 0;
@@ -175,6 +176,15 @@ InProcessWorld::certificate(const std::string& label) const {
   for (auto& r : pipeline_->certificates())
     if (r.record_id == uploaded->record_id) return r;
   return uploaded;
+}
+
+std::optional<pipeline::ApiError> InProcessWorld::create_group(const pipeline::Group& group) {
+  return pipeline_->create_group(group);
+}
+
+std::optional<pipeline::ApiError>
+InProcessWorld::set_group_member(const std::string& group, const std::string& user, bool member) {
+  return member ? pipeline_->join_group(group, user) : pipeline_->leave_group(group, user);
 }
 
 std::variant<std::string, pipeline::ApiError> InProcessWorld::send(const SendSpec& spec,

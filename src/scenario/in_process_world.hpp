@@ -40,6 +40,9 @@ public:
   core::Result<void> restart_pipeline(core::Duration down_for) override;
   std::optional<pipeline::ApiError>
   set_receive_option(const std::string& user, const pipeline::ReceiveSetting& setting) override;
+  std::optional<pipeline::ApiError> create_group(const pipeline::Group& group) override;
+  std::optional<pipeline::ApiError> set_group_member(const std::string& group,
+                                                     const std::string& user, bool member) override;
 
   // Waits (bounded) until no push is on the wire, then hands every delivery to its device and
   // records what changed.

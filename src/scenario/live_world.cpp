@@ -184,6 +184,7 @@ core::Result<void> LiveWorld::start_parts(const Scenario& scenario) {
   if (auto started = start_pipeline("127.0.0.1:0"); !started) return started;
 
   if (auto uploaded = upload_setup(*this, scenario.setup); !uploaded) return uploaded;
+  if (auto set = groups_setup(*this, scenario.setup); !set) return set;
   if (auto set = receive_options_setup(*this, scenario.setup); !set) return set;
 
   std::uint64_t n = 0;
@@ -340,6 +341,24 @@ LiveWorld::set_receive_option(const std::string& user, const pipeline::ReceiveSe
   const auto reply =
       call(impl_->api, "POST", "/v1/users/" + core::percent_encode(user) + "/receive-options",
            pipeline::to_json(setting));
+  if (!reply) return pipeline::ApiError{"PIPELINE_UNREACHABLE", reply.error().detail, 0};
+  if (reply->status / 100 != 2) return api_error(*reply);
+  return std::nullopt;
+}
+
+std::optional<pipeline::ApiError> LiveWorld::create_group(const pipeline::Group& group) {
+  const auto reply = call(impl_->api, "POST", "/v1/groups", pipeline::to_json(group));
+  if (!reply) return pipeline::ApiError{"PIPELINE_UNREACHABLE", reply.error().detail, 0};
+  if (reply->status / 100 != 2) return api_error(*reply);
+  return std::nullopt;
+}
+
+std::optional<pipeline::ApiError>
+LiveWorld::set_group_member(const std::string& group, const std::string& user, bool member) {
+  const std::string members = "/v1/groups/" + core::percent_encode(group) + "/members";
+  const auto reply =
+      member ? call(impl_->api, "POST", members, json{{"user", user}})
+             : call(impl_->api, "DELETE", members + "/" + core::percent_encode(user), nullptr);
   if (!reply) return pipeline::ApiError{"PIPELINE_UNREACHABLE", reply.error().detail, 0};
   if (reply->status / 100 != 2) return api_error(*reply);
   return std::nullopt;

@@ -39,6 +39,9 @@ public:
   core::Result<void> restart_pipeline(core::Duration down_for) override;
   std::optional<pipeline::ApiError>
   set_receive_option(const std::string& user, const pipeline::ReceiveSetting& setting) override;
+  std::optional<pipeline::ApiError> create_group(const pipeline::Group& group) override;
+  std::optional<pipeline::ApiError> set_group_member(const std::string& group,
+                                                     const std::string& user, bool member) override;
 
   // Waits until the pipeline has no push on the wire and every device has taken what the
   // mock published, then reads the mock's journal.

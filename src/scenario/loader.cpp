@@ -73,6 +73,9 @@ const std::vector<std::pair<std::string, Action>>& actions() {
       {"reset_aps_identity", Action::ResetApsIdentity},
       {"restart_pipeline", Action::RestartPipeline},
       {"receive_option", Action::ReceiveOption},
+      {"create_group", Action::CreateGroup},
+      {"join_group", Action::JoinGroup},
+      {"leave_group", Action::LeaveGroup},
   };
   return table;
 }
@@ -318,8 +321,39 @@ ReceiveOptionSpec read_receive_option(const Reader& r, const YAML::Node& n, bool
   return spec;
 }
 
+// {id, type, members}: a group (im-voip-flow.md §4.3 "Group sends"); type Work unless given.
+GroupSpec read_group(const Reader& r, const YAML::Node& n, const std::string& what) {
+  if (!n.IsMap()) r.fail(n, what + " is {id: ..., type: ..., members: [...]}");
+  r.check_keys(n, what, {"id", "type", "members"});
+  GroupSpec spec;
+  spec.where = r.where(n);
+  if (!n["id"]) r.fail(n, what + " needs 'id'");
+  spec.group.id = r.text(n["id"], "id");
+  if (n["type"])
+    spec.group.type =
+        r.parsed(n["type"], "group type", pipeline::parse_group_type, pipeline::group_type_words());
+  if (n["members"]) {
+    const auto members = r.texts(n["members"], "members");
+    spec.group.members.insert(members.begin(), members.end());
+  }
+  return spec;
+}
+
+// {group: ID, user: USER}: join_group, leave_group; user defaults to the step's device's.
+MembershipSpec read_membership(const Reader& r, const YAML::Node& n, const std::string& what) {
+  if (!n.IsMap()) r.fail(n, what + " is {group: ID, user: USER}");
+  r.check_keys(n, what, {"group", "user"});
+  MembershipSpec spec;
+  spec.where = r.where(n);
+  if (!n["group"]) r.fail(n, what + " needs 'group'");
+  spec.group = r.text(n["group"], "group");
+  if (n["user"]) spec.user = r.text(n["user"], "user");
+  return spec;
+}
+
 Setup read_setup(const Reader& r, const YAML::Node& n) {
-  r.check_keys(n, "setup", {"mock", "uploads", "receive_options", "devices", "mobile_instances"});
+  r.check_keys(n, "setup",
+               {"mock", "uploads", "groups", "receive_options", "devices", "mobile_instances"});
   Setup s;
   if (n["mobile_instances"]) {
     s.mobile_instances = r.small(n["mobile_instances"], "mobile_instances");
@@ -338,6 +372,11 @@ Setup read_setup(const Reader& r, const YAML::Node& n) {
     if (!uploads.IsSequence()) r.fail(uploads, "setup.uploads must be a list");
     for (const auto& u : uploads)
       s.uploads.push_back(read_upload(r, u, "an upload"));
+  }
+  if (const auto groups = n["groups"]) {
+    if (!groups.IsSequence()) r.fail(groups, "setup.groups must be a list");
+    for (const auto& g : groups)
+      s.groups.push_back(read_group(r, g, "a group"));
   }
   if (const auto options = n["receive_options"]) {
     if (!options.IsSequence()) r.fail(options, "setup.receive_options must be a list");
@@ -455,7 +494,8 @@ Expectations read_expect(const Reader& r, const YAML::Node& n) {
     e.apns = x;
   }
   if (const auto m = n["message"]) {
-    r.check_keys(m, "expect.message", {"message", "state", "reason", "attempts", "pushes"});
+    r.check_keys(m, "expect.message",
+                 {"message", "state", "reason", "attempts", "pushes", "receivers"});
     MessageExpectation x;
     x.where = r.where(m);
     if (m["message"]) x.message = r.text(m["message"], "message");
@@ -465,23 +505,31 @@ Expectations read_expect(const Reader& r, const YAML::Node& n) {
     if (m["reason"]) x.reason = r.text(m["reason"], "reason");
     if (m["attempts"]) x.attempts = r.small(m["attempts"], "attempts");
     // pushes: {DEVICE: {state, reason, attempts}, ...}: one installation's push each
-    // (im-voip-flow.md §3.4).
-    if (const auto pushes = m["pushes"]) {
-      if (!pushes.IsMap()) r.fail(pushes, "expect.message.pushes maps device ids to a push");
-      for (const auto& entry : pushes) {
+    // (im-voip-flow.md §3.4); receivers: {USER: ...}: what one receiver's pushes sum up to (§4.3
+    // "Group sends").
+    auto read_pushes = [&](const char* key, const std::string& keyed_by) {
+      std::vector<PushExpectation> out;
+      const auto list = m[key];
+      if (!list) return out;
+      const std::string what = std::string("expect.message.") + key;
+      if (!list.IsMap()) r.fail(list, what + " maps " + keyed_by + "s to a push");
+      for (const auto& entry : list) {
         const auto& p = entry.second;
-        r.check_keys(p, "expect.message.pushes", {"state", "reason", "attempts"});
+        r.check_keys(p, what, {"state", "reason", "attempts"});
         PushExpectation push;
         push.where = r.where(p);
-        push.installation = r.text(entry.first, "device id");
+        push.key = r.text(entry.first, keyed_by);
         if (p["state"])
           push.state = r.parsed(p["state"], "message state", pipeline::parse_message_state,
                                 pipeline::message_state_words());
         if (p["reason"]) push.reason = r.text(p["reason"], "reason");
         if (p["attempts"]) push.attempts = r.small(p["attempts"], "attempts");
-        x.pushes.push_back(std::move(push));
+        out.push_back(std::move(push));
       }
-    }
+      return out;
+    };
+    x.pushes = read_pushes("pushes", "device id");
+    x.receivers = read_pushes("receivers", "user");
     e.message = x;
   }
   if (const auto g = n["registration"]) {
@@ -611,11 +659,15 @@ void read_action(const Reader& r, const YAML::Node& v, const YAML::Node& at, Ste
     return;
   case Action::Send:
     if (none) return;
-    r.check_keys(
-        v, "send",
-        {"from", "to", "ext", "ext_bytes", "online_user_only", "disable_push", "random", "as"});
+    r.check_keys(v, "send",
+                 {"from", "to", "group", "at", "ext", "ext_bytes", "online_user_only",
+                  "disable_push", "random", "as"});
     if (v["from"]) s.send.from = r.text(v["from"], "from");
+    if (v["to"] && v["group"]) r.fail(v, "send goes 'to' a user or to a 'group', not both");
     if (v["to"]) s.send.to = r.text(v["to"], "to");
+    if (v["group"]) s.send.group = r.text(v["group"], "group");
+    if (v["at"] && !v["group"]) r.fail(v["at"], "'at' (@-mentions) needs a 'group' message");
+    if (v["at"]) s.send.at = r.texts(v["at"], "at");
     if (v["ext"]) s.send.ext = r.text(v["ext"], "ext");
     if (v["ext_bytes"]) {
       // An ext of exactly this many bytes (Note 7): the seed's JSON, padded inside "content".
@@ -666,6 +718,17 @@ void read_action(const Reader& r, const YAML::Node& v, const YAML::Node& at, Ste
     if (none) r.fail(at, "receive_option needs {option: ..., conversation: ... or group: ...}");
     s.receive_option = read_receive_option(r, v, false);
     return;
+  case Action::CreateGroup:
+    if (none) r.fail(at, "create_group needs {id: ..., type: ..., members: [...]}");
+    s.group = read_group(r, v, "create_group");
+    return;
+  case Action::JoinGroup:
+  case Action::LeaveGroup: {
+    const std::string what = s.action == Action::JoinGroup ? "join_group" : "leave_group";
+    if (none) r.fail(at, what + " needs {group: ID, user: USER}");
+    s.membership = read_membership(r, v, what);
+    return;
+  }
   case Action::RestartPipeline:
     if (none) return;
     r.check_keys(v, "restart_pipeline", {"down_for"});

@@ -13,6 +13,7 @@
 #include "fake_device/device_event.hpp"
 #include "fake_device/ios_version.hpp"
 #include "mock_apns/push_type.hpp"
+#include "pipeline/groups.hpp"
 #include "pipeline/receive_options.hpp"
 #include "pipeline/records.hpp"
 #include "scenario/push_auth.hpp"
@@ -75,8 +76,22 @@ struct ReceiveOptionSpec {
   Location where;
 };
 
+// A group and its first members (im-voip-flow.md §4.3 "Group sends"): setup.groups, create_group.
+struct GroupSpec {
+  pipeline::Group group;
+  Location where;
+};
+
+// A user joins or leaves a group (join_group, leave_group).
+struct MembershipSpec {
+  std::string group;
+  std::string user; // empty: the step's device's user
+  Location where;
+};
+
 struct Setup {
   std::vector<UploadSpec> uploads; // must succeed
+  std::vector<GroupSpec> groups;
   std::vector<ReceiveOptionSpec> receive_options;
   std::vector<DeviceSpec> devices;
   bool strict_tokens = true; // the mock's registry mode
@@ -114,9 +129,10 @@ struct ApnsExpectation {
   Location where;
 };
 
-// One installation's push of a message (im-voip-flow.md §3.4); the installation is a device id.
+// One installation's push of a message (im-voip-flow.md §3.4), keyed by its device id; or, in
+// `receivers`, what one receiver's pushes sum up to (§4.3 "Group sends"), keyed by the user.
 struct PushExpectation {
-  std::string installation;
+  std::string key;
   std::optional<pipeline::MessageState> state;
   std::optional<std::string> reason;
   std::optional<int> attempts;
@@ -129,7 +145,8 @@ struct MessageExpectation {
   std::optional<pipeline::MessageState> state;
   std::optional<std::string> reason;
   std::optional<int> attempts;
-  std::vector<PushExpectation> pushes; // each must be there and match; others may be too
+  std::vector<PushExpectation> pushes;    // each must be there and match; others may be too
+  std::vector<PushExpectation> receivers; // likewise, per receiving user (a group's members)
   Location where;
 };
 
@@ -240,6 +257,9 @@ enum class Action {
                     // is replaced (§7.4 Registration 2)
   RestartPipeline,  // the pipeline stops, stays down `duration`, starts on the same database
   ReceiveOption,    // a user sets a receive option ("Do not notify")
+  CreateGroup,      // a group with its first members (im-voip-flow.md §4.3 "Group sends")
+  JoinGroup,        // a user joins a group
+  LeaveGroup,       // a user leaves it
 };
 
 struct SendSpec {
@@ -251,6 +271,8 @@ struct SendSpec {
   bool disable_push = false;
   std::optional<std::uint64_t> random; // MsgRandom: a resend within 60 s is the same message
   std::string label;                   // for expect.message
+  std::string group;                   // a group message to it instead of `to` (§4.3)
+  std::vector<std::string> at;         // the members it @-mentions
 };
 
 struct PushSpec {
@@ -291,6 +313,8 @@ struct Step {
   PushSpec push;
   FaultSpec fault;
   ReceiveOptionSpec receive_option;
+  GroupSpec group;           // CreateGroup
+  MembershipSpec membership; // JoinGroup, LeaveGroup
   Expectations expect;
   Location where;
 };

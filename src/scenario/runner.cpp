@@ -69,7 +69,10 @@ bool StepRunner::act(const Step& step) {
       !self_contained_push && step.action != Action::Upload && step.action != Action::Send &&
       step.action != Action::Advance && step.action != Action::Fault &&
       step.action != Action::RotateKey && step.action != Action::RestartPipeline &&
-      !(step.action == Action::ReceiveOption && !step.receive_option.user.empty());
+      step.action != Action::CreateGroup &&
+      !(step.action == Action::ReceiveOption && !step.receive_option.user.empty()) &&
+      !((step.action == Action::JoinGroup || step.action == Action::LeaveGroup) &&
+        !step.membership.user.empty());
   const DeviceSpec* spec = world_.device_spec(step.device);
   if (needs_device && !spec)
     return step_failed("this step needs a device, and setup.devices has none");
@@ -162,8 +165,12 @@ bool StepRunner::act(const Step& step) {
                        std::string(to_string(step.action)));
   }
   case Action::Send: {
-    const std::string to = step.send.to.empty() ? user_of(step) : step.send.to;
-    if (to.empty()) return step_failed("send needs 'to' when setup.devices is empty");
+    // A group message (im-voip-flow.md §4.3 "Group sends") has no receiver of its own.
+    const std::string to = !step.send.group.empty() ? ""
+                           : step.send.to.empty()   ? user_of(step)
+                                                    : step.send.to;
+    if (to.empty() && step.send.group.empty())
+      return step_failed("send needs 'to' when setup.devices is empty");
     auto sent = world_.send(step.send, to);
     if (const auto* refused = std::get_if<pipeline::ApiError>(&sent))
       return step_failed("sendMessage refused: " + refused->code + ": " + refused->message);
@@ -201,6 +208,20 @@ bool StepRunner::act(const Step& step) {
     if (option.user.empty()) option.user = user_of(step);
     if (auto refused = set_receive_option(world_, option))
       return step_failed("receive option refused: " + refused->code + ": " + refused->message);
+    return true;
+  }
+  case Action::CreateGroup:
+    if (auto refused = create_group(world_, step.group))
+      return step_failed("create_group refused: " + refused->code + ": " + refused->message);
+    return true;
+  case Action::JoinGroup:
+  case Action::LeaveGroup: {
+    MembershipSpec membership = step.membership;
+    if (membership.user.empty()) membership.user = user_of(step);
+    const bool join = step.action == Action::JoinGroup;
+    if (auto refused = set_group_member(world_, membership, join))
+      return step_failed(std::string(join ? "join_group" : "leave_group") +
+                         " refused: " + refused->code + ": " + refused->message);
     return true;
   }
   case Action::Fault: {

@@ -5,6 +5,7 @@
 #include "core/parse_number.hpp"
 #include "mock_apns/push_type.hpp"
 #include "mock_apns/reason.hpp"
+#include "pipeline/message_summary.hpp"
 #include "pki/certificate_authority.hpp"
 #include "pki/certificate_request.hpp"
 #include "pki/developer_portal.hpp"
@@ -217,9 +218,11 @@ void World::note_pipeline_changes() {
                                  .count()) +
               " ms";
     }
-    if (m->pushes.size() > 1) // one per installation (im-voip-flow.md §3.4)
+    // One per installation (im-voip-flow.md §3.4), of each member in a group message (§4.3).
+    if (m->pushes.size() > 1 || !m->group.empty())
       for (const auto& p : m->pushes) {
-        said += "; " + p.installation + ": " + std::string(pipeline::to_string(p.state));
+        said +=
+            "; " + pipeline::push_name(*m, p) + ": " + std::string(pipeline::to_string(p.state));
         if (!p.reason.empty()) said += " (" + p.reason + ")";
         if (p.attempts > 0) said += ", attempts " + std::to_string(p.attempts);
       }
@@ -279,6 +282,37 @@ core::Result<void> receive_options_setup(World& world, const Setup& setup) {
   for (const auto& spec : setup.receive_options) {
     if (auto refused = set_receive_option(world, spec))
       return core::fail(core::Errc::InvalidArgument, "setup: receive option of " + spec.user +
+                                                         " refused: " + refused->code + ": " +
+                                                         refused->message);
+  }
+  return {};
+}
+
+std::optional<pipeline::ApiError> create_group(World& world, const GroupSpec& spec) {
+  auto refused = world.create_group(spec.group);
+  std::string members;
+  for (const auto& member : spec.group.members)
+    members += (members.empty() ? "" : ", ") + member;
+  world.note("pipeline",
+             "group " + spec.group.id + " (" + std::string(pipeline::to_string(spec.group.type)) +
+                 ") created" + (members.empty() ? "" : " with " + members) +
+                 (refused ? " refused: " + refused->code + ": " + refused->message : ""));
+  return refused;
+}
+
+std::optional<pipeline::ApiError> set_group_member(World& world, const MembershipSpec& spec,
+                                                   bool member) {
+  auto refused = world.set_group_member(spec.group, spec.user, member);
+  world.note("pipeline",
+             spec.user + (member ? " joins group " : " leaves group ") + spec.group +
+                 (refused ? " refused: " + refused->code + ": " + refused->message : ""));
+  return refused;
+}
+
+core::Result<void> groups_setup(World& world, const Setup& setup) {
+  for (const auto& spec : setup.groups) {
+    if (auto refused = create_group(world, spec))
+      return core::fail(core::Errc::InvalidArgument, "setup: group " + spec.group.id +
                                                          " refused: " + refused->code + ": " +
                                                          refused->message);
   }
@@ -378,21 +412,30 @@ pipeline::MessageToSend message_to_send(const SendSpec& spec, const std::string&
   m.online_user_only = spec.online_user_only;
   m.offline_push_info = pipeline::OfflinePushInfo{"voip", spec.ext, "", "", spec.disable_push};
   m.random = spec.random;
+  if (!spec.group.empty()) { // a group message (§4.3 "Group sends"): no receiver of its own
+    m.receiver.clear();
+    m.group = spec.group;
+    m.at_users = spec.at;
+  }
   return m;
 }
 
 void note_sent(World& world, const SendSpec& spec, const std::string& receiver,
                const std::string& id) {
+  // A group message (§4.3 "Group sends") is to the group, with its @-mentions.
+  std::string to = spec.group.empty() ? receiver : "group " + spec.group;
+  for (const auto& mentioned : spec.at)
+    to += " @" + mentioned;
   if (!world.remember_message(id, spec.label)) {
     // §4.3 duplicate sends: the pipeline answered with the first copy's id.
-    world.note("pipeline", "sendMessage " + spec.from + " -> " + receiver + " is " + id +
+    world.note("pipeline", "sendMessage " + spec.from + " -> " + to + " is " + id +
                                " again (the same random within 60 s): not stored or pushed again" +
                                (spec.label.empty() ? "" : " (" + spec.label + ")"));
     return;
   }
   // §4.1: an online-only message is not stored (and never pushed).
   const char* const kept = spec.online_user_only ? " online-only, not stored, as " : " stored as ";
-  world.note("pipeline", "sendMessage " + spec.from + " -> " + receiver + kept + id +
+  world.note("pipeline", "sendMessage " + spec.from + " -> " + to + kept + id +
                              (spec.label.empty() ? "" : " (" + spec.label + ")") + ", ext " +
                              std::to_string(spec.ext.size()) + " bytes");
 }

@@ -95,6 +95,10 @@ public:
   virtual core::Result<void> restart_pipeline(core::Duration down_for) = 0;
   virtual std::optional<pipeline::ApiError>
   set_receive_option(const std::string& user, const pipeline::ReceiveSetting& setting) = 0;
+  // Groups (im-voip-flow.md §4.3 "Group sends"): a new one; a user joins (`member`) or leaves.
+  virtual std::optional<pipeline::ApiError> create_group(const pipeline::Group& group) = 0;
+  virtual std::optional<pipeline::ApiError>
+  set_group_member(const std::string& group, const std::string& user, bool member) = 0;
   ProviderAnswer provider_push(const PushSpec& spec, const std::string& token,
                                core::ApnsEnvironment environment, const std::string& topic);
   // The provider makes a new token key and the mock learns it; with `revoke_old`, the key it
@@ -166,6 +170,13 @@ core::Result<void> upload_setup(World& world, const Setup& setup);
 std::optional<pipeline::ApiError> set_receive_option(World& world, const ReceiveOptionSpec& spec);
 // setup.receive_options, in order; an error names the one refused.
 core::Result<void> receive_options_setup(World& world, const Setup& setup);
+// Creates a group, or a user joins (`member`) or leaves one, and says so in the timeline; the
+// refusal, if any.
+std::optional<pipeline::ApiError> create_group(World& world, const GroupSpec& spec);
+std::optional<pipeline::ApiError> set_group_member(World& world, const MembershipSpec& spec,
+                                                   bool member);
+// setup.groups, in order; an error names the one refused.
+core::Result<void> groups_setup(World& world, const Setup& setup);
 // The .p12 an upload sends: the PKI's by its stem, or one made through the portal's step; else
 // the error an upload step reports.
 std::variant<std::string, pipeline::ApiError> read_credential(const RunContext& context,

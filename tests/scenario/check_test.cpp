@@ -73,11 +73,11 @@ TEST(ScenarioCheck, MessageStateReasonAndAttempts) {
 TEST(ScenarioCheck, MessagePushesPerInstallation) {
   MessageExpectation e;
   scenario::PushExpectation iphone;
-  iphone.installation = "bobs-iphone";
+  iphone.key = "bobs-iphone";
   iphone.state = pipeline::MessageState::Accepted;
   iphone.attempts = 1;
   scenario::PushExpectation ipad;
-  ipad.installation = "bobs-ipad";
+  ipad.key = "bobs-ipad";
   ipad.state = pipeline::MessageState::SkippedOnline;
   e.pushes = {iphone, ipad};
   pipeline::MessageRecord m;
@@ -101,6 +101,53 @@ TEST(ScenarioCheck, MessagePushesPerInstallation) {
   ASSERT_EQ(found.size(), 1u);
   EXPECT_EQ(found[0].expectation, "expect.message.pushes.bobs-iphone");
   EXPECT_EQ(found[0].expected, "a push");
+}
+
+// A group message (im-voip-flow.md §4.3 "Group sends"): `receivers` checks what each member's
+// pushes sum up to; a member without a push, or a one-to-one message decided as a whole, too.
+TEST(ScenarioCheck, MessageReceiversSumUpEachMembersPushes) {
+  pipeline::MessageRecord m;
+  m.receiver = m.group = "team";
+  m.state = pipeline::MessageState::Accepted;
+  auto push = [](std::string user, std::string installation, pipeline::MessageState state,
+                 std::string reason = "") {
+    pipeline::PushRecord p;
+    p.receiver = std::move(user);
+    p.installation = std::move(installation);
+    p.state = state;
+    p.reason = std::move(reason);
+    p.attempts = state == pipeline::MessageState::Accepted ? 1 : 0;
+    return p;
+  };
+  m.pushes = {push("bob", "bobs-ipad", pipeline::MessageState::SkippedOnline),
+              push("bob", "bobs-iphone", pipeline::MessageState::Accepted),
+              push("carol", "", pipeline::MessageState::SkippedReceiveOption,
+                   "RECEIVE_NOT_NOTIFY (group team)")};
+  auto expect = [](std::string user, pipeline::MessageState state) {
+    scenario::PushExpectation x;
+    x.key = std::move(user);
+    x.state = state;
+    return x;
+  };
+  MessageExpectation e;
+  e.receivers = {expect("bob", pipeline::MessageState::Accepted),
+                 expect("carol", pipeline::MessageState::SkippedReceiveOption)};
+  e.receivers[1].reason = "RECEIVE_NOT_NOTIFY (group team)";
+  EXPECT_TRUE(check(e, m).empty());
+  e.receivers = {expect("carol", pipeline::MessageState::Accepted), expect("dave", {})};
+  auto found = check(e, m);
+  ASSERT_EQ(found.size(), 2u);
+  EXPECT_EQ(found[0].expectation, "expect.message.receivers.carol.state");
+  EXPECT_EQ(found[0].observed,
+            "skipped_receive_option (RECEIVE_NOT_NOTIFY (group team)), attempts 0");
+  EXPECT_EQ(found[1].expectation, "expect.message.receivers.dave");
+  EXPECT_EQ(found[1].expected, "a receiver");
+
+  pipeline::MessageRecord one_to_one;
+  one_to_one.receiver = "bob";
+  one_to_one.state = pipeline::MessageState::SkippedReceiveOption;
+  e.receivers = {expect("bob", pipeline::MessageState::SkippedReceiveOption)};
+  EXPECT_TRUE(check(e, one_to_one).empty());
 }
 
 TEST(ScenarioCheck, RegistrationNoneIsAState) {

@@ -90,7 +90,7 @@ TEST(ScenarioLoader, UnknownKeysNameTheLineAndTheAllowedOnes) {
   const auto e = error_of("steps:\n  - send: {form: alice}\n");
   EXPECT_NE(e.find("s.yaml:2:"), std::string::npos) << e;
   EXPECT_NE(e.find("unknown key 'form' in send"), std::string::npos) << e;
-  EXPECT_NE(e.find("allowed: from, to, ext"), std::string::npos) << e;
+  EXPECT_NE(e.find("allowed: from, to, group, at, ext"), std::string::npos) << e;
   const auto top = error_of("stepz: []\n");
   EXPECT_NE(top.find("unknown key 'stepz' in the scenario"), std::string::npos) << top;
 }
@@ -462,10 +462,10 @@ steps:
   EXPECT_EQ(loaded->setup.mobile_instances, 2);
   const auto& message = *loaded->steps[0].expect.message;
   ASSERT_EQ(message.pushes.size(), 2u);
-  EXPECT_EQ(message.pushes[0].installation, "bobs-iphone");
+  EXPECT_EQ(message.pushes[0].key, "bobs-iphone");
   EXPECT_EQ(message.pushes[0].state, pipeline::MessageState::Accepted);
   EXPECT_EQ(message.pushes[0].attempts, 1);
-  EXPECT_EQ(message.pushes[1].installation, "bobs-ipad");
+  EXPECT_EQ(message.pushes[1].key, "bobs-ipad");
   EXPECT_EQ(message.pushes[1].reason, "delivered over the IM connection");
   EXPECT_EQ(loaded->steps[0].expect.registration->device, "bobs-ipad");
   const auto plain = parse_scenario(std::string(kDevice) + "steps: [send]\n", "s.yaml", "s");
@@ -481,6 +481,54 @@ steps:
   EXPECT_NE(key.find("allowed: state, reason, attempts"), std::string::npos) << key;
   const auto list = error_of("steps:\n  - send:\n    expect: {message: {pushes: [bobs-iphone]}}\n");
   EXPECT_NE(list.find("maps device ids to a push"), std::string::npos) << list;
+}
+
+// Groups (im-voip-flow.md §4.3 "Group sends"): setup.groups, the group steps, a send to a group
+// with @-mentions, and what each receiver's pushes sum up to.
+TEST(ScenarioLoader, GroupsTheirStepsAndAGroupSend) {
+  auto loaded = parse_scenario(std::string(kDevice) + R"(  groups:
+    - {id: team, members: [alice, bob, carol]}
+    - {id: live, type: AVChatRoom, members: bob}
+steps:
+  - create_group: {id: club, type: Public}
+  - join_group: {group: club}
+  - leave_group: {group: team, user: carol}
+  - send: {group: team, at: [bob], as: call}
+    expect:
+      message:
+        receivers:
+          bob: {state: accepted}
+          carol: {state: skipped_receive_option, reason: RECEIVE_NOT_NOTIFY (group team)}
+)",
+                               "s.yaml", "s");
+  ASSERT_TRUE(loaded) << loaded.error().detail;
+  const auto& groups = loaded->setup.groups;
+  ASSERT_EQ(groups.size(), 2u);
+  EXPECT_EQ(groups[0].group.type, pipeline::GroupType::Work); // the default
+  EXPECT_EQ(groups[0].group.members.size(), 3u);
+  EXPECT_EQ(groups[1].group.type, pipeline::GroupType::AVChatRoom);
+  EXPECT_EQ(groups[1].group.members.size(), 1u);
+  const auto& steps = loaded->steps;
+  EXPECT_EQ(steps[0].action, scenario::Action::CreateGroup);
+  EXPECT_EQ(steps[0].group.group.id, "club");
+  EXPECT_EQ(steps[1].action, scenario::Action::JoinGroup);
+  EXPECT_EQ(steps[1].membership.user, ""); // the step's device's user
+  EXPECT_EQ(steps[2].action, scenario::Action::LeaveGroup);
+  EXPECT_EQ(steps[2].membership.user, "carol");
+  EXPECT_EQ(steps[3].send.group, "team");
+  EXPECT_EQ(steps[3].send.at, std::vector<std::string>{"bob"});
+  const auto& receivers = steps[3].expect.message->receivers;
+  ASSERT_EQ(receivers.size(), 2u);
+  EXPECT_EQ(receivers[1].key, "carol");
+  EXPECT_EQ(receivers[1].reason, "RECEIVE_NOT_NOTIFY (group team)");
+
+  EXPECT_NE(error_of("steps:\n  - send: {to: bob, group: team}\n").find("not both"),
+            std::string::npos);
+  EXPECT_NE(error_of("steps:\n  - send: {at: [bob]}\n").find("needs a 'group'"), std::string::npos);
+  EXPECT_NE(error_of("setup:\n  groups: [{id: g, type: Chat}]\n").find("AVChatRoom"),
+            std::string::npos);
+  EXPECT_NE(error_of("steps:\n  - join_group: {user: bob}\n").find("needs 'group'"),
+            std::string::npos);
 }
 
 } // namespace
