@@ -49,7 +49,8 @@ core::Result<void> fits_real_time(core::Duration span, const std::string& what) 
               std::to_string(std::chrono::duration_cast<std::chrono::seconds>(span).count()) +
               " s: --live runs in real time and waits at most " +
               std::to_string(LiveWorld::kLongestAdvance.count()) +
-              " s per step; run this scenario without --live (virtual clock)");
+              " s per step; run this scenario without --live (virtual clock), or say so in its "
+              "file with live_skip: WHY and --live reports it skipped");
 }
 
 // A JSON call to one of the parts' APIs: the status and the parsed body.

@@ -816,13 +816,19 @@ std::vector<std::string> setup_warnings(const Setup& s, bool policy_written) {
 }
 
 Scenario read_scenario(const Reader& r, const YAML::Node& root, const std::string& name) {
-  r.check_keys(root, "the scenario", {"name", "title", "spec", "demonstrates", "setup", "steps"});
+  r.check_keys(root, "the scenario",
+               {"name", "title", "spec", "demonstrates", "live_skip", "setup", "steps"});
   Scenario sc;
   sc.where = r.where(root);
   sc.name = root["name"] ? r.text(root["name"], "name") : name;
   if (root["title"]) sc.title = r.text(root["title"], "title");
   if (root["spec"]) sc.spec = r.text(root["spec"], "spec");
   if (root["demonstrates"]) sc.demonstrates = r.text(root["demonstrates"], "demonstrates");
+  if (root["live_skip"]) {
+    sc.live_skip = r.text(root["live_skip"], "live_skip");
+    r.checked(root["live_skip"], "live_skip", !sc.live_skip.empty(),
+              "the reason it cannot run in real time");
+  }
   if (root["setup"]) sc.setup = read_setup(r, root["setup"]);
   sc.warnings = setup_warnings(sc.setup, root["setup"] && root["setup"]["mobile_instances"]);
   const auto steps = root["steps"];

@@ -324,6 +324,9 @@ struct Scenario {
   std::string title;        // one line
   std::string spec;         // the spec case it reproduces, e.g. "im-voip-flow.md §5 FAQ 2a"
   std::string demonstrates; // what a reader learns from it, for the demo's table
+  // Why it cannot run in real time (`voipsim run --live`), e.g. it moves the virtual clock an
+  // hour on; empty: it can. A live run reports it skipped with this reason (issue #21).
+  std::string live_skip;
   Setup setup;
   std::vector<Step> steps;
   Location where;

@@ -20,6 +20,7 @@ constexpr const char* kReset = "\x1b[0m";
 constexpr const char* kRed = "\x1b[31m";
 constexpr const char* kGreen = "\x1b[32m";
 constexpr const char* kYellow = "\x1b[33m";
+constexpr const char* kBlue = "\x1b[34m";
 constexpr const char* kDim = "\x1b[2m";
 constexpr const char* kBold = "\x1b[1m";
 
@@ -32,7 +33,10 @@ const char* colour_of(const std::string& source) {
 }
 
 const char* outcome_colour(Outcome o) {
-  return o == Outcome::Passed ? kGreen : o == Outcome::Failed ? kRed : kYellow;
+  return o == Outcome::Passed    ? kGreen
+         : o == Outcome::Failed  ? kRed
+         : o == Outcome::Skipped ? kBlue
+                                 : kYellow;
 }
 
 std::string upper(std::string_view s) {
@@ -150,6 +154,7 @@ void print_scenario(std::ostream& out, const ScenarioResult& r, const TextStyle&
   if (r.outcome == Outcome::Error) {
     out << paint(style, kYellow) << "  ERROR" << paint(style, kReset) << " " << r.error << "\n";
   }
+  if (r.outcome == Outcome::Skipped) out << "  not run live: " << r.skip_reason << "\n";
   for (const auto& f : r.failures)
     print_failure(out, f, style);
   out << "  " << paint(style, outcome_colour(r.outcome)) << upper(to_string(r.outcome))
@@ -161,28 +166,33 @@ void print_table(std::ostream& out, const std::vector<ScenarioResult>& results,
   std::size_t width = 8;
   for (const auto& r : results)
     width = std::max(width, r.name.size());
-  std::size_t passed = 0;
+  std::size_t passed = 0, skipped = 0;
   for (const auto& r : results) {
     passed += r.outcome == Outcome::Passed;
+    skipped += r.outcome == Outcome::Skipped;
     const std::string word = upper(to_string(r.outcome));
     out << "  " << paint(style, outcome_colour(r.outcome)) << word << paint(style, kReset)
-        << std::string(7 - word.size(), ' ') << r.name
+        << std::string(8 - word.size(), ' ') << r.name
         << std::string(width - r.name.size() + 2, ' ')
         << (r.demonstrates.empty() ? r.title : r.demonstrates) << "\n";
     if (r.outcome == Outcome::Error) out << "         " << r.error << "\n";
+    if (r.outcome == Outcome::Skipped) out << "         not run live: " << r.skip_reason << "\n";
     for (const auto& f : r.failures)
       out << "         " << failure_line(f) << "\n";
   }
-  out << "\n  " << passed << " of " << results.size() << " scenarios passed\n";
+  out << "\n  " << passed << " of " << results.size() << " scenarios passed";
+  if (skipped > 0) out << ", " << skipped << " skipped";
+  out << "\n";
 }
 
 std::string to_json_report(const std::vector<ScenarioResult>& results, std::uint64_t seed) {
   json scenarios = json::array();
-  std::size_t passed = 0, failed = 0, errors = 0;
+  std::size_t passed = 0, failed = 0, errors = 0, skipped = 0;
   for (const auto& r : results) {
     passed += r.outcome == Outcome::Passed;
     failed += r.outcome == Outcome::Failed;
     errors += r.outcome == Outcome::Error;
+    skipped += r.outcome == Outcome::Skipped;
     json failures = json::array();
     for (const auto& f : r.failures) {
       failures.push_back({{"step", f.step},
@@ -201,24 +211,27 @@ std::string to_json_report(const std::vector<ScenarioResult>& results, std::uint
                          {"warnings", r.warnings},
                          {"outcome", to_string(r.outcome)},
                          {"error", r.error},
+                         {"skip_reason", r.skip_reason},
                          {"steps_total", r.steps_total},
                          {"steps_run", r.steps_run},
                          {"failures", failures},
                          {"timeline", to_json(r.timeline)},
                          {"wall_seconds", r.wall_seconds}});
   }
-  const json report = {{"seed", seed},     {"scenarios_total", results.size()},
-                       {"passed", passed}, {"failed", failed},
-                       {"errors", errors}, {"scenarios", scenarios}};
+  const json report = {{"seed", seed},          {"scenarios_total", results.size()},
+                       {"passed", passed},      {"failed", failed},
+                       {"errors", errors},      {"skipped", skipped},
+                       {"scenarios", scenarios}};
   return report.dump(2, ' ', false, json::error_handler_t::replace) + "\n";
 }
 
 std::string to_junit_xml(const std::vector<ScenarioResult>& results) {
-  std::size_t failures = 0, errors = 0;
+  std::size_t failures = 0, errors = 0, skipped = 0;
   double total = 0;
   for (const auto& r : results) {
     failures += r.outcome == Outcome::Failed;
     errors += r.outcome == Outcome::Error;
+    skipped += r.outcome == Outcome::Skipped;
     total += r.wall_seconds;
   }
   auto seconds = [](double s) {
@@ -232,8 +245,8 @@ std::string to_junit_xml(const std::vector<ScenarioResult>& results) {
       << R"(<testsuites name="voipsim" tests=")" << results.size() << R"(" failures=")" << failures
       << R"(" errors=")" << errors << R"(" time=")" << seconds(total) << "\">\n"
       << R"(  <testsuite name="voipsim.scenarios" tests=")" << results.size() << R"(" failures=")"
-      << failures << R"(" errors=")" << errors << R"(" skipped="0" time=")" << seconds(total)
-      << "\">\n";
+      << failures << R"(" errors=")" << errors << R"(" skipped=")" << skipped << R"(" time=")"
+      << seconds(total) << "\">\n";
   for (const auto& r : results) {
     // classname groups by folder: "faq/2a-..." -> "scenarios.faq".
     const auto slash = r.name.rfind('/');
@@ -243,6 +256,9 @@ std::string to_junit_xml(const std::vector<ScenarioResult>& results) {
     const std::string classname = group.empty() ? "scenarios" : "scenarios." + group;
     out << R"(    <testcase name=")" << xml_escape(r.name) << R"(" classname=")"
         << xml_escape(classname) << R"(" time=")" << seconds(r.wall_seconds) << "\">\n";
+    if (r.outcome == Outcome::Skipped)
+      out << R"(      <skipped message=")" << xml_escape("not run live: " + r.skip_reason)
+          << "\"/>\n";
     if (r.outcome == Outcome::Error) {
       out << R"(      <error message=")" << xml_escape(r.error) << R"(" type="error">)"
           << xml_escape(r.error) << "</error>\n";

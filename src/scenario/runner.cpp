@@ -366,6 +366,8 @@ std::string_view to_string(Outcome outcome) {
     return "failed";
   case Outcome::Error:
     return "error";
+  case Outcome::Skipped:
+    return "skipped";
   }
   return "error";
 }
@@ -398,6 +400,11 @@ ScenarioResult Run::run(const Scenario& sc) const {
   result.file = sc.where.file;
   result.warnings = sc.warnings;
   result.steps_total = sc.steps.size();
+  if (context_.live && !sc.live_skip.empty()) { // it says it needs the virtual clock
+    result.outcome = Outcome::Skipped;
+    result.skip_reason = sc.live_skip;
+    return result;
+  }
   auto world = World::start(sc, context_);
   if (!world) {
     result.outcome = Outcome::Error;

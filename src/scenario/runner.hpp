@@ -18,8 +18,9 @@
 
 namespace scenario {
 
-enum class Outcome { Passed, Failed, Error };
-std::string_view to_string(Outcome outcome); // passed, failed, error
+// Skipped: a --live run of a scenario that says it cannot run in real time (Scenario::live_skip).
+enum class Outcome { Passed, Failed, Error, Skipped };
+std::string_view to_string(Outcome outcome); // passed, failed, error, skipped
 
 struct Failure {
   std::size_t step = 0; // 1-based
@@ -34,6 +35,7 @@ struct ScenarioResult {
   Outcome outcome = Outcome::Passed;
   std::vector<Failure> failures; // of the failing step
   std::string error;             // Outcome::Error: why the scenario could not run
+  std::string skip_reason;       // Outcome::Skipped: the file's live_skip
   std::size_t steps_total = 0;
   std::size_t steps_run = 0;
   std::vector<TimelineEntry> timeline;

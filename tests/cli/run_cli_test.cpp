@@ -81,11 +81,35 @@ TEST(RunCli, LiveRunsTheSameScenariosAgainstStandaloneProcesses) {
   EXPECT_EQ(r.exit_code, 0) << r.describe();
   EXPECT_NE(r.output.find("3 of 3 scenarios passed"), std::string::npos) << r.output;
 
-  // Real time has limits: an hour of provider-token validity is refused, and says why.
+  // Real time has limits: a scenario whose file says it needs the virtual clock (live_skip) is
+  // reported skipped with its reason, and the run still passes (issue #21).
+  support::TempDir dir;
   const auto hour =
-      cli_test::voipsim({"run", "--live", kScenarios + "/flows/provider-token-hour.yaml"});
-  EXPECT_EQ(hour.exit_code, 1) << hour.describe();
-  EXPECT_NE(hour.output.find("--live runs in real time"), std::string::npos) << hour.output;
+      cli_test::voipsim({"run", "--live", kScenarios + "/flows/provider-token-hour.yaml", "--json",
+                         dir.file("report.json"), "--junit", dir.file("junit.xml")});
+  EXPECT_EQ(hour.exit_code, 0) << hour.describe();
+  EXPECT_NE(hour.output.find("SKIPPED provider-token-hour"), std::string::npos)
+      << hour.output;
+  EXPECT_NE(hour.output.find("not run live: the provider token's hour passes"), std::string::npos)
+      << hour.output;
+  EXPECT_NE(hour.output.find("0 of 1 scenarios passed, 1 skipped"), std::string::npos)
+      << hour.output;
+  const auto report = nlohmann::json::parse(support::read_file(dir.file("report.json")));
+  EXPECT_EQ(report["skipped"], 1);
+  EXPECT_EQ(report["scenarios"][0]["outcome"], "skipped");
+  EXPECT_NE(support::read_file(dir.file("junit.xml")).find("<skipped message=\"not run live: "),
+            std::string::npos);
+  // Without --live it runs, on the virtual clock.
+  EXPECT_EQ(cli_test::voipsim({"run", "--quiet", kScenarios + "/flows/provider-token-hour.yaml"})
+                .exit_code,
+            0);
+  // One that does not say so fails at the long step, and the message names live_skip.
+  const auto file = dir.write("long.yaml", "steps:\n  - advance: 31s\n");
+  const auto undeclared = cli_test::voipsim({"run", "--live", file});
+  EXPECT_EQ(undeclared.exit_code, 1) << undeclared.describe();
+  EXPECT_NE(undeclared.output.find("--live runs in real time"), std::string::npos)
+      << undeclared.output;
+  EXPECT_NE(undeclared.output.find("live_skip: WHY"), std::string::npos) << undeclared.output;
 }
 
 // im-voip-flow.md §3.4 with the parts as processes: the kicked phone is told through the login's

@@ -531,4 +531,15 @@ steps:
             std::string::npos);
 }
 
+// A scenario that needs the virtual clock says so (issue #21): --live skips it with the reason.
+TEST(ScenarioLoader, LiveSkipIsTheReasonAndMayNotBeEmpty) {
+  auto loaded = parse_scenario("live_skip: an hour passes\nsteps: [advance: 61m]\n", "s.yaml", "s");
+  ASSERT_TRUE(loaded) << loaded.error().detail;
+  EXPECT_EQ(loaded->live_skip, "an hour passes");
+  const auto plain = parse_scenario("steps: [advance: 1s]\n", "s.yaml", "s");
+  ASSERT_TRUE(plain);
+  EXPECT_TRUE(plain->live_skip.empty());
+  EXPECT_NE(error_of("live_skip: ''\nsteps: [advance: 1s]\n").find("live_skip"), std::string::npos);
+}
+
 } // namespace
