@@ -1,5 +1,6 @@
 #include "cli/commands.hpp"
 
+#include <fstream>
 #include <iostream>
 
 #include <pthread.h>
@@ -30,6 +31,17 @@ int fail(const std::string& command, const std::string& message, int status) {
 int refuse(const std::string& command, const std::string& message) {
   std::cerr << "voipsim " << command << ": " << message << "\n";
   return kExitUsage;
+}
+
+bool write_text(const std::filesystem::path& path, const std::string& text) {
+  std::ofstream out(path, std::ios::binary | std::ios::trunc);
+  out << text;
+  out.close();
+  if (!out) {
+    std::cerr << "voipsim: cannot write " << path.string() << "\n";
+    return false;
+  }
+  return true;
 }
 
 } // namespace cli

@@ -6,6 +6,7 @@
 #include "cli/args.hpp"
 
 #include <csignal>
+#include <filesystem>
 #include <string>
 #include <vector>
 
@@ -28,6 +29,9 @@ const char* stop_signal_name(int signal);
 int fail(const std::string& command, const std::string& message, int status);
 // Bad usage said by the message alone, without the pointer to the help: kExitUsage.
 int refuse(const std::string& command, const std::string& message);
+// Writes a report or another text file whole; false, said on stderr ("voipsim: cannot write
+// PATH"), when it cannot.
+bool write_text(const std::filesystem::path& path, const std::string& text);
 
 // `voipsim COMMAND WORDS`: the words to the command's Options (either step's error is bad usage,
 // said with the pointer to the help, unless `options_errors_point_to_help` is false: then only a
@@ -72,5 +76,7 @@ int run(const std::vector<std::string>& args);
 extern const char* const kRunHelp;
 int demo(const std::vector<std::string>& args);
 extern const char* const kDemoHelp;
+int report(const std::vector<std::string>& args);
+extern const char* const kReportHelp;
 
 } // namespace cli

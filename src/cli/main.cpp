@@ -25,6 +25,8 @@ Commands:
              on a virtual clock and print a pass/fail table; reports go to a folder it names.
   run        Replay scenario files (YAML/JSON): each in an in-process world of mock APNs,
              pipeline and simulated iPhones on one virtual clock; JUnit XML and JSON reports.
+  report     Merge the JSON reports of a suite's shards (run --shard I/N) into one, with
+             JUnit XML.
   certs      Write a fake Apple push PKI for one app: CAs, the mock's server certificate,
              provider certificates of each kind (.pem, .key, .p12), a .p8 token key.
   jwt        Print a provider token (JWT) signed with a PKI folder's .p8 key: token
@@ -60,6 +62,7 @@ const Command kCommands[] = {
     {"jwt", cli::jwt, &cli::kJwtHelp},
     {"mock-apns", cli::mock_apns, &cli::kMockApnsHelp},
     {"pipeline", cli::pipeline, &cli::kPipelineHelp},
+    {"report", cli::report, &cli::kReportHelp},
     {"run", cli::run, &cli::kRunHelp},
     {"selftest", cli::selftest, &cli::kSelftestHelp},
     {"up", cli::up, &cli::kUpHelp},

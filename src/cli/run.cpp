@@ -7,8 +7,10 @@
 #include "scenario/library.hpp"
 #include "scenario/loader.hpp"
 #include "scenario/report.hpp"
+#include "scenario/report_json.hpp"
 #include "scenario/runner.hpp"
 
+#include <algorithm>
 #include <chrono>
 #include <csignal>
 #include <cstdlib>
@@ -27,7 +29,7 @@ namespace cli {
 
 const char* const kRunHelp =
     R"(Usage: voipsim run FILE|DIR... [--junit OUT.xml] [--json OUT.json] [--seed N]
-                   [--filter TEXT] [--quiet] [--live]
+                   [--filter TEXT] [--quiet] [--live] [-j N] [--shard I/N]
 
 Replays scenario files (YAML, or the same structure as JSON; scenarios/README.md is the
 reference). Each scenario runs in its own in-process world: a mock APNs on loopback ports with
@@ -42,6 +44,11 @@ Options:
   --seed N       seed for tokens, ids and retry jitter (default 1)
   --filter TEXT  run only the scenarios whose name contains TEXT
   --quiet        print failures and the summary only, not every timeline
+  -j N           run N scenarios at once (default: the machine's cores); outcomes, reports
+                 and their order are those of a serial run with the same seed
+  --shard I/N    run only share I of N (1 <= I <= N): each scenario is in exactly one share,
+                 the same on every machine (by its name), so N CI jobs split a suite; join
+                 their --json reports with 'voipsim report merge'. An empty share passes
   --live         run against standalone processes in real time: 'voipsim mock-apns' and
                  'voipsim pipeline' are started for each scenario and driven through their
                  HTTP APIs, the iPhones follow the mock as 'voipsim device' does; 'advance'
@@ -62,6 +69,8 @@ Examples:
   voipsim run my-scenarios/ --filter token --seed 7
   voipsim run scenarios/ my-scenarios/ --quiet --junit report.xml --json report.json   # CI
   voipsim run my-scenarios/happy-path.yaml --live   # against real processes
+  voipsim run scenarios/ -j 8 --quiet               # eight at once
+  voipsim run scenarios/ --shard 2/3 --json shard-2.json   # CI job 2 of 3; then report merge
 
 Exit status: 0 every scenario passed (or, live, was skipped), 1 one failed or could not run,
 2 bad usage or a scenario file that does not load (the error names the file, line and allowed
@@ -69,7 +78,7 @@ values).
 )";
 
 const char* const kDemoHelp =
-    R"(Usage: voipsim demo [--out DIR] [--seed N] [--verbose]
+    R"(Usage: voipsim demo [--out DIR] [--seed N] [--verbose] [-j N]
 
 Replays the whole scenario library built into voipsim (scenarios/faq: one scenario per FAQ
 failure case of the IM VoIP flow; scenarios/flows: happy path, token rotation, uninstall,
@@ -81,6 +90,7 @@ Options:
                the end): report.json, junit.xml, timeline.txt (every scenario's timeline)
   --seed N     seed for tokens, ids and retry jitter (default 1)
   --verbose    also print every scenario's timeline
+  -j N         run N scenarios at once (default: the machine's cores)
   -h, --help   show this help
 
 Examples:
@@ -140,9 +150,24 @@ private:
   std::thread thread_;
 };
 
-// Runs them in order with a progress line each; the PKI is made once for all.
+// The progress line of a scenario that ended: "[3/51] flows/happy-path ... passed (0.03 s)".
+void print_progress(std::size_t done, std::size_t total, const ScenarioResult& r) {
+  char took[32];
+  std::snprintf(took, sizeof took, "%.2f s", r.wall_seconds);
+  std::cerr << "[" << done << "/" << total << "] " << r.name << " ... "
+            << scenario::to_string(r.outcome) << " (" << took << ")\n";
+  for (const auto& warning : r.warnings)
+    std::cerr << "    warning: " << warning << "\n";
+}
+
+// Runs them, `jobs` at once, with a progress line each as it ends; the PKI is made once for
+// all. `done` sees the results in the list's order whatever order they end in, and the results
+// are the list's order: a parallel run reports what a serial one does (each world has its own
+// parts and takes its randomness from the seed alone). `index_of[i]`: list[i]'s place in the
+// whole suite, before --shard took a share of it (empty: i).
 std::optional<std::vector<ScenarioResult>>
-run_all(const std::vector<scenario::Scenario>& list, std::uint64_t seed, bool live,
+run_all(const std::vector<scenario::Scenario>& list, const std::vector<std::size_t>& index_of,
+        std::uint64_t seed, bool live, unsigned jobs,
         const std::function<void(const ScenarioResult&)>& done) {
   InterruptCleanup cleanup;
   std::cerr << "voipsim: preparing the fake Apple PKI...\n";
@@ -162,30 +187,63 @@ run_all(const std::vector<scenario::Scenario>& list, std::uint64_t seed, bool li
     return std::nullopt;
   }
   cleanup.remove_on_interrupt((*run)->context().pki.dir);
-  std::vector<ScenarioResult> results;
-  for (std::size_t i = 0; i < list.size(); ++i) {
-    std::cerr << "[" << i + 1 << "/" << list.size() << "] " << list[i].name << " ..." << std::flush;
-    results.push_back((*run)->run(list[i]));
-    const auto& r = results.back();
-    char took[32];
-    std::snprintf(took, sizeof took, "%.2f s", r.wall_seconds);
-    std::cerr << " " << scenario::to_string(r.outcome) << " (" << took << ")\n";
-    for (const auto& warning : r.warnings)
-      std::cerr << "    warning: " << warning << "\n";
-    if (done) done(r);
-  }
-  return results;
+  std::vector<std::optional<ScenarioResult>> results(list.size());
+  std::mutex mutex;     // results, the counters and the output
+  std::size_t next = 0; // the next scenario a worker takes
+  std::size_t ended = 0;
+  std::size_t shown = 0; // results handed to `done`, in order
+  auto work = [&] {
+    for (;;) {
+      std::size_t i = 0;
+      {
+        std::lock_guard lock(mutex);
+        if (next == list.size()) return;
+        i = next++;
+      }
+      ScenarioResult r = (*run)->run(list[i]);
+      r.index = index_of.empty() ? i : index_of[i];
+      std::lock_guard lock(mutex);
+      print_progress(++ended, list.size(), r);
+      results[i] = std::move(r);
+      for (; shown < results.size() && results[shown]; ++shown)
+        if (done) done(*results[shown]);
+    }
+  };
+  std::vector<std::thread> workers;
+  for (unsigned j = 1; j < std::min<std::size_t>(jobs, list.size()); ++j)
+    workers.emplace_back(work);
+  work();
+  for (auto& w : workers)
+    w.join();
+  std::vector<ScenarioResult> out;
+  out.reserve(results.size());
+  for (auto& r : results)
+    out.push_back(std::move(*r));
+  return out;
 }
 
-bool write_text(const std::filesystem::path& path, const std::string& text) {
-  std::ofstream out(path, std::ios::binary | std::ios::trunc);
-  out << text;
-  out.close();
-  if (!out) {
-    std::cerr << "voipsim: cannot write " << path.string() << "\n";
-    return false;
+// -j N (also -jN) for --jobs N, as make and ctest spell it.
+std::vector<std::string> with_jobs_spelt_out(std::vector<std::string> words) {
+  std::vector<std::string> out;
+  for (auto& w : words) {
+    if (w == "-j") {
+      out.push_back("--jobs");
+    } else if (w.size() > 2 && w.rfind("-j", 0) == 0) {
+      out.push_back("--jobs");
+      out.push_back(w.substr(2));
+    } else {
+      out.push_back(std::move(w));
+    }
   }
-  return true;
+  return out;
+}
+
+// -j N, default the machine's cores.
+core::Result<unsigned> jobs_of(const Args& args) {
+  const unsigned cores = std::max(1u, std::thread::hardware_concurrency());
+  auto jobs = args.number("jobs", cores, 1, 256);
+  if (!jobs) return core::Unexpected(jobs.error());
+  return static_cast<unsigned>(*jobs);
 }
 
 bool all_passed(const std::vector<ScenarioResult>& results) {
@@ -204,7 +262,8 @@ core::Result<std::uint64_t> seed_of(const Args& args) {
 namespace run_command {
 
 core::Result<Args> args_of(const std::vector<std::string>& words) {
-  return Args::parse(words, {"junit", "json", "seed", "filter"}, {"quiet", "live"});
+  return Args::parse(with_jobs_spelt_out(words),
+                     {"junit", "json", "seed", "filter", "jobs", "shard"}, {"quiet", "live"});
 }
 
 core::Result<Options> options_of(const Args& args) {
@@ -222,28 +281,53 @@ core::Result<Options> options_of(const Args& args) {
   o.filter = args.get("filter", "");
   o.quiet = args.has("quiet");
   o.live = args.has("live");
+  const auto jobs = jobs_of(args);
+  if (!jobs) return core::Unexpected(jobs.error());
+  o.jobs = *jobs;
+  if (const auto shard = args.find("shard")) {
+    auto read = scenario::parse_shard(*shard);
+    if (!read) return core::Unexpected(read.error());
+    o.shard = *read;
+  }
   return o;
 }
 
 int run(const Options& o) {
   auto loaded = scenario::load_scenario_files(o.paths);
   if (!loaded) return refuse("run", loaded.error().detail);
+  // The whole suite's order (after --filter) numbers the scenarios; --shard then takes its share.
   std::vector<scenario::Scenario> list;
-  for (auto& s : *loaded)
-    if (s.name.find(o.filter) != std::string::npos) list.push_back(std::move(s));
-  if (list.empty())
+  std::vector<std::size_t> index_of;
+  std::size_t index = 0;
+  for (auto& s : *loaded) {
+    if (s.name.find(o.filter) == std::string::npos) continue;
+    if (!o.shard || scenario::in_shard(s.name, *o.shard)) {
+      list.push_back(std::move(s));
+      index_of.push_back(index);
+    }
+    ++index;
+  }
+  if (index == 0)
     return refuse("run", "no scenario" + (o.filter.empty() ? "" : " matches --filter " + o.filter));
   const scenario::TextStyle style{is_terminal(STDOUT_FILENO)};
-  auto results = run_all(list, o.seed, o.live, [&](const ScenarioResult& r) {
-    if (!o.quiet || r.outcome != Outcome::Passed) scenario::print_scenario(std::cout, r, style);
-  });
-  if (!results) return kExitFailed;
-  scenario::print_table(std::cout, *results, style);
-  if (o.json_file && !write_text(*o.json_file, scenario::to_json_report(*results, o.seed)))
+  std::vector<ScenarioResult> results; // a shard of a small suite may have none: that passes
+  if (!list.empty()) {
+    auto ran = run_all(list, index_of, o.seed, o.live, o.jobs, [&](const ScenarioResult& r) {
+      if (!o.quiet || r.outcome != Outcome::Passed) scenario::print_scenario(std::cout, r, style);
+    });
+    if (!ran) return kExitFailed;
+    results = std::move(*ran);
+  }
+  if (o.shard)
+    std::cout << "  shard " << o.shard->text() << ": " << list.size() << " of the " << index
+              << " scenarios\n";
+  scenario::print_table(std::cout, results, style);
+  if (o.json_file &&
+      !write_text(*o.json_file, scenario::to_json_report({o.seed, o.shard, results})))
     return kExitFailed;
-  if (o.junit_file && !write_text(*o.junit_file, scenario::to_junit_xml(*results)))
+  if (o.junit_file && !write_text(*o.junit_file, scenario::to_junit_xml(results)))
     return kExitFailed;
-  return all_passed(*results) ? kExitOk : kExitFailed;
+  return all_passed(results) ? kExitOk : kExitFailed;
 }
 
 } // namespace run_command
@@ -295,7 +379,7 @@ bool write_reports(const std::filesystem::path& out, const std::vector<ScenarioR
   std::ostringstream timelines;
   for (const auto& r : results)
     scenario::print_scenario(timelines, r, {});
-  return write_text(out / "report.json", scenario::to_json_report(results, seed)) &&
+  return write_text(out / "report.json", scenario::to_json_report({seed, std::nullopt, results})) &&
          write_text(out / "junit.xml", scenario::to_junit_xml(results)) &&
          write_text(out / "timeline.txt", timelines.str());
 }
@@ -303,7 +387,7 @@ bool write_reports(const std::filesystem::path& out, const std::vector<ScenarioR
 } // namespace
 
 core::Result<Args> args_of(const std::vector<std::string>& words) {
-  return Args::parse(words, {"out", "seed"}, {"verbose"});
+  return Args::parse(with_jobs_spelt_out(words), {"out", "seed", "jobs"}, {"verbose"});
 }
 
 core::Result<Options> options_of(const Args& args) {
@@ -317,6 +401,9 @@ core::Result<Options> options_of(const Args& args) {
   o.out_dir = args.find("out");
   o.seed = *seed;
   o.verbose = args.has("verbose");
+  const auto jobs = jobs_of(args);
+  if (!jobs) return core::Unexpected(jobs.error());
+  o.jobs = *jobs;
   return o;
 }
 
@@ -332,7 +419,7 @@ int run(const Options& o) {
             << " scenarios of the iOS VoIP-push path (FAQ failure cases and flows), each with a "
                "mock APNs, the IM pipeline and a simulated iPhone, on a virtual clock.\n\n";
   std::cout.flush();
-  auto results = run_all(*list, o.seed, false, [&](const ScenarioResult& r) {
+  auto results = run_all(*list, {}, o.seed, false, o.jobs, [&](const ScenarioResult& r) {
     if (o.verbose) scenario::print_scenario(std::cout, r, style);
   });
   if (!results) return kExitFailed;

@@ -4,6 +4,7 @@
 
 #include "cli/args.hpp"
 #include "core/result.hpp"
+#include "scenario/shard.hpp"
 
 #include <cstdint>
 #include <optional>
@@ -20,6 +21,8 @@ struct Options {
   std::string filter; // a part of the names of the scenarios to run; empty: all
   bool quiet = false;
   bool live = false;
+  unsigned jobs = 1;                    // scenarios run at once (-j N; default: the cores)
+  std::optional<scenario::Shard> shard; // --shard I/N: this job's share of the suite
 };
 
 // The words after `voipsim run`, split by the command's flags.
@@ -38,6 +41,7 @@ struct Options {
   std::optional<std::string> out_dir; // else a new folder under $TMPDIR
   std::uint64_t seed = 1;
   bool verbose = false;
+  unsigned jobs = 1; // scenarios run at once (-j N; default: the cores)
 };
 
 // The words after `voipsim demo`, split by the command's flags.

@@ -31,7 +31,7 @@ struct Location {
   std::string text() const; // "file:line", or "file"
 };
 
-// The seed's Step 1 done at run time (apns-provider-api.md §7.4a): a fresh RSA key and CSR,
+// The seed's Step 1 done at run time (apns-provider-api.md §7.4a): an RSA key (the run's) and a CSR,
 // the certificate the portal issues for it from the PKI's WWDR CA, exported as a .p12.
 struct PortalExport {
   std::string kind;     // a portal kind: voip-services, apns-development, apns-production, ...

@@ -108,18 +108,6 @@ std::string timeline_text(const std::vector<TimelineEntry>& timeline) {
   return out.str();
 }
 
-// The report's timeline, for people and CI logs (--json); voipsim reads no report back.
-json to_json(const TimelineEntry& e) {
-  return {{"t_ms", e.t_ms}, {"source", e.source}, {"text", e.text}};
-}
-
-json to_json(const std::vector<TimelineEntry>& entries) {
-  json out = json::array();
-  for (const auto& e : entries)
-    out.push_back(to_json(e));
-  return out;
-}
-
 } // namespace
 
 std::string format_offset(std::int64_t t_ms) {
@@ -183,46 +171,6 @@ void print_table(std::ostream& out, const std::vector<ScenarioResult>& results,
   out << "\n  " << passed << " of " << results.size() << " scenarios passed";
   if (skipped > 0) out << ", " << skipped << " skipped";
   out << "\n";
-}
-
-std::string to_json_report(const std::vector<ScenarioResult>& results, std::uint64_t seed) {
-  json scenarios = json::array();
-  std::size_t passed = 0, failed = 0, errors = 0, skipped = 0;
-  for (const auto& r : results) {
-    passed += r.outcome == Outcome::Passed;
-    failed += r.outcome == Outcome::Failed;
-    errors += r.outcome == Outcome::Error;
-    skipped += r.outcome == Outcome::Skipped;
-    json failures = json::array();
-    for (const auto& f : r.failures) {
-      failures.push_back({{"step", f.step},
-                          {"step_text", f.step_text},
-                          {"expectation", f.mismatch.expectation},
-                          {"expected", f.mismatch.expected},
-                          {"observed", f.mismatch.observed},
-                          {"where", f.mismatch.where.text()},
-                          {"context", to_json(f.context)}});
-    }
-    scenarios.push_back({{"name", r.name},
-                         {"title", r.title},
-                         {"spec", r.spec},
-                         {"demonstrates", r.demonstrates},
-                         {"file", r.file},
-                         {"warnings", r.warnings},
-                         {"outcome", to_string(r.outcome)},
-                         {"error", r.error},
-                         {"skip_reason", r.skip_reason},
-                         {"steps_total", r.steps_total},
-                         {"steps_run", r.steps_run},
-                         {"failures", failures},
-                         {"timeline", to_json(r.timeline)},
-                         {"wall_seconds", r.wall_seconds}});
-  }
-  const json report = {{"seed", seed},          {"scenarios_total", results.size()},
-                       {"passed", passed},      {"failed", failed},
-                       {"errors", errors},      {"skipped", skipped},
-                       {"scenarios", scenarios}};
-  return report.dump(2, ' ', false, json::error_handler_t::replace) + "\n";
 }
 
 std::string to_junit_xml(const std::vector<ScenarioResult>& results) {

@@ -1,6 +1,7 @@
 #pragma once
 // What a run tells people and CI: a readable timeline per scenario (coloured on a terminal), the
-// failures with what was expected and seen, a pass/fail table, a JSON report and JUnit XML.
+// failures with what was expected and seen, a pass/fail table and JUnit XML (the JSON report,
+// which shards' reports are merged from, is report_json.hpp).
 // Pure: strings in, strings out; the CLI writes them.
 
 #include "scenario/runner.hpp"
@@ -28,10 +29,6 @@ void print_failure(std::ostream& out, const Failure& failure, const TextStyle& s
 void print_table(std::ostream& out, const std::vector<ScenarioResult>& results,
                  const TextStyle& style);
 
-// {"seed":..,"passed":..,"failed":..,"errors":..,"scenarios":[...]}; every field but each
-// scenario's wall_seconds is the same for the same scenarios and seed. Written for people and
-// CI; nothing in voipsim reads it back, so it has no reader.
-std::string to_json_report(const std::vector<ScenarioResult>& results, std::uint64_t seed);
 // JUnit XML: <testsuites name="voipsim"><testsuite name="voipsim.scenarios"><testcase>... with
 // <failure>/<error> and the timeline in <system-out>.
 std::string to_junit_xml(const std::vector<ScenarioResult>& results);

@@ -30,6 +30,8 @@ struct Failure {
 };
 
 struct ScenarioResult {
+  // Its place in the whole run's list (before --shard): reports and merged shards keep that order.
+  std::size_t index = 0;
   std::string name, title, spec, demonstrates, file;
   std::vector<std::string> warnings; // the loader's (Scenario::warnings)
   Outcome outcome = Outcome::Passed;

@@ -331,16 +331,21 @@ core::Result<void> upload_setup(World& world, const Setup& setup) {
   return {};
 }
 
+core::Result<std::string> PortalKey::pem() const {
+  std::call_once(made_, [this] { key_ = pki::generate_private_key(pki::KeyType::Rsa2048); });
+  return key_;
+}
+
 namespace {
 
-// The seed's Step 1 (apns-provider-api.md §7.4a): a fresh RSA key and CSR, the certificate the
-// portal issues for it from the PKI's WWDR CA, and the .p12 the developer exports from it
-// (without a chain, as `openssl pkcs12 -export` without -certfile).
+// The seed's Step 1 (apns-provider-api.md §7.4a): an RSA key (the run's: PortalKey) and CSR, the
+// certificate the portal issues for it from the PKI's WWDR CA, and the .p12 the developer exports
+// from it (without a chain, as `openssl pkcs12 -export` without -certfile).
 core::Result<std::string> portal_p12(const RunContext& context, const PortalExport& order,
                                      const std::string& password) {
   auto wwdr = mock_apns::load_wwdr_ca(context.pki);
   if (!wwdr) return core::Unexpected(wwdr.error());
-  auto key = pki::generate_private_key(pki::KeyType::Rsa2048);
+  auto key = context.portal_key->pem();
   if (!key) return core::Unexpected(key.error());
   auto csr = pki::make_certificate_request(*key, "dev@example.com", "Dev Key");
   if (!csr) return core::Unexpected(csr.error());

@@ -31,8 +31,20 @@ namespace scenario {
 class ProviderClients;
 
 // What a run shares between its scenarios: the fake Apple PKI (made once; keys take time).
+// The private key `upload: {from_csr: ...}` makes its CSR with (apns-provider-api.md §7.4a),
+// made at the run's first such upload and used by all of them: an RSA 2048 key costs about 0.2 s,
+// which was most of a large suite's time. Each upload still gets a certificate of its own.
+class PortalKey {
+public:
+  core::Result<std::string> pem() const; // thread-safe; made once
+private:
+  mutable std::once_flag made_;
+  mutable core::Result<std::string> key_ = std::string();
+};
+
 struct RunContext {
   mock_apns::PkiDir pki;
+  std::shared_ptr<const PortalKey> portal_key = std::make_shared<PortalKey>();
   std::string p12_password;
   core::TimePoint start; // every in-process scenario's virtual clock starts here
   std::uint64_t seed = 1;

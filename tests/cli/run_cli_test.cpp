@@ -3,6 +3,7 @@
 #include "support/temp_dir.hpp"
 
 #include <filesystem>
+#include <set>
 
 #include <gtest/gtest.h>
 
@@ -55,6 +56,70 @@ TEST(RunCli, UsageAndLoadErrorsExitTwo) {
   EXPECT_NE(help.output.find("--junit FILE"), std::string::npos);
 }
 
+// The report without the one field that is real time.
+nlohmann::json without_timings(nlohmann::json report) {
+  for (auto& s : report["scenarios"])
+    s.erase("wall_seconds");
+  return report;
+}
+
+// Issue #21 acceptance 2: -j 2 and a serial run of the library give the same report apart from
+// durations; shards 1/3, 2/3, 3/3 hold every scenario exactly once, and their merged report is the
+// serial one apart from timings.
+TEST(RunCli, ParallelAndShardedRunsReportWhatASerialRunDoes) {
+  support::TempDir dir;
+  auto report_of = [&](const std::vector<std::string>& extra, const std::string& name) {
+    std::vector<std::string> words = {"run", kScenarios, "--quiet",     "--seed",
+                                      "5",   "--json",   dir.file(name)};
+    words.insert(words.end(), extra.begin(), extra.end());
+    const auto r = voipsim(words);
+    EXPECT_EQ(r.exit_code, 0) << r.describe();
+    return nlohmann::json::parse(support::read_file(dir.file(name)));
+  };
+  const auto serial = report_of({"-j", "1"}, "serial.json");
+  const auto parallel = report_of({"-j2"}, "parallel.json");
+  EXPECT_GT(serial["scenarios_total"].get<int>(), 40);
+  EXPECT_EQ(without_timings(parallel).dump(1), without_timings(serial).dump(1));
+
+  std::multiset<std::string> in_shards;
+  std::vector<std::string> merge = {"report", "merge"};
+  for (int i = 1; i <= 3; ++i) {
+    const std::string name = "shard-" + std::to_string(i) + ".json";
+    const auto shard = report_of({"--shard", std::to_string(i) + "/3", "-j", "2"}, name);
+    EXPECT_EQ(shard["shard"], std::to_string(i) + "/3");
+    for (const auto& s : shard["scenarios"])
+      in_shards.insert(s["name"].get<std::string>());
+    merge.push_back(dir.file(name));
+  }
+  std::multiset<std::string> all;
+  for (const auto& s : serial["scenarios"])
+    all.insert(s["name"].get<std::string>());
+  EXPECT_EQ(in_shards, all); // each once
+
+  merge.insert(merge.end(), {"--json", dir.file("merged.json"), "--junit", dir.file("merged.xml")});
+  const auto merged = voipsim(merge);
+  ASSERT_EQ(merged.exit_code, 0) << merged.describe();
+  EXPECT_NE(merged.output.find(std::to_string(all.size()) + " of " + std::to_string(all.size()) +
+                               " scenarios passed"),
+            std::string::npos)
+      << merged.output;
+  const auto merged_report = nlohmann::json::parse(support::read_file(dir.file("merged.json")));
+  EXPECT_EQ(without_timings(merged_report).dump(1), without_timings(serial).dump(1));
+  EXPECT_NE(support::read_file(dir.file("merged.xml")).find("<testcase name=\"flows/happy-path\""),
+            std::string::npos);
+
+  // Reports that do not belong together are refused, and say why.
+  const auto other_seed = voipsim({"run", kScenarios, "--quiet", "--filter", "happy", "--json",
+                                   dir.file("other.json"), "--seed", "6"});
+  ASSERT_EQ(other_seed.exit_code, 0) << other_seed.describe();
+  const auto refused =
+      voipsim({"report", "merge", dir.file("shard-1.json"), dir.file("other.json")});
+  EXPECT_EQ(refused.exit_code, 2) << refused.describe();
+  EXPECT_NE(refused.output.find("different seeds"), std::string::npos) << refused.output;
+  EXPECT_EQ(voipsim({"report", "merge"}).exit_code, 2);
+  EXPECT_EQ(voipsim({"run", kScenarios, "--shard", "4/3"}).exit_code, 2);
+}
+
 TEST(DemoCli, ReplaysTheLibraryAndNamesItsReportFolder) {
   support::TempDir dir;
   const auto out = (dir.path() / "reports").string();
@@ -88,8 +153,7 @@ TEST(RunCli, LiveRunsTheSameScenariosAgainstStandaloneProcesses) {
       cli_test::voipsim({"run", "--live", kScenarios + "/flows/provider-token-hour.yaml", "--json",
                          dir.file("report.json"), "--junit", dir.file("junit.xml")});
   EXPECT_EQ(hour.exit_code, 0) << hour.describe();
-  EXPECT_NE(hour.output.find("SKIPPED provider-token-hour"), std::string::npos)
-      << hour.output;
+  EXPECT_NE(hour.output.find("SKIPPED provider-token-hour"), std::string::npos) << hour.output;
   EXPECT_NE(hour.output.find("not run live: the provider token's hour passes"), std::string::npos)
       << hour.output;
   EXPECT_NE(hour.output.find("0 of 1 scenarios passed, 1 skipped"), std::string::npos)

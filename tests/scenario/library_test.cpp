@@ -5,6 +5,7 @@
 #include "scenario/library.hpp"
 #include "scenario/loader.hpp"
 #include "scenario/report.hpp"
+#include "scenario/report_json.hpp"
 #include "scenario/runner.hpp"
 #include "support/child_process.hpp"
 #include "support/temp_dir.hpp"
@@ -139,7 +140,7 @@ TEST_F(ScenarioLibrary, EveryScenarioPassesAndFailsWithOneExpectationFlipped) {
 
 // The report without the one field that is real time.
 nlohmann::json deterministic_report(const std::vector<scenario::ScenarioResult>& results) {
-  auto report = nlohmann::json::parse(scenario::to_json_report(results, 7));
+  auto report = nlohmann::json::parse(scenario::to_json_report({7, std::nullopt, results}));
   for (auto& s : report["scenarios"])
     s.erase("wall_seconds");
   return report;
