@@ -240,6 +240,9 @@ enum class Action {
                     // is replaced (§7.4 Registration 2)
   RestartPipeline,  // the pipeline stops, stays down `duration`, starts on the same database
   ReceiveOption,    // a user sets a receive option ("Do not notify")
+  // The mock refuses an upload's certificate at the TLS handshake from now on, as APNs refuses
+  // a revoked one (im-voip-flow.md §4.5, §5 Note 4)
+  RefuseCertificate,
 };
 
 struct SendSpec {
@@ -284,7 +287,7 @@ struct Step {
   std::string note;          // the author's why, shown in the timeline
   bool on = true;            // Airplane, Dnd
   bool revoke_old = false;   // RotateKey
-  std::string value;         // CallKit behaviour, Upload label
+  std::string value;         // CallKit behaviour; RefuseCertificate: the upload's label
   core::Duration duration{}; // Advance; RestartPipeline: how long it stays down
   UploadSpec upload;
   SendSpec send;

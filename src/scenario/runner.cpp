@@ -69,6 +69,7 @@ bool StepRunner::act(const Step& step) {
       !self_contained_push && step.action != Action::Upload && step.action != Action::Send &&
       step.action != Action::Advance && step.action != Action::Fault &&
       step.action != Action::RotateKey && step.action != Action::RestartPipeline &&
+      step.action != Action::RefuseCertificate &&
       !(step.action == Action::ReceiveOption && !step.receive_option.user.empty());
   const DeviceSpec* spec = world_.device_spec(step.device);
   if (needs_device && !spec)
@@ -196,6 +197,8 @@ bool StepRunner::act(const Step& step) {
     return done(world_.rotate_provider_key(step.revoke_old));
   case Action::RestartPipeline:
     return done(world_.restart_pipeline(step.duration));
+  case Action::RefuseCertificate:
+    return done(world_.refuse_certificate(step.value));
   case Action::ReceiveOption: {
     ReceiveOptionSpec option = step.receive_option;
     if (option.user.empty()) option.user = user_of(step);
