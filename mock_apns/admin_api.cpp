@@ -80,6 +80,8 @@ Http1Response endpoints() {
                        "POST /v1/journal/verify",
                        "GET|POST|DELETE /v1/faults",
                        "DELETE /v1/faults/<id>",
+                       "GET|POST|DELETE /v1/certificates/refused",
+                       "DELETE /v1/certificates/refused/<sha256>",
                        "GET /v1/deliveries?after=N&wait_ms=M",
                        "GET /v1/deliveries/stream?after=N",
                        "POST /v1/reset?scope=" + reset_scope_words(),
@@ -388,6 +390,35 @@ Http1Response faults(const Http1Request& r, const Http1Target& t, Server& mock) 
   return not_found(r, t);
 }
 
+// The client certificates the listeners refuse at the TLS handshake, as APNs refuses a revoked
+// one (refused_certificates.hpp): a list of SHA-256 fingerprints.
+Http1Response certificates(const Http1Request& r, const Http1Target& t, Server& mock) {
+  const auto [list, fingerprint] = item_of(t);
+  if (list != "refused") return not_found(r, t);
+  RefusedCertificates& refused = mock.refused_certificates();
+  if (fingerprint.empty()) {
+    if (r.method == "GET") return reply(200, {{"refused", refused.list()}});
+    if (r.method == "POST") {
+      const auto body = net::json_body(r, "a certificate to refuse");
+      if (!body) return net::error_response(body.error());
+      const auto sha256 = refused_fingerprint_from_body(*body);
+      if (!sha256) return bad_request(sha256.error().detail);
+      if (auto added = refused.refuse(*sha256); !added) return bad_request(added.error().detail);
+      return reply(200, {{"sha256", *sha256}, {"refused", refused.list()}});
+    }
+    if (r.method == "DELETE") return reply(200, {{"deleted", refused.clear()}});
+    return not_found(r, t);
+  }
+  if (r.method == "DELETE") {
+    return refused.allow(fingerprint)
+               ? reply(200, {{"deleted", 1}})
+               : refuse(404, "NO_SUCH_CERTIFICATE",
+                        "certificate " + core::printable(fingerprint) +
+                            " is not refused; GET /v1/certificates/refused lists them");
+  }
+  return not_found(r, t);
+}
+
 // The long-poll's parameters (wait_ms is the transport's: here it is only checked).
 DeliveryPoll poll_of(QueryReader& q) {
   return {q.count("after").value_or(0),
@@ -517,6 +548,7 @@ Http1Response handle_admin_request(const Http1Request& r, Server& mock, const Pk
   if (collection == "teams") return teams(r, t, mock);
   if (collection == "journal") return journal(r, t, mock);
   if (collection == "faults") return faults(r, t, mock);
+  if (collection == "certificates") return certificates(r, t, mock);
   return not_found(r, t);
 }
 

@@ -8,7 +8,9 @@
 #include "core/json_parse.hpp"
 #include "core/json_string.hpp"
 #include "core/names.hpp"
+#include "mock_apns/refused_certificates.hpp"
 #include "pki/certificate.hpp"
+#include "pki/fingerprint.hpp"
 
 #include <algorithm>
 #include <chrono>
@@ -712,6 +714,26 @@ core::Result<std::optional<std::int64_t>> unregister_timestamp_from_body(const j
     return core::fail(core::Errc::InvalidArgument,
                       f.problem()->detail + " (milliseconds since the UNIX epoch)");
   return timestamp;
+}
+
+json refused_certificate_body(std::string_view sha256) {
+  return {{"sha256", sha256}};
+}
+
+core::Result<std::string> refused_fingerprint_from_body(const json& j) {
+  std::optional<std::string> certificate, sha256;
+  core::JsonFields f(j, "a certificate to refuse", {"certificate", "sha256"});
+  f.read("certificate", certificate).read("sha256", sha256);
+  if (f.problem()) return core::Unexpected(*f.problem());
+  if (certificate.has_value() == sha256.has_value())
+    return core::fail(core::Errc::InvalidArgument,
+                      "send {\"certificate\": \"<PEM>\"} or {\"sha256\": \"<fingerprint>\"}");
+  if (sha256) return parse_certificate_fingerprint(*sha256);
+  auto fingerprint = pki::certificate_sha256(*certificate);
+  if (!fingerprint)
+    return core::fail(core::Errc::InvalidArgument,
+                      "\"certificate\" is not a PEM certificate: " + fingerprint.error().detail);
+  return fingerprint;
 }
 
 json to_json(const AdminHealth& h) {

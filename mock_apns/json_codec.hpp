@@ -94,6 +94,10 @@ core::Result<bool> reachable_from_body(const nlohmann::json& json);
 nlohmann::json unregister_body(std::optional<std::int64_t> timestamp_ms);
 core::Result<std::optional<std::int64_t>>
 unregister_timestamp_from_body(const nlohmann::json& json);
+// POST /v1/certificates/refused: {"certificate": "<PEM>"} (the first certificate: the leaf) or
+// {"sha256": "<fingerprint>"}, exactly one; read as the fingerprint to refuse, lower-case hex.
+nlohmann::json refused_certificate_body(std::string_view sha256);
+core::Result<std::string> refused_fingerprint_from_body(const nlohmann::json& json);
 
 // GET /v1/health (no secret needed): what a client checks before it relies on the mock;
 // written with "status":"ok", which the reader requires.

@@ -10,6 +10,7 @@
 #include "mock_apns/metrics.hpp"
 #include "mock_apns/provider_keys.hpp"
 #include "mock_apns/rate_limiter.hpp"
+#include "mock_apns/refused_certificates.hpp"
 #include "mock_apns/settings.hpp"
 #include "mock_apns/token_registry.hpp"
 #include "pki/classify.hpp"
@@ -38,6 +39,7 @@ struct MockState {
   ProviderKeys keys;
   RateLimiter rate;
   Faults faults;
+  RefusedCertificates refused; // read by the listeners' handshakes (server.cpp)
   Journal journal;
   DeliveryBus deliveries;
   HeldPushes held;   // store and forward for unreachable devices (apns-provider-api.md §9)

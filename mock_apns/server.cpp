@@ -6,6 +6,7 @@
 #include "mock_apns/apns_connection.hpp"
 #include "mock_apns/mock_state.hpp"
 #include "net/server.hpp"
+#include "pki/fingerprint.hpp"
 
 #include <random>
 
@@ -68,6 +69,10 @@ struct Server::Impl {
     // (apns-provider-api.md §5.4).
     tls.client_certificates =
         options.certificate_auth ? net::ClientCertMode::Request : net::ClientCertMode::None;
+    // Asked only while handshaking: requests on open connections never wait for it.
+    tls.refuse_client_certificate = [state = state](std::string_view sha256) {
+      return state->refused.refuses(sha256);
+    };
     o.tls = tls;
     o.handler = [state = state, env](const net::PeerInfo& peer, net::ConnectionHandle handle) {
       return std::make_shared<ApnsConnection>(state, env, peer, std::move(handle));
@@ -181,6 +186,16 @@ ProviderKeys& Server::keys() {
 Faults& Server::faults() {
   return impl_->state->faults;
 }
+RefusedCertificates& Server::refused_certificates() {
+  return impl_->state->refused;
+}
+core::Result<std::string> Server::refuse_certificate(std::string_view certificate) {
+  auto sha256 = pki::certificate_sha256(certificate);
+  if (!sha256) return core::Unexpected(sha256.error());
+  if (auto refused = impl_->state->refused.refuse(*sha256); !refused)
+    return core::Unexpected(refused.error());
+  return sha256;
+}
 Journal& Server::journal() {
   return impl_->state->journal;
 }
@@ -247,6 +262,7 @@ std::vector<std::string> Server::reset_state(ResetScope scope) {
   forget(by_default || in(ResetScope::Tokens), "rate limits", [&] { state.rate.clear(); });
   forget(in(ResetScope::Tokens), "tokens", [&] { state.tokens.clear(); });
   forget(in(ResetScope::Deliveries), "held deliveries", [&] { state.held.clear(); });
+  forget(scope == ResetScope::All, "refused certificates", [&] { state.refused.clear(); });
   return forgot;
 }
 

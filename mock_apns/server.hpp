@@ -11,6 +11,7 @@
 #include "mock_apns/journal.hpp"
 #include "mock_apns/metrics.hpp"
 #include "mock_apns/provider_keys.hpp"
+#include "mock_apns/refused_certificates.hpp"
 #include "mock_apns/settings.hpp"
 #include "mock_apns/token_registry.hpp"
 #include "net/server.hpp"
@@ -61,7 +62,8 @@ struct ServerOptions {
 
 // What POST /v1/reset forgets. Default: the journal, faults and rate windows (tokens and keys
 // stay); Tokens: the registry and its rate windows; Deliveries: the pushes kept for offline
-// devices and who is offline; All: every one of those (keys stay: they come from the PKI).
+// devices and who is offline; All: every one of those and the refused certificates (keys stay:
+// they come from the PKI).
 enum class ResetScope { Default, Journal, Faults, Tokens, Deliveries, All };
 std::string_view reset_scope_name(ResetScope scope);
 std::optional<ResetScope> parse_reset_scope(std::string_view text);
@@ -87,6 +89,12 @@ public:
   TokenRegistry& tokens();
   ProviderKeys& keys();
   Faults& faults();
+  // Client certificates the listeners refuse at the handshake from now on, with the
+  // certificate_revoked alert (apns-provider-api.md §5.4); open connections are not closed.
+  RefusedCertificates& refused_certificates();
+  // Refuses `certificate` (PEM or DER; of a bundle, the first: the leaf); returns its SHA-256
+  // fingerprint, as refused_certificates() lists it.
+  core::Result<std::string> refuse_certificate(std::string_view certificate);
   Journal& journal();
   DeliveryBus& deliveries();
   DeliveryFeed& feed(); // recent deliveries, for consumers in other processes

@@ -270,9 +270,12 @@ int run(const Options& o) {
   if (!o.tls_dir.empty()) {
     trust = trust_of(o.tls_dir);
     if (!trust) return kExitFailed;
-    server_options.tls =
-        net::TlsServerConfig{o.tls_dir + "/server.pem", o.tls_dir + "/server.key",
-                             net::ClientCertMode::Require, o.tls_dir + "/ca-bundle.pem"};
+    net::TlsServerConfig tls;
+    tls.certificate_chain_file = o.tls_dir + "/server.pem";
+    tls.private_key_file = o.tls_dir + "/server.key";
+    tls.client_certificates = net::ClientCertMode::Require;
+    tls.client_ca_file = o.tls_dir + "/ca-bundle.pem";
+    server_options.tls = std::move(tls);
   }
   server_options.handler = echo_and_classify(trust, tally);
   net::Server server(server_options);

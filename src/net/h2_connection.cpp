@@ -64,6 +64,14 @@ void H2Connection<Stream>::close_now(std::error_code cause) {
 }
 
 template <class Stream>
+void H2Connection<Stream>::linger_close() {
+  if (state_ == State::Closed || state_ == State::Closing) return;
+  state_ = State::Closing;
+  arm_timer(kLinger);
+  half_close();
+}
+
+template <class Stream>
 void H2Connection<Stream>::arm_timer(std::chrono::steady_clock::duration after) {
   timer_.expires_after(after);
   timer_.async_wait([self = self()](const boost::system::error_code& ec) { self->on_timer(ec); });

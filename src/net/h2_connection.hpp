@@ -51,6 +51,12 @@ protected:
   void close_after_flush();
   // Closes the socket at once; on_closed(cause) follows.
   void close_now(std::error_code cause);
+  // After a failed TLS handshake, whose alert OpenSSL has written: sends FIN and drops what the
+  // peer still sends until it closes or the linger time passes, then closes; on_closed({})
+  // follows. Closing at once would answer the peer's unread bytes with a RST that can reach it
+  // before it reads the alert (a TLS 1.3 client sends its request before it can read a refusal
+  // of its certificate).
+  void linger_close();
   // (Re)arms the single deadline timer; on_deadline() runs when it expires.
   void arm_timer(std::chrono::steady_clock::duration after);
   void cancel_timer();

@@ -136,7 +136,7 @@ private:
       // Reported even when shutdown closed the socket meanwhile: the verdict was already in.
       if (ec && ec != asio::error::operation_aborted) {
         handshake_failed(describe_tls_failure(ssl, ec));
-        this->close_now(ec);
+        this->linger_close(); // the alert must reach the client, not a RST
         return;
       }
       if (this->closed()) return;

@@ -2,7 +2,9 @@
 // TLS settings for listeners and clients. Plain values; the contexts are built once per listener
 // or client from these (net/tls_context.cpp). Every listener and client uses TLS 1.2 or later.
 
+#include <functional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace net {
@@ -20,6 +22,12 @@ struct TlsServerConfig {
   std::string private_key_file;       // PEM
   ClientCertMode client_certificates = ClientCertMode::None;
   std::string client_ca_file; // PEM trust anchors for client certificates
+  // Asked in each handshake whose client certificate chains to client_ca_file, with the leaf's
+  // SHA-256 fingerprint (lower-case hex of the DER): true fails the handshake with the
+  // certificate_revoked alert, as APNs refuses a revoked certificate. Empty: none is refused.
+  // Called on the listener's I/O threads during handshakes only; must be thread-safe and must
+  // not throw.
+  std::function<bool(std::string_view leaf_sha256)> refuse_client_certificate;
 };
 
 struct TlsClientConfig {

@@ -1,8 +1,10 @@
 #include "net/tls_context.hpp"
 
+#include "core/encoding.hpp"
 #include "net/error.hpp"
 
 #include <openssl/err.h>
+#include <openssl/evp.h>
 #include <openssl/ssl.h>
 #include <openssl/x509.h>
 
@@ -41,6 +43,40 @@ constexpr const char* kTls12Ciphers =
     "ECDHE-ECDSA-AES128-GCM-SHA256:ECDHE-RSA-AES128-GCM-SHA256:ECDHE-ECDSA-AES256-GCM-SHA384:"
     "ECDHE-RSA-AES256-GCM-SHA384:ECDHE-ECDSA-CHACHA20-POLY1305:ECDHE-RSA-CHACHA20-POLY1305";
 
+// Lower-case hex of the certificate's SHA-256 (of its DER); empty when OpenSSL cannot compute it.
+std::string sha256_fingerprint(X509* cert) {
+  unsigned char md[EVP_MAX_MD_SIZE];
+  unsigned int len = 0;
+  if (X509_digest(cert, EVP_sha256(), md, &len) != 1) return {};
+  return core::hex_encode({reinterpret_cast<const char*>(md), len});
+}
+
+// The chain stays OpenSSL's to verify. The leaf comes last (depth 0): one the config refuses
+// fails with X509_V_ERR_CERT_REVOKED, which OpenSSL sends as the certificate_revoked alert
+// (under TLS 1.3 after the client has sent its Finished, apns-provider-api.md §5.4).
+struct RefuseListedLeaf {
+  std::function<bool(std::string_view)> refuse;
+
+  bool operator()(bool preverified, ssl::verify_context& context) const {
+    X509_STORE_CTX* store = context.native_handle();
+    if (!preverified || X509_STORE_CTX_get_error_depth(store) != 0) return preverified;
+    X509* leaf = X509_STORE_CTX_get_current_cert(store);
+    const std::string fingerprint = leaf ? sha256_fingerprint(leaf) : std::string();
+    // A leaf that cannot be checked is not let through: the caller asked for a check.
+    int error = X509_V_ERR_APPLICATION_VERIFICATION;
+    try {
+      if (!fingerprint.empty()) {
+        if (!refuse(fingerprint)) return true;
+        error = X509_V_ERR_CERT_REVOKED;
+      }
+    } catch (...) {
+      // No exception may cross OpenSSL's callback: the handshake fails instead.
+    }
+    X509_STORE_CTX_set_error(store, error);
+    return false;
+  }
+};
+
 std::shared_ptr<SslContext> new_context(SslContext::method method) {
   auto ctx = std::make_shared<SslContext>(method);
   ctx->set_options(SslContext::default_workarounds | SslContext::no_compression);
@@ -76,6 +112,9 @@ core::Result<std::shared_ptr<SslContext>> make_server_tls_context(const TlsServe
     if (config.client_certificates == ClientCertMode::Require)
       mode |= ssl::verify_fail_if_no_peer_cert;
     ctx->set_verify_mode(mode);
+    // Keeps the mode just set: Asio's callback is installed with SSL_CTX_get_verify_mode.
+    if (config.refuse_client_certificate)
+      ctx->set_verify_callback(RefuseListedLeaf{config.refuse_client_certificate});
   } else {
     ctx->set_verify_mode(ssl::verify_none);
   }

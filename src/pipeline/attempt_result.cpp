@@ -2,6 +2,7 @@
 
 #include "core/apns_error_body.hpp"
 #include "net/error.hpp"
+#include "net/tls_alert.hpp"
 
 namespace pipeline {
 
@@ -21,7 +22,10 @@ AttemptResult attempt_result_of(const net::RequestError& error) {
   r.reason = error.message;
   if (error.code == net::Errc::CertificateRefused) {
     r.certificate_refused = true;
-    r.reason = "APNs refused our certificate: " + error.message;
+    // Named by the alert alone, the same text every time (the message holds host and port).
+    r.reason = error.tls_alert != 0 ? "APNs refused our certificate with the TLS alert " +
+                                          net::tls_alert_name(error.tls_alert)
+                                    : "APNs refused our certificate: " + error.message;
     return r;
   }
   if (error.code == net::Errc::PeerCertificateUntrusted) {

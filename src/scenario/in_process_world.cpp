@@ -244,6 +244,12 @@ core::Result<void> InProcessWorld::revoke_key(const std::string& key_id) {
   return core::fail(core::Errc::InvalidArgument, "the mock has no key " + key_id + " to revoke");
 }
 
+core::Result<void> InProcessWorld::refuse_at_mock(const std::string& certificate_pem) {
+  if (auto refused = mock_->refuse_certificate(certificate_pem); !refused)
+    return core::Unexpected(refused.error());
+  return {};
+}
+
 void InProcessWorld::take_new_journal_entries() {
   // Only the entries appended since the last look, not the whole ring on every delivery; if
   // the counters ever miss one (the first is not the next sequence), the ring is read whole.

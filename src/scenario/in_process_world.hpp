@@ -59,6 +59,7 @@ private:
   ProviderClients& provider() override;
   core::Result<void> register_key(const mock_apns::ProviderKeySpec& spec) override;
   core::Result<void> revoke_key(const std::string& key_id) override;
+  core::Result<void> refuse_at_mock(const std::string& certificate_pem) override;
   core::Result<void> start_parts(const Scenario& scenario);
   struct Slot;
   Slot* slot(const std::string& id) const;

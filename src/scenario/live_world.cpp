@@ -14,6 +14,8 @@
 #include "pipeline/api.hpp"
 #include "pipeline/records_json.hpp"
 #include "pipeline/request_json.hpp"
+#include "pki/fingerprint.hpp"
+#include "pki/pkcs12.hpp"
 #include "scenario/child_process.hpp"
 #include "scenario/provider_client.hpp"
 
@@ -308,8 +310,12 @@ LiveWorld::upload(const UploadSpec& spec) {
         pipeline::ApiError{"PIPELINE_ANSWER_UNREADABLE", uploaded.error().detail, reply->status};
   }
   note_upload(*this, spec, result);
-  if (const auto* ok = std::get_if<pipeline::UploadedCertificate>(&result))
+  if (auto* ok = std::get_if<pipeline::UploadedCertificate>(&result)) {
+    // The pipeline's API never hands a certificate back: the one sent, for refuse_certificate.
+    if (auto p12 = pki::read_pkcs12(body.p12_der, body.password))
+      ok->record.certificate_pem = std::move(p12->certificate_pem);
     remember_upload(spec, ok->record);
+  }
   return result;
 }
 
@@ -430,6 +436,17 @@ core::Result<void> LiveWorld::revoke_key(const std::string& key_id) {
   if (!reply) return core::Unexpected(reply.error());
   if (reply->status / 100 != 2)
     return fail("the mock did not revoke " + key_id + ": " + api_error(*reply).message);
+  return {};
+}
+
+core::Result<void> LiveWorld::refuse_at_mock(const std::string& certificate_pem) {
+  auto sha256 = pki::certificate_sha256(certificate_pem);
+  if (!sha256) return core::Unexpected(sha256.error());
+  const auto reply = call(impl_->admin, "POST", "/v1/certificates/refused",
+                          mock_apns::refused_certificate_body(*sha256));
+  if (!reply) return core::Unexpected(reply.error());
+  if (reply->status / 100 != 2)
+    return fail("the mock did not refuse the certificate: " + api_error(*reply).message);
   return {};
 }
 

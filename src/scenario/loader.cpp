@@ -76,6 +76,7 @@ const std::vector<std::pair<std::string, Action>>& actions() {
       {"create_group", Action::CreateGroup},
       {"join_group", Action::JoinGroup},
       {"leave_group", Action::LeaveGroup},
+      {"refuse_certificate", Action::RefuseCertificate},
   };
   return table;
 }
@@ -738,6 +739,12 @@ void read_action(const Reader& r, const YAML::Node& v, const YAML::Node& at, Ste
     if (none) return;
     r.check_keys(v, "rotate_key", {"revoke_old"});
     if (v["revoke_old"]) s.revoke_old = r.flag(v["revoke_old"], "revoke_old");
+    return;
+  case Action::RefuseCertificate:
+    if (none || !v.IsScalar())
+      r.fail(none ? at : v, "refuse_certificate needs the label of an upload, e.g. "
+                            "refuse_certificate: voip");
+    s.value = r.text(v, "refuse_certificate");
     return;
   case Action::Fault:
     if (none) r.fail(at, "fault needs {reason: ..., count: ...}");

@@ -31,8 +31,8 @@ struct Location {
   std::string text() const; // "file:line", or "file"
 };
 
-// The seed's Step 1 done at run time (apns-provider-api.md §7.4a): an RSA key (the run's) and a CSR,
-// the certificate the portal issues for it from the PKI's WWDR CA, exported as a .p12.
+// The seed's Step 1 done at run time (apns-provider-api.md §7.4a): an RSA key (the run's) and a
+// CSR, the certificate the portal issues for it from the PKI's WWDR CA, exported as a .p12.
 struct PortalExport {
   std::string kind;     // a portal kind: voip-services, apns-development, apns-production, ...
   bool with_key = true; // false: the certificate alone, as `openssl pkcs12 -export -nokeys`
@@ -260,6 +260,9 @@ enum class Action {
   CreateGroup,      // a group with its first members (im-voip-flow.md §4.3 "Group sends")
   JoinGroup,        // a user joins a group
   LeaveGroup,       // a user leaves it
+  // The mock refuses an upload's certificate at the TLS handshake from now on, as APNs refuses
+  // a revoked one (im-voip-flow.md §4.5, §5 Note 4)
+  RefuseCertificate,
 };
 
 struct SendSpec {
@@ -306,7 +309,7 @@ struct Step {
   std::string note;          // the author's why, shown in the timeline
   bool on = true;            // Airplane, Dnd
   bool revoke_old = false;   // RotateKey
-  std::string value;         // CallKit behaviour, Upload label
+  std::string value;         // CallKit behaviour; RefuseCertificate: the upload's label
   core::Duration duration{}; // Advance; RestartPipeline: how long it stays down
   UploadSpec upload;
   SendSpec send;

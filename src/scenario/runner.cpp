@@ -69,7 +69,7 @@ bool StepRunner::act(const Step& step) {
       !self_contained_push && step.action != Action::Upload && step.action != Action::Send &&
       step.action != Action::Advance && step.action != Action::Fault &&
       step.action != Action::RotateKey && step.action != Action::RestartPipeline &&
-      step.action != Action::CreateGroup &&
+      step.action != Action::CreateGroup && step.action != Action::RefuseCertificate &&
       !(step.action == Action::ReceiveOption && !step.receive_option.user.empty()) &&
       !((step.action == Action::JoinGroup || step.action == Action::LeaveGroup) &&
         !step.membership.user.empty());
@@ -203,6 +203,8 @@ bool StepRunner::act(const Step& step) {
     return done(world_.rotate_provider_key(step.revoke_old));
   case Action::RestartPipeline:
     return done(world_.restart_pipeline(step.duration));
+  case Action::RefuseCertificate:
+    return done(world_.refuse_certificate(step.value));
   case Action::ReceiveOption: {
     ReceiveOptionSpec option = step.receive_option;
     if (option.user.empty()) option.user = user_of(step);

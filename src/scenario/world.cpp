@@ -95,6 +95,18 @@ core::Result<void> World::rotate_provider_key(bool revoke_old) {
   return {};
 }
 
+core::Result<void> World::refuse_certificate(const std::string& label) {
+  const auto record = upload_record(label);
+  if (!record || record->certificate_pem.empty())
+    return core::fail(core::Errc::InvalidArgument, "refuse_certificate: no upload labelled '" +
+                                                       label + "' was accepted before this step");
+  if (auto refused = refuse_at_mock(record->certificate_pem); !refused) return refused;
+  // Not its fingerprint: each run's PKI has fresh keys, and timelines must repeat run to run.
+  note("apns", "the mock refuses the certificate of upload '" + label +
+                   "' at the TLS handshake from now on");
+  return {};
+}
+
 void World::note(std::string source, std::string text) const {
   const auto t = std::chrono::duration_cast<std::chrono::milliseconds>(now() - start_time());
   std::lock_guard lock(timeline_mutex_);

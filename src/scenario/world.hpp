@@ -116,6 +116,9 @@ public:
   // The provider makes a new token key and the mock learns it; with `revoke_old`, the key it
   // replaces is revoked there (a `rotate_key` step).
   core::Result<void> rotate_provider_key(bool revoke_old);
+  // The mock refuses the certificate of the upload `label` names at the TLS handshake from now
+  // on, as APNs refuses a revoked one (a `refuse_certificate` step).
+  core::Result<void> refuse_certificate(const std::string& label);
 
   // --- Time and settling -----------------------------------------------------------------
   // Waits (bounded) until the effects of the last step have played out and records them.
@@ -145,6 +148,8 @@ protected:
   virtual ProviderClients& provider() = 0;
   virtual core::Result<void> register_key(const mock_apns::ProviderKeySpec& spec) = 0;
   virtual core::Result<void> revoke_key(const std::string& key_id) = 0;
+  // Makes the mock refuse `certificate_pem` (its first certificate) at the handshake.
+  virtual core::Result<void> refuse_at_mock(const std::string& certificate_pem) = 0;
   // The devices as set up, in order; the worlds keep theirs at the same positions.
   void set_devices(const std::vector<DeviceSpec>& devices) { devices_ = devices; }
   // Position of the device `id` names (the first for an empty id).

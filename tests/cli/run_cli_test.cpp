@@ -187,6 +187,15 @@ TEST(RunCli, LiveRunsTwoPhonesOfOneUser) {
   EXPECT_NE(r.output.find("3 of 3 scenarios passed"), std::string::npos) << r.output;
 }
 
+// Issue #23 defect 4 with the parts as processes: the refusal goes through the mock's admin API
+// (POST /v1/certificates/refused), the verdict is read back through the pipeline's.
+TEST(RunCli, LiveRefusesAnUploadsCertificateThroughTheAdminApi) {
+  const auto r = cli_test::voipsim(
+      {"run", "--live", "--quiet", kScenarios + "/flows/refused-certificate.yaml"});
+  EXPECT_EQ(r.exit_code, 0) << r.describe();
+  EXPECT_NE(r.output.find("1 of 1 scenarios passed"), std::string::npos) << r.output;
+}
+
 // The parts --live starts are its own: secrets meant for other mocks and pipelines in the
 // caller's environment do not reach them, so the run is not locked out of its own parts.
 TEST(RunCli, LiveIgnoresSecretsInTheEnvironment) {

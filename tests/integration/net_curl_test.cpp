@@ -107,6 +107,32 @@ TEST_F(RealClients, RequestModeServesAnonymousClientsButRefusesAForeignCertifica
   EXPECT_EQ(server.server().stats().requests, 1u);
 }
 
+// A client certificate the listener refuses (TlsServerConfig::refuse_client_certificate) reaches
+// curl as the certificate_revoked alert. Under TLS 1.3 curl has sent its request by then: a
+// server that closed at once answered those unread bytes with a RST, and curl reported a failed
+// send ("getpeername() failed") instead of the refusal.
+TEST_F(RealClients, ARefusedClientCertificateReachesCurlAsTheAlertNotAReset) {
+  TestServer server([] {
+    auto o = tls_server_options(net::ClientCertMode::Request);
+    o.tls->refuse_client_certificate = [](std::string_view) { return true; };
+    o.handler = echo_handler();
+    return o;
+  }());
+  for (const auto& tls : {std::vector<std::string>{"--tlsv1.3"},
+                          std::vector<std::string>{"--tlsv1.2", "--tls-max", "1.2"}}) {
+    SCOPED_TRACE(tls.front());
+    std::vector<std::string> argv = {"curl", "-sS", "--http2", "--cacert", pki.ca_cert};
+    argv.insert(argv.end(), {"--cert", pki.client_cert, "--key", pki.client_key});
+    argv.insert(argv.end(), {"-d", R"({"aps":{}})"});
+    argv.insert(argv.end(), tls.begin(), tls.end());
+    argv.push_back(server.url("https", "/3/device/abc"));
+    const auto r = run_process(argv, 30s);
+    EXPECT_NE(r.exit_code, 0) << r.describe();
+    EXPECT_NE(r.output.find("alert certificate revoked"), std::string::npos) << r.describe();
+  }
+  EXPECT_EQ(server.server().stats().requests, 0u);
+}
+
 TEST_F(RealClients, CurlWithPriorKnowledgeOverH2c) {
   TestServer server([] {
     net::ServerOptions o;

@@ -118,8 +118,9 @@ TEST(TlsPolicy, OurClientChecksTheServerName) {
 
 TEST(TlsPolicy, ListenerWithMissingCertificateFailsToStartWithTheFileName) {
   net::ServerOptions o;
-  o.tls = net::TlsServerConfig{"/nonexistent/server.pem", "/nonexistent/server.key",
-                               net::ClientCertMode::None, ""};
+  o.tls.emplace();
+  o.tls->certificate_chain_file = "/nonexistent/server.pem";
+  o.tls->private_key_file = "/nonexistent/server.key";
   o.handler = echo_handler();
   net::Server server(o);
   auto started = server.start();

@@ -6,7 +6,10 @@
 #include "integration/test_server.hpp"
 #include "net/error.hpp"
 #include "support/handshake_breaker.hpp"
+#include "support/openssl_fingerprint.hpp"
 #include "support/test_pki.hpp"
+
+#include <mutex>
 
 #include <gtest/gtest.h>
 
@@ -16,6 +19,7 @@ namespace {
 using support::HandshakeBreaker;
 
 // RFC 8446 §6.2 alert numbers.
+constexpr int kCertificateRevoked = 44;
 constexpr int kUnknownCa = 48;
 constexpr int kCertificateRequired = 116;
 
@@ -37,14 +41,20 @@ net::RequestError fail_one(const net::ClientOptions& options) {
   return result ? net::RequestError{} : result.error();
 }
 
+// Our client presenting `certificate` (and its `key`), offering TLS up to `max_version`.
+net::ClientOptions client_presenting(std::uint16_t port, net::TlsVersion max_version,
+                                     const std::string& certificate, const std::string& key) {
+  auto options = client_options(port, true);
+  options.tls->certificate_file = certificate;
+  options.tls->private_key_file = key;
+  options.tls->max_version = max_version;
+  return options;
+}
+
 // Our client with a certificate the server's CA did not sign, to a server that requires one.
 net::ClientOptions refused_client(std::uint16_t port, net::TlsVersion max_version) {
   const auto& pki = support::TestPki::get();
-  auto options = client_options(port, true);
-  options.tls->certificate_file = pki.other_client_cert;
-  options.tls->private_key_file = pki.other_client_key;
-  options.tls->max_version = max_version;
-  return options;
+  return client_presenting(port, max_version, pki.other_client_cert, pki.other_client_key);
 }
 
 net::ServerOptions requiring_client_certificates() {
@@ -98,6 +108,43 @@ TEST(TransportErrors, ATls13RefusalAfterTheHandshakeIsStillARefusal) {
     EXPECT_EQ(error.code, net::Errc::CertificateRefused) << i << ": " << error.message;
     EXPECT_EQ(error.tls_alert, kUnknownCa) << i << ": " << error.message;
   }
+}
+
+// A listener's refusal hook (TlsServerConfig::refuse_client_certificate) gets the leaf's SHA-256
+// as `openssl x509 -fingerprint -sha256` computes it; refusing it is the certificate_revoked
+// alert, read by our client as a refusal in either version; a leaf it lets through is served.
+TEST(TransportErrors, ACertificateTheServersHookRefusesIsRevokedInTls13AndTls12) {
+  const auto& pki = support::TestPki::get();
+  const std::string expected = support::openssl_sha256_fingerprint(pki.client_cert);
+  std::mutex mutex;
+  std::vector<std::string> asked;
+  bool refuse = true;
+  auto options = requiring_client_certificates();
+  options.tls->refuse_client_certificate = [&](std::string_view sha256) {
+    std::lock_guard lock(mutex);
+    asked.emplace_back(sha256);
+    return refuse;
+  };
+  TestServer server(options);
+  auto client = [&](net::TlsVersion version) {
+    return client_presenting(server.port(), version, pki.client_cert, pki.client_key);
+  };
+  for (const auto version : {net::TlsVersion::Tls13, net::TlsVersion::Tls12}) {
+    const auto error = fail_one(client(version));
+    EXPECT_EQ(error.code, net::Errc::CertificateRefused) << error.message;
+    EXPECT_EQ(error.tls_alert, kCertificateRevoked) << error.message;
+  }
+  {
+    std::lock_guard lock(mutex);
+    EXPECT_EQ(asked, std::vector<std::string>(2, expected));
+    refuse = false;
+  }
+  net::IoThreads io;
+  net::Client accepted(io, client(net::TlsVersion::Tls13));
+  auto future = accepted.submit(push());
+  const auto result = await(future);
+  ASSERT_TRUE(result) << result.error().message;
+  EXPECT_EQ(result->status, 200);
 }
 
 TEST(TransportErrors, ATls13ServerGivenNoCertificateRefusesWithCertificateRequired) {

@@ -27,8 +27,12 @@ std::string TestServer::url(const std::string& scheme, const std::string& path) 
 net::ServerOptions tls_server_options(net::ClientCertMode mode) {
   const auto& pki = support::TestPki::get();
   net::ServerOptions o;
-  o.tls = net::TlsServerConfig{pki.server_cert, pki.server_key, mode,
-                               mode == net::ClientCertMode::None ? "" : pki.ca_cert};
+  net::TlsServerConfig tls;
+  tls.certificate_chain_file = pki.server_cert;
+  tls.private_key_file = pki.server_key;
+  tls.client_certificates = mode;
+  if (mode != net::ClientCertMode::None) tls.client_ca_file = pki.ca_cert;
+  o.tls = std::move(tls);
   return o;
 }
 

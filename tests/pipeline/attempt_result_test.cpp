@@ -69,6 +69,8 @@ TEST(AttemptResult, ATls13RefusalAfterTheHandshakeFlagsTheCertificate) {
   const auto r = attempt_result_of(e);
   EXPECT_TRUE(r.certificate_refused);
   EXPECT_FALSE(r.permanent);
+  // The alert by its RFC 8446 name, not the message's host and port: the same text every time.
+  EXPECT_EQ(r.reason, "APNs refused our certificate with the TLS alert certificate_required");
 }
 
 TEST(AttemptResult, OurTrustStoreRejectingTheServerIsAConfigurationError) {

@@ -1,8 +1,10 @@
 // Transport faults between the pipeline and APNs, per im-voip-flow.md §4.5's "no answer" row
 // (issue #26, findings 3 and 4): a connection broken in the middle of the TLS handshake and an
 // APNs outage are transient — the push is retried with back-off until the call is too old,
-// then expired; the certificate is never flagged for them. Real TLS to a real mock, on a
-// virtual clock: the retries' waits pass when the test says, so no test waits in real time.
+// then expired; the certificate is never flagged for them. Its TLS alert row (issue #23, defect
+// 4): a handshake that refuses the certificate is no lost connection — failed at once, flagged.
+// Real TLS to a real mock, on a virtual clock: the retries' waits pass when the test says, so no
+// test waits in real time.
 #include "core/file.hpp"
 #include "mock_apns/pki_dir.hpp"
 #include "mock_apns/server.hpp"
@@ -10,9 +12,11 @@
 #include "pipeline/push_request.hpp"
 #include "pipeline/records_json.hpp"
 #include "support/handshake_breaker.hpp"
+#include "support/wait.hpp"
 
 #include <filesystem>
 #include <memory>
+#include <mutex>
 
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
@@ -81,6 +85,11 @@ protected:
     options.private_key_file = pki_.server_key_file;
     options.client_ca_file = pki_.ca_bundle_file;
     options.clock = &clock_;
+    options.on_handshake_refused = [this](const mock_apns::HandshakeRefusal& refusal) {
+      std::lock_guard lock(refusal_mutex_);
+      refusal_reason_ = refusal.reason;
+      refused_handshakes_.add();
+    };
     mock_ = std::make_unique<mock_apns::Server>(options);
     ASSERT_TRUE(
         mock_->tokens().put({kToken, mock_apns::Environment::Sandbox, pki_.bundle_id + ".voip"}));
@@ -119,6 +128,9 @@ protected:
   }
 
   core::VirtualClock clock_;
+  support::Counter refused_handshakes_; // the mock's, on its I/O threads
+  std::mutex refusal_mutex_;
+  std::string refusal_reason_; // the last refused handshake's
   mock_apns::PkiDir pki_;
   std::unique_ptr<mock_apns::Server> mock_;
   std::unique_ptr<pipeline::Pipeline> pipeline_;
@@ -160,6 +172,37 @@ TEST_F(TransportFaults, AConnectionClosedMidHandshakeIsRetriedAndTheCertificateS
   const auto m = message(id);
   EXPECT_EQ(m.state, MessageState::Pending) << m.reason;
   EXPECT_EQ(certificate_health(), "ok");
+}
+
+// Issue #23, defect 4: the mock refuses the uploaded certificate at the handshake, as APNs refuses
+// a revoked one. Under TLS 1.3 the certificate_revoked alert arrives after the pipeline's side
+// of the handshake is done and its request is sent: still a refusal, not a lost connection.
+TEST_F(TransportFaults, AHandshakeRefusingTheCertificateFailsThePushOnceAndFlagsIt) {
+  start_mock(0);
+  start_pipeline(mock_->port(mock_apns::Environment::Sandbox));
+  const auto pem = core::read_file(pki_.dir / "voip-services.pem"); // what the .p12 holds
+  ASSERT_TRUE(pem);
+  ASSERT_TRUE(mock_->refuse_certificate(*pem));
+
+  const std::string id = send();
+  ASSERT_TRUE(pipeline_->wait_quiet(kPatience));
+  auto m = message(id);
+  EXPECT_EQ(m.state, MessageState::Failed) << pipeline::to_string(m.state) << ": " << m.reason;
+  EXPECT_EQ(m.reason,
+            "FAILED_CERT: APNs refused our certificate with the TLS alert certificate_revoked");
+  EXPECT_EQ(m.attempts, 1) << m.reason;
+  EXPECT_FALSE(m.next_attempt_at) << "no retry is scheduled";
+  EXPECT_EQ(certificate_health(), "BAD_CERTIFICATE");
+
+  // Time brings no retry; the refused handshake carried no request to the journal.
+  advance(10s);
+  ASSERT_TRUE(pipeline_->wait_idle(kPatience));
+  EXPECT_EQ(message(id).attempts, 1);
+  EXPECT_EQ(mock_->journal().counters().requests, 0u);
+  ASSERT_TRUE(refused_handshakes_.wait_for_at_least(1)) << "the mock refused no handshake";
+  EXPECT_EQ(refused_handshakes_.value(), 1);
+  std::lock_guard lock(refusal_mutex_);
+  EXPECT_NE(refusal_reason_.find("certificate revoked"), std::string::npos) << refusal_reason_;
 }
 
 // Issue #26, minor point: a push on the wire when the pipeline stops (crashes) counts; the

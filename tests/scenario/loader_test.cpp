@@ -365,6 +365,21 @@ TEST(ScenarioLoader, RestartPipelineTakesHowLongItStaysDown) {
             std::string::npos);
 }
 
+// Issue #23 defect 4: the label of the upload whose certificate the mock refuses.
+TEST(ScenarioLoader, RefuseCertificateTakesAnUploadsLabel) {
+  auto loaded = parse_scenario("steps:\n  - refuse_certificate: voip\n", "s.yaml", "s");
+  ASSERT_TRUE(loaded) << loaded.error().detail;
+  EXPECT_EQ(loaded->steps[0].action, Action::RefuseCertificate);
+  EXPECT_EQ(loaded->steps[0].value, "voip");
+  for (const char* text :
+       {"steps:\n  - refuse_certificate\n", "steps:\n  - refuse_certificate: {label: voip}\n"}) {
+    const std::string error = error_of(text);
+    EXPECT_NE(error.find("s.yaml:2: refuse_certificate needs the label of an upload"),
+              std::string::npos)
+        << error;
+  }
+}
+
 TEST(ScenarioLoader, Durations) {
   EXPECT_EQ(*scenario::parse_duration("250ms"), std::chrono::milliseconds(250));
   EXPECT_EQ(*scenario::parse_duration("5"), std::chrono::seconds(5));
