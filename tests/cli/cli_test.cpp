@@ -69,7 +69,7 @@ TEST(Cli, EveryHelpHasExamples) {
           << "'voipsim " << asked[0] << " " << asked[1] << "' has no Examples section";
     }
   }
-  EXPECT_EQ(checked, 9) << commands;
+  EXPECT_EQ(checked, 10) << commands;
 }
 
 TEST(Cli, SelftestReportsForPeopleAndMachines) {
