@@ -5,6 +5,7 @@
 #include "scenario/mock_device_link.hpp"
 #include "scenario/pipeline_im.hpp"
 #include "scenario/provider_client.hpp"
+#include "scenario/timeline_entries.hpp"
 
 #include <algorithm>
 #include <deque>
@@ -125,7 +126,7 @@ core::Result<void> InProcessWorld::start_parts(const Scenario& scenario) {
       // What the device does with a push joins its delivery status in the journal (issue #20).
       if (auto step = fake_device::delivery_step_of(e)) mock_->add_device_step(e.apns_id, *step);
       s->events.push_back(e);
-      note("device", describe(e, s->spec.id));
+      note(device_entry(e, s->spec.id, s->spec.app.config.environment));
     });
     impl_->devices.push_back(std::move(slot));
   }
@@ -275,8 +276,14 @@ void InProcessWorld::deliver_pending() {
     }
     for (auto& s : impl_->devices) {
       if (!s->link->issued(next->token)) continue;
-      if (s->device->deliver(push_of(*next)) == fake_device::DeliverResult::Unreachable)
-        note("apns", "delivery to " + s->spec.id + " found it unreachable");
+      if (s->device->deliver(push_of(*next)) == fake_device::DeliverResult::Unreachable) {
+        auto entry = self_entry("apns", std::string(core::to_string(next->environment)),
+                                apns_lane(next->environment),
+                                "delivery to " + s->spec.id + " found it unreachable", true);
+        entry.arrow->to = device_lane(s->spec.id);
+        entry.arrow->label = "delivery: device unreachable";
+        note(std::move(entry));
+      }
       break;
     }
   }

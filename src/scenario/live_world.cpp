@@ -18,6 +18,7 @@
 #include "pki/pkcs12.hpp"
 #include "scenario/child_process.hpp"
 #include "scenario/provider_client.hpp"
+#include "scenario/timeline_entries.hpp"
 
 #include <cstdlib>
 #include <filesystem>
@@ -195,8 +196,9 @@ core::Result<void> LiveWorld::start_parts(const Scenario& scenario) {
     auto slot = std::make_unique<Slot>();
     slot->spec = spec;
     slot->im = std::make_unique<fake_device::remote::PipelineLink>(impl_->api, spec.user);
-    slot->im->set_error_handler(
-        [this, id = spec.id](const std::string& m) { note("device", id + " " + m); });
+    slot->im->set_error_handler([this, id = spec.id](const std::string& m) {
+      note(self_entry("device", id, device_lane(id), id + " " + m, true));
+    });
     slot->im->set_kicked_handler(
         [this, user = spec.user](const std::string& other) { tell_kicked(user, other); });
     fake_device::remote::LinkedDeviceOptions o;
@@ -209,10 +211,10 @@ core::Result<void> LiveWorld::start_parts(const Scenario& scenario) {
         std::lock_guard lock(s->mutex);
         s->events.push_back(e);
       }
-      note("device", describe(e, s->spec.id));
+      note(device_entry(e, s->spec.id, s->spec.app.config.environment));
     };
     o.on_warning = [this, id = spec.id](const std::string& m) {
-      note("device", id + " warning: " + m);
+      note(self_entry("device", id, device_lane(id), id + " warning: " + m, true));
     };
     auto device = fake_device::remote::LinkedDevice::start(std::move(o));
     if (!device) return core::Unexpected(device.error());

@@ -5,6 +5,7 @@
 #include "net/io_threads.hpp"
 #include "pki/keys.hpp"
 #include "pki/provider_token.hpp"
+#include "scenario/timeline_entries.hpp"
 #include "scenario/world.hpp"
 
 #include <filesystem>
@@ -63,7 +64,10 @@ core::Result<ProviderClients::NewKey> ProviderClients::rotate_key() {
 ProviderAnswer ProviderClients::push(const PushSpec& spec, const std::string& token,
                                      core::ApnsEnvironment environment, const std::string& topic,
                                      core::TimePoint now,
-                                     const std::function<void(std::string)>& note) {
+                                     const std::function<void(TimelineEntry)>& note) {
+  const auto said = [&](std::string text) {
+    note(self_entry("provider", "provider", kProviderLane, std::move(text)));
+  };
   const bool sandbox = environment == core::ApnsEnvironment::Sandbox;
   const std::string host(core::apns_host(environment));
   if (spec.auth == PushAuth::Certificate &&
@@ -85,11 +89,11 @@ ProviderAnswer ProviderClients::push(const PushSpec& spec, const std::string& to
       if (!jwt_key_id_.empty() && jwt_key_id_ != key_id) {
         for (auto it = clients_.begin(); it != clients_.end();)
           it = it->first.starts_with("token/") ? clients_.erase(it) : std::next(it);
-        note("a new key: token connections reopen");
+        said("a new key: token connections reopen");
       }
       jwt_ = *jwt;
       jwt_key_id_ = key_id;
-      note("signed a new provider token with key " + key_id + " (iat " +
+      said("signed a new provider token with key " + key_id + " (iat " +
            std::to_string(core::unix_seconds(now)) + ")");
     }
     authorization = "bearer " + jwt_;
@@ -137,11 +141,21 @@ ProviderAnswer ProviderClients::push(const PushSpec& spec, const std::string& to
       if (h.name == "apns-id") answer.apns_id = h.value;
     answer.reason = core::apns_error_body_of(result->body).reason;
   }
-  note("push (" + std::string(to_string(spec.auth)) + " auth) to " +
-       std::string(core::to_string(environment)) + " " + short_token(token) +
-       unusual_parts(spec, expiration) + " -> " +
-       (answer.status ? std::to_string(answer.status) : "no answer") +
-       (answer.reason.empty() ? "" : " " + answer.reason));
+  TimelineEntry entry;
+  entry.source = entry.actor = "provider";
+  entry.text = "push (" + std::string(to_string(spec.auth)) + " auth) to " +
+               std::string(core::to_string(environment)) + " " + short_token(token) +
+               unusual_parts(spec, expiration) + " -> " +
+               (answer.status ? std::to_string(answer.status) : "no answer") +
+               (answer.reason.empty() ? "" : " " + answer.reason);
+  // An answered request is drawn from the mock's journal entry; one without an answer may have
+  // none, so it is drawn here.
+  if (answer.status == 0) {
+    entry.cause = answer.reason;
+    entry.arrow = Arrow{std::string(kProviderLane), apns_lane(environment),
+                        "POST /3/device/" + short_token(token), "no answer", true};
+  }
+  note(std::move(entry));
   return answer;
 }
 

@@ -9,6 +9,7 @@
 #include "mock_apns/pki_dir.hpp"
 #include "mock_apns/provider_keys.hpp"
 #include "scenario/model.hpp"
+#include "scenario/timeline.hpp"
 
 #include <cstdint>
 #include <functional>
@@ -47,7 +48,7 @@ public:
   // Sends one request and waits (bounded) for its answer; `note` tells the timeline.
   ProviderAnswer push(const PushSpec& spec, const std::string& token,
                       core::ApnsEnvironment environment, const std::string& topic,
-                      core::TimePoint now, const std::function<void(std::string)>& note);
+                      core::TimePoint now, const std::function<void(TimelineEntry)>& note);
 
 private:
   const mock_apns::PkiDir& pki_;

@@ -1,6 +1,6 @@
 #include "scenario/report.hpp"
 
-#include "core/utf8.hpp"
+#include "scenario/markup.hpp"
 
 #include <cstdio>
 #include <sstream>
@@ -53,47 +53,6 @@ void print_entry(std::ostream& out, const TimelineEntry& e, const TextStyle& sty
   out << indent << paint(style, kDim) << format_offset(e.t_ms) << paint(style, kReset) << "  "
       << paint(style, colour_of(e.source)) << source << paint(style, kReset) << " " << e.text
       << "\n";
-}
-
-// Text for XML 1.0 in UTF-8: markup escaped, control characters and bytes that are not UTF-8
-// (a scenario file may hold any) replaced by '?'.
-std::string xml_escape(std::string_view text) {
-  std::string out;
-  out.reserve(text.size());
-  for (std::size_t i = 0; i < text.size(); ++i) {
-    const char c = text[i];
-    if (static_cast<unsigned char>(c) >= 0x80) {
-      const core::Utf8Sequence sequence = core::utf8_sequence_at(text, i);
-      if (sequence.valid) {
-        out += text.substr(i, sequence.length);
-        i += sequence.length - 1;
-      } else {
-        out += '?';
-      }
-      continue;
-    }
-    switch (c) {
-    case '&':
-      out += "&amp;";
-      break;
-    case '<':
-      out += "&lt;";
-      break;
-    case '>':
-      out += "&gt;";
-      break;
-    case '"':
-      out += "&quot;";
-      break;
-    default:
-      // XML 1.0 allows no control characters but tab, newline and carriage return.
-      if (static_cast<unsigned char>(c) < 0x20 && c != '\t' && c != '\n' && c != '\r')
-        out += '?';
-      else
-        out += c;
-    }
-  }
-  return out;
 }
 
 std::string failure_line(const Failure& f) {
@@ -202,28 +161,28 @@ std::string to_junit_xml(const std::vector<ScenarioResult>& results) {
     for (auto& c : group)
       if (c == '/') c = '.';
     const std::string classname = group.empty() ? "scenarios" : "scenarios." + group;
-    out << R"(    <testcase name=")" << xml_escape(r.name) << R"(" classname=")"
-        << xml_escape(classname) << R"(" time=")" << seconds(r.wall_seconds) << "\">\n";
+    out << R"(    <testcase name=")" << markup_escape(r.name) << R"(" classname=")"
+        << markup_escape(classname) << R"(" time=")" << seconds(r.wall_seconds) << "\">\n";
     if (r.outcome == Outcome::Skipped)
-      out << R"(      <skipped message=")" << xml_escape("not run live: " + r.skip_reason)
+      out << R"(      <skipped message=")" << markup_escape("not run live: " + r.skip_reason)
           << "\"/>\n";
     if (r.outcome == Outcome::Error) {
-      out << R"(      <error message=")" << xml_escape(r.error) << R"(" type="error">)"
-          << xml_escape(r.error) << "</error>\n";
+      out << R"(      <error message=")" << markup_escape(r.error) << R"(" type="error">)"
+          << markup_escape(r.error) << "</error>\n";
     }
     if (!r.failures.empty()) {
       std::string body;
       for (const auto& f : r.failures)
         body += failure_line(f) + " (" + f.mismatch.where.text() + ")\n";
-      out << R"(      <failure message=")" << xml_escape(failure_line(r.failures.front()))
-          << R"(" type="expectation">)" << xml_escape(body) << "</failure>\n";
+      out << R"(      <failure message=")" << markup_escape(failure_line(r.failures.front()))
+          << R"(" type="expectation">)" << markup_escape(body) << "</failure>\n";
     }
-    out << "      <system-out>" << xml_escape(timeline_text(r.timeline)) << "</system-out>\n";
+    out << "      <system-out>" << markup_escape(timeline_text(r.timeline)) << "</system-out>\n";
     if (!r.warnings.empty()) { // the loader's, where a CI's report shows a test's stderr
       std::string warnings;
       for (const auto& w : r.warnings)
         warnings += "warning: " + w + "\n";
-      out << "      <system-err>" << xml_escape(warnings) << "</system-err>\n";
+      out << "      <system-err>" << markup_escape(warnings) << "</system-err>\n";
     }
     out << "    </testcase>\n";
   }

@@ -15,7 +15,20 @@ namespace {
 using nlohmann::json;
 
 json to_json(const TimelineEntry& e) {
-  return {{"t_ms", e.t_ms}, {"source", e.source}, {"text", e.text}};
+  json out = {{"t_ms", e.t_ms},
+              {"source", e.source},
+              {"actor", e.actor},
+              {"text", e.text},
+              {"cause", e.cause}};
+  if (e.arrow) {
+    const Arrow& a = *e.arrow;
+    out["arrow"] = {{"from", a.from},
+                    {"to", a.to},
+                    {"label", a.label},
+                    {"reply", a.reply},
+                    {"problem", a.problem}};
+  }
+  return out;
 }
 
 json to_json(const std::vector<TimelineEntry>& entries) {
@@ -25,11 +38,27 @@ json to_json(const std::vector<TimelineEntry>& entries) {
   return out;
 }
 
+// How the diagram draws an entry; absent for an entry it does not draw.
+core::Result<Arrow> arrow_from_json(const json& j) {
+  Arrow a;
+  core::JsonFields f(j, "a timeline entry's arrow", {"from", "to", "label", "reply", "problem"});
+  f.require("from", a.from).require("to", a.to).require("label", a.label);
+  f.require("reply", a.reply).require("problem", a.problem);
+  if (f.problem()) return core::Unexpected(*f.problem());
+  return a;
+}
+
 core::Result<TimelineEntry> timeline_entry_from_json(const json& j) {
   TimelineEntry e;
-  core::JsonFields f(j, "a timeline entry", {"t_ms", "source", "text"});
-  f.require("t_ms", e.t_ms).require("source", e.source).require("text", e.text);
+  core::JsonFields f(j, "a timeline entry", {"t_ms", "source", "actor", "text", "cause", "arrow"});
+  f.require("t_ms", e.t_ms).require("source", e.source).require("actor", e.actor);
+  f.require("text", e.text).require("cause", e.cause);
   if (f.problem()) return core::Unexpected(*f.problem());
+  if (const auto arrow = j.find("arrow"); arrow != j.end()) {
+    auto read = arrow_from_json(*arrow);
+    if (!read) return core::Unexpected(read.error());
+    e.arrow = std::move(*read);
+  }
   return e;
 }
 

@@ -23,7 +23,8 @@ struct RunReport {
 };
 
 // {"seed","shard" (a shard's only),"scenarios_total","passed","failed","errors","skipped",
-// "scenarios":[{"index","name",...,"timeline":[{"t_ms","source","text"}],"wall_seconds"}]}.
+// "scenarios":[{"index","name",...,"timeline":[{"t_ms","source","actor","text","cause",
+// "arrow" (when drawn: {"from","to","label","reply","problem"})}],"wall_seconds"}]}.
 std::string to_json_report(const RunReport& report);
 // The report `to_json_report` wrote; an error that names the field otherwise.
 core::Result<RunReport> run_report_from_json(std::string_view text);

@@ -3,6 +3,7 @@
 #include "fake_device/remote/device_commands.hpp"
 #include "mock_apns/server.hpp"
 #include "scenario/loader.hpp"
+#include "scenario/timeline_entries.hpp"
 
 #include <chrono>
 #include <filesystem>
@@ -233,15 +234,18 @@ bool StepRunner::act(const Step& step) {
     rule.reason = step.fault.reason;
     rule.goaway = step.fault.goaway;
     if (auto added = world_.add_fault(rule); !added) return step_failed(added.error().detail);
-    world_.note("apns",
-                "fault set: the next " +
-                    (rule.count < 0 ? std::string("requests")
-                                    : std::to_string(rule.count) + " request(s)") +
-                    " answered " +
-                    (rule.reason ? std::string(mock_apns::reason_text(*rule.reason)) : "normally") +
-                    (rule.goaway
-                         ? ", then GOAWAY " + std::string(mock_apns::reason_text(*rule.goaway))
-                         : ""));
+    // The mock's faults hold for both environments: drawn on the one the first phone uses.
+    const auto* first = world_.device_spec("");
+    const auto environment = first ? first->app.config.environment : core::ApnsEnvironment::Sandbox;
+    world_.note(self_entry(
+        "apns", std::string(core::to_string(environment)), apns_lane(environment),
+        "fault set: the next " +
+            (rule.count < 0 ? std::string("requests")
+                            : std::to_string(rule.count) + " request(s)") +
+            " answered " +
+            (rule.reason ? std::string(mock_apns::reason_text(*rule.reason)) : "normally") +
+            (rule.goaway ? ", then GOAWAY " + std::string(mock_apns::reason_text(*rule.goaway))
+                         : "")));
     return true;
   }
   }

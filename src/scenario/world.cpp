@@ -14,6 +14,7 @@
 #include "scenario/in_process_world.hpp"
 #include "scenario/live_world.hpp"
 #include "scenario/provider_client.hpp"
+#include "scenario/timeline_entries.hpp"
 
 #include <algorithm>
 #include <filesystem>
@@ -79,8 +80,10 @@ const DeviceSpec* World::device_spec(const std::string& id) const {
 
 ProviderAnswer World::provider_push(const PushSpec& spec, const std::string& token,
                                     core::ApnsEnvironment environment, const std::string& topic) {
-  return provider().push(spec, token, environment, topic, now(),
-                         [this](std::string text) { note("provider", std::move(text)); });
+  auto answer = provider().push(spec, token, environment, topic, now(),
+                                [this](TimelineEntry entry) { note(std::move(entry)); });
+  if (!answer.apns_id.empty()) provider_apns_ids_.insert(answer.apns_id);
+  return answer;
 }
 
 core::Result<void> World::rotate_provider_key(bool revoke_old) {
@@ -108,9 +111,25 @@ core::Result<void> World::refuse_certificate(const std::string& label) {
 }
 
 void World::note(std::string source, std::string text) const {
+  std::string_view lane;
+  if (source == "pipeline" || source == "console") lane = kPipelineLane;
+  if (source == "provider") lane = kProviderLane;
+  if (lane.empty()) {
+    TimelineEntry entry;
+    entry.source = std::move(source);
+    entry.text = std::move(text);
+    if (entry.source != "step") entry.actor = entry.source;
+    note(std::move(entry));
+    return;
+  }
+  note(self_entry(source, source, lane, std::move(text)));
+}
+
+void World::note(TimelineEntry entry) const {
   const auto t = std::chrono::duration_cast<std::chrono::milliseconds>(now() - start_time());
+  entry.t_ms = t.count();
   std::lock_guard lock(timeline_mutex_);
-  timeline_.push_back({t.count(), std::move(source), std::move(text)});
+  timeline_.push_back(std::move(entry));
 }
 
 std::vector<TimelineEntry> World::timeline() const {
@@ -127,7 +146,7 @@ void World::take_journal(std::vector<mock_apns::JournalEntry> entries) {
   for (auto& e : entries) {
     if (e.sequence <= journal_seen_) continue;
     journal_seen_ = e.sequence;
-    note("apns", describe(e));
+    note(apns_entry(e, provider_apns_ids_.contains(e.apns_id) ? kProviderLane : kPipelineLane));
     apns_.push_back(std::move(e));
   }
 }
@@ -196,10 +215,17 @@ std::string World::installation_of(const std::string& user, const std::string& d
 }
 
 void World::tell_kicked(const std::string& user, const std::string& installation) {
-  note("pipeline", "login elsewhere kicked " + user + " on " + installation +
-                       ": its SDK is told (onKickedOffline)");
   const auto* spec = device_spec(installation);
-  if (!spec || spec->id != installation) return; // not a device of this scenario
+  const bool ours = spec && spec->id == installation;
+  auto entry = self_entry("pipeline", "pipeline", kPipelineLane,
+                          "login elsewhere kicked " + user + " on " + installation +
+                              ": its SDK is told (onKickedOffline)");
+  if (ours) {
+    entry.arrow->to = device_lane(installation);
+    entry.arrow->label = "onKickedOffline (" + user + " logged in elsewhere)";
+  }
+  note(std::move(entry));
+  if (!ours) return; // not a device of this scenario
   const std::string bundle = spec->app.config.bundle_id;
   const auto kicked =
       on_device(installation, [&](fake_device::Device& d) { return d.kick(bundle); });
@@ -239,7 +265,12 @@ void World::note_pipeline_changes() {
         if (p.attempts > 0) said += ", attempts " + std::to_string(p.attempts);
       }
     auto& last = last_message_state_[id];
-    if (last != said) note("pipeline", id + ": " + said);
+    using pipeline::MessageState;
+    const bool problem = m->state == MessageState::Rejected ||
+                         m->state == MessageState::PayloadTooLarge ||
+                         m->state == MessageState::Expired || m->state == MessageState::Failed;
+    if (last != said)
+      note(self_entry("pipeline", "pipeline", kPipelineLane, id + ": " + said, problem));
     last = said;
   }
   for (const auto& device : device_ids()) {
@@ -257,7 +288,11 @@ void World::note_pipeline_changes() {
     it->second = said;
     const bool several = std::count_if(devices_.begin(), devices_.end(),
                                        [&](const auto& d) { return d.user == user; }) > 1;
-    note("pipeline", "registration of " + user + (several ? " on " + device : "") + ": " + said);
+    const bool problem = r && (r->state == pipeline::RegistrationState::BadToken ||
+                               r->state == pipeline::RegistrationState::Unregistered);
+    note(self_entry("pipeline", "pipeline", kPipelineLane,
+                    "registration of " + user + (several ? " on " + device : "") + ": " + said,
+                    problem));
   }
 }
 
@@ -417,7 +452,8 @@ void note_upload(World& world, const UploadSpec& spec,
       world.note("console", "warning: " + w);
   } else {
     const auto& e = std::get<pipeline::ApiError>(result);
-    world.note("console", what + "refused: " + e.code + ": " + e.message);
+    world.note(self_entry("console", "console", kPipelineLane,
+                          what + "refused: " + e.code + ": " + e.message, true));
   }
 }
 
@@ -452,9 +488,18 @@ void note_sent(World& world, const SendSpec& spec, const std::string& receiver,
   }
   // §4.1: an online-only message is not stored (and never pushed).
   const char* const kept = spec.online_user_only ? " online-only, not stored, as " : " stored as ";
-  world.note("pipeline", "sendMessage " + spec.from + " -> " + to + kept + id +
-                             (spec.label.empty() ? "" : " (" + spec.label + ")") + ", ext " +
-                             std::to_string(spec.ext.size()) + " bytes");
+  auto entry = self_entry("pipeline", "pipeline", kPipelineLane,
+                          "sendMessage " + spec.from + " -> " + to + kept + id +
+                              (spec.label.empty() ? "" : " (" + spec.label + ")") + ", ext " +
+                              std::to_string(spec.ext.size()) + " bytes");
+  // Drawn from the sender's phone when the scenario has one; else on the backend's lane.
+  for (const auto& device : world.device_ids())
+    if (world.device_spec(device)->user == spec.from) {
+      entry.arrow->from = device_lane(device);
+      entry.arrow->label = "sendMessage -> " + to + kept + id;
+      break;
+    }
+  world.note(std::move(entry));
 }
 
 } // namespace scenario

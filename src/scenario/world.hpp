@@ -22,6 +22,7 @@
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <set>
 #include <string>
 #include <variant>
 #include <vector>
@@ -132,7 +133,11 @@ public:
 
   // --- Timeline --------------------------------------------------------------------------
   // Any thread; const, so that a reader of the parts' state can say what it could not read.
+  // The console's and the pipeline's notes are drawn on the pipeline's lane, the provider's on
+  // its own; others are not drawn unless they come as an entry with an arrow.
   void note(std::string source, std::string text) const;
+  // `entry` with its time set to now.
+  void note(TimelineEntry entry) const;
   std::vector<TimelineEntry> timeline() const;
   std::size_t timeline_size() const;
   // What the steps produced, for labels and the timeline.
@@ -169,6 +174,7 @@ private:
   mutable std::vector<TimelineEntry> timeline_; // a record of what happened, not the world's state
   std::vector<mock_apns::JournalEntry> apns_;
   std::uint64_t journal_seen_ = 0;
+  std::set<std::string> provider_apns_ids_; // answers of `push` steps: their journal entries'
   std::map<std::string, pipeline::CertificateRecord> uploads_; // by label
   std::string first_upload_;
   std::vector<std::string> message_ids_;

@@ -23,6 +23,11 @@ ScenarioResult result(std::size_t index, std::string name, Outcome outcome = Out
   r.steps_total = 3;
   r.steps_run = 2;
   r.timeline = {{0, "step", "#1 install"}, {5000, "apns", "sandbox POST /3/device/ab… -> 200"}};
+  // What the diagram draws comes back too (the HTML report of merged shards needs it).
+  r.timeline[1].actor = "sandbox";
+  r.timeline[1].cause = "a warning";
+  r.timeline[1].arrow =
+      scenario::Arrow{"pipeline", "apns:sandbox", "POST /3/device/ab…", "200", true};
   r.wall_seconds = 0.25;
   return r;
 }
@@ -114,8 +119,8 @@ TEST(Shards, EveryNameIsInExactlyOneShardOfN) {
     for (const auto size : sizes) // a fair share, give or take
       EXPECT_GT(size, 300 / n / 2) << n;
   }
-  // The same shard on every machine and build: FNV-1a of the name (the shards here worked out apart from this code),
-  // not std::hash.
+  // The same shard on every machine and build: FNV-1a of the name (the shards here worked out apart
+  // from this code), not std::hash.
   EXPECT_TRUE(scenario::in_shard("flows/happy-path", {2u, 3u}));
   EXPECT_TRUE(scenario::in_shard("flows/happy-path", {2u, 7u}));
 }
