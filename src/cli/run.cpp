@@ -7,8 +7,10 @@
 #include "scenario/library.hpp"
 #include "scenario/loader.hpp"
 #include "scenario/report.hpp"
+#include "scenario/report_html.hpp"
 #include "scenario/report_json.hpp"
 #include "scenario/runner.hpp"
+#include "scenario/sequence_mermaid.hpp"
 
 #include <algorithm>
 #include <chrono>
@@ -28,8 +30,9 @@
 namespace cli {
 
 const char* const kRunHelp =
-    R"(Usage: voipsim run FILE|DIR... [--junit OUT.xml] [--json OUT.json] [--seed N]
-                   [--filter TEXT] [--quiet] [--live] [-j N] [--shard I/N]
+    R"(Usage: voipsim run FILE|DIR... [--junit OUT.xml] [--json OUT.json] [--html OUT.html]
+                   [--mermaid DIR] [--seed N] [--filter TEXT] [--quiet] [--live] [-j N]
+                   [--shard I/N]
 
 Replays scenario files (YAML, or the same structure as JSON; scenarios/README.md is the
 reference). Each scenario runs in its own in-process world: a mock APNs on loopback ports with
@@ -41,6 +44,12 @@ searched recursively for *.yaml, *.yml and *.json.
 Options:
   --junit FILE   write JUnit XML (one testcase per scenario, the timeline in system-out)
   --json FILE    write the JSON report (outcomes, failures, full timelines)
+  --html FILE    write the HTML report: a summary table, then each scenario's sequence
+                 diagram (a lane per iPhone, the IM backend, APNs sandbox and production,
+                 the provider), its failure in red with expected vs observed; one file that
+                 opens from disk, fetches nothing and prints
+  --mermaid DIR  write each scenario's diagram as Mermaid text, DIR/<name>.mmd (paste it
+                 into a ```mermaid block of an issue: GitHub draws it)
   --seed N       seed for tokens, ids and retry jitter (default 1)
   --filter TEXT  run only the scenarios whose name contains TEXT
   --quiet        print failures and the summary only, not every timeline
@@ -68,6 +77,8 @@ Examples:
   voipsim run scenarios/faq/                        # the FAQ library
   voipsim run my-scenarios/ --filter token --seed 7
   voipsim run scenarios/ my-scenarios/ --quiet --junit report.xml --json report.json   # CI
+  voipsim run scenarios/faq/ --html report.html     # open report.html in a browser
+  voipsim run my-scenarios/broken.yaml --mermaid diagrams/   # diagrams/broken.mmd for an issue
   voipsim run my-scenarios/happy-path.yaml --live   # against real processes
   voipsim run scenarios/ -j 8 --quiet               # eight at once
   voipsim run scenarios/ --shard 2/3 --json shard-2.json   # CI job 2 of 3; then report merge
@@ -87,7 +98,8 @@ what it demonstrates. Everything runs in process on loopback, on a virtual clock
 
 Options:
   --out DIR    where to write the reports (default: a new folder under $TMPDIR, named at
-               the end): report.json, junit.xml, timeline.txt (every scenario's timeline)
+               the end): report.html (a sequence diagram per scenario), report.json,
+               junit.xml, timeline.txt (every scenario's timeline)
   --seed N     seed for tokens, ids and retry jitter (default 1)
   --verbose    also print every scenario's timeline
   -j N         run N scenarios at once (default: the machine's cores)
@@ -246,6 +258,26 @@ core::Result<unsigned> jobs_of(const Args& args) {
   return static_cast<unsigned>(*jobs);
 }
 
+// DIR/<name>.mmd for each scenario; a name's folders (faq/...) become folders in DIR.
+bool write_mermaid(const std::filesystem::path& dir, const std::vector<ScenarioResult>& results) {
+  for (const auto& r : results) {
+    const std::filesystem::path name(r.name + ".mmd");
+    // A name is a path under the folder it was found in; never one that leaves DIR.
+    const bool inside = name.is_relative() &&
+                        std::none_of(name.begin(), name.end(), [](auto& p) { return p == ".."; });
+    const auto path = dir / (inside ? name : name.filename());
+    std::error_code ec;
+    std::filesystem::create_directories(path.parent_path(), ec);
+    if (ec) {
+      std::cerr << "voipsim: cannot create " << path.parent_path().string() << ": " << ec.message()
+                << "\n";
+      return false;
+    }
+    if (!write_text(path, scenario::to_mermaid(scenario::sequence_of(r)))) return false;
+  }
+  return true;
+}
+
 bool all_passed(const std::vector<ScenarioResult>& results) {
   for (const auto& r : results)
     if (r.outcome != Outcome::Passed && r.outcome != Outcome::Skipped) return false;
@@ -263,7 +295,8 @@ namespace run_command {
 
 core::Result<Args> args_of(const std::vector<std::string>& words) {
   return Args::parse(with_jobs_spelt_out(words),
-                     {"junit", "json", "seed", "filter", "jobs", "shard"}, {"quiet", "live"});
+                     {"junit", "json", "html", "mermaid", "seed", "filter", "jobs", "shard"},
+                     {"quiet", "live"});
 }
 
 core::Result<Options> options_of(const Args& args) {
@@ -277,6 +310,8 @@ core::Result<Options> options_of(const Args& args) {
   o.paths = args.positional();
   o.junit_file = args.find("junit");
   o.json_file = args.find("json");
+  o.html_file = args.find("html");
+  o.mermaid_dir = args.find("mermaid");
   o.seed = *seed;
   o.filter = args.get("filter", "");
   o.quiet = args.has("quiet");
@@ -327,6 +362,9 @@ int run(const Options& o) {
     return kExitFailed;
   if (o.junit_file && !write_text(*o.junit_file, scenario::to_junit_xml(results)))
     return kExitFailed;
+  if (o.html_file && !write_text(*o.html_file, scenario::to_html_report(results, o.seed)))
+    return kExitFailed;
+  if (o.mermaid_dir && !write_mermaid(*o.mermaid_dir, results)) return kExitFailed;
   return all_passed(results) ? kExitOk : kExitFailed;
 }
 
@@ -373,13 +411,14 @@ std::optional<std::filesystem::path> report_folder(const std::optional<std::stri
   return std::filesystem::path(tmpl);
 }
 
-// report.json, junit.xml and timeline.txt in `out`.
+// report.html, report.json, junit.xml and timeline.txt in `out`.
 bool write_reports(const std::filesystem::path& out, const std::vector<ScenarioResult>& results,
                    std::uint64_t seed) {
   std::ostringstream timelines;
   for (const auto& r : results)
     scenario::print_scenario(timelines, r, {});
-  return write_text(out / "report.json", scenario::to_json_report({seed, std::nullopt, results})) &&
+  return write_text(out / "report.html", scenario::to_html_report(results, seed)) &&
+         write_text(out / "report.json", scenario::to_json_report({seed, std::nullopt, results})) &&
          write_text(out / "junit.xml", scenario::to_junit_xml(results)) &&
          write_text(out / "timeline.txt", timelines.str());
 }
@@ -432,7 +471,7 @@ int run(const Options& o) {
   std::snprintf(took_text, sizeof took_text, "%.1f s", took);
   std::cout << "  finished in " << took_text << "; reports in "
             << std::filesystem::absolute(*out).string()
-            << " (report.json, junit.xml, timeline.txt)\n";
+            << " (report.html: open it in a browser; report.json, junit.xml, timeline.txt)\n";
   return all_passed(*results) ? kExitOk : kExitFailed;
 }
 

@@ -17,6 +17,8 @@ struct Options {
   std::vector<std::string> paths; // scenario files and folders, at least one
   std::optional<std::string> junit_file;
   std::optional<std::string> json_file;
+  std::optional<std::string> html_file;   // the HTML report with a sequence diagram each
+  std::optional<std::string> mermaid_dir; // each scenario's diagram as <name>.mmd
   std::uint64_t seed = 1;
   std::string filter; // a part of the names of the scenarios to run; empty: all
   bool quiet = false;

@@ -21,13 +21,12 @@ import unittest
 import urllib.error
 import urllib.request
 
-from selenium import webdriver
 from selenium.common.exceptions import TimeoutException
-from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import WebDriverWait
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "support"))
+from browser import new_browser  # noqa: E402
 from mock_process import curl_push, start_mock  # noqa: E402
 
 VOIPSIM = sys.argv.pop(1) if len(sys.argv) > 1 else "build/bin/voipsim"
@@ -55,16 +54,6 @@ def admin_call(admin, method, path, body=None, secret=None):
                                      data=body.encode() if body else None, headers=headers)
     with urllib.request.urlopen(request, timeout=20) as answer:
         return json.loads(answer.read())
-
-
-def new_browser():
-    options = webdriver.ChromeOptions()
-    for flag in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                 "--window-size=1500,900"):
-        options.add_argument(flag)
-    browser = webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=options)
-    browser.set_script_timeout(30)
-    return browser
 
 
 class Console(unittest.TestCase):

@@ -401,6 +401,14 @@ TEST(RunOptionsTest, EveryFlagRead) {
   EXPECT_TRUE(o->quiet && o->live);
 }
 
+TEST(RunOptionsTest, HtmlReportAndMermaidFolder) {
+  const auto o = run(split("s/ --html report.html --mermaid=diagrams"));
+  ASSERT_TRUE(o) << error_of(o);
+  EXPECT_EQ(o->html_file, "report.html");
+  EXPECT_EQ(o->mermaid_dir, "diagrams");
+  EXPECT_EQ(error_of(run(split("s/ --html"))), "--html needs a value");
+}
+
 TEST(RunOptionsTest, UsageErrors) {
   const std::pair<Words, std::string> cases[] = {
       {{}, "name at least one scenario file or folder, e.g. 'voipsim run scenarios/'."},

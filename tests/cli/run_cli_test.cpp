@@ -42,6 +42,19 @@ steps:
   EXPECT_NE(r.output.find("broken.yaml:5"), std::string::npos) << r.output;
 }
 
+// The page itself is looked at in a browser (tests/browser/report_test.py).
+TEST(RunCli, WritesTheHtmlReportAndAMermaidFilePerScenario) {
+  support::TempDir dir;
+  const auto r = voipsim({"run", kScenarios, "--filter", "2a-dev-build", "--quiet", "--html",
+                          dir.file("report.html"), "--mermaid", dir.file("diagrams")});
+  ASSERT_EQ(r.exit_code, 0) << r.describe();
+  const auto page = support::read_file(dir.file("report.html"));
+  EXPECT_TRUE(page.starts_with("<!DOCTYPE html>"));
+  EXPECT_NE(page.find(">400 BadDeviceToken<"), std::string::npos);
+  const auto mermaid = support::read_file(dir.file("diagrams/faq/2a-dev-build-production-id.mmd"));
+  EXPECT_TRUE(mermaid.starts_with("sequenceDiagram\n")) << mermaid;
+}
+
 TEST(RunCli, UsageAndLoadErrorsExitTwo) {
   EXPECT_EQ(voipsim({"run"}).exit_code, 2);
   EXPECT_EQ(voipsim({"run", "/no/such/file.yaml"}).exit_code, 2);
@@ -129,7 +142,8 @@ TEST(DemoCli, ReplaysTheLibraryAndNamesItsReportFolder) {
   EXPECT_NE(r.output.find("reports in " + std::filesystem::absolute(out).string()),
             std::string::npos)
       << r.output;
-  for (const char* f : {"report.json", "junit.xml", "timeline.txt"})
+  EXPECT_NE(r.output.find("report.html"), std::string::npos) << r.output;
+  for (const char* f : {"report.html", "report.json", "junit.xml", "timeline.txt"})
     EXPECT_TRUE(std::filesystem::exists(std::filesystem::path(out) / f)) << f;
   EXPECT_EQ(voipsim({"demo", "extra"}).exit_code, 2);
 }
