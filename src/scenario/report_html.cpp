@@ -64,11 +64,11 @@ svg.sequence .note.problem rect { fill: #fff1e5; stroke: #bc4c00; }
 svg.sequence .failure rect { fill: #ffebe9; stroke: #cf222e; stroke-width: 2; }
 svg.sequence .failure text { fill: #82071e; }
 svg.sequence .failure .failure-title { font-weight: 700; }
+@page { size: A4 landscape; margin: 10mm; }
 @media print {
   body { margin: 0; } label.only-failed { display: none; }
   section.scenario { break-before: page; border-top: none; }
   .diagram { overflow: visible; } svg.sequence { max-width: 100%; height: auto; }
-  svg.sequence g { break-inside: avoid; }
 }
 )";
 

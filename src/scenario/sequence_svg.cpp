@@ -12,8 +12,9 @@ namespace {
 
 // Sizes in px. Text cannot be measured here, so widths are estimated from a generous glyph
 // width and long texts are cut (their whole text stays in the tooltip).
-constexpr int kMargin = 100; // the time column
-constexpr int kLaneWidth = 190;
+constexpr int kMargin = 100;    // the time column
+constexpr int kLaneWidth = 190; // at the least: lanes share kMinWidth when they are few
+constexpr int kMinWidth = 1100; // room for the labels of a diagram with few lanes
 constexpr int kHeadHeight = 44;
 constexpr int kRight = 16;
 constexpr double kGlyph = 6.6; // 12 px sans-serif (DejaVu Sans averages 6.4)
@@ -64,7 +65,9 @@ std::size_t fits(double px) {
 class Layout {
 public:
   explicit Layout(const SequenceDiagram& d)
-      : d_(d), width_(kMargin + static_cast<int>(d.lanes.size()) * kLaneWidth + kRight) {}
+      : d_(d), lane_width_(std::max(kLaneWidth, (kMinWidth - kMargin - kRight) /
+                                                    std::max(1, static_cast<int>(d.lanes.size())))),
+        width_(kMargin + static_cast<int>(d.lanes.size()) * lane_width_ + kRight) {}
 
   std::string draw() {
     // Heights first: a band's background spans down to the next band.
@@ -101,7 +104,7 @@ public:
 
 private:
   int x(std::size_t lane) const {
-    return kMargin + static_cast<int>(lane) * kLaneWidth + kLaneWidth / 2;
+    return kMargin + static_cast<int>(lane) * lane_width_ + lane_width_ / 2;
   }
   int inner_width() const { return width_ - kMargin - kRight; }
 
@@ -109,7 +112,7 @@ private:
     return wrap(e.label, fits(note_width(e) - 12));
   }
   int note_width(const SequenceEvent& e) const {
-    return std::min(inner_width(), std::max(420, x(e.to) - x(e.from) + kLaneWidth));
+    return std::min(inner_width(), std::max(420, x(e.to) - x(e.from) + lane_width_));
   }
   std::vector<std::string> failure_lines(const SequenceEvent& e) const {
     std::vector<std::string> lines;
@@ -177,13 +180,14 @@ private:
   void heads(int y) {
     for (std::size_t i = 0; i < d_.lanes.size(); ++i) {
       const auto& lane = d_.lanes[i];
-      const std::size_t room = fits(kLaneWidth - 16);
+      const int w = std::min(lane_width_, kLaneWidth + 30); // heads stay lane-sized
+      const std::size_t room = fits(w - 16);
       out_ << "<g class=\"lane-head\" data-lane=\"" << markup_escape(lane.key) << "\"><rect x=\""
-           << x(i) - kLaneWidth / 2 + 6 << "\" y=\"" << y + 4 << "\" width=\"" << kLaneWidth - 12
-           << "\" height=\"" << kHeadHeight - 8 << "\" rx=\"4\"/><text class=\"lane-title\" x=\""
-           << x(i) << "\" y=\"" << y + 21 << "\">" << markup_escape(cut(lane.title, room))
+           << x(i) - w / 2 + 6 << "\" y=\"" << y + 4 << "\" width=\"" << w - 12 << "\" height=\""
+           << kHeadHeight - 8 << "\" rx=\"4\"/><text class=\"lane-title\" x=\"" << x(i) << "\" y=\""
+           << y + 21 << "\">" << markup_escape(cut(lane.title, room))
            << "</text><text class=\"lane-subtitle\" x=\"" << x(i) << "\" y=\"" << y + 34 << "\">"
-           << markup_escape(cut(lane.subtitle, fits(kLaneWidth - 10) + 4)) << "</text></g>";
+           << markup_escape(cut(lane.subtitle, fits(w - 10) + 4)) << "</text></g>";
     }
   }
 
@@ -262,6 +266,7 @@ private:
   }
 
   const SequenceDiagram& d_;
+  int lane_width_;
   int width_;
   std::ostringstream out_;
 };
