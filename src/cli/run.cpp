@@ -455,7 +455,7 @@ int run(const Options& o) {
 
   const scenario::TextStyle style{is_terminal(STDOUT_FILENO)};
   std::cout << "voipsim demo: " << list->size()
-            << " scenarios of the iOS VoIP-push path (FAQ failure cases and flows), each with a "
+            << " scenarios of the iOS VoIP-push path (FAQ failure cases and flows), each with a\n"
                "mock APNs, the IM pipeline and a simulated iPhone, on a virtual clock.\n\n";
   std::cout.flush();
   auto results = run_all(*list, {}, o.seed, false, o.jobs, [&](const ScenarioResult& r) {

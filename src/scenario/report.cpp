@@ -1,7 +1,10 @@
 #include "scenario/report.hpp"
 
 #include "scenario/markup.hpp"
+#include "scenario/text_wrap.hpp"
+#include "scenario/timeline_entries.hpp"
 
+#include <algorithm>
 #include <cstdio>
 #include <sstream>
 
@@ -46,13 +49,65 @@ std::string upper(std::string_view s) {
   return out;
 }
 
-void print_entry(std::ostream& out, const TimelineEntry& e, const TextStyle& style,
-                 const char* indent) {
-  char source[16];
-  std::snprintf(source, sizeof source, "%-8s", e.source.c_str());
-  out << indent << paint(style, kDim) << format_offset(e.t_ms) << paint(style, kReset) << "  "
-      << paint(style, colour_of(e.source)) << source << paint(style, kReset) << " " << e.text
-      << "\n";
+// A line's width in a terminal and a CI log; the text wraps under its own column.
+constexpr std::size_t kLineWidth = 120;
+constexpr std::size_t kWhoWidth = 16; // a longer device id is cut in its column
+
+// Who did it, the timeline's second column: the device, "apns sandbox", or the part.
+std::string who_of(const TimelineEntry& e) {
+  if (e.source == "device" && !e.actor.empty()) return e.actor;
+  if (e.source == "apns" && !e.actor.empty()) return "apns " + e.actor;
+  return e.source;
+}
+
+// The text without what has a place of its own - the device's id before it (a column), the
+// cause after it (a line) - and with long ids shortened (the JSON report has them whole).
+std::string body_of(const TimelineEntry& e) {
+  std::string_view text = e.text;
+  if ((e.source == "device" || e.source == "apns") && !e.actor.empty() &&
+      text.starts_with(e.actor + " "))
+    text.remove_prefix(e.actor.size() + 1);
+  if (!e.cause.empty() && text.ends_with(": " + e.cause)) text.remove_suffix(e.cause.size() + 2);
+  return shorten_ids(text);
+}
+
+// `text` wrapped within kLineWidth, from column `at` (the caller wrote what is before it); the
+// lines after the first start there too.
+void print_wrapped(std::ostream& out, std::string_view text, std::size_t at) {
+  const std::size_t room = at + 40 < kLineWidth ? kLineWidth - at : 40;
+  const auto lines = wrap(text, room);
+  for (std::size_t i = 0; i < lines.size(); ++i)
+    out << (i == 0 ? "" : std::string(at, ' ')) << lines[i] << "\n";
+}
+
+std::string head_of(const TimelineEntry& e) {
+  return format_instant(e.t_ms) + (e.seq ? " #" + std::to_string(e.seq) : "");
+}
+
+// The entries as a table: time and place at that instant, who, what; the cause indented
+// under it.
+void print_entries(std::ostream& out, const std::vector<TimelineEntry>& entries,
+                   const TextStyle& style, std::string_view indent) {
+  std::size_t head = 0, who = 0;
+  for (const auto& e : entries) {
+    head = std::max(head, glyphs(head_of(e)));
+    who = std::max(who, std::min(kWhoWidth, glyphs(who_of(e))));
+  }
+  const std::size_t column = indent.size() + head + 2 + who + 2;
+  const std::size_t room = column + 40 < kLineWidth ? kLineWidth - column : 40;
+  const std::string under(column, ' ');
+  for (const auto& e : entries) {
+    const std::string h = head_of(e), w = cut(who_of(e), who);
+    const auto lines = wrap(body_of(e), room);
+    out << indent << paint(style, kDim) << h << paint(style, kReset)
+        << std::string(head - glyphs(h) + 2, ' ') << paint(style, colour_of(e.source)) << w
+        << paint(style, kReset) << std::string(who - glyphs(w) + 2, ' ') << lines.front() << "\n";
+    for (std::size_t i = 1; i < lines.size(); ++i)
+      out << under << lines[i] << "\n";
+    if (e.cause.empty()) continue;
+    for (const auto& line : wrap("cause: " + e.cause, room - 2))
+      out << under << "  " << paint(style, kDim) << line << paint(style, kReset) << "\n";
+  }
 }
 
 std::string failure_line(const Failure& f) {
@@ -62,12 +117,24 @@ std::string failure_line(const Failure& f) {
 
 std::string timeline_text(const std::vector<TimelineEntry>& timeline) {
   std::ostringstream out;
-  for (const auto& e : timeline)
-    print_entry(out, e, {}, "");
+  print_entries(out, timeline, {}, "");
   return out.str();
 }
 
 } // namespace
+
+std::string format_instant(std::int64_t t_ms) {
+  const bool negative = t_ms < 0;
+  const std::int64_t ms = negative ? -t_ms : t_ms;
+  char text[40];
+  if (ms < 3'600'000)
+    std::snprintf(text, sizeof text, "%s+%lld:%02lld.%03lld", negative ? "-" : "",
+                  static_cast<long long>(ms / 60'000), static_cast<long long>(ms / 1000 % 60),
+                  static_cast<long long>(ms % 1000));
+  else
+    return (negative ? "-" : "") + format_offset(ms);
+  return text;
+}
 
 std::string format_offset(std::int64_t t_ms) {
   const bool negative = t_ms < 0;
@@ -81,23 +148,26 @@ std::string format_offset(std::int64_t t_ms) {
 
 void print_failure(std::ostream& out, const Failure& f, const TextStyle& style) {
   out << paint(style, kRed) << "  FAILED" << paint(style, kReset) << " at step " << f.step << " ("
-      << f.step_text << "), " << f.mismatch.where.text() << "\n"
-      << "    expectation: " << f.mismatch.expectation << "\n"
-      << "    expected:    " << f.mismatch.expected << "\n"
-      << "    observed:    " << f.mismatch.observed << "\n";
+      << f.step_text << "), " << f.mismatch.where.text() << "\n";
+  out << "    expectation: ";
+  print_wrapped(out, f.mismatch.expectation, 17);
+  out << "    expected:    ";
+  print_wrapped(out, f.mismatch.expected, 17);
+  out << "    observed:    ";
+  print_wrapped(out, f.mismatch.observed, 17);
   if (f.context.empty()) return;
   out << "    around it:\n";
-  for (const auto& e : f.context)
-    print_entry(out, e, style, "      ");
+  print_entries(out, f.context, style, "      ");
 }
 
 void print_scenario(std::ostream& out, const ScenarioResult& r, const TextStyle& style) {
   out << paint(style, kBold) << r.name << paint(style, kReset);
-  if (!r.title.empty()) out << " - " << r.title;
-  out << "\n";
+  if (r.title.empty())
+    out << "\n";
+  else
+    print_wrapped(out << " - ", r.title, glyphs(r.name) + 3);
   if (!r.spec.empty()) out << "  spec: " << r.spec << "\n";
-  for (const auto& e : r.timeline)
-    print_entry(out, e, style, "  ");
+  print_entries(out, r.timeline, style, "  ");
   if (r.outcome == Outcome::Error) {
     out << paint(style, kYellow) << "  ERROR" << paint(style, kReset) << " " << r.error << "\n";
   }
@@ -120,12 +190,14 @@ void print_table(std::ostream& out, const std::vector<ScenarioResult>& results,
     const std::string word = upper(to_string(r.outcome));
     out << "  " << paint(style, outcome_colour(r.outcome)) << word << paint(style, kReset)
         << std::string(8 - word.size(), ' ') << r.name
-        << std::string(width - r.name.size() + 2, ' ')
-        << (r.demonstrates.empty() ? r.title : r.demonstrates) << "\n";
-    if (r.outcome == Outcome::Error) out << "         " << r.error << "\n";
-    if (r.outcome == Outcome::Skipped) out << "         not run live: " << r.skip_reason << "\n";
+        << std::string(width - r.name.size() + 2, ' ');
+    print_wrapped(out, r.demonstrates.empty() ? r.title : r.demonstrates, 2 + 8 + width + 2);
+    const std::string under(9, ' ');
+    if (r.outcome == Outcome::Error) print_wrapped(out << under, r.error, 9);
+    if (r.outcome == Outcome::Skipped)
+      print_wrapped(out << under, "not run live: " + r.skip_reason, 9);
     for (const auto& f : r.failures)
-      out << "         " << failure_line(f) << "\n";
+      print_wrapped(out << under, failure_line(f), 9);
   }
   out << "\n  " << passed << " of " << results.size() << " scenarios passed";
   if (skipped > 0) out << ", " << skipped << " skipped";

@@ -19,8 +19,12 @@ struct TextStyle {
 
 // "+0:01:05.250"
 std::string format_offset(std::int64_t t_ms);
+// The same, shorter within the first hour: "+1:05.250", and "+1:01:00.000" past it.
+std::string format_instant(std::int64_t t_ms);
 
-// The scenario's timeline, one line per entry, then its failures or error.
+// The scenario's timeline, then its failures or error: an entry a line (wrapped within 120
+// columns) - the virtual time and its place at that instant ("+0:05.000 #3"), who (a device,
+// "apns production", the pipeline, ...), what, and the cause on a line of its own.
 void print_scenario(std::ostream& out, const ScenarioResult& result, const TextStyle& style);
 // One failure: the step, the expectation, expected vs observed, where in the file, and the
 // step's part of the timeline.

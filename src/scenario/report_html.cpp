@@ -93,7 +93,7 @@ std::string upper(std::string_view s) {
 }
 
 std::string virtual_time(const ScenarioResult& r) {
-  return format_offset(r.timeline.empty() ? 0 : r.timeline.back().t_ms);
+  return format_instant(r.timeline.empty() ? 0 : r.timeline.back().t_ms);
 }
 
 void summary(std::ostream& out, const std::vector<ScenarioResult>& results) {

@@ -15,11 +15,8 @@ namespace {
 using nlohmann::json;
 
 json to_json(const TimelineEntry& e) {
-  json out = {{"t_ms", e.t_ms},
-              {"source", e.source},
-              {"actor", e.actor},
-              {"text", e.text},
-              {"cause", e.cause}};
+  json out = {{"t_ms", e.t_ms},   {"seq", e.seq},   {"source", e.source},
+              {"actor", e.actor}, {"text", e.text}, {"cause", e.cause}};
   if (e.arrow) {
     const Arrow& a = *e.arrow;
     out["arrow"] = {{"from", a.from},
@@ -50,8 +47,10 @@ core::Result<Arrow> arrow_from_json(const json& j) {
 
 core::Result<TimelineEntry> timeline_entry_from_json(const json& j) {
   TimelineEntry e;
-  core::JsonFields f(j, "a timeline entry", {"t_ms", "source", "actor", "text", "cause", "arrow"});
-  f.require("t_ms", e.t_ms).require("source", e.source).require("actor", e.actor);
+  core::JsonFields f(j, "a timeline entry",
+                     {"t_ms", "seq", "source", "actor", "text", "cause", "arrow"});
+  f.require("t_ms", e.t_ms).require("seq", e.seq).require("source", e.source);
+  f.require("actor", e.actor);
   f.require("text", e.text).require("cause", e.cause);
   if (f.problem()) return core::Unexpected(*f.problem());
   if (const auto arrow = j.find("arrow"); arrow != j.end()) {

@@ -23,7 +23,7 @@ struct RunReport {
 };
 
 // {"seed","shard" (a shard's only),"scenarios_total","passed","failed","errors","skipped",
-// "scenarios":[{"index","name",...,"timeline":[{"t_ms","source","actor","text","cause",
+// "scenarios":[{"index","name",...,"timeline":[{"t_ms","seq","source","actor","text","cause",
 // "arrow" (when drawn: {"from","to","label","reply","problem"})}],"wall_seconds"}]}.
 std::string to_json_report(const RunReport& report);
 // The report `to_json_report` wrote; an error that names the field otherwise.

@@ -59,7 +59,7 @@ std::string to_mermaid(const SequenceDiagram& d) {
     // The virtual time, when it moved, on the step's note or the next arrow.
     std::string at;
     if (e.kind != SequenceKind::Note && e.kind != SequenceKind::Reply && e.t_ms != shown) {
-      at = format_offset(e.t_ms) + " ";
+      at = format_instant(e.t_ms) + " ";
       shown = e.t_ms;
     }
     const std::string marked = e.problem ? "⚠ " : "";

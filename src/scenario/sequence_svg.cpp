@@ -2,6 +2,7 @@
 
 #include "scenario/markup.hpp"
 #include "scenario/report.hpp"
+#include "scenario/text_wrap.hpp"
 
 #include <algorithm>
 #include <sstream>
@@ -19,44 +20,6 @@ constexpr int kHeadHeight = 44;
 constexpr int kRight = 16;
 constexpr double kGlyph = 6.6; // 12 px sans-serif (DejaVu Sans averages 6.4)
 constexpr int kLineHeight = 15;
-
-std::size_t glyphs(std::string_view s) {
-  return static_cast<std::size_t>(
-      std::count_if(s.begin(), s.end(), [](char c) { return (c & 0xC0) != 0x80; }));
-}
-
-// The first `n` glyphs of `s`, with "…" when cut.
-std::string cut(std::string_view s, std::size_t n) {
-  if (glyphs(s) <= n) return std::string(s);
-  std::size_t at = 0, seen = 0;
-  while (at < s.size() && seen < n - 1) {
-    ++at;
-    while (at < s.size() && (s[at] & 0xC0) == 0x80)
-      ++at;
-    ++seen;
-  }
-  return std::string(s.substr(0, at)) + "…";
-}
-
-// Lines of at most `n` glyphs, broken at spaces (a longer word is cut).
-std::vector<std::string> wrap(std::string_view text, std::size_t n) {
-  std::vector<std::string> lines;
-  std::string line;
-  std::size_t start = 0;
-  while (start <= text.size()) {
-    auto end = text.find(' ', start);
-    if (end == std::string_view::npos) end = text.size();
-    const std::string word(text.substr(start, end - start));
-    if (!line.empty() && glyphs(line) + 1 + glyphs(word) > n) {
-      lines.push_back(line);
-      line.clear();
-    }
-    line += (line.empty() ? "" : " ") + cut(word, n);
-    start = end + 1;
-  }
-  if (!line.empty()) lines.push_back(line);
-  return lines;
-}
 
 std::size_t fits(double px) {
   return static_cast<std::size_t>(std::max(4.0, px / kGlyph));
@@ -93,7 +56,7 @@ public:
       if (e.kind != SequenceKind::Band && e.kind != SequenceKind::Note &&
           e.kind != SequenceKind::Reply && e.t_ms != shown) {
         out_ << "<text class=\"time\" x=\"6\" y=\"" << top[i] + 18 << "\">"
-             << markup_escape(format_offset(e.t_ms)) << "</text>";
+             << markup_escape(format_instant(e.t_ms)) << "</text>";
         shown = e.t_ms;
       }
       event(e, top[i]);

@@ -41,6 +41,9 @@ struct TimelineEntry {
   std::string actor;
   std::string cause;          // the plain-language cause, also at the end of `text`
   std::optional<Arrow> arrow; // none: not drawn (a step, or a line another entry draws)
+  // Its place among the entries of the same t_ms, from 1: many things happen at one instant
+  // of the virtual clock, and the reader needs their order. 0: not set (made by hand).
+  std::uint32_t seq = 0;
 };
 
 } // namespace scenario

@@ -129,6 +129,8 @@ void World::note(TimelineEntry entry) const {
   const auto t = std::chrono::duration_cast<std::chrono::milliseconds>(now() - start_time());
   entry.t_ms = t.count();
   std::lock_guard lock(timeline_mutex_);
+  const bool same_instant = !timeline_.empty() && timeline_.back().t_ms == entry.t_ms;
+  entry.seq = same_instant ? timeline_.back().seq + 1 : 1;
   timeline_.push_back(std::move(entry));
 }
 
