@@ -235,8 +235,7 @@ bool StepRunner::act(const Step& step) {
     rule.goaway = step.fault.goaway;
     if (auto added = world_.add_fault(rule); !added) return step_failed(added.error().detail);
     // The mock's faults hold for both environments: drawn on the one the first phone uses.
-    const auto* first = world_.device_spec("");
-    const auto environment = first ? first->app.config.environment : core::ApnsEnvironment::Sandbox;
+    const auto environment = world_.first_environment();
     world_.note(self_entry(
         "apns", std::string(core::to_string(environment)), apns_lane(environment),
         "fault set: the next " +

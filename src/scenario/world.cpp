@@ -78,6 +78,11 @@ const DeviceSpec* World::device_spec(const std::string& id) const {
   return i ? &devices_[*i] : nullptr;
 }
 
+core::ApnsEnvironment World::first_environment() const {
+  const auto* first = device_spec("");
+  return first ? first->app.config.environment : core::ApnsEnvironment::Sandbox;
+}
+
 ProviderAnswer World::provider_push(const PushSpec& spec, const std::string& token,
                                     core::ApnsEnvironment environment, const std::string& topic) {
   auto answer = provider().push(spec, token, environment, topic, now(),
@@ -105,8 +110,10 @@ core::Result<void> World::refuse_certificate(const std::string& label) {
                                                        label + "' was accepted before this step");
   if (auto refused = refuse_at_mock(record->certificate_pem); !refused) return refused;
   // Not its fingerprint: each run's PKI has fresh keys, and timelines must repeat run to run.
-  note("apns", "the mock refuses the certificate of upload '" + label +
-                   "' at the TLS handshake from now on");
+  const auto environment = first_environment();
+  note(self_entry("apns", std::string(core::to_string(environment)), apns_lane(environment),
+                  "the mock refuses the certificate of upload '" + label +
+                      "' at the TLS handshake from now on"));
   return {};
 }
 
@@ -118,7 +125,8 @@ void World::note(std::string source, std::string text) const {
     TimelineEntry entry;
     entry.source = std::move(source);
     entry.text = std::move(text);
-    if (entry.source != "step") entry.actor = entry.source;
+    // An APNs entry's actor is its environment, which only a caller knows.
+    if (entry.source != "step" && entry.source != "apns") entry.actor = entry.source;
     note(std::move(entry));
     return;
   }

@@ -71,6 +71,9 @@ public:
   std::vector<std::string> device_ids() const;
   // The device `id` names, or the first when `id` is empty; nullptr when there is none.
   const DeviceSpec* device_spec(const std::string& id) const;
+  // The first phone's app's environment (sandbox without one): the diagram's lane for what
+  // holds for the whole mock (a fault, a refused certificate).
+  core::ApnsEnvironment first_environment() const;
   // Runs `action` on the device, on the thread the device lives on; error for no device.
   virtual core::Result<void>
   on_device(const std::string& id,
