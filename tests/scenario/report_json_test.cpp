@@ -11,6 +11,14 @@ using scenario::Outcome;
 using scenario::RunReport;
 using scenario::ScenarioResult;
 
+scenario::TimelineEntry entry(std::int64_t t_ms, std::string source, std::string text) {
+  scenario::TimelineEntry e;
+  e.t_ms = t_ms;
+  e.source = std::move(source);
+  e.text = std::move(text);
+  return e;
+}
+
 ScenarioResult result(std::size_t index, std::string name, Outcome outcome = Outcome::Passed) {
   ScenarioResult r;
   r.index = index;
@@ -22,7 +30,8 @@ ScenarioResult result(std::size_t index, std::string name, Outcome outcome = Out
   r.outcome = outcome;
   r.steps_total = 3;
   r.steps_run = 2;
-  r.timeline = {{0, "step", "#1 install"}, {5000, "apns", "sandbox POST /3/device/ab… -> 200"}};
+  r.timeline = {entry(0, "step", "#1 install"),
+                entry(5000, "apns", "sandbox POST /3/device/ab… -> 200")};
   // What the diagram draws comes back too (the HTML report of merged shards needs it).
   r.timeline[1].actor = "sandbox";
   r.timeline[1].cause = "a warning";
@@ -43,7 +52,7 @@ TEST(RunReportJson, WhatIsWrittenReadsBackFieldForField) {
   f.step = 2;
   f.step_text = "send";
   f.mismatch = {"expect.message.state", "accepted", "failed (FAILED_CERT)", {"b.yaml", 12}};
-  f.context = {{100, "pipeline", "msg-1: failed"}};
+  f.context = {entry(100, "pipeline", "msg-1: failed")};
   failed.failures = {f};
   report.results.push_back(failed);
   auto skipped = result(9, "flows/c", Outcome::Skipped);
