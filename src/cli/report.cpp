@@ -5,6 +5,7 @@
 #include "cli/commands.hpp"
 #include "core/file.hpp"
 #include "scenario/report.hpp"
+#include "scenario/report_html.hpp"
 #include "scenario/report_json.hpp"
 
 #include <iostream>
@@ -13,6 +14,7 @@ namespace cli {
 
 const char* const kReportHelp =
     R"(Usage: voipsim report merge REPORT.json... [--json OUT.json] [--junit OUT.xml]
+                            [--html OUT.html]
 
 Joins the JSON reports of one suite's shards (each written by 'voipsim run --shard I/N
 --json FILE' with the same --seed) into the report of the whole suite, in the suite's order,
@@ -22,11 +24,13 @@ the pass/fail table of the whole suite.
 Options:
   --json FILE    write the merged JSON report
   --junit FILE   write the merged JUnit XML
+  --html FILE    write the merged HTML report (a sequence diagram per scenario, as
+                 'voipsim run --html' writes it)
   -h, --help     show this help
 
 Examples:
   voipsim run scenarios/ --shard 1/3 --json shard-1.json     # on three CI jobs, 1/3, 2/3, 3/3
-  voipsim report merge shard-*.json --json report.json --junit junit.xml
+  voipsim report merge shard-*.json --json report.json --junit junit.xml --html report.html
 
 Exit status: 0 every scenario passed (or was skipped), 1 one failed or could not run, or a
 report could not be read or written, 2 bad usage or reports that do not belong together
@@ -36,7 +40,7 @@ report could not be read or written, 2 bad usage or reports that do not belong t
 namespace report_command {
 
 core::Result<Args> args_of(const std::vector<std::string>& words) {
-  return Args::parse(words, {"json", "junit"}, {});
+  return Args::parse(words, {"json", "junit", "html"}, {});
 }
 
 core::Result<Options> options_of(const Args& args) {
@@ -52,6 +56,7 @@ core::Result<Options> options_of(const Args& args) {
   o.reports.assign(words.begin() + 1, words.end());
   o.json_file = args.find("json");
   o.junit_file = args.find("junit");
+  o.html_file = args.find("html");
   return o;
 }
 
@@ -71,6 +76,9 @@ int run(const Options& o) {
   if (o.json_file && !write_text(*o.json_file, scenario::to_json_report(*merged)))
     return kExitFailed;
   if (o.junit_file && !write_text(*o.junit_file, scenario::to_junit_xml(merged->results)))
+    return kExitFailed;
+  if (o.html_file &&
+      !write_text(*o.html_file, scenario::to_html_report(merged->results, merged->seed)))
     return kExitFailed;
   for (const auto& r : merged->results)
     if (r.outcome != scenario::Outcome::Passed && r.outcome != scenario::Outcome::Skipped)

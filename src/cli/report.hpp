@@ -15,6 +15,7 @@ struct Options {
   std::vector<std::string> reports; // the shards' JSON reports, at least one
   std::optional<std::string> json_file;
   std::optional<std::string> junit_file;
+  std::optional<std::string> html_file;
 };
 
 // The words after `voipsim report merge`.

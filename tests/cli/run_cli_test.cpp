@@ -109,7 +109,8 @@ TEST(RunCli, ParallelAndShardedRunsReportWhatASerialRunDoes) {
     all.insert(s["name"].get<std::string>());
   EXPECT_EQ(in_shards, all); // each once
 
-  merge.insert(merge.end(), {"--json", dir.file("merged.json"), "--junit", dir.file("merged.xml")});
+  merge.insert(merge.end(), {"--json", dir.file("merged.json"), "--junit", dir.file("merged.xml"),
+                             "--html", dir.file("merged.html")});
   const auto merged = voipsim(merge);
   ASSERT_EQ(merged.exit_code, 0) << merged.describe();
   EXPECT_NE(merged.output.find(std::to_string(all.size()) + " of " + std::to_string(all.size()) +
@@ -120,6 +121,13 @@ TEST(RunCli, ParallelAndShardedRunsReportWhatASerialRunDoes) {
   EXPECT_EQ(without_timings(merged_report).dump(1), without_timings(serial).dump(1));
   EXPECT_NE(support::read_file(dir.file("merged.xml")).find("<testcase name=\"flows/happy-path\""),
             std::string::npos);
+  // The merged HTML report is the serial run's too: its diagrams come from the timelines' fields,
+  // which the JSON report carries and merge reads back.
+  const auto html = support::read_file(dir.file("merged.html"));
+  EXPECT_NE(html.find(std::to_string(all.size()) + " of " + std::to_string(all.size()) +
+                      " scenarios passed"),
+            std::string::npos);
+  EXPECT_NE(html.find("400 BadDeviceToken"), std::string::npos);
 
   // Reports that do not belong together are refused, and say why.
   const auto other_seed = voipsim({"run", kScenarios, "--quiet", "--filter", "happy", "--json",
