@@ -210,9 +210,14 @@ TEST_F(PipelineEndToEnd, MessagesSentWithoutWaitingAreEachAnsweredAndDelivered) 
   std::vector<std::string> ids;
   for (int i = 0; i < kMessages; ++i) {
     pipeline_->send_message(
-        {"alice", "bob", "call " + std::to_string(i), false,
+        {"alice",
+         "bob",
+         "call " + std::to_string(i),
+         false,
          pipeline::OfflinePushInfo{"voip", R"({"entity":{"action":1}})", "", "", false},
-         std::nullopt, {}, {}},
+         std::nullopt,
+         {},
+         {}},
         [&](pipeline::Pipeline::SendResult sent) {
           std::lock_guard lock(mutex);
           if (auto* id = std::get_if<std::string>(&sent)) ids.push_back(*id);

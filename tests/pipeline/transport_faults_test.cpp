@@ -100,9 +100,14 @@ protected:
   // alice -> bob; the message id once the pipeline has taken it (stored and sent).
   std::string send() {
     auto sent = pipeline_->send_message(
-        {"alice", "bob", "call", false,
+        {"alice",
+         "bob",
+         "call",
+         false,
          pipeline::OfflinePushInfo{"voip", R"({"entity":{"action":1}})", "", "", false},
-         std::nullopt, {}, {}});
+         std::nullopt,
+         {},
+         {}});
     EXPECT_TRUE(std::holds_alternative<std::string>(sent));
     return std::holds_alternative<std::string>(sent) ? std::get<std::string>(sent) : "";
   }
