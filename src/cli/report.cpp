@@ -80,10 +80,7 @@ int run(const Options& o) {
   if (o.html_file &&
       !write_text(*o.html_file, scenario::to_html_report(merged->results, merged->seed)))
     return kExitFailed;
-  for (const auto& r : merged->results)
-    if (r.outcome != scenario::Outcome::Passed && r.outcome != scenario::Outcome::Skipped)
-      return kExitFailed;
-  return kExitOk;
+  return scenario::count_outcomes(merged->results).all_passed() ? kExitOk : kExitFailed;
 }
 
 } // namespace report_command

@@ -278,12 +278,6 @@ bool write_mermaid(const std::filesystem::path& dir, const std::vector<ScenarioR
   return true;
 }
 
-bool all_passed(const std::vector<ScenarioResult>& results) {
-  for (const auto& r : results)
-    if (r.outcome != Outcome::Passed && r.outcome != Outcome::Skipped) return false;
-  return true;
-}
-
 // Both replay with seeds from 1 up: 0 is not a seed here.
 core::Result<std::uint64_t> seed_of(const Args& args) {
   return args.number("seed", 1, 1, UINT64_MAX);
@@ -365,7 +359,7 @@ int run(const Options& o) {
   if (o.html_file && !write_text(*o.html_file, scenario::to_html_report(results, o.seed)))
     return kExitFailed;
   if (o.mermaid_dir && !write_mermaid(*o.mermaid_dir, results)) return kExitFailed;
-  return all_passed(results) ? kExitOk : kExitFailed;
+  return scenario::count_outcomes(results).all_passed() ? kExitOk : kExitFailed;
 }
 
 } // namespace run_command
@@ -472,7 +466,7 @@ int run(const Options& o) {
   std::cout << "  finished in " << took_text << "; reports in "
             << std::filesystem::absolute(*out).string()
             << " (report.html: open it in a browser; report.json, junit.xml, timeline.txt)\n";
-  return all_passed(*results) ? kExitOk : kExitFailed;
+  return scenario::count_outcomes(*results).all_passed() ? kExitOk : kExitFailed;
 }
 
 } // namespace demo_command

@@ -52,6 +52,7 @@ constexpr char to_lower_ascii(char c) {
   return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
 }
 std::string to_lower_ascii(std::string_view text);
+std::string to_upper_ascii(std::string_view text); // "passed" -> "PASSED", for headings
 bool equal_ignoring_case(std::string_view a, std::string_view b);
 
 // URL percent-encoding (RFC 3986 §2.1) of a path segment or query value: every byte but the

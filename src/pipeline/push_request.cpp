@@ -42,9 +42,10 @@ std::string apns_id_for(const std::string& message_id, const std::string& instal
   return core::Uuid::version5(digest).to_string();
 }
 
-std::string apns_id_for(const MessageRecord& message, const PushRecord& push) {
-  return apns_id_for(message.message_id, push.installation,
-                     message.group.empty() ? std::string_view() : std::string_view(push.receiver));
+std::string apns_id_for(const MessageRecord& message, const std::string& receiver,
+                        const std::string& installation) {
+  return apns_id_for(message.message_id, installation,
+                     message.group.empty() ? std::string_view() : std::string_view(receiver));
 }
 
 std::string voip_body(const MessageRecord& message) {
@@ -84,9 +85,7 @@ std::optional<net::Request> voip_request(const MessageRecord& message) {
   // The store derives it when it stores the message (store.cpp): not hashed twice.
   request.headers.push_back(
       {"apns-id", message.apns_id.empty()
-                      ? apns_id_for(message.message_id, message.installation,
-                                    message.group.empty() ? std::string_view()
-                                                          : std::string_view(message.receiver))
+                      ? apns_id_for(message, message.receiver, message.installation)
                       : message.apns_id});
   return request;
 }

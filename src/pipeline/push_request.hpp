@@ -21,8 +21,9 @@ inline constexpr std::chrono::seconds kCallPushLifetime{30}; // apns-expiration:
 // member is part of the name too: two members may both have a "default" installation.
 std::string apns_id_for(const std::string& message_id, const std::string& installation = {},
                         std::string_view group_member = {});
-// The same for `push` of `message` (or of the message `message` is a push_view of).
-std::string apns_id_for(const MessageRecord& message, const PushRecord& push);
+// The same for the push of `message` to `receiver`'s `installation` (a push_view: its own).
+std::string apns_id_for(const MessageRecord& message, const std::string& receiver,
+                        const std::string& installation);
 
 // {"ext":"<ext verbatim>","msgId":..,"sender":..,"chatType":1,"sentAt":<ms>}: `ext` is kept
 // byte for byte as a JSON string, never re-serialised. A group message says "chatType":2 and

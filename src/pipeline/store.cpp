@@ -671,7 +671,7 @@ core::Result<void> Store::Impl::insert_message_row(MessageRecord& message) {
   message.message_id = message_id_for(seq);
   for (auto& push : message.pushes) {
     if (push.receiver.empty()) push.receiver = message.receiver; // one-to-one: the message's
-    if (push.attempts > 0) push.apns_id = apns_id_for(message, push);
+    if (push.attempts > 0) push.apns_id = apns_id_for(message, push.receiver, push.installation);
   }
   const bool pushes_of_their_own = has_push_rows(message);
   if (!pushes_of_their_own && message.pushes.size() == 1)

@@ -277,9 +277,8 @@ void InProcessWorld::deliver_pending() {
     for (auto& s : impl_->devices) {
       if (!s->link->issued(next->token)) continue;
       if (s->device->deliver(push_of(*next)) == fake_device::DeliverResult::Unreachable) {
-        auto entry = self_entry("apns", std::string(core::to_string(next->environment)),
-                                apns_lane(next->environment),
-                                "delivery to " + s->spec.id + " found it unreachable", true);
+        auto entry = apns_self_entry(next->environment,
+                                     "delivery to " + s->spec.id + " found it unreachable", true);
         entry.arrow->to = device_lane(s->spec.id);
         entry.arrow->label = "delivery: device unreachable";
         note(std::move(entry));

@@ -1,5 +1,6 @@
 #include "scenario/report.hpp"
 
+#include "core/encoding.hpp"
 #include "scenario/markup.hpp"
 #include "scenario/text_wrap.hpp"
 #include "scenario/timeline_entries.hpp"
@@ -8,13 +9,9 @@
 #include <cstdio>
 #include <sstream>
 
-#include <nlohmann/json.hpp>
-
 namespace scenario {
 
 namespace {
-
-using nlohmann::json;
 
 const char* paint(const TextStyle& s, const char* code) {
   return s.colour ? code : "";
@@ -42,13 +39,6 @@ const char* outcome_colour(Outcome o) {
                                  : kYellow;
 }
 
-std::string upper(std::string_view s) {
-  std::string out(s);
-  for (auto& c : out)
-    c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-  return out;
-}
-
 // A line's width in a terminal and a CI log; the text wraps under its own column.
 constexpr std::size_t kLineWidth = 120;
 constexpr std::size_t kWhoWidth = 16; // a longer device id is cut in its column
@@ -71,10 +61,15 @@ std::string body_of(const TimelineEntry& e) {
   return shorten_ids(text);
 }
 
+// What is left of a line after column `at`, and never less than 40 columns.
+constexpr std::size_t room_after(std::size_t at) {
+  return at + 40 < kLineWidth ? kLineWidth - at : 40;
+}
+
 // `text` wrapped within kLineWidth, from column `at` (the caller wrote what is before it); the
 // lines after the first start there too.
 void print_wrapped(std::ostream& out, std::string_view text, std::size_t at) {
-  const std::size_t room = at + 40 < kLineWidth ? kLineWidth - at : 40;
+  const std::size_t room = room_after(at);
   const auto lines = wrap(text, room);
   for (std::size_t i = 0; i < lines.size(); ++i)
     out << (i == 0 ? "" : std::string(at, ' ')) << lines[i] << "\n";
@@ -94,7 +89,7 @@ void print_entries(std::ostream& out, const std::vector<TimelineEntry>& entries,
     who = std::max(who, std::min(kWhoWidth, glyphs(who_of(e))));
   }
   const std::size_t column = indent.size() + head + 2 + who + 2;
-  const std::size_t room = column + 40 < kLineWidth ? kLineWidth - column : 40;
+  const std::size_t room = room_after(column);
   const std::string under(column, ' ');
   for (const auto& e : entries) {
     const std::string h = head_of(e), w = cut(who_of(e), who);
@@ -174,8 +169,9 @@ void print_scenario(std::ostream& out, const ScenarioResult& r, const TextStyle&
   if (r.outcome == Outcome::Skipped) out << "  not run live: " << r.skip_reason << "\n";
   for (const auto& f : r.failures)
     print_failure(out, f, style);
-  out << "  " << paint(style, outcome_colour(r.outcome)) << upper(to_string(r.outcome))
-      << paint(style, kReset) << " (" << r.steps_run << "/" << r.steps_total << " steps)\n\n";
+  out << "  " << paint(style, outcome_colour(r.outcome))
+      << core::to_upper_ascii(to_string(r.outcome)) << paint(style, kReset) << " (" << r.steps_run
+      << "/" << r.steps_total << " steps)\n\n";
 }
 
 void print_table(std::ostream& out, const std::vector<ScenarioResult>& results,
@@ -183,11 +179,8 @@ void print_table(std::ostream& out, const std::vector<ScenarioResult>& results,
   std::size_t width = 8;
   for (const auto& r : results)
     width = std::max(width, r.name.size());
-  std::size_t passed = 0, skipped = 0;
   for (const auto& r : results) {
-    passed += r.outcome == Outcome::Passed;
-    skipped += r.outcome == Outcome::Skipped;
-    const std::string word = upper(to_string(r.outcome));
+    const std::string word = core::to_upper_ascii(to_string(r.outcome));
     out << "  " << paint(style, outcome_colour(r.outcome)) << word << paint(style, kReset)
         << std::string(8 - word.size(), ' ') << r.name
         << std::string(width - r.name.size() + 2, ' ');
@@ -199,20 +192,18 @@ void print_table(std::ostream& out, const std::vector<ScenarioResult>& results,
     for (const auto& f : r.failures)
       print_wrapped(out << under, failure_line(f), 9);
   }
-  out << "\n  " << passed << " of " << results.size() << " scenarios passed";
-  if (skipped > 0) out << ", " << skipped << " skipped";
+  const auto n = count_outcomes(results);
+  out << "\n  " << n.passed << " of " << results.size() << " scenarios passed";
+  if (n.skipped > 0) out << ", " << n.skipped << " skipped";
   out << "\n";
 }
 
 std::string to_junit_xml(const std::vector<ScenarioResult>& results) {
-  std::size_t failures = 0, errors = 0, skipped = 0;
+  const auto n = count_outcomes(results);
+  const std::size_t failures = n.failed, errors = n.errors, skipped = n.skipped;
   double total = 0;
-  for (const auto& r : results) {
-    failures += r.outcome == Outcome::Failed;
-    errors += r.outcome == Outcome::Error;
-    skipped += r.outcome == Outcome::Skipped;
+  for (const auto& r : results)
     total += r.wall_seconds;
-  }
   auto seconds = [](double s) {
     char text[32];
     std::snprintf(text, sizeof text, "%.3f", s);

@@ -1,5 +1,6 @@
 #include "scenario/report_html.hpp"
 
+#include "core/encoding.hpp"
 #include "scenario/markup.hpp"
 #include "scenario/report.hpp"
 #include "scenario/sequence.hpp"
@@ -85,13 +86,6 @@ std::string seconds(double s) {
   return text;
 }
 
-std::string upper(std::string_view s) {
-  std::string out(s);
-  for (auto& c : out)
-    c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-  return out;
-}
-
 std::string virtual_time(const ScenarioResult& r) {
   return format_instant(r.timeline.empty() ? 0 : r.timeline.back().t_ms);
 }
@@ -103,7 +97,7 @@ void summary(std::ostream& out, const std::vector<ScenarioResult>& results) {
   for (std::size_t i = 0; i < results.size(); ++i) {
     const auto& r = results[i];
     const std::string outcome(to_string(r.outcome));
-    out << "<tr class=\"" << outcome << "\"><td class=\"outcome\">" << upper(outcome)
+    out << "<tr class=\"" << outcome << "\"><td class=\"outcome\">" << core::to_upper_ascii(outcome)
         << "</td><td><a href=\"#s" << i + 1 << "\">" << markup_escape(r.name) << "</a></td><td>"
         << markup_escape(r.demonstrates.empty() ? r.title : r.demonstrates)
         << "</td><td class=\"number\">" << r.steps_run << "/" << r.steps_total
@@ -116,7 +110,8 @@ void summary(std::ostream& out, const std::vector<ScenarioResult>& results) {
 void scenario_section(std::ostream& out, const ScenarioResult& r, std::size_t index) {
   const std::string outcome(to_string(r.outcome));
   out << "<section class=\"scenario " << outcome << "\" id=\"s" << index << "\"><h2><span "
-      << "class=\"outcome\">" << upper(outcome) << "</span> " << markup_escape(r.name) << "</h2>";
+      << "class=\"outcome\">" << core::to_upper_ascii(outcome) << "</span> "
+      << markup_escape(r.name) << "</h2>";
   if (!r.title.empty()) out << "<p class=\"title\">" << markup_escape(r.title) << "</p>";
   if (!r.demonstrates.empty())
     out << "<p class=\"demonstrates\">" << markup_escape(r.demonstrates) << "</p>";
@@ -149,11 +144,8 @@ void scenario_section(std::ostream& out, const ScenarioResult& r, std::size_t in
 } // namespace
 
 std::string to_html_report(const std::vector<ScenarioResult>& results, std::uint64_t seed) {
-  std::size_t passed = 0, skipped = 0;
-  for (const auto& r : results) {
-    passed += r.outcome == Outcome::Passed;
-    skipped += r.outcome == Outcome::Skipped;
-  }
+  const auto n = count_outcomes(results);
+  const std::size_t passed = n.passed, skipped = n.skipped;
   std::ostringstream out;
   out << "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
       << "<meta http-equiv=\"Content-Security-Policy\" content=\"" << kPolicy << "\">"

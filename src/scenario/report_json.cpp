@@ -138,12 +138,7 @@ core::Result<ScenarioResult> scenario_result_from_json(const json& j) {
 
 std::string to_json_report(const RunReport& report) {
   json scenarios = json::array();
-  std::size_t passed = 0, failed = 0, errors = 0, skipped = 0;
   for (const auto& r : report.results) {
-    passed += r.outcome == Outcome::Passed;
-    failed += r.outcome == Outcome::Failed;
-    errors += r.outcome == Outcome::Error;
-    skipped += r.outcome == Outcome::Skipped;
     json failures = json::array();
     for (const auto& f : r.failures) {
       failures.push_back({{"step", f.step},
@@ -173,10 +168,11 @@ std::string to_json_report(const RunReport& report) {
   json out = {{"seed", report.seed}};
   if (report.shard) out["shard"] = report.shard->text();
   out["scenarios_total"] = report.results.size();
-  out["passed"] = passed;
-  out["failed"] = failed;
-  out["errors"] = errors;
-  out["skipped"] = skipped;
+  const auto n = count_outcomes(report.results);
+  out["passed"] = n.passed;
+  out["failed"] = n.failed;
+  out["errors"] = n.errors;
+  out["skipped"] = n.skipped;
   out["scenarios"] = std::move(scenarios);
   return out.dump(2, ' ', false, json::error_handler_t::replace) + "\n";
 }

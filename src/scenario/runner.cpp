@@ -236,8 +236,8 @@ bool StepRunner::act(const Step& step) {
     if (auto added = world_.add_fault(rule); !added) return step_failed(added.error().detail);
     // The mock's faults hold for both environments: drawn on the one the first phone uses.
     const auto environment = world_.first_environment();
-    world_.note(self_entry(
-        "apns", std::string(core::to_string(environment)), apns_lane(environment),
+    world_.note(apns_self_entry(
+        environment,
         "fault set: the next " +
             (rule.count < 0 ? std::string("requests")
                             : std::to_string(rule.count) + " request(s)") +
@@ -375,6 +375,17 @@ std::string_view to_string(Outcome outcome) {
     return "skipped";
   }
   return "error";
+}
+
+OutcomeCounts count_outcomes(const std::vector<ScenarioResult>& results) {
+  OutcomeCounts n;
+  for (const auto& r : results) {
+    n.passed += r.outcome == Outcome::Passed;
+    n.failed += r.outcome == Outcome::Failed;
+    n.errors += r.outcome == Outcome::Error;
+    n.skipped += r.outcome == Outcome::Skipped;
+  }
+  return n;
 }
 
 core::Result<std::unique_ptr<Run>> Run::prepare(std::uint64_t seed, std::string voipsim_path) {

@@ -44,6 +44,14 @@ struct ScenarioResult {
   double wall_seconds = 0; // real time taken; the only field that differs run to run
 };
 
+// How many results ended each way.
+struct OutcomeCounts {
+  std::size_t passed = 0, failed = 0, errors = 0, skipped = 0;
+  // Nothing failed or could not run (skipped ones pass): a run's exit status 0.
+  bool all_passed() const { return failed == 0 && errors == 0; }
+};
+OutcomeCounts count_outcomes(const std::vector<ScenarioResult>& results);
+
 // One run's shared set-up: the fake Apple PKI in a temporary folder, removed at the end.
 class Run {
 public:

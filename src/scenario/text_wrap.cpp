@@ -38,26 +38,35 @@ std::vector<std::string> wrap(std::string_view text, std::size_t n) {
   n = std::max<std::size_t>(n, 1);
   std::vector<std::string> lines;
   std::string line;
+  std::size_t line_glyphs = 0; // glyphs(line), kept as it grows: each word is counted once
+  auto end_line = [&] {
+    lines.push_back(std::move(line));
+    line.clear();
+    line_glyphs = 0;
+  };
   std::size_t start = 0;
   while (start < text.size()) {
     auto end = text.find(' ', start);
     if (end == std::string_view::npos) end = text.size();
     std::string_view word = text.substr(start, end - start);
+    std::size_t word_glyphs = glyphs(word);
     start = end + 1;
-    if (!line.empty() && glyphs(line) + 1 + glyphs(word) > n) {
-      lines.push_back(std::move(line));
-      line.clear();
+    if (!line.empty() && line_glyphs + 1 + word_glyphs > n) end_line();
+    if (!line.empty()) {
+      line += ' ';
+      ++line_glyphs;
     }
-    if (!line.empty()) line += ' ';
     // A word longer than a line is broken where the line ends.
-    while (glyphs(line) + glyphs(word) > n) {
-      const std::size_t at = offset_of(word, n - glyphs(line));
+    while (line_glyphs + word_glyphs > n) {
+      const std::size_t fits = n - line_glyphs;
+      const std::size_t at = offset_of(word, fits);
       line.append(word.substr(0, at));
-      lines.push_back(std::move(line));
-      line.clear();
+      end_line();
       word.remove_prefix(at);
+      word_glyphs -= fits;
     }
     line.append(word);
+    line_glyphs += word_glyphs;
   }
   if (!line.empty() || lines.empty()) lines.push_back(std::move(line));
   return lines;

@@ -1,9 +1,9 @@
 #include "scenario/timeline_entries.hpp"
 
+#include "core/encoding.hpp"
+#include "core/uuid.hpp"
 #include "mock_apns/reason.hpp"
 #include "scenario/world.hpp"
-
-#include <cctype>
 
 namespace scenario {
 
@@ -12,18 +12,14 @@ namespace {
 using fake_device::DeviceEventKind;
 
 bool is_hex(char c) {
-  return std::isxdigit(static_cast<unsigned char>(c)) != 0;
+  return core::hex_value(c) >= 0;
 }
 
-// A UUID's 8-4-4-4-12 hex groups starting at `at`.
+// A UUID (core::Uuid's 36 characters) starting at `at`, not followed by more hex.
 bool uuid_at(std::string_view text, std::size_t at) {
-  constexpr std::size_t kGroups[] = {8, 4, 4, 4, 12};
-  for (const std::size_t length : kGroups) {
-    for (std::size_t i = 0; i < length; ++i, ++at)
-      if (at >= text.size() || !is_hex(text[at])) return false;
-    if (length != 12 && (at >= text.size() || text[at++] != '-')) return false;
-  }
-  return at == text.size() || !is_hex(text[at]);
+  constexpr std::size_t kLength = 36;
+  return at + kLength <= text.size() && core::Uuid::parse(text.substr(at, kLength)) &&
+         (at + kLength == text.size() || !is_hex(text[at + kLength]));
 }
 
 // The words a person knows the event by: PushKit's and CallKit's names where there are some.
@@ -31,8 +27,7 @@ std::string event_label(const fake_device::DeviceEvent& e) {
   std::string what;
   switch (e.kind) {
   case DeviceEventKind::DelegateCalled:
-    what = e.code == 1 ? "didReceiveIncomingPush (must report a call)" : "didReceiveIncomingPush";
-    return what;
+    return e.code == 1 ? "didReceiveIncomingPush (must report a call)" : "didReceiveIncomingPush";
   case DeviceEventKind::CallReported:
     what = "reportNewIncomingCall";
     break;
@@ -171,6 +166,11 @@ TimelineEntry self_entry(std::string source, std::string actor, std::string_view
   out.arrow = Arrow{std::string(lane), std::string(lane), shorten_ids(text), {}, problem};
   out.text = std::move(text);
   return out;
+}
+
+TimelineEntry apns_self_entry(core::ApnsEnvironment environment, std::string text, bool problem) {
+  return self_entry("apns", std::string(core::to_string(environment)), apns_lane(environment),
+                    std::move(text), problem);
 }
 
 } // namespace scenario

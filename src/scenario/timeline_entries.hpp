@@ -28,5 +28,8 @@ TimelineEntry device_entry(const fake_device::DeviceEvent& event, const std::str
 // Something an actor did by itself, drawn on `lane`.
 TimelineEntry self_entry(std::string source, std::string actor, std::string_view lane,
                          std::string text, bool problem = false);
+// The same for the mock's APNs `environment` (a fault set, a certificate refused, ...).
+TimelineEntry apns_self_entry(core::ApnsEnvironment environment, std::string text,
+                              bool problem = false);
 
 } // namespace scenario

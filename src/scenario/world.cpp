@@ -111,13 +111,12 @@ core::Result<void> World::refuse_certificate(const std::string& label) {
   if (auto refused = refuse_at_mock(record->certificate_pem); !refused) return refused;
   // Not its fingerprint: each run's PKI has fresh keys, and timelines must repeat run to run.
   const auto environment = first_environment();
-  note(self_entry("apns", std::string(core::to_string(environment)), apns_lane(environment),
-                  "the mock refuses the certificate of upload '" + label +
-                      "' at the TLS handshake from now on"));
+  note(apns_self_entry(environment, "the mock refuses the certificate of upload '" + label +
+                                        "' at the TLS handshake from now on"));
   return {};
 }
 
-void World::note(std::string source, std::string text) const {
+void World::note(std::string source, std::string text, bool problem) const {
   std::string_view lane;
   if (source == "pipeline" || source == "console") lane = kPipelineLane;
   if (source == "provider") lane = kProviderLane;
@@ -130,7 +129,7 @@ void World::note(std::string source, std::string text) const {
     note(std::move(entry));
     return;
   }
-  note(self_entry(source, source, lane, std::move(text)));
+  note(self_entry(source, source, lane, std::move(text), problem));
 }
 
 void World::note(TimelineEntry entry) const {
@@ -279,8 +278,7 @@ void World::note_pipeline_changes() {
     const bool problem = m->state == MessageState::Rejected ||
                          m->state == MessageState::PayloadTooLarge ||
                          m->state == MessageState::Expired || m->state == MessageState::Failed;
-    if (last != said)
-      note(self_entry("pipeline", "pipeline", kPipelineLane, id + ": " + said, problem));
+    if (last != said) note("pipeline", id + ": " + said, problem);
     last = said;
   }
   for (const auto& device : device_ids()) {
@@ -300,9 +298,8 @@ void World::note_pipeline_changes() {
                                        [&](const auto& d) { return d.user == user; }) > 1;
     const bool problem = r && (r->state == pipeline::RegistrationState::BadToken ||
                                r->state == pipeline::RegistrationState::Unregistered);
-    note(self_entry("pipeline", "pipeline", kPipelineLane,
-                    "registration of " + user + (several ? " on " + device : "") + ": " + said,
-                    problem));
+    note("pipeline", "registration of " + user + (several ? " on " + device : "") + ": " + said,
+         problem);
   }
 }
 
@@ -462,8 +459,7 @@ void note_upload(World& world, const UploadSpec& spec,
       world.note("console", "warning: " + w);
   } else {
     const auto& e = std::get<pipeline::ApiError>(result);
-    world.note(self_entry("console", "console", kPipelineLane,
-                          what + "refused: " + e.code + ": " + e.message, true));
+    world.note("console", what + "refused: " + e.code + ": " + e.message, true);
   }
 }
 

@@ -138,7 +138,8 @@ public:
   // Any thread; const, so that a reader of the parts' state can say what it could not read.
   // The console's and the pipeline's notes are drawn on the pipeline's lane, the provider's on
   // its own; others are not drawn unless they come as an entry with an arrow.
-  void note(std::string source, std::string text) const;
+  // `problem`: drawn as a refusal or failure (the pipeline's and the console's lines).
+  void note(std::string source, std::string text, bool problem = false) const;
   // `entry` with its time set to now.
   void note(TimelineEntry entry) const;
   std::vector<TimelineEntry> timeline() const;

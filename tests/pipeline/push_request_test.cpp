@@ -106,11 +106,14 @@ TEST(VoipRequest, AGroupMessagesPushSaysChatType2AndNamesTheGroup) {
   bobs.receiver = "bob";
   carols.receiver = "carol";
   bobs.installation = carols.installation = pipeline::kDefaultInstallation;
-  EXPECT_NE(pipeline::apns_id_for(m, bobs), pipeline::apns_id_for(m, carols));
-  EXPECT_NE(pipeline::apns_id_for(m, bobs), pipeline::apns_id_for("msg-7"));
+  auto id_of = [&](const pipeline::PushRecord& p) {
+    return pipeline::apns_id_for(m, p.receiver, p.installation);
+  };
+  EXPECT_NE(id_of(bobs), id_of(carols));
+  EXPECT_NE(id_of(bobs), pipeline::apns_id_for("msg-7"));
   // A one-to-one message's push keeps the id it always had.
   m.group.clear();
-  EXPECT_EQ(pipeline::apns_id_for(m, bobs), pipeline::apns_id_for("msg-7"));
+  EXPECT_EQ(id_of(bobs), pipeline::apns_id_for("msg-7"));
 }
 
 } // namespace
