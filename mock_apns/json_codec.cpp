@@ -629,19 +629,29 @@ json to_json(const Settings& settings) {
   return j;
 }
 
-json journal_page_json(const std::vector<JournalEntry>& entries, const JournalCounters& counters) {
+namespace {
+
+// A page of `entries`, each written by `each`, with the counters.
+template <class Each>
+json page_json(const std::vector<JournalEntry>& entries, const JournalCounters& counters,
+               Each each) {
   json list = json::array();
   for (const auto& e : entries)
-    list.push_back(to_json(e));
+    list.push_back(each(e));
   return {{"entries", std::move(list)}, {"counters", to_json(counters)}};
+}
+
+} // namespace
+
+json journal_page_json(const std::vector<JournalEntry>& entries, const JournalCounters& counters) {
+  return page_json(entries, counters, [](const JournalEntry& e) { return to_json(e); });
 }
 
 json journal_summary_page_json(const std::vector<JournalEntry>& entries,
                                const JournalCounters& counters) {
-  json list = json::array();
-  for (const auto& e : entries)
-    list.push_back(summary_json(e));
-  return {{"entries", std::move(list)}, {"counters", to_json(counters)}, {"summary", true}};
+  json page = page_json(entries, counters, summary_json);
+  page["summary"] = true;
+  return page;
 }
 
 core::Result<std::vector<JournalEntry>> journal_page_entries_from_json(const json& j) {

@@ -66,9 +66,7 @@ void H2Connection<Stream>::close_now(std::error_code cause) {
 template <class Stream>
 void H2Connection<Stream>::linger_close() {
   if (state_ == State::Closed || state_ == State::Closing) return;
-  state_ = State::Closing;
-  arm_timer(kLinger);
-  half_close();
+  begin_close(/*close_notify=*/false); // the handshake failed: no TLS session to close
 }
 
 template <class Stream>
@@ -190,18 +188,20 @@ void H2Connection<Stream>::maybe_close() {
 }
 
 template <class Stream>
-void H2Connection<Stream>::begin_close() {
+void H2Connection<Stream>::begin_close(bool close_notify) {
   state_ = State::Closing;
   arm_timer(kLinger);
   if constexpr (kIsTls<Stream>) {
-    // Whatever close_notify yields (OpenSSL fails it when application data follows), the raw
-    // socket is then half-closed and drained like a plain one, so the peer gets our last
-    // frames rather than a RST.
-    stream_.async_shutdown(
-        [self = self()](const boost::system::error_code&) { self->half_close(); });
-  } else {
-    half_close();
+    if (close_notify) {
+      // Whatever close_notify yields (OpenSSL fails it when application data follows), the raw
+      // socket is then half-closed and drained like a plain one, so the peer gets our last
+      // frames rather than a RST.
+      stream_.async_shutdown(
+          [self = self()](const boost::system::error_code&) { self->half_close(); });
+      return;
+    }
   }
+  half_close();
 }
 
 template <class Stream>

@@ -97,7 +97,9 @@ private:
   void do_write();
   void on_write(const boost::system::error_code& ec);
   void maybe_close();
-  void begin_close();
+  // Closing: the linger deadline, then (with `close_notify`, over TLS) our close_notify, then
+  // the half-close and drain.
+  void begin_close(bool close_notify = true);
   void half_close();
   void drain();
   void on_timer(const boost::system::error_code& ec);

@@ -10,9 +10,7 @@
 #include "net/io_threads.hpp"
 #include "support/child_process.hpp"
 #include "support/openssl_fingerprint.hpp"
-
-#include <fstream>
-#include <iterator>
+#include "support/temp_dir.hpp"
 
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
@@ -41,8 +39,7 @@ protected:
   }
 
   static std::string pem(const std::string& name) {
-    std::ifstream in(WirePki::get().cert_file(name));
-    return {std::istreambuf_iterator<char>(in), {}};
+    return support::read_file(WirePki::get().cert_file(name));
   }
 };
 
@@ -123,7 +120,7 @@ TEST_F(MockRefusesACertificate, AFingerprintInOpensslsFormIsTakenAndBadInputIsRe
   const std::string colons = support::openssl_sha256_fingerprint_text(file); // "AB:CD:...:EF"
   const auto added = call("POST", "/v1/certificates/refused", json{{"sha256", colons}}.dump());
   ASSERT_EQ(added.status, 200) << added.body;
-  const std::string sha256 = support::openssl_sha256_fingerprint(file);
+  const std::string sha256 = support::fingerprint_hex(colons);
   EXPECT_EQ(added.parsed()["sha256"], sha256);
   EXPECT_NE(curl_push("C_VOIP", kTls13).exit_code, 0);
 

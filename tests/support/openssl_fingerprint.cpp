@@ -21,11 +21,15 @@ std::string openssl_sha256_fingerprint_text(const std::string& pem_file) {
   return text;
 }
 
-std::string openssl_sha256_fingerprint(const std::string& pem_file) {
+std::string fingerprint_hex(const std::string& openssl_text) {
   std::string hex;
-  for (const char c : openssl_sha256_fingerprint_text(pem_file))
+  for (const char c : openssl_text)
     if (c != ':') hex.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
   return hex;
+}
+
+std::string openssl_sha256_fingerprint(const std::string& pem_file) {
+  return fingerprint_hex(openssl_sha256_fingerprint_text(pem_file));
 }
 
 } // namespace support

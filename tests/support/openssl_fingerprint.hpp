@@ -10,7 +10,10 @@ namespace support {
 // output, when it fails (a test then fails with that message).
 std::string openssl_sha256_fingerprint_text(const std::string& pem_file);
 
-// The same as lower-case hex without ':'.
+// openssl's "AB:CD:..." as lower-case hex without ':'.
+std::string fingerprint_hex(const std::string& openssl_text);
+
+// openssl's fingerprint of the file, as fingerprint_hex writes it.
 std::string openssl_sha256_fingerprint(const std::string& pem_file);
 
 } // namespace support
