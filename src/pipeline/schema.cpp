@@ -4,6 +4,9 @@
 #include "pipeline/error.hpp"
 
 #include <iterator>
+#include <map>
+#include <memory>
+#include <mutex>
 
 namespace pipeline {
 namespace {
@@ -11,7 +14,8 @@ namespace {
 constexpr const char* kInMemory = ":memory:";
 
 // kMigrations[v] takes a database from version v to v + 1. A new file (version 0) runs them all,
-// so every step is exercised by every new store; the steps an open needs share one transaction.
+// so every step is exercised by every new store (a new in-memory store copies one that ran them:
+// copy_new_schema); the steps an open needs share one transaction.
 //
 // Version 1. Times are integer milliseconds since the UNIX epoch; enums are their to_string
 // text. AUTOINCREMENT so record and message numbers are never reused after a delete: the
@@ -277,6 +281,23 @@ core::Result<void> migrate(sqlite::Connection& connection, const std::string& pa
   });
 }
 
+// A new in-memory store (one per scenario of a `voipsim run`) starts as a page copy of one the
+// migrations made once in this process, per version: the same schema, without parsing and
+// running every migration again for each store.
+core::Result<void> copy_new_schema(sqlite::Connection& connection, int version) {
+  static std::mutex mutex;
+  static std::map<int, std::unique_ptr<sqlite::Connection>> templates;
+  std::lock_guard lock(mutex); // the template connection is NOMUTEX: one user at a time
+  auto& made = templates[version];
+  if (!made) {
+    auto opened = sqlite::Connection::open(kInMemory);
+    if (!opened) return core::Unexpected(std::move(opened).error());
+    if (auto migrated = migrate(**opened, kInMemory, version); !migrated) return migrated;
+    made = std::move(*opened);
+  }
+  return connection.copy_from(*made);
+}
+
 } // namespace
 
 core::Result<void> prepare_database(sqlite::Connection& connection, const std::string& path,
@@ -294,6 +315,7 @@ core::Result<void> prepare_database(sqlite::Connection& connection, const std::s
     return core::Unexpected(in_file(path, std::move(set).error()));
   }
   if (*found == version) return {};
+  if (path == kInMemory && *found == 0) return copy_new_schema(connection, version);
   auto migrated = migrate(connection, path, version);
   if (!migrated && migrated.error().code != Errc::UnsupportedSchemaVersion) {
     return core::Unexpected(in_file(path, std::move(migrated).error()));

@@ -222,6 +222,19 @@ core::Result<std::string> Connection::query_text(const std::string& sql) {
   return *row ? statement->text(0) : std::string();
 }
 
+core::Result<void> Connection::copy_from(Connection& source) {
+  sqlite3_backup* backup = sqlite3_backup_init(db_.get(), "main", source.db_.get(), "main");
+  if (!backup) {
+    const int code = sqlite3_errcode(db_.get());
+    return core::Unexpected(connection_error(db_.get(), code, "backup"));
+  }
+  sqlite3_backup_step(backup, -1);
+  // Finish reports the step's error too.
+  if (const int code = sqlite3_backup_finish(backup); code != SQLITE_OK)
+    return core::Unexpected(connection_error(db_.get(), code, "backup"));
+  return {};
+}
+
 std::int64_t Connection::last_insert_rowid() const {
   return sqlite3_last_insert_rowid(db_.get());
 }

@@ -97,6 +97,9 @@ public:
   // The first column of the first row of `sql` (PRAGMA user_version, PRAGMA journal_mode).
   core::Result<std::int64_t> query_integer(const std::string& sql);
   core::Result<std::string> query_text(const std::string& sql);
+  // Replaces this database's content with `source`'s, page by page (SQLite's online backup).
+  // Neither connection may be in use on another thread meanwhile.
+  core::Result<void> copy_from(Connection& source);
 
   std::int64_t last_insert_rowid() const;
   // Rows the last INSERT, UPDATE or DELETE changed directly (not by a cascade).

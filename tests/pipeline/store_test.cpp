@@ -586,6 +586,47 @@ TEST(StoreFile, AVersion1OutboxIsMigratedWithNothingLost) {
   EXPECT_TRUE(reopened->message("msg-10"));
 }
 
+// The schema as SQLite keeps it, and its version: what a database's tables, indexes and
+// triggers are.
+std::string schema_of(pipeline::sqlite::Connection& db) {
+  auto rows = db.prepare("SELECT type, name, tbl_name, sql FROM sqlite_master ORDER BY type, name");
+  EXPECT_TRUE(rows) << rows.error().message();
+  std::string text;
+  while (rows) {
+    auto row = rows->next_row();
+    if (!row || !*row) break;
+    for (int column = 0; column < 4; ++column)
+      text += rows->text(column) + "|";
+    text += "\n";
+  }
+  auto version = db.query_integer("PRAGMA user_version");
+  return text + "user_version " + (version ? std::to_string(*version) : "?");
+}
+
+// A new in-memory store starts as a copy of one the migrations made (schema.cpp): it must be
+// the schema a new file gets from running them, at every version, and a store of its own.
+TEST(StoreFile, ANewInMemoryStoreHasTheSchemaTheMigrationsMake) {
+  support::TempDir dir;
+  for (int version = 1; version <= Store::kSchemaVersion; ++version) {
+    SCOPED_TRACE("version " + std::to_string(version));
+    const std::string path = dir.file("v" + std::to_string(version) + ".db");
+    auto file = pipeline::sqlite::Connection::open(path);
+    auto memory = pipeline::sqlite::Connection::open(":memory:");
+    ASSERT_TRUE(file && memory);
+    ASSERT_TRUE(pipeline::prepare_database(**file, path, version));
+    ASSERT_TRUE(pipeline::prepare_database(**memory, ":memory:", version));
+    const std::string schema = schema_of(**file);
+    EXPECT_NE(schema.find("CREATE TABLE certificates"), std::string::npos);
+    EXPECT_EQ(schema_of(**memory), schema);
+  }
+  auto first = open_store();
+  auto second = open_store();
+  ASSERT_TRUE(first && second);
+  ASSERT_TRUE(first->add_certificate(sample_certificate()));
+  EXPECT_EQ(first->certificates().size(), 1u);
+  EXPECT_TRUE(second->certificates().empty());
+}
+
 // §4.3 duplicate sends: a message keeps its random (any 64-bit value), and a restart finds the
 // ones created in the window.
 TEST(StoreMessages, ARandomIsKeptAndFoundByItsTime) {
