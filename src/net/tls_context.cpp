@@ -2,6 +2,7 @@
 
 #include "core/encoding.hpp"
 #include "net/error.hpp"
+#include "net/tls_material.hpp"
 
 #include <openssl/err.h>
 #include <openssl/evp.h>
@@ -85,24 +86,57 @@ std::shared_ptr<SslContext> new_context(SslContext::method method) {
   return ctx;
 }
 
+// The leaf and the certificates after it, as SSL_CTX_use_certificate_chain_file sets them.
+core::Result<void> use_chain(SslContext& ctx, const TlsMaterial& chain, const std::string& what) {
+  if (chain.certificates.empty())
+    return core::fail(Errc::InvalidOptions, what + ": no PEM certificate in it");
+  SSL_CTX* native = ctx.native_handle();
+  bool ok = SSL_CTX_use_certificate(native, chain.certificates.front()) == 1;
+  for (std::size_t i = 1; ok && i < chain.certificates.size(); ++i)
+    ok = SSL_CTX_add1_chain_cert(native, chain.certificates[i]) == 1;
+  if (!ok) return core::fail(Errc::InvalidOptions, what + ": OpenSSL refused the certificate");
+  return {};
+}
+
+// The key, checked against the certificate set before it.
+core::Result<void> use_key(SslContext& ctx, const TlsMaterial& key, const std::string& what) {
+  if (!key.private_key)
+    return core::fail(Errc::InvalidOptions, what + ": no PEM private key in it");
+  if (SSL_CTX_use_PrivateKey(ctx.native_handle(), key.private_key) != 1) {
+    ERR_clear_error();
+    return core::fail(Errc::InvalidOptions, what + ": it does not belong to the certificate");
+  }
+  return {};
+}
+
 } // namespace
 
 core::Result<std::shared_ptr<SslContext>> make_server_tls_context(const TlsServerConfig& config) {
   auto ctx = new_context(SslContext::tls_server);
-  boost::system::error_code ec;
-  if (ctx->use_certificate_chain_file(config.certificate_chain_file, ec); ec)
-    return tls_error(ec, "server certificate '" + config.certificate_chain_file + "'");
-  if (ctx->use_private_key_file(config.private_key_file, SslContext::pem, ec); ec)
-    return tls_error(ec, "server private key '" + config.private_key_file + "'");
+  auto chain = tls_material_from_file(config.certificate_chain_file,
+                                      "server certificate '" + config.certificate_chain_file + "'");
+  if (!chain) return core::Unexpected(chain.error());
+  if (auto used =
+          use_chain(*ctx, **chain, "server certificate '" + config.certificate_chain_file + "'");
+      !used)
+    return core::Unexpected(used.error());
+  auto key = tls_material_from_file(config.private_key_file,
+                                    "server private key '" + config.private_key_file + "'");
+  if (!key) return core::Unexpected(key.error());
+  if (auto used = use_key(*ctx, **key, "server private key '" + config.private_key_file + "'");
+      !used)
+    return core::Unexpected(used.error());
   SSL_CTX_set_alpn_select_cb(ctx->native_handle(), select_h2, nullptr);
 
   if (config.client_certificates != ClientCertMode::None) {
     if (config.client_ca_file.empty())
       return core::fail(Errc::InvalidOptions, "client certificate mode needs client_ca_file");
-    if (ctx->load_verify_file(config.client_ca_file, ec); ec)
-      return tls_error(ec, "client CA '" + config.client_ca_file + "'");
+    auto cas =
+        tls_material_from_file(config.client_ca_file, "client CA '" + config.client_ca_file + "'");
+    if (!cas) return core::Unexpected(cas.error());
+    SSL_CTX_set1_cert_store(ctx->native_handle(), (*cas)->trust);
     // Tells clients which CA we accept, so they pick the right certificate.
-    if (STACK_OF(X509_NAME)* names = SSL_load_client_CA_file(config.client_ca_file.c_str()))
+    if (STACK_OF(X509_NAME)* names = SSL_dup_CA_list((*cas)->subjects))
       SSL_CTX_set_client_CA_list(ctx->native_handle(), names);
     // Session resumption with client verification needs a session id context.
     static constexpr unsigned char kSessionContext[] = "voipsim";
@@ -124,29 +158,38 @@ core::Result<std::shared_ptr<SslContext>> make_server_tls_context(const TlsServe
 core::Result<std::shared_ptr<SslContext>> make_client_tls_context(const TlsClientConfig& config) {
   auto ctx = new_context(SslContext::tls_client);
   boost::system::error_code ec;
-  if (config.ca_file.empty())
-    ctx->set_default_verify_paths(ec);
-  else
-    ctx->load_verify_file(config.ca_file, ec);
-  if (ec) return tls_error(ec, "CA '" + config.ca_file + "'");
+  if (config.ca_file.empty()) {
+    if (ctx->set_default_verify_paths(ec); ec) return tls_error(ec, "the system's CA store");
+  } else {
+    auto cas = tls_material_from_file(config.ca_file, "CA '" + config.ca_file + "'");
+    if (!cas) return core::Unexpected(cas.error());
+    SSL_CTX_set1_cert_store(ctx->native_handle(), (*cas)->trust);
+  }
   ctx->set_verify_mode(ssl::verify_peer);
   if (config.max_version == TlsVersion::Tls12)
     SSL_CTX_set_max_proto_version(ctx->native_handle(), TLS1_2_VERSION);
 
-  if (!config.certificate_file.empty()) {
-    if (config.private_key_file.empty())
-      return core::fail(Errc::InvalidOptions, "client certificate given without private_key_file");
-    if (ctx->use_certificate_chain_file(config.certificate_file, ec); ec)
-      return tls_error(ec, "client certificate '" + config.certificate_file + "'");
-    if (ctx->use_private_key_file(config.private_key_file, SslContext::pem, ec); ec)
-      return tls_error(ec, "client private key '" + config.private_key_file + "'");
-  } else if (!config.certificate_pem.empty()) {
-    if (config.private_key_pem.empty())
-      return core::fail(Errc::InvalidOptions, "client certificate given without private_key_pem");
-    if (ctx->use_certificate_chain(boost::asio::buffer(config.certificate_pem), ec); ec)
-      return tls_error(ec, "client certificate (PEM in memory)");
-    if (ctx->use_private_key(boost::asio::buffer(config.private_key_pem), SslContext::pem, ec); ec)
-      return tls_error(ec, "client private key (PEM in memory)");
+  const bool from_files = !config.certificate_file.empty();
+  const std::string& certificate = from_files ? config.certificate_file : config.certificate_pem;
+  const std::string& key = from_files ? config.private_key_file : config.private_key_pem;
+  if (!certificate.empty()) {
+    const std::string cert_what = from_files ? "client certificate '" + certificate + "'"
+                                             : std::string("client certificate (PEM in memory)");
+    const std::string key_what = from_files ? "client private key '" + key + "'"
+                                            : std::string("client private key (PEM in memory)");
+    if (key.empty())
+      return core::fail(Errc::InvalidOptions,
+                        from_files ? "client certificate given without private_key_file"
+                                   : "client certificate given without private_key_pem");
+    auto chain = from_files ? tls_material_from_file(certificate, cert_what)
+                            : tls_material_from_pem(certificate, cert_what);
+    if (!chain) return core::Unexpected(chain.error());
+    if (auto used = use_chain(*ctx, **chain, cert_what); !used)
+      return core::Unexpected(used.error());
+    auto pkey =
+        from_files ? tls_material_from_file(key, key_what) : tls_material_from_pem(key, key_what);
+    if (!pkey) return core::Unexpected(pkey.error());
+    if (auto used = use_key(*ctx, **pkey, key_what); !used) return core::Unexpected(used.error());
   }
 
   if (!config.alpn.empty()) {

@@ -1,0 +1,151 @@
+#include "net/tls_material.hpp"
+
+#include "core/file.hpp"
+#include "net/error.hpp"
+
+#include <deque>
+#include <map>
+#include <mutex>
+
+#include <openssl/err.h>
+#include <openssl/pem.h>
+
+namespace net {
+namespace {
+
+// Enough for every file a process uses at once (a run's PKI, each uploaded certificate's
+// client); past it the oldest parse is dropped (its users keep their references).
+constexpr std::size_t kKeptTexts = 64;
+
+struct BioDeleter {
+  void operator()(BIO* bio) const { BIO_free(bio); }
+};
+
+// OpenSSL's newest queued error as text; the queue is left empty.
+std::string take_openssl_error() {
+  const unsigned long e = ERR_peek_last_error();
+  std::string text = "unknown error";
+  if (e != 0) {
+    char buf[256];
+    ERR_error_string_n(e, buf, sizeof buf);
+    text = buf;
+  }
+  ERR_clear_error();
+  return text;
+}
+
+// True when the queue's newest error only says the text has no further PEM block of the kind.
+bool reached_the_end() {
+  const unsigned long e = ERR_peek_last_error();
+  return e == 0 || ERR_GET_REASON(e) == PEM_R_NO_START_LINE;
+}
+
+std::unique_ptr<BIO, BioDeleter> read_only_bio(const std::string& pem) {
+  return std::unique_ptr<BIO, BioDeleter>(
+      BIO_new_mem_buf(pem.data(), static_cast<int>(pem.size())));
+}
+
+core::Result<std::shared_ptr<const TlsMaterial>> parse(const std::string& pem,
+                                                       const std::string& what) {
+  auto failed = [&](const std::string& why) {
+    return core::fail(Errc::InvalidOptions, what + ": " + why);
+  };
+  ERR_clear_error();
+  auto material = std::make_shared<TlsMaterial>();
+  // Certificates, as SSL_CTX_use_certificate_chain_file reads them (trusted forms included).
+  auto bio = read_only_bio(pem);
+  while (X509* cert = PEM_read_bio_X509_AUX(bio.get(), nullptr, nullptr, nullptr))
+    material->certificates.push_back(cert);
+  if (!reached_the_end()) {
+    // Every block's base64 is decoded on the way, a key's too; only a certificate's DER is
+    // parsed (ASN1_LIB when it is not a certificate).
+    const bool der = ERR_GET_REASON(ERR_peek_last_error()) == ERR_R_ASN1_LIB;
+    return failed((der ? "bad certificate: " : "bad PEM text: ") + take_openssl_error());
+  }
+  ERR_clear_error();
+
+  material->trust = X509_STORE_new();
+  material->subjects = sk_X509_NAME_new_null();
+  if (!material->trust || !material->subjects) return failed("out of memory");
+  for (X509* cert : material->certificates) {
+    X509_STORE_add_cert(material->trust, cert); // takes its own reference
+    X509_NAME* subject = X509_get_subject_name(cert);
+    bool seen = false;
+    for (int i = 0; i < sk_X509_NAME_num(material->subjects) && !seen; ++i)
+      seen = X509_NAME_cmp(sk_X509_NAME_value(material->subjects, i), subject) == 0;
+    if (!seen) sk_X509_NAME_push(material->subjects, X509_NAME_dup(subject));
+  }
+  ERR_clear_error(); // a certificate listed twice queues "already in hash table"
+  // CRLs join the trust anchors, as X509_STORE_load_file adds them.
+  bio = read_only_bio(pem);
+  while (X509_CRL* crl = PEM_read_bio_X509_CRL(bio.get(), nullptr, nullptr, nullptr)) {
+    X509_STORE_add_crl(material->trust, crl);
+    X509_CRL_free(crl);
+  }
+  if (!reached_the_end()) return failed("bad CRL: " + take_openssl_error());
+  ERR_clear_error();
+
+  if (pem.find("PRIVATE KEY-----") != std::string::npos) {
+    bio = read_only_bio(pem);
+    material->private_key = PEM_read_bio_PrivateKey(bio.get(), nullptr, nullptr, nullptr);
+    if (!material->private_key) return failed("bad private key: " + take_openssl_error());
+  }
+  if (material->certificates.empty() && !material->private_key)
+    return failed("no PEM certificate or private key in it");
+  return std::shared_ptr<const TlsMaterial>(std::move(material));
+}
+
+class Cache {
+public:
+  std::shared_ptr<const TlsMaterial> find(const std::string& pem) {
+    std::lock_guard lock(mutex_);
+    auto it = parsed_.find(pem);
+    return it == parsed_.end() ? nullptr : it->second;
+  }
+  void keep(const std::string& pem, std::shared_ptr<const TlsMaterial> material) {
+    std::lock_guard lock(mutex_);
+    if (!parsed_.emplace(pem, std::move(material)).second) return; // another thread was first
+    order_.push_back(pem);
+    if (order_.size() > kKeptTexts) {
+      parsed_.erase(order_.front());
+      order_.pop_front();
+    }
+  }
+
+private:
+  std::mutex mutex_;
+  std::map<std::string, std::shared_ptr<const TlsMaterial>> parsed_;
+  std::deque<std::string> order_; // oldest first
+};
+
+Cache& cache() {
+  static Cache instance;
+  return instance;
+}
+
+} // namespace
+
+TlsMaterial::~TlsMaterial() {
+  for (X509* cert : certificates)
+    X509_free(cert);
+  EVP_PKEY_free(private_key);
+  X509_STORE_free(trust);
+  sk_X509_NAME_pop_free(subjects, X509_NAME_free);
+}
+
+core::Result<std::shared_ptr<const TlsMaterial>> tls_material_from_pem(const std::string& pem,
+                                                                       const std::string& what) {
+  if (auto kept = cache().find(pem)) return kept;
+  auto parsed = parse(pem, what);
+  if (parsed) cache().keep(pem, *parsed);
+  return parsed;
+}
+
+core::Result<std::shared_ptr<const TlsMaterial>> tls_material_from_file(const std::string& path,
+                                                                        const std::string& what) {
+  auto pem = core::read_file(path);
+  if (!pem) return core::fail(Errc::InvalidOptions, what + ": " + pem.error().detail);
+  return tls_material_from_pem(*pem, what);
+}
+
+} // namespace net
