@@ -105,11 +105,16 @@ core::Result<Pkcs12Contents> read_pkcs12(std::string_view der, std::string_view 
                                              " is outside 1.." + std::to_string(kMaxMacIterations));
   }
   const std::string pass(password);
+  // Each MAC check derives a key at the file's iteration count (most of a read's cost), so the
+  // empty password is tried only when the given one fails: a MAC that verifies with a password
+  // cannot also verify without one (the two derived keys would have to collide).
+  const bool mac_ok = has_mac && mac_verifies(p12.get(), pass);
   const bool opens_without_password =
-      has_mac ? mac_verifies(p12.get(), "") : parse(p12.get(), "").has_value();
-  if (!pass.empty() && opens_without_password)
+      !pass.empty() && !mac_ok &&
+      (has_mac ? mac_verifies(p12.get(), "") : parse(p12.get(), "").has_value());
+  if (opens_without_password)
     return core::fail(Errc::NoPassword, "the PKCS#12 file opens without a password");
-  if (has_mac && !mac_verifies(p12.get(), pass))
+  if (has_mac && !mac_ok)
     return core::fail(Errc::WrongPassword, "the password does not open this PKCS#12 file");
 
   auto parsed = parse(p12.get(), pass);
