@@ -10,6 +10,8 @@
 
 #include <cerrno>
 #include <cstring>
+#include <future>
+#include <optional>
 
 #include <fcntl.h>
 #include <nlohmann/json.hpp>
@@ -165,18 +167,40 @@ core::Result<std::vector<CredentialFile>> make_credential_set(const CredentialSe
       {"server.key", "server-key", "private key of server.pem", server->private_key_pem, true},
   };
 
+  // Six RSA keys: most of the set's time, one core each (ProviderCertificateSpec order below).
+  std::vector<ProviderCertificateSpec> specs;
+  for (CertificateKind kind : kProviderKinds)
+    specs.push_back({kind, o.bundle_id, o.team_id, "voipsim Example Inc.", from, until});
+  specs.push_back({CertificateKind::VoipServices, o.bundle_id, o.team_id, "voipsim Example Inc.",
+                   o.now - hours(24 * 400), o.now - hours(24)}); // expired
+  specs.push_back(
+      {CertificateKind::PlainClient, o.bundle_id, o.team_id, "voipsim Example Inc.", from, until});
+  std::vector<std::future<core::Result<IssuedCertificate>>> issuing;
+  for (const auto& spec : specs)
+    issuing.push_back(
+        std::async(std::launch::async, [&wwdr, &spec] { return wwdr->issue_provider(spec); }));
+  std::vector<IssuedCertificate> issued;
+  std::optional<core::Error> failure;
+  for (auto& f : issuing) {
+    auto one = f.get(); // every task is waited for: they use `specs` and `wwdr`
+    if (one)
+      issued.push_back(std::move(*one));
+    else if (!failure)
+      failure = one.error();
+  }
+  if (failure) return core::Unexpected(*failure);
+
+  std::size_t next = 0;
   for (CertificateKind kind : kProviderKinds) {
-    auto issued =
-        wwdr->issue_provider({kind, o.bundle_id, o.team_id, "voipsim Example Inc.", from, until});
-    if (!issued) return core::Unexpected(issued.error());
+    const IssuedCertificate& cert = issued[next++];
     const std::string name(kind_name(kind));
-    if (auto added = add_provider_files(files, name, kind_description(kind), *issued,
+    if (auto added = add_provider_files(files, name, kind_description(kind), cert,
                                         wwdr->certificate_pem(), &o.p12_password);
         !added)
       return core::Unexpected(added.error());
     if (kind == CertificateKind::VoipServices) {
       auto bare = make_pkcs12(
-          {issued->certificate_pem, issued->private_key_pem, {wwdr->certificate_pem()}, name}, "");
+          {cert.certificate_pem, cert.private_key_pem, {wwdr->certificate_pem()}, name}, "");
       if (!bare) return core::Unexpected(bare.error());
       files.push_back(
           {"voip-services-no-password.p12", "voip-services-p12-without-password",
@@ -185,26 +209,17 @@ core::Result<std::vector<CredentialFile>> make_credential_set(const CredentialSe
            std::move(*bare), true});
     }
   }
-
-  auto expired =
-      wwdr->issue_provider({CertificateKind::VoipServices, o.bundle_id, o.team_id,
-                            "voipsim Example Inc.", o.now - hours(24 * 400), o.now - hours(24)});
-  if (!expired) return core::Unexpected(expired.error());
   if (auto added =
           add_provider_files(files, "voip-services-expired",
                              "VoIP Services certificate that expired a day before generation "
                              "(CERT_EXPIRED at the console, refused by the mock)",
-                             *expired, wwdr->certificate_pem(), &o.p12_password);
+                             issued[next++], wwdr->certificate_pem(), &o.p12_password);
       !added)
     return core::Unexpected(added.error());
-
-  auto plain = wwdr->issue_provider(
-      {CertificateKind::PlainClient, o.bundle_id, o.team_id, "voipsim Example Inc.", from, until});
-  if (!plain) return core::Unexpected(plain.error());
   if (auto added = add_provider_files(files, "plain-client",
                                       "client certificate from the WWDR CA without Apple's fields "
                                       "(APNs answers 403 BadCertificate)",
-                                      *plain, wwdr->certificate_pem(), nullptr);
+                                      issued[next++], wwdr->certificate_pem(), nullptr);
       !added)
     return core::Unexpected(added.error());
 
