@@ -2,6 +2,8 @@
 
 #include "pki/openssl_util.hpp"
 
+#include <deque>
+#include <mutex>
 #include <optional>
 
 #include <openssl/pem.h>
@@ -41,7 +43,51 @@ std::optional<Parsed> parse(PKCS12* p12, const std::string& password) {
   return parsed;
 }
 
+// The last successful reads, by file and password. A scenario run uploads the run's same .p12
+// files in every scenario, and a read derives three keys at the file's iteration count (2,048 in
+// OpenSSL's and Keychain's exports): most of an upload's CPU. A read is a function of its two
+// inputs, so an earlier answer is the answer. Refusals are not kept (they are rare and a
+// repeated wrong password should cost what it costs).
+class RecentReads {
+public:
+  std::optional<Pkcs12Contents> find(std::string_view der, std::string_view password) {
+    std::lock_guard lock(mutex_);
+    for (const auto& r : reads_)
+      if (r.der == der && r.password == password) return r.contents;
+    return std::nullopt;
+  }
+  void keep(std::string_view der, std::string_view password, const Pkcs12Contents& contents) {
+    std::lock_guard lock(mutex_);
+    reads_.push_back({std::string(der), std::string(password), contents});
+    if (reads_.size() > kKept) reads_.pop_front();
+  }
+
+private:
+  static constexpr std::size_t kKept = 16; // a run's PKI has a handful of .p12 files
+  struct Read {
+    std::string der;
+    std::string password;
+    Pkcs12Contents contents;
+  };
+  std::mutex mutex_;
+  std::deque<Read> reads_; // oldest first
+};
+
+RecentReads& recent_reads() {
+  static RecentReads reads;
+  return reads;
+}
+
+core::Result<Pkcs12Contents> read_pkcs12_now(std::string_view der, std::string_view password);
+
 } // namespace
+
+core::Result<Pkcs12Contents> read_pkcs12(std::string_view der, std::string_view password) {
+  if (auto known = recent_reads().find(der, password)) return std::move(*known);
+  auto read = read_pkcs12_now(der, password);
+  if (read) recent_reads().keep(der, password, *read);
+  return read;
+}
 
 core::Result<std::string> make_pkcs12(const Pkcs12Contents& contents, std::string_view password,
                                       Pkcs12Form form) {
@@ -86,7 +132,9 @@ core::Result<std::string> make_pkcs12(const Pkcs12Contents& contents, std::strin
   return out;
 }
 
-core::Result<Pkcs12Contents> read_pkcs12(std::string_view der, std::string_view password) {
+namespace {
+
+core::Result<Pkcs12Contents> read_pkcs12_now(std::string_view der, std::string_view password) {
   const detail::ErrorQueueGuard clean_error_queue;
   if (der.size() > detail::kMaxInputBytes)
     return core::fail(Errc::Malformed, "PKCS#12 file larger than 1 MiB");
@@ -144,5 +192,7 @@ core::Result<Pkcs12Contents> read_pkcs12(std::string_view der, std::string_view 
                                   static_cast<std::size_t>(alias_len));
   return contents;
 }
+
+} // namespace
 
 } // namespace pki

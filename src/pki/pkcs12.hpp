@@ -1,6 +1,6 @@
 #pragma once
 // PKCS#12 (.p12) files, as Keychain exports a certificate with its private key and as the IM
-// console takes them. Values only.
+// console takes them. Values only (read_pkcs12 keeps recent answers).
 
 #include "core/result.hpp"
 
@@ -36,7 +36,8 @@ core::Result<std::string> make_pkcs12(const Pkcs12Contents& contents, std::strin
 // Opens a .p12. Errors: Malformed (damaged, a key that is not the certificate's, or a key
 // derivation cost beyond reason), NoPassword (given a password, but the file opens without one:
 // empty password, or no MAC and no encryption), WrongPassword, NoPrivateKey, NoCertificate.
-// With an empty `password` a password-less file opens normally.
+// With an empty `password` a password-less file opens normally. The last few successful reads
+// are remembered by file and password (pkcs12.cpp says why): thread-safe.
 core::Result<Pkcs12Contents> read_pkcs12(std::string_view der, std::string_view password);
 
 } // namespace pki

@@ -57,6 +57,25 @@ TEST(Pkcs12, WrongPasswordIsToldApartFromDamage) {
   EXPECT_EQ(pki::read_pkcs12("not a p12", "x").error().code, pki::Errc::Malformed);
 }
 
+// read_pkcs12 remembers its recent successful reads: by the file and the password, never by the
+// file alone (a right password read first must not open it for a wrong one), and a copy of the
+// bytes is the same file.
+TEST(Pkcs12, AReadOnceOpenedIsStillClosedToAWrongPassword) {
+  const auto contents = voip_contents();
+  const auto der = pki::make_pkcs12(contents, "s3cret").value();
+  ASSERT_TRUE(pki::read_pkcs12(der, "s3cret"));
+  EXPECT_EQ(pki::read_pkcs12(der, "guess").error().code, pki::Errc::WrongPassword);
+  EXPECT_EQ(pki::read_pkcs12(der, "").error().code, pki::Errc::WrongPassword);
+  const std::string copy(der.begin(), der.end());
+  auto again = pki::read_pkcs12(copy, "s3cret");
+  ASSERT_TRUE(again) << again.error().message();
+  EXPECT_EQ(again->certificate_pem, contents.certificate_pem);
+  EXPECT_EQ(again->friendly_name, "voip-services");
+  std::string altered = der;
+  altered[altered.size() - 1] ^= 1; // the MAC's last byte (or its iteration count)
+  EXPECT_FALSE(pki::read_pkcs12(altered, "s3cret"));
+}
+
 TEST(Pkcs12, EmptyPasswordFileIsToldApartFromAWrongPassword) { // the console's "no password" case
   auto der = pki::make_pkcs12(voip_contents(), "").value();
   EXPECT_TRUE(pki::read_pkcs12(der, ""));
