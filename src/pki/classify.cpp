@@ -3,6 +3,9 @@
 #include "pki/apple_extensions.hpp"
 #include "pki/openssl_util.hpp"
 
+#include <mutex>
+#include <optional>
+
 #include <openssl/pem.h>
 
 namespace pki {
@@ -88,6 +91,26 @@ core::Unexpected<core::Error> verify_failure(int error, const std::string& commo
 } // namespace
 
 core::Result<TrustStore> TrustStore::from_pem(std::string_view pem_bundle) {
+  // The last bundle read, by its text: every pipeline a scenario run opens reads the run's one
+  // CA bundle, and OpenSSL 3 decodes each certificate's key through its provider decoders. A
+  // store is immutable once made, so the same one serves them all.
+  static std::mutex mutex;
+  static std::string last_text;
+  static std::optional<TrustStore> last;
+  {
+    std::lock_guard lock(mutex);
+    if (last && last_text == pem_bundle) return *last;
+  }
+  auto made = read_bundle(pem_bundle);
+  if (made) {
+    std::lock_guard lock(mutex);
+    last_text = pem_bundle;
+    last = *made;
+  }
+  return made;
+}
+
+core::Result<TrustStore> TrustStore::read_bundle(std::string_view pem_bundle) {
   const detail::ErrorQueueGuard clean_error_queue;
   std::shared_ptr<x509_store_st> store(X509_STORE_new(), X509_STORE_free);
   if (!store) return detail::fail(Errc::CryptoFailure, "out of memory");

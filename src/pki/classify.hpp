@@ -18,11 +18,13 @@ namespace pki {
 class TrustStore {
 public:
   // One or more PEM certificates. A trusted intermediate is enough on its own: clients send
-  // only their leaf certificate in some set-ups.
+  // only their leaf certificate in some set-ups. The same text twice in a row gives the same
+  // store (read once).
   static core::Result<TrustStore> from_pem(std::string_view pem_bundle);
   x509_store_st* native() const { return store_.get(); }
 
 private:
+  static core::Result<TrustStore> read_bundle(std::string_view pem_bundle);
   explicit TrustStore(std::shared_ptr<x509_store_st> store) : store_(std::move(store)) {}
   std::shared_ptr<x509_store_st> store_;
 };

@@ -146,6 +146,27 @@ TEST(TrustStore, RefusesABundleWithADamagedCertificate) {
       << store.error().message();
 }
 
+// A bundle read twice in a row is one store (every pipeline of a scenario run reads the same
+// one); another bundle is its own, and trusts only what it holds.
+TEST(TrustStore, TheSameBundleTwiceIsOneStoreAndAnotherIsItsOwn) {
+  const std::string bundle = TestCa::get().bundle_pem();
+  auto first = pki::TrustStore::from_pem(bundle);
+  auto again = pki::TrustStore::from_pem(std::string(bundle));
+  ASSERT_TRUE(first && again);
+  EXPECT_EQ(first->native(), again->native());
+
+  auto stranger = pki::CertificateAuthority::create_root({"Stranger Root", "Stranger", "", "US"},
+                                                         kNow - hours(1), kNow + hours(2))
+                      .value();
+  auto other = pki::TrustStore::from_pem(stranger.certificate_pem());
+  ASSERT_TRUE(other);
+  EXPECT_NE(other->native(), first->native());
+  const auto issued = TestCa::get().issue(CertificateKind::VoipServices);
+  EXPECT_EQ(pki::classify_certificate(issued.certificate_pem, *other, kNow).error().code,
+            pki::Errc::UntrustedIssuer);
+  EXPECT_TRUE(pki::classify_certificate(issued.certificate_pem, *first, kNow));
+}
+
 TEST(Keys, AnEncryptedKeyIsRefusedWithoutAskingForAPassphrase) {
   // OpenSSL's default would prompt on the terminal and block the thread.
   support::TempDir dir;
