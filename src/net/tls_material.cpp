@@ -118,9 +118,11 @@ private:
   std::deque<std::string> order_; // oldest first
 };
 
+// Never destroyed: OpenSSL's own exit handler may run before static destructors would, and the
+// parsed objects must not be freed after it.
 Cache& cache() {
-  static Cache instance;
-  return instance;
+  static auto* instance = new Cache;
+  return *instance;
 }
 
 } // namespace

@@ -94,18 +94,22 @@ core::Result<TrustStore> TrustStore::from_pem(std::string_view pem_bundle) {
   // The last bundle read, by its text: every pipeline a scenario run opens reads the run's one
   // CA bundle, and OpenSSL 3 decodes each certificate's key through its provider decoders. A
   // store is immutable once made, so the same one serves them all.
-  static std::mutex mutex;
-  static std::string last_text;
-  static std::optional<TrustStore> last;
+  // Never destroyed: OpenSSL's own exit handler may run before static destructors would.
+  struct Last {
+    std::mutex mutex;
+    std::string text;
+    std::optional<TrustStore> store;
+  };
+  static auto* last = new Last;
   {
-    std::lock_guard lock(mutex);
-    if (last && last_text == pem_bundle) return *last;
+    std::lock_guard lock(last->mutex);
+    if (last->store && last->text == pem_bundle) return *last->store;
   }
   auto made = read_bundle(pem_bundle);
   if (made) {
-    std::lock_guard lock(mutex);
-    last_text = pem_bundle;
-    last = *made;
+    std::lock_guard lock(last->mutex);
+    last->text = pem_bundle;
+    last->store = *made;
   }
   return made;
 }
