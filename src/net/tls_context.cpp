@@ -86,44 +86,62 @@ std::shared_ptr<SslContext> new_context(SslContext::method method) {
   return ctx;
 }
 
+// OpenSSL's reason for refusing what was just set ("key values mismatch"); the queue is emptied.
+core::Unexpected<core::Error> refused(const std::string& what) {
+  const char* why = ERR_reason_error_string(ERR_peek_last_error());
+  ERR_clear_error();
+  return core::fail(Errc::InvalidOptions, what + ": " + (why ? why : "OpenSSL refused it"));
+}
+
+// `source` read as `role`: a file's path, or the PEM text itself when `in_memory`.
+core::Result<std::shared_ptr<const TlsMaterial>> material(PemRole role, const std::string& source,
+                                                          bool in_memory, const std::string& what) {
+  return in_memory ? tls_material_from_pem(role, source, what)
+                   : tls_material_from_file(role, source, what);
+}
+
 // The leaf and the certificates after it, as SSL_CTX_use_certificate_chain_file sets them.
-core::Result<void> use_chain(SslContext& ctx, const TlsMaterial& chain, const std::string& what) {
-  if (chain.certificates.empty())
-    return core::fail(Errc::InvalidOptions, what + ": no PEM certificate in it");
+core::Result<void> use_chain(SslContext& ctx, const std::string& source, bool in_memory,
+                             const std::string& what) {
+  auto chain = material(PemRole::Chain, source, in_memory, what);
+  if (!chain) return core::Unexpected(chain.error());
   SSL_CTX* native = ctx.native_handle();
-  bool ok = SSL_CTX_use_certificate(native, chain.certificates.front()) == 1;
-  for (std::size_t i = 1; ok && i < chain.certificates.size(); ++i)
-    ok = SSL_CTX_add1_chain_cert(native, chain.certificates[i]) == 1;
-  if (!ok) return core::fail(Errc::InvalidOptions, what + ": OpenSSL refused the certificate");
+  const auto& certificates = (*chain)->certificates;
+  bool ok = SSL_CTX_use_certificate(native, certificates.front()) == 1;
+  for (std::size_t i = 1; ok && i < certificates.size(); ++i)
+    ok = SSL_CTX_add1_chain_cert(native, certificates[i]) == 1;
+  if (!ok) return refused(what);
   return {};
 }
 
 // The key, checked against the certificate set before it.
-core::Result<void> use_key(SslContext& ctx, const TlsMaterial& key, const std::string& what) {
-  if (!key.private_key)
-    return core::fail(Errc::InvalidOptions, what + ": no PEM private key in it");
-  if (SSL_CTX_use_PrivateKey(ctx.native_handle(), key.private_key) != 1) {
-    ERR_clear_error();
-    return core::fail(Errc::InvalidOptions, what + ": it does not belong to the certificate");
-  }
+core::Result<void> use_key(SslContext& ctx, const std::string& source, bool in_memory,
+                           const std::string& what) {
+  auto key = material(PemRole::PrivateKey, source, in_memory, what);
+  if (!key) return core::Unexpected(key.error());
+  if (SSL_CTX_use_PrivateKey(ctx.native_handle(), (*key)->private_key) != 1) return refused(what);
   return {};
+}
+
+// The CA file's certificates and CRLs as the context's trust anchors (a store shared with every
+// context made from the same file: none of them adds to it).
+core::Result<std::shared_ptr<const TlsMaterial>>
+use_trust_anchors(SslContext& ctx, const std::string& file, const std::string& what) {
+  auto anchors = material(PemRole::TrustAnchors, file, false, what);
+  if (anchors) SSL_CTX_set1_cert_store(ctx.native_handle(), (*anchors)->trust);
+  return anchors;
 }
 
 } // namespace
 
 core::Result<std::shared_ptr<SslContext>> make_server_tls_context(const TlsServerConfig& config) {
   auto ctx = new_context(SslContext::tls_server);
-  auto chain = tls_material_from_file(config.certificate_chain_file,
-                                      "server certificate '" + config.certificate_chain_file + "'");
-  if (!chain) return core::Unexpected(chain.error());
-  if (auto used =
-          use_chain(*ctx, **chain, "server certificate '" + config.certificate_chain_file + "'");
+  if (auto used = use_chain(*ctx, config.certificate_chain_file, false,
+                            "server certificate '" + config.certificate_chain_file + "'");
       !used)
     return core::Unexpected(used.error());
-  auto key = tls_material_from_file(config.private_key_file,
-                                    "server private key '" + config.private_key_file + "'");
-  if (!key) return core::Unexpected(key.error());
-  if (auto used = use_key(*ctx, **key, "server private key '" + config.private_key_file + "'");
+  if (auto used = use_key(*ctx, config.private_key_file, false,
+                          "server private key '" + config.private_key_file + "'");
       !used)
     return core::Unexpected(used.error());
   SSL_CTX_set_alpn_select_cb(ctx->native_handle(), select_h2, nullptr);
@@ -132,9 +150,8 @@ core::Result<std::shared_ptr<SslContext>> make_server_tls_context(const TlsServe
     if (config.client_ca_file.empty())
       return core::fail(Errc::InvalidOptions, "client certificate mode needs client_ca_file");
     auto cas =
-        tls_material_from_file(config.client_ca_file, "client CA '" + config.client_ca_file + "'");
+        use_trust_anchors(*ctx, config.client_ca_file, "client CA '" + config.client_ca_file + "'");
     if (!cas) return core::Unexpected(cas.error());
-    SSL_CTX_set1_cert_store(ctx->native_handle(), (*cas)->trust);
     // Tells clients which CA we accept, so they pick the right certificate.
     if (STACK_OF(X509_NAME)* names = SSL_dup_CA_list((*cas)->subjects))
       SSL_CTX_set_client_CA_list(ctx->native_handle(), names);
@@ -160,36 +177,32 @@ core::Result<std::shared_ptr<SslContext>> make_client_tls_context(const TlsClien
   boost::system::error_code ec;
   if (config.ca_file.empty()) {
     if (ctx->set_default_verify_paths(ec); ec) return tls_error(ec, "the system's CA store");
-  } else {
-    auto cas = tls_material_from_file(config.ca_file, "CA '" + config.ca_file + "'");
-    if (!cas) return core::Unexpected(cas.error());
-    SSL_CTX_set1_cert_store(ctx->native_handle(), (*cas)->trust);
+  } else if (auto cas = use_trust_anchors(*ctx, config.ca_file, "CA '" + config.ca_file + "'");
+             !cas) {
+    return core::Unexpected(cas.error());
   }
   ctx->set_verify_mode(ssl::verify_peer);
   if (config.max_version == TlsVersion::Tls12)
     SSL_CTX_set_max_proto_version(ctx->native_handle(), TLS1_2_VERSION);
 
-  const bool from_files = !config.certificate_file.empty();
-  const std::string& certificate = from_files ? config.certificate_file : config.certificate_pem;
-  const std::string& key = from_files ? config.private_key_file : config.private_key_pem;
+  const bool in_memory = config.certificate_file.empty();
+  const std::string& certificate = in_memory ? config.certificate_pem : config.certificate_file;
+  const std::string& key = in_memory ? config.private_key_pem : config.private_key_file;
   if (!certificate.empty()) {
-    const std::string cert_what = from_files ? "client certificate '" + certificate + "'"
-                                             : std::string("client certificate (PEM in memory)");
-    const std::string key_what = from_files ? "client private key '" + key + "'"
-                                            : std::string("client private key (PEM in memory)");
     if (key.empty())
       return core::fail(Errc::InvalidOptions,
-                        from_files ? "client certificate given without private_key_file"
-                                   : "client certificate given without private_key_pem");
-    auto chain = from_files ? tls_material_from_file(certificate, cert_what)
-                            : tls_material_from_pem(certificate, cert_what);
-    if (!chain) return core::Unexpected(chain.error());
-    if (auto used = use_chain(*ctx, **chain, cert_what); !used)
+                        in_memory ? "client certificate given without private_key_pem"
+                                  : "client certificate given without private_key_file");
+    if (auto used = use_chain(*ctx, certificate, in_memory,
+                              in_memory ? std::string("client certificate (PEM in memory)")
+                                        : "client certificate '" + certificate + "'");
+        !used)
       return core::Unexpected(used.error());
-    auto pkey =
-        from_files ? tls_material_from_file(key, key_what) : tls_material_from_pem(key, key_what);
-    if (!pkey) return core::Unexpected(pkey.error());
-    if (auto used = use_key(*ctx, **pkey, key_what); !used) return core::Unexpected(used.error());
+    if (auto used = use_key(*ctx, key, in_memory,
+                            in_memory ? std::string("client private key (PEM in memory)")
+                                      : "client private key '" + key + "'");
+        !used)
+      return core::Unexpected(used.error());
   }
 
   if (!config.alpn.empty()) {

@@ -6,6 +6,7 @@
 #include <deque>
 #include <map>
 #include <mutex>
+#include <optional>
 
 #include <openssl/err.h>
 #include <openssl/pem.h>
@@ -45,67 +46,101 @@ std::unique_ptr<BIO, BioDeleter> read_only_bio(const std::string& pem) {
       BIO_new_mem_buf(pem.data(), static_cast<int>(pem.size())));
 }
 
-core::Result<std::shared_ptr<const TlsMaterial>> parse(const std::string& pem,
-                                                       const std::string& what) {
-  auto failed = [&](const std::string& why) {
-    return core::fail(Errc::InvalidOptions, what + ": " + why);
-  };
-  ERR_clear_error();
-  auto material = std::make_shared<TlsMaterial>();
-  // Certificates, as SSL_CTX_use_certificate_chain_file reads them (trusted forms included).
-  auto bio = read_only_bio(pem);
-  while (X509* cert = PEM_read_bio_X509_AUX(bio.get(), nullptr, nullptr, nullptr))
-    material->certificates.push_back(cert);
-  if (!reached_the_end()) {
-    // Every block's base64 is decoded on the way, a key's too; only a certificate's DER is
-    // parsed (ASN1_LIB when it is not a certificate).
-    const bool der = ERR_GET_REASON(ERR_peek_last_error()) == ERR_R_ASN1_LIB;
-    return failed((der ? "bad certificate: " : "bad PEM text: ") + take_openssl_error());
-  }
-  ERR_clear_error();
+// Instead of a null callback: OpenSSL's default asks for a passphrase on the terminal, which
+// would block the thread on an encrypted key. TLS files are never decrypted.
+int no_passphrase(char*, int, int, void*) {
+  return -1;
+}
 
-  material->trust = X509_STORE_new();
-  material->subjects = sk_X509_NAME_new_null();
-  if (!material->trust || !material->subjects) return failed("out of memory");
-  for (X509* cert : material->certificates) {
-    X509_STORE_add_cert(material->trust, cert); // takes its own reference
+// Every certificate in `pem`, as SSL_CTX_use_certificate_chain_file reads them (trusted forms
+// included); an error text when a block cannot be read.
+std::optional<std::string> read_certificates(const std::string& pem, TlsMaterial& material) {
+  auto bio = read_only_bio(pem);
+  while (X509* cert = PEM_read_bio_X509_AUX(bio.get(), nullptr, no_passphrase, nullptr))
+    material.certificates.push_back(cert);
+  if (reached_the_end()) {
+    ERR_clear_error();
+    return std::nullopt;
+  }
+  // Every block's base64 is decoded on the way, a key's too; only a certificate's DER is
+  // parsed (ASN1_LIB when it is not a certificate).
+  const bool der = ERR_GET_REASON(ERR_peek_last_error()) == ERR_R_ASN1_LIB;
+  return (der ? "bad certificate: " : "bad PEM text: ") + take_openssl_error();
+}
+
+// The certificates and CRLs as trust anchors, as X509_STORE_load_file adds them, and the
+// certificates' subjects as SSL_load_client_CA_file lists them (each once, in file order).
+std::optional<std::string> read_trust_anchors(const std::string& pem, TlsMaterial& material) {
+  if (auto bad = read_certificates(pem, material)) return bad;
+  material.trust = X509_STORE_new();
+  material.subjects = sk_X509_NAME_new_null();
+  if (!material.trust || !material.subjects) return "out of memory";
+  int anchors = 0;
+  for (X509* cert : material.certificates) {
+    X509_STORE_add_cert(material.trust, cert); // takes its own reference
+    ++anchors;
     X509_NAME* subject = X509_get_subject_name(cert);
     bool seen = false;
-    for (int i = 0; i < sk_X509_NAME_num(material->subjects) && !seen; ++i)
-      seen = X509_NAME_cmp(sk_X509_NAME_value(material->subjects, i), subject) == 0;
-    if (!seen) sk_X509_NAME_push(material->subjects, X509_NAME_dup(subject));
+    for (int i = 0; i < sk_X509_NAME_num(material.subjects) && !seen; ++i)
+      seen = X509_NAME_cmp(sk_X509_NAME_value(material.subjects, i), subject) == 0;
+    if (!seen) sk_X509_NAME_push(material.subjects, X509_NAME_dup(subject));
   }
-  ERR_clear_error(); // a certificate listed twice queues "already in hash table"
-  // CRLs join the trust anchors, as X509_STORE_load_file adds them.
-  bio = read_only_bio(pem);
-  while (X509_CRL* crl = PEM_read_bio_X509_CRL(bio.get(), nullptr, nullptr, nullptr)) {
-    X509_STORE_add_crl(material->trust, crl);
+  ERR_clear_error(); // a certificate listed twice may queue "already in hash table"
+  auto bio = read_only_bio(pem);
+  while (X509_CRL* crl = PEM_read_bio_X509_CRL(bio.get(), nullptr, no_passphrase, nullptr)) {
+    X509_STORE_add_crl(material.trust, crl);
     X509_CRL_free(crl);
+    ++anchors;
   }
-  if (!reached_the_end()) return failed("bad CRL: " + take_openssl_error());
+  if (!reached_the_end()) return "bad CRL: " + take_openssl_error();
   ERR_clear_error();
+  if (anchors == 0) return "no PEM certificate or CRL in it";
+  // Only the store and the subjects are used; the certificates are in the store.
+  for (X509* cert : material.certificates)
+    X509_free(cert);
+  material.certificates.clear();
+  return std::nullopt;
+}
 
-  if (pem.find("PRIVATE KEY-----") != std::string::npos) {
-    bio = read_only_bio(pem);
-    material->private_key = PEM_read_bio_PrivateKey(bio.get(), nullptr, nullptr, nullptr);
-    if (!material->private_key) return failed("bad private key: " + take_openssl_error());
+core::Result<std::shared_ptr<const TlsMaterial>> parse(PemRole role, const std::string& pem,
+                                                       const std::string& what) {
+  ERR_clear_error();
+  auto material = std::make_shared<TlsMaterial>();
+  std::optional<std::string> bad;
+  switch (role) {
+  case PemRole::Chain:
+    bad = read_certificates(pem, *material);
+    if (!bad && material->certificates.empty()) bad = "no PEM certificate in it";
+    break;
+  case PemRole::PrivateKey: {
+    auto bio = read_only_bio(pem);
+    material->private_key = PEM_read_bio_PrivateKey(bio.get(), nullptr, no_passphrase, nullptr);
+    if (!material->private_key)
+      bad = pem.find("PRIVATE KEY-----") == std::string::npos
+                ? std::string("no PEM private key in it")
+                : "bad private key (an encrypted one is not read): " + take_openssl_error();
+    break;
   }
-  if (material->certificates.empty() && !material->private_key)
-    return failed("no PEM certificate or private key in it");
+  case PemRole::TrustAnchors:
+    bad = read_trust_anchors(pem, *material);
+    break;
+  }
+  ERR_clear_error();
+  if (bad) return core::fail(Errc::InvalidOptions, what + ": " + *bad);
   return std::shared_ptr<const TlsMaterial>(std::move(material));
 }
 
 class Cache {
 public:
-  std::shared_ptr<const TlsMaterial> find(const std::string& pem) {
+  std::shared_ptr<const TlsMaterial> find(const std::string& key) {
     std::lock_guard lock(mutex_);
-    auto it = parsed_.find(pem);
+    auto it = parsed_.find(key);
     return it == parsed_.end() ? nullptr : it->second;
   }
-  void keep(const std::string& pem, std::shared_ptr<const TlsMaterial> material) {
+  void keep(const std::string& key, std::shared_ptr<const TlsMaterial> material) {
     std::lock_guard lock(mutex_);
-    if (!parsed_.emplace(pem, std::move(material)).second) return; // another thread was first
-    order_.push_back(pem);
+    if (!parsed_.emplace(key, std::move(material)).second) return; // another thread was first
+    order_.push_back(key);
     if (order_.size() > kKeptTexts) {
       parsed_.erase(order_.front());
       order_.pop_front();
@@ -114,8 +149,8 @@ public:
 
 private:
   std::mutex mutex_;
-  std::map<std::string, std::shared_ptr<const TlsMaterial>> parsed_;
-  std::deque<std::string> order_; // oldest first
+  std::map<std::string, std::shared_ptr<const TlsMaterial>> parsed_; // by role and text
+  std::deque<std::string> order_;                                    // oldest first
 };
 
 // Never destroyed: OpenSSL's own exit handler may run before static destructors would, and the
@@ -135,19 +170,21 @@ TlsMaterial::~TlsMaterial() {
   sk_X509_NAME_pop_free(subjects, X509_NAME_free);
 }
 
-core::Result<std::shared_ptr<const TlsMaterial>> tls_material_from_pem(const std::string& pem,
-                                                                       const std::string& what) {
-  if (auto kept = cache().find(pem)) return kept;
-  auto parsed = parse(pem, what);
-  if (parsed) cache().keep(pem, *parsed);
+core::Result<std::shared_ptr<const TlsMaterial>>
+tls_material_from_pem(PemRole role, const std::string& pem, const std::string& what) {
+  const std::string key = static_cast<char>('0' + static_cast<int>(role)) + pem;
+  if (auto kept = cache().find(key)) return kept;
+  auto parsed = parse(role, pem, what);
+  if (parsed) cache().keep(key, *parsed);
   return parsed;
 }
 
-core::Result<std::shared_ptr<const TlsMaterial>> tls_material_from_file(const std::string& path,
-                                                                        const std::string& what) {
+core::Result<std::shared_ptr<const TlsMaterial>>
+tls_material_from_file(PemRole role, const std::string& path, const std::string& what) {
   auto pem = core::read_file(path);
-  if (!pem) return core::fail(Errc::InvalidOptions, what + ": " + pem.error().detail);
-  return tls_material_from_pem(*pem, what);
+  if (!pem)
+    return core::fail(Errc::InvalidOptions, what + ": the file is missing or cannot be read");
+  return tls_material_from_pem(role, *pem, what);
 }
 
 } // namespace net

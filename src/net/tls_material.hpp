@@ -7,6 +7,7 @@
 // and several clients per scenario from the run's one set of files; parsing them again for each
 // was a fifth of a scenario's CPU. Contexts stay separate (their own session caches and
 // callbacks): only the immutable parsed objects are shared, and OpenSSL counts their references.
+// The texts are kept as the cache's keys (private keys among them) for the life of the process.
 
 #include "core/result.hpp"
 
@@ -18,24 +19,30 @@
 
 namespace net {
 
+// What a file is read as; only that is parsed from it.
+enum class PemRole {
+  Chain,        // a certificate file: its certificates, the leaf first (at least one)
+  PrivateKey,   // a key file: its first private key (an encrypted one is refused, never prompted)
+  TrustAnchors, // a CA file: its certificates and CRLs (at least one), and the subjects
+};
+
 struct TlsMaterial {
   TlsMaterial() = default;
   TlsMaterial(const TlsMaterial&) = delete;
   TlsMaterial& operator=(const TlsMaterial&) = delete;
   ~TlsMaterial();
 
-  std::vector<X509*> certificates;          // in file order (a chain: the leaf first)
-  EVP_PKEY* private_key = nullptr;          // the first key in the text, if any
-  X509_STORE* trust = nullptr;              // the certificates and CRLs as trust anchors
-  STACK_OF(X509_NAME) * subjects = nullptr; // the certificates' subjects, each once
+  std::vector<X509*> certificates;          // Chain, in file order
+  EVP_PKEY* private_key = nullptr;          // PrivateKey
+  X509_STORE* trust = nullptr;              // TrustAnchors
+  STACK_OF(X509_NAME) * subjects = nullptr; // TrustAnchors: the certificates' subjects, each once
 };
 
-// What a certificate file, key file or CA file holds. `what` names it in errors ("server
-// certificate 'server.pem'"). Errors when the text holds no certificate and no key.
-core::Result<std::shared_ptr<const TlsMaterial>> tls_material_from_pem(const std::string& pem,
-                                                                       const std::string& what);
+// `pem` read as `role`. `what` names it in errors ("server certificate 'server.pem'").
+core::Result<std::shared_ptr<const TlsMaterial>>
+tls_material_from_pem(PemRole role, const std::string& pem, const std::string& what);
 // The same for a file, read each time (a changed file is parsed again).
-core::Result<std::shared_ptr<const TlsMaterial>> tls_material_from_file(const std::string& path,
-                                                                        const std::string& what);
+core::Result<std::shared_ptr<const TlsMaterial>>
+tls_material_from_file(PemRole role, const std::string& path, const std::string& what);
 
 } // namespace net

@@ -3,9 +3,13 @@
 
 #include "integration/test_server.hpp"
 #include "net/error.hpp"
+#include "pki/certificate_authority.hpp"
 #include "support/child_process.hpp"
+#include "support/temp_dir.hpp"
 #include "support/test_pki.hpp"
 #include "support/wait.hpp"
+
+#include <fstream>
 
 #include <gtest/gtest.h>
 
@@ -114,6 +118,55 @@ TEST(TlsPolicy, OurClientChecksTheServerName) {
   EXPECT_EQ(result.error().code, net::Errc::PeerCertificateUntrusted);
   EXPECT_NE(result.error().message.find("hostname mismatch"), std::string::npos)
       << result.error().message;
+}
+
+// A listener whose certificate file is the leaf and an intermediate sends both (a client that
+// trusts only the root gets through), and names its client CA file's subjects, each once, to
+// clients (openssl s_client prints them): what SSL_CTX_use_certificate_chain_file and
+// SSL_load_client_CA_file did before the contexts shared one parse of each file.
+TEST(TlsPolicy, TheListenerSendsItsIntermediateAndNamesItsClientCas) {
+  const auto now = std::chrono::system_clock::now();
+  auto root = pki::CertificateAuthority::create_root({"voipsim chain root", "voipsim", "", "US"},
+                                                     now - 1h, now + 24h);
+  ASSERT_TRUE(root) << root.error().message();
+  auto middle = root->issue_intermediate({"voipsim chain intermediate", "voipsim", "", "US"},
+                                         now - 1h, now + 24h);
+  ASSERT_TRUE(middle) << middle.error().message();
+  auto leaf = middle->issue_server({"localhost", "127.0.0.1"}, now - 1h, now + 24h);
+  ASSERT_TRUE(leaf) << leaf.error().message();
+  support::TempDir dir;
+  auto write = [&](const std::string& name, const std::string& text) {
+    std::ofstream(dir.file(name), std::ios::binary) << text;
+    return dir.file(name);
+  };
+  const auto& test_pki = support::TestPki::get();
+  std::ifstream ca_in(test_pki.ca_cert);
+  const std::string test_ca((std::istreambuf_iterator<char>(ca_in)), {});
+
+  net::ServerOptions o;
+  net::TlsServerConfig tls;
+  tls.certificate_chain_file =
+      write("chain.pem", leaf->certificate_pem + middle->certificate_pem());
+  tls.private_key_file = write("leaf.key", leaf->private_key_pem);
+  tls.client_certificates = net::ClientCertMode::Request;
+  tls.client_ca_file = write("client-cas.pem", test_ca + root->certificate_pem() + test_ca);
+  o.tls = tls;
+  o.handler = echo_handler();
+  TestServer server(o);
+
+  const auto r = run_process(
+      {"openssl", "s_client", "-connect", "127.0.0.1:" + std::to_string(server.port()), "-CAfile",
+       write("root.pem", root->certificate_pem()), "-verify_return_error", "-alpn", "h2"},
+      30s, "Q\n");
+  EXPECT_NE(r.output.find("Verify return code: 0 (ok)"), std::string::npos) << r.describe();
+  EXPECT_NE(r.output.find("CN = voipsim chain intermediate"), std::string::npos) << r.describe();
+  const auto names = r.output.find("Acceptable client certificate CA names");
+  ASSERT_NE(names, std::string::npos) << r.describe();
+  const std::string listed =
+      r.output.substr(names, r.output.find("Requested Signature Algorithms", names) - names);
+  // Three certificates, two subjects: the test CA once.
+  EXPECT_EQ(listed, "Acceptable client certificate CA names\nCN = voipsim test CA\n"
+                    "CN = voipsim chain root, O = voipsim, C = US\n");
 }
 
 TEST(TlsPolicy, ListenerWithMissingCertificateFailsToStartWithTheFileName) {
