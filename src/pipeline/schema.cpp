@@ -315,7 +315,11 @@ core::Result<void> prepare_database(sqlite::Connection& connection, const std::s
     return core::Unexpected(in_file(path, std::move(set).error()));
   }
   if (*found == version) return {};
-  if (path == kInMemory && *found == 0) return copy_new_schema(connection, version);
+  if (path == kInMemory && *found == 0) {
+    if (auto copied = copy_new_schema(connection, version); !copied)
+      return core::Unexpected(in_file(path, std::move(copied).error()));
+    return {};
+  }
   auto migrated = migrate(connection, path, version);
   if (!migrated && migrated.error().code != Errc::UnsupportedSchemaVersion) {
     return core::Unexpected(in_file(path, std::move(migrated).error()));

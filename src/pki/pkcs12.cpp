@@ -47,7 +47,8 @@ std::optional<Parsed> parse(PKCS12* p12, const std::string& password) {
 // files in every scenario, and a read derives three keys at the file's iteration count (2,048 in
 // OpenSSL's and Keychain's exports): most of an upload's CPU. A read is a function of its two
 // inputs, so an earlier answer is the answer. Refusals are not kept (they are rare and a
-// repeated wrong password should cost what it costs).
+// repeated wrong password should cost what it costs). The kept answers hold passwords and
+// private keys in memory for the life of the process, as the pipeline's store does anyway.
 class RecentReads {
 public:
   std::optional<Pkcs12Contents> find(std::string_view der, std::string_view password) {
