@@ -10,6 +10,7 @@
 
 #include <openssl/err.h>
 #include <openssl/pem.h>
+#include <openssl/x509v3.h>
 
 namespace net {
 namespace {
@@ -56,8 +57,13 @@ int no_passphrase(char*, int, int, void*) {
 // included); an error text when a block cannot be read.
 std::optional<std::string> read_certificates(const std::string& pem, TlsMaterial& material) {
   auto bio = read_only_bio(pem);
-  while (X509* cert = PEM_read_bio_X509_AUX(bio.get(), nullptr, no_passphrase, nullptr))
+  while (X509* cert = PEM_read_bio_X509_AUX(bio.get(), nullptr, no_passphrase, nullptr)) {
+    // OpenSSL fills a certificate's extension cache at its first use, under the certificate's
+    // lock, and reads it later without one: filled here, before the parse is shared, so that
+    // handshakes on several threads only read it (ThreadSanitizer saw the race otherwise).
+    X509_check_purpose(cert, -1, 0);
     material.certificates.push_back(cert);
+  }
   if (reached_the_end()) {
     ERR_clear_error();
     return std::nullopt;

@@ -122,6 +122,9 @@ core::Result<TrustStore> TrustStore::read_bundle(std::string_view pem_bundle) {
   int added = 0;
   if (!bio) return core::fail(Errc::Malformed, "CA bundle larger than 1 MiB");
   while (X509Ptr cert{PEM_read_bio_X509(bio.get(), nullptr, nullptr, nullptr)}) {
+    // The extension cache is filled at a certificate's first use and read later without a
+    // lock: filled here, before the store is shared by checks on several threads.
+    X509_check_purpose(cert.get(), -1, 0);
     if (X509_STORE_add_cert(store.get(), cert.get()) != 1)
       return detail::fail(Errc::CryptoFailure, "cannot add CA certificate");
     ++added;

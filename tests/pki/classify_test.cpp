@@ -7,6 +7,10 @@
 #include "support/child_process.hpp"
 #include "support/temp_dir.hpp"
 
+#include <atomic>
+#include <latch>
+#include <thread>
+
 #include <gtest/gtest.h>
 
 namespace {
@@ -165,6 +169,35 @@ TEST(TrustStore, TheSameBundleTwiceIsOneStoreAndAnotherIsItsOwn) {
   EXPECT_EQ(pki::classify_certificate(issued.certificate_pem, *other, kNow).error().code,
             pki::Errc::UntrustedIssuer);
   EXPECT_TRUE(pki::classify_certificate(issued.certificate_pem, *first, kNow));
+}
+
+// One store checks certificates on several threads at once (scenario worlds running side by
+// side share it): a race in it is ThreadSanitizer's to find in the sanitizer build, most likely
+// at a store's first use, so each round starts four threads at once on a store new to the
+// process (its bundle has a root of its own).
+TEST(TrustStore, OneStoreChecksOnSeveralThreadsAtOnce) {
+  const auto issued = TestCa::get().issue(CertificateKind::VoipServices);
+  constexpr int kRounds = 20;
+  constexpr int kThreads = 4;
+  for (int round = 0; round < kRounds; ++round) {
+    auto extra = pki::CertificateAuthority::create_root(
+                     {"Threads Root " + std::to_string(round), "voipsim", "", "US"},
+                     kNow - hours(1), kNow + hours(2))
+                     .value();
+    const auto store =
+        pki::TrustStore::from_pem(TestCa::get().bundle_pem() + extra.certificate_pem()).value();
+    std::atomic<int> trusted{0};
+    std::latch start(kThreads);
+    std::vector<std::thread> threads;
+    for (int t = 0; t < kThreads; ++t)
+      threads.emplace_back([&] {
+        start.arrive_and_wait();
+        if (pki::classify_certificate(issued.certificate_pem, store, kNow)) ++trusted;
+      });
+    for (auto& thread : threads)
+      thread.join();
+    ASSERT_EQ(trusted.load(), kThreads) << "round " << round;
+  }
 }
 
 TEST(Keys, AnEncryptedKeyIsRefusedWithoutAskingForAPassphrase) {
