@@ -1,5 +1,6 @@
 #include "mock_apns/test_push.hpp"
 
+#include "core/device_token.hpp"
 #include "core/error.hpp"
 #include "core/json_fields.hpp"
 #include "mock_apns/pki_dir.hpp"
@@ -54,7 +55,7 @@ core::Result<TestPushAnswer> send_test_push(const PkiDir& pki, std::uint16_t por
   tls.server_name = host;
   net::Request request;
   request.method = "POST";
-  request.path = "/3/device/" + push.token;
+  request.path = core::device_path(push.token);
   if (push.token_auth) {
     auto jwt = provider_token(pki, now);
     if (!jwt) return core::Unexpected(jwt.error());

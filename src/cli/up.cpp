@@ -8,6 +8,7 @@
 #include "cli/device.hpp"
 #include "cli/line_printer.hpp"
 #include "cli/secret.hpp"
+#include "core/device_token.hpp"
 #include "core/file.hpp"
 #include "fake_device/device.hpp"
 #include "fake_device/device_event.hpp"
@@ -383,8 +384,8 @@ std::string how_to_use(const Options& o, const std::string& sandbox, const net::
   const std::string connect = "curl --http2 --cacert " + pki.ca_bundle_file + " --resolve " + host +
                               ":" + port + ":" + resolve_address(o.sandbox.address.host);
   const std::string send = " -H 'apns-push-type: voip' -H 'apns-topic: " + pki.bundle_id +
-                           ".voip' -d '{\"aps\":{}}' https://" + host + ":" + port + "/3/device/" +
-                           (sandbox_phone ? sandbox_phone->token : "TOKEN");
+                           ".voip' -d '{\"aps\":{}}' https://" + host + ":" + port +
+                           core::device_path(sandbox_phone ? sandbox_phone->token : "TOKEN");
   const std::string voip = (pki.dir / pki::kind_name(pki::CertificateKind::VoipServices)).string();
   std::string text = "voipsim up: ready; state in " + o.dir + " (" + certificate_note +
                      "); Ctrl-C stops everything\n";

@@ -10,6 +10,12 @@ namespace core {
 
 // A push's request path is this followed by the token (apns-provider-api.md §4.1).
 inline constexpr std::string_view kDevicePathPrefix = "/3/device/";
+// The request path of a push to `token`.
+inline std::string device_path(std::string_view token) {
+  std::string path(kDevicePathPrefix);
+  path += token;
+  return path;
+}
 
 // Today's tokens are 32 bytes (64 hex digits); Apple warns not to assume a size: up to 100.
 inline constexpr std::size_t kDeviceTokenMinHex = 64;

@@ -1,5 +1,6 @@
 #include "pipeline/push_request.hpp"
 
+#include "core/device_token.hpp"
 #include "core/json_string.hpp"
 #include "core/uuid.hpp"
 
@@ -74,7 +75,7 @@ std::optional<net::Request> voip_request(const MessageRecord& message) {
   request.body = voip_body(message);
   if (request.body.size() > kVoipPayloadLimit) return std::nullopt;
   request.method = "POST";
-  request.path = "/3/device/" + message.token_hex;
+  request.path = core::device_path(message.token_hex);
   const auto expiration = core::unix_seconds(message.created_at + kCallPushLifetime);
   // Emplaced, not from a braced list, which would copy each field once more.
   request.headers.reserve(5);

@@ -1,6 +1,7 @@
 #include "scenario/provider_client.hpp"
 
 #include "core/apns_error_body.hpp"
+#include "core/device_token.hpp"
 #include "net/client.hpp"
 #include "net/io_threads.hpp"
 #include "pki/keys.hpp"
@@ -116,7 +117,7 @@ ProviderAnswer ProviderClients::push(const PushSpec& spec, const std::string& to
   }
   net::Request request;
   request.method = "POST";
-  request.path = "/3/device/" + token;
+  request.path = core::device_path(token);
   request.headers = {{"apns-topic", topic}};
   const auto expiration =
       spec.expires_in ? std::optional(std::to_string(core::unix_seconds(now + *spec.expires_in)))

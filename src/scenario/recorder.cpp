@@ -2,6 +2,7 @@
 
 #include "core/apns_environment.hpp"
 #include "core/clock.hpp"
+#include "core/device_token.hpp"
 #include "core/json_string.hpp"
 #include "mock_apns/push_type.hpp"
 #include "mock_apns/reason.hpp"
@@ -134,8 +135,7 @@ std::string record_scenario(const Recording& rec) {
     const std::string answer =
         std::to_string(r.status) +
         (r.reason ? " " + std::string(mock_apns::reason_text(*r.reason)) : std::string());
-    const std::string prefix = "/3/device/";
-    if (r.method != "POST" || (!r.path.empty() && r.path.rfind(prefix, 0) != 0) ||
+    if (r.method != "POST" || (!r.path.empty() && !r.path.starts_with(core::kDevicePathPrefix)) ||
         r.token.empty() || r.goaway) {
       out << "  # not replayable as a push step: " << r.method << " " << r.path << " -> " << answer
           << (r.goaway ? " (GOAWAY)" : "") << "\n";

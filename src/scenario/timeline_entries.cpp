@@ -112,8 +112,7 @@ TimelineEntry apns_entry(const mock_apns::JournalEntry& e, std::string_view send
   Arrow arrow;
   arrow.from = std::string(sender_lane);
   arrow.to = apns_lane(e.environment);
-  const std::string path = e.path.empty() && !e.token.empty() ? "/3/device/" + e.token : e.path;
-  arrow.label = e.method + " " + shorten_ids(path);
+  arrow.label = e.method + " " + shorten_ids(request_path(e));
   if (e.answer_dropped) {
     arrow.reply = "no answer: the connection was cut";
   } else {

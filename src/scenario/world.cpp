@@ -1,6 +1,7 @@
 // Spec: docs/spec/im-voip-flow.md
 #include "scenario/world.hpp"
 
+#include "core/device_token.hpp"
 #include "core/file.hpp"
 #include "core/parse_number.hpp"
 #include "mock_apns/push_type.hpp"
@@ -25,9 +26,13 @@ std::string short_token(std::string_view token) {
   return token.size() > 12 ? std::string(token.substr(0, 8)) + "…" : std::string(token);
 }
 
-std::string describe(const mock_apns::JournalEntry& e) {
+std::string request_path(const mock_apns::JournalEntry& e) {
   // The mock keeps the path of refused requests only; an accepted one went to its token.
-  std::string path = e.path.empty() && !e.token.empty() ? "/3/device/" + e.token : e.path;
+  return e.path.empty() && !e.token.empty() ? core::device_path(e.token) : e.path;
+}
+
+std::string describe(const mock_apns::JournalEntry& e) {
+  std::string path = request_path(e);
   if (!e.token.empty()) {
     if (const auto at = path.find(e.token); at != std::string::npos)
       path.replace(at, e.token.size(), short_token(e.token));

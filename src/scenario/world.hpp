@@ -222,6 +222,8 @@ void note_sent(World& world, const SendSpec& spec, const std::string& receiver,
 // Text for the timeline, shared by both worlds.
 std::string short_token(std::string_view token);
 std::string describe(const mock_apns::JournalEntry& entry);
+// The request's path, also for an accepted push (whose journal entry keeps only the token).
+std::string request_path(const mock_apns::JournalEntry& entry);
 std::string describe(const fake_device::DeviceEvent& event, const std::string& device);
 
 } // namespace scenario
