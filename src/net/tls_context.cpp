@@ -86,11 +86,9 @@ std::shared_ptr<SslContext> new_context(SslContext::method method) {
   return ctx;
 }
 
-// OpenSSL's reason for refusing what was just set ("key values mismatch"); the queue is emptied.
+// OpenSSL's reason for refusing what was just set ("key values mismatch").
 core::Unexpected<core::Error> refused(const std::string& what) {
-  const char* why = ERR_reason_error_string(ERR_peek_last_error());
-  ERR_clear_error();
-  return core::fail(Errc::InvalidOptions, what + ": " + (why ? why : "OpenSSL refused it"));
+  return core::fail(Errc::InvalidOptions, what + ": " + take_openssl_reason());
 }
 
 // `source` read as `role`: a file's path, or the PEM text itself when `in_memory`.

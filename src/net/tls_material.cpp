@@ -1,11 +1,9 @@
 #include "net/tls_material.hpp"
 
 #include "core/file.hpp"
+#include "core/kept_results.hpp"
 #include "net/error.hpp"
 
-#include <deque>
-#include <map>
-#include <mutex>
 #include <optional>
 
 #include <openssl/err.h>
@@ -22,19 +20,6 @@ constexpr std::size_t kKeptTexts = 64;
 struct BioDeleter {
   void operator()(BIO* bio) const { BIO_free(bio); }
 };
-
-// OpenSSL's newest queued error as text; the queue is left empty.
-std::string take_openssl_error() {
-  const unsigned long e = ERR_peek_last_error();
-  std::string text = "unknown error";
-  if (e != 0) {
-    char buf[256];
-    ERR_error_string_n(e, buf, sizeof buf);
-    text = buf;
-  }
-  ERR_clear_error();
-  return text;
-}
 
 // True when the queue's newest error only says the text has no further PEM block of the kind.
 bool reached_the_end() {
@@ -71,7 +56,7 @@ std::optional<std::string> read_certificates(const std::string& pem, TlsMaterial
   // Every block's base64 is decoded on the way, a key's too; only a certificate's DER is
   // parsed (ASN1_LIB when it is not a certificate).
   const bool der = ERR_GET_REASON(ERR_peek_last_error()) == ERR_R_ASN1_LIB;
-  return (der ? "bad certificate: " : "bad PEM text: ") + take_openssl_error();
+  return (der ? "bad certificate: " : "bad PEM text: ") + take_openssl_reason();
 }
 
 // The certificates and CRLs as trust anchors, as X509_STORE_load_file adds them, and the
@@ -98,13 +83,9 @@ std::optional<std::string> read_trust_anchors(const std::string& pem, TlsMateria
     X509_CRL_free(crl);
     ++anchors;
   }
-  if (!reached_the_end()) return "bad CRL: " + take_openssl_error();
+  if (!reached_the_end()) return "bad CRL: " + take_openssl_reason();
   ERR_clear_error();
   if (anchors == 0) return "no PEM certificate or CRL in it";
-  // Only the store and the subjects are used; the certificates are in the store.
-  for (X509* cert : material.certificates)
-    X509_free(cert);
-  material.certificates.clear();
   return std::nullopt;
 }
 
@@ -124,7 +105,7 @@ core::Result<std::shared_ptr<const TlsMaterial>> parse(PemRole role, const std::
     if (!material->private_key)
       bad = pem.find("PRIVATE KEY-----") == std::string::npos
                 ? std::string("no PEM private key in it")
-                : "bad private key (an encrypted one is not read): " + take_openssl_error();
+                : "bad private key (an encrypted one is not read): " + take_openssl_reason();
     break;
   }
   case PemRole::TrustAnchors:
@@ -136,37 +117,20 @@ core::Result<std::shared_ptr<const TlsMaterial>> parse(PemRole role, const std::
   return std::shared_ptr<const TlsMaterial>(std::move(material));
 }
 
-class Cache {
-public:
-  std::shared_ptr<const TlsMaterial> find(const std::string& key) {
-    std::lock_guard lock(mutex_);
-    auto it = parsed_.find(key);
-    return it == parsed_.end() ? nullptr : it->second;
-  }
-  void keep(const std::string& key, std::shared_ptr<const TlsMaterial> material) {
-    std::lock_guard lock(mutex_);
-    if (!parsed_.emplace(key, std::move(material)).second) return; // another thread was first
-    order_.push_back(key);
-    if (order_.size() > kKeptTexts) {
-      parsed_.erase(order_.front());
-      order_.pop_front();
-    }
-  }
-
-private:
-  std::mutex mutex_;
-  std::map<std::string, std::shared_ptr<const TlsMaterial>> parsed_; // by role and text
-  std::deque<std::string> order_;                                    // oldest first
-};
-
 // Never destroyed: OpenSSL's own exit handler may run before static destructors would, and the
-// parsed objects must not be freed after it.
-Cache& cache() {
-  static auto* instance = new Cache;
-  return *instance;
+// parsed objects must not be freed after it. By role and text.
+core::KeptResults<std::shared_ptr<const TlsMaterial>>& kept() {
+  static auto* parses = new core::KeptResults<std::shared_ptr<const TlsMaterial>>(kKeptTexts);
+  return *parses;
 }
 
 } // namespace
+
+std::string take_openssl_reason() {
+  const char* reason = ERR_reason_error_string(ERR_peek_last_error());
+  ERR_clear_error();
+  return reason ? reason : "OpenSSL gave no reason";
+}
 
 TlsMaterial::~TlsMaterial() {
   for (X509* cert : certificates)
@@ -179,9 +143,9 @@ TlsMaterial::~TlsMaterial() {
 core::Result<std::shared_ptr<const TlsMaterial>>
 tls_material_from_pem(PemRole role, const std::string& pem, const std::string& what) {
   const std::string key = static_cast<char>('0' + static_cast<int>(role)) + pem;
-  if (auto kept = cache().find(key)) return kept;
+  if (auto earlier = kept().find(key)) return *earlier;
   auto parsed = parse(role, pem, what);
-  if (parsed) cache().keep(key, *parsed);
+  if (parsed) kept().keep(key, *parsed);
   return parsed;
 }
 

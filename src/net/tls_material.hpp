@@ -32,11 +32,14 @@ struct TlsMaterial {
   TlsMaterial& operator=(const TlsMaterial&) = delete;
   ~TlsMaterial();
 
-  std::vector<X509*> certificates;          // Chain, in file order
+  std::vector<X509*> certificates;          // Chain and TrustAnchors, in file order
   EVP_PKEY* private_key = nullptr;          // PrivateKey
   X509_STORE* trust = nullptr;              // TrustAnchors
   STACK_OF(X509_NAME) * subjects = nullptr; // TrustAnchors: the certificates' subjects, each once
 };
+
+// The reason of OpenSSL's newest queued error ("key values mismatch"); the queue is emptied.
+std::string take_openssl_reason();
 
 // `pem` read as `role`. `what` names it in errors ("server certificate 'server.pem'").
 core::Result<std::shared_ptr<const TlsMaterial>>

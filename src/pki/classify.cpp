@@ -1,10 +1,8 @@
 #include "pki/classify.hpp"
 
+#include "core/kept_results.hpp"
 #include "pki/apple_extensions.hpp"
 #include "pki/openssl_util.hpp"
-
-#include <mutex>
-#include <optional>
 
 #include <openssl/pem.h>
 
@@ -95,22 +93,11 @@ core::Result<TrustStore> TrustStore::from_pem(std::string_view pem_bundle) {
   // CA bundle, and OpenSSL 3 decodes each certificate's key through its provider decoders. A
   // store is immutable once made, so the same one serves them all.
   // Never destroyed: OpenSSL's own exit handler may run before static destructors would.
-  struct Last {
-    std::mutex mutex;
-    std::string text;
-    std::optional<TrustStore> store;
-  };
-  static auto* last = new Last;
-  {
-    std::lock_guard lock(last->mutex);
-    if (last->store && last->text == pem_bundle) return *last->store;
-  }
+  static auto* last = new core::KeptResults<TrustStore>(1);
+  const std::string text(pem_bundle);
+  if (auto earlier = last->find(text)) return *earlier;
   auto made = read_bundle(pem_bundle);
-  if (made) {
-    std::lock_guard lock(last->mutex);
-    last->text = pem_bundle;
-    last->store = *made;
-  }
+  if (made) last->keep(text, *made);
   return made;
 }
 

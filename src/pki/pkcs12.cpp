@@ -1,9 +1,8 @@
 #include "pki/pkcs12.hpp"
 
+#include "core/kept_results.hpp"
 #include "pki/openssl_util.hpp"
 
-#include <deque>
-#include <mutex>
 #include <optional>
 
 #include <openssl/pem.h>
@@ -49,34 +48,18 @@ std::optional<Parsed> parse(PKCS12* p12, const std::string& password) {
 // inputs, so an earlier answer is the answer. Refusals are not kept (they are rare and a
 // repeated wrong password should cost what it costs). The kept answers hold passwords and
 // private keys in memory for the life of the process, as the pipeline's store does anyway.
-class RecentReads {
-public:
-  std::optional<Pkcs12Contents> find(std::string_view der, std::string_view password) {
-    std::lock_guard lock(mutex_);
-    for (const auto& r : reads_)
-      if (r.der == der && r.password == password) return r.contents;
-    return std::nullopt;
-  }
-  void keep(std::string_view der, std::string_view password, const Pkcs12Contents& contents) {
-    std::lock_guard lock(mutex_);
-    reads_.push_back({std::string(der), std::string(password), contents});
-    if (reads_.size() > kKept) reads_.pop_front();
-  }
+// Never destroyed, as the other kept parses (no OpenSSL object is kept here, but one rule).
+core::KeptResults<Pkcs12Contents>& recent_reads() {
+  static auto* reads = new core::KeptResults<Pkcs12Contents>(16); // a run's PKI has a handful
+  return *reads;
+}
 
-private:
-  static constexpr std::size_t kKept = 16; // a run's PKI has a handful of .p12 files
-  struct Read {
-    std::string der;
-    std::string password;
-    Pkcs12Contents contents;
-  };
-  std::mutex mutex_;
-  std::deque<Read> reads_; // oldest first
-};
-
-RecentReads& recent_reads() {
-  static RecentReads reads;
-  return reads;
+// The file and the password as one key: the password's length first, so no two pairs meet.
+std::string read_key(std::string_view der, std::string_view password) {
+  std::string key = std::to_string(password.size()) + ":";
+  key += password;
+  key += der;
+  return key;
 }
 
 core::Result<Pkcs12Contents> read_pkcs12_now(std::string_view der, std::string_view password);
@@ -84,9 +67,10 @@ core::Result<Pkcs12Contents> read_pkcs12_now(std::string_view der, std::string_v
 } // namespace
 
 core::Result<Pkcs12Contents> read_pkcs12(std::string_view der, std::string_view password) {
-  if (auto known = recent_reads().find(der, password)) return std::move(*known);
+  const std::string key = read_key(der, password);
+  if (auto known = recent_reads().find(key)) return std::move(*known);
   auto read = read_pkcs12_now(der, password);
-  if (read) recent_reads().keep(der, password, *read);
+  if (read) recent_reads().keep(key, *read);
   return read;
 }
 
