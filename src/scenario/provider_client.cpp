@@ -154,7 +154,7 @@ ProviderAnswer ProviderClients::push(const PushSpec& spec, const std::string& to
   if (answer.status == 0) {
     entry.cause = answer.reason;
     entry.arrow = Arrow{std::string(kProviderLane), apns_lane(environment),
-                        "POST /3/device/" + short_token(token), "no answer", true};
+                        "POST " + core::device_path(short_token(token)), "no answer", true};
   }
   note(std::move(entry));
   return answer;

@@ -118,6 +118,10 @@ std::string timeline_text(const std::vector<TimelineEntry>& timeline) {
 
 } // namespace
 
+std::string failure_heading(const Failure& f) {
+  return "FAILED at step " + std::to_string(f.step) + " (" + f.step_text + ")";
+}
+
 std::string format_instant(std::int64_t t_ms) {
   const bool negative = t_ms < 0;
   const std::int64_t ms = negative ? -t_ms : t_ms;
@@ -127,7 +131,7 @@ std::string format_instant(std::int64_t t_ms) {
                   static_cast<long long>(ms / 60'000), static_cast<long long>(ms / 1000 % 60),
                   static_cast<long long>(ms % 1000));
   else
-    return (negative ? "-" : "") + format_offset(ms);
+    return format_offset(t_ms);
   return text;
 }
 
@@ -200,7 +204,6 @@ void print_table(std::ostream& out, const std::vector<ScenarioResult>& results,
 
 std::string to_junit_xml(const std::vector<ScenarioResult>& results) {
   const auto n = count_outcomes(results);
-  const std::size_t failures = n.failed, errors = n.errors, skipped = n.skipped;
   double total = 0;
   for (const auto& r : results)
     total += r.wall_seconds;
@@ -212,10 +215,10 @@ std::string to_junit_xml(const std::vector<ScenarioResult>& results) {
   std::ostringstream out;
   out << R"(<?xml version="1.0" encoding="UTF-8"?>)"
       << "\n"
-      << R"(<testsuites name="voipsim" tests=")" << results.size() << R"(" failures=")" << failures
-      << R"(" errors=")" << errors << R"(" time=")" << seconds(total) << "\">\n"
+      << R"(<testsuites name="voipsim" tests=")" << results.size() << R"(" failures=")" << n.failed
+      << R"(" errors=")" << n.errors << R"(" time=")" << seconds(total) << "\">\n"
       << R"(  <testsuite name="voipsim.scenarios" tests=")" << results.size() << R"(" failures=")"
-      << failures << R"(" errors=")" << errors << R"(" skipped=")" << skipped << R"(" time=")"
+      << n.failed << R"(" errors=")" << n.errors << R"(" skipped=")" << n.skipped << R"(" time=")"
       << seconds(total) << "\">\n";
   for (const auto& r : results) {
     // classname groups by folder: "faq/2a-..." -> "scenarios.faq".

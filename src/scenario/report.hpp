@@ -21,6 +21,8 @@ struct TextStyle {
 std::string format_offset(std::int64_t t_ms);
 // The same, shorter within the first hour: "+1:05.250", and "+1:01:00.000" past it.
 std::string format_instant(std::int64_t t_ms);
+// "FAILED at step 3 (send alice -> bob)": how the diagram and the HTML box head a failure.
+std::string failure_heading(const Failure& f);
 
 // The scenario's timeline, then its failures or error: an entry a line (wrapped within 120
 // columns) - the virtual time and its place at that instant ("+0:05.000 #3"), who (a device,

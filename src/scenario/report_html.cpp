@@ -128,9 +128,8 @@ void scenario_section(std::ostream& out, const ScenarioResult& r, std::size_t in
   // The timeline around a failure is the diagram's last band: only the mismatch here.
   for (const auto& f : r.failures)
     out << "<div class=\"problem-box failure-text\">"
-        << markup_escape("FAILED at step " + std::to_string(f.step) + " (" + f.step_text + "), " +
-                         f.mismatch.where.text() + "\n  expectation: " + f.mismatch.expectation +
-                         "\n  expected:    " + f.mismatch.expected +
+        << markup_escape(failure_heading(f) + ", " + f.mismatch.where.text() + "\n  expectation: " +
+                         f.mismatch.expectation + "\n  expected:    " + f.mismatch.expected +
                          "\n  observed:    " + f.mismatch.observed)
         << "</div>";
   if (!r.timeline.empty() || !r.failures.empty() || r.outcome == Outcome::Error)
@@ -145,16 +144,15 @@ void scenario_section(std::ostream& out, const ScenarioResult& r, std::size_t in
 
 std::string to_html_report(const std::vector<ScenarioResult>& results, std::uint64_t seed) {
   const auto n = count_outcomes(results);
-  const std::size_t passed = n.passed, skipped = n.skipped;
   std::ostringstream out;
   out << "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
       << "<meta http-equiv=\"Content-Security-Policy\" content=\"" << kPolicy << "\">"
       << "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
       << "<title>voipsim scenario report</title><style>" << kStyle << "</style></head><body>"
-      << "<h1>voipsim scenario report</h1><p class=\"totals\">" << passed << " of "
+      << "<h1>voipsim scenario report</h1><p class=\"totals\">" << n.passed << " of "
       << results.size() << " scenarios passed"
-      << (skipped ? ", " + std::to_string(skipped) + " skipped" : "") << " &middot; seed " << seed
-      << "</p>"
+      << (n.skipped ? ", " + std::to_string(n.skipped) + " skipped" : "") << " &middot; seed "
+      << seed << "</p>"
       << "<label class=\"only-failed\"><input type=\"checkbox\" id=\"only-failed\"> only the "
          "scenarios that did not pass</label>";
   summary(out, results);

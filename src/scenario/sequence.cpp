@@ -1,5 +1,7 @@
 #include "scenario/sequence.hpp"
 
+#include "scenario/report.hpp"
+
 #include <algorithm>
 
 namespace scenario {
@@ -87,7 +89,7 @@ SequenceEvent failure_event(const Failure& f, std::int64_t t_ms) {
   event.kind = SequenceKind::Failure;
   event.t_ms = t_ms;
   event.problem = true;
-  event.label = "FAILED at step " + std::to_string(f.step) + " (" + f.step_text + ")";
+  event.label = failure_heading(f);
   event.lines = {event.label, "expectation: " + f.mismatch.expectation,
                  "expected: " + f.mismatch.expected, "observed: " + f.mismatch.observed,
                  "at " + f.mismatch.where.text()};

@@ -125,12 +125,10 @@ void World::note(std::string source, std::string text, bool problem) const {
   std::string_view lane;
   if (source == "pipeline" || source == "console") lane = kPipelineLane;
   if (source == "provider") lane = kProviderLane;
-  if (lane.empty()) {
+  if (lane.empty()) { // a step's heading: no actor, no lane
     TimelineEntry entry;
     entry.source = std::move(source);
     entry.text = std::move(text);
-    // An APNs entry's actor is its environment, which only a caller knows.
-    if (entry.source != "step" && entry.source != "apns") entry.actor = entry.source;
     note(std::move(entry));
     return;
   }
